@@ -1,0 +1,85 @@
+# Core: binding, help, profile, language, errors.
+
+branch-kind-teacher = staff branch
+branch-kind-student = student branch
+
+role-secretary = secretary
+role-deputy-secretary = deputy secretary
+role-committee-member = committee member
+role-group-leader = party group leader
+role-member = member
+role-probationary = probationary member
+role-activist = activist
+role-masses = non-member
+
+menu-help = What I can do
+menu-me = My details
+menu-lang = Change language
+menu-unbound = Members not yet bound (secretaries, committee)
+menu-cancel = Cancel the current step
+
+none = none
+yes = yes
+no = no
+no-branch = no branch
+cancelled = Cancelled. Send /help for help.
+
+unbound-explain =
+    Hello! This is the college Party committee's organisational assistant.
+    You are not bound to a member yet. Ask your branch secretary for an invite code, then send:
+    /start CODE
+    (for example /start ABCD-EF23)
+invite-invalid = That invite code is not valid. Check it and send it again, or ask your branch secretary for a new one.
+invite-used = That invite code has already been used. To bind again, ask your branch secretary for a new one.
+invite-expired = That invite code has expired. Ask your branch secretary for a new one.
+start-bound = You are bound. Welcome, { $name } ({ $branch } · { $role }).
+start-welcome-back = Welcome back, { $name }! Send /help to see what you can do.
+start-already-bound = { $name }, you are already bound; nothing to do.
+
+help-member =
+    { $name }, you can:
+    /me show my details
+    /lang change language (中文 / English)
+    /cancel cancel the current step
+    /help show this help again
+help-manager =
+    As a branch secretary or committee member you can also:
+    /unbound list the branch's members who have not bound yet
+help-college =
+    As a member of the college committee you can also:
+    /unbound list every branch's members who have not bound yet
+
+me-profile =
+    Name: { $name }
+    Key: { $key }
+    Branch: { $branch }
+    Party group: { $group }
+    Role: { $role }
+    College committee: { $college }
+    Mobile: { $phone }
+    Language: { $locale }
+
+lang-ask = Choose a language:
+lang-zh = 中文
+lang-en = English
+lang-set = OK, I will speak English with you from now on.
+lang-unknown = Unknown language "{ $code }". Choose 中文 (zh-CN) or English (en).
+
+unbound-none = All { $total } members have bound Telegram.
+unbound-header = { $count } of { $total } members have not bound Telegram:
+unbound-line = · { $name } ({ $key }, { $reach })
+unbound-has-phone = reachable by SMS
+unbound-no-phone = no mobile number
+unbound-footer = To make an invite code: branchbot invite KEY
+
+error-unsupported = I can only read text messages. Send /help for help.
+error-empty = That message is empty. Send /help for help.
+error-too-long = That message is too long (at most { $max } characters). Please send it in parts.
+error-no-such-option = There is no option { $number }. Reply with: { $options }.
+error-not-understood = I did not understand that. Send /help for help.
+error-unknown-command = There is no command { $command }. Send /help for help.
+error-stale-choice = That button no longer applies. Send /help for help.
+error-managers-only = Only branch secretaries and committee members can do that. Send /help for help.
+error-internal = Sorry, something went wrong on our side. Please try again later.
+
+console-intro = You are talking to the bot as { $name } ({ $branch } · { $role }). Type /help for commands, Ctrl-D to leave.

@@ -1,0 +1,85 @@
+# 核心：绑定、帮助、个人信息、语言、错误提示。
+
+branch-kind-teacher = 教工党支部
+branch-kind-student = 学生党支部
+
+role-secretary = 书记
+role-deputy-secretary = 副书记
+role-committee-member = 支委
+role-group-leader = 党小组长
+role-member = 党员
+role-probationary = 预备党员
+role-activist = 入党积极分子
+role-masses = 群众
+
+menu-help = 我能做什么
+menu-me = 我的信息
+menu-lang = 切换语言
+menu-unbound = 查看未绑定的成员（书记、支委）
+menu-cancel = 取消当前操作
+
+none = 无
+yes = 是
+no = 否
+no-branch = 未分配支部
+cancelled = 已取消。需要帮助请发 /help。
+
+unbound-explain =
+    你好！这里是学院党委的组织生活助手。
+    你还没有绑定身份。请向所在党支部书记索取邀请码，然后发送：
+    /start 邀请码
+    （例如 /start ABCD-EF23）
+invite-invalid = 邀请码无效。请核对后重新发送，或向支部书记索取新的邀请码。
+invite-used = 这个邀请码已经用过了。如需重新绑定，请向支部书记索取新的邀请码。
+invite-expired = 这个邀请码已过期。请向支部书记索取新的邀请码。
+start-bound = 绑定成功！欢迎你，{ $name }（{ $branch } · { $role }）。
+start-welcome-back = { $name }，欢迎回来！发送 /help 查看可以做什么。
+start-already-bound = { $name }，你已经绑定过了，无需重复绑定。
+
+help-member =
+    { $name }，你可以：
+    /me 查看我的信息
+    /lang 切换语言（中文 / English）
+    /cancel 取消当前操作
+    /help 再次查看本帮助
+help-manager =
+    作为支部书记或支委，你还可以：
+    /unbound 查看本支部还没有绑定的成员
+help-college =
+    作为学院党委成员，你还可以：
+    /unbound 查看所有支部还没有绑定的成员
+
+me-profile =
+    姓名：{ $name }
+    编号：{ $key }
+    党支部：{ $branch }
+    党小组：{ $group }
+    身份：{ $role }
+    学院党委：{ $college }
+    手机：{ $phone }
+    语言：{ $locale }
+
+lang-ask = 请选择语言：
+lang-zh = 中文
+lang-en = English
+lang-set = 好的，以后用中文和你交流。
+lang-unknown = 不认识的语言“{ $code }”。可选：中文（zh-CN）或 English（en）。
+
+unbound-none = 全部 { $total } 名成员都已绑定 Telegram。
+unbound-header = 还有 { $count } 人未绑定 Telegram（共 { $total } 人）：
+unbound-line = · { $name }（{ $key }，{ $reach }）
+unbound-has-phone = 可收短信
+unbound-no-phone = 无手机号
+unbound-footer = 生成邀请码：branchbot invite 编号
+
+error-unsupported = 我只能读文字消息。需要帮助请发 /help。
+error-empty = 消息是空的。需要帮助请发 /help。
+error-too-long = 消息太长了（最多 { $max } 个字）。请分几次发送。
+error-no-such-option = 没有选项 { $number }。请回复：{ $options }。
+error-not-understood = 没看懂这条消息。需要帮助请发 /help。
+error-unknown-command = 没有 { $command } 这个命令。需要帮助请发 /help。
+error-stale-choice = 这个按钮已经失效了。需要帮助请发 /help。
+error-managers-only = 只有书记和支委可以这样做。需要帮助请发 /help。
+error-internal = 抱歉，系统出了点问题，请稍后再试。
+
+console-intro = 你正在以 { $name }（{ $branch } · { $role }）的身份和机器人对话。输入 /help 查看命令，按 Ctrl-D 退出。

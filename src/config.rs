@@ -1,0 +1,313 @@
+//! Configuration: one TOML file (`branchbot.toml`, or the path in `BRANCHBOT_CONFIG`) with
+//! `BRANCHBOT_*` environment variables on top. Every setting has a default, so the bot runs
+//! with no configuration at all. Secrets are read from the environment (or a file named by it)
+//! and never printed.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::i18n::Locale;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://branchbot.db` (default) or `postgres://user@host/db`.
+    pub database_url: String,
+    /// The organisation's name, shown in message headers.
+    pub org_name: String,
+    /// The organisation's default locale for members with none.
+    pub locale: Locale,
+    /// The organisation's time zone, in which cron expressions and quiet hours are read.
+    pub timezone: String,
+    pub http: HttpConfig,
+    pub telegram: TelegramConfig,
+    pub invites: InviteConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Where the HTTP server (webhooks, health, metrics) listens.
+    pub listen: SocketAddr,
+    /// The public base URL (behind a proxy), used to build webhook URLs.
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TelegramMode {
+    Polling,
+    Webhook,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelegramConfig {
+    /// The bot token. Prefer the `TELOXIDE_TOKEN` environment variable.
+    #[serde(skip)]
+    pub token: Option<String>,
+    /// Bot API base URL (a local Bot API server, or a fake one in tests).
+    pub api_url: Option<String>,
+    pub mode: TelegramMode,
+    /// The secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` (webhook mode).
+    #[serde(skip)]
+    pub webhook_secret: Option<String>,
+    /// The bot's username, for deep links; read from getMe when not set.
+    pub username: Option<String>,
+    /// Long-polling timeout in seconds.
+    pub poll_timeout_secs: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InviteConfig {
+    /// How long an invite code stays valid.
+    pub ttl_hours: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://branchbot.db".into(),
+            org_name: "学院党委".into(),
+            locale: Locale::ZhCn,
+            timezone: "Asia/Shanghai".into(),
+            http: HttpConfig::default(),
+            telegram: TelegramConfig::default(),
+            invites: InviteConfig::default(),
+        }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+        }
+    }
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        Self {
+            token: None,
+            api_url: None,
+            mode: TelegramMode::Polling,
+            webhook_secret: None,
+            username: None,
+            poll_timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for InviteConfig {
+    fn default() -> Self {
+        Self { ttl_hours: 7 * 24 }
+    }
+}
+
+/// A configuration problem, said plainly.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment variable {name}: {message}")]
+    Env { name: &'static str, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Loads the file (if it exists; a named file must exist) and applies the environment.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let env_path = std::env::var_os("BRANCHBOT_CONFIG").map(PathBuf::from);
+        let (path, required) = match (path, env_path) {
+            (Some(p), _) => (p.to_path_buf(), true),
+            (None, Some(p)) => (p, true),
+            (None, None) => (PathBuf::from("branchbot.toml"), false),
+        };
+        let mut config = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str::<Config>(&text).map_err(|e| ConfigError::Parse {
+                path: path.clone(),
+                message: e.to_string(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Config::default(),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Applies `BRANCHBOT_*` overrides and secrets from the given lookup.
+    pub fn apply_env(
+        &mut self,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        if let Some(v) = get("BRANCHBOT_DATABASE_URL").or_else(|| get("DATABASE_URL")) {
+            self.database_url = v;
+        }
+        if let Some(v) = get("BRANCHBOT_ORG_NAME") {
+            self.org_name = v;
+        }
+        if let Some(v) = get("BRANCHBOT_LOCALE") {
+            self.locale = v.parse().map_err(|message| ConfigError::Env {
+                name: "BRANCHBOT_LOCALE",
+                message,
+            })?;
+        }
+        if let Some(v) = get("BRANCHBOT_TIMEZONE") {
+            self.timezone = v;
+        }
+        if let Some(v) = get("BRANCHBOT_HTTP_LISTEN") {
+            self.http.listen = v.parse().map_err(|_| ConfigError::Env {
+                name: "BRANCHBOT_HTTP_LISTEN",
+                message: format!("'{v}' is not an address like 127.0.0.1:8080"),
+            })?;
+        }
+        if let Some(v) = get("BRANCHBOT_PUBLIC_URL") {
+            self.http.public_url = Some(v);
+        }
+        self.telegram.token = secret(&get, "TELOXIDE_TOKEN")?.or(self.telegram.token.take());
+        self.telegram.webhook_secret = secret(&get, "BRANCHBOT_TELEGRAM_WEBHOOK_SECRET")?
+            .or(self.telegram.webhook_secret.take());
+        if let Some(v) = get("BRANCHBOT_TELEGRAM_API_URL") {
+            self.telegram.api_url = Some(v);
+        }
+        if let Some(v) = get("BRANCHBOT_TELEGRAM_USERNAME") {
+            self.telegram.username = Some(v);
+        }
+        if let Some(v) = get("BRANCHBOT_TELEGRAM_MODE") {
+            self.telegram.mode = match v.to_ascii_lowercase().as_str() {
+                "polling" => TelegramMode::Polling,
+                "webhook" => TelegramMode::Webhook,
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: "BRANCHBOT_TELEGRAM_MODE",
+                        message: format!("'{v}' is neither polling nor webhook"),
+                    })
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// Checks what serde cannot: the time zone, the webhook settings.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.tz()?;
+        if self.telegram.mode == TelegramMode::Webhook && self.telegram.token.is_some() {
+            if self.http.public_url.is_none() {
+                return Err(ConfigError::Invalid(
+                    "webhook mode needs http.public_url (or BRANCHBOT_PUBLIC_URL): the https address Telegram posts to".into(),
+                ));
+            }
+            match &self.telegram.webhook_secret {
+                None => {
+                    return Err(ConfigError::Invalid(
+                        "webhook mode needs BRANCHBOT_TELEGRAM_WEBHOOK_SECRET (1-256 characters of A-Z, a-z, 0-9, _ and -)".into(),
+                    ))
+                }
+                Some(s) if !valid_webhook_secret(s) => {
+                    return Err(ConfigError::Invalid(
+                        "BRANCHBOT_TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -".into(),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        if self.invites.ttl_hours <= 0 {
+            return Err(ConfigError::Invalid("invites.ttl_hours must be positive".into()));
+        }
+        Ok(())
+    }
+
+    /// The organisation's time zone.
+    pub fn tz(&self) -> Result<Tz, ConfigError> {
+        self.timezone.parse::<Tz>().map_err(|_| {
+            ConfigError::Invalid(format!(
+                "'{}' is not a time zone name such as Asia/Shanghai",
+                self.timezone
+            ))
+        })
+    }
+}
+
+/// Reads a secret from `NAME`, or from the file named by `NAME_FILE`.
+fn secret(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    if let Some(v) = get(name).filter(|v| !v.trim().is_empty()) {
+        return Ok(Some(v.trim().to_owned()));
+    }
+    let file_var = format!("{name}_FILE");
+    let Some(path) = get(&file_var) else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Env {
+        name,
+        message: format!("cannot read the file named by {file_var}: {e}"),
+    })?;
+    Ok(Some(text.trim().to_owned()).filter(|s| !s.is_empty()))
+}
+
+/// Telegram accepts 1–256 characters of `A-Za-z0-9_-` as a webhook secret token.
+pub fn valid_webhook_secret(s: &str) -> bool {
+    (1..=256).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut c: Config = toml::from_str("database_url = 'sqlite://a.db'\n[http]\nlisten = '0.0.0.0:9000'\n").unwrap();
+        let env: HashMap<&str, &str> = [
+            ("BRANCHBOT_DATABASE_URL", "postgres://x@y/z"),
+            ("BRANCHBOT_LOCALE", "en"),
+            ("TELOXIDE_TOKEN", "123:abc"),
+        ]
+        .into();
+        c.apply_env(|k| env.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(c.database_url, "postgres://x@y/z");
+        assert_eq!(c.locale, Locale::En);
+        assert_eq!(c.http.listen.port(), 9000);
+        assert_eq!(c.telegram.token.as_deref(), Some("123:abc"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused_plainly() {
+        let err = toml::from_str::<Config>("databse_url = 'x'").unwrap_err().to_string();
+        assert!(err.contains("unknown field `databse_url`"), "{err}");
+        let c = Config { timezone: "Mars/Olympus".into(), ..Config::default() };
+        assert_eq!(c.validate().unwrap_err().to_string(), "'Mars/Olympus' is not a time zone name such as Asia/Shanghai");
+        let mut c = Config::default();
+        let err = c.apply_env(|k| (k == "BRANCHBOT_TELEGRAM_MODE").then(|| "push".to_owned())).unwrap_err();
+        assert_eq!(err.to_string(), "environment variable BRANCHBOT_TELEGRAM_MODE: 'push' is neither polling nor webhook");
+    }
+
+    #[test]
+    fn webhook_mode_requires_a_valid_secret() {
+        let mut c = Config::default();
+        c.telegram.mode = TelegramMode::Webhook;
+        c.telegram.token = Some("1:a".into());
+        c.http.public_url = Some("https://bot.example.org".into());
+        assert!(c.validate().is_err());
+        c.telegram.webhook_secret = Some("has space".into());
+        assert!(c.validate().is_err());
+        c.telegram.webhook_secret = Some("s3cret_-".into());
+        assert!(c.validate().is_ok());
+    }
+}

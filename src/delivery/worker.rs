@@ -1,0 +1,312 @@
+//! The delivery loop of one channel: claim due outbox rows, hold back what the rate limits or
+//! quiet hours do not allow yet, send the rest concurrently, and record every outcome.
+//!
+//! - 429 → the recipient is held for `retry_after` and the row retried then (not counted as a
+//!   failed attempt);
+//! - 5xx, timeouts → exponential backoff with jitter, up to `max_attempts`, then `failed`;
+//! - blocked by the user / chat not found → `blocked`, the binding marked unreachable;
+//! - past its expiry → `expired`, never sent late.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use rand::RngExt;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::limits::{Limiter, Limits, Wait};
+use super::{ChannelSender, Outgoing, SendError};
+use crate::clock::Clock;
+use crate::domain::quiet::QuietHours;
+use crate::flows::Choice;
+use crate::store::outbox::{self, Claimed, Outcome};
+use crate::store::{bindings, Store, StoreError};
+
+/// How a worker behaves.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    pub limits: Limits,
+    /// Rows claimed at a time.
+    pub batch: i64,
+    /// How long a claim lasts before another worker may take the row over.
+    pub lease: Duration,
+    /// Transient failures before a row is marked failed.
+    pub max_attempts: i64,
+    /// Sends in flight at once.
+    pub concurrency: usize,
+    /// Base of the exponential backoff.
+    pub backoff: Duration,
+    /// Only rows to this address (the console channel).
+    pub address: Option<String>,
+    /// Quiet hours and the zone they are read in.
+    pub quiet: Option<(QuietHours, Tz)>,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            limits: Limits::telegram(),
+            batch: 200,
+            lease: Duration::from_secs(60),
+            max_attempts: 5,
+            concurrency: 64,
+            backoff: Duration::from_secs(2),
+            address: None,
+            quiet: None,
+        }
+    }
+}
+
+/// Counters a worker keeps, for `/metrics` and `branchbot status`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub sent: AtomicU64,
+    pub failed: AtomicU64,
+    pub blocked: AtomicU64,
+    pub expired: AtomicU64,
+    pub retried: AtomicU64,
+    pub rate_limited: AtomicU64,
+    /// Rows found mid-send after a crash and sent again (possible duplicates).
+    pub resumed: AtomicU64,
+}
+
+pub struct Worker {
+    store: Store,
+    clock: Clock,
+    sender: Arc<dyn ChannelSender>,
+    wake: Arc<Notify>,
+    config: WorkerConfig,
+    limiter: Limiter,
+    pub stats: Arc<Stats>,
+}
+
+type Finished = (Claimed, Result<Option<String>, SendError>);
+
+impl Worker {
+    pub fn new(store: Store, clock: Clock, sender: Arc<dyn ChannelSender>, wake: Arc<Notify>, config: WorkerConfig) -> Self {
+        let limiter = Limiter::new(config.limits.clone());
+        Self { store, clock, sender, wake, config, limiter, stats: Arc::default() }
+    }
+
+    /// Runs until cancelled. Sends in flight when cancelled are finished and recorded; claimed
+    /// rows not yet sent are put back.
+    pub async fn run(mut self, cancel: CancellationToken) {
+        let channel = self.sender.channel().as_str();
+        let mut inflight: JoinSet<Finished> = JoinSet::new();
+        let wake = Arc::clone(&self.wake);
+        loop {
+            let notified = wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if cancel.is_cancelled() {
+                break;
+            }
+            let sent = match self.round(&mut inflight, &cancel).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(channel, error = %e, "delivery round failed");
+                    tokio::select! {
+                        _ = cancel.cancelled() => break,
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                    continue;
+                }
+            };
+            if sent > 0 {
+                continue;
+            }
+            let wait = self.idle_wait().await;
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                _ = &mut notified => {}
+                Some(done) = inflight.join_next(), if !inflight.is_empty() => {
+                    if let Ok(done) = done { self.record(done).await; }
+                }
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+        while let Some(done) = inflight.join_next().await {
+            if let Ok(done) = done {
+                self.record(done).await;
+            }
+        }
+    }
+
+    /// Claims and sends everything due now (used by the console after each message, and by
+    /// tests). Returns how many rows were handled.
+    pub async fn drain(&mut self) -> Result<usize, StoreError> {
+        let mut inflight = JoinSet::new();
+        let cancel = CancellationToken::new();
+        let mut total = 0;
+        loop {
+            let n = self.round(&mut inflight, &cancel).await?;
+            while let Some(done) = inflight.join_next().await {
+                if let Ok(done) = done {
+                    self.record(done).await;
+                }
+            }
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+        }
+    }
+
+    /// How long to sleep when nothing was due: until the next due row, at most 30 s.
+    async fn idle_wait(&self) -> Duration {
+        let cap = Duration::from_secs(30);
+        let Ok(mut conn) = self.store.pool().acquire().await else {
+            return cap;
+        };
+        let mut wait = match outbox::next_due(&mut conn, self.sender.channel().as_str()).await {
+            Ok(Some(at)) => Duration::from_millis((at - self.clock.now_ms()).max(0) as u64).min(cap),
+            _ => cap,
+        };
+        if let Some((quiet, tz)) = self.config.quiet {
+            let now = self.clock.now();
+            if quiet.contains(now, tz) {
+                wait = wait.max(Duration::from_millis(1)).min(self.clock.until(quiet.ends_after(now, tz)).max(Duration::from_millis(1)));
+            }
+        }
+        wait.max(Duration::from_millis(1))
+    }
+
+    /// One claim and its sends. Returns how many rows were claimed.
+    async fn round(&mut self, inflight: &mut JoinSet<Finished>, cancel: &CancellationToken) -> Result<usize, StoreError> {
+        let now = self.clock.now();
+        let quiet = self.config.quiet.is_some_and(|(q, tz)| q.contains(now, tz));
+        let batch = outbox::claim(
+            &self.store,
+            self.sender.channel().as_str(),
+            self.config.batch,
+            now.timestamp_millis(),
+            self.config.lease.as_millis() as i64,
+            quiet,
+            self.config.address.as_deref(),
+        )
+        .await?;
+        let claimed = batch.len();
+        let mut rows = batch.into_iter();
+        while let Some(row) = rows.next() {
+            if cancel.is_cancelled() {
+                let mut conn = self.store.pool().acquire().await?;
+                let now_ms = self.clock.now_ms();
+                outbox::defer(&mut conn, row.id, &row.lease_token, now_ms).await?;
+                for rest in rows.by_ref() {
+                    outbox::defer(&mut conn, rest.id, &rest.lease_token, now_ms).await?;
+                }
+                break;
+            }
+            if row.resumed {
+                self.stats.resumed.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(outbox_id = row.id, "resending a row whose worker died mid-send (the recipient may get it twice)");
+            }
+            if row.expires_at.is_some_and(|e| e <= self.clock.now_ms()) {
+                self.complete(&row, &Outcome::Expired).await?;
+                continue;
+            }
+            let go = loop {
+                match self.limiter.try_acquire(&row.address, Instant::now()) {
+                    Ok(()) => break true,
+                    Err(Wait::Overall(at)) => {
+                        // Collect finished sends while waiting for the next slot.
+                        tokio::select! {
+                            _ = tokio::time::sleep_until(at) => {}
+                            Some(done) = inflight.join_next(), if !inflight.is_empty() => {
+                                if let Ok(done) = done { self.record(done).await; }
+                            }
+                        }
+                    }
+                    Err(Wait::Recipient(at)) => {
+                        let at_ms = self.clock.now_ms() + at.saturating_duration_since(Instant::now()).as_millis() as i64;
+                        let mut conn = self.store.pool().acquire().await?;
+                        outbox::defer(&mut conn, row.id, &row.lease_token, at_ms).await?;
+                        break false;
+                    }
+                }
+            };
+            if !go {
+                continue;
+            }
+            while inflight.len() >= self.config.concurrency {
+                if let Some(Ok(done)) = inflight.join_next().await {
+                    self.record(done).await;
+                }
+            }
+            let sender = Arc::clone(&self.sender);
+            inflight.spawn(async move {
+                let choices: Vec<Choice> = serde_json::from_str(&row.choices_json).unwrap_or_default();
+                let msg = Outgoing { address: row.address.clone(), text: row.body.clone(), choices };
+                let result = sender.send(&msg).await;
+                (row, result)
+            });
+            while let Some(done) = inflight.try_join_next() {
+                if let Ok(done) = done {
+                    self.record(done).await;
+                }
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Turns a send result into an outcome and records it.
+    async fn record(&mut self, (row, result): Finished) {
+        let now_ms = self.clock.now_ms();
+        let outcome = match result {
+            Ok(provider_id) => {
+                self.stats.sent.fetch_add(1, Ordering::Relaxed);
+                Outcome::Sent { provider_id }
+            }
+            Err(SendError::RetryAfter(wait)) => {
+                self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+                self.limiter.hold(&row.address, Instant::now() + wait);
+                // A 429 is the platform pacing us, not a failure of this message.
+                let at = now_ms + wait.as_millis() as i64;
+                if let Ok(mut conn) = self.store.pool().acquire().await {
+                    if let Err(e) = outbox::defer(&mut conn, row.id, &row.lease_token, at).await {
+                        tracing::error!(outbox_id = row.id, error = %e, "could not reschedule a rate-limited message");
+                    }
+                }
+                return;
+            }
+            Err(SendError::Transient(error)) if row.attempts < self.config.max_attempts => {
+                self.stats.retried.fetch_add(1, Ordering::Relaxed);
+                let base = self.config.backoff.as_millis() as i64 * (1i64 << (row.attempts - 1).clamp(0, 16));
+                let jitter = rand::rng().random_range(0..=base / 2 + 1);
+                let delay = (base + jitter).min(15 * 60 * 1000);
+                Outcome::Retry { at: now_ms + delay, error }
+            }
+            Err(SendError::Transient(error)) | Err(SendError::Permanent(error)) => {
+                self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(outbox_id = row.id, attempts = row.attempts, error = %error, "message failed");
+                Outcome::Failed { error }
+            }
+            Err(SendError::Unreachable(error)) => {
+                self.stats.blocked.fetch_add(1, Ordering::Relaxed);
+                if let Ok(mut conn) = self.store.pool().acquire().await {
+                    let _ = bindings::mark_unreachable(&mut conn, &row.channel, &row.address).await;
+                }
+                Outcome::Blocked { error }
+            }
+        };
+        if let Err(e) = self.complete(&row, &outcome).await {
+            tracing::error!(outbox_id = row.id, error = %e, "could not record a send outcome");
+        }
+    }
+
+    async fn complete(&self, row: &Claimed, outcome: &Outcome) -> Result<(), StoreError> {
+        if *outcome == Outcome::Expired {
+            self.stats.expired.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut conn = self.store.pool().acquire().await?;
+        let applied = outbox::complete(&mut conn, row.id, &row.lease_token, outcome, self.clock.now_ms()).await?;
+        if !applied {
+            tracing::warn!(outbox_id = row.id, "outcome not recorded: another worker took the row over");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,273 @@
+//! Runs inbound updates through the flows. Each update is one transaction: the inbox row is
+//! claimed, the sender looked up, the flow run, its state saved and its replies queued in the
+//! outbox, then everything commits together or not at all. A crash before the commit leaves
+//! the update pending, and it is processed again on restart: at least once in, exactly once
+//! in effect.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::command::{self, Command};
+use super::{help, lang, me, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS};
+use crate::clock::Clock;
+use crate::delivery::Wake;
+use crate::domain::org::Member;
+use crate::i18n::{Catalog, Locale};
+use crate::msg;
+use crate::store::{bindings, conversations, inbox, members, outbox, Conn, Store, StoreError};
+
+/// What is stored in the inbox for one update: the channel-neutral content, plus a platform
+/// token to acknowledge once processed (a Telegram callback query id).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub inbound: Inbound,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ack: Option<String>,
+}
+
+/// How processing an inbox row ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Processed {
+    /// Done; `replies` were queued. `ack` is a token to acknowledge on the channel.
+    Done {
+        channel: ChannelKind,
+        replies: usize,
+        ack: Option<String>,
+    },
+    /// Another worker has it, or it was done already.
+    Skipped,
+}
+
+/// The conversation engine, shared by every channel.
+#[derive(Clone)]
+pub struct Engine {
+    pub store: Store,
+    pub catalog: Arc<Catalog>,
+    pub clock: Clock,
+    pub org_locale: Locale,
+    pub invite_ttl_hours: i64,
+    pub wake: Wake,
+}
+
+/// What a flow step produced.
+pub struct Step {
+    pub replies: Vec<Reply>,
+    pub state: State,
+}
+
+impl Step {
+    pub fn reply(reply: Reply) -> Self {
+        Self {
+            replies: vec![reply],
+            state: State::Idle,
+        }
+    }
+
+    pub fn text(text: String) -> Self {
+        Self::reply(Reply::text(text))
+    }
+}
+
+impl Engine {
+    /// Stores an inbound update unless it was seen before. Returns the inbox id when new.
+    pub async fn receive(&self, external_id: &str, item: &InboxItem) -> Result<Option<i64>, StoreError> {
+        let payload = serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut conn = self.store.pool().acquire().await?;
+        inbox::insert(&mut conn, item.inbound.channel.as_str(), external_id, &payload, self.clock.now_ms()).await
+    }
+
+    /// Records an update that needs no processing (a kind the bot ignores), so a redelivery of
+    /// it is recognised as a duplicate. Nothing of its content is kept.
+    pub async fn receive_ignored(&self, channel: ChannelKind, external_id: &str) -> Result<(), StoreError> {
+        let mut tx = self.store.begin().await?;
+        let now = self.clock.now_ms();
+        if let Some(id) = inbox::insert(&mut tx, channel.as_str(), external_id, "", now).await? {
+            inbox::finish(&mut tx, id, "ignored", None, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Processes every pending inbox row, oldest first, and returns the acknowledgements the
+    /// channels should make.
+    pub async fn drain_inbox(&self) -> Result<Vec<(ChannelKind, String)>, StoreError> {
+        let mut acks = Vec::new();
+        loop {
+            let ids = {
+                let mut conn = self.store.pool().acquire().await?;
+                inbox::pending_ids(&mut conn, 100).await?
+            };
+            if ids.is_empty() {
+                return Ok(acks);
+            }
+            let mut progressed = false;
+            for id in ids {
+                if let Processed::Done { channel, ack, .. } = self.process(id).await? {
+                    progressed = true;
+                    if let Some(ack) = ack {
+                        acks.push((channel, ack));
+                    }
+                }
+            }
+            if !progressed {
+                // Every pending row is held by another replica.
+                return Ok(acks);
+            }
+        }
+    }
+
+    /// Processes one inbox row in one transaction.
+    pub async fn process(&self, inbox_id: i64) -> Result<Processed, StoreError> {
+        let mut tx = self.store.begin().await?;
+        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id).await? else {
+            tx.rollback().await?;
+            return Ok(Processed::Skipped);
+        };
+        let now = self.clock.now_ms();
+        let item: InboxItem = match serde_json::from_str(&row.payload) {
+            Ok(item) => item,
+            Err(e) => {
+                tracing::warn!(inbox_id, error = %e, "unreadable inbox payload");
+                inbox::finish(&mut tx, inbox_id, "failed", Some("unreadable payload"), now).await?;
+                tx.commit().await?;
+                return Ok(Processed::Skipped);
+            }
+        };
+        let inbound = item.inbound;
+        let replies = self.handle(&mut tx, &inbound).await?;
+        let count = replies.len();
+        let member_id = members::by_binding(&mut tx, inbound.channel.as_str(), &inbound.address)
+            .await?
+            .map(|m| m.id);
+        let messages: Vec<outbox::NewMessage> = replies
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| outbox::NewMessage {
+                channel: inbound.channel.as_str().to_owned(),
+                address: inbound.address.clone(),
+                member_id,
+                body: r.text,
+                choices_json: serde_json::to_string(&r.choices).unwrap_or_else(|_| "[]".into()),
+                dedupe_key: format!("reply:{inbox_id}:{i}"),
+                // A reply to what someone just wrote is never held back by quiet hours.
+                urgent: true,
+                not_before: now,
+                expires_at: Some(now + 24 * 3600 * 1000),
+                segments: 1,
+            })
+            .collect();
+        outbox::enqueue(&mut tx, &messages, now).await?;
+        inbox::finish(&mut tx, inbox_id, "done", None, now).await?;
+        tx.commit().await?;
+        if count > 0 {
+            self.wake.notify(inbound.channel);
+        }
+        Ok(Processed::Done {
+            channel: inbound.channel,
+            replies: count,
+            ack: item.ack,
+        })
+    }
+
+    /// Runs the flows for one update inside `conn`'s transaction and returns the replies.
+    pub async fn handle(&self, conn: &mut Conn, inbound: &Inbound) -> Result<Vec<Reply>, StoreError> {
+        let channel = inbound.channel.as_str();
+        let now = self.clock.now_ms();
+        let member = members::by_binding(conn, channel, &inbound.address).await?;
+        let hint = inbound.language_hint.as_deref().and_then(Locale::from_hint);
+        let Some(member) = member else {
+            let locale = hint.unwrap_or(self.org_locale);
+            let cx = Ctx { catalog: &self.catalog, locale, member: None, now_ms: now };
+            return start::unknown_sender(&cx, conn, inbound).await;
+        };
+        bindings::mark_reachable(conn, channel, &inbound.address).await?;
+        let (state, offered) = match conversations::load(conn, member.id, channel).await? {
+            Some((s, c)) => (
+                serde_json::from_str::<State>(&s).unwrap_or_default(),
+                serde_json::from_str::<Vec<Choice>>(&c).unwrap_or_default(),
+            ),
+            None => (State::Idle, Vec::new()),
+        };
+        let cx = Ctx { catalog: &self.catalog, locale: member.locale, member: Some(&member), now_ms: now };
+        let step = self.step(&cx, conn, &member, inbound, state, &offered).await?;
+        // The member may have switched language in this step: later replies are already
+        // rendered in the new one by the flow.
+        let offered: Vec<&Choice> = step.replies.iter().rev().find(|r| !r.choices.is_empty()).map(|r| r.choices.iter().collect()).unwrap_or_default();
+        let offered_json = serde_json::to_string(&offered).unwrap_or_else(|_| "[]".into());
+        let state_json = serde_json::to_string(&step.state).unwrap_or_else(|_| "{\"step\":\"idle\"}".into());
+        conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
+        Ok(step.replies)
+    }
+
+    async fn step(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        member: &Member,
+        inbound: &Inbound,
+        state: State,
+        offered: &[Choice],
+    ) -> Result<Step, StoreError> {
+        let text = match &inbound.content {
+            Content::Unsupported => return Ok(Step { replies: vec![Reply::text(cx.t(msg!("error-unsupported")))], state }),
+            Content::Choice { data } => return self.on_choice(cx, conn, member, data, "").await,
+            Content::Text { text } => text,
+        };
+        if text.trim().is_empty() {
+            return Ok(Step { replies: vec![Reply::text(cx.t(msg!("error-empty")))], state });
+        }
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Ok(Step {
+                replies: vec![Reply::text(cx.r(msg!("error-too-long"), &[("max", MAX_TEXT_CHARS.into())]))],
+                state,
+            });
+        }
+        if let Some(cmd) = command::parse(text) {
+            return self.on_command(cx, conn, member, inbound, cmd).await;
+        }
+        if let Some((choice, rest)) = super::match_choice(offered, text) {
+            let data = choice.data.clone();
+            return self.on_choice(cx, conn, member, &data, &rest).await;
+        }
+        let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
+        if numbered && !offered.is_empty() {
+            let options = numbered_options(offered);
+            return Ok(Step {
+                replies: vec![Reply::text(cx.r(msg!("error-no-such-option"), &[("number", super::fold(text).trim().into()), ("options", options.into())]))],
+                state,
+            });
+        }
+        Ok(Step { replies: vec![Reply::text(cx.t(msg!("error-not-understood")))], state })
+    }
+
+    async fn on_command(&self, cx: &Ctx<'_>, conn: &mut Conn, member: &Member, inbound: &Inbound, cmd: Command) -> Result<Step, StoreError> {
+        match cmd {
+            Command::Start(code) => start::bound_start(cx, conn, member, inbound, code.as_deref()).await,
+            Command::Help => Ok(Step::text(help::text(cx, member))),
+            Command::Me => Ok(Step::text(me::text(cx, member))),
+            Command::Lang(arg) => lang::command(cx, conn, member, arg.as_deref()).await,
+            Command::Unbound => unbound::command(cx, conn, member).await,
+            Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
+            Command::Unknown(name) => Ok(Step::text(cx.r(msg!("error-unknown-command"), &[("command", format!("/{name}").into())]))),
+        }
+    }
+
+    async fn on_choice(&self, cx: &Ctx<'_>, conn: &mut Conn, member: &Member, data: &str, _rest: &str) -> Result<Step, StoreError> {
+        let (kind, value) = data.split_once(':').unwrap_or((data, ""));
+        match kind {
+            "lang" => lang::chosen(cx, conn, member, value).await,
+            _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+        }
+    }
+}
+
+/// "1 中文, 2 English": the offered choices as numbered options, for an error message.
+pub fn numbered_options(choices: &[Choice]) -> String {
+    choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} {}", i + 1, c.label))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

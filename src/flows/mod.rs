@@ -1,0 +1,238 @@
+//! Conversations, written once for every channel. A flow receives who is writing (a member or
+//! an unknown sender), their text or chosen option, and answers with replies made of text plus
+//! choices. Channels only translate: Telegram renders choices as buttons, the console and SMS
+//! as numbered options, and a typed answer ("1", "中文", "English") is matched back to a
+//! choice here, so no flow knows which channel it is on.
+//!
+//! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
+//! replies); [`command`] parses what was typed; one file per intent ([`start`], [`help`],
+//! [`me`], [`lang`], [`unbound`]).
+
+pub mod command;
+pub mod engine;
+pub mod help;
+pub mod lang;
+pub mod me;
+pub mod start;
+pub mod unbound;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::org::Member;
+use crate::i18n::{Arg, Catalog, Locale, Msg};
+
+/// Telegram's limit on a message's text, which the bot also applies to what it reads.
+pub const MAX_TEXT_CHARS: usize = 4096;
+
+/// The channel an update came from or a reply goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    Telegram,
+    Console,
+    Sms,
+}
+
+impl ChannelKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Telegram => "telegram",
+            Self::Console => "console",
+            Self::Sms => "sms",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "telegram" => Some(Self::Telegram),
+            "console" => Some(Self::Console),
+            "sms" => Some(Self::Sms),
+            _ => None,
+        }
+    }
+}
+
+/// What arrived, in channel-neutral form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbound {
+    pub channel: ChannelKind,
+    /// Where replies go: a Telegram chat id, a phone number, a console member key.
+    pub address: String,
+    pub content: Content,
+    /// The sender's client language, for people the bot does not know yet.
+    pub language_hint: Option<String>,
+}
+
+/// The content of an inbound update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Content {
+    Text { text: String },
+    /// A tapped button: the choice's data.
+    Choice { data: String },
+    /// A photo, sticker, voice message or anything else that is not text.
+    Unsupported,
+}
+
+/// One option offered with a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    /// What comes back when it is chosen (Telegram callback data: at most 64 bytes).
+    pub data: String,
+    /// The label in the reader's locale.
+    pub label: String,
+    /// Other words that choose it when typed: the label in every locale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+/// One message the bot sends back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub text: String,
+    pub choices: Vec<Choice>,
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            choices: Vec::new(),
+        }
+    }
+
+    pub fn with_choices(text: impl Into<String>, choices: Vec<Choice>) -> Self {
+        Self {
+            text: text.into(),
+            choices,
+        }
+    }
+}
+
+/// Where a member is in a multi-step conversation. Persisted, so a restart resumes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum State {
+    #[default]
+    Idle,
+    /// Offered the language choice.
+    ChoosingLanguage,
+}
+
+/// What a flow works with: the catalog, the reader's locale and, when known, the member.
+pub struct Ctx<'a> {
+    pub catalog: &'a Catalog,
+    pub locale: Locale,
+    pub member: Option<&'a Member>,
+    pub now_ms: i64,
+}
+
+impl Ctx<'_> {
+    pub fn t(&self, msg: Msg) -> String {
+        self.catalog.text(self.locale, msg)
+    }
+
+    pub fn r(&self, msg: Msg, args: &[(&str, Arg)]) -> String {
+        self.catalog.render(self.locale, msg, args)
+    }
+
+    /// A choice labelled with `msg`, typed as its label in any locale.
+    pub fn choice(&self, data: impl Into<String>, msg: Msg) -> Choice {
+        Choice {
+            data: data.into(),
+            label: self.t(msg),
+            aliases: Locale::ALL
+                .iter()
+                .map(|l| self.catalog.text(*l, msg))
+                .collect(),
+        }
+    }
+}
+
+/// Matches typed text against the choices last offered: the number ("1", "１", "1."), or the
+/// label or an alias, ignoring case, spaces and punctuation. Returns the choice and the rest of
+/// the text after a leading number or word ("2 出差" gives choice 2 and "出差").
+pub fn match_choice<'c>(choices: &'c [Choice], text: &str) -> Option<(&'c Choice, String)> {
+    let folded = fold(text);
+    let trimmed = folded.trim();
+    // A leading number, then an optional separator and the rest.
+    let digits: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
+    if !digits.is_empty() {
+        let rest = trimmed[digits.len()..].trim_start_matches(|c: char| c.is_whitespace() || ".、:：,，)）-".contains(c));
+        let n: usize = digits.parse().ok()?;
+        return choices.get(n.checked_sub(1)?).map(|c| (c, rest.trim().to_owned()));
+    }
+    let bare = |s: &str| -> String {
+        fold(s)
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"。，、！？：；".contains(*c))
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let whole = bare(trimmed);
+    for c in choices {
+        for word in std::iter::once(&c.label).chain(&c.aliases) {
+            let w = bare(word);
+            if w.is_empty() {
+                continue;
+            }
+            if whole == w {
+                return Some((c, String::new()));
+            }
+            // "请假 出差": the word, then a reason.
+            let lower = trimmed.to_lowercase();
+            let lw = fold(word).to_lowercase();
+            if let Some(rest) = lower.strip_prefix(lw.trim()) {
+                if rest.starts_with(|ch: char| ch.is_whitespace() || "，,：:".contains(ch)) {
+                    let cut = trimmed.len() - rest.len();
+                    let rest = trimmed[cut..].trim_start_matches(|ch: char| ch.is_whitespace() || "，,：:".contains(ch));
+                    return Some((c, rest.trim().to_owned()));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Folds full-width ASCII (as Chinese keyboards type it) to half-width.
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choices() -> Vec<Choice> {
+        vec![
+            Choice { data: "a".into(), label: "参加".into(), aliases: vec!["参加".into(), "Attend".into()] },
+            Choice { data: "l".into(), label: "请假".into(), aliases: vec!["请假".into(), "Leave".into()] },
+        ]
+    }
+
+    #[test]
+    fn typed_numbers_choose_with_a_rest() {
+        let c = choices();
+        assert_eq!(match_choice(&c, "1").map(|(c, r)| (c.data.as_str(), r)), Some(("a", String::new())));
+        assert_eq!(match_choice(&c, " ２ ").map(|(c, r)| (c.data.as_str(), r)), Some(("l", String::new())));
+        assert_eq!(match_choice(&c, "2 出差").map(|(c, r)| (c.data.as_str(), r)), Some(("l", "出差".into())));
+        assert_eq!(match_choice(&c, "2、外出开会").map(|(c, r)| (c.data.as_str(), r)), Some(("l", "外出开会".into())));
+        assert!(match_choice(&c, "3").is_none());
+        assert!(match_choice(&c, "0").is_none());
+    }
+
+    #[test]
+    fn typed_words_choose_in_either_locale() {
+        let c = choices();
+        assert_eq!(match_choice(&c, "请假。").map(|(c, _)| c.data.as_str()), Some("l"));
+        assert_eq!(match_choice(&c, "attend").map(|(c, _)| c.data.as_str()), Some("a"));
+        assert_eq!(match_choice(&c, "请假 出差").map(|(c, r)| (c.data.as_str(), r)), Some(("l", "出差".into())));
+        assert!(match_choice(&c, "maybe").is_none());
+    }
+}

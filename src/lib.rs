@@ -1,0 +1,27 @@
+//! branchbot: a Telegram and SMS bot that runs a college Party organisation's organisational
+//! life — meetings, notices, pledges and anonymous feedback — from one binary and a database.
+//!
+//! # Layout
+//! - [`channels`]: Telegram (polling and webhook) and the console; they only translate.
+//! - [`flows`]: the conversations, written once for every channel, and the engine that runs
+//!   an inbound update in one transaction.
+//! - [`domain`]: pure rules and types (roles, phone numbers, the roster file, quiet hours).
+//! - [`store`]: sqlx repositories over SQLite or PostgreSQL, one file per aggregate.
+//! - [`delivery`]: the outbox workers, rate limits and retries.
+//! - [`http`]: webhook, health, readiness and metrics in one axum router.
+//! - [`i18n`]: Fluent locales (zh-CN default, en).
+//! - [`config`], [`cli`], [`startup`]: configuration, the command line, and wiring.
+//! - [`testkit`]: a fake Telegram Bot API server for tests and benchmarks.
+
+pub mod channels;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod delivery;
+pub mod domain;
+pub mod flows;
+pub mod http;
+pub mod i18n;
+pub mod startup;
+pub mod store;
+pub mod testkit;

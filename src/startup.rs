@@ -1,0 +1,203 @@
+//! Builds and runs the whole application: store, engine, channels, workers and the HTTP
+//! server. `main` and the integration tests both start it through [`Application::build`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::requests::Requester;
+use teloxide::payloads::SetWebhookSetters;
+use teloxide::Bot;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::channels::telegram;
+use crate::clock::Clock;
+use crate::config::{Config, TelegramMode};
+use crate::delivery::worker::{Stats, Worker, WorkerConfig};
+use crate::delivery::Wake;
+use crate::domain::quiet::QuietHours;
+use crate::flows::engine::Engine;
+use crate::flows::ChannelKind;
+use crate::http::{self, AppState};
+use crate::i18n::Catalog;
+use crate::store::Store;
+
+/// Everything that can stop the application from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("locales: {0}")]
+    Locales(String),
+    #[error("telegram: {0}")]
+    Telegram(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+}
+
+/// Options the tests and benchmarks set beyond the configuration file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub clock: Option<Clock>,
+    pub telegram_worker: Option<WorkerConfig>,
+}
+
+/// A running application.
+pub struct Application {
+    pub addr: SocketAddr,
+    pub engine: Engine,
+    pub bot: Option<Bot>,
+    pub bot_username: Option<String>,
+    pub telegram_stats: Option<Arc<Stats>>,
+    cancel: CancellationToken,
+    tasks: JoinSet<()>,
+}
+
+impl Application {
+    /// Opens the store (migrating it), connects Telegram when a token is set, and starts every
+    /// loop and the HTTP server.
+    pub async fn build(config: Config, overrides: Overrides) -> Result<Self, StartError> {
+        let tz = config.tz()?;
+        let store = Store::open(&config.database_url).await?;
+        let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
+        let clock = overrides.clock.unwrap_or(Clock::System);
+        let wake = Wake::default();
+        let engine = Engine {
+            store: store.clone(),
+            catalog: Arc::clone(&catalog),
+            clock: clock.clone(),
+            org_locale: config.locale,
+            invite_ttl_hours: config.invites.ttl_hours,
+            wake: wake.clone(),
+        };
+        let cancel = CancellationToken::new();
+        let mut tasks = JoinSet::new();
+        let inbox_wake = Arc::new(Notify::new());
+
+        let mut bot = None;
+        let mut bot_username = config.telegram.username.clone();
+        let mut telegram_stats = None;
+        let mut webhook_secret = None;
+        if let Some(token) = &config.telegram.token {
+            let b = telegram::bot(token, config.telegram.api_url.as_deref()).map_err(StartError::Telegram)?;
+            let me = b.get_me().await.map_err(|e| StartError::Telegram(format!("getMe failed (is the token right?): {e}")))?;
+            if bot_username.is_none() {
+                bot_username = me.user.username.clone();
+            }
+            if let Err(e) = telegram::set_commands(&b, &catalog).await {
+                tracing::warn!(error = %e, "setMyCommands failed; the command menu may be stale");
+            }
+            let worker_config = overrides.telegram_worker.clone().unwrap_or_else(|| WorkerConfig {
+                quiet: Some((QuietHours::default(), tz)),
+                ..WorkerConfig::default()
+            });
+            let worker = Worker::new(
+                store.clone(),
+                clock.clone(),
+                Arc::new(telegram::TelegramSender::new(b.clone())),
+                Arc::clone(wake.get(ChannelKind::Telegram)),
+                worker_config,
+            );
+            telegram_stats = Some(Arc::clone(&worker.stats));
+            tasks.spawn(worker.run(cancel.child_token()));
+            match config.telegram.mode {
+                TelegramMode::Polling => {
+                    tasks.spawn(telegram::polling::run(
+                        b.clone(),
+                        engine.clone(),
+                        config.telegram.poll_timeout_secs,
+                        Arc::clone(&inbox_wake),
+                        cancel.child_token(),
+                    ));
+                }
+                TelegramMode::Webhook => {
+                    let secret = config.telegram.webhook_secret.clone().unwrap_or_default();
+                    let base = config.http.public_url.clone().unwrap_or_default();
+                    let url = format!("{}/telegram/webhook", base.trim_end_matches('/'));
+                    let url: reqwest::Url = url.parse().map_err(|e| StartError::Telegram(format!("webhook URL {url}: {e}")))?;
+                    b.set_webhook(url)
+                        .secret_token(secret.clone())
+                        .allowed_updates(vec![teloxide::types::AllowedUpdate::Message, teloxide::types::AllowedUpdate::CallbackQuery])
+                        .await
+                        .map_err(|e| StartError::Telegram(format!("setWebhook failed: {e}")))?;
+                    webhook_secret = Some(Arc::<str>::from(secret));
+                }
+            }
+            bot = Some(b);
+        }
+
+        tasks.spawn(inbox_loop(engine.clone(), bot.clone(), Arc::clone(&inbox_wake), cancel.child_token()));
+
+        let state = AppState {
+            engine: engine.clone(),
+            webhook_secret,
+            inbox: Arc::clone(&inbox_wake),
+            telegram_stats: telegram_stats.clone(),
+        };
+        let listener = tokio::net::TcpListener::bind(config.http.listen)
+            .await
+            .map_err(|source| StartError::Listen { addr: config.http.listen, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.http.listen, source })?;
+        let server_cancel = cancel.child_token();
+        tasks.spawn(async move {
+            let app = http::router(state);
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { server_cancel.cancelled().await })
+                .await
+            {
+                tracing::error!(error = %e, "HTTP server stopped");
+            }
+        });
+        tracing::info!(%addr, telegram = bot.is_some(), "branchbot started");
+        Ok(Self { addr, engine, bot, bot_username, telegram_stats, cancel, tasks })
+    }
+
+    /// A token that stops the application when cancelled.
+    pub fn cancel_token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// Runs until the token is cancelled, then waits for every loop to finish its work.
+    pub async fn run_until_stopped(mut self) {
+        self.cancel.cancelled().await;
+        while self.tasks.join_next().await.is_some() {}
+    }
+
+    /// Stops every loop and waits for them (sends in flight finish and are recorded).
+    pub async fn stop(mut self) {
+        self.cancel.cancel();
+        while self.tasks.join_next().await.is_some() {}
+        self.engine.store.close().await;
+    }
+}
+
+/// Processes the inbox whenever a channel stored something (and every few seconds, for rows
+/// another replica left behind).
+async fn inbox_loop(engine: Engine, bot: Option<Bot>, wake: Arc<Notify>, cancel: CancellationToken) {
+    loop {
+        let notified = wake.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        match engine.drain_inbox().await {
+            Ok(acks) => {
+                if let Some(bot) = &bot {
+                    for (channel, ack) in acks {
+                        if channel == ChannelKind::Telegram {
+                            telegram::ack(bot, &ack).await;
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "inbox processing failed; will retry"),
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = &mut notified => {}
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+    }
+}

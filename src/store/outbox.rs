@@ -1,0 +1,240 @@
+//! The outbox: every outgoing message is a row before it is sent. Workers claim due rows with a
+//! lease and an attempt token; a worker whose lease ran out cannot overwrite a newer attempt.
+
+use rand::RngExt;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{Conn, Result, Store};
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub channel: String,
+    pub address: String,
+    pub member_id: Option<i64>,
+    pub body: String,
+    /// JSON list of `{data, label}`.
+    pub choices_json: String,
+    /// Unique per logical message: a second enqueue with the same key is ignored.
+    pub dedupe_key: String,
+    pub urgent: bool,
+    /// Not sent before this instant (ms).
+    pub not_before: i64,
+    /// Not sent after this instant (ms): it becomes `expired`.
+    pub expires_at: Option<i64>,
+    pub segments: i64,
+}
+
+const COLUMNS: usize = 11;
+
+/// Queues messages in one statement per 100 rows; duplicates (same dedupe key) are skipped.
+/// Returns how many rows were new.
+pub async fn enqueue(conn: &mut Conn, messages: &[NewMessage], now: i64) -> Result<u64> {
+    let mut inserted = 0;
+    for chunk in messages.chunks(100) {
+        let mut sql = String::from(
+            "INSERT INTO outbox (channel, address, member_id, body, choices, dedupe_key, urgent, \
+             next_attempt_at, expires_at, segments, created_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..COLUMNS {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", i * COLUMNS + c + 1));
+            }
+            sql.push(')');
+        }
+        sql.push_str(" ON CONFLICT (dedupe_key) DO NOTHING");
+        let mut q = sqlx::query(super::sql(sql));
+        for m in chunk {
+            q = q
+                .bind(&m.channel)
+                .bind(&m.address)
+                .bind(m.member_id)
+                .bind(&m.body)
+                .bind(&m.choices_json)
+                .bind(&m.dedupe_key)
+                .bind(i64::from(m.urgent))
+                .bind(m.not_before)
+                .bind(m.expires_at)
+                .bind(m.segments)
+                .bind(now);
+        }
+        inserted += q.execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(inserted)
+}
+
+/// A claimed row, leased to one worker.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub channel: String,
+    pub address: String,
+    pub member_id: Option<i64>,
+    pub body: String,
+    pub choices_json: String,
+    pub attempts: i64,
+    pub expires_at: Option<i64>,
+    pub urgent: bool,
+    pub lease_token: String,
+    /// The row was found in `sending` with a lapsed lease: a worker died while sending it.
+    pub resumed: bool,
+}
+
+fn claimed_from_row(row: &AnyRow, token: &str) -> Result<Claimed> {
+    Ok(Claimed {
+        id: row.try_get("id")?,
+        channel: row.try_get("channel")?,
+        address: row.try_get::<Option<String>, _>("address")?.unwrap_or_default(),
+        member_id: row.try_get("member_id")?,
+        body: row.try_get("body")?,
+        choices_json: row.try_get("choices")?,
+        attempts: row.try_get::<i64, _>("attempts")? + 1,
+        expires_at: row.try_get("expires_at")?,
+        urgent: row.try_get::<i64, _>("urgent")? != 0,
+        lease_token: token.to_owned(),
+        resumed: row.try_get::<String, _>("status")? == "sending",
+    })
+}
+
+/// Claims up to `limit` due rows of a channel (and of one address, for the console) for
+/// `lease_ms`. Rows whose lease lapsed (their worker died mid-send) are claimed again. In
+/// `quiet` hours only urgent rows are claimed.
+pub async fn claim(
+    store: &Store,
+    channel: &str,
+    limit: i64,
+    now: i64,
+    lease_ms: i64,
+    quiet: bool,
+    address: Option<&str>,
+) -> Result<Vec<Claimed>> {
+    let token = format!("{:016x}", rand::rng().random::<u64>());
+    let mut tx = store.begin().await?;
+    let sql = format!(
+        "SELECT id, channel, address, member_id, body, choices, attempts, expires_at, urgent, status \
+         FROM outbox WHERE channel = $1 \
+         AND ((status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND lease_until <= $2)) \
+         AND (urgent = 1 OR $4 = 0) AND ($5 IS NULL OR address = $5) \
+         ORDER BY next_attempt_at, id LIMIT $3{}",
+        store.skip_locked()
+    );
+    let rows = sqlx::query(super::sql(sql))
+        .bind(channel)
+        .bind(now)
+        .bind(limit)
+        .bind(i64::from(quiet))
+        .bind(address)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut claimed = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let c = claimed_from_row(row, &token)?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'sending', lease_until = $1, lease_token = $2, \
+             attempts = attempts + 1 WHERE id = $3",
+        )
+        .bind(now + lease_ms)
+        .bind(&token)
+        .bind(c.id)
+        .execute(&mut *tx)
+        .await?;
+        claimed.push(c);
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// How a send attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent { provider_id: Option<String> },
+    /// Try again at `at` (ms): rate limited or a transient failure.
+    Retry { at: i64, error: String },
+    Failed { error: String },
+    /// The recipient blocked the bot or the chat is gone: never retried.
+    Blocked { error: String },
+    Expired,
+}
+
+impl Outcome {
+    pub fn status(&self) -> &'static str {
+        match self {
+            Self::Sent { .. } => "sent",
+            Self::Retry { .. } => "pending",
+            Self::Failed { .. } => "failed",
+            Self::Blocked { .. } => "blocked",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+/// Records an attempt's outcome, only if the lease token still matches (a newer attempt by
+/// another worker wins). Returns whether the row was updated. Rows with no member behind them
+/// (replies to unbound chats) lose their address once final.
+pub async fn complete(conn: &mut Conn, id: i64, token: &str, outcome: &Outcome, now: i64) -> Result<bool> {
+    let (provider_id, error, next_at, sent_at) = match outcome {
+        Outcome::Sent { provider_id } => (provider_id.clone(), None, None, Some(now)),
+        Outcome::Retry { at, error } => (None, Some(error.clone()), Some(*at), None),
+        Outcome::Failed { error } | Outcome::Blocked { error } => (None, Some(error.clone()), None, None),
+        Outcome::Expired => (None, None, None, None),
+    };
+    let done = sqlx::query(
+        "UPDATE outbox SET status = $1, provider_id = COALESCE($2, provider_id), last_error = $3, \
+         next_attempt_at = COALESCE($4, next_attempt_at), sent_at = $5, lease_until = NULL, lease_token = NULL, \
+         address = CASE WHEN member_id IS NULL AND $1 <> 'pending' THEN NULL ELSE address END \
+         WHERE id = $6 AND lease_token = $7",
+    )
+    .bind(outcome.status())
+    .bind(provider_id)
+    .bind(error)
+    .bind(next_at)
+    .bind(sent_at)
+    .bind(id)
+    .bind(token)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The earliest instant (ms) at which a row of the channel becomes due, if any.
+pub async fn next_due(conn: &mut Conn, channel: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT MIN(CASE WHEN status = 'pending' THEN next_attempt_at ELSE lease_until END) \
+         FROM outbox WHERE channel = $1 AND status IN ('pending', 'sending')",
+    )
+    .bind(channel)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Counts of rows per (channel, status).
+pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status ORDER BY channel, status",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Puts a claimed row back to `pending` until `at` (ms) without counting an attempt: its
+/// recipient was busy, or the worker is stopping.
+pub async fn defer(conn: &mut Conn, id: i64, token: &str, at: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = $1, attempts = attempts - 1, \
+         lease_until = NULL, lease_token = NULL WHERE id = $2 AND lease_token = $3",
+    )
+    .bind(at)
+    .bind(id)
+    .bind(token)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

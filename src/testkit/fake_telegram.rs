@@ -1,0 +1,353 @@
+//! A fake Telegram Bot API on 127.0.0.1. teloxide is pointed at it with a custom API URL. It
+//! answers getMe, getUpdates (long polling), sendMessage, editMessageText,
+//! editMessageReplyMarkup, answerCallbackQuery, setMyCommands, setWebhook and deleteWebhook
+//! (method names matched case-insensitively, as teloxide sends `SendMessage`), records every
+//! call, and can be told to misbehave: 429 with retry_after, 403 "bot was blocked by the user",
+//! 5xx, garbage, slow answers, and Telegram's own rate limits.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+use tokio::sync::Notify;
+
+/// A misbehaviour to inject.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// 429 Too Many Requests with `parameters.retry_after`.
+    RetryAfter(u32),
+    /// 403 Forbidden: bot was blocked by the user.
+    Blocked,
+    /// 400 Bad Request: chat not found.
+    ChatNotFound,
+    /// A 5xx answer with a JSON error body.
+    ServerError(u16),
+    /// 200 with a body that is not JSON.
+    Garbage,
+    /// Answer normally, after a delay.
+    Slow(Duration),
+}
+
+/// One message the bot sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub chat_id: i64,
+    pub message_id: i64,
+    pub text: String,
+    /// Inline keyboard rows of (label, callback data).
+    pub buttons: Vec<Vec<(String, String)>>,
+}
+
+impl Sent {
+    /// Button labels, row by row, flattened.
+    pub fn labels(&self) -> Vec<String> {
+        self.buttons.iter().flatten().map(|(l, _)| l.clone()).collect()
+    }
+
+    /// The callback data of the button with this label.
+    pub fn data_of(&self, label: &str) -> Option<String> {
+        self.buttons.iter().flatten().find(|(l, _)| l == label).map(|(_, d)| d.clone())
+    }
+}
+
+#[derive(Default)]
+struct Limits {
+    overall_tat: Option<Instant>,
+    chats: HashMap<i64, Instant>,
+}
+
+#[derive(Default)]
+struct Inner {
+    sent: Mutex<Vec<Sent>>,
+    calls: Mutex<Vec<(String, Value)>>,
+    updates: Mutex<VecDeque<Value>>,
+    /// Faults for the next sendMessage to a chat (front first); key 0 = any chat.
+    faults: Mutex<HashMap<i64, VecDeque<Fault>>>,
+    enforce: Mutex<Option<Limits>>,
+    rejected_429: AtomicU64,
+    next_update: AtomicI64,
+    next_message: AtomicI64,
+    new_update: Notify,
+    new_sent: Notify,
+}
+
+/// A running fake Bot API server.
+#[derive(Clone)]
+pub struct FakeTelegram {
+    pub addr: SocketAddr,
+    inner: Arc<Inner>,
+}
+
+/// The username the fake bot reports in getMe.
+pub const BOT_USERNAME: &str = "branch_test_bot";
+
+impl FakeTelegram {
+    /// Starts the server on an ephemeral port of 127.0.0.1.
+    pub async fn start() -> Self {
+        let inner = Arc::new(Inner { next_update: AtomicI64::new(1000), next_message: AtomicI64::new(1), ..Inner::default() });
+        let app = Router::new().route("/{token}/{method}", post(handle)).with_state(Arc::clone(&inner));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind fake Telegram");
+        let addr = listener.local_addr().expect("local addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self { addr, inner }
+    }
+
+    /// The URL to give teloxide (`Bot::set_api_url`).
+    pub fn api_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Makes the fake answer 429 whenever Telegram's limits would be crossed: more than 30
+    /// messages a second overall (a burst of 3 tolerated) or more than one a second per chat.
+    pub fn enforce_limits(&self, on: bool) {
+        *self.inner.enforce.lock().unwrap() = on.then(Limits::default);
+    }
+
+    /// How many sends were refused with 429 by the enforced limits or injected faults.
+    pub fn rejected_429(&self) -> u64 {
+        self.inner.rejected_429.load(Ordering::Relaxed)
+    }
+
+    /// Queues a fault for the next sendMessage to `chat_id` (0: to any chat).
+    pub fn fault(&self, chat_id: i64, fault: Fault) {
+        self.inner.faults.lock().unwrap().entry(chat_id).or_default().push_back(fault);
+    }
+
+    /// A private text message update, as Telegram would send it.
+    pub fn text_update(&self, chat_id: i64, text: &str, language: &str) -> Value {
+        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
+        json!({
+            "update_id": id,
+            "message": {
+                "message_id": id,
+                "date": 1_764_000_000,
+                "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+                "from": {"id": chat_id, "is_bot": false, "first_name": "Test", "language_code": language},
+                "text": text
+            }
+        })
+    }
+
+    /// A sticker message update (not text).
+    pub fn sticker_update(&self, chat_id: i64) -> Value {
+        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
+        json!({
+            "update_id": id,
+            "message": {
+                "message_id": id,
+                "date": 1_764_000_000,
+                "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+                "from": {"id": chat_id, "is_bot": false, "first_name": "Test"},
+                "sticker": {
+                    "file_id": "CAAC", "file_unique_id": "AgAD", "type": "regular",
+                    "width": 512, "height": 512, "is_animated": false, "is_video": false
+                }
+            }
+        })
+    }
+
+    /// A button tap (callback query) update.
+    pub fn callback_update(&self, chat_id: i64, message_id: i64, data: &str) -> Value {
+        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
+        json!({
+            "update_id": id,
+            "callback_query": {
+                "id": format!("cb{id}"),
+                "from": {"id": chat_id, "is_bot": false, "first_name": "Test"},
+                "chat_instance": "1",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 1_764_000_000,
+                    "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+                    "from": {"id": 1, "is_bot": true, "first_name": "Bot", "username": BOT_USERNAME},
+                    "text": "…"
+                }
+            }
+        })
+    }
+
+    /// Queues an update for the bot's next getUpdates.
+    pub fn push(&self, update: Value) {
+        self.inner.updates.lock().unwrap().push_back(update);
+        self.inner.new_update.notify_waiters();
+    }
+
+    /// Queues a text message from a chat for getUpdates.
+    pub fn push_text(&self, chat_id: i64, text: &str) {
+        let u = self.text_update(chat_id, text, "zh-hans");
+        self.push(u);
+    }
+
+    /// Everything sent so far.
+    pub fn sent(&self) -> Vec<Sent> {
+        self.inner.sent.lock().unwrap().clone()
+    }
+
+    /// Messages sent to one chat.
+    pub fn sent_to(&self, chat_id: i64) -> Vec<Sent> {
+        self.sent().into_iter().filter(|s| s.chat_id == chat_id).collect()
+    }
+
+    /// Bodies of every call to a method (name matched case-insensitively).
+    pub fn calls(&self, method: &str) -> Vec<Value> {
+        self.inner
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, _)| m.eq_ignore_ascii_case(method))
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// Waits until at least `n` messages were sent to `chat_id` (0: to anyone), or panics after
+    /// `timeout` with what was sent.
+    pub async fn wait_sent(&self, chat_id: i64, n: usize, timeout: Duration) -> Vec<Sent> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.inner.new_sent.notified();
+            let got: Vec<Sent> = if chat_id == 0 { self.sent() } else { self.sent_to(chat_id) };
+            if got.len() >= n {
+                return got;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("expected {n} messages to chat {chat_id} within {timeout:?}, got {}: {got:#?}", got.len());
+            }
+        }
+    }
+}
+
+fn ok(result: Value) -> Response {
+    (StatusCode::OK, axum::Json(json!({"ok": true, "result": result}))).into_response()
+}
+
+fn err(status: StatusCode, description: &str, parameters: Option<Value>) -> Response {
+    let mut body = json!({"ok": false, "error_code": status.as_u16(), "description": description});
+    if let Some(p) = parameters {
+        body["parameters"] = p;
+    }
+    (status, axum::Json(body)).into_response()
+}
+
+async fn handle(State(inner): State<Arc<Inner>>, Path((token, method)): Path<(String, String)>, body: Bytes) -> Response {
+    if !token.starts_with("bot") {
+        return err(StatusCode::NOT_FOUND, "Not Found", None);
+    }
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    inner.calls.lock().unwrap().push((method.clone(), body.clone()));
+    match method.to_ascii_lowercase().as_str() {
+        "getme" => ok(json!({
+            "id": 1, "is_bot": true, "first_name": "Branch Bot", "username": BOT_USERNAME,
+            "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false
+        })),
+        "getupdates" => get_updates(&inner, &body).await,
+        "sendmessage" => send_message(&inner, &body).await,
+        "editmessagetext" | "editmessagereplymarkup" => ok(json!({
+            "message_id": body["message_id"], "date": 1_764_000_000,
+            "chat": {"id": body["chat_id"], "type": "private", "first_name": "Test"},
+            "text": body["text"].as_str().unwrap_or("")
+        })),
+        "answercallbackquery" | "setmycommands" | "setwebhook" | "deletewebhook" => ok(json!(true)),
+        _ => err(StatusCode::NOT_FOUND, "Not Found: method not found", None),
+    }
+}
+
+async fn get_updates(inner: &Inner, body: &Value) -> Response {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    let timeout = body["timeout"].as_u64().unwrap_or(0).min(5);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+    loop {
+        let notified = inner.new_update.notified();
+        {
+            let mut queue = inner.updates.lock().unwrap();
+            // Confirmed updates (below the offset) are forgotten, as Telegram does.
+            queue.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+            if !queue.is_empty() {
+                let batch: Vec<Value> = queue.iter().take(100).cloned().collect();
+                return ok(Value::Array(batch));
+            }
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return ok(json!([]));
+        }
+    }
+}
+
+async fn send_message(inner: &Inner, body: &Value) -> Response {
+    let chat_id = body["chat_id"].as_i64().or_else(|| body["chat_id"].as_str().and_then(|s| s.parse().ok())).unwrap_or(0);
+    let fault = {
+        let mut faults = inner.faults.lock().unwrap();
+        faults.get_mut(&chat_id).and_then(VecDeque::pop_front).or_else(|| faults.get_mut(&0).and_then(VecDeque::pop_front))
+    };
+    match fault {
+        Some(Fault::RetryAfter(secs)) => {
+            inner.rejected_429.fetch_add(1, Ordering::Relaxed);
+            return err(StatusCode::TOO_MANY_REQUESTS, &format!("Too Many Requests: retry after {secs}"), Some(json!({"retry_after": secs})));
+        }
+        Some(Fault::Blocked) => return err(StatusCode::FORBIDDEN, "Forbidden: bot was blocked by the user", None),
+        Some(Fault::ChatNotFound) => return err(StatusCode::BAD_REQUEST, "Bad Request: chat not found", None),
+        Some(Fault::ServerError(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return err(status, "Internal Server Error", None);
+        }
+        Some(Fault::Garbage) => return (StatusCode::OK, "<html>oops</html>").into_response(),
+        Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
+        None => {}
+    }
+    if let Some(limits) = inner.enforce.lock().unwrap().as_mut() {
+        let now = Instant::now();
+        let interval = Duration::from_millis(1000) / 30;
+        let tat = limits.overall_tat.unwrap_or(now).max(now);
+        if tat > now + interval * 3 {
+            inner.rejected_429.fetch_add(1, Ordering::Relaxed);
+            return err(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(json!({"retry_after": 1})));
+        }
+        if let Some(last) = limits.chats.get(&chat_id) {
+            if now.duration_since(*last) < Duration::from_millis(900) {
+                inner.rejected_429.fetch_add(1, Ordering::Relaxed);
+                return err(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(json!({"retry_after": 1})));
+            }
+        }
+        limits.overall_tat = Some(tat + interval);
+        limits.chats.insert(chat_id, now);
+    }
+    let text = body["text"].as_str().unwrap_or("").to_owned();
+    let buttons = body["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|row| {
+                    row.as_array()
+                        .map(|bs| {
+                            bs.iter()
+                                .map(|b| (b["text"].as_str().unwrap_or("").to_owned(), b["callback_data"].as_str().unwrap_or("").to_owned()))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let message_id = inner.next_message.fetch_add(1, Ordering::Relaxed);
+    inner.sent.lock().unwrap().push(Sent { chat_id, message_id, text: text.clone(), buttons });
+    inner.new_sent.notify_waiters();
+    ok(json!({
+        "message_id": message_id,
+        "date": 1_764_000_000,
+        "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+        "from": {"id": 1, "is_bot": true, "first_name": "Branch Bot", "username": BOT_USERNAME},
+        "text": text
+    }))
+}

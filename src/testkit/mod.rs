@@ -1,0 +1,5 @@
+//! Test harness shared by the integration tests and the benchmarks: a fake Telegram Bot API
+//! server on 127.0.0.1 ([`fake_telegram`]). It is compiled into the library so that `bench/`
+//! can use it too; the bot never starts it by itself.
+
+pub mod fake_telegram;

@@ -2,4 +2,5 @@
 //! server on 127.0.0.1 ([`fake_telegram`]). It is compiled into the library so that `bench/`
 //! can use it too; the bot never starts it by itself.
 
+pub mod db;
 pub mod fake_telegram;

@@ -1,0 +1,69 @@
+//! Fresh databases for tests and benchmarks: a SQLite file in the temp directory, or a new
+//! PostgreSQL database on the server named by `BRANCHBOT_TEST_PG` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`).
+
+use std::path::PathBuf;
+
+use rand::RngExt;
+use sqlx::{Connection, Executor};
+
+/// The server the PostgreSQL tests use.
+pub fn pg_admin_url() -> String {
+    std::env::var("BRANCHBOT_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A SQLite database file that is deleted (with its WAL files) when dropped.
+pub struct TempSqlite {
+    pub path: PathBuf,
+    pub url: String,
+}
+
+impl TempSqlite {
+    pub fn new() -> Self {
+        let name = format!("branchbot-test-{:016x}.db", rand::rng().random::<u64>());
+        let path = std::env::temp_dir().join(name);
+        let url = format!("sqlite://{}", path.display());
+        Self { path, url }
+    }
+}
+
+impl Default for TempSqlite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TempSqlite {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.path.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Why no PostgreSQL database could be made.
+#[derive(Debug)]
+pub struct NoPostgres(pub String);
+
+/// Creates a new, empty PostgreSQL database and returns its URL.
+pub async fn fresh_postgres() -> Result<String, NoPostgres> {
+    sqlx::any::install_default_drivers();
+    let admin = pg_admin_url();
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .map_err(|e| NoPostgres(format!("cannot connect to {admin}: {e}")))?;
+    let name = format!("branchbot_test_{:016x}", rand::rng().random::<u64>());
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .map_err(|e| NoPostgres(format!("cannot create a database on {admin}: {e}")))?;
+    let _ = conn.close().await;
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
+    Ok(format!("{base}/{name}"))
+}
+
+/// Whether PostgreSQL tests must run (in CI a missing server is a failure, not a skip).
+pub fn postgres_required() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}

@@ -23,7 +23,11 @@ use crate::store::{invites, members, Store};
 pub const EXAMPLE_ROSTER: &str = include_str!("../examples/college.csv");
 
 #[derive(Debug, Parser)]
-#[command(name = "branchbot", version, about = "A Telegram and SMS bot for a college Party organisation's organisational life")]
+#[command(
+    name = "branchbot",
+    version,
+    about = "A Telegram and SMS bot for a college Party organisation's organisational life"
+)]
 pub struct Cli {
     /// Configuration file (default: branchbot.toml if present, or $BRANCHBOT_CONFIG).
     #[arg(long, global = true)]
@@ -85,7 +89,10 @@ struct UserError(String);
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(matches!(cli.command, Command::Chat { .. }));
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -119,11 +126,15 @@ fn init_tracing(quiet: bool) {
     let default = if quiet { "warn" } else { "info,sqlx=warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("BRANCHBOT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
-    let mut config = Config::load(cli.config.as_deref()).map_err(|e| user(format!("configuration: {e}")))?;
+    let mut config =
+        Config::load(cli.config.as_deref()).map_err(|e| user(format!("configuration: {e}")))?;
     if let Some(db) = &cli.database {
         config.database_url = db.clone();
     }
@@ -131,10 +142,12 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
 }
 
 async fn engine(config: &Config) -> anyhow::Result<Engine> {
-    let store = Store::open(&config.database_url).await.map_err(|e| match e {
-        crate::store::StoreError::BadUrl(_) => user(e.to_string()),
-        other => anyhow::Error::new(other).context(format!("opening {}", config.database_url)),
-    })?;
+    let store = Store::open(&config.database_url)
+        .await
+        .map_err(|e| match e {
+            crate::store::StoreError::BadUrl(_) => user(e.to_string()),
+            other => anyhow::Error::new(other).context(format!("opening {}", config.database_url)),
+        })?;
     Ok(Engine {
         store,
         catalog: Arc::new(Catalog::load().map_err(anyhow::Error::msg)?),
@@ -150,8 +163,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { no_console } => serve(config, no_console).await,
         Command::Chat { member } => chat(&config, &member).await,
-        Command::Import { file, prune, dry_run } => import(&config, &file, prune, dry_run).await,
-        Command::Invite { member, branch } => invite(&config, member.as_deref(), branch.as_deref()).await,
+        Command::Import {
+            file,
+            prune,
+            dry_run,
+        } => import(&config, &file, prune, dry_run).await,
+        Command::Invite { member, branch } => {
+            invite(&config, member.as_deref(), branch.as_deref()).await
+        }
         Command::Unbound { branch } => unbound(&config, branch.as_deref()).await,
         Command::Migrate => {
             let e = engine(&config).await?;
@@ -201,9 +220,12 @@ async fn serve(config: Config, no_console: bool) -> anyhow::Result<()> {
             drop(conn);
             if let Some(member) = secretary {
                 eprintln!("Opening a console chat as {} ({}). Ctrl-D leaves the chat and stops the server.", member.name, member.key);
-                let out: Arc<Mutex<dyn std::io::Write + Send>> = Arc::new(Mutex::new(std::io::stdout()));
+                let out: Arc<Mutex<dyn std::io::Write + Send>> =
+                    Arc::new(Mutex::new(std::io::stdout()));
                 let mut session = Session::open(engine, member, out).await?;
-                session.run(tokio::io::BufReader::new(tokio::io::stdin()), true).await?;
+                session
+                    .run(tokio::io::BufReader::new(tokio::io::stdin()), true)
+                    .await?;
                 cancel.cancel();
             }
         }
@@ -221,15 +243,31 @@ async fn chat(config: &Config, who: &str) -> anyhow::Result<()> {
     drop(conn);
     let out: Arc<Mutex<dyn std::io::Write + Send>> = Arc::new(Mutex::new(std::io::stdout()));
     let mut session = Session::open(e.clone(), member, out).await?;
-    session.run(tokio::io::BufReader::new(tokio::io::stdin()), std::io::stdin().is_terminal()).await?;
+    session
+        .run(
+            tokio::io::BufReader::new(tokio::io::stdin()),
+            std::io::stdin().is_terminal(),
+        )
+        .await?;
     e.store.close().await;
     Ok(())
 }
 
-async fn import(config: &Config, file: &std::path::Path, prune: bool, dry_run: bool) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).map_err(|e| user(format!("cannot read {}: {e}", file.display())))?;
+async fn import(
+    config: &Config,
+    file: &std::path::Path,
+    prune: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(file).map_err(|e| user(format!("cannot read {}: {e}", file.display())))?;
     let roster = roster::parse(&bytes, config.locale).map_err(|problems| {
-        let mut text = format!("{}: refused, nothing was imported ({} problem{}):", file.display(), problems.len(), if problems.len() == 1 { "" } else { "s" });
+        let mut text = format!(
+            "{}: refused, nothing was imported ({} problem{}):",
+            file.display(),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
         for p in &problems {
             text.push_str(&format!("\n  {p}"));
         }
@@ -266,7 +304,11 @@ async fn import(config: &Config, file: &std::path::Path, prune: bool, dry_run: b
     );
     if !summary.missing.is_empty() {
         if prune {
-            println!("{} members not in the file were marked as having left: {}", summary.missing.len(), summary.missing.join(", "));
+            println!(
+                "{} members not in the file were marked as having left: {}",
+                summary.missing.len(),
+                summary.missing.join(", ")
+            );
         } else {
             println!("{} active members are not in the file (use --prune to mark them as having left): {}", summary.missing.len(), summary.missing.join(", "));
         }
@@ -282,28 +324,42 @@ async fn bot_username(config: &Config) -> Option<String> {
     let token = config.telegram.token.as_deref()?;
     let bot = crate::channels::telegram::bot(token, config.telegram.api_url.as_deref()).ok()?;
     use teloxide::requests::Requester;
-    bot.get_me().await.ok().and_then(|me| me.user.username.clone())
+    bot.get_me()
+        .await
+        .ok()
+        .and_then(|me| me.user.username.clone())
 }
 
 async fn invite(config: &Config, who: Option<&str>, branch: Option<&str>) -> anyhow::Result<()> {
     let e = engine(config).await?;
     let mut conn = e.store.pool().acquire().await?;
-    let targets = match (who, branch) {
-        (Some(who), _) => vec![members::find(&mut conn, who)
-            .await?
-            .ok_or_else(|| user(format!("no active member with key or mobile number '{who}'")))?],
-        (None, Some(b)) => {
-            let id = members::branch_id(&mut conn, b).await?.ok_or_else(|| user(format!("no branch named '{b}'")))?;
-            members::unbound(&mut conn, "telegram", Some(id)).await?
-        }
-        (None, None) => return Err(user("name a member (branchbot invite KEY) or a branch (branchbot invite --branch NAME)")),
-    };
+    let targets =
+        match (who, branch) {
+            (Some(who), _) => vec![members::find(&mut conn, who).await?.ok_or_else(|| {
+                user(format!(
+                    "no active member with key or mobile number '{who}'"
+                ))
+            })?],
+            (None, Some(b)) => {
+                let id = members::branch_id(&mut conn, b)
+                    .await?
+                    .ok_or_else(|| user(format!("no branch named '{b}'")))?;
+                members::unbound(&mut conn, "telegram", Some(id)).await?
+            }
+            (None, None) => return Err(user(
+                "name a member (branchbot invite KEY) or a branch (branchbot invite --branch NAME)",
+            )),
+        };
     drop(conn);
     let username = bot_username(config).await;
     let now = e.clock.now_ms();
     let expires = now + config.invites.ttl_hours * 3600 * 1000;
     let until = chrono::DateTime::from_timestamp_millis(expires)
-        .map(|d| d.with_timezone(&config.tz().unwrap_or(chrono_tz::Asia::Shanghai)).format("%Y-%m-%d %H:%M %Z").to_string())
+        .map(|d| {
+            d.with_timezone(&config.tz().unwrap_or(chrono_tz::Asia::Shanghai))
+                .format("%Y-%m-%d %H:%M %Z")
+                .to_string()
+        })
         .unwrap_or_default();
     if targets.is_empty() {
         println!("Everyone in that branch has bound Telegram already.");
@@ -337,7 +393,11 @@ async fn unbound(config: &Config, branch: Option<&str>) -> anyhow::Result<()> {
     let e = engine(config).await?;
     let mut conn = e.store.pool().acquire().await?;
     let scope = match branch {
-        Some(b) => Some(members::branch_id(&mut conn, b).await?.ok_or_else(|| user(format!("no branch named '{b}'")))?),
+        Some(b) => Some(
+            members::branch_id(&mut conn, b)
+                .await?
+                .ok_or_else(|| user(format!("no branch named '{b}'")))?,
+        ),
         None => None,
     };
     let list = members::unbound(&mut conn, "telegram", scope).await?;
@@ -350,7 +410,11 @@ async fn unbound(config: &Config, branch: Option<&str>) -> anyhow::Result<()> {
             m.key,
             m.name,
             m.branch_name.as_deref().unwrap_or("-"),
-            if m.phone.is_some() { "SMS" } else { "no mobile" }
+            if m.phone.is_some() {
+                "SMS"
+            } else {
+                "no mobile"
+            }
         );
     }
     drop(conn);

@@ -149,10 +149,7 @@ impl Config {
     }
 
     /// Applies `BRANCHBOT_*` overrides and secrets from the given lookup.
-    pub fn apply_env(
-        &mut self,
-        get: impl Fn(&str) -> Option<String>,
-    ) -> Result<(), ConfigError> {
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         if let Some(v) = get("BRANCHBOT_DATABASE_URL").or_else(|| get("DATABASE_URL")) {
             self.database_url = v;
         }
@@ -225,7 +222,9 @@ impl Config {
             }
         }
         if self.invites.ttl_hours <= 0 {
-            return Err(ConfigError::Invalid("invites.ttl_hours must be positive".into()));
+            return Err(ConfigError::Invalid(
+                "invites.ttl_hours must be positive".into(),
+            ));
         }
         Ok(())
     }
@@ -263,7 +262,8 @@ fn secret(
 /// Telegram accepts 1–256 characters of `A-Za-z0-9_-` as a webhook secret token.
 pub fn valid_webhook_secret(s: &str) -> bool {
     (1..=256).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 #[cfg(test)]
@@ -273,7 +273,9 @@ mod tests {
 
     #[test]
     fn environment_overrides_the_file() {
-        let mut c: Config = toml::from_str("database_url = 'sqlite://a.db'\n[http]\nlisten = '0.0.0.0:9000'\n").unwrap();
+        let mut c: Config =
+            toml::from_str("database_url = 'sqlite://a.db'\n[http]\nlisten = '0.0.0.0:9000'\n")
+                .unwrap();
         let env: HashMap<&str, &str> = [
             ("BRANCHBOT_DATABASE_URL", "postgres://x@y/z"),
             ("BRANCHBOT_LOCALE", "en"),
@@ -289,13 +291,26 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_are_refused_plainly() {
-        let err = toml::from_str::<Config>("databse_url = 'x'").unwrap_err().to_string();
+        let err = toml::from_str::<Config>("databse_url = 'x'")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown field `databse_url`"), "{err}");
-        let c = Config { timezone: "Mars/Olympus".into(), ..Config::default() };
-        assert_eq!(c.validate().unwrap_err().to_string(), "'Mars/Olympus' is not a time zone name such as Asia/Shanghai");
+        let c = Config {
+            timezone: "Mars/Olympus".into(),
+            ..Config::default()
+        };
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "'Mars/Olympus' is not a time zone name such as Asia/Shanghai"
+        );
         let mut c = Config::default();
-        let err = c.apply_env(|k| (k == "BRANCHBOT_TELEGRAM_MODE").then(|| "push".to_owned())).unwrap_err();
-        assert_eq!(err.to_string(), "environment variable BRANCHBOT_TELEGRAM_MODE: 'push' is neither polling nor webhook");
+        let err = c
+            .apply_env(|k| (k == "BRANCHBOT_TELEGRAM_MODE").then(|| "push".to_owned()))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "environment variable BRANCHBOT_TELEGRAM_MODE: 'push' is neither polling nor webhook"
+        );
     }
 
     #[test]

@@ -15,8 +15,16 @@ use serde::{Deserialize, Serialize};
 
 /// The Fluent sources, per locale, as compiled into the binary.
 pub const SOURCES: &[(Locale, &str, &str)] = &[
-    (Locale::ZhCn, "core.ftl", include_str!("../locales/zh-CN/core.ftl")),
-    (Locale::En, "core.ftl", include_str!("../locales/en/core.ftl")),
+    (
+        Locale::ZhCn,
+        "core.ftl",
+        include_str!("../locales/zh-CN/core.ftl"),
+    ),
+    (
+        Locale::En,
+        "core.ftl",
+        include_str!("../locales/en/core.ftl"),
+    ),
 ];
 
 /// A locale the bot speaks.

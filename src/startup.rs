@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::requests::Requester;
 use teloxide::payloads::SetWebhookSetters;
+use teloxide::requests::Requester;
 use teloxide::Bot;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
@@ -36,7 +36,10 @@ pub enum StartError {
     #[error("telegram: {0}")]
     Telegram(String),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Options the tests and benchmarks set beyond the configuration file.
@@ -83,18 +86,24 @@ impl Application {
         let mut telegram_stats = None;
         let mut webhook_secret = None;
         if let Some(token) = &config.telegram.token {
-            let b = telegram::bot(token, config.telegram.api_url.as_deref()).map_err(StartError::Telegram)?;
-            let me = b.get_me().await.map_err(|e| StartError::Telegram(format!("getMe failed (is the token right?): {e}")))?;
+            let b = telegram::bot(token, config.telegram.api_url.as_deref())
+                .map_err(StartError::Telegram)?;
+            let me = b.get_me().await.map_err(|e| {
+                StartError::Telegram(format!("getMe failed (is the token right?): {e}"))
+            })?;
             if bot_username.is_none() {
                 bot_username = me.user.username.clone();
             }
             if let Err(e) = telegram::set_commands(&b, &catalog).await {
                 tracing::warn!(error = %e, "setMyCommands failed; the command menu may be stale");
             }
-            let worker_config = overrides.telegram_worker.clone().unwrap_or_else(|| WorkerConfig {
-                quiet: Some((QuietHours::default(), tz)),
-                ..WorkerConfig::default()
-            });
+            let worker_config = overrides
+                .telegram_worker
+                .clone()
+                .unwrap_or_else(|| WorkerConfig {
+                    quiet: Some((QuietHours::default(), tz)),
+                    ..WorkerConfig::default()
+                });
             let worker = Worker::new(
                 store.clone(),
                 clock.clone(),
@@ -118,10 +127,15 @@ impl Application {
                     let secret = config.telegram.webhook_secret.clone().unwrap_or_default();
                     let base = config.http.public_url.clone().unwrap_or_default();
                     let url = format!("{}/telegram/webhook", base.trim_end_matches('/'));
-                    let url: reqwest::Url = url.parse().map_err(|e| StartError::Telegram(format!("webhook URL {url}: {e}")))?;
+                    let url: reqwest::Url = url
+                        .parse()
+                        .map_err(|e| StartError::Telegram(format!("webhook URL {url}: {e}")))?;
                     b.set_webhook(url)
                         .secret_token(secret.clone())
-                        .allowed_updates(vec![teloxide::types::AllowedUpdate::Message, teloxide::types::AllowedUpdate::CallbackQuery])
+                        .allowed_updates(vec![
+                            teloxide::types::AllowedUpdate::Message,
+                            teloxide::types::AllowedUpdate::CallbackQuery,
+                        ])
                         .await
                         .map_err(|e| StartError::Telegram(format!("setWebhook failed: {e}")))?;
                     webhook_secret = Some(Arc::<str>::from(secret));
@@ -130,7 +144,12 @@ impl Application {
             bot = Some(b);
         }
 
-        tasks.spawn(inbox_loop(engine.clone(), bot.clone(), Arc::clone(&inbox_wake), cancel.child_token()));
+        tasks.spawn(inbox_loop(
+            engine.clone(),
+            bot.clone(),
+            Arc::clone(&inbox_wake),
+            cancel.child_token(),
+        ));
 
         let state = AppState {
             engine: engine.clone(),
@@ -140,8 +159,14 @@ impl Application {
         };
         let listener = tokio::net::TcpListener::bind(config.http.listen)
             .await
-            .map_err(|source| StartError::Listen { addr: config.http.listen, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.http.listen, source })?;
+            .map_err(|source| StartError::Listen {
+                addr: config.http.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: config.http.listen,
+            source,
+        })?;
         let server_cancel = cancel.child_token();
         tasks.spawn(async move {
             let app = http::router(state);
@@ -153,7 +178,15 @@ impl Application {
             }
         });
         tracing::info!(%addr, telegram = bot.is_some(), "branchbot started");
-        Ok(Self { addr, engine, bot, bot_username, telegram_stats, cancel, tasks })
+        Ok(Self {
+            addr,
+            engine,
+            bot,
+            bot_username,
+            telegram_stats,
+            cancel,
+            tasks,
+        })
     }
 
     /// A token that stops the application when cancelled.
@@ -177,7 +210,12 @@ impl Application {
 
 /// Processes the inbox whenever a channel stored something (and every few seconds, for rows
 /// another replica left behind).
-async fn inbox_loop(engine: Engine, bot: Option<Bot>, wake: Arc<Notify>, cancel: CancellationToken) {
+async fn inbox_loop(
+    engine: Engine,
+    bot: Option<Bot>,
+    wake: Arc<Notify>,
+    cancel: CancellationToken,
+) {
     loop {
         let notified = wake.notified();
         tokio::pin!(notified);

@@ -33,7 +33,10 @@ impl ChannelSender for ConsoleSender {
 
     fn send<'a>(&'a self, msg: &'a Outgoing) -> SendFuture<'a> {
         Box::pin(async move {
-            let mut out = self.out.lock().map_err(|_| crate::delivery::SendError::Permanent("console poisoned".into()))?;
+            let mut out = self
+                .out
+                .lock()
+                .map_err(|_| crate::delivery::SendError::Permanent("console poisoned".into()))?;
             let mut text = String::new();
             for (i, line) in msg.text.lines().enumerate() {
                 text.push_str(if i == 0 { "bot › " } else { "      " });
@@ -64,9 +67,20 @@ pub struct Session {
 
 impl Session {
     /// Binds the console to the member and prepares the session.
-    pub async fn open(engine: Engine, member: Member, out: Arc<Mutex<dyn Write + Send>>) -> Result<Self, StoreError> {
+    pub async fn open(
+        engine: Engine,
+        member: Member,
+        out: Arc<Mutex<dyn Write + Send>>,
+    ) -> Result<Self, StoreError> {
         let mut conn = engine.store.pool().acquire().await?;
-        bindings::bind(&mut conn, ChannelKind::Console.as_str(), &member.key, member.id, engine.clock.now_ms()).await?;
+        bindings::bind(
+            &mut conn,
+            ChannelKind::Console.as_str(),
+            &member.key,
+            member.id,
+            engine.clock.now_ms(),
+        )
+        .await?;
         drop(conn);
         let config = WorkerConfig {
             limits: Limits::unlimited(),
@@ -75,18 +89,41 @@ impl Session {
             ..WorkerConfig::default()
         };
         let sender: Arc<dyn ChannelSender> = Arc::new(ConsoleSender::new(Arc::clone(&out)));
-        let worker = Worker::new(engine.store.clone(), engine.clock.clone(), sender, Arc::clone(engine.wake.get(ChannelKind::Console)), config);
-        Ok(Self { engine, member, worker, out, seq: 0 })
+        let worker = Worker::new(
+            engine.store.clone(),
+            engine.clock.clone(),
+            sender,
+            Arc::clone(engine.wake.get(ChannelKind::Console)),
+            config,
+        );
+        Ok(Self {
+            engine,
+            member,
+            worker,
+            out,
+            seq: 0,
+        })
     }
 
     /// Prints who you are talking as.
     pub fn greet(&self) {
-        let branch = self.member.branch_name.clone().unwrap_or_else(|| self.engine.catalog.text(self.member.locale, msg!("no-branch")));
-        let role = self.engine.catalog.text(self.member.locale, self.member.role.msg());
+        let branch = self.member.branch_name.clone().unwrap_or_else(|| {
+            self.engine
+                .catalog
+                .text(self.member.locale, msg!("no-branch"))
+        });
+        let role = self
+            .engine
+            .catalog
+            .text(self.member.locale, self.member.role.msg());
         let text = self.engine.catalog.render(
             self.member.locale,
             msg!("console-intro"),
-            &[("name", self.member.name.as_str().into()), ("branch", branch.into()), ("role", role.into())],
+            &[
+                ("name", self.member.name.as_str().into()),
+                ("branch", branch.into()),
+                ("role", role.into()),
+            ],
         );
         if let Ok(mut out) = self.out.lock() {
             let _ = writeln!(out, "{text}");
@@ -97,12 +134,19 @@ impl Session {
     /// on the console).
     pub async fn say(&mut self, line: &str) -> Result<(), StoreError> {
         self.seq += 1;
-        let external_id = format!("{}-{}-{}", self.member.key, self.engine.clock.now_ms(), self.seq);
+        let external_id = format!(
+            "{}-{}-{}",
+            self.member.key,
+            self.engine.clock.now_ms(),
+            self.seq
+        );
         let item = InboxItem {
             inbound: Inbound {
                 channel: ChannelKind::Console,
                 address: self.member.key.clone(),
-                content: Content::Text { text: line.to_owned() },
+                content: Content::Text {
+                    text: line.to_owned(),
+                },
                 language_hint: None,
             },
             ack: None,
@@ -115,7 +159,11 @@ impl Session {
     }
 
     /// Reads lines until end of input.
-    pub async fn run<R: AsyncBufRead + Unpin>(&mut self, input: R, prompt: bool) -> Result<(), StoreError> {
+    pub async fn run<R: AsyncBufRead + Unpin>(
+        &mut self,
+        input: R,
+        prompt: bool,
+    ) -> Result<(), StoreError> {
         self.greet();
         self.worker.drain().await?;
         let mut lines = input.lines();

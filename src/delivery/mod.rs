@@ -58,7 +58,8 @@ pub enum SendError {
     Permanent(String),
 }
 
-pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<String>, SendError>> + Send + 'a>>;
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<String>, SendError>> + Send + 'a>>;
 
 /// Sends one message on one channel. Returns the provider's message id, if any.
 pub trait ChannelSender: Send + Sync + 'static {

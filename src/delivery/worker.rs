@@ -87,9 +87,23 @@ pub struct Worker {
 type Finished = (Claimed, Result<Option<String>, SendError>);
 
 impl Worker {
-    pub fn new(store: Store, clock: Clock, sender: Arc<dyn ChannelSender>, wake: Arc<Notify>, config: WorkerConfig) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Clock,
+        sender: Arc<dyn ChannelSender>,
+        wake: Arc<Notify>,
+        config: WorkerConfig,
+    ) -> Self {
         let limiter = Limiter::new(config.limits.clone());
-        Self { store, clock, sender, wake, config, limiter, stats: Arc::default() }
+        Self {
+            store,
+            clock,
+            sender,
+            wake,
+            config,
+            limiter,
+            stats: Arc::default(),
+        }
     }
 
     /// Runs until cancelled. Sends in flight when cancelled are finished and recorded; claimed
@@ -163,20 +177,30 @@ impl Worker {
             return cap;
         };
         let mut wait = match outbox::next_due(&mut conn, self.sender.channel().as_str()).await {
-            Ok(Some(at)) => Duration::from_millis((at - self.clock.now_ms()).max(0) as u64).min(cap),
+            Ok(Some(at)) => {
+                Duration::from_millis((at - self.clock.now_ms()).max(0) as u64).min(cap)
+            }
             _ => cap,
         };
         if let Some((quiet, tz)) = self.config.quiet {
             let now = self.clock.now();
             if quiet.contains(now, tz) {
-                wait = wait.max(Duration::from_millis(1)).min(self.clock.until(quiet.ends_after(now, tz)).max(Duration::from_millis(1)));
+                wait = wait.max(Duration::from_millis(1)).min(
+                    self.clock
+                        .until(quiet.ends_after(now, tz))
+                        .max(Duration::from_millis(1)),
+                );
             }
         }
         wait.max(Duration::from_millis(1))
     }
 
     /// One claim and its sends. Returns how many rows were claimed.
-    async fn round(&mut self, inflight: &mut JoinSet<Finished>, cancel: &CancellationToken) -> Result<usize, StoreError> {
+    async fn round(
+        &mut self,
+        inflight: &mut JoinSet<Finished>,
+        cancel: &CancellationToken,
+    ) -> Result<usize, StoreError> {
         let now = self.clock.now();
         let quiet = self.config.quiet.is_some_and(|(q, tz)| q.contains(now, tz));
         let batch = outbox::claim(
@@ -203,7 +227,10 @@ impl Worker {
             }
             if row.resumed {
                 self.stats.resumed.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(outbox_id = row.id, "resending a row whose worker died mid-send (the recipient may get it twice)");
+                tracing::warn!(
+                    outbox_id = row.id,
+                    "resending a row whose worker died mid-send (the recipient may get it twice)"
+                );
             }
             if row.expires_at.is_some_and(|e| e <= self.clock.now_ms()) {
                 self.complete(&row, &Outcome::Expired).await?;
@@ -222,7 +249,8 @@ impl Worker {
                         }
                     }
                     Err(Wait::Recipient(at)) => {
-                        let at_ms = self.clock.now_ms() + at.saturating_duration_since(Instant::now()).as_millis() as i64;
+                        let at_ms = self.clock.now_ms()
+                            + at.saturating_duration_since(Instant::now()).as_millis() as i64;
                         let mut conn = self.store.pool().acquire().await?;
                         outbox::defer(&mut conn, row.id, &row.lease_token, at_ms).await?;
                         break false;
@@ -239,8 +267,13 @@ impl Worker {
             }
             let sender = Arc::clone(&self.sender);
             inflight.spawn(async move {
-                let choices: Vec<Choice> = serde_json::from_str(&row.choices_json).unwrap_or_default();
-                let msg = Outgoing { address: row.address.clone(), text: row.body.clone(), choices };
+                let choices: Vec<Choice> =
+                    serde_json::from_str(&row.choices_json).unwrap_or_default();
+                let msg = Outgoing {
+                    address: row.address.clone(),
+                    text: row.body.clone(),
+                    choices,
+                };
                 let result = sender.send(&msg).await;
                 (row, result)
             });
@@ -275,10 +308,14 @@ impl Worker {
             }
             Err(SendError::Transient(error)) if row.attempts < self.config.max_attempts => {
                 self.stats.retried.fetch_add(1, Ordering::Relaxed);
-                let base = self.config.backoff.as_millis() as i64 * (1i64 << (row.attempts - 1).clamp(0, 16));
+                let base = self.config.backoff.as_millis() as i64
+                    * (1i64 << (row.attempts - 1).clamp(0, 16));
                 let jitter = rand::rng().random_range(0..=base / 2 + 1);
                 let delay = (base + jitter).min(15 * 60 * 1000);
-                Outcome::Retry { at: now_ms + delay, error }
+                Outcome::Retry {
+                    at: now_ms + delay,
+                    error,
+                }
             }
             Err(SendError::Transient(error)) | Err(SendError::Permanent(error)) => {
                 self.stats.failed.fetch_add(1, Ordering::Relaxed);
@@ -303,9 +340,19 @@ impl Worker {
             self.stats.expired.fetch_add(1, Ordering::Relaxed);
         }
         let mut conn = self.store.pool().acquire().await?;
-        let applied = outbox::complete(&mut conn, row.id, &row.lease_token, outcome, self.clock.now_ms()).await?;
+        let applied = outbox::complete(
+            &mut conn,
+            row.id,
+            &row.lease_token,
+            outcome,
+            self.clock.now_ms(),
+        )
+        .await?;
         if !applied {
-            tracing::warn!(outbox_id = row.id, "outcome not recorded: another worker took the row over");
+            tracing::warn!(
+                outbox_id = row.id,
+                "outcome not recorded: another worker took the row over"
+            );
         }
         Ok(())
     }

@@ -185,7 +185,10 @@ mod tests {
     #[test]
     fn roles_parse_from_english_and_chinese() {
         assert_eq!("书记".parse::<Role>(), Ok(Role::Secretary));
-        assert_eq!("Deputy-Secretary".parse::<Role>(), Ok(Role::DeputySecretary));
+        assert_eq!(
+            "Deputy-Secretary".parse::<Role>(),
+            Ok(Role::DeputySecretary)
+        );
         assert_eq!("预备党员".parse::<Role>(), Ok(Role::Probationary));
         assert_eq!("chairman".parse::<Role>(), Err(()));
         for role in Role::ALL {

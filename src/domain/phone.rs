@@ -39,7 +39,11 @@ impl Phone {
         if digits.len() <= 7 {
             return digits.clone();
         }
-        format!("{}****{}", &digits[..digits.len() - 8], &digits[digits.len() - 4..])
+        format!(
+            "{}****{}",
+            &digits[..digits.len() - 8],
+            &digits[digits.len() - 4..]
+        )
     }
 }
 
@@ -73,8 +77,7 @@ impl FromStr for Phone {
                 digits = rest.to_owned();
             } else if is_cn_mobile(&digits) {
                 digits = format!("86{digits}");
-            } else if digits.len() == 13 && digits.starts_with("86") && is_cn_mobile(&digits[2..])
-            {
+            } else if digits.len() == 13 && digits.starts_with("86") && is_cn_mobile(&digits[2..]) {
                 // 8613812345678 written without the plus.
             } else {
                 return Err(PhoneError::WrongLength(digits.len()));
@@ -100,25 +103,52 @@ mod tests {
 
     #[test]
     fn chinese_mobiles_get_the_country_code() {
-        assert_eq!("13812345678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("138 1234 5678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("+86 138-1234-5678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("008613812345678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("8613812345678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("１３８１２３４５６７８".parse::<Phone>().unwrap().as_str(), "+8613812345678");
+        assert_eq!(
+            "13812345678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "138 1234 5678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "+86 138-1234-5678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "008613812345678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "8613812345678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "１３８１２３４５６７８".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
     }
 
     #[test]
     fn foreign_numbers_need_a_plus() {
-        assert_eq!("+49 30 1234567".parse::<Phone>().unwrap().as_str(), "+49301234567");
-        assert_eq!("030 1234567".parse::<Phone>(), Err(PhoneError::WrongLength(10)));
+        assert_eq!(
+            "+49 30 1234567".parse::<Phone>().unwrap().as_str(),
+            "+49301234567"
+        );
+        assert_eq!(
+            "030 1234567".parse::<Phone>(),
+            Err(PhoneError::WrongLength(10))
+        );
     }
 
     #[test]
     fn garbage_is_refused_with_a_reason() {
         assert_eq!("".parse::<Phone>(), Err(PhoneError::Empty));
         assert_eq!("138x".parse::<Phone>(), Err(PhoneError::BadCharacter('x')));
-        assert_eq!("+86 1381234567".parse::<Phone>(), Err(PhoneError::WrongLength(10)));
+        assert_eq!(
+            "+86 1381234567".parse::<Phone>(),
+            Err(PhoneError::WrongLength(10))
+        );
     }
 
     #[test]

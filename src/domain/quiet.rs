@@ -29,7 +29,10 @@ impl QuietHours {
             NaiveTime::parse_from_str(x.trim(), "%H:%M")
                 .map_err(|_| format!("'{}' is not a time like 22:00", x.trim()))
         };
-        Ok(Self { start: t(a)?, end: t(b)? })
+        Ok(Self {
+            start: t(a)?,
+            end: t(b)?,
+        })
     }
 
     /// Whether a local wall-clock time is inside the window.
@@ -82,14 +85,27 @@ mod tests {
         assert!(q.contains(at("2026-12-02T06:59:00+08:00"), tz));
         assert!(!q.contains(at("2026-12-02T07:00:00+08:00"), tz));
         assert!(!q.contains(at("2026-12-01T21:59:00+08:00"), tz));
-        assert_eq!(q.ends_after(at("2026-12-01T23:30:00+08:00"), tz), at("2026-12-02T07:00:00+08:00"));
-        assert_eq!(q.ends_after(at("2026-12-02T03:00:00+08:00"), tz), at("2026-12-02T07:00:00+08:00"));
+        assert_eq!(
+            q.ends_after(at("2026-12-01T23:30:00+08:00"), tz),
+            at("2026-12-02T07:00:00+08:00")
+        );
+        assert_eq!(
+            q.ends_after(at("2026-12-02T03:00:00+08:00"), tz),
+            at("2026-12-02T07:00:00+08:00")
+        );
     }
 
     #[test]
     fn windows_parse_or_say_why_not() {
-        assert_eq!(QuietHours::parse("22:00-07:00").unwrap(), QuietHours::default());
-        assert!(QuietHours::parse("22-7").unwrap_err().contains("not a time"));
-        assert!(!QuietHours::parse("00:00-00:00").unwrap().contains_local(NaiveTime::MIN));
+        assert_eq!(
+            QuietHours::parse("22:00-07:00").unwrap(),
+            QuietHours::default()
+        );
+        assert!(QuietHours::parse("22-7")
+            .unwrap_err()
+            .contains("not a time"));
+        assert!(!QuietHours::parse("00:00-00:00")
+            .unwrap()
+            .contains_local(NaiveTime::MIN));
     }
 }

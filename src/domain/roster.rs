@@ -255,16 +255,25 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
 
         let key = match key {
             None => {
-                problem(Col::Key, "empty; every member needs a unique key (staff or student number)".into());
+                problem(
+                    Col::Key,
+                    "empty; every member needs a unique key (staff or student number)".into(),
+                );
                 None
             }
             Some(k) if k.chars().count() > MAX_KEY_CHARS || k.chars().any(char::is_whitespace) => {
-                problem(Col::Key, format!("'{k}' is not a key: at most {MAX_KEY_CHARS} characters, no spaces"));
+                problem(
+                    Col::Key,
+                    format!("'{k}' is not a key: at most {MAX_KEY_CHARS} characters, no spaces"),
+                );
                 None
             }
             Some(k) => match keys.get(&k.to_lowercase()) {
                 Some(first) => {
-                    problem(Col::Key, format!("'{k}' is already used on line {first}; keys must be unique"));
+                    problem(
+                        Col::Key,
+                        format!("'{k}' is already used on line {first}; keys must be unique"),
+                    );
                     None
                 }
                 None => {
@@ -279,7 +288,10 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
                 None
             }
             Some(n) if n.chars().count() > MAX_NAME_CHARS => {
-                problem(Col::Name, format!("longer than {MAX_NAME_CHARS} characters"));
+                problem(
+                    Col::Name,
+                    format!("longer than {MAX_NAME_CHARS} characters"),
+                );
                 None
             }
             Some(n) if n.chars().any(char::is_control) => {
@@ -331,7 +343,10 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
             Some(l) => match l.parse::<Locale>() {
                 Ok(l) => Some(l),
                 Err(_) => {
-                    problem(Col::Locale, format!("'{l}' is not a locale; use zh-CN or en"));
+                    problem(
+                        Col::Locale,
+                        format!("'{l}' is not a locale; use zh-CN or en"),
+                    );
                     None
                 }
             },
@@ -346,14 +361,26 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
         }
         if let Some(b) = &branch {
             if b.chars().count() > MAX_NAME_CHARS {
-                problem(Col::Branch, format!("longer than {MAX_NAME_CHARS} characters"));
+                problem(
+                    Col::Branch,
+                    format!("longer than {MAX_NAME_CHARS} characters"),
+                );
             }
             match kind.as_deref().map(str::parse::<BranchKind>) {
-                Some(Err(())) => problem(Col::BranchKind, format!("'{}' is not a branch kind; use teacher or student (教师/学生)", kind.clone().unwrap_or_default())),
+                Some(Err(())) => problem(
+                    Col::BranchKind,
+                    format!(
+                        "'{}' is not a branch kind; use teacher or student (教师/学生)",
+                        kind.clone().unwrap_or_default()
+                    ),
+                ),
                 Some(Ok(k)) => match branch_kinds.get(b) {
                     Some((existing, first)) if *existing != k => problem(
                         Col::BranchKind,
-                        format!("line {first} says this branch is {}; one branch has one kind", existing.as_str()),
+                        format!(
+                            "line {first} says this branch is {}; one branch has one kind",
+                            existing.as_str()
+                        ),
                     ),
                     Some(_) => {}
                     None => {
@@ -424,9 +451,15 @@ mod tests {
             "{HEADER}T001,王建国,第一党支部,teacher,第一党小组,书记,13812345678,,是\nT002,\"O'Brien, \"\"Pat\"\"\",第一党支部,,,member,,en,\n"
         );
         let roster = parse_str(&csv).unwrap();
-        assert_eq!(roster.branches, vec![("第一党支部".to_owned(), BranchKind::Teacher)]);
+        assert_eq!(
+            roster.branches,
+            vec![("第一党支部".to_owned(), BranchKind::Teacher)]
+        );
         assert_eq!(roster.members.len(), 2);
-        assert_eq!(roster.members[0].phone.as_ref().unwrap().as_str(), "+8613812345678");
+        assert_eq!(
+            roster.members[0].phone.as_ref().unwrap().as_str(),
+            "+8613812345678"
+        );
         assert!(roster.members[0].college);
         assert_eq!(roster.members[1].name, "O'Brien, \"Pat\"");
         assert_eq!(roster.members[1].locale, Locale::En);
@@ -434,7 +467,10 @@ mod tests {
 
     #[test]
     fn bom_and_mixed_line_endings_are_accepted() {
-        let csv = format!("\u{feff}{}T1,甲,一支部,student,,党员,,,\r\nT2,乙,一支部,,,党员,,,\n", HEADER.trim_end());
+        let csv = format!(
+            "\u{feff}{}T1,甲,一支部,student,,党员,,,\r\nT2,乙,一支部,,,党员,,,\n",
+            HEADER.trim_end()
+        );
         let csv = csv.replacen(HEADER.trim_end(), &format!("{}\r", HEADER.trim_end()), 1);
         let roster = parse_str(&format!("{csv}")).unwrap();
         assert_eq!(roster.members.len(), 2);
@@ -447,14 +483,35 @@ mod tests {
         );
         let problems = parse_str(&csv).unwrap_err();
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        assert!(text.contains(&"line 3, column 'key': 'T1' is already used on line 2; keys must be unique".to_owned()), "{text:#?}");
-        assert!(text.iter().any(|t| t.starts_with("line 3, column 'role': 'chairman' is not a role")));
-        assert!(text.iter().any(|t| t.starts_with("line 3, column 'mobile': +8613812345678 is already used on line 2")));
-        assert!(text.iter().any(|t| t.starts_with("line 3, column 'locale': 'fr'")));
-        assert!(text.iter().any(|t| t.starts_with("line 3, column 'college': 'maybe'")));
-        assert!(text.iter().any(|t| t.starts_with("line 5, column 'name': empty")));
-        assert!(text.iter().any(|t| t.starts_with("line 5, column 'mobile': '12'")));
-        assert!(text.iter().any(|t| t.starts_with("line 5, column 'branch_kind': no line gives the kind of branch '二支部'")));
+        assert!(
+            text.contains(
+                &"line 3, column 'key': 'T1' is already used on line 2; keys must be unique"
+                    .to_owned()
+            ),
+            "{text:#?}"
+        );
+        assert!(text
+            .iter()
+            .any(|t| t.starts_with("line 3, column 'role': 'chairman' is not a role")));
+        assert!(text
+            .iter()
+            .any(|t| t
+                .starts_with("line 3, column 'mobile': +8613812345678 is already used on line 2")));
+        assert!(text
+            .iter()
+            .any(|t| t.starts_with("line 3, column 'locale': 'fr'")));
+        assert!(text
+            .iter()
+            .any(|t| t.starts_with("line 3, column 'college': 'maybe'")));
+        assert!(text
+            .iter()
+            .any(|t| t.starts_with("line 5, column 'name': empty")));
+        assert!(text
+            .iter()
+            .any(|t| t.starts_with("line 5, column 'mobile': '12'")));
+        assert!(text.iter().any(|t| t.starts_with(
+            "line 5, column 'branch_kind': no line gives the kind of branch '二支部'"
+        )));
     }
 
     #[test]
@@ -462,7 +519,10 @@ mod tests {
         let mut bytes = HEADER.as_bytes().to_vec();
         bytes.extend_from_slice(b"T1,\xff\xfe,one,student,,member,,,\n");
         let problems = parse(&bytes, Locale::ZhCn).unwrap_err();
-        assert_eq!(problems[0].to_string(), "line 2, column 'name': not valid UTF-8; save the file as UTF-8");
+        assert_eq!(
+            problems[0].to_string(),
+            "line 2, column 'name': not valid UTF-8; save the file as UTF-8"
+        );
     }
 
     #[test]
@@ -475,7 +535,12 @@ mod tests {
 
     #[test]
     fn an_empty_file_is_refused() {
-        assert!(parse_str("").unwrap_err()[0].message.starts_with("the file is empty"));
-        assert_eq!(parse_str(HEADER).unwrap_err()[0].message, "no members in the file");
+        assert!(parse_str("").unwrap_err()[0]
+            .message
+            .starts_with("the file is empty"));
+        assert_eq!(
+            parse_str(HEADER).unwrap_err()[0].message,
+            "no members in the file"
+        );
     }
 }

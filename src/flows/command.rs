@@ -55,11 +55,20 @@ mod tests {
 
     #[test]
     fn commands_parse_with_bot_suffix_and_arguments() {
-        assert_eq!(parse("/start ABCD-2345"), Some(Command::Start(Some("ABCD-2345".into()))));
+        assert_eq!(
+            parse("/start ABCD-2345"),
+            Some(Command::Start(Some("ABCD-2345".into())))
+        );
         assert_eq!(parse("/help@branch_bot"), Some(Command::Help));
-        assert_eq!(parse("／ｌａｎｇ en"), Some(Command::Lang(Some("en".into()))));
+        assert_eq!(
+            parse("／ｌａｎｇ en"),
+            Some(Command::Lang(Some("en".into())))
+        );
         assert_eq!(parse("帮助"), Some(Command::Help));
-        assert_eq!(parse("/frobnicate"), Some(Command::Unknown("frobnicate".into())));
+        assert_eq!(
+            parse("/frobnicate"),
+            Some(Command::Unknown("frobnicate".into()))
+        );
         assert_eq!(parse("hello"), None);
     }
 }

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::command::{self, Command};
-use super::{help, lang, me, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS};
+use super::{
+    help, lang, me, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
+    MAX_TEXT_CHARS,
+};
 use crate::clock::Clock;
 use crate::delivery::Wake;
 use crate::domain::org::Member;
@@ -54,6 +57,8 @@ pub struct Engine {
 pub struct Step {
     pub replies: Vec<Reply>,
     pub state: State,
+    /// Keep the choices offered before (the answer was a mistake to be corrected).
+    pub keep_offered: bool,
 }
 
 impl Step {
@@ -61,6 +66,24 @@ impl Step {
         Self {
             replies: vec![reply],
             state: State::Idle,
+            keep_offered: false,
+        }
+    }
+
+    pub fn new(replies: Vec<Reply>, state: State) -> Self {
+        Self {
+            replies,
+            state,
+            keep_offered: false,
+        }
+    }
+
+    /// A correction: the state and the offered choices stay as they were.
+    pub fn retry(text: String, state: State) -> Self {
+        Self {
+            replies: vec![Reply::text(text)],
+            state,
+            keep_offered: true,
         }
     }
 
@@ -71,15 +94,31 @@ impl Step {
 
 impl Engine {
     /// Stores an inbound update unless it was seen before. Returns the inbox id when new.
-    pub async fn receive(&self, external_id: &str, item: &InboxItem) -> Result<Option<i64>, StoreError> {
-        let payload = serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    pub async fn receive(
+        &self,
+        external_id: &str,
+        item: &InboxItem,
+    ) -> Result<Option<i64>, StoreError> {
+        let payload =
+            serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut conn = self.store.pool().acquire().await?;
-        inbox::insert(&mut conn, item.inbound.channel.as_str(), external_id, &payload, self.clock.now_ms()).await
+        inbox::insert(
+            &mut conn,
+            item.inbound.channel.as_str(),
+            external_id,
+            &payload,
+            self.clock.now_ms(),
+        )
+        .await
     }
 
     /// Records an update that needs no processing (a kind the bot ignores), so a redelivery of
     /// it is recognised as a duplicate. Nothing of its content is kept.
-    pub async fn receive_ignored(&self, channel: ChannelKind, external_id: &str) -> Result<(), StoreError> {
+    pub async fn receive_ignored(
+        &self,
+        channel: ChannelKind,
+        external_id: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.store.begin().await?;
         let now = self.clock.now_ms();
         if let Some(id) = inbox::insert(&mut tx, channel.as_str(), external_id, "", now).await? {
@@ -171,14 +210,23 @@ impl Engine {
     }
 
     /// Runs the flows for one update inside `conn`'s transaction and returns the replies.
-    pub async fn handle(&self, conn: &mut Conn, inbound: &Inbound) -> Result<Vec<Reply>, StoreError> {
+    pub async fn handle(
+        &self,
+        conn: &mut Conn,
+        inbound: &Inbound,
+    ) -> Result<Vec<Reply>, StoreError> {
         let channel = inbound.channel.as_str();
         let now = self.clock.now_ms();
         let member = members::by_binding(conn, channel, &inbound.address).await?;
         let hint = inbound.language_hint.as_deref().and_then(Locale::from_hint);
         let Some(member) = member else {
             let locale = hint.unwrap_or(self.org_locale);
-            let cx = Ctx { catalog: &self.catalog, locale, member: None, now_ms: now };
+            let cx = Ctx {
+                catalog: &self.catalog,
+                locale,
+                member: None,
+                now_ms: now,
+            };
             return start::unknown_sender(&cx, conn, inbound).await;
         };
         bindings::mark_reachable(conn, channel, &inbound.address).await?;
@@ -189,13 +237,31 @@ impl Engine {
             ),
             None => (State::Idle, Vec::new()),
         };
-        let cx = Ctx { catalog: &self.catalog, locale: member.locale, member: Some(&member), now_ms: now };
-        let step = self.step(&cx, conn, &member, inbound, state, &offered).await?;
+        let cx = Ctx {
+            catalog: &self.catalog,
+            locale: member.locale,
+            member: Some(&member),
+            now_ms: now,
+        };
+        let step = self
+            .step(&cx, conn, &member, inbound, state, &offered)
+            .await?;
         // The member may have switched language in this step: later replies are already
         // rendered in the new one by the flow.
-        let offered: Vec<&Choice> = step.replies.iter().rev().find(|r| !r.choices.is_empty()).map(|r| r.choices.iter().collect()).unwrap_or_default();
-        let offered_json = serde_json::to_string(&offered).unwrap_or_else(|_| "[]".into());
-        let state_json = serde_json::to_string(&step.state).unwrap_or_else(|_| "{\"step\":\"idle\"}".into());
+        let offered_json = if step.keep_offered {
+            serde_json::to_string(&offered).unwrap_or_else(|_| "[]".into())
+        } else {
+            let latest: Vec<&Choice> = step
+                .replies
+                .iter()
+                .rev()
+                .find(|r| !r.choices.is_empty())
+                .map(|r| r.choices.iter().collect())
+                .unwrap_or_default();
+            serde_json::to_string(&latest).unwrap_or_else(|_| "[]".into())
+        };
+        let state_json =
+            serde_json::to_string(&step.state).unwrap_or_else(|_| "{\"step\":\"idle\"}".into());
         conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
         Ok(step.replies)
     }
@@ -210,18 +276,18 @@ impl Engine {
         offered: &[Choice],
     ) -> Result<Step, StoreError> {
         let text = match &inbound.content {
-            Content::Unsupported => return Ok(Step { replies: vec![Reply::text(cx.t(msg!("error-unsupported")))], state }),
+            Content::Unsupported => return Ok(Step::retry(cx.t(msg!("error-unsupported")), state)),
             Content::Choice { data } => return self.on_choice(cx, conn, member, data, "").await,
             Content::Text { text } => text,
         };
         if text.trim().is_empty() {
-            return Ok(Step { replies: vec![Reply::text(cx.t(msg!("error-empty")))], state });
+            return Ok(Step::retry(cx.t(msg!("error-empty")), state));
         }
         if text.chars().count() > MAX_TEXT_CHARS {
-            return Ok(Step {
-                replies: vec![Reply::text(cx.r(msg!("error-too-long"), &[("max", MAX_TEXT_CHARS.into())]))],
+            return Ok(Step::retry(
+                cx.r(msg!("error-too-long"), &[("max", MAX_TEXT_CHARS.into())]),
                 state,
-            });
+            ));
         }
         if let Some(cmd) = command::parse(text) {
             return self.on_command(cx, conn, member, inbound, cmd).await;
@@ -233,27 +299,50 @@ impl Engine {
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
         if numbered && !offered.is_empty() {
             let options = numbered_options(offered);
-            return Ok(Step {
-                replies: vec![Reply::text(cx.r(msg!("error-no-such-option"), &[("number", super::fold(text).trim().into()), ("options", options.into())]))],
-                state,
-            });
+            let text = cx.r(
+                msg!("error-no-such-option"),
+                &[
+                    ("number", super::fold(text).trim().into()),
+                    ("options", options.into()),
+                ],
+            );
+            return Ok(Step::retry(text, state));
         }
-        Ok(Step { replies: vec![Reply::text(cx.t(msg!("error-not-understood")))], state })
+        Ok(Step::retry(cx.t(msg!("error-not-understood")), state))
     }
 
-    async fn on_command(&self, cx: &Ctx<'_>, conn: &mut Conn, member: &Member, inbound: &Inbound, cmd: Command) -> Result<Step, StoreError> {
+    async fn on_command(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        member: &Member,
+        inbound: &Inbound,
+        cmd: Command,
+    ) -> Result<Step, StoreError> {
         match cmd {
-            Command::Start(code) => start::bound_start(cx, conn, member, inbound, code.as_deref()).await,
+            Command::Start(code) => {
+                start::bound_start(cx, conn, member, inbound, code.as_deref()).await
+            }
             Command::Help => Ok(Step::text(help::text(cx, member))),
             Command::Me => Ok(Step::text(me::text(cx, member))),
             Command::Lang(arg) => lang::command(cx, conn, member, arg.as_deref()).await,
             Command::Unbound => unbound::command(cx, conn, member).await,
             Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
-            Command::Unknown(name) => Ok(Step::text(cx.r(msg!("error-unknown-command"), &[("command", format!("/{name}").into())]))),
+            Command::Unknown(name) => Ok(Step::text(cx.r(
+                msg!("error-unknown-command"),
+                &[("command", format!("/{name}").into())],
+            ))),
         }
     }
 
-    async fn on_choice(&self, cx: &Ctx<'_>, conn: &mut Conn, member: &Member, data: &str, _rest: &str) -> Result<Step, StoreError> {
+    async fn on_choice(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        member: &Member,
+        data: &str,
+        _rest: &str,
+    ) -> Result<Step, StoreError> {
         let (kind, value) = data.split_once(':').unwrap_or((data, ""));
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,

@@ -7,7 +7,10 @@ use crate::msg;
 /// The help text for a member: everyone's commands, then the branch managers', then the
 /// college committee's.
 pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
-    let mut parts = vec![cx.r(msg!("help-member"), &[("name", member.name.as_str().into())])];
+    let mut parts = vec![cx.r(
+        msg!("help-member"),
+        &[("name", member.name.as_str().into())],
+    )];
     if member.college {
         parts.push(cx.t(msg!("help-college")));
     } else if member.role.runs_branch() && member.branch_id.is_some() {

@@ -67,9 +67,13 @@ pub struct Inbound {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Content {
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// A tapped button: the choice's data.
-    Choice { data: String },
+    Choice {
+        data: String,
+    },
     /// A photo, sticker, voice message or anything else that is not text.
     Unsupported,
 }
@@ -158,14 +162,19 @@ pub fn match_choice<'c>(choices: &'c [Choice], text: &str) -> Option<(&'c Choice
     // A leading number, then an optional separator and the rest.
     let digits: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
     if !digits.is_empty() {
-        let rest = trimmed[digits.len()..].trim_start_matches(|c: char| c.is_whitespace() || ".、:：,，)）-".contains(c));
+        let rest = trimmed[digits.len()..]
+            .trim_start_matches(|c: char| c.is_whitespace() || ".、:：,，)）-".contains(c));
         let n: usize = digits.parse().ok()?;
-        return choices.get(n.checked_sub(1)?).map(|c| (c, rest.trim().to_owned()));
+        return choices
+            .get(n.checked_sub(1)?)
+            .map(|c| (c, rest.trim().to_owned()));
     }
     let bare = |s: &str| -> String {
         fold(s)
             .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"。，、！？：；".contains(*c))
+            .filter(|c| {
+                !c.is_whitespace() && !c.is_ascii_punctuation() && !"。，、！？：；".contains(*c)
+            })
             .collect::<String>()
             .to_lowercase()
     };
@@ -185,7 +194,8 @@ pub fn match_choice<'c>(choices: &'c [Choice], text: &str) -> Option<(&'c Choice
             if let Some(rest) = lower.strip_prefix(lw.trim()) {
                 if rest.starts_with(|ch: char| ch.is_whitespace() || "，,：:".contains(ch)) {
                     let cut = trimmed.len() - rest.len();
-                    let rest = trimmed[cut..].trim_start_matches(|ch: char| ch.is_whitespace() || "，,：:".contains(ch));
+                    let rest = trimmed[cut..]
+                        .trim_start_matches(|ch: char| ch.is_whitespace() || "，,：:".contains(ch));
                     return Some((c, rest.trim().to_owned()));
                 }
             }
@@ -211,18 +221,38 @@ mod tests {
 
     fn choices() -> Vec<Choice> {
         vec![
-            Choice { data: "a".into(), label: "参加".into(), aliases: vec!["参加".into(), "Attend".into()] },
-            Choice { data: "l".into(), label: "请假".into(), aliases: vec!["请假".into(), "Leave".into()] },
+            Choice {
+                data: "a".into(),
+                label: "参加".into(),
+                aliases: vec!["参加".into(), "Attend".into()],
+            },
+            Choice {
+                data: "l".into(),
+                label: "请假".into(),
+                aliases: vec!["请假".into(), "Leave".into()],
+            },
         ]
     }
 
     #[test]
     fn typed_numbers_choose_with_a_rest() {
         let c = choices();
-        assert_eq!(match_choice(&c, "1").map(|(c, r)| (c.data.as_str(), r)), Some(("a", String::new())));
-        assert_eq!(match_choice(&c, " ２ ").map(|(c, r)| (c.data.as_str(), r)), Some(("l", String::new())));
-        assert_eq!(match_choice(&c, "2 出差").map(|(c, r)| (c.data.as_str(), r)), Some(("l", "出差".into())));
-        assert_eq!(match_choice(&c, "2、外出开会").map(|(c, r)| (c.data.as_str(), r)), Some(("l", "外出开会".into())));
+        assert_eq!(
+            match_choice(&c, "1").map(|(c, r)| (c.data.as_str(), r)),
+            Some(("a", String::new()))
+        );
+        assert_eq!(
+            match_choice(&c, " ２ ").map(|(c, r)| (c.data.as_str(), r)),
+            Some(("l", String::new()))
+        );
+        assert_eq!(
+            match_choice(&c, "2 出差").map(|(c, r)| (c.data.as_str(), r)),
+            Some(("l", "出差".into()))
+        );
+        assert_eq!(
+            match_choice(&c, "2、外出开会").map(|(c, r)| (c.data.as_str(), r)),
+            Some(("l", "外出开会".into()))
+        );
         assert!(match_choice(&c, "3").is_none());
         assert!(match_choice(&c, "0").is_none());
     }
@@ -230,9 +260,18 @@ mod tests {
     #[test]
     fn typed_words_choose_in_either_locale() {
         let c = choices();
-        assert_eq!(match_choice(&c, "请假。").map(|(c, _)| c.data.as_str()), Some("l"));
-        assert_eq!(match_choice(&c, "attend").map(|(c, _)| c.data.as_str()), Some("a"));
-        assert_eq!(match_choice(&c, "请假 出差").map(|(c, r)| (c.data.as_str(), r)), Some(("l", "出差".into())));
+        assert_eq!(
+            match_choice(&c, "请假。").map(|(c, _)| c.data.as_str()),
+            Some("l")
+        );
+        assert_eq!(
+            match_choice(&c, "attend").map(|(c, _)| c.data.as_str()),
+            Some("a")
+        );
+        assert_eq!(
+            match_choice(&c, "请假 出差").map(|(c, r)| (c.data.as_str(), r)),
+            Some(("l", "出差".into()))
+        );
         assert!(match_choice(&c, "maybe").is_none());
     }
 }

@@ -32,15 +32,21 @@ pub fn normalize_code(code: &str) -> String {
 }
 
 /// Everything an unbound sender can do: redeem a code, or be told how to get one.
-pub async fn unknown_sender(cx: &Ctx<'_>, conn: &mut Conn, inbound: &Inbound) -> Result<Vec<Reply>, StoreError> {
+pub async fn unknown_sender(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    inbound: &Inbound,
+) -> Result<Vec<Reply>, StoreError> {
     let Content::Text { text } = &inbound.content else {
         return Ok(vec![Reply::text(cx.t(msg!("unbound-explain")))]);
     };
     match command::parse(text) {
-        Some(command::Command::Start(Some(code))) => match redeem(cx, conn, inbound, &code).await? {
-            Ok(member) => Ok(welcome(cx, &member)),
-            Err(reason) => Ok(vec![Reply::text(reason)]),
-        },
+        Some(command::Command::Start(Some(code))) => {
+            match redeem(cx, conn, inbound, &code).await? {
+                Ok(member) => Ok(welcome(cx, &member)),
+                Err(reason) => Ok(vec![Reply::text(reason)]),
+            }
+        }
         _ => Ok(vec![Reply::text(cx.t(msg!("unbound-explain")))]),
     }
 }
@@ -55,24 +61,46 @@ pub async fn bound_start(
     code: Option<&str>,
 ) -> Result<Step, StoreError> {
     let Some(code) = code else {
-        return Ok(Step::text(cx.r(msg!("start-welcome-back"), &[("name", member.name.as_str().into())])));
+        return Ok(Step::text(cx.r(
+            msg!("start-welcome-back"),
+            &[("name", member.name.as_str().into())],
+        )));
     };
     match redeem(cx, conn, inbound, code).await? {
-        Ok(other) if other.id == member.id => Ok(Step::text(cx.r(msg!("start-already-bound"), &[("name", member.name.as_str().into())]))),
-        Ok(other) => Ok(Step { replies: welcome(cx, &other), state: Default::default() }),
+        Ok(other) if other.id == member.id => Ok(Step::text(cx.r(
+            msg!("start-already-bound"),
+            &[("name", member.name.as_str().into())],
+        ))),
+        Ok(other) => Ok(Step::new(welcome(cx, &other), Default::default())),
         Err(reason) => Ok(Step::text(reason)),
     }
 }
 
 /// Redeems a code and binds the sender's address to its member. Returns the member, or the
 /// localized reason the code was refused.
-async fn redeem(cx: &Ctx<'_>, conn: &mut Conn, inbound: &Inbound, code: &str) -> Result<Result<Member, String>, StoreError> {
+async fn redeem(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    inbound: &Inbound,
+    code: &str,
+) -> Result<Result<Member, String>, StoreError> {
     let code = normalize_code(code);
     let refused = match invites::redeem(conn, &code, cx.now_ms).await? {
         Redeem::Member(id) => match members::by_id(conn, id).await? {
             Some(member) if member.active => {
-                bindings::bind(conn, inbound.channel.as_str(), &inbound.address, member.id, cx.now_ms).await?;
-                tracing::info!(member = member.id, channel = inbound.channel.as_str(), "chat bound");
+                bindings::bind(
+                    conn,
+                    inbound.channel.as_str(),
+                    &inbound.address,
+                    member.id,
+                    cx.now_ms,
+                )
+                .await?;
+                tracing::info!(
+                    member = member.id,
+                    channel = inbound.channel.as_str(),
+                    "chat bound"
+                );
                 return Ok(Ok(member));
             }
             _ => msg!("invite-invalid"),
@@ -86,8 +114,16 @@ async fn redeem(cx: &Ctx<'_>, conn: &mut Conn, inbound: &Inbound, code: &str) ->
 
 /// The welcome after binding, in the member's own locale.
 fn welcome(cx: &Ctx<'_>, member: &Member) -> Vec<Reply> {
-    let cx = Ctx { catalog: cx.catalog, locale: member.locale, member: Some(member), now_ms: cx.now_ms };
-    let branch = member.branch_name.clone().unwrap_or_else(|| cx.t(msg!("no-branch")));
+    let cx = Ctx {
+        catalog: cx.catalog,
+        locale: member.locale,
+        member: Some(member),
+        now_ms: cx.now_ms,
+    };
+    let branch = member
+        .branch_name
+        .clone()
+        .unwrap_or_else(|| cx.t(msg!("no-branch")));
     vec![
         Reply::text(cx.r(
             msg!("start-bound"),

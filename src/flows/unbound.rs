@@ -11,11 +11,17 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
     if !member.is_manager() {
         return Ok(Step::text(cx.t(msg!("error-managers-only"))));
     }
-    let scope = if member.college { None } else { member.branch_id };
+    let scope = if member.college {
+        None
+    } else {
+        member.branch_id
+    };
     let all = members::list(conn, scope).await?;
     let unbound = members::unbound(conn, "telegram", scope).await?;
     if unbound.is_empty() {
-        return Ok(Step::text(cx.r(msg!("unbound-none"), &[("total", all.len().into())])));
+        return Ok(Step::text(
+            cx.r(msg!("unbound-none"), &[("total", all.len().into())]),
+        ));
     }
     let mut lines = vec![cx.r(
         msg!("unbound-header"),
@@ -24,14 +30,25 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
     let mut last_branch: Option<String> = None;
     for m in &unbound {
         if member.college && m.branch_name != last_branch {
-            let branch = m.branch_name.clone().unwrap_or_else(|| cx.t(msg!("no-branch")));
+            let branch = m
+                .branch_name
+                .clone()
+                .unwrap_or_else(|| cx.t(msg!("no-branch")));
             lines.push(format!("【{branch}】"));
             last_branch = m.branch_name.clone();
         }
-        let reach = if m.phone.is_some() { msg!("unbound-has-phone") } else { msg!("unbound-no-phone") };
+        let reach = if m.phone.is_some() {
+            msg!("unbound-has-phone")
+        } else {
+            msg!("unbound-no-phone")
+        };
         lines.push(cx.r(
             msg!("unbound-line"),
-            &[("name", m.name.as_str().into()), ("key", m.key.as_str().into()), ("reach", cx.t(reach).into())],
+            &[
+                ("name", m.name.as_str().into()),
+                ("key", m.key.as_str().into()),
+                ("reach", cx.t(reach).into()),
+            ],
         ));
     }
     lines.push(cx.t(msg!("unbound-footer")));

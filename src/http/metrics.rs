@@ -12,10 +12,18 @@ use crate::store::{inbox, outbox};
 
 pub async fn handle(State(state): State<AppState>) -> impl IntoResponse {
     match render(&state).await {
-        Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body),
+        Ok(body) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            body,
+        ),
         Err(e) => {
             tracing::warn!(error = %e, "metrics unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/plain")], "database unavailable\n".to_owned())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "text/plain")],
+                "database unavailable\n".to_owned(),
+            )
         }
     }
 }
@@ -23,10 +31,16 @@ pub async fn handle(State(state): State<AppState>) -> impl IntoResponse {
 async fn render(state: &AppState) -> Result<String, crate::store::StoreError> {
     let mut conn = state.engine.store.pool().acquire().await?;
     let mut out = String::new();
-    let _ = writeln!(out, "# HELP branchbot_outbox_messages Outbox rows by channel and status.");
+    let _ = writeln!(
+        out,
+        "# HELP branchbot_outbox_messages Outbox rows by channel and status."
+    );
     let _ = writeln!(out, "# TYPE branchbot_outbox_messages gauge");
     for (channel, status, n) in outbox::counts(&mut conn).await? {
-        let _ = writeln!(out, "branchbot_outbox_messages{{channel=\"{channel}\",status=\"{status}\"}} {n}");
+        let _ = writeln!(
+            out,
+            "branchbot_outbox_messages{{channel=\"{channel}\",status=\"{status}\"}} {n}"
+        );
     }
     let _ = writeln!(out, "# HELP branchbot_inbox_updates Inbox rows by status.");
     let _ = writeln!(out, "# TYPE branchbot_inbox_updates gauge");
@@ -34,7 +48,10 @@ async fn render(state: &AppState) -> Result<String, crate::store::StoreError> {
         let _ = writeln!(out, "branchbot_inbox_updates{{status=\"{status}\"}} {n}");
     }
     if let Some(stats) = &state.telegram_stats {
-        let _ = writeln!(out, "# HELP branchbot_delivery_total Send outcomes since start.");
+        let _ = writeln!(
+            out,
+            "# HELP branchbot_delivery_total Send outcomes since start."
+        );
         let _ = writeln!(out, "# TYPE branchbot_delivery_total counter");
         for (name, v) in [
             ("sent", &stats.sent),
@@ -45,7 +62,11 @@ async fn render(state: &AppState) -> Result<String, crate::store::StoreError> {
             ("rate_limited", &stats.rate_limited),
             ("resumed", &stats.resumed),
         ] {
-            let _ = writeln!(out, "branchbot_delivery_total{{channel=\"telegram\",outcome=\"{name}\"}} {}", v.load(Ordering::Relaxed));
+            let _ = writeln!(
+                out,
+                "branchbot_delivery_total{{channel=\"telegram\",outcome=\"{name}\"}} {}",
+                v.load(Ordering::Relaxed)
+            );
         }
     }
     Ok(out)

@@ -27,7 +27,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::handle))
-        .route("/telegram/webhook", post(crate::channels::telegram::webhook::handle))
+        .route(
+            "/telegram/webhook",
+            post(crate::channels::telegram::webhook::handle),
+        )
         .with_state(state)
 }
 

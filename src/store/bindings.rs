@@ -4,7 +4,13 @@ use super::{Conn, Result};
 
 /// Binds `address` on `channel` to a member, replacing the member's previous address on that
 /// channel and whoever held this address before.
-pub async fn bind(conn: &mut Conn, channel: &str, address: &str, member_id: i64, now: i64) -> Result<()> {
+pub async fn bind(
+    conn: &mut Conn,
+    channel: &str,
+    address: &str,
+    member_id: i64,
+    now: i64,
+) -> Result<()> {
     sqlx::query("DELETE FROM bindings WHERE channel = $1 AND (address = $2 OR member_id = $3)")
         .bind(channel)
         .bind(address)

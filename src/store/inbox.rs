@@ -6,7 +6,13 @@ use super::{Conn, Result, Store};
 
 /// Stores an update unless one with the same (channel, external id) exists. Returns the new
 /// row's id, or None for a duplicate.
-pub async fn insert(conn: &mut Conn, channel: &str, external_id: &str, payload: &str, now: i64) -> Result<Option<i64>> {
+pub async fn insert(
+    conn: &mut Conn,
+    channel: &str,
+    external_id: &str,
+    payload: &str,
+    now: i64,
+) -> Result<Option<i64>> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO inbox (channel, external_id, payload, status, received_at) \
          VALUES ($1, $2, $3, 'pending', $4) \
@@ -32,10 +38,12 @@ pub struct Pending {
 
 /// Ids of pending updates, oldest first.
 pub async fn pending_ids(conn: &mut Conn, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM inbox WHERE status = 'pending' ORDER BY id LIMIT $1")
-        .bind(limit)
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT id FROM inbox WHERE status = 'pending' ORDER BY id LIMIT $1")
+            .bind(limit)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Locks one pending update for processing (skipped if another replica holds it).
@@ -44,33 +52,48 @@ pub async fn claim(store: &Store, conn: &mut Conn, id: i64) -> Result<Option<Pen
         "SELECT id, channel, external_id, payload FROM inbox WHERE id = $1 AND status = 'pending'{}",
         store.skip_locked()
     );
-    let row = sqlx::query(super::sql(sql)).bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query(super::sql(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.map(|r| {
         Ok(Pending {
             id: r.try_get("id")?,
             channel: r.try_get("channel")?,
             external_id: r.try_get("external_id")?,
-            payload: r.try_get::<Option<String>, _>("payload")?.unwrap_or_default(),
+            payload: r
+                .try_get::<Option<String>, _>("payload")?
+                .unwrap_or_default(),
         })
     })
     .transpose()
 }
 
 /// Closes an update: its payload is erased, only the dedupe key and the outcome remain.
-pub async fn finish(conn: &mut Conn, id: i64, status: &str, error: Option<&str>, now: i64) -> Result<()> {
-    sqlx::query("UPDATE inbox SET status = $1, error = $2, payload = NULL, processed_at = $3 WHERE id = $4")
-        .bind(status)
-        .bind(error)
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
+pub async fn finish(
+    conn: &mut Conn,
+    id: i64,
+    status: &str,
+    error: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE inbox SET status = $1, error = $2, payload = NULL, processed_at = $3 WHERE id = $4",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Counts of inbox rows per status.
 pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
-    Ok(sqlx::query_as("SELECT status, COUNT(*) FROM inbox GROUP BY status ORDER BY status")
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT status, COUNT(*) FROM inbox GROUP BY status ORDER BY status")
+            .fetch_all(conn)
+            .await?,
+    )
 }

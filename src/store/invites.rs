@@ -10,7 +10,13 @@ pub fn hash(code: &str) -> String {
 }
 
 /// Stores a new code for a member, revoking the member's unused earlier codes.
-pub async fn create(conn: &mut Conn, member_id: i64, code: &str, now: i64, expires_at: i64) -> Result<()> {
+pub async fn create(
+    conn: &mut Conn,
+    member_id: i64,
+    code: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<()> {
     sqlx::query("DELETE FROM invites WHERE member_id = $1 AND used_at IS NULL")
         .bind(member_id)
         .execute(&mut *conn)
@@ -37,12 +43,11 @@ pub enum Redeem {
 
 /// Redeems a normalized code: marks it used and returns its member when valid.
 pub async fn redeem(conn: &mut Conn, code: &str, now: i64) -> Result<Redeem> {
-    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT member_id, expires_at, used_at FROM invites WHERE code_hash = $1",
-    )
-    .bind(hash(code))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row: Option<(i64, i64, Option<i64>)> =
+        sqlx::query_as("SELECT member_id, expires_at, used_at FROM invites WHERE code_hash = $1")
+            .bind(hash(code))
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some((member_id, expires_at, used_at)) = row else {
         return Ok(Redeem::Unknown);
     };
@@ -52,11 +57,12 @@ pub async fn redeem(conn: &mut Conn, code: &str, now: i64) -> Result<Redeem> {
     if expires_at <= now {
         return Ok(Redeem::Expired);
     }
-    let done = sqlx::query("UPDATE invites SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
-        .bind(now)
-        .bind(hash(code))
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query("UPDATE invites SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(hash(code))
+            .execute(conn)
+            .await?;
     Ok(if done.rows_affected() == 1 {
         Redeem::Member(member_id)
     } else {

@@ -38,7 +38,10 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
 /// A member by database id.
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Member>> {
     let sql = format!("{MEMBER_SELECT} WHERE m.id = $1");
-    let row = sqlx::query(super::sql(sql)).bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query(super::sql(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(member_from_row).transpose()
 }
 
@@ -83,12 +86,19 @@ pub async fn list(conn: &mut Conn, branch_id: Option<i64>) -> Result<Vec<Member>
         "{MEMBER_SELECT} WHERE m.active = 1 AND ($1 IS NULL OR m.branch_id = $1) \
          ORDER BY b.name, m.key"
     );
-    let rows = sqlx::query(super::sql(sql)).bind(branch_id).fetch_all(conn).await?;
+    let rows = sqlx::query(super::sql(sql))
+        .bind(branch_id)
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(member_from_row).collect()
 }
 
 /// Active members with no binding on `channel`, in one branch or in all.
-pub async fn unbound(conn: &mut Conn, channel: &str, branch_id: Option<i64>) -> Result<Vec<Member>> {
+pub async fn unbound(
+    conn: &mut Conn,
+    channel: &str,
+    branch_id: Option<i64>,
+) -> Result<Vec<Member>> {
     let sql = format!(
         "{MEMBER_SELECT} WHERE m.active = 1 AND ($1 IS NULL OR m.branch_id = $1) \
          AND NOT EXISTS (SELECT 1 FROM bindings bd WHERE bd.member_id = m.id AND bd.channel = $2) \
@@ -104,10 +114,12 @@ pub async fn unbound(conn: &mut Conn, channel: &str, branch_id: Option<i64>) -> 
 
 /// A branch's id by name.
 pub async fn branch_id(conn: &mut Conn, name: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM branches WHERE name = $1")
-        .bind(name.trim())
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT id FROM branches WHERE name = $1")
+            .bind(name.trim())
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// All branches: (id, name, kind).
@@ -176,16 +188,19 @@ pub async fn import(
     };
 
     // A phone in the file that belongs to someone who is not in the file is a conflict.
-    let file_keys: HashSet<String> = roster.members.iter().map(|m| m.key.to_lowercase()).collect();
+    let file_keys: HashSet<String> = roster
+        .members
+        .iter()
+        .map(|m| m.key.to_lowercase())
+        .collect();
     let mut conflicts = Vec::new();
     for m in &roster.members {
         let Some(phone) = &m.phone else { continue };
-        let holder: Option<String> =
-            sqlx::query_scalar("SELECT key FROM members WHERE phone = $1")
-                .bind(phone.as_str())
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(StoreError::from)?;
+        let holder: Option<String> = sqlx::query_scalar("SELECT key FROM members WHERE phone = $1")
+            .bind(phone.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(StoreError::from)?;
         if let Some(holder) = holder {
             if !file_keys.contains(&holder.to_lowercase()) {
                 conflicts.push(RosterProblem {
@@ -301,7 +316,8 @@ pub async fn import(
         match by_key.get(&m.key.to_lowercase()) {
             Some(row) => {
                 let id: i64 = row.try_get("id").map_err(StoreError::from)?;
-                let same = row.try_get::<String, _>("name").ok().as_deref() == Some(m.name.as_str())
+                let same = row.try_get::<String, _>("name").ok().as_deref()
+                    == Some(m.name.as_str())
                     && row.try_get::<Option<i64>, _>("branch_id").ok() == Some(branch_id)
                     && row.try_get::<Option<i64>, _>("group_id").ok() == Some(group_id)
                     && row.try_get::<String, _>("role").ok().as_deref() == Some(m.role.as_str())

@@ -163,11 +163,10 @@ impl Store {
     /// Whether the database answers and every migration this binary knows is applied.
     pub async fn ready(&self) -> Result<bool> {
         let latest = self.migrator().migrations.iter().map(|m| m.version).max();
-        let applied: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE",
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(applied == latest)
     }
 

@@ -92,7 +92,9 @@ fn claimed_from_row(row: &AnyRow, token: &str) -> Result<Claimed> {
     Ok(Claimed {
         id: row.try_get("id")?,
         channel: row.try_get("channel")?,
-        address: row.try_get::<Option<String>, _>("address")?.unwrap_or_default(),
+        address: row
+            .try_get::<Option<String>, _>("address")?
+            .unwrap_or_default(),
         member_id: row.try_get("member_id")?,
         body: row.try_get("body")?,
         choices_json: row.try_get("choices")?,
@@ -155,12 +157,21 @@ pub async fn claim(
 /// How a send attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Sent { provider_id: Option<String> },
+    Sent {
+        provider_id: Option<String>,
+    },
     /// Try again at `at` (ms): rate limited or a transient failure.
-    Retry { at: i64, error: String },
-    Failed { error: String },
+    Retry {
+        at: i64,
+        error: String,
+    },
+    Failed {
+        error: String,
+    },
     /// The recipient blocked the bot or the chat is gone: never retried.
-    Blocked { error: String },
+    Blocked {
+        error: String,
+    },
     Expired,
 }
 
@@ -179,11 +190,19 @@ impl Outcome {
 /// Records an attempt's outcome, only if the lease token still matches (a newer attempt by
 /// another worker wins). Returns whether the row was updated. Rows with no member behind them
 /// (replies to unbound chats) lose their address once final.
-pub async fn complete(conn: &mut Conn, id: i64, token: &str, outcome: &Outcome, now: i64) -> Result<bool> {
+pub async fn complete(
+    conn: &mut Conn,
+    id: i64,
+    token: &str,
+    outcome: &Outcome,
+    now: i64,
+) -> Result<bool> {
     let (provider_id, error, next_at, sent_at) = match outcome {
         Outcome::Sent { provider_id } => (provider_id.clone(), None, None, Some(now)),
         Outcome::Retry { at, error } => (None, Some(error.clone()), Some(*at), None),
-        Outcome::Failed { error } | Outcome::Blocked { error } => (None, Some(error.clone()), None, None),
+        Outcome::Failed { error } | Outcome::Blocked { error } => {
+            (None, Some(error.clone()), None, None)
+        }
         Outcome::Expired => (None, None, None, None),
     };
     let done = sqlx::query(

@@ -9,7 +9,8 @@ use sqlx::{Connection, Executor};
 
 /// The server the PostgreSQL tests use.
 pub fn pg_admin_url() -> String {
-    std::env::var("BRANCHBOT_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("BRANCHBOT_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A SQLite database file that is deleted (with its WAL files) when dropped.
@@ -59,7 +60,10 @@ pub async fn fresh_postgres() -> Result<String, NoPostgres> {
         .await
         .map_err(|e| NoPostgres(format!("cannot create a database on {admin}: {e}")))?;
     let _ = conn.close().await;
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_owned())
+        .unwrap_or(admin);
     Ok(format!("{base}/{name}"))
 }
 

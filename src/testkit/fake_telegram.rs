@@ -50,12 +50,20 @@ pub struct Sent {
 impl Sent {
     /// Button labels, row by row, flattened.
     pub fn labels(&self) -> Vec<String> {
-        self.buttons.iter().flatten().map(|(l, _)| l.clone()).collect()
+        self.buttons
+            .iter()
+            .flatten()
+            .map(|(l, _)| l.clone())
+            .collect()
     }
 
     /// The callback data of the button with this label.
     pub fn data_of(&self, label: &str) -> Option<String> {
-        self.buttons.iter().flatten().find(|(l, _)| l == label).map(|(_, d)| d.clone())
+        self.buttons
+            .iter()
+            .flatten()
+            .find(|(l, _)| l == label)
+            .map(|(_, d)| d.clone())
     }
 }
 
@@ -93,9 +101,17 @@ pub const BOT_USERNAME: &str = "branch_test_bot";
 impl FakeTelegram {
     /// Starts the server on an ephemeral port of 127.0.0.1.
     pub async fn start() -> Self {
-        let inner = Arc::new(Inner { next_update: AtomicI64::new(1000), next_message: AtomicI64::new(1), ..Inner::default() });
-        let app = Router::new().route("/{token}/{method}", post(handle)).with_state(Arc::clone(&inner));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind fake Telegram");
+        let inner = Arc::new(Inner {
+            next_update: AtomicI64::new(1000),
+            next_message: AtomicI64::new(1),
+            ..Inner::default()
+        });
+        let app = Router::new()
+            .route("/{token}/{method}", post(handle))
+            .with_state(Arc::clone(&inner));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake Telegram");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -121,7 +137,13 @@ impl FakeTelegram {
 
     /// Queues a fault for the next sendMessage to `chat_id` (0: to any chat).
     pub fn fault(&self, chat_id: i64, fault: Fault) {
-        self.inner.faults.lock().unwrap().entry(chat_id).or_default().push_back(fault);
+        self.inner
+            .faults
+            .lock()
+            .unwrap()
+            .entry(chat_id)
+            .or_default()
+            .push_back(fault);
     }
 
     /// A private text message update, as Telegram would send it.
@@ -197,7 +219,10 @@ impl FakeTelegram {
 
     /// Messages sent to one chat.
     pub fn sent_to(&self, chat_id: i64) -> Vec<Sent> {
-        self.sent().into_iter().filter(|s| s.chat_id == chat_id).collect()
+        self.sent()
+            .into_iter()
+            .filter(|s| s.chat_id == chat_id)
+            .collect()
     }
 
     /// Bodies of every call to a method (name matched case-insensitively).
@@ -218,19 +243,30 @@ impl FakeTelegram {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let notified = self.inner.new_sent.notified();
-            let got: Vec<Sent> = if chat_id == 0 { self.sent() } else { self.sent_to(chat_id) };
+            let got: Vec<Sent> = if chat_id == 0 {
+                self.sent()
+            } else {
+                self.sent_to(chat_id)
+            };
             if got.len() >= n {
                 return got;
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                panic!("expected {n} messages to chat {chat_id} within {timeout:?}, got {}: {got:#?}", got.len());
+                panic!(
+                    "expected {n} messages to chat {chat_id} within {timeout:?}, got {}: {got:#?}",
+                    got.len()
+                );
             }
         }
     }
 }
 
 fn ok(result: Value) -> Response {
-    (StatusCode::OK, axum::Json(json!({"ok": true, "result": result}))).into_response()
+    (
+        StatusCode::OK,
+        axum::Json(json!({"ok": true, "result": result})),
+    )
+        .into_response()
 }
 
 fn err(status: StatusCode, description: &str, parameters: Option<Value>) -> Response {
@@ -241,16 +277,61 @@ fn err(status: StatusCode, description: &str, parameters: Option<Value>) -> Resp
     (status, axum::Json(body)).into_response()
 }
 
-async fn handle(State(inner): State<Arc<Inner>>, Path((token, method)): Path<(String, String)>, body: Bytes) -> Response {
+/// Text fields of a multipart/form-data body (teloxide sends setWebhook that way) as JSON.
+fn multipart_fields(content_type: &str, body: &[u8]) -> Value {
+    let Some(boundary) = content_type.split("boundary=").nth(1) else {
+        return Value::Null;
+    };
+    let boundary = format!("--{}", boundary.trim_matches('"'));
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text.split(boundary.as_str()) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let parsed =
+            serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+        fields.insert(name.to_owned(), parsed);
+    }
+    Value::Object(fields)
+}
+
+async fn handle(
+    State(inner): State<Arc<Inner>>,
+    Path((token, method)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
     if !token.starts_with("bot") {
         return err(StatusCode::NOT_FOUND, "Not Found", None);
     }
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    inner.calls.lock().unwrap().push((method.clone(), body.clone()));
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let body: Value = if content_type.starts_with("multipart/form-data") {
+        multipart_fields(content_type, &body)
+    } else {
+        serde_json::from_slice(&body).unwrap_or(Value::Null)
+    };
+    inner
+        .calls
+        .lock()
+        .unwrap()
+        .push((method.clone(), body.clone()));
     match method.to_ascii_lowercase().as_str() {
         "getme" => ok(json!({
             "id": 1, "is_bot": true, "first_name": "Branch Bot", "username": BOT_USERNAME,
-            "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false
+            "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+            "has_main_web_app": false
         })),
         "getupdates" => get_updates(&inner, &body).await,
         "sendmessage" => send_message(&inner, &body).await,
@@ -286,18 +367,36 @@ async fn get_updates(inner: &Inner, body: &Value) -> Response {
 }
 
 async fn send_message(inner: &Inner, body: &Value) -> Response {
-    let chat_id = body["chat_id"].as_i64().or_else(|| body["chat_id"].as_str().and_then(|s| s.parse().ok())).unwrap_or(0);
+    let chat_id = body["chat_id"]
+        .as_i64()
+        .or_else(|| body["chat_id"].as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(0);
     let fault = {
         let mut faults = inner.faults.lock().unwrap();
-        faults.get_mut(&chat_id).and_then(VecDeque::pop_front).or_else(|| faults.get_mut(&0).and_then(VecDeque::pop_front))
+        faults
+            .get_mut(&chat_id)
+            .and_then(VecDeque::pop_front)
+            .or_else(|| faults.get_mut(&0).and_then(VecDeque::pop_front))
     };
     match fault {
         Some(Fault::RetryAfter(secs)) => {
             inner.rejected_429.fetch_add(1, Ordering::Relaxed);
-            return err(StatusCode::TOO_MANY_REQUESTS, &format!("Too Many Requests: retry after {secs}"), Some(json!({"retry_after": secs})));
+            return err(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("Too Many Requests: retry after {secs}"),
+                Some(json!({"retry_after": secs})),
+            );
         }
-        Some(Fault::Blocked) => return err(StatusCode::FORBIDDEN, "Forbidden: bot was blocked by the user", None),
-        Some(Fault::ChatNotFound) => return err(StatusCode::BAD_REQUEST, "Bad Request: chat not found", None),
+        Some(Fault::Blocked) => {
+            return err(
+                StatusCode::FORBIDDEN,
+                "Forbidden: bot was blocked by the user",
+                None,
+            )
+        }
+        Some(Fault::ChatNotFound) => {
+            return err(StatusCode::BAD_REQUEST, "Bad Request: chat not found", None)
+        }
         Some(Fault::ServerError(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             return err(status, "Internal Server Error", None);
@@ -312,12 +411,20 @@ async fn send_message(inner: &Inner, body: &Value) -> Response {
         let tat = limits.overall_tat.unwrap_or(now).max(now);
         if tat > now + interval * 3 {
             inner.rejected_429.fetch_add(1, Ordering::Relaxed);
-            return err(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(json!({"retry_after": 1})));
+            return err(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too Many Requests: retry after 1",
+                Some(json!({"retry_after": 1})),
+            );
         }
         if let Some(last) = limits.chats.get(&chat_id) {
             if now.duration_since(*last) < Duration::from_millis(900) {
                 inner.rejected_429.fetch_add(1, Ordering::Relaxed);
-                return err(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(json!({"retry_after": 1})));
+                return err(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too Many Requests: retry after 1",
+                    Some(json!({"retry_after": 1})),
+                );
             }
         }
         limits.overall_tat = Some(tat + interval);
@@ -332,7 +439,12 @@ async fn send_message(inner: &Inner, body: &Value) -> Response {
                     row.as_array()
                         .map(|bs| {
                             bs.iter()
-                                .map(|b| (b["text"].as_str().unwrap_or("").to_owned(), b["callback_data"].as_str().unwrap_or("").to_owned()))
+                                .map(|b| {
+                                    (
+                                        b["text"].as_str().unwrap_or("").to_owned(),
+                                        b["callback_data"].as_str().unwrap_or("").to_owned(),
+                                    )
+                                })
                                 .collect()
                         })
                         .unwrap_or_default()
@@ -341,7 +453,12 @@ async fn send_message(inner: &Inner, body: &Value) -> Response {
         })
         .unwrap_or_default();
     let message_id = inner.next_message.fetch_add(1, Ordering::Relaxed);
-    inner.sent.lock().unwrap().push(Sent { chat_id, message_id, text: text.clone(), buttons });
+    inner.sent.lock().unwrap().push(Sent {
+        chat_id,
+        message_id,
+        text: text.clone(),
+        buttons,
+    });
     inner.new_sent.notify_waiters();
     ok(json!({
         "message_id": message_id,

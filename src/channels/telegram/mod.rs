@@ -8,7 +8,8 @@ pub mod webhook;
 use teloxide::payloads::{SendMessageSetters, SetMyCommandsSetters};
 use teloxide::requests::Requester;
 use teloxide::types::{
-    BotCommand, CallbackQueryId, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, Update, UpdateKind,
+    BotCommand, CallbackQueryId, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, Update,
+    UpdateKind,
 };
 use teloxide::{ApiError, Bot, RequestError};
 
@@ -26,7 +27,10 @@ pub fn bot(token: &str, api_url: Option<&str>) -> Result<Bot, String> {
         .map_err(|e| format!("HTTP client: {e}"))?;
     let bot = Bot::with_client(token, client);
     Ok(match api_url {
-        Some(url) => bot.set_api_url(url.parse().map_err(|e| format!("telegram.api_url '{url}': {e}"))?),
+        Some(url) => bot.set_api_url(
+            url.parse()
+                .map_err(|e| format!("telegram.api_url '{url}': {e}"))?,
+        ),
         None => bot,
     })
 }
@@ -40,7 +44,9 @@ pub fn decode(update: &Update) -> Option<InboxItem> {
                 return None;
             }
             let content = match msg.text() {
-                Some(text) => Content::Text { text: text.to_owned() },
+                Some(text) => Content::Text {
+                    text: text.to_owned(),
+                },
                 None => Content::Unsupported,
             };
             Some(InboxItem {
@@ -54,7 +60,11 @@ pub fn decode(update: &Update) -> Option<InboxItem> {
             })
         }
         UpdateKind::CallbackQuery(q) => {
-            let chat = q.message.as_ref().map(|m| m.chat().id.0).unwrap_or(q.from.id.0 as i64);
+            let chat = q
+                .message
+                .as_ref()
+                .map(|m| m.chat().id.0)
+                .unwrap_or(q.from.id.0 as i64);
             if chat < 0 {
                 return None;
             }
@@ -77,7 +87,10 @@ pub fn decode(update: &Update) -> Option<InboxItem> {
 
 /// Acknowledges a tapped button, so the client stops its spinner. Best effort.
 pub async fn ack(bot: &Bot, callback_id: &str) {
-    if let Err(e) = bot.answer_callback_query(CallbackQueryId(callback_id.to_owned())).await {
+    if let Err(e) = bot
+        .answer_callback_query(CallbackQueryId(callback_id.to_owned()))
+        .await
+    {
         tracing::debug!(error = %e, "answerCallbackQuery failed");
     }
 }
@@ -133,7 +146,9 @@ pub fn classify(err: RequestError) -> SendError {
         RequestError::Api(e) => SendError::Permanent(e.to_string()),
         RequestError::MigrateToChatId(id) => SendError::Permanent(format!("chat migrated to {id}")),
         RequestError::Network(e) => SendError::Transient(e.to_string()),
-        RequestError::InvalidJson { source, .. } => SendError::Transient(format!("unreadable answer: {source}")),
+        RequestError::InvalidJson { source, .. } => {
+            SendError::Transient(format!("unreadable answer: {source}"))
+        }
         RequestError::Io(e) => SendError::Transient(e.to_string()),
     }
 }
@@ -145,10 +160,9 @@ impl ChannelSender for TelegramSender {
 
     fn send<'a>(&'a self, msg: &'a Outgoing) -> SendFuture<'a> {
         Box::pin(async move {
-            let chat: i64 = msg
-                .address
-                .parse()
-                .map_err(|_| SendError::Permanent(format!("'{}' is not a Telegram chat id", msg.address)))?;
+            let chat: i64 = msg.address.parse().map_err(|_| {
+                SendError::Permanent(format!("'{}' is not a Telegram chat id", msg.address))
+            })?;
             if msg.text.chars().count() > crate::flows::MAX_TEXT_CHARS {
                 return Err(SendError::Permanent(format!(
                     "text of {} characters is over Telegram's limit of {}",

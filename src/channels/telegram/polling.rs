@@ -14,7 +14,13 @@ use crate::flows::engine::Engine;
 use crate::flows::ChannelKind;
 
 /// Polls until cancelled, waking `inbox` after every stored batch.
-pub async fn run(bot: Bot, engine: Engine, timeout_secs: u32, inbox: std::sync::Arc<tokio::sync::Notify>, cancel: CancellationToken) {
+pub async fn run(
+    bot: Bot,
+    engine: Engine,
+    timeout_secs: u32,
+    inbox: std::sync::Arc<tokio::sync::Notify>,
+    cancel: CancellationToken,
+) {
     if let Err(e) = bot.delete_webhook().await {
         tracing::warn!(error = %e, "deleteWebhook failed; polling anyway");
     }
@@ -50,7 +56,11 @@ pub async fn run(bot: Bot, engine: Engine, timeout_secs: u32, inbox: std::sync::
             let external_id = update.id.0.to_string();
             let result = match super::decode(update) {
                 Some(item) => engine.receive(&external_id, &item).await.map(|_| ()),
-                None => engine.receive_ignored(ChannelKind::Telegram, &external_id).await,
+                None => {
+                    engine
+                        .receive_ignored(ChannelKind::Telegram, &external_id)
+                        .await
+                }
             };
             if let Err(e) = result {
                 tracing::error!(error = %e, "could not store an update; it will be fetched again");

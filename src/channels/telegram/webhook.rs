@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use subtle::ConstantTimeEq;
-use teloxide::types::Update;
+use teloxide::types::{Update, UpdateKind};
 
 use crate::flows::ChannelKind;
 use crate::http::AppState;
@@ -15,12 +15,22 @@ use crate::http::AppState;
 /// The header Telegram sends the secret token in.
 pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 
+/// Update kinds the bot reads; any other kind is acknowledged and ignored.
+const KNOWN_KINDS: [&str; 2] = ["message", "callback_query"];
+
 /// `POST /telegram/webhook`.
-pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> (StatusCode, &'static str) {
+pub async fn handle(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, &'static str) {
     let Some(expected) = state.webhook_secret.as_deref() else {
         return (StatusCode::NOT_FOUND, "webhook not enabled");
     };
-    let given = headers.get(SECRET_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+    let given = headers
+        .get(SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
     if !bool::from(given.ct_eq(expected.as_bytes())) {
         return (StatusCode::FORBIDDEN, "bad secret token");
     }
@@ -32,12 +42,25 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Byt
         return (StatusCode::BAD_REQUEST, "no update_id");
     };
     let external_id = update_id.to_string();
-    let stored = match serde_json::from_value::<Update>(value) {
-        Ok(update) => match super::decode(&update) {
-            Some(item) => state.engine.receive(&external_id, &item).await.map(|_| ()),
-            None => state.engine.receive_ignored(ChannelKind::Telegram, &external_id).await,
-        },
-        Err(_) => return (StatusCode::BAD_REQUEST, "not a Telegram update"),
+    // Parse from the bytes: teloxide's flattened `Update` does not survive a detour through
+    // `serde_json::Value`.
+    let Ok(update) = serde_json::from_slice::<Update>(&body) else {
+        return (StatusCode::BAD_REQUEST, "not a Telegram update");
+    };
+    if matches!(update.kind, UpdateKind::Error(_))
+        && KNOWN_KINDS.iter().any(|k| value.get(*k).is_some())
+    {
+        // A kind the bot handles, but malformed: not something Telegram would send.
+        return (StatusCode::BAD_REQUEST, "malformed update");
+    }
+    let stored = match super::decode(&update) {
+        Some(item) => state.engine.receive(&external_id, &item).await.map(|_| ()),
+        None => {
+            state
+                .engine
+                .receive_ignored(ChannelKind::Telegram, &external_id)
+                .await
+        }
     };
     match stored {
         Ok(()) => {

@@ -1,0 +1,210 @@
+//! The outbox worker against a misbehaving Telegram: rate limits, blocked users, server errors,
+//! garbage answers, expiry and quiet hours. Every outcome is on the row.
+
+use std::time::Duration;
+
+use branchbot::clock::Clock;
+use branchbot::delivery::worker::WorkerConfig;
+use branchbot::domain::quiet::QuietHours;
+use branchbot::flows::ChannelKind;
+use branchbot::store::outbox::{self, NewMessage};
+use branchbot::testkit::fake_telegram::Fault;
+
+use crate::helpers::{fast_worker, spawn_app, spawn_with, Spawn, WAIT};
+
+fn message(chat: i64, key: &str, text: &str) -> NewMessage {
+    NewMessage {
+        channel: "telegram".into(),
+        address: chat.to_string(),
+        member_id: None,
+        body: text.into(),
+        choices_json: "[]".into(),
+        dedupe_key: key.into(),
+        urgent: false,
+        not_before: 0,
+        expires_at: None,
+        segments: 1,
+    }
+}
+
+async fn queue(app: &crate::helpers::TestApp, messages: &[NewMessage]) {
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    outbox::enqueue(&mut conn, messages, chrono::Utc::now().timestamp_millis())
+        .await
+        .unwrap();
+    app.app().engine.wake.notify(ChannelKind::Telegram);
+}
+
+async fn status_of(app: &crate::helpers::TestApp, key: &str) -> (String, i64, Option<String>) {
+    sqlx::query_as("SELECT status, attempts, last_error FROM outbox WHERE dedupe_key = $1")
+        .bind(key)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_429_is_waited_out_and_then_the_message_goes() {
+    let app = spawn_app().await;
+    app.fake.fault(50, Fault::RetryAfter(1));
+    let start = std::time::Instant::now();
+    queue(&app, &[message(50, "m1", "通知一")]).await;
+    let sent = app.fake.wait_sent(50, 1, WAIT).await;
+    assert_eq!(sent[0].text, "通知一");
+    assert!(
+        start.elapsed() >= Duration::from_millis(900),
+        "retried after retry_after"
+    );
+    app.eventually(
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'm1' AND status = 'sent' AND attempts = 1",
+        1,
+    )
+    .await;
+    assert_eq!(
+        app.app()
+            .telegram_stats
+            .as_ref()
+            .unwrap()
+            .rate_limited
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_who_blocked_the_bot_is_marked_unreachable_and_not_retried() {
+    let app = spawn_app().await;
+    app.bind(51, "T005").await;
+    app.fake.fault(51, Fault::Blocked);
+    queue(&app, &[message(51, "m2", "通知二")]).await;
+    app.eventually(
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'm2' AND status = 'blocked'",
+        1,
+    )
+    .await;
+    let (_, attempts, error) = status_of(&app, "m2").await;
+    assert_eq!(attempts, 1);
+    assert_eq!(
+        error.as_deref(),
+        Some("Forbidden: bot was blocked by the user")
+    );
+    assert_eq!(
+        app.count("SELECT unreachable FROM bindings WHERE address = '51'")
+            .await,
+        1
+    );
+    // Writing to the bot again makes the member reachable.
+    app.ask(51, "/me", 1).await;
+    assert_eq!(
+        app.count("SELECT unreachable FROM bindings WHERE address = '51'")
+            .await,
+        0
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn garbage_answers_are_retried_with_backoff_until_they_succeed() {
+    let app = spawn_app().await;
+    app.fake.fault(52, Fault::Garbage);
+    app.fake.fault(52, Fault::Garbage);
+    queue(&app, &[message(52, "m3", "通知三")]).await;
+    let sent = app.fake.wait_sent(52, 1, WAIT).await;
+    assert_eq!(sent.len(), 1);
+    app.eventually(
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'm3' AND status = 'sent' AND attempts = 3",
+        1,
+    )
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_server_error_that_persists_ends_as_failed_after_the_last_attempt() {
+    let worker = WorkerConfig {
+        max_attempts: 2,
+        ..fast_worker()
+    };
+    let app = spawn_with(Spawn {
+        worker: Some(worker),
+        ..Spawn::default()
+    })
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        app.fake.fault(53, Fault::ServerError(502));
+    }
+    queue(&app, &[message(53, "m4", "通知四")]).await;
+    // teloxide pauses 10 s after a 5xx answer before reporting it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, attempts, error) = status_of(&app, "m4").await;
+        if status == "failed" {
+            assert_eq!(attempts, 2);
+            assert_eq!(error.as_deref(), Some("Internal Server Error"));
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "still {status}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(app.fake.sent_to(53).is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_message_is_never_sent_late() {
+    let app = spawn_app().await;
+    let mut m = message(54, "m5", "会议一小时后开始");
+    m.expires_at = Some(1);
+    queue(&app, &[m]).await;
+    app.eventually(
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'm5' AND status = 'expired'",
+        1,
+    )
+    .await;
+    assert!(app.fake.sent_to(54).is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_second_enqueue_with_the_same_key_is_ignored() {
+    let app = spawn_app().await;
+    queue(
+        &app,
+        &[message(55, "same", "一次"), message(55, "same", "两次")],
+    )
+    .await;
+    app.fake.wait_sent(55, 1, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.fake.sent_to(55).len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn quiet_hours_hold_back_ordinary_pushes_but_not_urgent_ones() {
+    // 23:30 in Shanghai: inside the default 22:00-07:00 window.
+    let night = chrono::DateTime::parse_from_rfc3339("2026-12-01T23:30:00+08:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let worker = WorkerConfig {
+        quiet: Some((QuietHours::default(), chrono_tz::Asia::Shanghai)),
+        ..fast_worker()
+    };
+    let app = spawn_with(Spawn {
+        worker: Some(worker),
+        clock: Some(Clock::starting_at(night)),
+        ..Spawn::default()
+    })
+    .await
+    .unwrap();
+    let mut urgent = message(56, "urgent", "紧急通知");
+    urgent.urgent = true;
+    queue(&app, &[message(56, "ordinary", "普通通知"), urgent]).await;
+    let sent = app.fake.wait_sent(56, 1, WAIT).await;
+    assert_eq!(sent[0].text, "紧急通知");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.fake.sent_to(56).len(), 1);
+    assert_eq!(status_of(&app, "ordinary").await.0, "pending");
+    app.stop().await;
+}

@@ -1,0 +1,276 @@
+//! `spawn_app`: the whole bot on a fresh database, talking to a fake Telegram.
+
+use std::time::Duration;
+
+use branchbot::clock::Clock;
+use branchbot::config::{Config, TelegramMode};
+use branchbot::delivery::limits::Limits;
+use branchbot::delivery::worker::WorkerConfig;
+use branchbot::domain::roster;
+use branchbot::flows::start;
+use branchbot::i18n::Locale;
+use branchbot::startup::{Application, Overrides};
+use branchbot::store::{invites, members, Store};
+use branchbot::testkit::db::{fresh_postgres, postgres_required, TempSqlite};
+use branchbot::testkit::fake_telegram::{FakeTelegram, Sent};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+pub const SECRET: &str = "test_secret-123";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that lives as long as the test.
+pub struct TestDb {
+    pub url: String,
+    _sqlite: Option<TempSqlite>,
+}
+
+impl TestDb {
+    /// A fresh database, or None (with a note) when PostgreSQL is not reachable outside CI.
+    pub async fn new(db: Db) -> Option<Self> {
+        match db {
+            Db::Sqlite => {
+                let file = TempSqlite::new();
+                Some(Self {
+                    url: file.url.clone(),
+                    _sqlite: Some(file),
+                })
+            }
+            Db::Postgres => match fresh_postgres().await {
+                Ok(url) => Some(Self { url, _sqlite: None }),
+                Err(e) if postgres_required() => panic!("PostgreSQL is required in CI: {}", e.0),
+                Err(e) => {
+                    eprintln!(
+                        "skipped: no PostgreSQL ({}); set BRANCHBOT_TEST_PG to run this test",
+                        e.0
+                    );
+                    None
+                }
+            },
+        }
+    }
+}
+
+/// The application under test and its surroundings.
+pub struct TestApp {
+    pub app: Option<Application>,
+    pub fake: FakeTelegram,
+    pub db: TestDb,
+    pub store: Store,
+    pub mode: TelegramMode,
+    pub http: reqwest::Client,
+}
+
+/// Options for [`spawn_with`].
+#[derive(Clone)]
+pub struct Spawn {
+    pub db: Db,
+    pub mode: TelegramMode,
+    pub worker: Option<WorkerConfig>,
+    pub clock: Option<Clock>,
+}
+
+impl Default for Spawn {
+    fn default() -> Self {
+        Self {
+            db: Db::Sqlite,
+            mode: TelegramMode::Polling,
+            worker: Some(fast_worker()),
+            clock: None,
+        }
+    }
+}
+
+/// Delivery tuned for tests: Telegram's real limits, short backoff.
+pub fn fast_worker() -> WorkerConfig {
+    WorkerConfig {
+        limits: Limits::unlimited(),
+        backoff: Duration::from_millis(50),
+        ..WorkerConfig::default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Spawn::default())
+        .await
+        .expect("SQLite always works")
+}
+
+/// Starts the app with the example college loaded. None when the database is unavailable
+/// (PostgreSQL outside CI).
+pub async fn spawn_with(opts: Spawn) -> Option<TestApp> {
+    let db = TestDb::new(opts.db).await?;
+    let fake = FakeTelegram::start().await;
+    let store = Store::open(&db.url).await.expect("open store");
+    let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
+        .expect("example roster");
+    let mut tx = store.begin().await.unwrap();
+    members::import(&mut tx, &roster, false, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut app = TestApp {
+        app: None,
+        fake,
+        db,
+        store,
+        mode: opts.mode,
+        http: reqwest::Client::new(),
+    };
+    app.start(&opts).await;
+    Some(app)
+}
+
+impl TestApp {
+    pub fn config(&self) -> Config {
+        let mut config = Config {
+            database_url: self.db.url.clone(),
+            ..Config::default()
+        };
+        config.http.listen = "127.0.0.1:0".parse().unwrap();
+        config.telegram.token = Some("123456:TEST".into());
+        config.telegram.api_url = Some(self.fake.api_url());
+        config.telegram.poll_timeout_secs = 1;
+        config.telegram.mode = self.mode;
+        if self.mode == TelegramMode::Webhook {
+            config.http.public_url = Some("https://bot.example.org".into());
+            config.telegram.webhook_secret = Some(SECRET.into());
+        }
+        config
+    }
+
+    async fn start(&mut self, opts: &Spawn) {
+        let overrides = Overrides {
+            clock: opts.clock.clone(),
+            telegram_worker: opts.worker.clone(),
+        };
+        let app = Application::build(self.config(), overrides)
+            .await
+            .expect("application starts");
+        self.app = Some(app);
+    }
+
+    /// Stops the application and starts a new one on the same database (a restart).
+    pub async fn restart(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.stop().await;
+        }
+        let opts = Spawn {
+            mode: self.mode,
+            ..Spawn::default()
+        };
+        self.start(&opts).await;
+    }
+
+    pub fn app(&self) -> &Application {
+        self.app.as_ref().expect("running")
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.app().addr)
+    }
+
+    /// A fresh invite code for a member, as `branchbot invite` makes it.
+    pub async fn invite(&self, key: &str) -> String {
+        let mut conn = self.store.pool().acquire().await.unwrap();
+        let member = members::find(&mut conn, key)
+            .await
+            .unwrap()
+            .expect("member exists");
+        let code = start::new_code();
+        let now = chrono::Utc::now().timestamp_millis();
+        invites::create(
+            &mut conn,
+            member.id,
+            &start::normalize_code(&code),
+            now,
+            now + 3_600_000,
+        )
+        .await
+        .unwrap();
+        code
+    }
+
+    /// Sends a text as a Telegram user, by the app's mode (getUpdates or webhook).
+    pub async fn say(&self, chat: i64, text: &str) {
+        let update = self.fake.text_update(chat, text, "zh-hans");
+        self.deliver(update).await;
+    }
+
+    /// Delivers a prepared update by the app's mode.
+    pub async fn deliver(&self, update: serde_json::Value) {
+        match self.mode {
+            TelegramMode::Polling => self.fake.push(update),
+            TelegramMode::Webhook => {
+                let r = self.post_webhook(&update, Some(SECRET)).await;
+                assert_eq!(r.status(), 200, "webhook accepted the update");
+            }
+        }
+    }
+
+    pub async fn post_webhook(
+        &self,
+        body: &serde_json::Value,
+        secret: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .http
+            .post(format!("{}/telegram/webhook", self.base_url()))
+            .json(body);
+        if let Some(s) = secret {
+            req = req.header("X-Telegram-Bot-Api-Secret-Token", s);
+        }
+        req.send().await.expect("webhook request")
+    }
+
+    /// Says something and waits for `n` new replies to that chat; returns them.
+    pub async fn ask(&self, chat: i64, text: &str, n: usize) -> Vec<Sent> {
+        let before = self.fake.sent_to(chat).len();
+        self.say(chat, text).await;
+        let all = self.fake.wait_sent(chat, before + n, WAIT).await;
+        all[before..].to_vec()
+    }
+
+    /// Binds a chat to a member through the real /start flow.
+    pub async fn bind(&self, chat: i64, key: &str) {
+        let code = self.invite(key).await;
+        let replies = self.ask(chat, &format!("/start {code}"), 2).await;
+        assert!(
+            replies[0].text.contains("绑定成功") || replies[0].text.contains("You are bound"),
+            "{replies:#?}"
+        );
+    }
+
+    /// Counts rows of a table (test-only convenience).
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Waits until a condition on the database holds, or panics.
+    pub async fn eventually(&self, sql: &'static str, expected: i64) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let got = self.count(sql).await;
+            if got == expected {
+                return;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("{sql}: expected {expected}, got {got}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(app) = self.app.take() {
+            app.stop().await;
+        }
+        self.store.close().await;
+    }
+}

@@ -1,0 +1,9 @@
+//! The integration suite: the real application, started against a fake Telegram Bot API on
+//! 127.0.0.1 and a fresh database per test (SQLite, and PostgreSQL where the test says so).
+
+mod delivery;
+mod helpers;
+mod locales;
+mod store;
+mod telegram;
+mod webhook;

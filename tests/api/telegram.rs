@@ -1,0 +1,296 @@
+//! Whole conversations over Telegram (long polling), as a member reads them.
+
+use branchbot::config::TelegramMode;
+
+use crate::helpers::{spawn_app, spawn_with, Db, Spawn, WAIT};
+
+const CHAT: i64 = 424_242;
+
+#[tokio::test]
+async fn a_member_binds_with_an_invite_code_and_is_welcomed_by_name() {
+    let app = spawn_app().await;
+    let code = app.invite("T001").await;
+    let replies = app.ask(CHAT, &format!("/start {code}"), 2).await;
+    assert_eq!(
+        replies[0].text,
+        "绑定成功！欢迎你，王建国（教工第一党支部 · 书记）。"
+    );
+    assert!(
+        replies[1]
+            .text
+            .starts_with("王建国，你可以：\n/me 查看我的信息"),
+        "{}",
+        replies[1].text
+    );
+    assert!(replies[1]
+        .text
+        .contains("/unbound 查看所有支部还没有绑定的成员"));
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM bindings WHERE channel = 'telegram' AND address = '424242'"
+        )
+        .await,
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn binding_works_the_same_on_postgres() {
+    let Some(app) = spawn_with(Spawn {
+        db: Db::Postgres,
+        ..Spawn::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let code = app.invite("S101").await;
+    let replies = app.ask(CHAT, &format!("/start {code}"), 2).await;
+    assert_eq!(
+        replies[0].text,
+        "绑定成功！欢迎你，黄晓明（学生第一党支部 · 书记）。"
+    );
+    let me = app.ask(CHAT, "/me", 1).await;
+    assert!(
+        me[0].text.contains("党支部：学生第一党支部"),
+        "{}",
+        me[0].text
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_invite_code_works_once_and_a_wrong_one_is_refused() {
+    let app = spawn_app().await;
+    let code = app.invite("T004").await;
+    let first = app
+        .ask(1, &format!("/start {}", code.to_lowercase()), 2)
+        .await;
+    assert_eq!(
+        first[0].text,
+        "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
+    );
+    let again = app.ask(2, &format!("/start {code}"), 1).await;
+    assert_eq!(
+        again[0].text,
+        "这个邀请码已经用过了。如需重新绑定，请向支部书记索取新的邀请码。"
+    );
+    let wrong = app.ask(3, "/start ZZZZ-ZZZZ", 1).await;
+    assert_eq!(
+        wrong[0].text,
+        "邀请码无效。请核对后重新发送，或向支部书记索取新的邀请码。"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM bindings").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    let app = spawn_app().await;
+    let code = app.invite("T004").await;
+    sqlx::query("UPDATE invites SET expires_at = 0")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let replies = app.ask(CHAT, &format!("/start {code}"), 1).await;
+    assert_eq!(
+        replies[0].text,
+        "这个邀请码已过期。请向支部书记索取新的邀请码。"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_sender_is_told_how_to_bind_and_nothing_about_them_is_kept() {
+    let app = spawn_app().await;
+    let english = app.fake.text_update(777, "hello", "en-GB");
+    app.deliver(english).await;
+    let replies = app.fake.wait_sent(777, 1, WAIT).await;
+    assert!(
+        replies[0]
+            .text
+            .starts_with("Hello! This is the college Party committee's organisational assistant."),
+        "{}",
+        replies[0].text
+    );
+    let chinese = app.ask(778, "你好", 1).await;
+    assert!(
+        chinese[0].text.contains("请向所在党支部书记索取邀请码"),
+        "{}",
+        chinese[0].text
+    );
+    // Only the update ids stay: no payload, no binding, no conversation, and the replies'
+    // addresses are erased once sent.
+    app.eventually("SELECT COUNT(*) FROM inbox WHERE payload IS NOT NULL", 0)
+        .await;
+    app.eventually("SELECT COUNT(*) FROM outbox WHERE address IS NOT NULL", 0)
+        .await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM bindings").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM conversations").await, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn help_depends_on_the_role() {
+    let app = spawn_app().await;
+    app.bind(10, "T004").await;
+    let member = app.ask(10, "/help", 1).await;
+    assert!(!member[0].text.contains("/unbound"), "{}", member[0].text);
+    app.bind(11, "S201").await;
+    let secretary = app.ask(11, "/help", 1).await;
+    assert!(
+        secretary[0]
+            .text
+            .contains("/unbound 查看本支部还没有绑定的成员"),
+        "{}",
+        secretary[0].text
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_switches_language_with_a_button_and_the_bot_speaks_english() {
+    let app = spawn_app().await;
+    app.bind(CHAT, "T004").await;
+    let offer = app.ask(CHAT, "/lang", 1).await;
+    assert_eq!(offer[0].text, "请选择语言：");
+    assert_eq!(offer[0].labels(), vec!["中文", "English"]);
+    let data = offer[0].data_of("English").unwrap();
+    let before = app.fake.sent_to(CHAT).len();
+    app.deliver(app.fake.callback_update(CHAT, offer[0].message_id, &data))
+        .await;
+    let after = app.fake.wait_sent(CHAT, before + 1, WAIT).await;
+    assert_eq!(
+        after[before].text,
+        "OK, I will speak English with you from now on."
+    );
+    let me = app.ask(CHAT, "/me", 1).await;
+    assert!(me[0].text.contains("Role: member"), "{}", me[0].text);
+    // The button's spinner was stopped.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while app.fake.calls("answerCallbackQuery").is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "answerCallbackQuery was never called"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn typed_answers_pick_the_offered_choice_and_a_wrong_number_is_explained() {
+    let app = spawn_app().await;
+    app.bind(CHAT, "T004").await;
+    app.ask(CHAT, "/lang", 1).await;
+    let wrong = app.ask(CHAT, "3", 1).await;
+    assert_eq!(wrong[0].text, "没有选项 3。请回复：1 中文, 2 English。");
+    let right = app.ask(CHAT, "English", 1).await;
+    assert_eq!(
+        right[0].text,
+        "OK, I will speak English with you from now on."
+    );
+    let back = app.ask(CHAT, "/lang zh", 1).await;
+    assert_eq!(back[0].text, "好的，以后用中文和你交流。");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn nonsense_unknown_commands_stickers_and_long_texts_get_clear_answers() {
+    let app = spawn_app().await;
+    app.bind(CHAT, "T004").await;
+    assert_eq!(
+        app.ask(CHAT, "asdfgh", 1).await[0].text,
+        "没看懂这条消息。需要帮助请发 /help。"
+    );
+    assert_eq!(
+        app.ask(CHAT, "/frobnicate", 1).await[0].text,
+        "没有 /frobnicate 这个命令。需要帮助请发 /help。"
+    );
+    assert_eq!(
+        app.ask(CHAT, "   ", 1).await[0].text,
+        "消息是空的。需要帮助请发 /help。"
+    );
+    let long = "长".repeat(4097);
+    assert_eq!(
+        app.ask(CHAT, &long, 1).await[0].text,
+        "消息太长了（最多 4096 个字）。请分几次发送。"
+    );
+    let before = app.fake.sent_to(CHAT).len();
+    app.deliver(app.fake.sticker_update(CHAT)).await;
+    let sent = app.fake.wait_sent(CHAT, before + 1, WAIT).await;
+    assert_eq!(sent[before].text, "我只能读文字消息。需要帮助请发 /help。");
+    // A tap on a button of a flow that no longer exists.
+    let before = app.fake.sent_to(CHAT).len();
+    app.deliver(app.fake.callback_update(CHAT, 1, "nosuch:thing"))
+        .await;
+    let sent = app.fake.wait_sent(CHAT, before + 1, WAIT).await;
+    assert_eq!(
+        sent[before].text,
+        "这个按钮已经失效了。需要帮助请发 /help。"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_secretary_lists_the_branch_members_who_have_not_bound() {
+    let app = spawn_app().await;
+    app.bind(CHAT, "S201").await;
+    app.bind(CHAT + 1, "S202").await;
+    let list = app.ask(CHAT, "/unbound", 1).await;
+    let text = &list[0].text;
+    assert!(
+        text.starts_with("还有 8 人未绑定 Telegram（共 10 人）：\n· 唐志强（S203，可收短信）"),
+        "{text}"
+    );
+    assert!(text.contains("· 吕思远（S209，无手机号）"), "{text}");
+    assert!(!text.contains("宋雨桐"), "{text}");
+    app.bind(CHAT + 2, "S203").await;
+    let member = app.ask(CHAT + 2, "/unbound", 1).await;
+    assert_eq!(
+        member[0].text,
+        "只有书记和支委可以这样做。需要帮助请发 /help。"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_a_conversation_resumes_it() {
+    let mut app = spawn_app().await;
+    app.bind(CHAT, "T004").await;
+    app.ask(CHAT, "/lang", 1).await;
+    app.restart().await;
+    let replies = app.ask(CHAT, "2", 1).await;
+    assert_eq!(
+        replies[0].text,
+        "OK, I will speak English with you from now on."
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_command_menu_is_registered_in_both_languages() {
+    let app = spawn_app().await;
+    let calls = app.fake.calls("setMyCommands");
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0]["commands"][0]["description"], "我能做什么");
+    assert_eq!(calls[1]["language_code"], "en");
+    assert_eq!(calls[1]["commands"][0]["description"], "What I can do");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn webhook_mode_registers_the_webhook_with_its_secret() {
+    let app = spawn_with(Spawn {
+        mode: TelegramMode::Webhook,
+        ..Spawn::default()
+    })
+    .await
+    .unwrap();
+    let calls = app.fake.calls("setWebhook");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["url"], "https://bot.example.org/telegram/webhook");
+    assert_eq!(calls[0]["secret_token"], crate::helpers::SECRET);
+    app.stop().await;
+}

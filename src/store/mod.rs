@@ -9,6 +9,7 @@ pub mod bindings;
 pub mod conversations;
 pub mod inbox;
 pub mod invites;
+pub mod jobs;
 pub mod members;
 pub mod outbox;
 
@@ -49,16 +50,30 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The migrations of each backend, compiled in. Never edit one that has landed: add a new one.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "core",
-    include_str!("../../migrations/sqlite/0001_core.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "core",
-    include_str!("../../migrations/postgres/0001_core.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "core",
+        include_str!("../../migrations/sqlite/0001_core.sql"),
+    ),
+    (
+        2,
+        "jobs",
+        include_str!("../../migrations/sqlite/0002_jobs.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "core",
+        include_str!("../../migrations/postgres/0001_core.sql"),
+    ),
+    (
+        2,
+        "jobs",
+        include_str!("../../migrations/postgres/0002_jobs.sql"),
+    ),
+];
 
 /// The connection pool and what it talks to.
 #[derive(Debug, Clone)]

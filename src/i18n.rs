@@ -25,6 +25,16 @@ pub const SOURCES: &[(Locale, &str, &str)] = &[
         "core.ftl",
         include_str!("../locales/en/core.ftl"),
     ),
+    (
+        Locale::ZhCn,
+        "scheduler.ftl",
+        include_str!("../locales/zh-CN/scheduler.ftl"),
+    ),
+    (
+        Locale::En,
+        "scheduler.ftl",
+        include_str!("../locales/en/scheduler.ftl"),
+    ),
 ];
 
 /// A locale the bot speaks.

@@ -8,6 +8,8 @@
 //! - [`domain`]: pure rules and types (roles, phone numbers, the roster file, quiet hours).
 //! - [`store`]: sqlx repositories over SQLite or PostgreSQL, one file per aggregate.
 //! - [`delivery`]: the outbox workers, rate limits and retries.
+//! - [`scheduler`]: jobs kept in the database (one-off, crontab, relative to an event), run once
+//!   across replicas.
 //! - [`http`]: webhook, health, readiness and metrics in one axum router.
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
 //! - [`config`], [`cli`], [`startup`]: configuration, the command line, and wiring.
@@ -22,6 +24,7 @@ pub mod domain;
 pub mod flows;
 pub mod http;
 pub mod i18n;
+pub mod scheduler;
 pub mod startup;
 pub mod store;
 pub mod testkit;

@@ -1,0 +1,154 @@
+//! What a job is: a named kind that does its work inside the transaction that records the run
+//! ([`Job`]), and the [`Registry`] of the kinds this binary knows.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+
+use super::kinds::{housekeeping::Housekeeping, message::Message};
+use crate::flows::ChannelKind;
+use crate::store::jobs::JobRow;
+use crate::store::{Conn, StoreError};
+
+/// What a run knows besides its row.
+#[derive(Debug, Clone)]
+pub struct JobContext {
+    /// Now (Unix ms), as the scheduler's clock reads it.
+    pub now: i64,
+    /// The organisation's time zone.
+    pub tz: Tz,
+}
+
+/// What a successful run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ran {
+    /// A few words for the job's row (`last_note`) and the log.
+    pub note: Option<String>,
+    /// Channels whose delivery workers should wake once the run is committed.
+    pub wake: Vec<ChannelKind>,
+}
+
+/// Why a run failed. The run's transaction is rolled back and the occurrence retried.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("bad payload: {0}")]
+    Payload(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// The future a run returns.
+pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<Ran, JobError>> + Send + 'a>>;
+
+/// A kind of job. Its runs happen in the transaction that marks the occurrence done, so what a
+/// run writes (typically outbox rows, through [`crate::store::outbox::enqueue`]) is committed
+/// exactly when the run is, and never twice.
+pub trait Job: Send + Sync + 'static {
+    /// The kind's name, stored on each job row. Never rename one that has shipped.
+    fn name(&self) -> &'static str;
+
+    /// How late an occurrence may still run (after downtime); later ones are recorded as missed.
+    fn grace(&self) -> Duration {
+        Duration::from_secs(6 * 3600)
+    }
+
+    /// For a built-in recurring job: its crontab, read in the organisation's zone. The
+    /// scheduler creates the job when it starts.
+    fn builtin_schedule(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Checks a payload before a job is scheduled, so a bad one is refused at once rather than
+    /// failing when due.
+    fn check(&self, _payload: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Does the work of one occurrence on `conn`, the run's transaction. The job decides
+    /// urgency (quiet hours hold back non-urgent outbox rows).
+    fn run<'a>(&'a self, ctx: &'a JobContext, conn: &'a mut Conn, job: &'a JobRow)
+        -> JobFuture<'a>;
+}
+
+/// The kinds of job this binary can run.
+#[derive(Clone, Default)]
+pub struct Registry {
+    jobs: Vec<Arc<dyn Job>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every built-in kind.
+    pub fn builtin() -> Self {
+        Self::new().with(Message).with(Housekeeping)
+    }
+
+    /// Adds a kind.
+    pub fn with(mut self, job: impl Job) -> Self {
+        self.jobs.push(Arc::new(job));
+        self
+    }
+
+    /// The kind with this name.
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn Job>> {
+        self.jobs.iter().find(|j| j.name() == name)
+    }
+
+    /// The kinds' names, in registration order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.jobs.iter().map(|j| j.name()).collect()
+    }
+
+    /// Every kind.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Job>> {
+        self.jobs.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::scheduler::crontab::Crontab;
+
+    #[test]
+    fn every_builtin_kind_has_a_unique_name_and_every_builtin_schedule_parses() {
+        let registry = Registry::builtin();
+        let names = registry.names();
+        let unique: HashSet<_> = names.iter().collect();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "duplicate kind names in {names:?}"
+        );
+        assert!(
+            names.contains(&"message") && names.contains(&"housekeeping"),
+            "{names:?}"
+        );
+        let mut recurring = 0;
+        for job in registry.iter() {
+            if let Some(expr) = job.builtin_schedule() {
+                Crontab::parse(expr).unwrap_or_else(|e| panic!("{}: '{expr}': {e}", job.name()));
+                recurring += 1;
+            }
+            assert!(job.grace() > Duration::ZERO, "{}", job.name());
+        }
+        assert!(recurring >= 1, "housekeeping is a built-in recurring job");
+    }
+}

@@ -1,0 +1,4 @@
+//! The built-in kinds of job, one file each.
+
+pub mod housekeeping;
+pub mod message;

@@ -1,0 +1,361 @@
+//! The scheduler: jobs that are rows in the database, so they survive restarts, and that run
+//! once across replicas.
+//!
+//! - [`crontab`]: standard five-field crontab, parsed into a type, and its fire times.
+//! - [`plan`]: putting a job on the schedule (one-off, recurring, or relative to an event).
+//! - [`job`]: the [`Job`] trait and the [`Registry`] of named kinds; [`kinds`]: the built-ins.
+//! - [`preview`]: what `branchbot schedule preview` prints.
+//! - [`Scheduler`] (here): the loop. It sleeps until the next due row or until woken
+//!   ([`SchedulerHandle::wake`]), claims due rows with a lease ([`crate::store::jobs::claim`]),
+//!   and runs each in one transaction with its effects and its bookkeeping.
+//!
+//! Downtime: an occurrence found late still runs if it is within its grace period (per kind,
+//! six hours by default), once; later than that it is recorded as missed, and a recurring job
+//! moves on to its next future time. A run that fails is retried a few times, then recorded
+//! as failed.
+
+pub mod crontab;
+pub mod job;
+pub mod kinds;
+pub mod plan;
+pub mod preview;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+pub use self::crontab::{Crontab, CrontabError};
+pub use self::job::{Job, JobContext, JobError, Ran, Registry};
+pub use self::plan::{JobSpec, ScheduleError, When};
+use crate::clock::Clock;
+use crate::delivery::Wake;
+use crate::store::jobs::{self, Finish, JobRow};
+use crate::store::{Store, StoreError};
+
+/// How the scheduler behaves.
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    /// The organisation's zone: built-in schedules are read in it.
+    pub tz: Tz,
+    /// Rows claimed at a time.
+    pub batch: i64,
+    /// How long a claim lasts before another replica may take the row over.
+    pub lease: Duration,
+    /// The longest sleep, so that rows another replica inserted are seen without a wake-up.
+    pub max_sleep: Duration,
+    /// Attempts at one occurrence before it is recorded as failed.
+    pub max_attempts: i64,
+    /// Wait before the first retry; doubles with each attempt.
+    pub retry_after: Duration,
+}
+
+impl SchedulerConfig {
+    /// Defaults for an organisation in `tz`.
+    pub fn new(tz: Tz) -> Self {
+        Self {
+            tz,
+            batch: 32,
+            lease: Duration::from_secs(120),
+            max_sleep: Duration::from_secs(60),
+            max_attempts: 3,
+            retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Wakes the scheduler: call it after committing a transaction that scheduled or moved jobs.
+#[derive(Debug, Clone, Default)]
+pub struct SchedulerHandle {
+    notify: Arc<Notify>,
+}
+
+impl SchedulerHandle {
+    /// Makes the scheduler look at the table now (the wake-up is kept if it is busy).
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+}
+
+/// Counters, for logs and metrics.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub ran: AtomicU64,
+    pub missed: AtomicU64,
+    pub retried: AtomicU64,
+    pub failed: AtomicU64,
+    /// Runs whose lease another replica took over: their work was rolled back.
+    pub lost: AtomicU64,
+}
+
+/// The scheduling loop of one replica.
+pub struct Scheduler {
+    store: Store,
+    clock: Clock,
+    registry: Arc<Registry>,
+    delivery: Wake,
+    config: SchedulerConfig,
+    handle: SchedulerHandle,
+    pub stats: Arc<Stats>,
+}
+
+impl Scheduler {
+    /// A scheduler over `store` that runs the kinds in `registry` and wakes the delivery
+    /// workers through `delivery` when a run queued messages.
+    pub fn new(
+        store: Store,
+        clock: Clock,
+        registry: Arc<Registry>,
+        delivery: Wake,
+        config: SchedulerConfig,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            registry,
+            delivery,
+            config,
+            handle: SchedulerHandle::default(),
+            stats: Arc::default(),
+        }
+    }
+
+    /// A handle that wakes this scheduler.
+    pub fn handle(&self) -> SchedulerHandle {
+        self.handle.clone()
+    }
+
+    /// Wakes this scheduler.
+    pub fn wake(&self) {
+        self.handle.wake();
+    }
+
+    /// Creates the built-in recurring jobs (once per database, whatever the number of
+    /// replicas), and updates their schedule if this binary's differs.
+    pub async fn install_builtins(&self) -> Result<(), ScheduleError> {
+        let now = self.clock.now();
+        let mut conn = self
+            .store
+            .pool()
+            .acquire()
+            .await
+            .map_err(StoreError::from)?;
+        for job in self.registry.iter() {
+            let Some(expr) = job.builtin_schedule() else {
+                continue;
+            };
+            let crontab = Crontab::parse(expr).map_err(|e| ScheduleError::Payload {
+                kind: job.name().into(),
+                reason: e.to_string(),
+            })?;
+            let spec = JobSpec {
+                kind: job.name().into(),
+                dedupe_key: format!("builtin:{}", job.name()),
+                payload: "{}".into(),
+                when: When::Cron {
+                    crontab: crontab.clone(),
+                    tz: self.config.tz,
+                },
+                grace: None,
+            };
+            if plan::schedule(&mut conn, &self.registry, &spec, now)
+                .await?
+                .is_none()
+            {
+                let due = crontab
+                    .next_after(self.config.tz, now)
+                    .map(|t| t.timestamp_millis())
+                    .unwrap_or(i64::MAX);
+                jobs::reschedule_cron(
+                    &mut conn,
+                    &spec.dedupe_key,
+                    expr,
+                    self.config.tz.name(),
+                    due,
+                    now.timestamp_millis(),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs until `cancel` is cancelled. A run in progress finishes; rows claimed but not
+    /// started are given back.
+    pub async fn run(self, cancel: CancellationToken) {
+        if let Err(e) = self.install_builtins().await {
+            tracing::error!(error = %e, "could not install the built-in jobs");
+        }
+        let notify = Arc::clone(&self.handle.notify);
+        loop {
+            let notified = notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if cancel.is_cancelled() {
+                break;
+            }
+            match self.run_due(&cancel).await {
+                Ok(0) => {}
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "scheduler round failed; retrying");
+                    tokio::select! {
+                        _ = cancel.cancelled() => break,
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                    continue;
+                }
+            }
+            let wait = self.idle_wait().await;
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                _ = &mut notified => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// Runs everything due now, batch after batch (tests, and a replica catching up).
+    pub async fn drain(&self) -> Result<usize, StoreError> {
+        let cancel = CancellationToken::new();
+        let mut total = 0;
+        loop {
+            match self.run_due(&cancel).await? {
+                0 => return Ok(total),
+                n => total += n,
+            }
+        }
+    }
+
+    /// How long to sleep: until the next due row, at most `max_sleep`. A row due already but
+    /// not claimed is held by another replica for a moment: look again shortly.
+    async fn idle_wait(&self) -> Duration {
+        let kinds = self.registry.names();
+        let next = match self.store.pool().acquire().await {
+            Ok(mut conn) => jobs::next_due(&mut conn, &kinds).await.ok().flatten(),
+            Err(_) => None,
+        };
+        match next {
+            Some(at) => Duration::from_millis((at - self.clock.now_ms()).max(0) as u64)
+                .clamp(Duration::from_millis(50), self.config.max_sleep),
+            None => self.config.max_sleep,
+        }
+    }
+
+    /// Claims one batch of due rows and runs them. Returns how many were claimed.
+    async fn run_due(&self, cancel: &CancellationToken) -> Result<usize, StoreError> {
+        let kinds = self.registry.names();
+        let now = self.clock.now_ms();
+        let lease = self.config.lease.as_millis() as i64;
+        let claimed = jobs::claim(&self.store, &kinds, now, self.config.batch, lease).await?;
+        let n = claimed.len();
+        let mut rows = claimed.into_iter();
+        while let Some(row) = rows.next() {
+            if cancel.is_cancelled() {
+                let mut conn = self.store.pool().acquire().await?;
+                let now = self.clock.now_ms();
+                for row in std::iter::once(row).chain(rows.by_ref()) {
+                    jobs::release(&mut conn, &row, now).await?;
+                }
+                break;
+            }
+            self.execute(&row).await?;
+        }
+        Ok(n)
+    }
+
+    /// Runs one claimed occurrence, or records it as missed, in one transaction.
+    async fn execute(&self, row: &JobRow) -> Result<(), StoreError> {
+        let Some(job) = self.registry.get(&row.kind) else {
+            return Ok(()); // not claimed: claim() filters on the registry's kinds
+        };
+        let now = self.clock.now_ms();
+        let mut tx = self.store.begin().await?;
+        if !jobs::lock(&self.store, &mut tx, row).await? {
+            self.stats.lost.fetch_add(1, Ordering::Relaxed);
+            tx.rollback().await?;
+            return Ok(());
+        }
+        let next = match plan::next_occurrence(row, row.due_at.max(now)) {
+            Ok(next) => next,
+            Err(error) => {
+                tracing::error!(job_id = row.id, %error, "job has a broken schedule");
+                self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                jobs::finish(&mut tx, row, &Finish::Failed { error, next: None }, now).await?;
+                return Ok(tx.commit().await?);
+            }
+        };
+        let late = now - row.due_at;
+        if late > row.grace_ms {
+            tracing::warn!(job_id = row.id, kind = %row.kind, late_ms = late, grace_ms = row.grace_ms, "job missed: due while nobody was running");
+            self.stats.missed.fetch_add(1, Ordering::Relaxed);
+            jobs::finish(&mut tx, row, &Finish::Missed { next }, now).await?;
+            return Ok(tx.commit().await?);
+        }
+        if row.attempts > self.config.max_attempts {
+            // Claimed again and again without finishing: its runs keep dying.
+            let error = format!(
+                "gave up after {} attempts that did not finish",
+                row.attempts - 1
+            );
+            tracing::error!(job_id = row.id, kind = %row.kind, %error, "job failed");
+            self.stats.failed.fetch_add(1, Ordering::Relaxed);
+            jobs::finish(&mut tx, row, &Finish::Failed { error, next }, now).await?;
+            return Ok(tx.commit().await?);
+        }
+        let ctx = JobContext {
+            now,
+            tz: self.config.tz,
+        };
+        match job.run(&ctx, &mut tx, row).await {
+            Ok(ran) => {
+                if !jobs::finish(
+                    &mut tx,
+                    row,
+                    &Finish::Done {
+                        note: ran.note.clone(),
+                        next,
+                    },
+                    now,
+                )
+                .await?
+                {
+                    self.stats.lost.fetch_add(1, Ordering::Relaxed);
+                    tx.rollback().await?;
+                    return Ok(());
+                }
+                tx.commit().await?;
+                self.stats.ran.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(job_id = row.id, kind = %row.kind, note = ran.note.as_deref().unwrap_or(""), "job ran");
+                for channel in ran.wake {
+                    self.delivery.notify(channel);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                let error = e.to_string();
+                let how = if row.attempts < self.config.max_attempts {
+                    self.stats.retried.fetch_add(1, Ordering::Relaxed);
+                    let backoff = self.config.retry_after.as_millis() as i64
+                        * (1 << (row.attempts - 1).clamp(0, 10));
+                    tracing::warn!(job_id = row.id, kind = %row.kind, attempt = row.attempts, %error, "job failed; will retry");
+                    Finish::Retry {
+                        at: now + backoff,
+                        error,
+                    }
+                } else {
+                    self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!(job_id = row.id, kind = %row.kind, attempts = row.attempts, %error, "job failed");
+                    Finish::Failed { error, next }
+                };
+                let mut conn = self.store.pool().acquire().await?;
+                jobs::finish(&mut conn, row, &how, now).await?;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! `branchbot schedule preview '<crontab>' [--tz ZONE] [--from YYYY-MM-DDTHH:MM] [--count N]`:
+//! reading the arguments and printing the fire times, one per line in RFC 3339 with the zone's
+//! offset. The command line only calls [`lines`].
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+use super::crontab::{self, CrontabError};
+
+/// The most fire times one preview prints.
+pub const MAX_COUNT: usize = 1000;
+
+/// A preview argument that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PreviewError {
+    #[error("'{0}' is not a time zone name such as Asia/Shanghai or Europe/Berlin")]
+    BadZone(String),
+    #[error("'{value}' is not a time like 2025-03-30T09:00 (YYYY-MM-DDTHH:MM, read in {zone})")]
+    BadFrom { value: String, zone: String },
+    #[error("--count must be from 1 to {MAX_COUNT}, not {0}")]
+    BadCount(usize),
+    #[error(transparent)]
+    Crontab(#[from] CrontabError),
+}
+
+/// Reads a zone name.
+pub fn zone(name: &str) -> Result<Tz, PreviewError> {
+    name.trim()
+        .parse()
+        .map_err(|_| PreviewError::BadZone(name.to_owned()))
+}
+
+/// Reads a wall-clock time in `tz` (`YYYY-MM-DDTHH:MM`, a space for the `T`, or a bare date for
+/// midnight), under the scheduler's daylight-saving policy.
+pub fn from(text: &str, tz: Tz) -> Result<DateTime<Utc>, PreviewError> {
+    let t = text.trim();
+    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        });
+    naive
+        .and_then(|n| crontab::resolve(tz, n))
+        .ok_or_else(|| PreviewError::BadFrom {
+            value: text.to_owned(),
+            zone: tz.name().to_owned(),
+        })
+}
+
+/// The preview's lines: the first `count` fire times of `expr` at or after `from`.
+pub fn lines(
+    expr: &str,
+    tz: Tz,
+    from: DateTime<Utc>,
+    count: usize,
+) -> Result<Vec<String>, PreviewError> {
+    if count == 0 || count > MAX_COUNT {
+        return Err(PreviewError::BadCount(count));
+    }
+    Ok(crontab::preview(expr, tz, from, count)?
+        .iter()
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, false))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_prints_rfc3339_lines_with_the_zones_offset_across_a_dst_change() {
+        let tz = zone("Europe/Berlin").unwrap();
+        let start = from("2025-03-29T12:00", tz).unwrap();
+        assert_eq!(
+            lines("30 2 * * *", tz, start, 3).unwrap(),
+            [
+                "2025-03-30T03:00:00+02:00",
+                "2025-03-31T02:30:00+02:00",
+                "2025-04-01T02:30:00+02:00"
+            ]
+        );
+        let utc = zone("UTC").unwrap();
+        assert_eq!(
+            lines("@daily", utc, from("2025-01-01", utc).unwrap(), 1).unwrap(),
+            ["2025-01-01T00:00:00+00:00"]
+        );
+    }
+
+    #[test]
+    fn preview_refuses_bad_arguments_plainly() {
+        assert_eq!(
+            zone("Mars/Olympus").unwrap_err(),
+            PreviewError::BadZone("Mars/Olympus".into())
+        );
+        let tz = chrono_tz::Asia::Shanghai;
+        let e = from("2025-13-01T09:00", tz).unwrap_err();
+        assert_eq!(e.to_string(), "'2025-13-01T09:00' is not a time like 2025-03-30T09:00 (YYYY-MM-DDTHH:MM, read in Asia/Shanghai)");
+        let start = from("2025-11-01 09:00", tz).unwrap();
+        assert_eq!(
+            lines("* * * * *", tz, start, 0).unwrap_err(),
+            PreviewError::BadCount(0)
+        );
+        assert_eq!(
+            lines("* * * * *", tz, start, 1001).unwrap_err(),
+            PreviewError::BadCount(1001)
+        );
+        assert_eq!(lines("* * * * *", tz, start, 1000).unwrap().len(), 1000);
+        assert!(matches!(
+            lines("* * *", tz, start, 5),
+            Err(PreviewError::Crontab(CrontabError::FieldCount { found: 3 }))
+        ));
+    }
+}

@@ -79,6 +79,11 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Work with schedules, e.g. `branchbot schedule preview '30 19 * * Wed'`.
+    Schedule {
+        #[command(subcommand)]
+        command: ScheduleCommand,
+    },
 }
 
 /// A failure the user can fix, said plainly; exit code 2.
@@ -178,6 +183,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             e.store.close().await;
             Ok(())
         }
+        Command::Schedule { command } => schedule(&config, command),
     }
 }
 
@@ -420,4 +426,56 @@ async fn unbound(config: &Config, branch: Option<&str>) -> anyhow::Result<()> {
     drop(conn);
     e.store.close().await;
     Ok(())
+}
+
+/// `branchbot schedule …`.
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Print the next fire times of a crontab expression (minute hour day-of-month month
+    /// day-of-week), one per line in RFC 3339.
+    Preview {
+        /// The expression, quoted: '30 19 * * Wed', '0 9 * * Mon#1', '0 9 L 3,6,9,12 *', '@quarterly'.
+        expr: String,
+        /// Time zone (default: the organisation's).
+        #[arg(long, value_name = "ZONE")]
+        tz: Option<String>,
+        /// Start from this wall-clock time in the zone (default: now).
+        #[arg(long, value_name = "YYYY-MM-DDTHH:MM")]
+        from: Option<String>,
+        /// How many fire times to print (1 to 1000).
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        count: usize,
+    },
+}
+
+fn schedule(config: &Config, command: ScheduleCommand) -> anyhow::Result<()> {
+    use crate::scheduler::preview::{self, PreviewError};
+    let ScheduleCommand::Preview {
+        expr,
+        tz,
+        from,
+        count,
+    } = command;
+    let zone = match &tz {
+        Some(name) => preview::zone(name).map_err(|e| user(e.to_string()))?,
+        None => config
+            .tz()
+            .map_err(|e| user(format!("configuration: {e}")))?,
+    };
+    let start = match &from {
+        Some(text) => preview::from(text, zone).map_err(|e| user(e.to_string()))?,
+        None => chrono::Utc::now(),
+    };
+    match preview::lines(&expr, zone, start, count) {
+        Ok(lines) => {
+            println!("{}", lines.join("\n"));
+            Ok(())
+        }
+        // Said in the organisation's language, as the bot would say it.
+        Err(PreviewError::Crontab(e)) => {
+            let catalog = Catalog::load().map_err(anyhow::Error::msg)?;
+            Err(user(e.render(&catalog, config.locale)))
+        }
+        Err(e) => Err(user(e.to_string())),
+    }
 }

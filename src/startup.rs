@@ -22,6 +22,7 @@ use crate::flows::engine::Engine;
 use crate::flows::ChannelKind;
 use crate::http::{self, AppState};
 use crate::i18n::Catalog;
+use crate::scheduler::{Registry, Scheduler, SchedulerConfig, SchedulerHandle};
 use crate::store::Store;
 
 /// Everything that can stop the application from starting.
@@ -56,6 +57,8 @@ pub struct Application {
     pub bot: Option<Bot>,
     pub bot_username: Option<String>,
     pub telegram_stats: Option<Arc<Stats>>,
+    /// Schedules jobs and wakes the scheduler.
+    pub scheduler: SchedulerHandle,
     cancel: CancellationToken,
     tasks: JoinSet<()>,
 }
@@ -151,6 +154,16 @@ impl Application {
             cancel.child_token(),
         ));
 
+        let scheduler = Scheduler::new(
+            store.clone(),
+            clock.clone(),
+            Arc::new(Registry::builtin()),
+            wake.clone(),
+            SchedulerConfig::new(tz),
+        );
+        let scheduler_handle = scheduler.handle();
+        tasks.spawn(scheduler.run(cancel.child_token()));
+
         let state = AppState {
             engine: engine.clone(),
             webhook_secret,
@@ -184,6 +197,7 @@ impl Application {
             bot,
             bot_username,
             telegram_stats,
+            scheduler: scheduler_handle,
             cancel,
             tasks,
         })

@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -67,16 +68,39 @@ impl SchedulerConfig {
     }
 }
 
-/// Wakes the scheduler: call it after committing a transaction that scheduled or moved jobs.
-#[derive(Debug, Clone, Default)]
+/// What code that schedules jobs needs: the registry (to check kinds and payloads) and the
+/// scheduler's wake-up. Call [`SchedulerHandle::wake`] after committing a transaction that
+/// scheduled or moved jobs, or use [`SchedulerHandle::schedule`], which does both.
+#[derive(Debug, Clone)]
 pub struct SchedulerHandle {
     notify: Arc<Notify>,
+    registry: Arc<Registry>,
 }
 
 impl SchedulerHandle {
     /// Makes the scheduler look at the table now (the wake-up is kept if it is busy).
     pub fn wake(&self) {
         self.notify.notify_one();
+    }
+
+    /// The kinds the scheduler runs.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Schedules one job in its own transaction and wakes the scheduler. Returns the new id,
+    /// or None when the dedupe key was taken already.
+    pub async fn schedule(
+        &self,
+        store: &Store,
+        spec: &JobSpec,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, ScheduleError> {
+        let mut tx = store.begin().await?;
+        let id = plan::schedule(&mut tx, &self.registry, spec, now).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.wake();
+        Ok(id)
     }
 }
 
@@ -112,18 +136,22 @@ impl Scheduler {
         delivery: Wake,
         config: SchedulerConfig,
     ) -> Self {
+        let handle = SchedulerHandle {
+            notify: Arc::default(),
+            registry: Arc::clone(&registry),
+        };
         Self {
             store,
             clock,
             registry,
             delivery,
             config,
-            handle: SchedulerHandle::default(),
+            handle,
             stats: Arc::default(),
         }
     }
 
-    /// A handle that wakes this scheduler.
+    /// A handle that wakes this scheduler and schedules jobs for it.
     pub fn handle(&self) -> SchedulerHandle {
         self.handle.clone()
     }

@@ -25,8 +25,8 @@ CREATE TABLE jobs (
     last_outcome TEXT,                         -- done | missed | failed
     last_note    TEXT,                         -- what the last run did, in a few words
     last_error   TEXT,
-    runs         BIGINT  NOT NULL DEFAULT 0,
-    misses       BIGINT  NOT NULL DEFAULT 0,
+    runs         BIGINT  NOT NULL DEFAULT 0,   -- occurrences run
+    misses       BIGINT  NOT NULL DEFAULT 0,   -- occurrences not run: too late, or passed over catching up
     created_at   BIGINT  NOT NULL,
     updated_at   BIGINT  NOT NULL,
     CONSTRAINT jobs_dedupe_key UNIQUE (dedupe_key)

@@ -9,18 +9,20 @@
 //!   ([`SchedulerHandle::wake`]), claims due rows with a lease ([`crate::store::jobs::claim`]),
 //!   and runs each in one transaction with its effects and its bookkeeping.
 //!
-//! Downtime: an occurrence found late still runs if it is within its grace period (per kind,
-//! six hours by default), once; later than that it is recorded as missed, and a recurring job
-//! moves on to its next future time. A run that fails is retried a few times, then recorded
-//! as failed.
+//! Downtime: an occurrence found late still runs, once, if it is within its grace period (per
+//! kind, six hours by default); later than that it is recorded as missed. A recurring job that
+//! missed several occurrences runs only the latest of them (if within grace), counts the others
+//! as missed, and moves on to its next future time. A run that fails is rolled back and retried
+//! a few times, then recorded as failed. See [`run`] for one occurrence start to finish.
 
 pub mod crontab;
 pub mod job;
 pub mod kinds;
 pub mod plan;
 pub mod preview;
+pub mod run;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,7 +36,7 @@ pub use self::job::{Job, JobContext, JobError, Ran, Registry};
 pub use self::plan::{JobSpec, ScheduleError, When};
 use crate::clock::Clock;
 use crate::delivery::Wake;
-use crate::store::jobs::{self, Finish, JobRow};
+use crate::store::jobs;
 use crate::store::{Store, StoreError};
 
 /// How the scheduler behaves.
@@ -293,97 +295,5 @@ impl Scheduler {
             self.execute(&row).await?;
         }
         Ok(n)
-    }
-
-    /// Runs one claimed occurrence, or records it as missed, in one transaction.
-    async fn execute(&self, row: &JobRow) -> Result<(), StoreError> {
-        let Some(job) = self.registry.get(&row.kind) else {
-            return Ok(()); // not claimed: claim() filters on the registry's kinds
-        };
-        let now = self.clock.now_ms();
-        let mut tx = self.store.begin().await?;
-        if !jobs::lock(&self.store, &mut tx, row).await? {
-            self.stats.lost.fetch_add(1, Ordering::Relaxed);
-            tx.rollback().await?;
-            return Ok(());
-        }
-        let next = match plan::next_occurrence(row, row.due_at.max(now)) {
-            Ok(next) => next,
-            Err(error) => {
-                tracing::error!(job_id = row.id, %error, "job has a broken schedule");
-                self.stats.failed.fetch_add(1, Ordering::Relaxed);
-                jobs::finish(&mut tx, row, &Finish::Failed { error, next: None }, now).await?;
-                return Ok(tx.commit().await?);
-            }
-        };
-        let late = now - row.due_at;
-        if late > row.grace_ms {
-            tracing::warn!(job_id = row.id, kind = %row.kind, late_ms = late, grace_ms = row.grace_ms, "job missed: due while nobody was running");
-            self.stats.missed.fetch_add(1, Ordering::Relaxed);
-            jobs::finish(&mut tx, row, &Finish::Missed { next }, now).await?;
-            return Ok(tx.commit().await?);
-        }
-        if row.attempts > self.config.max_attempts {
-            // Claimed again and again without finishing: its runs keep dying.
-            let error = format!(
-                "gave up after {} attempts that did not finish",
-                row.attempts - 1
-            );
-            tracing::error!(job_id = row.id, kind = %row.kind, %error, "job failed");
-            self.stats.failed.fetch_add(1, Ordering::Relaxed);
-            jobs::finish(&mut tx, row, &Finish::Failed { error, next }, now).await?;
-            return Ok(tx.commit().await?);
-        }
-        let ctx = JobContext {
-            now,
-            tz: self.config.tz,
-        };
-        match job.run(&ctx, &mut tx, row).await {
-            Ok(ran) => {
-                if !jobs::finish(
-                    &mut tx,
-                    row,
-                    &Finish::Done {
-                        note: ran.note.clone(),
-                        next,
-                    },
-                    now,
-                )
-                .await?
-                {
-                    self.stats.lost.fetch_add(1, Ordering::Relaxed);
-                    tx.rollback().await?;
-                    return Ok(());
-                }
-                tx.commit().await?;
-                self.stats.ran.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(job_id = row.id, kind = %row.kind, note = ran.note.as_deref().unwrap_or(""), "job ran");
-                for channel in ran.wake {
-                    self.delivery.notify(channel);
-                }
-                Ok(())
-            }
-            Err(e) => {
-                tx.rollback().await?;
-                let error = e.to_string();
-                let how = if row.attempts < self.config.max_attempts {
-                    self.stats.retried.fetch_add(1, Ordering::Relaxed);
-                    let backoff = self.config.retry_after.as_millis() as i64
-                        * (1 << (row.attempts - 1).clamp(0, 10));
-                    tracing::warn!(job_id = row.id, kind = %row.kind, attempt = row.attempts, %error, "job failed; will retry");
-                    Finish::Retry {
-                        at: now + backoff,
-                        error,
-                    }
-                } else {
-                    self.stats.failed.fetch_add(1, Ordering::Relaxed);
-                    tracing::error!(job_id = row.id, kind = %row.kind, attempts = row.attempts, %error, "job failed");
-                    Finish::Failed { error, next }
-                };
-                let mut conn = self.store.pool().acquire().await?;
-                jobs::finish(&mut conn, row, &how, now).await?;
-                Ok(())
-            }
-        }
     }
 }

@@ -151,19 +151,208 @@ pub async fn move_anchor(
     .await
 }
 
+/// Which occurrence of a due row runs, if any, and how many are missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchUp {
+    /// The occurrence to run (ms).
+    pub run: Option<i64>,
+    /// Occurrences not run: passed over, or too late.
+    pub skipped: i64,
+}
+
+/// Past this many passed-over occurrences the count stops being exact (a job firing every
+/// minute, down for a week).
+const MAX_COUNTED: i64 = 10_000;
+
+/// Decides what a row found due at `now` (ms) does. A one-off or relative row runs if it is
+/// within its grace period and is missed otherwise. A recurring row runs once, as its latest
+/// occurrence up to now, if that one is within the grace period; the earlier ones are missed.
+pub fn catch_up(row: &JobRow, now: i64) -> Result<CatchUp, String> {
+    let in_grace = |t: i64| now - t <= row.grace_ms;
+    if !matches!(row.timing, Timing::Cron { .. }) {
+        return Ok(if in_grace(row.due_at) {
+            CatchUp {
+                run: Some(row.due_at),
+                skipped: 0,
+            }
+        } else {
+            CatchUp {
+                run: None,
+                skipped: 1,
+            }
+        });
+    }
+    let (crontab, tz) = cron_of(row)?;
+    let (mut latest, mut passed) = (row.due_at, 1);
+    loop {
+        let from = if passed == MAX_COUNTED {
+            latest.max(now - row.grace_ms - 1)
+        } else {
+            latest
+        };
+        let Some(next) = crontab.next_after(tz, instant(from)?) else {
+            break;
+        };
+        let next = next.timestamp_millis();
+        if next > now {
+            break;
+        }
+        (latest, passed) = (next, passed + 1);
+    }
+    Ok(if in_grace(latest) {
+        CatchUp {
+            run: Some(latest),
+            skipped: passed - 1,
+        }
+    } else {
+        CatchUp {
+            run: None,
+            skipped: passed,
+        }
+    })
+}
+
 /// The occurrence after `after` (ms) of a recurring row; None for one-off and relative rows.
 pub fn next_occurrence(row: &JobRow, after: i64) -> Result<Option<i64>, String> {
-    let Timing::Cron { expr, tz } = &row.timing else {
+    if !matches!(row.timing, Timing::Cron { .. }) {
         return Ok(None);
+    }
+    let (crontab, tz) = cron_of(row)?;
+    let next = crontab
+        .next_after(tz, instant(after)?)
+        .ok_or_else(|| format!("'{crontab}' has no fire time in the next 400 years"))?;
+    Ok(Some(next.timestamp_millis()))
+}
+
+fn cron_of(row: &JobRow) -> Result<(Crontab, Tz), String> {
+    let Timing::Cron { expr, tz } = &row.timing else {
+        return Err("not a recurring job".into());
     };
     let crontab = Crontab::parse(expr).map_err(|e| format!("stored crontab '{expr}': {e}"))?;
-    let tz: Tz = tz
+    let tz = tz
         .parse()
         .map_err(|_| format!("stored time zone '{tz}' is unknown"))?;
-    let after = DateTime::from_timestamp_millis(after)
-        .ok_or_else(|| format!("instant {after} is out of range"))?;
-    let next = crontab
-        .next_after(tz, after)
-        .ok_or_else(|| format!("'{expr}' has no fire time in the next 400 years"))?;
-    Ok(Some(next.timestamp_millis()))
+    Ok((crontab, tz))
+}
+
+fn instant(ms: i64) -> Result<DateTime<Utc>, String> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| format!("instant {ms} is out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: i64 = 3600 * 1000;
+
+    fn ms(s: &str) -> i64 {
+        DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis()
+    }
+
+    fn row(timing: Timing, due: &str) -> JobRow {
+        JobRow {
+            id: 1,
+            kind: "message".into(),
+            dedupe_key: "k".into(),
+            payload: "{}".into(),
+            timing,
+            due_at: ms(due),
+            next_run_at: ms(due),
+            grace_ms: 6 * HOUR,
+            status: "running".into(),
+            attempts: 1,
+            lease_token: Some("t".into()),
+            last_run_at: None,
+            last_outcome: None,
+            last_note: None,
+            last_error: None,
+            runs: 0,
+            misses: 0,
+        }
+    }
+
+    fn hourly() -> Timing {
+        Timing::Cron {
+            expr: "0 * * * *".into(),
+            tz: "Asia/Shanghai".into(),
+        }
+    }
+
+    #[test]
+    fn a_recurring_job_found_late_runs_its_latest_occurrence_once_and_counts_the_rest_missed() {
+        let r = row(hourly(), "2025-11-03T01:00:00Z");
+        let c = catch_up(&r, ms("2025-11-03T03:30:00Z")).unwrap();
+        assert_eq!(
+            c,
+            CatchUp {
+                run: Some(ms("2025-11-03T03:00:00Z")),
+                skipped: 2
+            }
+        );
+        let c = catch_up(&r, ms("2025-11-03T08:30:00Z")).unwrap();
+        assert_eq!(
+            c,
+            CatchUp {
+                run: Some(ms("2025-11-03T08:00:00Z")),
+                skipped: 7
+            }
+        );
+        assert_eq!(
+            next_occurrence(&r, ms("2025-11-03T08:30:00Z")).unwrap(),
+            Some(ms("2025-11-03T09:00:00Z"))
+        );
+        let on_time = catch_up(&r, ms("2025-11-03T01:00:00Z")).unwrap();
+        assert_eq!(
+            on_time,
+            CatchUp {
+                run: Some(ms("2025-11-03T01:00:00Z")),
+                skipped: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_job_whose_every_passed_occurrence_is_beyond_grace_is_missed() {
+        let daily = Timing::Cron {
+            expr: "0 9 * * *".into(),
+            tz: "Asia/Shanghai".into(),
+        };
+        let r = row(daily, "2025-11-03T09:00:00+08:00");
+        let c = catch_up(&r, ms("2025-11-04T17:00:00+08:00")).unwrap();
+        assert_eq!(
+            c,
+            CatchUp {
+                run: None,
+                skipped: 2
+            }
+        );
+        let once = row(Timing::Once, "2025-11-03T09:00:00+08:00");
+        assert_eq!(
+            catch_up(&once, ms("2025-11-03T15:00:00+08:00"))
+                .unwrap()
+                .run,
+            Some(once.due_at)
+        );
+        assert_eq!(
+            catch_up(&once, ms("2025-11-03T15:00:00.001+08:00")).unwrap(),
+            CatchUp {
+                run: None,
+                skipped: 1
+            }
+        );
+    }
+
+    #[test]
+    fn a_minutely_job_down_for_a_month_catches_up_without_counting_forever() {
+        let r = row(
+            Timing::Cron {
+                expr: "* * * * *".into(),
+                tz: "UTC".into(),
+            },
+            "2025-10-01T00:00:00Z",
+        );
+        let c = catch_up(&r, ms("2025-11-01T00:00:30Z")).unwrap();
+        assert_eq!(c.run, Some(ms("2025-11-01T00:00:00Z")));
+        assert!(c.skipped >= MAX_COUNTED, "{c:?}");
+    }
 }

@@ -264,12 +264,15 @@ pub async fn lock(store: &Store, conn: &mut Conn, job: &JobRow) -> Result<bool> 
 /// row goes back to `scheduled`); without one the row keeps its final status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finish {
+    /// Ran; `skipped` earlier occurrences were passed over (catching up after downtime) and
+    /// count as missed.
     Done {
         note: Option<String>,
         next: Option<i64>,
+        skipped: i64,
     },
-    /// Too late (beyond its grace period): recorded, not run.
-    Missed { next: Option<i64> },
+    /// Too late (beyond the grace period): `count` occurrences recorded as missed, none run.
+    Missed { next: Option<i64>, count: i64 },
     /// Failed; try the same occurrence again at `at`.
     Retry { at: i64, error: String },
     /// Failed for good.
@@ -280,8 +283,12 @@ pub enum Finish {
 /// whether it was recorded.
 pub async fn finish(conn: &mut Conn, job: &JobRow, how: &Finish, now: i64) -> Result<bool> {
     let (final_status, next, outcome, note, error, runs, misses) = match how {
-        Finish::Done { note, next } => ("done", *next, "done", note.clone(), None, 1_i64, 0_i64),
-        Finish::Missed { next } => ("missed", *next, "missed", None, None, 0, 1),
+        Finish::Done {
+            note,
+            next,
+            skipped,
+        } => ("done", *next, "done", note.clone(), None, 1_i64, *skipped),
+        Finish::Missed { next, count } => ("missed", *next, "missed", None, None, 0, *count),
         Finish::Failed { error, next } => {
             ("failed", *next, "failed", None, Some(error.clone()), 0, 0)
         }

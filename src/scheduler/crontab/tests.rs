@@ -4,6 +4,7 @@
 use chrono::{NaiveDateTime, SecondsFormat};
 
 use super::*;
+use crate::i18n::{Catalog, Locale};
 
 const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
 const BERLIN: Tz = chrono_tz::Europe::Berlin;
@@ -441,5 +442,34 @@ fn errors_read_in_both_locales_with_the_field_and_the_value() {
             let text = e.render(&catalog, locale);
             assert!(!text.starts_with("crontab-"), "{locale}: {text}");
         }
+    }
+}
+
+#[test]
+fn agrees_with_the_cron_crate_wherever_the_two_dialects_mean_the_same() {
+    // Only one day field restricted, weekdays by name, no DST: there the `cron` crate's
+    // six-field dialect with a leading seconds field means what crontab(5) means.
+    let from: DateTime<Utc> = "2025-11-03T04:05:00Z".parse().unwrap();
+    for expr in [
+        "*/15 9-17 * * Mon-Fri",
+        "30 19 * * Wed",
+        "0 0 1,15 * *",
+        "0 6-12/3 * Jan,Mar-Apr *",
+        "5 4 * * Sun",
+        "0 0 1 1,4,7,10 *",
+        "59 23 31 * *",
+    ] {
+        let ours: Vec<_> = Crontab::parse(expr)
+            .unwrap()
+            .upcoming(SHANGHAI, from)
+            .take(60)
+            .collect();
+        let theirs: Vec<_> = cron::Schedule::from_str(&format!("0 {expr}"))
+            .unwrap()
+            .after(&from.with_timezone(&SHANGHAI))
+            .take(60)
+            .map(|t| t.with_timezone(&Utc))
+            .collect();
+        assert_eq!(ours, theirs, "{expr}");
     }
 }

@@ -1,0 +1,137 @@
+//! One claimed occurrence, start to finish, in one transaction: check the lease is still ours,
+//! decide whether it runs (catching up after downtime) or is missed, run the job, record the
+//! outcome and the next occurrence, commit, and wake the delivery workers.
+
+use std::sync::atomic::Ordering;
+
+use super::plan::{self, CatchUp};
+use super::{JobContext, Scheduler};
+use crate::store::jobs::{self, Finish, JobRow};
+use crate::store::{StoreError, Tx};
+
+impl Scheduler {
+    /// Runs one claimed occurrence, or records it as missed or failed.
+    pub(super) async fn execute(&self, claimed: &JobRow) -> Result<(), StoreError> {
+        let Some(job) = self.registry.get(&claimed.kind) else {
+            return Ok(()); // never claimed: claim() filters on the registry's kinds
+        };
+        let now = self.clock.now_ms();
+        let mut tx = self.store.begin().await?;
+        if !jobs::lock(&self.store, &mut tx, claimed).await? {
+            // Another replica took the row over (our lease lapsed) or it was cancelled.
+            self.stats.lost.fetch_add(1, Ordering::Relaxed);
+            tx.rollback().await?;
+            return Ok(());
+        }
+        let plan = plan::catch_up(claimed, now)
+            .and_then(|c| Ok((c, plan::next_occurrence(claimed, now)?)));
+        let (CatchUp { run, skipped }, next) = match plan {
+            Ok(plan) => plan,
+            Err(error) => {
+                tracing::error!(job_id = claimed.id, %error, "job has a broken schedule");
+                return self.fail(tx, claimed, error, None, now).await;
+            }
+        };
+        let Some(due) = run else {
+            tracing::warn!(
+                job_id = claimed.id,
+                kind = %claimed.kind,
+                late_ms = now - claimed.due_at,
+                grace_ms = claimed.grace_ms,
+                "job missed: it fell due while nobody was running"
+            );
+            self.stats
+                .missed
+                .fetch_add(skipped as u64, Ordering::Relaxed);
+            jobs::finish(
+                &mut tx,
+                claimed,
+                &Finish::Missed {
+                    next,
+                    count: skipped,
+                },
+                now,
+            )
+            .await?;
+            return Ok(tx.commit().await?);
+        };
+        if claimed.attempts > self.config.max_attempts {
+            // Claimed again and again without finishing: its runs keep dying mid-way.
+            let error = format!(
+                "gave up after {} attempts that did not finish",
+                claimed.attempts - 1
+            );
+            return self.fail(tx, claimed, error, next, now).await;
+        }
+        if skipped > 0 {
+            tracing::warn!(job_id = claimed.id, kind = %claimed.kind, skipped, "catching up: running the latest occurrence once");
+        }
+        // The occurrence run: the latest one within the grace period when catching up.
+        let row = JobRow {
+            due_at: due,
+            ..claimed.clone()
+        };
+        let ctx = JobContext {
+            now,
+            tz: self.config.tz,
+        };
+        match job.run(&ctx, &mut tx, &row).await {
+            Ok(ran) => {
+                let how = Finish::Done {
+                    note: ran.note.clone(),
+                    next,
+                    skipped,
+                };
+                if !jobs::finish(&mut tx, claimed, &how, now).await? {
+                    self.stats.lost.fetch_add(1, Ordering::Relaxed);
+                    tx.rollback().await?;
+                    return Ok(());
+                }
+                tx.commit().await?;
+                self.stats.ran.fetch_add(1, Ordering::Relaxed);
+                self.stats
+                    .missed
+                    .fetch_add(skipped as u64, Ordering::Relaxed);
+                tracing::info!(job_id = row.id, kind = %row.kind, note = ran.note.as_deref().unwrap_or(""), "job ran");
+                for channel in ran.wake {
+                    self.delivery.notify(channel);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                // Nothing the run wrote survives: it shared the transaction.
+                tx.rollback().await?;
+                let error = e.to_string();
+                if claimed.attempts >= self.config.max_attempts {
+                    let mut tx = self.store.begin().await?;
+                    if !jobs::lock(&self.store, &mut tx, claimed).await? {
+                        return Ok(tx.rollback().await?);
+                    }
+                    return self.fail(tx, claimed, error, next, now).await;
+                }
+                self.stats.retried.fetch_add(1, Ordering::Relaxed);
+                let factor = 1_i64 << (claimed.attempts - 1).clamp(0, 10);
+                let at = now + self.config.retry_after.as_millis() as i64 * factor;
+                tracing::warn!(job_id = claimed.id, kind = %claimed.kind, attempt = claimed.attempts, %error, "job failed; will retry");
+                let mut conn = self.store.pool().acquire().await?;
+                jobs::finish(&mut conn, claimed, &Finish::Retry { at, error }, now).await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Records an occurrence as failed for good (a recurring job moves on to `next`).
+    async fn fail(
+        &self,
+        mut tx: Tx,
+        row: &JobRow,
+        error: String,
+        next: Option<i64>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        tracing::error!(job_id = row.id, kind = %row.kind, attempts = row.attempts, %error, "job failed");
+        self.stats.failed.fetch_add(1, Ordering::Relaxed);
+        jobs::finish(&mut tx, row, &Finish::Failed { error, next }, now).await?;
+        Ok(tx.commit().await?)
+    }
+}

@@ -22,7 +22,7 @@ pub mod plan;
 pub mod preview;
 pub mod run;
 
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -115,6 +115,9 @@ pub struct Stats {
     pub failed: AtomicU64,
     /// Runs whose lease another replica took over: their work was rolled back.
     pub lost: AtomicU64,
+    /// The loop is waiting for the next due row, a wake-up or the stop signal (tests on
+    /// paused time move the clock only while it is).
+    pub sleeping: AtomicBool,
 }
 
 /// The scheduling loop of one replica.
@@ -240,11 +243,14 @@ impl Scheduler {
                 }
             }
             let wait = self.idle_wait().await;
+            tracing::debug!(?wait, "scheduler idle");
+            self.stats.sleeping.store(true, Ordering::SeqCst);
             tokio::select! {
                 _ = cancel.cancelled() => break,
                 _ = &mut notified => {}
                 _ = tokio::time::sleep(wait) => {}
             }
+            self.stats.sleeping.store(false, Ordering::SeqCst);
         }
     }
 

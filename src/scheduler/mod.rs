@@ -219,16 +219,24 @@ impl Scheduler {
     /// Runs until `cancel` is cancelled. A run in progress finishes; rows claimed but not
     /// started are given back.
     pub async fn run(self, cancel: CancellationToken) {
-        if let Err(e) = self.install_builtins().await {
-            tracing::error!(error = %e, "could not install the built-in jobs");
-        }
         let notify = Arc::clone(&self.handle.notify);
+        let mut installed = false;
         loop {
             let notified = notify.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
             if cancel.is_cancelled() {
                 break;
+            }
+            if !installed {
+                // Retried every round until the database lets it through.
+                installed = match self.install_builtins().await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not install the built-in jobs; will retry");
+                        false
+                    }
+                };
             }
             match self.run_due(&cancel).await {
                 Ok(0) => {}

@@ -113,7 +113,8 @@ pub struct Stats {
     pub missed: AtomicU64,
     pub retried: AtomicU64,
     pub failed: AtomicU64,
-    /// Runs whose lease another replica took over: their work was rolled back.
+    /// Claimed rows that were no longer ours when run or recorded (another replica took the
+    /// lapsed lease over, or the job was cancelled): their work was rolled back.
     pub lost: AtomicU64,
     /// The loop is waiting for the next due row, a wake-up or the stop signal (tests on
     /// paused time move the clock only while it is).

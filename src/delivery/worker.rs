@@ -300,7 +300,10 @@ impl Worker {
                 // A 429 is the platform pacing us, not a failure of this message.
                 let at = now_ms + wait.as_millis() as i64;
                 if let Ok(mut conn) = self.store.pool().acquire().await {
-                    if let Err(e) = outbox::defer(&mut conn, row.id, &row.lease_token, at).await {
+                    let error = format!("rate limited: retry after {} s", wait.as_secs());
+                    if let Err(e) =
+                        outbox::rate_limited(&mut conn, row.id, &row.lease_token, at, &error).await
+                    {
                         tracing::error!(outbox_id = row.id, error = %e, "could not reschedule a rate-limited message");
                     }
                 }

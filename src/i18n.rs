@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 pub const SOURCES: &[(Locale, &str, &str)] = &[
     (Locale::ZhCn, "core.ftl", include_str!("../locales/zh-CN/core.ftl")),
     (Locale::En, "core.ftl", include_str!("../locales/en/core.ftl")),
+    (Locale::ZhCn, "cli.ftl", include_str!("../locales/zh-CN/cli.ftl")),
+    (Locale::En, "cli.ftl", include_str!("../locales/en/cli.ftl")),
 ];
 
 /// A locale the bot speaks.

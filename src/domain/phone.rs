@@ -3,11 +3,15 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::i18n::{Catalog, Locale};
+use crate::msg;
+
 /// A phone number in E.164 form: `+` then 8 to 15 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Phone(String);
 
-/// Why a text is not a phone number.
+/// Why a text is not a phone number. [`PhoneError::render`] says it to a person; `Display` is
+/// for logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneError {
     Empty,
@@ -28,6 +32,34 @@ impl fmt::Display for PhoneError {
     }
 }
 
+impl PhoneError {
+    /// The reason in the reader's language, with what a right number looks like.
+    pub fn render(&self, catalog: &Catalog, locale: Locale) -> String {
+        match self {
+            Self::Empty => catalog.text(locale, msg!("phone-error-empty")),
+            Self::BadCharacter(c) => catalog.render(
+                locale,
+                msg!("phone-error-bad-character"),
+                &[("char", visible(*c).into())],
+            ),
+            Self::WrongLength(n) => catalog.render(
+                locale,
+                msg!("phone-error-wrong-length"),
+                &[("digits", (*n).into())],
+            ),
+        }
+    }
+}
+
+/// A character as it can be shown on a terminal: control characters escaped (`\u{1b}`).
+fn visible(c: char) -> String {
+    if c.is_control() {
+        c.escape_default().to_string()
+    } else {
+        c.to_string()
+    }
+}
+
 impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
@@ -39,7 +71,11 @@ impl Phone {
         if digits.len() <= 7 {
             return digits.clone();
         }
-        format!("{}****{}", &digits[..digits.len() - 8], &digits[digits.len() - 4..])
+        format!(
+            "{}****{}",
+            &digits[..digits.len() - 8],
+            &digits[digits.len() - 4..]
+        )
     }
 }
 
@@ -73,8 +109,7 @@ impl FromStr for Phone {
                 digits = rest.to_owned();
             } else if is_cn_mobile(&digits) {
                 digits = format!("86{digits}");
-            } else if digits.len() == 13 && digits.starts_with("86") && is_cn_mobile(&digits[2..])
-            {
+            } else if digits.len() == 13 && digits.starts_with("86") && is_cn_mobile(&digits[2..]) {
                 // 8613812345678 written without the plus.
             } else {
                 return Err(PhoneError::WrongLength(digits.len()));
@@ -100,25 +135,87 @@ mod tests {
 
     #[test]
     fn chinese_mobiles_get_the_country_code() {
-        assert_eq!("13812345678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("138 1234 5678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("+86 138-1234-5678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("008613812345678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("8613812345678".parse::<Phone>().unwrap().as_str(), "+8613812345678");
-        assert_eq!("１３８１２３４５６７８".parse::<Phone>().unwrap().as_str(), "+8613812345678");
+        assert_eq!(
+            "13812345678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "138 1234 5678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "+86 138-1234-5678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "008613812345678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "8613812345678".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
+        assert_eq!(
+            "１３８１２３４５６７８".parse::<Phone>().unwrap().as_str(),
+            "+8613812345678"
+        );
     }
 
     #[test]
     fn foreign_numbers_need_a_plus() {
-        assert_eq!("+49 30 1234567".parse::<Phone>().unwrap().as_str(), "+49301234567");
-        assert_eq!("030 1234567".parse::<Phone>(), Err(PhoneError::WrongLength(10)));
+        assert_eq!(
+            "+49 30 1234567".parse::<Phone>().unwrap().as_str(),
+            "+49301234567"
+        );
+        assert_eq!(
+            "030 1234567".parse::<Phone>(),
+            Err(PhoneError::WrongLength(10))
+        );
     }
 
     #[test]
     fn garbage_is_refused_with_a_reason() {
         assert_eq!("".parse::<Phone>(), Err(PhoneError::Empty));
         assert_eq!("138x".parse::<Phone>(), Err(PhoneError::BadCharacter('x')));
-        assert_eq!("+86 1381234567".parse::<Phone>(), Err(PhoneError::WrongLength(10)));
+        assert_eq!(
+            "+86 1381234567".parse::<Phone>(),
+            Err(PhoneError::WrongLength(10))
+        );
+    }
+
+    #[test]
+    fn reasons_are_said_in_both_locales_with_what_would_be_right() {
+        let catalog = Catalog::load().unwrap();
+        let en = |e: PhoneError| e.render(&catalog, Locale::En);
+        let zh = |e: PhoneError| e.render(&catalog, Locale::ZhCn);
+        assert_eq!(
+            en(PhoneError::WrongLength(7)),
+            "it has 7 digits; write an 11-digit Chinese mobile number (13812345678) or + and the country code (+8613812345678)"
+        );
+        assert_eq!(
+            en(PhoneError::WrongLength(1)),
+            "it has 1 digit; write an 11-digit Chinese mobile number (13812345678) or + and the country code (+8613812345678)"
+        );
+        assert_eq!(
+            zh(PhoneError::WrongLength(7)),
+            "位数不对（7 位）；请写 11 位的中国大陆手机号（如 13812345678），或写 + 加国家代码（如 +8613812345678）"
+        );
+        assert_eq!(
+            en(PhoneError::BadCharacter('x')),
+            "it contains 'x'; use only digits, spaces, dashes and a leading +"
+        );
+        assert_eq!(
+            zh(PhoneError::BadCharacter('\u{1b}')),
+            "含有“\\u{1b}”；手机号只能包含数字、空格、短横线和开头的 +"
+        );
+        assert_eq!(
+            en(PhoneError::Empty),
+            "it is empty; write a mobile number such as 13812345678"
+        );
+        assert_eq!(
+            zh(PhoneError::Empty),
+            "没有填写；请写手机号，如 13812345678"
+        );
     }
 
     #[test]

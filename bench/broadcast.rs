@@ -27,8 +27,15 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { messages: 3000, backends: vec!["sqlite", "postgres"], runs: vec!["limited", "unlimited"] };
-    let argv: Vec<String> = std::env::args().skip(1).filter(|s| s != "--bench").collect();
+    let mut a = Args {
+        messages: 3000,
+        backends: vec!["sqlite", "postgres"],
+        runs: vec!["limited", "unlimited"],
+    };
+    let argv: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|s| s != "--bench")
+        .collect();
     let mut it = argv.iter();
     while let Some(flag) = it.next() {
         let value = it.next().map(String::as_str).unwrap_or("");
@@ -84,10 +91,16 @@ async fn run(store: &Store, n: usize, limited: bool) -> (f64, u64, Duration) {
     outbox::enqueue(&mut tx, &rows, 0).await.unwrap();
     tx.commit().await.unwrap();
     let config = WorkerConfig {
-        limits: if limited { Limits::telegram() } else { Limits::unlimited() },
+        limits: if limited {
+            Limits::telegram()
+        } else {
+            Limits::unlimited()
+        },
         ..WorkerConfig::default()
     };
-    let sender = Arc::new(TelegramSender::new(bot("1:bench", Some(&fake.api_url())).unwrap()));
+    let sender = Arc::new(TelegramSender::new(
+        bot("1:bench", Some(&fake.api_url())).unwrap(),
+    ));
     let worker = Worker::new(store.clone(), Clock::System, sender, Arc::default(), config);
     let cancel = CancellationToken::new();
     let start = Instant::now();
@@ -96,14 +109,24 @@ async fn run(store: &Store, n: usize, limited: bool) -> (f64, u64, Duration) {
     let elapsed = start.elapsed();
     cancel.cancel();
     handle.await.unwrap();
-    (n as f64 / elapsed.as_secs_f64(), fake.rejected_429(), elapsed)
+    (
+        n as f64 / elapsed.as_secs_f64(),
+        fake.rejected_429(),
+        elapsed,
+    )
 }
 
 #[tokio::main]
 async fn main() {
     let args = args();
-    println!("broadcast of {} messages to {} chats; delivery worker against the fake Bot API", args.messages, args.messages);
-    println!("{:<9} {:<10} {:>12} {:>8} {:>10} {:>14}", "backend", "limits", "messages/s", "429s", "seconds", "peak RSS MiB");
+    println!(
+        "broadcast of {} messages to {} chats; delivery worker against the fake Bot API",
+        args.messages, args.messages
+    );
+    println!(
+        "{:<9} {:<10} {:>12} {:>8} {:>10} {:>14}",
+        "backend", "limits", "messages/s", "429s", "seconds", "peak RSS MiB"
+    );
     for backend in &args.backends {
         for run_kind in &args.runs {
             let limited = *run_kind == "limited";

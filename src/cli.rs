@@ -105,6 +105,9 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Show the delivery queue: messages per channel and status, send rate, 429s, the oldest
+    /// waiting message, and the inbox.
+    Status,
 }
 
 /// Why a command failed.
@@ -234,6 +237,7 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             invite(&config, member.as_deref(), branch.as_deref(), ui).await
         }
         Command::Unbound { branch, csv } => unbound(&config, branch.as_deref(), csv, ui).await,
+        Command::Status => status(&config, ui).await,
         Command::Migrate => {
             let e = engine(&config, ui).await?;
             let database = redacted(&config.database_url);
@@ -780,4 +784,12 @@ mod tests {
         assert_eq!(tsv_cell(""), "-");
         assert_eq!(tsv_cell("第一\t党支部\n"), "第一 党支部 ");
     }
+}
+
+async fn status(config: &Config, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let report = crate::status::gather(&e.store, e.clock.now_ms()).await?;
+    println!("{}", crate::status::render(&report, &ui.catalog, ui.locale));
+    e.store.close().await;
+    Ok(())
 }

@@ -24,11 +24,7 @@ macro_rules! sources {
 }
 
 /// The Fluent sources, per locale, as compiled into the binary.
-pub const SOURCES: &[(Locale, &str, &str)] = sources![
-    "core.ftl",
-    "cli.ftl",
-    "status.ftl",
-];
+pub const SOURCES: &[(Locale, &str, &str)] = sources!["core.ftl", "cli.ftl", "status.ftl",];
 
 /// A locale the bot speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

@@ -138,17 +138,21 @@ pub async fn claim(
         .await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for row in &rows {
-        let c = claimed_from_row(row, &token)?;
-        sqlx::query(
+        claimed.push(claimed_from_row(row, &token)?);
+    }
+    // One statement for the whole batch.
+    for chunk in claimed.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(|c| c.id.to_string()).collect();
+        let sql = format!(
             "UPDATE outbox SET status = 'sending', lease_until = $1, lease_token = $2, \
-             attempts = attempts + 1 WHERE id = $3",
-        )
-        .bind(now + lease_ms)
-        .bind(&token)
-        .bind(c.id)
-        .execute(&mut *tx)
-        .await?;
-        claimed.push(c);
+             attempts = attempts + 1 WHERE id IN ({})",
+            list.join(", ")
+        );
+        sqlx::query(super::sql(sql))
+            .bind(now + lease_ms)
+            .bind(&token)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(claimed)
@@ -320,4 +324,16 @@ pub async fn figures(conn: &mut Conn, now: i64) -> Result<Figures> {
         sent_last_hour: hour,
         rate_limited_total: limited,
     })
+}
+
+/// Extends the lease of every row still held under `token` to `until` (ms).
+pub async fn renew(conn: &mut Conn, token: &str, until: i64) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET lease_until = $1 WHERE lease_token = $2 AND status = 'sending'",
+    )
+    .bind(until)
+    .bind(token)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }

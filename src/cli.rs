@@ -758,6 +758,14 @@ async fn unbound(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> O
     Ok(())
 }
 
+async fn status(config: &Config, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let report = crate::status::gather(&e.store, e.clock.now_ms()).await?;
+    println!("{}", crate::status::render(&report, &ui.catalog, ui.locale));
+    e.store.close().await;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,12 +792,4 @@ mod tests {
         assert_eq!(tsv_cell(""), "-");
         assert_eq!(tsv_cell("第一\t党支部\n"), "第一 党支部 ");
     }
-}
-
-async fn status(config: &Config, ui: &Ui) -> Outcome {
-    let e = engine(config, ui).await?;
-    let report = crate::status::gather(&e.store, e.clock.now_ms()).await?;
-    println!("{}", crate::status::render(&report, &ui.catalog, ui.locale));
-    e.store.close().await;
-    Ok(())
 }

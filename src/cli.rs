@@ -282,6 +282,7 @@ async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         org_locale: config.locale,
         invite_ttl_hours: config.invites.ttl_hours,
         wake: Wake::default(),
+        bind_attempts: Default::default(),
     })
 }
 

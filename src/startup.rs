@@ -76,6 +76,7 @@ impl Application {
             org_locale: config.locale,
             invite_ttl_hours: config.invites.ttl_hours,
             wake: wake.clone(),
+            bind_attempts: Default::default(),
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();

@@ -3,7 +3,7 @@
 //! only for the length of the window: nothing about an unknown sender reaches the database.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 
 use std::collections::hash_map::RandomState;
@@ -13,16 +13,21 @@ pub const MAX_FAILURES: u32 = 5;
 /// The window, in milliseconds.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 
+/// Failures and the start of their window, per hashed chat.
+#[derive(Debug, Default)]
+struct Tally {
+    key: RandomState,
+    failures: HashMap<u64, (u32, i64)>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct BindAttempts {
-    inner: Arc<Mutex<(RandomState, HashMap<u64, (u32, i64)>)>>,
+    inner: Arc<Mutex<Tally>>,
 }
 
 impl BindAttempts {
     fn key(state: &RandomState, channel: &str, address: &str) -> u64 {
-        let mut h = state.build_hasher();
-        (channel, address).hash(&mut h);
-        h.finish()
+        state.hash_one((channel, address))
     }
 
     /// Whether this chat may try a code now.
@@ -30,7 +35,10 @@ impl BindAttempts {
         let Ok(mut guard) = self.inner.lock() else {
             return true;
         };
-        let (state, map) = &mut *guard;
+        let Tally {
+            key: state,
+            failures: map,
+        } = &mut *guard;
         let key = Self::key(state, channel, address);
         map.retain(|_, (_, since)| now_ms - *since < WINDOW_MS);
         map.get(&key).is_none_or(|(n, _)| *n < MAX_FAILURES)
@@ -41,7 +49,10 @@ impl BindAttempts {
         let Ok(mut guard) = self.inner.lock() else {
             return;
         };
-        let (state, map) = &mut *guard;
+        let Tally {
+            key: state,
+            failures: map,
+        } = &mut *guard;
         let key = Self::key(state, channel, address);
         let entry = map.entry(key).or_insert((0, now_ms));
         entry.0 += 1;

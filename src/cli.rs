@@ -1,8 +1,17 @@
 //! The command line. `branchbot serve` runs the bot; the other commands work on the same
-//! database: import a roster, make invite codes, list who is unbound, talk as a member.
+//! database: import a roster, list the members, make invite codes, list who is unbound, talk
+//! as a member.
+//!
+//! Everything printed for a person goes through the catalog in the organisation's locale
+//! (`locale` in the configuration, or `BRANCHBOT_LOCALE`). Lists (`members`, `unbound`,
+//! `invite`) print their rows on stdout, tab-separated or, with `--csv`, as CSV with a header
+//! row; their localized header and footer lines go to stderr, so `> file` keeps only the rows.
+//! A mistake the user can fix exits with code 2 and says what to do next; an internal error
+//! exits with code 1. Clap's own `--help` and usage errors stay in English.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
@@ -12,12 +21,15 @@ use crate::channels::console::Session;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::delivery::Wake;
-use crate::domain::roster;
+use crate::domain::org::{Member, Role};
+use crate::domain::phone::Phone;
+use crate::domain::roster::{self, Column, RosterProblem};
 use crate::flows::engine::Engine;
 use crate::flows::start;
-use crate::i18n::Catalog;
-use crate::startup::{Application, Overrides};
-use crate::store::{invites, members, Store};
+use crate::i18n::{Arg, Catalog, Locale, Msg};
+use crate::msg;
+use crate::startup::{Application, Overrides, StartError};
+use crate::store::{invites, members, Conn, Store, StoreError};
 
 /// The example college loaded into an empty database when no Telegram token is set.
 pub const EXAMPLE_ROSTER: &str = include_str!("../examples/college.csv");
@@ -64,6 +76,16 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// List the active members: key, name, branch, party group, role, masked mobile number and
+    /// whether they have bound Telegram.
+    Members {
+        /// Only the members of this branch.
+        #[arg(long)]
+        branch: Option<String>,
+        /// Print CSV with a header row instead of tab-separated rows.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Make an invite code and Telegram deep link for a member (or every unbound member of a branch).
     Invite {
         /// The member's roster key or mobile number.
@@ -74,11 +96,18 @@ pub enum Command {
     },
     /// List members who have not bound Telegram yet.
     Unbound {
+        /// Only the members of this branch.
         #[arg(long)]
         branch: Option<String>,
+        /// Print CSV with a header row instead of tab-separated rows.
+        #[arg(long)]
+        csv: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Show the delivery queue: messages per channel and status, send rate, 429s, the oldest
+    /// waiting message, and the inbox.
+    Status,
     /// Work with schedules, e.g. `branchbot schedule preview '30 19 * * Wed'`.
     Schedule {
         #[command(subcommand)]
@@ -86,48 +115,107 @@ pub enum Command {
     },
 }
 
-/// A failure the user can fix, said plainly; exit code 2.
+/// Why a command failed.
 #[derive(Debug)]
-struct UserError(String);
+enum Failure {
+    /// A mistake the user can fix, already localized and saying what to do next: exit code 2.
+    User(String),
+    /// Anything else: exit code 1.
+    Internal(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+type Outcome<T = ()> = Result<T, Failure>;
+
+/// How the command line speaks: the catalog, in the organisation's locale.
+struct Ui {
+    catalog: Arc<Catalog>,
+    locale: Locale,
+}
+
+impl Ui {
+    fn t(&self, id: Msg) -> String {
+        self.catalog.text(self.locale, id)
+    }
+
+    fn r(&self, id: Msg, args: &[(&str, Arg)]) -> String {
+        self.catalog.render(self.locale, id, args)
+    }
+
+    /// A mistake the user can fix, said in their language.
+    fn mistake(&self, id: Msg, args: &[(&str, Arg)]) -> Failure {
+        Failure::User(self.r(id, args))
+    }
+
+    /// Items as a list in this locale: `甲、乙` or `a, b`.
+    fn list<S: AsRef<str>>(&self, items: &[S]) -> String {
+        let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+        items.join(&self.t(msg!("cli-list-separator")))
+    }
+
+    fn problem(&self, problem: &RosterProblem) -> String {
+        problem.render(&self.catalog, self.locale)
+    }
+}
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(matches!(cli.command, Command::Chat { .. }));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
+    init_tracing(!matches!(cli.command, Command::Serve { .. }));
+    let catalog = match Catalog::load() {
+        Ok(catalog) => Arc::new(catalog),
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            // Nothing to localize with: this is a build defect, not a user's mistake.
+            eprintln!("error: the built-in messages do not load: {e}");
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let mut ui = Ui {
+        catalog,
+        locale: env_locale(),
+    };
+    let outcome = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run(cli, &mut ui)),
+        Err(e) => Err(Failure::Internal(
+            anyhow::Error::new(e).context("cannot start the async runtime"),
+        )),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => match e.downcast::<UserErrorBox>() {
-            Ok(user) => {
-                eprintln!("{}", user.0 .0);
-                ExitCode::from(2)
-            }
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
+        Err(Failure::User(text)) => {
+            eprintln!("{text}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(e)) => {
+            let detail = format!("{e:#}");
+            eprintln!(
+                "{}",
+                ui.r(msg!("cli-internal-error"), &[("detail", detail.into())])
+            );
+            ExitCode::FAILURE
+        }
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("{}", .0 .0)]
-struct UserErrorBox(UserError);
-
-fn user(msg: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(UserErrorBox(UserError(msg.into())))
+/// The locale to speak before the configuration is read (the configuration may be what is
+/// wrong): `BRANCHBOT_LOCALE` if it names one, else zh-CN.
+fn env_locale() -> Locale {
+    std::env::var("BRANCHBOT_LOCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_default()
 }
 
 fn init_tracing(quiet: bool) {
+    // Only the server logs by default; a command's output is its localized text.
     let default = if quiet { "warn" } else { "info,sqlx=warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("BRANCHBOT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
@@ -137,75 +225,117 @@ fn init_tracing(quiet: bool) {
         .try_init();
 }
 
-fn load_config(cli: &Cli) -> anyhow::Result<Config> {
-    let mut config =
-        Config::load(cli.config.as_deref()).map_err(|e| user(format!("configuration: {e}")))?;
+async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
+    let config = load_config(&cli, ui)?;
+    ui.locale = config.locale;
+    let ui = &*ui;
+    match cli.command {
+        Command::Serve { no_console } => serve(config, no_console, ui).await,
+        Command::Chat { member } => chat(&config, &member, ui).await,
+        Command::Import {
+            file,
+            prune,
+            dry_run,
+        } => import(&config, &file, prune, dry_run, ui).await,
+        Command::Members { branch, csv } => list_members(&config, branch.as_deref(), csv, ui).await,
+        Command::Invite { member, branch } => {
+            invite(&config, member.as_deref(), branch.as_deref(), ui).await
+        }
+        Command::Unbound { branch, csv } => unbound(&config, branch.as_deref(), csv, ui).await,
+        Command::Status => status(&config, ui).await,
+        Command::Migrate => {
+            let e = engine(&config, ui).await?;
+            let database = redacted(&config.database_url);
+            println!(
+                "{}",
+                ui.r(msg!("cli-migrated"), &[("database", database.into())])
+            );
+            e.store.close().await;
+            Ok(())
+        }
+        Command::Schedule { command } => schedule(&config, command, ui),
+    }
+}
+
+fn load_config(cli: &Cli, ui: &Ui) -> Outcome<Config> {
+    let mut config = Config::load(cli.config.as_deref()).map_err(|e| {
+        ui.mistake(
+            msg!("cli-config-error"),
+            &[("detail", e.to_string().into())],
+        )
+    })?;
     if let Some(db) = &cli.database {
         config.database_url = db.clone();
     }
     Ok(config)
 }
 
-async fn engine(config: &Config) -> anyhow::Result<Engine> {
+async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
+    let url = redacted(&config.database_url);
     let store = Store::open(&config.database_url)
         .await
         .map_err(|e| match e {
-            crate::store::StoreError::BadUrl(_) => user(e.to_string()),
-            other => anyhow::Error::new(other).context(format!("opening {}", config.database_url)),
+            StoreError::BadUrl(_) => ui.mistake(
+                msg!("cli-bad-database-url"),
+                &[("url", url.as_str().into())],
+            ),
+            other => Failure::Internal(anyhow::Error::new(other).context(format!("opening {url}"))),
         })?;
     Ok(Engine {
         store,
-        catalog: Arc::new(Catalog::load().map_err(anyhow::Error::msg)?),
+        catalog: Arc::clone(&ui.catalog),
         clock: Clock::System,
         org_locale: config.locale,
         invite_ttl_hours: config.invites.ttl_hours,
         wake: Wake::default(),
+        bind_attempts: Default::default(),
     })
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = load_config(&cli)?;
-    match cli.command {
-        Command::Serve { no_console } => serve(config, no_console).await,
-        Command::Chat { member } => chat(&config, &member).await,
-        Command::Import {
-            file,
-            prune,
-            dry_run,
-        } => import(&config, &file, prune, dry_run).await,
-        Command::Invite { member, branch } => {
-            invite(&config, member.as_deref(), branch.as_deref()).await
+/// A database URL fit to print: no password, no query string (it may hold one too).
+fn redacted(url: &str) -> String {
+    let url = url.split('?').next().unwrap_or(url);
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{path}")
         }
-        Command::Unbound { branch } => unbound(&config, branch.as_deref()).await,
-        Command::Migrate => {
-            let e = engine(&config).await?;
-            println!("migrations applied: {}", config.database_url);
-            e.store.close().await;
-            Ok(())
-        }
-        Command::Schedule { command } => schedule(&config, command),
+        _ => url.to_owned(),
     }
 }
 
-async fn serve(config: Config, no_console: bool) -> anyhow::Result<()> {
+async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
     let demo = config.telegram.token.is_none();
     if demo {
-        let e = engine(&config).await?;
-        let mut conn = e.store.pool().acquire().await?;
-        let (_, _, count) = members::counts(&mut conn).await?;
-        if count == 0 {
-            let roster = roster::parse(EXAMPLE_ROSTER.as_bytes(), config.locale)
-                .map_err(|p| anyhow::anyhow!("example roster: {p:?}"))?;
-            let mut tx = e.store.begin().await?;
-            members::import(&mut tx, &roster, false, e.clock.now_ms()).await?;
-            tx.commit().await?;
-            eprintln!("No Telegram token (TELOXIDE_TOKEN) and an empty database: loaded the example college ({} members).", roster.members.len());
-        }
-        drop(conn);
-        e.store.close().await;
+        load_example_if_empty(&config, ui).await?;
     }
-    let app = Application::build(config.clone(), Overrides::default()).await?;
-    eprintln!("branchbot is listening on http://{} (health: /healthz, readiness: /readyz, metrics: /metrics)", app.addr);
+    let app = Application::build(config.clone(), Overrides::default())
+        .await
+        .map_err(|e| match e {
+            StartError::Listen { addr, source } => ui.mistake(
+                msg!("cli-listen-error"),
+                &[
+                    ("addr", addr.to_string().into()),
+                    ("detail", source.to_string().into()),
+                ],
+            ),
+            StartError::Config(e) => ui.mistake(
+                msg!("cli-config-error"),
+                &[("detail", e.to_string().into())],
+            ),
+            other => Failure::from(other),
+        })?;
+    eprintln!(
+        "{}",
+        ui.r(
+            msg!("cli-serve-listening"),
+            &[("addr", app.addr.to_string().into())]
+        )
+    );
     let cancel = app.cancel_token();
     tokio::spawn({
         let cancel = cancel.clone();
@@ -215,23 +345,33 @@ async fn serve(config: Config, no_console: bool) -> anyhow::Result<()> {
         }
     });
     if demo {
-        eprintln!("Telegram is off (set TELOXIDE_TOKEN to connect a bot). Talk to the bot locally with: branchbot chat --as <member key>");
+        eprintln!("{}", ui.t(msg!("cli-serve-telegram-off")));
         if !no_console && std::io::stdin().is_terminal() {
             let engine = app.engine.clone();
             let mut conn = engine.store.pool().acquire().await?;
             let secretary = members::list(&mut conn, None)
                 .await?
                 .into_iter()
-                .find(|m| m.role == crate::domain::org::Role::Secretary);
+                .find(|m| m.role == Role::Secretary);
             drop(conn);
             if let Some(member) = secretary {
-                eprintln!("Opening a console chat as {} ({}). Ctrl-D leaves the chat and stops the server.", member.name, member.key);
-                let out: Arc<Mutex<dyn std::io::Write + Send>> =
-                    Arc::new(Mutex::new(std::io::stdout()));
+                eprintln!(
+                    "{}",
+                    ui.r(
+                        msg!("cli-serve-console"),
+                        &[
+                            ("name", member.name.as_str().into()),
+                            ("key", member.key.as_str().into())
+                        ],
+                    )
+                );
+                let out: Arc<Mutex<dyn Write + Send>> = Arc::new(Mutex::new(std::io::stdout()));
                 let mut session = Session::open(engine, member, out).await?;
-                session
-                    .run(tokio::io::BufReader::new(tokio::io::stdin()), true)
-                    .await?;
+                // Ctrl-C stops the server even while the console waits for a line.
+                tokio::select! {
+                    r = session.run(tokio::io::BufReader::new(tokio::io::stdin()), true) => r?,
+                    _ = cancel.cancelled() => {}
+                }
                 cancel.cancel();
             }
         }
@@ -240,87 +380,257 @@ async fn serve(config: Config, no_console: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn chat(config: &Config, who: &str) -> anyhow::Result<()> {
-    let e = engine(config).await?;
+/// With no Telegram token and no members, the example college, so a newcomer sees the bot work.
+async fn load_example_if_empty(config: &Config, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
     let mut conn = e.store.pool().acquire().await?;
-    let member = members::find(&mut conn, who)
-        .await?
-        .ok_or_else(|| user(format!("no active member with key or mobile number '{who}' (see the roster; import one with: branchbot import FILE)")))?;
+    let (_, _, count) = members::counts(&mut conn).await?;
     drop(conn);
-    let out: Arc<Mutex<dyn std::io::Write + Send>> = Arc::new(Mutex::new(std::io::stdout()));
-    let mut session = Session::open(e.clone(), member, out).await?;
-    session
-        .run(
-            tokio::io::BufReader::new(tokio::io::stdin()),
-            std::io::stdin().is_terminal(),
-        )
-        .await?;
+    if count == 0 {
+        let roster =
+            roster::parse(EXAMPLE_ROSTER.as_bytes(), config.locale).map_err(|problems| {
+                let text: Vec<String> = problems.iter().map(|p| ui.problem(p)).collect();
+                anyhow::anyhow!("the built-in example roster: {}", text.join("; "))
+            })?;
+        let mut tx = e.store.begin().await?;
+        members::import(&mut tx, &roster, false, e.clock.now_ms()).await?;
+        tx.commit().await?;
+        eprintln!(
+            "{}",
+            ui.r(
+                msg!("cli-serve-example-loaded"),
+                &[("count", roster.members.len().into())]
+            )
+        );
+    }
     e.store.close().await;
     Ok(())
 }
 
-async fn import(
-    config: &Config,
-    file: &std::path::Path,
-    prune: bool,
-    dry_run: bool,
-) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(file).map_err(|e| user(format!("cannot read {}: {e}", file.display())))?;
-    let roster = roster::parse(&bytes, config.locale).map_err(|problems| {
-        let mut text = format!(
-            "{}: refused, nothing was imported ({} problem{}):",
-            file.display(),
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        );
-        for p in &problems {
-            text.push_str(&format!("\n  {p}"));
-        }
-        user(text)
+/// An active member by key or mobile number, or a mistake that says how to find one.
+async fn find_member(e: &Engine, who: &str, ui: &Ui) -> Outcome<Member> {
+    let mut conn = e.store.pool().acquire().await?;
+    members::find(&mut conn, who)
+        .await?
+        .ok_or_else(|| ui.mistake(msg!("cli-no-member"), &[("who", who.into())]))
+}
+
+/// A branch's id by name, or a mistake that lists the branches there are.
+async fn find_branch(conn: &mut Conn, name: &str, ui: &Ui) -> Outcome<i64> {
+    if let Some(id) = members::branch_id(conn, name).await? {
+        return Ok(id);
+    }
+    let names: Vec<String> = members::branches(conn)
+        .await?
+        .into_iter()
+        .map(|(_, name, _)| name)
+        .collect();
+    let branches = if names.is_empty() {
+        ui.t(msg!("none"))
+    } else {
+        ui.list(&names)
+    };
+    Err(ui.mistake(
+        msg!("cli-no-branch"),
+        &[("branch", name.into()), ("branches", branches.into())],
+    ))
+}
+
+async fn chat(config: &Config, who: &str, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let member = find_member(&e, who, ui).await?;
+    let out: Arc<Mutex<dyn Write + Send>> = Arc::new(Mutex::new(std::io::stdout()));
+    let mut session = Session::open(e.clone(), member, out).await?;
+    let input = tokio::io::BufReader::new(tokio::io::stdin());
+    session.run(input, std::io::stdin().is_terminal()).await?;
+    e.store.close().await;
+    Ok(())
+}
+
+async fn import(config: &Config, file: &Path, prune: bool, dry_run: bool, ui: &Ui) -> Outcome {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ui.mistake(
+            msg!("cli-file-not-found"),
+            &[("file", name.as_str().into())],
+        ),
+        _ => ui.mistake(
+            msg!("cli-file-unreadable"),
+            &[
+                ("file", name.as_str().into()),
+                ("detail", e.to_string().into()),
+            ],
+        ),
     })?;
-    let e = engine(config).await?;
+    let roster =
+        roster::parse(&bytes, config.locale).map_err(|problems| refused(ui, &name, &problems))?;
+    let e = engine(config, ui).await?;
     let mut tx = e.store.begin().await?;
     let summary = match members::import(&mut tx, &roster, prune, e.clock.now_ms()).await {
-        Ok(s) => s,
+        Ok(summary) => summary,
         Err(members::ImportError::Conflicts(problems)) => {
             tx.rollback().await?;
-            let mut text = format!("{}: refused, nothing was imported:", file.display());
-            for p in &problems {
-                text.push_str(&format!("\n  {p}"));
-            }
-            return Err(user(text));
+            return Err(refused(ui, &name, &problems));
         }
-        Err(members::ImportError::Store(e)) => return Err(e.into()),
+        Err(members::ImportError::Store(err)) => return Err(err.into()),
     };
     if dry_run {
         tx.rollback().await?;
     } else {
         tx.commit().await?;
     }
+    let done = if dry_run {
+        msg!("cli-import-dry-run")
+    } else {
+        msg!("cli-import-done")
+    };
     println!(
-        "{}{}: {} branches and {} party groups created; {} members added, {} updated, {} unchanged.",
-        if dry_run { "Dry run, nothing written. " } else { "" },
-        file.display(),
-        summary.branches_created,
-        summary.groups_created,
-        summary.members_created,
-        summary.members_updated,
-        summary.members_unchanged
+        "{}",
+        ui.r(
+            done,
+            &[
+                ("file", name.as_str().into()),
+                ("branches", summary.branches_created.into()),
+                ("groups", summary.groups_created.into()),
+                ("added", summary.members_created.into()),
+                ("updated", summary.members_updated.into()),
+                ("unchanged", summary.members_unchanged.into()),
+            ],
+        )
     );
     if !summary.missing.is_empty() {
-        if prune {
-            println!(
-                "{} members not in the file were marked as having left: {}",
-                summary.missing.len(),
-                summary.missing.join(", ")
-            );
-        } else {
-            println!("{} active members are not in the file (use --prune to mark them as having left): {}", summary.missing.len(), summary.missing.join(", "));
-        }
+        let missing = match (prune, dry_run) {
+            (false, _) => msg!("cli-import-missing"),
+            (true, false) => msg!("cli-import-pruned"),
+            (true, true) => msg!("cli-import-would-prune"),
+        };
+        let args = [
+            ("count", summary.missing.len().into()),
+            ("keys", ui.list(&summary.missing).into()),
+        ];
+        println!("{}", ui.r(missing, &args));
     }
     e.store.close().await;
     Ok(())
+}
+
+/// A refused roster: a header with the count, one indented line per problem, what to do next.
+fn refused(ui: &Ui, file: &str, problems: &[RosterProblem]) -> Failure {
+    let mut text = ui.r(
+        msg!("cli-import-refused"),
+        &[("file", file.into()), ("count", problems.len().into())],
+    );
+    for problem in problems {
+        text.push_str("\n  ");
+        text.push_str(&ui.problem(problem));
+    }
+    text.push('\n');
+    text.push_str(&ui.t(msg!("cli-import-refused-footer")));
+    Failure::User(text)
+}
+
+async fn list_members(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let mut conn = e.store.pool().acquire().await?;
+    let scope = match branch {
+        Some(b) => Some(find_branch(&mut conn, b, ui).await?),
+        None => None,
+    };
+    let all = members::list(&mut conn, scope).await?;
+    let unbound: HashSet<i64> = members::unbound(&mut conn, "telegram", scope)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    drop(conn);
+    let scope = scope_name(branch, ui);
+    if all.is_empty() {
+        eprintln!(
+            "{}",
+            ui.r(msg!("cli-members-none"), &[("scope", scope.into())])
+        );
+    } else {
+        let args = [("scope", scope.into()), ("count", all.len().into())];
+        eprintln!("{}", ui.r(msg!("cli-members-header"), &args));
+    }
+    let header = [
+        Column::Key.msg(),
+        Column::Name.msg(),
+        Column::Branch.msg(),
+        Column::Group.msg(),
+        Column::Role.msg(),
+        Column::Mobile.msg(),
+        msg!("cli-column-telegram"),
+    ]
+    .map(|id| ui.t(id));
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|m| {
+            let mobile = m
+                .phone
+                .as_deref()
+                .and_then(|p| p.parse::<Phone>().ok())
+                .map(|p| p.masked());
+            let bound = if unbound.contains(&m.id) {
+                msg!("no")
+            } else {
+                msg!("yes")
+            };
+            vec![
+                m.key.clone(),
+                m.name.clone(),
+                m.branch_name.clone().unwrap_or_default(),
+                m.group_name.clone().unwrap_or_default(),
+                ui.t(m.role.msg()),
+                mobile.unwrap_or_default(),
+                ui.t(bound),
+            ]
+        })
+        .collect();
+    print_table(&header, &rows, csv)?;
+    e.store.close().await;
+    Ok(())
+}
+
+/// A branch's name, or "all branches" in the reader's language.
+fn scope_name(branch: Option<&str>, ui: &Ui) -> String {
+    branch.map_or_else(|| ui.t(msg!("cli-scope-all")), str::to_owned)
+}
+
+/// Prints rows on stdout: CSV with a header row, or tab-separated rows with the column names
+/// on stderr (so that `> file` keeps only the rows). An empty tab-separated cell prints as `-`.
+fn print_table(header: &[String], rows: &[Vec<String>], csv: bool) -> Outcome {
+    let stdout = std::io::stdout();
+    if csv {
+        let mut writer = csv::Writer::from_writer(stdout.lock());
+        writer.write_record(header)?;
+        for row in rows {
+            writer.write_record(row)?;
+        }
+        writer.flush()?;
+        return Ok(());
+    }
+    if !rows.is_empty() {
+        eprintln!("{}", header.join("\t"));
+    }
+    let mut out = stdout.lock();
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| tsv_cell(c)).collect();
+        writeln!(out, "{}", cells.join("\t"))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A value as one tab-separated cell: a tab or line break inside would split the row.
+fn tsv_cell(value: &str) -> String {
+    if value.is_empty() {
+        return "-".to_owned();
+    }
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 async fn bot_username(config: &Config) -> Option<String> {
@@ -336,94 +646,129 @@ async fn bot_username(config: &Config) -> Option<String> {
         .and_then(|me| me.user.username.clone())
 }
 
-async fn invite(config: &Config, who: Option<&str>, branch: Option<&str>) -> anyhow::Result<()> {
-    let e = engine(config).await?;
-    let mut conn = e.store.pool().acquire().await?;
-    let targets =
-        match (who, branch) {
-            (Some(who), _) => vec![members::find(&mut conn, who).await?.ok_or_else(|| {
-                user(format!(
-                    "no active member with key or mobile number '{who}'"
-                ))
-            })?],
-            (None, Some(b)) => {
-                let id = members::branch_id(&mut conn, b)
-                    .await?
-                    .ok_or_else(|| user(format!("no branch named '{b}'")))?;
-                members::unbound(&mut conn, "telegram", Some(id)).await?
+/// Whom `branchbot invite` makes codes for.
+enum Invitees<'a> {
+    Member(&'a str),
+    UnboundOf(&'a str),
+}
+
+async fn invite(config: &Config, who: Option<&str>, branch: Option<&str>, ui: &Ui) -> Outcome {
+    let invitees = match (who, branch) {
+        (Some(who), _) => Invitees::Member(who),
+        (None, Some(branch)) => Invitees::UnboundOf(branch),
+        (None, None) => return Err(ui.mistake(msg!("cli-invite-needs-target"), &[])),
+    };
+    let e = engine(config, ui).await?;
+    let targets = match invitees {
+        Invitees::Member(who) => vec![find_member(&e, who, ui).await?],
+        Invitees::UnboundOf(branch) => {
+            let mut conn = e.store.pool().acquire().await?;
+            let id = find_branch(&mut conn, branch, ui).await?;
+            let targets = members::unbound(&mut conn, "telegram", Some(id)).await?;
+            if targets.is_empty() {
+                eprintln!(
+                    "{}",
+                    ui.r(msg!("cli-invite-all-bound"), &[("branch", branch.into())])
+                );
+                drop(conn);
+                e.store.close().await;
+                return Ok(());
             }
-            (None, None) => return Err(user(
-                "name a member (branchbot invite KEY) or a branch (branchbot invite --branch NAME)",
-            )),
-        };
-    drop(conn);
+            targets
+        }
+    };
     let username = bot_username(config).await;
+    let bot = username
+        .clone()
+        .unwrap_or_else(|| ui.t(msg!("cli-placeholder-bot-username")));
     let now = e.clock.now_ms();
     let expires = now + config.invites.ttl_hours * 3600 * 1000;
+    let tz = config.tz().unwrap_or(chrono_tz::Asia::Shanghai);
     let until = chrono::DateTime::from_timestamp_millis(expires)
-        .map(|d| {
-            d.with_timezone(&config.tz().unwrap_or(chrono_tz::Asia::Shanghai))
-                .format("%Y-%m-%d %H:%M %Z")
-                .to_string()
-        })
+        .map(|d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string())
         .unwrap_or_default();
-    if targets.is_empty() {
-        println!("Everyone in that branch has bound Telegram already.");
-    }
     let mut tx = e.store.begin().await?;
-    let mut lines = Vec::new();
+    let mut rows = Vec::new();
     for m in &targets {
         let code = start::new_code();
         invites::create(&mut tx, m.id, &start::normalize_code(&code), now, expires).await?;
-        let link = match &username {
-            Some(u) => format!("https://t.me/{u}?start={code}"),
-            None => format!("https://t.me/<bot username>?start={code}"),
-        };
-        lines.push(format!("{}\t{}\t{}\t{}", m.key, m.name, code, link));
+        let link = format!("https://t.me/{bot}?start={code}");
+        rows.push(vec![m.key.clone(), m.name.clone(), code, link]);
     }
     tx.commit().await?;
-    for l in &lines {
-        println!("{l}");
-    }
-    if !lines.is_empty() {
-        println!("Codes are single-use and valid until {until}. In Telegram the member opens the link or sends: /start CODE");
-        if username.is_none() {
-            println!("(Set telegram.username or TELOXIDE_TOKEN to print the bot's real username in the links.)");
-        }
+    let header = [
+        Column::Key.msg(),
+        Column::Name.msg(),
+        msg!("cli-column-code"),
+        msg!("cli-column-link"),
+    ]
+    .map(|id| ui.t(id));
+    print_table(&header, &rows, false)?;
+    eprintln!(
+        "{}",
+        ui.r(msg!("cli-invite-footer"), &[("until", until.into())])
+    );
+    if username.is_none() {
+        eprintln!("{}", ui.t(msg!("cli-invite-no-username")));
     }
     e.store.close().await;
     Ok(())
 }
 
-async fn unbound(config: &Config, branch: Option<&str>) -> anyhow::Result<()> {
-    let e = engine(config).await?;
+async fn unbound(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
     let mut conn = e.store.pool().acquire().await?;
     let scope = match branch {
-        Some(b) => Some(
-            members::branch_id(&mut conn, b)
-                .await?
-                .ok_or_else(|| user(format!("no branch named '{b}'")))?,
-        ),
+        Some(b) => Some(find_branch(&mut conn, b, ui).await?),
         None => None,
     };
     let list = members::unbound(&mut conn, "telegram", scope).await?;
-    if list.is_empty() {
-        println!("Every member has bound Telegram.");
-    }
-    for m in &list {
-        println!(
-            "{}\t{}\t{}\t{}",
-            m.key,
-            m.name,
-            m.branch_name.as_deref().unwrap_or("-"),
-            if m.phone.is_some() {
-                "SMS"
-            } else {
-                "no mobile"
-            }
-        );
-    }
     drop(conn);
+    let scope = scope_name(branch, ui);
+    if list.is_empty() {
+        eprintln!(
+            "{}",
+            ui.r(msg!("cli-unbound-none"), &[("scope", scope.into())])
+        );
+    } else {
+        let args = [("scope", scope.into()), ("count", list.len().into())];
+        eprintln!("{}", ui.r(msg!("cli-unbound-header"), &args));
+    }
+    let header = [
+        Column::Key.msg(),
+        Column::Name.msg(),
+        Column::Branch.msg(),
+        msg!("cli-column-reach"),
+    ]
+    .map(|id| ui.t(id));
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|m| {
+            let reach = if m.phone.is_some() {
+                msg!("cli-reach-sms")
+            } else {
+                msg!("cli-reach-none")
+            };
+            vec![
+                m.key.clone(),
+                m.name.clone(),
+                m.branch_name.clone().unwrap_or_default(),
+                ui.t(reach),
+            ]
+        })
+        .collect();
+    print_table(&header, &rows, csv)?;
+    if !list.is_empty() {
+        eprintln!("{}", ui.t(msg!("cli-unbound-footer")));
+    }
+    e.store.close().await;
+    Ok(())
+}
+
+async fn status(config: &Config, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let report = crate::status::gather(&e.store, e.clock.now_ms()).await?;
+    println!("{}", crate::status::render(&report, &ui.catalog, ui.locale));
     e.store.close().await;
     Ok(())
 }
@@ -448,34 +793,57 @@ pub enum ScheduleCommand {
     },
 }
 
-fn schedule(config: &Config, command: ScheduleCommand) -> anyhow::Result<()> {
-    use crate::scheduler::preview::{self, PreviewError};
+fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome {
+    use crate::scheduler::preview;
     let ScheduleCommand::Preview {
         expr,
         tz,
         from,
         count,
     } = command;
+    let mistake = |e: preview::PreviewError| Failure::User(e.render(&ui.catalog, ui.locale));
     let zone = match &tz {
-        Some(name) => preview::zone(name).map_err(|e| user(e.to_string()))?,
-        None => config
-            .tz()
-            .map_err(|e| user(format!("configuration: {e}")))?,
+        Some(name) => preview::zone(name).map_err(mistake)?,
+        None => config.tz().map_err(|e| {
+            ui.mistake(
+                msg!("cli-config-error"),
+                &[("detail", e.to_string().into())],
+            )
+        })?,
     };
     let start = match &from {
-        Some(text) => preview::from(text, zone).map_err(|e| user(e.to_string()))?,
+        Some(text) => preview::from(text, zone).map_err(mistake)?,
         None => chrono::Utc::now(),
     };
-    match preview::lines(&expr, zone, start, count) {
-        Ok(lines) => {
-            println!("{}", lines.join("\n"));
-            Ok(())
-        }
-        // Said in the organisation's language, as the bot would say it.
-        Err(PreviewError::Crontab(e)) => {
-            let catalog = Catalog::load().map_err(anyhow::Error::msg)?;
-            Err(user(e.render(&catalog, config.locale)))
-        }
-        Err(e) => Err(user(e.to_string())),
+    let lines = preview::lines(&expr, zone, start, count).map_err(mistake)?;
+    println!("{}", lines.join("\n"));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_printed_without_their_password() {
+        assert_eq!(
+            redacted("postgres://bot:s3cret@db.example.org:5432/branchbot"),
+            "postgres://bot:***@db.example.org:5432/branchbot"
+        );
+        assert_eq!(
+            redacted("postgres://bot@db/branchbot?password=s3cret"),
+            "postgres://bot@db/branchbot"
+        );
+        assert_eq!(redacted("sqlite://branchbot.db"), "sqlite://branchbot.db");
+        assert_eq!(
+            redacted("sqlite:///var/lib/branchbot/bot.db?mode=rwc"),
+            "sqlite:///var/lib/branchbot/bot.db"
+        );
+    }
+
+    #[test]
+    fn a_tab_separated_cell_never_splits_its_row() {
+        assert_eq!(tsv_cell(""), "-");
+        assert_eq!(tsv_cell("第一\t党支部\n"), "第一 党支部 ");
     }
 }

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::delivery::limits::{Limits, Rate};
+use crate::domain::quiet::QuietHours;
 use crate::i18n::Locale;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -25,6 +27,7 @@ pub struct Config {
     pub http: HttpConfig,
     pub telegram: TelegramConfig,
     pub invites: InviteConfig,
+    pub delivery: DeliveryConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,6 +66,62 @@ pub struct TelegramConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub struct DeliveryConfig {
+    /// Telegram messages a second, overall (Telegram allows about 30).
+    pub telegram_per_second: u32,
+    /// Messages a second to one private chat.
+    pub telegram_per_chat_per_second: u32,
+    /// Messages a minute to one group chat.
+    pub telegram_per_group_per_minute: u32,
+    /// Paid broadcasts (`allow_paid_broadcast`) raise the overall ceiling to 1,000 a second.
+    pub paid_broadcast: bool,
+    /// Attempts before a transient failure becomes final.
+    pub max_attempts: i64,
+    /// Non-urgent pushes wait through this daily window, in the organisation's time zone.
+    pub quiet_hours: String,
+    /// How long a worker's claim on a message lasts; after a crash, its rows are sent again
+    /// once the claim has lapsed.
+    pub lease_secs: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            telegram_per_second: 30,
+            telegram_per_chat_per_second: 1,
+            telegram_per_group_per_minute: 20,
+            paid_broadcast: false,
+            max_attempts: 5,
+            quiet_hours: "22:00-07:00".into(),
+            lease_secs: 60,
+        }
+    }
+}
+
+impl DeliveryConfig {
+    /// The Telegram limits these settings describe.
+    pub fn telegram_limits(&self) -> Limits {
+        let overall = if self.paid_broadcast {
+            1000
+        } else {
+            self.telegram_per_second
+        };
+        Limits {
+            overall: Rate::per_second(overall),
+            per_chat: Rate::per_second(self.telegram_per_chat_per_second),
+            per_group: Rate::per_minute(self.telegram_per_group_per_minute),
+        }
+    }
+
+    /// The quiet-hours window.
+    pub fn quiet(&self) -> Result<QuietHours, ConfigError> {
+        QuietHours::parse(&self.quiet_hours)
+            .map_err(|e| ConfigError::Invalid(format!("delivery.quiet_hours: {e}")))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct InviteConfig {
     /// How long an invite code stays valid.
     pub ttl_hours: i64,
@@ -78,6 +137,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             telegram: TelegramConfig::default(),
             invites: InviteConfig::default(),
+            delivery: DeliveryConfig::default(),
         }
     }
 }
@@ -183,6 +243,44 @@ impl Config {
         if let Some(v) = get("BRANCHBOT_TELEGRAM_USERNAME") {
             self.telegram.username = Some(v);
         }
+        for (name, slot) in [
+            (
+                "BRANCHBOT_TELEGRAM_PER_SECOND",
+                &mut self.delivery.telegram_per_second,
+            ),
+            (
+                "BRANCHBOT_TELEGRAM_PER_CHAT_PER_SECOND",
+                &mut self.delivery.telegram_per_chat_per_second,
+            ),
+        ] {
+            if let Some(v) = get(name) {
+                *slot = v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError::Env {
+                        name: if name.contains("CHAT") {
+                            "BRANCHBOT_TELEGRAM_PER_CHAT_PER_SECOND"
+                        } else {
+                            "BRANCHBOT_TELEGRAM_PER_SECOND"
+                        },
+                        message: format!("'{v}' is not a positive whole number"),
+                    })?;
+            }
+        }
+        if let Some(v) = get("BRANCHBOT_DELIVERY_LEASE_SECS") {
+            self.delivery.lease_secs =
+                v.parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError::Env {
+                        name: "BRANCHBOT_DELIVERY_LEASE_SECS",
+                        message: format!("'{v}' is not a positive whole number"),
+                    })?;
+        }
+        if let Some(v) = get("BRANCHBOT_QUIET_HOURS") {
+            self.delivery.quiet_hours = v;
+        }
         if let Some(v) = get("BRANCHBOT_TELEGRAM_MODE") {
             self.telegram.mode = match v.to_ascii_lowercase().as_str() {
                 "polling" => TelegramMode::Polling,
@@ -220,6 +318,21 @@ impl Config {
                 }
                 Some(_) => {}
             }
+        }
+        self.delivery.quiet()?;
+        let d = &self.delivery;
+        if d.telegram_per_second == 0
+            || d.telegram_per_chat_per_second == 0
+            || d.telegram_per_group_per_minute == 0
+        {
+            return Err(ConfigError::Invalid(
+                "delivery rates must be positive".into(),
+            ));
+        }
+        if d.max_attempts < 1 {
+            return Err(ConfigError::Invalid(
+                "delivery.max_attempts must be at least 1".into(),
+            ));
         }
         if self.invites.ttl_hours <= 0 {
             return Err(ConfigError::Invalid(

@@ -13,29 +13,19 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use serde::{Deserialize, Serialize};
 
+/// Lists each Fluent file once; it is compiled in for every locale.
+macro_rules! sources {
+    ($($file:literal),* $(,)?) => {
+        &[$(
+            (Locale::ZhCn, $file, include_str!(concat!("../locales/zh-CN/", $file))),
+            (Locale::En, $file, include_str!(concat!("../locales/en/", $file))),
+        )*]
+    };
+}
+
 /// The Fluent sources, per locale, as compiled into the binary.
-pub const SOURCES: &[(Locale, &str, &str)] = &[
-    (
-        Locale::ZhCn,
-        "core.ftl",
-        include_str!("../locales/zh-CN/core.ftl"),
-    ),
-    (
-        Locale::En,
-        "core.ftl",
-        include_str!("../locales/en/core.ftl"),
-    ),
-    (
-        Locale::ZhCn,
-        "scheduler.ftl",
-        include_str!("../locales/zh-CN/scheduler.ftl"),
-    ),
-    (
-        Locale::En,
-        "scheduler.ftl",
-        include_str!("../locales/en/scheduler.ftl"),
-    ),
-];
+pub const SOURCES: &[(Locale, &str, &str)] =
+    sources!["core.ftl", "cli.ftl", "status.ftl", "scheduler.ftl"];
 
 /// A locale the bot speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

@@ -12,7 +12,8 @@
 //!   across replicas.
 //! - [`http`]: webhook, health, readiness and metrics in one axum router.
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
-//! - [`config`], [`cli`], [`startup`]: configuration, the command line, and wiring.
+//! - [`config`], [`cli`], [`startup`]: configuration, the command line, and wiring;
+//!   [`status`] is what `branchbot status` shows.
 //! - [`testkit`]: a fake Telegram Bot API server for tests and benchmarks.
 
 pub mod channels;
@@ -26,5 +27,6 @@ pub mod http;
 pub mod i18n;
 pub mod scheduler;
 pub mod startup;
+pub mod status;
 pub mod store;
 pub mod testkit;

@@ -17,7 +17,6 @@ use crate::clock::Clock;
 use crate::config::{Config, TelegramMode};
 use crate::delivery::worker::{Stats, Worker, WorkerConfig};
 use crate::delivery::Wake;
-use crate::domain::quiet::QuietHours;
 use crate::flows::engine::Engine;
 use crate::flows::ChannelKind;
 use crate::http::{self, AppState};
@@ -68,6 +67,7 @@ impl Application {
     /// loop and the HTTP server.
     pub async fn build(config: Config, overrides: Overrides) -> Result<Self, StartError> {
         let tz = config.tz()?;
+        let quiet = config.delivery.quiet()?;
         let store = Store::open(&config.database_url).await?;
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
         let clock = overrides.clock.unwrap_or(Clock::System);
@@ -79,6 +79,7 @@ impl Application {
             org_locale: config.locale,
             invite_ttl_hours: config.invites.ttl_hours,
             wake: wake.clone(),
+            bind_attempts: Default::default(),
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();
@@ -104,7 +105,10 @@ impl Application {
                 .telegram_worker
                 .clone()
                 .unwrap_or_else(|| WorkerConfig {
-                    quiet: Some((QuietHours::default(), tz)),
+                    limits: config.delivery.telegram_limits(),
+                    max_attempts: config.delivery.max_attempts,
+                    lease: Duration::from_secs(config.delivery.lease_secs),
+                    quiet: Some((quiet, tz)),
                     ..WorkerConfig::default()
                 });
             let worker = Worker::new(

@@ -83,3 +83,4 @@ error-managers-only = Only branch secretaries and committee members can do that.
 error-internal = Sorry, something went wrong on our side. Please try again later.
 
 console-intro = You are talking to the bot as { $name } ({ $branch } · { $role }). Type /help for commands, Ctrl-D to leave.
+invite-too-many-attempts = Too many wrong invite codes. Please try again in 15 minutes, or check the code with your branch secretary.

@@ -25,3 +25,8 @@ crontab-misplaced = In the { $field } field, "{ $value }" is not allowed: L goes
 crontab-never-fires = "{ $value }" would never run: none of its months has that day (30 February, for example).
 
 scheduler-in-the-past = That time ({ $at }) has already passed. Choose a time in the future.
+
+# branchbot schedule preview
+preview-bad-zone = "{ $value }" is not a time zone name. Use one such as Asia/Shanghai or Europe/Berlin.
+preview-bad-from = "{ $value }" is not a time like 2025-03-30T09:00 (YYYY-MM-DDTHH:MM, read in { $zone }).
+preview-bad-count = --count must be from 1 to { $max }, not { $value }.

@@ -83,3 +83,4 @@ error-managers-only = 只有书记和支委可以这样做。需要帮助请发 
 error-internal = 抱歉，系统出了点问题，请稍后再试。
 
 console-intro = 你正在以 { $name }（{ $branch } · { $role }）的身份和机器人对话。输入 /help 查看命令，按 Ctrl-D 退出。
+invite-too-many-attempts = 邀请码输错的次数太多了。请 15 分钟后再试，或向支部书记核对邀请码。

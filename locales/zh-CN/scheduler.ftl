@@ -25,3 +25,8 @@ crontab-misplaced = { $field }字段中不能写“{ $value }”：L 只能写�
 crontab-never-fires = “{ $value }”永远不会执行：所写的月份里都没有这一天（例如 2 月 30 日）。
 
 scheduler-in-the-past = 这个时间（{ $at }）已经过去了，请选择一个将来的时间。
+
+# branchbot schedule preview
+preview-bad-zone = “{ $value }”不是时区名称，请使用 Asia/Shanghai、Europe/Berlin 这样的名称。
+preview-bad-from = “{ $value }”不是形如 2025-03-30T09:00 的时间（YYYY-MM-DDTHH:MM，按 { $zone } 时区理解）。
+preview-bad-count = --count 应为 1 到 { $max } 之间的数，不能是 { $value }。

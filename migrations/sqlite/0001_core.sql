@@ -100,8 +100,10 @@ CREATE TABLE outbox (
     provider_id     TEXT,
     last_error      TEXT,
     segments        BIGINT  NOT NULL DEFAULT 1,
+    rate_limited    BIGINT  NOT NULL DEFAULT 0,    -- times the platform answered 429 for it
     created_at      BIGINT  NOT NULL,
     sent_at         BIGINT,
     CONSTRAINT outbox_dedupe_key UNIQUE (dedupe_key)
 );
 CREATE INDEX outbox_due_idx ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_sent_idx ON outbox (sent_at);

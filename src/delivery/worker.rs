@@ -81,10 +81,19 @@ pub struct Worker {
     wake: Arc<Notify>,
     config: WorkerConfig,
     limiter: Limiter,
+    /// Outcomes waiting to be written together.
+    written: Vec<(Claimed, Action)>,
     pub stats: Arc<Stats>,
 }
 
 type Finished = (Claimed, Result<Option<String>, SendError>);
+
+/// What to write for one finished send.
+enum Action {
+    Complete(Outcome),
+    RateLimited { at: i64, error: String },
+    Unreachable(Outcome),
+}
 
 impl Worker {
     pub fn new(
@@ -102,6 +111,7 @@ impl Worker {
             wake,
             config,
             limiter,
+            written: Vec::new(),
             stats: Arc::default(),
         }
     }
@@ -142,12 +152,14 @@ impl Worker {
                 }
                 _ = tokio::time::sleep(wait) => {}
             }
+            self.flush().await;
         }
         while let Some(done) = inflight.join_next().await {
             if let Ok(done) = done {
                 self.record(done).await;
             }
         }
+        self.flush().await;
     }
 
     /// Claims and sends everything due now (used by the console after each message, and by
@@ -163,6 +175,7 @@ impl Worker {
                     self.record(done).await;
                 }
             }
+            self.flush().await;
             if n == 0 {
                 return Ok(total);
             }
@@ -214,8 +227,17 @@ impl Worker {
         )
         .await?;
         let claimed = batch.len();
+        let mut renewed = Instant::now();
         let mut rows = batch.into_iter();
         while let Some(row) = rows.next() {
+            // Rows wait here behind the rate limiter; keep their claim alive so no other
+            // worker (or this one) takes them over as if this worker had died.
+            if renewed.elapsed() > self.config.lease / 3 {
+                let mut conn = self.store.pool().acquire().await?;
+                let until = self.clock.now_ms() + self.config.lease.as_millis() as i64;
+                outbox::renew(&mut conn, &row.lease_token, until).await?;
+                renewed = Instant::now();
+            }
             if cancel.is_cancelled() {
                 let mut conn = self.store.pool().acquire().await?;
                 let now_ms = self.clock.now_ms();
@@ -283,28 +305,27 @@ impl Worker {
                 }
             }
         }
+        self.flush().await;
         Ok(claimed)
     }
 
     /// Turns a send result into an outcome and records it.
+    /// Turns a send result into what to write, and writes a batch of them together.
     async fn record(&mut self, (row, result): Finished) {
         let now_ms = self.clock.now_ms();
-        let outcome = match result {
+        let action = match result {
             Ok(provider_id) => {
                 self.stats.sent.fetch_add(1, Ordering::Relaxed);
-                Outcome::Sent { provider_id }
+                Action::Complete(Outcome::Sent { provider_id })
             }
             Err(SendError::RetryAfter(wait)) => {
                 self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
                 self.limiter.hold(&row.address, Instant::now() + wait);
                 // A 429 is the platform pacing us, not a failure of this message.
-                let at = now_ms + wait.as_millis() as i64;
-                if let Ok(mut conn) = self.store.pool().acquire().await {
-                    if let Err(e) = outbox::defer(&mut conn, row.id, &row.lease_token, at).await {
-                        tracing::error!(outbox_id = row.id, error = %e, "could not reschedule a rate-limited message");
-                    }
+                Action::RateLimited {
+                    at: now_ms + wait.as_millis() as i64,
+                    error: format!("rate limited: retry after {} s", wait.as_secs()),
                 }
-                return;
             }
             Err(SendError::Transient(error)) if row.attempts < self.config.max_attempts => {
                 self.stats.retried.fetch_add(1, Ordering::Relaxed);
@@ -312,26 +333,63 @@ impl Worker {
                     * (1i64 << (row.attempts - 1).clamp(0, 16));
                 let jitter = rand::rng().random_range(0..=base / 2 + 1);
                 let delay = (base + jitter).min(15 * 60 * 1000);
-                Outcome::Retry {
+                Action::Complete(Outcome::Retry {
                     at: now_ms + delay,
                     error,
-                }
+                })
             }
             Err(SendError::Transient(error)) | Err(SendError::Permanent(error)) => {
                 self.stats.failed.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(outbox_id = row.id, attempts = row.attempts, error = %error, "message failed");
-                Outcome::Failed { error }
+                Action::Complete(Outcome::Failed { error })
             }
             Err(SendError::Unreachable(error)) => {
                 self.stats.blocked.fetch_add(1, Ordering::Relaxed);
-                if let Ok(mut conn) = self.store.pool().acquire().await {
-                    let _ = bindings::mark_unreachable(&mut conn, &row.channel, &row.address).await;
-                }
-                Outcome::Blocked { error }
+                Action::Unreachable(Outcome::Blocked { error })
             }
         };
-        if let Err(e) = self.complete(&row, &outcome).await {
-            tracing::error!(outbox_id = row.id, error = %e, "could not record a send outcome");
+        self.written.push((row, action));
+        if self.written.len() >= 64 {
+            self.flush().await;
+        }
+    }
+
+    /// Writes the recorded outcomes in one transaction (one write instead of one per message).
+    async fn flush(&mut self) {
+        if self.written.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.written);
+        let now_ms = self.clock.now_ms();
+        let result: Result<(), StoreError> = async {
+            let mut tx = self.store.begin().await?;
+            for (row, action) in &batch {
+                let applied = match action {
+                    Action::Complete(outcome) => {
+                        outbox::complete(&mut tx, row.id, &row.lease_token, outcome, now_ms).await?
+                    }
+                    Action::RateLimited { at, error } => {
+                        outbox::rate_limited(&mut tx, row.id, &row.lease_token, *at, error).await?
+                    }
+                    Action::Unreachable(outcome) => {
+                        bindings::mark_unreachable(&mut tx, &row.channel, &row.address).await?;
+                        outbox::complete(&mut tx, row.id, &row.lease_token, outcome, now_ms).await?
+                    }
+                };
+                if !applied {
+                    tracing::warn!(
+                        outbox_id = row.id,
+                        "outcome not recorded: another worker took the row over"
+                    );
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            // The rows stay in `sending`; once their lease lapses they are sent again.
+            tracing::error!(error = %e, count = batch.len(), "could not record send outcomes");
         }
     }
 

@@ -3,11 +3,15 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::i18n::{Catalog, Locale};
+use crate::msg;
+
 /// A phone number in E.164 form: `+` then 8 to 15 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Phone(String);
 
-/// Why a text is not a phone number.
+/// Why a text is not a phone number. [`PhoneError::render`] says it to a person; `Display` is
+/// for logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneError {
     Empty,
@@ -25,6 +29,34 @@ impl fmt::Display for PhoneError {
                 "{n} digits is not a phone number (use +<country><number>, e.g. +8613812345678, or an 11-digit Chinese mobile number)"
             ),
         }
+    }
+}
+
+impl PhoneError {
+    /// The reason in the reader's language, with what a right number looks like.
+    pub fn render(&self, catalog: &Catalog, locale: Locale) -> String {
+        match self {
+            Self::Empty => catalog.text(locale, msg!("phone-error-empty")),
+            Self::BadCharacter(c) => catalog.render(
+                locale,
+                msg!("phone-error-bad-character"),
+                &[("char", visible(*c).into())],
+            ),
+            Self::WrongLength(n) => catalog.render(
+                locale,
+                msg!("phone-error-wrong-length"),
+                &[("digits", (*n).into())],
+            ),
+        }
+    }
+}
+
+/// A character as it can be shown on a terminal: control characters escaped (`\u{1b}`).
+fn visible(c: char) -> String {
+    if c.is_control() {
+        c.escape_default().to_string()
+    } else {
+        c.to_string()
     }
 }
 
@@ -148,6 +180,41 @@ mod tests {
         assert_eq!(
             "+86 1381234567".parse::<Phone>(),
             Err(PhoneError::WrongLength(10))
+        );
+    }
+
+    #[test]
+    fn reasons_are_said_in_both_locales_with_what_would_be_right() {
+        let catalog = Catalog::load().unwrap();
+        let en = |e: PhoneError| e.render(&catalog, Locale::En);
+        let zh = |e: PhoneError| e.render(&catalog, Locale::ZhCn);
+        assert_eq!(
+            en(PhoneError::WrongLength(7)),
+            "it has 7 digits; write an 11-digit Chinese mobile number (13812345678) or + and the country code (+8613812345678)"
+        );
+        assert_eq!(
+            en(PhoneError::WrongLength(1)),
+            "it has 1 digit; write an 11-digit Chinese mobile number (13812345678) or + and the country code (+8613812345678)"
+        );
+        assert_eq!(
+            zh(PhoneError::WrongLength(7)),
+            "位数不对（7 位）；请写 11 位的中国大陆手机号（如 13812345678），或写 + 加国家代码（如 +8613812345678）"
+        );
+        assert_eq!(
+            en(PhoneError::BadCharacter('x')),
+            "it contains 'x'; use only digits, spaces, dashes and a leading +"
+        );
+        assert_eq!(
+            zh(PhoneError::BadCharacter('\u{1b}')),
+            "含有“\\u{1b}”；手机号只能包含数字、空格、短横线和开头的 +"
+        );
+        assert_eq!(
+            en(PhoneError::Empty),
+            "it is empty; write a mobile number such as 13812345678"
+        );
+        assert_eq!(
+            zh(PhoneError::Empty),
+            "没有填写；请写手机号，如 13812345678"
         );
     }
 

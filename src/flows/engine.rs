@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
     help, lang, me, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
@@ -51,6 +52,8 @@ pub struct Engine {
     pub org_locale: Locale,
     pub invite_ttl_hours: i64,
     pub wake: Wake,
+    /// Wrong invite codes per chat, to stop guessing.
+    pub bind_attempts: BindAttempts,
 }
 
 /// What a flow step produced.
@@ -227,7 +230,7 @@ impl Engine {
                 member: None,
                 now_ms: now,
             };
-            return start::unknown_sender(&cx, conn, inbound).await;
+            return start::unknown_sender(&cx, conn, inbound, &self.bind_attempts).await;
         };
         bindings::mark_reachable(conn, channel, &inbound.address).await?;
         let (state, offered) = match conversations::load(conn, member.id, channel).await? {
@@ -321,7 +324,15 @@ impl Engine {
     ) -> Result<Step, StoreError> {
         match cmd {
             Command::Start(code) => {
-                start::bound_start(cx, conn, member, inbound, code.as_deref()).await
+                start::bound_start(
+                    cx,
+                    conn,
+                    member,
+                    inbound,
+                    code.as_deref(),
+                    &self.bind_attempts,
+                )
+                .await
             }
             Command::Help => Ok(Step::text(help::text(cx, member))),
             Command::Me => Ok(Step::text(me::text(cx, member))),

@@ -8,6 +8,7 @@
 //! replies); [`command`] parses what was typed; one file per intent ([`start`], [`help`],
 //! [`me`], [`lang`], [`unbound`]).
 
+pub mod attempts;
 pub mod command;
 pub mod engine;
 pub mod help;

@@ -3,6 +3,7 @@
 
 use rand::RngExt;
 
+use super::attempts::BindAttempts;
 use super::engine::Step;
 use super::{command, help, Content, Ctx, Inbound, Reply};
 use crate::domain::org::Member;
@@ -36,13 +37,14 @@ pub async fn unknown_sender(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     inbound: &Inbound,
+    attempts: &BindAttempts,
 ) -> Result<Vec<Reply>, StoreError> {
     let Content::Text { text } = &inbound.content else {
         return Ok(vec![Reply::text(cx.t(msg!("unbound-explain")))]);
     };
     match command::parse(text) {
         Some(command::Command::Start(Some(code))) => {
-            match redeem(cx, conn, inbound, &code).await? {
+            match redeem(cx, conn, inbound, &code, attempts).await? {
                 Ok(member) => Ok(welcome(cx, &member)),
                 Err(reason) => Ok(vec![Reply::text(reason)]),
             }
@@ -59,6 +61,7 @@ pub async fn bound_start(
     member: &Member,
     inbound: &Inbound,
     code: Option<&str>,
+    attempts: &BindAttempts,
 ) -> Result<Step, StoreError> {
     let Some(code) = code else {
         return Ok(Step::text(cx.r(
@@ -66,7 +69,7 @@ pub async fn bound_start(
             &[("name", member.name.as_str().into())],
         )));
     };
-    match redeem(cx, conn, inbound, code).await? {
+    match redeem(cx, conn, inbound, code, attempts).await? {
         Ok(other) if other.id == member.id => Ok(Step::text(cx.r(
             msg!("start-already-bound"),
             &[("name", member.name.as_str().into())],
@@ -83,7 +86,12 @@ async fn redeem(
     conn: &mut Conn,
     inbound: &Inbound,
     code: &str,
+    attempts: &BindAttempts,
 ) -> Result<Result<Member, String>, StoreError> {
+    let channel = inbound.channel.as_str();
+    if !attempts.allowed(channel, &inbound.address, cx.now_ms) {
+        return Ok(Err(cx.t(msg!("invite-too-many-attempts"))));
+    }
     let code = normalize_code(code);
     let refused = match invites::redeem(conn, &code, cx.now_ms).await? {
         Redeem::Member(id) => match members::by_id(conn, id).await? {
@@ -109,6 +117,7 @@ async fn redeem(
         Redeem::Used => msg!("invite-used"),
         Redeem::Expired => msg!("invite-expired"),
     };
+    attempts.failed(channel, &inbound.address, cx.now_ms);
     Ok(Err(cx.t(refused)))
 }
 

@@ -30,18 +30,49 @@ pub async fn handle(State(state): State<AppState>) -> impl IntoResponse {
 
 async fn render(state: &AppState) -> Result<String, crate::store::StoreError> {
     let mut conn = state.engine.store.pool().acquire().await?;
+    let now = state.engine.clock.now_ms();
+    let figures = outbox::figures(&mut conn, now).await?;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "# HELP branchbot_outbox_messages Outbox rows by channel and status."
     );
     let _ = writeln!(out, "# TYPE branchbot_outbox_messages gauge");
-    for (channel, status, n) in outbox::counts(&mut conn).await? {
+    for (channel, status, n) in &figures.by_status {
         let _ = writeln!(
             out,
             "branchbot_outbox_messages{{channel=\"{channel}\",status=\"{status}\"}} {n}"
         );
     }
+    let _ = writeln!(
+        out,
+        "# HELP branchbot_outbox_oldest_pending_seconds Age of the oldest message not yet sent."
+    );
+    let _ = writeln!(out, "# TYPE branchbot_outbox_oldest_pending_seconds gauge");
+    for (channel, age) in &figures.oldest_pending {
+        let _ = writeln!(
+            out,
+            "branchbot_outbox_oldest_pending_seconds{{channel=\"{channel}\"}} {}",
+            age / 1000
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP branchbot_outbox_sent_last_minute Messages sent in the last minute, all replicas."
+    );
+    let _ = writeln!(out, "# TYPE branchbot_outbox_sent_last_minute gauge");
+    let _ = writeln!(
+        out,
+        "branchbot_outbox_sent_last_minute {}",
+        figures.sent_last_minute
+    );
+    let _ = writeln!(out, "# HELP branchbot_outbox_rate_limited_total 429 answers recorded on outbox rows, all replicas.");
+    let _ = writeln!(out, "# TYPE branchbot_outbox_rate_limited_total counter");
+    let _ = writeln!(
+        out,
+        "branchbot_outbox_rate_limited_total {}",
+        figures.rate_limited_total
+    );
     let _ = writeln!(out, "# HELP branchbot_inbox_updates Inbox rows by status.");
     let _ = writeln!(out, "# TYPE branchbot_inbox_updates gauge");
     for (status, n) in inbox::counts(&mut conn).await? {
@@ -50,7 +81,7 @@ async fn render(state: &AppState) -> Result<String, crate::store::StoreError> {
     if let Some(stats) = &state.telegram_stats {
         let _ = writeln!(
             out,
-            "# HELP branchbot_delivery_total Send outcomes since start."
+            "# HELP branchbot_delivery_total Send outcomes of this process since it started."
         );
         let _ = writeln!(out, "# TYPE branchbot_delivery_total counter");
         for (name, v) in [

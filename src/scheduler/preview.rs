@@ -6,6 +6,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
 use super::crontab::{self, CrontabError};
+use crate::i18n::{Arg, Catalog, Locale};
+use crate::msg;
 
 /// The most fire times one preview prints.
 pub const MAX_COUNT: usize = 1000;
@@ -21,6 +23,32 @@ pub enum PreviewError {
     BadCount(usize),
     #[error(transparent)]
     Crontab(#[from] CrontabError),
+}
+
+impl PreviewError {
+    /// The message in the organisation's language, as the command line prints it.
+    pub fn render(&self, catalog: &Catalog, locale: Locale) -> String {
+        let s = |v: &str| Arg::Str(v.to_owned());
+        match self {
+            Self::BadZone(value) => {
+                catalog.render(locale, msg!("preview-bad-zone"), &[("value", s(value))])
+            }
+            Self::BadFrom { value, zone } => catalog.render(
+                locale,
+                msg!("preview-bad-from"),
+                &[("value", s(value)), ("zone", s(zone))],
+            ),
+            Self::BadCount(n) => catalog.render(
+                locale,
+                msg!("preview-bad-count"),
+                &[
+                    ("value", Arg::Str(n.to_string())),
+                    ("max", Arg::Str(MAX_COUNT.to_string())),
+                ],
+            ),
+            Self::Crontab(e) => e.render(catalog, locale),
+        }
+    }
 }
 
 /// Reads a zone name.
@@ -112,5 +140,23 @@ mod tests {
             lines("* * *", tz, start, 5),
             Err(PreviewError::Crontab(CrontabError::FieldCount { found: 3 }))
         ));
+    }
+
+    #[test]
+    fn preview_errors_read_in_both_locales() {
+        let catalog = Catalog::load().unwrap();
+        assert_eq!(
+            PreviewError::BadCount(0).render(&catalog, Locale::En),
+            "--count must be from 1 to 1000, not 0."
+        );
+        let zh = PreviewError::BadZone("Mars/Olympus".into()).render(&catalog, Locale::ZhCn);
+        assert!(zh.contains("Mars/Olympus") && zh.contains("时区"), "{zh}");
+        let e = PreviewError::BadFrom {
+            value: "soon".into(),
+            zone: "Asia/Shanghai".into(),
+        };
+        assert!(e
+            .render(&catalog, Locale::En)
+            .contains("read in Asia/Shanghai"));
     }
 }

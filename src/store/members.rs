@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::{Conn, Result, StoreError};
 use crate::domain::org::{BranchKind, Member, Role};
-use crate::domain::roster::{Roster, RosterProblem};
+use crate::domain::roster::{Column, ProblemKind, Roster, RosterProblem};
 use crate::i18n::Locale;
 
 const MEMBER_SELECT: &str = "SELECT m.id, m.key, m.name, m.branch_id, b.name AS branch_name, \
@@ -165,9 +165,10 @@ pub struct ImportSummary {
 }
 
 /// Why an import was refused: problems tied to file lines that only the database can see.
+/// Show them with [`RosterProblem::render`]; `Display` is for logs.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    #[error("the roster conflicts with the database on {} line(s)", .0.len())]
     Conflicts(Vec<RosterProblem>),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -203,13 +204,14 @@ pub async fn import(
             .map_err(StoreError::from)?;
         if let Some(holder) = holder {
             if !file_keys.contains(&holder.to_lowercase()) {
-                conflicts.push(RosterProblem {
-                    line: m.line,
-                    column: Some("mobile"),
-                    message: format!(
-                        "{phone} belongs to member '{holder}', who is not in this file; remove it there first or add that member to the file"
-                    ),
-                });
+                conflicts.push(RosterProblem::new(
+                    m.line,
+                    Some(Column::Mobile),
+                    ProblemKind::PhoneHeldByOther {
+                        phone: phone.clone(),
+                        holder,
+                    },
+                ));
             }
         }
     }

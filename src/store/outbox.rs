@@ -138,17 +138,21 @@ pub async fn claim(
         .await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for row in &rows {
-        let c = claimed_from_row(row, &token)?;
-        sqlx::query(
+        claimed.push(claimed_from_row(row, &token)?);
+    }
+    // One statement for the whole batch.
+    for chunk in claimed.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(|c| c.id.to_string()).collect();
+        let sql = format!(
             "UPDATE outbox SET status = 'sending', lease_until = $1, lease_token = $2, \
-             attempts = attempts + 1 WHERE id = $3",
-        )
-        .bind(now + lease_ms)
-        .bind(&token)
-        .bind(c.id)
-        .execute(&mut *tx)
-        .await?;
-        claimed.push(c);
+             attempts = attempts + 1 WHERE id IN ({})",
+            list.join(", ")
+        );
+        sqlx::query(super::sql(sql))
+            .bind(now + lease_ms)
+            .bind(&token)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(claimed)
@@ -256,4 +260,80 @@ pub async fn defer(conn: &mut Conn, id: i64, token: &str, at: i64) -> Result<boo
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Puts a claimed row back after the platform answered 429, counting it, without counting an
+/// attempt.
+pub async fn rate_limited(
+    conn: &mut Conn,
+    id: i64,
+    token: &str,
+    at: i64,
+    error: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = $1, attempts = attempts - 1, \
+         rate_limited = rate_limited + 1, last_error = $2, lease_until = NULL, lease_token = NULL \
+         WHERE id = $3 AND lease_token = $4",
+    )
+    .bind(at)
+    .bind(error)
+    .bind(id)
+    .bind(token)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Figures for `branchbot status` and `/metrics`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// (channel, status, count)
+    pub by_status: Vec<(String, String, i64)>,
+    /// (channel, age in ms of the oldest row still pending or sending)
+    pub oldest_pending: Vec<(String, i64)>,
+    pub sent_last_minute: i64,
+    pub sent_last_hour: i64,
+    pub rate_limited_total: i64,
+}
+
+/// Gathers the outbox figures at `now` (ms).
+pub async fn figures(conn: &mut Conn, now: i64) -> Result<Figures> {
+    let by_status = counts(&mut *conn).await?;
+    let oldest_pending: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT channel, $1 - MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending') \
+         GROUP BY channel ORDER BY channel",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (minute, hour, limited): (i64, i64, i64) = sqlx::query_as(
+        "SELECT \
+           (SELECT COUNT(*) FROM outbox WHERE sent_at >= $1), \
+           (SELECT COUNT(*) FROM outbox WHERE sent_at >= $2), \
+           (SELECT CAST(COALESCE(SUM(rate_limited), 0) AS BIGINT) FROM outbox)",
+    )
+    .bind(now - 60_000)
+    .bind(now - 3_600_000)
+    .fetch_one(conn)
+    .await?;
+    Ok(Figures {
+        by_status,
+        oldest_pending,
+        sent_last_minute: minute,
+        sent_last_hour: hour,
+        rate_limited_total: limited,
+    })
+}
+
+/// Extends the lease of every row still held under `token` to `until` (ms).
+pub async fn renew(conn: &mut Conn, token: &str, until: i64) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET lease_until = $1 WHERE lease_token = $2 AND status = 'sending'",
+    )
+    .bind(until)
+    .bind(token)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }

@@ -208,3 +208,78 @@ async fn quiet_hours_hold_back_ordinary_pushes_but_not_urgent_ones() {
     assert_eq!(status_of(&app, "ordinary").await.0, "pending");
     app.stop().await;
 }
+
+mod replicas {
+    use std::sync::Arc;
+
+    use branchbot::channels::telegram::{bot, TelegramSender};
+    use branchbot::clock::Clock;
+    use branchbot::delivery::worker::Worker;
+    use branchbot::store::Store;
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::helpers::{Db, TestDb};
+
+    /// Two delivery workers (as two replicas would run) drain one outbox of 1,200 messages:
+    /// every chat gets its message exactly once.
+    async fn two_workers_send_each_message_exactly_once(db: Db) {
+        let Some(db) = TestDb::new(db).await else {
+            return;
+        };
+        let store = Store::open(&db.url).await.unwrap();
+        let fake = branchbot::testkit::fake_telegram::FakeTelegram::start().await;
+        let rows: Vec<NewMessage> = (1..=1200)
+            .map(|chat| message(chat, &format!("r{chat}"), "提醒"))
+            .collect();
+        let mut conn = store.pool().acquire().await.unwrap();
+        outbox::enqueue(&mut conn, &rows, 0).await.unwrap();
+        drop(conn);
+        let cancel = CancellationToken::new();
+        let mut handles = Vec::new();
+        for _ in 0..2 {
+            let b = bot("1:replica", Some(&fake.api_url())).unwrap();
+            let config = WorkerConfig {
+                batch: 50,
+                ..fast_worker()
+            };
+            let worker = Worker::new(
+                store.clone(),
+                Clock::System,
+                Arc::new(TelegramSender::new(b)),
+                Arc::default(),
+                config,
+            );
+            handles.push(tokio::spawn(worker.run(cancel.child_token())));
+        }
+        fake.wait_sent(0, 1200, Duration::from_secs(60)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        cancel.cancel();
+        for h in handles {
+            h.await.unwrap();
+        }
+        let sent = fake.sent();
+        let mut chats: Vec<i64> = sent.iter().map(|s| s.chat_id).collect();
+        chats.sort_unstable();
+        chats.dedup();
+        assert_eq!((sent.len(), chats.len()), (1200, 1200));
+        let done: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND attempts = 1",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(done, 1200);
+        store.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn two_workers_on_sqlite_send_each_message_exactly_once() {
+        two_workers_send_each_message_exactly_once(Db::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn two_workers_on_postgres_send_each_message_exactly_once() {
+        two_workers_send_each_message_exactly_once(Db::Postgres).await;
+    }
+}

@@ -294,3 +294,26 @@ async fn webhook_mode_registers_the_webhook_with_its_secret() {
     assert_eq!(calls[0]["secret_token"], crate::helpers::SECRET);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn guessing_invite_codes_is_stopped_after_five_wrong_ones() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let wrong = app.ask(CHAT, "/start AAAA-AAAA", 1).await;
+        assert!(wrong[0].text.starts_with("邀请码无效"), "{}", wrong[0].text);
+    }
+    let code = app.invite("T004").await;
+    let locked = app.ask(CHAT, &format!("/start {code}"), 1).await;
+    assert_eq!(
+        locked[0].text,
+        "邀请码输错的次数太多了。请 15 分钟后再试，或向支部书记核对邀请码。"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM bindings").await, 0);
+    // Another chat is not affected and the code still works there.
+    let other = app.ask(CHAT + 1, &format!("/start {code}"), 2).await;
+    assert_eq!(
+        other[0].text,
+        "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
+    );
+    app.stop().await;
+}

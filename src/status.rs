@@ -1,0 +1,82 @@
+//! `branchbot status`: what the delivery engine is doing, from the database, so it works
+//! against a running bot (or several) without talking to them.
+
+use crate::i18n::{Catalog, Locale};
+use crate::msg;
+use crate::store::outbox::{self, Figures};
+use crate::store::{inbox, Store, StoreError};
+
+/// Everything `status` shows.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub outbox: Figures,
+    pub inbox: Vec<(String, i64)>,
+}
+
+/// Reads the figures at `now` (ms).
+pub async fn gather(store: &Store, now: i64) -> Result<Report, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    Ok(Report {
+        outbox: outbox::figures(&mut conn, now).await?,
+        inbox: inbox::counts(&mut conn).await?,
+    })
+}
+
+fn status_label(catalog: &Catalog, locale: Locale, status: &str) -> String {
+    let m = match status {
+        "pending" => msg!("status-pending"),
+        "sending" => msg!("status-sending"),
+        "sent" => msg!("status-sent"),
+        "failed" => msg!("status-failed"),
+        "blocked" => msg!("status-blocked"),
+        "expired" => msg!("status-expired"),
+        "done" => msg!("status-done"),
+        "ignored" => msg!("status-ignored"),
+        _ => return status.to_owned(),
+    };
+    catalog.text(locale, m)
+}
+
+/// Renders the report as lines for a terminal.
+pub fn render(report: &Report, catalog: &Catalog, locale: Locale) -> String {
+    let mut lines = vec![catalog.text(locale, msg!("status-outbox-header"))];
+    if report.outbox.by_status.is_empty() {
+        lines.push(format!("  {}", catalog.text(locale, msg!("status-empty"))));
+    }
+    for (channel, status, n) in &report.outbox.by_status {
+        lines.push(format!(
+            "  {channel:<9} {:<8} {n:>8}",
+            status_label(catalog, locale, status)
+        ));
+    }
+    for (channel, age_ms) in &report.outbox.oldest_pending {
+        lines.push(catalog.render(
+            locale,
+            msg!("status-oldest-pending"),
+            &[
+                ("channel", channel.as_str().into()),
+                ("minutes", (age_ms / 60_000).into()),
+            ],
+        ));
+    }
+    lines.push(catalog.render(
+        locale,
+        msg!("status-rate"),
+        &[
+            ("minute", report.outbox.sent_last_minute.into()),
+            ("hour", report.outbox.sent_last_hour.into()),
+            ("limited", report.outbox.rate_limited_total.into()),
+        ],
+    ));
+    lines.push(catalog.text(locale, msg!("status-inbox-header")));
+    if report.inbox.is_empty() {
+        lines.push(format!("  {}", catalog.text(locale, msg!("status-empty"))));
+    }
+    for (status, n) in &report.inbox {
+        lines.push(format!(
+            "  {:<8} {n:>8}",
+            status_label(catalog, locale, status)
+        ));
+    }
+    lines.join("\n")
+}

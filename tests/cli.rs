@@ -1,0 +1,693 @@
+//! The command line as a secretary uses it: the real `branchbot` binary against a fresh SQLite
+//! file, in a fresh working directory, with the locale set explicitly. Each test asserts what a
+//! person sees (the lines printed, the exit code) and what the database then holds.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use branchbot::store::{bindings, members, Store};
+use branchbot::testkit::db::TempSqlite;
+
+const COLLEGE: &str = include_str!("../examples/college.csv");
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+
+/// A fresh database and working directory, and the locale the bot is asked to speak.
+struct Bot {
+    /// Held so that the file is deleted when the test ends.
+    _db: TempSqlite,
+    dir: tempfile::TempDir,
+    locale: &'static str,
+    database: String,
+    env: Vec<(&'static str, String)>,
+}
+
+/// What one run printed and how it ended.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn stdout_lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    fn stderr_lines(&self) -> Vec<&str> {
+        self.stderr.lines().collect()
+    }
+}
+
+impl Bot {
+    fn new(locale: &'static str) -> Self {
+        let db = TempSqlite::new();
+        Self {
+            database: db.url.clone(),
+            _db: db,
+            dir: tempfile::tempdir().expect("a temporary directory"),
+            locale,
+            env: Vec::new(),
+        }
+    }
+
+    /// The example college, already imported.
+    fn with_college(locale: &'static str) -> Self {
+        let bot = Self::new(locale);
+        bot.file("college.csv", COLLEGE.as_bytes());
+        let run = bot.run(&["import", "college.csv"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        bot
+    }
+
+    fn set_env(mut self, name: &'static str, value: &str) -> Self {
+        self.env.push((name, value.to_owned()));
+        self
+    }
+
+    /// Writes a file into the working directory, as a person would save it there.
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).expect("writing a test file");
+        path
+    }
+
+    /// Copies a file from `tests/data` into the working directory.
+    fn data_file(&self, name: &str) {
+        let bytes = std::fs::read(Path::new(DATA).join(name)).expect("reading test data");
+        self.file(name, &bytes);
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with_input(args, "")
+    }
+
+    fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_branchbot"));
+        // Nothing from the developer's environment: no token, no configuration, no database.
+        for (name, _) in std::env::vars() {
+            if name.starts_with("BRANCHBOT_")
+                || name.starts_with("TELOXIDE_")
+                || name == "DATABASE_URL"
+            {
+                command.env_remove(name);
+            }
+        }
+        command
+            .current_dir(self.dir.path())
+            .env("BRANCHBOT_LOCALE", self.locale)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .arg("--database")
+            .arg(&self.database)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the branchbot binary starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("writing stdin");
+        let output = child.wait_with_output().expect("branchbot finishes");
+        Run {
+            code: output.status.code().expect("an exit code, not a signal"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// The active members' rows, as `branchbot members` prints them.
+    fn members(&self) -> Vec<String> {
+        let run = self.run(&["members"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        run.stdout_lines().into_iter().map(str::to_owned).collect()
+    }
+
+    /// Binds a member to a Telegram chat directly in the database, as redeeming a code would.
+    fn bind_telegram(&self, key: &str, chat: &str) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = Store::open(&self.database).await.unwrap();
+            let mut conn = store.pool().acquire().await.unwrap();
+            let member = members::find(&mut conn, key)
+                .await
+                .unwrap()
+                .expect("the member exists");
+            bindings::bind(&mut conn, "telegram", chat, member.id, 0)
+                .await
+                .unwrap();
+            drop(conn);
+            store.close().await;
+        });
+    }
+}
+
+/// The example roster without the given keys' lines.
+fn college_without(keys: &[&str]) -> String {
+    COLLEGE
+        .lines()
+        .filter(|line| !keys.iter().any(|k| line.starts_with(&format!("{k},"))))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+fn is_invite_code(code: &str) -> bool {
+    let alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    code.len() == 9
+        && code.char_indices().all(|(i, c)| {
+            if i == 4 {
+                c == '-'
+            } else {
+                alphabet.contains(c)
+            }
+        })
+}
+
+#[test]
+fn importing_the_example_college_says_what_was_created() {
+    let bot = Bot::new("zh-CN");
+    bot.file("college.csv", COLLEGE.as_bytes());
+    let run = bot.run(&["import", "college.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["college.csv：导入完成。新建 3 个党支部、6 个党小组；新增 30 名成员，更新 0 名，0 名不变。"]
+    );
+    assert_eq!(run.stderr, "");
+    assert_eq!(bot.members().len(), 30);
+}
+
+#[test]
+fn importing_in_english_counts_in_english() {
+    let bot = Bot::new("en");
+    bot.file("college.csv", COLLEGE.as_bytes());
+    let run = bot.run(&["import", "college.csv"]);
+    assert_eq!(
+        run.stdout_lines(),
+        ["college.csv: 3 branches and 6 party groups created; 30 members added, 0 updated, 0 unchanged."]
+    );
+}
+
+#[test]
+fn importing_the_same_file_again_adds_nobody() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&["import", "college.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["college.csv：导入完成。新建 0 个党支部、0 个党小组；新增 0 名成员，更新 0 名，30 名不变。"]
+    );
+    assert_eq!(bot.members().len(), 30);
+}
+
+#[test]
+fn a_file_saved_in_gbk_is_refused_whole_and_nothing_is_written() {
+    let bot = Bot::new("zh-CN");
+    // "编号,姓名,角色\nT1,王建国,党员\n" as Excel on a Chinese Windows saves it: GBK, not UTF-8.
+    let mut gbk = b"\xb1\xe0\xba\xc5,\xd0\xd5\xc3\xfb,\xbd\xc7\xc9\xab\n".to_vec();
+    gbk.extend_from_slice(b"T1,\xcd\xf5\xbd\xa8\xb9\xfa,\xb5\xb3\xd4\xb1\n");
+    bot.file("gbk.csv", &gbk);
+    let run = bot.run(&["import", "gbk.csv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "gbk.csv：发现 1 处问题，整个文件未导入，数据库没有任何改动：",
+            "  第 1 行：表头不是 UTF-8 编码；请把文件另存为 UTF-8 编码（Excel 中选“另存为”→“CSV UTF-8（逗号分隔）”）",
+            "请改正文件后重新导入。",
+        ]
+    );
+    assert!(bot.members().is_empty());
+}
+
+#[test]
+fn a_stray_invalid_byte_in_a_cell_is_named_by_line_and_column() {
+    let bot = Bot::new("en");
+    bot.file("roster.csv", b"key,name,role\nT1,Wang\xff,masses\n");
+    let run = bot.run(&["import", "roster.csv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "roster.csv: refused, nothing was imported (2 problems):",
+            "  line 2, column 'name': not valid UTF-8; save the file as UTF-8",
+            "  line 2, column 'name': empty; write the member's name",
+            "Correct the file and import it again.",
+        ]
+    );
+    assert!(bot.members().is_empty());
+}
+
+#[test]
+fn a_byte_order_mark_and_mixed_line_endings_import_as_if_they_were_not_there() {
+    let bot = Bot::new("en");
+    let file = "\u{feff}编号,姓名,支部,支部类型,角色,手机\r\n\
+                T1,王建国,一支部,教师,书记,13800010001\n\
+                T2,Emily Carter,一支部,,党员,\r\n\
+                T3,李秀英,一支部,,党员,13800010003\r\n";
+    bot.file("excel.csv", file.as_bytes());
+    let run = bot.run(&["import", "excel.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["excel.csv: 1 branch and 0 party groups created; 3 members added, 0 updated, 0 unchanged."]
+    );
+    let run = bot.run(&["members", "--csv"]);
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "key,name,branch,group,role,mobile,telegram",
+            "T1,王建国,一支部,,secretary,+86138****0001,no",
+            "T2,Emily Carter,一支部,,member,,no",
+            "T3,李秀英,一支部,,member,+86138****0003,no",
+        ]
+    );
+}
+
+#[test]
+fn a_roster_with_problems_is_refused_whole_with_one_line_per_problem() {
+    let bot = Bot::with_college("zh-CN");
+    let before = bot.members();
+    bot.data_file("roster-problems.csv");
+    let run = bot.run(&["import", "roster-problems.csv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "roster-problems.csv：发现 4 处问题，整个文件未导入，数据库没有任何改动：",
+            "  第 3 行，“角色”列：“主席”不是可用的角色；请填写以下之一：书记、副书记、支委、党小组长、党员、预备党员、入党积极分子、群众",
+            "  第 4 行，“手机”列：“1381234”不是手机号：位数不对（7 位）；请写 11 位的中国大陆手机号（如 13812345678），或写 + 加国家代码（如 +8613812345678）",
+            "  第 5 行，“手机”列：+8613800010002 已在第 3 行用过；两位成员不能共用一个手机号",
+            "  第 6 行，“编号”列：“T003”已在第 4 行用过；编号不能重复",
+            "请改正文件后重新导入。",
+        ]
+    );
+    // Line 2 alone was fine (a new name for T001), and it was not applied either.
+    assert_eq!(bot.members(), before);
+    assert!(
+        before.iter().any(|m| m.starts_with("T001\t王建国\t")),
+        "{before:?}"
+    );
+}
+
+#[test]
+fn a_roster_with_problems_is_explained_in_english_too() {
+    let bot = Bot::new("en");
+    bot.data_file("roster-problems.csv");
+    let run = bot.run(&["import", "roster-problems.csv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "roster-problems.csv: refused, nothing was imported (4 problems):",
+            "  line 3, column 'role': '主席' is not a role; use one of: secretary, deputy_secretary, committee_member, group_leader, member, probationary, activist, masses (or 书记, 副书记, 支委, 党小组长, 党员, 预备党员, 入党积极分子, 群众)",
+            "  line 4, column 'mobile': '1381234' is not a phone number: it has 7 digits; write an 11-digit Chinese mobile number (13812345678) or + and the country code (+8613812345678)",
+            "  line 5, column 'mobile': +8613800010002 is already used on line 3; two members cannot share a mobile number",
+            "  line 6, column 'key': 'T003' is already used on line 4; keys must be unique",
+            "Correct the file and import it again.",
+        ]
+    );
+    assert!(bot.members().is_empty());
+}
+
+#[test]
+fn quotes_commas_and_sql_in_names_import_verbatim() {
+    let bot = Bot::new("en");
+    bot.data_file("roster-quotes-and-sql.csv");
+    let run = bot.run(&["import", "roster-quotes-and-sql.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["roster-quotes-and-sql.csv: 1 branch and 0 party groups created; 3 members added, 0 updated, 0 unchanged."]
+    );
+    let branch = "支部'); DROP TABLE branches;--";
+    assert_eq!(
+        bot.members(),
+        [
+            format!("Q'1\tRobert'); DROP TABLE members;--\t{branch}\t-\tmember\t-\tno"),
+            format!("Q002\tO'Brien, \"Pat\"\t{branch}\t-\tmember\t-\tno"),
+            format!("Q003\t张\"三\"；' OR '1'='1\t{branch}\t-\tnon-member\t-\tno"),
+        ]
+    );
+    // The CSV output quotes them back so that a spreadsheet reads the same names.
+    let run = bot.run(&["members", "--branch", branch, "--csv"]);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let names: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    assert_eq!(
+        names,
+        [
+            "Robert'); DROP TABLE members;--",
+            "O'Brien, \"Pat\"",
+            "张\"三\"；' OR '1'='1"
+        ]
+    );
+}
+
+#[test]
+fn a_dry_run_reports_what_would_change_and_writes_nothing() {
+    let bot = Bot::new("zh-CN");
+    bot.file("college.csv", COLLEGE.as_bytes());
+    let run = bot.run(&["import", "--dry-run", "college.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["试运行，没有写入任何内容。college.csv：将新建 3 个党支部、6 个党小组；将新增 30 名成员，更新 0 名，0 名不变。"]
+    );
+    assert!(bot.members().is_empty());
+    // Not even the branches: a real import still creates all three.
+    let run = bot.run(&["import", "college.csv"]);
+    assert!(
+        run.stdout.contains("新建 3 个党支部、6 个党小组"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn members_missing_from_the_file_are_reported_and_marked_as_left_only_with_prune() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file("smaller.csv", college_without(&["T009", "T010"]).as_bytes());
+
+    let run = bot.run(&["import", "smaller.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "smaller.csv：导入完成。新建 0 个党支部、0 个党小组；新增 0 名成员，更新 0 名，28 名不变。",
+            "有 2 名在册成员不在这个文件里：T009、T010。如要把他们标记为已离开，请加上 --prune 重新导入。",
+        ]
+    );
+    assert_eq!(bot.members().len(), 30);
+
+    let run = bot.run(&["import", "--prune", "--dry-run", "smaller.csv"]);
+    assert_eq!(
+        run.stdout_lines()[1],
+        "将把不在文件里的 2 名成员标记为已离开：T009、T010"
+    );
+    assert_eq!(bot.members().len(), 30);
+
+    let run = bot.run(&["import", "--prune", "smaller.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines()[1],
+        "不在文件里的 2 名成员已标记为已离开：T009、T010"
+    );
+    let members = bot.members();
+    assert_eq!(members.len(), 28);
+    assert!(!members
+        .iter()
+        .any(|m| m.starts_with("T009\t") || m.starts_with("T010\t")));
+    assert_eq!(bot.run(&["chat", "--as", "T009"]).code, 2);
+}
+
+#[test]
+fn a_mobile_number_held_by_a_member_left_out_of_the_file_is_refused() {
+    let bot = Bot::with_college("en");
+    bot.file("newcomer.csv", "key,name,branch,branch_kind,role,mobile\nS999,新同学,学生第一党支部,student,党员,13800010001\n".as_bytes());
+    let run = bot.run(&["import", "newcomer.csv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "newcomer.csv: refused, nothing was imported (1 problem):",
+            "  line 2, column 'mobile': +8613800010001 belongs to member 'T001', who is not in this file; add that member to the file (with their new number) or check this number",
+            "Correct the file and import it again.",
+        ]
+    );
+    assert_eq!(bot.members().len(), 30);
+}
+
+#[test]
+fn an_invite_prints_a_code_and_a_telegram_link_for_the_member() {
+    let bot =
+        Bot::with_college("zh-CN").set_env("BRANCHBOT_TELEGRAM_USERNAME", "college_branch_bot");
+    let run = bot.run(&["invite", "T001"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.stdout_lines();
+    assert_eq!(lines.len(), 1, "{run:?}");
+    let cells: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(cells[..2], ["T001", "王建国"]);
+    assert!(is_invite_code(cells[2]), "{}", cells[2]);
+    assert_eq!(
+        cells[3],
+        format!("https://t.me/college_branch_bot?start={}", cells[2])
+    );
+    let footer = run.stderr_lines();
+    assert_eq!(footer[0], "编号\t姓名\t邀请码\t链接");
+    assert!(
+        footer[1].starts_with("邀请码只能用一次，有效期至 "),
+        "{footer:?}"
+    );
+    assert!(
+        footer[1].ends_with("。成员在 Telegram 中打开链接，或向机器人发送：/start 邀请码"),
+        "{footer:?}"
+    );
+    assert_eq!(footer.len(), 2);
+}
+
+#[test]
+fn without_a_bot_username_the_link_says_where_it_goes() {
+    let bot = Bot::with_college("en");
+    let run = bot.run(&["invite", "13800010002"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let cells: Vec<&str> = run.stdout.trim_end().split('\t').collect();
+    assert_eq!(cells[..2], ["T002", "李秀英"]);
+    assert_eq!(
+        cells[3],
+        format!("https://t.me/<bot username>?start={}", cells[2])
+    );
+    assert_eq!(
+        run.stderr_lines().last().copied(),
+        Some("(Set telegram.username or TELOXIDE_TOKEN to print the bot's real username in the links.)")
+    );
+}
+
+#[test]
+fn inviting_a_branch_makes_one_code_for_each_member_who_has_not_bound() {
+    let bot = Bot::with_college("en").set_env("BRANCHBOT_TELEGRAM_USERNAME", "college_branch_bot");
+    bot.bind_telegram("S201", "1001");
+    let run = bot.run(&["invite", "--branch", "学生第二党支部"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let keys: Vec<&str> = run
+        .stdout_lines()
+        .iter()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["S202", "S203", "S204", "S205", "S206", "S207", "S208", "S209", "S210"]
+    );
+    let mut codes: Vec<&str> = run
+        .stdout_lines()
+        .iter()
+        .map(|l| l.split('\t').nth(2).unwrap())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), 9);
+}
+
+#[test]
+fn unbound_lists_the_ten_members_of_the_second_student_branch() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&["unbound", "--branch", "学生第二党支部"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rows = run.stdout_lines();
+    assert_eq!(rows.len(), 10);
+    assert_eq!(rows[0], "S201\t谢文博\t学生第二党支部\t可收短信");
+    assert_eq!(rows[8], "S209\t吕思远\t学生第二党支部\t无手机号");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "学生第二党支部：有 10 人尚未绑定 Telegram：",
+            "编号\t姓名\t支部\t联系方式",
+            "生成邀请码：branchbot invite 编号；为整个支部生成：branchbot invite --branch 支部名称",
+        ]
+    );
+}
+
+#[test]
+fn unbound_as_csv_has_a_header_row_and_leaves_out_members_who_have_bound() {
+    let bot = Bot::with_college("en");
+    bot.bind_telegram("S203", "2003");
+    let run = bot.run(&["unbound", "--branch", "学生第二党支部", "--csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rows = run.stdout_lines();
+    assert_eq!(rows[0], "key,name,branch,contact");
+    assert_eq!(rows[1], "S201,谢文博,学生第二党支部,SMS");
+    assert_eq!(rows.len(), 10);
+    assert!(!run.stdout.contains("S203"));
+    assert_eq!(
+        run.stderr_lines()[0],
+        "学生第二党支部: 9 members have not bound Telegram:"
+    );
+}
+
+#[test]
+fn members_shows_roles_in_the_reader_s_language_masked_mobiles_and_who_has_bound() {
+    let bot = Bot::with_college("en");
+    bot.bind_telegram("T001", "5001");
+    let run = bot.run(&["members", "--branch", "教工第一党支部"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rows = run.stdout_lines();
+    assert_eq!(rows.len(), 10);
+    assert_eq!(
+        rows[0],
+        "T001\t王建国\t教工第一党支部\t第一党小组\tsecretary\t+86138****0001\tyes"
+    );
+    assert_eq!(
+        rows[6],
+        "T007\t赵敏\t教工第一党支部\t第二党小组\tmember\t-\tno"
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "教工第一党支部: 10 active members:",
+            "key\tname\tbranch\tgroup\trole\tmobile\ttelegram"
+        ]
+    );
+
+    let zh = Bot {
+        locale: "zh-CN",
+        ..bot
+    };
+    let run = zh.run(&["members", "--branch", "教工第一党支部"]);
+    assert_eq!(
+        run.stdout_lines()[1],
+        "T002\t李秀英\t教工第一党支部\t第一党小组\t副书记\t+86138****0002\t否"
+    );
+}
+
+#[test]
+fn a_branch_that_does_not_exist_is_a_mistake_that_lists_the_branches() {
+    let bot = Bot::with_college("zh-CN");
+    for command in ["members", "unbound", "invite"] {
+        let run = bot.run(&[command, "--branch", "第九党支部"]);
+        assert_eq!(run.code, 2, "{command}: {run:?}");
+        assert_eq!(
+            run.stderr_lines(),
+            ["没有名为“第九党支部”的支部。现有支部：学生第一党支部、学生第二党支部、教工第一党支部"]
+        );
+        assert_eq!(run.stdout, "");
+    }
+}
+
+#[test]
+fn chat_as_a_member_answers_help_and_me_in_the_member_s_language() {
+    let bot = Bot::with_college("en");
+    let run = bot.run_with_input(&["chat", "--as", "T001"], "/help\n/me\n");
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.stdout_lines();
+    // T001 reads Chinese (the roster says so), whatever the organisation's locale.
+    assert_eq!(lines[0], "你正在以 王建国（教工第一党支部 · 书记）的身份和机器人对话。输入 /help 查看命令，按 Ctrl-D 退出。");
+    assert_eq!(lines[1], "bot › 王建国，你可以：");
+    assert!(lines.contains(&"      /me 查看我的信息"), "{lines:#?}");
+    assert!(
+        lines.contains(&"      /unbound 查看所有支部还没有绑定的成员"),
+        "{lines:#?}"
+    );
+    let me = lines
+        .iter()
+        .position(|l| *l == "bot › 姓名：王建国")
+        .expect("the profile");
+    assert_eq!(
+        lines[me + 1..],
+        [
+            "      编号：T001",
+            "      党支部：教工第一党支部",
+            "      党小组：第一党小组",
+            "      身份：书记",
+            "      学院党委：是",
+            "      手机：+86138****0001",
+            "      语言：中文",
+        ]
+    );
+}
+
+#[test]
+fn chat_as_an_english_speaking_member_answers_in_english() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run_with_input(&["chat", "--as", "T009"], "/me\n");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout_lines().contains(&"bot › Name: Emily Carter"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout_lines().contains(&"      Role: member"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn chat_as_someone_not_on_the_roster_exits_2_and_says_how_to_find_them() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&["chat", "--as", "NOPE"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr_lines(),
+        ["没有编号或手机号为“NOPE”的在册成员。请核对编号（查看名单：branchbot members），或先导入名单：branchbot import 文件"]
+    );
+
+    let en = Bot {
+        locale: "en",
+        ..bot
+    };
+    let run = en.run(&["chat", "--as", "NOPE"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        ["There is no active member with key or mobile number 'NOPE'. Check the key (list the roster with: branchbot members), or import a roster first: branchbot import FILE"]
+    );
+}
+
+#[test]
+fn a_missing_file_and_a_missing_target_are_mistakes_with_exit_code_2() {
+    let bot = Bot::new("zh-CN");
+    let run = bot.run(&["import", "名单.csv"]);
+    assert_eq!(
+        (run.code, run.stderr_lines()),
+        (2, vec!["找不到文件“名单.csv”。请检查路径。"])
+    );
+    let run = bot.run(&["invite"]);
+    assert_eq!(
+        (run.code, run.stderr_lines()),
+        (2, vec!["请指定一名成员（branchbot invite 编号）或一个支部（branchbot invite --branch 支部名称）。"])
+    );
+}
+
+#[test]
+fn a_bad_database_url_is_a_mistake_and_its_password_is_never_printed() {
+    let bot = Bot {
+        database: "mysql://bot:s3cret@db.example.org/branchbot".into(),
+        ..Bot::new("en")
+    };
+    let run = bot.run(&["members"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "Cannot use the database URL 'mysql://bot:***@db.example.org/branchbot': write sqlite://FILE or postgres://USER@HOST/DATABASE."
+    );
+}
+
+#[test]
+fn a_bad_locale_in_the_environment_is_a_configuration_mistake() {
+    let bot = Bot::new("fr");
+    let run = bot.run(&["members"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "配置有误：environment variable BRANCHBOT_LOCALE: unknown locale 'fr' (use zh-CN or en)",
+            "请检查 branchbot.toml（或 BRANCHBOT_CONFIG 指定的文件）和 BRANCHBOT_* 环境变量。",
+        ]
+    );
+}

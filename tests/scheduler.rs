@@ -2,13 +2,16 @@
 //! at their instant on paused time, recurring ones advance, relative ones move with their
 //! event, an idle scheduler is woken by a new job, and bad requests are refused. Beside it:
 //! [`downtime`] (caught up once, or recorded as missed), [`kinds`] (the built-in kinds, and
-//! failing runs), [`replicas`] (two schedulers on one database, each message exactly once) and
-//! [`store`] (the jobs table's SQL on SQLite and PostgreSQL alike).
+//! failing runs), [`preview_cli`] (`branchbot schedule preview`), [`replicas`] (two
+//! schedulers on one database, each message exactly once) and [`store`] (the jobs table's SQL
+//! on SQLite and PostgreSQL alike).
 
 #[path = "scheduler/downtime.rs"]
 mod downtime;
 #[path = "scheduler/kinds.rs"]
 mod kinds;
+#[path = "scheduler/preview_cli.rs"]
+mod preview_cli;
 #[path = "scheduler/replicas.rs"]
 mod replicas;
 #[path = "scheduler/store.rs"]

@@ -25,6 +25,12 @@ pub const SOURCES: &[(Locale, &str, &str)] = &[
         "core.ftl",
         include_str!("../locales/en/core.ftl"),
     ),
+    (
+        Locale::ZhCn,
+        "sms.ftl",
+        include_str!("../locales/zh-CN/sms.ftl"),
+    ),
+    (Locale::En, "sms.ftl", include_str!("../locales/en/sms.ftl")),
 ];
 
 /// A locale the bot speaks.

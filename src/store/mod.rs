@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod invites;
 pub mod members;
 pub mod outbox;
+pub mod sms;
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -49,16 +50,30 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The migrations of each backend, compiled in. Never edit one that has landed: add a new one.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "core",
-    include_str!("../../migrations/sqlite/0001_core.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "core",
-    include_str!("../../migrations/postgres/0001_core.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "core",
+        include_str!("../../migrations/sqlite/0001_core.sql"),
+    ),
+    (
+        4,
+        "sms",
+        include_str!("../../migrations/sqlite/0004_sms.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "core",
+        include_str!("../../migrations/postgres/0001_core.sql"),
+    ),
+    (
+        4,
+        "sms",
+        include_str!("../../migrations/postgres/0004_sms.sql"),
+    ),
+];
 
 /// The connection pool and what it talks to.
 #[derive(Debug, Clone)]

@@ -79,6 +79,11 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// SMS tools: `sms count '<text>'` (encoding and segments), `sms prefer MEMBER CHANNEL`.
+    Sms {
+        #[command(subcommand)]
+        command: crate::channels::sms::cli::SmsCommand,
+    },
 }
 
 /// A failure the user can fix, said plainly; exit code 2.
@@ -172,6 +177,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             invite(&config, member.as_deref(), branch.as_deref()).await
         }
         Command::Unbound { branch } => unbound(&config, branch.as_deref()).await,
+        Command::Sms { command } => sms(&config, command).await,
         Command::Migrate => {
             let e = engine(&config).await?;
             println!("migrations applied: {}", config.database_url);
@@ -419,5 +425,33 @@ async fn unbound(config: &Config, branch: Option<&str>) -> anyhow::Result<()> {
     }
     drop(conn);
     e.store.close().await;
+    Ok(())
+}
+
+async fn sms(
+    config: &Config,
+    command: crate::channels::sms::cli::SmsCommand,
+) -> anyhow::Result<()> {
+    use crate::channels::sms::cli::SmsCommand;
+    use crate::delivery::route::Preference;
+    match command {
+        SmsCommand::Count { text } => println!("{}", crate::channels::sms::cli::count(&text)),
+        SmsCommand::Prefer { member, channel } => {
+            let pref = Preference::parse(&channel)
+                .ok_or_else(|| user(format!("'{channel}' is not telegram, sms or both")))?;
+            let e = engine(config).await?;
+            let mut conn = e.store.pool().acquire().await?;
+            let m = members::find(&mut conn, &member).await?.ok_or_else(|| {
+                user(format!(
+                    "no active member with key or mobile number '{member}'"
+                ))
+            })?;
+            crate::store::sms::set_preference(&mut conn, m.id, pref.as_str(), e.clock.now_ms())
+                .await?;
+            println!("{} ({}): pushes go to {}", m.name, m.key, pref.as_str());
+            drop(conn);
+            e.store.close().await;
+        }
+    }
     Ok(())
 }

@@ -96,8 +96,9 @@ pub async fn first_from_stranger(conn: &mut Conn, tag: &str, until: i64, now: i6
     Ok(done.rows_affected() == 1)
 }
 
-/// SMS rows to a number sent in `[from, to)` (ms), plus those being sent right now other than
-/// `except_id`: what the daily cap counts.
+/// SMS rows to a number sent in `[from, to)` (ms) other than `except_id`: what the daily cap
+/// counts. Sends to one number are a second apart (the delivery limiter), so a row being sent
+/// at the same moment is not a case to count for.
 pub async fn sent_between(
     conn: &mut Conn,
     phone: &str,
@@ -107,7 +108,7 @@ pub async fn sent_between(
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND address = $1 AND id <> $2 \
-         AND ((sent_at >= $3 AND sent_at < $4) OR status = 'sending')",
+         AND sent_at >= $3 AND sent_at < $4",
     )
     .bind(phone)
     .bind(except_id)

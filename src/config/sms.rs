@@ -15,6 +15,7 @@ use crate::delivery::limits::{Limits, Rate};
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a credential.
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
@@ -68,6 +69,7 @@ impl GatewayKind {
     }
 }
 
+/// `[sms]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmsConfig {
@@ -92,6 +94,7 @@ pub struct SmsConfig {
     pub generic: GenericConfig,
 }
 
+/// `[sms.twilio]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TwilioConfig {
@@ -110,6 +113,7 @@ pub struct TwilioConfig {
     pub status_callback: bool,
 }
 
+/// `[sms.android]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AndroidConfig {
@@ -122,6 +126,7 @@ pub struct AndroidConfig {
     pub sim_number: Option<u8>,
 }
 
+/// `[sms.generic]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GenericConfig {

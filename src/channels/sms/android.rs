@@ -28,7 +28,9 @@ use super::{
 use crate::config::sms::{Secret, SmsConfig};
 use crate::delivery::{SendError, SendFuture};
 
+/// Hex HMAC-SHA256 of the body and the timestamp.
 pub const SIGNATURE_HEADER: &str = "x-signature";
+/// Unix seconds, part of what is signed.
 pub const TIMESTAMP_HEADER: &str = "x-timestamp";
 
 /// The app's inbound side.
@@ -86,6 +88,7 @@ pub fn sign(key: &str, body: &[u8], timestamp: &str) -> String {
 }
 
 impl AndroidWebhook {
+    /// Verifies with the app's signing key, refusing timestamps more than `max_skew_secs` off.
     pub fn new(key: Secret, max_skew_secs: i64) -> Self {
         Self { key, max_skew_secs }
     }

@@ -23,6 +23,7 @@ use super::{
 use crate::config::sms::{Secret, SmsConfig};
 use crate::delivery::{SendError, SendFuture};
 
+/// Hex HMAC-SHA256 of the raw body.
 pub const SIGNATURE_HEADER: &str = "x-branchbot-signature";
 
 /// The generic inbound side.
@@ -71,6 +72,7 @@ pub fn sign(key: &str, body: &[u8]) -> String {
 }
 
 impl GenericWebhook {
+    /// Verifies with the shared webhook key.
     pub fn new(key: Secret) -> Self {
         Self { key }
     }

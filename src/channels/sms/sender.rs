@@ -30,6 +30,7 @@ pub struct SmsSender {
 }
 
 impl SmsSender {
+    /// A sender through `gateway`, counting days in `tz`.
     pub fn new(
         gateway: Arc<dyn Gateway>,
         store: Store,

@@ -129,6 +129,7 @@ fn form_params(req: &Request<'_>) -> Vec<(String, String)> {
 }
 
 impl TwilioWebhook {
+    /// Verifies with the auth token, for requests to the public `url` (without query).
     pub fn new(token: Secret, url: String) -> Self {
         Self { token, url }
     }

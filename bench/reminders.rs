@@ -41,7 +41,10 @@ async fn main() {
     let mut n_jobs: i64 = 100_000;
     let mut n_members: i64 = 1_000;
     let mut backend = "sqlite".to_owned();
-    let argv: Vec<String> = std::env::args().skip(1).filter(|s| s != "--bench").collect();
+    let argv: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|s| s != "--bench")
+        .collect();
     let mut it = argv.iter();
     while let Some(flag) = it.next() {
         let value = it.next().cloned().unwrap_or_default();
@@ -73,14 +76,25 @@ async fn main() {
     let roster = roster::parse(csv.as_bytes(), Locale::ZhCn).unwrap();
     let mut tx = store.begin().await.unwrap();
     members::import(&mut tx, &roster, false, 0).await.unwrap();
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM members ORDER BY id").fetch_all(&mut *tx).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM members ORDER BY id")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
     for (i, id) in ids.iter().enumerate() {
-        bindings::bind(&mut tx, "telegram", &(100_000 + i).to_string(), *id, 0).await.unwrap();
+        bindings::bind(&mut tx, "telegram", &(100_000 + i).to_string(), *id, 0)
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
 
     let tz = chrono_tz::Asia::Shanghai;
-    let scheduler = Scheduler::new(store.clone(), Clock::System, Arc::new(Registry::builtin()), Wake::default(), SchedulerConfig::new(tz));
+    let scheduler = Scheduler::new(
+        store.clone(),
+        Clock::System,
+        Arc::new(Registry::builtin()),
+        Wake::default(),
+        SchedulerConfig::new(tz),
+    );
     let handle = scheduler.handle();
     let stats = Arc::clone(&scheduler.stats);
     let cancel = CancellationToken::new();
@@ -97,7 +111,9 @@ async fn main() {
         let job = NewJob {
             kind: "message".into(),
             dedupe_key: format!("bench:{j}"),
-            payload: format!("{{\"text\":\"【提醒】明天 19:30 党员大会，图书馆 305。\",\"members\":[{member}]}}"),
+            payload: format!(
+                "{{\"text\":\"【提醒】明天 19:30 党员大会，图书馆 305。\",\"members\":[{member}]}}"
+            ),
             timing: Timing::Once,
             due_at: t0 + j * 60_000 / n_jobs,
             grace_ms: 6 * 3_600_000,
@@ -113,14 +129,19 @@ async fn main() {
     let inserted_in = insert_started.elapsed();
     let rss_pending = rss_mib("VmRSS:");
     let now = chrono::Utc::now().timestamp_millis();
-    assert!(now < t0, "inserting took longer than planned; raise the lead time");
+    assert!(
+        now < t0,
+        "inserting took longer than planned; raise the lead time"
+    );
 
     let deadline = Instant::now() + Duration::from_secs(1800);
     loop {
-        let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'message' AND status = 'done'")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+        let done: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'message' AND status = 'done'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
         if done == n_jobs {
             break;
         }
@@ -131,19 +152,30 @@ async fn main() {
     cancel.cancel();
     task.await.unwrap();
 
-    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT due_at, last_run_at FROM jobs WHERE kind = 'message'")
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT due_at, last_run_at FROM jobs WHERE kind = 'message'")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
     let mut late: Vec<i64> = rows.iter().map(|(due, ran)| ran - due).collect();
     late.sort_unstable();
     let first_due = rows.iter().map(|r| r.0).min().unwrap();
     let last_run = rows.iter().map(|r| r.1).max().unwrap();
-    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(store.pool()).await.unwrap();
+    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
 
     println!("{n_jobs} message jobs for {n_members} members due within one minute, on {backend}");
-    println!("inserted in {:.1} s; outbox rows written: {outbox}; runs counted: {}", inserted_in.as_secs_f64(), stats.ran.load(std::sync::atomic::Ordering::Relaxed));
-    println!("all moved into the outbox {:.1} s after the first fell due (the window itself is 60 s)", (last_run - first_due) as f64 / 1000.0);
+    println!(
+        "inserted in {:.1} s; outbox rows written: {outbox}; runs counted: {}",
+        inserted_in.as_secs_f64(),
+        stats.ran.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    println!(
+        "all moved into the outbox {:.1} s after the first fell due (the window itself is 60 s)",
+        (last_run - first_due) as f64 / 1000.0
+    );
     println!(
         "lateness after the due instant: p50 {} ms, p99 {} ms, max {} ms",
         percentile(&late, 0.50),

@@ -108,6 +108,11 @@ pub enum Command {
     /// Show the delivery queue: messages per channel and status, send rate, 429s, the oldest
     /// waiting message, and the inbox.
     Status,
+    /// SMS tools: `sms count '<text>'` (encoding and segments), `sms prefer MEMBER CHANNEL`.
+    Sms {
+        #[command(subcommand)]
+        command: crate::channels::sms::cli::SmsCommand,
+    },
     /// Work with schedules, e.g. `branchbot schedule preview '30 19 * * Wed'`.
     Schedule {
         #[command(subcommand)]
@@ -243,6 +248,7 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         }
         Command::Unbound { branch, csv } => unbound(&config, branch.as_deref(), csv, ui).await,
         Command::Status => status(&config, ui).await,
+        Command::Sms { command } => sms(&config, command, ui).await,
         Command::Migrate => {
             let e = engine(&config, ui).await?;
             let database = redacted(&config.database_url);
@@ -770,6 +776,49 @@ async fn status(config: &Config, ui: &Ui) -> Outcome {
     let report = crate::status::gather(&e.store, e.clock.now_ms()).await?;
     println!("{}", crate::status::render(&report, &ui.catalog, ui.locale));
     e.store.close().await;
+    Ok(())
+}
+
+/// `branchbot sms …`.
+async fn sms(config: &Config, command: crate::channels::sms::cli::SmsCommand, ui: &Ui) -> Outcome {
+    use crate::channels::sms::cli::SmsCommand;
+    use crate::delivery::route::Preference;
+    match command {
+        SmsCommand::Count { text } => {
+            println!(
+                "{}",
+                crate::channels::sms::cli::count(&text, &ui.catalog, ui.locale)
+            )
+        }
+        SmsCommand::Prefer { member, channel } => {
+            let pref = Preference::parse(&channel).ok_or_else(|| {
+                ui.mistake(
+                    msg!("sms-prefer-bad"),
+                    &[("channel", channel.as_str().into())],
+                )
+            })?;
+            let e = engine(config, ui).await?;
+            let mut conn = e.store.pool().acquire().await?;
+            let m = members::find(&mut conn, &member).await?.ok_or_else(|| {
+                ui.mistake(msg!("cli-no-member"), &[("who", member.as_str().into())])
+            })?;
+            crate::store::sms::set_preference(&mut conn, m.id, pref.as_str(), e.clock.now_ms())
+                .await?;
+            println!(
+                "{}",
+                ui.r(
+                    msg!("sms-prefer-set"),
+                    &[
+                        ("name", m.name.as_str().into()),
+                        ("key", m.key.as_str().into()),
+                        ("channel", pref.as_str().into())
+                    ]
+                )
+            );
+            drop(conn);
+            e.store.close().await;
+        }
+    }
     Ok(())
 }
 

@@ -13,6 +13,8 @@ use crate::delivery::limits::{Limits, Rate};
 use crate::domain::quiet::QuietHours;
 use crate::i18n::Locale;
 
+pub mod sms;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -28,6 +30,8 @@ pub struct Config {
     pub telegram: TelegramConfig,
     pub invites: InviteConfig,
     pub delivery: DeliveryConfig,
+    /// The SMS gateway (off unless `sms.gateway` names one).
+    pub sms: sms::SmsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -138,6 +142,7 @@ impl Default for Config {
             telegram: TelegramConfig::default(),
             invites: InviteConfig::default(),
             delivery: DeliveryConfig::default(),
+            sms: sms::SmsConfig::default(),
         }
     }
 }
@@ -281,6 +286,7 @@ impl Config {
         if let Some(v) = get("BRANCHBOT_QUIET_HOURS") {
             self.delivery.quiet_hours = v;
         }
+        self.sms.apply_env(&get)?;
         if let Some(v) = get("BRANCHBOT_TELEGRAM_MODE") {
             self.telegram.mode = match v.to_ascii_lowercase().as_str() {
                 "polling" => TelegramMode::Polling,
@@ -320,6 +326,7 @@ impl Config {
             }
         }
         self.delivery.quiet()?;
+        self.sms.validate(self.http.public_url.as_deref())?;
         let d = &self.delivery;
         if d.telegram_per_second == 0
             || d.telegram_per_chat_per_second == 0

@@ -24,8 +24,13 @@ macro_rules! sources {
 }
 
 /// The Fluent sources, per locale, as compiled into the binary.
-pub const SOURCES: &[(Locale, &str, &str)] =
-    sources!["core.ftl", "cli.ftl", "status.ftl", "scheduler.ftl"];
+pub const SOURCES: &[(Locale, &str, &str)] = sources![
+    "core.ftl",
+    "cli.ftl",
+    "status.ftl",
+    "scheduler.ftl",
+    "sms.ftl"
+];
 
 /// A locale the bot speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

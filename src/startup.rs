@@ -12,7 +12,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::channels::telegram;
+use crate::channels::{sms, telegram};
 use crate::clock::Clock;
 use crate::config::{Config, TelegramMode};
 use crate::delivery::worker::{Stats, Worker, WorkerConfig};
@@ -35,6 +35,8 @@ pub enum StartError {
     Locales(String),
     #[error("telegram: {0}")]
     Telegram(String),
+    #[error("sms: {0}")]
+    Sms(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -151,6 +153,8 @@ impl Application {
             bot = Some(b);
         }
 
+        let sms_state = start_sms(&config, &engine, tz, quiet, &mut tasks, &cancel)?;
+
         tasks.spawn(inbox_loop(
             engine.clone(),
             bot.clone(),
@@ -173,6 +177,7 @@ impl Application {
             webhook_secret,
             inbox: Arc::clone(&inbox_wake),
             telegram_stats: telegram_stats.clone(),
+            sms: sms_state,
         };
         let listener = tokio::net::TcpListener::bind(config.http.listen)
             .await
@@ -224,6 +229,49 @@ impl Application {
         while self.tasks.join_next().await.is_some() {}
         self.engine.store.close().await;
     }
+}
+
+/// Connects the SMS gateway when one is configured: its delivery worker runs, and the
+/// webhook's state is returned for the router.
+fn start_sms(
+    config: &Config,
+    engine: &Engine,
+    tz: chrono_tz::Tz,
+    quiet: crate::domain::quiet::QuietHours,
+    tasks: &mut JoinSet<()>,
+    cancel: &CancellationToken,
+) -> Result<Option<Arc<sms::webhook::SmsState>>, StartError> {
+    let Some(connected) =
+        sms::connect(&config.sms, config.http.public_url.as_deref()).map_err(StartError::Sms)?
+    else {
+        return Ok(None);
+    };
+    let sender = sms::sender::SmsSender::new(
+        Arc::clone(&connected.gateway),
+        engine.store.clone(),
+        Arc::clone(&engine.catalog),
+        engine.clock.clone(),
+        engine.org_locale,
+        tz,
+        config.sms.daily_cap,
+    );
+    let worker = Worker::new(
+        engine.store.clone(),
+        engine.clock.clone(),
+        Arc::new(sender),
+        Arc::clone(engine.wake.get(ChannelKind::Sms)),
+        WorkerConfig {
+            limits: config.sms.limits(),
+            max_attempts: config.delivery.max_attempts,
+            lease: Duration::from_secs(config.delivery.lease_secs.max(config.sms.timeout_secs * 2)),
+            concurrency: 8,
+            quiet: Some((quiet, tz)),
+            ..WorkerConfig::default()
+        },
+    );
+    tasks.spawn(worker.run(cancel.child_token()));
+    tracing::info!(gateway = connected.kind.as_str(), "SMS connected");
+    Ok(Some(Arc::new(sms::webhook::SmsState { connected, tz })))
 }
 
 /// Processes the inbox whenever a channel stored something (and every few seconds, for rows

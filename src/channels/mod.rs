@@ -3,6 +3,7 @@
 //! as the platform allows (buttons on Telegram, numbered options in text).
 
 pub mod console;
+pub mod sms;
 pub mod telegram;
 
 use crate::flows::Choice;

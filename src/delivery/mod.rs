@@ -3,6 +3,7 @@
 //! the rate limiter.
 
 pub mod limits;
+pub mod route;
 pub mod worker;
 
 use std::future::Future;
@@ -40,9 +41,15 @@ impl Wake {
 /// A message to send, as the sender sees it.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
+    /// The outbox row's id.
+    pub id: i64,
     pub address: String,
     pub text: String,
     pub choices: Vec<Choice>,
+    /// The member behind the address, when known (SMS renders in their locale).
+    pub member_id: Option<i64>,
+    /// Urgent rows pass the SMS opt-out and daily cap; others wait or are refused.
+    pub urgent: bool,
 }
 
 /// Why a send failed, as far as retrying is concerned.
@@ -56,6 +63,9 @@ pub enum SendError {
     Unreachable(String),
     /// The request itself is wrong (400): retrying will not help.
     Permanent(String),
+    /// Our own policy holds it back (an SMS number's daily cap): try again after `wait`,
+    /// without counting an attempt or holding the recipient's other messages.
+    Held { wait: Duration, reason: String },
 }
 
 pub type SendFuture<'a> =

@@ -292,9 +292,12 @@ impl Worker {
                 let choices: Vec<Choice> =
                     serde_json::from_str(&row.choices_json).unwrap_or_default();
                 let msg = Outgoing {
+                    id: row.id,
                     address: row.address.clone(),
                     text: row.body.clone(),
                     choices,
+                    member_id: row.member_id,
+                    urgent: row.urgent,
                 };
                 let result = sender.send(&msg).await;
                 (row, result)
@@ -326,6 +329,17 @@ impl Worker {
                     at: now_ms + wait.as_millis() as i64,
                     error: format!("rate limited: retry after {} s", wait.as_secs()),
                 }
+            }
+            Err(SendError::Held { wait, reason }) => {
+                // Not the platform pacing us and not a failure: the row simply waits.
+                tracing::debug!(outbox_id = row.id, reason = %reason, "message held back");
+                let at = now_ms + wait.as_millis() as i64;
+                if let Ok(mut conn) = self.store.pool().acquire().await {
+                    if let Err(e) = outbox::defer(&mut conn, row.id, &row.lease_token, at).await {
+                        tracing::error!(outbox_id = row.id, error = %e, "could not hold back a message");
+                    }
+                }
+                return;
             }
             Err(SendError::Transient(error)) if row.attempts < self.config.max_attempts => {
                 self.stats.retried.fetch_add(1, Ordering::Relaxed);

@@ -179,9 +179,7 @@ impl Engine {
         let inbound = item.inbound;
         let replies = self.handle(&mut tx, &inbound).await?;
         let count = replies.len();
-        let member_id = members::by_binding(&mut tx, inbound.channel.as_str(), &inbound.address)
-            .await?
-            .map(|m| m.id);
+        let member_id = sender(&mut tx, &inbound).await?.map(|m| m.id);
         let messages: Vec<outbox::NewMessage> = replies
             .into_iter()
             .enumerate()
@@ -220,7 +218,7 @@ impl Engine {
     ) -> Result<Vec<Reply>, StoreError> {
         let channel = inbound.channel.as_str();
         let now = self.clock.now_ms();
-        let member = members::by_binding(conn, channel, &inbound.address).await?;
+        let member = sender(conn, inbound).await?;
         let hint = inbound.language_hint.as_deref().and_then(Locale::from_hint);
         let Some(member) = member else {
             let locale = hint.unwrap_or(self.org_locale);
@@ -230,6 +228,11 @@ impl Engine {
                 member: None,
                 now_ms: now,
             };
+            if inbound.channel == ChannelKind::Sms {
+                // The SMS channel answers unknown numbers before storing anything; this is a
+                // number that left the roster while its message waited.
+                return Ok(vec![Reply::text(cx.t(msg!("sms-unknown")))]);
+            }
             return start::unknown_sender(&cx, conn, inbound, &self.bind_attempts).await;
         };
         bindings::mark_reachable(conn, channel, &inbound.address).await?;
@@ -359,6 +362,16 @@ impl Engine {
             "lang" => lang::chosen(cx, conn, member, value).await,
             _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
         }
+    }
+}
+
+/// Who is writing. Telegram chats and console keys are bound to members; an SMS number is
+/// never bound: it is recognised by the roster's mobile number (the one channel-specific
+/// lookup in the engine).
+async fn sender(conn: &mut Conn, inbound: &Inbound) -> Result<Option<Member>, StoreError> {
+    match inbound.channel {
+        ChannelKind::Sms => crate::store::sms::member_by_phone(conn, &inbound.address).await,
+        other => members::by_binding(conn, other.as_str(), &inbound.address).await,
     }
 }
 

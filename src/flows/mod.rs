@@ -160,11 +160,25 @@ impl Ctx<'_> {
 pub fn match_choice<'c>(choices: &'c [Choice], text: &str) -> Option<(&'c Choice, String)> {
     let folded = fold(text);
     let trimmed = folded.trim();
-    // A leading number, then an optional separator and the rest.
-    let digits: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
+    // A leading number, then an optional separator and the rest. The number may be bracketed
+    // ("[2]", "（2）") or follow the hint's own word ("回复2", "reply 2"), as typed on phones.
+    let numbered =
+        trimmed.trim_start_matches(|c: char| c.is_whitespace() || "([【「<《".contains(c));
+    let numbered = ["回复", "reply"]
+        .iter()
+        .find_map(|w| {
+            numbered
+                .get(..w.len())
+                .filter(|head| head.eq_ignore_ascii_case(w))
+                .map(|_| numbered[w.len()..].trim_start())
+        })
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(numbered);
+    let digits: String = numbered.chars().take_while(char::is_ascii_digit).collect();
     if !digits.is_empty() {
-        let rest = trimmed[digits.len()..]
-            .trim_start_matches(|c: char| c.is_whitespace() || ".、:：,，)）-".contains(c));
+        let rest = numbered[digits.len()..].trim_start_matches(|c: char| {
+            c.is_whitespace() || ".、:：,，)）]】」>》-。!！?？;；\u{FE0F}\u{20E3}".contains(c)
+        });
         let n: usize = digits.parse().ok()?;
         return choices
             .get(n.checked_sub(1)?)
@@ -256,6 +270,32 @@ mod tests {
         );
         assert!(match_choice(&c, "3").is_none());
         assert!(match_choice(&c, "0").is_none());
+    }
+
+    #[test]
+    fn numbers_typed_on_a_phone_keyboard_choose_too() {
+        let c = choices();
+        for typed in [
+            "[2]",
+            "（２）",
+            "2。",
+            "2!",
+            "回复2",
+            "Reply 2",
+            "2\u{FE0F}\u{20E3}",
+            " 【2】 ",
+        ] {
+            assert_eq!(
+                match_choice(&c, typed).map(|(c, r)| (c.data.as_str(), r)),
+                Some(("l", String::new())),
+                "{typed:?}"
+            );
+        }
+        assert_eq!(
+            match_choice(&c, "回复 2 出差。").map(|(c, r)| (c.data.as_str(), r)),
+            Some(("l", "出差。".into()))
+        );
+        assert!(match_choice(&c, "回复").is_none());
     }
 
     #[test]

@@ -1,8 +1,8 @@
-//! The HTTP server: the Telegram webhook, health and readiness, and metrics, in one axum router.
+//! The HTTP server: the Telegram and SMS webhooks, health and readiness, and metrics, in one axum router.
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
@@ -20,6 +20,8 @@ pub struct AppState {
     /// Wakes the inbox processor.
     pub inbox: Arc<Notify>,
     pub telegram_stats: Option<Arc<Stats>>,
+    /// The SMS gateway's webhook side; None when SMS is off.
+    pub sms: Option<Arc<crate::channels::sms::webhook::SmsState>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -30,6 +32,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/telegram/webhook",
             post(crate::channels::telegram::webhook::handle),
+        )
+        .route(
+            "/sms/{gateway}/inbound",
+            post(crate::channels::sms::webhook::handle).layer(DefaultBodyLimit::max(
+                crate::channels::sms::webhook::MAX_BODY,
+            )),
         )
         .with_state(state)
 }

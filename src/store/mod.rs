@@ -12,6 +12,7 @@ pub mod invites;
 pub mod jobs;
 pub mod members;
 pub mod outbox;
+pub mod sms;
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -61,6 +62,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "jobs",
         include_str!("../../migrations/sqlite/0002_jobs.sql"),
     ),
+    (
+        3,
+        "sms",
+        include_str!("../../migrations/sqlite/0003_sms.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -72,6 +78,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "jobs",
         include_str!("../../migrations/postgres/0002_jobs.sql"),
+    ),
+    (
+        3,
+        "sms",
+        include_str!("../../migrations/postgres/0003_sms.sql"),
     ),
 ];
 

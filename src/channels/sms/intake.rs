@@ -1,0 +1,212 @@
+//! The SMS front desk: what happens to an authenticated text message, decided in one
+//! transaction with its inbox row (so a redelivered message changes nothing twice).
+//!
+//! - STOP, STOPALL, UNSUBSCRIBE, 退订, TD, R, 拒收 opt the number out of non-urgent messages
+//!   (confirmed once; a second STOP is not answered, so two robots cannot ping-pong);
+//!   START, UNSTOP, 订阅 opt back in; HELP, 帮助 say what the number is for. These work for
+//!   anyone, and before any conversation step.
+//! - A number that is not in the roster gets one short explanation a day. Only a keyed hash
+//!   of (number, day) is kept to know it was answered; its text is never stored.
+//! - A member's text longer than [`MAX_INBOUND_CHARS`] is answered with a request to send
+//!   less and not stored.
+//! - Anything else from a member is left in the inbox for the conversation engine.
+
+use chrono_tz::Tz;
+
+use super::{guess_locale, local_day, Received, MAX_INBOUND_CHARS};
+use crate::domain::org::Member;
+use crate::domain::phone::Phone;
+use crate::flows::engine::{Engine, InboxItem};
+use crate::flows::{ChannelKind, Content, Inbound};
+use crate::i18n::Locale;
+use crate::msg;
+use crate::store::{inbox, outbox, sms, StoreError};
+
+/// A keyword the SMS channel answers itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyword {
+    Stop,
+    Start,
+    Help,
+}
+
+/// The keyword a whole message is, ignoring case, spaces, full-width forms and trailing
+/// punctuation ("stop", "ＴＤ", "退订。"). A keyword inside a sentence is not one.
+pub fn keyword(text: &str) -> Option<(Keyword, String)> {
+    let folded = crate::flows::fold(text);
+    let word: String = folded
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_punctuation() || "。！？，、".contains(c))
+        .trim()
+        .to_uppercase();
+    let k = match word.as_str() {
+        "STOP" | "STOPALL" | "UNSUBSCRIBE" | "退订" | "TD" | "R" | "拒收" => Keyword::Stop,
+        "START" | "UNSTOP" | "订阅" => Keyword::Start,
+        "HELP" | "帮助" => Keyword::Help,
+        _ => return None,
+    };
+    Some((k, word))
+}
+
+/// What became of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intake {
+    /// Seen before (the gateway redelivered it): nothing done.
+    Duplicate,
+    /// Left in the inbox for the conversation engine.
+    Queued,
+    /// Answered (or deliberately not) at the door; nothing left to do.
+    Handled,
+    /// Not from a phone number the bot can answer (a short code, a name): acknowledged only.
+    Ignored,
+}
+
+/// The tag an unknown number is remembered by for one local day: HMAC(key, number, day).
+fn stranger_tag(key: &[u8], phone: &Phone, day_start: i64) -> String {
+    hex::encode(super::signature::hmac_sha256(
+        key,
+        &[
+            b"stranger\0",
+            phone.as_str().as_bytes(),
+            b"\0",
+            day_start.to_string().as_bytes(),
+        ],
+    ))
+}
+
+/// Takes one authenticated message in.
+pub async fn take(
+    engine: &Engine,
+    stranger_key: &[u8],
+    tz: Tz,
+    msg: &Received,
+) -> Result<Intake, StoreError> {
+    let Ok(phone) = msg.from.parse::<Phone>() else {
+        tracing::debug!("SMS from a sender that is not a phone number; ignored");
+        engine.receive_ignored(ChannelKind::Sms, &msg.id).await?;
+        return Ok(Intake::Ignored);
+    };
+    let now = engine.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut tx = engine.store.begin().await?;
+    let member = sms::member_by_phone(&mut tx, phone.as_str()).await?;
+    let keyword = keyword(&msg.text);
+    let for_engine =
+        member.is_some() && keyword.is_none() && msg.text.chars().count() <= MAX_INBOUND_CHARS;
+    let payload = if for_engine {
+        let item = InboxItem {
+            inbound: Inbound {
+                channel: ChannelKind::Sms,
+                address: phone.as_str().to_owned(),
+                content: if msg.media && msg.text.trim().is_empty() {
+                    Content::Unsupported
+                } else {
+                    Content::Text {
+                        text: msg.text.clone(),
+                    }
+                },
+                language_hint: None,
+            },
+            ack: None,
+        };
+        serde_json::to_string(&item).map_err(|e| StoreError::Corrupt(e.to_string()))?
+    } else {
+        // Nothing of what an opt-out, a stranger or an over-long text said is kept.
+        String::new()
+    };
+    let Some(inbox_id) = inbox::insert(&mut tx, "sms", &msg.id, &payload, now_ms).await? else {
+        tx.rollback().await?;
+        return Ok(Intake::Duplicate);
+    };
+    if for_engine {
+        tx.commit().await?;
+        return Ok(Intake::Queued);
+    }
+    let locale = member
+        .as_ref()
+        .map(|m| m.locale)
+        .or_else(|| guess_locale(&msg.text))
+        .unwrap_or(engine.org_locale);
+    let catalog = &engine.catalog;
+    let (day_start, day_end) = local_day(now, tz);
+    let tag = stranger_tag(stranger_key, &phone, day_start);
+    let reply = match (keyword, &member) {
+        (Some((Keyword::Stop, word)), _) => {
+            let newly = sms::opt_out(&mut tx, phone.as_str(), &word, now_ms).await?;
+            if newly {
+                tracing::info!(member = member.as_ref().map(|m| m.id), "SMS opt-out");
+            }
+            newly.then(|| catalog.text(locale, msg!("sms-stopped")))
+        }
+        (Some((Keyword::Start, _)), _) => {
+            sms::opt_in(&mut tx, phone.as_str()).await?;
+            Some(catalog.text(locale, msg!("sms-started")))
+        }
+        (Some((Keyword::Help, _)), Some(m)) => Some(help(engine, locale, m)),
+        (Some((Keyword::Help, _)), None) => {
+            sms::first_from_stranger(&mut tx, &tag, day_end, now_ms)
+                .await?
+                .then(|| catalog.text(locale, msg!("sms-help-stranger")))
+        }
+        (None, None) => sms::first_from_stranger(&mut tx, &tag, day_end, now_ms)
+            .await?
+            .then(|| catalog.text(locale, msg!("sms-unknown"))),
+        (None, Some(_)) => Some(catalog.render(
+            locale,
+            msg!("error-too-long"),
+            &[("max", MAX_INBOUND_CHARS.into())],
+        )),
+    };
+    let status = if reply.is_some() { "done" } else { "ignored" };
+    if let Some(body) = &reply {
+        let message = outbox::NewMessage {
+            channel: "sms".into(),
+            address: phone.as_str().to_owned(),
+            member_id: member.as_ref().map(|m| m.id),
+            segments: super::encoding::segments(body) as i64,
+            body: body.clone(),
+            choices_json: "[]".into(),
+            dedupe_key: format!("reply:{inbox_id}:0"),
+            // An answer to what the person just sent: it passes the opt-out and the cap.
+            urgent: true,
+            not_before: now_ms,
+            expires_at: Some(now_ms + 24 * 3600 * 1000),
+        };
+        outbox::enqueue(&mut tx, &[message], now_ms).await?;
+    }
+    inbox::finish(&mut tx, inbox_id, status, None, now_ms).await?;
+    tx.commit().await?;
+    if reply.is_some() {
+        engine.wake.notify(ChannelKind::Sms);
+    }
+    Ok(Intake::Handled)
+}
+
+/// What HELP tells a member.
+fn help(engine: &Engine, locale: Locale, member: &Member) -> String {
+    engine.catalog.render(
+        locale,
+        msg!("sms-help-member"),
+        &[("name", member.name.as_str().into())],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_whole_messages_in_any_case_or_width() {
+        assert_eq!(keyword("STOP").map(|k| k.0), Some(Keyword::Stop));
+        assert_eq!(keyword(" stop. ").map(|k| k.0), Some(Keyword::Stop));
+        assert_eq!(keyword("退订").map(|k| k.0), Some(Keyword::Stop));
+        assert_eq!(keyword("ＴＤ").map(|k| k.0), Some(Keyword::Stop));
+        assert_eq!(keyword("r").map(|k| k.0), Some(Keyword::Stop));
+        assert_eq!(keyword("订阅！").map(|k| k.0), Some(Keyword::Start));
+        assert_eq!(keyword("Help").map(|k| k.0), Some(Keyword::Help));
+        assert_eq!(keyword("帮助").map(|k| k.0), Some(Keyword::Help));
+        assert_eq!(keyword("please stop"), None);
+        assert_eq!(keyword("2 出差"), None);
+        assert_eq!(keyword("/help"), None);
+    }
+}

@@ -1,0 +1,412 @@
+//! The `[sms]` section: which gateway sends and receives text messages, how fast, how many a
+//! number may get in a day, and each gateway's settings. Credentials come only from the
+//! environment (or `NAME_FILE`) and are kept in [`Secret`], whose `Debug` prints no secret.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+
+use super::{secret, ConfigError};
+use crate::delivery::limits::{Limits, Rate};
+
+/// A credential. Its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the one place that signs or authenticates with it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Which SMS gateway is connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayKind {
+    /// No SMS: the channel is off.
+    #[default]
+    None,
+    /// Twilio's Messages API and its signed webhooks.
+    Twilio,
+    /// SMS Gateway for Android (sms-gate.app): a phone with the organisation's own SIM.
+    Android,
+    /// Any HTTP API, through a URL, headers and a body template; a signed JSON webhook in.
+    Generic,
+}
+
+impl GatewayKind {
+    /// The name used in configuration and in the webhook path `/sms/<name>/inbound`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Twilio => "twilio",
+            Self::Android => "android",
+            Self::Generic => "generic",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "none" | "off" => Some(Self::None),
+            "twilio" => Some(Self::Twilio),
+            "android" => Some(Self::Android),
+            "generic" => Some(Self::Generic),
+            _ => None,
+        }
+    }
+}
+
+/// `[sms]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsConfig {
+    pub gateway: GatewayKind,
+    /// Messages a second through the gateway (a phone SIM or a Twilio long code: about 1).
+    pub per_second: u32,
+    /// Messages one number may get in a local day; non-urgent ones over it wait for the next.
+    pub daily_cap: u32,
+    /// How long to wait for the gateway's answer.
+    pub timeout_secs: u64,
+    /// How long a webhook's timestamp may be off before it is refused as a replay (Android).
+    pub max_skew_secs: i64,
+    /// `BRANCHBOT_SMS_WEBHOOK_KEY`: signs the Android and generic webhooks.
+    #[serde(skip)]
+    pub webhook_key: Option<Secret>,
+    /// `BRANCHBOT_SMS_GATEWAY_PASSWORD`: the Android gateway's password, `{password}` in the
+    /// generic templates.
+    #[serde(skip)]
+    pub password: Option<Secret>,
+    pub twilio: TwilioConfig,
+    pub android: AndroidConfig,
+    pub generic: GenericConfig,
+}
+
+/// `[sms.twilio]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TwilioConfig {
+    /// The API base (a fake in tests).
+    pub api_url: String,
+    /// The account SID (`AC…`); `BRANCHBOT_TWILIO_ACCOUNT_SID` overrides it.
+    pub account_sid: Option<String>,
+    /// `BRANCHBOT_TWILIO_AUTH_TOKEN`: authenticates sends and signs webhooks.
+    #[serde(skip)]
+    pub auth_token: Option<Secret>,
+    /// The sending number (E.164), or
+    pub from: Option<String>,
+    /// a Messaging Service (`MG…`) that picks the number.
+    pub messaging_service_sid: Option<String>,
+    /// Ask Twilio for delivery receipts at `<public_url>/sms/twilio/inbound`.
+    pub status_callback: bool,
+}
+
+/// `[sms.android]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AndroidConfig {
+    /// The phone's local server (`http://192.168.1.10:8080`) or the cloud API
+    /// (`https://api.sms-gate.app/3rdparty/v1`).
+    pub base_url: Option<String>,
+    /// The basic-auth user shown in the app.
+    pub username: Option<String>,
+    /// Which SIM sends (1–3); the app's default when unset.
+    pub sim_number: Option<u8>,
+}
+
+/// `[sms.generic]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GenericConfig {
+    /// Where to send; `{to}`, `{text}`, `{id}` and `{password}` are replaced (URL-encoded).
+    pub url: Option<String>,
+    /// Extra headers; the same placeholders, inserted as they are.
+    pub headers: BTreeMap<String, String>,
+    /// The body template; placeholders are JSON-escaped for `application/json` and
+    /// URL-encoded for `application/x-www-form-urlencoded`.
+    pub body: Option<String>,
+    pub content_type: String,
+    /// JSON pointer to the provider's message id in the answer (`/id`, `/data/msgId`).
+    pub id_pointer: Option<String>,
+    /// JSON pointer and value that mean success in a 200 answer (`/Code` = `OK`), for APIs
+    /// that answer 200 to a refusal.
+    pub ok_pointer: Option<String>,
+    pub ok_value: Option<String>,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        Self {
+            gateway: GatewayKind::None,
+            per_second: 1,
+            daily_cap: 10,
+            timeout_secs: 30,
+            max_skew_secs: 300,
+            webhook_key: None,
+            password: None,
+            twilio: TwilioConfig::default(),
+            android: AndroidConfig::default(),
+            generic: GenericConfig::default(),
+        }
+    }
+}
+
+impl Default for TwilioConfig {
+    fn default() -> Self {
+        Self {
+            api_url: "https://api.twilio.com".into(),
+            account_sid: None,
+            auth_token: None,
+            from: None,
+            messaging_service_sid: None,
+            status_callback: true,
+        }
+    }
+}
+
+impl Default for GenericConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            headers: BTreeMap::new(),
+            body: None,
+            content_type: "application/json".into(),
+            id_pointer: None,
+            ok_pointer: None,
+            ok_value: None,
+        }
+    }
+}
+
+fn positive<T: std::str::FromStr + PartialOrd + Default>(
+    name: &'static str,
+    v: &str,
+) -> Result<T, ConfigError> {
+    v.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n > T::default())
+        .ok_or_else(|| ConfigError::Env {
+            name,
+            message: format!("'{v}' is not a positive whole number"),
+        })
+}
+
+impl SmsConfig {
+    /// Applies `BRANCHBOT_SMS_*` overrides and the gateway credentials.
+    pub fn apply_env(&mut self, get: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(v) = get("BRANCHBOT_SMS_GATEWAY") {
+            self.gateway = GatewayKind::parse(&v).ok_or_else(|| ConfigError::Env {
+                name: "BRANCHBOT_SMS_GATEWAY",
+                message: format!("'{v}' is not one of twilio, android, generic, none"),
+            })?;
+        }
+        if let Some(v) = get("BRANCHBOT_SMS_PER_SECOND") {
+            self.per_second = positive("BRANCHBOT_SMS_PER_SECOND", &v)?;
+        }
+        if let Some(v) = get("BRANCHBOT_SMS_DAILY_CAP") {
+            self.daily_cap = positive("BRANCHBOT_SMS_DAILY_CAP", &v)?;
+        }
+        if let Some(v) = get("BRANCHBOT_SMS_BASE_URL") {
+            self.android.base_url = Some(v);
+        }
+        if let Some(v) = get("BRANCHBOT_SMS_USERNAME") {
+            self.android.username = Some(v);
+        }
+        if let Some(v) = get("BRANCHBOT_SMS_FROM") {
+            self.twilio.from = Some(v);
+        }
+        if let Some(v) = get("BRANCHBOT_TWILIO_MESSAGING_SERVICE_SID") {
+            self.twilio.messaging_service_sid = Some(v);
+        }
+        if let Some(v) = get("BRANCHBOT_TWILIO_API_URL") {
+            self.twilio.api_url = v;
+        }
+        if let Some(v) = secret(get, "BRANCHBOT_TWILIO_ACCOUNT_SID")? {
+            self.twilio.account_sid = Some(v);
+        }
+        let keep = |slot: &mut Option<Secret>, v: Option<String>| {
+            if let Some(v) = v {
+                *slot = Some(Secret(v));
+            }
+        };
+        keep(
+            &mut self.twilio.auth_token,
+            secret(get, "BRANCHBOT_TWILIO_AUTH_TOKEN")?,
+        );
+        keep(
+            &mut self.password,
+            secret(get, "BRANCHBOT_SMS_GATEWAY_PASSWORD")?,
+        );
+        keep(
+            &mut self.webhook_key,
+            secret(get, "BRANCHBOT_SMS_WEBHOOK_KEY")?,
+        );
+        Ok(())
+    }
+
+    /// Checks that the chosen gateway has what it needs, naming what is missing.
+    pub fn validate(&self, public_url: Option<&str>) -> Result<(), ConfigError> {
+        let missing = |what: &str| {
+            Err(ConfigError::Invalid(format!(
+                "sms.gateway = \"{}\" needs {what}",
+                self.gateway.as_str()
+            )))
+        };
+        if self.per_second == 0 || self.daily_cap == 0 || self.timeout_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "sms.per_second, sms.daily_cap and sms.timeout_secs must be positive".into(),
+            ));
+        }
+        match self.gateway {
+            GatewayKind::None => {}
+            GatewayKind::Twilio => {
+                let t = &self.twilio;
+                if t.account_sid.is_none() {
+                    return missing("BRANCHBOT_TWILIO_ACCOUNT_SID (or sms.twilio.account_sid)");
+                }
+                if t.auth_token.is_none() {
+                    return missing("BRANCHBOT_TWILIO_AUTH_TOKEN");
+                }
+                if t.from.is_none() && t.messaging_service_sid.is_none() {
+                    return missing(
+                        "sms.twilio.from (a number) or sms.twilio.messaging_service_sid",
+                    );
+                }
+                if public_url.is_none() {
+                    return missing("http.public_url (or BRANCHBOT_PUBLIC_URL): Twilio signs the public URL it posts to");
+                }
+            }
+            GatewayKind::Android => {
+                if self.android.base_url.is_none() {
+                    return missing("sms.android.base_url (or BRANCHBOT_SMS_BASE_URL)");
+                }
+                if self.android.username.is_none() || self.password.is_none() {
+                    return missing("sms.android.username and BRANCHBOT_SMS_GATEWAY_PASSWORD (shown in the app)");
+                }
+                if self.webhook_key.is_none() {
+                    return missing("BRANCHBOT_SMS_WEBHOOK_KEY (the app's webhook signing key)");
+                }
+                if matches!(self.android.sim_number, Some(n) if !(1..=3).contains(&n)) {
+                    return Err(ConfigError::Invalid(
+                        "sms.android.sim_number must be 1, 2 or 3".into(),
+                    ));
+                }
+            }
+            GatewayKind::Generic => {
+                let g = &self.generic;
+                if g.url.is_none() || g.body.is_none() {
+                    return missing("sms.generic.url and sms.generic.body");
+                }
+                if self.webhook_key.is_none() {
+                    return missing("BRANCHBOT_SMS_WEBHOOK_KEY (signs the inbound webhook)");
+                }
+                for p in [&g.id_pointer, &g.ok_pointer].into_iter().flatten() {
+                    if !p.is_empty() && !p.starts_with('/') {
+                        return Err(ConfigError::Invalid(format!(
+                            "sms.generic: '{p}' is not a JSON pointer such as /data/id"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The delivery limits: the gateway's rate overall, one message a second to a number.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            overall: Rate::per_second(self.per_second),
+            per_chat: Rate::per_second(1),
+            per_group: Rate::per_second(1),
+        }
+    }
+
+    /// Whether a gateway is connected.
+    pub fn enabled(&self) -> bool {
+        self.gateway != GatewayKind::None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<&str, &str> = pairs.iter().copied().collect();
+        move |k| map.get(k).map(|v| v.to_string())
+    }
+
+    #[test]
+    fn secrets_come_from_the_environment_and_never_print() {
+        let mut c: SmsConfig =
+            toml::from_str("gateway = 'twilio'\n[twilio]\nfrom = '+15005550006'\n").unwrap();
+        c.apply_env(&env(&[
+            ("BRANCHBOT_TWILIO_ACCOUNT_SID", "AC123"),
+            ("BRANCHBOT_TWILIO_AUTH_TOKEN", "tok-very-secret"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            c.twilio.auth_token.as_ref().unwrap().expose(),
+            "tok-very-secret"
+        );
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("tok-very-secret"), "{printed}");
+        assert_eq!(
+            c.validate(None).unwrap_err().to_string(),
+            "sms.gateway = \"twilio\" needs http.public_url (or BRANCHBOT_PUBLIC_URL): Twilio signs the public URL it posts to"
+        );
+        assert!(c.validate(Some("https://bot.example.org")).is_ok());
+    }
+
+    #[test]
+    fn each_gateway_names_what_it_lacks() {
+        let mut c = SmsConfig {
+            gateway: GatewayKind::Android,
+            ..SmsConfig::default()
+        };
+        assert_eq!(
+            c.validate(None).unwrap_err().to_string(),
+            "sms.gateway = \"android\" needs sms.android.base_url (or BRANCHBOT_SMS_BASE_URL)"
+        );
+        c.apply_env(&env(&[
+            ("BRANCHBOT_SMS_BASE_URL", "http://192.168.1.10:8080"),
+            ("BRANCHBOT_SMS_USERNAME", "sms"),
+            ("BRANCHBOT_SMS_GATEWAY_PASSWORD", "pw"),
+        ]))
+        .unwrap();
+        assert!(c
+            .validate(None)
+            .unwrap_err()
+            .to_string()
+            .contains("BRANCHBOT_SMS_WEBHOOK_KEY"));
+        let err = SmsConfig::default()
+            .apply_env(&env(&[("BRANCHBOT_SMS_GATEWAY", "pigeon")]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "environment variable BRANCHBOT_SMS_GATEWAY: 'pigeon' is not one of twilio, android, generic, none"
+        );
+        let err = SmsConfig::default()
+            .apply_env(&env(&[("BRANCHBOT_SMS_DAILY_CAP", "0")]))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("not a positive whole number"),
+            "{err}"
+        );
+        assert!(toml::from_str::<SmsConfig>("gateway = 'twillio'").is_err());
+    }
+}

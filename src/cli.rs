@@ -295,6 +295,12 @@ async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         invite_ttl_hours: config.invites.ttl_hours,
         wake: Wake::default(),
         bind_attempts: Default::default(),
+        tz: config.tz().unwrap_or(chrono_tz::Asia::Shanghai),
+        org_name: config.org_name.clone(),
+        jobs: crate::scheduler::SchedulerHandle::detached(Arc::new(
+            crate::scheduler::Registry::builtin(),
+        )),
+        sms_connected: config.sms.enabled(),
     })
 }
 

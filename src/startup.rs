@@ -74,6 +74,14 @@ impl Application {
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
         let clock = overrides.clock.unwrap_or(Clock::System);
         let wake = Wake::default();
+        let scheduler = Scheduler::new(
+            store.clone(),
+            clock.clone(),
+            Arc::new(Registry::builtin()),
+            wake.clone(),
+            SchedulerConfig::new(tz),
+        );
+        let scheduler_handle = scheduler.handle();
         let engine = Engine {
             store: store.clone(),
             catalog: Arc::clone(&catalog),
@@ -82,9 +90,14 @@ impl Application {
             invite_ttl_hours: config.invites.ttl_hours,
             wake: wake.clone(),
             bind_attempts: Default::default(),
+            tz,
+            org_name: config.org_name.clone(),
+            jobs: scheduler_handle.clone(),
+            sms_connected: config.sms.enabled(),
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();
+        tasks.spawn(scheduler.run(cancel.child_token()));
         let inbox_wake = Arc::new(Notify::new());
 
         let mut bot = None;
@@ -161,16 +174,6 @@ impl Application {
             Arc::clone(&inbox_wake),
             cancel.child_token(),
         ));
-
-        let scheduler = Scheduler::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(Registry::builtin()),
-            wake.clone(),
-            SchedulerConfig::new(tz),
-        );
-        let scheduler_handle = scheduler.handle();
-        tasks.spawn(scheduler.run(cancel.child_token()));
 
         let state = AppState {
             engine: engine.clone(),

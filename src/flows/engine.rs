@@ -54,6 +54,33 @@ pub struct Engine {
     pub wake: Wake,
     /// Wrong invite codes per chat, to stop guessing.
     pub bind_attempts: BindAttempts,
+    /// The organisation's time zone: dates are read and shown in it.
+    pub tz: chrono_tz::Tz,
+    /// The organisation's name, for message headers.
+    pub org_name: String,
+    /// Schedules jobs (reminders) and wakes the scheduler.
+    pub jobs: crate::scheduler::SchedulerHandle,
+    /// Whether an SMS gateway is connected (pushes may fall back to SMS).
+    pub sms_connected: bool,
+}
+
+/// What handling one update produced.
+#[derive(Debug, Default)]
+pub struct Handled {
+    pub replies: Vec<Reply>,
+    /// Jobs were scheduled or moved: wake the scheduler after the commit.
+    pub scheduled: bool,
+    /// Messages were pushed to other members: wake the delivery workers after the commit.
+    pub pushed: bool,
+}
+
+impl Handled {
+    fn replies(replies: Vec<Reply>) -> Self {
+        Self {
+            replies,
+            ..Self::default()
+        }
+    }
 }
 
 /// What a flow step produced.
@@ -177,7 +204,8 @@ impl Engine {
             }
         };
         let inbound = item.inbound;
-        let replies = self.handle(&mut tx, &inbound).await?;
+        let handled = self.handle(&mut tx, &inbound).await?;
+        let replies = handled.replies;
         let count = replies.len();
         let member_id = sender(&mut tx, &inbound).await?.map(|m| m.id);
         let messages: Vec<outbox::NewMessage> = replies
@@ -203,6 +231,13 @@ impl Engine {
         if count > 0 {
             self.wake.notify(inbound.channel);
         }
+        if handled.pushed {
+            self.wake.notify(ChannelKind::Telegram);
+            self.wake.notify(ChannelKind::Sms);
+        }
+        if handled.scheduled {
+            self.jobs.wake();
+        }
         Ok(Processed::Done {
             channel: inbound.channel,
             replies: count,
@@ -210,12 +245,9 @@ impl Engine {
         })
     }
 
-    /// Runs the flows for one update inside `conn`'s transaction and returns the replies.
-    pub async fn handle(
-        &self,
-        conn: &mut Conn,
-        inbound: &Inbound,
-    ) -> Result<Vec<Reply>, StoreError> {
+    /// Runs the flows for one update inside `conn`'s transaction and returns the replies and
+    /// what else the step did.
+    pub async fn handle(&self, conn: &mut Conn, inbound: &Inbound) -> Result<Handled, StoreError> {
         let channel = inbound.channel.as_str();
         let now = self.clock.now_ms();
         let member = sender(conn, inbound).await?;
@@ -227,13 +259,19 @@ impl Engine {
                 locale,
                 member: None,
                 now_ms: now,
+                engine: self,
+                scheduled: Default::default(),
+                pushed: Default::default(),
             };
             if inbound.channel == ChannelKind::Sms {
                 // The SMS channel answers unknown numbers before storing anything; this is a
                 // number that left the roster while its message waited.
-                return Ok(vec![Reply::text(cx.t(msg!("sms-unknown")))]);
+                return Ok(Handled::replies(vec![Reply::text(
+                    cx.t(msg!("sms-unknown")),
+                )]));
             }
-            return start::unknown_sender(&cx, conn, inbound, &self.bind_attempts).await;
+            let replies = start::unknown_sender(&cx, conn, inbound, &self.bind_attempts).await?;
+            return Ok(Handled::replies(replies));
         };
         bindings::mark_reachable(conn, channel, &inbound.address).await?;
         let (state, offered) = match conversations::load(conn, member.id, channel).await? {
@@ -248,6 +286,9 @@ impl Engine {
             locale: member.locale,
             member: Some(&member),
             now_ms: now,
+            engine: self,
+            scheduled: Default::default(),
+            pushed: Default::default(),
         };
         let step = self
             .step(&cx, conn, &member, inbound, state, &offered)
@@ -269,7 +310,11 @@ impl Engine {
         let state_json =
             serde_json::to_string(&step.state).unwrap_or_else(|_| "{\"step\":\"idle\"}".into());
         conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
-        Ok(step.replies)
+        Ok(Handled {
+            replies: step.replies,
+            scheduled: cx.scheduled.load(std::sync::atomic::Ordering::Relaxed),
+            pushed: cx.pushed.load(std::sync::atomic::Ordering::Relaxed),
+        })
     }
 
     async fn step(

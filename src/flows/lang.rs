@@ -42,11 +42,6 @@ pub async fn chosen(
         ));
     };
     members::set_locale(conn, member.id, locale, cx.now_ms).await?;
-    let cx = Ctx {
-        catalog: cx.catalog,
-        locale,
-        member: Some(member),
-        now_ms: cx.now_ms,
-    };
+    let cx = cx.in_locale(locale, Some(member));
     Ok(Step::text(cx.t(msg!("lang-set"))))
 }

@@ -130,6 +130,81 @@ pub struct Ctx<'a> {
     pub locale: Locale,
     pub member: Option<&'a Member>,
     pub now_ms: i64,
+    /// The engine: the store, the organisation's zone and name, the scheduler's handle.
+    pub engine: &'a engine::Engine,
+    /// Set when the step scheduled or moved jobs, so the scheduler is woken after the commit.
+    pub scheduled: std::sync::atomic::AtomicBool,
+    /// Set when the step pushed messages to other members, so the workers are woken.
+    pub pushed: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> Ctx<'a> {
+    /// The same context speaking to `member` in their own locale.
+    pub fn for_member(&self, member: &'a Member) -> Ctx<'a> {
+        self.in_locale(member.locale, Some(member))
+    }
+
+    /// The same context in another locale.
+    pub fn in_locale(&self, locale: Locale, member: Option<&'a Member>) -> Ctx<'a> {
+        Ctx {
+            catalog: self.catalog,
+            locale,
+            member,
+            now_ms: self.now_ms,
+            engine: self.engine,
+            scheduled: std::sync::atomic::AtomicBool::new(false),
+            pushed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Now, as an instant.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp_millis(self.now_ms).unwrap_or_default()
+    }
+
+    /// Schedules a job inside the step's transaction; the scheduler is woken after the commit.
+    pub async fn schedule(
+        &self,
+        conn: &mut crate::store::Conn,
+        spec: &crate::scheduler::JobSpec,
+    ) -> Result<Option<i64>, crate::scheduler::ScheduleError> {
+        let id =
+            crate::scheduler::plan::schedule(conn, self.engine.jobs.registry(), spec, self.now())
+                .await?;
+        self.scheduled
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(id)
+    }
+
+    /// Records that the step changed jobs some other way (moved or cancelled them).
+    pub fn mark_scheduled(&self) {
+        self.scheduled
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Pushes a message to a member (not the sender: replies are returned) on the channel
+    /// [`crate::delivery::route`] picks, inside the step's transaction.
+    pub async fn push(
+        &self,
+        conn: &mut crate::store::Conn,
+        member: &Member,
+        reply: &Reply,
+        push: &crate::delivery::route::Push,
+    ) -> Result<crate::delivery::route::Route, crate::store::StoreError> {
+        let route = crate::delivery::route::push(
+            conn,
+            self.catalog,
+            member,
+            reply,
+            push,
+            self.engine.sms_connected,
+            self.now_ms,
+        )
+        .await?;
+        self.pushed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(route)
+    }
 }
 
 impl Ctx<'_> {

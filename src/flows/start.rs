@@ -123,12 +123,7 @@ async fn redeem(
 
 /// The welcome after binding, in the member's own locale.
 fn welcome(cx: &Ctx<'_>, member: &Member) -> Vec<Reply> {
-    let cx = Ctx {
-        catalog: cx.catalog,
-        locale: member.locale,
-        member: Some(member),
-        now_ms: cx.now_ms,
-    };
+    let cx = cx.for_member(member);
     let branch = member
         .branch_name
         .clone()

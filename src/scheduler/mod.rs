@@ -80,6 +80,15 @@ pub struct SchedulerHandle {
 }
 
 impl SchedulerHandle {
+    /// A handle with no scheduler behind it (command-line tools that only write jobs: the
+    /// running scheduler finds them on its next look).
+    pub fn detached(registry: Arc<Registry>) -> Self {
+        Self {
+            notify: Arc::default(),
+            registry,
+        }
+    }
+
     /// Makes the scheduler look at the table now (the wake-up is kept if it is busy).
     pub fn wake(&self) {
         self.notify.notify_one();

@@ -28,7 +28,7 @@ use branchbot::testkit::db::{self, TempSqlite};
 use branchbot::testkit::fake_telegram::FakeTelegram;
 use clap::{Parser, ValueEnum};
 use serde::{Deserialize, Serialize};
-use sqlx::{Connection, Executor};
+use sqlx::{ConnectOptions, Connection, Executor};
 
 mod getme_shim;
 
@@ -89,6 +89,8 @@ struct Figures {
     ingest_seconds: Option<f64>,
     rss_before_kib: u64,
     peak_rss_kib: u64,
+    /// CPU time this process used (user + system) from the first update to the last reply.
+    cpu_seconds: f64,
     /// Webhook answers other than 200 (retried).
     rejected_posts: usize,
 }
@@ -158,21 +160,23 @@ fn parent(args: &Args) -> ExitCode {
             rows.push((name, outcome));
         }
     }
-    println!("| backend/mode | updates | seconds | updates/s | webhook ingest/s | RSS before | peak RSS |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| backend/mode | updates | seconds | updates/s | webhook ingest/s | CPU (cores busy) | RSS before | peak RSS |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (name, outcome) in &rows {
         match outcome {
             Outcome::Done(f) => println!(
-                "| {name} | {} | {:.2} | {:.0} | {} | {:.1} MiB | {:.1} MiB |",
+                "| {name} | {} | {:.2} | {:.0} | {} | {:.2} s ({:.2}) | {:.1} MiB | {:.1} MiB |",
                 f.updates,
                 f.seconds,
                 f.rate(),
                 f.ingest_seconds.map_or("–".into(), |s| format!("{:.0}", f.updates as f64 / s)),
+                f.cpu_seconds,
+                f.cpu_seconds / f.seconds,
                 f.rss_before_kib as f64 / 1024.0,
                 f.peak_rss_kib as f64 / 1024.0,
             ),
-            Outcome::Skipped(why) => println!("| {name} | skipped: {why} ||||||"),
-            Outcome::Failed(why) => println!("| {name} | FAILED: {why} ||||||"),
+            Outcome::Skipped(why) => println!("| {name} | skipped: {why} |||||||"),
+            Outcome::Failed(why) => println!("| {name} | FAILED: {why} |||||||"),
         }
     }
     for (name, outcome) in &rows {
@@ -264,6 +268,7 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
         .map(|k| fake.text_update(FIRST_CHAT + (k % args.members) as i64, "/me", "zh-hans"))
         .collect();
     let rss_before_kib = proc_status_kib("VmRSS");
+    let cpu_before = cpu_seconds();
     let endpoint = format!("http://{}/telegram/webhook", app.addr);
 
     let started = Instant::now();
@@ -280,6 +285,7 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
     let waited = wait_for_replies(&app, &stats, args, started, &mut ingest).await;
     let seconds = started.elapsed().as_secs_f64();
     let peak_rss_kib = proc_status_kib("VmHWM");
+    let cpu_seconds = cpu_seconds() - cpu_before;
     let posted = match (waited, ingest) {
         (Err(e), _) => {
             app.stop().await;
@@ -296,7 +302,7 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
     let checked = check(&app, &fake, args).await;
     app.stop().await;
     checked?;
-    Ok(Outcome::Done(Figures { updates: args.updates, seconds, ingest_seconds, rss_before_kib, peak_rss_kib, rejected_posts }))
+    Ok(Outcome::Done(Figures { updates: args.updates, seconds, ingest_seconds, rss_before_kib, peak_rss_kib, cpu_seconds, rejected_posts }))
 }
 
 type Posted = (Instant, usize);
@@ -459,10 +465,23 @@ fn proc_status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// User and system CPU time of this process so far, from /proc/self/stat (in USER_HZ ticks,
+/// 100 a second on Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    // utime and stime are fields 14 and 15 of the line: indexes 11 and 12 after the name.
+    let ticks: u64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<u64>().ok()).sum();
+    ticks as f64 / 100.0
+}
+
 /// Drops a database made by `fresh_postgres`, so benchmark runs do not pile up.
 async fn drop_postgres(url: &str) {
     let Some((_, name)) = url.rsplit_once('/') else { return };
-    let Ok(mut conn) = sqlx::PgConnection::connect(&db::pg_admin_url()).await else { return };
+    let Ok(options) = db::pg_admin_url().parse::<sqlx::postgres::PgConnectOptions>() else { return };
+    // Dropping takes a second or two; that is not worth a "slow statement" warning.
+    let Ok(mut conn) = options.disable_statement_logging().connect().await else { return };
     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     if let Err(e) = conn.execute(sqlx::AssertSqlSafe(sql)).await {
         eprintln!("could not drop the benchmark database {name}: {e}");

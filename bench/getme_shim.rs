@@ -21,7 +21,9 @@ pub async fn needed(api_url: &str) -> bool {
 
 /// Starts the shim on an ephemeral port of 127.0.0.1, in front of the fake at `fake`.
 pub async fn start(fake: SocketAddr) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the getMe shim");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the getMe shim");
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
         while let Ok((conn, _)) = listener.accept().await {

@@ -113,7 +113,10 @@ fn main() -> ExitCode {
             .build()
             .expect("tokio runtime")
             .block_on(child(&args));
-        println!("{}", serde_json::to_string(&outcome).expect("outcome as JSON"));
+        println!(
+            "{}",
+            serde_json::to_string(&outcome).expect("outcome as JSON")
+        );
         return ExitCode::SUCCESS;
     }
     parent(&args)
@@ -124,7 +127,9 @@ fn parent(args: &Args) -> ExitCode {
     let backends = pick(args.backend, &[Choice::Sqlite, Choice::Postgres]);
     let modes = pick(args.mode, &[Choice::Polling, Choice::Webhook]);
     let (Some(backends), Some(modes)) = (backends, modes) else {
-        eprintln!("--backend takes sqlite, postgres or both; --mode takes polling, webhook or both");
+        eprintln!(
+            "--backend takes sqlite, postgres or both; --mode takes polling, webhook or both"
+        );
         return ExitCode::FAILURE;
     };
     println!(
@@ -132,7 +137,9 @@ fn parent(args: &Args) -> ExitCode {
         args.updates, args.members, args.concurrency
     );
     println!("outbox delivery limits lifted (Limits::unlimited): this is the bot's own ceiling, not Telegram's ~30 msg/s");
-    println!("peak RSS is the whole process: bot, fake Bot API (which keeps every call) and client");
+    println!(
+        "peak RSS is the whole process: bot, fake Bot API (which keeps every call) and client"
+    );
     println!();
     let exe = std::env::current_exe().expect("path of this benchmark");
     let mut rows = Vec::new();
@@ -142,8 +149,19 @@ fn parent(args: &Args) -> ExitCode {
             let name = format!("{backend:?}/{mode:?}").to_lowercase();
             eprintln!("== {name}");
             let output = Command::new(&exe)
-                .args(["--child", "--backend", &label(*backend), "--mode", &label(*mode)])
-                .args(["--updates", &args.updates.to_string(), "--members", &args.members.to_string()])
+                .args([
+                    "--child",
+                    "--backend",
+                    &label(*backend),
+                    "--mode",
+                    &label(*mode),
+                ])
+                .args([
+                    "--updates",
+                    &args.updates.to_string(),
+                    "--members",
+                    &args.members.to_string(),
+                ])
                 .args(["--concurrency", &args.concurrency.to_string()])
                 .args(["--timeout-secs", &args.timeout_secs.to_string()])
                 .stderr(Stdio::inherit())
@@ -153,7 +171,12 @@ fn parent(args: &Args) -> ExitCode {
                     .lines()
                     .rev()
                     .find_map(|l| serde_json::from_str::<Outcome>(l).ok())
-                    .unwrap_or_else(|| Outcome::Failed(format!("the child process ended with {} and no result", o.status))),
+                    .unwrap_or_else(|| {
+                        Outcome::Failed(format!(
+                            "the child process ended with {} and no result",
+                            o.status
+                        ))
+                    }),
                 Err(e) => Outcome::Failed(format!("cannot start the child process: {e}")),
             };
             failed |= matches!(outcome, Outcome::Failed(_));
@@ -169,7 +192,8 @@ fn parent(args: &Args) -> ExitCode {
                 f.updates,
                 f.seconds,
                 f.rate(),
-                f.ingest_seconds.map_or("–".into(), |s| format!("{:.0}", f.updates as f64 / s)),
+                f.ingest_seconds
+                    .map_or("–".into(), |s| format!("{:.0}", f.updates as f64 / s)),
                 f.cpu_seconds,
                 f.cpu_seconds / f.seconds,
                 f.rss_before_kib as f64 / 1024.0,
@@ -182,7 +206,10 @@ fn parent(args: &Args) -> ExitCode {
     for (name, outcome) in &rows {
         if let Outcome::Done(f) = outcome {
             if f.rejected_posts > 0 {
-                println!("{name}: {} webhook posts were answered other than 200 and sent again", f.rejected_posts);
+                println!(
+                    "{name}: {} webhook posts were answered other than 200 and sent again",
+                    f.rejected_posts
+                );
             }
         }
     }
@@ -203,13 +230,19 @@ fn pick(choice: Choice, pair: &[Choice; 2]) -> Option<Vec<Choice>> {
 }
 
 fn label(choice: Choice) -> String {
-    choice.to_possible_value().expect("no skipped values").get_name().to_owned()
+    choice
+        .to_possible_value()
+        .expect("no skipped values")
+        .get_name()
+        .to_owned()
 }
 
 /// Runs one combination in this process.
 async fn child(args: &Args) -> Outcome {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .try_init();
     let mode = match args.mode {
@@ -220,7 +253,9 @@ async fn child(args: &Args) -> Outcome {
     match args.backend {
         Choice::Sqlite => {
             let file = TempSqlite::new();
-            run(args, &file.url, mode).await.unwrap_or_else(Outcome::Failed)
+            run(args, &file.url, mode)
+                .await
+                .unwrap_or_else(Outcome::Failed)
         }
         Choice::Postgres => {
             let url = match db::fresh_postgres().await {
@@ -241,7 +276,10 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
     seed(url, args.members).await?;
 
     let fake = FakeTelegram::start().await;
-    let mut config = Config { database_url: url.to_owned(), ..Config::default() };
+    let mut config = Config {
+        database_url: url.to_owned(),
+        ..Config::default()
+    };
     config.http.listen = "127.0.0.1:0".parse().expect("address");
     config.telegram.token = Some("123:bench".into());
     config.telegram.api_url = Some(fake.api_url());
@@ -257,10 +295,15 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
     }
     config.validate().map_err(|e| e.to_string())?;
     let overrides = Overrides {
-        telegram_worker: Some(WorkerConfig { limits: Limits::unlimited(), ..WorkerConfig::default() }),
+        telegram_worker: Some(WorkerConfig {
+            limits: Limits::unlimited(),
+            ..WorkerConfig::default()
+        }),
         ..Overrides::default()
     };
-    let app = Application::build(config, overrides).await.map_err(|e| format!("the bot did not start: {e}"))?;
+    let app = Application::build(config, overrides)
+        .await
+        .map_err(|e| format!("the bot did not start: {e}"))?;
     let stats = app.telegram_stats.clone().ok_or("no Telegram worker")?;
 
     // Everything the fake will be offered is made before the clock starts.
@@ -292,7 +335,12 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
             return Err(e);
         }
         (Ok(posted), None) => posted,
-        (Ok(_), Some(task)) => Some(task.await.map_err(|e| e.to_string()).and_then(|r| r).map_err(|e| format!("webhook client: {e}"))?),
+        (Ok(_), Some(task)) => Some(
+            task.await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r)
+                .map_err(|e| format!("webhook client: {e}"))?,
+        ),
     };
     let (ingest_seconds, rejected_posts) = match posted {
         Some((at, rejected)) => (Some(at.duration_since(started).as_secs_f64()), rejected),
@@ -302,7 +350,15 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
     let checked = check(&app, &fake, args).await;
     app.stop().await;
     checked?;
-    Ok(Outcome::Done(Figures { updates: args.updates, seconds, ingest_seconds, rss_before_kib, peak_rss_kib, cpu_seconds, rejected_posts }))
+    Ok(Outcome::Done(Figures {
+        updates: args.updates,
+        seconds,
+        ingest_seconds,
+        rss_before_kib,
+        peak_rss_kib,
+        cpu_seconds,
+        rejected_posts,
+    }))
 }
 
 type Posted = (Instant, usize);
@@ -329,7 +385,10 @@ async fn wait_for_replies(
         }
         let now = Instant::now();
         if now >= deadline {
-            return Err(format!("timed out after {}s with {sent} of {} replies", args.timeout_secs, args.updates));
+            return Err(format!(
+                "timed out after {}s with {sent} of {} replies",
+                args.timeout_secs, args.updates
+            ));
         }
         if let Some(task) = ingest.take_if(|t| t.is_finished()) {
             let result = task.await.map_err(|e| e.to_string()).and_then(|r| r);
@@ -340,7 +399,10 @@ async fn wait_for_replies(
         } else if now.duration_since(last.1) > Duration::from_secs(3) && ingest.is_none() {
             // Everything was offered and nothing moved for a while: is anything left to do?
             let (inbox, outbox) = counts(app).await?;
-            let waiting = inbox.iter().any(|(s, _)| s == "pending") || outbox.iter().any(|(_, s, _)| s == "pending" || s == "sending");
+            let waiting = inbox.iter().any(|(s, _)| s == "pending")
+                || outbox
+                    .iter()
+                    .any(|(_, s, _)| s == "pending" || s == "sending");
             if !waiting {
                 return Err(format!("stalled at {sent} of {} replies with nothing left to do: inbox {inbox:?}, outbox {outbox:?}", args.updates));
             }
@@ -351,8 +413,16 @@ async fn wait_for_replies(
 }
 
 /// Inbox rows per status and outbox rows per (channel, status).
-async fn counts(app: &Application) -> Result<(Vec<(String, i64)>, Vec<(String, String, i64)>), String> {
-    let mut conn = app.engine.store.pool().acquire().await.map_err(|e| e.to_string())?;
+async fn counts(
+    app: &Application,
+) -> Result<(Vec<(String, i64)>, Vec<(String, String, i64)>), String> {
+    let mut conn = app
+        .engine
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| e.to_string())?;
     let inbox = inbox::counts(&mut conn).await.map_err(|e| e.to_string())?;
     let outbox = outbox::counts(&mut conn).await.map_err(|e| e.to_string())?;
     Ok((inbox, outbox))
@@ -362,22 +432,36 @@ async fn counts(app: &Application) -> Result<(Vec<(String, i64)>, Vec<(String, S
 async fn seed(url: &str, count: usize) -> Result<(), String> {
     let mut csv = String::from("key,name,branch,branch_kind,group,role,locale\n");
     for i in 0..count {
-        csv.push_str(&format!("B{i:05},成员{i},第{}学生党支部,student,第一党小组,党员,zh-CN\n", i % 20 + 1));
+        csv.push_str(&format!(
+            "B{i:05},成员{i},第{}学生党支部,student,第一党小组,党员,zh-CN\n",
+            i % 20 + 1
+        ));
     }
-    let roster = roster::parse(csv.as_bytes(), Locale::ZhCn).map_err(|p| format!("generated roster: {p:?}"))?;
+    let roster = roster::parse(csv.as_bytes(), Locale::ZhCn)
+        .map_err(|p| format!("generated roster: {p:?}"))?;
     let store = Store::open(url).await.map_err(|e| e.to_string())?;
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = store.begin().await.map_err(|e| e.to_string())?;
-    members::import(&mut tx, &roster, false, now).await.map_err(|e| e.to_string())?;
+    members::import(&mut tx, &roster, false, now)
+        .await
+        .map_err(|e| e.to_string())?;
     let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, key FROM members")
         .fetch_all(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;
     for (id, key) in ids {
-        let i: i64 = key[1..].parse().map_err(|_| format!("unexpected key {key}"))?;
-        bindings::bind(&mut tx, ChannelKind::Telegram.as_str(), &(FIRST_CHAT + i).to_string(), id, now)
-            .await
-            .map_err(|e| e.to_string())?;
+        let i: i64 = key[1..]
+            .parse()
+            .map_err(|_| format!("unexpected key {key}"))?;
+        bindings::bind(
+            &mut tx,
+            ChannelKind::Telegram.as_str(),
+            &(FIRST_CHAT + i).to_string(),
+            id,
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     store.close().await;
@@ -386,8 +470,17 @@ async fn seed(url: &str, count: usize) -> Result<(), String> {
 
 /// Posts every update to the webhook with `concurrency` clients, each with its own connection.
 /// Returns when the last one was answered 200, and how many answers were not 200.
-async fn post_all(endpoint: String, updates: Vec<serde_json::Value>, concurrency: usize) -> Result<Posted, String> {
-    let bodies: Arc<Vec<Vec<u8>>> = Arc::new(updates.iter().map(|u| serde_json::to_vec(u).expect("JSON")).collect());
+async fn post_all(
+    endpoint: String,
+    updates: Vec<serde_json::Value>,
+    concurrency: usize,
+) -> Result<Posted, String> {
+    let bodies: Arc<Vec<Vec<u8>>> = Arc::new(
+        updates
+            .iter()
+            .map(|u| serde_json::to_vec(u).expect("JSON"))
+            .collect(),
+    );
     let next = Arc::new(AtomicUsize::new(0));
     let mut clients = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
@@ -397,7 +490,9 @@ async fn post_all(endpoint: String, updates: Vec<serde_json::Value>, concurrency
             let mut rejected = 0;
             loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(body) = bodies.get(k) else { return Ok(rejected) };
+                let Some(body) = bodies.get(k) else {
+                    return Ok(rejected);
+                };
                 let mut tries = 0;
                 loop {
                     let answer = client
@@ -417,7 +512,9 @@ async fn post_all(endpoint: String, updates: Vec<serde_json::Value>, concurrency
                     tries += 1;
                     if tries == 10 {
                         let text = answer.text().await.unwrap_or_default();
-                        return Err(format!("update {k} refused 10 times, last with {status} {text:?}"));
+                        return Err(format!(
+                            "update {k} refused 10 times, last with {status} {text:?}"
+                        ));
                     }
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
@@ -436,19 +533,35 @@ async fn post_all(endpoint: String, updates: Vec<serde_json::Value>, concurrency
 async fn check(app: &Application, fake: &FakeTelegram, args: &Args) -> Result<(), String> {
     let sent = fake.sent();
     if sent.len() != args.updates {
-        return Err(format!("{} replies for {} updates", sent.len(), args.updates));
+        return Err(format!(
+            "{} replies for {} updates",
+            sent.len(),
+            args.updates
+        ));
     }
     for s in &sent {
         let key = format!("B{:05}", s.chat_id - FIRST_CHAT);
         if !s.text.contains(&key) {
-            return Err(format!("the reply to chat {} is not its member's profile: {:?}", s.chat_id, s.text));
+            return Err(format!(
+                "the reply to chat {} is not its member's profile: {:?}",
+                s.chat_id, s.text
+            ));
         }
     }
     let (inbox, outbox) = counts(app).await?;
-    let done = inbox.iter().find(|(s, _)| s == "done").map_or(0, |(_, n)| *n);
-    let delivered = outbox.iter().find(|(c, s, _)| c == "telegram" && s == "sent").map_or(0, |(_, _, n)| *n);
+    let done = inbox
+        .iter()
+        .find(|(s, _)| s == "done")
+        .map_or(0, |(_, n)| *n);
+    let delivered = outbox
+        .iter()
+        .find(|(c, s, _)| c == "telegram" && s == "sent")
+        .map_or(0, |(_, _, n)| *n);
     if done != args.updates as i64 || delivered != args.updates as i64 {
-        return Err(format!("inbox {inbox:?}, outbox {outbox:?} after {} updates", args.updates));
+        return Err(format!(
+            "inbox {inbox:?}, outbox {outbox:?} after {} updates",
+            args.updates
+        ));
     }
     Ok(())
 }
@@ -459,7 +572,11 @@ fn proc_status_kib(field: &str) -> u64 {
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':').map(|v| v.trim().trim_end_matches("kB").trim().parse().ok()))
+                .find_map(|l| {
+                    l.strip_prefix(field)?
+                        .strip_prefix(':')
+                        .map(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                })
                 .flatten()
         })
         .unwrap_or(0)
@@ -470,18 +587,29 @@ fn proc_status_kib(field: &str) -> u64 {
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // The fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> = stat.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
     // utime and stime are fields 14 and 15 of the line: indexes 11 and 12 after the name.
-    let ticks: u64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<u64>().ok()).sum();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum();
     ticks as f64 / 100.0
 }
 
 /// Drops a database made by `fresh_postgres`, so benchmark runs do not pile up.
 async fn drop_postgres(url: &str) {
-    let Some((_, name)) = url.rsplit_once('/') else { return };
-    let Ok(options) = db::pg_admin_url().parse::<sqlx::postgres::PgConnectOptions>() else { return };
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    let Ok(options) = db::pg_admin_url().parse::<sqlx::postgres::PgConnectOptions>() else {
+        return;
+    };
     // Dropping takes a second or two; that is not worth a "slow statement" warning.
-    let Ok(mut conn) = options.disable_statement_logging().connect().await else { return };
+    let Ok(mut conn) = options.disable_statement_logging().connect().await else {
+        return;
+    };
     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     if let Err(e) = conn.execute(sqlx::AssertSqlSafe(sql)).await {
         eprintln!("could not drop the benchmark database {name}: {e}");

@@ -45,10 +45,10 @@ struct Args {
     /// Distinct bound members the updates come from (round robin).
     #[arg(long, default_value_t = 500)]
     members: usize,
-    #[arg(long, value_enum, default_value_t = Choice::Both)]
-    backend: Choice,
-    #[arg(long, value_enum, default_value_t = Choice::Both)]
-    mode: Choice,
+    #[arg(long, value_enum, default_value_t = Backend::Both)]
+    backend: Backend,
+    #[arg(long, value_enum, default_value_t = Mode::Both)]
+    mode: Mode,
     /// Webhook requests in flight at once.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
@@ -63,11 +63,15 @@ struct Args {
     bench: bool,
 }
 
-/// A value of `--backend` or `--mode`: one of the two, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Choice {
+enum Backend {
     Sqlite,
     Postgres,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
     Polling,
     Webhook,
     Both,
@@ -124,13 +128,13 @@ fn main() -> ExitCode {
 
 /// Runs each requested combination in a child process and prints the table.
 fn parent(args: &Args) -> ExitCode {
-    let backends = pick(args.backend, &[Choice::Sqlite, Choice::Postgres]);
-    let modes = pick(args.mode, &[Choice::Polling, Choice::Webhook]);
-    let (Some(backends), Some(modes)) = (backends, modes) else {
-        eprintln!(
-            "--backend takes sqlite, postgres or both; --mode takes polling, webhook or both"
-        );
-        return ExitCode::FAILURE;
+    let backends = match args.backend {
+        Backend::Both => vec![Backend::Sqlite, Backend::Postgres],
+        one => vec![one],
+    };
+    let modes = match args.mode {
+        Mode::Both => vec![Mode::Polling, Mode::Webhook],
+        one => vec![one],
     };
     println!(
         "inbound throughput: {} `/me` updates from {} bound members; webhook with {} requests in flight",
@@ -220,17 +224,9 @@ fn parent(args: &Args) -> ExitCode {
     }
 }
 
-/// The values `choice` stands for among `pair`, or None when it names neither.
-fn pick(choice: Choice, pair: &[Choice; 2]) -> Option<Vec<Choice>> {
-    match choice {
-        Choice::Both => Some(pair.to_vec()),
-        c if pair.contains(&c) => Some(vec![c]),
-        _ => None,
-    }
-}
-
-fn label(choice: Choice) -> String {
-    choice
+/// How a value is spelt on the command line.
+fn label(value: impl ValueEnum) -> String {
+    value
         .to_possible_value()
         .expect("no skipped values")
         .get_name()
@@ -246,18 +242,18 @@ async fn child(args: &Args) -> Outcome {
         .with_writer(std::io::stderr)
         .try_init();
     let mode = match args.mode {
-        Choice::Polling => TelegramMode::Polling,
-        Choice::Webhook => TelegramMode::Webhook,
+        Mode::Polling => TelegramMode::Polling,
+        Mode::Webhook => TelegramMode::Webhook,
         other => return Outcome::Failed(format!("the child needs one mode, not {other:?}")),
     };
     match args.backend {
-        Choice::Sqlite => {
+        Backend::Sqlite => {
             let file = TempSqlite::new();
             run(args, &file.url, mode)
                 .await
                 .unwrap_or_else(Outcome::Failed)
         }
-        Choice::Postgres => {
+        Backend::Postgres => {
             let url = match db::fresh_postgres().await {
                 Ok(url) => url,
                 Err(e) => return Outcome::Skipped(format!("PostgreSQL unreachable ({})", e.0)),
@@ -306,10 +302,17 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
         .map_err(|e| format!("the bot did not start: {e}"))?;
     let stats = app.telegram_stats.clone().ok_or("no Telegram worker")?;
 
-    // Everything the fake will be offered is made before the clock starts.
+    // Everything offered is made before the clock starts.
     let updates: Vec<serde_json::Value> = (0..args.updates)
         .map(|k| fake.text_update(FIRST_CHAT + (k % args.members) as i64, "/me", "zh-hans"))
         .collect();
+    let (queued, bodies): (Vec<serde_json::Value>, Vec<Vec<u8>>) = match mode {
+        TelegramMode::Polling => (updates, Vec::new()),
+        TelegramMode::Webhook => (
+            Vec::new(),
+            updates.iter().map(|u| u.to_string().into_bytes()).collect(),
+        ),
+    };
     let rss_before_kib = proc_status_kib("VmRSS");
     let cpu_before = cpu_seconds();
     let endpoint = format!("http://{}/telegram/webhook", app.addr);
@@ -317,12 +320,12 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
     let started = Instant::now();
     let mut ingest = match mode {
         TelegramMode::Polling => {
-            for u in updates {
+            for u in queued {
                 fake.push(u);
             }
             None
         }
-        TelegramMode::Webhook => Some(tokio::spawn(post_all(endpoint, updates, args.concurrency))),
+        TelegramMode::Webhook => Some(tokio::spawn(post_all(endpoint, bodies, args.concurrency))),
     };
 
     let waited = wait_for_replies(&app, &stats, args, started, &mut ingest).await;
@@ -472,15 +475,10 @@ async fn seed(url: &str, count: usize) -> Result<(), String> {
 /// Returns when the last one was answered 200, and how many answers were not 200.
 async fn post_all(
     endpoint: String,
-    updates: Vec<serde_json::Value>,
+    bodies: Vec<Vec<u8>>,
     concurrency: usize,
 ) -> Result<Posted, String> {
-    let bodies: Arc<Vec<Vec<u8>>> = Arc::new(
-        updates
-            .iter()
-            .map(|u| serde_json::to_vec(u).expect("JSON"))
-            .collect(),
-    );
+    let bodies = Arc::new(bodies);
     let next = Arc::new(AtomicUsize::new(0));
     let mut clients = tokio::task::JoinSet::new();
     for _ in 0..concurrency {

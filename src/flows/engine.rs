@@ -68,6 +68,8 @@ pub struct Engine {
 #[derive(Debug, Default)]
 pub struct Handled {
     pub replies: Vec<Reply>,
+    /// The member who wrote, if known.
+    pub member_id: Option<i64>,
     /// Jobs were scheduled or moved: wake the scheduler after the commit.
     pub scheduled: bool,
     /// Messages were pushed to other members: wake the delivery workers after the commit.
@@ -207,7 +209,7 @@ impl Engine {
         let handled = self.handle(&mut tx, &inbound).await?;
         let replies = handled.replies;
         let count = replies.len();
-        let member_id = sender(&mut tx, &inbound).await?.map(|m| m.id);
+        let member_id = handled.member_id;
         let messages: Vec<outbox::NewMessage> = replies
             .into_iter()
             .enumerate()
@@ -312,6 +314,7 @@ impl Engine {
         conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
         Ok(Handled {
             replies: step.replies,
+            member_id: Some(member.id),
             scheduled: cx.scheduled.load(std::sync::atomic::Ordering::Relaxed),
             pushed: cx.pushed.load(std::sync::atomic::Ordering::Relaxed),
         })

@@ -71,3 +71,36 @@ pub async fn fresh_postgres() -> Result<String, NoPostgres> {
 pub fn postgres_required() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
+
+/// Drops a database made by [`fresh_postgres`], closing whatever connections are left. Blocks
+/// (it runs on its own thread and runtime), so it can be called from `Drop`.
+pub fn drop_postgres_blocking(url: &str) {
+    let Some(name) = url.rsplit('/').next().map(str::to_owned) else {
+        return;
+    };
+    if !name.starts_with("branchbot_test_")
+        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return;
+    }
+    let admin = pg_admin_url();
+    let _ = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                let _ = conn
+                    .execute(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .await;
+                let _ = conn.close().await;
+            }
+        });
+    })
+    .join();
+}

@@ -56,6 +56,14 @@ impl TestDb {
     }
 }
 
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if self._sqlite.is_none() {
+            branchbot::testkit::db::drop_postgres_blocking(&self.url);
+        }
+    }
+}
+
 /// The application under test and its surroundings.
 pub struct TestApp {
     pub app: Option<Application>,

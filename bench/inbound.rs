@@ -1,0 +1,609 @@
+//! Inbound throughput: N `/me` updates from M bound members go through the fake Telegram Bot
+//! API, by long polling or through the webhook endpoint, and each one is stored in the inbox,
+//! processed (member read, conversation state and outbox row written) and answered. The figure
+//! is updates per second from the first update offered to the last reply the fake received,
+//! and the peak RSS (VmHWM) of the process, which holds the bot, the fake and the client.
+//!
+//! `cargo bench --bench inbound -- [--updates N] [--members M] [--backend sqlite|postgres|both]
+//! [--mode polling|webhook|both]`
+//!
+//! Every combination runs in a child process of its own, so that each peak RSS is its own.
+//! The outbox delivery runs with its rate limits lifted: the figure is the bot's own ceiling,
+//! not Telegram's (about 30 messages a second per bot).
+
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use branchbot::config::{Config, TelegramMode};
+use branchbot::delivery::limits::Limits;
+use branchbot::delivery::worker::{Stats, WorkerConfig};
+use branchbot::domain::roster;
+use branchbot::flows::ChannelKind;
+use branchbot::i18n::Locale;
+use branchbot::startup::{Application, Overrides};
+use branchbot::store::{bindings, inbox, members, outbox, Store};
+use branchbot::testkit::db::{self, TempSqlite};
+use branchbot::testkit::fake_telegram::FakeTelegram;
+use clap::{Parser, ValueEnum};
+use serde::{Deserialize, Serialize};
+use sqlx::{ConnectOptions, Connection, Executor};
+
+/// Chat ids of the bound members start here: member i writes from chat `FIRST_CHAT + i`.
+const FIRST_CHAT: i64 = 100_000;
+const WEBHOOK_SECRET: &str = "bench-secret";
+
+#[derive(Debug, Parser)]
+#[command(about = "Inbound throughput of branchbot through a fake Telegram Bot API")]
+struct Args {
+    /// Updates to send.
+    #[arg(long, default_value_t = 5000)]
+    updates: usize,
+    /// Distinct bound members the updates come from (round robin).
+    #[arg(long, default_value_t = 500)]
+    members: usize,
+    #[arg(long, value_enum, default_value_t = Backend::Both)]
+    backend: Backend,
+    #[arg(long, value_enum, default_value_t = Mode::Both)]
+    mode: Mode,
+    /// Webhook requests in flight at once.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Give up waiting for the replies after this many seconds.
+    #[arg(long, default_value_t = 300)]
+    timeout_secs: u64,
+    /// Run one combination in this process and print its result as JSON (used by the parent).
+    #[arg(long, hide = true)]
+    child: bool,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Backend {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    Polling,
+    Webhook,
+    Both,
+}
+
+/// What one combination measured, passed from the child to the parent as one JSON line.
+#[derive(Debug, Serialize, Deserialize)]
+enum Outcome {
+    Done(Figures),
+    Skipped(String),
+    Failed(String),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Figures {
+    updates: usize,
+    seconds: f64,
+    /// Webhook only: until the last update was answered 200 (stored in the inbox).
+    ingest_seconds: Option<f64>,
+    rss_before_kib: u64,
+    peak_rss_kib: u64,
+    /// CPU time this process used (user + system) from the first update to the last reply.
+    cpu_seconds: f64,
+    /// Webhook answers other than 200 (retried).
+    rejected_posts: usize,
+}
+
+impl Figures {
+    fn rate(&self) -> f64 {
+        self.updates as f64 / self.seconds
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.updates == 0 || args.members == 0 || args.concurrency == 0 {
+        eprintln!("--updates, --members and --concurrency must be at least 1");
+        return ExitCode::FAILURE;
+    }
+    if args.child {
+        let outcome = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime")
+            .block_on(child(&args));
+        println!(
+            "{}",
+            serde_json::to_string(&outcome).expect("outcome as JSON")
+        );
+        return ExitCode::SUCCESS;
+    }
+    parent(&args)
+}
+
+/// Runs each requested combination in a child process and prints the table.
+fn parent(args: &Args) -> ExitCode {
+    let backends = match args.backend {
+        Backend::Both => vec![Backend::Sqlite, Backend::Postgres],
+        one => vec![one],
+    };
+    let modes = match args.mode {
+        Mode::Both => vec![Mode::Polling, Mode::Webhook],
+        one => vec![one],
+    };
+    println!(
+        "inbound throughput: {} `/me` updates from {} bound members; webhook with {} requests in flight",
+        args.updates, args.members, args.concurrency
+    );
+    println!("outbox delivery limits lifted (Limits::unlimited): this is the bot's own ceiling, not Telegram's ~30 msg/s");
+    println!(
+        "peak RSS is the whole process: bot, fake Bot API (which keeps every call) and client"
+    );
+    println!();
+    let exe = std::env::current_exe().expect("path of this benchmark");
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for backend in &backends {
+        for mode in &modes {
+            let name = format!("{backend:?}/{mode:?}").to_lowercase();
+            eprintln!("== {name}");
+            let output = Command::new(&exe)
+                .args([
+                    "--child",
+                    "--backend",
+                    &label(*backend),
+                    "--mode",
+                    &label(*mode),
+                ])
+                .args([
+                    "--updates",
+                    &args.updates.to_string(),
+                    "--members",
+                    &args.members.to_string(),
+                ])
+                .args(["--concurrency", &args.concurrency.to_string()])
+                .args(["--timeout-secs", &args.timeout_secs.to_string()])
+                .stderr(Stdio::inherit())
+                .output();
+            let outcome = match output {
+                Ok(o) => String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .rev()
+                    .find_map(|l| serde_json::from_str::<Outcome>(l).ok())
+                    .unwrap_or_else(|| {
+                        Outcome::Failed(format!(
+                            "the child process ended with {} and no result",
+                            o.status
+                        ))
+                    }),
+                Err(e) => Outcome::Failed(format!("cannot start the child process: {e}")),
+            };
+            failed |= matches!(outcome, Outcome::Failed(_));
+            rows.push((name, outcome));
+        }
+    }
+    println!("| backend/mode | updates | seconds | updates/s | webhook ingest/s | CPU (cores busy) | RSS before | peak RSS |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (name, outcome) in &rows {
+        match outcome {
+            Outcome::Done(f) => println!(
+                "| {name} | {} | {:.2} | {:.0} | {} | {:.2} s ({:.2}) | {:.1} MiB | {:.1} MiB |",
+                f.updates,
+                f.seconds,
+                f.rate(),
+                f.ingest_seconds
+                    .map_or("–".into(), |s| format!("{:.0}", f.updates as f64 / s)),
+                f.cpu_seconds,
+                f.cpu_seconds / f.seconds,
+                f.rss_before_kib as f64 / 1024.0,
+                f.peak_rss_kib as f64 / 1024.0,
+            ),
+            Outcome::Skipped(why) => println!("| {name} | skipped: {why} |||||||"),
+            Outcome::Failed(why) => println!("| {name} | FAILED: {why} |||||||"),
+        }
+    }
+    for (name, outcome) in &rows {
+        if let Outcome::Done(f) = outcome {
+            if f.rejected_posts > 0 {
+                println!(
+                    "{name}: {} webhook posts were answered other than 200 and sent again",
+                    f.rejected_posts
+                );
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// How a value is spelt on the command line.
+fn label(value: impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .expect("no skipped values")
+        .get_name()
+        .to_owned()
+}
+
+/// Runs one combination in this process.
+async fn child(args: &Args) -> Outcome {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let mode = match args.mode {
+        Mode::Polling => TelegramMode::Polling,
+        Mode::Webhook => TelegramMode::Webhook,
+        other => return Outcome::Failed(format!("the child needs one mode, not {other:?}")),
+    };
+    match args.backend {
+        Backend::Sqlite => {
+            let file = TempSqlite::new();
+            run(args, &file.url, mode)
+                .await
+                .unwrap_or_else(Outcome::Failed)
+        }
+        Backend::Postgres => {
+            let url = match db::fresh_postgres().await {
+                Ok(url) => url,
+                Err(e) => return Outcome::Skipped(format!("PostgreSQL unreachable ({})", e.0)),
+            };
+            let outcome = run(args, &url, mode).await.unwrap_or_else(Outcome::Failed);
+            drop_postgres(&url).await;
+            outcome
+        }
+        other => Outcome::Failed(format!("the child needs one backend, not {other:?}")),
+    }
+}
+
+/// Seeds the database, starts the bot against a fake Bot API, offers the updates and waits for
+/// every reply.
+async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, String> {
+    seed(url, args.members).await?;
+
+    let fake = FakeTelegram::start().await;
+    let mut config = Config {
+        database_url: url.to_owned(),
+        ..Config::default()
+    };
+    config.http.listen = "127.0.0.1:0".parse().expect("address");
+    config.telegram.token = Some("123:bench".into());
+    config.telegram.api_url = Some(fake.api_url());
+    config.telegram.mode = mode;
+    if mode == TelegramMode::Webhook {
+        config.http.public_url = Some("https://bench.invalid".into());
+        config.telegram.webhook_secret = Some(WEBHOOK_SECRET.into());
+    }
+    config.validate().map_err(|e| e.to_string())?;
+    let overrides = Overrides {
+        telegram_worker: Some(WorkerConfig {
+            limits: Limits::unlimited(),
+            ..WorkerConfig::default()
+        }),
+        ..Overrides::default()
+    };
+    let app = Application::build(config, overrides)
+        .await
+        .map_err(|e| format!("the bot did not start: {e}"))?;
+    let stats = app.telegram_stats.clone().ok_or("no Telegram worker")?;
+
+    // Everything offered is made before the clock starts.
+    let updates: Vec<serde_json::Value> = (0..args.updates)
+        .map(|k| fake.text_update(FIRST_CHAT + (k % args.members) as i64, "/me", "zh-hans"))
+        .collect();
+    let (queued, bodies): (Vec<serde_json::Value>, Vec<Vec<u8>>) = match mode {
+        TelegramMode::Polling => (updates, Vec::new()),
+        TelegramMode::Webhook => (
+            Vec::new(),
+            updates.iter().map(|u| u.to_string().into_bytes()).collect(),
+        ),
+    };
+    let rss_before_kib = proc_status_kib("VmRSS");
+    let cpu_before = cpu_seconds();
+    let endpoint = format!("http://{}/telegram/webhook", app.addr);
+
+    let started = Instant::now();
+    let mut ingest = match mode {
+        TelegramMode::Polling => {
+            for u in queued {
+                fake.push(u);
+            }
+            None
+        }
+        TelegramMode::Webhook => Some(tokio::spawn(post_all(endpoint, bodies, args.concurrency))),
+    };
+
+    let waited = wait_for_replies(&app, &stats, args, started, &mut ingest).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak_rss_kib = proc_status_kib("VmHWM");
+    let cpu_seconds = cpu_seconds() - cpu_before;
+    let posted = match (waited, ingest) {
+        (Err(e), _) => {
+            app.stop().await;
+            return Err(e);
+        }
+        (Ok(posted), None) => posted,
+        (Ok(_), Some(task)) => Some(
+            task.await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r)
+                .map_err(|e| format!("webhook client: {e}"))?,
+        ),
+    };
+    let (ingest_seconds, rejected_posts) = match posted {
+        Some((at, rejected)) => (Some(at.duration_since(started).as_secs_f64()), rejected),
+        None => (None, 0),
+    };
+
+    let checked = check(&app, &fake, args).await;
+    app.stop().await;
+    checked?;
+    Ok(Outcome::Done(Figures {
+        updates: args.updates,
+        seconds,
+        ingest_seconds,
+        rss_before_kib,
+        peak_rss_kib,
+        cpu_seconds,
+        rejected_posts,
+    }))
+}
+
+type Posted = (Instant, usize);
+
+/// Waits until the worker has sent a reply to every update. Fails when the time is up, when the
+/// webhook client failed, or when nothing moves any more with work left undone. Returns what
+/// the webhook client reported, if it finished meanwhile (it is taken out of `ingest`).
+async fn wait_for_replies(
+    app: &Application,
+    stats: &Stats,
+    args: &Args,
+    started: Instant,
+    ingest: &mut Option<tokio::task::JoinHandle<Result<Posted, String>>>,
+) -> Result<Option<Posted>, String> {
+    let deadline = started + Duration::from_secs(args.timeout_secs);
+    let mut posted = None;
+    let mut last = (0, Instant::now());
+    // The worker counts a send once the fake has answered it: reading that counter is cheap,
+    // where reading the fake's record would copy every message sent so far.
+    loop {
+        let sent = stats.sent.load(Ordering::Relaxed) as usize;
+        if sent >= args.updates {
+            return Ok(posted);
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(format!(
+                "timed out after {}s with {sent} of {} replies",
+                args.timeout_secs, args.updates
+            ));
+        }
+        if let Some(task) = ingest.take_if(|t| t.is_finished()) {
+            let result = task.await.map_err(|e| e.to_string()).and_then(|r| r);
+            posted = Some(result.map_err(|e| format!("webhook client: {e}"))?);
+        }
+        if sent > last.0 {
+            last = (sent, now);
+        } else if now.duration_since(last.1) > Duration::from_secs(3) && ingest.is_none() {
+            // Everything was offered and nothing moved for a while: is anything left to do?
+            let (inbox, outbox) = counts(app).await?;
+            let waiting = inbox.iter().any(|(s, _)| s == "pending")
+                || outbox
+                    .iter()
+                    .any(|(_, s, _)| s == "pending" || s == "sending");
+            if !waiting {
+                return Err(format!("stalled at {sent} of {} replies with nothing left to do: inbox {inbox:?}, outbox {outbox:?}", args.updates));
+            }
+            last.1 = now;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// Inbox rows per status and outbox rows per (channel, status).
+async fn counts(
+    app: &Application,
+) -> Result<(Vec<(String, i64)>, Vec<(String, String, i64)>), String> {
+    let mut conn = app
+        .engine
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| e.to_string())?;
+    let inbox = inbox::counts(&mut conn).await.map_err(|e| e.to_string())?;
+    let outbox = outbox::counts(&mut conn).await.map_err(|e| e.to_string())?;
+    Ok((inbox, outbox))
+}
+
+/// Imports `count` members from a generated roster and binds member i to chat FIRST_CHAT + i.
+async fn seed(url: &str, count: usize) -> Result<(), String> {
+    let mut csv = String::from("key,name,branch,branch_kind,group,role,locale\n");
+    for i in 0..count {
+        csv.push_str(&format!(
+            "B{i:05},成员{i},第{}学生党支部,student,第一党小组,党员,zh-CN\n",
+            i % 20 + 1
+        ));
+    }
+    let roster = roster::parse(csv.as_bytes(), Locale::ZhCn)
+        .map_err(|p| format!("generated roster: {p:?}"))?;
+    let store = Store::open(url).await.map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut tx = store.begin().await.map_err(|e| e.to_string())?;
+    members::import(&mut tx, &roster, false, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, key FROM members")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| e.to_string())?;
+    for (id, key) in ids {
+        let i: i64 = key[1..]
+            .parse()
+            .map_err(|_| format!("unexpected key {key}"))?;
+        bindings::bind(
+            &mut tx,
+            ChannelKind::Telegram.as_str(),
+            &(FIRST_CHAT + i).to_string(),
+            id,
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    store.close().await;
+    Ok(())
+}
+
+/// Posts every update to the webhook with `concurrency` clients, each with its own connection.
+/// Returns when the last one was answered 200, and how many answers were not 200.
+async fn post_all(
+    endpoint: String,
+    bodies: Vec<Vec<u8>>,
+    concurrency: usize,
+) -> Result<Posted, String> {
+    let bodies = Arc::new(bodies);
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut clients = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (bodies, next, endpoint) = (Arc::clone(&bodies), Arc::clone(&next), endpoint.clone());
+        clients.spawn(async move {
+            let client = reqwest::Client::new();
+            let mut rejected = 0;
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(body) = bodies.get(k) else {
+                    return Ok(rejected);
+                };
+                let mut tries = 0;
+                loop {
+                    let answer = client
+                        .post(&endpoint)
+                        .header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET)
+                        .header("Content-Type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .map_err(|e| format!("POST {endpoint}: {e}"))?;
+                    let status = answer.status();
+                    if status == reqwest::StatusCode::OK {
+                        break;
+                    }
+                    // Telegram retries a non-2xx answer; so does this client, a few times.
+                    rejected += 1;
+                    tries += 1;
+                    if tries == 10 {
+                        let text = answer.text().await.unwrap_or_default();
+                        return Err(format!(
+                            "update {k} refused 10 times, last with {status} {text:?}"
+                        ));
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        });
+    }
+    let mut rejected = 0;
+    while let Some(done) = clients.join_next().await {
+        rejected += done.map_err(|e| e.to_string())??;
+    }
+    Ok((Instant::now(), rejected))
+}
+
+/// Checks that the work measured is the work meant: every reply is the `/me` profile of the
+/// chat's own member, and every update left a processed inbox row and a sent outbox row.
+async fn check(app: &Application, fake: &FakeTelegram, args: &Args) -> Result<(), String> {
+    let sent = fake.sent();
+    if sent.len() != args.updates {
+        return Err(format!(
+            "{} replies for {} updates",
+            sent.len(),
+            args.updates
+        ));
+    }
+    for s in &sent {
+        let key = format!("B{:05}", s.chat_id - FIRST_CHAT);
+        if !s.text.contains(&key) {
+            return Err(format!(
+                "the reply to chat {} is not its member's profile: {:?}",
+                s.chat_id, s.text
+            ));
+        }
+    }
+    let (inbox, outbox) = counts(app).await?;
+    let done = inbox
+        .iter()
+        .find(|(s, _)| s == "done")
+        .map_or(0, |(_, n)| *n);
+    let delivered = outbox
+        .iter()
+        .find(|(c, s, _)| c == "telegram" && s == "sent")
+        .map_or(0, |(_, _, n)| *n);
+    if done != args.updates as i64 || delivered != args.updates as i64 {
+        return Err(format!(
+            "inbox {inbox:?}, outbox {outbox:?} after {} updates",
+            args.updates
+        ));
+    }
+    Ok(())
+}
+
+/// A `kB` field of /proc/self/status (VmRSS, VmHWM), or 0 where there is none.
+fn proc_status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| {
+                    l.strip_prefix(field)?
+                        .strip_prefix(':')
+                        .map(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                })
+                .flatten()
+        })
+        .unwrap_or(0)
+}
+
+/// User and system CPU time of this process so far, from /proc/self/stat (in USER_HZ ticks,
+/// 100 a second on Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    // utime and stime are fields 14 and 15 of the line: indexes 11 and 12 after the name.
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
+}
+
+/// Drops a database made by `fresh_postgres`, so benchmark runs do not pile up.
+async fn drop_postgres(url: &str) {
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    let Ok(options) = db::pg_admin_url().parse::<sqlx::postgres::PgConnectOptions>() else {
+        return;
+    };
+    // Dropping takes a second or two; that is not worth a "slow statement" warning.
+    let Ok(mut conn) = options.disable_statement_logging().connect().await else {
+        return;
+    };
+    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    if let Err(e) = conn.execute(sqlx::AssertSqlSafe(sql)).await {
+        eprintln!("could not drop the benchmark database {name}: {e}");
+    }
+    let _ = conn.close().await;
+}

@@ -780,7 +780,15 @@ async fn unbound(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> O
 async fn status(config: &Config, ui: &Ui) -> Outcome {
     let e = engine(config, ui).await?;
     let report = crate::status::gather(&e.store, e.clock.now_ms()).await?;
-    println!("{}", crate::status::render(&report, &ui.catalog, ui.locale));
+    println!(
+        "{}",
+        crate::status::render(
+            &report,
+            &ui.catalog,
+            ui.locale,
+            config.tz().unwrap_or(chrono_tz::Asia::Shanghai)
+        )
+    );
     e.store.close().await;
     Ok(())
 }

@@ -4,13 +4,17 @@
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
 use crate::store::outbox::{self, Figures};
-use crate::store::{inbox, Store, StoreError};
+use crate::store::{inbox, jobs, Store, StoreError};
 
 /// Everything `status` shows.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub outbox: Figures,
     pub inbox: Vec<(String, i64)>,
+    /// (kind, status, count)
+    pub jobs: Vec<(String, String, i64)>,
+    /// The next scheduled jobs: (kind, dedupe key, due in ms).
+    pub next_jobs: Vec<(String, String, i64)>,
 }
 
 /// Reads the figures at `now` (ms).
@@ -19,6 +23,8 @@ pub async fn gather(store: &Store, now: i64) -> Result<Report, StoreError> {
     Ok(Report {
         outbox: outbox::figures(&mut conn, now).await?,
         inbox: inbox::counts(&mut conn).await?,
+        jobs: jobs::counts(&mut conn).await?,
+        next_jobs: jobs::upcoming(&mut conn, 5).await?,
     })
 }
 
@@ -37,8 +43,8 @@ fn status_label(catalog: &Catalog, locale: Locale, status: &str) -> String {
     catalog.text(locale, m)
 }
 
-/// Renders the report as lines for a terminal.
-pub fn render(report: &Report, catalog: &Catalog, locale: Locale) -> String {
+/// Renders the report as lines for a terminal; times in `tz`.
+pub fn render(report: &Report, catalog: &Catalog, locale: Locale, tz: chrono_tz::Tz) -> String {
     let mut lines = vec![catalog.text(locale, msg!("status-outbox-header"))];
     if report.outbox.by_status.is_empty() {
         lines.push(format!("  {}", catalog.text(locale, msg!("status-empty"))));
@@ -77,6 +83,22 @@ pub fn render(report: &Report, catalog: &Catalog, locale: Locale) -> String {
             "  {:<8} {n:>8}",
             status_label(catalog, locale, status)
         ));
+    }
+    lines.push(catalog.text(locale, msg!("status-jobs-header")));
+    if report.jobs.is_empty() {
+        lines.push(format!("  {}", catalog.text(locale, msg!("status-empty"))));
+    }
+    for (kind, status, n) in &report.jobs {
+        lines.push(format!("  {kind:<20} {status:<10} {n:>8}"));
+    }
+    if !report.next_jobs.is_empty() {
+        lines.push(catalog.text(locale, msg!("status-next-jobs")));
+        for (kind, key, at) in &report.next_jobs {
+            let when = chrono::DateTime::from_timestamp_millis(*at)
+                .map(|d| d.with_timezone(&tz).to_rfc3339())
+                .unwrap_or_default();
+            lines.push(format!("  {when}  {kind:<20} {key}"));
+        }
     }
     lines.join("\n")
 }

@@ -13,3 +13,5 @@ status-blocked = blocked
 status-expired = expired
 status-done = done
 status-ignored = ignored
+status-jobs-header = Scheduled jobs (kind / status / count):
+status-next-jobs = Next jobs due:

@@ -13,3 +13,5 @@ status-blocked = 被屏蔽
 status-expired = 已过期
 status-done = 已处理
 status-ignored = 已忽略
+status-jobs-header = 定时任务（类型 / 状态 / 个数）：
+status-next-jobs = 接下来的定时任务：

@@ -451,3 +451,14 @@ pub async fn purge_outbox(conn: &mut Conn, before: i64) -> Result<u64> {
     .await?;
     Ok(done.rows_affected())
 }
+
+/// The next `limit` scheduled jobs: (kind, dedupe key, next run in ms).
+pub async fn upcoming(conn: &mut Conn, limit: i64) -> Result<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, dedupe_key, next_run_at FROM jobs WHERE status = 'scheduled' \
+         ORDER BY next_run_at, id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}

@@ -283,3 +283,151 @@ mod replicas {
         two_workers_send_each_message_exactly_once(Db::Postgres).await;
     }
 }
+
+mod end_to_end {
+    use std::sync::Arc;
+
+    use branchbot::channels::telegram::{bot, TelegramSender};
+    use branchbot::clock::Clock;
+    use branchbot::delivery::worker::Worker;
+    use branchbot::delivery::Wake;
+    use branchbot::domain::roster;
+    use branchbot::i18n::Locale;
+    use branchbot::scheduler::{plan, JobSpec, Registry, Scheduler, SchedulerConfig, When};
+    use branchbot::store::{bindings, members, Store};
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::helpers::{Db, TestDb};
+
+    const REMINDERS: usize = 1000;
+
+    /// Two replicas, each with its own pool, its scheduler and its Telegram worker, share one
+    /// database holding 1,000 due reminders: each member's chat gets its reminder exactly once.
+    async fn two_replicas_deliver_each_reminder_once(db: Db) {
+        let Some(db) = TestDb::new(db).await else {
+            return;
+        };
+        let setup = Store::open(&db.url).await.unwrap();
+        let mut csv = String::from("key,name,branch,branch_kind,role\n");
+        for i in 0..REMINDERS {
+            csv.push_str(&format!("K{i},成员{i},第一党支部,student,党员\n"));
+        }
+        let roster = roster::parse(csv.as_bytes(), Locale::ZhCn).unwrap();
+        let registry = Registry::builtin();
+        let now = chrono::Utc::now();
+        let mut tx = setup.begin().await.unwrap();
+        members::import(&mut tx, &roster, false, 0).await.unwrap();
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM members ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+        for (i, id) in ids.iter().enumerate() {
+            bindings::bind(&mut tx, "telegram", &(700_000 + i).to_string(), *id, 0)
+                .await
+                .unwrap();
+            let spec = JobSpec {
+                kind: "message".into(),
+                dedupe_key: format!("reminder:{id}"),
+                payload: format!("{{\"text\":\"【提醒】明天 19:30 党员大会\",\"members\":[{id}],\"urgent\":true}}"),
+                when: When::At(now + chrono::TimeDelta::milliseconds(200 + i as i64)),
+                grace: None,
+            };
+            plan::schedule(&mut tx, &registry, &spec, now)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        let fake = branchbot::testkit::fake_telegram::FakeTelegram::start().await;
+        let cancel = CancellationToken::new();
+        let mut tasks = Vec::new();
+        let mut stores = Vec::new();
+        for _ in 0..2 {
+            let store = Store::open(&db.url).await.unwrap();
+            let wake = Wake::default();
+            let scheduler = Scheduler::new(
+                store.clone(),
+                Clock::System,
+                Arc::new(Registry::builtin()),
+                wake.clone(),
+                SchedulerConfig::new(chrono_tz::Asia::Shanghai),
+            );
+            let sender = Arc::new(TelegramSender::new(
+                bot("1:e2e", Some(&fake.api_url())).unwrap(),
+            ));
+            let worker = Worker::new(
+                store.clone(),
+                Clock::System,
+                sender,
+                Arc::clone(wake.get(ChannelKind::Telegram)),
+                WorkerConfig {
+                    batch: 50,
+                    ..fast_worker()
+                },
+            );
+            tasks.push(tokio::spawn(scheduler.run(cancel.child_token())));
+            tasks.push(tokio::spawn(worker.run(cancel.child_token())));
+            stores.push(store);
+        }
+        fake.wait_sent(0, REMINDERS, Duration::from_secs(120)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        cancel.cancel();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let sent = fake.sent();
+        let mut chats: Vec<i64> = sent.iter().map(|s| s.chat_id).collect();
+        chats.sort_unstable();
+        chats.dedup();
+        assert_eq!(
+            (sent.len(), chats.len()),
+            (REMINDERS, REMINDERS),
+            "every chat got exactly one reminder"
+        );
+        assert!(sent.iter().all(|s| s.text == "【提醒】明天 19:30 党员大会"));
+        let done: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'message' AND status = 'done'",
+        )
+        .fetch_one(setup.pool())
+        .await
+        .unwrap();
+        assert_eq!(done, REMINDERS as i64);
+        for s in stores {
+            s.close().await;
+        }
+        setup.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_replicas_on_sqlite_deliver_each_of_1000_reminders_once() {
+        two_replicas_deliver_each_reminder_once(Db::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_replicas_on_postgres_deliver_each_of_1000_reminders_once() {
+        two_replicas_deliver_each_reminder_once(Db::Postgres).await;
+    }
+}
+
+#[tokio::test]
+async fn one_slow_chat_does_not_hold_up_the_others() {
+    let app = spawn_app().await;
+    app.fake.fault(60, Fault::Slow(Duration::from_secs(3)));
+    let mut rows = vec![message(60, "slow", "慢")];
+    for chat in 61..=80 {
+        rows.push(message(chat, &format!("fast{chat}"), "快"));
+    }
+    queue(&app, &rows).await;
+    let start = std::time::Instant::now();
+    for chat in 61..=80 {
+        app.fake.wait_sent(chat, 1, WAIT).await;
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "the others went while chat 60 was slow"
+    );
+    assert!(app.fake.sent_to(60).is_empty());
+    app.fake.wait_sent(60, 1, WAIT).await;
+    app.stop().await;
+}

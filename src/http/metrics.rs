@@ -78,6 +78,25 @@ async fn render(state: &AppState) -> Result<String, crate::store::StoreError> {
     for (status, n) in inbox::counts(&mut conn).await? {
         let _ = writeln!(out, "branchbot_inbox_updates{{status=\"{status}\"}} {n}");
     }
+    let _ = writeln!(
+        out,
+        "# HELP branchbot_jobs Scheduled jobs by kind and status."
+    );
+    let _ = writeln!(out, "# TYPE branchbot_jobs gauge");
+    for (kind, status, n) in crate::store::jobs::counts(&mut conn).await? {
+        let _ = writeln!(
+            out,
+            "branchbot_jobs{{kind=\"{kind}\",status=\"{status}\"}} {n}"
+        );
+    }
+    if let Some((_, _, at)) = crate::store::jobs::upcoming(&mut conn, 1).await?.first() {
+        let _ = writeln!(
+            out,
+            "# HELP branchbot_jobs_next_due_seconds Seconds until the next scheduled job is due."
+        );
+        let _ = writeln!(out, "# TYPE branchbot_jobs_next_due_seconds gauge");
+        let _ = writeln!(out, "branchbot_jobs_next_due_seconds {}", (at - now) / 1000);
+    }
     if let Some(stats) = &state.telegram_stats {
         let _ = writeln!(
             out,

@@ -5,3 +5,4 @@ pub mod org;
 pub mod phone;
 pub mod quiet;
 pub mod roster;
+pub mod pledges;

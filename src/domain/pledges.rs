@@ -226,7 +226,10 @@ mod tests {
 
     #[test]
     fn an_item_must_be_non_empty_short_enough_and_at_most_the_fifth() {
-        assert_eq!(parse_item("  每月读一本理论书籍 ", 0).unwrap(), "每月读一本理论书籍");
+        assert_eq!(
+            parse_item("  每月读一本理论书籍 ", 0).unwrap(),
+            "每月读一本理论书籍"
+        );
         assert_eq!(parse_item("   ", 0), Err(ItemError::Empty));
         let long = "学".repeat(201);
         assert_eq!(

@@ -17,13 +17,13 @@ pub async fn start_round(conn: &mut Conn, branch_id: i64, started_at: i64) -> Re
     .bind(started_at)
     .execute(&mut *conn)
     .await?;
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM pledge_rounds WHERE branch_id = $1 AND started_at = $2",
+    Ok(
+        sqlx::query_scalar("SELECT id FROM pledge_rounds WHERE branch_id = $1 AND started_at = $2")
+            .bind(branch_id)
+            .bind(started_at)
+            .fetch_one(conn)
+            .await?,
     )
-    .bind(branch_id)
-    .bind(started_at)
-    .fetch_one(conn)
-    .await?)
 }
 
 /// A branch's latest round: (id, started at).
@@ -129,7 +129,12 @@ pub async fn silent(conn: &mut Conn, round_id: i64) -> Result<Vec<(i64, i64)>> {
 }
 
 /// Marks a member reminded in a round (once: false when they were already).
-pub async fn mark_reminded(conn: &mut Conn, round_id: i64, member_id: i64, now: i64) -> Result<bool> {
+pub async fn mark_reminded(
+    conn: &mut Conn,
+    round_id: i64,
+    member_id: i64,
+    now: i64,
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE pledge_round_members SET reminded_at = $1 \
          WHERE round_id = $2 AND member_id = $3 AND reminded_at IS NULL",

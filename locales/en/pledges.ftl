@@ -126,3 +126,8 @@ pledge-assessment-too-long = The self-assessment has { $got } characters, more t
 pledge-assessment-write = Write it
 pledge-assessment-prompt = Write your self-assessment (at most { $max } characters).
 pledge-assessment-stale = This self-assessment no longer exists.
+
+cli-pledges-column-number = No.
+cli-pledges-column-way = Way
+cli-pledges-column-text = Pledge
+cli-pledges-column-target = Target date

@@ -126,3 +126,8 @@ pledge-assessment-too-long = 自评有 { $got } 字，超过了 { $max } 字的�
 pledge-assessment-write = 写自评
 pledge-assessment-prompt = 请写下你的践诺自评（不超过 { $max } 字）。
 pledge-assessment-stale = 这份自评已不存在。
+
+cli-pledges-column-number = 序号
+cli-pledges-column-way = 方面
+cli-pledges-column-text = 承诺内容
+cli-pledges-column-target = 目标日期

@@ -6,6 +6,7 @@ mod delivery;
 mod helpers;
 mod locales;
 mod pledges;
+mod pledges_store;
 mod sms;
 mod store;
 mod telegram;

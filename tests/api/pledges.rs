@@ -11,7 +11,7 @@ use branchbot::store::jobs;
 use branchbot::testkit::fake_telegram::Sent;
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::helpers::{spawn_app, TestApp, WAIT};
+use crate::helpers::{spawn_app, spawn_with, Db, Spawn, TestApp, WAIT};
 
 const SECRETARY: i64 = 201;
 const TANG: i64 = 203;
@@ -82,7 +82,21 @@ async fn write_one(app: &TestApp, chat: i64, first: &Sent, way: &str, text: &str
 
 #[tokio::test]
 async fn a_branch_keeps_its_pledges_over_a_term() {
-    let app = spawn_app().await;
+    term(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_branch_keeps_its_pledges_over_a_term_on_postgres() {
+    let opts = Spawn {
+        db: Db::Postgres,
+        ..Spawn::default()
+    };
+    if let Some(app) = spawn_with(opts).await {
+        term(app).await;
+    }
+}
+
+async fn term(app: TestApp) {
     for (chat, key) in [
         (SECRETARY, "S201"),
         (TANG, "S203"),

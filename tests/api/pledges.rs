@@ -395,3 +395,74 @@ async fn term(app: TestApp) {
     let _ = sec_seen;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_secretary_sets_the_check_in_schedule_after_seeing_the_next_three_dates() {
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    let usage = app.ask(SECRETARY, "/pledge_schedule", 1).await;
+    assert_eq!(
+        usage[0].text,
+        "请在命令后写上 crontab 表达式，例如：/pledge_schedule 0 9 1 * *（每月 1 日 9:00）。当前：0 9 1 * *"
+    );
+    let bad = app.ask(SECRETARY, "/pledge_schedule 0 25 1 * *", 1).await;
+    assert!(
+        bad[0].text.starts_with("这个时间表达式无效：") && bad[0].text.contains("小时"),
+        "{}",
+        bad[0].text
+    );
+    let preview = app.ask(SECRETARY, "/pledge_schedule 0 20 * * Fri", 1).await;
+    let tz = chrono_tz::Asia::Shanghai;
+    let dates: Vec<String> = branchbot::scheduler::Crontab::parse("0 20 * * Fri")
+        .unwrap()
+        .upcoming(tz, Utc::now())
+        .take(3)
+        .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        .collect();
+    assert_eq!(
+        preview[0].text,
+        format!(
+            "学生第二党支部 将在以下时间询问承诺进展：\n{}\n确认吗？",
+            dates.join("\n")
+        )
+    );
+    assert_eq!(preview[0].labels(), vec!["确认", "取消"]);
+    let set = tap(&app, SECRETARY, &preview[0], "确认", 1).await;
+    assert_eq!(set[0].text, "已设置：0 20 * * Fri。");
+    let sql =
+        "SELECT COUNT(*) FROM jobs WHERE kind = 'pledge_checkin' AND cron_expr = '0 20 * * Fri'";
+    assert_eq!(app.count(sql).await, 1);
+    // Set again: the branch's one job follows.
+    let preview = app.ask(SECRETARY, "/pledge_schedule 0 9 15 * *", 1).await;
+    tap(&app, SECRETARY, &preview[0], "确认", 1).await;
+    let sql =
+        "SELECT COUNT(*) FROM jobs WHERE kind = 'pledge_checkin' AND cron_expr = '0 9 15 * *'";
+    assert_eq!(app.count(sql).await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'pledge_checkin'")
+            .await,
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn those_who_cannot_pledge_or_review_are_told_why() {
+    let app = spawn_app().await;
+    app.bind(209, "S209").await; // 入党积极分子: not a Party member
+    let no = app.ask(209, "/pledge", 1).await;
+    assert_eq!(no[0].text, "承诺由党员（含预备党员）填写。");
+    let no = app.ask(209, "/pledges_review", 1).await;
+    assert_eq!(no[0].text, "只有书记和支委可以这样做。需要帮助请发 /help。");
+    let unknown = app.ask(STRANGER, "/pledges 第九党支部", 1).await;
+    assert!(
+        unknown[0]
+            .text
+            .starts_with("没有叫\"第九党支部\"的支部。现有支部："),
+        "{}",
+        unknown[0].text
+    );
+    let none = app.ask(STRANGER, "/pledges 学生第二党支部", 1).await;
+    assert_eq!(none[0].text, "学生第二党支部 还没有公示的承诺。");
+    app.stop().await;
+}

@@ -89,7 +89,7 @@ pub async fn command(
         Err(e) => {
             return Ok(Step::text(cx.r(
                 msg!("pledge-schedule-bad"),
-                &[("error", e.to_string().into())],
+                &[("error", e.render(cx.catalog, cx.locale).into())],
             )))
         }
     };

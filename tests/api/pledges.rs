@@ -464,5 +464,44 @@ async fn those_who_cannot_pledge_or_review_are_told_why() {
     );
     let none = app.ask(STRANGER, "/pledges 学生第二党支部", 1).await;
     assert_eq!(none[0].text, "学生第二党支部 还没有公示的承诺。");
+
+    // A sixth item is refused with the limit, and the five can still be submitted.
+    app.bind(205, "S205").await;
+    let mut last = app.ask(205, "/pledge", 1).await.remove(0);
+    let mut label = "开始填写";
+    for n in 1..=5 {
+        let ways = tap(&app, 205, &last, label, 1).await;
+        tap(&app, 205, &ways[0], "带头学习", 1).await;
+        let date = app.ask(205, &format!("第{n}条"), 1).await;
+        last = tap(&app, 205, &date[0], "跳过", 1).await.remove(0);
+        assert_eq!(last.text, format!("已记下第 {n} 条。"));
+        label = "再加一条";
+    }
+    let sixth = app.ask(205, "再加一条", 1).await;
+    assert_eq!(sixth[0].text, "承诺最多 5 条，请提交。");
+    let sent = app.ask(205, "提交审核", 1).await;
+    assert!(
+        sent[0].text.starts_with("已提交第 1 版承诺"),
+        "{}",
+        sent[0].text
+    );
+
+    // The college committee sees every branch's figures.
+    app.bind(1, "T001").await;
+    let all = app.ask(1, "/pledge_stats", 1).await;
+    let headers: Vec<&str> = all[0]
+        .text
+        .lines()
+        .filter(|l| l.ends_with("承诺情况"))
+        .collect();
+    assert_eq!(
+        headers,
+        vec![
+            "学生第一党支部 承诺情况",
+            "学生第二党支部 承诺情况",
+            "教工第一党支部 承诺情况"
+        ]
+    );
+    assert!(all[0].text.contains("待审核（1）：冯磊"), "{}", all[0].text);
     app.stop().await;
 }

@@ -234,3 +234,28 @@ async fn blocked(
     }
     Ok(Step::new(replies, State::Idle))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::pledges::Way;
+
+    #[test]
+    fn a_question_offers_the_four_answers_within_telegrams_64_byte_callback_limit() {
+        let catalog = Catalog::load().unwrap();
+        let item = Item {
+            id: i64::MAX,
+            version_id: 1,
+            position: 2,
+            way: Way::Serve,
+            text: "每周答疑两小时".into(),
+            target_date: None,
+        };
+        let q = question(&catalog, Locale::ZhCn, i64::MAX, &item);
+        assert_eq!(q.text, "2. 带头服务：每周答疑两小时 —— 进展如何？");
+        let labels: Vec<&str> = q.choices.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, vec!["已完成", "按计划", "落后", "遇到困难"]);
+        assert!(q.choices.iter().all(|c| c.data.len() <= 64), "{q:?}");
+        assert!(q.choices[3].aliases.contains(&"Blocked".to_owned()));
+    }
+}

@@ -203,11 +203,11 @@ pub fn date_given(cx: &Ctx<'_>, state: State, typed: Option<&str>) -> Result<Ste
         text,
         target_date,
     });
-    let mut choices = Vec::new();
-    if items.len() < MAX_ITEMS {
-        choices.push(cx.choice("pm:add", msg!("pledge-add-more")));
-    }
-    choices.push(cx.choice("pm:submit", msg!("pledge-submit")));
+    // "Add another" stays offered at the limit, so that asking for a sixth gets the reason.
+    let choices = vec![
+        cx.choice("pm:add", msg!("pledge-add-more")),
+        cx.choice("pm:submit", msg!("pledge-submit")),
+    ];
     Ok(Step::new(
         vec![Reply::with_choices(
             cx.r(msg!("pledge-added"), &[("number", items.len().into())]),

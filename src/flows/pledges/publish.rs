@@ -21,7 +21,10 @@ pub async fn text(cx: &Ctx<'_>, conn: &mut Conn, arg: Option<&str>) -> Result<St
             msg!("pledges-no-branch"),
             &[
                 ("branch", name.into()),
-                ("branches", names.join("、").into()),
+                (
+                    "branches",
+                    names.join(&cx.t(msg!("cli-list-separator"))).into(),
+                ),
             ],
         ));
     };

@@ -80,7 +80,7 @@ pub fn render(catalog: &Catalog, locale: Locale, tz: chrono_tz::Tz, f: &BranchFi
         if v.is_empty() {
             catalog.text(locale, msg!("pledge-stats-nobody"))
         } else {
-            v.join("、")
+            v.join(&catalog.text(locale, msg!("cli-list-separator")))
         }
     };
     let mut lines = vec![

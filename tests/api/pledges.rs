@@ -505,3 +505,39 @@ async fn those_who_cannot_pledge_or_review_are_told_why() {
     assert!(all[0].text.contains("待审核（1）：冯磊"), "{}", all[0].text);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_member_who_reads_english_writes_a_pledge_in_english() {
+    let app = spawn_app().await;
+    app.bind(9, "T009").await; // Emily Carter, locale en
+    let none = app.ask(9, "/pledge", 1).await;
+    assert_eq!(
+        none[0].text,
+        "You have not written a pledge yet. A pledge has at most 5 items, each in one way of taking the lead."
+    );
+    let ways = tap(&app, 9, &none[0], "Start writing", 1).await;
+    assert_eq!(
+        ways[0].labels(),
+        vec![
+            "Lead in study",
+            "Lead in results",
+            "Lead in service",
+            "Lead in discipline",
+            "Lead in integrity"
+        ]
+    );
+    let ask = tap(&app, 9, &ways[0], "Lead in service", 1).await;
+    assert_eq!(
+        ask[0].text,
+        "Write this item (Lead in service) in at most 200 characters."
+    );
+    app.ask(9, "Office hours for students every week", 1).await;
+    let added = app.ask(9, "skip", 1).await;
+    assert_eq!(added[0].text, "Item 1 noted.");
+    let sent = app.ask(9, "2", 1).await;
+    assert_eq!(
+        sent[0].text,
+        "Version 1 of your pledge is submitted; it is published once the secretary approves it. Send /pledge to edit it before then."
+    );
+    app.stop().await;
+}

@@ -465,6 +465,23 @@ async fn those_who_cannot_pledge_or_review_are_told_why() {
     let none = app.ask(STRANGER, "/pledges 学生第二党支部", 1).await;
     assert_eq!(none[0].text, "学生第二党支部 还没有公示的承诺。");
 
+    // A college committee member outside any branch cannot pledge, and is told why.
+    let extra = "key,name,branch,branch_kind,group,role,mobile,locale,college\n\
+                 C001,周院委,,,,党员,13700000001,zh-CN,是\n";
+    let roster = branchbot::domain::roster::parse(extra.as_bytes(), branchbot::i18n::Locale::ZhCn)
+        .expect("a college member without a branch");
+    let mut tx = app.store.begin().await.unwrap();
+    branchbot::store::members::import(&mut tx, &roster, false, 0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    app.bind(77, "C001").await;
+    let no = app.ask(77, "/pledge", 1).await;
+    assert_eq!(
+        no[0].text,
+        "你还没有编入党支部，暂时不能填写承诺。请联系支部书记。"
+    );
+
     // A sixth item is refused with the limit, and the five can still be submitted.
     app.bind(205, "S205").await;
     let mut last = app.ask(205, "/pledge", 1).await.remove(0);

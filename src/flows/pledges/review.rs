@@ -108,7 +108,13 @@ pub async fn chosen(
     };
     match decision {
         "ok" => {
-            store::review(conn, version, member.id, true, None, cx.now_ms).await?;
+            if !store::review(conn, version, member.id, true, None, cx.now_ms).await? {
+                // Another manager reviewed it in the meantime.
+                return Ok(Step::text(cx.r(
+                    msg!("pledge-review-stale"),
+                    &[("name", owner.name.as_str().into())],
+                )));
+            }
             let number = store::version_number(conn, version).await?;
             let ocx = cx.for_member(&owner);
             let reply =
@@ -165,7 +171,12 @@ pub async fn comment_given(
         Ok((_, owner)) => owner,
         Err(step) => return Ok(step),
     };
-    store::review(conn, version, member.id, false, Some(comment), cx.now_ms).await?;
+    if !store::review(conn, version, member.id, false, Some(comment), cx.now_ms).await? {
+        return Ok(Step::text(cx.r(
+            msg!("pledge-review-stale"),
+            &[("name", owner.name.as_str().into())],
+        )));
+    }
     let number = store::version_number(conn, version).await?;
     let ocx = cx.for_member(&owner);
     let reply = Reply::text(ocx.r(

@@ -118,6 +118,26 @@ pub enum Command {
         #[command(subcommand)]
         command: ScheduleCommand,
     },
+    /// Reports, e.g. `branchbot report pledges --branch NAME --csv`.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+/// `branchbot report <…>`: one variant per report.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Published pledges, one row per item; the figures (no pledge, awaiting review, the
+    /// current round's response rate, items behind or blocked) go to stderr.
+    Pledges {
+        /// Only this branch.
+        #[arg(long)]
+        branch: Option<String>,
+        /// Print CSV with a header row instead of tab-separated rows.
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 /// Why a command failed.
@@ -261,6 +281,9 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             Ok(())
         }
         Command::Schedule { command } => schedule(&config, command, ui),
+        Command::Report {
+            command: ReportCommand::Pledges { branch, csv },
+        } => report_pledges(&config, branch.as_deref(), csv, ui).await,
     }
 }
 
@@ -881,6 +904,56 @@ fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome {
     };
     let lines = preview::lines(&expr, zone, start, count).map_err(mistake)?;
     println!("{}", lines.join("\n"));
+    Ok(())
+}
+
+/// `branchbot report pledges`: the published items as a table, the figures on stderr (the
+/// same figures `/pledge_stats` shows in chat).
+async fn report_pledges(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> Outcome {
+    use crate::flows::pledges::stats;
+    let e = engine(config, ui).await?;
+    let mut conn = e.store.pool().acquire().await?;
+    let scope = match branch {
+        Some(b) => Some(find_branch(&mut conn, b, ui).await?),
+        None => None,
+    };
+    for (id, name, _) in members::branches(&mut conn).await? {
+        if scope.is_none_or(|s| s == id) {
+            let figures = stats::figures(&mut conn, id, &name).await?;
+            eprintln!(
+                "{}\n",
+                stats::render(&ui.catalog, ui.locale, e.tz, &figures)
+            );
+        }
+    }
+    let published = crate::store::pledges::published(&mut conn, scope).await?;
+    drop(conn);
+    let header = [
+        Column::Branch.msg(),
+        Column::Key.msg(),
+        Column::Name.msg(),
+        msg!("cli-pledges-column-number"),
+        msg!("cli-pledges-column-way"),
+        msg!("cli-pledges-column-text"),
+        msg!("cli-pledges-column-target"),
+    ]
+    .map(|id| ui.t(id));
+    let rows: Vec<Vec<String>> = published
+        .iter()
+        .map(|p| {
+            vec![
+                p.branch.clone(),
+                p.member_key.clone(),
+                p.member_name.clone(),
+                p.item.position.to_string(),
+                ui.t(p.item.way.msg()),
+                p.item.text.clone(),
+                p.item.target_date.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(&header, &rows, csv)?;
+    e.store.close().await;
     Ok(())
 }
 

@@ -691,3 +691,80 @@ fn a_bad_locale_in_the_environment_is_a_configuration_mistake() {
         ]
     );
 }
+
+/// Writes and approves pledges directly in the store, as the chat flow would.
+fn approve_pledges(bot: &Bot, pledges: &[(&str, &[(&str, &str)])]) {
+    use branchbot::store::pledges::{self, NewItem};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let secretary = members::find(&mut tx, "S201").await.unwrap().unwrap();
+        for (key, items) in pledges {
+            let member = members::find(&mut tx, key).await.unwrap().unwrap();
+            let items: Vec<NewItem> = items
+                .iter()
+                .map(|(way, text)| NewItem {
+                    way: (*way).into(),
+                    text: (*text).into(),
+                    target_date: Some("2026-12-31".into()),
+                })
+                .collect();
+            let (version, _) = pledges::submit(&mut tx, member.id, &items, 1)
+                .await
+                .unwrap();
+            pledges::review(&mut tx, version, secretary.id, true, None, 2)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        store.close().await;
+    });
+}
+
+#[test]
+fn report_pledges_exports_the_published_items_with_the_figures_on_stderr() {
+    let bot = Bot::with_college("zh-CN");
+    approve_pledges(
+        &bot,
+        &[
+            (
+                "S203",
+                &[
+                    ("study", "每月读一本理论书籍"),
+                    ("serve", "每周答疑, \"两小时\""),
+                ],
+            ),
+            ("S204", &[("integrity", "廉洁自律")]),
+        ],
+    );
+    let run = bot.run(&["report", "pledges", "--branch", "学生第二党支部", "--csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        vec![
+            "支部,编号,姓名,序号,方面,承诺内容,目标日期",
+            "学生第二党支部,S203,唐志强,1,带头学习,每月读一本理论书籍,2026-12-31",
+            "学生第二党支部,S203,唐志强,2,带头服务,\"每周答疑, \"\"两小时\"\"\",2026-12-31",
+            "学生第二党支部,S204,韩梅梅,1,带头弘扬正气,廉洁自律,2026-12-31",
+        ]
+    );
+    assert_eq!(
+        run.stderr_lines()[..4],
+        [
+            "学生第二党支部 承诺情况",
+            "未填写承诺（7）：谢文博、宋雨桐、冯磊、曹雪、彭博、曾晓燕、蒋欣然",
+            "待审核（0）：无",
+            "还没有进行过进展询问。",
+        ]
+    );
+    let table = bot.run(&["report", "pledges"]);
+    assert_eq!(table.code, 0, "{table:?}");
+    assert_eq!(table.stdout_lines().len(), 3);
+    assert!(table.stdout_lines()[2].starts_with("学生第二党支部\tS204\t韩梅梅\t1\t"));
+    let unknown = bot.run(&["report", "pledges", "--branch", "第九党支部"]);
+    assert_eq!(unknown.code, 2, "{unknown:?}");
+}

@@ -2,7 +2,7 @@
 //! at their instant on paused time, recurring ones advance, relative ones move with their
 //! event, an idle scheduler is woken by a new job, and bad requests are refused. Beside it:
 //! [`downtime`] (caught up once, or recorded as missed), [`kinds`] (the built-in kinds, and
-//! failing runs), [`preview_cli`] (`branchbot schedule preview`), [`replicas`] (two
+//! failing runs), [`pledges`] (monthly check-ins and the one reminder), [`preview_cli`] (`branchbot schedule preview`), [`replicas`] (two
 //! schedulers on one database, each message exactly once) and [`store`] (the jobs table's SQL
 //! on SQLite and PostgreSQL alike).
 
@@ -10,6 +10,8 @@
 mod downtime;
 #[path = "scheduler/kinds.rs"]
 mod kinds;
+#[path = "scheduler/pledges.rs"]
+mod pledges;
 #[path = "scheduler/preview_cli.rs"]
 mod preview_cli;
 #[path = "scheduler/replicas.rs"]

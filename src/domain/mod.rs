@@ -3,5 +3,6 @@
 
 pub mod org;
 pub mod phone;
+pub mod pledges;
 pub mod quiet;
 pub mod roster;

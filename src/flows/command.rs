@@ -9,6 +9,16 @@ pub enum Command {
     Lang(Option<String>),
     Unbound,
     Cancel,
+    /// `/pledge`: my pledge.
+    Pledge,
+    /// `/pledges <branch>`: a branch's published pledges.
+    Pledges(Option<String>),
+    /// `/pledges_review`.
+    PledgesReview,
+    /// `/pledge_stats`.
+    PledgeStats,
+    /// `/pledge_schedule <crontab>`.
+    PledgeSchedule(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -20,6 +30,11 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
     ("cancel", crate::msg!("menu-cancel")),
+    ("pledge", crate::msg!("menu-pledge")),
+    ("pledges", crate::msg!("menu-pledges")),
+    ("pledges_review", crate::msg!("menu-pledges-review")),
+    ("pledge_stats", crate::msg!("menu-pledge-stats")),
+    ("pledge_schedule", crate::msg!("menu-pledge-schedule")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -45,6 +60,11 @@ pub fn parse(text: &str) -> Option<Command> {
         "lang" | "language" => Command::Lang(arg),
         "unbound" => Command::Unbound,
         "cancel" => Command::Cancel,
+        "pledge" => Command::Pledge,
+        "pledges" => Command::Pledges(arg),
+        "pledges_review" => Command::PledgesReview,
+        "pledge_stats" => Command::PledgeStats,
+        "pledge_schedule" => Command::PledgeSchedule(arg),
         _ => Command::Unknown(name),
     })
 }
@@ -70,5 +90,13 @@ mod tests {
             Some(Command::Unknown("frobnicate".into()))
         );
         assert_eq!(parse("hello"), None);
+        assert_eq!(
+            parse("/pledge_schedule 0 9 1 * *"),
+            Some(Command::PledgeSchedule(Some("0 9 1 * *".into())))
+        );
+        assert_eq!(
+            parse("/pledges 教工第一党支部"),
+            Some(Command::Pledges(Some("教工第一党支部".into())))
+        );
     }
 }

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    help, lang, me, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
-    MAX_TEXT_CHARS,
+    help, lang, me, pledges, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply,
+    State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -331,7 +331,9 @@ impl Engine {
     ) -> Result<Step, StoreError> {
         let text = match &inbound.content {
             Content::Unsupported => return Ok(Step::retry(cx.t(msg!("error-unsupported")), state)),
-            Content::Choice { data } => return self.on_choice(cx, conn, member, data, "").await,
+            Content::Choice { data } => {
+                return self.on_choice(cx, conn, member, state, data, "").await
+            }
             Content::Text { text } => text,
         };
         if text.trim().is_empty() {
@@ -348,7 +350,10 @@ impl Engine {
         }
         if let Some((choice, rest)) = super::match_choice(offered, text) {
             let data = choice.data.clone();
-            return self.on_choice(cx, conn, member, &data, &rest).await;
+            return self.on_choice(cx, conn, member, state, &data, &rest).await;
+        }
+        if let Some(step) = pledges::on_text(cx, conn, member, &state, offered, text).await? {
+            return Ok(step);
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
         if numbered && !offered.is_empty() {
@@ -390,6 +395,15 @@ impl Engine {
             Command::Lang(arg) => lang::command(cx, conn, member, arg.as_deref()).await,
             Command::Unbound => unbound::command(cx, conn, member).await,
             Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
+            Command::Pledge => pledges::write::command(cx, conn, member).await,
+            Command::Pledges(arg) => Ok(Step::text(
+                pledges::publish::text(cx, conn, arg.as_deref()).await?,
+            )),
+            Command::PledgesReview => pledges::review::command(cx, conn, member).await,
+            Command::PledgeStats => pledges::stats::command(cx, conn, member).await,
+            Command::PledgeSchedule(arg) => {
+                pledges::schedule::command(cx, conn, member, arg.as_deref()).await
+            }
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -402,12 +416,16 @@ impl Engine {
         cx: &Ctx<'_>,
         conn: &mut Conn,
         member: &Member,
+        state: State,
         data: &str,
-        _rest: &str,
+        rest: &str,
     ) -> Result<Step, StoreError> {
         let (kind, value) = data.split_once(':').unwrap_or((data, ""));
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
+            k if pledges::owns(k) => {
+                pledges::on_choice(cx, conn, member, state, k, value, rest).await
+            }
             _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
         }
     }

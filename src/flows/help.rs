@@ -11,10 +11,19 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         msg!("help-member"),
         &[("name", member.name.as_str().into())],
     )];
+    if member.role.is_party_member() {
+        parts[0].push('\n');
+        parts[0].push_str(&cx.t(msg!("pledge-help-member")));
+    }
     if member.college {
         parts.push(cx.t(msg!("help-college")));
     } else if member.role.runs_branch() && member.branch_id.is_some() {
         parts.push(cx.t(msg!("help-manager")));
+    }
+    if member.is_manager() {
+        let last = parts.len() - 1;
+        parts[last].push('\n');
+        parts[last].push_str(&cx.t(msg!("pledge-help-manager")));
     }
     parts.join("\n\n")
 }

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod help;
 pub mod lang;
 pub mod me;
+pub mod pledges;
 pub mod start;
 pub mod unbound;
 
@@ -122,6 +123,34 @@ pub enum State {
     Idle,
     /// Offered the language choice.
     ChoosingLanguage,
+    /// Writing a pledge: choosing the way of the next item (the items so far are kept here
+    /// until submitted).
+    PledgeWay {
+        items: Vec<crate::store::pledges::NewItem>,
+    },
+    /// Writing a pledge item's text.
+    PledgeText {
+        items: Vec<crate::store::pledges::NewItem>,
+        way: String,
+    },
+    /// Asked for an item's optional target date.
+    PledgeDate {
+        items: Vec<crate::store::pledges::NewItem>,
+        way: String,
+        text: String,
+    },
+    /// Offered to add another item or to submit.
+    PledgeMore {
+        items: Vec<crate::store::pledges::NewItem>,
+    },
+    /// A secretary writes why a version is returned.
+    PledgeReturnComment { version: i64 },
+    /// A member describes the difficulty of a blocked item.
+    PledgeBlocked { round: i64, item: i64 },
+    /// A member writes a phase-end self-assessment.
+    PledgeAssessment { id: i64 },
+    /// A secretary confirms a new check-in schedule.
+    PledgeSchedule { crontab: String },
 }
 
 /// What a flow works with: the catalog, the reader's locale and, when known, the member.

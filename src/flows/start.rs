@@ -49,6 +49,10 @@ pub async fn unknown_sender(
                 Err(reason) => Ok(vec![Reply::text(reason)]),
             }
         }
+        // Published pledges (公示) are for everyone, the masses included.
+        Some(command::Command::Pledges(arg)) => Ok(vec![Reply::text(
+            super::pledges::publish::text(cx, conn, arg.as_deref()).await?,
+        )]),
         _ => Ok(vec![Reply::text(cx.t(msg!("unbound-explain")))]),
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
+use super::kinds::pledges::{PledgeAssessment, PledgeCheckin, PledgeReminder};
 use super::kinds::{housekeeping::Housekeeping, message::Message};
 use crate::flows::ChannelKind;
 use crate::store::jobs::JobRow;
@@ -95,7 +96,12 @@ impl Registry {
 
     /// Every built-in kind.
     pub fn builtin() -> Self {
-        Self::new().with(Message).with(Housekeeping)
+        Self::new()
+            .with(Message)
+            .with(Housekeeping)
+            .with(PledgeCheckin)
+            .with(PledgeReminder)
+            .with(PledgeAssessment)
     }
 
     /// Adds a kind.

@@ -12,6 +12,8 @@ pub mod invites;
 pub mod jobs;
 pub mod members;
 pub mod outbox;
+pub mod pledge_checkins;
+pub mod pledges;
 pub mod sms;
 
 use std::borrow::Cow;
@@ -67,6 +69,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "sms",
         include_str!("../../migrations/sqlite/0003_sms.sql"),
     ),
+    (
+        6,
+        "pledges",
+        include_str!("../../migrations/sqlite/0006_pledges.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -83,6 +90,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "sms",
         include_str!("../../migrations/postgres/0003_sms.sql"),
+    ),
+    (
+        6,
+        "pledges",
+        include_str!("../../migrations/postgres/0006_pledges.sql"),
     ),
 ];
 

@@ -5,6 +5,8 @@ mod crash;
 mod delivery;
 mod helpers;
 mod locales;
+mod pledges;
+mod pledges_store;
 mod sms;
 mod store;
 mod telegram;

@@ -1,0 +1,285 @@
+//! `/pledge`: a member sees their pledge (its versions' status, check-ins and assessments), or
+//! writes a new version item by item — the way, the text, an optional target date — and
+//! submits it; the branch's managers are asked to review it.
+
+use super::super::engine::Step;
+use super::super::{Ctx, Reply, State};
+use crate::delivery::route::Push;
+use crate::domain::org::Member;
+use crate::domain::pledges::{self, PledgeStatus, Way, MAX_ITEMS, MAX_ITEM_CHARS};
+use crate::msg;
+use crate::store::pledges::{self as store, NewItem};
+use crate::store::{pledge_checkins, Conn, StoreError};
+
+/// Why a member cannot write a pledge, if they cannot.
+fn refused(cx: &Ctx<'_>, member: &Member) -> Option<Step> {
+    if member.branch_id.is_none() {
+        return Some(Step::text(cx.t(msg!("pledge-error-no-branch"))));
+    }
+    if !member.role.is_party_member() {
+        return Some(Step::text(cx.t(msg!("pledge-error-not-member"))));
+    }
+    None
+}
+
+/// `/pledge`: the member's pledge and what happened to it, with a button to edit or write one.
+pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step, StoreError> {
+    if let Some(step) = refused(cx, member) {
+        return Ok(step);
+    }
+    let Some(pledge) = store::of_member(conn, member.id).await? else {
+        return Ok(Step::reply(Reply::with_choices(
+            cx.r(msg!("pledge-none"), &[("max", MAX_ITEMS.into())]),
+            vec![cx.choice("pe:new", msg!("pledge-write"))],
+        )));
+    };
+    let number = store::version_number(conn, pledge.current_version).await?;
+    let items = store::items(conn, pledge.current_version).await?;
+    let mut lines = vec![
+        cx.r(
+            msg!("pledge-view-header"),
+            &[
+                ("version", number.into()),
+                ("status", cx.t(pledge.status.msg()).into()),
+            ],
+        ),
+        super::item_lines(cx.catalog, cx.locale, &items),
+    ];
+    if pledge.status == PledgeStatus::Returned {
+        if let Some(comment) = store::last_comment(conn, pledge.id).await? {
+            lines.push(cx.r(msg!("pledge-view-returned"), &[("comment", comment.into())]));
+        }
+    }
+    if let Some(approved) = pledge.approved_version {
+        if approved != pledge.current_version {
+            let n = store::version_number(conn, approved).await?;
+            lines.push(cx.r(msg!("pledge-view-published"), &[("version", n.into())]));
+        }
+    }
+    let answers = pledge_checkins::answers_of(conn, member.id).await?;
+    if !answers.is_empty() {
+        lines.push(cx.t(msg!("pledge-view-checkins")));
+        for a in answers {
+            let date = day(cx, a.started_at);
+            let mut args: Vec<(&str, crate::i18n::Arg)> = vec![
+                ("date", date.into()),
+                ("number", a.position.into()),
+                ("progress", cx.t(a.progress.msg()).into()),
+            ];
+            lines.push(match a.note {
+                Some(note) => {
+                    args.push(("note", note.into()));
+                    cx.r(msg!("pledge-view-checkin-note"), &args)
+                }
+                None => cx.r(msg!("pledge-view-checkin"), &args),
+            });
+        }
+    }
+    let assessments = pledge_checkins::assessments_of(conn, member.id).await?;
+    if !assessments.is_empty() {
+        lines.push(cx.t(msg!("pledge-view-assessments")));
+        for (title, text) in assessments {
+            lines.push(match text {
+                Some(text) => cx.r(
+                    msg!("pledge-view-assessment"),
+                    &[("title", title.into()), ("text", text.into())],
+                ),
+                None => cx.r(
+                    msg!("pledge-view-assessment-open"),
+                    &[("title", title.into())],
+                ),
+            });
+        }
+    }
+    Ok(Step::reply(Reply::with_choices(
+        lines.join("\n"),
+        vec![cx.choice("pe:edit", msg!("pledge-edit"))],
+    )))
+}
+
+/// A date in the organisation's zone.
+pub fn day(cx: &Ctx<'_>, at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .unwrap_or_default()
+        .with_timezone(&cx.engine.tz)
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Starts writing a new version: asks for the first item's way.
+pub fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
+    if let Some(step) = refused(cx, member) {
+        return Ok(step);
+    }
+    Ok(ask_way(cx, Vec::new()))
+}
+
+fn ask_way(cx: &Ctx<'_>, items: Vec<NewItem>) -> Step {
+    let choices = Way::ALL
+        .iter()
+        .map(|w| cx.choice(format!("pw:{}", w.as_str()), w.msg()))
+        .collect();
+    Step::new(
+        vec![Reply::with_choices(
+            cx.r(
+                msg!("pledge-ask-way"),
+                &[("number", (items.len() + 1).into())],
+            ),
+            choices,
+        )],
+        State::PledgeWay { items },
+    )
+}
+
+/// A way was chosen: asks for the item's text.
+pub fn way_chosen(cx: &Ctx<'_>, state: State, value: &str) -> Result<Step, StoreError> {
+    let (State::PledgeWay { items }, Some(way)) = (state, Way::parse(value)) else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
+    Ok(Step::new(
+        vec![Reply::text(cx.r(
+            msg!("pledge-ask-text"),
+            &[
+                ("way", cx.t(way.msg()).into()),
+                ("max", MAX_ITEM_CHARS.into()),
+            ],
+        ))],
+        State::PledgeText {
+            items,
+            way: way.as_str().to_owned(),
+        },
+    ))
+}
+
+/// The item's text: checked, then the target date is asked for.
+pub fn text_given(cx: &Ctx<'_>, state: State, text: &str) -> Step {
+    let State::PledgeText { items, way } = state else {
+        return Step::text(cx.t(msg!("error-stale-choice")));
+    };
+    match pledges::parse_item(text, items.len()) {
+        Err(e) => {
+            let (max, got) = match e {
+                pledges::ItemError::TooLong { max, got } => (max, got),
+                pledges::ItemError::TooMany { max } => (max, 0),
+                pledges::ItemError::Empty => (0, 0),
+            };
+            let text = cx.r(e.msg(), &[("max", max.into()), ("got", got.into())]);
+            Step::retry(text, State::PledgeText { items, way })
+        }
+        Ok(text) => Step::new(
+            vec![Reply::with_choices(
+                cx.t(msg!("pledge-ask-date")),
+                vec![cx.choice("pd:skip", msg!("pledge-skip"))],
+            )],
+            State::PledgeDate { items, way, text },
+        ),
+    }
+}
+
+/// The target date, or none (skipped): the item is added, and another offered.
+pub fn date_given(cx: &Ctx<'_>, state: State, typed: Option<&str>) -> Result<Step, StoreError> {
+    let State::PledgeDate {
+        mut items,
+        way,
+        text,
+    } = state
+    else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
+    let target_date = match typed {
+        None => None,
+        Some(t) => match pledges::parse_date(t) {
+            Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+            None => {
+                return Ok(Step::retry(
+                    cx.t(msg!("pledge-error-bad-date")),
+                    State::PledgeDate { items, way, text },
+                ))
+            }
+        },
+    };
+    items.push(NewItem {
+        way,
+        text,
+        target_date,
+    });
+    // "Add another" stays offered at the limit, so that asking for a sixth gets the reason.
+    let choices = vec![
+        cx.choice("pm:add", msg!("pledge-add-more")),
+        cx.choice("pm:submit", msg!("pledge-submit")),
+    ];
+    Ok(Step::new(
+        vec![Reply::with_choices(
+            cx.r(msg!("pledge-added"), &[("number", items.len().into())]),
+            choices,
+        )],
+        State::PledgeMore { items },
+    ))
+}
+
+/// Another item, or submit.
+pub async fn more(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    state: State,
+    value: &str,
+) -> Result<Step, StoreError> {
+    let State::PledgeMore { items } = state else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
+    match value {
+        "add" if items.len() >= MAX_ITEMS => Ok(Step::retry(
+            cx.r(msg!("pledge-error-too-many"), &[("max", MAX_ITEMS.into())]),
+            State::PledgeMore { items },
+        )),
+        "add" => Ok(ask_way(cx, items)),
+        "submit" => submit(cx, conn, member, &items).await,
+        _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+    }
+}
+
+async fn submit(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    items: &[NewItem],
+) -> Result<Step, StoreError> {
+    let Some(branch_id) = member.branch_id else {
+        return Ok(Step::text(cx.t(msg!("pledge-error-no-branch"))));
+    };
+    if items.is_empty() {
+        return Ok(Step::text(cx.t(msg!("pledge-error-item-empty"))));
+    }
+    let (version_id, number) = store::submit(conn, member.id, items, cx.now_ms).await?;
+    let stored = store::items(conn, version_id).await?;
+    for manager in super::managers(conn, branch_id).await? {
+        if manager.id == member.id {
+            continue;
+        }
+        let mcx = cx.for_member(&manager);
+        let text = mcx.r(
+            msg!("pledge-review-push"),
+            &[
+                ("name", member.name.as_str().into()),
+                ("version", number.into()),
+                (
+                    "items",
+                    super::item_lines(cx.catalog, manager.locale, &stored).into(),
+                ),
+            ],
+        );
+        let reply = super::review::buttons(&mcx, text, version_id);
+        let push = Push {
+            dedupe_key: format!("pledge:review:{version_id}:{}", manager.id),
+            urgent: false,
+            not_before: cx.now_ms,
+            expires_at: None,
+        };
+        cx.push(conn, &manager, &reply, &push).await?;
+    }
+    Ok(Step::text(cx.r(
+        msg!("pledge-submitted"),
+        &[("version", number.into())],
+    )))
+}

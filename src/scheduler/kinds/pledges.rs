@@ -1,0 +1,285 @@
+//! Pledge jobs: `pledge_checkin` (a branch's recurring check-in round, a crontab job per
+//! branch), `pledge_checkin_reminder` (one reminder, two days later, to those who answered
+//! nothing) and `pledge_assessment` (a phase-end self-assessment, scheduled by the campaign).
+//! Each pushes through [`crate::delivery::route`], so a typed answer matches the choices.
+
+use std::sync::OnceLock;
+
+use chrono::TimeDelta;
+use serde::Deserialize;
+
+use crate::delivery::route::{self, Push};
+use crate::domain::pledges::{MAX_ASSESSMENT_CHARS, REMIND_AFTER_DAYS};
+use crate::flows::pledges::{checkin, item_lines};
+use crate::flows::{ChannelKind, Reply};
+use crate::i18n::Catalog;
+use crate::msg;
+use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran, Registry};
+use crate::scheduler::{JobSpec, When};
+use crate::store::jobs::JobRow;
+use crate::store::{members, pledge_checkins, pledges, Conn, StoreError};
+
+/// The check-in round kind.
+pub const CHECKIN: &str = "pledge_checkin";
+/// The reminder kind.
+pub const REMINDER: &str = "pledge_checkin_reminder";
+/// The phase-end self-assessment kind.
+pub const ASSESSMENT: &str = "pledge_assessment";
+
+/// Jobs have no engine: they read the catalog compiled into the binary.
+fn catalog() -> Result<&'static Catalog, JobError> {
+    static CATALOG: OnceLock<Result<Catalog, String>> = OnceLock::new();
+    CATALOG
+        .get_or_init(Catalog::load)
+        .as_ref()
+        .map_err(|e| JobError::Failed(e.clone()))
+}
+
+/// Pushes a reply and notes the channel to wake. Jobs do not know whether an SMS gateway
+/// runs, so they route to Telegram only; members on SMS alone are counted as unreachable.
+async fn push(
+    conn: &mut Conn,
+    catalog: &Catalog,
+    member: &crate::domain::org::Member,
+    reply: &Reply,
+    dedupe_key: String,
+    now: i64,
+    wake: &mut Vec<ChannelKind>,
+) -> Result<bool, StoreError> {
+    let push = Push {
+        dedupe_key,
+        urgent: false,
+        not_before: now,
+        expires_at: None,
+    };
+    let r = route::push(conn, catalog, member, reply, &push, false, now).await?;
+    match r.channel() {
+        Some(c) => {
+            if !wake.contains(&c) {
+                wake.push(c);
+            }
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CheckinPayload {
+    branch_id: i64,
+}
+
+/// `pledge_checkin`: asks every member of the branch with an approved pledge about its items.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PledgeCheckin;
+
+impl Job for PledgeCheckin {
+    fn name(&self) -> &'static str {
+        CHECKIN
+    }
+
+    fn check(&self, payload: &str) -> Result<(), String> {
+        serde_json::from_str::<CheckinPayload>(payload)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        conn: &'a mut Conn,
+        job: &'a JobRow,
+    ) -> JobFuture<'a> {
+        Box::pin(async move {
+            let p: CheckinPayload =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let catalog = catalog()?;
+            let round = pledge_checkins::start_round(conn, p.branch_id, job.due_at).await?;
+            let mut wake = Vec::new();
+            let (mut asked, mut reached) = (0, 0);
+            for (member_id, version) in pledges::approved_in_branch(conn, p.branch_id).await? {
+                let Some(member) = members::by_id(conn, member_id).await? else {
+                    continue;
+                };
+                if !pledge_checkins::ask(conn, round, member_id, version).await? {
+                    continue;
+                }
+                asked += 1;
+                let items = pledges::items(conn, version).await?;
+                let Some(reply) = checkin::opening(catalog, &member, round, &items, false) else {
+                    continue;
+                };
+                let key = format!("pledge:checkin:{round}:{member_id}");
+                if push(conn, catalog, &member, &reply, key, ctx.now, &mut wake).await? {
+                    reached += 1;
+                }
+            }
+            let remind_at = chrono::DateTime::from_timestamp_millis(job.due_at).unwrap_or_default()
+                + TimeDelta::days(REMIND_AFTER_DAYS);
+            let spec = JobSpec {
+                kind: REMINDER.to_owned(),
+                dedupe_key: format!("pledge:remind:{round}"),
+                payload: serde_json::json!({ "round_id": round }).to_string(),
+                when: When::At(remind_at),
+                grace: None,
+            };
+            let now = chrono::DateTime::from_timestamp_millis(ctx.now).unwrap_or_default();
+            if remind_at > now {
+                crate::scheduler::plan::schedule(conn, &Registry::builtin(), &spec, now)
+                    .await
+                    .map_err(|e| JobError::Failed(e.to_string()))?;
+            }
+            Ok(Ran {
+                note: Some(format!("round {round}: asked {asked}, reached {reached}")),
+                wake,
+            })
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ReminderPayload {
+    round_id: i64,
+}
+
+/// `pledge_checkin_reminder`: reminds, once, those who answered nothing in a round.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PledgeReminder;
+
+impl Job for PledgeReminder {
+    fn name(&self) -> &'static str {
+        REMINDER
+    }
+
+    fn check(&self, payload: &str) -> Result<(), String> {
+        serde_json::from_str::<ReminderPayload>(payload)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        conn: &'a mut Conn,
+        job: &'a JobRow,
+    ) -> JobFuture<'a> {
+        Box::pin(async move {
+            let p: ReminderPayload =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let catalog = catalog()?;
+            let mut wake = Vec::new();
+            let mut reminded = 0;
+            for (member_id, version) in pledge_checkins::silent(conn, p.round_id).await? {
+                let Some(member) = members::by_id(conn, member_id).await? else {
+                    continue;
+                };
+                if !pledge_checkins::mark_reminded(conn, p.round_id, member_id, ctx.now).await? {
+                    continue;
+                }
+                let items = pledges::items(conn, version).await?;
+                let Some(reply) = checkin::opening(catalog, &member, p.round_id, &items, true)
+                else {
+                    continue;
+                };
+                let key = format!("pledge:remind:{}:{member_id}", p.round_id);
+                if push(conn, catalog, &member, &reply, key, ctx.now, &mut wake).await? {
+                    reminded += 1;
+                }
+            }
+            Ok(Ran {
+                note: Some(format!("reminded {reminded}")),
+                wake,
+            })
+        })
+    }
+}
+
+/// A `pledge_assessment` job's payload, as the campaign schedules it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AssessmentPayload {
+    pub campaign: String,
+    pub phase: i64,
+    pub title: String,
+}
+
+/// `pledge_assessment`: asks every member with an approved pledge for a self-assessment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PledgeAssessment;
+
+impl Job for PledgeAssessment {
+    fn name(&self) -> &'static str {
+        ASSESSMENT
+    }
+
+    fn check(&self, payload: &str) -> Result<(), String> {
+        let p: AssessmentPayload = serde_json::from_str(payload).map_err(|e| e.to_string())?;
+        if p.campaign.trim().is_empty() || p.title.trim().is_empty() {
+            return Err("the campaign and the title must not be empty".into());
+        }
+        Ok(())
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        conn: &'a mut Conn,
+        job: &'a JobRow,
+    ) -> JobFuture<'a> {
+        Box::pin(async move {
+            self.check(&job.payload).map_err(JobError::Payload)?;
+            let p: AssessmentPayload =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let catalog = catalog()?;
+            let mut wake = Vec::new();
+            let mut asked = 0;
+            for (member_id, version) in pledges::approved_all(conn).await? {
+                let Some(member) = members::by_id(conn, member_id).await? else {
+                    continue;
+                };
+                pledge_checkins::ask_assessment(
+                    conn,
+                    member_id,
+                    version,
+                    &p.campaign,
+                    p.phase,
+                    &p.title,
+                    ctx.now,
+                )
+                .await?;
+                let Some(id) =
+                    pledge_checkins::assessment_id(conn, member_id, &p.campaign, p.phase).await?
+                else {
+                    continue;
+                };
+                let items = pledges::items(conn, version).await?;
+                let locale = member.locale;
+                let text = catalog.render(
+                    locale,
+                    msg!("pledge-assessment-ask"),
+                    &[
+                        ("title", p.title.as_str().into()),
+                        ("max", MAX_ASSESSMENT_CHARS.into()),
+                        ("items", item_lines(catalog, locale, &items).into()),
+                    ],
+                );
+                let reply = Reply::with_choices(
+                    text,
+                    vec![crate::flows::pledges::choice(
+                        catalog,
+                        locale,
+                        format!("pa:{id}"),
+                        msg!("pledge-assessment-write"),
+                    )],
+                );
+                let key = format!("pledge:assess:{id}");
+                if push(conn, catalog, &member, &reply, key, ctx.now, &mut wake).await? {
+                    asked += 1;
+                }
+            }
+            Ok(Ran {
+                note: Some(format!("asked {asked}")),
+                wake,
+            })
+        })
+    }
+}

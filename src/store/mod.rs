@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod invites;
 pub mod jobs;
 pub mod members;
+pub mod notices;
 pub mod outbox;
 pub mod sms;
 
@@ -67,6 +68,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "sms",
         include_str!("../../migrations/sqlite/0003_sms.sql"),
     ),
+    (
+        5,
+        "notices",
+        include_str!("../../migrations/sqlite/0005_notices.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -83,6 +89,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "sms",
         include_str!("../../migrations/postgres/0003_sms.sql"),
+    ),
+    (
+        5,
+        "notices",
+        include_str!("../../migrations/postgres/0005_notices.sql"),
     ),
 ];
 

@@ -9,6 +9,16 @@ pub enum Command {
     Lang(Option<String>),
     Unbound,
     Cancel,
+    /// `/notice`: compose a notice.
+    Notice,
+    /// `/notice_status [id]`.
+    NoticeStatus(Option<String>),
+    /// `/notice_escalate HOURS [id]`.
+    NoticeEscalate(Option<String>),
+    /// `/campaign`: the current phase.
+    Campaign,
+    /// `/summary [text]`: the branch's phase summary.
+    Summary(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -19,6 +29,10 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("me", crate::msg!("menu-me")),
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
+    ("notice", crate::msg!("menu-notice")),
+    ("notice_status", crate::msg!("menu-notice-status")),
+    ("campaign", crate::msg!("menu-campaign")),
+    ("summary", crate::msg!("menu-summary")),
     ("cancel", crate::msg!("menu-cancel")),
 ];
 
@@ -45,6 +59,11 @@ pub fn parse(text: &str) -> Option<Command> {
         "lang" | "language" => Command::Lang(arg),
         "unbound" => Command::Unbound,
         "cancel" => Command::Cancel,
+        "notice" => Command::Notice,
+        "notice_status" | "notices" => Command::NoticeStatus(arg),
+        "notice_escalate" => Command::NoticeEscalate(arg),
+        "campaign" => Command::Campaign,
+        "summary" => Command::Summary(arg),
         _ => Command::Unknown(name),
     })
 }

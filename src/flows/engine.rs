@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    help, lang, me, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
-    MAX_TEXT_CHARS,
+    campaign, help, lang, me, notices, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound,
+    Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -328,7 +328,9 @@ impl Engine {
     ) -> Result<Step, StoreError> {
         let text = match &inbound.content {
             Content::Unsupported => return Ok(Step::retry(cx.t(msg!("error-unsupported")), state)),
-            Content::Choice { data } => return self.on_choice(cx, conn, member, data, "").await,
+            Content::Choice { data } => {
+                return self.on_choice(cx, conn, member, data, "", state).await
+            }
             Content::Text { text } => text,
         };
         if text.trim().is_empty() {
@@ -343,9 +345,24 @@ impl Engine {
         if let Some(cmd) = command::parse(text) {
             return self.on_command(cx, conn, member, inbound, cmd).await;
         }
+        // Steps that wait for free text take it before any offered choice.
+        match &state {
+            State::NoticeText { scope } => {
+                return Ok(notices::compose::text(cx, scope.clone(), text))
+            }
+            State::SummaryText { campaign, phase } => {
+                return campaign::summary_text(cx, conn, member, campaign, *phase, text).await
+            }
+            _ => {}
+        }
         if let Some((choice, rest)) = super::match_choice(offered, text) {
             let data = choice.data.clone();
-            return self.on_choice(cx, conn, member, &data, &rest).await;
+            return self.on_choice(cx, conn, member, &data, &rest, state).await;
+        }
+        if crate::domain::notices::is_confirmation(text) {
+            if let Some(step) = notices::confirm::typed(cx, conn, member).await? {
+                return Ok(step);
+            }
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
         if numbered && !offered.is_empty() {
@@ -387,6 +404,15 @@ impl Engine {
             Command::Lang(arg) => lang::command(cx, conn, member, arg.as_deref()).await,
             Command::Unbound => unbound::command(cx, conn, member).await,
             Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
+            Command::Notice => notices::compose::start(cx, member).await,
+            Command::NoticeStatus(arg) => {
+                notices::status::command(cx, conn, member, arg.as_deref()).await
+            }
+            Command::NoticeEscalate(arg) => {
+                notices::status::escalate(cx, conn, member, arg.as_deref()).await
+            }
+            Command::Campaign => campaign::command(cx, conn, member).await,
+            Command::Summary(arg) => campaign::summary(cx, conn, member, arg.as_deref()).await,
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -401,10 +427,12 @@ impl Engine {
         member: &Member,
         data: &str,
         _rest: &str,
+        state: State,
     ) -> Result<Step, StoreError> {
         let (kind, value) = data.split_once(':').unwrap_or((data, ""));
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
+            "notice" => notices::on_choice(cx, conn, member, value, state).await,
             _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
         }
     }

@@ -8,7 +8,12 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::kinds::{housekeeping::Housekeeping, message::Message};
+use super::kinds::{
+    campaign::{PhaseAnnouncement, SummaryReminder},
+    housekeeping::Housekeeping,
+    message::Message,
+    notice_escalation::NoticeEscalation,
+};
 use crate::flows::ChannelKind;
 use crate::store::jobs::JobRow;
 use crate::store::{Conn, StoreError};
@@ -20,6 +25,8 @@ pub struct JobContext {
     pub now: i64,
     /// The organisation's time zone.
     pub tz: Tz,
+    /// Whether an SMS gateway is connected.
+    pub sms_connected: bool,
 }
 
 /// What a successful run did.
@@ -95,7 +102,12 @@ impl Registry {
 
     /// Every built-in kind.
     pub fn builtin() -> Self {
-        Self::new().with(Message).with(Housekeeping)
+        Self::new()
+            .with(Message)
+            .with(Housekeeping)
+            .with(NoticeEscalation)
+            .with(PhaseAnnouncement)
+            .with(SummaryReminder)
     }
 
     /// Adds a kind.

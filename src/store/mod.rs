@@ -6,6 +6,7 @@
 //! so a flow's reads and writes and the replies it queues commit together.
 
 pub mod bindings;
+pub mod campaigns;
 pub mod conversations;
 pub mod inbox;
 pub mod invites;

@@ -249,17 +249,14 @@ pub async fn set_nudged(conn: &mut Conn, id: i64, now: i64) -> Result<()> {
 }
 
 /// Records the escalation's state (`scheduled`, `pending`, `sent`) and when it is due.
-pub async fn set_escalation(
-    conn: &mut Conn,
-    id: i64,
-    state: &str,
-    at: Option<i64>,
-) -> Result<()> {
-    sqlx::query("UPDATE notices SET escalation = $1, escalate_at = COALESCE($2, escalate_at) WHERE id = $3")
-        .bind(state)
-        .bind(at)
-        .bind(id)
-        .execute(conn)
-        .await?;
+pub async fn set_escalation(conn: &mut Conn, id: i64, state: &str, at: Option<i64>) -> Result<()> {
+    sqlx::query(
+        "UPDATE notices SET escalation = $1, escalate_at = COALESCE($2, escalate_at) WHERE id = $3",
+    )
+    .bind(state)
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }

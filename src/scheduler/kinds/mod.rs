@@ -1,4 +1,6 @@
 //! The built-in kinds of job, one file each.
 
+pub mod campaign;
 pub mod housekeeping;
 pub mod message;
+pub mod notice_escalation;

@@ -59,7 +59,7 @@ pub async fn chosen(
             };
             Ok(ask_text(cx, scope))
         }
-        ("confirm", State::NoticeConfirm { scope, text }) => {
+        ("receipt", State::NoticeConfirm { scope, text }) => {
             let confirm = arg == "yes";
             Ok(Step::new(
                 vec![Reply::with_choices(
@@ -105,8 +105,8 @@ pub fn text(cx: &Ctx<'_>, scope: Scope, text: &str) -> Step {
         vec![Reply::with_choices(
             cx.t(msg!("notice-ask-confirm")),
             vec![
-                cx.choice("notice:confirm:yes", msg!("notice-confirm-yes")),
-                cx.choice("notice:confirm:no", msg!("notice-confirm-no")),
+                cx.choice("notice:receipt:yes", msg!("notice-confirm-yes")),
+                cx.choice("notice:receipt:no", msg!("notice-confirm-no")),
             ],
         )],
         State::NoticeConfirm {
@@ -152,6 +152,8 @@ async fn scope_chosen(
                 State::NoticeGroup,
             ));
         }
+        // The college-wide scopes, chosen by someone who only runs a branch.
+        ("all" | "secretaries", _) => return Ok(Step::text(cx.t(msg!("notice-other-branch")))),
         _ => return Ok(Step::text(cx.t(msg!("error-stale-choice")))),
     };
     Ok(ask_text(cx, scope))

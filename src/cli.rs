@@ -17,6 +17,9 @@ use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand};
 
+mod campaign;
+mod notice;
+
 use crate::channels::console::Session;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -117,6 +120,16 @@ pub enum Command {
     Schedule {
         #[command(subcommand)]
         command: ScheduleCommand,
+    },
+    /// The campaign: `campaign load FILE`, `campaign show`, `campaign status`.
+    Campaign {
+        #[command(subcommand)]
+        command: campaign::CampaignCommand,
+    },
+    /// Notices: `notice send --scope … --text …`, `notice status [ID]`.
+    Notice {
+        #[command(subcommand)]
+        command: notice::NoticeCommand,
     },
 }
 
@@ -260,6 +273,8 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             Ok(())
         }
         Command::Schedule { command } => schedule(&config, command, ui),
+        Command::Campaign { command } => campaign::run(&config, command, ui).await,
+        Command::Notice { command } => notice::run(&config, command, ui).await,
     }
 }
 

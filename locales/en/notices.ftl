@@ -65,3 +65,9 @@ notice-escalate-set = OK: whoever has not confirmed notice #{ $id } by { $at } w
 notice-escalation-scheduled = SMS escalation: at { $at } to those who have not confirmed.
 notice-escalation-pending = SMS escalation: due at { $at }, but no SMS gateway is connected; not sent yet.
 notice-escalation-sent = SMS escalation: sent at { $at } to those who had not confirmed.
+
+# branchbot notice …
+cli-notice-bad-scope = Unknown scope "{ $scope }". Write all, branch:NAME, group:BRANCH/GROUP or role:secretary.
+cli-notice-no-sender = There is no college committee member on the roster to send as. Name one with --from.
+cli-notice-not-sent = Not sent. When it looks right, run it again with --yes.
+cli-notice-sent = Sent notice #{ $id } ({ $count } people). See who confirmed with branchbot notice status { $id }.

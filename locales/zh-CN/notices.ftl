@@ -65,3 +65,9 @@ notice-escalate-set = 好的：{ $at } 时仍未确认的人将收到通知 #{ $
 notice-escalation-scheduled = 短信提醒：{ $at } 发给未确认的人。
 notice-escalation-pending = 短信提醒：已到时间（{ $at }），但没有连接短信网关，尚未发出。
 notice-escalation-sent = 短信提醒：已于 { $at } 发给未确认的人。
+
+# branchbot notice …
+cli-notice-bad-scope = 无法识别范围“{ $scope }”。请写 all、branch:支部名、group:支部名/党小组名 或 role:secretary。
+cli-notice-no-sender = 名册中没有学院党委成员，无法以学院名义发送通知。请用 --from 指定一位学院党委成员。
+cli-notice-not-sent = 未发送。确认无误后加 --yes 再运行一次。
+cli-notice-sent = 已发送通知 #{ $id }（{ $count } 人）。用 branchbot notice status { $id } 查看确认情况。

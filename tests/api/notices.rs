@@ -47,7 +47,7 @@ async fn send_branch_notice(app: &TestApp) {
     assert_eq!(
         preview[0].text,
         format!(
-            "{TEXT}\n——\n预览：9 人将收到（Telegram 3 人）。\n\
+            "{TEXT}\n——\n预览：3 人将收到（Telegram 3 人）。\n\
              另有 6 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
         )
     );
@@ -258,7 +258,7 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     let preview = app.ask(sec, "2", 1).await; // 紧急
     assert!(
         preview[0].text.contains(
-            "预览：9 人将收到（Telegram 2 人，短信 6 人，每人 1 条短信，共 6 条）。\n\
+            "预览：8 人将收到（Telegram 2 人，短信 6 人，每人 1 条短信，共 6 条）。\n\
              另有 1 人暂时联系不上"
         ),
         "{}",

@@ -227,7 +227,7 @@ async fn preview(
         msg!("notice-preview"),
         &[
             ("text", draft.text.as_str().into()),
-            ("total", (who.len() as i64).into()),
+            ("total", (telegram + sms).into()),
             ("telegram", telegram.into()),
             ("sms", sms.into()),
             ("each", each.into()),

@@ -6,6 +6,7 @@ mod crash;
 mod delivery;
 mod helpers;
 mod locales;
+mod notice_store;
 mod notices;
 mod sms;
 mod store;

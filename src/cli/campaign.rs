@@ -82,8 +82,7 @@ pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome 
                 )
             })?;
             let mut tx = e.store.begin().await?;
-            match campaigns::load(&mut tx, e.jobs.registry(), tz, &source, chrono::Utc::now()).await
-            {
+            match campaigns::load(&mut tx, e.jobs.registry(), tz, &source, e.clock.now()).await {
                 Ok(loaded) => {
                     tx.commit().await?;
                     let phases = loaded.campaign.as_ref().map_or(0, |c| c.phases.len()) as i64;
@@ -119,7 +118,7 @@ pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome 
             let Some(c) = campaigns::loaded(&mut conn, tz).await?.into_iter().next() else {
                 return Err(ui.mistake(msg!("cli-campaign-none"), &[]));
             };
-            let now = chrono::Utc::now();
+            let now = e.clock.now();
             let day = |t: chrono::DateTime<chrono::Utc>| {
                 t.with_timezone(&tz).format("%Y-%m-%d").to_string()
             };

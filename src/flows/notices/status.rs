@@ -51,11 +51,9 @@ pub async fn command(
         Err(text) => return Ok(Step::text(text)),
     };
     let f = notices::figures(conn, n.id).await?;
-    let when = cx.now().with_timezone(&cx.engine.tz);
     let created = chrono::DateTime::from_timestamp_millis(n.created_at)
         .unwrap_or_default()
         .with_timezone(&cx.engine.tz);
-    let _ = when;
     let mut lines = vec![
         cx.r(
             msg!("notice-status-head"),

@@ -115,7 +115,22 @@ pub async fn load(
     for spec in &specs {
         match plan::schedule(conn, registry, spec, now).await {
             Ok(Some(_)) => loaded.scheduled += 1,
-            Ok(None) => loaded.kept += 1,
+            // The key exists: kept as it is, or revived if an earlier reload cancelled it.
+            Ok(None) => {
+                let When::At(at) = spec.when else { continue };
+                if jobs::revive(
+                    conn,
+                    &spec.dedupe_key,
+                    at.timestamp_millis(),
+                    now.timestamp_millis(),
+                )
+                .await?
+                {
+                    loaded.scheduled += 1;
+                } else {
+                    loaded.kept += 1;
+                }
+            }
             Err(ScheduleError::InThePast { .. }) => loaded.past += 1,
             Err(e) => return Err(e.into()),
         }

@@ -292,6 +292,25 @@ async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summar
         ))
         .await;
     assert_eq!((moved.scheduled, moved.cancelled), (3, 3), "{moved:?}");
+    // Moved back and forth again: the cancelled jobs come back, none is doubled.
+    let back = w
+        .load(&campaign(
+            "2027-04-01T09:00:00+08:00",
+            "2027-04-20T09:00:00+08:00",
+        ))
+        .await;
+    assert_eq!((back.scheduled, back.cancelled), (3, 3), "{back:?}");
+    let again = w
+        .load(&campaign(
+            "2027-04-05T09:00:00+08:00",
+            "2027-04-25T09:00:00+08:00",
+        ))
+        .await;
+    assert_eq!(
+        (again.scheduled, again.cancelled, again.kept),
+        (3, 3, 2),
+        "{again:?}"
+    );
     w.advance_to("2027-04-01T01:01:00Z").await;
     for _ in 0..50 {
         tokio::task::yield_now().await;

@@ -242,6 +242,14 @@ async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summar
          主题：第一阶段：发动部署专题\n本阶段任务：\n1. 制定支部工作方案"
     );
 
+    let emily = w.say("T009", "/campaign").await;
+    assert!(
+        emily.starts_with(
+            "[创先争优] 第一阶段：发动部署 (en): 14 days left (until 2027-03-15).\nTheme: Theme"
+        ),
+        "{emily}"
+    );
+
     // Four days before the end, each branch secretary is asked.
     w.advance_to("2027-03-11T01:01:00Z").await;
     w.expect_rows("campaign:创先争优:0:summary:%", 3).await;

@@ -306,3 +306,102 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_draft_can_be_edited_and_cancelled_and_nothing_is_sent() {
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    app.bind(TANG, "S203").await;
+    let scope = app.ask(SECRETARY, "/notice", 1).await;
+    let groups = tap(&app, SECRETARY, &scope[0], "某党小组", 1).await;
+    assert_eq!(groups[0].text, "发给哪个党小组？");
+    assert_eq!(groups[0].labels(), vec!["第一党小组", "第二党小组"]);
+    tap(&app, SECRETARY, &groups[0], "第一党小组", 1).await;
+    let confirm = app.ask(SECRETARY, "周五开会", 1).await;
+    let urgent = tap(&app, SECRETARY, &confirm[0], "不需要", 1).await;
+    let preview = tap(&app, SECRETARY, &urgent[0], "不紧急", 1).await;
+    assert_eq!(
+        preview[0].text,
+        "周五开会\n——\n预览：1 人将收到（Telegram 1 人）。\n\
+         另有 3 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+    );
+    let edit = tap(&app, SECRETARY, &preview[0], "修改", 1).await;
+    assert_eq!(edit[0].text, "请输入通知内容。");
+    let confirm = app.ask(SECRETARY, "周六开会", 1).await;
+    let urgent = tap(&app, SECRETARY, &confirm[0], "不需要", 1).await;
+    let preview = tap(&app, SECRETARY, &urgent[0], "不紧急", 1).await;
+    assert!(
+        preview[0].text.starts_with("周六开会\n——\n"),
+        "{}",
+        preview[0].text
+    );
+    let cancelled = tap(&app, SECRETARY, &preview[0], "取消", 1).await;
+    assert_eq!(cancelled[0].text, "已取消，通知没有发出。");
+    // The old preview's [发送] no longer sends anything.
+    let stale = tap(&app, SECRETARY, &preview[0], "发送", 1).await;
+    assert_eq!(stale[0].text, "这个按钮已经失效了。需要帮助请发 /help。");
+    assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 0);
+    assert_eq!(app.fake.sent_to(TANG).len(), 2, "only the binding replies");
+    app.stop().await;
+}
+
+#[test]
+fn the_command_line_previews_a_notice_and_sends_it_only_with_yes() {
+    let db = branchbot::testkit::db::TempSqlite::new();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("college.csv"),
+        include_str!("../../examples/college.csv"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_branchbot"))
+            .args(["--database", &db.url])
+            .args(args)
+            .current_dir(dir.path())
+            .env("BRANCHBOT_LOCALE", "zh-CN")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(&["import", "college.csv"]).0, Some(0));
+    let send = [
+        "notice",
+        "send",
+        "--scope",
+        "role:secretary",
+        "--text",
+        "周五交材料",
+        "--confirm",
+    ];
+    let (code, out, _) = run(&send);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "周五交材料\n——\n预览：0 人将收到（Telegram 0 人）。\n\
+         另有 2 人暂时联系不上（未绑定 Telegram，也无法发短信）。\n\
+         未发送。确认无误后加 --yes 再运行一次。\n"
+    );
+    let mut yes = send.to_vec();
+    yes.push("--yes");
+    let (_, out, _) = run(&yes);
+    assert!(
+        out.ends_with("已发送通知 #1（0 人）。用 branchbot notice status 1 查看确认情况。\n"),
+        "{out}"
+    );
+    let (_, status, _) = run(&["notice", "status"]);
+    let lines: Vec<&str> = status.lines().collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "共 2 人：已发出 0 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 2",
+            "已确认 0/2 · 未确认 2 人：黄晓明、谢文博",
+        ]
+    );
+    let (code, _, err) = run(&["notice", "send", "--scope", "branch:不存在", "--text", "x"]);
+    assert_eq!(code, Some(2), "{err}");
+}

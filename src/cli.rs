@@ -316,6 +316,7 @@ async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
             crate::scheduler::Registry::builtin(),
         )),
         sms_connected: config.sms.enabled(),
+        notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
     })
 }
 

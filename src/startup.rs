@@ -97,6 +97,7 @@ impl Application {
             org_name: config.org_name.clone(),
             jobs: scheduler_handle.clone(),
             sms_connected: config.sms.enabled(),
+            notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();

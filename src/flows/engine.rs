@@ -62,6 +62,8 @@ pub struct Engine {
     pub jobs: crate::scheduler::SchedulerHandle,
     /// Whether an SMS gateway is connected (pushes may fall back to SMS).
     pub sms_connected: bool,
+    /// The least time between two re-nudges of a notice's unconfirmed recipients.
+    pub notice_nudge_interval_ms: i64,
 }
 
 /// What handling one update produced.

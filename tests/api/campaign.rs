@@ -115,6 +115,7 @@ impl World {
             org_name: "学院党委".into(),
             jobs: handle,
             sms_connected: false,
+            notice_nudge_interval_ms: 2 * 3_600_000,
         };
         Self {
             store,

@@ -16,9 +16,6 @@ use crate::domain::org::Member;
 use crate::msg;
 use crate::store::{Conn, StoreError};
 
-/// Re-nudging the unconfirmed of one notice is allowed at most once per this interval.
-pub const NUDGE_INTERVAL_MS: i64 = 2 * 3600 * 1000;
-
 /// A notice being composed, carried by the conversation's state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {

@@ -1,6 +1,6 @@
 //! `/notice_status [id]`: what became of a notice — sent, failed, blocked, confirmed, who has
 //! not confirmed — with the sender's recent notices; the re-nudge of the unconfirmed (at most
-//! once per [`super::NUDGE_INTERVAL_MS`]); and `/notice_escalate HOURS [id]`, which schedules an
+//! once per `[notices] nudge_interval_minutes`); and `/notice_escalate HOURS [id]`, which schedules an
 //! SMS to unconfirmed Telegram readers.
 
 use super::notice_reply;
@@ -150,7 +150,7 @@ pub async fn nudge(
         Ok(n) => n,
         Err(text) => return Ok(Step::text(text)),
     };
-    if let Err(next) = nudge_allowed(n.nudged_at, cx.now_ms, super::NUDGE_INTERVAL_MS) {
+    if let Err(next) = nudge_allowed(n.nudged_at, cx.now_ms, cx.engine.notice_nudge_interval_ms) {
         let at = chrono::DateTime::from_timestamp_millis(next)
             .unwrap_or_default()
             .with_timezone(&cx.engine.tz)

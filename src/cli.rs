@@ -17,6 +17,9 @@ use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand};
 
+mod campaign;
+mod notice;
+
 use crate::channels::console::Session;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -117,6 +120,16 @@ pub enum Command {
     Schedule {
         #[command(subcommand)]
         command: ScheduleCommand,
+    },
+    /// The campaign: `campaign load FILE`, `campaign show`, `campaign status`.
+    Campaign {
+        #[command(subcommand)]
+        command: campaign::CampaignCommand,
+    },
+    /// Notices: `notice send --scope … --text …`, `notice status [ID]`.
+    Notice {
+        #[command(subcommand)]
+        command: notice::NoticeCommand,
     },
     /// Reports, e.g. `branchbot report pledges --branch NAME --csv`.
     Report {
@@ -284,6 +297,8 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Report {
             command: ReportCommand::Pledges { branch, csv },
         } => report_pledges(&config, branch.as_deref(), csv, ui).await,
+        Command::Campaign { command } => campaign::run(&config, command, ui).await,
+        Command::Notice { command } => notice::run(&config, command, ui).await,
     }
 }
 
@@ -325,6 +340,7 @@ async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
             crate::scheduler::Registry::builtin(),
         )),
         sms_connected: config.sms.enabled(),
+        notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
     })
 }
 

@@ -30,6 +30,8 @@ pub struct Config {
     pub telegram: TelegramConfig,
     pub invites: InviteConfig,
     pub delivery: DeliveryConfig,
+    /// Notices: how often the unconfirmed may be re-nudged.
+    pub notices: NoticesConfig,
     /// The SMS gateway (off unless `sms.gateway` names one).
     pub sms: sms::SmsConfig,
 }
@@ -124,6 +126,22 @@ impl DeliveryConfig {
     }
 }
 
+/// `[notices]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoticesConfig {
+    /// The least time between two re-nudges of one notice's unconfirmed recipients.
+    pub nudge_interval_minutes: i64,
+}
+
+impl Default for NoticesConfig {
+    fn default() -> Self {
+        Self {
+            nudge_interval_minutes: 120,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InviteConfig {
@@ -142,6 +160,7 @@ impl Default for Config {
             telegram: TelegramConfig::default(),
             invites: InviteConfig::default(),
             delivery: DeliveryConfig::default(),
+            notices: NoticesConfig::default(),
             sms: sms::SmsConfig::default(),
         }
     }
@@ -444,5 +463,12 @@ mod tests {
         assert!(c.validate().is_err());
         c.telegram.webhook_secret = Some("s3cret_-".into());
         assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn the_notice_nudge_interval_defaults_to_two_hours_and_can_be_set() {
+        assert_eq!(Config::default().notices.nudge_interval_minutes, 120);
+        let c: Config = toml::from_str("[notices]\nnudge_interval_minutes = 30\n").unwrap();
+        assert_eq!(c.notices.nudge_interval_minutes, 30);
     }
 }

@@ -30,7 +30,9 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "status.ftl",
     "scheduler.ftl",
     "sms.ftl",
-    "pledges.ftl"
+    "pledges.ftl",
+    "notices.ftl",
+    "campaign.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -5,7 +5,8 @@
 //! - [`channels`]: Telegram (polling and webhook) and the console; they only translate.
 //! - [`flows`]: the conversations, written once for every channel, and the engine that runs
 //!   an inbound update in one transaction.
-//! - [`domain`]: pure rules and types (roles, phone numbers, the roster file, quiet hours).
+//! - [`domain`]: pure rules and types (roles, phone numbers, the roster file, quiet hours,
+//!   notices' audiences, the campaign file).
 //! - [`store`]: sqlx repositories over SQLite or PostgreSQL, one file per aggregate.
 //! - [`delivery`]: the outbox workers, rate limits and retries.
 //! - [`scheduler`]: jobs kept in the database (one-off, crontab, relative to an event), run once

@@ -79,7 +79,10 @@ impl Application {
             clock.clone(),
             Arc::new(Registry::builtin()),
             wake.clone(),
-            SchedulerConfig::new(tz),
+            SchedulerConfig {
+                sms_connected: config.sms.enabled(),
+                ..SchedulerConfig::new(tz)
+            },
         );
         let scheduler_handle = scheduler.handle();
         let engine = Engine {
@@ -94,6 +97,7 @@ impl Application {
             org_name: config.org_name.clone(),
             jobs: scheduler_handle.clone(),
             sms_connected: config.sms.enabled(),
+            notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();

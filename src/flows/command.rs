@@ -19,6 +19,16 @@ pub enum Command {
     PledgeStats,
     /// `/pledge_schedule <crontab>`.
     PledgeSchedule(Option<String>),
+    /// `/notice`: compose a notice.
+    Notice,
+    /// `/notice_status [id]`.
+    NoticeStatus(Option<String>),
+    /// `/notice_escalate HOURS [id]`.
+    NoticeEscalate(Option<String>),
+    /// `/campaign`: the current phase.
+    Campaign,
+    /// `/summary [text]`: the branch's phase summary.
+    Summary(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -29,6 +39,10 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("me", crate::msg!("menu-me")),
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
+    ("notice", crate::msg!("menu-notice")),
+    ("notice_status", crate::msg!("menu-notice-status")),
+    ("campaign", crate::msg!("menu-campaign")),
+    ("summary", crate::msg!("menu-summary")),
     ("cancel", crate::msg!("menu-cancel")),
     ("pledge", crate::msg!("menu-pledge")),
     ("pledges", crate::msg!("menu-pledges")),
@@ -65,6 +79,11 @@ pub fn parse(text: &str) -> Option<Command> {
         "pledges_review" => Command::PledgesReview,
         "pledge_stats" => Command::PledgeStats,
         "pledge_schedule" => Command::PledgeSchedule(arg),
+        "notice" => Command::Notice,
+        "notice_status" | "notices" => Command::NoticeStatus(arg),
+        "notice_escalate" => Command::NoticeEscalate(arg),
+        "campaign" => Command::Campaign,
+        "summary" => Command::Summary(arg),
         _ => Command::Unknown(name),
     })
 }

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    help, lang, me, pledges, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply,
-    State, MAX_TEXT_CHARS,
+    campaign, help, lang, me, notices, pledges, start, unbound, ChannelKind, Choice, Content, Ctx,
+    Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -62,6 +62,8 @@ pub struct Engine {
     pub jobs: crate::scheduler::SchedulerHandle,
     /// Whether an SMS gateway is connected (pushes may fall back to SMS).
     pub sms_connected: bool,
+    /// The least time between two re-nudges of a notice's unconfirmed recipients.
+    pub notice_nudge_interval_ms: i64,
 }
 
 /// What handling one update produced.
@@ -348,12 +350,27 @@ impl Engine {
         if let Some(cmd) = command::parse(text) {
             return self.on_command(cx, conn, member, inbound, cmd).await;
         }
+        // Steps that wait for free text take it before any offered choice.
+        match &state {
+            State::NoticeText { scope } => {
+                return Ok(notices::compose::text(cx, scope.clone(), text))
+            }
+            State::SummaryText { campaign, phase } => {
+                return campaign::summary_text(cx, conn, member, campaign, *phase, text).await
+            }
+            _ => {}
+        }
         if let Some((choice, rest)) = super::match_choice(offered, text) {
             let data = choice.data.clone();
             return self.on_choice(cx, conn, member, state, &data, &rest).await;
         }
         if let Some(step) = pledges::on_text(cx, conn, member, &state, offered, text).await? {
             return Ok(step);
+        }
+        if crate::domain::notices::is_confirmation(text) {
+            if let Some(step) = notices::confirm::typed(cx, conn, member).await? {
+                return Ok(step);
+            }
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
         if numbered && !offered.is_empty() {
@@ -404,6 +421,15 @@ impl Engine {
             Command::PledgeSchedule(arg) => {
                 pledges::schedule::command(cx, conn, member, arg.as_deref()).await
             }
+            Command::Notice => notices::compose::start(cx, member).await,
+            Command::NoticeStatus(arg) => {
+                notices::status::command(cx, conn, member, arg.as_deref()).await
+            }
+            Command::NoticeEscalate(arg) => {
+                notices::status::escalate(cx, conn, member, arg.as_deref()).await
+            }
+            Command::Campaign => campaign::command(cx, conn, member).await,
+            Command::Summary(arg) => campaign::summary(cx, conn, member, arg.as_deref()).await,
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -426,6 +452,7 @@ impl Engine {
             k if pledges::owns(k) => {
                 pledges::on_choice(cx, conn, member, state, k, value, rest).await
             }
+            "notice" => notices::on_choice(cx, conn, member, value, state).await,
             _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
         }
     }

@@ -25,5 +25,13 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         parts[last].push('\n');
         parts[last].push_str(&cx.t(msg!("pledge-help-manager")));
     }
+    let mut campaign = vec![cx.t(msg!("help-campaign"))];
+    if member.role.runs_branch() && member.branch_id.is_some() {
+        campaign.push(cx.t(msg!("help-summary")));
+    }
+    if member.is_manager() {
+        campaign.push(cx.t(msg!("help-notices")));
+    }
+    parts.push(campaign.join("\n"));
     parts.join("\n\n")
 }

@@ -6,14 +6,16 @@
 //!
 //! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
 //! replies); [`command`] parses what was typed; one file per intent ([`start`], [`help`],
-//! [`me`], [`lang`], [`unbound`]).
+//! [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature ([`notices`]).
 
 pub mod attempts;
+pub mod campaign;
 pub mod command;
 pub mod engine;
 pub mod help;
 pub mod lang;
 pub mod me;
+pub mod notices;
 pub mod pledges;
 pub mod start;
 pub mod unbound;
@@ -151,6 +153,29 @@ pub enum State {
     PledgeAssessment { id: i64 },
     /// A secretary confirms a new check-in schedule.
     PledgeSchedule { crontab: String },
+    /// `/notice`: offered the scopes.
+    NoticeScope,
+    /// `/notice`: offered the branch's party groups.
+    NoticeGroup,
+    /// `/notice`: waiting for the text.
+    NoticeText {
+        scope: crate::domain::notices::Scope,
+    },
+    /// `/notice`: asked whether recipients must confirm (收到请回复).
+    NoticeConfirm {
+        scope: crate::domain::notices::Scope,
+        text: String,
+    },
+    /// `/notice`: asked whether the notice is urgent.
+    NoticeUrgent {
+        scope: crate::domain::notices::Scope,
+        text: String,
+        confirm: bool,
+    },
+    /// `/notice`: the preview is shown; nothing is sent until [发送].
+    NoticePreview { draft: notices::Draft },
+    /// `/summary`: waiting for the branch's phase summary.
+    SummaryText { campaign: String, phase: usize },
 }
 
 /// What a flow works with: the catalog, the reader's locale and, when known, the member.

@@ -9,7 +9,12 @@ use std::time::Duration;
 use chrono_tz::Tz;
 
 use super::kinds::pledges::{PledgeAssessment, PledgeCheckin, PledgeReminder};
-use super::kinds::{housekeeping::Housekeeping, message::Message};
+use super::kinds::{
+    campaign::{PhaseAnnouncement, SummaryReminder},
+    housekeeping::Housekeeping,
+    message::Message,
+    notice_escalation::NoticeEscalation,
+};
 use crate::flows::ChannelKind;
 use crate::store::jobs::JobRow;
 use crate::store::{Conn, StoreError};
@@ -21,6 +26,8 @@ pub struct JobContext {
     pub now: i64,
     /// The organisation's time zone.
     pub tz: Tz,
+    /// Whether an SMS gateway is connected.
+    pub sms_connected: bool,
 }
 
 /// What a successful run did.
@@ -102,6 +109,9 @@ impl Registry {
             .with(PledgeCheckin)
             .with(PledgeReminder)
             .with(PledgeAssessment)
+            .with(NoticeEscalation)
+            .with(PhaseAnnouncement)
+            .with(SummaryReminder)
     }
 
     /// Adds a kind.

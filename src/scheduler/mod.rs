@@ -15,6 +15,7 @@
 //! as missed, and moves on to its next future time. A run that fails is rolled back and retried
 //! a few times, then recorded as failed. See [`run`] for one occurrence start to finish.
 
+pub mod campaigns;
 pub mod crontab;
 pub mod job;
 pub mod kinds;
@@ -54,6 +55,9 @@ pub struct SchedulerConfig {
     pub max_attempts: i64,
     /// Wait before the first retry; doubles with each attempt.
     pub retry_after: Duration,
+    /// Whether an SMS gateway is connected: jobs that send SMS directly (notice escalation)
+    /// record their work as pending without one.
+    pub sms_connected: bool,
 }
 
 impl SchedulerConfig {
@@ -66,6 +70,7 @@ impl SchedulerConfig {
             max_sleep: Duration::from_secs(60),
             max_attempts: 3,
             retry_after: Duration::from_secs(60),
+            sms_connected: false,
         }
     }
 }

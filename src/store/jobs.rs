@@ -462,3 +462,18 @@ pub async fn upcoming(conn: &mut Conn, limit: i64) -> Result<Vec<(String, String
     .fetch_all(conn)
     .await?)
 }
+
+/// Puts a cancelled one-off job back on the schedule (a campaign phase moved back to where it
+/// was): returns whether there was one to revive.
+pub async fn revive(conn: &mut Conn, dedupe_key: &str, due_at: i64, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET status = 'scheduled', due_at = $1, next_run_at = $1, attempts = 0, \
+         updated_at = $2 WHERE dedupe_key = $3 AND status = 'cancelled'",
+    )
+    .bind(due_at)
+    .bind(now)
+    .bind(dedupe_key)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -6,11 +6,13 @@
 //! so a flow's reads and writes and the replies it queues commit together.
 
 pub mod bindings;
+pub mod campaigns;
 pub mod conversations;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
 pub mod members;
+pub mod notices;
 pub mod outbox;
 pub mod pledge_checkins;
 pub mod pledges;
@@ -70,6 +72,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_sms.sql"),
     ),
     (
+        5,
+        "notices",
+        include_str!("../../migrations/sqlite/0005_notices.sql"),
+    ),
+    (
         6,
         "pledges",
         include_str!("../../migrations/sqlite/0006_pledges.sql"),
@@ -90,6 +97,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "sms",
         include_str!("../../migrations/postgres/0003_sms.sql"),
+    ),
+    (
+        5,
+        "notices",
+        include_str!("../../migrations/postgres/0005_notices.sql"),
     ),
     (
         6,

@@ -1,10 +1,13 @@
 //! The integration suite: the real application, started against a fake Telegram Bot API on
 //! 127.0.0.1 and a fresh database per test (SQLite, and PostgreSQL where the test says so).
 
+mod campaign;
 mod crash;
 mod delivery;
 mod helpers;
 mod locales;
+mod notice_store;
+mod notices;
 mod pledges;
 mod pledges_store;
 mod sms;

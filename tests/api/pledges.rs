@@ -51,6 +51,7 @@ async fn run_job(app: &TestApp, key: &str, at: DateTime<Utc>) {
     let ctx = JobContext {
         now: at.timestamp_millis(),
         tz: chrono_tz::Asia::Shanghai,
+        sms_connected: false,
     };
     let registry = Registry::builtin();
     let kind = registry.get(&row.kind).expect("known kind");

@@ -1,5 +1,7 @@
 //! The built-in kinds of job, one file each.
 
+pub mod campaign;
 pub mod housekeeping;
 pub mod message;
+pub mod notice_escalation;
 pub mod pledges;

@@ -35,8 +35,9 @@ fn catalog() -> Result<&'static Catalog, JobError> {
         .map_err(|e| JobError::Failed(e.clone()))
 }
 
-/// Pushes a reply and notes the channel to wake. Jobs do not know whether an SMS gateway
-/// runs, so they route to Telegram only; members on SMS alone are counted as unreachable.
+/// Pushes a reply (Telegram first, SMS where a gateway runs and the member allows) and notes
+/// the channel to wake.
+#[allow(clippy::too_many_arguments)]
 async fn push(
     conn: &mut Conn,
     catalog: &Catalog,
@@ -44,6 +45,7 @@ async fn push(
     reply: &Reply,
     dedupe_key: String,
     now: i64,
+    sms_connected: bool,
     wake: &mut Vec<ChannelKind>,
 ) -> Result<bool, StoreError> {
     let push = Push {
@@ -52,7 +54,7 @@ async fn push(
         not_before: now,
         expires_at: None,
     };
-    let r = route::push(conn, catalog, member, reply, &push, false, now).await?;
+    let r = route::push(conn, catalog, member, reply, &push, sms_connected, now).await?;
     match r.channel() {
         Some(c) => {
             if !wake.contains(&c) {
@@ -110,7 +112,18 @@ impl Job for PledgeCheckin {
                     continue;
                 };
                 let key = format!("pledge:checkin:{round}:{member_id}");
-                if push(conn, catalog, &member, &reply, key, ctx.now, &mut wake).await? {
+                if push(
+                    conn,
+                    catalog,
+                    &member,
+                    &reply,
+                    key,
+                    ctx.now,
+                    ctx.sms_connected,
+                    &mut wake,
+                )
+                .await?
+                {
                     reached += 1;
                 }
             }
@@ -182,7 +195,18 @@ impl Job for PledgeReminder {
                     continue;
                 };
                 let key = format!("pledge:remind:{}:{member_id}", p.round_id);
-                if push(conn, catalog, &member, &reply, key, ctx.now, &mut wake).await? {
+                if push(
+                    conn,
+                    catalog,
+                    &member,
+                    &reply,
+                    key,
+                    ctx.now,
+                    ctx.sms_connected,
+                    &mut wake,
+                )
+                .await?
+                {
                     reminded += 1;
                 }
             }
@@ -272,7 +296,18 @@ impl Job for PledgeAssessment {
                     )],
                 );
                 let key = format!("pledge:assess:{id}");
-                if push(conn, catalog, &member, &reply, key, ctx.now, &mut wake).await? {
+                if push(
+                    conn,
+                    catalog,
+                    &member,
+                    &reply,
+                    key,
+                    ctx.now,
+                    ctx.sms_connected,
+                    &mut wake,
+                )
+                .await?
+                {
                     asked += 1;
                 }
             }

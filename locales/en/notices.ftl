@@ -1,0 +1,73 @@
+# Notices ("please confirm receipt"): sending, confirming, the status, nudging, SMS escalation.
+
+menu-notice = Send a notice
+menu-notice-status = See who confirmed a notice
+
+help-notices =
+    /notice send a notice (optionally asking people to confirm)
+    /notice_status see who got and confirmed a notice
+    /notice_escalate HOURS send it by SMS to whoever has not confirmed by then
+
+notice-refused = Only branch secretaries and committee members can send notices. Send /help for help.
+notice-other-branch = You can only send notices to your own branch.
+notice-ask-scope = Who should get it?
+notice-scope-all = Every member
+notice-scope-secretaries = All branch secretaries
+notice-scope-branch = The whole branch
+notice-scope-group = A party group
+notice-scope-committee = The branch committee
+notice-scope-full = Full members (not probationary)
+notice-ask-group = Which party group?
+notice-ask-text = Please type the notice.
+notice-ask-confirm = Should people reply to confirm receipt?
+notice-confirm-yes = Yes
+notice-confirm-no = No
+notice-ask-urgent = Is it urgent? Urgent notices go out at once, even during quiet hours.
+notice-urgent-no = Not urgent
+notice-urgent-yes = Urgent
+notice-preview =
+    { $text }
+    ——
+    Preview: { $total } people will get it (Telegram { $telegram }{ $sms ->
+        [0] {""}
+       *[other] , SMS { $sms }, { $each } SMS each, { $segments } in all
+    }).
+notice-preview-unreachable = { $count } more cannot be reached now (no Telegram, no SMS).
+notice-send = Send
+notice-edit = Edit
+notice-cancel = Cancel
+notice-cancelled = Cancelled; the notice was not sent.
+notice-sent = Sent (notice #{ $id }, { $count } people). /notice_status shows who confirmed.
+
+# What recipients read
+notice-header = [Notice] { $sender }
+notice-header-urgent = [Urgent notice] { $sender }
+notice-please-confirm = Please confirm receipt.
+notice-received = Received
+notice-confirmed = Receipt confirmed, thank you!
+notice-confirmed-already = You have confirmed this already; no need to reply again. Thank you!
+
+# /notice_status
+notice-status-usage = Usage: /notice_status or /notice_status NOTICE-NUMBER
+notice-status-none = No notice of yours was found.
+notice-status-head = Notice #{ $id } ({ $at }): { $text }
+notice-status-delivery = { $total } people: sent { $sent } · queued { $queued } · failed { $failed } · blocked { $blocked } · unreachable { $unreachable }
+notice-status-confirmed = Confirmed { $confirmed }/{ $total } · { $missing } not yet: { $names }
+notice-status-all-confirmed = All { $total } have confirmed.
+notice-status-recent = Recent notices:
+notice-nudge = Remind those who have not confirmed
+notice-nudge-header = [Reminder] Please confirm you received this notice.
+notice-nudged = Reminded { $count } people who have not confirmed.
+notice-nudge-too-soon = They were reminded just now; you can remind them again after { $at }.
+notice-escalate-usage = Usage: /notice_escalate HOURS [NOTICE-NUMBER], e.g. /notice_escalate 4 (1 to 168 hours).
+notice-escalate-no-confirm = This notice does not ask for confirmation, so there is nothing to escalate.
+notice-escalate-set = OK: whoever has not confirmed notice #{ $id } by { $at } will get it by SMS.
+notice-escalation-scheduled = SMS escalation: at { $at } to those who have not confirmed.
+notice-escalation-pending = SMS escalation: due at { $at }, but no SMS gateway is connected; not sent yet.
+notice-escalation-sent = SMS escalation: sent at { $at } to those who had not confirmed.
+
+# branchbot notice …
+cli-notice-bad-scope = Unknown scope "{ $scope }". Write all, branch:NAME, group:BRANCH/GROUP or role:secretary.
+cli-notice-no-sender = There is no college committee member on the roster to send as. Name one with --from.
+cli-notice-not-sent = Not sent. When it looks right, run it again with --yes.
+cli-notice-sent = Sent notice #{ $id } ({ $count } people). See who confirmed with branchbot notice status { $id }.

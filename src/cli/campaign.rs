@@ -1,0 +1,174 @@
+//! `branchbot campaign load FILE | show | status`: load (and reload) the campaign file, which
+//! validates it and schedules its pushes; print its phases; print which branches have
+//! submitted each phase's summary.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::{engine, Failure, Outcome, Ui};
+use crate::config::Config;
+use crate::domain::campaign::{Problem, ProblemKind};
+use crate::msg;
+use crate::scheduler::campaigns::{self, LoadError};
+use crate::store::campaigns as stored;
+
+/// The `campaign` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Validate a campaign file, store it and schedule its announcements and reminders.
+    /// Loading an edited file again updates the schedule without sending anything twice.
+    Load { file: PathBuf },
+    /// Print the phases of the loaded campaign.
+    Show,
+    /// Print, per phase, which branches have submitted their summary.
+    Status,
+}
+
+/// Says a problem of a campaign file in the user's language.
+pub fn problem(ui: &Ui, p: &Problem) -> String {
+    let line = ("line", (p.line as i64).into());
+    match &p.kind {
+        ProblemKind::Syntax(detail) => ui.r(
+            msg!("campaign-problem-syntax"),
+            &[line, ("detail", detail.as_str().into())],
+        ),
+        ProblemKind::BadDate { field } => ui.r(
+            msg!("campaign-problem-bad-date"),
+            &[line, ("field", field.as_str().into())],
+        ),
+        ProblemKind::Reversed { field } => ui.r(
+            msg!("campaign-problem-reversed"),
+            &[line, ("field", field.as_str().into())],
+        ),
+        ProblemKind::Overlap { field, previous } => ui.r(
+            msg!("campaign-problem-overlap"),
+            &[
+                line,
+                ("field", field.as_str().into()),
+                ("previous", (*previous as i64).into()),
+            ],
+        ),
+        ProblemKind::MissingText { field, locale } => ui.r(
+            msg!("campaign-problem-missing-text"),
+            &[
+                line,
+                ("field", field.as_str().into()),
+                ("locale", (*locale).into()),
+            ],
+        ),
+        ProblemKind::NoPhases => ui.r(msg!("campaign-problem-no-phases"), &[line]),
+        ProblemKind::NotPositive { field } => ui.r(
+            msg!("campaign-problem-not-positive"),
+            &[line, ("field", field.as_str().into())],
+        ),
+    }
+}
+
+/// Runs a `campaign` subcommand.
+pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let tz = e.tz;
+    let result = match command {
+        CampaignCommand::Load { file } => {
+            let name = file.display().to_string();
+            let source = std::fs::read_to_string(&file).map_err(|err| {
+                ui.mistake(
+                    msg!("cli-campaign-unreadable"),
+                    &[
+                        ("file", name.as_str().into()),
+                        ("detail", err.to_string().into()),
+                    ],
+                )
+            })?;
+            let mut tx = e.store.begin().await?;
+            match campaigns::load(&mut tx, e.jobs.registry(), tz, &source, e.clock.now()).await {
+                Ok(loaded) => {
+                    tx.commit().await?;
+                    let phases = loaded.campaign.as_ref().map_or(0, |c| c.phases.len()) as i64;
+                    let cname = loaded.campaign.map(|c| c.name).unwrap_or_default();
+                    println!(
+                        "{}",
+                        ui.r(
+                            msg!("cli-campaign-loaded"),
+                            &[
+                                ("name", cname.into()),
+                                ("phases", phases.into()),
+                                ("scheduled", (loaded.scheduled as i64).into()),
+                                ("kept", (loaded.kept as i64).into()),
+                                ("cancelled", (loaded.cancelled as i64).into()),
+                                ("past", (loaded.past as i64).into()),
+                            ],
+                        )
+                    );
+                    Ok(())
+                }
+                Err(LoadError::Invalid(problems)) => {
+                    let mut lines =
+                        vec![ui.r(msg!("cli-campaign-refused"), &[("file", name.into())])];
+                    lines.extend(problems.iter().map(|p| problem(ui, p)));
+                    Err(Failure::User(lines.join("\n")))
+                }
+                Err(other) => Err(Failure::Internal(other.into())),
+            }
+        }
+        CampaignCommand::Show | CampaignCommand::Status => {
+            let status = matches!(command, CampaignCommand::Status);
+            let mut conn = e.store.pool().acquire().await?;
+            let Some(c) = campaigns::loaded(&mut conn, tz).await?.into_iter().next() else {
+                return Err(ui.mistake(msg!("cli-campaign-none"), &[]));
+            };
+            let now = e.clock.now();
+            let day = |t: chrono::DateTime<chrono::Utc>| {
+                t.with_timezone(&tz).format("%Y-%m-%d").to_string()
+            };
+            let mut lines = vec![c.name.clone()];
+            for (i, p) in c.phases.iter().enumerate() {
+                let state = if p.start <= now && now < p.end {
+                    ui.t(msg!("cli-campaign-phase-now"))
+                } else {
+                    String::new()
+                };
+                lines.push(ui.r(
+                    msg!("cli-campaign-phase"),
+                    &[
+                        ("index", (i as i64 + 1).into()),
+                        ("title", p.title.get(ui.locale).into()),
+                        ("start", day(p.start).into()),
+                        ("end", day(p.end - chrono::TimeDelta::seconds(1)).into()),
+                        ("state", state.into()),
+                    ],
+                ));
+                if !status {
+                    lines.push(ui.r(
+                        msg!("cli-campaign-phase-theme"),
+                        &[("theme", p.theme.get(ui.locale).into())],
+                    ));
+                    continue;
+                }
+                let rows = stored::summaries(&mut conn, &c.name, i as i64).await?;
+                let done = rows.iter().filter(|r| r.submitted_at.is_some()).count() as i64;
+                lines.push(ui.r(
+                    msg!("campaign-summaries"),
+                    &[
+                        ("title", p.title.get(ui.locale).into()),
+                        ("done", done.into()),
+                        ("total", (rows.len() as i64).into()),
+                    ],
+                ));
+                for r in rows {
+                    let m = if r.submitted_at.is_some() {
+                        msg!("campaign-summary-in")
+                    } else {
+                        msg!("campaign-summary-missing")
+                    };
+                    lines.push(ui.r(m, &[("branch", r.branch.as_str().into())]));
+                }
+            }
+            println!("{}", lines.join("\n"));
+            Ok(())
+        }
+    };
+    e.store.close().await;
+    result
+}

@@ -1,0 +1,165 @@
+//! `branchbot notice send --scope … --text … [--confirm] [--urgent] [--yes]` and
+//! `branchbot notice status [ID]`, for the college committee. `send` prints the preview and
+//! sends only with `--yes`; the sender is a college committee member (`--from`, or the first
+//! one on the roster).
+
+use clap::Subcommand;
+
+use super::{engine, find_branch, find_member, Outcome, Ui};
+use crate::config::Config;
+use crate::domain::notices::Scope;
+use crate::domain::org::Member;
+use crate::flows::notices::{compose, status, Draft};
+use crate::flows::Ctx;
+use crate::msg;
+use crate::store::members;
+
+/// The `notice` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NoticeCommand {
+    /// Preview a notice and, with --yes, send it.
+    Send {
+        /// all | branch:NAME | group:BRANCH/GROUP | role:secretary | role:committee | role:full
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        text: String,
+        /// Ask recipients to confirm receipt (收到请回复).
+        #[arg(long)]
+        confirm: bool,
+        /// Send during quiet hours too.
+        #[arg(long)]
+        urgent: bool,
+        /// Send it (without this, only the preview is printed).
+        #[arg(long)]
+        yes: bool,
+        /// The sender: a college committee member's roster key (default: the first one).
+        #[arg(long, value_name = "MEMBER")]
+        from: Option<String>,
+    },
+    /// What became of a notice (the latest by default) and the recent ones.
+    Status { id: Option<i64> },
+}
+
+/// Reads `--scope`.
+async fn scope(conn: &mut crate::store::Conn, text: &str, ui: &Ui) -> Outcome<Scope> {
+    let bad = || ui.mistake(msg!("cli-notice-bad-scope"), &[("scope", text.into())]);
+    let (kind, rest) = text.split_once(':').unwrap_or((text, ""));
+    Ok(match (kind.trim(), rest.trim()) {
+        ("all", "") => Scope::All,
+        ("branch", name) if !name.is_empty() => Scope::Branch {
+            branch: find_branch(conn, name, ui).await?,
+        },
+        ("group", path) => {
+            let (b, g) = path.split_once('/').ok_or_else(bad)?;
+            Scope::Group {
+                branch: find_branch(conn, b, ui).await?,
+                group: g.trim().to_owned(),
+            }
+        }
+        ("role", "secretary" | "secretaries") => Scope::Secretaries { branch: None },
+        ("role", "committee") => Scope::Committee { branch: None },
+        ("role", "full" | "member" | "members") => Scope::FullMembers { branch: None },
+        _ => return Err(bad()),
+    })
+}
+
+/// Runs a `notice` subcommand.
+pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let from = match &command {
+        NoticeCommand::Send { from, .. } => from.clone(),
+        NoticeCommand::Status { .. } => None,
+    };
+    let sender: Member = match from {
+        Some(key) => find_member(&e, &key, ui).await?,
+        None => {
+            let mut conn = e.store.pool().acquire().await?;
+            members::list(&mut conn, None)
+                .await?
+                .into_iter()
+                .find(|m| m.college)
+                .ok_or_else(|| ui.mistake(msg!("cli-notice-no-sender"), &[]))?
+        }
+    };
+    if !sender.college {
+        return Err(ui.mistake(msg!("cli-notice-no-sender"), &[]));
+    }
+    let cx = Ctx {
+        catalog: &e.catalog,
+        locale: ui.locale,
+        member: Some(&sender),
+        now_ms: e.clock.now_ms(),
+        engine: &e,
+        scheduled: Default::default(),
+        pushed: Default::default(),
+    };
+    let mut tx = e.store.begin().await?;
+    match command {
+        NoticeCommand::Send {
+            scope: s,
+            text,
+            confirm,
+            urgent,
+            yes,
+            ..
+        } => {
+            let draft = Draft {
+                scope: scope(&mut tx, &s, ui).await?,
+                text: text.trim().to_owned(),
+                confirm,
+                urgent,
+            };
+            let who = compose::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
+            let label = compose::sender_label(&sender);
+            let [telegram, sms, nowhere, each, segments] =
+                compose::tally(&cx, &draft, &label, &who);
+            println!(
+                "{}",
+                ui.r(
+                    msg!("notice-preview"),
+                    &[
+                        ("text", draft.text.as_str().into()),
+                        ("total", (telegram + sms).into()),
+                        ("telegram", telegram.into()),
+                        ("sms", sms.into()),
+                        ("each", each.into()),
+                        ("segments", segments.into()),
+                    ],
+                )
+            );
+            if nowhere > 0 {
+                println!(
+                    "{}",
+                    ui.r(
+                        msg!("notice-preview-unreachable"),
+                        &[("count", nowhere.into())]
+                    )
+                );
+            }
+            if !yes {
+                println!("{}", ui.t(msg!("cli-notice-not-sent")));
+                return Ok(());
+            }
+            let (id, queued) = compose::broadcast(&cx, &mut tx, &sender, &draft).await?;
+            tx.commit().await?;
+            println!(
+                "{}",
+                ui.r(
+                    msg!("cli-notice-sent"),
+                    &[("id", id.into()), ("count", (queued as i64).into())]
+                )
+            );
+        }
+        NoticeCommand::Status { id } => {
+            let arg = id.map(|i| i.to_string());
+            let step = status::command(&cx, &mut tx, &sender, arg.as_deref()).await?;
+            tx.rollback().await?;
+            for r in step.replies {
+                println!("{}", r.text);
+            }
+        }
+    }
+    e.store.close().await;
+    Ok(())
+}

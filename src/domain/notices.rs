@@ -1,0 +1,197 @@
+//! Notices (通知): who a notice goes to, who may send it, and which typed words confirm it
+//! (收到请回复). Pure: the store lists members, these rules pick the recipients.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::org::{Member, Role};
+
+/// The audience of a notice. Branch-bound variants carry the branch id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Scope {
+    /// Every active member of the college (committee only).
+    All,
+    /// Everyone in one branch.
+    Branch { branch: i64 },
+    /// One party group of a branch.
+    Group { branch: i64, group: String },
+    /// Those who run a branch (书记, 副书记, 支委); in every branch when `branch` is None.
+    Committee { branch: Option<i64> },
+    /// Branch secretaries only; in every branch when `branch` is None.
+    Secretaries { branch: Option<i64> },
+    /// Full members, without probationary members, activists or the masses.
+    FullMembers { branch: Option<i64> },
+}
+
+impl Scope {
+    /// The one branch this scope stays inside, if any.
+    pub fn branch(&self) -> Option<i64> {
+        match self {
+            Self::All => None,
+            Self::Branch { branch } | Self::Group { branch, .. } => Some(*branch),
+            Self::Committee { branch }
+            | Self::Secretaries { branch }
+            | Self::FullMembers { branch } => *branch,
+        }
+    }
+
+    /// Whether `m` is in the audience.
+    pub fn includes(&self, m: &Member) -> bool {
+        if !m.active {
+            return false;
+        }
+        if let Some(b) = self.branch() {
+            if m.branch_id != Some(b) {
+                return false;
+            }
+        }
+        match self {
+            Self::All | Self::Branch { .. } => true,
+            Self::Group { group, .. } => m.group_name.as_deref() == Some(group.as_str()),
+            Self::Committee { .. } => m.role.runs_branch(),
+            Self::Secretaries { .. } => m.role == Role::Secretary,
+            Self::FullMembers { .. } => m.role.has_vote(),
+        }
+    }
+
+    /// Whether `sender` may send to this scope: the college committee anywhere, a branch's
+    /// secretary or committee member only inside their own branch.
+    pub fn allowed_for(&self, sender: &Member) -> bool {
+        if sender.college {
+            return true;
+        }
+        match (self.branch(), sender.branch_id) {
+            (Some(b), Some(own)) => b == own && sender.role.runs_branch(),
+            _ => false,
+        }
+    }
+
+    /// The canonical text stored with the notice.
+    pub fn to_db(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{\"kind\":\"all\"}".into())
+    }
+
+    /// Reads [`Self::to_db`] back.
+    pub fn from_db(s: &str) -> Option<Self> {
+        serde_json::from_str(s).ok()
+    }
+}
+
+/// Whether a typed text confirms a notice: "收到", "1", "ok" and their common variants.
+pub fn is_confirmation(text: &str) -> bool {
+    let folded: String = crate::flows::fold(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"。！，~～".contains(*c))
+        .collect::<String>()
+        .to_lowercase();
+    matches!(
+        folded.as_str(),
+        "收到" | "已收到" | "收到了" | "1" | "ok" | "okay" | "确认" | "好的" | "received"
+    )
+}
+
+/// The recipients of a notice among `members`, in the order given.
+pub fn recipients<'m>(scope: &Scope, members: &'m [Member]) -> Vec<&'m Member> {
+    members.iter().filter(|m| scope.includes(m)).collect()
+}
+
+/// Whether a re-nudge is allowed now: never nudged, or the last one is `interval_ms` old.
+/// Returns the instant from which it is allowed when it is not.
+pub fn nudge_allowed(last: Option<i64>, now: i64, interval_ms: i64) -> Result<(), i64> {
+    match last {
+        Some(at) if now < at + interval_ms => Err(at + interval_ms),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    fn member(id: i64, branch: i64, group: &str, role: Role, college: bool) -> Member {
+        Member {
+            id,
+            key: format!("K{id}"),
+            name: format!("M{id}"),
+            branch_id: Some(branch),
+            branch_name: Some(format!("B{branch}")),
+            group_name: Some(group.into()),
+            role,
+            college,
+            phone: None,
+            locale: Locale::ZhCn,
+            active: true,
+        }
+    }
+
+    fn roster() -> Vec<Member> {
+        vec![
+            member(1, 1, "g1", Role::Secretary, true),
+            member(2, 1, "g1", Role::CommitteeMember, false),
+            member(3, 1, "g2", Role::Member, false),
+            member(4, 1, "g2", Role::Probationary, false),
+            member(5, 2, "g1", Role::Secretary, false),
+            member(6, 2, "g1", Role::Activist, false),
+        ]
+    }
+
+    fn ids(scope: &Scope, all: &[Member]) -> Vec<i64> {
+        recipients(scope, all).iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn scopes_pick_their_audience() {
+        let all = roster();
+        assert_eq!(ids(&Scope::All, &all), vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(ids(&Scope::Branch { branch: 2 }, &all), vec![5, 6]);
+        let group = Scope::Group {
+            branch: 1,
+            group: "g2".into(),
+        };
+        assert_eq!(ids(&group, &all), vec![3, 4]);
+        assert_eq!(ids(&Scope::Secretaries { branch: None }, &all), vec![1, 5]);
+        assert_eq!(ids(&Scope::Committee { branch: Some(1) }, &all), vec![1, 2]);
+        assert_eq!(
+            ids(&Scope::FullMembers { branch: Some(1) }, &all),
+            vec![1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn a_secretary_stays_inside_the_branch_and_a_member_sends_nothing() {
+        let all = roster();
+        let secretary = &all[4];
+        assert!(Scope::Branch { branch: 2 }.allowed_for(secretary));
+        assert!(!Scope::Branch { branch: 1 }.allowed_for(secretary));
+        assert!(!Scope::All.allowed_for(secretary));
+        assert!(!Scope::Branch { branch: 1 }.allowed_for(&all[2]));
+        assert!(Scope::All.allowed_for(&all[0]));
+    }
+
+    #[test]
+    fn scopes_survive_the_database() {
+        let s = Scope::Group {
+            branch: 3,
+            group: "第一党小组".into(),
+        };
+        assert_eq!(Scope::from_db(&s.to_db()), Some(s));
+    }
+
+    #[test]
+    fn typed_confirmations_are_recognised() {
+        for t in ["收到", "收到！", " OK ", "ok.", "１", "已收到", "Received"] {
+            assert!(is_confirmation(t), "{t:?}");
+        }
+        for t in ["2", "收到了吗？不", "hello"] {
+            assert!(!is_confirmation(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn a_second_nudge_waits_for_the_interval() {
+        assert_eq!(nudge_allowed(None, 10, 100), Ok(()));
+        assert_eq!(nudge_allowed(Some(0), 50, 100), Err(100));
+        assert_eq!(nudge_allowed(Some(0), 100, 100), Ok(()));
+    }
+}

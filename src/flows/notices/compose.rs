@@ -1,0 +1,369 @@
+//! `/notice`: a secretary (for the branch) or a college committee member (for anyone) composes
+//! a notice step by step — scope, text, 收到请回复 or not, urgent or not — sees a preview with the
+//! number of recipients per channel, and only then sends it. The broadcast is one batch of
+//! outbox rows in the step's transaction, keyed `notice:<id>:<member>`.
+
+use super::{notice_reply, Draft};
+use crate::channels::sms;
+use crate::delivery::route::{self, Route};
+use crate::domain::notices::{recipients, Scope};
+use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Choice, Ctx, Reply, State};
+use crate::msg;
+use crate::store::outbox::{self, NewMessage};
+use crate::store::{conversations, members, notices, Conn, StoreError};
+
+/// `/notice`: the first question, or a polite refusal.
+pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
+    if !member.is_manager() {
+        return Ok(Step::text(cx.t(msg!("notice-refused"))));
+    }
+    let mut choices: Vec<Choice> = Vec::new();
+    if member.college {
+        choices.push(cx.choice("notice:scope:all", msg!("notice-scope-all")));
+        choices.push(cx.choice("notice:scope:secretaries", msg!("notice-scope-secretaries")));
+    }
+    if member.branch_id.is_some() {
+        choices.push(cx.choice("notice:scope:branch", msg!("notice-scope-branch")));
+        choices.push(cx.choice("notice:scope:group", msg!("notice-scope-group")));
+        choices.push(cx.choice("notice:scope:committee", msg!("notice-scope-committee")));
+        choices.push(cx.choice("notice:scope:full", msg!("notice-scope-full")));
+    }
+    Ok(Step::new(
+        vec![Reply::with_choices(cx.t(msg!("notice-ask-scope")), choices)],
+        State::NoticeScope,
+    ))
+}
+
+/// A `notice:<action>:<arg>` choice of the composing steps.
+pub async fn chosen(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    action: &str,
+    arg: &str,
+    state: State,
+) -> Result<Step, StoreError> {
+    let stale = || Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    match (action, state) {
+        ("scope", State::NoticeScope) => scope_chosen(cx, conn, member, arg).await,
+        ("group", State::NoticeGroup) => {
+            let groups = groups(conn, member).await?;
+            let Some(group) = arg.parse::<usize>().ok().and_then(|i| groups.get(i)) else {
+                return stale();
+            };
+            let scope = Scope::Group {
+                branch: member.branch_id.unwrap_or_default(),
+                group: group.clone(),
+            };
+            Ok(ask_text(cx, scope))
+        }
+        ("receipt", State::NoticeConfirm { scope, text }) => {
+            let confirm = arg == "yes";
+            Ok(Step::new(
+                vec![Reply::with_choices(
+                    cx.t(msg!("notice-ask-urgent")),
+                    vec![
+                        cx.choice("notice:urgent:no", msg!("notice-urgent-no")),
+                        cx.choice("notice:urgent:yes", msg!("notice-urgent-yes")),
+                    ],
+                )],
+                State::NoticeUrgent {
+                    scope,
+                    text,
+                    confirm,
+                },
+            ))
+        }
+        (
+            "urgent",
+            State::NoticeUrgent {
+                scope,
+                text,
+                confirm,
+            },
+        ) => {
+            let draft = Draft {
+                scope,
+                text,
+                confirm,
+                urgent: arg == "yes",
+            };
+            preview(cx, conn, member, draft).await
+        }
+        ("send", State::NoticePreview { draft }) => send(cx, conn, member, draft).await,
+        ("edit", State::NoticePreview { draft }) => Ok(ask_text(cx, draft.scope)),
+        ("cancel", _) => Ok(Step::text(cx.t(msg!("notice-cancelled")))),
+        _ => stale(),
+    }
+}
+
+/// The notice's text was typed.
+pub fn text(cx: &Ctx<'_>, scope: Scope, text: &str) -> Step {
+    Step::new(
+        vec![Reply::with_choices(
+            cx.t(msg!("notice-ask-confirm")),
+            vec![
+                cx.choice("notice:receipt:yes", msg!("notice-confirm-yes")),
+                cx.choice("notice:receipt:no", msg!("notice-confirm-no")),
+            ],
+        )],
+        State::NoticeConfirm {
+            scope,
+            text: text.trim().to_owned(),
+        },
+    )
+}
+
+fn ask_text(cx: &Ctx<'_>, scope: Scope) -> Step {
+    Step::new(
+        vec![Reply::text(cx.t(msg!("notice-ask-text")))],
+        State::NoticeText { scope },
+    )
+}
+
+async fn scope_chosen(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: &str,
+) -> Result<Step, StoreError> {
+    let branch = member.branch_id;
+    let scope = match (arg, branch) {
+        ("all", _) if member.college => Scope::All,
+        ("secretaries", _) if member.college => Scope::Secretaries { branch: None },
+        ("branch", Some(b)) => Scope::Branch { branch: b },
+        ("committee", Some(_)) => Scope::Committee { branch },
+        ("full", Some(_)) => Scope::FullMembers { branch },
+        ("group", Some(_)) => {
+            let groups = groups(conn, member).await?;
+            let choices = groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| Choice {
+                    data: format!("notice:group:{i}"),
+                    label: g.clone(),
+                    aliases: Vec::new(),
+                })
+                .collect();
+            return Ok(Step::new(
+                vec![Reply::with_choices(cx.t(msg!("notice-ask-group")), choices)],
+                State::NoticeGroup,
+            ));
+        }
+        // The college-wide scopes, chosen by someone who only runs a branch.
+        ("all" | "secretaries", _) => return Ok(Step::text(cx.t(msg!("notice-other-branch")))),
+        _ => return Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+    };
+    Ok(ask_text(cx, scope))
+}
+
+/// The party groups of the member's branch, by name.
+async fn groups(conn: &mut Conn, member: &Member) -> Result<Vec<String>, StoreError> {
+    let mut names: Vec<String> = members::list(conn, member.branch_id)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.group_name)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// Who would get the notice and where: the recipients with their routes.
+pub async fn audience(
+    conn: &mut Conn,
+    sender: &Member,
+    scope: &Scope,
+    sms_connected: bool,
+) -> Result<Vec<(Member, Route)>, StoreError> {
+    let all = members::list(conn, scope.branch()).await?;
+    let mut out = Vec::new();
+    for m in recipients(scope, &all) {
+        if m.id == sender.id {
+            continue;
+        }
+        let r = route::route(conn, m, sms_connected).await?;
+        out.push((m.clone(), r));
+    }
+    Ok(out)
+}
+
+/// Recipients per channel: `(telegram, sms, unreachable, sms segments each, sms segments in all)`.
+pub fn tally(cx: &Ctx<'_>, draft: &Draft, sender: &str, who: &[(Member, Route)]) -> [i64; 5] {
+    let mut t = [0i64; 5];
+    for (m, r) in who {
+        match r {
+            Route::Telegram { .. } => t[0] += 1,
+            Route::Sms { .. } => {
+                let mcx = cx.for_member(m);
+                let reply =
+                    notice_reply(&mcx, 0, sender, &draft.text, (draft.confirm, draft.urgent));
+                let text = sms::render(cx.catalog, m.locale, &reply.text, &reply.choices);
+                let n = sms::encoding::segments(&text) as i64;
+                t[1] += 1;
+                t[3] = t[3].max(n);
+                t[4] += n;
+            }
+            Route::Nowhere(_) => t[2] += 1,
+        }
+    }
+    t
+}
+
+async fn preview(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    draft: Draft,
+) -> Result<Step, StoreError> {
+    if !draft.scope.allowed_for(member) {
+        return Ok(Step::text(cx.t(msg!("notice-other-branch"))));
+    }
+    let who = audience(conn, member, &draft.scope, cx.engine.sms_connected).await?;
+    let [telegram, sms, nowhere, each, segments] = tally(cx, &draft, &sender_label(member), &who);
+    let mut text = cx.r(
+        msg!("notice-preview"),
+        &[
+            ("text", draft.text.as_str().into()),
+            ("total", (telegram + sms).into()),
+            ("telegram", telegram.into()),
+            ("sms", sms.into()),
+            ("each", each.into()),
+            ("segments", segments.into()),
+        ],
+    );
+    if nowhere > 0 {
+        text.push('\n');
+        text.push_str(&cx.r(
+            msg!("notice-preview-unreachable"),
+            &[("count", nowhere.into())],
+        ));
+    }
+    Ok(Step::new(
+        vec![Reply::with_choices(
+            text,
+            vec![
+                cx.choice("notice:send", msg!("notice-send")),
+                cx.choice("notice:edit", msg!("notice-edit")),
+                cx.choice("notice:cancel", msg!("notice-cancel")),
+            ],
+        )],
+        State::NoticePreview { draft },
+    ))
+}
+
+/// How the sender is named in the notice's header.
+pub fn sender_label(member: &Member) -> String {
+    match &member.branch_name {
+        Some(b) if !member.college => format!("{}（{b}）", member.name),
+        _ => member.name.clone(),
+    }
+}
+
+/// Sends a confirmed draft: the notice row, its recipients and their outbox rows, in batches.
+/// Returns the notice id and how many rows were queued.
+pub async fn broadcast(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    draft: &Draft,
+) -> Result<(i64, usize), StoreError> {
+    let now = cx.now_ms;
+    let who = audience(conn, member, &draft.scope, cx.engine.sms_connected).await?;
+    let id = notices::create(
+        conn,
+        member.id,
+        &draft.scope.to_db(),
+        &draft.text,
+        draft.confirm,
+        draft.urgent,
+        now,
+    )
+    .await?;
+    let sender = sender_label(member);
+    let mut rows = Vec::with_capacity(who.len());
+    let mut reached = Vec::with_capacity(who.len());
+    for (m, r) in &who {
+        let channel = r.channel();
+        reached.push((m.id, channel.map(|c| c.as_str())));
+        let (channel, address) = match r {
+            Route::Telegram { chat } => (channel, chat.clone()),
+            Route::Sms { phone } => (channel, phone.clone()),
+            Route::Nowhere(_) => continue,
+        };
+        let Some(channel) = channel else { continue };
+        let mcx = cx.for_member(m);
+        let reply = notice_reply(
+            &mcx,
+            id,
+            &sender,
+            &draft.text,
+            (draft.confirm, draft.urgent),
+        );
+        let segments = match channel {
+            crate::flows::ChannelKind::Sms => sms::encoding::segments(&sms::render(
+                cx.catalog,
+                m.locale,
+                &reply.text,
+                &reply.choices,
+            )) as i64,
+            _ => 1,
+        };
+        let choices = serde_json::to_string(&reply.choices).unwrap_or_else(|_| "[]".into());
+        if draft.confirm {
+            // A typed "1" on that channel now means 收到.
+            offer(conn, m.id, channel.as_str(), &choices, now).await?;
+        }
+        rows.push(NewMessage {
+            channel: channel.as_str().to_owned(),
+            address,
+            member_id: Some(m.id),
+            body: reply.text,
+            choices_json: choices,
+            dedupe_key: format!("notice:{id}:{}", m.id),
+            urgent: draft.urgent,
+            not_before: now,
+            expires_at: None,
+            segments,
+        });
+    }
+    notices::add_recipients(conn, id, &reached).await?;
+    let queued = outbox::enqueue(conn, &rows, now).await? as usize;
+    cx.pushed.store(true, std::sync::atomic::Ordering::Relaxed);
+    Ok((id, queued))
+}
+
+/// Records `choices` as offered to a member on a channel, keeping their conversation's step.
+pub async fn offer(
+    conn: &mut Conn,
+    member_id: i64,
+    channel: &str,
+    choices: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let state = match conversations::load(conn, member_id, channel).await? {
+        Some((state, _)) => state,
+        None => {
+            serde_json::to_string(&State::Idle).unwrap_or_else(|_| "{\"step\":\"idle\"}".into())
+        }
+    };
+    conversations::save(conn, member_id, channel, &state, choices, now).await
+}
+
+async fn send(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    draft: Draft,
+) -> Result<Step, StoreError> {
+    if !draft.scope.allowed_for(member) {
+        return Ok(Step::text(cx.t(msg!("notice-other-branch"))));
+    }
+    let (id, queued) = broadcast(cx, conn, member, &draft).await?;
+    Ok(Step::text(cx.r(
+        msg!("notice-sent"),
+        &[("id", id.into()), ("count", (queued as i64).into())],
+    )))
+}

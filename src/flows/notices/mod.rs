@@ -1,0 +1,62 @@
+//! Notices (通知) with "收到请回复": one file per intent. [`compose`] is `/notice` (scope, text,
+//! confirmation, urgency, preview, send); [`confirm`] is a member's 收到 (button or typed);
+//! [`status`] is `/notice_status`, the re-nudge of the unconfirmed and the SMS escalation.
+//! Choices carry `notice:<action>[:<value>]`, routed here by the engine.
+
+pub mod compose;
+pub mod confirm;
+pub mod status;
+
+use serde::{Deserialize, Serialize};
+
+use super::engine::Step;
+use super::{Ctx, Reply, State};
+use crate::domain::notices::Scope;
+use crate::domain::org::Member;
+use crate::msg;
+use crate::store::{Conn, StoreError};
+
+/// A notice being composed, carried by the conversation's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub scope: Scope,
+    pub text: String,
+    pub confirm: bool,
+    pub urgent: bool,
+}
+
+/// A tapped or typed `notice:…` choice.
+pub async fn on_choice(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    value: &str,
+    state: State,
+) -> Result<Step, StoreError> {
+    let (action, arg) = value.split_once(':').unwrap_or((value, ""));
+    match action {
+        "confirm" => confirm::by_id(cx, conn, member, arg).await,
+        "nudge" => status::nudge(cx, conn, member, arg).await,
+        _ => compose::chosen(cx, conn, member, action, arg, state).await,
+    }
+}
+
+/// The reply a member reads: `notice-header` with the sender, the text, and for 收到请回复 a
+/// 收到 button (typed "收到", "1" or "ok" confirm too).
+pub fn notice_reply(cx: &Ctx<'_>, id: i64, sender: &str, text: &str, d: (bool, bool)) -> Reply {
+    let (confirm, urgent) = d;
+    let header = if urgent {
+        msg!("notice-header-urgent")
+    } else {
+        msg!("notice-header")
+    };
+    let mut body = format!("{}\n{text}", cx.r(header, &[("sender", sender.into())]));
+    if !confirm {
+        return Reply::text(body);
+    }
+    body.push('\n');
+    body.push_str(&cx.t(msg!("notice-please-confirm")));
+    let mut choice = cx.choice(format!("notice:confirm:{id}"), msg!("notice-received"));
+    choice.aliases.push("ok".into());
+    Reply::with_choices(body, vec![choice])
+}

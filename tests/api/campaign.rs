@@ -1,0 +1,381 @@
+//! The campaign on paused time: a file of three phases is loaded, each phase is announced to
+//! everyone at its start, secretaries are reminded before its end until their branch's summary
+//! is in, the committee sees who has submitted, and reloading an edited file moves the
+//! schedule without sending anything twice. Also: the command line names a bad file's lines.
+
+use std::process::Command;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use branchbot::clock::Clock;
+use branchbot::delivery::Wake;
+use branchbot::domain::roster;
+use branchbot::flows::engine::Engine;
+use branchbot::flows::{ChannelKind, Content, Inbound};
+use branchbot::i18n::{Catalog, Locale};
+use branchbot::scheduler::campaigns::{self, Loaded};
+use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig, Stats};
+use branchbot::store::{members, Store};
+use branchbot::testkit::db::TempSqlite;
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+
+const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+fn phase(start: &str, end: &str, title: &str, task: &str) -> String {
+    format!(
+        "[[phases]]\nstart = {start}\nend = {end}\n\
+         title = {{ zh-CN = \"{title}\", en = \"{title} (en)\" }}\n\
+         theme = {{ zh-CN = \"{title}专题\", en = \"Theme\" }}\n\
+         announcement = {{ zh-CN = \"{title}今天开始。\", en = \"It starts today.\" }}\n\
+         tasks = [{{ zh-CN = \"{task}\", en = \"Task\" }}]\n"
+    )
+}
+
+fn campaign(third_start: &str, third_end: &str) -> String {
+    format!(
+        "name = \"创先争优\"\nsummary_days_before_end = 4\nremind_every_days = 2\n{}{}{}",
+        phase(
+            "2027-03-01T09:00:00+08:00",
+            "2027-03-15T09:00:00+08:00",
+            "第一阶段：发动部署",
+            "制定支部工作方案"
+        ),
+        phase(
+            "2027-03-15T09:00:00+08:00",
+            "2027-04-01T09:00:00+08:00",
+            "第二阶段：喜迎建党90周年",
+            "专题学习"
+        ),
+        phase(third_start, third_end, "第三阶段：喜迎党的十八大", "评议")
+    )
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// Paused time with a database: a parked blocking task stops tokio from auto-advancing while
+/// SQLite works, so time moves only when the test says so.
+struct World {
+    store: Store,
+    clock: Clock,
+    engine: Engine,
+    stats: Arc<Stats>,
+    registry: Arc<Registry>,
+    cancel: CancellationToken,
+    _db: TempSqlite,
+    _frozen: std::sync::mpsc::Sender<()>,
+}
+
+impl World {
+    async fn new(start: DateTime<Utc>) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        tokio::task::spawn_blocking(move || {
+            let _ = rx.recv();
+        });
+        let db = TempSqlite::new();
+        let store = Store::open(&db.url).await.unwrap();
+        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
+            .expect("example roster");
+        let mut conn = store.begin().await.unwrap();
+        members::import(&mut conn, &roster, false, 0).await.unwrap();
+        conn.commit().await.unwrap();
+        // Everyone reads Telegram; the chat id is the roster key.
+        sqlx::query(
+            "INSERT INTO bindings (channel, address, member_id, bound_at) \
+             SELECT 'telegram', key, id, 0 FROM members",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let clock = Clock::starting_at(start);
+        let registry = Arc::new(Registry::builtin());
+        let scheduler = Scheduler::new(
+            store.clone(),
+            clock.clone(),
+            Arc::clone(&registry),
+            Wake::default(),
+            SchedulerConfig::new(TZ),
+        );
+        let stats = Arc::clone(&scheduler.stats);
+        let handle = scheduler.handle();
+        let cancel = CancellationToken::new();
+        tokio::spawn(scheduler.run(cancel.clone()));
+        let engine = Engine {
+            store: store.clone(),
+            catalog: Arc::new(Catalog::load().unwrap()),
+            clock: clock.clone(),
+            org_locale: Locale::ZhCn,
+            invite_ttl_hours: 72,
+            wake: Wake::default(),
+            bind_attempts: Default::default(),
+            tz: TZ,
+            org_name: "学院党委".into(),
+            jobs: handle,
+            sms_connected: false,
+            notice_nudge_interval_ms: 2 * 3_600_000,
+        };
+        Self {
+            store,
+            clock,
+            engine,
+            stats,
+            registry,
+            cancel,
+            _db: db,
+            _frozen: tx,
+        }
+    }
+
+    async fn load(&self, source: &str) -> Loaded {
+        let mut tx = self.store.begin().await.unwrap();
+        let loaded = campaigns::load(&mut tx, &self.registry, TZ, source, self.clock.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        self.engine.jobs.wake();
+        loaded
+    }
+
+    /// What `key` reads back after writing `text`.
+    async fn say(&self, key: &str, text: &str) -> String {
+        let mut tx = self.store.begin().await.unwrap();
+        let inbound = Inbound {
+            channel: ChannelKind::Telegram,
+            address: key.into(),
+            content: Content::Text { text: text.into() },
+            language_hint: None,
+        };
+        let handled = self.engine.handle(&mut tx, &inbound).await.unwrap();
+        tx.commit().await.unwrap();
+        let texts: Vec<String> = handled.replies.into_iter().map(|r| r.text).collect();
+        texts.join("\n")
+    }
+
+    async fn wait_asleep(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !self.stats.sleeping.load(Ordering::SeqCst) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the scheduler never slept"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
+    async fn advance_to(&self, at: &str) {
+        self.wait_asleep().await;
+        let by = (t(at) - self.clock.now()).to_std().unwrap();
+        tokio::time::advance(by).await;
+    }
+
+    async fn rows(&self, like: &str) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE $1")
+            .bind(like)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Waits until `like` matches `n` outbox rows.
+    async fn expect_rows(&self, like: &str, n: i64) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let got = self.rows(like).await;
+            if got == n {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{like}: {got} rows, expected {n}"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
+    async fn body(&self, key: &str) -> String {
+        sqlx::query_scalar("SELECT body FROM outbox WHERE dedupe_key = $1")
+            .bind(key)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    async fn member_id(&self, key: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM members WHERE key = $1")
+            .bind(key)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summaries() {
+    let w = World::new(t("2027-02-01T00:00:00Z")).await;
+    let loaded = w
+        .load(&campaign(
+            "2027-04-01T09:00:00+08:00",
+            "2027-04-20T09:00:00+08:00",
+        ))
+        .await;
+    // Per phase: an announcement, two summary reminders and the pledge self-assessment at
+    // its end.
+    assert_eq!(
+        (loaded.scheduled, loaded.cancelled, loaded.past),
+        (12, 0, 0)
+    );
+    assert_eq!(
+        w.say("T004", "/campaign").await,
+        "【创先争优】下一阶段“第一阶段：发动部署”将于 2027-03-01 开始。"
+    );
+
+    w.advance_to("2027-03-01T01:01:00Z").await;
+    w.expect_rows("campaign:创先争优:0:announce:%", 30).await;
+    let t004 = w.member_id("T004").await;
+    assert_eq!(
+        w.body(&format!("campaign:创先争优:0:announce:{t004}"))
+            .await,
+        "【创先争优】第一阶段：发动部署\n第一阶段：发动部署专题\n第一阶段：发动部署今天开始。\n\
+         本阶段任务：\n1. 制定支部工作方案"
+    );
+    assert_eq!(
+        w.say("T004", "/campaign").await,
+        "【创先争优】第一阶段：发动部署，还剩 14 天（至 2027-03-15）。\n\
+         主题：第一阶段：发动部署专题\n本阶段任务：\n1. 制定支部工作方案"
+    );
+
+    let emily = w.say("T009", "/campaign").await;
+    assert!(
+        emily.starts_with(
+            "[创先争优] 第一阶段：发动部署 (en): 14 days left (until 2027-03-15).\nTheme: Theme"
+        ),
+        "{emily}"
+    );
+
+    // Four days before the end, each branch secretary is asked.
+    w.advance_to("2027-03-11T01:01:00Z").await;
+    w.expect_rows("campaign:创先争优:0:summary:%", 3).await;
+    let s101 = w.member_id("S101").await;
+    let due = t("2027-03-11T01:00:00Z").timestamp_millis();
+    assert_eq!(
+        w.body(&format!("campaign:创先争优:0:summary:{due}:{s101}"))
+            .await,
+        "请提交学生第一党支部“第一阶段：发动部署”阶段总结：本阶段还剩 4 天（至 2027-03-15）。\
+         发送 /summary 后输入总结内容。"
+    );
+    assert_eq!(
+        w.say("S101", "/summary").await,
+        "请输入本支部“第一阶段：发动部署”阶段总结。"
+    );
+    assert_eq!(
+        w.say("S101", "完成动员部署，全员制定承诺。").await,
+        "已收到本支部“第一阶段：发动部署”阶段总结，谢谢！"
+    );
+    assert_eq!(
+        w.say("T004", "/summary 我也写一份").await,
+        "只有支部书记和支委可以提交阶段总结。需要帮助请发 /help。"
+    );
+    // The committee (王建国 sits on it) sees who has submitted.
+    let committee = w.say("T001", "/campaign").await;
+    assert!(
+        committee.ends_with(
+            "“第一阶段：发动部署”阶段总结：已提交 1/3 个支部\n✓ 学生第一党支部\n\
+             ✗ 学生第二党支部（未提交）\n✗ 教工第一党支部（未提交）"
+        ),
+        "{committee}"
+    );
+    // Two days later only the two branches still missing are reminded.
+    w.advance_to("2027-03-13T01:01:00Z").await;
+    w.expect_rows("campaign:创先争优:0:summary:%", 5).await;
+    let later = t("2027-03-13T01:00:00Z").timestamp_millis();
+    w.expect_rows(&format!("campaign:创先争优:0:summary:{later}:{s101}"), 0)
+        .await;
+
+    w.advance_to("2027-03-15T01:01:00Z").await;
+    w.expect_rows("campaign:创先争优:1:announce:%", 30).await;
+
+    // The third phase moves by four days: its jobs (announcement, two reminders, the pledge
+    // self-assessment at its end) move, nothing already sent is sent again.
+    let moved = w
+        .load(&campaign(
+            "2027-04-05T09:00:00+08:00",
+            "2027-04-25T09:00:00+08:00",
+        ))
+        .await;
+    assert_eq!((moved.scheduled, moved.cancelled), (4, 4), "{moved:?}");
+    // Moved back and forth again: the cancelled jobs come back, none is doubled.
+    let back = w
+        .load(&campaign(
+            "2027-04-01T09:00:00+08:00",
+            "2027-04-20T09:00:00+08:00",
+        ))
+        .await;
+    assert_eq!((back.scheduled, back.cancelled), (4, 4), "{back:?}");
+    let again = w
+        .load(&campaign(
+            "2027-04-05T09:00:00+08:00",
+            "2027-04-25T09:00:00+08:00",
+        ))
+        .await;
+    assert_eq!(
+        (again.scheduled, again.cancelled, again.kept),
+        (4, 4, 3),
+        "{again:?}"
+    );
+    w.advance_to("2027-04-01T01:01:00Z").await;
+    for _ in 0..50 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(w.rows("campaign:创先争优:2:announce:%").await, 0);
+    w.advance_to("2027-04-05T01:01:00Z").await;
+    w.expect_rows("campaign:创先争优:2:announce:%", 30).await;
+    assert_eq!(w.rows("campaign:创先争优:0:announce:%").await, 30);
+    assert_eq!(w.rows("campaign:创先争优:1:announce:%").await, 30);
+    w.cancel.cancel();
+}
+
+#[test]
+fn a_bad_campaign_file_is_refused_with_its_lines_named() {
+    let db = TempSqlite::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("campaign.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"x\"\n{}{}",
+            phase("2027-06-01", "2027-05-01", "一", "a"),
+            phase("2027-04-01", "2027-07-01", "二", "b")
+        ),
+    )
+    .unwrap();
+    let run = |locale: &str| {
+        Command::new(env!("CARGO_BIN_EXE_branchbot"))
+            .args(["--database", &db.url, "campaign", "load"])
+            .arg(&file)
+            .current_dir(dir.path())
+            .env("BRANCHBOT_LOCALE", locale)
+            .output()
+            .unwrap()
+    };
+    let zh = run("zh-CN");
+    assert_eq!(zh.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&zh.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "第 4 行：phases[1].end 必须晚于开始时间。",
+            "第 10 行：phases[2].start 与第 1 阶段重叠，请让它在上一阶段结束后开始。",
+        ],
+        "{stderr}"
+    );
+    let en = run("en");
+    let stderr = String::from_utf8_lossy(&en.stderr);
+    assert!(
+        stderr.contains("line 4: phases[1].end must be after the start."),
+        "{stderr}"
+    );
+}

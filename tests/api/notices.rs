@@ -1,0 +1,407 @@
+//! Notices with 收到请回复, as the secretary and the members read them: the guided flow and its
+//! preview, confirmations by button and by typed reply, the status, the re-nudge of the
+//! unconfirmed only, refusals, and the SMS escalation with the fake SMS gateway.
+
+use branchbot::config::sms::GatewayKind;
+use branchbot::testkit::fake_telegram::Sent;
+
+use crate::helpers::{spawn_app, TestApp, WAIT};
+use crate::sms::spawn_sms;
+
+/// 谢文博 (S201), secretary of 学生第二党支部; 唐志强 (S203), 韩梅梅 (S204) and 彭博 (S207) are
+/// members of that branch.
+const SECRETARY: i64 = 201;
+const TANG: i64 = 203;
+const HAN: i64 = 204;
+const PENG: i64 = 207;
+
+const TEXT: &str = "周五前提交个人承诺践诺情况。";
+
+/// Taps a button of a message and waits for `n` replies.
+async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
+    let data = msg
+        .data_of(label)
+        .unwrap_or_else(|| panic!("no button {label} in {msg:#?}"));
+    let before = app.fake.sent_to(chat).len();
+    app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
+        .await;
+    let all = app.fake.wait_sent(chat, before + n, WAIT).await;
+    all[before..].to_vec()
+}
+
+/// The secretary composes and sends an urgent notice to the whole branch, asking for 收到.
+async fn send_branch_notice(app: &TestApp) {
+    let scope = app.ask(SECRETARY, "/notice", 1).await;
+    assert_eq!(scope[0].text, "发给谁？");
+    assert_eq!(
+        scope[0].labels(),
+        vec!["全支部", "某党小组", "支委", "党员（不含预备）"]
+    );
+    let ask = tap(app, SECRETARY, &scope[0], "全支部", 1).await;
+    assert_eq!(ask[0].text, "请输入通知内容。");
+    let confirm = app.ask(SECRETARY, TEXT, 1).await;
+    assert_eq!(confirm[0].text, "需要大家回复“收到”吗？");
+    let urgent = tap(app, SECRETARY, &confirm[0], "需要", 1).await;
+    assert_eq!(urgent[0].labels(), vec!["不紧急", "紧急"]);
+    let preview = tap(app, SECRETARY, &urgent[0], "紧急", 1).await;
+    assert_eq!(
+        preview[0].text,
+        format!(
+            "{TEXT}\n——\n预览：3 人将收到（Telegram 3 人）。\n\
+             另有 6 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+        )
+    );
+    assert_eq!(preview[0].labels(), vec!["发送", "修改", "取消"]);
+    // Nothing goes out before [发送].
+    assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 0);
+    let sent = tap(app, SECRETARY, &preview[0], "发送", 1).await;
+    assert_eq!(
+        sent[0].text,
+        "已发送（通知 #1，3 人）。/notice_status 查看确认情况。"
+    );
+}
+
+#[tokio::test]
+async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    for (chat, key) in [(TANG, "S203"), (HAN, "S204"), (PENG, "S207")] {
+        app.bind(chat, key).await;
+    }
+    send_branch_notice(&app).await;
+    let expected = format!("【紧急通知】谢文博（学生第二党支部）\n{TEXT}\n收到请回复。");
+    let mut received = Vec::new();
+    for chat in [TANG, HAN, PENG] {
+        let got = app.fake.wait_sent(chat, 3, WAIT).await;
+        assert_eq!(got[2].text, expected);
+        assert_eq!(got[2].labels(), vec!["收到"]);
+        received.push(got[2].clone());
+    }
+    // 唐志强 taps 收到, twice; 韩梅梅 types it.
+    let done = tap(&app, TANG, &received[0], "收到", 1).await;
+    assert_eq!(done[0].text, "已确认收到，谢谢！");
+    let again = tap(&app, TANG, &received[0], "收到", 1).await;
+    assert_eq!(again[0].text, "你已经确认过了，不用再回复。谢谢！");
+    let typed = app.ask(HAN, "收到", 1).await;
+    assert_eq!(typed[0].text, "已确认收到，谢谢！");
+    app.eventually(
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'notice:%' AND status = 'sent'",
+        3,
+    )
+    .await;
+
+    let status = app.ask(SECRETARY, "/notice_status", 1).await;
+    let lines: Vec<&str> = status[0].text.lines().collect();
+    assert!(lines[0].starts_with("通知 #1（"), "{}", status[0].text);
+    assert!(
+        lines[0].ends_with(&format!("）：{TEXT}")),
+        "{}",
+        status[0].text
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            "共 9 人：已发出 3 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 6",
+            "已确认 2/9 · 未确认 7 人：宋雨桐、冯磊、曹雪、彭博、曾晓燕、吕思远、蒋欣然",
+        ]
+    );
+    assert_eq!(status[0].labels(), vec!["提醒未确认者"]);
+
+    // The nudge reaches 彭博 only: the others confirmed or cannot be reached.
+    let nudged = tap(&app, SECRETARY, &status[0], "提醒未确认者", 1).await;
+    assert_eq!(nudged[0].text, "已提醒 1 位未确认的人。");
+    let peng = app.fake.wait_sent(PENG, 4, WAIT).await;
+    assert_eq!(
+        peng[3].text,
+        format!("【提醒】请确认收到以下通知。\n{expected}")
+    );
+    let too_soon = tap(&app, SECRETARY, &status[0], "提醒未确认者", 1).await;
+    assert!(
+        too_soon[0].text.starts_with("刚刚提醒过，")
+            && too_soon[0].text.ends_with("以后才能再次提醒。"),
+        "{}",
+        too_soon[0].text
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.fake.sent_to(TANG).len(),
+        5,
+        "no nudge for who confirmed"
+    );
+    assert_eq!(app.fake.sent_to(HAN).len(), 4);
+
+    let ok = app.ask(PENG, "ok", 1).await;
+    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    let status = app.ask(SECRETARY, "/notice_status 1", 1).await;
+    assert!(
+        status[0]
+            .text
+            .contains("已确认 3/9 · 未确认 6 人：宋雨桐、冯磊、曹雪、曾晓燕、吕思远、蒋欣然"),
+        "{}",
+        status[0].text
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM notice_recipients WHERE confirmed_at IS NOT NULL")
+            .await,
+        3
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_is_refused_and_a_secretary_cannot_reach_beyond_the_branch() {
+    let app = spawn_app().await;
+    app.bind(TANG, "S203").await;
+    let refused = app.ask(TANG, "/notice", 1).await;
+    assert_eq!(
+        refused[0].text,
+        "只有书记和支委可以发送通知。需要帮助请发 /help。"
+    );
+    app.bind(SECRETARY, "S201").await;
+    let scope = app.ask(SECRETARY, "/notice", 1).await;
+    // A forged college-wide choice is refused.
+    let before = app.fake.sent_to(SECRETARY).len();
+    app.deliver(
+        app.fake
+            .callback_update(SECRETARY, scope[0].message_id, "notice:scope:all"),
+    )
+    .await;
+    let forged = app.fake.wait_sent(SECRETARY, before + 1, WAIT).await;
+    assert_eq!(forged[before].text, "你只能给本支部发送通知。");
+    // The college committee member 王建国 (T001) sees the college-wide scopes.
+    app.bind(1, "T001").await;
+    let college = app.ask(1, "/notice", 1).await;
+    assert_eq!(college[0].labels()[..2], ["全体党员", "各支部书记"]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 0);
+    app.stop().await;
+}
+
+/// Makes the pending escalation job due now and wakes the scheduler.
+async fn escalate_now(store: &branchbot::store::Store, app: &branchbot::startup::Application) {
+    let now = chrono::Utc::now().timestamp_millis() - 1;
+    sqlx::query("UPDATE jobs SET due_at = $1, next_run_at = $1 WHERE kind = 'notice_escalation'")
+        .bind(now)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    app.scheduler.wake();
+}
+
+#[tokio::test]
+async fn without_an_sms_gateway_the_escalation_is_recorded_as_pending() {
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    app.bind(TANG, "S203").await;
+    app.bind(HAN, "S204").await;
+    app.bind(PENG, "S207").await;
+    send_branch_notice(&app).await;
+    let usage = app.ask(SECRETARY, "/notice_escalate", 1).await;
+    assert_eq!(
+        usage[0].text,
+        "用法：/notice_escalate 小时数 [通知编号]，例如 /notice_escalate 4（1 到 168 小时）。"
+    );
+    let set = app.ask(SECRETARY, "/notice_escalate 4", 1).await;
+    assert!(
+        set[0].text.starts_with("好的：")
+            && set[0]
+                .text
+                .ends_with("时仍未确认的人将收到通知 #1 的短信。"),
+        "{}",
+        set[0].text
+    );
+    escalate_now(&app.store, app.app()).await;
+    app.eventually(
+        "SELECT COUNT(*) FROM notices WHERE escalation = 'pending'",
+        1,
+    )
+    .await;
+    let status = app.ask(SECRETARY, "/notice_status", 1).await;
+    let last = status[0].text.lines().last().unwrap().to_owned();
+    assert!(
+        last.starts_with("短信提醒：已到时间（")
+            && last.ends_with("），但没有连接短信网关，尚未发出。"),
+        "{}",
+        status[0].text
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms'")
+            .await,
+        0
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() {
+    let app = spawn_sms(GatewayKind::Android).await;
+    // 唐志强 and 韩梅梅 read Telegram; the secretary composes by SMS.
+    for (chat, key) in [(TANG, "S203"), (HAN, "S204")] {
+        sqlx::query(
+            "INSERT INTO bindings (channel, address, member_id, bound_at) \
+             SELECT 'telegram', $1, id, 0 FROM members WHERE key = $2",
+        )
+        .bind(chat.to_string())
+        .bind(key)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    }
+    let sec = "+8613900030001";
+    let scope = app.ask(sec, "/notice", 1).await;
+    assert_eq!(
+        scope[0].text,
+        "发给谁？\n回复 1 全支部，2 某党小组，3 支委，4 党员（不含预备）"
+    );
+    app.ask(sec, "1", 1).await;
+    app.ask(sec, TEXT, 1).await;
+    app.ask(sec, "1", 1).await; // 需要
+    let preview = app.ask(sec, "2", 1).await; // 紧急
+    assert!(
+        preview[0].text.contains(
+            "预览：8 人将收到（Telegram 2 人，短信 6 人，每人 1 条短信，共 6 条）。\n\
+             另有 1 人暂时联系不上"
+        ),
+        "{}",
+        preview[0].text
+    );
+    let sent = app.ask(sec, "1", 1).await;
+    assert!(
+        sent[0].text.starts_with("已发送（通知 #1，8 人）。"),
+        "{}",
+        sent[0].text
+    );
+    // An SMS reader confirms with "1".
+    let song = "+8613900030002";
+    let got = app.sms.wait_sent(song, 1, WAIT).await;
+    assert!(
+        got[0].text.ends_with("收到请回复。\n回复 1 收到"),
+        "{}",
+        got[0].text
+    );
+    let ok = app.ask(song, "1", 1).await;
+    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    // 韩梅梅 confirms on Telegram; 唐志强 does not.
+    app.telegram.wait_sent(HAN, 1, WAIT).await;
+    app.telegram.push_text(HAN, "收到");
+    let han = app.telegram.wait_sent(HAN, 2, WAIT).await;
+    assert_eq!(han[1].text, "已确认收到，谢谢！");
+
+    app.ask(sec, "/notice_escalate 2", 1).await;
+    escalate_now(&app.store, app.app()).await;
+    let tang = "+8613900030003";
+    let sms = app.sms.wait_sent(tang, 1, WAIT).await;
+    assert_eq!(
+        sms[0].text,
+        format!("【紧急通知】谢文博（学生第二党支部）\n{TEXT}\n回复 1 收到")
+    );
+    app.quiet("+8613900030004", 0).await;
+    let ok = app.ask(tang, "收到", 1).await;
+    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    let status = app.ask(sec, "/notice_status", 1).await;
+    assert!(status[0].text.contains("已确认 3/9"), "{}", status[0].text);
+    assert!(
+        status[0].text.contains("短信提醒：已于 "),
+        "{}",
+        status[0].text
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_draft_can_be_edited_and_cancelled_and_nothing_is_sent() {
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    app.bind(TANG, "S203").await;
+    let scope = app.ask(SECRETARY, "/notice", 1).await;
+    let groups = tap(&app, SECRETARY, &scope[0], "某党小组", 1).await;
+    assert_eq!(groups[0].text, "发给哪个党小组？");
+    assert_eq!(groups[0].labels(), vec!["第一党小组", "第二党小组"]);
+    tap(&app, SECRETARY, &groups[0], "第一党小组", 1).await;
+    let confirm = app.ask(SECRETARY, "周五开会", 1).await;
+    let urgent = tap(&app, SECRETARY, &confirm[0], "不需要", 1).await;
+    let preview = tap(&app, SECRETARY, &urgent[0], "不紧急", 1).await;
+    assert_eq!(
+        preview[0].text,
+        "周五开会\n——\n预览：1 人将收到（Telegram 1 人）。\n\
+         另有 3 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+    );
+    let edit = tap(&app, SECRETARY, &preview[0], "修改", 1).await;
+    assert_eq!(edit[0].text, "请输入通知内容。");
+    let confirm = app.ask(SECRETARY, "周六开会", 1).await;
+    let urgent = tap(&app, SECRETARY, &confirm[0], "不需要", 1).await;
+    let preview = tap(&app, SECRETARY, &urgent[0], "不紧急", 1).await;
+    assert!(
+        preview[0].text.starts_with("周六开会\n——\n"),
+        "{}",
+        preview[0].text
+    );
+    let cancelled = tap(&app, SECRETARY, &preview[0], "取消", 1).await;
+    assert_eq!(cancelled[0].text, "已取消，通知没有发出。");
+    // The old preview's [发送] no longer sends anything.
+    let stale = tap(&app, SECRETARY, &preview[0], "发送", 1).await;
+    assert_eq!(stale[0].text, "这个按钮已经失效了。需要帮助请发 /help。");
+    assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 0);
+    assert_eq!(app.fake.sent_to(TANG).len(), 2, "only the binding replies");
+    app.stop().await;
+}
+
+#[test]
+fn the_command_line_previews_a_notice_and_sends_it_only_with_yes() {
+    let db = branchbot::testkit::db::TempSqlite::new();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("college.csv"),
+        include_str!("../../examples/college.csv"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_branchbot"))
+            .args(["--database", &db.url])
+            .args(args)
+            .current_dir(dir.path())
+            .env("BRANCHBOT_LOCALE", "zh-CN")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(&["import", "college.csv"]).0, Some(0));
+    let send = [
+        "notice",
+        "send",
+        "--scope",
+        "role:secretary",
+        "--text",
+        "周五交材料",
+        "--confirm",
+    ];
+    let (code, out, _) = run(&send);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "周五交材料\n——\n预览：0 人将收到（Telegram 0 人）。\n\
+         另有 2 人暂时联系不上（未绑定 Telegram，也无法发短信）。\n\
+         未发送。确认无误后加 --yes 再运行一次。\n"
+    );
+    let mut yes = send.to_vec();
+    yes.push("--yes");
+    let (_, out, _) = run(&yes);
+    assert!(
+        out.ends_with("已发送通知 #1（0 人）。用 branchbot notice status 1 查看确认情况。\n"),
+        "{out}"
+    );
+    let (_, status, _) = run(&["notice", "status"]);
+    let lines: Vec<&str> = status.lines().collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "共 2 人：已发出 0 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 2",
+            "已确认 0/2 · 未确认 2 人：黄晓明、谢文博",
+        ]
+    );
+    let (code, _, err) = run(&["notice", "send", "--scope", "branch:不存在", "--text", "x"]);
+    assert_eq!(code, Some(2), "{err}");
+}

@@ -29,7 +29,9 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "cli.ftl",
     "status.ftl",
     "scheduler.ftl",
-    "sms.ftl"
+    "sms.ftl",
+    "feedback.ftl",
+    "evaluation.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -9,6 +9,16 @@ pub enum Command {
     Lang(Option<String>),
     Unbound,
     Cancel,
+    /// `/reply <code>`: read the answer to one's anonymous feedback.
+    Reply(Option<String>),
+    /// `/feedback [period]`: results of the targets one may see.
+    Feedback(Option<String>),
+    /// `/answer <id> <text>`: a secretary answers a comment.
+    Answer(Option<String>),
+    /// `/hide <id>`: the committee hides an abusive comment.
+    Hide(Option<String>),
+    /// `/evaluation …`: open, vote in, or see the results of an evaluation round.
+    Evaluation(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -20,6 +30,8 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
     ("cancel", crate::msg!("menu-cancel")),
+    ("feedback", crate::msg!("menu-feedback")),
+    ("evaluation", crate::msg!("menu-evaluation")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -45,6 +57,11 @@ pub fn parse(text: &str) -> Option<Command> {
         "lang" | "language" => Command::Lang(arg),
         "unbound" => Command::Unbound,
         "cancel" => Command::Cancel,
+        "reply" => Command::Reply(arg),
+        "feedback" => Command::Feedback(arg),
+        "answer" => Command::Answer(arg),
+        "hide" => Command::Hide(arg),
+        "evaluation" | "vote" => Command::Evaluation(arg),
         _ => Command::Unknown(name),
     })
 }

@@ -11,6 +11,15 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         msg!("help-member"),
         &[("name", member.name.as_str().into())],
     )];
+    // Feedback and evaluation lines (locales/*/feedback.ftl, evaluation.ftl).
+    parts.push(format!(
+        "{}\n{}",
+        cx.t(msg!("help-feedback")),
+        cx.t(msg!("help-evaluation"))
+    ));
+    if member.is_manager() {
+        parts.push(cx.t(msg!("help-evaluation-manager")));
+    }
     if member.college {
         parts.push(cx.t(msg!("help-college")));
     } else if member.role.runs_branch() && member.branch_id.is_some() {

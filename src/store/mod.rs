@@ -7,6 +7,8 @@
 
 pub mod bindings;
 pub mod conversations;
+pub mod evaluation;
+pub mod feedback;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
@@ -67,6 +69,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "sms",
         include_str!("../../migrations/sqlite/0003_sms.sql"),
     ),
+    (
+        7,
+        "feedback",
+        include_str!("../../migrations/sqlite/0007_feedback.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -83,6 +90,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "sms",
         include_str!("../../migrations/postgres/0003_sms.sql"),
+    ),
+    (
+        7,
+        "feedback",
+        include_str!("../../migrations/postgres/0007_feedback.sql"),
     ),
 ];
 

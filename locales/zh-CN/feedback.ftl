@@ -1,0 +1,48 @@
+# 匿名评价：示范宿舍、挂牌上岗、支部与党员。
+
+menu-feedback = 查看评价结果
+help-feedback = /feedback 查看你可见的评价结果
+
+feedback-kind-dormitory = 学生党员示范宿舍
+feedback-kind-post = 挂牌上岗
+feedback-kind-branch = 党支部
+feedback-kind-member = 党员
+
+feedback-rating-satisfied = 满意
+feedback-rating-fair = 基本满意
+feedback-rating-dissatisfied = 不满意
+feedback-skip = 跳过
+
+feedback-intro =
+    你正在评价：{ $kind } · { $name }。
+    评价是匿名的：我们不保存你的身份，也无法把评价和你对应起来。
+    总体感受？
+feedback-pick-rating = 请选择：满意、基本满意或不满意。
+feedback-ask-comment = 想补充几句吗？（可跳过）
+feedback-too-long = 补充意见最多 { $max } 个字，请精简后再发，或选择跳过。
+feedback-thanks =
+    谢谢！你的回执码：{ $code }（只显示这一次）。
+    之后发送 /reply { $code } 可查看支部的答复。
+feedback-already = 本期你已经评价过这一对象，谢谢！下个月可以再次评价。
+feedback-unknown-target = 找不到评价对象“{ $code }”。请重新扫描门牌上的二维码。
+feedback-expired = 这次评价已经结束或超时。请重新扫描二维码开始。
+
+feedback-reply-usage = 请发送 /reply 加上回执码，例如 /reply K7Q-4MX。
+feedback-reply-unknown = 回执码 { $code } 不正确。请检查后重发；回执码只在评价后显示一次。
+feedback-reply-pending = 支部还没有答复，请过几天再来查看。
+feedback-reply-answer = 支部的答复：{ $answer }
+
+feedback-not-allowed = 你没有权限这样做。需要帮助请发 /help。
+feedback-none-visible = 没有你可以查看的评价对象。
+feedback-report-title = 评价结果（{ $period }）
+feedback-report-building = { $building }号楼合计：{ $figures }
+feedback-report-target = · { $kind } · { $name }：{ $figures }
+feedback-report-comment =   [{ $id }] { $day } { $text }
+feedback-report-answer =     答复：{ $answer }
+feedback-counts = 满意 { $satisfied }，基本满意 { $fair }，不满意 { $dissatisfied }（共 { $total }）
+feedback-too-few = 人数不足，暂不显示
+feedback-answer-usage = 请发送 /answer 编号 答复内容，例如 /answer ABCD2345 已与宿舍沟通。
+feedback-no-comment = 没有编号为 { $id } 的意见。
+feedback-answered = 已答复意见 { $id }，学生可凭回执码查看。
+feedback-hide-usage = 请发送 /hide 编号，例如 /hide ABCD2345。
+feedback-hidden = 意见 { $id } 已隐藏（保留存档）。

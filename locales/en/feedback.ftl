@@ -46,3 +46,19 @@ feedback-no-comment = There is no comment with the id { $id }.
 feedback-answered = Comment { $id } is answered; the student can read it with their reply code.
 feedback-hide-usage = Send /hide <id>, for example /hide ABCD2345.
 feedback-hidden = Comment { $id } is hidden (kept on record).
+
+# branchbot targets load / qr / report feedback
+targets-problem = line { $line }, column “{ $column }”: { $what }
+targets-unreadable = the file cannot be read ({ $value })
+targets-bad-code = the code “{ $value }” is not valid: letters, digits, - and _ only, at most 24 characters
+targets-duplicate-code = the code “{ $value }” appears twice
+targets-bad-kind = the kind “{ $value }” is not valid: write dormitory, post, branch or member
+targets-missing = must not be empty{ $value }
+targets-unknown-branch = there is no branch named “{ $value }”
+targets-unknown-member = there is no member with the key “{ $value }” in the roster
+targets-refused = { $file } was not loaded: { $count } problems:
+targets-loaded = Loaded { $count } feedback targets from { $file }.
+targets-unknown = There is no feedback target with the code { $code }. Load targets with branchbot targets load first.
+qr-invitation = 扫码匿名评价，我们不记录你的身份
+qr-written = Written: { $file }
+qr-no-username = The bot's username is not known: set username under [telegram] in branchbot.toml (for example username = "my_branch_bot").

@@ -46,3 +46,19 @@ feedback-no-comment = 没有编号为 { $id } 的意见。
 feedback-answered = 已答复意见 { $id }，学生可凭回执码查看。
 feedback-hide-usage = 请发送 /hide 编号，例如 /hide ABCD2345。
 feedback-hidden = 意见 { $id } 已隐藏（保留存档）。
+
+# branchbot targets load / qr / report feedback
+targets-problem = 第 { $line } 行，“{ $column }”列：{ $what }
+targets-unreadable = 文件无法读取（{ $value }）
+targets-bad-code = 编号“{ $value }”无效：只能用字母、数字、- 和 _，最多 24 个字符
+targets-duplicate-code = 编号“{ $value }”重复
+targets-bad-kind = 类型“{ $value }”无效：请写 dormitory、post、branch 或 member（示范宿舍、挂牌上岗、党支部、党员）
+targets-missing = 不能为空{ $value }
+targets-unknown-branch = 没有名为“{ $value }”的支部
+targets-unknown-member = 名册中没有编号为“{ $value }”的成员
+targets-refused = { $file } 未导入，发现 { $count } 个问题：
+targets-loaded = 已从 { $file } 导入 { $count } 个评价对象。
+targets-unknown = 没有编号为 { $code } 的评价对象。先用 branchbot targets load 导入。
+qr-invitation = 扫码匿名评价，我们不记录你的身份
+qr-written = 已写入 { $file }
+qr-no-username = 不知道机器人的用户名：请在 branchbot.toml 的 [telegram] 中设置 username（例如 username = "my_branch_bot"）。

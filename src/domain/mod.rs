@@ -7,3 +7,4 @@ pub mod org;
 pub mod phone;
 pub mod quiet;
 pub mod roster;
+pub mod targets;

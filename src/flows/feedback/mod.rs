@@ -15,6 +15,8 @@
 //! `conversations`, and the replies are marked anonymous: queued without a member, their
 //! address and body erased once sent. Nothing here logs the sender.
 
+pub mod load;
+pub mod plaque;
 pub mod results;
 
 use hmac::{KeyInit, Mac};

@@ -165,10 +165,15 @@ pub fn suppress(cells: &[Cell]) -> Vec<Shown> {
         let members: Vec<usize> = (0..cells.len())
             .filter(|&i| cells[i].group.as_deref() == Some(g))
             .collect();
-        let hidden_in: Vec<usize> = members.iter().copied().filter(|&i| hidden[i]).collect();
+        // Hidden cells with ratings (an empty one reveals no one).
+        let hidden_in: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| hidden[i] && total(&cells[i]) > 0)
+            .collect();
         let hidden_total: i64 = hidden_in.iter().map(|&i| total(&cells[i])).sum();
-        // A single hidden cell, or several whose sum is itself small (and nonzero), can be
-        // derived from the group total: hide one more cell, the smallest shown.
+        // A single hidden cell, or several whose sum is itself small, can be derived from the
+        // group total: hide one more cell, the smallest shown.
         if !hidden_in.is_empty() && (hidden_in.len() == 1 || hidden_total < MIN_RATINGS) {
             if let Some(&j) = members
                 .iter()
@@ -255,6 +260,9 @@ mod tests {
         assert_eq!(shown[1], Shown::Hidden);
         assert_eq!(shown[2], Shown::Counts([8, 0, 0]));
         assert_eq!(group_totals(&cells)[0].1, Shown::Counts([17, 0, 0]));
+        // An empty room reveals no one: its neighbour stays visible.
+        let shown = suppress(&[cell("201", Some("8"), 5), cell("202", Some("8"), 0)]);
+        assert_eq!(shown[0], Shown::Counts([5, 0, 0]));
     }
 
     #[test]

@@ -422,8 +422,16 @@ impl Engine {
             Command::Feedback(arg) => {
                 feedback::results::command(cx, conn, member, arg.as_deref()).await
             }
-            Command::Answer(arg) => {
-                feedback::results::answer(cx, conn, member, arg.as_deref()).await
+            // The answer is kept as typed (command::parse folds full-width punctuation).
+            Command::Answer(_) => {
+                let raw = match &inbound.content {
+                    Content::Text { text } => text
+                        .trim()
+                        .split_once(char::is_whitespace)
+                        .map(|(_, rest)| rest.trim()),
+                    _ => None,
+                };
+                feedback::results::answer(cx, conn, member, raw).await
             }
             Command::Hide(arg) => feedback::results::hide(cx, conn, member, arg.as_deref()).await,
             Command::Evaluation(arg) => evaluation::command(cx, conn, member, arg.as_deref()).await,

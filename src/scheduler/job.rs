@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::kinds::{housekeeping::Housekeeping, message::Message};
+use super::kinds::{
+    evaluation_remind::EvaluationRemind, feedback_periods::FeedbackPeriods,
+    housekeeping::Housekeeping, message::Message,
+};
 use crate::flows::ChannelKind;
 use crate::store::jobs::JobRow;
 use crate::store::{Conn, StoreError};
@@ -95,7 +98,11 @@ impl Registry {
 
     /// Every built-in kind.
     pub fn builtin() -> Self {
-        Self::new().with(Message).with(Housekeeping)
+        Self::new()
+            .with(Message)
+            .with(Housekeeping)
+            .with(FeedbackPeriods)
+            .with(EvaluationRemind)
     }
 
     /// Adds a kind.

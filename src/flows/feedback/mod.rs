@@ -56,10 +56,11 @@ fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
 /// The keys of the current period: `(period, key)`. None only if the period has just ended
 /// and its secret is gone (the next update opens the new one).
 async fn period_key(
-    cx: &Ctx<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
     conn: &mut Conn,
 ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
-    let (period, ends) = rules::period(cx.now(), cx.engine.tz);
+    let (period, ends) = rules::period(now, tz);
     let Some(secret) = store::period_secret(conn, &period, ends).await? else {
         return Ok(None);
     };
@@ -108,10 +109,10 @@ pub fn sms_keyword(text: &str) -> Option<String> {
     rules::parse_code(code)
 }
 
-/// Whether an SMS from an unknown number belongs to the feedback flow (a keyword, or an
-/// answer to a rating in progress), so the SMS intake hands it to the engine.
+/// Whether an SMS from an unknown number belongs to the feedback flow (a keyword, `/reply`,
+/// or an answer to a rating in progress), so the SMS intake hands it to the engine.
 pub async fn sms_wants(
-    cx: &Ctx<'_>,
+    engine: &super::engine::Engine,
     conn: &mut Conn,
     inbound: &Inbound,
 ) -> Result<bool, StoreError> {
@@ -121,12 +122,15 @@ pub async fn sms_wants(
     if sms_keyword(text).is_some() || matches!(command::parse(text), Some(Command::Reply(_))) {
         return Ok(true);
     }
-    let Some((_, key)) = period_key(cx, conn).await? else {
+    let now = engine.clock.now();
+    let Some((_, key)) = period_key(now, engine.tz, conn).await? else {
         return Ok(false);
     };
-    Ok(store::session(conn, &session_tag(&key, inbound), cx.now_ms)
-        .await?
-        .is_some())
+    Ok(
+        store::session(conn, &session_tag(&key, inbound), now.timestamp_millis())
+            .await?
+            .is_some(),
+    )
 }
 
 /// Runs the feedback flow if this update belongs to it. Returns the (anonymous) replies, or
@@ -152,7 +156,7 @@ pub async fn intercept(
     };
     let is_ours = started.is_some()
         || matches!(&inbound.content, Content::Choice { data } if data.starts_with("fb:"));
-    let Some((period, key)) = period_key(cx, conn).await? else {
+    let Some((period, key)) = period_key(cx.now(), cx.engine.tz, conn).await? else {
         return Ok(None);
     };
     let tag = session_tag(&key, inbound);

@@ -134,3 +134,32 @@ async fn a_vote_for_commendation_counts_for_against_and_abstain() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn feedback_reports_and_a_round_work_the_same_on_postgres() {
+    let Some(app) = crate::helpers::spawn_with(crate::helpers::Spawn {
+        db: crate::helpers::Db::Postgres,
+        ..Default::default()
+    })
+    .await
+    else {
+        return;
+    };
+    crate::feedback::load_targets(&app).await;
+    let thanks = crate::feedback::rate(&app, 8301, "D12-305", "满意", Some("很整洁")).await;
+    assert!(thanks.starts_with("谢谢！"), "{thanks}");
+    let again = app.ask(8301, "/start fb_D12-305", 1).await;
+    assert!(again[0].text.starts_with("本期你已经评价过"), "{}", again[0].text);
+    app.bind(8302, "S101").await;
+    let seen = app.ask(8302, "/feedback", 1).await;
+    assert!(seen[0].text.contains("12号楼 305：人数不足，暂不显示"), "{}", seen[0].text);
+    app.ask(8302, "/evaluation open", 1).await;
+    let done = vote(&app, 8302, &["优秀"; 7]).await;
+    assert!(done.starts_with("选票已提交"), "{done}");
+    let early = app.ask(8302, "/evaluation results 1", 1).await;
+    assert_eq!(
+        early[0].text,
+        "评议截止后才公布结果。目前已投票 1 人，共 9 人。"
+    );
+    app.stop().await;
+}

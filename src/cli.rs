@@ -123,8 +123,8 @@ pub enum Command {
         #[command(subcommand)]
         command: TargetsCommand,
     },
-    /// Write a printable plaque for a feedback target: `<code>.svg` with the QR code of its
-    /// Telegram link, its name and an invitation.
+    /// Write a printable plaque for a feedback target: `<code>.svg` and `<code>.png` with the
+    /// QR code of its Telegram link, its name and an invitation (the PNG needs a CJK font).
     Qr {
         /// The target's code.
         code: String,
@@ -1041,6 +1041,27 @@ async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui) -> Outcome
         ui.r(
             msg!("qr-written"),
             &[("file", svg.display().to_string().into())]
+        )
+    );
+    let png_path = dir.join(format!("{}.png", target.code));
+    let png = plaque.png().map_err(|err| match err {
+        crate::flows::feedback::plaque::PngError::NoCjkFont => ui.mistake(
+            msg!("qr-no-font"),
+            &[(
+                "fonts",
+                crate::flows::feedback::plaque::CJK_FAMILIES
+                    .join(", ")
+                    .into(),
+            )],
+        ),
+        other => Failure::Internal(other.into()),
+    })?;
+    std::fs::write(&png_path, png)?;
+    println!(
+        "{}",
+        ui.r(
+            msg!("qr-written"),
+            &[("file", png_path.display().to_string().into())]
         )
     );
     Ok(())

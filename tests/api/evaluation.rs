@@ -149,10 +149,18 @@ async fn feedback_reports_and_a_round_work_the_same_on_postgres() {
     let thanks = crate::feedback::rate(&app, 8301, "D12-305", "满意", Some("很整洁")).await;
     assert!(thanks.starts_with("谢谢！"), "{thanks}");
     let again = app.ask(8301, "/start fb_D12-305", 1).await;
-    assert!(again[0].text.starts_with("本期你已经评价过"), "{}", again[0].text);
+    assert!(
+        again[0].text.starts_with("本期你已经评价过"),
+        "{}",
+        again[0].text
+    );
     app.bind(8302, "S101").await;
     let seen = app.ask(8302, "/feedback", 1).await;
-    assert!(seen[0].text.contains("12号楼 305：人数不足，暂不显示"), "{}", seen[0].text);
+    assert!(
+        seen[0].text.contains("12号楼 305：人数不足，暂不显示"),
+        "{}",
+        seen[0].text
+    );
     app.ask(8302, "/evaluation open", 1).await;
     let done = vote(&app, 8302, &["优秀"; 7]).await;
     assert!(done.starts_with("选票已提交"), "{done}");

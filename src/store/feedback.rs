@@ -131,6 +131,15 @@ pub async fn visible_targets(
 
 /// The secret of a period, made when first needed. None once the period has ended.
 pub async fn period_secret(conn: &mut Conn, period: &str, ends_at: i64) -> Result<Option<String>> {
+    // Read first: every update asks, and only the first of a month writes.
+    let known: Option<Option<String>> =
+        sqlx::query_scalar("SELECT secret FROM feedback_periods WHERE period = $1")
+            .bind(period)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some(secret) = known {
+        return Ok(secret);
+    }
     let fresh = hex::encode(rand::random::<[u8; 32]>());
     sqlx::query(
         "INSERT INTO feedback_periods (period, secret, ends_at) VALUES ($1, $2, $3) \

@@ -238,3 +238,38 @@ async fn reports_hide_four_ratings_and_nine_comments_and_a_room_recoverable_by_s
     assert!(!seen[0].text.contains("意见"), "{}", seen[0].text);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_committee_hides_an_abusive_comment_which_is_kept_and_the_action_logged() {
+    let app = spawn_app().await;
+    load_targets(&app).await;
+    rate(&app, 5004, "P-T004", "不满意", Some("骂人的话")).await;
+    let id: String = sqlx::query_scalar("SELECT id FROM feedback")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    app.bind(7401, "T003").await;
+    let refused = app.ask(7401, &format!("/hide {id}"), 1).await;
+    assert_eq!(refused[0].text, "你没有权限这样做。需要帮助请发 /help。");
+    app.bind(7402, "T001").await;
+    let hidden = app
+        .ask(7402, &format!("/hide {}", id.to_lowercase()), 1)
+        .await;
+    assert_eq!(hidden[0].text, format!("意见 {id} 已隐藏（保留存档）。"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback WHERE hidden = 1 AND body = '骂人的话'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM feedback_actions a JOIN members m ON m.id = a.member_id \
+             WHERE a.action = 'hide' AND m.key = 'T001'"
+        )
+        .await,
+        1
+    );
+    let missing = app.ask(7402, "/hide NOSUCH12", 1).await;
+    assert_eq!(missing[0].text, "没有编号为 NOSUCH12 的意见。");
+    app.stop().await;
+}

@@ -273,6 +273,9 @@ async fn an_attacker_reading_every_table_and_log_line_cannot_tie_feedback_or_bal
 
     let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
     assert!(logs.lines().count() > 10, "logs were captured:\n{logs}");
+    if std::env::var_os("BRANCHBOT_TEST_SHOW_LOGS").is_some() {
+        eprintln!("{logs}");
+    }
     for line in logs.lines() {
         for text in &texts {
             assert!(!line.contains(text), "a log line holds a comment: {line}");

@@ -1016,7 +1016,7 @@ async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui) -> Outcome
     let Some(target) = target else {
         return Err(ui.mistake(msg!("targets-unknown"), &[("code", code.into())]));
     };
-    let Some(username) = config.telegram.username.clone() else {
+    let Some(username) = bot_username(config).await else {
         return Err(ui.mistake(msg!("qr-no-username"), &[]));
     };
     let kind = ui.t(crate::flows::feedback::kind_msg(&target.kind));

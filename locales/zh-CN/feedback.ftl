@@ -61,5 +61,5 @@ targets-loaded = 已从 { $file } 导入 { $count } 个评价对象。
 targets-unknown = 没有编号为 { $code } 的评价对象。先用 branchbot targets load 导入。
 qr-invitation = 扫码匿名评价，我们不记录你的身份
 qr-written = 已写入 { $file }
-qr-no-username = 不知道机器人的用户名：请在 branchbot.toml 的 [telegram] 中设置 username（例如 username = "my_branch_bot"）。
+qr-no-username = 不知道机器人的用户名：请在 branchbot.toml 的 [telegram] 中设置 username（例如 username = "my_branch_bot"），或设置 TELOXIDE_TOKEN 让程序向 Telegram 查询。
 qr-no-font = 已写入 SVG，但无法生成 PNG：本机没有中文字体（需要其中之一：{ $fonts }）。请安装，例如 sudo apt-get install fonts-noto-cjk 或 fonts-wqy-zenhei，然后重试。

@@ -219,3 +219,15 @@ pub async fn tallies(conn: &mut Conn, round_id: i64) -> Result<Vec<(i64, i64, i6
     .fetch_all(conn)
     .await?)
 }
+
+/// Forgets the buttons of ballots left half-filled before `before` (ms): the conversation row
+/// of a voter who stopped midway would otherwise keep the picks offered so far.
+pub async fn forget_abandoned_ballots(conn: &mut Conn, before: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE conversations SET choices = '[]' WHERE updated_at < $1 AND choices LIKE '%\"ev:%'",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

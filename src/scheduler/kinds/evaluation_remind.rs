@@ -1,5 +1,6 @@
 //! `evaluation-remind`: a built-in daily job that reminds the voters of every open evaluation
-//! round who have not voted yet. It reads only the "has voted" flags, never a ballot.
+//! round who have not voted yet. It reads only the "has voted" flags, never a ballot. It also
+//! forgets the buttons of ballots abandoned halfway (they carry the picks so far).
 
 use std::sync::OnceLock;
 
@@ -91,8 +92,12 @@ impl Job for EvaluationRemind {
                     }
                 }
             }
+            let forgotten =
+                evaluation::forget_abandoned_ballots(conn, ctx.now - 3600 * 1000).await?;
             Ok(Ran {
-                note: Some(format!("reminded {reminded} voters")),
+                note: Some(format!(
+                    "reminded {reminded} voters; forgot {forgotten} abandoned ballots"
+                )),
                 wake,
             })
         })

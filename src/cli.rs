@@ -131,14 +131,40 @@ pub enum Command {
         #[command(subcommand)]
         command: notice::NoticeCommand,
     },
-    /// Reports, e.g. `branchbot report pledges --branch NAME --csv`.
+    /// Feedback targets: `targets load FILE` (CSV or TOML, refused whole if any line is wrong).
+    Targets {
+        #[command(subcommand)]
+        command: TargetsCommand,
+    },
+    /// Write a printable plaque for a feedback target: `<code>.svg` and `<code>.png` with the
+    /// QR code of its Telegram link, its name and an invitation (the PNG needs a CJK font).
+    Qr {
+        /// The target's code.
+        code: String,
+        /// Where to write the files (default: the current directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Reports: `report pledges [--branch NAME] [--csv]`, `report feedback [--period 2026-11] [--csv]`.
     Report {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Evaluation rounds: `evaluation open --branch … --from … --to …`.
+    Evaluation {
+        #[command(subcommand)]
+        command: EvaluationCommand,
+    },
 }
 
-/// `branchbot report <…>`: one variant per report.
+/// `branchbot targets …`.
+#[derive(Debug, Subcommand)]
+pub enum TargetsCommand {
+    /// Load or update feedback targets from a CSV or TOML file.
+    Load { file: PathBuf },
+}
+
+/// `branchbot report …`.
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Published pledges, one row per item; the figures (no pledge, awaiting review, the
@@ -150,6 +176,34 @@ pub enum ReportCommand {
         /// Print CSV with a header row instead of tab-separated rows.
         #[arg(long)]
         csv: bool,
+    },
+    /// Feedback per target for a period (a month, default the current one); groups under
+    /// the threshold are hidden.
+    Feedback {
+        #[arg(long)]
+        period: Option<String>,
+        /// Print CSV with a header row.
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+/// `branchbot evaluation …`.
+#[derive(Debug, Subcommand)]
+pub enum EvaluationCommand {
+    /// Open a round for a branch: 民主评议 by default, or a 票决 on `--candidates`.
+    Open {
+        #[arg(long)]
+        branch: String,
+        /// First day (YYYY-MM-DD, in the organisation's zone).
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day (inclusive).
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Roster keys of the candidates of a 票决, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        candidates: Vec<String>,
     },
 }
 
@@ -299,6 +353,22 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         } => report_pledges(&config, branch.as_deref(), csv, ui).await,
         Command::Campaign { command } => campaign::run(&config, command, ui).await,
         Command::Notice { command } => notice::run(&config, command, ui).await,
+        Command::Targets {
+            command: TargetsCommand::Load { file },
+        } => load_targets(&config, &file, ui).await,
+        Command::Qr { code, out } => qr(&config, &code, out.as_deref(), ui).await,
+        Command::Report {
+            command: ReportCommand::Feedback { period, csv },
+        } => report_feedback(&config, period, csv, ui).await,
+        Command::Evaluation {
+            command:
+                EvaluationCommand::Open {
+                    branch,
+                    from,
+                    to,
+                    candidates,
+                },
+        } => open_evaluation(&config, &branch, from, to, &candidates, ui).await,
     }
 }
 
@@ -969,6 +1039,241 @@ async fn report_pledges(config: &Config, branch: Option<&str>, csv: bool, ui: &U
         })
         .collect();
     print_table(&header, &rows, csv)?;
+    e.store.close().await;
+    Ok(())
+}
+
+/// `branchbot targets load FILE`.
+async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outcome {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| {
+        ui.mistake(
+            msg!("cli-file-unreadable"),
+            &[
+                ("file", name.as_str().into()),
+                ("detail", e.to_string().into()),
+            ],
+        )
+    })?;
+    let toml = file
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("toml"));
+    let refused = |problems: Vec<crate::domain::targets::TargetProblem>| {
+        let mut text = ui.r(
+            msg!("targets-refused"),
+            &[
+                ("file", name.as_str().into()),
+                ("count", problems.len().into()),
+            ],
+        );
+        for p in &problems {
+            text.push_str("\n  ");
+            text.push_str(&p.render(&ui.catalog, ui.locale));
+        }
+        Failure::User(text)
+    };
+    let lines = crate::domain::targets::parse(&bytes, toml).map_err(refused)?;
+    let e = engine(config, ui).await?;
+    let mut tx = e.store.begin().await?;
+    let count = match crate::flows::feedback::load::load(&mut tx, &lines).await? {
+        Ok(count) => count,
+        Err(problems) => {
+            tx.rollback().await?;
+            return Err(refused(problems));
+        }
+    };
+    tx.commit().await?;
+    println!(
+        "{}",
+        ui.r(
+            msg!("targets-loaded"),
+            &[("file", name.as_str().into()), ("count", count.into())]
+        )
+    );
+    e.store.close().await;
+    Ok(())
+}
+
+/// `branchbot qr CODE [--out DIR]`.
+async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let mut conn = e.store.pool().acquire().await?;
+    let target = crate::store::feedback::target_by_code(&mut conn, code).await?;
+    drop(conn);
+    e.store.close().await;
+    let Some(target) = target else {
+        return Err(ui.mistake(msg!("targets-unknown"), &[("code", code.into())]));
+    };
+    let Some(username) = bot_username(config).await else {
+        return Err(ui.mistake(msg!("qr-no-username"), &[]));
+    };
+    let kind = ui.t(crate::flows::feedback::kind_msg(&target.kind));
+    let plaque = crate::flows::feedback::plaque::Plaque {
+        link: format!("https://t.me/{username}?start=fb_{}", target.code),
+        title: format!("{kind} · {}", target.name),
+        invitation: ui.t(msg!("qr-invitation")),
+    };
+    let dir = out.unwrap_or_else(|| Path::new("."));
+    let svg = dir.join(format!("{}.svg", target.code));
+    std::fs::write(&svg, plaque.svg()).map_err(|err| {
+        ui.mistake(
+            msg!("cli-file-unreadable"),
+            &[
+                ("file", svg.display().to_string().into()),
+                ("detail", err.to_string().into()),
+            ],
+        )
+    })?;
+    println!(
+        "{}",
+        ui.r(
+            msg!("qr-written"),
+            &[("file", svg.display().to_string().into())]
+        )
+    );
+    let png_path = dir.join(format!("{}.png", target.code));
+    let png = plaque.png().map_err(|err| match err {
+        crate::flows::feedback::plaque::PngError::NoCjkFont => ui.mistake(
+            msg!("qr-no-font"),
+            &[(
+                "fonts",
+                crate::flows::feedback::plaque::CJK_FAMILIES
+                    .join(", ")
+                    .into(),
+            )],
+        ),
+        other => Failure::Internal(other.into()),
+    })?;
+    std::fs::write(&png_path, png)?;
+    println!(
+        "{}",
+        ui.r(
+            msg!("qr-written"),
+            &[("file", png_path.display().to_string().into())]
+        )
+    );
+    Ok(())
+}
+
+/// `branchbot report feedback [--period P] [--csv]`.
+async fn report_feedback(config: &Config, period: Option<String>, csv: bool, ui: &Ui) -> Outcome {
+    use crate::domain::feedback::Shown;
+    let e = engine(config, ui).await?;
+    let period =
+        period.unwrap_or_else(|| crate::domain::feedback::period(chrono::Utc::now(), e.tz).0);
+    let mut conn = e.store.pool().acquire().await?;
+    let targets = crate::store::feedback::visible_targets(&mut conn, 0, true, None).await?;
+    let (rows, groups) =
+        crate::flows::feedback::results::report(&mut conn, targets, &period).await?;
+    drop(conn);
+    e.store.close().await;
+    if !csv {
+        let text = crate::flows::feedback::results::render(
+            &ui.catalog,
+            ui.locale,
+            &period,
+            &rows,
+            &groups,
+        );
+        println!("{text}");
+        return Ok(());
+    }
+    let mut w = ::csv::Writer::from_writer(std::io::stdout());
+    w.write_record([
+        "period",
+        "code",
+        "kind",
+        "name",
+        "satisfied",
+        "fair",
+        "dissatisfied",
+        "total",
+    ])?;
+    for row in &rows {
+        let cells: Vec<String> = match &row.shown {
+            Shown::Counts(c) => c
+                .iter()
+                .chain(std::iter::once(&c.iter().sum::<i64>()))
+                .map(|n| n.to_string())
+                .collect(),
+            Shown::Hidden => vec![String::new(); 4],
+        };
+        let mut record = vec![
+            period.clone(),
+            row.target.code.clone(),
+            row.target.kind.clone(),
+            row.target.name.clone(),
+        ];
+        record.extend(cells);
+        w.write_record(&record)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `branchbot evaluation open --branch B --from D --to D [--candidates K,K]`.
+async fn open_evaluation(
+    config: &Config,
+    branch: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    candidates: &[String],
+    ui: &Ui,
+) -> Outcome {
+    use crate::domain::evaluation::RoundKind;
+    let e = engine(config, ui).await?;
+    let mut tx = e.store.begin().await?;
+    let branch_id = find_branch(&mut tx, branch, ui).await?;
+    let at = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(e.tz).earliest())
+            .map(|t| t.timestamp_millis())
+            .unwrap_or_default()
+    };
+    let (opens, closes) = (at(from), at(to + chrono::Days::new(1)));
+    let mut ids = Vec::new();
+    for key in candidates {
+        match members::find(&mut tx, key).await? {
+            Some(m) => ids.push(m.id),
+            None => {
+                return Err(ui.mistake(
+                    msg!("evaluation-no-member"),
+                    &[("key", key.as_str().into())],
+                ))
+            }
+        }
+    }
+    let (kind, title) = if ids.is_empty() {
+        (RoundKind::Grades, msg!("evaluation-title-grades"))
+    } else {
+        (RoundKind::Vote, msg!("evaluation-title-vote"))
+    };
+    let title = ui.r(title, &[("branch", branch.into())]);
+    let (id, voters) = crate::flows::evaluation::open::open_round(
+        &mut tx,
+        kind,
+        branch_id,
+        &title,
+        opens,
+        closes,
+        None,
+        (!ids.is_empty()).then_some(ids),
+    )
+    .await?;
+    tx.commit().await?;
+    let days = (to - from).num_days() + 1;
+    println!(
+        "{}",
+        ui.r(
+            msg!("evaluation-opened"),
+            &[
+                ("id", id.into()),
+                ("title", title.into()),
+                ("voters", voters.into()),
+                ("days", days.into()),
+            ],
+        )
+    );
     e.store.close().await;
     Ok(())
 }

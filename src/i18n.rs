@@ -32,7 +32,9 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "sms.ftl",
     "pledges.ftl",
     "notices.ftl",
-    "campaign.ftl"
+    "campaign.ftl",
+    "feedback.ftl",
+    "evaluation.ftl"
 ];
 
 /// A locale the bot speaks.

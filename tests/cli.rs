@@ -768,3 +768,90 @@ fn report_pledges_exports_the_published_items_with_the_figures_on_stderr() {
     let unknown = bot.run(&["report", "pledges", "--branch", "第九党支部"]);
     assert_eq!(unknown.code, 2, "{unknown:?}");
 }
+
+#[test]
+fn targets_load_refuses_a_bad_file_whole_and_qr_writes_a_plaque() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file(
+        "bad.csv",
+        "code,kind,name,building,branch,member,residents\n12号楼,dormitory,12号楼 305,12,,,\nP1,post,岗位,,,,\n"
+            .as_bytes(),
+    );
+    let refused = bot.run(&["targets", "load", "bad.csv"]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert_eq!(
+        refused.stderr_lines(),
+        vec![
+            "bad.csv 未导入，发现 2 个问题：",
+            "  第 2 行，“code”列：编号“12号楼”无效：只能用字母、数字、- 和 _，最多 24 个字符",
+            "  第 3 行，“member”列：不能为空",
+        ]
+    );
+    bot.file("targets.csv", include_bytes!("../examples/targets.csv"));
+    let loaded = bot.run(&["targets", "load", "targets.csv"]);
+    assert_eq!(
+        loaded.stdout_lines(),
+        vec!["已从 targets.csv 导入 10 个评价对象。"]
+    );
+    let bot = bot.set_env("BRANCHBOT_TELEGRAM_USERNAME", "college_branch_bot");
+    let qr = bot.run(&["qr", "D12-305", "--out", "."]);
+    let has_cjk_font = std::process::Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    let svg = std::fs::read_to_string(bot.dir.path().join("D12-305.svg")).expect("the SVG");
+    assert!(svg.contains("学生党员示范宿舍 · 12号楼 305"));
+    if has_cjk_font {
+        assert_eq!(qr.code, 0, "{qr:?}");
+        let png = std::fs::read(bot.dir.path().join("D12-305.png")).expect("the PNG");
+        assert!(png.starts_with(b"\x89PNG"));
+    } else {
+        assert_eq!(qr.code, 2, "{qr:?}");
+        assert!(qr.stderr.contains("fonts-noto-cjk"), "{qr:?}");
+    }
+    let report = bot.run(&["report", "feedback", "--period", "2026-11", "--csv"]);
+    assert_eq!(
+        report.stdout_lines()[0],
+        "period,code,kind,name,satisfied,fair,dissatisfied,total"
+    );
+    assert!(
+        report
+            .stdout
+            .contains("2026-11,D12-305,dormitory,12号楼 305,,,,"),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn evaluation_open_starts_a_round_for_a_branch_on_the_command_line() {
+    let bot = Bot::with_college("zh-CN");
+    let opened = bot.run(&[
+        "evaluation",
+        "open",
+        "--branch",
+        "学生第二党支部",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-07",
+    ]);
+    assert_eq!(
+        opened.stdout_lines(),
+        vec!["已开启第 1 号评议：学生第二党支部民主评议党员，共 9 人可投票，7 天后截止。"],
+        "{opened:?}"
+    );
+    let vote = bot.run(&[
+        "evaluation",
+        "open",
+        "--branch",
+        "学生第二党支部",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-03",
+        "--candidates",
+        "S203,S999",
+    ]);
+    assert_eq!(vote.code, 2, "{vote:?}");
+    assert_eq!(vote.stderr_lines(), vec!["名册中没有编号为 S999 的成员。"]);
+}

@@ -2,9 +2,12 @@
 //! chat input, configuration) so the rest of the code can trust them.
 
 pub mod campaign;
+pub mod evaluation;
+pub mod feedback;
 pub mod notices;
 pub mod org;
 pub mod phone;
 pub mod pledges;
 pub mod quiet;
 pub mod roster;
+pub mod targets;

@@ -29,6 +29,16 @@ pub enum Command {
     Campaign,
     /// `/summary [text]`: the branch's phase summary.
     Summary(Option<String>),
+    /// `/reply <code>`: read the answer to one's anonymous feedback.
+    Reply(Option<String>),
+    /// `/feedback [period]`: results of the targets one may see.
+    Feedback(Option<String>),
+    /// `/answer <id> <text>`: a secretary answers a comment.
+    Answer(Option<String>),
+    /// `/hide <id>`: the committee hides an abusive comment.
+    Hide(Option<String>),
+    /// `/evaluation …`: open, vote in, or see the results of an evaluation round.
+    Evaluation(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -49,6 +59,8 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("pledges_review", crate::msg!("menu-pledges-review")),
     ("pledge_stats", crate::msg!("menu-pledge-stats")),
     ("pledge_schedule", crate::msg!("menu-pledge-schedule")),
+    ("feedback", crate::msg!("menu-feedback")),
+    ("evaluation", crate::msg!("menu-evaluation")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -84,6 +96,11 @@ pub fn parse(text: &str) -> Option<Command> {
         "notice_escalate" => Command::NoticeEscalate(arg),
         "campaign" => Command::Campaign,
         "summary" => Command::Summary(arg),
+        "reply" => Command::Reply(arg),
+        "feedback" => Command::Feedback(arg),
+        "answer" => Command::Answer(arg),
+        "hide" => Command::Hide(arg),
+        "evaluation" | "vote" => Command::Evaluation(arg),
         _ => Command::Unknown(name),
     })
 }

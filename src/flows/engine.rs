@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    campaign, help, lang, me, notices, pledges, start, unbound, ChannelKind, Choice, Content, Ctx,
-    Inbound, Reply, State, MAX_TEXT_CHARS,
+    campaign, evaluation, feedback, help, lang, me, notices, pledges, start, unbound, ChannelKind,
+    Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -212,13 +212,21 @@ impl Engine {
         let replies = handled.replies;
         let count = replies.len();
         let member_id = handled.member_id;
+        // Replies of an anonymous flow are queued without the member and marked, so their
+        // address and body are erased once sent (store::outbox::complete).
+        let anonymous: Vec<String> = replies
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.anonymous)
+            .map(|(i, _)| format!("reply:{inbox_id}:{i}"))
+            .collect();
         let messages: Vec<outbox::NewMessage> = replies
             .into_iter()
             .enumerate()
             .map(|(i, r)| outbox::NewMessage {
                 channel: inbound.channel.as_str().to_owned(),
                 address: inbound.address.clone(),
-                member_id,
+                member_id: member_id.filter(|_| !r.anonymous),
                 body: r.text,
                 choices_json: serde_json::to_string(&r.choices).unwrap_or_else(|_| "[]".into()),
                 dedupe_key: format!("reply:{inbox_id}:{i}"),
@@ -230,6 +238,7 @@ impl Engine {
             })
             .collect();
         outbox::enqueue(&mut tx, &messages, now).await?;
+        outbox::mark_anonymous(&mut tx, &anonymous).await?;
         inbox::finish(&mut tx, inbox_id, "done", None, now).await?;
         tx.commit().await?;
         if count > 0 {
@@ -256,6 +265,27 @@ impl Engine {
         let now = self.clock.now_ms();
         let member = sender(conn, inbound).await?;
         let hint = inbound.language_hint.as_deref().and_then(Locale::from_hint);
+        // Anonymous flows (feedback by link or code, `/reply`, a rating in progress) run before
+        // the sender's own conversation, for bound and unknown senders alike: they keep no
+        // conversation row and their replies are marked anonymous.
+        {
+            let cx = Ctx {
+                catalog: &self.catalog,
+                locale: member
+                    .as_ref()
+                    .map(|m| m.locale)
+                    .or(hint)
+                    .unwrap_or(self.org_locale),
+                member: member.as_ref(),
+                now_ms: now,
+                engine: self,
+                scheduled: Default::default(),
+                pushed: Default::default(),
+            };
+            if let Some(replies) = feedback::intercept(&cx, conn, inbound).await? {
+                return Ok(Handled::replies(replies));
+            }
+        }
         let Some(member) = member else {
             let locale = hint.unwrap_or(self.org_locale);
             let cx = Ctx {
@@ -430,6 +460,24 @@ impl Engine {
             }
             Command::Campaign => campaign::command(cx, conn, member).await,
             Command::Summary(arg) => campaign::summary(cx, conn, member, arg.as_deref()).await,
+            // `/reply` is answered by feedback::intercept before the member's conversation.
+            Command::Reply(_) => Ok(Step::text(cx.t(msg!("feedback-reply-usage")))),
+            Command::Feedback(arg) => {
+                feedback::results::command(cx, conn, member, arg.as_deref()).await
+            }
+            // The answer is kept as typed (command::parse folds full-width punctuation).
+            Command::Answer(_) => {
+                let raw = match &inbound.content {
+                    Content::Text { text } => text
+                        .trim()
+                        .split_once(char::is_whitespace)
+                        .map(|(_, rest)| rest.trim()),
+                    _ => None,
+                };
+                feedback::results::answer(cx, conn, member, raw).await
+            }
+            Command::Hide(arg) => feedback::results::hide(cx, conn, member, arg.as_deref()).await,
+            Command::Evaluation(arg) => evaluation::command(cx, conn, member, arg.as_deref()).await,
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -453,6 +501,7 @@ impl Engine {
                 pledges::on_choice(cx, conn, member, state, k, value, rest).await
             }
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
+            "ev" => evaluation::chosen(cx, conn, member, value).await,
             _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
         }
     }

@@ -5,33 +5,36 @@ use crate::domain::org::Member;
 use crate::msg;
 
 /// The help text for a member: everyone's commands, then the branch managers', then the
-/// college committee's.
+/// college committee's; each feature adds its lines from its own locale file.
 pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
-    let mut parts = vec![cx.r(
+    let mut everyone = cx.r(
         msg!("help-member"),
         &[("name", member.name.as_str().into())],
-    )];
+    );
     if member.role.is_party_member() {
-        parts[0].push('\n');
-        parts[0].push_str(&cx.t(msg!("pledge-help-member")));
+        everyone.push('\n');
+        everyone.push_str(&cx.t(msg!("pledge-help-member")));
     }
-    if member.college {
-        parts.push(cx.t(msg!("help-college")));
-    } else if member.role.runs_branch() && member.branch_id.is_some() {
-        parts.push(cx.t(msg!("help-manager")));
-    }
-    if member.is_manager() {
-        let last = parts.len() - 1;
-        parts[last].push('\n');
-        parts[last].push_str(&cx.t(msg!("pledge-help-manager")));
-    }
-    let mut campaign = vec![cx.t(msg!("help-campaign"))];
+    let mut parts = vec![everyone];
+    let mut campaign = vec![
+        cx.t(msg!("help-campaign")),
+        cx.t(msg!("help-feedback")),
+        cx.t(msg!("help-evaluation")),
+    ];
     if member.role.runs_branch() && member.branch_id.is_some() {
         campaign.push(cx.t(msg!("help-summary")));
     }
-    if member.is_manager() {
-        campaign.push(cx.t(msg!("help-notices")));
-    }
     parts.push(campaign.join("\n"));
+    if member.is_manager() {
+        let mut managing = vec![if member.college {
+            cx.t(msg!("help-college"))
+        } else {
+            cx.t(msg!("help-manager"))
+        }];
+        managing.push(cx.t(msg!("help-notices")));
+        managing.push(cx.t(msg!("pledge-help-manager")));
+        managing.push(cx.t(msg!("help-evaluation-manager")));
+        parts.push(managing.join("\n"));
+    }
     parts.join("\n\n")
 }

@@ -12,6 +12,8 @@ pub mod attempts;
 pub mod campaign;
 pub mod command;
 pub mod engine;
+pub mod evaluation;
+pub mod feedback;
 pub mod help;
 pub mod lang;
 pub mod me;
@@ -99,6 +101,10 @@ pub struct Choice {
 pub struct Reply {
     pub text: String,
     pub choices: Vec<Choice>,
+    /// A reply of an anonymous flow (feedback, ballots): queued without a member, and its
+    /// address and body erased once sent, so the outbox does not tie the sender to it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anonymous: bool,
 }
 
 impl Reply {
@@ -106,6 +112,7 @@ impl Reply {
         Self {
             text: text.into(),
             choices: Vec::new(),
+            anonymous: false,
         }
     }
 
@@ -113,7 +120,14 @@ impl Reply {
         Self {
             text: text.into(),
             choices,
+            anonymous: false,
         }
+    }
+
+    /// The same reply, marked anonymous (see [`Reply::anonymous`]).
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
     }
 }
 

@@ -11,6 +11,8 @@ use chrono_tz::Tz;
 use super::kinds::pledges::{PledgeAssessment, PledgeCheckin, PledgeReminder};
 use super::kinds::{
     campaign::{PhaseAnnouncement, SummaryReminder},
+    evaluation_remind::EvaluationRemind,
+    feedback_periods::FeedbackPeriods,
     housekeeping::Housekeeping,
     message::Message,
     notice_escalation::NoticeEscalation,
@@ -112,6 +114,8 @@ impl Registry {
             .with(NoticeEscalation)
             .with(PhaseAnnouncement)
             .with(SummaryReminder)
+            .with(FeedbackPeriods)
+            .with(EvaluationRemind)
     }
 
     /// Adds a kind.

@@ -8,6 +8,8 @@
 pub mod bindings;
 pub mod campaigns;
 pub mod conversations;
+pub mod evaluation;
+pub mod feedback;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
@@ -81,6 +83,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "pledges",
         include_str!("../../migrations/sqlite/0006_pledges.sql"),
     ),
+    (
+        7,
+        "feedback",
+        include_str!("../../migrations/sqlite/0007_feedback.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -107,6 +114,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "pledges",
         include_str!("../../migrations/postgres/0006_pledges.sql"),
+    ),
+    (
+        7,
+        "feedback",
+        include_str!("../../migrations/postgres/0007_feedback.sql"),
     ),
 ];
 

@@ -71,6 +71,18 @@ pub async fn enqueue(conn: &mut Conn, messages: &[NewMessage], now: i64) -> Resu
     Ok(inserted)
 }
 
+/// Marks queued rows as replies of an anonymous flow: once final, their body and choices are
+/// erased along with the address (see [`complete`]), so nothing ties the sender to them.
+pub async fn mark_anonymous(conn: &mut Conn, dedupe_keys: &[String]) -> Result<()> {
+    for key in dedupe_keys {
+        sqlx::query("UPDATE outbox SET anonymous = 1, member_id = NULL WHERE dedupe_key = $1")
+            .bind(key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// A claimed row, leased to one worker.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -212,7 +224,9 @@ pub async fn complete(
     let done = sqlx::query(
         "UPDATE outbox SET status = $1, provider_id = COALESCE($2, provider_id), last_error = $3, \
          next_attempt_at = COALESCE($4, next_attempt_at), sent_at = $5, lease_until = NULL, lease_token = NULL, \
-         address = CASE WHEN member_id IS NULL AND $1 <> 'pending' THEN NULL ELSE address END \
+         address = CASE WHEN member_id IS NULL AND $1 <> 'pending' THEN NULL ELSE address END, \
+         body = CASE WHEN anonymous = 1 AND $1 <> 'pending' THEN '' ELSE body END, \
+         choices = CASE WHEN anonymous = 1 AND $1 <> 'pending' THEN '[]' ELSE choices END \
          WHERE id = $6 AND lease_token = $7",
     )
     .bind(outcome.status())

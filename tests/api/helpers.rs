@@ -173,6 +173,19 @@ impl TestApp {
         self.start(&opts).await;
     }
 
+    /// Stops the application and starts a new one on the same database reading `clock`.
+    pub async fn restart_at(&mut self, clock: Clock) {
+        if let Some(app) = self.app.take() {
+            app.stop().await;
+        }
+        let opts = Spawn {
+            mode: self.mode,
+            clock: Some(clock),
+            ..Spawn::default()
+        };
+        self.start(&opts).await;
+    }
+
     pub fn app(&self) -> &Application {
         self.app.as_ref().expect("running")
     }

@@ -1,9 +1,12 @@
 //! The integration suite: the real application, started against a fake Telegram Bot API on
 //! 127.0.0.1 and a fresh database per test (SQLite, and PostgreSQL where the test says so).
 
+mod anonymity;
 mod campaign;
 mod crash;
 mod delivery;
+mod evaluation;
+mod feedback;
 mod helpers;
 mod locales;
 mod notice_store;

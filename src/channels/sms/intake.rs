@@ -91,24 +91,26 @@ pub async fn take(
     let mut tx = engine.store.begin().await?;
     let member = sms::member_by_phone(&mut tx, phone.as_str()).await?;
     let keyword = keyword(&msg.text);
-    let for_engine =
-        member.is_some() && keyword.is_none() && msg.text.chars().count() <= MAX_INBOUND_CHARS;
+    let inbound = Inbound {
+        channel: ChannelKind::Sms,
+        address: phone.as_str().to_owned(),
+        content: if msg.media && msg.text.trim().is_empty() {
+            Content::Unsupported
+        } else {
+            Content::Text {
+                text: msg.text.clone(),
+            }
+        },
+        language_hint: None,
+    };
+    let short = keyword.is_none() && msg.text.chars().count() <= MAX_INBOUND_CHARS;
+    // An unknown number may rate anonymously ("评价 305", an answer to a rating in progress,
+    // `/reply`): the engine's feedback flow handles it, and keeps nothing about the number.
+    let for_engine = short
+        && (member.is_some()
+            || crate::flows::feedback::sms_wants(engine, &mut tx, &inbound).await?);
     let payload = if for_engine {
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: ChannelKind::Sms,
-                address: phone.as_str().to_owned(),
-                content: if msg.media && msg.text.trim().is_empty() {
-                    Content::Unsupported
-                } else {
-                    Content::Text {
-                        text: msg.text.clone(),
-                    }
-                },
-                language_hint: None,
-            },
-            ack: None,
-        };
+        let item = InboxItem { inbound, ack: None };
         serde_json::to_string(&item).map_err(|e| StoreError::Corrupt(e.to_string()))?
     } else {
         // Nothing of what an opt-out, a stranger or an over-long text said is kept.

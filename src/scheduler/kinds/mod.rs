@@ -1,6 +1,8 @@
 //! The built-in kinds of job, one file each.
 
 pub mod campaign;
+pub mod evaluation_remind;
+pub mod feedback_periods;
 pub mod housekeeping;
 pub mod message;
 pub mod notice_escalation;

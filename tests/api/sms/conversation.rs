@@ -217,3 +217,54 @@ async fn a_conversation_over_sms_works_the_same_on_postgres() {
     assert!(stranger[0].text.contains("此号码不在党员名册中"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_stranger_rates_a_model_dormitory_by_sms_with_a_keyword_and_numbers() {
+    let app = spawn_sms(GatewayKind::Android).await;
+    let lines =
+        branchbot::domain::targets::parse(include_bytes!("../../../examples/targets.csv"), false)
+            .unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    branchbot::flows::feedback::load::load(&mut tx, &lines)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    let intro = app.ask(STRANGER, "评价 D12-305", 1).await;
+    assert!(
+        intro[0]
+            .text
+            .starts_with("你正在评价：学生党员示范宿舍 · 12号楼 305。"),
+        "{}",
+        intro[0].text
+    );
+    assert!(
+        intro[0].text.ends_with("回复 1 满意，2 基本满意，3 不满意"),
+        "{}",
+        intro[0].text
+    );
+    let ask = app.ask(STRANGER, "2", 1).await;
+    assert!(
+        ask[0].text.starts_with("想补充几句吗？（可跳过）"),
+        "{}",
+        ask[0].text
+    );
+    let thanks = app.ask(STRANGER, "晚上有时比较吵", 1).await;
+    assert!(
+        thanks[0].text.starts_with("谢谢！你的回执码："),
+        "{}",
+        thanks[0].text
+    );
+    // The number is kept nowhere: the replies' addresses and bodies are erased once sent.
+    app.eventually(
+        "SELECT COUNT(*) FROM outbox WHERE anonymous = 1 AND (address IS NOT NULL OR body <> '')",
+        0,
+    )
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback WHERE rating = 2")
+            .await,
+        1
+    );
+    app.stop().await;
+}

@@ -1,0 +1,37 @@
+# Evaluation: democratic evaluation of members and votes for commendations.
+
+menu-evaluation = Evaluation and votes
+help-evaluation = /evaluation take part in an evaluation or vote
+help-evaluation-manager = /evaluation open opens your branch's evaluation, /evaluation vote <keys…> a vote, /evaluation results <id> shows results
+
+evaluation-grade-excellent = Excellent
+evaluation-grade-qualified = Qualified
+evaluation-grade-basic = Basically qualified
+evaluation-grade-unqualified = Unqualified
+evaluation-vote-for = For
+evaluation-vote-against = Against
+evaluation-vote-abstain = Abstain
+
+evaluation-title-grades = { $branch }: democratic evaluation of members
+evaluation-title-vote = { $branch }: vote for commendations
+evaluation-opened = Round { $id } is open: { $title }, { $voters } voters, closing in { $days } days.
+evaluation-open-usage = Send /evaluation open (your branch); committee members may name a branch: /evaluation open <branch>.
+evaluation-vote-usage = Send /evaluation vote with the candidates' keys, for example /evaluation vote S103 S107.
+evaluation-no-member = There is no member with the key { $key } in the roster.
+evaluation-nothing-pending = No evaluation is waiting for your vote.
+evaluation-pending = These evaluations wait for your vote (anonymous; a ballot cannot be changed once submitted):
+evaluation-ballot-step = { $title } ({ $n }/{ $of }): { $name }
+evaluation-ballot-review =
+    Please check your ballot:
+    { $summary }
+    It cannot be changed once submitted.
+evaluation-submit = Submit
+evaluation-restart = Start again
+evaluation-submitted = Your ballot is in, thank you! Voting is anonymous and a ballot cannot be changed.
+evaluation-closed = This round has closed.
+evaluation-not-waiting = You have voted already, or you are not a voter in this round.
+evaluation-results-usage = Send /evaluation results with the round's number.
+evaluation-results-later = Results are shown once the round closes. So far { $voted } of { $eligible } have voted.
+evaluation-results-title = { $title }: results ({ $voted } of { $eligible } voted):
+evaluation-too-many-excellent = Note: more than a third are “Excellent”.
+evaluation-remind = Reminder: { $title } closes on { $closes } and you have not voted yet. Send /evaluation to start (anonymous).

@@ -1,0 +1,227 @@
+//! Evaluation rounds in chat: `/evaluation` lists the ballots waiting for this member,
+//! `/evaluation open [branch]` opens a 民主评议 round, `/evaluation vote <keys…>` a 票决, and
+//! `/evaluation results <id>` shows a closed round.
+//!
+//! A ballot is stepped through with buttons whose data carries the picks so far
+//! (`ev:<round>:<picks>`), and submitted once (`ev:<round>:<picks>:ok`): the voter's flag is
+//! flipped and counters are added to in one transaction, and nothing else is kept. Ballot
+//! replies are anonymous (queued without the member, erased once sent); the final step offers
+//! no choices, so the conversation row no longer holds the picks.
+
+pub mod open;
+
+use super::engine::Step;
+use super::{Ctx, Reply};
+use crate::domain::evaluation::{self as rules, RoundKind};
+use crate::domain::org::Member;
+use crate::i18n::Msg;
+use crate::msg;
+use crate::store::evaluation as store;
+use crate::store::{Conn, StoreError};
+
+/// The label of option `i` of a kind of round.
+pub fn option_msg(kind: RoundKind, i: usize) -> Msg {
+    match (kind, i) {
+        (RoundKind::Grades, 0) => msg!("evaluation-grade-excellent"),
+        (RoundKind::Grades, 1) => msg!("evaluation-grade-qualified"),
+        (RoundKind::Grades, 2) => msg!("evaluation-grade-basic"),
+        (RoundKind::Grades, _) => msg!("evaluation-grade-unqualified"),
+        (RoundKind::Vote, 0) => msg!("evaluation-vote-for"),
+        (RoundKind::Vote, 1) => msg!("evaluation-vote-against"),
+        (RoundKind::Vote, _) => msg!("evaluation-vote-abstain"),
+    }
+}
+
+fn anon(step: Step) -> Step {
+    Step {
+        replies: step.replies.into_iter().map(Reply::anonymous).collect(),
+        ..step
+    }
+}
+
+/// `/evaluation [open|vote|results …]`.
+pub async fn command(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    let arg = arg.unwrap_or("").trim();
+    let (head, rest) = arg.split_once(char::is_whitespace).unwrap_or((arg, ""));
+    match head {
+        "open" | "开启" => open::grades(cx, conn, member, rest.trim()).await,
+        "vote" | "票决" => open::vote(cx, conn, member, rest.trim()).await,
+        "results" | "结果" => results(cx, conn, member, rest.trim()).await,
+        _ => pending(cx, conn, member).await,
+    }
+}
+
+async fn pending(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step, StoreError> {
+    let rounds = store::pending_for(conn, member.id, cx.now_ms).await?;
+    if rounds.is_empty() {
+        return Ok(Step::text(cx.t(msg!("evaluation-nothing-pending"))));
+    }
+    let choices = rounds
+        .iter()
+        .map(|r| super::Choice {
+            data: format!("ev:{}:", r.id),
+            label: r.title.clone(),
+            aliases: Vec::new(),
+        })
+        .collect();
+    Ok(Step::reply(Reply::with_choices(
+        cx.t(msg!("evaluation-pending")),
+        choices,
+    )))
+}
+
+/// A button of a ballot: `value` is `<round>:<picks>` or `<round>:<picks>:ok`.
+pub async fn chosen(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    value: &str,
+) -> Result<Step, StoreError> {
+    let mut parts = value.split(':');
+    let round_id = parts.next().and_then(|r| r.parse().ok());
+    let picks: Option<Vec<u8>> = parts
+        .next()
+        .unwrap_or("")
+        .chars()
+        .map(|c| c.to_digit(10).map(|d| d as u8))
+        .collect();
+    let submit = parts.next() == Some("ok");
+    let round = match round_id {
+        Some(id) => store::get(conn, id).await?,
+        None => None,
+    };
+    let (Some(round), Some(picks)) = (round, picks) else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
+    let kind = RoundKind::parse(&round.kind).unwrap_or(RoundKind::Grades);
+    if !round.is_open(cx.now_ms) {
+        return Ok(anon(Step::text(cx.t(msg!("evaluation-closed")))));
+    }
+    let waiting = store::pending_for(conn, member.id, cx.now_ms).await?;
+    if !waiting.iter().any(|r| r.id == round.id) {
+        return Ok(anon(Step::text(cx.t(msg!("evaluation-not-waiting")))));
+    }
+    let candidates = store::candidates(conn, round.id).await?;
+    let options = kind.options().len();
+    if picks.len() > candidates.len() || picks.iter().any(|p| usize::from(*p) >= options) {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    }
+    let sofar: String = picks.iter().map(|p| p.to_string()).collect();
+    if let Some((_, name)) = candidates.get(picks.len()) {
+        let choices = (0..options)
+            .map(|o| cx.choice(format!("ev:{}:{sofar}{o}", round.id), option_msg(kind, o)))
+            .collect();
+        return Ok(anon(Step::reply(Reply::with_choices(
+            cx.r(
+                msg!("evaluation-ballot-step"),
+                &[
+                    ("title", round.title.as_str().into()),
+                    ("n", (picks.len() + 1).into()),
+                    ("of", candidates.len().into()),
+                    ("name", name.as_str().into()),
+                ],
+            ),
+            choices,
+        ))));
+    }
+    if !submit {
+        let summary = candidates
+            .iter()
+            .zip(&picks)
+            .map(|((_, name), p)| format!("· {name}：{}", cx.t(option_msg(kind, usize::from(*p)))))
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Ok(anon(Step::reply(Reply::with_choices(
+            cx.r(
+                msg!("evaluation-ballot-review"),
+                &[("summary", summary.into())],
+            ),
+            vec![
+                cx.choice(
+                    format!("ev:{}:{sofar}:ok", round.id),
+                    msg!("evaluation-submit"),
+                ),
+                cx.choice(format!("ev:{}:", round.id), msg!("evaluation-restart")),
+            ],
+        ))));
+    }
+    if !store::submit(conn, round.id, member.id, &picks).await? {
+        return Ok(anon(Step::text(cx.t(msg!("evaluation-not-waiting")))));
+    }
+    // Logged without the picks: who voted is not secret, what they voted is never logged.
+    tracing::info!(round = round.id, "ballot submitted");
+    Ok(anon(Step::text(cx.t(msg!("evaluation-submitted")))))
+}
+
+async fn results(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: &str,
+) -> Result<Step, StoreError> {
+    let round = match arg.parse::<i64>() {
+        Ok(id) => store::get(conn, id).await?,
+        Err(_) => None,
+    };
+    let Some(round) = round else {
+        return Ok(Step::text(cx.t(msg!("evaluation-results-usage"))));
+    };
+    if !member.manages_branch(round.branch_id) && member.branch_id != Some(round.branch_id) {
+        return Ok(Step::text(cx.t(msg!("feedback-not-allowed"))));
+    }
+    Ok(Step::text(render(cx, conn, &round).await?))
+}
+
+/// A round's results, or why they are not shown yet.
+pub async fn render(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    round: &store::Round,
+) -> Result<String, StoreError> {
+    let (voted, eligible) = store::turnout(conn, round.id).await?;
+    if cx.now_ms < round.closes_at {
+        return Ok(cx.r(
+            msg!("evaluation-results-later"),
+            &[("voted", voted.into()), ("eligible", eligible.into())],
+        ));
+    }
+    let kind = RoundKind::parse(&round.kind).unwrap_or(RoundKind::Grades);
+    let options = kind.options().len();
+    let candidates = store::candidates(conn, round.id).await?;
+    let rows: Vec<(usize, usize, i64)> = store::tallies(conn, round.id)
+        .await?
+        .into_iter()
+        .map(|(s, p, n)| (s as usize, p as usize, n))
+        .collect();
+    let table = rules::tally(options, &rows, candidates.len());
+    let mut out = vec![cx.r(
+        msg!("evaluation-results-title"),
+        &[
+            ("title", round.title.as_str().into()),
+            ("voted", voted.into()),
+            ("eligible", eligible.into()),
+        ],
+    )];
+    for ((_, name), counts) in candidates.iter().zip(&table) {
+        let figures = counts
+            .iter()
+            .enumerate()
+            .map(|(o, n)| format!("{} {n}", cx.t(option_msg(kind, o))))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        out.push(format!("· {name}：{figures}"));
+    }
+    if kind == RoundKind::Grades {
+        let excellent: i64 = table.iter().map(|c| c[0]).sum();
+        let total: i64 = table.iter().flatten().sum();
+        if rules::too_many_excellent(excellent, total) {
+            out.push(cx.t(msg!("evaluation-too-many-excellent")));
+        }
+    }
+    Ok(out.join("\n"))
+}

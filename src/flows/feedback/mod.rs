@@ -1,0 +1,360 @@
+//! Anonymous feedback: anyone, bound or not, opens `/start fb_<code>` (the plaque's QR code) or
+//! texts "评价 <code>" / "PJ <code>", picks a rating, may add a comment, and gets a one-time
+//! reply code. `/reply <code>` later shows the branch's answer.
+//!
+//! Anonymity by construction. The sender is known only here, while the update is processed;
+//! what is stored is:
+//! - the rating in progress, keyed by a keyed hash of the sender (no text), deleted in the
+//!   transaction that stores the feedback;
+//! - "this sender rated this target in this period", a keyed hash with no content, whose key
+//!   (the period's secret) is erased when the period ends;
+//! - the feedback row: random id, target, period, day, rating, comment, a hash of the reply
+//!   code.
+//!
+//! The engine runs [`intercept`] before the member's own conversation, so nothing is written to
+//! `conversations`, and the replies are marked anonymous: queued without a member, their
+//! address and body erased once sent. Nothing here logs the sender.
+
+pub mod load;
+pub mod plaque;
+pub mod results;
+
+use hmac::{KeyInit, Mac};
+use sha2::{Digest, Sha256};
+
+use super::command::{self, Command};
+use super::{match_choice, Choice, Content, Ctx, Inbound, Reply};
+use crate::domain::feedback::{self as rules, Rating, MAX_COMMENT_CHARS};
+use crate::msg;
+use crate::store::feedback as store;
+use crate::store::{Conn, StoreError};
+
+/// How long a rating in progress waits for the next answer.
+const SESSION_MS: i64 = 30 * 60 * 1000;
+
+/// The operator's root secret (`BRANCHBOT_ANONYMITY_KEY`), mixed into every keyed hash, so the
+/// database alone is not enough to recompute a sender's tag. Empty when unset.
+fn root_key() -> &'static [u8] {
+    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        std::env::var("BRANCHBOT_ANONYMITY_KEY")
+            .map(String::into_bytes)
+            .unwrap_or_default()
+    })
+}
+
+fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
+    let mut mac =
+        hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    for p in parts {
+        mac.update(p);
+        mac.update(b"\0");
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The keys of the current period: `(period, key)`. None only if the period has just ended
+/// and its secret is gone (the next update opens the new one).
+async fn period_key(
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+    conn: &mut Conn,
+) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+    let (period, ends) = rules::period(now, tz);
+    let Some(secret) = store::period_secret(conn, &period, ends).await? else {
+        return Ok(None);
+    };
+    let key = hmac_hex(root_key(), &[b"feedback-period", secret.as_bytes()]);
+    Ok(Some((period, key.into_bytes())))
+}
+
+/// The keyed hash a sender's rating in progress is stored under.
+fn session_tag(key: &[u8], inbound: &Inbound) -> String {
+    hmac_hex(
+        key,
+        &[
+            b"session",
+            inbound.channel.as_str().as_bytes(),
+            inbound.address.as_bytes(),
+        ],
+    )
+}
+
+/// The keyed hash that says "this sender rated this target".
+fn seen_tag(key: &[u8], target_id: i64, inbound: &Inbound) -> String {
+    hmac_hex(
+        key,
+        &[
+            b"seen",
+            target_id.to_string().as_bytes(),
+            inbound.channel.as_str().as_bytes(),
+            inbound.address.as_bytes(),
+        ],
+    )
+}
+
+/// The stored hash of a reply code.
+pub fn code_hash(code: &str) -> String {
+    hex::encode(Sha256::digest(rules::normalize(code).as_bytes()))
+}
+
+/// "评价 305", "PJ D12-305": the SMS way to start, returning the target code.
+pub fn sms_keyword(text: &str) -> Option<String> {
+    let folded = super::fold(text);
+    let t = folded.trim();
+    let rest = ["评价", "PJ", "pj", "Pj"]
+        .iter()
+        .find_map(|w| t.strip_prefix(w))?;
+    let code = rest.split_whitespace().next()?;
+    rules::parse_code(code)
+}
+
+/// Whether an SMS from an unknown number belongs to the feedback flow (a keyword, `/reply`,
+/// or an answer to a rating in progress), so the SMS intake hands it to the engine.
+pub async fn sms_wants(
+    engine: &super::engine::Engine,
+    conn: &mut Conn,
+    inbound: &Inbound,
+) -> Result<bool, StoreError> {
+    let Content::Text { text } = &inbound.content else {
+        return Ok(false);
+    };
+    if sms_keyword(text).is_some() || matches!(command::parse(text), Some(Command::Reply(_))) {
+        return Ok(true);
+    }
+    let now = engine.clock.now();
+    let Some((_, key)) = period_key(now, engine.tz, conn).await? else {
+        return Ok(false);
+    };
+    Ok(
+        store::session(conn, &session_tag(&key, inbound), now.timestamp_millis())
+            .await?
+            .is_some(),
+    )
+}
+
+/// Runs the feedback flow if this update belongs to it. Returns the (anonymous) replies, or
+/// None to let the engine handle the update as usual.
+pub async fn intercept(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    inbound: &Inbound,
+) -> Result<Option<Vec<Reply>>, StoreError> {
+    let anon = |replies: Vec<Reply>| Some(replies.into_iter().map(Reply::anonymous).collect());
+    let text = match &inbound.content {
+        Content::Text { text } => Some(text.as_str()),
+        _ => None,
+    };
+    let parsed = text.and_then(command::parse);
+    if let Some(Command::Reply(code)) = &parsed {
+        return Ok(anon(vec![read_answer(cx, conn, code.as_deref()).await?]));
+    }
+    let started = match &parsed {
+        Some(Command::Start(Some(arg))) => arg.strip_prefix("fb_").map(str::to_owned),
+        None => text.and_then(sms_keyword),
+        _ => None,
+    };
+    let is_ours = started.is_some()
+        || matches!(&inbound.content, Content::Choice { data } if data.starts_with("fb:"));
+    let Some((period, key)) = period_key(cx.now(), cx.engine.tz, conn).await? else {
+        return Ok(None);
+    };
+    let tag = session_tag(&key, inbound);
+    if let Some(code) = started {
+        return Ok(anon(
+            begin(cx, conn, inbound, &key, &period, &tag, &code).await?,
+        ));
+    }
+    let session = store::session(conn, &tag, cx.now_ms).await?;
+    let Some((target_id, rating)) = session else {
+        if is_ours {
+            return Ok(anon(vec![Reply::text(cx.t(msg!("feedback-expired")))]));
+        }
+        return Ok(None);
+    };
+    if parsed.is_some() {
+        // Any other command ends the rating in progress; the engine answers the command.
+        store::drop_session(conn, &tag).await?;
+        return Ok(None);
+    }
+    let replies = match rating {
+        None => rate(cx, conn, inbound, &tag, target_id).await?,
+        Some(r) => {
+            let rating = Rating::from_i64(r).unwrap_or(Rating::Fair);
+            comment(cx, conn, inbound, &key, &period, &tag, target_id, rating).await?
+        }
+    };
+    Ok(anon(replies))
+}
+
+fn rating_choices(cx: &Ctx<'_>) -> Vec<Choice> {
+    Rating::ALL
+        .iter()
+        .map(|r| cx.choice(format!("fb:r:{}", r.as_i64()), rating_msg(*r)))
+        .collect()
+}
+
+/// The label of a rating.
+pub fn rating_msg(r: Rating) -> crate::i18n::Msg {
+    match r {
+        Rating::Satisfied => msg!("feedback-rating-satisfied"),
+        Rating::Fair => msg!("feedback-rating-fair"),
+        Rating::Dissatisfied => msg!("feedback-rating-dissatisfied"),
+    }
+}
+
+/// The label of a target kind.
+pub fn kind_msg(kind: &str) -> crate::i18n::Msg {
+    match kind {
+        "dormitory" => msg!("feedback-kind-dormitory"),
+        "post" => msg!("feedback-kind-post"),
+        "branch" => msg!("feedback-kind-branch"),
+        _ => msg!("feedback-kind-member"),
+    }
+}
+
+async fn begin(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    inbound: &Inbound,
+    key: &[u8],
+    period: &str,
+    tag: &str,
+    code: &str,
+) -> Result<Vec<Reply>, StoreError> {
+    let target = match rules::parse_code(code) {
+        Some(code) => store::target_by_code(conn, &code).await?,
+        None => None,
+    };
+    let Some(target) = target else {
+        return Ok(vec![Reply::text(
+            cx.r(msg!("feedback-unknown-target"), &[("code", code.into())]),
+        )]);
+    };
+    if store::seen(conn, period, &seen_tag(key, target.id, inbound)).await? {
+        return Ok(vec![Reply::text(cx.t(msg!("feedback-already")))]);
+    }
+    store::put_session(conn, tag, target.id, None, cx.now_ms + SESSION_MS).await?;
+    Ok(vec![Reply::with_choices(
+        cx.r(
+            msg!("feedback-intro"),
+            &[
+                ("kind", cx.t(kind_msg(&target.kind)).into()),
+                ("name", target.name.as_str().into()),
+            ],
+        ),
+        rating_choices(cx),
+    )])
+}
+
+async fn rate(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    inbound: &Inbound,
+    tag: &str,
+    target_id: i64,
+) -> Result<Vec<Reply>, StoreError> {
+    let choices = rating_choices(cx);
+    let picked = match &inbound.content {
+        Content::Choice { data } => data.strip_prefix("fb:r:").map(str::to_owned),
+        Content::Text { text } => match_choice(&choices, text).map(|(c, _)| c.data[5..].to_owned()),
+        Content::Unsupported => None,
+    };
+    let Some(rating) = picked
+        .and_then(|n| n.parse().ok())
+        .and_then(Rating::from_i64)
+    else {
+        return Ok(vec![Reply::with_choices(
+            cx.t(msg!("feedback-pick-rating")),
+            choices,
+        )]);
+    };
+    store::put_session(
+        conn,
+        tag,
+        target_id,
+        Some(rating.as_i64()),
+        cx.now_ms + SESSION_MS,
+    )
+    .await?;
+    Ok(vec![Reply::with_choices(
+        cx.t(msg!("feedback-ask-comment")),
+        vec![cx.choice("fb:skip", msg!("feedback-skip"))],
+    )])
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn comment(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    inbound: &Inbound,
+    key: &[u8],
+    period: &str,
+    tag: &str,
+    target_id: i64,
+    rating: Rating,
+) -> Result<Vec<Reply>, StoreError> {
+    let skip = [cx.choice("fb:skip", msg!("feedback-skip"))];
+    let body = match &inbound.content {
+        Content::Choice { data } if data == "fb:skip" => None,
+        Content::Choice { .. } | Content::Unsupported => {
+            return Ok(vec![Reply::with_choices(
+                cx.t(msg!("feedback-ask-comment")),
+                skip.to_vec(),
+            )])
+        }
+        Content::Text { text } if match_choice(&skip, text).is_some() => None,
+        Content::Text { text } => Some(text.trim().to_owned()),
+    };
+    if let Some(b) = &body {
+        if b.chars().count() > MAX_COMMENT_CHARS {
+            return Ok(vec![Reply::with_choices(
+                cx.r(
+                    msg!("feedback-too-long"),
+                    &[("max", MAX_COMMENT_CHARS.into())],
+                ),
+                skip.to_vec(),
+            )]);
+        }
+    }
+    store::drop_session(conn, tag).await?;
+    if !store::mark_seen(conn, period, &seen_tag(key, target_id, inbound)).await? {
+        return Ok(vec![Reply::text(cx.t(msg!("feedback-already")))]);
+    }
+    let code = rules::new_reply_code();
+    let id = rules::new_feedback_id();
+    let day = rules::day(cx.now(), cx.engine.tz);
+    store::insert(
+        conn,
+        &store::NewFeedback {
+            id: &id,
+            target_id,
+            period,
+            day: &day,
+            rating: rating.as_i64(),
+            body: body.as_deref().filter(|b| !b.is_empty()),
+            reply_hash: &code_hash(&code),
+        },
+    )
+    .await?;
+    Ok(vec![Reply::text(
+        cx.r(msg!("feedback-thanks"), &[("code", code.into())]),
+    )])
+}
+
+async fn read_answer(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    code: Option<&str>,
+) -> Result<Reply, StoreError> {
+    let Some(code) = code.filter(|c| !rules::normalize(c).is_empty()) else {
+        return Ok(Reply::text(cx.t(msg!("feedback-reply-usage"))));
+    };
+    Ok(Reply::text(
+        match store::answer_by_code(conn, &code_hash(code)).await? {
+            None => cx.r(msg!("feedback-reply-unknown"), &[("code", code.into())]),
+            Some(None) => cx.t(msg!("feedback-reply-pending")),
+            Some(Some(answer)) => cx.r(msg!("feedback-reply-answer"), &[("answer", answer.into())]),
+        },
+    ))
+}

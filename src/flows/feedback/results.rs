@@ -1,0 +1,219 @@
+//! Feedback results for members (`/feedback [period]`), answers to comments (`/answer <id>
+//! <text>`) and moderation (`/hide <id>`). Reports follow `domain::feedback`: a distribution
+//! needs at least five ratings, comments at least ten, and complementary cells are hidden.
+
+use rand::seq::SliceRandom;
+
+use crate::domain::feedback::{self as rules, Cell, Rating, Shown};
+use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::Ctx;
+use crate::i18n::{Catalog, Locale};
+use crate::msg;
+use crate::store::feedback::{self as store, Target};
+use crate::store::{Conn, StoreError};
+
+/// One target's lines in a report.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub target: Target,
+    pub shown: Shown,
+    /// Visible comments, shuffled, when there are enough of them.
+    pub comments: Vec<store::Comment>,
+}
+
+/// Builds the report of `targets` for `period`, applying thresholds and suppression.
+pub async fn report(
+    conn: &mut Conn,
+    targets: Vec<Target>,
+    period: &str,
+) -> Result<(Vec<Row>, Vec<(String, Shown)>), StoreError> {
+    let counts = store::counts(conn, period).await?;
+    let cells: Vec<Cell> = targets
+        .iter()
+        .map(|t| {
+            let mut c = [0i64; 3];
+            for (target, rating, n) in &counts {
+                if *target == t.id {
+                    if let Some(r) = Rating::from_i64(*rating) {
+                        c[r as usize - 1] += n;
+                    }
+                }
+            }
+            Cell {
+                target: t.code.clone(),
+                group: t.building.clone(),
+                counts: c,
+            }
+        })
+        .collect();
+    let shown = rules::suppress(&cells);
+    let groups = rules::group_totals(&cells);
+    let mut rows = Vec::new();
+    for (target, shown) in targets.into_iter().zip(shown) {
+        let mut comments = store::comments(conn, target.id, period).await?;
+        if !rules::comments_shown(comments.len() as i64) {
+            comments.clear();
+        }
+        comments.shuffle(&mut rand::rng());
+        rows.push(Row {
+            target,
+            shown,
+            comments,
+        });
+    }
+    Ok((rows, groups))
+}
+
+/// Renders a report as text in a locale.
+pub fn render(
+    catalog: &Catalog,
+    locale: Locale,
+    period: &str,
+    rows: &[Row],
+    groups: &[(String, Shown)],
+) -> String {
+    let t = |m| catalog.text(locale, m);
+    let counts = |c: &rules::Counts| {
+        catalog.render(
+            locale,
+            msg!("feedback-counts"),
+            &[
+                ("satisfied", c[0].into()),
+                ("fair", c[1].into()),
+                ("dissatisfied", c[2].into()),
+                ("total", c.iter().sum::<i64>().into()),
+            ],
+        )
+    };
+    let mut out = vec![catalog.render(
+        locale,
+        msg!("feedback-report-title"),
+        &[("period", period.into())],
+    )];
+    for (g, shown) in groups {
+        let figures = match shown {
+            Shown::Counts(c) => counts(c),
+            Shown::Hidden => t(msg!("feedback-too-few")),
+        };
+        out.push(catalog.render(
+            locale,
+            msg!("feedback-report-building"),
+            &[("building", g.as_str().into()), ("figures", figures.into())],
+        ));
+    }
+    for row in rows {
+        let figures = match &row.shown {
+            Shown::Counts(c) => counts(c),
+            Shown::Hidden => t(msg!("feedback-too-few")),
+        };
+        out.push(catalog.render(
+            locale,
+            msg!("feedback-report-target"),
+            &[
+                ("kind", t(super::kind_msg(&row.target.kind)).into()),
+                ("name", row.target.name.as_str().into()),
+                ("figures", figures.into()),
+            ],
+        ));
+        for c in &row.comments {
+            out.push(catalog.render(
+                locale,
+                msg!("feedback-report-comment"),
+                &[
+                    ("id", c.id.as_str().into()),
+                    ("day", c.day.as_str().into()),
+                    ("text", c.body.as_str().into()),
+                ],
+            ));
+            if let Some(a) = &c.answer {
+                out.push(catalog.render(
+                    locale,
+                    msg!("feedback-report-answer"),
+                    &[("answer", a.as_str().into())],
+                ));
+            }
+        }
+    }
+    out.join("\n")
+}
+
+/// `/feedback [period]`: the results of the targets this member may see.
+pub async fn command(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    let period = match arg {
+        Some(p) => p.trim().to_owned(),
+        None => rules::period(cx.now(), cx.engine.tz).0,
+    };
+    let manages = member.branch_id.filter(|_| member.role.runs_branch());
+    let targets = store::visible_targets(conn, member.id, member.college, manages).await?;
+    if targets.is_empty() {
+        return Ok(Step::text(cx.t(msg!("feedback-none-visible"))));
+    }
+    let (rows, groups) = report(conn, targets, &period).await?;
+    Ok(Step::text(render(
+        cx.catalog, cx.locale, &period, &rows, &groups,
+    )))
+}
+
+/// `/answer <id> <text>`: a secretary of the target's branch (or the committee) answers.
+pub async fn answer(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    let Some((id, text)) = arg.and_then(|a| a.split_once(char::is_whitespace)) else {
+        return Ok(Step::text(cx.t(msg!("feedback-answer-usage"))));
+    };
+    let id = rules::normalize(id);
+    let Some(target_id) = store::target_of(conn, &id).await? else {
+        return Ok(Step::text(
+            cx.r(msg!("feedback-no-comment"), &[("id", id.into())]),
+        ));
+    };
+    let target = store::target_by_id(conn, target_id).await?;
+    let allowed = member.college
+        || target
+            .and_then(|t| t.branch_id)
+            .is_some_and(|b| member.manages_branch(b));
+    if !allowed {
+        return Ok(Step::text(cx.t(msg!("feedback-not-allowed"))));
+    }
+    let day = rules::day(cx.now(), cx.engine.tz);
+    store::answer(conn, &id, text.trim(), member.id, &day).await?;
+    tracing::info!(member = member.id, "feedback answered");
+    Ok(Step::text(
+        cx.r(msg!("feedback-answered"), &[("id", id.into())]),
+    ))
+}
+
+/// `/hide <id>`: the committee hides an abusive comment. It is kept and marked; the action is
+/// logged with who hid it.
+pub async fn hide(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    if !member.college {
+        return Ok(Step::text(cx.t(msg!("feedback-not-allowed"))));
+    }
+    let Some(id) = arg.map(rules::normalize).filter(|i| !i.is_empty()) else {
+        return Ok(Step::text(cx.t(msg!("feedback-hide-usage"))));
+    };
+    let day = rules::day(cx.now(), cx.engine.tz);
+    if !store::hide(conn, &id, member.id, &day).await? {
+        return Ok(Step::text(
+            cx.r(msg!("feedback-no-comment"), &[("id", id.into())]),
+        ));
+    }
+    tracing::info!(member = member.id, "feedback comment hidden");
+    Ok(Step::text(
+        cx.r(msg!("feedback-hidden"), &[("id", id.into())]),
+    ))
+}

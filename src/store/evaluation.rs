@@ -1,0 +1,233 @@
+//! Evaluation rounds: who may vote and whether they have (`evaluation_voters`), and what was
+//! voted as counters only (`evaluation_tallies`). A ballot adds one to a counter per candidate
+//! in the transaction that flips its voter's flag; no ballot row exists, so there is nothing to
+//! order or join. Counters are made at opening, so voting never inserts a row.
+
+use sqlx::Row;
+
+use super::{Conn, Result};
+
+/// A round as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Round {
+    pub id: i64,
+    pub kind: String,
+    pub branch_id: i64,
+    pub title: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+}
+
+impl Round {
+    /// Whether ballots are accepted at `now`.
+    pub fn is_open(&self, now: i64) -> bool {
+        self.opens_at <= now && now < self.closes_at
+    }
+}
+
+fn round(row: &sqlx::any::AnyRow) -> Result<Round> {
+    Ok(Round {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        branch_id: row.try_get("branch_id")?,
+        title: row.try_get("title")?,
+        opens_at: row.try_get("opens_at")?,
+        closes_at: row.try_get("closes_at")?,
+    })
+}
+
+/// A round to open.
+#[derive(Debug, Clone)]
+pub struct NewRound<'a> {
+    pub kind: &'a str,
+    pub branch_id: i64,
+    pub title: &'a str,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub created_by: Option<i64>,
+    /// Members evaluated (or candidates), in ballot order.
+    pub candidates: &'a [i64],
+    pub voters: &'a [i64],
+    /// How many options a ballot has per candidate.
+    pub options: usize,
+}
+
+/// Opens a round with its voters and zeroed counters. Returns its id.
+pub async fn open(conn: &mut Conn, r: &NewRound<'_>) -> Result<i64> {
+    sqlx::query(
+        "INSERT INTO evaluation_rounds (kind, branch_id, title, opens_at, closes_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(r.kind)
+    .bind(r.branch_id)
+    .bind(r.title)
+    .bind(r.opens_at)
+    .bind(r.closes_at)
+    .bind(r.created_by)
+    .execute(&mut *conn)
+    .await?;
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM evaluation_rounds")
+        .fetch_one(&mut *conn)
+        .await?;
+    for (slot, m) in r.candidates.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO evaluation_candidates (round_id, slot, member_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(slot as i64)
+        .bind(m)
+        .execute(&mut *conn)
+        .await?;
+        for pick in 0..r.options {
+            sqlx::query(
+                "INSERT INTO evaluation_tallies (round_id, slot, pick, votes) VALUES ($1, $2, $3, 0)",
+            )
+            .bind(id)
+            .bind(slot as i64)
+            .bind(pick as i64)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    for m in r.voters {
+        sqlx::query("INSERT INTO evaluation_voters (round_id, member_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(m)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// The round with this id.
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Round>> {
+    sqlx::query(
+        "SELECT id, kind, branch_id, title, opens_at, closes_at FROM evaluation_rounds WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(round)
+    .transpose()
+}
+
+/// Rounds of a branch (all branches when None), newest first.
+pub async fn list(conn: &mut Conn, branch_id: Option<i64>) -> Result<Vec<Round>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, branch_id, title, opens_at, closes_at FROM evaluation_rounds \
+         WHERE $1 IS NULL OR branch_id = $1 ORDER BY id DESC",
+    )
+    .bind(branch_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(round).collect()
+}
+
+/// Open rounds in which this member may vote and has not yet.
+pub async fn pending_for(conn: &mut Conn, member_id: i64, now: i64) -> Result<Vec<Round>> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.kind, r.branch_id, r.title, r.opens_at, r.closes_at FROM evaluation_rounds r \
+         JOIN evaluation_voters v ON v.round_id = r.id \
+         WHERE v.member_id = $1 AND v.voted = 0 AND r.opens_at <= $2 AND r.closes_at > $2 \
+         ORDER BY r.id",
+    )
+    .bind(member_id)
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(round).collect()
+}
+
+/// Open rounds at `now`.
+pub async fn open_rounds(conn: &mut Conn, now: i64) -> Result<Vec<Round>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, branch_id, title, opens_at, closes_at FROM evaluation_rounds \
+         WHERE opens_at <= $1 AND closes_at > $1 ORDER BY id",
+    )
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(round).collect()
+}
+
+/// The candidates in ballot order: `(member id, name)`.
+pub async fn candidates(conn: &mut Conn, round_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.name FROM evaluation_candidates c JOIN members m ON m.id = c.member_id \
+         WHERE c.round_id = $1 ORDER BY c.slot",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Voters who have not voted yet.
+pub async fn non_voters(conn: &mut Conn, round_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT member_id FROM evaluation_voters WHERE round_id = $1 AND voted = 0 ORDER BY member_id",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// `(voted, eligible)`.
+pub async fn turnout(conn: &mut Conn, round_id: i64) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(voted), 0) AS BIGINT), CAST(COUNT(*) AS BIGINT) \
+         FROM evaluation_voters WHERE round_id = $1",
+    )
+    .bind(round_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Submits a ballot: flips the voter's flag and adds one to a counter per candidate. False
+/// when the member may not vote or has voted already (nothing is changed then).
+pub async fn submit(conn: &mut Conn, round_id: i64, member_id: i64, picks: &[u8]) -> Result<bool> {
+    let flipped = sqlx::query(
+        "UPDATE evaluation_voters SET voted = 1 WHERE round_id = $1 AND member_id = $2 AND voted = 0",
+    )
+    .bind(round_id)
+    .bind(member_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if flipped != 1 {
+        return Ok(false);
+    }
+    for (slot, pick) in picks.iter().enumerate() {
+        sqlx::query(
+            "UPDATE evaluation_tallies SET votes = votes + 1 WHERE round_id = $1 AND slot = $2 AND pick = $3",
+        )
+        .bind(round_id)
+        .bind(slot as i64)
+        .bind(i64::from(*pick))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(true)
+}
+
+/// The counters: `(slot, pick, votes)`.
+pub async fn tallies(conn: &mut Conn, round_id: i64) -> Result<Vec<(i64, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT slot, pick, votes FROM evaluation_tallies WHERE round_id = $1 ORDER BY slot, pick",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Forgets the buttons of ballots left half-filled before `before` (ms): the conversation row
+/// of a voter who stopped midway would otherwise keep the picks offered so far.
+pub async fn forget_abandoned_ballots(conn: &mut Conn, before: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE conversations SET choices = '[]' WHERE updated_at < $1 AND choices LIKE '%\"ev:%'",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

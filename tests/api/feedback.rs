@@ -1,0 +1,275 @@
+//! Anonymous feedback end to end: the scenario-4 conversation, one rating per period, answers
+//! by reply code, thresholds in reports, and an attacker reading every table and log line.
+
+use branchbot::clock::Clock;
+use branchbot::domain::feedback::Shown;
+use branchbot::domain::targets;
+use branchbot::flows::feedback::{load, results};
+use branchbot::store::feedback as store;
+use branchbot::testkit::fake_telegram::Sent;
+
+use crate::helpers::{spawn_app, spawn_with, Spawn, TestApp, WAIT};
+
+/// Loads `examples/targets.csv`.
+pub async fn load_targets(app: &TestApp) {
+    let lines = targets::parse(include_bytes!("../../examples/targets.csv"), false).unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    load::load(&mut tx, &lines).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Taps a button and waits for `n` replies.
+pub async fn tap(app: &TestApp, chat: i64, sent: &Sent, label: &str, n: usize) -> Vec<Sent> {
+    let data = sent
+        .data_of(label)
+        .unwrap_or_else(|| panic!("no button {label}: {sent:?}"));
+    let before = app.fake.sent_to(chat).len();
+    app.deliver(app.fake.callback_update(chat, sent.message_id, &data))
+        .await;
+    app.fake.wait_sent(chat, before + n, WAIT).await[before..].to_vec()
+}
+
+/// Rates a target through the link, with a comment or skipping it; returns the last reply.
+pub async fn rate(
+    app: &TestApp,
+    chat: i64,
+    code: &str,
+    label: &str,
+    comment: Option<&str>,
+) -> String {
+    let intro = app.ask(chat, &format!("/start fb_{code}"), 1).await;
+    let ask = tap(app, chat, &intro[0], label, 1).await;
+    let done = match comment {
+        Some(text) => app.ask(chat, text, 1).await,
+        None => tap(app, chat, &ask[0], "跳过", 1).await,
+    };
+    done[0].text.clone()
+}
+
+/// The reply code in a thank-you text.
+fn reply_code(text: &str) -> String {
+    let start = text.find("回执码：").expect("a reply code") + "回执码：".len();
+    text[start..].chars().take(7).collect()
+}
+
+#[tokio::test]
+async fn a_student_who_never_bound_rates_a_model_dormitory_as_in_scenario_four() {
+    let app = spawn_app().await;
+    load_targets(&app).await;
+    let intro = app.ask(5001, "/start fb_D12-305", 1).await;
+    assert_eq!(
+        intro[0].text,
+        "你正在评价：学生党员示范宿舍 · 12号楼 305。\n评价是匿名的：我们不保存你的身份，也无法把评价和你对应起来。\n总体感受？"
+    );
+    assert_eq!(intro[0].labels(), vec!["满意", "基本满意", "不满意"]);
+    let ask = tap(&app, 5001, &intro[0], "基本满意", 1).await;
+    assert_eq!(ask[0].text, "想补充几句吗？（可跳过）");
+    assert_eq!(ask[0].labels(), vec!["跳过"]);
+    let thanks = app.ask(5001, "晚上有时比较吵", 1).await;
+    let code = reply_code(&thanks[0].text);
+    assert_eq!(
+        thanks[0].text,
+        format!(
+            "谢谢！你的回执码：{code}（只显示这一次）。\n之后发送 /reply {code} 可查看支部的答复。"
+        )
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback WHERE rating = 2 AND body = '晚上有时比较吵'")
+            .await,
+        1
+    );
+    // Nothing was kept of the rating in progress, and the student was never asked to bind.
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_sessions").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM bindings").await, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn one_rating_per_student_per_period_and_the_next_month_accepts_a_new_one() {
+    // 23:59 on 30 November in Shanghai.
+    let november = "2026-11-30T15:50:00Z".parse().unwrap();
+    let mut app = spawn_with(Spawn {
+        clock: Some(Clock::starting_at(november)),
+        ..Spawn::default()
+    })
+    .await
+    .unwrap();
+    load_targets(&app).await;
+    let first = rate(&app, 5002, "D12-305", "满意", None).await;
+    assert!(first.starts_with("谢谢！"), "{first}");
+    let again = app.ask(5002, "/start fb_D12-305", 1).await;
+    assert_eq!(
+        again[0].text,
+        "本期你已经评价过这一对象，谢谢！下个月可以再次评价。"
+    );
+    // Another target is still open to the same student.
+    let other = rate(&app, 5002, "D12-306", "不满意", None).await;
+    assert!(other.starts_with("谢谢！"), "{other}");
+    // December: the same student rates the same room again.
+    app.restart_at(Clock::starting_at("2026-12-01T02:00:00Z".parse().unwrap()))
+        .await;
+    let next = rate(&app, 5002, "D12-305", "满意", Some("好多了")).await;
+    assert!(next.starts_with("谢谢！"), "{next}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback WHERE period = '2026-12'")
+            .await,
+        1
+    );
+    // The period job erases November's secret and tags: nobody can recompute them now.
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let now = "2026-12-01T02:00:00Z"
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap()
+        .timestamp_millis();
+    assert_eq!(store::end_periods(&mut conn, now).await.unwrap(), 1);
+    drop(conn);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback_periods WHERE secret IS NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback_seen WHERE period = '2026-11'")
+            .await,
+        0
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_student_reads_the_secretary_s_answer_with_the_reply_code_and_a_wrong_code_is_explained()
+{
+    let app = spawn_app().await;
+    load_targets(&app).await;
+    let thanks = rate(&app, 5003, "D12-305", "不满意", Some("楼道灯坏了一周")).await;
+    let code = reply_code(&thanks);
+    let pending = app.ask(5003, &format!("/reply {code}"), 1).await;
+    assert_eq!(pending[0].text, "支部还没有答复，请过几天再来查看。");
+    app.bind(7101, "S101").await;
+    let id: String = sqlx::query_scalar("SELECT id FROM feedback")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let answered = app
+        .ask(7101, &format!("/answer {id} 已报修，周五前修好"), 1)
+        .await;
+    assert_eq!(
+        answered[0].text,
+        format!("已答复意见 {id}，学生可凭回执码查看。")
+    );
+    let read = app
+        .ask(5003, &format!("/reply {}", code.to_lowercase()), 1)
+        .await;
+    assert_eq!(read[0].text, "支部的答复：已报修，周五前修好");
+    let wrong = app.ask(5003, "/reply AAA-AAA", 1).await;
+    assert_eq!(
+        wrong[0].text,
+        "回执码 AAA-AAA 不正确。请检查后重发；回执码只在评价后显示一次。"
+    );
+    // A secretary of another branch may not answer.
+    app.bind(7102, "S201").await;
+    let refused = app.ask(7102, &format!("/answer {id} 不是我的"), 1).await;
+    assert_eq!(refused[0].text, "你没有权限这样做。需要帮助请发 /help。");
+    app.stop().await;
+}
+
+/// Stores `n` ratings (and `comments` of them with a comment) for a target directly.
+async fn seed(app: &TestApp, code: &str, n: usize, comments: usize) {
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let target = store::target_by_code(&mut conn, code)
+        .await
+        .unwrap()
+        .unwrap();
+    for i in 0..n {
+        let id = format!("{code}{i:03}").replace('-', "");
+        let body = (i < comments).then(|| format!("意见{i}"));
+        store::insert(
+            &mut conn,
+            &store::NewFeedback {
+                id: &id,
+                target_id: target.id,
+                period: "2026-11",
+                day: "2026-11-20",
+                rating: 1,
+                body: body.as_deref(),
+                reply_hash: &id,
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn reports_hide_four_ratings_and_nine_comments_and_a_room_recoverable_by_subtraction() {
+    let app = spawn_app().await;
+    load_targets(&app).await;
+    seed(&app, "D12-305", 4, 4).await; // too few ratings
+    seed(&app, "D12-306", 9, 9).await; // enough ratings, too few comments
+    seed(&app, "D12-410", 12, 10).await; // enough of both
+    seed(&app, "D8-201", 5, 0).await; // exactly five
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let all = store::visible_targets(&mut conn, 0, true, None)
+        .await
+        .unwrap();
+    let (rows, groups) = results::report(&mut conn, all, "2026-11").await.unwrap();
+    let row = |code: &str| rows.iter().find(|r| r.target.code == code).unwrap();
+    assert_eq!(row("D12-305").shown, Shown::Hidden);
+    // 306 has 9, but 12号楼 shows a total of 25: 306 is hidden too, or 305 = 25 - 9 - 12.
+    assert_eq!(row("D12-306").shown, Shown::Hidden);
+    assert_eq!(row("D12-410").shown, Shown::Counts([12, 0, 0]));
+    assert_eq!(row("D8-201").shown, Shown::Counts([5, 0, 0]));
+    assert!(row("D12-306").comments.is_empty());
+    assert_eq!(row("D12-410").comments.len(), 10);
+    assert!(groups.contains(&("12".into(), Shown::Counts([25, 0, 0]))));
+    drop(conn);
+    // What a resident sees: their room's line says too few.
+    let mut app = app;
+    app.restart().await;
+    app.bind(7201, "S103").await;
+    let seen = app.ask(7201, "/feedback 2026-11", 1).await;
+    assert!(
+        seen[0]
+            .text
+            .contains("· 学生党员示范宿舍 · 12号楼 305：人数不足，暂不显示"),
+        "{}",
+        seen[0].text
+    );
+    assert!(!seen[0].text.contains("意见"), "{}", seen[0].text);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_committee_hides_an_abusive_comment_which_is_kept_and_the_action_logged() {
+    let app = spawn_app().await;
+    load_targets(&app).await;
+    rate(&app, 5004, "P-T004", "不满意", Some("骂人的话")).await;
+    let id: String = sqlx::query_scalar("SELECT id FROM feedback")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    app.bind(7401, "T003").await;
+    let refused = app.ask(7401, &format!("/hide {id}"), 1).await;
+    assert_eq!(refused[0].text, "你没有权限这样做。需要帮助请发 /help。");
+    app.bind(7402, "T001").await;
+    let hidden = app
+        .ask(7402, &format!("/hide {}", id.to_lowercase()), 1)
+        .await;
+    assert_eq!(hidden[0].text, format!("意见 {id} 已隐藏（保留存档）。"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback WHERE hidden = 1 AND body = '骂人的话'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM feedback_actions a JOIN members m ON m.id = a.member_id \
+             WHERE a.action = 'hide' AND m.key = 'T001'"
+        )
+        .await,
+        1
+    );
+    let missing = app.ask(7402, "/hide NOSUCH12", 1).await;
+    assert_eq!(missing[0].text, "没有编号为 NOSUCH12 的意见。");
+    app.stop().await;
+}

@@ -295,3 +295,30 @@ impl TestApp {
         self.store.close().await;
     }
 }
+
+/// Makes each named `async fn(&Store)` a test on SQLite and one on PostgreSQL: the store
+/// suite is one suite for both backends.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                let db = TestDb::new(Db::Sqlite).await.unwrap();
+                let store = Store::open(&db.url).await.unwrap();
+                super::$name(&store).await;
+                store.close().await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                let Some(db) = TestDb::new(Db::Postgres).await else { return };
+                let store = Store::open(&db.url).await.unwrap();
+                super::$name(&store).await;
+                store.close().await;
+            }
+        }
+    )*};
+}

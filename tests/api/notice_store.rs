@@ -7,31 +7,8 @@ use branchbot::store::notices::{self, Confirmed, Figures};
 use branchbot::store::outbox::{self, NewMessage};
 use branchbot::store::{campaigns, members, Store};
 
+use crate::both;
 use crate::helpers::{Db, TestDb};
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn on_sqlite() {
-                let db = TestDb::new(Db::Sqlite).await.unwrap();
-                let store = Store::open(&db.url).await.unwrap();
-                super::$name(&store).await;
-                store.close().await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                let Some(db) = TestDb::new(Db::Postgres).await else { return };
-                let store = Store::open(&db.url).await.unwrap();
-                super::$name(&store).await;
-                store.close().await;
-            }
-        }
-    )*};
-}
 
 both!(
     notice_figures_join_outcomes_and_count_confirmations_once,

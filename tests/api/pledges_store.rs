@@ -7,31 +7,8 @@ use branchbot::i18n::Locale;
 use branchbot::store::pledges::{self, NewItem};
 use branchbot::store::{members, pledge_checkins, Conn, Store};
 
+use crate::both;
 use crate::helpers::{Db, TestDb};
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn on_sqlite() {
-                let db = TestDb::new(Db::Sqlite).await.unwrap();
-                let store = Store::open(&db.url).await.unwrap();
-                super::$name(&store).await;
-                store.close().await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                let Some(db) = TestDb::new(Db::Postgres).await else { return };
-                let store = Store::open(&db.url).await.unwrap();
-                super::$name(&store).await;
-                store.close().await;
-            }
-        }
-    )*};
-}
 
 both!(
     versions_are_kept_and_a_review_applies_to_the_current_one_only,

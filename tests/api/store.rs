@@ -6,31 +6,8 @@ use branchbot::i18n::Locale;
 use branchbot::store::outbox::{self, NewMessage, Outcome};
 use branchbot::store::{bindings, conversations, inbox, invites, members, Store};
 
+use crate::both;
 use crate::helpers::{Db, TestDb};
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn on_sqlite() {
-                let db = TestDb::new(Db::Sqlite).await.unwrap();
-                let store = Store::open(&db.url).await.unwrap();
-                super::$name(&store).await;
-                store.close().await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                let Some(db) = TestDb::new(Db::Postgres).await else { return };
-                let store = Store::open(&db.url).await.unwrap();
-                super::$name(&store).await;
-                store.close().await;
-            }
-        }
-    )*};
-}
 
 both!(
     importing_twice_updates_by_key_and_never_duplicates,

@@ -21,6 +21,9 @@ use crate::i18n::{Catalog, Locale};
 use crate::msg;
 use crate::store::{bindings, conversations, inbox, members, outbox, Conn, Store, StoreError};
 
+/// Chats whose updates are processed at once on PostgreSQL.
+pub const INBOX_LANES: usize = 8;
+
 /// What is stored in the inbox for one update: the channel-neutral content, plus a platform
 /// token to acknowledge once processed (a Telegram callback query id).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -165,6 +168,10 @@ impl Engine {
     /// Processes every pending inbox row, oldest first, and returns the acknowledgements the
     /// channels should make.
     pub async fn drain_inbox(&self) -> Result<Vec<(ChannelKind, String)>, StoreError> {
+        if self.store.backend() == crate::store::Backend::Postgres {
+            return self.drain_inbox_in_lanes().await;
+        }
+        // SQLite has one writer: one update after the other is as fast as it gets.
         let mut acks = Vec::new();
         loop {
             let ids = {
@@ -185,6 +192,57 @@ impl Engine {
             }
             if !progressed {
                 // Every pending row is held by another replica.
+                return Ok(acks);
+            }
+        }
+    }
+
+    /// PostgreSQL takes writers in parallel: updates from different chats are processed
+    /// concurrently (up to [`INBOX_LANES`] at once), each chat's updates still in order.
+    async fn drain_inbox_in_lanes(&self) -> Result<Vec<(ChannelKind, String)>, StoreError> {
+        let mut acks = Vec::new();
+        loop {
+            let pending = {
+                let mut conn = self.store.pool().acquire().await?;
+                inbox::pending_lanes(&mut conn, 200).await?
+            };
+            if pending.is_empty() {
+                return Ok(acks);
+            }
+            let mut lanes: Vec<(String, Vec<i64>)> = Vec::new();
+            for (id, lane) in pending {
+                match lanes.iter_mut().find(|(l, _)| *l == lane) {
+                    Some((_, ids)) => ids.push(id),
+                    None => lanes.push((lane, vec![id])),
+                }
+            }
+            let semaphore = Arc::new(tokio::sync::Semaphore::new(INBOX_LANES));
+            let mut tasks = tokio::task::JoinSet::new();
+            for (_, ids) in lanes {
+                let engine = self.clone();
+                let semaphore = Arc::clone(&semaphore);
+                tasks.spawn(async move {
+                    let _permit = semaphore.acquire_owned().await;
+                    let mut done = Vec::new();
+                    for id in ids {
+                        done.push(engine.process(id).await?);
+                    }
+                    Ok::<_, StoreError>(done)
+                });
+            }
+            let mut progressed = false;
+            while let Some(joined) = tasks.join_next().await {
+                let Ok(lane) = joined else { continue };
+                for processed in lane? {
+                    if let Processed::Done { channel, ack, .. } = processed {
+                        progressed = true;
+                        if let Some(ack) = ack {
+                            acks.push((channel, ack));
+                        }
+                    }
+                }
+            }
+            if !progressed {
                 return Ok(acks);
             }
         }

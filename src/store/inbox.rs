@@ -97,3 +97,25 @@ pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
             .await?,
     )
 }
+
+/// Pending updates, oldest first, with the address each came from (read from the payload), so
+/// that updates from one chat can be kept in order while different chats go in parallel.
+pub async fn pending_lanes(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, channel, payload FROM inbox WHERE status = 'pending' ORDER BY id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, channel, payload)| {
+            let address = payload
+                .as_deref()
+                .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+                .and_then(|v| v["inbound"]["address"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            (id, format!("{channel}:{address}"))
+        })
+        .collect())
+}

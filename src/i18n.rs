@@ -29,7 +29,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "cli.ftl",
     "status.ftl",
     "scheduler.ftl",
-    "sms.ftl"
+    "sms.ftl",
+    "meetings.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -79,7 +79,10 @@ impl Application {
             clock.clone(),
             Arc::new(Registry::builtin()),
             wake.clone(),
-            SchedulerConfig::new(tz),
+            SchedulerConfig {
+                sms_connected: config.sms.enabled(),
+                ..SchedulerConfig::new(tz)
+            },
         );
         let scheduler_handle = scheduler.handle();
         let engine = Engine {

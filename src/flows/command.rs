@@ -9,6 +9,24 @@ pub enum Command {
     Lang(Option<String>),
     Unbound,
     Cancel,
+    /// `/meeting` or `/newmeeting`: create a meeting.
+    NewMeeting,
+    /// `/meetings`: upcoming meetings.
+    Meetings,
+    /// `/attendance <id>`.
+    Attendance(Option<String>),
+    /// `/cancelmeeting <id>`.
+    CancelMeeting(Option<String>),
+    /// `/reschedule <id> <date time>`.
+    Reschedule(Option<String>),
+    /// `/signin <code>`.
+    SignIn(Option<String>),
+    /// `/proxysignin <id> <member key> <reason>`.
+    ProxySignIn(Option<String>),
+    /// `/minutes <id> [text]`.
+    Minutes(Option<String>),
+    /// `/compliance [quarter]`.
+    Compliance(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -20,6 +38,12 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
     ("cancel", crate::msg!("menu-cancel")),
+    ("meetings", crate::msg!("menu-meetings")),
+    ("signin", crate::msg!("menu-signin")),
+    ("meeting", crate::msg!("menu-meeting")),
+    ("attendance", crate::msg!("menu-attendance")),
+    ("minutes", crate::msg!("menu-minutes")),
+    ("compliance", crate::msg!("menu-compliance")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -45,6 +69,15 @@ pub fn parse(text: &str) -> Option<Command> {
         "lang" | "language" => Command::Lang(arg),
         "unbound" => Command::Unbound,
         "cancel" => Command::Cancel,
+        "meeting" | "newmeeting" => Command::NewMeeting,
+        "meetings" => Command::Meetings,
+        "attendance" => Command::Attendance(arg),
+        "cancelmeeting" => Command::CancelMeeting(arg),
+        "reschedule" => Command::Reschedule(arg),
+        "signin" | "qd" => Command::SignIn(arg),
+        "proxysignin" => Command::ProxySignIn(arg),
+        "minutes" => Command::Minutes(arg),
+        "compliance" => Command::Compliance(arg),
         _ => Command::Unknown(name),
     })
 }

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    help, lang, me, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
-    MAX_TEXT_CHARS,
+    help, lang, me, meetings, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply,
+    State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -328,7 +328,9 @@ impl Engine {
     ) -> Result<Step, StoreError> {
         let text = match &inbound.content {
             Content::Unsupported => return Ok(Step::retry(cx.t(msg!("error-unsupported")), state)),
-            Content::Choice { data } => return self.on_choice(cx, conn, member, data, "").await,
+            Content::Choice { data } => {
+                return self.on_choice(cx, conn, member, data, "", &state).await
+            }
             Content::Text { text } => text,
         };
         if text.trim().is_empty() {
@@ -343,9 +345,12 @@ impl Engine {
         if let Some(cmd) = command::parse(text) {
             return self.on_command(cx, conn, member, inbound, cmd).await;
         }
+        if let Some(step) = self.on_text(cx, conn, member, &state, text).await? {
+            return Ok(step);
+        }
         if let Some((choice, rest)) = super::match_choice(offered, text) {
             let data = choice.data.clone();
-            return self.on_choice(cx, conn, member, &data, &rest).await;
+            return self.on_choice(cx, conn, member, &data, &rest, &state).await;
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
         if numbered && !offered.is_empty() {
@@ -371,6 +376,9 @@ impl Engine {
         cmd: Command,
     ) -> Result<Step, StoreError> {
         match cmd {
+            Command::Start(Some(code)) if code.starts_with("si_") => {
+                meetings::signin::with_code(cx, conn, member, &code[3..]).await
+            }
             Command::Start(code) => {
                 start::bound_start(
                     cx,
@@ -387,6 +395,28 @@ impl Engine {
             Command::Lang(arg) => lang::command(cx, conn, member, arg.as_deref()).await,
             Command::Unbound => unbound::command(cx, conn, member).await,
             Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
+            Command::NewMeeting => meetings::create::start(cx, member).await,
+            Command::Meetings => meetings::attendance::list(cx, conn, member).await,
+            Command::Attendance(a) => {
+                meetings::attendance::detail(cx, conn, member, a.as_deref()).await
+            }
+            Command::CancelMeeting(a) => {
+                meetings::create::cancel(cx, conn, member, a.as_deref()).await
+            }
+            Command::Reschedule(a) => {
+                meetings::create::reschedule(cx, conn, member, a.as_deref()).await
+            }
+            Command::SignIn(Some(code)) => {
+                meetings::signin::with_code(cx, conn, member, &code).await
+            }
+            Command::SignIn(None) => Ok(Step::text(cx.t(msg!("meeting-signin-usage")))),
+            Command::ProxySignIn(a) => {
+                meetings::signin::proxy(cx, conn, member, a.as_deref()).await
+            }
+            Command::Minutes(a) => meetings::minutes::command(cx, conn, member, a.as_deref()).await,
+            Command::Compliance(a) => {
+                meetings::compliance::command(cx, conn, member, a.as_deref()).await
+            }
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -400,13 +430,56 @@ impl Engine {
         conn: &mut Conn,
         member: &Member,
         data: &str,
-        _rest: &str,
+        rest: &str,
+        state: &State,
     ) -> Result<Step, StoreError> {
         let (kind, value) = data.split_once(':').unwrap_or((data, ""));
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
+            "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
+            "meet" => match value.split_once(':').unwrap_or((value, "")) {
+                ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
+                ("confirm", _) => meetings::create::confirm(cx, conn, member, state).await,
+                ("discard", _) => Ok(Step::text(cx.t(msg!("meeting-discarded")))),
+                ("nudge", id) => meetings::attendance::nudge(cx, conn, member, id).await,
+                _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+            },
             _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
         }
+    }
+}
+
+impl Engine {
+    /// Text typed while a step waits for it (a meeting draft, a leave reason, minutes), or a
+    /// sign-in code. None: not for a waiting step.
+    async fn on_text(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        member: &Member,
+        state: &State,
+        text: &str,
+    ) -> Result<Option<Step>, StoreError> {
+        Ok(Some(match state {
+            State::MeetingLeaveReason { meeting_id } => {
+                meetings::rsvp::reason(cx, conn, member, *meeting_id, text).await?
+            }
+            State::MeetingMinutes { meeting_id } => {
+                meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
+            }
+            State::MeetingDraft {
+                starts_at,
+                place,
+                topic,
+                ..
+            } if starts_at.is_none() || place.is_none() || topic.is_none() => {
+                meetings::create::typed(cx, conn, member, state.clone(), text).await?
+            }
+            _ if meetings::signin::looks_like_code(text) => {
+                meetings::signin::with_code(cx, conn, member, text).await?
+            }
+            _ => return Ok(None),
+        }))
     }
 }
 

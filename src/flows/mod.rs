@@ -6,7 +6,7 @@
 //!
 //! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
 //! replies); [`command`] parses what was typed; one file per intent ([`start`], [`help`],
-//! [`me`], [`lang`], [`unbound`]).
+//! [`me`], [`lang`], [`unbound`]); [`meetings`] holds the 三会一课 flows, one file per intent.
 
 pub mod attempts;
 pub mod command;
@@ -14,6 +14,7 @@ pub mod engine;
 pub mod help;
 pub mod lang;
 pub mod me;
+pub mod meetings;
 pub mod start;
 pub mod unbound;
 
@@ -122,6 +123,18 @@ pub enum State {
     Idle,
     /// Offered the language choice.
     ChoosingLanguage,
+    /// Creating a meeting: the kind is chosen, the rest is filled in order (time, place,
+    /// topic), then the preview waits for 确认 / 取消.
+    MeetingDraft {
+        kind: String,
+        starts_at: Option<i64>,
+        place: Option<String>,
+        topic: Option<String>,
+    },
+    /// Chose 请假: the reason is typed next.
+    MeetingLeaveReason { meeting_id: i64 },
+    /// Asked for a meeting's minutes: the text is typed next.
+    MeetingMinutes { meeting_id: i64 },
 }
 
 /// What a flow works with: the catalog, the reader's locale and, when known, the member.

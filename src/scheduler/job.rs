@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::kinds::{housekeeping::Housekeeping, message::Message};
+use super::kinds::{housekeeping::Housekeeping, meetings::MeetingReminder, message::Message};
 use crate::flows::ChannelKind;
 use crate::store::jobs::JobRow;
 use crate::store::{Conn, StoreError};
@@ -20,6 +20,8 @@ pub struct JobContext {
     pub now: i64,
     /// The organisation's time zone.
     pub tz: Tz,
+    /// Whether an SMS gateway is connected (pushes may fall back to SMS).
+    pub sms_connected: bool,
 }
 
 /// What a successful run did.
@@ -95,7 +97,10 @@ impl Registry {
 
     /// Every built-in kind.
     pub fn builtin() -> Self {
-        Self::new().with(Message).with(Housekeeping)
+        Self::new()
+            .with(Message)
+            .with(Housekeeping)
+            .with(MeetingReminder)
     }
 
     /// Adds a kind.

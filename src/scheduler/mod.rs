@@ -54,6 +54,8 @@ pub struct SchedulerConfig {
     pub max_attempts: i64,
     /// Wait before the first retry; doubles with each attempt.
     pub retry_after: Duration,
+    /// Whether an SMS gateway is connected: jobs that push may then fall back to SMS.
+    pub sms_connected: bool,
 }
 
 impl SchedulerConfig {
@@ -66,6 +68,7 @@ impl SchedulerConfig {
             max_sleep: Duration::from_secs(60),
             max_attempts: 3,
             retry_after: Duration::from_secs(60),
+            sms_connected: false,
         }
     }
 }

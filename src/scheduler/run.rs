@@ -74,6 +74,7 @@ impl Scheduler {
         let ctx = JobContext {
             now,
             tz: self.config.tz,
+            sms_connected: self.config.sms_connected,
         };
         match job.run(&ctx, &mut tx, &row).await {
             Ok(ran) => {

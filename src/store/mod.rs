@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
+pub mod meetings;
 pub mod members;
 pub mod outbox;
 pub mod sms;
@@ -67,6 +68,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "sms",
         include_str!("../../migrations/sqlite/0003_sms.sql"),
     ),
+    (
+        4,
+        "meetings",
+        include_str!("../../migrations/sqlite/0004_meetings.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -83,6 +89,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "sms",
         include_str!("../../migrations/postgres/0003_sms.sql"),
+    ),
+    (
+        4,
+        "meetings",
+        include_str!("../../migrations/postgres/0004_meetings.sql"),
     ),
 ];
 

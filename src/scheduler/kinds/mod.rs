@@ -1,4 +1,5 @@
 //! The built-in kinds of job, one file each.
 
 pub mod housekeeping;
+pub mod meetings;
 pub mod message;

@@ -5,6 +5,7 @@ mod crash;
 mod delivery;
 mod helpers;
 mod locales;
+mod meetings;
 mod sms;
 mod store;
 mod telegram;

@@ -155,7 +155,7 @@ pub async fn nudge(
     }
     let mut n = 0usize;
     for a in meetings::attendees(conn, m.id).await? {
-        if a.rsvp != Rsvp::None {
+        if a.rsvp != Rsvp::None || a.member_id == member.id {
             continue;
         }
         let Some(target) = members::by_id(conn, a.member_id).await? else {

@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand};
 
+mod meetings;
+
 use crate::channels::console::Session;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -117,6 +119,17 @@ pub enum Command {
     Schedule {
         #[command(subcommand)]
         command: ScheduleCommand,
+    },
+    /// Meetings (三会一课): `meeting create --branch … --kind … --at 'YYYY-MM-DD HH:MM' --place …
+    /// --topic …`, `meeting list`, `meeting cancel ID`.
+    Meeting {
+        #[command(subcommand)]
+        command: meetings::MeetingCommand,
+    },
+    /// Reports: `report meetings --quarter 2026Q4 [--branch NAME] [--csv]`.
+    Report {
+        #[command(subcommand)]
+        command: meetings::ReportCommand,
     },
 }
 
@@ -260,6 +273,8 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             Ok(())
         }
         Command::Schedule { command } => schedule(&config, command, ui),
+        Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
+        Command::Report { command } => meetings::report(&config, command, ui).await,
     }
 }
 

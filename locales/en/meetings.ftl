@@ -143,3 +143,5 @@ cli-report-attendance = Attendance
 cli-report-leave = Leave
 cli-report-minutes = Minutes
 cli-report-behind = Behind on
+meeting-change-to-attend = Attend after all
+meeting-change-to-leave = Ask for leave instead

@@ -143,3 +143,5 @@ cli-report-attendance = 出席率
 cli-report-leave = 请假率
 cli-report-minutes = 有记录
 cli-report-behind = 未达要求
+meeting-change-to-attend = 改为参加
+meeting-change-to-leave = 改为请假

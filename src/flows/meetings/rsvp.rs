@@ -27,11 +27,12 @@ pub async fn chosen(
     match action {
         "attend" => {
             meetings::set_rsvp(conn, m.id, member.id, Rsvp::Attend, None, cx.now_ms).await?;
-            Ok(Step::text(cx.r(
-                msg!("meeting-attend-recorded"),
-                &[(
-                    "when",
-                    super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
+            let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
+            Ok(Step::reply(Reply::with_choices(
+                cx.r(msg!("meeting-attend-recorded"), &[("when", when.into())]),
+                vec![cx.choice(
+                    format!("rsvp:leave:{}", m.id),
+                    msg!("meeting-change-to-leave"),
                 )],
             )))
         }
@@ -130,8 +131,12 @@ async fn leave(
         };
         cx.push(conn, &s, &Reply::text(text), &push).await?;
     }
-    Ok(Step::text(cx.r(
-        msg!("meeting-leave-recorded"),
-        &[("reason", reason.into())],
+    // The one choice left is changing one's mind: "回复 1 改为参加" on SMS.
+    Ok(Step::reply(Reply::with_choices(
+        cx.r(msg!("meeting-leave-recorded"), &[("reason", reason.into())]),
+        vec![cx.choice(
+            format!("rsvp:attend:{}", m.id),
+            msg!("meeting-change-to-attend"),
+        )],
     )))
 }

@@ -234,11 +234,7 @@ impl FromStr for Quarter {
 
 /// A percentage rounded to a whole number; 0 when there is nothing to divide by.
 pub fn percent(part: u32, whole: u32) -> u32 {
-    if whole == 0 {
-        0
-    } else {
-        (part * 100 + whole / 2) / whole
-    }
+    (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
 /// Why a typed date and time was not understood.

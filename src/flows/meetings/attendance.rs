@@ -85,7 +85,7 @@ pub async fn detail(
     arg: Option<&str>,
 ) -> Result<Step, StoreError> {
     let Some(m) = super::create::managed(cx, conn, member, arg).await? else {
-        return Ok(super::create::refusal(cx, conn, member, arg).await?);
+        return super::create::refusal(cx, conn, member, arg).await;
     };
     let all = meetings::attendees(conn, m.id).await?;
     let names = |pick: &dyn Fn(&meetings::Attendee) -> bool| -> String {
@@ -148,7 +148,7 @@ pub async fn nudge(
     id: &str,
 ) -> Result<Step, StoreError> {
     let Some(m) = super::create::managed(cx, conn, member, Some(id)).await? else {
-        return Ok(super::create::refusal(cx, conn, member, Some(id)).await?);
+        return super::create::refusal(cx, conn, member, Some(id)).await;
     };
     if m.starts_at <= cx.now_ms {
         return Ok(Step::text(cx.t(msg!("meeting-rsvp-closed"))));

@@ -6,6 +6,7 @@ mod delivery;
 mod helpers;
 mod locales;
 mod meetings;
+mod meetings_store;
 mod sms;
 mod store;
 mod telegram;

@@ -145,3 +145,6 @@ cli-report-minutes = Minutes
 cli-report-behind = Behind on
 meeting-change-to-attend = Attend after all
 meeting-change-to-leave = Ask for leave instead
+meeting-absent-streak = [{ $branch }] { $name } has missed 3 meetings in a row without leave (the latest: the { $kind } at { $when }). Please talk with them soon.
+meeting-compliance-warning = Reminder: this quarter ({ $quarter }) has no { $kinds } held or scheduled yet. Please schedule it before the quarter ends (send /meeting).
+meeting-inactive-members = These members have taken no part in organisational life for 6 months; please contact them soon: { $names }.

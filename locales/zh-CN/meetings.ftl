@@ -145,3 +145,6 @@ cli-report-minutes = 有记录
 cli-report-behind = 未达要求
 meeting-change-to-attend = 改为参加
 meeting-change-to-leave = 改为请假
+meeting-absent-streak = 【{ $branch }】{ $name } 已连续 3 次无故缺席组织生活（最近一次：{ $when }的{ $kind }）。请及时谈心谈话，了解情况。
+meeting-compliance-warning = 提醒：本季度（{ $quarter }）还没有召开或安排：{ $kinds }。季度末前请抓紧安排（发送 /meeting）。
+meeting-inactive-members = 以下同志已连续 6 个月未参加组织生活，请尽快联系：{ $names }。

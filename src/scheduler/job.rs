@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
+use super::kinds::compliance::ComplianceWarning;
 use super::kinds::{housekeeping::Housekeeping, meetings::MeetingReminder, message::Message};
 use crate::flows::ChannelKind;
 use crate::store::jobs::JobRow;
@@ -101,6 +102,7 @@ impl Registry {
             .with(Message)
             .with(Housekeeping)
             .with(MeetingReminder)
+            .with(ComplianceWarning)
     }
 
     /// Adds a kind.

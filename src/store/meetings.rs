@@ -387,3 +387,57 @@ pub async fn reschedule(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// How many of a member's latest held meetings (started before `now`, not cancelled, where
+/// they were expected) in a row they missed without leave, looking back at most `limit`.
+pub async fn unexcused_streak(
+    conn: &mut Conn,
+    member_id: i64,
+    now: i64,
+    limit: i64,
+) -> Result<u32> {
+    let rows = sqlx::query(
+        "SELECT a.rsvp, (SELECT COUNT(*) FROM meeting_signins s \
+           WHERE s.meeting_id = mt.id AND s.member_id = a.member_id) AS signed \
+         FROM meeting_attendees a JOIN meetings mt ON mt.id = a.meeting_id \
+         WHERE a.member_id = $1 AND mt.status = 'scheduled' AND mt.ends_at <= $2 \
+         ORDER BY mt.starts_at DESC LIMIT $3",
+    )
+    .bind(member_id)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    let mut streak = 0;
+    for r in rows {
+        let rsvp: String = r.try_get("rsvp")?;
+        let signed: i64 = r.try_get("signed")?;
+        if rsvp == "leave" || signed > 0 {
+            break;
+        }
+        streak += 1;
+    }
+    Ok(streak)
+}
+
+/// When a member last took part in a meeting (signed in), if ever.
+pub async fn last_attended(conn: &mut Conn, member_id: i64) -> Result<Option<i64>> {
+    let at: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(signed_at) FROM meeting_signins WHERE member_id = $1")
+            .bind(member_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(at)
+}
+
+/// When a member was first expected at a meeting that was not cancelled, if ever.
+pub async fn first_expected(conn: &mut Conn, member_id: i64) -> Result<Option<i64>> {
+    let at: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(mt.starts_at) FROM meeting_attendees a JOIN meetings mt ON mt.id = a.meeting_id \
+         WHERE a.member_id = $1 AND mt.status = 'scheduled'",
+    )
+    .bind(member_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(at)
+}

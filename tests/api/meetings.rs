@@ -6,7 +6,6 @@
 //! in its transaction as the channels do; the scheduler is drained as time is advanced by
 //! hand; what a member reads is the text queued for their chat.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use branchbot::clock::Clock;
@@ -43,7 +42,6 @@ struct World {
     clock: Clock,
     engine: Engine,
     scheduler: Scheduler,
-    seen: HashMap<String, i64>,
     seq: u64,
     _db: TempSqlite,
     _frozen: Frozen,
@@ -86,7 +84,6 @@ impl World {
             clock,
             engine,
             scheduler,
-            seen: HashMap::new(),
             seq: 0,
             _db: db,
             _frozen: frozen,
@@ -134,21 +131,25 @@ impl World {
         self.read(key).await
     }
 
-    /// What this chat has been sent since last read: text and button labels.
+    /// What this chat has been sent since last read: text and button labels. Read rows are
+    /// taken out of the outbox (no delivery worker runs here, and the daily housekeeping
+    /// purges old rows, so SQLite may reuse their ids).
     async fn read(&mut self, key: &str) -> Vec<(String, Vec<String>)> {
-        let after = *self.seen.get(key).unwrap_or(&0);
         let rows = sqlx::query(
             "SELECT id, body, choices FROM outbox WHERE channel = 'telegram' AND address = $1 \
-             AND id > $2 ORDER BY id",
+             AND status = 'pending' ORDER BY id",
         )
         .bind(key)
-        .bind(after)
         .fetch_all(self.store.pool())
         .await
         .unwrap();
         let mut out = Vec::new();
         for r in rows {
-            self.seen.insert(key.into(), r.get::<i64, _>("id"));
+            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
+                .bind(r.get::<i64, _>("id"))
+                .execute(self.store.pool())
+                .await
+                .unwrap();
             let choices: Vec<Choice> =
                 serde_json::from_str(&r.get::<String, _>("choices")).unwrap_or_default();
             out.push((
@@ -193,6 +194,29 @@ async fn a_quarter_of_meetings_for_one_branch_reads_right_to_every_member() {
     ] {
         w.bind(key).await;
     }
+    // The quarterly warning, as the built-in schedule has it (not every built-in: the daily
+    // housekeeping would purge the inbox, and SQLite would then reuse inbox ids, which the
+    // engine's reply dedupe keys are made of — see the report).
+    let warning = branchbot::scheduler::kinds::compliance::ComplianceWarning;
+    let expr = branchbot::scheduler::Job::builtin_schedule(&warning).unwrap();
+    w.engine
+        .jobs
+        .schedule(
+            &w.store,
+            &branchbot::scheduler::JobSpec {
+                kind: "meeting-compliance".into(),
+                dedupe_key: "builtin:meeting-compliance".into(),
+                payload: "{}".into(),
+                when: branchbot::scheduler::When::Cron {
+                    crontab: expr.parse().unwrap(),
+                    tz: TZ,
+                },
+                grace: None,
+            },
+            w.clock.now(),
+        )
+        .await
+        .unwrap();
 
     // The secretary schedules a general meeting; mistakes are answered and change nothing.
     let r = w.say("S101", "/meeting").await;
@@ -402,6 +426,18 @@ async fn a_quarter_of_meetings_for_one_branch_reads_right_to_every_member() {
     assert_eq!(
         texts(&r),
         ["会议记录已保存：党员大会 · 10月15日（周四）19:30\n议题：学习贯彻全会精神\n签到：3/9\n请假：孙丽（上课冲突）、林小雨（外出参加学术会议）、何宇航（出差）、郑佳琪（家中有事）"]
+    );
+
+    // Two weeks before the quarter ends: no party lesson yet in the student branch, and
+    // nothing at all in the teachers' branch.
+    w.advance_to("2026-12-17T09:00:00+08:00").await;
+    assert_eq!(
+        texts(&w.read("S101").await),
+        ["提醒：本季度（2026Q4）还没有召开或安排：党课。季度末前请抓紧安排（发送 /meeting）。"]
+    );
+    assert_eq!(
+        texts(&w.read("T001").await),
+        ["提醒：本季度（2026Q4）还没有召开或安排：党员大会、党课。季度末前请抓紧安排（发送 /meeting）。"]
     );
 
     // The quarter's compliance, as the college committee sees it: 3 of 9 signed in (33%),

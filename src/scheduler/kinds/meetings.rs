@@ -3,7 +3,7 @@
 //! every attendee not on leave (the one-hour reminder is urgent and carries the sign-in code to
 //! the secretary; the one-day reminder of a general meeting warns the secretary when the
 //! expected attendance has no quorum); `after` tells members absent without leave to make up
-//! the study (补学); `minutes` reminds the secretary when no minutes were submitted. A reminder
+//! the study (补学) and flags a third unexcused absence in a row to the secretary; `minutes` reminds the secretary when no minutes were submitted. A reminder
 //! is never sent once the meeting has started (its outbox row expires at the start).
 
 use std::sync::OnceLock;
@@ -99,6 +99,20 @@ impl Job for MeetingReminder {
                     }
                     run.tell(a.member_id, msg!("meeting-absent"), &m, &tag, None)
                         .await?;
+                    // Three unexcused absences in a row are the secretary's to follow up.
+                    if meetings::unexcused_streak(run.conn, a.member_id, ctx.now, 3).await? >= 3 {
+                        let tag = format!("{tag}:streak:{}", a.member_id);
+                        for s in flows::secretaries(run.conn, m.branch_id).await? {
+                            run.tell(
+                                s.id,
+                                msg!("meeting-absent-streak"),
+                                &m,
+                                &tag,
+                                Some(("name", a.name.clone())),
+                            )
+                            .await?;
+                        }
+                    }
                 }
             } else if p.step == "minutes" && !meetings::has_minutes(run.conn, m.id).await? {
                 for s in flows::secretaries(run.conn, m.branch_id).await? {

@@ -456,3 +456,83 @@ async fn a_quarter_of_meetings_for_one_branch_reads_right_to_every_member() {
         ["只有本支部的书记和支委可以管理会议。需要帮助请发 /help。"]
     );
 }
+
+/// Creates a committee meeting of 学生第一党支部 at `at` (local), as the CLI does.
+async fn committee_meeting(w: &World, at: &str) -> i64 {
+    let mut tx = w.store.begin().await.unwrap();
+    let branch = members::branch_id(&mut tx, "学生第一党支部")
+        .await
+        .unwrap()
+        .unwrap();
+    let kind = branchbot::domain::meetings::MeetingKind::Committee;
+    let attendees = branchbot::flows::meetings::default_attendees(&mut tx, branch, kind, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    let starts = t(at).timestamp_millis();
+    let id = branchbot::flows::meetings::commit(
+        &mut tx,
+        w.engine.jobs.registry(),
+        w.clock.now(),
+        branchbot::store::meetings::NewMeeting {
+            branch_id: branch,
+            kind,
+            starts_at: starts,
+            ends_at: starts + 3_600_000,
+            place: "党员活动室".into(),
+            topic: "支委会".into(),
+            created_by: None,
+            attendees,
+            signin_code: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_third_absence_in_a_row_without_leave_is_flagged_to_the_secretary() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102"] {
+        w.bind(key).await;
+    }
+    // The committee (黄晓明 S101, 孙丽 S102) meets monthly; 孙丽 never comes nor asks for leave.
+    for (at, code_at) in [
+        ("2026-10-10T19:00:00+08:00", "2026-10-10T19:05:00+08:00"),
+        ("2026-11-10T19:00:00+08:00", "2026-11-10T19:05:00+08:00"),
+        ("2026-12-10T19:00:00+08:00", "2026-12-10T19:05:00+08:00"),
+    ] {
+        let id = committee_meeting(&w, at).await;
+        let code: String = sqlx::query_scalar("SELECT signin_code FROM meetings WHERE id = $1")
+            .bind(id)
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
+        w.advance_to(code_at).await;
+        w.say("S101", &code).await;
+        w.advance_to(&at.replace("19:00", "20:00")).await;
+    }
+    let sun: Vec<String> = w
+        .read("S102")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.contains("缺席"))
+        .collect();
+    assert_eq!(sun.len(), 3, "{sun:?}");
+    let flags: Vec<String> = w
+        .read("S101")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.contains("连续"))
+        .collect();
+    assert_eq!(
+        flags,
+        ["【学生第一党支部】孙丽 已连续 3 次无故缺席组织生活（最近一次：12月10日（周四）19:00的支委会）。请及时谈心谈话，了解情况。"]
+    );
+}

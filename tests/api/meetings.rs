@@ -197,26 +197,7 @@ async fn a_quarter_of_meetings_for_one_branch_reads_right_to_every_member() {
     // The quarterly warning, as the built-in schedule has it (not every built-in: the daily
     // housekeeping would purge the inbox, and SQLite would then reuse inbox ids, which the
     // engine's reply dedupe keys are made of — see the report).
-    let warning = branchbot::scheduler::kinds::compliance::ComplianceWarning;
-    let expr = branchbot::scheduler::Job::builtin_schedule(&warning).unwrap();
-    w.engine
-        .jobs
-        .schedule(
-            &w.store,
-            &branchbot::scheduler::JobSpec {
-                kind: "meeting-compliance".into(),
-                dedupe_key: "builtin:meeting-compliance".into(),
-                payload: "{}".into(),
-                when: branchbot::scheduler::When::Cron {
-                    crontab: expr.parse().unwrap(),
-                    tz: TZ,
-                },
-                grace: None,
-            },
-            w.clock.now(),
-        )
-        .await
-        .unwrap();
+    schedule_warning(&w).await;
 
     // The secretary schedules a general meeting; mistakes are answered and change nothing.
     let r = w.say("S101", "/meeting").await;
@@ -534,5 +515,63 @@ async fn a_third_absence_in_a_row_without_leave_is_flagged_to_the_secretary() {
     assert_eq!(
         flags,
         ["【学生第一党支部】孙丽 已连续 3 次无故缺席组织生活（最近一次：12月10日（周四）19:00的支委会）。请及时谈心谈话，了解情况。"]
+    );
+}
+
+/// Puts the quarterly compliance warning on the schedule, as the built-in schedule has it.
+async fn schedule_warning(w: &World) {
+    let warning = branchbot::scheduler::kinds::compliance::ComplianceWarning;
+    let expr = branchbot::scheduler::Job::builtin_schedule(&warning).unwrap();
+    w.engine
+        .jobs
+        .schedule(
+            &w.store,
+            &branchbot::scheduler::JobSpec {
+                kind: "meeting-compliance".into(),
+                dedupe_key: "builtin:meeting-compliance".into(),
+                payload: "{}".into(),
+                when: branchbot::scheduler::When::Cron {
+                    crontab: expr.parse().unwrap(),
+                    tz: TZ,
+                },
+                grace: None,
+            },
+            w.clock.now(),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn six_months_without_organisational_life_is_flagged_with_the_quarterly_warning() {
+    let mut w = World::new(t("2026-04-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102"] {
+        w.bind(key).await;
+    }
+    schedule_warning(&w).await;
+    // 孙丽 (S102) misses the April and July committee meetings; 黄晓明 signs in at both.
+    for at in ["2026-04-10T19:00:00+08:00", "2026-07-10T19:00:00+08:00"] {
+        let id = committee_meeting(&w, at).await;
+        let code: String = sqlx::query_scalar("SELECT signin_code FROM meetings WHERE id = $1")
+            .bind(id)
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
+        w.advance_to(&at.replace("19:00", "19:05")).await;
+        w.say("S101", &code).await;
+        w.advance_to(&at.replace("19:00", "20:00")).await;
+    }
+    w.advance_to("2026-12-17T09:00:00+08:00").await;
+    let warned: Vec<String> = w
+        .read("S101")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.starts_with("提醒：本季度"))
+        .collect();
+    assert_eq!(
+        warned,
+        ["提醒：本季度（2026Q4）还没有召开或安排：党员大会、党课。季度末前请抓紧安排（发送 /meeting）。\n\
+          以下同志已连续 6 个月未参加组织生活，请尽快联系：孙丽。"]
     );
 }

@@ -738,7 +738,10 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
         ["1\t学生第一党支部\t党课\t2099-01-10 19:30\t图书馆 305\t0/0/9\t已安排"]
     );
     let run = bot.run(&["meeting", "cancel", "1"]);
-    assert_eq!(run.stdout.trim_end(), "会议 #1 已取消。");
+    assert_eq!(
+        run.stdout.trim_end(),
+        "会议 #1 已取消，已通知 0 位参会同志。"
+    );
     let run = bot.run(&["meeting", "cancel", "1"]);
     assert_eq!(
         (run.code, run.stderr.trim_end()),

@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use super::{engine, find_branch, print_table, Config, Failure, Outcome, Ui};
 use crate::domain::meetings::{MeetingKind, Quarter};
+use crate::flows::meetings::create::Told;
 use crate::flows::meetings::{self as flows, compliance};
 use crate::msg;
 use crate::store::meetings::{self, NewMeeting, Rsvp};
@@ -171,16 +172,27 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             print_table(&header, &rows, csv)?;
         }
         MeetingCommand::Cancel { id } => {
-            let mut conn = e.store.pool().acquire().await?;
-            if meetings::get(&mut conn, id).await?.is_none() {
+            let mut tx = e.store.begin().await?;
+            let Some(m) = meetings::get(&mut tx, id).await? else {
                 return Err(ui.mistake(msg!("meeting-not-found"), &[("id", id.into())]));
-            }
-            if !meetings::cancel(&mut conn, id, now.timestamp_millis()).await? {
+            };
+            if !meetings::cancel(&mut tx, id, now.timestamp_millis()).await? {
                 return Err(ui.mistake(msg!("meeting-already-cancelled"), &[]));
             }
+            let told = Told {
+                catalog: &ui.catalog,
+                tz: e.tz,
+                sms_connected: e.sms_connected,
+                now_ms: now.timestamp_millis(),
+            };
+            let n = told.attendees(&mut tx, &m, "cancelled", None, None).await?;
+            tx.commit().await?;
             println!(
                 "{}",
-                ui.r(msg!("cli-meeting-cancelled-done"), &[("id", id.into())])
+                ui.r(
+                    msg!("cli-meeting-cancelled-done"),
+                    &[("id", id.into()), ("count", n.into())],
+                )
             );
         }
     }

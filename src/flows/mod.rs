@@ -189,6 +189,12 @@ impl<'a> Ctx<'a> {
         Ok(id)
     }
 
+    /// Records that the step queued pushes some other way (through [`crate::delivery::route`]).
+    pub fn mark_pushed(&self) {
+        self.pushed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Records that the step changed jobs some other way (moved or cancelled them).
     pub fn mark_scheduled(&self) {
         self.scheduled

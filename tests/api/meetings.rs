@@ -575,3 +575,66 @@ async fn six_months_without_organisational_life_is_flagged_with_the_quarterly_wa
           以下同志已连续 6 个月未参加组织生活，请尽快联系：孙丽。"]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_rescheduled_meeting_moves_its_reminders_and_a_cancelled_one_sends_none() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102", "S103"] {
+        w.bind(key).await;
+    }
+    let id = committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    assert_eq!(
+        texts(
+            &w.say("S103", &format!("/reschedule {id} 10月22日 19:00"))
+                .await
+        ),
+        ["只有本支部的书记和支委可以管理会议。需要帮助请发 /help。"]
+    );
+    assert_eq!(
+        texts(
+            &w.say("S101", &format!("/reschedule {id} 2月30日 19:00"))
+                .await
+        ),
+        ["“2月30日 19:00”不是一个存在的日期，请检查月份和日期。"]
+    );
+    assert_eq!(
+        texts(
+            &w.say("S101", &format!("/reschedule {id} 10月22日 19:00"))
+                .await
+        ),
+        ["已改期到 10月22日（周四）19:00，提醒随之调整，参会同志已收到通知。"]
+    );
+    assert_eq!(
+        texts(&w.read("S102").await),
+        ["【学生第一党支部】支委会改期：\n原定：10月20日（周二）19:00\n改为：10月22日（周四）19:00\n地点：党员活动室"]
+    );
+    // The three-day reminder follows the meeting: not on the 17th, but on the 19th.
+    w.advance_to("2026-10-17T19:00:00+08:00").await;
+    assert!(w.read("S102").await.is_empty());
+    w.advance_to("2026-10-19T19:00:00+08:00").await;
+    let r = w.read("S102").await;
+    assert!(r[0].0.contains("时间：10月22日（周四）19:00"), "{r:?}");
+    assert_eq!(w.read("S101").await.len(), 1, "the secretary attends too");
+
+    assert_eq!(
+        texts(&w.say("S101", &format!("/cancelmeeting {id}")).await),
+        [format!("会议 #{id} 已取消，参会同志已收到通知。")]
+    );
+    assert_eq!(
+        texts(&w.read("S102").await),
+        ["【学生第一党支部】原定10月22日（周四）19:00的支委会已取消。"]
+    );
+    assert_eq!(
+        texts(&w.say("S101", &format!("/cancelmeeting {id}")).await),
+        ["这个会议已经取消了。"]
+    );
+    w.advance_to("2026-10-22T18:00:00+08:00").await;
+    assert!(
+        w.read("S102").await.is_empty(),
+        "no reminder for a cancelled meeting"
+    );
+    assert_eq!(
+        texts(&w.tap("S102", &format!("rsvp:attend:{id}")).await),
+        ["这个会议已经开始、已取消，或不需要你参加，无法再修改。有疑问请联系书记。"]
+    );
+}

@@ -3,8 +3,6 @@
 //! [`State::MeetingDraft`]; nothing is stored until the confirmation. Also `/cancelmeeting <id>`
 //! and `/reschedule <id> <date time>`, which tell the attendees.
 
-use chrono::DateTime;
-
 use super::super::engine::Step;
 use super::super::{Ctx, Reply, State};
 use super::DEFAULT_LENGTH_MINUTES;
@@ -346,49 +344,89 @@ async fn tell_attendees(
     what: &str,
     new_start: Option<i64>,
 ) -> Result<(), StoreError> {
-    for a in meetings::attendees(conn, m.id).await? {
-        if a.member_id == by.id {
-            continue;
-        }
-        let Some(target) = members::by_id(conn, a.member_id).await? else {
-            continue;
-        };
-        let l = target.locale;
-        let kind = super::kind_text(cx.catalog, l, m.kind);
-        let old = super::when_text(cx.catalog, l, cx.engine.tz, m.starts_at);
-        let text = match new_start {
-            None => cx.catalog.render(
-                l,
-                msg!("meeting-cancelled-notice"),
-                &[
-                    ("branch", m.branch_name.as_str().into()),
-                    ("kind", kind.into()),
-                    ("when", old.into()),
-                ],
-            ),
-            Some(at) => cx.catalog.render(
-                l,
-                msg!("meeting-moved-notice"),
-                &[
-                    ("branch", m.branch_name.as_str().into()),
-                    ("kind", kind.into()),
-                    ("old", old.into()),
-                    (
-                        "when",
-                        super::when_text(cx.catalog, l, cx.engine.tz, at).into(),
-                    ),
-                    ("place", m.place.as_str().into()),
-                ],
-            ),
-        };
-        let push = Push {
-            dedupe_key: format!("meeting:{}:{what}:{}:{}", m.id, cx.now_ms, target.id),
-            urgent: false,
-            not_before: cx.now_ms,
-            expires_at: DateTime::from_timestamp_millis(new_start.unwrap_or(m.starts_at))
-                .map(|t| t.timestamp_millis()),
-        };
-        cx.push(conn, &target, &Reply::text(text), &push).await?;
-    }
+    let told = Told {
+        catalog: cx.catalog,
+        tz: cx.engine.tz,
+        sms_connected: cx.engine.sms_connected,
+        now_ms: cx.now_ms,
+    };
+    told.attendees(conn, m, what, new_start, Some(by.id))
+        .await?;
+    cx.mark_pushed();
     Ok(())
+}
+
+/// Tells a meeting's attendees that it was cancelled or moved (the chat and the CLI).
+pub struct Told<'a> {
+    pub catalog: &'a crate::i18n::Catalog,
+    pub tz: chrono_tz::Tz,
+    pub sms_connected: bool,
+    pub now_ms: i64,
+}
+
+impl Told<'_> {
+    /// Pushes the notice to every attendee but `except`; returns how many were reached.
+    pub async fn attendees(
+        &self,
+        conn: &mut Conn,
+        m: &Meeting,
+        what: &str,
+        new_start: Option<i64>,
+        except: Option<i64>,
+    ) -> Result<usize, StoreError> {
+        let mut reached = 0;
+        for a in meetings::attendees(conn, m.id).await? {
+            if Some(a.member_id) == except {
+                continue;
+            }
+            let Some(target) = members::by_id(conn, a.member_id).await? else {
+                continue;
+            };
+            let (c, l) = (self.catalog, target.locale);
+            let kind = super::kind_text(c, l, m.kind);
+            let old = super::when_text(c, l, self.tz, m.starts_at);
+            let text = match new_start {
+                None => c.render(
+                    l,
+                    msg!("meeting-cancelled-notice"),
+                    &[
+                        ("branch", m.branch_name.as_str().into()),
+                        ("kind", kind.into()),
+                        ("when", old.into()),
+                    ],
+                ),
+                Some(at) => c.render(
+                    l,
+                    msg!("meeting-moved-notice"),
+                    &[
+                        ("branch", m.branch_name.as_str().into()),
+                        ("kind", kind.into()),
+                        ("old", old.into()),
+                        ("when", super::when_text(c, l, self.tz, at).into()),
+                        ("place", m.place.as_str().into()),
+                    ],
+                ),
+            };
+            let push = Push {
+                dedupe_key: format!("meeting:{}:{what}:{}:{}", m.id, self.now_ms, target.id),
+                urgent: false,
+                not_before: self.now_ms,
+                expires_at: Some(new_start.unwrap_or(m.starts_at)),
+            };
+            let route = crate::delivery::route::push(
+                conn,
+                c,
+                &target,
+                &Reply::text(text),
+                &push,
+                self.sms_connected,
+                self.now_ms,
+            )
+            .await?;
+            if route.channel().is_some() {
+                reached += 1;
+            }
+        }
+        Ok(reached)
+    }
 }

@@ -770,3 +770,52 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
         (2, "没看懂季度“2026Q9”，请写成 2026Q4 的格式。")
     );
 }
+
+#[test]
+fn a_monthly_series_shows_three_dates_then_creates_each_meeting() {
+    let bot = Bot::with_college("zh-CN");
+    let args = [
+        "meeting",
+        "series",
+        "--branch",
+        "学生第一党支部",
+        "--kind",
+        "themed_day",
+        "--cron",
+        "0 19 15 * *",
+        "--count",
+        "4",
+        "--place",
+        "党员活动室",
+        "--topic",
+        "主题党日",
+    ];
+    let run = bot.run(&args);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout_lines().len(), 3, "{run:?}");
+    assert!(
+        run.stdout_lines().iter().all(|l| l.ends_with("-15 19:00")),
+        "{run:?}"
+    );
+    assert_eq!(
+        run.stderr.trim_end(),
+        "以上是前三次的时间（共 4 次）。确认无误后加上 --yes 重新运行即可创建。"
+    );
+    assert_eq!(bot.run(&["meeting", "list"]).stdout_lines().len(), 0);
+    let mut yes = args.to_vec();
+    yes.push("--yes");
+    let run = bot.run(&yes);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "已创建 4 次会议，参会同志会在每次会前收到提醒。"
+    );
+    assert_eq!(bot.run(&["meeting", "list"]).stdout_lines().len(), 4);
+    let mut bad = args.to_vec();
+    bad[7] = "0 25 * * *";
+    let run = bot.run(&bad);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.starts_with("无法使用周期“0 25 * * *”："),
+        "{run:?}"
+    );
+}

@@ -148,3 +148,7 @@ meeting-change-to-leave = 改为请假
 meeting-absent-streak = 【{ $branch }】{ $name } 已连续 3 次无故缺席组织生活（最近一次：{ $when }的{ $kind }）。请及时谈心谈话，了解情况。
 meeting-compliance-warning = 提醒：本季度（{ $quarter }）还没有召开或安排：{ $kinds }。季度末前请抓紧安排（发送 /meeting）。
 meeting-inactive-members = 以下同志已连续 6 个月未参加组织生活，请尽快联系：{ $names }。
+cli-meeting-bad-cron = 无法使用周期“{ $cron }”：{ $detail }。例如每月 15 日 19:00：'0 19 15 * *'。
+cli-meeting-series-bad = 次数应在 1 到 24 之间，地点和议题不能为空。
+cli-meeting-series-confirm = 以上是前三次的时间（共 { $count } 次）。确认无误后加上 --yes 重新运行即可创建。
+cli-meeting-series-done = 已创建 { $count } 次会议，参会同志会在每次会前收到提醒。

@@ -40,8 +40,32 @@ pub enum MeetingCommand {
         #[arg(long)]
         csv: bool,
     },
-    /// Cancel a meeting by number.
+    /// Cancel a meeting by number (the attendees are told).
     Cancel { id: i64 },
+    /// A recurring series from a crontab read in the organisation's zone, e.g. the themed day
+    /// on the 15th of each month at 19:00: `--cron '0 19 15 * *' --count 6`. Prints the first
+    /// three dates; with `--yes` creates one meeting per occurrence.
+    Series {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        cron: String,
+        /// How many occurrences (1 to 24).
+        #[arg(long, default_value_t = 3)]
+        count: usize,
+        #[arg(long)]
+        place: String,
+        #[arg(long)]
+        topic: String,
+        /// Length in minutes.
+        #[arg(long, default_value_t = 120)]
+        minutes: i64,
+        /// Create them (without it, only the preview is printed).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `branchbot report …`.
@@ -170,6 +194,81 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 ]);
             }
             print_table(&header, &rows, csv)?;
+        }
+        MeetingCommand::Series {
+            branch,
+            kind,
+            cron,
+            count,
+            place,
+            topic,
+            minutes,
+            yes,
+        } => {
+            let mut tx = e.store.begin().await?;
+            let branch_id = find_branch(&mut tx, &branch, ui).await?;
+            let kind: MeetingKind = kind.parse().map_err(|()| {
+                ui.mistake(
+                    msg!("cli-meeting-bad-kind"),
+                    &[("kind", kind.as_str().into())],
+                )
+            })?;
+            let tab = crate::scheduler::Crontab::parse(&cron).map_err(|err| {
+                ui.mistake(
+                    msg!("cli-meeting-bad-cron"),
+                    &[
+                        ("cron", cron.as_str().into()),
+                        ("detail", err.to_string().into()),
+                    ],
+                )
+            })?;
+            if !(1..=24).contains(&count) || place.trim().is_empty() || topic.trim().is_empty() {
+                return Err(ui.mistake(msg!("cli-meeting-series-bad"), &[]));
+            }
+            let times: Vec<_> = tab.upcoming(e.tz, now).take(count).collect();
+            for t in times.iter().take(3) {
+                let local = t.with_timezone(&e.tz).format("%Y-%m-%d %H:%M").to_string();
+                println!("{local}");
+            }
+            if !yes {
+                eprintln!(
+                    "{}",
+                    ui.r(
+                        msg!("cli-meeting-series-confirm"),
+                        &[("count", times.len().into())]
+                    )
+                );
+                return Ok(());
+            }
+            let attendees: Vec<i64> = flows::default_attendees(&mut tx, branch_id, kind, None)
+                .await?
+                .iter()
+                .map(|m| m.id)
+                .collect();
+            for t in &times {
+                let new = NewMeeting {
+                    branch_id,
+                    kind,
+                    starts_at: t.timestamp_millis(),
+                    ends_at: t.timestamp_millis() + minutes.max(1) * 60_000,
+                    place: place.trim().into(),
+                    topic: topic.trim().into(),
+                    created_by: None,
+                    attendees: attendees.clone(),
+                    signin_code: String::new(),
+                };
+                flows::commit(&mut tx, e.jobs.registry(), now, new)
+                    .await
+                    .map_err(|err| Failure::Internal(err.into()))?;
+            }
+            tx.commit().await?;
+            eprintln!(
+                "{}",
+                ui.r(
+                    msg!("cli-meeting-series-done"),
+                    &[("count", times.len().into())]
+                )
+            );
         }
         MeetingCommand::Cancel { id } => {
             let mut tx = e.store.begin().await?;

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use clap::{Parser, Subcommand};
 
 mod campaign;
+mod meetings;
 mod notice;
 
 use crate::channels::console::Session;
@@ -145,10 +146,17 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Reports: `report pledges [--branch NAME] [--csv]`, `report feedback [--period 2026-11] [--csv]`.
+    /// Reports: `report meetings --quarter 2026Q4 [--branch NAME] [--csv]`,
+    /// `report pledges [--branch NAME] [--csv]`, `report feedback [--period 2026-11] [--csv]`.
     Report {
         #[command(subcommand)]
         command: ReportCommand,
+    },
+    /// Meetings (三会一课): `meeting create --branch … --kind … --at 'YYYY-MM-DD HH:MM' --place …
+    /// --topic …`, `meeting list`, `meeting cancel ID`, `meeting series`.
+    Meeting {
+        #[command(subcommand)]
+        command: meetings::MeetingCommand,
     },
     /// Evaluation rounds: `evaluation open --branch … --from … --to …`.
     Evaluation {
@@ -167,6 +175,17 @@ pub enum TargetsCommand {
 /// `branchbot report …`.
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
+    /// Compliance with 三会一课 per branch for a quarter.
+    Meetings {
+        /// e.g. 2026Q4 (default: the current quarter).
+        #[arg(long)]
+        quarter: Option<String>,
+        #[arg(long)]
+        branch: Option<String>,
+        /// Print CSV with a header row.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Published pledges, one row per item; the figures (no pledge, awaiting review, the
     /// current round's response rate, items behind or blocked) go to stderr.
     Pledges {
@@ -369,6 +388,22 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
                     candidates,
                 },
         } => open_evaluation(&config, &branch, from, to, &candidates, ui).await,
+        Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
+        Command::Report {
+            command:
+                ReportCommand::Meetings {
+                    quarter,
+                    branch,
+                    csv,
+                },
+        } => {
+            let command = meetings::ReportCommand::Meetings {
+                quarter,
+                branch,
+                csv,
+            };
+            meetings::report(&config, command, ui).await
+        }
     }
 }
 

@@ -34,7 +34,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "notices.ftl",
     "campaign.ftl",
     "feedback.ftl",
-    "evaluation.ftl"
+    "evaluation.ftl",
+    "meetings.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -855,3 +855,131 @@ fn evaluation_open_starts_a_round_for_a_branch_on_the_command_line() {
     assert_eq!(vote.code, 2, "{vote:?}");
     assert_eq!(vote.stderr_lines(), vec!["名册中没有编号为 S999 的成员。"]);
 }
+
+#[test]
+fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&[
+        "meeting",
+        "create",
+        "--branch",
+        "学生第一党支部",
+        "--kind",
+        "党课",
+        "--at",
+        "2099-01-10 19:30",
+        "--place",
+        "图书馆 305",
+        "--topic",
+        "党史学习",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("已创建会议 #1，签到码 "), "{run:?}");
+    for (args, said) in [
+        (
+            ["--kind", "party", "--at", "2099-01-10 19:30"],
+            "没有“party”这种会议。可选：general（党员大会）、committee（支委会）、group（党小组会）、lesson（党课）、themed_day（主题党日）、life（组织生活会）、other。",
+        ),
+        (
+            ["--kind", "lesson", "--at", "2099-02-31 19:30"],
+            "没看懂时间“2099-02-31 19:30”。请写成 2026-12-03 19:30（本组织时区）。",
+        ),
+        (
+            ["--kind", "lesson", "--at", "2000-01-10 19:30"],
+            "“2000-01-10 19:30”已经过去了，请给一个将来的时间。",
+        ),
+    ] {
+        let mut all = vec!["meeting", "create", "--branch", "学生第一党支部"];
+        all.extend(args);
+        all.extend(["--place", "x", "--topic", "y"]);
+        let run = bot.run(&all);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert_eq!(run.stderr.trim_end(), said);
+    }
+    let run = bot.run(&["meeting", "list"]);
+    assert_eq!(
+        run.stdout_lines(),
+        ["1\t学生第一党支部\t党课\t2099-01-10 19:30\t图书馆 305\t0/0/9\t已安排"]
+    );
+    let run = bot.run(&["meeting", "cancel", "1"]);
+    assert_eq!(
+        run.stdout.trim_end(),
+        "会议 #1 已取消，已通知 0 位参会同志。"
+    );
+    let run = bot.run(&["meeting", "cancel", "1"]);
+    assert_eq!(
+        (run.code, run.stderr.trim_end()),
+        (2, "这个会议已经取消了。")
+    );
+    let run = bot.run(&[
+        "report",
+        "meetings",
+        "--quarter",
+        "2026Q4",
+        "--branch",
+        "学生第一党支部",
+        "--csv",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "党支部,党员大会,支委会,党小组会,党课,主题党日,组织生活会,其他会议,出席率,请假率,有记录,未达要求",
+            "学生第一党支部,0/1,0/3,0/3,0/1,0/3,0/1,0/0,0%,0%,0/0,党员大会、支委会、党小组会、党课、主题党日、组织生活会",
+        ]
+    );
+    let run = bot.run(&["report", "meetings", "--quarter", "2026Q9"]);
+    assert_eq!(
+        (run.code, run.stderr.trim_end()),
+        (2, "没看懂季度“2026Q9”，请写成 2026Q4 的格式。")
+    );
+}
+
+#[test]
+fn a_monthly_series_shows_three_dates_then_creates_each_meeting() {
+    let bot = Bot::with_college("zh-CN");
+    let args = [
+        "meeting",
+        "series",
+        "--branch",
+        "学生第一党支部",
+        "--kind",
+        "themed_day",
+        "--cron",
+        "0 19 15 * *",
+        "--count",
+        "4",
+        "--place",
+        "党员活动室",
+        "--topic",
+        "主题党日",
+    ];
+    let run = bot.run(&args);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout_lines().len(), 3, "{run:?}");
+    assert!(
+        run.stdout_lines().iter().all(|l| l.ends_with("-15 19:00")),
+        "{run:?}"
+    );
+    assert_eq!(
+        run.stderr.trim_end(),
+        "以上是前三次的时间（共 4 次）。确认无误后加上 --yes 重新运行即可创建。"
+    );
+    assert_eq!(bot.run(&["meeting", "list"]).stdout_lines().len(), 0);
+    let mut yes = args.to_vec();
+    yes.push("--yes");
+    let run = bot.run(&yes);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "已创建 4 次会议，参会同志会在每次会前收到提醒。"
+    );
+    assert_eq!(bot.run(&["meeting", "list"]).stdout_lines().len(), 4);
+    let mut bad = args.to_vec();
+    bad[7] = "0 25 * * *";
+    let run = bot.run(&bad);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.starts_with("无法使用周期“0 25 * * *”："),
+        "{run:?}"
+    );
+}

@@ -4,6 +4,7 @@
 pub mod campaign;
 pub mod evaluation;
 pub mod feedback;
+pub mod meetings;
 pub mod notices;
 pub mod org;
 pub mod phone;

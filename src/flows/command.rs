@@ -39,6 +39,24 @@ pub enum Command {
     Hide(Option<String>),
     /// `/evaluation …`: open, vote in, or see the results of an evaluation round.
     Evaluation(Option<String>),
+    /// `/meeting` or `/newmeeting`: create a meeting.
+    NewMeeting,
+    /// `/meetings`: upcoming meetings.
+    Meetings,
+    /// `/attendance <id>`.
+    Attendance(Option<String>),
+    /// `/cancelmeeting <id>`.
+    CancelMeeting(Option<String>),
+    /// `/reschedule <id> <date time>`.
+    Reschedule(Option<String>),
+    /// `/signin <code>`.
+    SignIn(Option<String>),
+    /// `/proxysignin <id> <member key> <reason>`.
+    ProxySignIn(Option<String>),
+    /// `/minutes <id> [text]`.
+    Minutes(Option<String>),
+    /// `/compliance [quarter]`.
+    Compliance(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -61,6 +79,12 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("pledge_schedule", crate::msg!("menu-pledge-schedule")),
     ("feedback", crate::msg!("menu-feedback")),
     ("evaluation", crate::msg!("menu-evaluation")),
+    ("meetings", crate::msg!("menu-meetings")),
+    ("signin", crate::msg!("menu-signin")),
+    ("meeting", crate::msg!("menu-meeting")),
+    ("attendance", crate::msg!("menu-attendance")),
+    ("minutes", crate::msg!("menu-minutes")),
+    ("compliance", crate::msg!("menu-compliance")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -101,6 +125,15 @@ pub fn parse(text: &str) -> Option<Command> {
         "answer" => Command::Answer(arg),
         "hide" => Command::Hide(arg),
         "evaluation" | "vote" => Command::Evaluation(arg),
+        "meeting" | "newmeeting" => Command::NewMeeting,
+        "meetings" => Command::Meetings,
+        "attendance" => Command::Attendance(arg),
+        "cancelmeeting" => Command::CancelMeeting(arg),
+        "reschedule" => Command::Reschedule(arg),
+        "signin" | "qd" => Command::SignIn(arg),
+        "proxysignin" => Command::ProxySignIn(arg),
+        "minutes" => Command::Minutes(arg),
+        "compliance" => Command::Compliance(arg),
         _ => Command::Unknown(name),
     })
 }

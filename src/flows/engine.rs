@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    campaign, evaluation, feedback, help, lang, me, notices, pledges, start, unbound, ChannelKind,
-    Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    campaign, evaluation, feedback, help, lang, me, meetings, notices, pledges, start, unbound,
+    ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -20,6 +20,13 @@ use crate::domain::org::Member;
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
 use crate::store::{bindings, conversations, inbox, members, outbox, Conn, Store, StoreError};
+
+/// The outbox dedupe key of the `i`th reply to an inbox row. It names the update by channel,
+/// platform id and inbox id together: inbox ids are reused on SQLite once housekeeping has
+/// purged old rows, and Telegram's update ids restart after a quiet week, but not both at once.
+fn reply_key(row: &inbox::Pending, i: usize) -> String {
+    format!("reply:{}:{}:{}:{i}", row.channel, row.external_id, row.id)
+}
 
 /// Chats whose updates are processed at once on PostgreSQL.
 pub const INBOX_LANES: usize = 8;
@@ -276,7 +283,7 @@ impl Engine {
             .iter()
             .enumerate()
             .filter(|(_, r)| r.anonymous)
-            .map(|(i, _)| format!("reply:{inbox_id}:{i}"))
+            .map(|(i, _)| reply_key(&row, i))
             .collect();
         let messages: Vec<outbox::NewMessage> = replies
             .into_iter()
@@ -287,7 +294,7 @@ impl Engine {
                 member_id: member_id.filter(|_| !r.anonymous),
                 body: r.text,
                 choices_json: serde_json::to_string(&r.choices).unwrap_or_else(|_| "[]".into()),
-                dedupe_key: format!("reply:{inbox_id}:{i}"),
+                dedupe_key: reply_key(&row, i),
                 // A reply to what someone just wrote is never held back by quiet hours.
                 urgent: true,
                 not_before: now,
@@ -439,6 +446,9 @@ impl Engine {
             return self.on_command(cx, conn, member, inbound, cmd).await;
         }
         // Steps that wait for free text take it before any offered choice.
+        if let Some(step) = self.on_text(cx, conn, member, &state, text).await? {
+            return Ok(step);
+        }
         match &state {
             State::NoticeText { scope } => {
                 return Ok(notices::compose::text(cx, scope.clone(), text))
@@ -484,6 +494,9 @@ impl Engine {
         cmd: Command,
     ) -> Result<Step, StoreError> {
         match cmd {
+            Command::Start(Some(code)) if code.starts_with("si_") => {
+                meetings::signin::with_code(cx, conn, member, &code[3..]).await
+            }
             Command::Start(code) => {
                 start::bound_start(
                     cx,
@@ -536,6 +549,28 @@ impl Engine {
             }
             Command::Hide(arg) => feedback::results::hide(cx, conn, member, arg.as_deref()).await,
             Command::Evaluation(arg) => evaluation::command(cx, conn, member, arg.as_deref()).await,
+            Command::NewMeeting => meetings::create::start(cx, member).await,
+            Command::Meetings => meetings::attendance::list(cx, conn, member).await,
+            Command::Attendance(a) => {
+                meetings::attendance::detail(cx, conn, member, a.as_deref()).await
+            }
+            Command::CancelMeeting(a) => {
+                meetings::create::cancel(cx, conn, member, a.as_deref()).await
+            }
+            Command::Reschedule(a) => {
+                meetings::create::reschedule(cx, conn, member, a.as_deref()).await
+            }
+            Command::SignIn(Some(code)) => {
+                meetings::signin::with_code(cx, conn, member, &code).await
+            }
+            Command::SignIn(None) => Ok(Step::text(cx.t(msg!("meeting-signin-usage")))),
+            Command::ProxySignIn(a) => {
+                meetings::signin::proxy(cx, conn, member, a.as_deref()).await
+            }
+            Command::Minutes(a) => meetings::minutes::command(cx, conn, member, a.as_deref()).await,
+            Command::Compliance(a) => {
+                meetings::compliance::command(cx, conn, member, a.as_deref()).await
+            }
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -560,8 +595,50 @@ impl Engine {
             }
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
+            "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
+            "meet" => match value.split_once(':').unwrap_or((value, "")) {
+                ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
+                ("confirm", _) => meetings::create::confirm(cx, conn, member, &state).await,
+                ("discard", _) => Ok(Step::text(cx.t(msg!("meeting-discarded")))),
+                ("nudge", id) => meetings::attendance::nudge(cx, conn, member, id).await,
+                _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+            },
             _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
         }
+    }
+}
+
+impl Engine {
+    /// Text typed while a step waits for it (a meeting draft, a leave reason, minutes), or a
+    /// sign-in code. None: not for a waiting step.
+    async fn on_text(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        member: &Member,
+        state: &State,
+        text: &str,
+    ) -> Result<Option<Step>, StoreError> {
+        Ok(Some(match state {
+            State::MeetingLeaveReason { meeting_id } => {
+                meetings::rsvp::reason(cx, conn, member, *meeting_id, text).await?
+            }
+            State::MeetingMinutes { meeting_id } => {
+                meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
+            }
+            State::MeetingDraft {
+                starts_at,
+                place,
+                topic,
+                ..
+            } if starts_at.is_none() || place.is_none() || topic.is_none() => {
+                meetings::create::typed(cx, conn, member, state.clone(), text).await?
+            }
+            _ if meetings::signin::looks_like_code(text) => {
+                meetings::signin::with_code(cx, conn, member, text).await?
+            }
+            _ => return Ok(None),
+        }))
     }
 }
 

@@ -6,7 +6,8 @@
 //!
 //! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
 //! replies); [`command`] parses what was typed; one file per intent ([`start`], [`help`],
-//! [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature ([`notices`]).
+//! [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature ([`notices`], [`pledges`],
+//! [`meetings`]: the 三会一课 flows, one file per intent).
 
 pub mod attempts;
 pub mod campaign;
@@ -17,6 +18,7 @@ pub mod feedback;
 pub mod help;
 pub mod lang;
 pub mod me;
+pub mod meetings;
 pub mod notices;
 pub mod pledges;
 pub mod start;
@@ -190,6 +192,18 @@ pub enum State {
     NoticePreview { draft: notices::Draft },
     /// `/summary`: waiting for the branch's phase summary.
     SummaryText { campaign: String, phase: usize },
+    /// Creating a meeting: the kind is chosen, the rest is filled in order (time, place,
+    /// topic), then the preview waits for 确认 / 取消.
+    MeetingDraft {
+        kind: String,
+        starts_at: Option<i64>,
+        place: Option<String>,
+        topic: Option<String>,
+    },
+    /// Chose 请假: the reason is typed next.
+    MeetingLeaveReason { meeting_id: i64 },
+    /// Asked for a meeting's minutes: the text is typed next.
+    MeetingMinutes { meeting_id: i64 },
 }
 
 /// What a flow works with: the catalog, the reader's locale and, when known, the member.
@@ -242,6 +256,12 @@ impl<'a> Ctx<'a> {
         self.scheduled
             .store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(id)
+    }
+
+    /// Records that the step queued pushes some other way (through [`crate::delivery::route`]).
+    pub fn mark_pushed(&self) {
+        self.pushed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Records that the step changed jobs some other way (moved or cancelled them).

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
+use super::kinds::compliance::ComplianceWarning;
+use super::kinds::meetings::MeetingReminder;
 use super::kinds::pledges::{PledgeAssessment, PledgeCheckin, PledgeReminder};
 use super::kinds::{
     campaign::{PhaseAnnouncement, SummaryReminder},
@@ -116,6 +118,8 @@ impl Registry {
             .with(SummaryReminder)
             .with(FeedbackPeriods)
             .with(EvaluationRemind)
+            .with(MeetingReminder)
+            .with(ComplianceWarning)
     }
 
     /// Adds a kind.

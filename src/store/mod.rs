@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
+pub mod meetings;
 pub mod members;
 pub mod notices;
 pub mod outbox;
@@ -74,6 +75,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_sms.sql"),
     ),
     (
+        4,
+        "meetings",
+        include_str!("../../migrations/sqlite/0004_meetings.sql"),
+    ),
+    (
         5,
         "notices",
         include_str!("../../migrations/sqlite/0005_notices.sql"),
@@ -104,6 +110,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "sms",
         include_str!("../../migrations/postgres/0003_sms.sql"),
+    ),
+    (
+        4,
+        "meetings",
+        include_str!("../../migrations/postgres/0004_meetings.sql"),
     ),
     (
         5,

@@ -9,6 +9,8 @@ mod evaluation;
 mod feedback;
 mod helpers;
 mod locales;
+mod meetings;
+mod meetings_store;
 mod notice_store;
 mod notices;
 mod pledges;

@@ -3,6 +3,7 @@
 
 mod conversation;
 mod delivery;
+mod meeting_rsvp;
 mod optout;
 mod signatures;
 

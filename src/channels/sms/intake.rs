@@ -168,7 +168,7 @@ pub async fn take(
             segments: super::encoding::segments(body) as i64,
             body: body.clone(),
             choices_json: "[]".into(),
-            dedupe_key: format!("reply:{inbox_id}:0"),
+            dedupe_key: format!("reply:sms:{}:{inbox_id}:0", msg.id),
             // An answer to what the person just sent: it passes the opt-out and the cap.
             urgent: true,
             not_before: now_ms,

@@ -1,0 +1,154 @@
+# Three meetings and one lesson: meetings, reminders, leave, sign-in, minutes, compliance.
+
+menu-meetings = My meetings (attend / leave)
+menu-signin = Sign in at a meeting
+menu-meeting = Schedule a meeting (secretary, committee)
+menu-attendance = Who is coming to a meeting (secretary, committee)
+menu-minutes = Submit minutes (secretary, committee)
+menu-compliance = Meeting compliance (secretary, committee, college)
+
+meeting-kind-general = General meeting
+meeting-kind-committee = Committee meeting
+meeting-kind-group = Group meeting
+meeting-kind-lesson = Party lesson
+meeting-kind-themed-day = Themed party day
+meeting-kind-life = Organisational life meeting
+meeting-kind-other = Other meeting
+
+meeting-weekday-1 = Mon
+meeting-weekday-2 = Tue
+meeting-weekday-3 = Wed
+meeting-weekday-4 = Thu
+meeting-weekday-5 = Fri
+meeting-weekday-6 = Sat
+meeting-weekday-7 = Sun
+meeting-when = { $weekday } { $month }/{ $day } { $time }
+
+meeting-attend = Attend
+meeting-leave = Leave
+meeting-reminder =
+    {"["}{ $branch }] { $kind } reminder
+    Time: { $when }
+    Place: { $place }
+    Topic: { $topic }
+    Will you attend?
+meeting-reminder-sms = [{ $branch }] { $date } { $weekday } { $time } { $place } { $kind }.
+meeting-attend-recorded = You are down as attending ({ $when }). If plans change, send /meetings.
+meeting-leave-ask-reason = Please give a short reason for your leave (e.g. travel, a class).
+meeting-leave-recorded =
+    Leave recorded: { $reason }. The secretary will be told.
+    Please make up the study afterwards. If plans change, send /meetings.
+meeting-leave-notice = { $name } asks for leave: { $kind } ({ $when }), reason: { $reason }.
+meeting-reason-too-long = That reason is too long; please keep it under { $max } characters.
+meeting-rsvp-closed = This meeting has started, was cancelled, or does not expect you, so the answer cannot change. Ask the secretary if in doubt.
+
+meeting-list-empty = No upcoming meetings for you.
+meeting-list-header = The branch's upcoming meetings (number · kind · time · attend/leave/no answer):
+meeting-list-line-manager = #{ $id } { $kind } { $when }: attend { $attend } · leave { $leave } · no answer { $none }
+meeting-list-mine =
+    { $kind } · { $when } · { $place }
+    Your answer: { $answer }
+meeting-answer-attend = attending
+meeting-answer-leave = on leave
+meeting-answer-none = not answered yet
+
+meeting-attendance =
+    { $kind } · { $when }
+    Attending: { $attend }
+    On leave: { $leave }
+    No answer: { $none }
+    Signed in: { $signed }
+    Sign-in code: { $code }
+meeting-nudge = Remind those who have not answered
+meeting-nudged = Reminded { $count } members who had not answered.
+
+meeting-not-allowed = Only the branch's secretary and committee manage its meetings. Send /help for help.
+meeting-id-needed = Add the meeting's number, e.g. /attendance 12. Send /meetings to see the numbers.
+meeting-not-found = There is no meeting number { $id }. Send /meetings to see the numbers.
+meeting-no-such-member = No member with the key { $key }.
+
+meeting-ask-kind = What kind of meeting?
+meeting-ask-when = When? For example: 12/3 19:30, 2026-12-03 19:30 or tomorrow 19:30.
+meeting-ask-place = Where?
+meeting-ask-topic = What is the topic?
+meeting-when-unreadable = I could not read "{ $typed }". Please write it like 2026-12-03 19:30.
+meeting-when-no-such-date = "{ $typed }" is not a date that exists; please check the month and day.
+meeting-when-past = "{ $typed }" has passed; please give a time in the future.
+meeting-when-past-now = That time has passed, so no meeting was created. Send /meeting to start again.
+meeting-field-too-long = That is too long; please keep it under { $max } characters.
+meeting-preview =
+    Preview: { $kind }
+    Time: { $when }
+    Place: { $place }
+    Topic: { $topic }
+    Attendees: { $count }
+meeting-overlap = Note: this overlaps the { $kind } at { $when }, which some attendees also attend.
+meeting-confirm = Confirm
+meeting-discard = Cancel
+meeting-confirm-or-discard = Choose "Confirm" to create the meeting or "Cancel" to drop it.
+meeting-discarded = Dropped; no meeting was created.
+meeting-created = Meeting #{ $id } created. Attendees are reminded 3 days, 1 day and 1 hour before. Sign-in code: { $code } (opens 30 minutes before).
+meeting-cancel-done = Meeting #{ $id } is cancelled; the attendees were told.
+meeting-already-cancelled = That meeting is cancelled already.
+meeting-cancelled-notice = [{ $branch }] The { $kind } at { $when } is cancelled.
+meeting-moved-notice =
+    {"["}{ $branch }] { $kind } moved:
+    Was: { $old }
+    Now: { $when }
+    Place: { $place }
+meeting-reschedule-done = Moved to { $when }; the reminders moved with it and the attendees were told.
+
+meeting-signin-usage = Send the sign-in code, e.g. /signin 123456.
+meeting-signin-unknown = The code { $code } is not valid, or sign-in has closed. Please check it and send it again.
+meeting-signin-not-open = Sign-in has not opened: the meeting is at { $when }, and sign-in opens { $minutes } minutes before.
+meeting-signin-not-attendee = You are not on this meeting's list. Ask the secretary if in doubt.
+meeting-signin-already = You have signed in already.
+meeting-signed-in = Signed in: { $kind }.
+meeting-signed-in-late = Signed in: { $kind } (late).
+meeting-proxy-usage = To sign someone in: /proxysignin <meeting number> <member key> <reason>
+meeting-proxy-done = Signed { $name } in on their behalf.
+meeting-signin-code = [{ $branch }] { $kind } ({ $when }) sign-in code: { $code }. It opens 30 minutes before; members send the code to sign in.
+
+meeting-absent = [{ $branch }] You missed the { $kind } at { $when } without leave. Please make up the study and tell the secretary why.
+meeting-minutes-due = [{ $branch }] The { $kind } at { $when } (#{ $id }) has no minutes yet. Send /minutes { $id } to submit them.
+meeting-quorum-warning = [{ $branch }] Tomorrow's general meeting ({ $when }) expects { $figures } of the members with a vote: not more than half, so it cannot vote. Rally members or move it.
+meeting-minutes-too-early = Minutes can be submitted once the meeting has started.
+meeting-minutes-ask = Please send the text of the minutes.
+meeting-minutes-saved =
+    Minutes saved: { $kind } · { $when }
+    Topic: { $topic }
+    Signed in: { $signed }/{ $expected }
+    On leave: { $leave }
+
+meeting-bad-quarter = I could not read the quarter "{ $typed }"; write it like 2026Q4.
+compliance-header = Meetings held ({ $quarter })
+compliance-line = { $branch }: general { $general } · committee { $committee } · group { $group } · lessons { $lesson } · attendance { $attendance }% · leave { $leave }% · minutes { $minutes }/{ $held } · behind on: { $missing }
+
+cli-meeting-bad-kind = There is no meeting kind "{ $kind }". Choose general, committee, group, lesson, themed_day, life or other.
+cli-meeting-bad-time = I could not read the time "{ $at }". Write it like 2026-12-03 19:30 (the organisation's zone).
+cli-meeting-past = "{ $at }" has passed; give a time in the future.
+cli-meeting-empty-field = The place and the topic must not be empty.
+cli-meeting-created = Meeting #{ $id } created; sign-in code { $code }. Attendees are reminded 3 days, 1 day and 1 hour before.
+cli-meeting-cancelled-done = Meeting #{ $id } is cancelled; { $count } attendees were told.
+cli-meeting-column-id = Number
+cli-meeting-column-branch = Branch
+cli-meeting-column-kind = Kind
+cli-meeting-column-time = Time
+cli-meeting-column-place = Place
+cli-meeting-column-answers = Attend/leave/no answer
+cli-meeting-column-status = Status
+cli-meeting-scheduled = scheduled
+cli-meeting-cancelled = cancelled
+cli-report-attendance = Attendance
+cli-report-leave = Leave
+cli-report-minutes = Minutes
+cli-report-behind = Behind on
+meeting-change-to-attend = Attend after all
+meeting-change-to-leave = Ask for leave instead
+meeting-absent-streak = [{ $branch }] { $name } has missed 3 meetings in a row without leave (the latest: the { $kind } at { $when }). Please talk with them soon.
+meeting-compliance-warning = Reminder: this quarter ({ $quarter }) has no { $kinds } held or scheduled yet. Please schedule it before the quarter ends (send /meeting).
+meeting-inactive-members = These members have taken no part in organisational life for 6 months; please contact them soon: { $names }.
+cli-meeting-bad-cron = Cannot use the schedule "{ $cron }": { $detail }. For the 15th of each month at 19:00: '0 19 15 * *'.
+cli-meeting-series-bad = The count must be 1 to 24, and the place and topic must not be empty.
+cli-meeting-series-confirm = Those are the first three dates ({ $count } in all). Run again with --yes to create them.
+cli-meeting-series-done = Created { $count } meetings; attendees are reminded before each.

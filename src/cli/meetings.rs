@@ -1,0 +1,362 @@
+//! `branchbot meeting create|list|cancel` and `branchbot report meetings`: the meetings of
+//! 三会一课 from the command line, through the same store, scheduling and figures as the chat.
+
+use chrono::{NaiveDateTime, TimeZone};
+use clap::Subcommand;
+
+use super::{engine, find_branch, print_table, Config, Failure, Outcome, Ui};
+use crate::domain::meetings::{MeetingKind, Quarter};
+use crate::flows::meetings::create::Told;
+use crate::flows::meetings::{self as flows, compliance};
+use crate::msg;
+use crate::store::meetings::{self, NewMeeting, Rsvp};
+
+/// `branchbot meeting …`.
+#[derive(Debug, Subcommand)]
+pub enum MeetingCommand {
+    /// Schedule a meeting; its attendees are defaulted from the kind and reminded 3 days, 1 day
+    /// and 1 hour before.
+    Create {
+        #[arg(long)]
+        branch: String,
+        /// general, committee, group, lesson, themed_day, life, other (or the Chinese name).
+        #[arg(long)]
+        kind: String,
+        /// Local time in the organisation's zone.
+        #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+        at: String,
+        #[arg(long)]
+        place: String,
+        #[arg(long)]
+        topic: String,
+        /// Length in minutes.
+        #[arg(long, default_value_t = 120)]
+        minutes: i64,
+    },
+    /// List a branch's meetings from today on (or every branch's).
+    List {
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Cancel a meeting by number (the attendees are told).
+    Cancel { id: i64 },
+    /// A recurring series from a crontab read in the organisation's zone, e.g. the themed day
+    /// on the 15th of each month at 19:00: `--cron '0 19 15 * *' --count 6`. Prints the first
+    /// three dates; with `--yes` creates one meeting per occurrence.
+    Series {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        cron: String,
+        /// How many occurrences (1 to 24).
+        #[arg(long, default_value_t = 3)]
+        count: usize,
+        #[arg(long)]
+        place: String,
+        #[arg(long)]
+        topic: String,
+        /// Length in minutes.
+        #[arg(long, default_value_t = 120)]
+        minutes: i64,
+        /// Create them (without it, only the preview is printed).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// `branchbot report …`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Compliance with 三会一课 per branch for a quarter.
+    Meetings {
+        /// e.g. 2026Q4 (default: the current quarter).
+        #[arg(long)]
+        quarter: Option<String>,
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+/// Runs `meeting …`.
+pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outcome {
+    let e = engine(config, ui).await?;
+    let now = chrono::Utc::now();
+    match command {
+        MeetingCommand::Create {
+            branch,
+            kind,
+            at,
+            place,
+            topic,
+            minutes,
+        } => {
+            let mut tx = e.store.begin().await?;
+            let branch_id = find_branch(&mut tx, &branch, ui).await?;
+            let kind: MeetingKind = kind.parse().map_err(|()| {
+                ui.mistake(
+                    msg!("cli-meeting-bad-kind"),
+                    &[("kind", kind.as_str().into())],
+                )
+            })?;
+            let starts = NaiveDateTime::parse_from_str(at.trim(), "%Y-%m-%d %H:%M")
+                .ok()
+                .and_then(|t| e.tz.from_local_datetime(&t).earliest())
+                .ok_or_else(|| {
+                    ui.mistake(msg!("cli-meeting-bad-time"), &[("at", at.as_str().into())])
+                })?
+                .with_timezone(&chrono::Utc);
+            if starts <= now {
+                return Err(ui.mistake(msg!("cli-meeting-past"), &[("at", at.as_str().into())]));
+            }
+            if place.trim().is_empty() || topic.trim().is_empty() {
+                return Err(ui.mistake(msg!("cli-meeting-empty-field"), &[]));
+            }
+            let attendees = flows::default_attendees(&mut tx, branch_id, kind, None)
+                .await?
+                .iter()
+                .map(|m| m.id)
+                .collect();
+            let new = NewMeeting {
+                branch_id,
+                kind,
+                starts_at: starts.timestamp_millis(),
+                ends_at: starts.timestamp_millis() + minutes.max(1) * 60_000,
+                place: place.trim().into(),
+                topic: topic.trim().into(),
+                created_by: None,
+                attendees,
+                signin_code: String::new(),
+            };
+            let id = flows::commit(&mut tx, e.jobs.registry(), now, new)
+                .await
+                .map_err(|err| Failure::Internal(err.into()))?;
+            let m = meetings::get(&mut tx, id)
+                .await?
+                .unwrap_or_else(|| unreachable!());
+            tx.commit().await?;
+            println!(
+                "{}",
+                ui.r(
+                    msg!("cli-meeting-created"),
+                    &[
+                        ("id", id.into()),
+                        ("code", m.signin_code.unwrap_or_default().into()),
+                    ],
+                )
+            );
+        }
+        MeetingCommand::List { branch, csv } => {
+            let mut conn = e.store.pool().acquire().await?;
+            let scope = match &branch {
+                Some(b) => Some(find_branch(&mut conn, b, ui).await?),
+                None => None,
+            };
+            let from = now.timestamp_millis() - 24 * 3_600_000;
+            let list = meetings::between(&mut conn, scope, from, i64::MAX).await?;
+            let header = [
+                msg!("cli-meeting-column-id"),
+                msg!("cli-meeting-column-branch"),
+                msg!("cli-meeting-column-kind"),
+                msg!("cli-meeting-column-time"),
+                msg!("cli-meeting-column-place"),
+                msg!("cli-meeting-column-answers"),
+                msg!("cli-meeting-column-status"),
+            ]
+            .map(|id| ui.t(id));
+            let mut rows = Vec::new();
+            for m in list {
+                let all = meetings::attendees(&mut conn, m.id).await?;
+                let n = |r: Rsvp| all.iter().filter(|a| a.rsvp == r).count();
+                let time = chrono::DateTime::from_timestamp_millis(m.starts_at)
+                    .unwrap_or_default()
+                    .with_timezone(&e.tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string();
+                let status = if m.cancelled {
+                    msg!("cli-meeting-cancelled")
+                } else {
+                    msg!("cli-meeting-scheduled")
+                };
+                rows.push(vec![
+                    m.id.to_string(),
+                    m.branch_name.clone(),
+                    ui.t(m.kind.msg()),
+                    time,
+                    m.place.clone(),
+                    format!("{}/{}/{}", n(Rsvp::Attend), n(Rsvp::Leave), n(Rsvp::None)),
+                    ui.t(status),
+                ]);
+            }
+            print_table(&header, &rows, csv)?;
+        }
+        MeetingCommand::Series {
+            branch,
+            kind,
+            cron,
+            count,
+            place,
+            topic,
+            minutes,
+            yes,
+        } => {
+            let mut tx = e.store.begin().await?;
+            let branch_id = find_branch(&mut tx, &branch, ui).await?;
+            let kind: MeetingKind = kind.parse().map_err(|()| {
+                ui.mistake(
+                    msg!("cli-meeting-bad-kind"),
+                    &[("kind", kind.as_str().into())],
+                )
+            })?;
+            let tab = crate::scheduler::Crontab::parse(&cron).map_err(|err| {
+                ui.mistake(
+                    msg!("cli-meeting-bad-cron"),
+                    &[
+                        ("cron", cron.as_str().into()),
+                        ("detail", err.to_string().into()),
+                    ],
+                )
+            })?;
+            if !(1..=24).contains(&count) || place.trim().is_empty() || topic.trim().is_empty() {
+                return Err(ui.mistake(msg!("cli-meeting-series-bad"), &[]));
+            }
+            let times: Vec<_> = tab.upcoming(e.tz, now).take(count).collect();
+            for t in times.iter().take(3) {
+                let local = t.with_timezone(&e.tz).format("%Y-%m-%d %H:%M").to_string();
+                println!("{local}");
+            }
+            if !yes {
+                eprintln!(
+                    "{}",
+                    ui.r(
+                        msg!("cli-meeting-series-confirm"),
+                        &[("count", times.len().into())]
+                    )
+                );
+                return Ok(());
+            }
+            let attendees: Vec<i64> = flows::default_attendees(&mut tx, branch_id, kind, None)
+                .await?
+                .iter()
+                .map(|m| m.id)
+                .collect();
+            for t in &times {
+                let new = NewMeeting {
+                    branch_id,
+                    kind,
+                    starts_at: t.timestamp_millis(),
+                    ends_at: t.timestamp_millis() + minutes.max(1) * 60_000,
+                    place: place.trim().into(),
+                    topic: topic.trim().into(),
+                    created_by: None,
+                    attendees: attendees.clone(),
+                    signin_code: String::new(),
+                };
+                flows::commit(&mut tx, e.jobs.registry(), now, new)
+                    .await
+                    .map_err(|err| Failure::Internal(err.into()))?;
+            }
+            tx.commit().await?;
+            eprintln!(
+                "{}",
+                ui.r(
+                    msg!("cli-meeting-series-done"),
+                    &[("count", times.len().into())]
+                )
+            );
+        }
+        MeetingCommand::Cancel { id } => {
+            let mut tx = e.store.begin().await?;
+            let Some(m) = meetings::get(&mut tx, id).await? else {
+                return Err(ui.mistake(msg!("meeting-not-found"), &[("id", id.into())]));
+            };
+            if !meetings::cancel(&mut tx, id, now.timestamp_millis()).await? {
+                return Err(ui.mistake(msg!("meeting-already-cancelled"), &[]));
+            }
+            let told = Told {
+                catalog: &ui.catalog,
+                tz: e.tz,
+                sms_connected: e.sms_connected,
+                now_ms: now.timestamp_millis(),
+            };
+            let n = told.attendees(&mut tx, &m, "cancelled", None, None).await?;
+            tx.commit().await?;
+            println!(
+                "{}",
+                ui.r(
+                    msg!("cli-meeting-cancelled-done"),
+                    &[("id", id.into()), ("count", n.into())],
+                )
+            );
+        }
+    }
+    e.store.close().await;
+    Ok(())
+}
+
+/// Runs `report meetings`.
+pub async fn report(config: &Config, command: ReportCommand, ui: &Ui) -> Outcome {
+    let ReportCommand::Meetings {
+        quarter,
+        branch,
+        csv,
+    } = command;
+    let e = engine(config, ui).await?;
+    let now = chrono::Utc::now();
+    let quarter = match &quarter {
+        Some(q) => q.parse::<Quarter>().map_err(|()| {
+            ui.mistake(msg!("meeting-bad-quarter"), &[("typed", q.as_str().into())])
+        })?,
+        None => Quarter::containing(now, e.tz),
+    };
+    let mut conn = e.store.pool().acquire().await?;
+    let scope = match &branch {
+        Some(b) => Some(find_branch(&mut conn, b, ui).await?),
+        None => None,
+    };
+    let rows = compliance::figures(&mut conn, e.tz, quarter, scope, now).await?;
+    drop(conn);
+    let mut header = vec![ui.t(msg!("cli-meeting-column-branch"))];
+    header.extend(MeetingKind::ALL.iter().map(|k| ui.t(k.msg())));
+    header.extend(
+        [
+            msg!("cli-report-attendance"),
+            msg!("cli-report-leave"),
+            msg!("cli-report-minutes"),
+            msg!("cli-report-behind"),
+        ]
+        .map(|id| ui.t(id)),
+    );
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|f| {
+            let mut row = vec![f.branch.clone()];
+            row.extend(
+                f.kinds
+                    .iter()
+                    .map(|(_, held, need)| format!("{held}/{need}")),
+            );
+            let behind: Vec<String> = f.missing().iter().map(|k| ui.t(k.msg())).collect();
+            row.push(format!("{}%", f.attendance_rate()));
+            row.push(format!("{}%", f.leave_rate()));
+            row.push(format!("{}/{}", f.with_minutes, f.held));
+            row.push(ui.list(&behind));
+            row
+        })
+        .collect();
+    eprintln!(
+        "{}",
+        ui.r(
+            msg!("compliance-header"),
+            &[("quarter", quarter.to_string().into())]
+        )
+    );
+    print_table(&header, &table, csv)?;
+    e.store.close().await;
+    Ok(())
+}

@@ -1,0 +1,412 @@
+//! 三会一课: the kinds of branch meeting, their default attendees and statutory cadence, the
+//! quorum rule of a general meeting, quarters, compliance arithmetic, and reading the date
+//! and time a person types ("12月3日 19:30", "2026-12-03 19:30", "明天 19:30"). Pure: no I/O.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::i18n::Msg;
+use crate::msg;
+
+/// A kind of meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MeetingKind {
+    /// 支部党员大会
+    General,
+    /// 支部委员会会议
+    Committee,
+    /// 党小组会
+    Group,
+    /// 党课
+    Lesson,
+    /// 主题党日
+    ThemedDay,
+    /// 组织生活会
+    Life,
+    /// 其他
+    Other,
+}
+
+/// Who is expected at a meeting unless the secretary says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendees {
+    /// Every party member of the branch (full and probationary).
+    Branch,
+    /// Secretary, deputy and committee members.
+    Committee,
+    /// The members of one party group.
+    Group,
+}
+
+/// How often a kind must be held, by the regulation (中国共产党支部工作条例（试行）) and common
+/// local rules; organisations may change it in `[meetings]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cadence {
+    Monthly,
+    Quarterly,
+    Yearly,
+    /// At least `n` times between the semester dates of the configuration.
+    PerSemester(u32),
+    /// No rule.
+    None,
+}
+
+impl MeetingKind {
+    /// Every kind, in the order they are offered.
+    pub const ALL: [MeetingKind; 7] = [
+        Self::General,
+        Self::Committee,
+        Self::Group,
+        Self::Lesson,
+        Self::ThemedDay,
+        Self::Life,
+        Self::Other,
+    ];
+
+    /// The stored key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::General => "general",
+            Self::Committee => "committee",
+            Self::Group => "group",
+            Self::Lesson => "lesson",
+            Self::ThemedDay => "themed_day",
+            Self::Life => "life",
+            Self::Other => "other",
+        }
+    }
+
+    /// The kind's name in messages.
+    pub fn msg(self) -> Msg {
+        match self {
+            Self::General => msg!("meeting-kind-general"),
+            Self::Committee => msg!("meeting-kind-committee"),
+            Self::Group => msg!("meeting-kind-group"),
+            Self::Lesson => msg!("meeting-kind-lesson"),
+            Self::ThemedDay => msg!("meeting-kind-themed-day"),
+            Self::Life => msg!("meeting-kind-life"),
+            Self::Other => msg!("meeting-kind-other"),
+        }
+    }
+
+    /// Who attends by default.
+    pub fn default_attendees(self) -> Attendees {
+        match self {
+            Self::Committee => Attendees::Committee,
+            Self::Group => Attendees::Group,
+            _ => Attendees::Branch,
+        }
+    }
+
+    /// The statutory cadence.
+    pub fn default_cadence(self) -> Cadence {
+        match self {
+            Self::General | Self::Lesson => Cadence::Quarterly,
+            Self::Committee | Self::Group | Self::ThemedDay => Cadence::Monthly,
+            Self::Life => Cadence::Yearly,
+            Self::Other => Cadence::None,
+        }
+    }
+
+    /// How many meetings of this kind a quarter needs under `cadence` (a yearly meeting is
+    /// due in the fourth quarter; a per-semester rule is checked per semester, not here).
+    pub fn required_in_quarter(cadence: Cadence, quarter: Quarter) -> u32 {
+        match cadence {
+            Cadence::Monthly => 3,
+            Cadence::Quarterly => 1,
+            Cadence::Yearly => u32::from(quarter.q == 4),
+            Cadence::PerSemester(_) | Cadence::None => 0,
+        }
+    }
+}
+
+impl fmt::Display for MeetingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MeetingKind {
+    type Err = ();
+
+    /// The key, an English word or the Chinese name.
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let t = s.trim().to_lowercase().replace(['-', ' '], "_");
+        Ok(match t.as_str() {
+            "general" | "党员大会" | "支部党员大会" => Self::General,
+            "committee" | "支委会" | "支部委员会会议" | "支委会议" => Self::Committee,
+            "group" | "党小组会" | "小组会" => Self::Group,
+            "lesson" | "党课" => Self::Lesson,
+            "themed_day" | "themed" | "主题党日" => Self::ThemedDay,
+            "life" | "组织生活会" => Self::Life,
+            "other" | "其他" => Self::Other,
+            _ => return Err(()),
+        })
+    }
+}
+
+impl FromStr for Cadence {
+    type Err = ();
+
+    /// `monthly`, `quarterly`, `yearly`, `none`, or `semester:N`.
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let t = s.trim().to_lowercase();
+        Ok(match t.as_str() {
+            "monthly" => Self::Monthly,
+            "quarterly" => Self::Quarterly,
+            "yearly" | "annual" => Self::Yearly,
+            "none" => Self::None,
+            _ => {
+                let n = t.strip_prefix("semester:").ok_or(())?;
+                Self::PerSemester(n.parse().map_err(|_| ())?)
+            }
+        })
+    }
+}
+
+/// A general meeting can vote only when more than half of the members with a vote attend.
+pub fn has_quorum(voting_attending: u32, voting_total: u32) -> bool {
+    voting_attending * 2 > voting_total
+}
+
+/// A calendar quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quarter {
+    pub year: i32,
+    /// 1 to 4.
+    pub q: u32,
+}
+
+impl Quarter {
+    /// The quarter holding `at` in `tz`.
+    pub fn containing(at: DateTime<Utc>, tz: Tz) -> Self {
+        let local = at.with_timezone(&tz);
+        Self {
+            year: local.year(),
+            q: (local.month() - 1) / 3 + 1,
+        }
+    }
+
+    /// Its first instant and the first instant of the next quarter, in `tz`.
+    pub fn bounds(self, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = NaiveDate::from_ymd_opt(self.year, (self.q - 1) * 3 + 1, 1).unwrap_or_default();
+        let end = if self.q == 4 {
+            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(self.year, self.q * 3 + 1, 1)
+        }
+        .unwrap_or_default();
+        (local_midnight(start, tz), local_midnight(end, tz))
+    }
+}
+
+fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    tz.from_local_datetime(&d.and_time(NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}Q{}", self.year, self.q)
+    }
+}
+
+impl FromStr for Quarter {
+    type Err = ();
+
+    /// `2026Q4` (or `2026q4`, `2026-Q4`).
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let t = s.trim().to_uppercase().replace('-', "");
+        let (y, q) = t.split_once('Q').ok_or(())?;
+        let year: i32 = y.parse().map_err(|_| ())?;
+        let q: u32 = q.parse().map_err(|_| ())?;
+        if !(1..=4).contains(&q) || !(2000..=2200).contains(&year) {
+            return Err(());
+        }
+        Ok(Self { year, q })
+    }
+}
+
+/// A percentage rounded to a whole number; 0 when there is nothing to divide by.
+pub fn percent(part: u32, whole: u32) -> u32 {
+    (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
+}
+
+/// Why a typed date and time was not understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WhenError {
+    /// Not a date and time in any accepted form.
+    Unreadable,
+    /// A date that does not exist (31 February).
+    NoSuchDate,
+    /// Before now.
+    InThePast,
+}
+
+/// Reads a local date and time as people type it, in `tz`, relative to `now`:
+/// `2026-12-03 19:30`, `2026/12/3 19:30`, `12-03 19:30`, `12/3 19:30`, `12月3日 19:30`,
+/// `12月3日19:30`, `今天 19:30`, `明天 19:30`, `后天 9:00`, `tomorrow 19:30`. A date without a
+/// year is the next such date from today.
+pub fn parse_when(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>, WhenError> {
+    let text = crate::flows::fold(text);
+    let text = text.trim();
+    let today = now.with_timezone(&tz).date_naive();
+    // Split the time off the end: the last run of digits with a colon.
+    let colon = text.rfind(':').ok_or(WhenError::Unreadable)?;
+    let head_end = text[..colon]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    let (date_part, time_part) = (text[..head_end].trim(), text[head_end..].trim());
+    let time = NaiveTime::parse_from_str(time_part, "%H:%M").map_err(|_| WhenError::Unreadable)?;
+    let date = match date_part.to_lowercase().as_str() {
+        "今天" | "today" => today,
+        "明天" | "tomorrow" => today + Duration::days(1),
+        "后天" => today + Duration::days(2),
+        other => {
+            let nums: Vec<&str> = other
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let n = |s: &str| s.parse::<u32>().map_err(|_| WhenError::Unreadable);
+            match nums.as_slice() {
+                [y, m, d] if y.len() == 4 => {
+                    let y: i32 = y.parse().map_err(|_| WhenError::Unreadable)?;
+                    NaiveDate::from_ymd_opt(y, n(m)?, n(d)?).ok_or(WhenError::NoSuchDate)?
+                }
+                [m, d] => {
+                    let (m, d) = (n(m)?, n(d)?);
+                    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+                        return Err(WhenError::NoSuchDate);
+                    }
+                    match NaiveDate::from_ymd_opt(today.year(), m, d) {
+                        Some(date) if date >= today => date,
+                        _ => NaiveDate::from_ymd_opt(today.year() + 1, m, d)
+                            .ok_or(WhenError::NoSuchDate)?,
+                    }
+                }
+                _ => return Err(WhenError::Unreadable),
+            }
+        }
+    };
+    let local = NaiveDateTime::new(date, time);
+    let at = tz
+        .from_local_datetime(&local)
+        .earliest()
+        .ok_or(WhenError::NoSuchDate)?
+        .with_timezone(&Utc);
+    if at <= now {
+        return Err(WhenError::InThePast);
+    }
+    Ok(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TZ: Tz = chrono_tz::Asia::Shanghai;
+
+    fn now() -> DateTime<Utc> {
+        // 2026-10-01 09:00 in Shanghai.
+        Utc.with_ymd_and_hms(2026, 10, 1, 1, 0, 0).unwrap()
+    }
+
+    fn local(at: DateTime<Utc>) -> String {
+        at.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    #[test]
+    fn dates_are_read_in_the_forms_people_type() {
+        for (typed, want) in [
+            ("2026-12-03 19:30", "2026-12-03 19:30"),
+            ("2026/12/3 19:30", "2026-12-03 19:30"),
+            ("12月3日 19:30", "2026-12-03 19:30"),
+            ("12月3日19:30", "2026-12-03 19:30"),
+            ("１２月３日 １９：３０", "2026-12-03 19:30"),
+            ("12/3 19:30", "2026-12-03 19:30"),
+            ("明天 19:30", "2026-10-02 19:30"),
+            ("tomorrow 8:05", "2026-10-02 08:05"),
+            ("9月1日 19:30", "2027-09-01 19:30"),
+        ] {
+            assert_eq!(
+                parse_when(typed, now(), TZ).map(local),
+                Ok(want.into()),
+                "{typed}"
+            );
+        }
+    }
+
+    #[test]
+    fn impossible_past_and_unreadable_dates_are_told_apart() {
+        assert_eq!(
+            parse_when("2027-02-31 19:30", now(), TZ),
+            Err(WhenError::NoSuchDate)
+        );
+        assert_eq!(
+            parse_when("2月31日 19:30", now(), TZ),
+            Err(WhenError::NoSuchDate)
+        );
+        assert_eq!(
+            parse_when("2026-09-30 19:30", now(), TZ),
+            Err(WhenError::InThePast)
+        );
+        assert_eq!(
+            parse_when("今天 8:00", now(), TZ),
+            Err(WhenError::InThePast)
+        );
+        assert_eq!(
+            parse_when("next week", now(), TZ),
+            Err(WhenError::Unreadable)
+        );
+        assert_eq!(
+            parse_when("12月3日 25:00", now(), TZ),
+            Err(WhenError::Unreadable)
+        );
+    }
+
+    #[test]
+    fn a_general_meeting_needs_more_than_half_of_the_voting_members() {
+        assert!(!has_quorum(5, 10));
+        assert!(has_quorum(6, 10));
+        assert!(has_quorum(1, 1));
+        assert!(!has_quorum(0, 0));
+    }
+
+    #[test]
+    fn kinds_have_the_statutory_cadence_and_attendees() {
+        let q4 = Quarter { year: 2026, q: 4 };
+        let q2 = Quarter { year: 2026, q: 2 };
+        let need = |k: MeetingKind, q| MeetingKind::required_in_quarter(k.default_cadence(), q);
+        assert_eq!(need(MeetingKind::General, q4), 1);
+        assert_eq!(need(MeetingKind::Committee, q4), 3);
+        assert_eq!(need(MeetingKind::Lesson, q2), 1);
+        assert_eq!(need(MeetingKind::Life, q4), 1);
+        assert_eq!(need(MeetingKind::Life, q2), 0);
+        assert_eq!(
+            MeetingKind::Committee.default_attendees(),
+            Attendees::Committee
+        );
+        assert_eq!("党员大会".parse(), Ok(MeetingKind::General));
+        assert_eq!("themed-day".parse(), Ok(MeetingKind::ThemedDay));
+        assert_eq!("semester:2".parse(), Ok(Cadence::PerSemester(2)));
+    }
+
+    #[test]
+    fn quarters_parse_and_bound_in_local_time() {
+        let q: Quarter = "2026Q4".parse().unwrap();
+        let (start, end) = q.bounds(TZ);
+        assert_eq!(local(start), "2026-10-01 00:00");
+        assert_eq!(local(end), "2027-01-01 00:00");
+        assert_eq!(Quarter::containing(now(), TZ), q);
+        assert!("2026Q5".parse::<Quarter>().is_err());
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(0, 0), 0);
+    }
+}

@@ -1,0 +1,183 @@
+//! `/meetings`: upcoming meetings (a member sees their own with their answer and may change
+//! it; a manager sees the branch's with counts). `/attendance <id>`: who attends, who is on
+//! leave (with reasons), who has not answered, who signed in; the manager may nudge only those
+//! who have not answered.
+
+use super::super::engine::Step;
+use super::super::{Choice, Ctx, Reply};
+use crate::delivery::route::Push;
+use crate::domain::org::Member;
+use crate::msg;
+use crate::store::meetings::{self, Rsvp};
+use crate::store::{members, Conn, StoreError};
+
+/// How far ahead `/meetings` looks.
+const AHEAD_MS: i64 = 90 * 24 * 3_600_000;
+
+/// `/meetings`.
+pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step, StoreError> {
+    let branch = if member.college {
+        None
+    } else {
+        member.branch_id
+    };
+    let upcoming = meetings::between(conn, branch, cx.now_ms, cx.now_ms + AHEAD_MS).await?;
+    let mut lines = Vec::new();
+    let mut replies = Vec::new();
+    for m in upcoming.iter().filter(|m| !m.cancelled) {
+        let all = meetings::attendees(conn, m.id).await?;
+        let mine = all.iter().find(|a| a.member_id == member.id);
+        let manages = member.manages_branch(m.branch_id);
+        if mine.is_none() && !manages {
+            continue;
+        }
+        let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
+        let kind = super::kind_text(cx.catalog, cx.locale, m.kind);
+        let count = |r: Rsvp| all.iter().filter(|a| a.rsvp == r).count();
+        if manages {
+            lines.push(cx.r(
+                msg!("meeting-list-line-manager"),
+                &[
+                    ("id", m.id.into()),
+                    ("kind", kind.as_str().into()),
+                    ("when", when.as_str().into()),
+                    ("attend", count(Rsvp::Attend).into()),
+                    ("leave", count(Rsvp::Leave).into()),
+                    ("none", count(Rsvp::None).into()),
+                ],
+            ));
+        }
+        if let Some(a) = mine {
+            let answer = match a.rsvp {
+                Rsvp::Attend => cx.t(msg!("meeting-answer-attend")),
+                Rsvp::Leave => cx.t(msg!("meeting-answer-leave")),
+                Rsvp::None => cx.t(msg!("meeting-answer-none")),
+            };
+            replies.push(Reply::with_choices(
+                cx.r(
+                    msg!("meeting-list-mine"),
+                    &[
+                        ("kind", kind.as_str().into()),
+                        ("when", when.as_str().into()),
+                        ("place", m.place.as_str().into()),
+                        ("answer", answer.into()),
+                    ],
+                ),
+                super::rsvp_choices(cx.catalog, cx.locale, m.id),
+            ));
+        }
+    }
+    if lines.is_empty() && replies.is_empty() {
+        return Ok(Step::text(cx.t(msg!("meeting-list-empty"))));
+    }
+    if !lines.is_empty() {
+        lines.insert(0, cx.t(msg!("meeting-list-header")));
+        replies.insert(0, Reply::text(lines.join("\n")));
+    }
+    Ok(Step::new(replies, super::super::State::Idle))
+}
+
+/// `/attendance <id>`.
+pub async fn detail(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    let Some(m) = super::create::managed(cx, conn, member, arg).await? else {
+        return super::create::refusal(cx, conn, member, arg).await;
+    };
+    let all = meetings::attendees(conn, m.id).await?;
+    let names = |pick: &dyn Fn(&meetings::Attendee) -> bool| -> String {
+        let v: Vec<String> = all
+            .iter()
+            .filter(|a| pick(a))
+            .map(|a| a.name.clone())
+            .collect();
+        if v.is_empty() {
+            "—".into()
+        } else {
+            v.join("、")
+        }
+    };
+    let leave: Vec<String> = all
+        .iter()
+        .filter(|a| a.rsvp == Rsvp::Leave)
+        .map(|a| format!("{}（{}）", a.name, a.reason.as_deref().unwrap_or("")))
+        .collect();
+    let none = all.iter().filter(|a| a.rsvp == Rsvp::None).count();
+    let text = cx.r(
+        msg!("meeting-attendance"),
+        &[
+            (
+                "kind",
+                super::kind_text(cx.catalog, cx.locale, m.kind).into(),
+            ),
+            (
+                "when",
+                super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
+            ),
+            ("attend", names(&|a| a.rsvp == Rsvp::Attend).into()),
+            (
+                "leave",
+                if leave.is_empty() {
+                    "—".to_owned()
+                } else {
+                    leave.join("、")
+                }
+                .into(),
+            ),
+            ("none", names(&|a| a.rsvp == Rsvp::None).into()),
+            ("signed", names(&|a| a.signed_in).into()),
+            ("code", m.signin_code.clone().unwrap_or_default().into()),
+        ],
+    );
+    let choices: Vec<Choice> = if none > 0 && m.starts_at > cx.now_ms {
+        vec![cx.choice(format!("meet:nudge:{}", m.id), msg!("meeting-nudge"))]
+    } else {
+        Vec::new()
+    };
+    Ok(Step::reply(Reply::with_choices(text, choices)))
+}
+
+/// The manager's nudge: the reminder again, to those who have not answered.
+pub async fn nudge(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    id: &str,
+) -> Result<Step, StoreError> {
+    let Some(m) = super::create::managed(cx, conn, member, Some(id)).await? else {
+        return super::create::refusal(cx, conn, member, Some(id)).await;
+    };
+    if m.starts_at <= cx.now_ms {
+        return Ok(Step::text(cx.t(msg!("meeting-rsvp-closed"))));
+    }
+    let mut n = 0usize;
+    for a in meetings::attendees(conn, m.id).await? {
+        if a.rsvp != Rsvp::None || a.member_id == member.id {
+            continue;
+        }
+        let Some(target) = members::by_id(conn, a.member_id).await? else {
+            continue;
+        };
+        let reply = super::reminder(cx.catalog, target.locale, cx.engine.tz, &m);
+        let push = Push {
+            dedupe_key: format!("meeting:{}:nudge:{}:{}", m.id, cx.now_ms, target.id),
+            urgent: false,
+            not_before: cx.now_ms,
+            expires_at: Some(m.starts_at),
+        };
+        if cx
+            .push(conn, &target, &reply, &push)
+            .await?
+            .channel()
+            .is_some()
+        {
+            n += 1;
+        }
+    }
+    Ok(Step::text(
+        cx.r(msg!("meeting-nudged"), &[("count", n.into())]),
+    ))
+}

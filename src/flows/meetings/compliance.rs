@@ -1,0 +1,161 @@
+//! Compliance with the cadence of 三会一课, per branch and quarter: how many meetings of each
+//! kind were held against what the cadence requires, the attendance rate (sign-ins of the
+//! expected), the leave rate, and how many held meetings have minutes. [`figures`] is the one
+//! function the chat (`/compliance`) and the CLI (`branchbot report meetings`) both read.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::super::engine::Step;
+use super::super::Ctx;
+use crate::domain::meetings::{percent, MeetingKind, Quarter};
+use crate::domain::org::Member;
+use crate::msg;
+use crate::store::meetings;
+use crate::store::{members, Conn, StoreError};
+
+/// One branch's quarter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchFigures {
+    pub branch: String,
+    /// Per kind (in [`MeetingKind::ALL`] order): held and required.
+    pub kinds: Vec<(MeetingKind, u32, u32)>,
+    pub expected: u32,
+    pub signed_in: u32,
+    pub on_leave: u32,
+    pub held: u32,
+    pub with_minutes: u32,
+}
+
+impl BranchFigures {
+    /// Attendance: sign-ins of the expected attendees, in per cent.
+    pub fn attendance_rate(&self) -> u32 {
+        percent(self.signed_in, self.expected)
+    }
+
+    /// Leave: of the expected attendees, in per cent.
+    pub fn leave_rate(&self) -> u32 {
+        percent(self.on_leave, self.expected)
+    }
+
+    /// The kinds held fewer times than required.
+    pub fn missing(&self) -> Vec<MeetingKind> {
+        self.kinds
+            .iter()
+            .filter(|(_, held, need)| held < need)
+            .map(|(k, _, _)| *k)
+            .collect()
+    }
+}
+
+/// The figures of `quarter` for one branch or every branch, as of `now`.
+pub async fn figures(
+    conn: &mut Conn,
+    tz: Tz,
+    quarter: Quarter,
+    branch: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<BranchFigures>, StoreError> {
+    let (from, to) = quarter.bounds(tz);
+    let mut out = Vec::new();
+    for (id, name, _) in members::branches(conn).await? {
+        if branch.is_some_and(|b| b != id) {
+            continue;
+        }
+        let held = meetings::held_between(
+            conn,
+            Some(id),
+            from.timestamp_millis(),
+            to.timestamp_millis(),
+            now.timestamp_millis(),
+        )
+        .await?;
+        let kinds = MeetingKind::ALL
+            .iter()
+            .map(|k| {
+                let n = held.iter().filter(|h| h.meeting.kind == *k).count() as u32;
+                (
+                    *k,
+                    n,
+                    MeetingKind::required_in_quarter(k.default_cadence(), quarter),
+                )
+            })
+            .collect();
+        out.push(BranchFigures {
+            branch: name,
+            kinds,
+            expected: held.iter().map(|h| h.expected).sum(),
+            signed_in: held.iter().map(|h| h.signed_in).sum(),
+            on_leave: held.iter().map(|h| h.on_leave).sum(),
+            held: held.len() as u32,
+            with_minutes: held.iter().filter(|h| h.minutes).count() as u32,
+        });
+    }
+    Ok(out)
+}
+
+/// `/compliance [2026Q4]`: the college sees every branch, a manager their own.
+pub async fn command(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    let branch = if member.college {
+        None
+    } else if member.is_manager() {
+        member.branch_id
+    } else {
+        return Ok(Step::text(cx.t(msg!("meeting-not-allowed"))));
+    };
+    let quarter = match arg {
+        None => Quarter::containing(cx.now(), cx.engine.tz),
+        Some(q) => match q.parse() {
+            Ok(q) => q,
+            Err(()) => {
+                return Ok(Step::text(
+                    cx.r(msg!("meeting-bad-quarter"), &[("typed", q.into())]),
+                ))
+            }
+        },
+    };
+    let rows = figures(conn, cx.engine.tz, quarter, branch, cx.now()).await?;
+    let mut lines = vec![cx.r(
+        msg!("compliance-header"),
+        &[("quarter", quarter.to_string().into())],
+    )];
+    for f in &rows {
+        let missing: Vec<String> = f
+            .missing()
+            .iter()
+            .map(|k| super::kind_text(cx.catalog, cx.locale, *k))
+            .collect();
+        let count = |k: MeetingKind| f.kinds.iter().find(|x| x.0 == k).map_or(0, |x| x.1);
+        lines.push(
+            cx.r(
+                msg!("compliance-line"),
+                &[
+                    ("branch", f.branch.as_str().into()),
+                    ("general", count(MeetingKind::General).into()),
+                    ("committee", count(MeetingKind::Committee).into()),
+                    ("group", count(MeetingKind::Group).into()),
+                    ("lesson", count(MeetingKind::Lesson).into()),
+                    ("attendance", f.attendance_rate().into()),
+                    ("leave", f.leave_rate().into()),
+                    ("minutes", f.with_minutes.into()),
+                    ("held", f.held.into()),
+                    (
+                        "missing",
+                        if missing.is_empty() {
+                            "—".to_owned()
+                        } else {
+                            missing.join("、")
+                        }
+                        .into(),
+                    ),
+                ],
+            ),
+        );
+    }
+    Ok(Step::text(lines.join("\n")))
+}

@@ -1,0 +1,432 @@
+//! `/meeting` (or `/newmeeting`): kind → date and time → place → topic → preview (attendees
+//! defaulted from the kind, overlaps warned about) → confirm. Each step waits in
+//! [`State::MeetingDraft`]; nothing is stored until the confirmation. Also `/cancelmeeting <id>`
+//! and `/reschedule <id> <date time>`, which tell the attendees.
+
+use super::super::engine::Step;
+use super::super::{Ctx, Reply, State};
+use super::DEFAULT_LENGTH_MINUTES;
+use crate::delivery::route::Push;
+use crate::domain::meetings::{parse_when, MeetingKind, WhenError};
+use crate::domain::org::Member;
+use crate::msg;
+use crate::scheduler::plan;
+use crate::store::meetings::{self, Meeting, NewMeeting};
+use crate::store::{members, Conn, StoreError};
+
+/// The longest place or topic.
+const MAX_FIELD_CHARS: usize = 200;
+
+/// `/meeting`: offers the kinds.
+pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
+    if !member.role.runs_branch() || member.branch_id.is_none() {
+        return Ok(Step::text(cx.t(msg!("meeting-not-allowed"))));
+    }
+    let choices = MeetingKind::ALL
+        .iter()
+        .map(|k| cx.choice(format!("meet:kind:{}", k.as_str()), k.msg()))
+        .collect();
+    Ok(Step::reply(Reply::with_choices(
+        cx.t(msg!("meeting-ask-kind")),
+        choices,
+    )))
+}
+
+/// A kind was chosen: the draft begins.
+pub fn kind_chosen(cx: &Ctx<'_>, member: &Member, value: &str) -> Step {
+    if !member.role.runs_branch() || member.branch_id.is_none() {
+        return Step::text(cx.t(msg!("meeting-not-allowed")));
+    }
+    let Ok(kind) = value.parse::<MeetingKind>() else {
+        return Step::text(cx.t(msg!("error-stale-choice")));
+    };
+    Step::new(
+        vec![Reply::text(cx.t(msg!("meeting-ask-when")))],
+        State::MeetingDraft {
+            kind: kind.as_str().into(),
+            starts_at: None,
+            place: None,
+            topic: None,
+        },
+    )
+}
+
+/// Text typed while a draft waits: fills the next missing field.
+pub async fn typed(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    state: State,
+    text: &str,
+) -> Result<Step, StoreError> {
+    let State::MeetingDraft {
+        kind,
+        starts_at,
+        place,
+        topic,
+    } = state.clone()
+    else {
+        return Ok(Step::text(cx.t(msg!("error-not-understood"))));
+    };
+    let text = text.trim();
+    let Some(starts_at) = starts_at else {
+        return Ok(match parse_when(text, cx.now(), cx.engine.tz) {
+            Ok(at) => Step::new(
+                vec![Reply::text(cx.t(msg!("meeting-ask-place")))],
+                State::MeetingDraft {
+                    kind,
+                    starts_at: Some(at.timestamp_millis()),
+                    place,
+                    topic,
+                },
+            ),
+            Err(e) => Step::retry(when_error(cx, &e, text), state),
+        });
+    };
+    if text.chars().count() > MAX_FIELD_CHARS {
+        return Ok(Step::retry(
+            cx.r(
+                msg!("meeting-field-too-long"),
+                &[("max", MAX_FIELD_CHARS.into())],
+            ),
+            state,
+        ));
+    }
+    let Some(place) = place else {
+        return Ok(Step::new(
+            vec![Reply::text(cx.t(msg!("meeting-ask-topic")))],
+            State::MeetingDraft {
+                kind,
+                starts_at: Some(starts_at),
+                place: Some(text.into()),
+                topic,
+            },
+        ));
+    };
+    if topic.is_some() {
+        return Ok(Step::retry(cx.t(msg!("meeting-confirm-or-discard")), state));
+    }
+    let state = State::MeetingDraft {
+        kind,
+        starts_at: Some(starts_at),
+        place: Some(place),
+        topic: Some(text.into()),
+    };
+    preview(cx, conn, member, state).await
+}
+
+/// What tells a person why their date was not taken.
+pub fn when_error(cx: &Ctx<'_>, e: &WhenError, typed: &str) -> String {
+    match e {
+        WhenError::Unreadable => cx.r(msg!("meeting-when-unreadable"), &[("typed", typed.into())]),
+        WhenError::NoSuchDate => cx.r(
+            msg!("meeting-when-no-such-date"),
+            &[("typed", typed.into())],
+        ),
+        WhenError::InThePast => cx.r(msg!("meeting-when-past"), &[("typed", typed.into())]),
+    }
+}
+
+fn draft_meeting(member: &Member, state: &State) -> Option<NewMeeting> {
+    let State::MeetingDraft {
+        kind,
+        starts_at: Some(starts_at),
+        place: Some(place),
+        topic: Some(topic),
+    } = state
+    else {
+        return None;
+    };
+    Some(NewMeeting {
+        branch_id: member.branch_id?,
+        kind: kind.parse().ok()?,
+        starts_at: *starts_at,
+        ends_at: starts_at + DEFAULT_LENGTH_MINUTES * 60_000,
+        place: place.clone(),
+        topic: topic.clone(),
+        created_by: Some(member.id),
+        attendees: Vec::new(),
+        signin_code: String::new(),
+    })
+}
+
+async fn preview(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    state: State,
+) -> Result<Step, StoreError> {
+    let Some(new) = draft_meeting(member, &state) else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
+    let attendees = super::default_attendees(conn, new.branch_id, new.kind, Some(member)).await?;
+    let ids: Vec<i64> = attendees.iter().map(|m| m.id).collect();
+    let mut text = cx.r(
+        msg!("meeting-preview"),
+        &[
+            (
+                "kind",
+                super::kind_text(cx.catalog, cx.locale, new.kind).into(),
+            ),
+            (
+                "when",
+                super::when_text(cx.catalog, cx.locale, cx.engine.tz, new.starts_at).into(),
+            ),
+            ("place", new.place.as_str().into()),
+            ("topic", new.topic.as_str().into()),
+            ("count", attendees.len().into()),
+        ],
+    );
+    for other in
+        meetings::overlapping(conn, new.branch_id, new.starts_at, new.ends_at, &ids).await?
+    {
+        text.push('\n');
+        text.push_str(&cx.r(
+            msg!("meeting-overlap"),
+            &[
+                (
+                    "kind",
+                    super::kind_text(cx.catalog, cx.locale, other.kind).into(),
+                ),
+                (
+                    "when",
+                    super::when_text(cx.catalog, cx.locale, cx.engine.tz, other.starts_at).into(),
+                ),
+            ],
+        ));
+    }
+    let choices = vec![
+        cx.choice("meet:confirm", msg!("meeting-confirm")),
+        cx.choice("meet:discard", msg!("meeting-discard")),
+    ];
+    Ok(Step::new(vec![Reply::with_choices(text, choices)], state))
+}
+
+/// 确认: the draft becomes a meeting with its reminders.
+pub async fn confirm(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    state: &State,
+) -> Result<Step, StoreError> {
+    let Some(mut new) = draft_meeting(member, state) else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
+    if new.starts_at <= cx.now_ms {
+        return Ok(Step::text(cx.t(msg!("meeting-when-past-now"))));
+    }
+    new.attendees = super::default_attendees(conn, new.branch_id, new.kind, Some(member))
+        .await?
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    let id = match super::commit(conn, cx.engine.jobs.registry(), cx.now(), new).await {
+        Ok(id) => id,
+        Err(crate::scheduler::ScheduleError::Store(e)) => return Err(e),
+        Err(e) => {
+            tracing::error!(error = %e, "scheduling a meeting's reminders");
+            return Err(StoreError::Corrupt(e.to_string()));
+        }
+    };
+    cx.mark_scheduled();
+    let m = meetings::get(conn, id)
+        .await?
+        .ok_or(StoreError::Corrupt("meeting vanished".into()))?;
+    Ok(Step::text(cx.r(
+        msg!("meeting-created"),
+        &[
+            ("id", id.into()),
+            ("code", m.signin_code.unwrap_or_default().into()),
+        ],
+    )))
+}
+
+/// The meeting `arg` names, if it exists and `member` manages its branch.
+pub async fn managed(
+    _cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Option<Meeting>, StoreError> {
+    let Some(id) = arg.and_then(|a| a.split_whitespace().next()?.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    let m = meetings::get(conn, id).await?;
+    Ok(m.filter(|m| member.manages_branch(m.branch_id)))
+}
+
+/// Why [`managed`] found nothing: a usage hint, an unknown id, or not allowed.
+pub async fn refusal(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    _member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    let Some(id) = arg.and_then(|a| a.split_whitespace().next()) else {
+        return Ok(Step::text(cx.t(msg!("meeting-id-needed"))));
+    };
+    match id.parse::<i64>() {
+        Ok(n) if meetings::get(conn, n).await?.is_some() => {
+            Ok(Step::text(cx.t(msg!("meeting-not-allowed"))))
+        }
+        _ => Ok(Step::text(
+            cx.r(msg!("meeting-not-found"), &[("id", id.into())]),
+        )),
+    }
+}
+
+/// `/cancelmeeting <id>`.
+pub async fn cancel(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    let Some(m) = managed(cx, conn, member, arg).await? else {
+        return refusal(cx, conn, member, arg).await;
+    };
+    if m.cancelled || !meetings::cancel(conn, m.id, cx.now_ms).await? {
+        return Ok(Step::text(cx.t(msg!("meeting-already-cancelled"))));
+    }
+    tell_attendees(cx, conn, member, &m, "cancelled", None).await?;
+    Ok(Step::text(
+        cx.r(msg!("meeting-cancel-done"), &[("id", m.id.into())]),
+    ))
+}
+
+/// `/reschedule <id> <date time>`.
+pub async fn reschedule(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    arg: Option<&str>,
+) -> Result<Step, StoreError> {
+    let Some(m) = managed(cx, conn, member, arg).await? else {
+        return refusal(cx, conn, member, arg).await;
+    };
+    let typed = arg
+        .and_then(|a| a.split_once(char::is_whitespace))
+        .map(|(_, rest)| rest.trim())
+        .unwrap_or("");
+    let at = match parse_when(typed, cx.now(), cx.engine.tz) {
+        Ok(at) => at,
+        Err(e) => return Ok(Step::text(when_error(cx, &e, typed))),
+    };
+    if m.cancelled {
+        return Ok(Step::text(cx.t(msg!("meeting-already-cancelled"))));
+    }
+    let starts = at.timestamp_millis();
+    meetings::reschedule(
+        conn,
+        m.id,
+        starts,
+        starts + (m.ends_at - m.starts_at),
+        cx.now_ms,
+    )
+    .await?;
+    plan::move_anchor(conn, &super::anchor(m.id), at, cx.now()).await?;
+    cx.mark_scheduled();
+    tell_attendees(cx, conn, member, &m, "moved", Some(starts)).await?;
+    Ok(Step::text(cx.r(
+        msg!("meeting-reschedule-done"),
+        &[(
+            "when",
+            super::when_text(cx.catalog, cx.locale, cx.engine.tz, starts).into(),
+        )],
+    )))
+}
+
+async fn tell_attendees(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    by: &Member,
+    m: &Meeting,
+    what: &str,
+    new_start: Option<i64>,
+) -> Result<(), StoreError> {
+    let told = Told {
+        catalog: cx.catalog,
+        tz: cx.engine.tz,
+        sms_connected: cx.engine.sms_connected,
+        now_ms: cx.now_ms,
+    };
+    told.attendees(conn, m, what, new_start, Some(by.id))
+        .await?;
+    cx.mark_pushed();
+    Ok(())
+}
+
+/// Tells a meeting's attendees that it was cancelled or moved (the chat and the CLI).
+pub struct Told<'a> {
+    pub catalog: &'a crate::i18n::Catalog,
+    pub tz: chrono_tz::Tz,
+    pub sms_connected: bool,
+    pub now_ms: i64,
+}
+
+impl Told<'_> {
+    /// Pushes the notice to every attendee but `except`; returns how many were reached.
+    pub async fn attendees(
+        &self,
+        conn: &mut Conn,
+        m: &Meeting,
+        what: &str,
+        new_start: Option<i64>,
+        except: Option<i64>,
+    ) -> Result<usize, StoreError> {
+        let mut reached = 0;
+        for a in meetings::attendees(conn, m.id).await? {
+            if Some(a.member_id) == except {
+                continue;
+            }
+            let Some(target) = members::by_id(conn, a.member_id).await? else {
+                continue;
+            };
+            let (c, l) = (self.catalog, target.locale);
+            let kind = super::kind_text(c, l, m.kind);
+            let old = super::when_text(c, l, self.tz, m.starts_at);
+            let text = match new_start {
+                None => c.render(
+                    l,
+                    msg!("meeting-cancelled-notice"),
+                    &[
+                        ("branch", m.branch_name.as_str().into()),
+                        ("kind", kind.into()),
+                        ("when", old.into()),
+                    ],
+                ),
+                Some(at) => c.render(
+                    l,
+                    msg!("meeting-moved-notice"),
+                    &[
+                        ("branch", m.branch_name.as_str().into()),
+                        ("kind", kind.into()),
+                        ("old", old.into()),
+                        ("when", super::when_text(c, l, self.tz, at).into()),
+                        ("place", m.place.as_str().into()),
+                    ],
+                ),
+            };
+            let push = Push {
+                dedupe_key: format!("meeting:{}:{what}:{}:{}", m.id, self.now_ms, target.id),
+                urgent: false,
+                not_before: self.now_ms,
+                expires_at: Some(new_start.unwrap_or(m.starts_at)),
+            };
+            let route = crate::delivery::route::push(
+                conn,
+                c,
+                &target,
+                &Reply::text(text),
+                &push,
+                self.sms_connected,
+                self.now_ms,
+            )
+            .await?;
+            if route.channel().is_some() {
+                reached += 1;
+            }
+        }
+        Ok(reached)
+    }
+}

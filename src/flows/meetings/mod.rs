@@ -1,0 +1,223 @@
+//! 三会一课 in chat: creating a meeting (`create`), answering a reminder (`rsvp`), signing in
+//! (`signin`), the secretary's view and nudges (`attendance`), minutes (`minutes`) and the
+//! college's compliance view (`compliance`). Shared here: how a meeting is shown, who attends
+//! by default, and [`commit`], which creates a meeting and puts its reminders on the schedule
+//! (the CLI uses it too).
+
+pub mod attendance;
+pub mod compliance;
+pub mod create;
+pub mod minutes;
+pub mod rsvp;
+pub mod signin;
+
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use chrono_tz::Tz;
+
+use super::{Choice, Reply};
+use crate::domain::meetings::{Attendees, MeetingKind};
+use crate::domain::org::{Member, Role};
+use crate::i18n::{Catalog, Locale};
+use crate::msg;
+use crate::scheduler::{plan, JobSpec, Registry, ScheduleError, When};
+use crate::store::meetings::{self as store, Meeting, NewMeeting};
+use crate::store::{members, Conn, StoreError};
+
+/// Reminders before the start: three days, one day and one hour. The one-hour reminder is
+/// urgent (sent in quiet hours too): a meeting an hour away is not news that can wait.
+pub const REMIND_BEFORE_MINUTES: [i64; 3] = [3 * 24 * 60, 24 * 60, 60];
+
+/// Sign-in opens this many minutes before the start and closes at the end.
+pub const SIGNIN_OPENS_MINUTES: i64 = 30;
+
+/// A meeting lasts this long unless told otherwise.
+pub const DEFAULT_LENGTH_MINUTES: i64 = 120;
+
+/// Minutes are asked for this long after the end.
+pub const MINUTES_DUE_HOURS: i64 = 24;
+
+/// The anchor of a meeting's jobs: rescheduling moves them all.
+pub fn anchor(meeting_id: i64) -> String {
+    format!("meeting:{meeting_id}")
+}
+
+/// "12月3日（周三）19:30" in the reader's locale and the organisation's zone.
+pub fn when_text(catalog: &Catalog, locale: Locale, tz: Tz, at_ms: i64) -> String {
+    let at = DateTime::<Utc>::from_timestamp_millis(at_ms)
+        .unwrap_or_default()
+        .with_timezone(&tz);
+    let weekday = catalog.text(locale, weekday_msg(at.weekday().number_from_monday()));
+    catalog.render(
+        locale,
+        msg!("meeting-when"),
+        &[
+            ("month", at.month().into()),
+            ("day", at.day().into()),
+            ("weekday", weekday.into()),
+            ("time", at.format("%H:%M").to_string().into()),
+        ],
+    )
+}
+
+fn weekday_msg(n: u32) -> crate::i18n::Msg {
+    match n {
+        1 => msg!("meeting-weekday-1"),
+        2 => msg!("meeting-weekday-2"),
+        3 => msg!("meeting-weekday-3"),
+        4 => msg!("meeting-weekday-4"),
+        5 => msg!("meeting-weekday-5"),
+        6 => msg!("meeting-weekday-6"),
+        _ => msg!("meeting-weekday-7"),
+    }
+}
+
+/// The kind's name in `locale`.
+pub fn kind_text(catalog: &Catalog, locale: Locale, kind: MeetingKind) -> String {
+    catalog.text(locale, kind.msg())
+}
+
+/// The 参加 / 请假 choices of a meeting.
+pub fn rsvp_choices(catalog: &Catalog, locale: Locale, meeting_id: i64) -> Vec<Choice> {
+    let choice = |data: String, m| Choice {
+        data,
+        label: catalog.text(locale, m),
+        aliases: Locale::ALL.iter().map(|l| catalog.text(*l, m)).collect(),
+    };
+    vec![
+        choice(format!("rsvp:attend:{meeting_id}"), msg!("meeting-attend")),
+        choice(format!("rsvp:leave:{meeting_id}"), msg!("meeting-leave")),
+    ]
+}
+
+/// The reminder a member reads (scenario 1), with its choices.
+pub fn reminder(catalog: &Catalog, locale: Locale, tz: Tz, m: &Meeting) -> Reply {
+    let text = catalog.render(
+        locale,
+        msg!("meeting-reminder"),
+        &[
+            ("branch", m.branch_name.as_str().into()),
+            ("kind", kind_text(catalog, locale, m.kind).into()),
+            ("when", when_text(catalog, locale, tz, m.starts_at).into()),
+            ("place", m.place.as_str().into()),
+            ("topic", m.topic.as_str().into()),
+        ],
+    );
+    Reply::with_choices(text, rsvp_choices(catalog, locale, m.id))
+}
+
+/// The same reminder for SMS, short enough for one UCS-2 segment where possible (scenario 2);
+/// the numbered options are appended by the SMS renderer.
+pub fn reminder_sms(catalog: &Catalog, locale: Locale, tz: Tz, m: &Meeting) -> Reply {
+    let at = DateTime::<Utc>::from_timestamp_millis(m.starts_at)
+        .unwrap_or_default()
+        .with_timezone(&tz);
+    let weekday = catalog.text(locale, weekday_msg(at.weekday().number_from_monday()));
+    let text = catalog.render(
+        locale,
+        msg!("meeting-reminder-sms"),
+        &[
+            ("branch", m.branch_name.as_str().into()),
+            ("kind", kind_text(catalog, locale, m.kind).into()),
+            ("date", format!("{}/{}", at.month(), at.day()).into()),
+            ("weekday", weekday.into()),
+            ("time", at.format("%H:%M").to_string().into()),
+            ("place", m.place.replace(' ', "").into()),
+        ],
+    );
+    Reply::with_choices(text, rsvp_choices(catalog, locale, m.id))
+}
+
+/// The members a kind expects by default: the branch's party members, its committee, or the
+/// party group of `group_of` (the person creating the meeting).
+pub async fn default_attendees(
+    conn: &mut Conn,
+    branch_id: i64,
+    kind: MeetingKind,
+    group_of: Option<&Member>,
+) -> Result<Vec<Member>, StoreError> {
+    let all = members::list(conn, Some(branch_id)).await?;
+    let group = group_of.and_then(|m| m.group_name.clone());
+    Ok(all
+        .into_iter()
+        .filter(|m| m.active && m.role.is_party_member())
+        .filter(|m| match kind.default_attendees() {
+            Attendees::Branch => true,
+            Attendees::Committee => m.role.runs_branch(),
+            Attendees::Group => group.is_none() || m.group_name == group,
+        })
+        .collect())
+}
+
+/// The secretaries (or, without one, the managers) of a branch: who is told about leave,
+/// quorum and missing minutes.
+pub async fn secretaries(conn: &mut Conn, branch_id: i64) -> Result<Vec<Member>, StoreError> {
+    let managers: Vec<Member> = members::list(conn, Some(branch_id))
+        .await?
+        .into_iter()
+        .filter(|m| m.active && m.role.runs_branch())
+        .collect();
+    let secretaries: Vec<Member> = managers
+        .iter()
+        .filter(|m| m.role == Role::Secretary)
+        .cloned()
+        .collect();
+    Ok(if secretaries.is_empty() {
+        managers
+    } else {
+        secretaries
+    })
+}
+
+/// A six-digit sign-in code derived from the meeting's start and a counter, not guessable
+/// from the meeting id alone.
+pub fn signin_code(seed: i64) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("branchbot-signin:{seed}").as_bytes());
+    let n = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % 900_000 + 100_000;
+    n.to_string()
+}
+
+/// Creates a meeting and schedules its jobs (reminders, the after-meeting check, the minutes
+/// reminder) relative to its start, all on `conn`. Returns the new id.
+pub async fn commit(
+    conn: &mut Conn,
+    registry: &Registry,
+    now: DateTime<Utc>,
+    mut new: NewMeeting,
+) -> Result<i64, ScheduleError> {
+    if new.signin_code.is_empty() {
+        new.signin_code = signin_code(now.timestamp_millis() ^ new.starts_at);
+    }
+    let id = store::create(conn, &new, now.timestamp_millis()).await?;
+    let starts = DateTime::<Utc>::from_timestamp_millis(new.starts_at).unwrap_or_default();
+    let length = new.ends_at - new.starts_at;
+    let mut jobs: Vec<(String, i64)> = REMIND_BEFORE_MINUTES
+        .iter()
+        .map(|m| (format!("remind:{m}"), -m * 60_000))
+        .collect();
+    jobs.push(("after".into(), length));
+    jobs.push(("minutes".into(), length + MINUTES_DUE_HOURS * 3_600_000));
+    for (step, offset_ms) in jobs {
+        let offset = TimeDelta::milliseconds(offset_ms);
+        if starts + offset <= now {
+            continue;
+        }
+        let payload = crate::scheduler::kinds::meetings::Payload {
+            meeting_id: id,
+            step: step.clone(),
+        };
+        let spec = JobSpec {
+            kind: crate::scheduler::kinds::meetings::KIND.into(),
+            dedupe_key: format!("meeting:{id}:{step}"),
+            payload: serde_json::to_string(&payload).unwrap_or_default(),
+            when: When::Relative {
+                anchor_key: anchor(id),
+                anchor_at: starts,
+                offset,
+            },
+            grace: None,
+        };
+        plan::schedule(conn, registry, &spec, now).await?;
+    }
+    Ok(id)
+}

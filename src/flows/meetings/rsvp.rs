@@ -1,0 +1,142 @@
+//! Answering a meeting reminder: 参加, or 请假 with a reason (asked for when it did not come
+//! with the answer: "请假 出差", "2 出差"). The answer can be changed until the meeting starts.
+
+use super::super::engine::Step;
+use super::super::{Ctx, Reply, State};
+use crate::delivery::route::Push;
+use crate::domain::org::Member;
+use crate::msg;
+use crate::store::meetings::{self, Meeting, Rsvp};
+use crate::store::{Conn, StoreError};
+
+/// The longest leave reason kept.
+const MAX_REASON_CHARS: usize = 200;
+
+/// A 参加 / 请假 choice (`attend:<id>`, `leave:<id>`), with what was typed after it.
+pub async fn chosen(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    value: &str,
+    rest: &str,
+) -> Result<Step, StoreError> {
+    let (action, id) = value.split_once(':').unwrap_or((value, ""));
+    let Some(m) = open_meeting(cx, conn, member, id).await? else {
+        return Ok(Step::text(cx.t(msg!("meeting-rsvp-closed"))));
+    };
+    match action {
+        "attend" => {
+            meetings::set_rsvp(conn, m.id, member.id, Rsvp::Attend, None, cx.now_ms).await?;
+            let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
+            Ok(Step::reply(Reply::with_choices(
+                cx.r(msg!("meeting-attend-recorded"), &[("when", when.into())]),
+                vec![cx.choice(
+                    format!("rsvp:leave:{}", m.id),
+                    msg!("meeting-change-to-leave"),
+                )],
+            )))
+        }
+        "leave" if !rest.trim().is_empty() => leave(cx, conn, member, &m, rest).await,
+        "leave" => Ok(Step::new(
+            vec![Reply::text(cx.t(msg!("meeting-leave-ask-reason")))],
+            State::MeetingLeaveReason { meeting_id: m.id },
+        )),
+        _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+    }
+}
+
+/// The reason typed after 请假.
+pub async fn reason(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    meeting_id: i64,
+    text: &str,
+) -> Result<Step, StoreError> {
+    let Some(m) = open_meeting(cx, conn, member, &meeting_id.to_string()).await? else {
+        return Ok(Step::text(cx.t(msg!("meeting-rsvp-closed"))));
+    };
+    if text.chars().count() > MAX_REASON_CHARS {
+        return Ok(Step::retry(
+            cx.r(
+                msg!("meeting-reason-too-long"),
+                &[("max", MAX_REASON_CHARS.into())],
+            ),
+            State::MeetingLeaveReason { meeting_id },
+        ));
+    }
+    leave(cx, conn, member, &m, text).await
+}
+
+/// The meeting if it exists, is not cancelled or started, and expects `member`.
+async fn open_meeting(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    id: &str,
+) -> Result<Option<Meeting>, StoreError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    let Some(m) = meetings::get(conn, id).await? else {
+        return Ok(None);
+    };
+    if m.cancelled || m.starts_at <= cx.now_ms {
+        return Ok(None);
+    }
+    let expected = meetings::attendees(conn, id)
+        .await?
+        .iter()
+        .any(|a| a.member_id == member.id);
+    Ok(expected.then_some(m))
+}
+
+async fn leave(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    m: &Meeting,
+    reason: &str,
+) -> Result<Step, StoreError> {
+    let reason = reason.trim();
+    meetings::set_rsvp(conn, m.id, member.id, Rsvp::Leave, Some(reason), cx.now_ms).await?;
+    for s in super::secretaries(conn, m.branch_id).await? {
+        if s.id == member.id {
+            continue;
+        }
+        let scx = cx.for_member(&s);
+        let text = scx.r(
+            msg!("meeting-leave-notice"),
+            &[
+                ("name", member.name.as_str().into()),
+                (
+                    "kind",
+                    super::kind_text(cx.catalog, s.locale, m.kind).into(),
+                ),
+                (
+                    "when",
+                    super::when_text(cx.catalog, s.locale, cx.engine.tz, m.starts_at).into(),
+                ),
+                ("reason", reason.into()),
+            ],
+        );
+        let push = Push {
+            dedupe_key: format!(
+                "meeting:{}:leave:{}:{}:{}",
+                m.id, member.id, s.id, cx.now_ms
+            ),
+            urgent: false,
+            not_before: cx.now_ms,
+            expires_at: Some(m.ends_at),
+        };
+        cx.push(conn, &s, &Reply::text(text), &push).await?;
+    }
+    // The one choice left is changing one's mind: "回复 1 改为参加" on SMS.
+    Ok(Step::reply(Reply::with_choices(
+        cx.r(msg!("meeting-leave-recorded"), &[("reason", reason.into())]),
+        vec![cx.choice(
+            format!("rsvp:attend:{}", m.id),
+            msg!("meeting-change-to-attend"),
+        )],
+    )))
+}

@@ -1,0 +1,113 @@
+//! Signing in (签到): a member sends the meeting's code (or `/signin CODE`, or opens the deep
+//! link `https://t.me/<bot>?start=si_<code>`) from half an hour before the start to the end;
+//! after the start the sign-in is marked late. A manager may sign a member in on their behalf
+//! (代签) with a reason: `/proxysignin <meeting id> <member key> <reason>`.
+
+use super::super::engine::Step;
+use super::SIGNIN_OPENS_MINUTES;
+use crate::domain::org::Member;
+use crate::msg;
+use crate::store::meetings;
+use crate::store::{members, Conn, StoreError};
+
+use super::super::Ctx;
+
+/// Whether typed text looks like a sign-in code (six digits).
+pub fn looks_like_code(text: &str) -> bool {
+    let t = crate::flows::fold(text);
+    let t = t.trim();
+    t.len() == 6 && t.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A member signs in with a code.
+pub async fn with_code(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    code: &str,
+) -> Result<Step, StoreError> {
+    let code = crate::flows::fold(code).trim().to_owned();
+    let Some(m) = meetings::by_code(conn, &code, cx.now_ms).await? else {
+        return Ok(Step::text(cx.r(
+            msg!("meeting-signin-unknown"),
+            &[("code", code.as_str().into())],
+        )));
+    };
+    let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
+    if cx.now_ms < m.starts_at - SIGNIN_OPENS_MINUTES * 60_000 {
+        return Ok(Step::text(cx.r(
+            msg!("meeting-signin-not-open"),
+            &[
+                ("when", when.into()),
+                ("minutes", SIGNIN_OPENS_MINUTES.into()),
+            ],
+        )));
+    }
+    let expected = meetings::attendees(conn, m.id)
+        .await?
+        .iter()
+        .any(|a| a.member_id == member.id);
+    if !expected {
+        return Ok(Step::text(cx.t(msg!("meeting-signin-not-attendee"))));
+    }
+    let late = cx.now_ms > m.starts_at;
+    if !meetings::sign_in(conn, m.id, member.id, cx.now_ms, late, None).await? {
+        return Ok(Step::text(cx.t(msg!("meeting-signin-already"))));
+    }
+    let kind = super::kind_text(cx.catalog, cx.locale, m.kind);
+    let id = if late {
+        msg!("meeting-signed-in-late")
+    } else {
+        msg!("meeting-signed-in")
+    };
+    Ok(Step::text(cx.r(id, &[("kind", kind.into())])))
+}
+
+/// A manager signs a member in on their behalf (代签).
+pub async fn proxy(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    manager: &Member,
+    args: Option<&str>,
+) -> Result<Step, StoreError> {
+    let usage = || Step::text(cx.t(msg!("meeting-proxy-usage")));
+    let Some(args) = args else {
+        return Ok(usage());
+    };
+    let mut parts = args.splitn(3, char::is_whitespace);
+    let (Some(id), Some(key), Some(reason)) = (parts.next(), parts.next(), parts.next()) else {
+        return Ok(usage());
+    };
+    let Some(m) = (match id.parse::<i64>() {
+        Ok(id) => meetings::get(conn, id).await?,
+        Err(_) => None,
+    }) else {
+        return Ok(Step::text(
+            cx.r(msg!("meeting-not-found"), &[("id", id.into())]),
+        ));
+    };
+    if !manager.manages_branch(m.branch_id) {
+        return Ok(Step::text(cx.t(msg!("meeting-not-allowed"))));
+    }
+    let Some(member) = members::find(conn, key).await? else {
+        return Ok(Step::text(
+            cx.r(msg!("meeting-no-such-member"), &[("key", key.into())]),
+        ));
+    };
+    let expected = meetings::attendees(conn, m.id)
+        .await?
+        .iter()
+        .any(|a| a.member_id == member.id);
+    if !expected {
+        return Ok(Step::text(cx.t(msg!("meeting-signin-not-attendee"))));
+    }
+    let late = cx.now_ms > m.starts_at;
+    let proxy = Some((manager.id, reason.trim()));
+    if !meetings::sign_in(conn, m.id, member.id, cx.now_ms, late, proxy).await? {
+        return Ok(Step::text(cx.t(msg!("meeting-signin-already"))));
+    }
+    Ok(Step::text(cx.r(
+        msg!("meeting-proxy-done"),
+        &[("name", member.name.as_str().into())],
+    )))
+}

@@ -1,0 +1,148 @@
+//! `meeting-compliance`: a built-in recurring job, at 09:00 on the 17th of each quarter's last
+//! month (about two weeks before the quarter ends). Each branch's secretary is warned when no
+//! general meeting or party lesson has been held or scheduled this quarter, and told of party
+//! members who were expected at meetings six months ago or earlier and have not signed in at
+//! any since (Party Constitution, Art. 9).
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+
+use crate::delivery::route::{self, Push};
+use crate::domain::meetings::{MeetingKind, Quarter};
+use crate::flows::meetings as flows;
+use crate::flows::Reply;
+use crate::i18n::Catalog;
+use crate::msg;
+use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
+use crate::store::jobs::JobRow;
+use crate::store::meetings;
+use crate::store::members;
+
+/// The kind's name.
+pub const KIND: &str = "meeting-compliance";
+
+/// Six months, as the Constitution counts them (a little over 182 days).
+const SIX_MONTHS_MS: i64 = 183 * 24 * 3_600_000;
+
+/// The `meeting-compliance` kind.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ComplianceWarning;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::load().expect("the compiled-in locales load"))
+}
+
+impl Job for ComplianceWarning {
+    fn name(&self) -> &'static str {
+        KIND
+    }
+
+    fn builtin_schedule(&self) -> Option<&'static str> {
+        Some("0 9 17 3,6,9,12 *")
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        conn: &'a mut crate::store::Conn,
+        job: &'a JobRow,
+    ) -> JobFuture<'a> {
+        Box::pin(async move {
+            let now = DateTime::<Utc>::from_timestamp_millis(ctx.now).unwrap_or_default();
+            let quarter = Quarter::containing(now, ctx.tz);
+            let (from, to) = quarter.bounds(ctx.tz);
+            let (mut sent, mut wake) = (0usize, Vec::new());
+            for (branch_id, _, _) in members::branches(conn).await? {
+                let planned = meetings::between(
+                    conn,
+                    Some(branch_id),
+                    from.timestamp_millis(),
+                    to.timestamp_millis(),
+                )
+                .await?;
+                let missing: Vec<MeetingKind> = [MeetingKind::General, MeetingKind::Lesson]
+                    .into_iter()
+                    .filter(|k| !planned.iter().any(|m| !m.cancelled && m.kind == *k))
+                    .collect();
+                let since = ctx.now - SIX_MONTHS_MS;
+                let held_recently =
+                    !meetings::held_between(conn, Some(branch_id), since, ctx.now, ctx.now)
+                        .await?
+                        .is_empty();
+                let mut inactive = Vec::new();
+                for m in members::list(conn, Some(branch_id)).await? {
+                    if !held_recently || !m.active || !m.role.is_party_member() {
+                        continue;
+                    }
+                    // Only who has been expected at meetings for six months or more.
+                    let first = meetings::first_expected(conn, m.id).await?;
+                    let last = meetings::last_attended(conn, m.id).await?;
+                    if first.is_some_and(|at| at <= since) && last.is_none_or(|at| at < since) {
+                        inactive.push(m.name.clone());
+                    }
+                }
+                if missing.is_empty() && inactive.is_empty() {
+                    continue;
+                }
+                for s in flows::secretaries(conn, branch_id).await? {
+                    let c = catalog();
+                    let l = s.locale;
+                    let mut lines = Vec::new();
+                    if !missing.is_empty() {
+                        let kinds: Vec<String> =
+                            missing.iter().map(|k| c.text(l, k.msg())).collect();
+                        lines.push(c.render(
+                            l,
+                            msg!("meeting-compliance-warning"),
+                            &[
+                                ("quarter", quarter.to_string().into()),
+                                (
+                                    "kinds",
+                                    kinds.join(&c.text(l, msg!("cli-list-separator"))).into(),
+                                ),
+                            ],
+                        ));
+                    }
+                    if !inactive.is_empty() {
+                        lines.push(c.render(
+                            l,
+                            msg!("meeting-inactive-members"),
+                            &[(
+                                "names",
+                                inactive.join(&c.text(l, msg!("cli-list-separator"))).into(),
+                            )],
+                        ));
+                    }
+                    let push = Push {
+                        dedupe_key: format!("job:{}:{}:{}", job.id, job.due_at, s.id),
+                        urgent: false,
+                        not_before: ctx.now,
+                        expires_at: None,
+                    };
+                    let routed = route::push(
+                        conn,
+                        c,
+                        &s,
+                        &Reply::text(lines.join("\n")),
+                        &push,
+                        ctx.sms_connected,
+                        ctx.now,
+                    )
+                    .await?;
+                    if let Some(ch) = routed.channel() {
+                        sent += 1;
+                        if !wake.contains(&ch) {
+                            wake.push(ch);
+                        }
+                    }
+                }
+            }
+            Ok::<_, JobError>(Ran {
+                note: Some(format!("warned {sent} secretaries")),
+                wake,
+            })
+        })
+    }
+}

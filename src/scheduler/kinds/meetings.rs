@@ -1,0 +1,292 @@
+//! `meeting`: the jobs of one meeting, anchored to its start (`meeting:<id>`), so a reschedule
+//! moves them all. Steps: `remind:<minutes before>` pushes the reminder with 参加 / 请假 to
+//! every attendee not on leave (the one-hour reminder is urgent and carries the sign-in code to
+//! the secretary; the one-day reminder of a general meeting warns the secretary when the
+//! expected attendance has no quorum); `after` tells members absent without leave to make up
+//! the study (补学) and flags a third unexcused absence in a row to the secretary; `minutes` reminds the secretary when no minutes were submitted. A reminder
+//! is never sent once the meeting has started (its outbox row expires at the start).
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::delivery::route::{self, Push, Route};
+use crate::domain::meetings::{has_quorum, MeetingKind};
+use crate::flows::meetings as flows;
+use crate::flows::Reply;
+use crate::i18n::Catalog;
+use crate::msg;
+use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
+use crate::store::jobs::JobRow;
+use crate::store::meetings::{self, Rsvp};
+use crate::store::{members, Conn};
+
+/// The kind's name.
+pub const KIND: &str = "meeting";
+
+/// A `meeting` job's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payload {
+    pub meeting_id: i64,
+    /// `remind:<minutes>`, `after` or `minutes`.
+    pub step: String,
+}
+
+/// The `meeting` kind.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MeetingReminder;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::load().expect("the compiled-in locales load"))
+}
+
+impl Job for MeetingReminder {
+    fn name(&self) -> &'static str {
+        KIND
+    }
+
+    fn check(&self, payload: &str) -> Result<(), String> {
+        serde_json::from_str::<Payload>(payload)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        conn: &'a mut Conn,
+        job: &'a JobRow,
+    ) -> JobFuture<'a> {
+        Box::pin(async move {
+            let p: Payload =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let Some(m) = meetings::get(conn, p.meeting_id).await? else {
+                return Ok(note("no such meeting"));
+            };
+            if m.cancelled {
+                return Ok(note("cancelled"));
+            }
+            let mut run = Run {
+                ctx,
+                conn,
+                wake: Vec::new(),
+                sent: 0,
+            };
+            let tag = format!("meeting:{}:{}", m.id, p.step);
+            if let Some(before) = p.step.strip_prefix("remind:") {
+                let before: i64 = before.parse().unwrap_or(0);
+                if m.starts_at <= ctx.now {
+                    return Ok(note("started already"));
+                }
+                let urgent = before <= 60;
+                for a in meetings::attendees(run.conn, m.id).await? {
+                    if a.rsvp == Rsvp::Leave {
+                        continue;
+                    }
+                    run.remind(a.member_id, &m, &tag, urgent).await?;
+                }
+                if before == 24 * 60 && m.kind == MeetingKind::General {
+                    run.quorum(&m, &tag).await?;
+                }
+                if before <= 60 {
+                    run.code(&m, &tag).await?;
+                }
+            } else if p.step == "after" {
+                for a in meetings::attendees(run.conn, m.id).await? {
+                    if a.rsvp == Rsvp::Leave || a.signed_in {
+                        continue;
+                    }
+                    run.tell(a.member_id, msg!("meeting-absent"), &m, &tag, None)
+                        .await?;
+                    // Three unexcused absences in a row are the secretary's to follow up.
+                    if meetings::unexcused_streak(run.conn, a.member_id, ctx.now, 3).await? >= 3 {
+                        let tag = format!("{tag}:streak:{}", a.member_id);
+                        for s in flows::secretaries(run.conn, m.branch_id).await? {
+                            run.tell(
+                                s.id,
+                                msg!("meeting-absent-streak"),
+                                &m,
+                                &tag,
+                                Some(("name", a.name.clone())),
+                            )
+                            .await?;
+                        }
+                    }
+                }
+            } else if p.step == "minutes" && !meetings::has_minutes(run.conn, m.id).await? {
+                for s in flows::secretaries(run.conn, m.branch_id).await? {
+                    run.tell(s.id, msg!("meeting-minutes-due"), &m, &tag, None)
+                        .await?;
+                }
+            }
+            Ok(Ran {
+                note: Some(format!("{}: {} messages", p.step, run.sent)),
+                wake: run.wake,
+            })
+        })
+    }
+}
+
+fn note(text: &str) -> Ran {
+    Ran {
+        note: Some(text.into()),
+        wake: Vec::new(),
+    }
+}
+
+struct Run<'a> {
+    ctx: &'a JobContext,
+    conn: &'a mut Conn,
+    wake: Vec<crate::flows::ChannelKind>,
+    sent: usize,
+}
+
+impl Run<'_> {
+    async fn push(
+        &mut self,
+        member_id: i64,
+        reply: impl Fn(&crate::domain::org::Member, bool) -> Reply,
+        key: String,
+        urgent: bool,
+        expires_at: Option<i64>,
+    ) -> Result<(), JobError> {
+        let Some(member) = members::by_id(self.conn, member_id).await? else {
+            return Ok(());
+        };
+        let to = route::route(self.conn, &member, self.ctx.sms_connected).await?;
+        let reply = reply(&member, matches!(to, Route::Sms { .. }));
+        let push = Push {
+            dedupe_key: key,
+            urgent,
+            not_before: self.ctx.now,
+            expires_at,
+        };
+        let routed = route::push(
+            self.conn,
+            catalog(),
+            &member,
+            &reply,
+            &push,
+            self.ctx.sms_connected,
+            self.ctx.now,
+        )
+        .await?;
+        if let Some(channel) = routed.channel() {
+            self.sent += 1;
+            if !self.wake.contains(&channel) {
+                self.wake.push(channel);
+            }
+        }
+        Ok(())
+    }
+
+    async fn remind(
+        &mut self,
+        member_id: i64,
+        m: &meetings::Meeting,
+        tag: &str,
+        urgent: bool,
+    ) -> Result<(), JobError> {
+        let tz = self.ctx.tz;
+        self.push(
+            member_id,
+            |member, sms| {
+                if sms {
+                    flows::reminder_sms(catalog(), member.locale, tz, m)
+                } else {
+                    flows::reminder(catalog(), member.locale, tz, m)
+                }
+            },
+            format!("{tag}:{member_id}"),
+            urgent,
+            Some(m.starts_at),
+        )
+        .await
+    }
+
+    /// A message about the meeting with its kind, time and an optional number.
+    async fn tell(
+        &mut self,
+        member_id: i64,
+        id: crate::i18n::Msg,
+        m: &meetings::Meeting,
+        tag: &str,
+        extra: Option<(&str, String)>,
+    ) -> Result<(), JobError> {
+        let tz = self.ctx.tz;
+        self.push(
+            member_id,
+            |member, _| {
+                let c = catalog();
+                let mut args = vec![
+                    ("branch", m.branch_name.as_str().into()),
+                    ("kind", flows::kind_text(c, member.locale, m.kind).into()),
+                    (
+                        "when",
+                        flows::when_text(c, member.locale, tz, m.starts_at).into(),
+                    ),
+                    ("id", m.id.into()),
+                ];
+                if let Some((name, value)) = &extra {
+                    args.push((name, value.as_str().into()));
+                }
+                Reply::text(c.render(member.locale, id, &args))
+            },
+            format!("{tag}:{member_id}"),
+            false,
+            None,
+        )
+        .await
+    }
+
+    /// Warns the secretary when the members with a vote who are not on leave are not more
+    /// than half of those with a vote.
+    async fn quorum(&mut self, m: &meetings::Meeting, tag: &str) -> Result<(), JobError> {
+        let (mut voting, mut expected) = (0u32, 0u32);
+        for a in meetings::attendees(self.conn, m.id).await? {
+            let Some(member) = members::by_id(self.conn, a.member_id).await? else {
+                continue;
+            };
+            if member.active && member.role.has_vote() {
+                voting += 1;
+                if a.rsvp != Rsvp::Leave {
+                    expected += 1;
+                }
+            }
+        }
+        if has_quorum(expected, voting) {
+            return Ok(());
+        }
+        let figures = format!("{expected}/{voting}");
+        for s in flows::secretaries(self.conn, m.branch_id).await? {
+            let tag = format!("{tag}:quorum");
+            self.tell(
+                s.id,
+                msg!("meeting-quorum-warning"),
+                m,
+                &tag,
+                Some(("figures", figures.clone())),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Gives the secretary the sign-in code an hour before.
+    async fn code(&mut self, m: &meetings::Meeting, tag: &str) -> Result<(), JobError> {
+        let code = m.signin_code.clone().unwrap_or_default();
+        for s in flows::secretaries(self.conn, m.branch_id).await? {
+            let tag = format!("{tag}:code");
+            self.tell(
+                s.id,
+                msg!("meeting-signin-code"),
+                m,
+                &tag,
+                Some(("code", code.clone())),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}

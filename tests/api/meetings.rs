@@ -1,0 +1,641 @@
+//! 三会一课 over a quarter for one branch, on paused time in Asia/Shanghai: the secretary
+//! creates a general meeting in chat, reminders arrive at the right local times, members
+//! answer by button and by typing, one asks for leave with a reason, sign-in with a code
+//! inside and outside the window (and on someone's behalf), minutes, the missed-meeting and
+//! missing-minutes messages, and the compliance report's numbers. The engine runs each update
+//! in its transaction as the channels do; the scheduler is drained as time is advanced by
+//! hand; what a member reads is the text queued for their chat.
+
+use std::sync::Arc;
+
+use branchbot::clock::Clock;
+use branchbot::delivery::Wake;
+use branchbot::domain::roster;
+use branchbot::flows::engine::{Engine, InboxItem};
+use branchbot::flows::{ChannelKind, Choice, Content, Inbound};
+use branchbot::i18n::{Catalog, Locale};
+use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig};
+use branchbot::store::{bindings, members, Store};
+use branchbot::testkit::db::TempSqlite;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// Keeps paused time from auto-advancing while SQLite works (see tests/scheduler/support.rs).
+struct Frozen(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
+
+fn freeze() -> Frozen {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    tokio::task::spawn_blocking(move || {
+        let _ = rx.recv();
+    });
+    Frozen(tx)
+}
+
+struct World {
+    store: Store,
+    clock: Clock,
+    engine: Engine,
+    scheduler: Scheduler,
+    seq: u64,
+    _db: TempSqlite,
+    _frozen: Frozen,
+}
+
+impl World {
+    async fn new(start: DateTime<Utc>) -> Self {
+        let frozen = freeze();
+        let db = TempSqlite::new();
+        let store = Store::open(&db.url).await.unwrap();
+        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
+            .expect("example roster");
+        let mut tx = store.begin().await.unwrap();
+        members::import(&mut tx, &roster, false, 0).await.unwrap();
+        tx.commit().await.unwrap();
+        let clock = Clock::starting_at(start);
+        let wake = Wake::default();
+        let scheduler = Scheduler::new(
+            store.clone(),
+            clock.clone(),
+            Arc::new(Registry::builtin()),
+            wake.clone(),
+            SchedulerConfig::new(TZ),
+        );
+        let engine = Engine {
+            store: store.clone(),
+            catalog: Arc::new(Catalog::load().unwrap()),
+            clock: clock.clone(),
+            org_locale: Locale::ZhCn,
+            invite_ttl_hours: 72,
+            wake,
+            bind_attempts: Default::default(),
+            tz: TZ,
+            org_name: "学院党委".into(),
+            jobs: scheduler.handle(),
+            sms_connected: false,
+            notice_nudge_interval_ms: 2 * 3_600_000,
+        };
+        Self {
+            store,
+            clock,
+            engine,
+            scheduler,
+            seq: 0,
+            _db: db,
+            _frozen: frozen,
+        }
+    }
+
+    /// Binds a member's Telegram chat: the chat id is the member key.
+    async fn bind(&self, key: &str) {
+        let mut conn = self.store.pool().acquire().await.unwrap();
+        let m = members::find(&mut conn, key).await.unwrap().unwrap();
+        bindings::bind(&mut conn, "telegram", key, m.id, 0)
+            .await
+            .unwrap();
+    }
+
+    async fn send(&mut self, key: &str, content: Content) {
+        self.seq += 1;
+        let item = InboxItem {
+            inbound: Inbound {
+                channel: ChannelKind::Telegram,
+                address: key.into(),
+                content,
+                language_hint: None,
+            },
+            ack: None,
+        };
+        let id = self
+            .engine
+            .receive(&format!("u{}", self.seq), &item)
+            .await
+            .unwrap()
+            .unwrap();
+        self.engine.process(id).await.unwrap();
+    }
+
+    /// Types a text and returns what came back to that chat.
+    async fn say(&mut self, key: &str, text: &str) -> Vec<(String, Vec<String>)> {
+        self.send(key, Content::Text { text: text.into() }).await;
+        self.read(key).await
+    }
+
+    /// Taps a button.
+    async fn tap(&mut self, key: &str, data: &str) -> Vec<(String, Vec<String>)> {
+        self.send(key, Content::Choice { data: data.into() }).await;
+        self.read(key).await
+    }
+
+    /// What this chat has been sent since last read: text and button labels. Read rows are
+    /// taken out of the outbox (no delivery worker runs here, and the daily housekeeping
+    /// purges old rows, so SQLite may reuse their ids).
+    async fn read(&mut self, key: &str) -> Vec<(String, Vec<String>)> {
+        let rows = sqlx::query(
+            "SELECT id, body, choices FROM outbox WHERE channel = 'telegram' AND address = $1 \
+             AND status = 'pending' ORDER BY id",
+        )
+        .bind(key)
+        .fetch_all(self.store.pool())
+        .await
+        .unwrap();
+        let mut out = Vec::new();
+        for r in rows {
+            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
+                .bind(r.get::<i64, _>("id"))
+                .execute(self.store.pool())
+                .await
+                .unwrap();
+            let choices: Vec<Choice> =
+                serde_json::from_str(&r.get::<String, _>("choices")).unwrap_or_default();
+            out.push((
+                r.get::<String, _>("body"),
+                choices.into_iter().map(|c| c.label).collect(),
+            ));
+        }
+        out
+    }
+
+    /// Moves paused time to `at` and runs what fell due.
+    async fn advance_to(&self, at: &str) {
+        let at = t(at);
+        tokio::time::advance((at - self.clock.now()).to_std().unwrap()).await;
+        self.scheduler.drain().await.unwrap();
+    }
+
+    async fn urgent_of(&self, key: &str, like: &str) -> i64 {
+        sqlx::query_scalar(
+            "SELECT urgent FROM outbox WHERE address = $1 AND body LIKE $2 ORDER BY id DESC",
+        )
+        .bind(key)
+        .bind(like)
+        .fetch_one(self.store.pool())
+        .await
+        .unwrap()
+    }
+}
+
+fn texts(replies: &[(String, Vec<String>)]) -> Vec<&str> {
+    replies.iter().map(|(t, _)| t.as_str()).collect()
+}
+
+const REMINDER: &str = "【学生第一党支部】党员大会提醒\n时间：10月15日（周四）19:30\n\
+     地点：图书馆 305\n议题：学习贯彻全会精神\n请确认是否参加。";
+
+#[tokio::test(start_paused = true)]
+async fn a_quarter_of_meetings_for_one_branch_reads_right_to_every_member() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in [
+        "S101", "S102", "S103", "S104", "S106", "S107", "S110", "T001",
+    ] {
+        w.bind(key).await;
+    }
+    // The quarterly warning, as the built-in schedule has it (not every built-in: the daily
+    // housekeeping would purge the inbox, and SQLite would then reuse inbox ids, which the
+    // engine's reply dedupe keys are made of — see the report).
+    schedule_warning(&w).await;
+
+    // The secretary schedules a general meeting; mistakes are answered and change nothing.
+    let r = w.say("S101", "/meeting").await;
+    assert_eq!(r[0].0, "要安排什么会议？");
+    assert_eq!(r[0].1[0], "党员大会");
+    let r = w.tap("S101", "meet:kind:general").await;
+    assert_eq!(
+        texts(&r),
+        ["请输入会议时间，例如：12月3日 19:30、2026-12-03 19:30 或 明天 19:30。"]
+    );
+    let r = w.say("S101", "2月31日 19:30").await;
+    assert_eq!(
+        texts(&r),
+        ["“2月31日 19:30”不是一个存在的日期，请检查月份和日期。"]
+    );
+    let r = w.say("S101", "2026-09-30 19:30").await;
+    assert_eq!(
+        texts(&r),
+        ["“2026-09-30 19:30”已经过去了，请输入将来的时间。"]
+    );
+    let r = w.say("S101", "下周").await;
+    assert_eq!(
+        texts(&r),
+        ["没看懂“下周”。请按 12月3日 19:30 或 2026-12-03 19:30 的格式输入。"]
+    );
+    assert_eq!(
+        texts(&w.say("S101", "10月15日 19:30").await),
+        ["会议地点？"]
+    );
+    assert_eq!(texts(&w.say("S101", "图书馆 305").await), ["会议议题？"]);
+    let r = w.say("S101", "学习贯彻全会精神").await;
+    assert_eq!(
+        r[0].0,
+        "预览：党员大会\n时间：10月15日（周四）19:30\n地点：图书馆 305\n议题：学习贯彻全会精神\n参会：9 人"
+    );
+    assert_eq!(r[0].1, ["确认", "取消"]);
+    let r = w.say("S101", "确认").await;
+    let (id, code): (i64, String) = {
+        let row = sqlx::query("SELECT id, signin_code FROM meetings")
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
+        (row.get("id"), row.get("signin_code"))
+    };
+    assert_eq!(
+        texts(&r),
+        [format!(
+            "已创建会议 #{id}。参会同志将在会前 3 天、1 天和 1 小时收到提醒。签到码：{code}（会前 30 分钟开放）。"
+        )]
+    );
+    // A member cannot schedule one.
+    assert_eq!(
+        texts(&w.say("S103", "/meeting").await),
+        ["只有本支部的书记和支委可以管理会议。需要帮助请发 /help。"]
+    );
+
+    // Three days before, at 19:30 local time: the reminder with 参加 / 请假.
+    w.advance_to("2026-10-12T19:29:00+08:00").await;
+    assert!(w.read("S103").await.is_empty(), "not a minute early");
+    w.advance_to("2026-10-12T19:30:00+08:00").await;
+    let r = w.read("S103").await;
+    assert_eq!(texts(&r), [REMINDER]);
+    assert_eq!(r[0].1, ["参加", "请假"]);
+    assert_eq!(w.urgent_of("S103", "%党员大会提醒%").await, 0);
+    for key in ["S101", "S102", "S104", "S106", "S107", "S110"] {
+        assert_eq!(texts(&w.read(key).await), [REMINDER], "{key}");
+    }
+    // The activist (S105) is not a party member: no reminder; T001 is in another branch.
+    assert!(w.read("T001").await.is_empty());
+
+    // Answers: a button, a typed word with a reason, a number with a reason, leave asked.
+    let r = w.tap("S103", &format!("rsvp:attend:{id}")).await;
+    assert_eq!(
+        texts(&r),
+        ["已登记参加。会议时间：10月15日（周四）19:30。如计划有变，可随时发送 /meetings 修改。"]
+    );
+    let r = w.tap("S106", &format!("rsvp:leave:{id}")).await;
+    assert_eq!(texts(&r), ["请简要说明请假原因（如：出差、上课冲突）。"]);
+    let r = w.say("S106", "外出参加学术会议").await;
+    assert_eq!(
+        texts(&r),
+        ["已为你登记请假：外出参加学术会议。书记会收到通知。\n会后请按要求补学。如计划有变，可随时发送 /meetings 修改。"]
+    );
+    let r = w.say("S107", "请假 出差").await;
+    assert_eq!(
+        r[0].0.lines().next().unwrap(),
+        "已为你登记请假：出差。书记会收到通知。"
+    );
+    let r = w.say("S102", "2 上课冲突").await;
+    assert_eq!(
+        r[0].0.lines().next().unwrap(),
+        "已为你登记请假：上课冲突。书记会收到通知。"
+    );
+    let r = w.say("S110", "请假，家中有事").await;
+    assert_eq!(
+        r[0].0.lines().next().unwrap(),
+        "已为你登记请假：家中有事。书记会收到通知。"
+    );
+    assert_eq!(
+        texts(&w.read("S101").await),
+        [
+            "林小雨 请假：党员大会（10月15日（周四）19:30），原因：外出参加学术会议。",
+            "何宇航 请假：党员大会（10月15日（周四）19:30），原因：出差。",
+            "孙丽 请假：党员大会（10月15日（周四）19:30），原因：上课冲突。",
+            "郑佳琪 请假：党员大会（10月15日（周四）19:30），原因：家中有事。",
+        ]
+    );
+    let r = w.say("S101", &format!("/attendance {id}")).await;
+    assert_eq!(
+        r[0].0,
+        format!(
+            "党员大会 · 10月15日（周四）19:30\n参加：马超\n请假：孙丽（上课冲突）、林小雨（外出参加学术会议）、何宇航（出差）、郑佳琪（家中有事）\n\
+             未回复：黄晓明、胡静怡、高婷婷、罗浩然\n已签到：—\n签到码：{code}"
+        )
+    );
+    assert_eq!(r[0].1, ["提醒未回复者"]);
+    let r = w.tap("S101", &format!("meet:nudge:{id}")).await;
+    assert_eq!(texts(&r), ["已再次提醒 1 位未回复的同志。"]);
+    assert_eq!(texts(&w.read("S104").await), [REMINDER]);
+    assert!(
+        w.read("S103").await.is_empty(),
+        "who answered is not nudged"
+    );
+
+    // One day before: reminders to all but those on leave, and the quorum warning: 3 of the 7
+    // members with a vote are expected, which is not more than half.
+    w.advance_to("2026-10-14T19:30:00+08:00").await;
+    assert_eq!(texts(&w.read("S103").await), [REMINDER]);
+    assert!(
+        w.read("S106").await.is_empty(),
+        "on leave: no more reminders"
+    );
+    assert_eq!(
+        texts(&w.read("S101").await),
+        [
+            REMINDER,
+            "【学生第一党支部】明天的党员大会（10月15日（周四）19:30）预计到会有表决权党员 3/7，不超过半数，无法表决。请做好动员或调整时间。"
+        ]
+    );
+
+    // One hour before: urgent, and the secretary gets the sign-in code.
+    w.advance_to("2026-10-15T18:30:00+08:00").await;
+    assert_eq!(texts(&w.read("S103").await), [REMINDER]);
+    assert_eq!(w.urgent_of("S103", "%党员大会提醒%").await, 1);
+    let r = w.read("S101").await;
+    assert_eq!(
+        r[1].0,
+        format!("【学生第一党支部】党员大会（10月15日（周四）19:30）签到码：{code}。会前 30 分钟开放，同志们发送签到码即可签到。")
+    );
+
+    // Sign-in: too early, mistyped, from someone not expected, on time, late, on behalf.
+    let r = w.say("S103", &code).await;
+    assert_eq!(
+        texts(&r),
+        ["签到还没开始：会议在 10月15日（周四）19:30，会前 30 分钟开放签到。"]
+    );
+    w.advance_to("2026-10-15T19:10:00+08:00").await;
+    assert_eq!(
+        texts(&w.say("S103", "000000").await),
+        ["签到码 000000 无效，或签到已经结束。请核对后重发。"]
+    );
+    assert_eq!(texts(&w.say("S103", &code).await), ["签到成功：党员大会。"]);
+    assert_eq!(texts(&w.say("S103", &code).await), ["你已经签到过了。"]);
+    assert_eq!(
+        texts(&w.say("T001", &format!("/signin {code}")).await),
+        ["你不在这个会议的参会名单里。如有疑问请联系书记。"]
+    );
+    // Answers cannot change once it has started (S104 had the 1-day and 1-hour reminders).
+    assert_eq!(texts(&w.read("S104").await), [REMINDER, REMINDER]);
+    w.advance_to("2026-10-15T19:40:00+08:00").await;
+    assert_eq!(
+        texts(&w.tap("S104", &format!("rsvp:attend:{id}")).await),
+        ["这个会议已经开始、已取消，或不需要你参加，无法再修改。有疑问请联系书记。"]
+    );
+    assert_eq!(
+        texts(&w.say("S101", &format!("/start si_{code}")).await),
+        ["签到成功：党员大会（迟到）。"]
+    );
+    assert_eq!(
+        texts(
+            &w.say("S101", &format!("/proxysignin {id} S109 在外地线上参会"))
+                .await
+        ),
+        ["已为 罗浩然 代签。"]
+    );
+
+    // After the end: who missed it without leave is asked to make up the study.
+    w.advance_to("2026-10-15T21:30:00+08:00").await;
+    assert_eq!(
+        texts(&w.read("S104").await),
+        ["【学生第一党支部】你未请假缺席了10月15日（周四）19:30的党员大会。请按要求补学，并向书记说明情况。"]
+    );
+    assert!(w.read("S106").await.is_empty(), "on leave: not absent");
+    assert!(w.read("S103").await.is_empty(), "signed in");
+
+    // No minutes a day later: the secretary is reminded; then submits them.
+    w.advance_to("2026-10-16T21:30:00+08:00").await;
+    assert_eq!(
+        texts(&w.read("S101").await),
+        [format!(
+            "【学生第一党支部】10月15日（周四）19:30的党员大会（#{id}）还没有会议记录，请发送 /minutes {id} 提交。"
+        )]
+    );
+    let r = w.say("S101", &format!("/minutes {id}")).await;
+    assert_eq!(texts(&r), ["请发送会议记录正文。"]);
+    let r = w.say("S101", "传达学习全会精神，讨论发展对象。").await;
+    assert_eq!(
+        texts(&r),
+        ["会议记录已保存：党员大会 · 10月15日（周四）19:30\n议题：学习贯彻全会精神\n签到：3/9\n请假：孙丽（上课冲突）、林小雨（外出参加学术会议）、何宇航（出差）、郑佳琪（家中有事）"]
+    );
+
+    // Two weeks before the quarter ends: no party lesson yet in the student branch, and
+    // nothing at all in the teachers' branch.
+    w.advance_to("2026-12-17T09:00:00+08:00").await;
+    assert_eq!(
+        texts(&w.read("S101").await),
+        ["提醒：本季度（2026Q4）还没有召开或安排：党课。季度末前请抓紧安排（发送 /meeting）。"]
+    );
+    assert_eq!(
+        texts(&w.read("T001").await),
+        ["提醒：本季度（2026Q4）还没有召开或安排：党员大会、党课。季度末前请抓紧安排（发送 /meeting）。"]
+    );
+
+    // The quarter's compliance, as the college committee sees it: 3 of 9 signed in (33%),
+    // 4 of 9 on leave (44%), minutes for the one meeting held.
+    w.advance_to("2026-12-31T12:00:00+08:00").await;
+    let r = w.say("T001", "/compliance 2026Q4").await;
+    assert_eq!(
+        texts(&r),
+        ["三会一课落实情况（2026Q4）\n\
+          学生第一党支部：党员大会 1 · 支委会 0 · 党小组会 0 · 党课 0 · 出席率 33% · 请假率 44% · 有记录 1/1 · 未达要求：支委会、党小组会、党课、主题党日、组织生活会\n\
+          学生第二党支部：党员大会 0 · 支委会 0 · 党小组会 0 · 党课 0 · 出席率 0% · 请假率 0% · 有记录 0/0 · 未达要求：党员大会、支委会、党小组会、党课、主题党日、组织生活会\n\
+          教工第一党支部：党员大会 0 · 支委会 0 · 党小组会 0 · 党课 0 · 出席率 0% · 请假率 0% · 有记录 0/0 · 未达要求：党员大会、支委会、党小组会、党课、主题党日、组织生活会"]
+    );
+    assert_eq!(
+        texts(&w.say("S103", "/compliance").await),
+        ["只有本支部的书记和支委可以管理会议。需要帮助请发 /help。"]
+    );
+}
+
+/// Creates a committee meeting of 学生第一党支部 at `at` (local), as the CLI does.
+async fn committee_meeting(w: &World, at: &str) -> i64 {
+    let mut tx = w.store.begin().await.unwrap();
+    let branch = members::branch_id(&mut tx, "学生第一党支部")
+        .await
+        .unwrap()
+        .unwrap();
+    let kind = branchbot::domain::meetings::MeetingKind::Committee;
+    let attendees = branchbot::flows::meetings::default_attendees(&mut tx, branch, kind, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    let starts = t(at).timestamp_millis();
+    let id = branchbot::flows::meetings::commit(
+        &mut tx,
+        w.engine.jobs.registry(),
+        w.clock.now(),
+        branchbot::store::meetings::NewMeeting {
+            branch_id: branch,
+            kind,
+            starts_at: starts,
+            ends_at: starts + 3_600_000,
+            place: "党员活动室".into(),
+            topic: "支委会".into(),
+            created_by: None,
+            attendees,
+            signin_code: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_third_absence_in_a_row_without_leave_is_flagged_to_the_secretary() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102"] {
+        w.bind(key).await;
+    }
+    // The committee (黄晓明 S101, 孙丽 S102) meets monthly; 孙丽 never comes nor asks for leave.
+    for (at, code_at) in [
+        ("2026-10-10T19:00:00+08:00", "2026-10-10T19:05:00+08:00"),
+        ("2026-11-10T19:00:00+08:00", "2026-11-10T19:05:00+08:00"),
+        ("2026-12-10T19:00:00+08:00", "2026-12-10T19:05:00+08:00"),
+    ] {
+        let id = committee_meeting(&w, at).await;
+        let code: String = sqlx::query_scalar("SELECT signin_code FROM meetings WHERE id = $1")
+            .bind(id)
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
+        w.advance_to(code_at).await;
+        w.say("S101", &code).await;
+        w.advance_to(&at.replace("19:00", "20:00")).await;
+    }
+    let sun: Vec<String> = w
+        .read("S102")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.contains("缺席"))
+        .collect();
+    assert_eq!(sun.len(), 3, "{sun:?}");
+    let flags: Vec<String> = w
+        .read("S101")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.contains("连续"))
+        .collect();
+    assert_eq!(
+        flags,
+        ["【学生第一党支部】孙丽 已连续 3 次无故缺席组织生活（最近一次：12月10日（周四）19:00的支委会）。请及时谈心谈话，了解情况。"]
+    );
+}
+
+/// Puts the quarterly compliance warning on the schedule, as the built-in schedule has it.
+async fn schedule_warning(w: &World) {
+    let warning = branchbot::scheduler::kinds::compliance::ComplianceWarning;
+    let expr = branchbot::scheduler::Job::builtin_schedule(&warning).unwrap();
+    w.engine
+        .jobs
+        .schedule(
+            &w.store,
+            &branchbot::scheduler::JobSpec {
+                kind: "meeting-compliance".into(),
+                dedupe_key: "builtin:meeting-compliance".into(),
+                payload: "{}".into(),
+                when: branchbot::scheduler::When::Cron {
+                    crontab: expr.parse().unwrap(),
+                    tz: TZ,
+                },
+                grace: None,
+            },
+            w.clock.now(),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn six_months_without_organisational_life_is_flagged_with_the_quarterly_warning() {
+    let mut w = World::new(t("2026-04-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102"] {
+        w.bind(key).await;
+    }
+    schedule_warning(&w).await;
+    // 孙丽 (S102) misses the April and July committee meetings; 黄晓明 signs in at both.
+    for at in ["2026-04-10T19:00:00+08:00", "2026-07-10T19:00:00+08:00"] {
+        let id = committee_meeting(&w, at).await;
+        let code: String = sqlx::query_scalar("SELECT signin_code FROM meetings WHERE id = $1")
+            .bind(id)
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
+        w.advance_to(&at.replace("19:00", "19:05")).await;
+        w.say("S101", &code).await;
+        w.advance_to(&at.replace("19:00", "20:00")).await;
+    }
+    w.advance_to("2026-12-17T09:00:00+08:00").await;
+    let warned: Vec<String> = w
+        .read("S101")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.starts_with("提醒：本季度"))
+        .collect();
+    assert_eq!(
+        warned,
+        ["提醒：本季度（2026Q4）还没有召开或安排：党员大会、党课。季度末前请抓紧安排（发送 /meeting）。\n\
+          以下同志已连续 6 个月未参加组织生活，请尽快联系：孙丽。"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rescheduled_meeting_moves_its_reminders_and_a_cancelled_one_sends_none() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102", "S103"] {
+        w.bind(key).await;
+    }
+    let id = committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    assert_eq!(
+        texts(
+            &w.say("S103", &format!("/reschedule {id} 10月22日 19:00"))
+                .await
+        ),
+        ["只有本支部的书记和支委可以管理会议。需要帮助请发 /help。"]
+    );
+    assert_eq!(
+        texts(
+            &w.say("S101", &format!("/reschedule {id} 2月30日 19:00"))
+                .await
+        ),
+        ["“2月30日 19:00”不是一个存在的日期，请检查月份和日期。"]
+    );
+    assert_eq!(
+        texts(
+            &w.say("S101", &format!("/reschedule {id} 10月22日 19:00"))
+                .await
+        ),
+        ["已改期到 10月22日（周四）19:00，提醒随之调整，参会同志已收到通知。"]
+    );
+    assert_eq!(
+        texts(&w.read("S102").await),
+        ["【学生第一党支部】支委会改期：\n原定：10月20日（周二）19:00\n改为：10月22日（周四）19:00\n地点：党员活动室"]
+    );
+    // The three-day reminder follows the meeting: not on the 17th, but on the 19th.
+    w.advance_to("2026-10-17T19:00:00+08:00").await;
+    assert!(w.read("S102").await.is_empty());
+    w.advance_to("2026-10-19T19:00:00+08:00").await;
+    let r = w.read("S102").await;
+    assert!(r[0].0.contains("时间：10月22日（周四）19:00"), "{r:?}");
+    assert_eq!(w.read("S101").await.len(), 1, "the secretary attends too");
+
+    assert_eq!(
+        texts(&w.say("S101", &format!("/cancelmeeting {id}")).await),
+        [format!("会议 #{id} 已取消，参会同志已收到通知。")]
+    );
+    assert_eq!(
+        texts(&w.read("S102").await),
+        ["【学生第一党支部】原定10月22日（周四）19:00的支委会已取消。"]
+    );
+    assert_eq!(
+        texts(&w.say("S101", &format!("/cancelmeeting {id}")).await),
+        ["这个会议已经取消了。"]
+    );
+    w.advance_to("2026-10-22T18:00:00+08:00").await;
+    assert!(
+        w.read("S102").await.is_empty(),
+        "no reminder for a cancelled meeting"
+    );
+    assert_eq!(
+        texts(&w.tap("S102", &format!("rsvp:attend:{id}")).await),
+        ["这个会议已经开始、已取消，或不需要你参加，无法再修改。有疑问请联系书记。"]
+    );
+}

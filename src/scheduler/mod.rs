@@ -40,6 +40,9 @@ use crate::delivery::Wake;
 use crate::store::jobs;
 use crate::store::{Store, StoreError};
 
+/// Occurrences run at once on PostgreSQL.
+pub const PARALLEL_RUNS: usize = 8;
+
 /// How the scheduler behaves.
 #[derive(Debug, Clone)]
 pub struct SchedulerConfig {
@@ -311,6 +314,18 @@ impl Scheduler {
         let lease = self.config.lease.as_millis() as i64;
         let claimed = jobs::claim(&self.store, &kinds, now, self.config.batch, lease).await?;
         let n = claimed.len();
+        if self.store.backend() == crate::store::Backend::Postgres {
+            // PostgreSQL takes writers in parallel: run the batch's occurrences a few at a
+            // time, each still in its own transaction (on SQLite they would only queue for
+            // the one write lock).
+            use futures_util::stream::{self, StreamExt, TryStreamExt};
+            stream::iter(claimed)
+                .map(|row| async move { self.execute(&row).await })
+                .buffer_unordered(PARALLEL_RUNS)
+                .try_collect::<Vec<()>>()
+                .await?;
+            return Ok(n);
+        }
         let mut rows = claimed.into_iter();
         while let Some(row) = rows.next() {
             if cancel.is_cancelled() {

@@ -32,15 +32,51 @@ use crate::store::{Conn, StoreError};
 /// How long a rating in progress waits for the next answer.
 const SESSION_MS: i64 = 30 * 60 * 1000;
 
-/// The operator's root secret (`BRANCHBOT_ANONYMITY_KEY`), mixed into every keyed hash, so the
-/// database alone is not enough to recompute a sender's tag. Empty when unset.
+/// The operator's root secret, mixed into every keyed hash, so the database alone is never
+/// enough to recompute a sender's tag: `BRANCHBOT_ANONYMITY_KEY`, or the file named by
+/// `BRANCHBOT_ANONYMITY_KEY_FILE` (default `branchbot.anonymity-key` in the working folder),
+/// which is created with 32 random bytes and mode 0600 when missing. Replicas must share it.
 fn root_key() -> &'static [u8] {
     static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     KEY.get_or_init(|| {
-        std::env::var("BRANCHBOT_ANONYMITY_KEY")
-            .map(String::into_bytes)
-            .unwrap_or_default()
+        if let Some(key) = std::env::var("BRANCHBOT_ANONYMITY_KEY").ok().filter(|k| !k.is_empty()) {
+            return key.into_bytes();
+        }
+        let path = std::env::var("BRANCHBOT_ANONYMITY_KEY_FILE")
+            .unwrap_or_else(|_| "branchbot.anonymity-key".into());
+        key_file(std::path::Path::new(&path)).unwrap_or_else(|e| {
+            // Without a file, a key for this process only: "already rated" tags made before a
+            // restart no longer match, which errs on the side of the respondent.
+            tracing::warn!(%path, error = %e, "no anonymity key file; using a key for this process only");
+            rand::random::<[u8; 32]>().to_vec()
+        })
     })
+}
+
+/// Reads the key file, or creates it (readable by the owner only) with a new random key.
+fn key_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => return Ok(text.trim().as_bytes().to_vec()),
+        Ok(_) => {}
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        Err(_) => {}
+    }
+    let key = hex::encode(rand::random::<[u8; 32]>());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut file) => {
+            std::io::Write::write_all(&mut file, key.as_bytes())?;
+            Ok(key.into_bytes())
+        }
+        // Another process made it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(std::fs::read_to_string(path)?.trim().as_bytes().to_vec())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {

@@ -68,7 +68,7 @@ impl SchedulerConfig {
     pub fn new(tz: Tz) -> Self {
         Self {
             tz,
-            batch: 32,
+            batch: 128,
             lease: Duration::from_secs(120),
             max_sleep: Duration::from_secs(60),
             max_attempts: 3,

@@ -223,20 +223,25 @@ pub async fn claim(
     let mut claimed = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut job = job_from_row(row)?;
-        sqlx::query(
-            "UPDATE jobs SET status = 'running', lease_until = $1, lease_token = $2, attempts = attempts + 1, \
-             updated_at = $3 WHERE id = $4",
-        )
-        .bind(now + lease_ms)
-        .bind(&token)
-        .bind(now)
-        .bind(job.id)
-        .execute(&mut *tx)
-        .await?;
         job.status = "running".into();
         job.attempts += 1;
         job.lease_token = Some(token.clone());
         claimed.push(job);
+    }
+    if !claimed.is_empty() {
+        // One statement for the batch; the ids come from the rows just read.
+        let ids: Vec<String> = claimed.iter().map(|j| j.id.to_string()).collect();
+        let sql = format!(
+            "UPDATE jobs SET status = 'running', lease_until = $1, lease_token = $2, \
+             attempts = attempts + 1, updated_at = $3 WHERE id IN ({})",
+            ids.join(", ")
+        );
+        sqlx::query(super::sql(sql))
+            .bind(now + lease_ms)
+            .bind(&token)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(claimed)

@@ -98,6 +98,7 @@ impl Application {
             jobs: scheduler_handle.clone(),
             sms_connected: config.sms.enabled(),
             notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
+            meetings: config.meetings.rules()?,
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();

@@ -29,9 +29,9 @@ pub enum MeetingCommand {
         place: String,
         #[arg(long)]
         topic: String,
-        /// Length in minutes.
-        #[arg(long, default_value_t = 120)]
-        minutes: i64,
+        /// Length in minutes (default: `meetings.length_minutes`, 120).
+        #[arg(long)]
+        minutes: Option<i64>,
     },
     /// List a branch's meetings from today on (or every branch's).
     List {
@@ -59,9 +59,9 @@ pub enum MeetingCommand {
         place: String,
         #[arg(long)]
         topic: String,
-        /// Length in minutes.
-        #[arg(long, default_value_t = 120)]
-        minutes: i64,
+        /// Length in minutes (default: `meetings.length_minutes`, 120).
+        #[arg(long)]
+        minutes: Option<i64>,
         /// Create them (without it, only the preview is printed).
         #[arg(long)]
         yes: bool,
@@ -126,16 +126,23 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 branch_id,
                 kind,
                 starts_at: starts.timestamp_millis(),
-                ends_at: starts.timestamp_millis() + minutes.max(1) * 60_000,
+                ends_at: starts.timestamp_millis()
+                    + minutes.unwrap_or(e.meetings.length_minutes).max(1) * 60_000,
                 place: place.trim().into(),
                 topic: topic.trim().into(),
                 created_by: None,
                 attendees,
                 signin_code: String::new(),
             };
-            let id = flows::commit(&mut tx, e.jobs.registry(), now, new)
-                .await
-                .map_err(|err| Failure::Internal(err.into()))?;
+            let id = flows::commit(
+                &mut tx,
+                e.jobs.registry(),
+                &e.meetings.remind_before_minutes,
+                now,
+                new,
+            )
+            .await
+            .map_err(|err| Failure::Internal(err.into()))?;
             let m = meetings::get(&mut tx, id)
                 .await?
                 .unwrap_or_else(|| unreachable!());
@@ -250,16 +257,23 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                     branch_id,
                     kind,
                     starts_at: t.timestamp_millis(),
-                    ends_at: t.timestamp_millis() + minutes.max(1) * 60_000,
+                    ends_at: t.timestamp_millis()
+                        + minutes.unwrap_or(e.meetings.length_minutes).max(1) * 60_000,
                     place: place.trim().into(),
                     topic: topic.trim().into(),
                     created_by: None,
                     attendees: attendees.clone(),
                     signin_code: String::new(),
                 };
-                flows::commit(&mut tx, e.jobs.registry(), now, new)
-                    .await
-                    .map_err(|err| Failure::Internal(err.into()))?;
+                flows::commit(
+                    &mut tx,
+                    e.jobs.registry(),
+                    &e.meetings.remind_before_minutes,
+                    now,
+                    new,
+                )
+                .await
+                .map_err(|err| Failure::Internal(err.into()))?;
             }
             tx.commit().await?;
             eprintln!(

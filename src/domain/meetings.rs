@@ -54,6 +54,47 @@ pub enum Cadence {
     None,
 }
 
+/// The timings of meetings, from `[meetings]` in the configuration (defaults: reminders three
+/// days, one day and one hour before; sign-in opens 30 minutes before; two hours long).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRules {
+    /// Minutes before the start at which reminders go out, largest first. A reminder an hour
+    /// or less before is urgent (sent in quiet hours too) and carries the sign-in code to the
+    /// secretary; the one exactly a day before warns of a general meeting without quorum.
+    pub remind_before_minutes: Vec<i64>,
+    /// Sign-in opens this many minutes before the start (and closes at the end).
+    pub signin_opens_minutes: i64,
+    /// A meeting lasts this long unless told otherwise.
+    pub length_minutes: i64,
+}
+
+impl Default for MeetingRules {
+    fn default() -> Self {
+        Self {
+            remind_before_minutes: vec![3 * 24 * 60, 24 * 60, 60],
+            signin_opens_minutes: 30,
+            length_minutes: 120,
+        }
+    }
+}
+
+/// Reads a simple duration: `3d`, `1h`, `90m`, or a bare number of minutes. Returns minutes.
+pub fn parse_minutes(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, "m"),
+    };
+    let n: i64 = digits.parse().ok()?;
+    let factor = match unit.trim() {
+        "m" | "min" => 1,
+        "h" => 60,
+        "d" => 24 * 60,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
 impl MeetingKind {
     /// Every kind, in the order they are offered.
     pub const ALL: [MeetingKind; 7] = [
@@ -369,6 +410,16 @@ mod tests {
             parse_when("12月3日 25:00", now(), TZ),
             Err(WhenError::Unreadable)
         );
+    }
+
+    #[test]
+    fn simple_durations_read_as_minutes() {
+        assert_eq!(parse_minutes("3d"), Some(3 * 24 * 60));
+        assert_eq!(parse_minutes("1h"), Some(60));
+        assert_eq!(parse_minutes("90m"), Some(90));
+        assert_eq!(parse_minutes("45"), Some(45));
+        assert_eq!(parse_minutes("2w"), None);
+        assert_eq!(parse_minutes("h"), None);
     }
 
     #[test]

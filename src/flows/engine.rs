@@ -74,6 +74,8 @@ pub struct Engine {
     pub sms_connected: bool,
     /// The least time between two re-nudges of a notice's unconfirmed recipients.
     pub notice_nudge_interval_ms: i64,
+    /// 三会一课 timings: reminders, the sign-in window, the default length (`[meetings]`).
+    pub meetings: crate::domain::meetings::MeetingRules,
 }
 
 /// What handling one update produced.

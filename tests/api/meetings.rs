@@ -49,6 +49,14 @@ struct World {
 
 impl World {
     async fn new(start: DateTime<Utc>) -> Self {
+        Self::with_rules(start, Default::default()).await
+    }
+
+    /// A world whose `[meetings]` timings are `rules`.
+    async fn with_rules(
+        start: DateTime<Utc>,
+        rules: branchbot::domain::meetings::MeetingRules,
+    ) -> Self {
         let frozen = freeze();
         let db = TempSqlite::new();
         let store = Store::open(&db.url).await.unwrap();
@@ -79,6 +87,7 @@ impl World {
             jobs: scheduler.handle(),
             sms_connected: false,
             notice_nudge_interval_ms: 2 * 3_600_000,
+            meetings: rules,
         };
         Self {
             store,
@@ -457,6 +466,7 @@ async fn committee_meeting(w: &World, at: &str) -> i64 {
     let id = branchbot::flows::meetings::commit(
         &mut tx,
         w.engine.jobs.registry(),
+        &w.engine.meetings.remind_before_minutes,
         w.clock.now(),
         branchbot::store::meetings::NewMeeting {
             branch_id: branch,
@@ -638,4 +648,49 @@ async fn a_rescheduled_meeting_moves_its_reminders_and_a_cancelled_one_sends_non
         texts(&w.tap("S102", &format!("rsvp:attend:{id}")).await),
         ["这个会议已经开始、已取消，或不需要你参加，无法再修改。有疑问请联系书记。"]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn configured_reminder_times_and_sign_in_window_are_the_ones_used() {
+    let config: branchbot::config::Config =
+        toml::from_str("[meetings]\nremind_before = [\"2h\", 10]\nsignin_opens_minutes = 5\n")
+            .unwrap();
+    let rules = config.meetings.rules().unwrap();
+    let mut w = World::with_rules(t("2026-10-01T09:00:00+08:00"), rules).await;
+    for key in ["S101", "S102"] {
+        w.bind(key).await;
+    }
+    let id = committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    // No reminder three days or one day before: the list has neither.
+    w.advance_to("2026-10-19T19:00:00+08:00").await;
+    assert!(w.read("S102").await.is_empty());
+    w.advance_to("2026-10-20T16:59:00+08:00").await;
+    assert!(w.read("S102").await.is_empty());
+    // Two hours before: an ordinary reminder.
+    w.advance_to("2026-10-20T17:00:00+08:00").await;
+    let r = w.read("S102").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].0.contains("时间：10月20日（周二）19:00"), "{r:?}");
+    assert_eq!(w.urgent_of("S102", "%支委会提醒%").await, 0);
+    w.read("S101").await;
+    // Ten minutes before: the urgent one, and the secretary gets the code.
+    w.advance_to("2026-10-20T18:50:00+08:00").await;
+    assert_eq!(w.read("S102").await.len(), 1);
+    assert_eq!(w.urgent_of("S102", "%支委会提醒%").await, 1);
+    let code: String = sqlx::query_scalar("SELECT signin_code FROM meetings WHERE id = $1")
+        .bind(id)
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert!(
+        w.read("S101").await.iter().any(|(t, _)| t.contains(&code)),
+        "the code goes to the secretary"
+    );
+    // Sign-in opens five minutes before, not thirty.
+    assert_eq!(
+        texts(&w.say("S102", &code).await),
+        ["签到还没开始：会议在 10月20日（周二）19:00，会前 5 分钟开放签到。"]
+    );
+    w.advance_to("2026-10-20T18:55:00+08:00").await;
+    assert_eq!(texts(&w.say("S102", &code).await), ["签到成功：支委会。"]);
 }

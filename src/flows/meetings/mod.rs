@@ -23,15 +23,10 @@ use crate::scheduler::{plan, JobSpec, Registry, ScheduleError, When};
 use crate::store::meetings::{self as store, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
 
-/// Reminders before the start: three days, one day and one hour. The one-hour reminder is
-/// urgent (sent in quiet hours too): a meeting an hour away is not news that can wait.
-pub const REMIND_BEFORE_MINUTES: [i64; 3] = [3 * 24 * 60, 24 * 60, 60];
-
-/// Sign-in opens this many minutes before the start and closes at the end.
-pub const SIGNIN_OPENS_MINUTES: i64 = 30;
-
-/// A meeting lasts this long unless told otherwise.
-pub const DEFAULT_LENGTH_MINUTES: i64 = 120;
+// Reminders before the start, the sign-in window and the default length are the
+// organisation's (`[meetings]`, [`crate::domain::meetings::MeetingRules`]): three days, one day
+// and one hour before; sign-in from 30 minutes before; two hours. A reminder an hour or less
+// before is urgent (sent in quiet hours too): a meeting an hour away is not news that can wait.
 
 /// Minutes are asked for this long after the end.
 pub const MINUTES_DUE_HOURS: i64 = 24;
@@ -182,6 +177,7 @@ pub fn signin_code(seed: i64) -> String {
 pub async fn commit(
     conn: &mut Conn,
     registry: &Registry,
+    remind_before_minutes: &[i64],
     now: DateTime<Utc>,
     mut new: NewMeeting,
 ) -> Result<i64, ScheduleError> {
@@ -191,7 +187,7 @@ pub async fn commit(
     let id = store::create(conn, &new, now.timestamp_millis()).await?;
     let starts = DateTime::<Utc>::from_timestamp_millis(new.starts_at).unwrap_or_default();
     let length = new.ends_at - new.starts_at;
-    let mut jobs: Vec<(String, i64)> = REMIND_BEFORE_MINUTES
+    let mut jobs: Vec<(String, i64)> = remind_before_minutes
         .iter()
         .map(|m| (format!("remind:{m}"), -m * 60_000))
         .collect();

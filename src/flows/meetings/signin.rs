@@ -4,7 +4,6 @@
 //! (代签) with a reason: `/proxysignin <meeting id> <member key> <reason>`.
 
 use super::super::engine::Step;
-use super::SIGNIN_OPENS_MINUTES;
 use crate::domain::org::Member;
 use crate::msg;
 use crate::store::meetings;
@@ -34,13 +33,11 @@ pub async fn with_code(
         )));
     };
     let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
-    if cx.now_ms < m.starts_at - SIGNIN_OPENS_MINUTES * 60_000 {
+    let opens = cx.engine.meetings.signin_opens_minutes;
+    if cx.now_ms < m.starts_at - opens * 60_000 {
         return Ok(Step::text(cx.r(
             msg!("meeting-signin-not-open"),
-            &[
-                ("when", when.into()),
-                ("minutes", SIGNIN_OPENS_MINUTES.into()),
-            ],
+            &[("when", when.into()), ("minutes", opens.into())],
         )));
     }
     let expected = meetings::attendees(conn, m.id)

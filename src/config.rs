@@ -3,6 +3,7 @@
 //! with no configuration at all. Secrets are read from the environment (or a file named by it)
 //! and never printed.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::delivery::limits::{Limits, Rate};
-use crate::domain::meetings::{parse_minutes, MeetingRules};
+use crate::domain::meetings::{parse_minutes, Cadence, MeetingKind, MeetingRules};
 use crate::domain::quiet::QuietHours;
 use crate::i18n::Locale;
 
@@ -156,6 +157,11 @@ pub struct MeetingsConfig {
     /// How long a meeting lasts unless told otherwise, in minutes (the end of the sign-in
     /// window, the absence check and the minutes reminder count from it).
     pub length_minutes: i64,
+    /// Per-kind cadence overrides: `lesson = "semester:2"`, `"monthly"`, `"quarterly"`,
+    /// `"yearly"` or `"none"`.
+    pub cadence: BTreeMap<String, String>,
+    /// Semesters as `["MM-DD", "MM-DD"]` (first and last day), for `semester:N` cadences.
+    pub semesters: Vec<[String; 2]>,
 }
 
 /// A duration written as a number of minutes or as text (`"3d"`).
@@ -177,6 +183,8 @@ impl Default for MeetingsConfig {
                 .collect(),
             signin_opens_minutes: rules.signin_opens_minutes,
             length_minutes: rules.length_minutes,
+            cadence: BTreeMap::new(),
+            semesters: Vec::new(),
         }
     }
 }
@@ -214,12 +222,50 @@ impl MeetingsConfig {
                 "meetings.length_minutes must be positive".into(),
             ));
         }
+        let mut semesters = Vec::new();
+        for [first, last] in &self.semesters {
+            semesters.push((month_day(first)?, month_day(last)?));
+        }
+        let mut cadence = BTreeMap::new();
+        for (kind, value) in &self.cadence {
+            let k: MeetingKind = kind.parse().map_err(|()| {
+                ConfigError::Invalid(format!(
+                    "meetings.cadence: '{kind}' is not a kind of meeting (general, committee, group, lesson, themed_day, life, other)"
+                ))
+            })?;
+            let c: Cadence = value.parse().map_err(|()| {
+                ConfigError::Invalid(format!(
+                    "meetings.cadence.{kind}: '{value}' is not monthly, quarterly, yearly, none or semester:N"
+                ))
+            })?;
+            if matches!(c, Cadence::PerSemester(_)) && semesters.is_empty() {
+                return Err(ConfigError::Invalid(format!(
+                    "meetings.cadence.{kind} = '{value}' needs meetings.semesters, e.g. [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]"
+                )));
+            }
+            cadence.insert(k, c);
+        }
         Ok(MeetingRules {
             remind_before_minutes: remind,
             signin_opens_minutes: self.signin_opens_minutes,
             length_minutes: self.length_minutes,
+            cadence,
+            semesters,
         })
     }
+}
+
+/// `"MM-DD"` as (month, day); any day of a leap year.
+fn month_day(text: &str) -> Result<(u32, u32), ConfigError> {
+    let bad = || {
+        ConfigError::Invalid(format!(
+            "meetings.semesters: '{text}' is not a month and day such as \"09-01\""
+        ))
+    };
+    let (m, d) = text.trim().split_once('-').ok_or_else(bad)?;
+    let (m, d): (u32, u32) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    chrono::NaiveDate::from_ymd_opt(2024, m, d).ok_or_else(bad)?;
+    Ok((m, d))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -570,6 +616,36 @@ mod tests {
             c.validate().unwrap_err().to_string(),
             "meetings.length_minutes must be positive"
         );
+        let c: Config = toml::from_str(
+            "[meetings]\nsemesters = [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]\n[meetings.cadence]\nlesson = \"semester:2\"\ncommittee = \"quarterly\"\n",
+        )
+        .unwrap();
+        let rules = c.meetings.rules().unwrap();
+        assert_eq!(rules.cadence(MeetingKind::Lesson), Cadence::PerSemester(2));
+        assert_eq!(rules.cadence(MeetingKind::Committee), Cadence::Quarterly);
+        assert_eq!(rules.cadence(MeetingKind::General), Cadence::Quarterly);
+        assert_eq!(rules.semesters, vec![((2, 20), (7, 10)), ((9, 1), (1, 20))]);
+        for (toml, err) in [
+            (
+                "[meetings.cadence]\nlesson = \"weekly\"\n",
+                "meetings.cadence.lesson: 'weekly' is not monthly, quarterly, yearly, none or semester:N",
+            ),
+            (
+                "[meetings.cadence]\nlesson = \"semester:2\"\n",
+                "meetings.cadence.lesson = 'semester:2' needs meetings.semesters, e.g. [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]",
+            ),
+            (
+                "[meetings.cadence]\nparty_day = \"monthly\"\n",
+                "meetings.cadence: 'party_day' is not a kind of meeting (general, committee, group, lesson, themed_day, life, other)",
+            ),
+            (
+                "[meetings]\nsemesters = [[\"02-30\", \"07-10\"]]\n",
+                "meetings.semesters: '02-30' is not a month and day such as \"09-01\"",
+            ),
+        ] {
+            let c: Config = toml::from_str(toml).unwrap();
+            assert_eq!(c.validate().unwrap_err().to_string(), err);
+        }
         let err = toml::from_str::<Config>("[meetings]\nreminders = [60]\n")
             .unwrap_err()
             .to_string();

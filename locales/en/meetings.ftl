@@ -147,6 +147,7 @@ meeting-change-to-attend = Attend after all
 meeting-change-to-leave = Ask for leave instead
 meeting-absent-streak = [{ $branch }] { $name } has missed 3 meetings in a row without leave (the latest: the { $kind } at { $when }). Please talk with them soon.
 meeting-compliance-warning = Reminder: this quarter ({ $quarter }) has no { $kinds } held or scheduled yet. Please schedule it before the quarter ends (send /meeting).
+meeting-compliance-semester = Reminder: this semester needs at least { $need } { $kind } meetings; { $count } held or scheduled so far. Please schedule them (send /meeting).
 meeting-inactive-members = These members have taken no part in organisational life for 6 months; please contact them soon: { $names }.
 cli-meeting-bad-cron = Cannot use the schedule "{ $cron }": { $detail }. For the 15th of each month at 19:00: '0 19 15 * *'.
 cli-meeting-series-bad = The count must be 1 to 24, and the place and topic must not be empty.

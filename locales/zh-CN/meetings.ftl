@@ -147,6 +147,7 @@ meeting-change-to-attend = 改为参加
 meeting-change-to-leave = 改为请假
 meeting-absent-streak = 【{ $branch }】{ $name } 已连续 3 次无故缺席组织生活（最近一次：{ $when }的{ $kind }）。请及时谈心谈话，了解情况。
 meeting-compliance-warning = 提醒：本季度（{ $quarter }）还没有召开或安排：{ $kinds }。季度末前请抓紧安排（发送 /meeting）。
+meeting-compliance-semester = 提醒：本学期{ $kind }应至少召开 { $need } 次，目前已召开或安排 { $count } 次。请抓紧安排（发送 /meeting）。
 meeting-inactive-members = 以下同志已连续 6 个月未参加组织生活，请尽快联系：{ $names }。
 cli-meeting-bad-cron = 无法使用周期“{ $cron }”：{ $detail }。例如每月 15 日 19:00：'0 19 15 * *'。
 cli-meeting-series-bad = 次数应在 1 到 24 之间，地点和议题不能为空。

@@ -333,7 +333,7 @@ pub async fn report(config: &Config, command: ReportCommand, ui: &Ui) -> Outcome
         Some(b) => Some(find_branch(&mut conn, b, ui).await?),
         None => None,
     };
-    let rows = compliance::figures(&mut conn, e.tz, quarter, scope, now).await?;
+    let rows = compliance::figures(&mut conn, e.tz, &e.meetings, quarter, scope, now).await?;
     drop(conn);
     let mut header = vec![ui.t(msg!("cli-meeting-column-branch"))];
     header.extend(MeetingKind::ALL.iter().map(|k| ui.t(k.msg())));

@@ -72,7 +72,10 @@ impl World {
             clock.clone(),
             Arc::new(Registry::builtin()),
             wake.clone(),
-            SchedulerConfig::new(TZ),
+            SchedulerConfig {
+                meetings: Arc::new(rules.clone()),
+                ..SchedulerConfig::new(TZ)
+            },
         );
         let engine = Engine {
             store: store.clone(),
@@ -693,4 +696,57 @@ async fn configured_reminder_times_and_sign_in_window_are_the_ones_used() {
     );
     w.advance_to("2026-10-20T18:55:00+08:00").await;
     assert_eq!(texts(&w.say("S102", &code).await), ["签到成功：支委会。"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn configured_cadences_drive_the_warning_a_party_lesson_twice_a_semester() {
+    let config: branchbot::config::Config = toml::from_str(
+        "[meetings]\nsemesters = [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]\n\
+         [meetings.cadence]\nlesson = \"semester:2\"\n",
+    )
+    .unwrap();
+    let rules = config.meetings.rules().unwrap();
+    let mut w = World::with_rules(t("2026-12-01T09:00:00+08:00"), rules).await;
+    w.bind("S101").await;
+    schedule_warning(&w).await;
+    // One party lesson in the semester (from 1 September): one short of two.
+    let mut tx = w.store.begin().await.unwrap();
+    let branch = members::branch_id(&mut tx, "学生第一党支部")
+        .await
+        .unwrap()
+        .unwrap();
+    let starts = t("2026-12-05T19:00:00+08:00").timestamp_millis();
+    branchbot::flows::meetings::commit(
+        &mut tx,
+        w.engine.jobs.registry(),
+        &[],
+        w.clock.now(),
+        branchbot::store::meetings::NewMeeting {
+            branch_id: branch,
+            kind: branchbot::domain::meetings::MeetingKind::Lesson,
+            starts_at: starts,
+            ends_at: starts + 3_600_000,
+            place: "党员活动室".into(),
+            topic: "党课".into(),
+            created_by: None,
+            attendees: Vec::new(),
+            signin_code: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    w.advance_to("2026-12-17T09:00:00+08:00").await;
+    let warned: Vec<String> = w
+        .read("S101")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.starts_with("提醒："))
+        .collect();
+    assert_eq!(
+        warned,
+        ["提醒：本季度（2026Q4）还没有召开或安排：党员大会。季度末前请抓紧安排（发送 /meeting）。\n\
+          提醒：本学期党课应至少召开 2 次，目前已召开或安排 1 次。请抓紧安排（发送 /meeting）。"]
+    );
 }

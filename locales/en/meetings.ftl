@@ -82,6 +82,15 @@ meeting-preview =
     Place: { $place }
     Topic: { $topic }
     Attendees: { $count }
+meeting-series-usage = Usage: /meeting_series kind; schedule; place; topic[; count], e.g. /meeting_series themed_day; 0 19 15 * *; Activity room; Party Constitution. The schedule is a crontab (minute hour day month weekday); 6 meetings unless a count is given.
+meeting-series-preview =
+    Preview: { $count } { $kind } meetings on the schedule { $cron }
+    The next three:
+    { $dates }
+    Place: { $place }
+    Topic: { $topic }
+    Attendees: { $attendees }
+meeting-series-created = { $count } { $kind } meetings scheduled (#{ $first } to #{ $last }), with their reminders.
 meeting-overlap = Note: this overlaps the { $kind } at { $when }, which some attendees also attend.
 meeting-confirm = Confirm
 meeting-discard = Cancel

@@ -82,6 +82,15 @@ meeting-preview =
     地点：{ $place }
     议题：{ $topic }
     参会：{ $count } 人
+meeting-series-usage = 用法：/meeting_series 类型; 周期; 地点; 议题[; 次数]，例如：/meeting_series 主题党日; 0 19 15 * *; 党员活动室; 学习党章。周期按 crontab 写（分 时 日 月 周），默认安排 6 次。
+meeting-series-preview =
+    预览：{ $kind }，按周期 { $cron } 安排 { $count } 次
+    最近三次：
+    { $dates }
+    地点：{ $place }
+    议题：{ $topic }
+    参会：{ $attendees } 人
+meeting-series-created = 已安排 { $count } 次{ $kind }（#{ $first } 至 #{ $last }），提醒已设置。
 meeting-overlap = 注意：与{ $kind }（{ $when }）时间重叠，部分同志都要参加。
 meeting-confirm = 确认
 meeting-discard = 取消

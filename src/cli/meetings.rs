@@ -252,29 +252,28 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 .iter()
                 .map(|m| m.id)
                 .collect();
-            for t in &times {
-                let new = NewMeeting {
-                    branch_id,
-                    kind,
-                    starts_at: t.timestamp_millis(),
-                    ends_at: t.timestamp_millis()
-                        + minutes.unwrap_or(e.meetings.length_minutes).max(1) * 60_000,
-                    place: place.trim().into(),
-                    topic: topic.trim().into(),
-                    created_by: None,
-                    attendees: attendees.clone(),
-                    signin_code: String::new(),
-                };
-                flows::commit(
-                    &mut tx,
-                    e.jobs.registry(),
-                    &e.meetings.remind_before_minutes,
-                    now,
-                    new,
-                )
-                .await
-                .map_err(|err| Failure::Internal(err.into()))?;
-            }
+            let template = NewMeeting {
+                branch_id,
+                kind,
+                starts_at: 0,
+                ends_at: 0,
+                place: place.trim().into(),
+                topic: topic.trim().into(),
+                created_by: None,
+                attendees,
+                signin_code: String::new(),
+            };
+            flows::commit_series(
+                &mut tx,
+                e.jobs.registry(),
+                &e.meetings.remind_before_minutes,
+                now,
+                &template,
+                minutes.unwrap_or(e.meetings.length_minutes).max(1) * 60_000,
+                &times,
+            )
+            .await
+            .map_err(|err| Failure::Internal(err.into()))?;
             tx.commit().await?;
             eprintln!(
                 "{}",

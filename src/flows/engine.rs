@@ -556,6 +556,9 @@ impl Engine {
             Command::Attendance(a) => {
                 meetings::attendance::detail(cx, conn, member, a.as_deref()).await
             }
+            Command::MeetingSeries(a) => {
+                meetings::series::command(cx, conn, member, a.as_deref()).await
+            }
             Command::CancelMeeting(a) => {
                 meetings::create::cancel(cx, conn, member, a.as_deref()).await
             }
@@ -601,6 +604,7 @@ impl Engine {
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
                 ("confirm", _) => meetings::create::confirm(cx, conn, member, &state).await,
+                ("series", _) => meetings::series::confirm(cx, conn, member, &state).await,
                 ("discard", _) => Ok(Step::text(cx.t(msg!("meeting-discarded")))),
                 ("nudge", id) => meetings::attendance::nudge(cx, conn, member, id).await,
                 _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),

@@ -750,3 +750,71 @@ async fn configured_cadences_drive_the_warning_a_party_lesson_twice_a_semester()
           提醒：本学期党课应至少召开 2 次，目前已召开或安排 1 次。请抓紧安排（发送 /meeting）。"]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_secretary_schedules_a_monthly_series_from_chat_after_seeing_the_next_three_dates() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102", "S103"] {
+        w.bind(key).await;
+    }
+    assert_eq!(
+        texts(
+            &w.say(
+                "S103",
+                "/meeting_series 主题党日; 0 19 15 * *; 党员活动室; 学习党章"
+            )
+            .await
+        ),
+        ["只有本支部的书记和支委可以管理会议。需要帮助请发 /help。"]
+    );
+    let r = w
+        .say(
+            "S101",
+            "/meeting_series 主题党日; 0 25 15 * *; 党员活动室; 学习党章",
+        )
+        .await;
+    assert!(r[0].0.starts_with("无法使用周期“0 25 15 * *”："), "{r:?}");
+    assert!(texts(&w.say("S101", "/meeting_series").await)[0].starts_with("用法："));
+    let r = w
+        .say(
+            "S101",
+            "/meeting_series 主题党日；0 19 15 * *；党员活动室；学习党章；3",
+        )
+        .await;
+    assert_eq!(
+        r[0].0,
+        "预览：主题党日，按周期 0 19 15 * * 安排 3 次\n最近三次：\n10月15日（周四）19:00\n\
+         11月15日（周日）19:00\n12月15日（周二）19:00\n地点：党员活动室\n议题：学习党章\n参会：9 人"
+    );
+    assert_eq!(r[0].1, ["确认", "取消"]);
+    let r = w.tap("S101", "meet:series").await;
+    let starts: Vec<i64> = sqlx::query_scalar(
+        "SELECT starts_at FROM meetings WHERE kind = 'themed_day' ORDER BY starts_at",
+    )
+    .fetch_all(w.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        starts,
+        [
+            t("2026-10-15T19:00:00+08:00").timestamp_millis(),
+            t("2026-11-15T19:00:00+08:00").timestamp_millis(),
+            t("2026-12-15T19:00:00+08:00").timestamp_millis(),
+        ]
+    );
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM meetings ORDER BY id")
+        .fetch_all(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&r),
+        [format!(
+            "已安排 3 次主题党日（#{} 至 #{}），提醒已设置。",
+            ids[0], ids[2]
+        )]
+    );
+    // The reminders are on the schedule: three days before the first.
+    w.advance_to("2026-10-12T19:00:00+08:00").await;
+    let r = w.read("S102").await;
+    assert!(r[0].0.contains("时间：10月15日（周四）19:00"), "{r:?}");
+}

@@ -9,6 +9,7 @@ pub mod compliance;
 pub mod create;
 pub mod minutes;
 pub mod rsvp;
+pub mod series;
 pub mod signin;
 
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
@@ -30,6 +31,30 @@ use crate::store::{members, Conn, StoreError};
 
 /// Minutes are asked for this long after the end.
 pub const MINUTES_DUE_HOURS: i64 = 24;
+
+/// Creates one meeting of `template` at each of `times` (each `length_ms` long), with its
+/// jobs, all on `conn`: a recurring series, from the chat (`/meeting_series`) and the CLI
+/// (`meeting series`). Returns the new ids.
+pub async fn commit_series(
+    conn: &mut Conn,
+    registry: &Registry,
+    remind_before_minutes: &[i64],
+    now: DateTime<Utc>,
+    template: &NewMeeting,
+    length_ms: i64,
+    times: &[DateTime<Utc>],
+) -> Result<Vec<i64>, ScheduleError> {
+    let mut ids = Vec::with_capacity(times.len());
+    for t in times {
+        let new = NewMeeting {
+            starts_at: t.timestamp_millis(),
+            ends_at: t.timestamp_millis() + length_ms,
+            ..template.clone()
+        };
+        ids.push(commit(conn, registry, remind_before_minutes, now, new).await?);
+    }
+    Ok(ids)
+}
 
 /// The anchor of a meeting's jobs: rescheduling moves them all.
 pub fn anchor(meeting_id: i64) -> String {

@@ -212,6 +212,11 @@ impl MeetingsConfig {
         }
         remind.sort_unstable_by(|a, b| b.cmp(a));
         remind.dedup();
+        if remind.is_empty() {
+            return Err(ConfigError::Invalid(
+                "meetings.remind_before needs at least one time, such as [\"1d\"]".into(),
+            ));
+        }
         if self.signin_opens_minutes < 0 {
             return Err(ConfigError::Invalid(
                 "meetings.signin_opens_minutes must not be negative".into(),
@@ -610,6 +615,11 @@ mod tests {
         assert_eq!(
             c.validate().unwrap_err().to_string(),
             "meetings.remind_before: 'soon' is not a positive duration such as \"3d\", \"1h\", \"90m\" or a number of minutes"
+        );
+        let c: Config = toml::from_str("[meetings]\nremind_before = []\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "meetings.remind_before needs at least one time, such as [\"1d\"]"
         );
         let c: Config = toml::from_str("[meetings]\nlength_minutes = 0\n").unwrap();
         assert_eq!(

@@ -91,12 +91,26 @@ meeting-series-preview =
     Topic: { $topic }
     Attendees: { $attendees }
 meeting-series-created = { $count } { $kind } meetings scheduled (#{ $first } to #{ $last }), with their reminders.
+meeting-offset-days = { $n } { $n ->
+    [one] day
+   *[other] days
+}
+meeting-offset-hours = { $n } { $n ->
+    [one] hour
+   *[other] hours
+}
+meeting-offset-minutes = { $n } { $n ->
+    [one] minute
+   *[other] minutes
+}
+meeting-offset-sep = { ", " }
+meeting-offset-and = { " and " }
 meeting-overlap = Note: this overlaps the { $kind } at { $when }, which some attendees also attend.
 meeting-confirm = Confirm
 meeting-discard = Cancel
 meeting-confirm-or-discard = Choose "Confirm" to create the meeting or "Cancel" to drop it.
 meeting-discarded = Dropped; no meeting was created.
-meeting-created = Meeting #{ $id } created. Attendees are reminded 3 days, 1 day and 1 hour before. Sign-in code: { $code } (opens 30 minutes before).
+meeting-created = Meeting #{ $id } created. Attendees are reminded { $reminders } before. Sign-in code: { $code } (opens { $opens } minutes before).
 meeting-cancel-done = Meeting #{ $id } is cancelled; the attendees were told.
 meeting-already-cancelled = That meeting is cancelled already.
 meeting-cancelled-notice = [{ $branch }] The { $kind } at { $when } is cancelled.
@@ -137,7 +151,7 @@ cli-meeting-bad-kind = There is no meeting kind "{ $kind }". Choose general, com
 cli-meeting-bad-time = I could not read the time "{ $at }". Write it like 2026-12-03 19:30 (the organisation's zone).
 cli-meeting-past = "{ $at }" has passed; give a time in the future.
 cli-meeting-empty-field = The place and the topic must not be empty.
-cli-meeting-created = Meeting #{ $id } created; sign-in code { $code }. Attendees are reminded 3 days, 1 day and 1 hour before.
+cli-meeting-created = Meeting #{ $id } created; sign-in code { $code }. Attendees are reminded { $reminders } before.
 cli-meeting-cancelled-done = Meeting #{ $id } is cancelled; { $count } attendees were told.
 cli-meeting-column-id = Number
 cli-meeting-column-branch = Branch

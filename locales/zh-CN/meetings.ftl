@@ -91,12 +91,17 @@ meeting-series-preview =
     议题：{ $topic }
     参会：{ $attendees } 人
 meeting-series-created = 已安排 { $count } 次{ $kind }（#{ $first } 至 #{ $last }），提醒已设置。
+meeting-offset-days = { $n } 天
+meeting-offset-hours = { $n } 小时
+meeting-offset-minutes = { $n } 分钟
+meeting-offset-sep = 、
+meeting-offset-and = { "和 " }
 meeting-overlap = 注意：与{ $kind }（{ $when }）时间重叠，部分同志都要参加。
 meeting-confirm = 确认
 meeting-discard = 取消
 meeting-confirm-or-discard = 请选择“确认”创建会议，或“取消”放弃。
 meeting-discarded = 已放弃，没有创建会议。
-meeting-created = 已创建会议 #{ $id }。参会同志将在会前 3 天、1 天和 1 小时收到提醒。签到码：{ $code }（会前 30 分钟开放）。
+meeting-created = 已创建会议 #{ $id }。参会同志将在会前 { $reminders }收到提醒。签到码：{ $code }（会前 { $opens } 分钟开放）。
 meeting-cancel-done = 会议 #{ $id } 已取消，参会同志已收到通知。
 meeting-already-cancelled = 这个会议已经取消了。
 meeting-cancelled-notice = 【{ $branch }】原定{ $when }的{ $kind }已取消。
@@ -137,7 +142,7 @@ cli-meeting-bad-kind = 没有“{ $kind }”这种会议。可选：general（�
 cli-meeting-bad-time = 没看懂时间“{ $at }”。请写成 2026-12-03 19:30（本组织时区）。
 cli-meeting-past = “{ $at }”已经过去了，请给一个将来的时间。
 cli-meeting-empty-field = 地点和议题都不能为空。
-cli-meeting-created = 已创建会议 #{ $id }，签到码 { $code }。参会同志将在会前 3 天、1 天和 1 小时收到提醒。
+cli-meeting-created = 已创建会议 #{ $id }，签到码 { $code }。参会同志将在会前 { $reminders }收到提醒。
 cli-meeting-cancelled-done = 会议 #{ $id } 已取消，已通知 { $count } 位参会同志。
 cli-meeting-column-id = 编号
 cli-meeting-column-branch = 党支部

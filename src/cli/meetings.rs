@@ -154,6 +154,15 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                     &[
                         ("id", id.into()),
                         ("code", m.signin_code.unwrap_or_default().into()),
+                        (
+                            "reminders",
+                            flows::reminders_text(
+                                &ui.catalog,
+                                ui.locale,
+                                &e.meetings.remind_before_minutes,
+                            )
+                            .into(),
+                        ),
                     ],
                 )
             );

@@ -239,13 +239,25 @@ pub async fn confirm(
     let m = meetings::get(conn, id)
         .await?
         .ok_or(StoreError::Corrupt("meeting vanished".into()))?;
-    Ok(Step::text(cx.r(
-        msg!("meeting-created"),
-        &[
-            ("id", id.into()),
-            ("code", m.signin_code.unwrap_or_default().into()),
-        ],
-    )))
+    Ok(Step::text(
+        cx.r(
+            msg!("meeting-created"),
+            &[
+                ("id", id.into()),
+                ("code", m.signin_code.unwrap_or_default().into()),
+                (
+                    "reminders",
+                    super::reminders_text(
+                        cx.catalog,
+                        cx.locale,
+                        &cx.engine.meetings.remind_before_minutes,
+                    )
+                    .into(),
+                ),
+                ("opens", cx.engine.meetings.signin_opens_minutes.into()),
+            ],
+        ),
+    ))
 }
 
 /// The meeting `arg` names, if it exists and `member` manages its branch.

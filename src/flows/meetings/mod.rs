@@ -188,6 +188,32 @@ pub async fn secretaries(conn: &mut Conn, branch_id: i64) -> Result<Vec<Member>,
     })
 }
 
+/// "3 天、1 天和 1 小时" / "3 days, 1 day and 1 hour": the reminder times, for messages.
+pub fn reminders_text(catalog: &Catalog, locale: Locale, minutes: &[i64]) -> String {
+    let parts: Vec<String> = minutes
+        .iter()
+        .map(|&m| {
+            let (id, n) = if m % (24 * 60) == 0 {
+                (msg!("meeting-offset-days"), m / (24 * 60))
+            } else if m % 60 == 0 {
+                (msg!("meeting-offset-hours"), m / 60)
+            } else {
+                (msg!("meeting-offset-minutes"), m)
+            };
+            catalog.render(locale, id, &[("n", n.into())])
+        })
+        .collect();
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!(
+            "{}{}{last}",
+            rest.join(&catalog.text(locale, msg!("meeting-offset-sep"))),
+            catalog.text(locale, msg!("meeting-offset-and"))
+        ),
+    }
+}
+
 /// A six-digit sign-in code derived from the meeting's start and a counter, not guessable
 /// from the meeting id alone.
 pub fn signin_code(seed: i64) -> String {
@@ -241,4 +267,28 @@ pub async fn commit(
         plan::schedule(conn, registry, &spec, now).await?;
     }
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reminder_times_read_naturally_in_both_locales() {
+        let c = Catalog::load().unwrap();
+        let default = [3 * 24 * 60, 24 * 60, 60];
+        assert_eq!(
+            reminders_text(&c, Locale::ZhCn, &default),
+            "3 天、1 天和 1 小时"
+        );
+        assert_eq!(
+            reminders_text(&c, Locale::En, &default),
+            "3 days, 1 day and 1 hour"
+        );
+        assert_eq!(
+            reminders_text(&c, Locale::En, &[120, 10]),
+            "2 hours and 10 minutes"
+        );
+        assert_eq!(reminders_text(&c, Locale::ZhCn, &[90]), "90 分钟");
+    }
 }

@@ -45,6 +45,7 @@ meeting-rsvp-closed = This meeting has started, was cancelled, or does not expec
 meeting-list-empty = No upcoming meetings for you.
 meeting-list-header = The branch's upcoming meetings (number · kind · time · attend/leave/no answer):
 meeting-list-line-manager = #{ $id } { $kind } { $when }: attend { $attend } · leave { $leave } · no answer { $none }
+meeting-list-in-progress = In progress: { $kind } (started { $when }, place: { $place }). Send the sign-in code to sign in.
 meeting-list-mine =
     { $kind } · { $when } · { $place }
     Your answer: { $answer }

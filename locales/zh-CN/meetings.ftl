@@ -45,6 +45,7 @@ meeting-rsvp-closed = 这个会议已经开始、已取消，或不需要你参�
 meeting-list-empty = 近期没有需要你参加的会议。
 meeting-list-header = 本支部近期会议（编号 · 类型 · 时间 · 参加/请假/未回复）：
 meeting-list-line-manager = #{ $id } { $kind } { $when }：参加 { $attend } · 请假 { $leave } · 未回复 { $none }
+meeting-list-in-progress = 正在进行：{ $kind }（{ $when } 开始，地点：{ $place }）。发送签到码即可签到。
 meeting-list-mine =
     { $kind } · { $when } · { $place }
     你的回复：{ $answer }

@@ -818,3 +818,31 @@ async fn a_secretary_schedules_a_monthly_series_from_chat_after_seeing_the_next_
     let r = w.read("S102").await;
     assert!(r[0].0.contains("时间：10月15日（周四）19:00"), "{r:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn meetings_lists_a_meeting_in_progress_until_it_ends() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102"] {
+        w.bind(key).await;
+    }
+    committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    w.advance_to("2026-10-20T19:10:00+08:00").await;
+    w.read("S102").await;
+    // 孙丽 (S102) sits on the committee: the branch's line, then her own, without buttons.
+    let r = w.say("S102", "/meetings").await;
+    assert_eq!(
+        texts(&r),
+        [
+            "本支部近期会议（编号 · 类型 · 时间 · 参加/请假/未回复）：\n\
+             #1 支委会 10月20日（周二）19:00：参加 0 · 请假 0 · 未回复 2",
+            "正在进行：支委会（10月20日（周二）19:00 开始，地点：党员活动室）。发送签到码即可签到。"
+        ]
+    );
+    assert!(r[1].1.is_empty());
+    w.advance_to("2026-10-20T20:00:00+08:00").await;
+    w.read("S102").await;
+    assert_eq!(
+        texts(&w.say("S102", "/meetings").await),
+        ["近期没有需要你参加的会议。"]
+    );
+}

@@ -129,6 +129,7 @@ meeting-signin-not-attendee = You are not on this meeting's list. Ask the secret
 meeting-signin-already = You have signed in already.
 meeting-signed-in = Signed in: { $kind }.
 meeting-signed-in-late = Signed in: { $kind } (late).
+meeting-proxy-ask-reason = Please type the reason for signing in on their behalf (e.g. phone out of battery).
 meeting-proxy-usage = To sign someone in: /proxysignin <meeting number> <member key> <reason>
 meeting-proxy-done = Signed { $name } in on their behalf.
 meeting-signin-code = [{ $branch }] { $kind } ({ $when }) sign-in code: { $code }. It opens 30 minutes before; members send the code to sign in.

@@ -120,6 +120,7 @@ meeting-signin-not-attendee = 你不在这个会议的参会名单里。如有�
 meeting-signin-already = 你已经签到过了。
 meeting-signed-in = 签到成功：{ $kind }。
 meeting-signed-in-late = 签到成功：{ $kind }（迟到）。
+meeting-proxy-ask-reason = 请输入代签原因（如：手机没电、现场统一签到）。
 meeting-proxy-usage = 代签格式：/proxysignin 会议编号 成员编号 原因
 meeting-proxy-done = 已为 { $name } 代签。
 meeting-signin-code = 【{ $branch }】{ $kind }（{ $when }）签到码：{ $code }。会前 30 分钟开放，同志们发送签到码即可签到。

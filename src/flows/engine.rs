@@ -629,6 +629,10 @@ impl Engine {
             State::MeetingLeaveReason { meeting_id } => {
                 meetings::rsvp::reason(cx, conn, member, *meeting_id, text).await?
             }
+            State::MeetingProxyReason { args } => {
+                let args = format!("{args} {}", text.trim());
+                meetings::signin::proxy(cx, conn, member, Some(&args)).await?
+            }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
             }

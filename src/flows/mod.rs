@@ -208,6 +208,8 @@ pub enum State {
         topic: String,
         count: u32,
     },
+    /// `/proxysignin <no.> <key>` without a reason: the reason is typed next.
+    MeetingProxyReason { args: String },
     /// Chose 请假: the reason is typed next.
     MeetingLeaveReason { meeting_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.

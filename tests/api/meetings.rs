@@ -389,11 +389,13 @@ async fn a_quarter_of_meetings_for_one_branch_reads_right_to_every_member() {
         texts(&w.say("S101", &format!("/start si_{code}")).await),
         ["签到成功：党员大会（迟到）。"]
     );
+    // Without a reason, the reason is asked for.
     assert_eq!(
-        texts(
-            &w.say("S101", &format!("/proxysignin {id} S109 在外地线上参会"))
-                .await
-        ),
+        texts(&w.say("S101", &format!("/proxysignin {id} S109")).await),
+        ["请输入代签原因（如：手机没电、现场统一签到）。"]
+    );
+    assert_eq!(
+        texts(&w.say("S101", "在外地线上参会").await),
         ["已为 罗浩然 代签。"]
     );
 

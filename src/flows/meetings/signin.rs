@@ -72,8 +72,19 @@ pub async fn proxy(
         return Ok(usage());
     };
     let mut parts = args.splitn(3, char::is_whitespace);
-    let (Some(id), Some(key), Some(reason)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(id), Some(key)) = (parts.next(), parts.next()) else {
         return Ok(usage());
+    };
+    let Some(reason) = parts.next().filter(|r| !r.trim().is_empty()) else {
+        // The reason is asked for, and the command is read again with it.
+        return Ok(Step::new(
+            vec![crate::flows::Reply::text(
+                cx.t(msg!("meeting-proxy-ask-reason")),
+            )],
+            crate::flows::State::MeetingProxyReason {
+                args: format!("{id} {key}"),
+            },
+        ));
     };
     let Some(m) = (match id.parse::<i64>() {
         Ok(id) => meetings::get(conn, id).await?,

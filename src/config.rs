@@ -3,6 +3,7 @@
 //! with no configuration at all. Secrets are read from the environment (or a file named by it)
 //! and never printed.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::delivery::limits::{Limits, Rate};
+use crate::domain::meetings::{parse_minutes, Cadence, MeetingKind, MeetingRules};
 use crate::domain::quiet::QuietHours;
 use crate::i18n::Locale;
 
@@ -34,6 +36,8 @@ pub struct Config {
     pub notices: NoticesConfig,
     /// The SMS gateway (off unless `sms.gateway` names one).
     pub sms: sms::SmsConfig,
+    /// 三会一课: reminder times, the sign-in window, the default length.
+    pub meetings: MeetingsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -142,6 +146,133 @@ impl Default for NoticesConfig {
     }
 }
 
+/// `[meetings]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeetingsConfig {
+    /// When reminders go out before the start: `"3d"`, `"1h"`, `"90m"` or a number of minutes.
+    pub remind_before: Vec<MinutesOrText>,
+    /// How many minutes before the start sign-in opens.
+    pub signin_opens_minutes: i64,
+    /// How long a meeting lasts unless told otherwise, in minutes (the end of the sign-in
+    /// window, the absence check and the minutes reminder count from it).
+    pub length_minutes: i64,
+    /// Per-kind cadence overrides: `lesson = "semester:2"`, `"monthly"`, `"quarterly"`,
+    /// `"yearly"` or `"none"`.
+    pub cadence: BTreeMap<String, String>,
+    /// Semesters as `["MM-DD", "MM-DD"]` (first and last day), for `semester:N` cadences.
+    pub semesters: Vec<[String; 2]>,
+}
+
+/// A duration written as a number of minutes or as text (`"3d"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum MinutesOrText {
+    Minutes(i64),
+    Text(String),
+}
+
+impl Default for MeetingsConfig {
+    fn default() -> Self {
+        let rules = MeetingRules::default();
+        Self {
+            remind_before: rules
+                .remind_before_minutes
+                .iter()
+                .map(|m| MinutesOrText::Minutes(*m))
+                .collect(),
+            signin_opens_minutes: rules.signin_opens_minutes,
+            length_minutes: rules.length_minutes,
+            cadence: BTreeMap::new(),
+            semesters: Vec::new(),
+        }
+    }
+}
+
+impl MeetingsConfig {
+    /// The rules these settings describe, or what is wrong with them.
+    pub fn rules(&self) -> Result<MeetingRules, ConfigError> {
+        let mut remind = Vec::new();
+        for r in &self.remind_before {
+            let minutes = match r {
+                MinutesOrText::Minutes(m) => Some(*m),
+                MinutesOrText::Text(t) => parse_minutes(t),
+            }
+            .filter(|m| *m > 0)
+            .ok_or_else(|| {
+                let shown = match r {
+                    MinutesOrText::Minutes(m) => m.to_string(),
+                    MinutesOrText::Text(t) => format!("'{t}'"),
+                };
+                ConfigError::Invalid(format!(
+                    "meetings.remind_before: {shown} is not a positive duration such as \"3d\", \"1h\", \"90m\" or a number of minutes"
+                ))
+            })?;
+            remind.push(minutes);
+        }
+        remind.sort_unstable_by(|a, b| b.cmp(a));
+        remind.dedup();
+        if remind.is_empty() {
+            return Err(ConfigError::Invalid(
+                "meetings.remind_before needs at least one time, such as [\"1d\"]".into(),
+            ));
+        }
+        if self.signin_opens_minutes < 0 {
+            return Err(ConfigError::Invalid(
+                "meetings.signin_opens_minutes must not be negative".into(),
+            ));
+        }
+        if self.length_minutes <= 0 {
+            return Err(ConfigError::Invalid(
+                "meetings.length_minutes must be positive".into(),
+            ));
+        }
+        let mut semesters = Vec::new();
+        for [first, last] in &self.semesters {
+            semesters.push((month_day(first)?, month_day(last)?));
+        }
+        let mut cadence = BTreeMap::new();
+        for (kind, value) in &self.cadence {
+            let k: MeetingKind = kind.parse().map_err(|()| {
+                ConfigError::Invalid(format!(
+                    "meetings.cadence: '{kind}' is not a kind of meeting (general, committee, group, lesson, themed_day, life, other)"
+                ))
+            })?;
+            let c: Cadence = value.parse().map_err(|()| {
+                ConfigError::Invalid(format!(
+                    "meetings.cadence.{kind}: '{value}' is not monthly, quarterly, yearly, none or semester:N"
+                ))
+            })?;
+            if matches!(c, Cadence::PerSemester(_)) && semesters.is_empty() {
+                return Err(ConfigError::Invalid(format!(
+                    "meetings.cadence.{kind} = '{value}' needs meetings.semesters, e.g. [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]"
+                )));
+            }
+            cadence.insert(k, c);
+        }
+        Ok(MeetingRules {
+            remind_before_minutes: remind,
+            signin_opens_minutes: self.signin_opens_minutes,
+            length_minutes: self.length_minutes,
+            cadence,
+            semesters,
+        })
+    }
+}
+
+/// `"MM-DD"` as (month, day); any day of a leap year.
+fn month_day(text: &str) -> Result<(u32, u32), ConfigError> {
+    let bad = || {
+        ConfigError::Invalid(format!(
+            "meetings.semesters: '{text}' is not a month and day such as \"09-01\""
+        ))
+    };
+    let (m, d) = text.trim().split_once('-').ok_or_else(bad)?;
+    let (m, d): (u32, u32) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    chrono::NaiveDate::from_ymd_opt(2024, m, d).ok_or_else(bad)?;
+    Ok((m, d))
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InviteConfig {
@@ -162,6 +293,7 @@ impl Default for Config {
             delivery: DeliveryConfig::default(),
             notices: NoticesConfig::default(),
             sms: sms::SmsConfig::default(),
+            meetings: MeetingsConfig::default(),
         }
     }
 }
@@ -345,6 +477,7 @@ impl Config {
             }
         }
         self.delivery.quiet()?;
+        self.meetings.rules()?;
         self.sms.validate(self.http.public_url.as_deref())?;
         let d = &self.delivery;
         if d.telegram_per_second == 0
@@ -463,6 +596,70 @@ mod tests {
         assert!(c.validate().is_err());
         c.telegram.webhook_secret = Some("s3cret_-".into());
         assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn meeting_timings_default_to_todays_and_bad_ones_are_refused_plainly() {
+        assert_eq!(
+            Config::default().meetings.rules().unwrap(),
+            MeetingRules::default()
+        );
+        let c: Config = toml::from_str(
+            "[meetings]\nremind_before = [\"2d\", 90, \"30m\"]\nsignin_opens_minutes = 15\nlength_minutes = 90\n",
+        )
+        .unwrap();
+        let rules = c.meetings.rules().unwrap();
+        assert_eq!(rules.remind_before_minutes, vec![2 * 24 * 60, 90, 30]);
+        assert_eq!((rules.signin_opens_minutes, rules.length_minutes), (15, 90));
+        let c: Config = toml::from_str("[meetings]\nremind_before = [\"1d\", \"soon\"]\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "meetings.remind_before: 'soon' is not a positive duration such as \"3d\", \"1h\", \"90m\" or a number of minutes"
+        );
+        let c: Config = toml::from_str("[meetings]\nremind_before = []\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "meetings.remind_before needs at least one time, such as [\"1d\"]"
+        );
+        let c: Config = toml::from_str("[meetings]\nlength_minutes = 0\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "meetings.length_minutes must be positive"
+        );
+        let c: Config = toml::from_str(
+            "[meetings]\nsemesters = [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]\n[meetings.cadence]\nlesson = \"semester:2\"\ncommittee = \"quarterly\"\n",
+        )
+        .unwrap();
+        let rules = c.meetings.rules().unwrap();
+        assert_eq!(rules.cadence(MeetingKind::Lesson), Cadence::PerSemester(2));
+        assert_eq!(rules.cadence(MeetingKind::Committee), Cadence::Quarterly);
+        assert_eq!(rules.cadence(MeetingKind::General), Cadence::Quarterly);
+        assert_eq!(rules.semesters, vec![((2, 20), (7, 10)), ((9, 1), (1, 20))]);
+        for (toml, err) in [
+            (
+                "[meetings.cadence]\nlesson = \"weekly\"\n",
+                "meetings.cadence.lesson: 'weekly' is not monthly, quarterly, yearly, none or semester:N",
+            ),
+            (
+                "[meetings.cadence]\nlesson = \"semester:2\"\n",
+                "meetings.cadence.lesson = 'semester:2' needs meetings.semesters, e.g. [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]",
+            ),
+            (
+                "[meetings.cadence]\nparty_day = \"monthly\"\n",
+                "meetings.cadence: 'party_day' is not a kind of meeting (general, committee, group, lesson, themed_day, life, other)",
+            ),
+            (
+                "[meetings]\nsemesters = [[\"02-30\", \"07-10\"]]\n",
+                "meetings.semesters: '02-30' is not a month and day such as \"09-01\"",
+            ),
+        ] {
+            let c: Config = toml::from_str(toml).unwrap();
+            assert_eq!(c.validate().unwrap_err().to_string(), err);
+        }
+        let err = toml::from_str::<Config>("[meetings]\nreminders = [60]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `reminders`"), "{err}");
     }
 
     #[test]

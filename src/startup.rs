@@ -74,6 +74,7 @@ impl Application {
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
         let clock = overrides.clock.unwrap_or(Clock::System);
         let wake = Wake::default();
+        let meeting_rules = config.meetings.rules()?;
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),
@@ -81,6 +82,7 @@ impl Application {
             wake.clone(),
             SchedulerConfig {
                 sms_connected: config.sms.enabled(),
+                meetings: Arc::new(meeting_rules.clone()),
                 ..SchedulerConfig::new(tz)
             },
         );
@@ -98,6 +100,7 @@ impl Application {
             jobs: scheduler_handle.clone(),
             sms_connected: config.sms.enabled(),
             notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
+            meetings: meeting_rules,
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();

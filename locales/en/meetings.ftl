@@ -45,6 +45,7 @@ meeting-rsvp-closed = This meeting has started, was cancelled, or does not expec
 meeting-list-empty = No upcoming meetings for you.
 meeting-list-header = The branch's upcoming meetings (number · kind · time · attend/leave/no answer):
 meeting-list-line-manager = #{ $id } { $kind } { $when }: attend { $attend } · leave { $leave } · no answer { $none }
+meeting-list-in-progress = In progress: { $kind } (started { $when }, place: { $place }). Send the sign-in code to sign in.
 meeting-list-mine =
     { $kind } · { $when } · { $place }
     Your answer: { $answer }
@@ -82,12 +83,35 @@ meeting-preview =
     Place: { $place }
     Topic: { $topic }
     Attendees: { $count }
+meeting-series-usage = Usage: /meeting_series kind; schedule; place; topic[; count], e.g. /meeting_series themed_day; 0 19 15 * *; Activity room; Party Constitution. The schedule is a crontab (minute hour day month weekday); 6 meetings unless a count is given.
+meeting-series-preview =
+    Preview: { $count } { $kind } meetings on the schedule { $cron }
+    The next three:
+    { $dates }
+    Place: { $place }
+    Topic: { $topic }
+    Attendees: { $attendees }
+meeting-series-created = { $count } { $kind } meetings scheduled (#{ $first } to #{ $last }), with their reminders.
+meeting-offset-days = { $n } { $n ->
+    [one] day
+   *[other] days
+}
+meeting-offset-hours = { $n } { $n ->
+    [one] hour
+   *[other] hours
+}
+meeting-offset-minutes = { $n } { $n ->
+    [one] minute
+   *[other] minutes
+}
+meeting-offset-sep = { ", " }
+meeting-offset-and = { " and " }
 meeting-overlap = Note: this overlaps the { $kind } at { $when }, which some attendees also attend.
 meeting-confirm = Confirm
 meeting-discard = Cancel
 meeting-confirm-or-discard = Choose "Confirm" to create the meeting or "Cancel" to drop it.
 meeting-discarded = Dropped; no meeting was created.
-meeting-created = Meeting #{ $id } created. Attendees are reminded 3 days, 1 day and 1 hour before. Sign-in code: { $code } (opens 30 minutes before).
+meeting-created = Meeting #{ $id } created. Attendees are reminded { $reminders } before. Sign-in code: { $code } (opens { $opens } minutes before).
 meeting-cancel-done = Meeting #{ $id } is cancelled; the attendees were told.
 meeting-already-cancelled = That meeting is cancelled already.
 meeting-cancelled-notice = [{ $branch }] The { $kind } at { $when } is cancelled.
@@ -105,6 +129,7 @@ meeting-signin-not-attendee = You are not on this meeting's list. Ask the secret
 meeting-signin-already = You have signed in already.
 meeting-signed-in = Signed in: { $kind }.
 meeting-signed-in-late = Signed in: { $kind } (late).
+meeting-proxy-ask-reason = Please type the reason for signing in on their behalf (e.g. phone out of battery).
 meeting-proxy-usage = To sign someone in: /proxysignin <meeting number> <member key> <reason>
 meeting-proxy-done = Signed { $name } in on their behalf.
 meeting-signin-code = [{ $branch }] { $kind } ({ $when }) sign-in code: { $code }. It opens 30 minutes before; members send the code to sign in.
@@ -128,7 +153,7 @@ cli-meeting-bad-kind = There is no meeting kind "{ $kind }". Choose general, com
 cli-meeting-bad-time = I could not read the time "{ $at }". Write it like 2026-12-03 19:30 (the organisation's zone).
 cli-meeting-past = "{ $at }" has passed; give a time in the future.
 cli-meeting-empty-field = The place and the topic must not be empty.
-cli-meeting-created = Meeting #{ $id } created; sign-in code { $code }. Attendees are reminded 3 days, 1 day and 1 hour before.
+cli-meeting-created = Meeting #{ $id } created; sign-in code { $code }. Attendees are reminded { $reminders } before.
 cli-meeting-cancelled-done = Meeting #{ $id } is cancelled; { $count } attendees were told.
 cli-meeting-column-id = Number
 cli-meeting-column-branch = Branch
@@ -147,6 +172,7 @@ meeting-change-to-attend = Attend after all
 meeting-change-to-leave = Ask for leave instead
 meeting-absent-streak = [{ $branch }] { $name } has missed 3 meetings in a row without leave (the latest: the { $kind } at { $when }). Please talk with them soon.
 meeting-compliance-warning = Reminder: this quarter ({ $quarter }) has no { $kinds } held or scheduled yet. Please schedule it before the quarter ends (send /meeting).
+meeting-compliance-semester = Reminder: this semester needs at least { $need } { $kind } meetings; { $count } held or scheduled so far. Please schedule them (send /meeting).
 meeting-inactive-members = These members have taken no part in organisational life for 6 months; please contact them soon: { $names }.
 cli-meeting-bad-cron = Cannot use the schedule "{ $cron }": { $detail }. For the 15th of each month at 19:00: '0 19 15 * *'.
 cli-meeting-series-bad = The count must be 1 to 24, and the place and topic must not be empty.

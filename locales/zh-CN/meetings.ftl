@@ -45,6 +45,7 @@ meeting-rsvp-closed = 这个会议已经开始、已取消，或不需要你参�
 meeting-list-empty = 近期没有需要你参加的会议。
 meeting-list-header = 本支部近期会议（编号 · 类型 · 时间 · 参加/请假/未回复）：
 meeting-list-line-manager = #{ $id } { $kind } { $when }：参加 { $attend } · 请假 { $leave } · 未回复 { $none }
+meeting-list-in-progress = 正在进行：{ $kind }（{ $when } 开始，地点：{ $place }）。发送签到码即可签到。
 meeting-list-mine =
     { $kind } · { $when } · { $place }
     你的回复：{ $answer }
@@ -82,12 +83,26 @@ meeting-preview =
     地点：{ $place }
     议题：{ $topic }
     参会：{ $count } 人
+meeting-series-usage = 用法：/meeting_series 类型; 周期; 地点; 议题[; 次数]，例如：/meeting_series 主题党日; 0 19 15 * *; 党员活动室; 学习党章。周期按 crontab 写（分 时 日 月 周），默认安排 6 次。
+meeting-series-preview =
+    预览：{ $kind }，按周期 { $cron } 安排 { $count } 次
+    最近三次：
+    { $dates }
+    地点：{ $place }
+    议题：{ $topic }
+    参会：{ $attendees } 人
+meeting-series-created = 已安排 { $count } 次{ $kind }（#{ $first } 至 #{ $last }），提醒已设置。
+meeting-offset-days = { $n } 天
+meeting-offset-hours = { $n } 小时
+meeting-offset-minutes = { $n } 分钟
+meeting-offset-sep = 、
+meeting-offset-and = { "和 " }
 meeting-overlap = 注意：与{ $kind }（{ $when }）时间重叠，部分同志都要参加。
 meeting-confirm = 确认
 meeting-discard = 取消
 meeting-confirm-or-discard = 请选择“确认”创建会议，或“取消”放弃。
 meeting-discarded = 已放弃，没有创建会议。
-meeting-created = 已创建会议 #{ $id }。参会同志将在会前 3 天、1 天和 1 小时收到提醒。签到码：{ $code }（会前 30 分钟开放）。
+meeting-created = 已创建会议 #{ $id }。参会同志将在会前 { $reminders }收到提醒。签到码：{ $code }（会前 { $opens } 分钟开放）。
 meeting-cancel-done = 会议 #{ $id } 已取消，参会同志已收到通知。
 meeting-already-cancelled = 这个会议已经取消了。
 meeting-cancelled-notice = 【{ $branch }】原定{ $when }的{ $kind }已取消。
@@ -105,6 +120,7 @@ meeting-signin-not-attendee = 你不在这个会议的参会名单里。如有�
 meeting-signin-already = 你已经签到过了。
 meeting-signed-in = 签到成功：{ $kind }。
 meeting-signed-in-late = 签到成功：{ $kind }（迟到）。
+meeting-proxy-ask-reason = 请输入代签原因（如：手机没电、现场统一签到）。
 meeting-proxy-usage = 代签格式：/proxysignin 会议编号 成员编号 原因
 meeting-proxy-done = 已为 { $name } 代签。
 meeting-signin-code = 【{ $branch }】{ $kind }（{ $when }）签到码：{ $code }。会前 30 分钟开放，同志们发送签到码即可签到。
@@ -128,7 +144,7 @@ cli-meeting-bad-kind = 没有“{ $kind }”这种会议。可选：general（�
 cli-meeting-bad-time = 没看懂时间“{ $at }”。请写成 2026-12-03 19:30（本组织时区）。
 cli-meeting-past = “{ $at }”已经过去了，请给一个将来的时间。
 cli-meeting-empty-field = 地点和议题都不能为空。
-cli-meeting-created = 已创建会议 #{ $id }，签到码 { $code }。参会同志将在会前 3 天、1 天和 1 小时收到提醒。
+cli-meeting-created = 已创建会议 #{ $id }，签到码 { $code }。参会同志将在会前 { $reminders }收到提醒。
 cli-meeting-cancelled-done = 会议 #{ $id } 已取消，已通知 { $count } 位参会同志。
 cli-meeting-column-id = 编号
 cli-meeting-column-branch = 党支部
@@ -147,6 +163,7 @@ meeting-change-to-attend = 改为参加
 meeting-change-to-leave = 改为请假
 meeting-absent-streak = 【{ $branch }】{ $name } 已连续 3 次无故缺席组织生活（最近一次：{ $when }的{ $kind }）。请及时谈心谈话，了解情况。
 meeting-compliance-warning = 提醒：本季度（{ $quarter }）还没有召开或安排：{ $kinds }。季度末前请抓紧安排（发送 /meeting）。
+meeting-compliance-semester = 提醒：本学期{ $kind }应至少召开 { $need } 次，目前已召开或安排 { $count } 次。请抓紧安排（发送 /meeting）。
 meeting-inactive-members = 以下同志已连续 6 个月未参加组织生活，请尽快联系：{ $names }。
 cli-meeting-bad-cron = 无法使用周期“{ $cron }”：{ $detail }。例如每月 15 日 19:00：'0 19 15 * *'。
 cli-meeting-series-bad = 次数应在 1 到 24 之间，地点和议题不能为空。

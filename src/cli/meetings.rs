@@ -29,9 +29,9 @@ pub enum MeetingCommand {
         place: String,
         #[arg(long)]
         topic: String,
-        /// Length in minutes.
-        #[arg(long, default_value_t = 120)]
-        minutes: i64,
+        /// Length in minutes (default: `meetings.length_minutes`, 120).
+        #[arg(long)]
+        minutes: Option<i64>,
     },
     /// List a branch's meetings from today on (or every branch's).
     List {
@@ -59,9 +59,9 @@ pub enum MeetingCommand {
         place: String,
         #[arg(long)]
         topic: String,
-        /// Length in minutes.
-        #[arg(long, default_value_t = 120)]
-        minutes: i64,
+        /// Length in minutes (default: `meetings.length_minutes`, 120).
+        #[arg(long)]
+        minutes: Option<i64>,
         /// Create them (without it, only the preview is printed).
         #[arg(long)]
         yes: bool,
@@ -126,16 +126,23 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 branch_id,
                 kind,
                 starts_at: starts.timestamp_millis(),
-                ends_at: starts.timestamp_millis() + minutes.max(1) * 60_000,
+                ends_at: starts.timestamp_millis()
+                    + minutes.unwrap_or(e.meetings.length_minutes).max(1) * 60_000,
                 place: place.trim().into(),
                 topic: topic.trim().into(),
                 created_by: None,
                 attendees,
                 signin_code: String::new(),
             };
-            let id = flows::commit(&mut tx, e.jobs.registry(), now, new)
-                .await
-                .map_err(|err| Failure::Internal(err.into()))?;
+            let id = flows::commit(
+                &mut tx,
+                e.jobs.registry(),
+                &e.meetings.remind_before_minutes,
+                now,
+                new,
+            )
+            .await
+            .map_err(|err| Failure::Internal(err.into()))?;
             let m = meetings::get(&mut tx, id)
                 .await?
                 .unwrap_or_else(|| unreachable!());
@@ -147,6 +154,15 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                     &[
                         ("id", id.into()),
                         ("code", m.signin_code.unwrap_or_default().into()),
+                        (
+                            "reminders",
+                            flows::reminders_text(
+                                &ui.catalog,
+                                ui.locale,
+                                &e.meetings.remind_before_minutes,
+                            )
+                            .into(),
+                        ),
                     ],
                 )
             );
@@ -245,22 +261,28 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 .iter()
                 .map(|m| m.id)
                 .collect();
-            for t in &times {
-                let new = NewMeeting {
-                    branch_id,
-                    kind,
-                    starts_at: t.timestamp_millis(),
-                    ends_at: t.timestamp_millis() + minutes.max(1) * 60_000,
-                    place: place.trim().into(),
-                    topic: topic.trim().into(),
-                    created_by: None,
-                    attendees: attendees.clone(),
-                    signin_code: String::new(),
-                };
-                flows::commit(&mut tx, e.jobs.registry(), now, new)
-                    .await
-                    .map_err(|err| Failure::Internal(err.into()))?;
-            }
+            let template = NewMeeting {
+                branch_id,
+                kind,
+                starts_at: 0,
+                ends_at: 0,
+                place: place.trim().into(),
+                topic: topic.trim().into(),
+                created_by: None,
+                attendees,
+                signin_code: String::new(),
+            };
+            flows::commit_series(
+                &mut tx,
+                e.jobs.registry(),
+                &e.meetings.remind_before_minutes,
+                now,
+                &template,
+                minutes.unwrap_or(e.meetings.length_minutes).max(1) * 60_000,
+                &times,
+            )
+            .await
+            .map_err(|err| Failure::Internal(err.into()))?;
             tx.commit().await?;
             eprintln!(
                 "{}",
@@ -319,7 +341,7 @@ pub async fn report(config: &Config, command: ReportCommand, ui: &Ui) -> Outcome
         Some(b) => Some(find_branch(&mut conn, b, ui).await?),
         None => None,
     };
-    let rows = compliance::figures(&mut conn, e.tz, quarter, scope, now).await?;
+    let rows = compliance::figures(&mut conn, e.tz, &e.meetings, quarter, scope, now).await?;
     drop(conn);
     let mut header = vec![ui.t(msg!("cli-meeting-column-branch"))];
     header.extend(MeetingKind::ALL.iter().map(|k| ui.t(k.msg())));

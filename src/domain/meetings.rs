@@ -2,6 +2,7 @@
 //! quorum rule of a general meeting, quarters, compliance arithmetic, and reading the date
 //! and time a person types ("12月3日 19:30", "2026-12-03 19:30", "明天 19:30"). Pure: no I/O.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -52,6 +53,95 @@ pub enum Cadence {
     PerSemester(u32),
     /// No rule.
     None,
+}
+
+/// The timings of meetings, from `[meetings]` in the configuration (defaults: reminders three
+/// days, one day and one hour before; sign-in opens 30 minutes before; two hours long).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRules {
+    /// Minutes before the start at which reminders go out, largest first. A reminder an hour
+    /// or less before is urgent (sent in quiet hours too) and carries the sign-in code to the
+    /// secretary; the one exactly a day before warns of a general meeting without quorum.
+    pub remind_before_minutes: Vec<i64>,
+    /// Sign-in opens this many minutes before the start (and closes at the end).
+    pub signin_opens_minutes: i64,
+    /// A meeting lasts this long unless told otherwise.
+    pub length_minutes: i64,
+    /// Cadences that differ from the statutory ones ([`MeetingKind::default_cadence`]).
+    pub cadence: BTreeMap<MeetingKind, Cadence>,
+    /// Semesters as (month, day) of the first and last day; one may run over the new year.
+    pub semesters: Vec<((u32, u32), (u32, u32))>,
+}
+
+impl MeetingRules {
+    /// The cadence of `kind` here.
+    pub fn cadence(&self, kind: MeetingKind) -> Cadence {
+        self.cadence
+            .get(&kind)
+            .copied()
+            .unwrap_or_else(|| kind.default_cadence())
+    }
+
+    /// The semester holding `at` in `tz`: its first instant and the first instant after its
+    /// last day. None between semesters.
+    pub fn semester_containing(
+        &self,
+        at: DateTime<Utc>,
+        tz: Tz,
+    ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let day = at.with_timezone(&tz).date_naive();
+        for &((fm, fd), (lm, ld)) in &self.semesters {
+            for first_year in [day.year() - 1, day.year()] {
+                let last_year = if (lm, ld) < (fm, fd) {
+                    first_year + 1
+                } else {
+                    first_year
+                };
+                let (Some(first), Some(last)) = (
+                    NaiveDate::from_ymd_opt(first_year, fm, fd),
+                    NaiveDate::from_ymd_opt(last_year, lm, ld),
+                ) else {
+                    continue;
+                };
+                if first <= day && day <= last {
+                    return Some((
+                        local_midnight(first, tz),
+                        local_midnight(last + Duration::days(1), tz),
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Default for MeetingRules {
+    fn default() -> Self {
+        Self {
+            remind_before_minutes: vec![3 * 24 * 60, 24 * 60, 60],
+            signin_opens_minutes: 30,
+            length_minutes: 120,
+            cadence: BTreeMap::new(),
+            semesters: Vec::new(),
+        }
+    }
+}
+
+/// Reads a simple duration: `3d`, `1h`, `90m`, or a bare number of minutes. Returns minutes.
+pub fn parse_minutes(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, "m"),
+    };
+    let n: i64 = digits.parse().ok()?;
+    let factor = match unit.trim() {
+        "m" | "min" => 1,
+        "h" => 60,
+        "d" => 24 * 60,
+        _ => return None,
+    };
+    n.checked_mul(factor)
 }
 
 impl MeetingKind {
@@ -369,6 +459,40 @@ mod tests {
             parse_when("12月3日 25:00", now(), TZ),
             Err(WhenError::Unreadable)
         );
+    }
+
+    #[test]
+    fn simple_durations_read_as_minutes() {
+        assert_eq!(parse_minutes("3d"), Some(3 * 24 * 60));
+        assert_eq!(parse_minutes("1h"), Some(60));
+        assert_eq!(parse_minutes("90m"), Some(90));
+        assert_eq!(parse_minutes("45"), Some(45));
+        assert_eq!(parse_minutes("2w"), None);
+        assert_eq!(parse_minutes("h"), None);
+    }
+
+    #[test]
+    fn semesters_may_run_over_the_new_year() {
+        let rules = MeetingRules {
+            semesters: vec![((2, 20), (7, 10)), ((9, 1), (1, 20))],
+            ..MeetingRules::default()
+        };
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let (from, to) = rules
+            .semester_containing(at("2027-01-10T12:00:00+08:00"), TZ)
+            .unwrap();
+        assert_eq!(
+            (local(from), local(to)),
+            ("2026-09-01 00:00".into(), "2027-01-21 00:00".into())
+        );
+        let (from, _) = rules
+            .semester_containing(at("2026-12-10T12:00:00+08:00"), TZ)
+            .unwrap();
+        assert_eq!(local(from), "2026-09-01 00:00");
+        assert!(rules
+            .semester_containing(at("2026-08-10T12:00:00+08:00"), TZ)
+            .is_none());
+        assert_eq!(rules.cadence(MeetingKind::Lesson), Cadence::Quarterly);
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub enum Command {
     Meetings,
     /// `/attendance <id>`.
     Attendance(Option<String>),
+    /// `/meeting_series <kind>; <crontab>; <place>; <topic>[; <count>]`: a recurring series.
+    MeetingSeries(Option<String>),
     /// `/cancelmeeting <id>`.
     CancelMeeting(Option<String>),
     /// `/reschedule <id> <date time>`.
@@ -128,6 +130,7 @@ pub fn parse(text: &str) -> Option<Command> {
         "meeting" | "newmeeting" => Command::NewMeeting,
         "meetings" => Command::Meetings,
         "attendance" => Command::Attendance(arg),
+        "meeting_series" | "meetingseries" => Command::MeetingSeries(arg),
         "cancelmeeting" => Command::CancelMeeting(arg),
         "reschedule" => Command::Reschedule(arg),
         "signin" | "qd" => Command::SignIn(arg),

@@ -74,6 +74,8 @@ pub struct Engine {
     pub sms_connected: bool,
     /// The least time between two re-nudges of a notice's unconfirmed recipients.
     pub notice_nudge_interval_ms: i64,
+    /// 三会一课 timings: reminders, the sign-in window, the default length (`[meetings]`).
+    pub meetings: crate::domain::meetings::MeetingRules,
 }
 
 /// What handling one update produced.
@@ -554,6 +556,9 @@ impl Engine {
             Command::Attendance(a) => {
                 meetings::attendance::detail(cx, conn, member, a.as_deref()).await
             }
+            Command::MeetingSeries(a) => {
+                meetings::series::command(cx, conn, member, a.as_deref()).await
+            }
             Command::CancelMeeting(a) => {
                 meetings::create::cancel(cx, conn, member, a.as_deref()).await
             }
@@ -599,6 +604,7 @@ impl Engine {
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
                 ("confirm", _) => meetings::create::confirm(cx, conn, member, &state).await,
+                ("series", _) => meetings::series::confirm(cx, conn, member, &state).await,
                 ("discard", _) => Ok(Step::text(cx.t(msg!("meeting-discarded")))),
                 ("nudge", id) => meetings::attendance::nudge(cx, conn, member, id).await,
                 _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
@@ -622,6 +628,10 @@ impl Engine {
         Ok(Some(match state {
             State::MeetingLeaveReason { meeting_id } => {
                 meetings::rsvp::reason(cx, conn, member, *meeting_id, text).await?
+            }
+            State::MeetingProxyReason { args } => {
+                let args = format!("{args} {}", text.trim());
+                meetings::signin::proxy(cx, conn, member, Some(&args)).await?
             }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?

@@ -200,6 +200,16 @@ pub enum State {
         place: Option<String>,
         topic: Option<String>,
     },
+    /// `/meeting_series`: the preview waits for 确认 / 取消.
+    MeetingSeries {
+        kind: String,
+        cron: String,
+        place: String,
+        topic: String,
+        count: u32,
+    },
+    /// `/proxysignin <no.> <key>` without a reason: the reason is typed next.
+    MeetingProxyReason { args: String },
     /// Chose 请假: the reason is typed next.
     MeetingLeaveReason { meeting_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.

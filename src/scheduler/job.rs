@@ -32,6 +32,8 @@ pub struct JobContext {
     pub tz: Tz,
     /// Whether an SMS gateway is connected.
     pub sms_connected: bool,
+    /// 三会一课 timings and cadences (`[meetings]`).
+    pub meetings: std::sync::Arc<crate::domain::meetings::MeetingRules>,
 }
 
 /// What a successful run did.

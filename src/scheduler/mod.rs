@@ -61,6 +61,8 @@ pub struct SchedulerConfig {
     /// Whether an SMS gateway is connected: jobs that send SMS directly (notice escalation)
     /// record their work as pending without one.
     pub sms_connected: bool,
+    /// 三会一课 timings and cadences (`[meetings]`), for the meeting jobs.
+    pub meetings: Arc<crate::domain::meetings::MeetingRules>,
 }
 
 impl SchedulerConfig {
@@ -74,6 +76,7 @@ impl SchedulerConfig {
             max_attempts: 3,
             retry_after: Duration::from_secs(60),
             sms_connected: false,
+            meetings: Arc::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! outcome and the next occurrence, commit, and wake the delivery workers.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use super::plan::{self, CatchUp};
 use super::{JobContext, Scheduler};
@@ -75,6 +76,7 @@ impl Scheduler {
             now,
             tz: self.config.tz,
             sms_connected: self.config.sms_connected,
+            meetings: Arc::clone(&self.config.meetings),
         };
         match job.run(&ctx, &mut tx, &row).await {
             Ok(ran) => {

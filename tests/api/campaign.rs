@@ -116,6 +116,7 @@ impl World {
             jobs: handle,
             sms_connected: false,
             notice_nudge_interval_ms: 2 * 3_600_000,
+            meetings: Default::default(),
         };
         Self {
             store,

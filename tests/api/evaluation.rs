@@ -39,6 +39,7 @@ async fn remind(app: &TestApp) {
         tz: chrono_tz::Asia::Shanghai,
 
         sms_connected: false,
+        meetings: Default::default(),
     };
     EvaluationRemind.run(&ctx, &mut tx, &row).await.unwrap();
     tx.commit().await.unwrap();

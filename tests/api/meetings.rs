@@ -49,6 +49,14 @@ struct World {
 
 impl World {
     async fn new(start: DateTime<Utc>) -> Self {
+        Self::with_rules(start, Default::default()).await
+    }
+
+    /// A world whose `[meetings]` timings are `rules`.
+    async fn with_rules(
+        start: DateTime<Utc>,
+        rules: branchbot::domain::meetings::MeetingRules,
+    ) -> Self {
         let frozen = freeze();
         let db = TempSqlite::new();
         let store = Store::open(&db.url).await.unwrap();
@@ -64,7 +72,10 @@ impl World {
             clock.clone(),
             Arc::new(Registry::builtin()),
             wake.clone(),
-            SchedulerConfig::new(TZ),
+            SchedulerConfig {
+                meetings: Arc::new(rules.clone()),
+                ..SchedulerConfig::new(TZ)
+            },
         );
         let engine = Engine {
             store: store.clone(),
@@ -79,6 +90,7 @@ impl World {
             jobs: scheduler.handle(),
             sms_connected: false,
             notice_nudge_interval_ms: 2 * 3_600_000,
+            meetings: rules,
         };
         Self {
             store,
@@ -377,11 +389,13 @@ async fn a_quarter_of_meetings_for_one_branch_reads_right_to_every_member() {
         texts(&w.say("S101", &format!("/start si_{code}")).await),
         ["签到成功：党员大会（迟到）。"]
     );
+    // Without a reason, the reason is asked for.
     assert_eq!(
-        texts(
-            &w.say("S101", &format!("/proxysignin {id} S109 在外地线上参会"))
-                .await
-        ),
+        texts(&w.say("S101", &format!("/proxysignin {id} S109")).await),
+        ["请输入代签原因（如：手机没电、现场统一签到）。"]
+    );
+    assert_eq!(
+        texts(&w.say("S101", "在外地线上参会").await),
         ["已为 罗浩然 代签。"]
     );
 
@@ -457,6 +471,7 @@ async fn committee_meeting(w: &World, at: &str) -> i64 {
     let id = branchbot::flows::meetings::commit(
         &mut tx,
         w.engine.jobs.registry(),
+        &w.engine.meetings.remind_before_minutes,
         w.clock.now(),
         branchbot::store::meetings::NewMeeting {
             branch_id: branch,
@@ -637,5 +652,199 @@ async fn a_rescheduled_meeting_moves_its_reminders_and_a_cancelled_one_sends_non
     assert_eq!(
         texts(&w.tap("S102", &format!("rsvp:attend:{id}")).await),
         ["这个会议已经开始、已取消，或不需要你参加，无法再修改。有疑问请联系书记。"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn configured_reminder_times_and_sign_in_window_are_the_ones_used() {
+    let config: branchbot::config::Config =
+        toml::from_str("[meetings]\nremind_before = [\"2h\", 10]\nsignin_opens_minutes = 5\n")
+            .unwrap();
+    let rules = config.meetings.rules().unwrap();
+    let mut w = World::with_rules(t("2026-10-01T09:00:00+08:00"), rules).await;
+    for key in ["S101", "S102"] {
+        w.bind(key).await;
+    }
+    let id = committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    // No reminder three days or one day before: the list has neither.
+    w.advance_to("2026-10-19T19:00:00+08:00").await;
+    assert!(w.read("S102").await.is_empty());
+    w.advance_to("2026-10-20T16:59:00+08:00").await;
+    assert!(w.read("S102").await.is_empty());
+    // Two hours before: an ordinary reminder.
+    w.advance_to("2026-10-20T17:00:00+08:00").await;
+    let r = w.read("S102").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].0.contains("时间：10月20日（周二）19:00"), "{r:?}");
+    assert_eq!(w.urgent_of("S102", "%支委会提醒%").await, 0);
+    w.read("S101").await;
+    // Ten minutes before: the urgent one, and the secretary gets the code.
+    w.advance_to("2026-10-20T18:50:00+08:00").await;
+    assert_eq!(w.read("S102").await.len(), 1);
+    assert_eq!(w.urgent_of("S102", "%支委会提醒%").await, 1);
+    let code: String = sqlx::query_scalar("SELECT signin_code FROM meetings WHERE id = $1")
+        .bind(id)
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert!(
+        w.read("S101").await.iter().any(|(t, _)| t.contains(&code)),
+        "the code goes to the secretary"
+    );
+    // Sign-in opens five minutes before, not thirty.
+    assert_eq!(
+        texts(&w.say("S102", &code).await),
+        ["签到还没开始：会议在 10月20日（周二）19:00，会前 5 分钟开放签到。"]
+    );
+    w.advance_to("2026-10-20T18:55:00+08:00").await;
+    assert_eq!(texts(&w.say("S102", &code).await), ["签到成功：支委会。"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn configured_cadences_drive_the_warning_a_party_lesson_twice_a_semester() {
+    let config: branchbot::config::Config = toml::from_str(
+        "[meetings]\nsemesters = [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]\n\
+         [meetings.cadence]\nlesson = \"semester:2\"\n",
+    )
+    .unwrap();
+    let rules = config.meetings.rules().unwrap();
+    let mut w = World::with_rules(t("2026-12-01T09:00:00+08:00"), rules).await;
+    w.bind("S101").await;
+    schedule_warning(&w).await;
+    // One party lesson in the semester (from 1 September): one short of two.
+    let mut tx = w.store.begin().await.unwrap();
+    let branch = members::branch_id(&mut tx, "学生第一党支部")
+        .await
+        .unwrap()
+        .unwrap();
+    let starts = t("2026-12-05T19:00:00+08:00").timestamp_millis();
+    branchbot::flows::meetings::commit(
+        &mut tx,
+        w.engine.jobs.registry(),
+        &[],
+        w.clock.now(),
+        branchbot::store::meetings::NewMeeting {
+            branch_id: branch,
+            kind: branchbot::domain::meetings::MeetingKind::Lesson,
+            starts_at: starts,
+            ends_at: starts + 3_600_000,
+            place: "党员活动室".into(),
+            topic: "党课".into(),
+            created_by: None,
+            attendees: Vec::new(),
+            signin_code: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    w.advance_to("2026-12-17T09:00:00+08:00").await;
+    let warned: Vec<String> = w
+        .read("S101")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.starts_with("提醒："))
+        .collect();
+    assert_eq!(
+        warned,
+        ["提醒：本季度（2026Q4）还没有召开或安排：党员大会。季度末前请抓紧安排（发送 /meeting）。\n\
+          提醒：本学期党课应至少召开 2 次，目前已召开或安排 1 次。请抓紧安排（发送 /meeting）。"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_secretary_schedules_a_monthly_series_from_chat_after_seeing_the_next_three_dates() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102", "S103"] {
+        w.bind(key).await;
+    }
+    assert_eq!(
+        texts(
+            &w.say(
+                "S103",
+                "/meeting_series 主题党日; 0 19 15 * *; 党员活动室; 学习党章"
+            )
+            .await
+        ),
+        ["只有本支部的书记和支委可以管理会议。需要帮助请发 /help。"]
+    );
+    let r = w
+        .say(
+            "S101",
+            "/meeting_series 主题党日; 0 25 15 * *; 党员活动室; 学习党章",
+        )
+        .await;
+    assert!(r[0].0.starts_with("无法使用周期“0 25 15 * *”："), "{r:?}");
+    assert!(texts(&w.say("S101", "/meeting_series").await)[0].starts_with("用法："));
+    let r = w
+        .say(
+            "S101",
+            "/meeting_series 主题党日；0 19 15 * *；党员活动室；学习党章；3",
+        )
+        .await;
+    assert_eq!(
+        r[0].0,
+        "预览：主题党日，按周期 0 19 15 * * 安排 3 次\n最近三次：\n10月15日（周四）19:00\n\
+         11月15日（周日）19:00\n12月15日（周二）19:00\n地点：党员活动室\n议题：学习党章\n参会：9 人"
+    );
+    assert_eq!(r[0].1, ["确认", "取消"]);
+    let r = w.tap("S101", "meet:series").await;
+    let starts: Vec<i64> = sqlx::query_scalar(
+        "SELECT starts_at FROM meetings WHERE kind = 'themed_day' ORDER BY starts_at",
+    )
+    .fetch_all(w.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        starts,
+        [
+            t("2026-10-15T19:00:00+08:00").timestamp_millis(),
+            t("2026-11-15T19:00:00+08:00").timestamp_millis(),
+            t("2026-12-15T19:00:00+08:00").timestamp_millis(),
+        ]
+    );
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM meetings ORDER BY id")
+        .fetch_all(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&r),
+        [format!(
+            "已安排 3 次主题党日（#{} 至 #{}），提醒已设置。",
+            ids[0], ids[2]
+        )]
+    );
+    // The reminders are on the schedule: three days before the first.
+    w.advance_to("2026-10-12T19:00:00+08:00").await;
+    let r = w.read("S102").await;
+    assert!(r[0].0.contains("时间：10月15日（周四）19:00"), "{r:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn meetings_lists_a_meeting_in_progress_until_it_ends() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    for key in ["S101", "S102"] {
+        w.bind(key).await;
+    }
+    committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    w.advance_to("2026-10-20T19:10:00+08:00").await;
+    w.read("S102").await;
+    // 孙丽 (S102) sits on the committee: the branch's line, then her own, without buttons.
+    let r = w.say("S102", "/meetings").await;
+    assert_eq!(
+        texts(&r),
+        [
+            "本支部近期会议（编号 · 类型 · 时间 · 参加/请假/未回复）：\n\
+             #1 支委会 10月20日（周二）19:00：参加 0 · 请假 0 · 未回复 2",
+            "正在进行：支委会（10月20日（周二）19:00 开始，地点：党员活动室）。发送签到码即可签到。"
+        ]
+    );
+    assert!(r[1].1.is_empty());
+    w.advance_to("2026-10-20T20:00:00+08:00").await;
+    w.read("S102").await;
+    assert_eq!(
+        texts(&w.say("S102", "/meetings").await),
+        ["近期没有需要你参加的会议。"]
     );
 }

@@ -52,6 +52,7 @@ async fn run_job(app: &TestApp, key: &str, at: DateTime<Utc>) {
         now: at.timestamp_millis(),
         tz: chrono_tz::Asia::Shanghai,
         sms_connected: false,
+        meetings: Default::default(),
     };
     let registry = Registry::builtin();
     let kind = registry.get(&row.kind).expect("known kind");

@@ -1,4 +1,4 @@
-//! `/meetings`: upcoming meetings (a member sees their own with their answer and may change
+//! `/meetings`: meetings in progress and upcoming (a member sees their own with their answer and may
 //! it; a manager sees the branch's with counts). `/attendance <id>`: who attends, who is on
 //! leave (with reasons), who has not answered, who signed in; the manager may nudge only those
 //! who have not answered.
@@ -14,6 +14,9 @@ use crate::store::{members, Conn, StoreError};
 /// How far ahead `/meetings` looks.
 const AHEAD_MS: i64 = 90 * 24 * 3_600_000;
 
+/// How far back a meeting may have started and still be in progress.
+const DAY_MS: i64 = 24 * 3_600_000;
+
 /// `/meetings`.
 pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step, StoreError> {
     let branch = if member.college {
@@ -21,10 +24,15 @@ pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step
     } else {
         member.branch_id
     };
-    let upcoming = meetings::between(conn, branch, cx.now_ms, cx.now_ms + AHEAD_MS).await?;
+    // Meetings in progress (started within the day, not yet over) come first.
+    let upcoming =
+        meetings::between(conn, branch, cx.now_ms - DAY_MS, cx.now_ms + AHEAD_MS).await?;
     let mut lines = Vec::new();
     let mut replies = Vec::new();
-    for m in upcoming.iter().filter(|m| !m.cancelled) {
+    for m in upcoming
+        .iter()
+        .filter(|m| !m.cancelled && m.ends_at > cx.now_ms)
+    {
         let all = meetings::attendees(conn, m.id).await?;
         let mine = all.iter().find(|a| a.member_id == member.id);
         let manages = member.manages_branch(m.branch_id);
@@ -47,7 +55,17 @@ pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step
                 ],
             ));
         }
-        if let Some(a) = mine {
+        if let (Some(_), true) = (mine, m.starts_at <= cx.now_ms) {
+            // Answers cannot change once it has started: sign-in is what is left.
+            replies.push(Reply::text(cx.r(
+                msg!("meeting-list-in-progress"),
+                &[
+                    ("kind", kind.as_str().into()),
+                    ("when", when.as_str().into()),
+                    ("place", m.place.as_str().into()),
+                ],
+            )));
+        } else if let Some(a) = mine {
             let answer = match a.rsvp {
                 Rsvp::Attend => cx.t(msg!("meeting-answer-attend")),
                 Rsvp::Leave => cx.t(msg!("meeting-answer-leave")),

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 
 use super::super::engine::Step;
 use super::super::Ctx;
-use crate::domain::meetings::{percent, MeetingKind, Quarter};
+use crate::domain::meetings::{percent, MeetingKind, MeetingRules, Quarter};
 use crate::domain::org::Member;
 use crate::msg;
 use crate::store::meetings;
@@ -52,6 +52,7 @@ impl BranchFigures {
 pub async fn figures(
     conn: &mut Conn,
     tz: Tz,
+    rules: &MeetingRules,
     quarter: Quarter,
     branch: Option<i64>,
     now: DateTime<Utc>,
@@ -77,7 +78,7 @@ pub async fn figures(
                 (
                     *k,
                     n,
-                    MeetingKind::required_in_quarter(k.default_cadence(), quarter),
+                    MeetingKind::required_in_quarter(rules.cadence(*k), quarter),
                 )
             })
             .collect();
@@ -119,7 +120,15 @@ pub async fn command(
             }
         },
     };
-    let rows = figures(conn, cx.engine.tz, quarter, branch, cx.now()).await?;
+    let rows = figures(
+        conn,
+        cx.engine.tz,
+        &cx.engine.meetings,
+        quarter,
+        branch,
+        cx.now(),
+    )
+    .await?;
     let mut lines = vec![cx.r(
         msg!("compliance-header"),
         &[("quarter", quarter.to_string().into())],

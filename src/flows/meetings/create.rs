@@ -5,7 +5,6 @@
 
 use super::super::engine::Step;
 use super::super::{Ctx, Reply, State};
-use super::DEFAULT_LENGTH_MINUTES;
 use crate::delivery::route::Push;
 use crate::domain::meetings::{parse_when, MeetingKind, WhenError};
 use crate::domain::org::Member;
@@ -127,7 +126,7 @@ pub fn when_error(cx: &Ctx<'_>, e: &WhenError, typed: &str) -> String {
     }
 }
 
-fn draft_meeting(member: &Member, state: &State) -> Option<NewMeeting> {
+fn draft_meeting(cx: &Ctx<'_>, member: &Member, state: &State) -> Option<NewMeeting> {
     let State::MeetingDraft {
         kind,
         starts_at: Some(starts_at),
@@ -141,7 +140,7 @@ fn draft_meeting(member: &Member, state: &State) -> Option<NewMeeting> {
         branch_id: member.branch_id?,
         kind: kind.parse().ok()?,
         starts_at: *starts_at,
-        ends_at: starts_at + DEFAULT_LENGTH_MINUTES * 60_000,
+        ends_at: starts_at + cx.engine.meetings.length_minutes * 60_000,
         place: place.clone(),
         topic: topic.clone(),
         created_by: Some(member.id),
@@ -156,7 +155,7 @@ async fn preview(
     member: &Member,
     state: State,
 ) -> Result<Step, StoreError> {
-    let Some(new) = draft_meeting(member, &state) else {
+    let Some(new) = draft_meeting(cx, member, &state) else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
     let attendees = super::default_attendees(conn, new.branch_id, new.kind, Some(member)).await?;
@@ -209,7 +208,7 @@ pub async fn confirm(
     member: &Member,
     state: &State,
 ) -> Result<Step, StoreError> {
-    let Some(mut new) = draft_meeting(member, state) else {
+    let Some(mut new) = draft_meeting(cx, member, state) else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
     if new.starts_at <= cx.now_ms {
@@ -220,7 +219,15 @@ pub async fn confirm(
         .iter()
         .map(|m| m.id)
         .collect();
-    let id = match super::commit(conn, cx.engine.jobs.registry(), cx.now(), new).await {
+    let id = match super::commit(
+        conn,
+        cx.engine.jobs.registry(),
+        &cx.engine.meetings.remind_before_minutes,
+        cx.now(),
+        new,
+    )
+    .await
+    {
         Ok(id) => id,
         Err(crate::scheduler::ScheduleError::Store(e)) => return Err(e),
         Err(e) => {
@@ -232,13 +239,25 @@ pub async fn confirm(
     let m = meetings::get(conn, id)
         .await?
         .ok_or(StoreError::Corrupt("meeting vanished".into()))?;
-    Ok(Step::text(cx.r(
-        msg!("meeting-created"),
-        &[
-            ("id", id.into()),
-            ("code", m.signin_code.unwrap_or_default().into()),
-        ],
-    )))
+    Ok(Step::text(
+        cx.r(
+            msg!("meeting-created"),
+            &[
+                ("id", id.into()),
+                ("code", m.signin_code.unwrap_or_default().into()),
+                (
+                    "reminders",
+                    super::reminders_text(
+                        cx.catalog,
+                        cx.locale,
+                        &cx.engine.meetings.remind_before_minutes,
+                    )
+                    .into(),
+                ),
+                ("opens", cx.engine.meetings.signin_opens_minutes.into()),
+            ],
+        ),
+    ))
 }
 
 /// The meeting `arg` names, if it exists and `member` manages its branch.

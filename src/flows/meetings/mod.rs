@@ -9,6 +9,7 @@ pub mod compliance;
 pub mod create;
 pub mod minutes;
 pub mod rsvp;
+pub mod series;
 pub mod signin;
 
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
@@ -23,18 +24,37 @@ use crate::scheduler::{plan, JobSpec, Registry, ScheduleError, When};
 use crate::store::meetings::{self as store, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
 
-/// Reminders before the start: three days, one day and one hour. The one-hour reminder is
-/// urgent (sent in quiet hours too): a meeting an hour away is not news that can wait.
-pub const REMIND_BEFORE_MINUTES: [i64; 3] = [3 * 24 * 60, 24 * 60, 60];
-
-/// Sign-in opens this many minutes before the start and closes at the end.
-pub const SIGNIN_OPENS_MINUTES: i64 = 30;
-
-/// A meeting lasts this long unless told otherwise.
-pub const DEFAULT_LENGTH_MINUTES: i64 = 120;
+// Reminders before the start, the sign-in window and the default length are the
+// organisation's (`[meetings]`, [`crate::domain::meetings::MeetingRules`]): three days, one day
+// and one hour before; sign-in from 30 minutes before; two hours. A reminder an hour or less
+// before is urgent (sent in quiet hours too): a meeting an hour away is not news that can wait.
 
 /// Minutes are asked for this long after the end.
 pub const MINUTES_DUE_HOURS: i64 = 24;
+
+/// Creates one meeting of `template` at each of `times` (each `length_ms` long), with its
+/// jobs, all on `conn`: a recurring series, from the chat (`/meeting_series`) and the CLI
+/// (`meeting series`). Returns the new ids.
+pub async fn commit_series(
+    conn: &mut Conn,
+    registry: &Registry,
+    remind_before_minutes: &[i64],
+    now: DateTime<Utc>,
+    template: &NewMeeting,
+    length_ms: i64,
+    times: &[DateTime<Utc>],
+) -> Result<Vec<i64>, ScheduleError> {
+    let mut ids = Vec::with_capacity(times.len());
+    for t in times {
+        let new = NewMeeting {
+            starts_at: t.timestamp_millis(),
+            ends_at: t.timestamp_millis() + length_ms,
+            ..template.clone()
+        };
+        ids.push(commit(conn, registry, remind_before_minutes, now, new).await?);
+    }
+    Ok(ids)
+}
 
 /// The anchor of a meeting's jobs: rescheduling moves them all.
 pub fn anchor(meeting_id: i64) -> String {
@@ -168,6 +188,32 @@ pub async fn secretaries(conn: &mut Conn, branch_id: i64) -> Result<Vec<Member>,
     })
 }
 
+/// "3 天、1 天和 1 小时" / "3 days, 1 day and 1 hour": the reminder times, for messages.
+pub fn reminders_text(catalog: &Catalog, locale: Locale, minutes: &[i64]) -> String {
+    let parts: Vec<String> = minutes
+        .iter()
+        .map(|&m| {
+            let (id, n) = if m % (24 * 60) == 0 {
+                (msg!("meeting-offset-days"), m / (24 * 60))
+            } else if m % 60 == 0 {
+                (msg!("meeting-offset-hours"), m / 60)
+            } else {
+                (msg!("meeting-offset-minutes"), m)
+            };
+            catalog.render(locale, id, &[("n", n.into())])
+        })
+        .collect();
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!(
+            "{}{}{last}",
+            rest.join(&catalog.text(locale, msg!("meeting-offset-sep"))),
+            catalog.text(locale, msg!("meeting-offset-and"))
+        ),
+    }
+}
+
 /// A six-digit sign-in code derived from the meeting's start and a counter, not guessable
 /// from the meeting id alone.
 pub fn signin_code(seed: i64) -> String {
@@ -182,6 +228,7 @@ pub fn signin_code(seed: i64) -> String {
 pub async fn commit(
     conn: &mut Conn,
     registry: &Registry,
+    remind_before_minutes: &[i64],
     now: DateTime<Utc>,
     mut new: NewMeeting,
 ) -> Result<i64, ScheduleError> {
@@ -191,7 +238,7 @@ pub async fn commit(
     let id = store::create(conn, &new, now.timestamp_millis()).await?;
     let starts = DateTime::<Utc>::from_timestamp_millis(new.starts_at).unwrap_or_default();
     let length = new.ends_at - new.starts_at;
-    let mut jobs: Vec<(String, i64)> = REMIND_BEFORE_MINUTES
+    let mut jobs: Vec<(String, i64)> = remind_before_minutes
         .iter()
         .map(|m| (format!("remind:{m}"), -m * 60_000))
         .collect();
@@ -220,4 +267,28 @@ pub async fn commit(
         plan::schedule(conn, registry, &spec, now).await?;
     }
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reminder_times_read_naturally_in_both_locales() {
+        let c = Catalog::load().unwrap();
+        let default = [3 * 24 * 60, 24 * 60, 60];
+        assert_eq!(
+            reminders_text(&c, Locale::ZhCn, &default),
+            "3 天、1 天和 1 小时"
+        );
+        assert_eq!(
+            reminders_text(&c, Locale::En, &default),
+            "3 days, 1 day and 1 hour"
+        );
+        assert_eq!(
+            reminders_text(&c, Locale::En, &[120, 10]),
+            "2 hours and 10 minutes"
+        );
+        assert_eq!(reminders_text(&c, Locale::ZhCn, &[90]), "90 分钟");
+    }
 }

@@ -4,7 +4,6 @@
 //! (代签) with a reason: `/proxysignin <meeting id> <member key> <reason>`.
 
 use super::super::engine::Step;
-use super::SIGNIN_OPENS_MINUTES;
 use crate::domain::org::Member;
 use crate::msg;
 use crate::store::meetings;
@@ -34,13 +33,11 @@ pub async fn with_code(
         )));
     };
     let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
-    if cx.now_ms < m.starts_at - SIGNIN_OPENS_MINUTES * 60_000 {
+    let opens = cx.engine.meetings.signin_opens_minutes;
+    if cx.now_ms < m.starts_at - opens * 60_000 {
         return Ok(Step::text(cx.r(
             msg!("meeting-signin-not-open"),
-            &[
-                ("when", when.into()),
-                ("minutes", SIGNIN_OPENS_MINUTES.into()),
-            ],
+            &[("when", when.into()), ("minutes", opens.into())],
         )));
     }
     let expected = meetings::attendees(conn, m.id)
@@ -75,8 +72,19 @@ pub async fn proxy(
         return Ok(usage());
     };
     let mut parts = args.splitn(3, char::is_whitespace);
-    let (Some(id), Some(key), Some(reason)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(id), Some(key)) = (parts.next(), parts.next()) else {
         return Ok(usage());
+    };
+    let Some(reason) = parts.next().filter(|r| !r.trim().is_empty()) else {
+        // The reason is asked for, and the command is read again with it.
+        return Ok(Step::new(
+            vec![crate::flows::Reply::text(
+                cx.t(msg!("meeting-proxy-ask-reason")),
+            )],
+            crate::flows::State::MeetingProxyReason {
+                args: format!("{id} {key}"),
+            },
+        ));
     };
     let Some(m) = (match id.parse::<i64>() {
         Ok(id) => meetings::get(conn, id).await?,

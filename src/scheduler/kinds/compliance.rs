@@ -1,6 +1,7 @@
 //! `meeting-compliance`: a built-in recurring job, at 09:00 on the 17th of each quarter's last
 //! month (about two weeks before the quarter ends). Each branch's secretary is warned when no
-//! general meeting or party lesson has been held or scheduled this quarter, and told of party
+//! general meeting or party lesson (or other kind the configuration makes quarterly) has been
+//! held or scheduled this quarter, or fewer than N of a `semester:N` kind this semester, and told of party
 //! members who were expected at meetings six months ago or earlier and have not signed in at
 //! any since (Party Constitution, Art. 9).
 
@@ -9,7 +10,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Utc};
 
 use crate::delivery::route::{self, Push};
-use crate::domain::meetings::{MeetingKind, Quarter};
+use crate::domain::meetings::{Cadence, MeetingKind, Quarter};
 use crate::flows::meetings as flows;
 use crate::flows::Reply;
 use crate::i18n::Catalog;
@@ -62,10 +63,41 @@ impl Job for ComplianceWarning {
                     to.timestamp_millis(),
                 )
                 .await?;
-                let missing: Vec<MeetingKind> = [MeetingKind::General, MeetingKind::Lesson]
-                    .into_iter()
-                    .filter(|k| !planned.iter().any(|m| !m.cancelled && m.kind == *k))
-                    .collect();
+                // Quarterly kinds (by default the general meeting and the party lesson) need
+                // one this quarter; a `semester:N` kind needs N in the current semester.
+                let mut missing: Vec<MeetingKind> = Vec::new();
+                let mut semester_short: Vec<(MeetingKind, u32, u32)> = Vec::new();
+                for k in MeetingKind::ALL {
+                    match ctx.meetings.cadence(k) {
+                        Cadence::Quarterly
+                            if !planned.iter().any(|m| !m.cancelled && m.kind == k) =>
+                        {
+                            missing.push(k);
+                        }
+                        Cadence::PerSemester(n) => {
+                            let Some((s_from, s_to)) =
+                                ctx.meetings.semester_containing(now, ctx.tz)
+                            else {
+                                continue;
+                            };
+                            let in_semester = meetings::between(
+                                conn,
+                                Some(branch_id),
+                                s_from.timestamp_millis(),
+                                s_to.timestamp_millis(),
+                            )
+                            .await?;
+                            let count = in_semester
+                                .iter()
+                                .filter(|m| !m.cancelled && m.kind == k)
+                                .count() as u32;
+                            if count < n {
+                                semester_short.push((k, count, n));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
                 let since = ctx.now - SIX_MONTHS_MS;
                 let held_recently =
                     !meetings::held_between(conn, Some(branch_id), since, ctx.now, ctx.now)
@@ -83,7 +115,7 @@ impl Job for ComplianceWarning {
                         inactive.push(m.name.clone());
                     }
                 }
-                if missing.is_empty() && inactive.is_empty() {
+                if missing.is_empty() && semester_short.is_empty() && inactive.is_empty() {
                     continue;
                 }
                 for s in flows::secretaries(conn, branch_id).await? {
@@ -102,6 +134,17 @@ impl Job for ComplianceWarning {
                                     "kinds",
                                     kinds.join(&c.text(l, msg!("cli-list-separator"))).into(),
                                 ),
+                            ],
+                        ));
+                    }
+                    for (k, count, need) in &semester_short {
+                        lines.push(c.render(
+                            l,
+                            msg!("meeting-compliance-semester"),
+                            &[
+                                ("kind", c.text(l, k.msg()).into()),
+                                ("count", (*count).into()),
+                                ("need", (*need).into()),
                             ],
                         ));
                     }

@@ -33,6 +33,7 @@ async fn a_member_answers_a_meeting_reminder_by_sms_with_leave_and_a_reason() {
     let id = meetings::commit(
         &mut tx,
         a.scheduler.registry(),
+        &branchbot::domain::meetings::MeetingRules::default().remind_before_minutes,
         now,
         NewMeeting {
             branch_id: branch,

@@ -6,6 +6,7 @@
 //! - the text is rendered for SMS (choices as numbered options in the member's current
 //!   language) and its segment count stored on the row, so cost can be reported.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +28,11 @@ pub struct SmsSender {
     org_locale: Locale,
     tz: Tz,
     daily_cap: u32,
+    /// Sends this process made today per number, known before the outcome is recorded in the
+    /// outbox: with sends to one number serialised by its lock, a cap cannot be overrun by
+    /// messages checked at the same moment.
+    today: std::sync::Mutex<HashMap<String, (i64, i64)>>,
+    locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl SmsSender {
@@ -48,7 +54,33 @@ impl SmsSender {
             org_locale,
             tz,
             daily_cap,
+            today: Default::default(),
+            locks: Default::default(),
         }
+    }
+
+    fn lock_for(&self, address: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+        if locks.len() > 10_000 {
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        Arc::clone(locks.entry(address.to_owned()).or_default())
+    }
+
+    /// Sends to `address` this process made in the local day starting at `day_start`.
+    fn sent_here(&self, address: &str, day_start: i64) -> i64 {
+        let today = self.today.lock().unwrap_or_else(|p| p.into_inner());
+        today
+            .get(address)
+            .filter(|(d, _)| *d == day_start)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    fn count_sent(&self, address: &str, day_start: i64) {
+        let mut today = self.today.lock().unwrap_or_else(|p| p.into_inner());
+        today.retain(|_, (d, _)| *d >= day_start);
+        let entry = today.entry(address.to_owned()).or_insert((day_start, 0));
+        entry.1 += 1;
     }
 
     /// Checks the opt-out and the cap, renders, stores the segment count. Returns the text.
@@ -62,7 +94,8 @@ impl SmsSender {
             }
             let now = self.clock.now();
             let (start, end) = local_day(now, self.tz);
-            let sent = sms::sent_between(&mut conn, &msg.address, start, end, msg.id).await?;
+            let recorded = sms::sent_between(&mut conn, &msg.address, start, end, msg.id).await?;
+            let sent = recorded.max(self.sent_here(&msg.address, start));
             if sent >= i64::from(self.daily_cap) {
                 let reason = format!(
                     "daily cap of {} SMS to this number reached; waits for the next day",
@@ -97,12 +130,21 @@ impl ChannelSender for SmsSender {
                     msg.address
                 )));
             }
+            // One send at a time per number, so the daily cap is checked against every send
+            // before it.
+            let lock = self.lock_for(&msg.address);
+            let _guard = lock.lock().await;
             let text = self
                 .prepare(msg)
                 .await
                 .map_err(|e| SendError::Transient(format!("database: {e}")))??;
             let reference = format!("bb-{}", msg.id);
-            self.gateway.send(&msg.address, &text, &reference).await
+            let result = self.gateway.send(&msg.address, &text, &reference).await;
+            if result.is_ok() {
+                let (start, _) = local_day(self.clock.now(), self.tz);
+                self.count_sent(&msg.address, start);
+            }
+            result
         })
     }
 }

@@ -66,8 +66,18 @@ pub enum Unreachable {
 /// Where a push goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    Telegram { chat: String },
-    Sms { phone: String },
+    Telegram {
+        chat: String,
+    },
+    Sms {
+        phone: String,
+    },
+    /// A terminal session the member opened (`branchbot chat --as`): used only when neither
+    /// Telegram nor SMS can reach them, so a member who works on the console locally still
+    /// gets reminders there.
+    Console {
+        key: String,
+    },
     Nowhere(Unreachable),
 }
 
@@ -77,6 +87,7 @@ impl Route {
         match self {
             Self::Telegram { .. } => Some(ChannelKind::Telegram),
             Self::Sms { .. } => Some(ChannelKind::Sms),
+            Self::Console { .. } => Some(ChannelKind::Console),
             Self::Nowhere(_) => None,
         }
     }
@@ -111,6 +122,9 @@ pub async fn route(
                 });
             }
         }
+    }
+    if let Some(key) = bindings::address_of(conn, member.id, ChannelKind::Console.as_str()).await? {
+        return Ok(Route::Console { key });
     }
     Ok(Route::Nowhere(Unreachable::NoChannel))
 }
@@ -148,6 +162,7 @@ pub async fn push(
                 sms::encoding::segments(&text) as i64,
             )
         }
+        Route::Console { key } => (ChannelKind::Console, key.clone(), 1),
         Route::Nowhere(_) => return Ok(route),
     };
     let choices_json = serde_json::to_string(&reply.choices).unwrap_or_else(|_| "[]".into());

@@ -43,6 +43,8 @@ struct World {
     engine: Engine,
     scheduler: Scheduler,
     seq: u64,
+    /// The channel members talk on (Telegram unless [`World::on_console`]).
+    channel: ChannelKind,
     _db: TempSqlite,
     _frozen: Frozen,
 }
@@ -98,16 +100,23 @@ impl World {
             engine,
             scheduler,
             seq: 0,
+            channel: ChannelKind::Telegram,
             _db: db,
             _frozen: frozen,
         }
     }
 
-    /// Binds a member's Telegram chat: the chat id is the member key.
+    /// The same world with members on the console (`branchbot chat --as`) instead.
+    fn on_console(mut self) -> Self {
+        self.channel = ChannelKind::Console;
+        self
+    }
+
+    /// Binds a member's chat on the world's channel: the address is the member key.
     async fn bind(&self, key: &str) {
         let mut conn = self.store.pool().acquire().await.unwrap();
         let m = members::find(&mut conn, key).await.unwrap().unwrap();
-        bindings::bind(&mut conn, "telegram", key, m.id, 0)
+        bindings::bind(&mut conn, self.channel.as_str(), key, m.id, 0)
             .await
             .unwrap();
     }
@@ -116,7 +125,7 @@ impl World {
         self.seq += 1;
         let item = InboxItem {
             inbound: Inbound {
-                channel: ChannelKind::Telegram,
+                channel: self.channel,
                 address: key.into(),
                 content,
                 language_hint: None,
@@ -149,10 +158,11 @@ impl World {
     /// purges old rows, so SQLite may reuse their ids).
     async fn read(&mut self, key: &str) -> Vec<(String, Vec<String>)> {
         let rows = sqlx::query(
-            "SELECT id, body, choices FROM outbox WHERE channel = 'telegram' AND address = $1 \
+            "SELECT id, body, choices FROM outbox WHERE channel = $2 AND address = $1 \
              AND status = 'pending' ORDER BY id",
         )
         .bind(key)
+        .bind(self.channel.as_str())
         .fetch_all(self.store.pool())
         .await
         .unwrap();
@@ -847,4 +857,49 @@ async fn meetings_lists_a_meeting_in_progress_until_it_ends() {
         texts(&w.say("S102", "/meetings").await),
         ["近期没有需要你参加的会议。"]
     );
+}
+
+/// The same flow with every member on the console channel: reminders arrive there (pushes
+/// fall back to a console session when neither Telegram nor SMS reaches the member), and a
+/// typed "2 出差" asks for leave with its reason.
+#[tokio::test(start_paused = true)]
+async fn over_the_console_members_get_their_reminders_and_answer_them() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00"))
+        .await
+        .on_console();
+    for key in ["S101", "S102", "S103"] {
+        w.bind(key).await;
+    }
+    let id = committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    w.advance_to("2026-10-17T19:00:00+08:00").await;
+    let reminder = w.read("S102").await;
+    assert_eq!(reminder.len(), 1, "{reminder:?}");
+    assert!(
+        reminder[0].0.contains("时间：10月20日（周二）19:00"),
+        "{reminder:?}"
+    );
+    assert_eq!(reminder[0].1, vec!["参加", "请假"]);
+    let ack = w.say("S102", "2 出差").await;
+    assert!(
+        ack[0]
+            .0
+            .starts_with("已为你登记请假：出差。书记会收到通知。"),
+        "{ack:?}"
+    );
+    let secretary = w.read("S101").await;
+    assert!(
+        secretary.iter().any(|(text, _)| text.contains("出差")),
+        "{secretary:?}"
+    );
+    let attend = w.say("S103", "1").await;
+    assert!(!attend.is_empty(), "an answer comes back on the console");
+    let status: String = sqlx::query_scalar(
+        "SELECT a.rsvp FROM meeting_attendees a JOIN members m ON m.id = a.member_id \
+         WHERE a.meeting_id = $1 AND m.key = 'S102'",
+    )
+    .bind(id)
+    .fetch_one(w.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(status, "leave");
 }

@@ -195,7 +195,8 @@ pub fn tally(cx: &Ctx<'_>, draft: &Draft, sender: &str, who: &[(Member, Route)])
     let mut t = [0i64; 5];
     for (m, r) in who {
         match r {
-            Route::Telegram { .. } => t[0] += 1,
+            // A local console session counts with the direct channels.
+            Route::Telegram { .. } | Route::Console { .. } => t[0] += 1,
             Route::Sms { .. } => {
                 let mcx = cx.for_member(m);
                 let reply =
@@ -291,6 +292,7 @@ pub async fn broadcast(
         let (channel, address) = match r {
             Route::Telegram { chat } => (channel, chat.clone()),
             Route::Sms { phone } => (channel, phone.clone()),
+            Route::Console { key } => (channel, key.clone()),
             Route::Nowhere(_) => continue,
         };
         let Some(channel) = channel else { continue };

@@ -211,7 +211,18 @@ const REMINDER: &str = "【学生第一党支部】党员大会提醒\n时间：
 
 #[tokio::test(start_paused = true)]
 async fn a_quarter_of_meetings_for_one_branch_reads_right_to_every_member() {
-    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    a_quarter_of_meetings(World::new(t("2026-10-01T09:00:00+08:00")).await).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_same_quarter_reads_the_same_over_the_console() {
+    let w = World::new(t("2026-10-01T09:00:00+08:00"))
+        .await
+        .on_console();
+    a_quarter_of_meetings(w).await;
+}
+
+async fn a_quarter_of_meetings(mut w: World) {
     for key in [
         "S101", "S102", "S103", "S104", "S106", "S107", "S110", "T001",
     ] {

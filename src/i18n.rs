@@ -146,6 +146,13 @@ impl fmt::Debug for Catalog {
 }
 
 impl Catalog {
+    /// The catalog of the compiled-in sources, loaded once per process, for code that runs
+    /// outside a conversation (scheduled jobs). The locale tests make sure it loads.
+    pub fn shared() -> &'static Catalog {
+        static SHARED: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| Catalog::load().expect("the compiled-in locales load"))
+    }
+
     /// Builds the catalog from the embedded sources. Fails on a Fluent syntax error.
     pub fn load() -> Result<Self, String> {
         let mut bundles = Vec::new();

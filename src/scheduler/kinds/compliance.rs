@@ -5,8 +5,6 @@
 //! members who were expected at meetings six months ago or earlier and have not signed in at
 //! any since (Party Constitution, Art. 9).
 
-use std::sync::OnceLock;
-
 use chrono::{DateTime, Utc};
 
 use crate::delivery::route::{self, Push};
@@ -31,8 +29,7 @@ const SIX_MONTHS_MS: i64 = 183 * 24 * 3_600_000;
 pub struct ComplianceWarning;
 
 fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::load().expect("the compiled-in locales load"))
+    Catalog::shared()
 }
 
 impl Job for ComplianceWarning {

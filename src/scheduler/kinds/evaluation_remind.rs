@@ -2,8 +2,6 @@
 //! round who have not voted yet. It reads only the "has voted" flags, never a ballot. It also
 //! forgets the buttons of ballots abandoned halfway (they carry the picks so far).
 
-use std::sync::OnceLock;
-
 use crate::delivery::route::{self, Push};
 use crate::flows::Reply;
 use crate::i18n::Catalog;
@@ -18,8 +16,7 @@ pub struct EvaluationRemind;
 
 /// Jobs carry no catalog; the built-in messages are compiled in, so one is loaded once.
 fn catalog() -> Option<&'static Catalog> {
-    static CATALOG: OnceLock<Option<Catalog>> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::load().ok()).as_ref()
+    Some(Catalog::shared())
 }
 
 impl Job for EvaluationRemind {

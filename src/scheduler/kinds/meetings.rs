@@ -6,8 +6,6 @@
 //! the study (补学) and flags a third unexcused absence in a row to the secretary; `minutes` reminds the secretary when no minutes were submitted. A reminder
 //! is never sent once the meeting has started (its outbox row expires at the start).
 
-use std::sync::OnceLock;
-
 use serde::{Deserialize, Serialize};
 
 use crate::delivery::route::{self, Push, Route};
@@ -37,8 +35,7 @@ pub struct Payload {
 pub struct MeetingReminder;
 
 fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::load().expect("the compiled-in locales load"))
+    Catalog::shared()
 }
 
 impl Job for MeetingReminder {

@@ -3,8 +3,6 @@
 //! queued directly, past the Telegram-first routing. With no SMS gateway connected the
 //! escalation is recorded as `pending`, which `/notice_status` shows.
 
-use std::sync::OnceLock;
-
 use serde::Deserialize;
 
 use crate::channels::sms;
@@ -26,8 +24,7 @@ struct Payload {
 
 /// The localized texts, loaded once for the jobs that render messages.
 pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::load().expect("the embedded locales parse"))
+    Catalog::shared()
 }
 
 /// The `notice_escalation` kind.

@@ -3,8 +3,6 @@
 //! nothing) and `pledge_assessment` (a phase-end self-assessment, scheduled by the campaign).
 //! Each pushes through [`crate::delivery::route`], so a typed answer matches the choices.
 
-use std::sync::OnceLock;
-
 use chrono::TimeDelta;
 use serde::Deserialize;
 
@@ -28,11 +26,7 @@ pub const ASSESSMENT: &str = "pledge_assessment";
 
 /// Jobs have no engine: they read the catalog compiled into the binary.
 fn catalog() -> Result<&'static Catalog, JobError> {
-    static CATALOG: OnceLock<Result<Catalog, String>> = OnceLock::new();
-    CATALOG
-        .get_or_init(Catalog::load)
-        .as_ref()
-        .map_err(|e| JobError::Failed(e.clone()))
+    Ok(Catalog::shared())
 }
 
 /// Pushes a reply (Telegram first, SMS where a gateway runs and the member allows) and notes

@@ -35,7 +35,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "campaign.ftl",
     "feedback.ftl",
     "evaluation.ftl",
-    "meetings.ftl"
+    "meetings.ftl",
+    "audit.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -5,6 +5,7 @@
 //! One file per aggregate; every function takes a connection (a pooled one or a transaction),
 //! so a flow's reads and writes and the replies it queues commit together.
 
+pub mod audit;
 pub mod bindings;
 pub mod campaigns;
 pub mod conversations;
@@ -94,6 +95,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "feedback",
         include_str!("../../migrations/sqlite/0007_feedback.sql"),
     ),
+    (
+        8,
+        "oversight",
+        include_str!("../../migrations/sqlite/0008_oversight.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -130,6 +136,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "feedback",
         include_str!("../../migrations/postgres/0007_feedback.sql"),
+    ),
+    (
+        8,
+        "oversight",
+        include_str!("../../migrations/postgres/0008_oversight.sql"),
     ),
 ];
 

@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod meetings;
 pub mod notices;
 pub mod org;
+pub mod period;
 pub mod phone;
 pub mod pledges;
 pub mod quiet;

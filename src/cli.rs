@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand};
 mod campaign;
 mod meetings;
 mod notice;
+mod report;
 
 use crate::channels::console::Session;
 use crate::clock::Clock;
@@ -146,11 +147,12 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Reports: `report meetings --quarter 2026Q4 [--branch NAME] [--csv]`,
-    /// `report pledges [--branch NAME] [--csv]`, `report feedback [--period 2026-11] [--csv]`.
+    /// Reports for the committee, printed and written as CSV and XLSX:
+    /// `report <meetings|pledges|notices|feedback|evaluation|campaign> [--period P]
+    /// [--branch NAME] [--out DIR] [--csv]`, and `report charts` (SVG and PNG).
     Report {
         #[command(subcommand)]
-        command: ReportCommand,
+        command: report::ReportCommand,
     },
     /// Meetings (三会一课): `meeting create --branch … --kind … --at 'YYYY-MM-DD HH:MM' --place …
     /// --topic …`, `meeting list`, `meeting cancel ID`, `meeting series`.
@@ -170,41 +172,6 @@ pub enum Command {
 pub enum TargetsCommand {
     /// Load or update feedback targets from a CSV or TOML file.
     Load { file: PathBuf },
-}
-
-/// `branchbot report …`.
-#[derive(Debug, Subcommand)]
-pub enum ReportCommand {
-    /// Compliance with 三会一课 per branch for a quarter.
-    Meetings {
-        /// e.g. 2026Q4 (default: the current quarter).
-        #[arg(long)]
-        quarter: Option<String>,
-        #[arg(long)]
-        branch: Option<String>,
-        /// Print CSV with a header row.
-        #[arg(long)]
-        csv: bool,
-    },
-    /// Published pledges, one row per item; the figures (no pledge, awaiting review, the
-    /// current round's response rate, items behind or blocked) go to stderr.
-    Pledges {
-        /// Only this branch.
-        #[arg(long)]
-        branch: Option<String>,
-        /// Print CSV with a header row instead of tab-separated rows.
-        #[arg(long)]
-        csv: bool,
-    },
-    /// Feedback per target for a period (a month, default the current one); groups under
-    /// the threshold are hidden.
-    Feedback {
-        #[arg(long)]
-        period: Option<String>,
-        /// Print CSV with a header row.
-        #[arg(long)]
-        csv: bool,
-    },
 }
 
 /// `branchbot evaluation …`.
@@ -367,18 +334,13 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             Ok(())
         }
         Command::Schedule { command } => schedule(&config, command, ui),
-        Command::Report {
-            command: ReportCommand::Pledges { branch, csv },
-        } => report_pledges(&config, branch.as_deref(), csv, ui).await,
+        Command::Report { command } => report::run(&config, command, ui).await,
         Command::Campaign { command } => campaign::run(&config, command, ui).await,
         Command::Notice { command } => notice::run(&config, command, ui).await,
         Command::Targets {
             command: TargetsCommand::Load { file },
         } => load_targets(&config, &file, ui).await,
         Command::Qr { code, out } => qr(&config, &code, out.as_deref(), ui).await,
-        Command::Report {
-            command: ReportCommand::Feedback { period, csv },
-        } => report_feedback(&config, period, csv, ui).await,
         Command::Evaluation {
             command:
                 EvaluationCommand::Open {
@@ -389,21 +351,6 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
                 },
         } => open_evaluation(&config, &branch, from, to, &candidates, ui).await,
         Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
-        Command::Report {
-            command:
-                ReportCommand::Meetings {
-                    quarter,
-                    branch,
-                    csv,
-                },
-        } => {
-            let command = meetings::ReportCommand::Meetings {
-                quarter,
-                branch,
-                csv,
-            };
-            meetings::report(&config, command, ui).await
-        }
     }
 }
 
@@ -1029,56 +976,6 @@ fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome {
     Ok(())
 }
 
-/// `branchbot report pledges`: the published items as a table, the figures on stderr (the
-/// same figures `/pledge_stats` shows in chat).
-async fn report_pledges(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> Outcome {
-    use crate::flows::pledges::stats;
-    let e = engine(config, ui).await?;
-    let mut conn = e.store.pool().acquire().await?;
-    let scope = match branch {
-        Some(b) => Some(find_branch(&mut conn, b, ui).await?),
-        None => None,
-    };
-    for (id, name, _) in members::branches(&mut conn).await? {
-        if scope.is_none_or(|s| s == id) {
-            let figures = stats::figures(&mut conn, id, &name).await?;
-            eprintln!(
-                "{}\n",
-                stats::render(&ui.catalog, ui.locale, e.tz, &figures)
-            );
-        }
-    }
-    let published = crate::store::pledges::published(&mut conn, scope).await?;
-    drop(conn);
-    let header = [
-        Column::Branch.msg(),
-        Column::Key.msg(),
-        Column::Name.msg(),
-        msg!("cli-pledges-column-number"),
-        msg!("cli-pledges-column-way"),
-        msg!("cli-pledges-column-text"),
-        msg!("cli-pledges-column-target"),
-    ]
-    .map(|id| ui.t(id));
-    let rows: Vec<Vec<String>> = published
-        .iter()
-        .map(|p| {
-            vec![
-                p.branch.clone(),
-                p.member_key.clone(),
-                p.member_name.clone(),
-                p.item.position.to_string(),
-                ui.t(p.item.way.msg()),
-                p.item.text.clone(),
-                p.item.target_date.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    print_table(&header, &rows, csv)?;
-    e.store.close().await;
-    Ok(())
-}
-
 /// `branchbot targets load FILE`.
 async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outcome {
     let name = file.display().to_string();
@@ -1188,62 +1085,6 @@ async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui) -> Outcome
             &[("file", png_path.display().to_string().into())]
         )
     );
-    Ok(())
-}
-
-/// `branchbot report feedback [--period P] [--csv]`.
-async fn report_feedback(config: &Config, period: Option<String>, csv: bool, ui: &Ui) -> Outcome {
-    use crate::domain::feedback::Shown;
-    let e = engine(config, ui).await?;
-    let period =
-        period.unwrap_or_else(|| crate::domain::feedback::period(chrono::Utc::now(), e.tz).0);
-    let mut conn = e.store.pool().acquire().await?;
-    let targets = crate::store::feedback::visible_targets(&mut conn, 0, true, None).await?;
-    let (rows, groups) =
-        crate::flows::feedback::results::report(&mut conn, targets, &period).await?;
-    drop(conn);
-    e.store.close().await;
-    if !csv {
-        let text = crate::flows::feedback::results::render(
-            &ui.catalog,
-            ui.locale,
-            &period,
-            &rows,
-            &groups,
-        );
-        println!("{text}");
-        return Ok(());
-    }
-    let mut w = ::csv::Writer::from_writer(std::io::stdout());
-    w.write_record([
-        "period",
-        "code",
-        "kind",
-        "name",
-        "satisfied",
-        "fair",
-        "dissatisfied",
-        "total",
-    ])?;
-    for row in &rows {
-        let cells: Vec<String> = match &row.shown {
-            Shown::Counts(c) => c
-                .iter()
-                .chain(std::iter::once(&c.iter().sum::<i64>()))
-                .map(|n| n.to_string())
-                .collect(),
-            Shown::Hidden => vec![String::new(); 4],
-        };
-        let mut record = vec![
-            period.clone(),
-            row.target.code.clone(),
-            row.target.kind.clone(),
-            row.target.name.clone(),
-        ];
-        record.extend(cells);
-        w.write_record(&record)?;
-    }
-    w.flush()?;
     Ok(())
 }
 

@@ -7,9 +7,12 @@ use chrono_tz::Tz;
 use crate::domain::feedback::Shown;
 use crate::domain::meetings::{percent, MeetingRules};
 use crate::domain::period::Period;
+use crate::flows::evaluation;
 use crate::flows::feedback::results;
 use crate::flows::meetings::compliance;
 use crate::flows::pledges::stats;
+use crate::store::notices as notice_store;
+use crate::store::{campaigns as campaign_store, evaluation as evaluation_store};
 use crate::store::{feedback as feedback_store, meetings as meeting_store, members};
 use crate::store::{Conn, StoreError};
 
@@ -152,6 +155,133 @@ pub async fn feedback(
             groups: if branch.is_none() { groups } else { Vec::new() },
             rated,
         });
+    }
+    Ok(out)
+}
+
+/// One notice with its figures (`/notice_status`), for the college or one branch's recipients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeFigures {
+    pub notice: notice_store::Notice,
+    pub sender: String,
+    pub figures: notice_store::Figures,
+}
+
+/// The notices created in `period`, with the figures of every recipient (`branch` None) or of
+/// one branch's recipients only (notices that reached nobody there are left out).
+pub async fn notices(
+    conn: &mut Conn,
+    tz: Tz,
+    period: &Period,
+    branch: Option<i64>,
+) -> Result<Vec<NoticeFigures>, StoreError> {
+    let (from, to) = period.bounds(tz);
+    let mut out = Vec::new();
+    for notice in
+        notice_store::created_between(conn, from.timestamp_millis(), to.timestamp_millis()).await?
+    {
+        let figures = notice_store::figures_in_branch(conn, notice.id, branch).await?;
+        if branch.is_some() && figures.total == 0 {
+            continue;
+        }
+        let sender = members::by_id(conn, notice.sender_id)
+            .await?
+            .map_or_else(String::new, |m| m.name);
+        out.push(NoticeFigures {
+            notice,
+            sender,
+            figures,
+        });
+    }
+    Ok(out)
+}
+
+/// One closed evaluation round's tallies, as `/evaluation` shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundFigures {
+    pub round: evaluation_store::Round,
+    pub branch: String,
+    pub results: evaluation::Results,
+}
+
+/// The evaluation rounds that closed in `period` (and before `now`): rounds still open show
+/// no tallies, as in the chat.
+pub async fn evaluation(
+    conn: &mut Conn,
+    tz: Tz,
+    period: &Period,
+    branch: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<RoundFigures>, StoreError> {
+    let (from, to) = period.bounds(tz);
+    let (from, to, now) = (
+        from.timestamp_millis(),
+        to.timestamp_millis(),
+        now.timestamp_millis(),
+    );
+    let names = branches(conn, branch).await?;
+    let mut out = Vec::new();
+    for round in evaluation_store::list(conn, branch).await? {
+        if round.closes_at > now || round.closes_at < from || round.closes_at >= to {
+            continue;
+        }
+        let Some((_, name)) = names.iter().find(|(id, _)| *id == round.branch_id) else {
+            continue;
+        };
+        let results = evaluation::tallies(conn, &round).await?;
+        out.push(RoundFigures {
+            branch: name.clone(),
+            round,
+            results,
+        });
+    }
+    out.sort_by_key(|r| (r.round.closes_at, r.round.id));
+    Ok(out)
+}
+
+/// One phase of a loaded campaign and each branch's summary of it (`branchbot campaign status`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseFigures {
+    pub campaign: String,
+    /// 1-based.
+    pub index: usize,
+    pub phase: crate::domain::campaign::Phase,
+    /// Whether `now` falls in it.
+    pub current: bool,
+    pub summaries: Vec<campaign_store::BranchSummary>,
+}
+
+/// The phases of the loaded campaigns that overlap `period` (every phase when None), with
+/// which branches have submitted their summary.
+pub async fn campaign(
+    conn: &mut Conn,
+    tz: Tz,
+    period: Option<&Period>,
+    branch: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<PhaseFigures>, StoreError> {
+    let mut out = Vec::new();
+    for c in crate::scheduler::campaigns::loaded(conn, tz).await? {
+        for (i, phase) in c.phases.iter().enumerate() {
+            if let Some(p) = period {
+                let (from, to) = p.bounds(tz);
+                if phase.end <= from || phase.start >= to {
+                    continue;
+                }
+            }
+            let summaries = campaign_store::summaries(conn, &c.name, i as i64)
+                .await?
+                .into_iter()
+                .filter(|s| branch.is_none_or(|b| b == s.branch_id))
+                .collect();
+            out.push(PhaseFigures {
+                campaign: c.name.clone(),
+                index: i + 1,
+                current: phase.start <= now && now < phase.end,
+                phase: phase.clone(),
+                summaries,
+            });
+        }
     }
     Ok(out)
 }

@@ -405,9 +405,17 @@ fn draw_into<'o>(
                 };
                 top = top.max(highest).max(dues.fold(0.0, f64::max));
             }
-            (top * 1.2).max(1.0).ceil()
+            top.max(1.0)
         };
-        let y_top = if bars.percent { 115.0 } else { top };
+        // Headroom above the highest bar for the legend (one line per series).
+        let legend = 1.0 + 0.09 * (bars.series.len() as f64 + 1.0) + 0.1;
+        let y_top = if bars.empty {
+            1.0
+        } else if bars.percent {
+            (100.0 * legend).ceil()
+        } else {
+            (top * legend).ceil()
+        };
         let mut chart = ChartBuilder::on(&upper)
             .caption(&bars.title, font(26))
             .margin(16)

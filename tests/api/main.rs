@@ -15,6 +15,7 @@ mod notice_store;
 mod notices;
 mod pledges;
 mod pledges_store;
+mod reports;
 mod sms;
 mod store;
 mod telegram;

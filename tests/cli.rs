@@ -983,3 +983,154 @@ fn a_monthly_series_shows_three_dates_then_creates_each_meeting() {
         "{run:?}"
     );
 }
+
+/// The audit log's `data_exported` rows: `(actor, via, subject, detail)`.
+fn exports(bot: &Bot) -> Vec<(String, String, String, String)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let rows = sqlx::query_as(
+            "SELECT actor, via, subject, detail FROM audit_log \
+             WHERE action = 'data_exported' ORDER BY id",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        store.close().await;
+        rows
+    })
+}
+
+#[test]
+fn reports_refuse_an_unknown_branch_a_bad_period_and_an_empty_one_and_write_nothing() {
+    let bot = Bot::with_college("zh-CN");
+    for (args, said) in [
+        (
+            vec!["report", "notices", "--branch", "第九党支部"],
+            "没有名为“第九党支部”的支部。现有支部：学生第一党支部、学生第二党支部、教工第一党支部（用 branchbot members 可查看各支部及其成员）。",
+        ),
+        (
+            vec!["report", "meetings", "--period", "2026-13"],
+            "没看懂时段“2026-13”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。",
+        ),
+        (
+            vec!["report", "feedback", "--period", "上个月"],
+            "没看懂时段“上个月”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。",
+        ),
+        (
+            vec!["report", "charts", "--period", "2026-12-31..2026-10-01"],
+            "时段“2026-12-31..2026-10-01”是空的：结束日期早于开始日期。请写成 2026-10-01..2026-12-31 这样先早后晚的范围。",
+        ),
+    ] {
+        let run = bot.run(&args);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert_eq!(run.stderr.trim_end(), said);
+        assert!(run.stdout.is_empty(), "{run:?}");
+    }
+    let en = Bot::with_college("en");
+    let run = en.run(&["report", "evaluation", "--period", "2026Q5"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("“2026Q5” is not a period. Write 2026Q4 (a quarter)"),
+        "{run:?}"
+    );
+    // A period with nothing in it: a line says so, and no file is written.
+    let run = bot.run(&[
+        "report",
+        "notices",
+        "--period",
+        "2026-10-01..2026-10-31",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "2026-10-01..2026-10-31 共发出 0 条通知",
+            "通知报表在 2026-10-01_2026-10-31 没有数据，未写入文件。",
+        ]
+    );
+    // No branches yet: no chart has anything to draw.
+    let empty = Bot::new("zh-CN");
+    let run = empty.run(&["report", "charts", "--period", "2026-10", "--out", "out"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "“各支部每月出勤率（2026-10）”没有数据，未绘制。",
+            "“三会一课：已开次数与应开次数（2026-10）”没有数据，未绘制。",
+            "“各支部承诺践诺检查情况（最近一轮）”没有数据，未绘制。",
+            "“各评价对象的评价分布（2026-10）”没有数据，未绘制。",
+            "图表在 2026-10 没有数据，未写入文件。",
+        ]
+    );
+    assert!(!empty.dir.path().join("out").exists());
+    let run = bot.run(&["report", "evaluation", "--period", "2026", "--out", "out"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        !bot.dir.path().join("out").exists(),
+        "no directory, no empty files"
+    );
+    assert!(exports(&bot).is_empty());
+}
+
+#[test]
+fn an_export_writes_csv_and_xlsx_into_a_new_directory_and_an_audit_row() {
+    let bot = Bot::with_college("zh-CN");
+    approve_pledges(&bot, &[("S203", &[("study", "每月读一本理论书籍")])]);
+    let run = bot.run(&[
+        "report",
+        "pledges",
+        "--branch",
+        "学生第二党支部",
+        "--out",
+        "exports/2026",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["学生第二党支部\tS203\t唐志强\t1\t带头学习\t每月读一本理论书籍\t2026-12-31"]
+    );
+    let written: Vec<&str> = run
+        .stderr_lines()
+        .into_iter()
+        .filter(|l| l.starts_with("已写入 "))
+        .collect();
+    assert_eq!(written.len(), 2, "{run:?}");
+    let csv_name = written[0].trim_start_matches("已写入 ");
+    assert!(
+        csv_name.starts_with("exports/2026/pledges-") && csv_name.ends_with(".csv"),
+        "{csv_name}"
+    );
+    let csv = std::fs::read_to_string(bot.dir.path().join(csv_name)).unwrap();
+    assert_eq!(
+        csv,
+        "\u{feff}支部,编号,姓名,序号,方面,承诺内容,目标日期\n学生第二党支部,S203,唐志强,1,带头学习,每月读一本理论书籍,2026-12-31\n"
+    );
+    let xlsx = bot
+        .dir
+        .path()
+        .join(written[1].trim_start_matches("已写入 "));
+    assert!(
+        std::fs::read(&xlsx).unwrap().starts_with(b"PK"),
+        "a zip: an XLSX"
+    );
+    let rows = exports(&bot);
+    assert_eq!(rows.len(), 1);
+    let (actor, via, subject, detail) = &rows[0];
+    assert!(!actor.is_empty());
+    assert_eq!(via, "cli");
+    assert!(
+        subject.starts_with("report pledges ") && subject.ends_with(" branch:学生第二党支部"),
+        "{subject}"
+    );
+    assert!(
+        detail.contains(csv_name) && detail.contains(".xlsx"),
+        "{detail}"
+    );
+}

@@ -520,9 +520,13 @@ fn draw_bars<'a, 'b>(
             .collect();
         chart
             .draw_series(
-                spans.iter().map(|(x0, x1, y0, y1)| {
-                    Rectangle::new([(*x0, *y0), (*x1, *y1)], color.filled())
-                }),
+                spans
+                    .iter()
+                    // A bar of nothing is no rectangle (renderers warn about zero heights).
+                    .filter(|(_, _, y0, y1)| y1 > y0)
+                    .map(|(x0, x1, y0, y1)| {
+                        Rectangle::new([(*x0, *y0), (*x1, *y1)], color.filled())
+                    }),
             )?
             .label(s.name.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));

@@ -589,6 +589,13 @@ async fn reports_agree_with_the_chat(db: Db) {
         &["charts", "--period", "2025Q4", "--out", "图表"],
     );
     let charts_dir = dir.path().join("图表");
+    if let Some(keep) = std::env::var_os("BRANCHBOT_CHART_DIR") {
+        // To look at the charts: BRANCHBOT_CHART_DIR=/tmp/charts cargo nextest run reports_and
+        for f in std::fs::read_dir(&charts_dir).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, Path::new(&keep).join(f.file_name().unwrap())).unwrap();
+        }
+    }
     for chart in ["attendance", "cadence", "pledges", "feedback"] {
         let svg = charts_dir.join(format!("{chart}-2025Q4.svg"));
         assert!(svg.exists(), "{chart}: {stderr}");

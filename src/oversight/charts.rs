@@ -117,8 +117,9 @@ pub struct Bars {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub name: String,
-    /// One value per category.
-    pub values: Vec<f64>,
+    /// One value per category; None where there is nothing to measure (no meeting held that
+    /// month), drawn as "—" rather than as a zero.
+    pub values: Vec<Option<f64>>,
     /// What is due per category, drawn as a line across the bar (meetings required).
     pub due: Option<Vec<f64>>,
 }
@@ -162,11 +163,7 @@ pub async fn data(
                     .iter()
                     .map(|r| Series {
                         name: r.branch.clone(),
-                        values: r
-                            .rates()
-                            .into_iter()
-                            .map(|v| f64::from(v.unwrap_or(0)))
-                            .collect(),
+                        values: r.rates().into_iter().map(|v| v.map(f64::from)).collect(),
                         due: None,
                     })
                     .collect(),
@@ -205,7 +202,7 @@ pub async fn data(
                     .iter()
                     .map(|k| Series {
                         name: ctx.t(k.msg()),
-                        values: rows.iter().map(|f| cell(f, *k).0).collect(),
+                        values: rows.iter().map(|f| Some(cell(f, *k).0)).collect(),
                         due: Some(rows.iter().map(|f| cell(f, *k).1).collect()),
                     })
                     .collect(),
@@ -250,7 +247,7 @@ pub async fn data(
                     .into_iter()
                     .map(|(id, values)| Series {
                         name: ctx.t(id),
-                        values,
+                        values: values.into_iter().map(Some).collect(),
                         due: None,
                     })
                     .collect(),
@@ -311,7 +308,7 @@ pub async fn data(
                     .zip(values)
                     .map(|(id, values)| Series {
                         name: ctx.t(id),
-                        values,
+                        values: values.into_iter().map(Some).collect(),
                         due: None,
                     })
                     .collect(),
@@ -393,7 +390,7 @@ fn draw_into<'o>(
         } else {
             let mut top = 0.0f64;
             for i in 0..bars.categories.len() {
-                let column = bars.series.iter().map(|s| s.values[i]);
+                let column = bars.series.iter().map(|s| s.values[i].unwrap_or(0.0));
                 let dues = bars
                     .series
                     .iter()
@@ -416,12 +413,14 @@ fn draw_into<'o>(
         } else {
             (top * legend).ceil()
         };
+        let pad = (3.0 - n as f64).max(0.0) / 2.0;
         let mut chart = ChartBuilder::on(&upper)
             .caption(&bars.title, font(26))
             .margin(16)
             .x_label_area_size(56)
             .y_label_area_size(70)
-            .build_cartesian_2d(0f64..n as f64, 0f64..y_top)?;
+            // At least three slots wide, so that one or two bars are not drawn huge; centred.
+            .build_cartesian_2d(-pad..n as f64 + pad, 0f64..y_top)?;
         let percent = bars.percent;
         chart
             .configure_mesh()
@@ -515,7 +514,7 @@ fn draw_bars<'a, 'b>(
                     i as f64 + 0.1 + j as f64 * width
                 };
                 let y0 = if bars.stacked { base[i] } else { 0.0 };
-                (x0, x0 + width, y0, y0 + v)
+                (x0, x0 + width, y0, y0 + v.unwrap_or(0.0))
             })
             .collect();
         chart
@@ -530,18 +529,16 @@ fn draw_bars<'a, 'b>(
             )?
             .label(s.name.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
-        let value_text = |v: f64| {
-            if bars.percent {
-                format!("{v:.0}%")
-            } else {
-                format!("{v:.0}")
-            }
+        let value_text = |v: Option<f64>| match v {
+            None => "—".to_owned(),
+            Some(v) if bars.percent => format!("{v:.0}%"),
+            Some(v) => format!("{v:.0}"),
         };
         chart.draw_series(
             spans
                 .iter()
                 .zip(&s.values)
-                .filter(|(_, v)| !bars.stacked || **v > 0.0)
+                .filter(|(_, v)| !bars.stacked || v.is_some_and(|v| v > 0.0))
                 .map(|((x0, x1, y0, y1), v)| {
                     let at = if bars.stacked {
                         ((x0 + x1) / 2.0, (y0 + y1) / 2.0)
@@ -565,15 +562,17 @@ fn draw_bars<'a, 'b>(
         if let Some(due) = &s.due {
             any_due = true;
             chart.draw_series(spans.iter().zip(due).map(|((x0, x1, _, _), d)| {
+                // Inset, so that the lines of neighbouring bars do not join into one.
+                let inset = (x1 - x0) * 0.12;
                 PathElement::new(
-                    vec![(*x0 - 0.01, *d), (*x1 + 0.01, *d)],
+                    vec![(x0 + inset, *d), (x1 - inset, *d)],
                     BLACK.stroke_width(3),
                 )
             }))?;
         }
         if bars.stacked {
             for (b, v) in base.iter_mut().zip(&s.values) {
-                *b += v;
+                *b += v.unwrap_or(0.0);
             }
         }
     }
@@ -626,12 +625,12 @@ mod tests {
             series: vec![
                 Series {
                     name: "支委会".into(),
-                    values: vec![3.0, 1.0],
+                    values: vec![Some(3.0), Some(1.0)],
                     due: Some(vec![3.0, 3.0]),
                 },
                 Series {
                     name: "党课".into(),
-                    values: vec![1.0, 0.0],
+                    values: vec![Some(1.0), None],
                     due: Some(vec![1.0, 1.0]),
                 },
             ],

@@ -228,7 +228,7 @@ mod tests {
         let got = sheet_names("汇总", &names);
         assert_eq!(got[0], "汇总");
         assert_eq!(got[1], "学生第一党支部");
-        assert_eq!(got[2], "a_b_c_d___");
+        assert_eq!(got[2], "a_b_c_d____");
         assert_eq!(got[3], "引号");
         assert_eq!(got[4], "汇总 (2)");
         assert_eq!(got[5].chars().count(), 31);

@@ -154,16 +154,16 @@ pub async fn data(
             Bars {
                 title: ctx.r(msg!("chart-attendance-title"), &[("period", label)]),
                 y_label: ctx.t(msg!("chart-attendance-axis")),
-                categories: period
+                // Branches along the bottom and a bar per month: the legend stays short
+                // however many branches the college has.
+                categories: rows.iter().map(|r| r.branch.clone()).collect(),
+                series: period
                     .months()
                     .iter()
-                    .map(|(y, m)| format!("{y}-{m:02}"))
-                    .collect(),
-                series: rows
-                    .iter()
-                    .map(|r| Series {
-                        name: r.branch.clone(),
-                        values: r.rates().into_iter().map(|v| v.map(f64::from)).collect(),
+                    .enumerate()
+                    .map(|(i, (y, m))| Series {
+                        name: format!("{y}-{m:02}"),
+                        values: rows.iter().map(|r| r.rates()[i].map(f64::from)).collect(),
                         due: None,
                     })
                     .collect(),
@@ -585,27 +585,64 @@ fn draw_bars<'a, 'b>(
     Ok(())
 }
 
-/// The SVG drawn as a PNG (at twice its size) with a CJK font of this machine; without one the
+/// The machine's CJK fonts, read into memory once per process. (Left as files, every text of
+/// a chart would read the whole font file again: a CJK font is 10–20 MB.) None without one.
+fn cjk_fonts() -> Option<Arc<resvg::usvg::fontdb::Database>> {
+    use resvg::usvg::fontdb::{Database, Source};
+    static FONTS: std::sync::OnceLock<Option<Arc<Database>>> = std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut system = Database::new();
+            system.load_system_fonts();
+            let mut fonts = Database::new();
+            let mut read = std::collections::HashSet::new();
+            let mut family = None;
+            for wanted in CJK_FAMILIES {
+                for face in system.faces() {
+                    if !face.families.iter().any(|(name, _)| name == wanted) {
+                        continue;
+                    }
+                    family.get_or_insert(*wanted);
+                    if let Source::File(path) = &face.source {
+                        if read.insert(path.clone()) {
+                            if let Ok(bytes) = std::fs::read(path) {
+                                fonts.load_font_data(bytes);
+                            }
+                        }
+                    }
+                }
+            }
+            let family = family?;
+            if fonts.is_empty() {
+                return None;
+            }
+            fonts.set_sans_serif_family(family);
+            Some(Arc::new(fonts))
+        })
+        .clone()
+}
+
+/// The SVG drawn as a PNG (at twice its size, at most 4,000 pixels wide) with a CJK font of this machine; without one the
 /// PNG is refused with [`PngError::NoCjkFont`] rather than drawn with boxes.
 pub fn png(svg: &str) -> Result<Vec<u8>, PngError> {
     use resvg::{tiny_skia, usvg};
-    let mut options = usvg::Options::default();
-    options.fontdb_mut().load_system_fonts();
-    let has_cjk = options
-        .fontdb
-        .faces()
-        .flat_map(|f| f.families.iter().map(|(name, _)| name.clone()))
-        .any(|name| CJK_FAMILIES.iter().any(|c| name == *c));
-    if !has_cjk {
-        return Err(PngError::NoCjkFont);
-    }
+    let options = usvg::Options {
+        fontdb: cjk_fonts().ok_or(PngError::NoCjkFont)?,
+        ..usvg::Options::default()
+    };
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| PngError::Render(e.to_string()))?;
-    let size = tree.size().to_int_size();
-    let mut pixmap = tiny_skia::Pixmap::new(size.width() * 2, size.height() * 2)
-        .ok_or_else(|| PngError::Render("empty image".into()))?;
+    let size = tree.size();
+    // Twice the SVG's size for sharp text, but no wider than 4,000 pixels (a college of many
+    // branches makes a wide chart).
+    let scale = (4000.0 / size.width()).min(2.0);
+    let mut pixmap = tiny_skia::Pixmap::new(
+        (size.width() * scale).ceil() as u32,
+        (size.height() * scale).ceil() as u32,
+    )
+    .ok_or_else(|| PngError::Render("empty image".into()))?;
     resvg::render(
         &tree,
-        tiny_skia::Transform::from_scale(2.0, 2.0),
+        tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
     pixmap

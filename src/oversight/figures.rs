@@ -129,7 +129,8 @@ pub struct FeedbackMonth {
 /// the chat, and only then are the rows cut to `branch`: a branch's export never shows a
 /// cell the college report hides. Months are never added together, since a sum of months
 /// could reveal a hidden month by difference. Every target is listed, rated or not (as in the
-/// chat), so a missing row never tells "nobody" from "too few". Comments are left out.
+/// chat), so a missing row never tells "nobody" from "too few". Comments come as the chat shows them
+/// (from ten on); the exports leave them out.
 pub async fn feedback(
     conn: &mut Conn,
     period: &Period,
@@ -144,10 +145,6 @@ pub async fn feedback(
         let rows = rows
             .into_iter()
             .filter(|r| branch.is_none() || r.target.branch_id == branch)
-            .map(|mut r| {
-                r.comments.clear();
-                r
-            })
             .collect();
         out.push(FeedbackMonth {
             month,

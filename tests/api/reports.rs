@@ -525,7 +525,13 @@ async fn reports_agree_with_the_chat(db: Db) {
     );
     let csv = std::fs::read_to_string(out.join("feedback-2025-11.csv")).unwrap();
     assert!(csv.contains("2025-11,P2,挂牌上岗,党员服务岗,,,,,评价不足 5 条，不予显示"));
-    assert_eq!(sheet(&book, "学生第一党支部").len(), 3);
+    let branch = sheet(&book, "学生第一党支部");
+    assert_eq!(branch.len(), 3);
+    assert_eq!(
+        row_starting(&branch, &["2025-11", "P2"])[4..],
+        ["", "", "", "", "评价不足 5 条，不予显示"],
+        "hidden in the branch's sheet too"
+    );
 
     // Charts, through the API the dashboard uses.
     let ctx = ChartContext {

@@ -1134,3 +1134,103 @@ fn an_export_writes_csv_and_xlsx_into_a_new_directory_and_an_audit_row() {
         "{detail}"
     );
 }
+
+#[test]
+fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summaries() {
+    use branchbot::store::{campaigns, evaluation};
+    let bot = Bot::with_college("zh-CN");
+    bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
+    assert_eq!(bot.run(&["campaign", "load", "campaign.toml"]).code, 0);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let branch = members::branch_id(&mut tx, "学生第二党支部")
+            .await
+            .unwrap()
+            .unwrap();
+        let mut ids = Vec::new();
+        for k in ["S201", "S203", "S204"] {
+            ids.push(members::find(&mut tx, k).await.unwrap().unwrap().id);
+        }
+        // A round of 2025 (closed), with S203 and S204 graded by three voters.
+        let round = evaluation::open(
+            &mut tx,
+            &evaluation::NewRound {
+                kind: "grades",
+                branch_id: branch,
+                title: "2025年度民主评议党员",
+                opens_at: 1_735_660_800_000,  // 2025-01-01 00:00 +08:00
+                closes_at: 1_736_265_600_000, // 2025-01-08 00:00 +08:00
+                created_by: None,
+                candidates: &ids[1..],
+                voters: &ids,
+                options: 4,
+            },
+        )
+        .await
+        .unwrap();
+        for (voter, picks) in ids.iter().zip([[0u8, 1], [0, 0], [1, 3]]) {
+            assert!(evaluation::submit(&mut tx, round, *voter, &picks)
+                .await
+                .unwrap());
+        }
+        campaigns::submit_summary(
+            &mut tx,
+            "创先争优",
+            0,
+            branch,
+            ids[0],
+            "第一阶段总结",
+            1_812_000_000_000,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+    });
+    let run = bot.run(&[
+        "report",
+        "evaluation",
+        "--period",
+        "2025",
+        "--out",
+        "out",
+        "--csv",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "轮次,党支部,名称,截止日期,已投票/应投票,评议对象,优秀,合格,基本合格,不合格,赞成,反对,弃权,备注",
+            "1,学生第二党支部,2025年度民主评议党员,2025-01-07,3/3,唐志强,2,1,0,0,,,,注意：“优秀”超过三分之一。",
+            "1,学生第二党支部,2025年度民主评议党员,2025-01-07,3/3,韩梅梅,1,1,0,1,,,,注意：“优秀”超过三分之一。",
+        ]
+    );
+    assert!(bot.dir.path().join("out/evaluation-2025.xlsx").exists());
+    let run = bot.run(&[
+        "report",
+        "campaign",
+        "--branch",
+        "学生第二党支部",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rows = run.stdout_lines();
+    assert_eq!(rows.len(), 4, "{run:?}");
+    assert!(
+        rows[0].starts_with("创先争优\t1\t第一阶段：发动部署、党内评优表彰\t2027-06-01\t2027-12-31\t-\t学生第二党支部\t"),
+        "{run:?}"
+    );
+    assert!(rows[0].ends_with("\t2027-06-03 已提交"), "{run:?}");
+    assert!(rows[1].ends_with("\t学生第二党支部\t未提交"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("“第一阶段：发动部署、党内评优表彰”阶段总结：已提交 1/1 个支部"),
+        "{run:?}"
+    );
+}

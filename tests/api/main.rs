@@ -16,6 +16,7 @@ mod notices;
 mod pledges;
 mod pledges_store;
 mod sms;
+mod spotcheck;
 mod store;
 mod telegram;
 mod webhook;

@@ -983,3 +983,131 @@ fn a_monthly_series_shows_three_dates_then_creates_each_meeting() {
         "{run:?}"
     );
 }
+
+#[test]
+fn an_import_is_in_the_audit_log_with_the_operator_and_a_dry_run_is_not() {
+    let bot = Bot::new("zh-CN").set_env("USER", "zhangsan");
+    bot.file("college.csv", COLLEGE.as_bytes());
+    assert_eq!(bot.run(&["import", "--dry-run", "college.csv"]).code, 0);
+    let run = bot.run(&["audit"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.trim_end(), "没有符合条件的操作记录。");
+
+    assert_eq!(bot.run(&["import", "college.csv"]).code, 0);
+    let run = bot.run(&["audit"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.stdout_lines();
+    assert_eq!(lines.len(), 1, "{run:?}");
+    let cells: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(
+        cells[1..],
+        [
+            "zhangsan",
+            "命令行",
+            "导入名册",
+            "college.csv",
+            "+30 ~0 =0 -0"
+        ]
+    );
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(cells[0], "%Y-%m-%d %H:%M").is_ok(),
+        "{run:?}"
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "时间\t操作人\t途径\t操作\t对象\t详情",
+            "共 1 条记录（时间为 Asia/Shanghai）。"
+        ]
+    );
+
+    // Filters: by action (as CSV), by a day with nothing in it.
+    let run = bot.run(&["audit", "--action", "import", "--csv"]);
+    assert_eq!(run.stdout_lines()[0], "时间,操作人,途径,操作,对象,详情");
+    assert_eq!(run.stdout_lines().len(), 2, "{run:?}");
+    let run = bot.run(&["audit", "--action", "notice-sent"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    let run = bot.run(&["audit", "--since", "2000-01-01", "--until", "2000-01-31"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+}
+
+#[test]
+fn meetings_created_and_cancelled_at_the_command_line_are_in_the_audit_log() {
+    let bot = Bot::with_college("zh-CN").set_env("USER", "zhangsan");
+    let run = bot.run(&[
+        "meeting",
+        "create",
+        "--branch",
+        "学生第二党支部",
+        "--kind",
+        "lesson",
+        "--at",
+        "2099-03-05 19:00",
+        "--place",
+        "图书馆 305",
+        "--topic",
+        "党课",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(bot.run(&["meeting", "cancel", "1"]).code, 0);
+    let run = bot.run(&["audit", "--action", "meeting_created"]);
+    let cells: Vec<&str> = run.stdout_lines()[0].split('\t').collect();
+    assert_eq!(
+        cells[1..],
+        [
+            "zhangsan",
+            "命令行",
+            "创建会议",
+            "meeting:1",
+            "学生第二党支部 · lesson · 2099-03-05 19:00"
+        ]
+    );
+    let run = bot.run(&["audit", "--limit", "1"]);
+    assert_eq!(run.stdout_lines().len(), 1, "{run:?}");
+    assert!(
+        run.stdout_lines()[0].contains("\t取消会议\tmeeting:1\t"),
+        "{run:?}"
+    );
+    let run = bot.run(&["spotcheck", "list"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    assert_eq!(run.stderr.trim_end(), "还没有抽查记录。");
+}
+
+#[test]
+fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&["audit", "--action", "deleted"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "没有“deleted”这种操作。可用的操作：import (导入名册)、targets_loaded (导入评价对象)、\
+         campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
+         meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
+         round_opened (开启评议)、comment_hidden (隐藏评论)、data_exported (导出数据)、\
+         spot_check (抽查)、dashboard_login (登录看板)"
+    );
+    let run = bot.run(&["audit", "--since", "2026-02-30"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "无法识别的日期“2026-02-30”，请按 YYYY-MM-DD 填写，例如 2026-11-01。"
+    );
+    let run = bot.run(&["audit", "--since", "2026-03-02", "--until", "2026-03-01"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let run = bot.run(&["audit", "--member", "X999"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("X999"), "{run:?}");
+    let run = bot.run(&["audit", "--limit", "-3"]);
+    assert_eq!(run.code, 2, "{run:?}");
+
+    let english = Bot::with_college("en");
+    let run = english.run(&["audit", "--action", "purge"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("There is no action \"purge\". Actions: import (roster imported), "),
+        "{run:?}"
+    );
+}

@@ -32,7 +32,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
         msg!("audit-chat-header"),
         &[("count", entries.len().into())],
     )];
-    for e in entries.iter().rev() {
+    for e in &entries {
         let detail = if e.detail.is_empty() {
             String::new()
         } else {

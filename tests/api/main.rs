@@ -18,6 +18,7 @@ mod pledges;
 mod pledges_store;
 mod sms;
 mod spotcheck;
+mod spotcheck_store;
 mod store;
 mod telegram;
 mod webhook;

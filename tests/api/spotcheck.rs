@@ -296,3 +296,132 @@ async fn with_nothing_to_check_the_committee_is_told_so_and_another_one_or_cance
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, 0);
     app.stop().await;
 }
+
+/// 唐志强 (S203) of 学生第二党支部 has a published pledge of two items, approved by 谢文博
+/// (S201), and answered two check-in rounds; the latest was `latest` (ms).
+async fn seed_pledge(app: &TestApp, earlier: i64, latest: i64) {
+    use branchbot::domain::pledges::Progress;
+    use branchbot::store::{pledge_checkins, pledges};
+    let mut tx = app.store.begin().await.unwrap();
+    let tang = members::find(&mut tx, "S203").await.unwrap().unwrap();
+    let secretary = members::find(&mut tx, "S201").await.unwrap().unwrap();
+    let items = [
+        ("study", "每月读一本理论书籍", None),
+        ("serve", "每周为同学答疑两小时", Some("2026-12-31")),
+    ]
+    .map(|(way, text, date)| pledges::NewItem {
+        way: way.into(),
+        text: text.into(),
+        target_date: date.map(Into::into),
+    });
+    let (version, _) = pledges::submit(&mut tx, tang.id, &items, earlier - DAY_MS)
+        .await
+        .unwrap();
+    assert!(
+        pledges::review(&mut tx, version, secretary.id, true, None, earlier - DAY_MS)
+            .await
+            .unwrap()
+    );
+    let item_ids: Vec<i64> = pledges::items(&mut tx, version)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let branch = tang.branch_id.unwrap();
+    let first = pledge_checkins::start_round(&mut tx, branch, earlier)
+        .await
+        .unwrap();
+    pledge_checkins::answer(
+        &mut tx,
+        first,
+        item_ids[0],
+        tang.id,
+        Progress::Behind,
+        None,
+        earlier,
+    )
+    .await
+    .unwrap();
+    let second = pledge_checkins::start_round(&mut tx, branch, latest)
+        .await
+        .unwrap();
+    pledge_checkins::answer(
+        &mut tx,
+        second,
+        item_ids[0],
+        tang.id,
+        Progress::OnTrack,
+        None,
+        latest,
+    )
+    .await
+    .unwrap();
+    pledge_checkins::answer(
+        &mut tx,
+        second,
+        item_ids[1],
+        tang.id,
+        Progress::Blocked,
+        Some("实验室排班冲突"),
+        latest,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_pledge_spot_check_shows_the_items_and_the_latest_answers_and_tells_secretary_and_deputy()
+{
+    let app = spawn_app().await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let latest = now - 3 * DAY_MS;
+    seed_pledge(&app, now - 33 * DAY_MS, latest).await;
+    app.bind(CHECKER, "T010").await;
+    app.bind(SECRETARY, "S201").await;
+    app.bind(BRANCH_MEMBER, "S202").await;
+
+    let shown = app.ask(CHECKER, "/spotcheck pledge", 1).await;
+    assert_eq!(
+        shown[0].text,
+        format!(
+            "随机抽查 #1：学生第二党支部\n\
+             唐志强 的公示承诺：\n\
+             1. 带头学习：每月读一本理论书籍\n\
+             2. 带头服务：每周为同学答疑两小时（目标：2026-12-31）\n\
+             最近一次践诺反馈（{}）：\n\
+             1. 每月读一本理论书籍：按计划\n\
+             2. 每周为同学答疑两小时：遇到困难（实验室排班冲突）",
+            local(latest)
+        )
+    );
+    let ask = tap(&app, CHECKER, &shown[0], "记录发现", 1).await;
+    assert!(
+        ask[0].text.starts_with("请简要写下抽查发现"),
+        "{}",
+        ask[0].text
+    );
+    let done = app.ask(CHECKER, "践诺情况属实，困难请支部协调。", 1).await;
+    assert_eq!(
+        done[0].text,
+        "已记录抽查 #1 的发现，并告知：谢文博、宋雨桐。"
+    );
+    for chat in [SECRETARY, BRANCH_MEMBER] {
+        let got = app.fake.wait_sent(chat, 3, WAIT).await;
+        assert_eq!(
+            got.last().unwrap().text,
+            "学院党委 吴桂兰 对学生第二党支部进行了随机抽查，抽查对象：唐志强 的承诺。\n\
+             发现：践诺情况属实，困难请支部协调。"
+        );
+    }
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM spot_checks s JOIN members m ON m.id = s.subject_id \
+             WHERE s.subject_kind = 'pledge' AND m.key = 'S203' AND s.finding IS NOT NULL"
+        )
+        .await,
+        1
+    );
+    app.stop().await;
+}

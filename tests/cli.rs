@@ -1111,3 +1111,67 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
         "{run:?}"
     );
 }
+
+#[test]
+fn loading_targets_and_a_campaign_opening_a_round_and_sending_a_notice_are_audited() {
+    let bot = Bot::new("zh-CN").set_env("USER", "zhangsan");
+    bot.file("college.csv", COLLEGE.as_bytes());
+    assert_eq!(bot.run(&["import", "college.csv"]).code, 0);
+    bot.file("targets.csv", include_bytes!("../examples/targets.csv"));
+    bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
+    for args in [
+        &["targets", "load", "targets.csv"][..],
+        &["campaign", "load", "campaign.toml"],
+        &[
+            "evaluation",
+            "open",
+            "--branch",
+            "学生第二党支部",
+            "--from",
+            "2099-06-01",
+            "--to",
+            "2099-06-07",
+        ],
+        &[
+            "notice",
+            "send",
+            "--scope",
+            "all",
+            "--text",
+            "周五前提交学习心得。",
+            "--from",
+            "T001",
+            "--yes",
+        ],
+    ] {
+        let run = bot.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+    }
+    // A notice that is only previewed is not sent, and not logged.
+    let run = bot.run(&["notice", "send", "--scope", "all", "--text", "预览而已"]);
+    assert_eq!(run.code, 0, "{run:?}");
+
+    let run = bot.run(&["audit"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rows: Vec<Vec<&str>> = run
+        .stdout_lines()
+        .iter()
+        .map(|l| l.split('\t').skip(1).take(4).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["zhangsan", "命令行", "导入名册", "college.csv"],
+            ["zhangsan", "命令行", "导入评价对象", "targets.csv"],
+            ["zhangsan", "命令行", "导入活动方案", "创先争优"],
+            ["zhangsan", "命令行", "开启评议", "round:1"],
+            ["王建国 (T001)", "命令行", "发送通知", "notice:1"],
+        ]
+    );
+    let run = bot.run(&["audit", "--member", "T001", "--csv"]);
+    assert_eq!(run.stdout_lines().len(), 2, "{run:?}");
+    assert!(
+        run.stdout_lines()[1].contains(",王建国 (T001),命令行,发送通知,notice:1,"),
+        "{run:?}"
+    );
+}

@@ -1175,3 +1175,91 @@ fn loading_targets_and_a_campaign_opening_a_round_and_sending_a_notice_are_audit
         "{run:?}"
     );
 }
+
+#[test]
+fn spotcheck_list_shows_each_check_with_its_subject_and_finding() {
+    use branchbot::domain::meetings::MeetingKind;
+    use branchbot::store::{meetings, spotchecks};
+    let bot = Bot::with_college("zh-CN");
+    // 2025-11-19 19:30 in Asia/Shanghai.
+    let starts = 1_763_551_800_000;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let branch = members::branch_id(&mut tx, "学生第一党支部")
+            .await
+            .unwrap()
+            .unwrap();
+        let checker = members::find(&mut tx, "T010").await.unwrap().unwrap();
+        let tang = members::find(&mut tx, "S203").await.unwrap().unwrap();
+        let meeting = meetings::NewMeeting {
+            branch_id: branch,
+            kind: MeetingKind::General,
+            starts_at: starts,
+            ends_at: starts + 7_200_000,
+            place: "图书馆 305".into(),
+            topic: "学习".into(),
+            created_by: None,
+            attendees: Vec::new(),
+            signin_code: String::new(),
+        };
+        let id = meetings::create(&mut tx, &meeting, 0).await.unwrap();
+        let check = spotchecks::start(
+            &mut tx,
+            checker.id,
+            branch,
+            "meeting",
+            id,
+            starts + 86_400_000,
+        )
+        .await
+        .unwrap();
+        spotchecks::conclude(&mut tx, check, checker.id, "记录完整", starts + 86_460_000)
+            .await
+            .unwrap();
+        let second = tang.branch_id.unwrap();
+        spotchecks::start(
+            &mut tx,
+            checker.id,
+            second,
+            "pledge",
+            tang.id,
+            starts + 2 * 86_400_000,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+    });
+    let run = bot.run(&["spotcheck", "list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "2\t2025-11-21 19:30\t学生第二党支部\t吴桂兰\t唐志强 的承诺\t（未记录发现）",
+            "1\t2025-11-20 19:30\t学生第一党支部\t吴桂兰\t党员大会（2025-11-19 19:30）\t记录完整",
+        ]
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "编号\t抽查时间\t支部\t抽查人\t抽查对象\t发现",
+            "共 2 次抽查，其中 1 次已记录发现。"
+        ]
+    );
+    let run = bot.run(&["spotcheck", "list", "--branch", "学生第一党支部", "--csv"]);
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "编号,抽查时间,支部,抽查人,抽查对象,发现",
+            "1,2025-11-20 19:30,学生第一党支部,吴桂兰,党员大会（2025-11-19 19:30）,记录完整",
+        ]
+    );
+    let run = bot.run(&["spotcheck", "list", "--branch", "化学系党支部"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("化学系党支部"), "{run:?}");
+}

@@ -155,24 +155,34 @@ pub async fn chosen(
         return Ok(Step::text(cx.t(msg!("spotcheck-not-allowed"))));
     }
     let (action, id) = value.split_once(':').unwrap_or((value, ""));
-    let State::SpotCheckShown { check, narrow } = state else {
-        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    let (check, narrow) = match state {
+        State::SpotCheckShown { check, narrow } => (check, narrow),
+        // 取消 is offered while the finding is awaited too.
+        State::SpotCheckFinding { check, narrow } if action == "cancel" => (check, narrow),
+        _ => return Ok(Step::text(cx.t(msg!("error-stale-choice")))),
     };
     if id.parse::<i64>().ok() != Some(check) {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     }
     match action {
         "find" => Ok(Step::new(
-            vec![Reply::text(cx.r(
-                msg!("spotcheck-ask-finding"),
-                &[("max", MAX_FINDING_CHARS.into())],
-            ))],
+            vec![Reply::with_choices(
+                cx.r(
+                    msg!("spotcheck-ask-finding"),
+                    &[("max", MAX_FINDING_CHARS.into())],
+                ),
+                vec![cancel_choice(cx, check)],
+            )],
             State::SpotCheckFinding { check, narrow },
         )),
         "again" => show(cx, conn, member, Narrow::parse(Some(&narrow))).await,
         "cancel" => Ok(Step::text(cx.t(msg!("spotcheck-cancelled")))),
         _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
     }
+}
+
+fn cancel_choice(cx: &Ctx<'_>, check: i64) -> Choice {
+    cx.choice(format!("spot:cancel:{check}"), msg!("spotcheck-cancel"))
 }
 
 /// The finding typed while [`State::SpotCheckFinding`] waits for it.
@@ -188,6 +198,12 @@ pub async fn finding(
     };
     if !member.college {
         return Ok(Step::text(cx.t(msg!("spotcheck-not-allowed"))));
+    }
+    // The text waits before any offered choice; a typed 取消 (or its number) is still the button.
+    if let Some((choice, rest)) = super::match_choice(&[cancel_choice(cx, *check)], text) {
+        if rest.is_empty() && choice.data.starts_with("spot:cancel:") {
+            return Ok(Step::text(cx.t(msg!("spotcheck-cancelled"))));
+        }
     }
     let finding = match parse_finding(text) {
         Ok(f) => f,
@@ -448,4 +464,29 @@ async fn pledge_record(cx: &Ctx<'_>, conn: &mut Conn, c: &SpotCheck) -> Result<S
             ("checkin", checkin.into()),
         ],
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_to_pick_from_picks_nothing() {
+        assert_eq!(pick(&[]), None);
+    }
+
+    #[test]
+    fn a_branch_with_one_record_is_picked_as_often_as_a_branch_with_many() {
+        // Branch 1 has 30 meetings, branch 2 one pledge: picking per record would all but never
+        // reach branch 2; picking the branch first reaches it about every other time.
+        let mut candidates: Vec<(SubjectKind, i64, i64)> =
+            (1..=30).map(|id| (SubjectKind::Meeting, 1, id)).collect();
+        candidates.push((SubjectKind::Pledge, 2, 99));
+        let picks: Vec<_> = (0..400).map(|_| pick(&candidates).unwrap()).collect();
+        assert!(picks.iter().all(|p| candidates.contains(p)));
+        let second = picks.iter().filter(|p| p.1 == 2).count();
+        // Binomial(400, 1/2): outside 120..=280 with a probability below 1e-15.
+        assert!((120..=280).contains(&second), "{second} of 400");
+        assert!(picks.iter().filter(|p| p.1 == 2).all(|p| p.2 == 99));
+    }
 }

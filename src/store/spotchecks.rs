@@ -119,8 +119,8 @@ pub async fn list(
 /// A candidate for a check: (branch id, subject id).
 pub type Candidate = (i64, i64);
 
-/// Held meetings (started before `now`, not cancelled) that started at or after `since`, of
-/// one branch or all. When there are none, the last `last_few` held ones instead.
+/// Held meetings (over by `now`, not cancelled) that started at or after `since`, of one
+/// branch or all, newest first. When there are none, the last `last_few` held ones instead.
 pub async fn recent_meetings(
     conn: &mut Conn,
     branch_id: Option<i64>,
@@ -135,7 +135,7 @@ pub async fn recent_meetings(
     };
     let recent = sqlx::query(
         "SELECT branch_id, id FROM meetings WHERE status = 'scheduled' \
-         AND starts_at >= $1 AND starts_at <= $2 AND ($3 = 0 OR branch_id = $3) \
+         AND starts_at >= $1 AND ends_at <= $2 AND ($3 = 0 OR branch_id = $3) \
          ORDER BY starts_at DESC, id DESC",
     )
     .bind(since)
@@ -148,7 +148,7 @@ pub async fn recent_meetings(
     }
     let last = sqlx::query(
         "SELECT branch_id, id FROM meetings WHERE status = 'scheduled' \
-         AND starts_at <= $1 AND ($2 = 0 OR branch_id = $2) \
+         AND ends_at <= $1 AND ($2 = 0 OR branch_id = $2) \
          ORDER BY starts_at DESC, id DESC LIMIT $3",
     )
     .bind(now)

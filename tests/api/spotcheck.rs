@@ -288,10 +288,18 @@ async fn with_nothing_to_check_the_committee_is_told_so_and_another_one_or_cance
     );
     let closed = app.ask(CHECKER, "3", 1).await;
     assert_eq!(closed[0].text, "已结束本次抽查，没有记录发现。");
+    // 取消 typed while the finding is awaited closes the check too, writing nothing.
+    let third = app.ask(CHECKER, "/spotcheck", 1).await;
+    let ask = tap(&app, CHECKER, &third[0], "记录发现", 1).await;
+    assert_eq!(ask[0].labels(), vec!["取消"]);
+    let closed = app.ask(CHECKER, "取消", 1).await;
+    assert_eq!(closed[0].text, "已结束本次抽查，没有记录发现。");
+    let stale = tap(&app, CHECKER, &third[0], "记录发现", 1).await;
+    assert_eq!(stale[0].text, "这个按钮已经失效了。需要帮助请发 /help。");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM spot_checks WHERE finding IS NULL")
             .await,
-        2
+        3
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, 0);
     app.stop().await;

@@ -1069,6 +1069,33 @@ fn meetings_created_and_cancelled_at_the_command_line_are_in_the_audit_log() {
         run.stdout_lines()[0].contains("\t取消会议\tmeeting:1\t"),
         "{run:?}"
     );
+    // A series is one row, naming the meetings it made.
+    let run = bot.run(&[
+        "meeting",
+        "series",
+        "--branch",
+        "学生第二党支部",
+        "--kind",
+        "themed_day",
+        "--cron",
+        "0 19 15 * *",
+        "--count",
+        "3",
+        "--place",
+        "党员活动室",
+        "--topic",
+        "主题党日",
+        "--yes",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = bot.run(&["audit", "--action", "meeting_created"]);
+    assert_eq!(run.stdout_lines().len(), 2, "{run:?}");
+    let cells: Vec<&str> = run.stdout_lines()[1].split('\t').collect();
+    assert_eq!(cells[4], "meeting:2..4");
+    assert!(
+        cells[5].starts_with("学生第二党支部 · themed_day · ") && cells[5].ends_with(" × 3"),
+        "{run:?}"
+    );
     let run = bot.run(&["spotcheck", "list"]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
     assert_eq!(run.stderr.trim_end(), "还没有抽查记录。");

@@ -17,10 +17,12 @@ use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod campaign;
 mod meetings;
 mod notice;
 mod report;
+mod spotcheck;
 
 use crate::channels::console::Session;
 use crate::clock::Clock;
@@ -34,6 +36,7 @@ use crate::flows::start;
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
 use crate::startup::{Application, Overrides, StartError};
+use crate::store::audit::{Action, Actor};
 use crate::store::{invites, members, Conn, Store, StoreError};
 
 /// The example college loaded into an empty database when no Telegram token is set.
@@ -164,6 +167,15 @@ pub enum Command {
     Evaluation {
         #[command(subcommand)]
         command: EvaluationCommand,
+    },
+    /// The log of administrative actions (imports, notices, meetings, rounds, hidden comments,
+    /// spot checks): `audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--action A]
+    /// [--member KEY] [--limit N] [--csv]`.
+    Audit(audit::AuditArgs),
+    /// Spot checks (随机抽查) and their findings: `spotcheck list [--branch NAME] [--csv]`.
+    Spotcheck {
+        #[command(subcommand)]
+        command: spotcheck::SpotcheckCommand,
     },
 }
 
@@ -351,6 +363,8 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
                 },
         } => open_evaluation(&config, &branch, from, to, &candidates, ui).await,
         Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
+        Command::Audit(args) => audit::run(&config, args, ui).await,
+        Command::Spotcheck { command } => spotcheck::run(&config, command, ui).await,
     }
 }
 
@@ -582,6 +596,22 @@ async fn import(config: &Config, file: &Path, prune: bool, dry_run: bool, ui: &U
     if dry_run {
         tx.rollback().await?;
     } else {
+        let detail = format!(
+            "+{} ~{} ={} -{}",
+            summary.members_created,
+            summary.members_updated,
+            summary.members_unchanged,
+            if prune { summary.missing.len() } else { 0 }
+        );
+        crate::store::audit::record(
+            &mut tx,
+            e.clock.now_ms(),
+            &Actor::operator(),
+            Action::Import,
+            &file_name(file),
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
     }
     let done = if dry_run {
@@ -617,6 +647,13 @@ async fn import(config: &Config, file: &Path, prune: bool, dry_run: bool, ui: &U
     }
     e.store.close().await;
     Ok(())
+}
+
+/// A file as the audit log names it: its name without the directories.
+fn file_name(file: &Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string())
 }
 
 /// A refused roster: a header with the count, one indented line per problem, what to do next.
@@ -1015,6 +1052,15 @@ async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outcome {
             return Err(refused(problems));
         }
     };
+    crate::store::audit::record(
+        &mut tx,
+        e.clock.now_ms(),
+        &Actor::operator(),
+        Action::TargetsLoaded,
+        &file_name(file),
+        &count.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     println!(
         "{}",
@@ -1135,6 +1181,15 @@ async fn open_evaluation(
         closes,
         None,
         (!ids.is_empty()).then_some(ids),
+    )
+    .await?;
+    crate::store::audit::record(
+        &mut tx,
+        e.clock.now_ms(),
+        &Actor::operator(),
+        Action::RoundOpened,
+        &format!("round:{id}"),
+        &format!("{title} · {} · {voters}", kind.as_str()),
     )
     .await?;
     tx.commit().await?;

@@ -37,7 +37,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "evaluation.ftl",
     "meetings.ftl",
     "audit.ftl",
-    "reports.ftl"
+    "reports.ftl",
+    "spotcheck.ftl"
 ];
 
 /// A locale the bot speaks.

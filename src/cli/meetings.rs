@@ -9,6 +9,7 @@ use crate::domain::meetings::MeetingKind;
 use crate::flows::meetings as flows;
 use crate::flows::meetings::create::Told;
 use crate::msg;
+use crate::store::audit::{self, Action, Actor};
 use crate::store::meetings::{self, NewMeeting, Rsvp};
 
 /// `branchbot meeting …`.
@@ -131,6 +132,16 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             let m = meetings::get(&mut tx, id)
                 .await?
                 .unwrap_or_else(|| unreachable!());
+            let detail = flows::audit_detail(&m.branch_name, m.kind, m.starts_at, e.tz);
+            audit::record(
+                &mut tx,
+                now.timestamp_millis(),
+                &Actor::operator(),
+                Action::MeetingCreated,
+                &format!("meeting:{id}"),
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             println!(
                 "{}",
@@ -257,7 +268,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 attendees,
                 signin_code: String::new(),
             };
-            flows::commit_series(
+            let ids = flows::commit_series(
                 &mut tx,
                 e.jobs.registry(),
                 &e.meetings.remind_before_minutes,
@@ -268,6 +279,25 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             )
             .await
             .map_err(|err| Failure::Internal(err.into()))?;
+            let first_at = times.first().map(|t| t.timestamp_millis());
+            let detail = format!(
+                "{} × {}",
+                flows::audit_detail(&branch, kind, first_at.unwrap_or_default(), e.tz),
+                ids.len()
+            );
+            let (first, last) = (
+                ids.first().copied().unwrap_or_default(),
+                ids.last().copied().unwrap_or_default(),
+            );
+            audit::record(
+                &mut tx,
+                now.timestamp_millis(),
+                &Actor::operator(),
+                Action::MeetingCreated,
+                &format!("meeting:{first}..{last}"),
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             eprintln!(
                 "{}",
@@ -292,6 +322,16 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 now_ms: now.timestamp_millis(),
             };
             let n = told.attendees(&mut tx, &m, "cancelled", None, None).await?;
+            let detail = flows::audit_detail(&m.branch_name, m.kind, m.starts_at, e.tz);
+            audit::record(
+                &mut tx,
+                now.timestamp_millis(),
+                &Actor::operator(),
+                Action::MeetingCancelled,
+                &format!("meeting:{id}"),
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             println!(
                 "{}",

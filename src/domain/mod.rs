@@ -12,4 +12,5 @@ pub mod phone;
 pub mod pledges;
 pub mod quiet;
 pub mod roster;
+pub mod spotcheck;
 pub mod targets;

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    campaign, evaluation, feedback, help, lang, me, meetings, notices, pledges, start, unbound,
-    ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    audit, campaign, evaluation, feedback, help, lang, me, meetings, notices, pledges, spotcheck,
+    start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -346,6 +346,7 @@ impl Engine {
                 member: member.as_ref(),
                 now_ms: now,
                 engine: self,
+                via: channel,
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
@@ -361,6 +362,7 @@ impl Engine {
                 member: None,
                 now_ms: now,
                 engine: self,
+                via: channel,
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
@@ -388,6 +390,7 @@ impl Engine {
             member: Some(&member),
             now_ms: now,
             engine: self,
+            via: channel,
             scheduled: Default::default(),
             pushed: Default::default(),
         };
@@ -576,6 +579,8 @@ impl Engine {
             Command::Compliance(a) => {
                 meetings::compliance::command(cx, conn, member, a.as_deref()).await
             }
+            Command::SpotCheck(a) => spotcheck::command(cx, conn, member, a.as_deref()).await,
+            Command::Audit => audit::command(cx, conn, member).await,
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -600,6 +605,7 @@ impl Engine {
             }
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
+            "spot" => spotcheck::chosen(cx, conn, member, state, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
@@ -635,6 +641,9 @@ impl Engine {
             }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
+            }
+            State::SpotCheckFinding { .. } => {
+                spotcheck::finding(cx, conn, member, state, text).await?
             }
             State::MeetingDraft {
                 starts_at,

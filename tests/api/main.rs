@@ -2,6 +2,7 @@
 //! 127.0.0.1 and a fresh database per test (SQLite, and PostgreSQL where the test says so).
 
 mod anonymity;
+mod audit;
 mod campaign;
 mod crash;
 mod delivery;
@@ -17,6 +18,8 @@ mod pledges;
 mod pledges_store;
 mod reports;
 mod sms;
+mod spotcheck;
+mod spotcheck_store;
 mod store;
 mod telegram;
 mod webhook;

@@ -170,8 +170,8 @@ impl FromStr for Period {
                 .map_err(|()| PeriodError::Unknown);
         }
         if let Some((y, m)) = t.split_once('-') {
-            let year = number(y, 4).ok_or(PeriodError::Unknown)?;
-            let month = number(m, 2).ok_or(PeriodError::Unknown)?;
+            let year = number(y, 4..=4).ok_or(PeriodError::Unknown)?;
+            let month = number(m, 1..=2).ok_or(PeriodError::Unknown)?;
             if !YEARS.contains(&year) || !(1..=12).contains(&month) {
                 return Err(PeriodError::Unknown);
             }
@@ -180,17 +180,17 @@ impl FromStr for Period {
                 month: month as u32,
             });
         }
-        match number(t, 4) {
+        match number(t, 4..=4) {
             Some(year) if YEARS.contains(&year) => Ok(Self::Year(year)),
             _ => Err(PeriodError::Unknown),
         }
     }
 }
 
-/// Digits only, of a given length (so `2026-1x` or `+2026` are refused).
-fn number(s: &str, digits: usize) -> Option<i32> {
+/// Digits only, as many as allowed (so `2026-1x`, `+2026` or `26` are refused).
+fn number(s: &str, digits: std::ops::RangeInclusive<usize>) -> Option<i32> {
     let s = s.trim();
-    if s.len() != digits || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if !digits.contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     s.parse().ok()
@@ -199,9 +199,9 @@ fn number(s: &str, digits: usize) -> Option<i32> {
 /// `YYYY-MM-DD`, a real calendar day.
 fn day(s: &str) -> Option<NaiveDate> {
     let mut parts = s.trim().split('-');
-    let y = number(parts.next()?, 4)?;
-    let m = number(parts.next()?, 2)?;
-    let d = number(parts.next()?, 2)?;
+    let y = number(parts.next()?, 4..=4)?;
+    let m = number(parts.next()?, 1..=2)?;
+    let d = number(parts.next()?, 1..=2)?;
     if parts.next().is_some() || !YEARS.contains(&y) {
         return None;
     }
@@ -254,6 +254,11 @@ mod tests {
     #[test]
     fn a_month_a_year_and_a_range_are_read_as_local_days() {
         assert_eq!(p("2026-02").last_day(), ymd(2026, 2, 28));
+        assert_eq!(p("2026-2"), p("2026-02"));
+        assert_eq!(
+            p("2026-10-1..2026-10-31").bounds(SHANGHAI),
+            p("2026-10").bounds(SHANGHAI)
+        );
         assert_eq!(p("2028-02").last_day(), ymd(2028, 2, 29));
         assert_eq!(p("2026").months().len(), 12);
         let r = p("2026-10-01..2026-12-31");
@@ -286,7 +291,7 @@ mod tests {
             "2026Q0",
             "2026-13",
             "2026-00",
-            "2026-1",
+            "2026-123",
             "26-11",
             "1999",
             "twenty",

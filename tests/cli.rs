@@ -1359,7 +1359,7 @@ fn reports_refuse_an_unknown_branch_a_bad_period_and_an_empty_one_and_write_noth
         run.stderr_lines(),
         [
             "2026-10-01..2026-10-31 共发出 0 条通知",
-            "通知报表在 2026-10-01_2026-10-31 没有数据，未写入文件。",
+            "通知报表在 2026-10-01..2026-10-31 没有数据，未写入文件。",
         ]
     );
     // No branches yet: no chart has anything to draw.

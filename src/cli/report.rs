@@ -112,6 +112,8 @@ struct Report {
     kind: &'static str,
     /// The second part of the file names (a period, or the day for "as of now" reports).
     label: String,
+    /// The same as people read it (`2026-10-01..2026-10-31` where the file has `_`).
+    shown: String,
     /// Lines to stderr before the table.
     head: Vec<String>,
     /// What stdout shows (and the CSV file holds).
@@ -286,7 +288,7 @@ async fn finish(
                 msg!("report-no-data"),
                 &[
                     ("kind", ui.t(kind_msg(report.kind)).into()),
-                    ("period", report.label.as_str().into())
+                    ("period", report.shown.as_str().into())
                 ]
             )
         );
@@ -307,7 +309,7 @@ async fn finish(
     record(
         e,
         &format!("report {}", report.kind),
-        &report.label,
+        &report.shown,
         branch,
         &files,
         now,
@@ -493,6 +495,7 @@ async fn meetings(
     Ok(Report {
         kind: "meetings",
         label: period.file_label(),
+        shown: period.to_string(),
         head: vec![ui.r(
             msg!("compliance-header"),
             &[("quarter", period.to_string().into())],
@@ -589,6 +592,7 @@ async fn pledges(
             .all(|f| f.no_pledge.is_empty() && f.awaiting.is_empty() && f.round.is_none());
     Ok(Report {
         kind: "pledges",
+        shown: label.clone(),
         label,
         head,
         table,
@@ -673,6 +677,7 @@ async fn notices(
     Ok(Report {
         kind: "notices",
         label: period.file_label(),
+        shown: period.to_string(),
         head: vec![ui.r(
             msg!("report-notices-header"),
             &[
@@ -681,16 +686,12 @@ async fn notices(
             ],
         )],
         empty: all.is_empty(),
-        table,
         book: Book {
             summary_name: ui.t(msg!("report-summary-sheet")),
-            summary: Table::default(),
+            summary: table.clone(),
             sheets,
         },
-    })
-    .map(|mut r| {
-        r.book.summary = r.table.clone();
-        r
+        table,
     })
 }
 
@@ -812,6 +813,7 @@ fn feedback(
     Report {
         kind: "feedback",
         label: period.file_label(),
+        shown: period.to_string(),
         head: Vec::new(),
         empty: !months.iter().any(|m| m.rated),
         book: Book {
@@ -897,6 +899,7 @@ async fn evaluation(
     Ok(Report {
         kind: "evaluation",
         label: period.file_label(),
+        shown: period.to_string(),
         head: vec![ui.r(
             msg!("report-evaluation-header"),
             &[
@@ -1001,6 +1004,7 @@ async fn campaign(
         .collect();
     Ok(Report {
         kind: "campaign",
+        shown: period.map_or_else(|| label.clone(), Period::to_string),
         label,
         head: head_lines,
         empty: phases.is_empty(),
@@ -1054,7 +1058,7 @@ async fn write_charts(
                 msg!("report-no-data"),
                 &[
                     ("kind", ui.t(kind_msg("charts")).into()),
-                    ("period", label.as_str().into())
+                    ("period", period.to_string().into())
                 ]
             )
         );
@@ -1081,7 +1085,7 @@ async fn write_charts(
         bar.inc(1);
     }
     bar.finish_and_clear();
-    record(e, "report charts", &label, branch, &files, now).await?;
+    record(e, "report charts", &period.to_string(), branch, &files, now).await?;
     for f in &files {
         eprintln!(
             "{}",

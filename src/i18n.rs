@@ -36,7 +36,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "feedback.ftl",
     "evaluation.ftl",
     "meetings.ftl",
-    "audit.ftl"
+    "audit.ftl",
+    "dashboard.ftl"
 ];
 
 /// A locale the bot speaks.

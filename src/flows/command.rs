@@ -59,6 +59,8 @@ pub enum Command {
     Minutes(Option<String>),
     /// `/compliance [quarter]`.
     Compliance(Option<String>),
+    /// `/dashboard`: a one-time login link to the web dashboard.
+    Dashboard,
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -87,6 +89,7 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("attendance", crate::msg!("menu-attendance")),
     ("minutes", crate::msg!("menu-minutes")),
     ("compliance", crate::msg!("menu-compliance")),
+    ("dashboard", crate::msg!("menu-dashboard")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -137,6 +140,7 @@ pub fn parse(text: &str) -> Option<Command> {
         "proxysignin" => Command::ProxySignIn(arg),
         "minutes" => Command::Minutes(arg),
         "compliance" => Command::Compliance(arg),
+        "dashboard" => Command::Dashboard,
         _ => Command::Unknown(name),
     })
 }
@@ -162,6 +166,7 @@ mod tests {
             Some(Command::Unknown("frobnicate".into()))
         );
         assert_eq!(parse("hello"), None);
+        assert_eq!(parse("/dashboard@branch_bot"), Some(Command::Dashboard));
         assert_eq!(
             parse("/pledge_schedule 0 9 1 * *"),
             Some(Command::PledgeSchedule(Some("0 9 1 * *".into())))

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    campaign, evaluation, feedback, help, lang, me, meetings, notices, pledges, start, unbound,
-    ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, pledges, start,
+    unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -76,6 +76,8 @@ pub struct Engine {
     pub notice_nudge_interval_ms: i64,
     /// 三会一课 timings: reminders, the sign-in window, the default length (`[meetings]`).
     pub meetings: crate::domain::meetings::MeetingRules,
+    /// Where `/dashboard` links point and how long a dashboard session lasts.
+    pub dashboard: dashboard::Settings,
 }
 
 /// What handling one update produced.
@@ -576,6 +578,7 @@ impl Engine {
             Command::Compliance(a) => {
                 meetings::compliance::command(cx, conn, member, a.as_deref()).await
             }
+            Command::Dashboard => dashboard::command(cx, conn, member).await,
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],

@@ -34,6 +34,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         managing.push(cx.t(msg!("help-notices")));
         managing.push(cx.t(msg!("pledge-help-manager")));
         managing.push(cx.t(msg!("help-evaluation-manager")));
+        managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }
     parts.join("\n\n")

@@ -12,6 +12,7 @@
 pub mod attempts;
 pub mod campaign;
 pub mod command;
+pub mod dashboard;
 pub mod engine;
 pub mod evaluation;
 pub mod feedback;

@@ -4,6 +4,7 @@
 mod anonymity;
 mod campaign;
 mod crash;
+mod dashboard;
 mod delivery;
 mod evaluation;
 mod feedback;

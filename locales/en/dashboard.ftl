@@ -22,9 +22,8 @@ dashboard-no = no
 dashboard-ok = on track
 
 dashboard-overview-title = Branches · { $period }
-dashboard-overview-note = "Held / required" follows the cadence of the three meetings and one lesson; attendance is sign-ins of expected attendees; the confirmation rate counts only notices that asked for a confirmation.
+dashboard-overview-note = Each kind of meeting shows held / required, by the cadence of the three meetings and one lesson (red: short); attendance is sign-ins of expected attendees; the confirmation rate counts only notices that asked for a confirmation.
 dashboard-col-branch = Branch
-dashboard-col-kind = { $kind } (held / required)
 dashboard-col-attendance = Attendance
 dashboard-col-missing = Short of
 dashboard-col-no-pledge = No pledge

@@ -22,9 +22,8 @@ dashboard-no = 无
 dashboard-ok = 达标
 
 dashboard-overview-title = 各支部工作情况 · { $period }
-dashboard-overview-note = “已开 / 应开”按三会一课的规定频次计算；出席率为签到人数占应到人数的比例；通知确认率只计要求回复“收到”的通知。
+dashboard-overview-note = 各类会议一栏为“已开 / 应开”次数，按三会一课的规定频次计算，红色为未达标；出席率为签到人数占应到人数的比例；通知确认率只计要求回复“收到”的通知。
 dashboard-col-branch = 党支部
-dashboard-col-kind = { $kind }（已开 / 应开）
 dashboard-col-attendance = 出席率
 dashboard-col-missing = 未达标
 dashboard-col-no-pledge = 未写承诺

@@ -28,13 +28,13 @@ pub fn esc(text: &str) -> String {
 const STYLE: &str = "
 :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --red: #b3261e; --ok: #1a7f37; --bg: #f6f8fa; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.55 system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif; color: var(--ink); background: #fff; }
+body { margin: 0; font: 15px/1.55 system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Zen Hei', sans-serif; color: var(--ink); background: #fff; }
 header { background: var(--red); color: #fff; padding: .6rem 1.2rem; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; align-items: baseline; }
 header .org { font-weight: 700; font-size: 1.1rem; margin-right: auto; }
 header a, header button { color: #fff; text-decoration: none; font: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
 header a:hover, header button:hover { text-decoration: underline; }
 header form { display: inline; margin: 0; }
-main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.2rem 2rem; }
+main { max-width: 80rem; margin: 0 auto; padding: 1rem 1.2rem 2rem; }
 h1 { font-size: 1.45rem; margin: .4rem 0 .8rem; }
 h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; border-bottom: 2px solid var(--red); padding-bottom: .2rem; }
 p.meta, footer { color: var(--muted); font-size: .9rem; }
@@ -42,6 +42,9 @@ form.period { margin: .2rem 0 1rem; display: flex; gap: .4rem; align-items: cent
 form.period input { font: inherit; padding: .15rem .4rem; width: 8rem; }
 form.period button { font: inherit; padding: .15rem .8rem; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
+.wide { overflow-x: auto; }
+.wide table { font-size: .9rem; }
+td:first-child { white-space: nowrap; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: var(--bg); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -54,12 +57,14 @@ tr { break-inside: avoid; }
 figure { margin: .6rem 0 1.2rem; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.2rem; max-width: 36rem; margin: 3rem auto; }
-footer { max-width: 72rem; margin: 0 auto; padding: 0 1.2rem 2rem; }
+footer { max-width: 80rem; margin: 0 auto; padding: 0 1.2rem 2rem; }
 @media print {
   header nav, header form, form.period { display: none; }
   header { background: none; color: #000; border-bottom: 2px solid #000; padding: 0 0 .3rem; }
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
+  .wide { overflow: visible; }
+  .wide table { font-size: 9pt; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; }
 }

@@ -147,7 +147,7 @@ async fn overview_page(
     let mut conn = conn(w.state).await?;
     let mut headings = vec![w.t(msg!("dashboard-col-branch"))];
     for k in OVERVIEW_KINDS {
-        headings.push(w.r(msg!("dashboard-col-kind"), &[("kind", w.t(k.msg()).into())]));
+        headings.push(w.t(k.msg()));
     }
     headings.extend([
         w.t(msg!("dashboard-col-attendance")),
@@ -221,11 +221,11 @@ async fn overview_page(
         &[("period", q.to_string().into())],
     );
     let mut body = w.period_form("/dashboard", q);
-    body.push_str(&table.finish());
     body.push_str(&html::para(
         &w.t(msg!("dashboard-overview-note")),
         Some("meta"),
     ));
+    body.push_str(&format!("<div class=\"wide\">{}</div>", table.finish()));
     Ok(html::respond(
         StatusCode::OK,
         html::page(&w.frame(&member, &title), &body),

@@ -635,3 +635,88 @@ async fn expired_links_and_sessions_are_pruned_and_a_link_works_once_on_both_bac
     assert!(dashboard::end_session(&mut conn, &long).await.unwrap());
     assert!(!dashboard::end_session(&mut conn, &long).await.unwrap());
 }
+
+#[tokio::test]
+async fn the_campaign_page_marks_the_current_phase_and_who_sent_summaries() {
+    let Some(mut app) = spawn_with(Spawn::default()).await else {
+        return;
+    };
+    // 2028-02-15 in Asia/Shanghai: the second phase of examples/campaign.toml runs.
+    let now = chrono::DateTime::parse_from_rfc3339("2028-02-15T10:00:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    // Bound before the clock moves: invite codes are made on the real clock.
+    app.bind(COMMITTEE, "T010").await;
+    app.bind(SECRETARY, "S101").await;
+    app.restart_at(Clock::starting_at(now)).await;
+    let teachers = branch_id(&app, "教工第一党支部").await;
+    let students = branch_id(&app, "学生第一党支部").await;
+    let author = member_id(&app.store, "T001").await;
+    let mut tx = app.store.begin().await.unwrap();
+    branchbot::scheduler::campaigns::load(
+        &mut tx,
+        &branchbot::scheduler::Registry::builtin(),
+        chrono_tz::Asia::Shanghai,
+        include_str!("../../examples/campaign.toml"),
+        now,
+    )
+    .await
+    .unwrap();
+    let at = now.timestamp_millis();
+    branchbot::store::campaigns::submit_summary(
+        &mut tx,
+        "创先争优",
+        0,
+        teachers,
+        author,
+        "总结",
+        at,
+    )
+    .await
+    .unwrap();
+    branchbot::store::campaigns::submit_summary(
+        &mut tx,
+        "创先争优",
+        1,
+        students,
+        author,
+        "总结",
+        at,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let (session, _) = log_in(&app, COMMITTEE).await;
+    let page = get(&app, "/dashboard/campaign", Some(&session)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let b = &page.body;
+    assert!(b.contains("<h1>创先争优</h1>"), "{b}");
+    let first = cells(row_of(b, "第一阶段：发动部署、党内评优表彰"));
+    assert_eq!(
+        first[1..],
+        ["2027-06-01 – 2027-12-31", "已结束", "1 / 3 个支部已提交"]
+    );
+    let second = row_of(b, "第二阶段：喜迎建党90周年");
+    assert!(second.starts_with("<tr class=\"current\">"), "{second}");
+    assert_eq!(
+        cells(second)[1..],
+        ["2028-01-01 – 2028-06-30", "进行中", "1 / 3 个支部已提交"]
+    );
+    assert!(
+        b.contains("当前阶段：第二阶段：喜迎建党90周年，还剩 137 天。"),
+        "{b}"
+    );
+    let upcoming = cells(row_of(b, "第三阶段：喜迎党的十八大召开"));
+    assert_eq!(upcoming[2], "未开始", "{upcoming:?}");
+
+    let (session, _) = log_in(&app, SECRETARY).await;
+    let page = get(&app, "/dashboard/campaign", Some(&session)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let first = cells(row_of(&page.body, "第一阶段：发动部署、党内评优表彰"));
+    assert_eq!(first[3], "未提交");
+    let second = cells(row_of(&page.body, "第二阶段：喜迎建党90周年"));
+    assert_eq!(second[3], "已提交");
+    assert!(!page.body.contains("教工第一党支部"), "{}", page.body);
+    app.stop().await;
+}

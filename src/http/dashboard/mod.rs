@@ -80,10 +80,11 @@ impl Words<'_> {
         &self.state.engine.org_name
     }
 
-    /// A page with no navigation: an error or a notice.
-    pub fn plain(&self, status: StatusCode, title: Msg, text: &str, home: bool) -> Response {
+    /// A page with no navigation: an error or a notice. With `relogin`, it says how to get a
+    /// new link; otherwise it links back to the dashboard.
+    pub fn plain(&self, status: StatusCode, title: Msg, text: &str, relogin: bool) -> Response {
         let mut body = html::para(text, None);
-        if home {
+        if relogin {
             body.push_str(&html::para(&self.t(msg!("dashboard-how-to-login")), None));
         } else {
             body.push_str(&format!(
@@ -285,7 +286,6 @@ async fn login(
             res
         }
         Ok(None) => expired(),
-        Err(Refusal::NoLongerAllowed) => w.refused(Refusal::NoLongerAllowed),
         Err(other) => w.refused(other),
     }
 }

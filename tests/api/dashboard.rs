@@ -343,6 +343,11 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     let unknown = get(&app, "/dashboard/branch/99999", Some(session)).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(unknown.body.contains("没有这个党支部。"));
+    for path in ["/dashboard/branch/abc", "/dashboard/nothing/here"] {
+        let page = get(&app, path, Some(session)).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.body.contains("返回"), "{}", page.body);
+    }
     let bad = get(&app, "/dashboard?period=2026Q5", Some(session)).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(

@@ -17,9 +17,12 @@ use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod campaign;
 mod meetings;
 mod notice;
+mod report;
+mod spotcheck;
 
 use crate::channels::console::Session;
 use crate::clock::Clock;
@@ -33,6 +36,7 @@ use crate::flows::start;
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
 use crate::startup::{Application, Overrides, StartError};
+use crate::store::audit::{Action, Actor};
 use crate::store::{invites, members, Conn, Store, StoreError};
 
 /// The example college loaded into an empty database when no Telegram token is set.
@@ -146,11 +150,12 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Reports: `report meetings --quarter 2026Q4 [--branch NAME] [--csv]`,
-    /// `report pledges [--branch NAME] [--csv]`, `report feedback [--period 2026-11] [--csv]`.
+    /// Reports for the committee, printed and written as CSV and XLSX:
+    /// `report <meetings|pledges|notices|feedback|evaluation|campaign> [--period P]
+    /// [--branch NAME] [--out DIR] [--csv]`, and `report charts` (SVG and PNG).
     Report {
         #[command(subcommand)]
-        command: ReportCommand,
+        command: report::ReportCommand,
     },
     /// Meetings (三会一课): `meeting create --branch … --kind … --at 'YYYY-MM-DD HH:MM' --place …
     /// --topic …`, `meeting list`, `meeting cancel ID`, `meeting series`.
@@ -163,6 +168,15 @@ pub enum Command {
         #[command(subcommand)]
         command: EvaluationCommand,
     },
+    /// The log of administrative actions (imports, notices, meetings, rounds, hidden comments,
+    /// spot checks): `audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--action A]
+    /// [--member KEY] [--limit N] [--csv]`.
+    Audit(audit::AuditArgs),
+    /// Spot checks (随机抽查) and their findings: `spotcheck list [--branch NAME] [--csv]`.
+    Spotcheck {
+        #[command(subcommand)]
+        command: spotcheck::SpotcheckCommand,
+    },
 }
 
 /// `branchbot targets …`.
@@ -170,41 +184,6 @@ pub enum Command {
 pub enum TargetsCommand {
     /// Load or update feedback targets from a CSV or TOML file.
     Load { file: PathBuf },
-}
-
-/// `branchbot report …`.
-#[derive(Debug, Subcommand)]
-pub enum ReportCommand {
-    /// Compliance with 三会一课 per branch for a quarter.
-    Meetings {
-        /// e.g. 2026Q4 (default: the current quarter).
-        #[arg(long)]
-        quarter: Option<String>,
-        #[arg(long)]
-        branch: Option<String>,
-        /// Print CSV with a header row.
-        #[arg(long)]
-        csv: bool,
-    },
-    /// Published pledges, one row per item; the figures (no pledge, awaiting review, the
-    /// current round's response rate, items behind or blocked) go to stderr.
-    Pledges {
-        /// Only this branch.
-        #[arg(long)]
-        branch: Option<String>,
-        /// Print CSV with a header row instead of tab-separated rows.
-        #[arg(long)]
-        csv: bool,
-    },
-    /// Feedback per target for a period (a month, default the current one); groups under
-    /// the threshold are hidden.
-    Feedback {
-        #[arg(long)]
-        period: Option<String>,
-        /// Print CSV with a header row.
-        #[arg(long)]
-        csv: bool,
-    },
 }
 
 /// `branchbot evaluation …`.
@@ -367,18 +346,13 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             Ok(())
         }
         Command::Schedule { command } => schedule(&config, command, ui),
-        Command::Report {
-            command: ReportCommand::Pledges { branch, csv },
-        } => report_pledges(&config, branch.as_deref(), csv, ui).await,
+        Command::Report { command } => report::run(&config, command, ui).await,
         Command::Campaign { command } => campaign::run(&config, command, ui).await,
         Command::Notice { command } => notice::run(&config, command, ui).await,
         Command::Targets {
             command: TargetsCommand::Load { file },
         } => load_targets(&config, &file, ui).await,
         Command::Qr { code, out } => qr(&config, &code, out.as_deref(), ui).await,
-        Command::Report {
-            command: ReportCommand::Feedback { period, csv },
-        } => report_feedback(&config, period, csv, ui).await,
         Command::Evaluation {
             command:
                 EvaluationCommand::Open {
@@ -389,21 +363,8 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
                 },
         } => open_evaluation(&config, &branch, from, to, &candidates, ui).await,
         Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
-        Command::Report {
-            command:
-                ReportCommand::Meetings {
-                    quarter,
-                    branch,
-                    csv,
-                },
-        } => {
-            let command = meetings::ReportCommand::Meetings {
-                quarter,
-                branch,
-                csv,
-            };
-            meetings::report(&config, command, ui).await
-        }
+        Command::Audit(args) => audit::run(&config, args, ui).await,
+        Command::Spotcheck { command } => spotcheck::run(&config, command, ui).await,
     }
 }
 
@@ -639,6 +600,22 @@ async fn import(config: &Config, file: &Path, prune: bool, dry_run: bool, ui: &U
     if dry_run {
         tx.rollback().await?;
     } else {
+        let detail = format!(
+            "+{} ~{} ={} -{}",
+            summary.members_created,
+            summary.members_updated,
+            summary.members_unchanged,
+            if prune { summary.missing.len() } else { 0 }
+        );
+        crate::store::audit::record(
+            &mut tx,
+            e.clock.now_ms(),
+            &Actor::operator(),
+            Action::Import,
+            &file_name(file),
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
     }
     let done = if dry_run {
@@ -674,6 +651,13 @@ async fn import(config: &Config, file: &Path, prune: bool, dry_run: bool, ui: &U
     }
     e.store.close().await;
     Ok(())
+}
+
+/// A file as the audit log names it: its name without the directories.
+fn file_name(file: &Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string())
 }
 
 /// A refused roster: a header with the count, one indented line per problem, what to do next.
@@ -1033,56 +1017,6 @@ fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome {
     Ok(())
 }
 
-/// `branchbot report pledges`: the published items as a table, the figures on stderr (the
-/// same figures `/pledge_stats` shows in chat).
-async fn report_pledges(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> Outcome {
-    use crate::flows::pledges::stats;
-    let e = engine(config, ui).await?;
-    let mut conn = e.store.pool().acquire().await?;
-    let scope = match branch {
-        Some(b) => Some(find_branch(&mut conn, b, ui).await?),
-        None => None,
-    };
-    for (id, name, _) in members::branches(&mut conn).await? {
-        if scope.is_none_or(|s| s == id) {
-            let figures = stats::figures(&mut conn, id, &name).await?;
-            eprintln!(
-                "{}\n",
-                stats::render(&ui.catalog, ui.locale, e.tz, &figures)
-            );
-        }
-    }
-    let published = crate::store::pledges::published(&mut conn, scope).await?;
-    drop(conn);
-    let header = [
-        Column::Branch.msg(),
-        Column::Key.msg(),
-        Column::Name.msg(),
-        msg!("cli-pledges-column-number"),
-        msg!("cli-pledges-column-way"),
-        msg!("cli-pledges-column-text"),
-        msg!("cli-pledges-column-target"),
-    ]
-    .map(|id| ui.t(id));
-    let rows: Vec<Vec<String>> = published
-        .iter()
-        .map(|p| {
-            vec![
-                p.branch.clone(),
-                p.member_key.clone(),
-                p.member_name.clone(),
-                p.item.position.to_string(),
-                ui.t(p.item.way.msg()),
-                p.item.text.clone(),
-                p.item.target_date.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    print_table(&header, &rows, csv)?;
-    e.store.close().await;
-    Ok(())
-}
-
 /// `branchbot targets load FILE`.
 async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outcome {
     let name = file.display().to_string();
@@ -1122,6 +1056,15 @@ async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outcome {
             return Err(refused(problems));
         }
     };
+    crate::store::audit::record(
+        &mut tx,
+        e.clock.now_ms(),
+        &Actor::operator(),
+        Action::TargetsLoaded,
+        &file_name(file),
+        &count.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     println!(
         "{}",
@@ -1195,62 +1138,6 @@ async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui) -> Outcome
     Ok(())
 }
 
-/// `branchbot report feedback [--period P] [--csv]`.
-async fn report_feedback(config: &Config, period: Option<String>, csv: bool, ui: &Ui) -> Outcome {
-    use crate::domain::feedback::Shown;
-    let e = engine(config, ui).await?;
-    let period =
-        period.unwrap_or_else(|| crate::domain::feedback::period(chrono::Utc::now(), e.tz).0);
-    let mut conn = e.store.pool().acquire().await?;
-    let targets = crate::store::feedback::visible_targets(&mut conn, 0, true, None).await?;
-    let (rows, groups) =
-        crate::flows::feedback::results::report(&mut conn, targets, &period).await?;
-    drop(conn);
-    e.store.close().await;
-    if !csv {
-        let text = crate::flows::feedback::results::render(
-            &ui.catalog,
-            ui.locale,
-            &period,
-            &rows,
-            &groups,
-        );
-        println!("{text}");
-        return Ok(());
-    }
-    let mut w = ::csv::Writer::from_writer(std::io::stdout());
-    w.write_record([
-        "period",
-        "code",
-        "kind",
-        "name",
-        "satisfied",
-        "fair",
-        "dissatisfied",
-        "total",
-    ])?;
-    for row in &rows {
-        let cells: Vec<String> = match &row.shown {
-            Shown::Counts(c) => c
-                .iter()
-                .chain(std::iter::once(&c.iter().sum::<i64>()))
-                .map(|n| n.to_string())
-                .collect(),
-            Shown::Hidden => vec![String::new(); 4],
-        };
-        let mut record = vec![
-            period.clone(),
-            row.target.code.clone(),
-            row.target.kind.clone(),
-            row.target.name.clone(),
-        ];
-        record.extend(cells);
-        w.write_record(&record)?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
 /// `branchbot evaluation open --branch B --from D --to D [--candidates K,K]`.
 async fn open_evaluation(
     config: &Config,
@@ -1298,6 +1185,15 @@ async fn open_evaluation(
         closes,
         None,
         (!ids.is_empty()).then_some(ids),
+    )
+    .await?;
+    crate::store::audit::record(
+        &mut tx,
+        e.clock.now_ms(),
+        &Actor::operator(),
+        Action::RoundOpened,
+        &format!("round:{id}"),
+        &format!("{title} · {} · {voters}", kind.as_str()),
     )
     .await?;
     tx.commit().await?;

@@ -37,6 +37,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "evaluation.ftl",
     "meetings.ftl",
     "audit.ftl",
+    "reports.ftl",
+    "spotcheck.ftl",
     "dashboard.ftl"
 ];
 

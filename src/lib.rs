@@ -14,6 +14,7 @@
 //! - [`http`]: webhook, health, readiness, metrics and the read-only web dashboard in one axum
 //!   router.
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
+//! - [`oversight`]: the committee's figures per branch and period, and their charts.
 //! - [`config`], [`cli`], [`startup`]: configuration, the command line, and wiring;
 //!   [`status`] is what `branchbot status` shows.
 //! - [`testkit`]: a fake Telegram Bot API server for tests and benchmarks.
@@ -27,6 +28,7 @@ pub mod domain;
 pub mod flows;
 pub mod http;
 pub mod i18n;
+pub mod oversight;
 pub mod scheduler;
 pub mod startup;
 pub mod status;

@@ -238,6 +238,21 @@ async fn a_committee_member_logs_in_through_the_chat_link_and_reads_the_dashboar
         ] {
             assert!(body.contains(expected), "{expected} in {body}");
         }
+        // The charts are images the browser could load and draw.
+        let charts = browser
+            .execute(
+                "const imgs = Array.from(document.querySelectorAll('figure img')); \
+                 return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0);",
+                vec![],
+            )
+            .await?;
+        assert_eq!(charts, serde_json::json!(true), "every chart loads");
+        let figure = browser.find(Locator::Css("figure")).await?;
+        std::fs::write(
+            artifact("dashboard-branch-chart.png"),
+            figure.screenshot().await?,
+        )
+        .expect("screenshot saved");
         std::fs::write(
             artifact("dashboard-branch.png"),
             browser.screenshot().await?,

@@ -983,3 +983,561 @@ fn a_monthly_series_shows_three_dates_then_creates_each_meeting() {
         "{run:?}"
     );
 }
+
+#[test]
+fn an_import_is_in_the_audit_log_with_the_operator_and_a_dry_run_is_not() {
+    let bot = Bot::new("zh-CN").set_env("USER", "zhangsan");
+    bot.file("college.csv", COLLEGE.as_bytes());
+    assert_eq!(bot.run(&["import", "--dry-run", "college.csv"]).code, 0);
+    let run = bot.run(&["audit"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.trim_end(), "没有符合条件的操作记录。");
+
+    assert_eq!(bot.run(&["import", "college.csv"]).code, 0);
+    let run = bot.run(&["audit"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.stdout_lines();
+    assert_eq!(lines.len(), 1, "{run:?}");
+    let cells: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(
+        cells[1..],
+        [
+            "zhangsan",
+            "命令行",
+            "导入名册",
+            "college.csv",
+            "+30 ~0 =0 -0"
+        ]
+    );
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(cells[0], "%Y-%m-%d %H:%M").is_ok(),
+        "{run:?}"
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "时间\t操作人\t途径\t操作\t对象\t详情",
+            "共 1 条记录（时间为 Asia/Shanghai）。"
+        ]
+    );
+
+    // Filters: by action (as CSV), by a day with nothing in it.
+    let run = bot.run(&["audit", "--action", "import", "--csv"]);
+    assert_eq!(run.stdout_lines()[0], "时间,操作人,途径,操作,对象,详情");
+    assert_eq!(run.stdout_lines().len(), 2, "{run:?}");
+    let run = bot.run(&["audit", "--action", "notice-sent"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    let run = bot.run(&["audit", "--since", "2000-01-01", "--until", "2000-01-31"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+}
+
+#[test]
+fn meetings_created_and_cancelled_at_the_command_line_are_in_the_audit_log() {
+    let bot = Bot::with_college("zh-CN").set_env("USER", "zhangsan");
+    let run = bot.run(&[
+        "meeting",
+        "create",
+        "--branch",
+        "学生第二党支部",
+        "--kind",
+        "lesson",
+        "--at",
+        "2099-03-05 19:00",
+        "--place",
+        "图书馆 305",
+        "--topic",
+        "党课",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(bot.run(&["meeting", "cancel", "1"]).code, 0);
+    let run = bot.run(&["audit", "--action", "meeting_created"]);
+    let cells: Vec<&str> = run.stdout_lines()[0].split('\t').collect();
+    assert_eq!(
+        cells[1..],
+        [
+            "zhangsan",
+            "命令行",
+            "创建会议",
+            "meeting:1",
+            "学生第二党支部 · lesson · 2099-03-05 19:00"
+        ]
+    );
+    let run = bot.run(&["audit", "--limit", "1"]);
+    assert_eq!(run.stdout_lines().len(), 1, "{run:?}");
+    assert!(
+        run.stdout_lines()[0].contains("\t取消会议\tmeeting:1\t"),
+        "{run:?}"
+    );
+    // A series is one row, naming the meetings it made.
+    let run = bot.run(&[
+        "meeting",
+        "series",
+        "--branch",
+        "学生第二党支部",
+        "--kind",
+        "themed_day",
+        "--cron",
+        "0 19 15 * *",
+        "--count",
+        "3",
+        "--place",
+        "党员活动室",
+        "--topic",
+        "主题党日",
+        "--yes",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = bot.run(&["audit", "--action", "meeting_created"]);
+    assert_eq!(run.stdout_lines().len(), 2, "{run:?}");
+    let cells: Vec<&str> = run.stdout_lines()[1].split('\t').collect();
+    assert_eq!(cells[4], "meeting:2..4");
+    assert!(
+        cells[5].starts_with("学生第二党支部 · themed_day · ") && cells[5].ends_with(" × 3"),
+        "{run:?}"
+    );
+    let run = bot.run(&["spotcheck", "list"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    assert_eq!(run.stderr.trim_end(), "还没有抽查记录。");
+}
+
+#[test]
+fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&["audit", "--action", "deleted"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "没有“deleted”这种操作。可用的操作：import (导入名册)、targets_loaded (导入评价对象)、\
+         campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
+         meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
+         round_opened (开启评议)、comment_hidden (隐藏评论)、data_exported (导出数据)、\
+         spot_check (抽查)、dashboard_login (登录看板)"
+    );
+    let run = bot.run(&["audit", "--since", "2026-02-30"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "无法识别的日期“2026-02-30”，请按 YYYY-MM-DD 填写，例如 2026-11-01。"
+    );
+    let run = bot.run(&["audit", "--since", "2026-03-02", "--until", "2026-03-01"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let run = bot.run(&["audit", "--member", "X999"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("X999"), "{run:?}");
+    let run = bot.run(&["audit", "--limit", "-3"]);
+    assert_eq!(run.code, 2, "{run:?}");
+
+    let english = Bot::with_college("en");
+    let run = english.run(&["audit", "--action", "purge"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("There is no action \"purge\". Actions: import (roster imported), "),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn loading_targets_and_a_campaign_opening_a_round_and_sending_a_notice_are_audited() {
+    let bot = Bot::new("zh-CN").set_env("USER", "zhangsan");
+    bot.file("college.csv", COLLEGE.as_bytes());
+    assert_eq!(bot.run(&["import", "college.csv"]).code, 0);
+    bot.file("targets.csv", include_bytes!("../examples/targets.csv"));
+    bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
+    for args in [
+        &["targets", "load", "targets.csv"][..],
+        &["campaign", "load", "campaign.toml"],
+        &[
+            "evaluation",
+            "open",
+            "--branch",
+            "学生第二党支部",
+            "--from",
+            "2099-06-01",
+            "--to",
+            "2099-06-07",
+        ],
+        &[
+            "notice",
+            "send",
+            "--scope",
+            "all",
+            "--text",
+            "周五前提交学习心得。",
+            "--from",
+            "T001",
+            "--yes",
+        ],
+    ] {
+        let run = bot.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+    }
+    // A notice that is only previewed is not sent, and not logged.
+    let run = bot.run(&["notice", "send", "--scope", "all", "--text", "预览而已"]);
+    assert_eq!(run.code, 0, "{run:?}");
+
+    let run = bot.run(&["audit"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rows: Vec<Vec<&str>> = run
+        .stdout_lines()
+        .iter()
+        .map(|l| l.split('\t').skip(1).take(4).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["zhangsan", "命令行", "导入名册", "college.csv"],
+            ["zhangsan", "命令行", "导入评价对象", "targets.csv"],
+            ["zhangsan", "命令行", "导入活动方案", "创先争优"],
+            ["zhangsan", "命令行", "开启评议", "round:1"],
+            ["王建国 (T001)", "命令行", "发送通知", "notice:1"],
+        ]
+    );
+    let run = bot.run(&["audit", "--member", "T001", "--csv"]);
+    assert_eq!(run.stdout_lines().len(), 2, "{run:?}");
+    assert!(
+        run.stdout_lines()[1].contains(",王建国 (T001),命令行,发送通知,notice:1,"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn spotcheck_list_shows_each_check_with_its_subject_and_finding() {
+    use branchbot::domain::meetings::MeetingKind;
+    use branchbot::store::{meetings, spotchecks};
+    let bot = Bot::with_college("zh-CN");
+    // 2025-11-19 19:30 in Asia/Shanghai.
+    let starts = 1_763_551_800_000;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let branch = members::branch_id(&mut tx, "学生第一党支部")
+            .await
+            .unwrap()
+            .unwrap();
+        let checker = members::find(&mut tx, "T010").await.unwrap().unwrap();
+        let tang = members::find(&mut tx, "S203").await.unwrap().unwrap();
+        let meeting = meetings::NewMeeting {
+            branch_id: branch,
+            kind: MeetingKind::General,
+            starts_at: starts,
+            ends_at: starts + 7_200_000,
+            place: "图书馆 305".into(),
+            topic: "学习".into(),
+            created_by: None,
+            attendees: Vec::new(),
+            signin_code: String::new(),
+        };
+        let id = meetings::create(&mut tx, &meeting, 0).await.unwrap();
+        let check = spotchecks::start(
+            &mut tx,
+            checker.id,
+            branch,
+            "meeting",
+            id,
+            starts + 86_400_000,
+        )
+        .await
+        .unwrap();
+        spotchecks::conclude(&mut tx, check, checker.id, "记录完整", starts + 86_460_000)
+            .await
+            .unwrap();
+        let second = tang.branch_id.unwrap();
+        spotchecks::start(
+            &mut tx,
+            checker.id,
+            second,
+            "pledge",
+            tang.id,
+            starts + 2 * 86_400_000,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+    });
+    let run = bot.run(&["spotcheck", "list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "2\t2025-11-21 19:30\t学生第二党支部\t吴桂兰\t唐志强 的承诺\t（未记录发现）",
+            "1\t2025-11-20 19:30\t学生第一党支部\t吴桂兰\t党员大会（2025-11-19 19:30）\t记录完整",
+        ]
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "编号\t抽查时间\t支部\t抽查人\t抽查对象\t发现",
+            "共 2 次抽查，其中 1 次已记录发现。"
+        ]
+    );
+    let run = bot.run(&["spotcheck", "list", "--branch", "学生第一党支部", "--csv"]);
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "编号,抽查时间,支部,抽查人,抽查对象,发现",
+            "1,2025-11-20 19:30,学生第一党支部,吴桂兰,党员大会（2025-11-19 19:30）,记录完整",
+        ]
+    );
+    let run = bot.run(&["spotcheck", "list", "--branch", "化学系党支部"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("化学系党支部"), "{run:?}");
+}
+
+/// The audit log's `data_exported` rows: `(actor, via, subject, detail)`.
+fn exports(bot: &Bot) -> Vec<(String, String, String, String)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let rows = sqlx::query_as(
+            "SELECT actor, via, subject, detail FROM audit_log \
+             WHERE action = 'data_exported' ORDER BY id",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        store.close().await;
+        rows
+    })
+}
+
+#[test]
+fn reports_refuse_an_unknown_branch_a_bad_period_and_an_empty_one_and_write_nothing() {
+    let bot = Bot::with_college("zh-CN");
+    for (args, said) in [
+        (
+            vec!["report", "notices", "--branch", "第九党支部"],
+            "没有名为“第九党支部”的支部。现有支部：学生第一党支部、学生第二党支部、教工第一党支部（用 branchbot members 可查看各支部及其成员）。",
+        ),
+        (
+            vec!["report", "meetings", "--period", "2026-13"],
+            "没看懂时段“2026-13”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。",
+        ),
+        (
+            vec!["report", "feedback", "--period", "上个月"],
+            "没看懂时段“上个月”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。",
+        ),
+        (
+            vec!["report", "charts", "--period", "2026-12-31..2026-10-01"],
+            "时段“2026-12-31..2026-10-01”是空的：结束日期早于开始日期。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，先早后晚，含首尾两天）。",
+        ),
+    ] {
+        let run = bot.run(&args);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert_eq!(run.stderr.trim_end(), said);
+        assert!(run.stdout.is_empty(), "{run:?}");
+    }
+    let en = Bot::with_college("en");
+    let run = en.run(&["report", "evaluation", "--period", "2026Q5"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("“2026Q5” is not a period. Write 2026Q4 (a quarter)"),
+        "{run:?}"
+    );
+    // A period with nothing in it: a line says so, and no file is written.
+    let run = bot.run(&[
+        "report",
+        "notices",
+        "--period",
+        "2026-10-01..2026-10-31",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "2026-10-01..2026-10-31 共发出 0 条通知",
+            "通知报表在 2026-10-01..2026-10-31 没有数据，未写入文件。",
+        ]
+    );
+    // No branches yet: no chart has anything to draw.
+    let empty = Bot::new("zh-CN");
+    let run = empty.run(&["report", "charts", "--period", "2026-10", "--out", "out"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "“各支部每月出勤率（2026-10）”没有数据，未绘制。",
+            "“三会一课：已开次数与应开次数（2026-10）”没有数据，未绘制。",
+            "“各支部承诺践诺检查情况（最近一轮）”没有数据，未绘制。",
+            "“各评价对象的评价分布（2026-10）”没有数据，未绘制。",
+            "图表在 2026-10 没有数据，未写入文件。",
+        ]
+    );
+    assert!(!empty.dir.path().join("out").exists());
+    let run = bot.run(&["report", "evaluation", "--period", "2026", "--out", "out"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        !bot.dir.path().join("out").exists(),
+        "no directory, no empty files"
+    );
+    assert!(exports(&bot).is_empty());
+}
+
+#[test]
+fn an_export_writes_csv_and_xlsx_into_a_new_directory_and_an_audit_row() {
+    let bot = Bot::with_college("zh-CN");
+    approve_pledges(&bot, &[("S203", &[("study", "每月读一本理论书籍")])]);
+    let run = bot.run(&[
+        "report",
+        "pledges",
+        "--branch",
+        "学生第二党支部",
+        "--out",
+        "exports/2026",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["学生第二党支部\tS203\t唐志强\t1\t带头学习\t每月读一本理论书籍\t2026-12-31"]
+    );
+    let written: Vec<&str> = run
+        .stderr_lines()
+        .into_iter()
+        .filter(|l| l.starts_with("已写入 "))
+        .collect();
+    assert_eq!(written.len(), 2, "{run:?}");
+    let csv_name = written[0].trim_start_matches("已写入 ");
+    assert!(
+        csv_name.starts_with("exports/2026/pledges-") && csv_name.ends_with(".csv"),
+        "{csv_name}"
+    );
+    let csv = std::fs::read_to_string(bot.dir.path().join(csv_name)).unwrap();
+    assert_eq!(
+        csv,
+        "\u{feff}支部,编号,姓名,序号,方面,承诺内容,目标日期\n学生第二党支部,S203,唐志强,1,带头学习,每月读一本理论书籍,2026-12-31\n"
+    );
+    let xlsx = bot
+        .dir
+        .path()
+        .join(written[1].trim_start_matches("已写入 "));
+    assert!(
+        std::fs::read(&xlsx).unwrap().starts_with(b"PK"),
+        "a zip: an XLSX"
+    );
+    let rows = exports(&bot);
+    assert_eq!(rows.len(), 1);
+    let (actor, via, subject, detail) = &rows[0];
+    assert!(!actor.is_empty());
+    assert_eq!(via, "cli");
+    assert!(
+        subject.starts_with("report pledges ") && subject.ends_with(" branch:学生第二党支部"),
+        "{subject}"
+    );
+    assert!(
+        detail.contains(csv_name) && detail.contains(".xlsx"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summaries() {
+    use branchbot::store::{campaigns, evaluation};
+    let bot = Bot::with_college("zh-CN");
+    bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
+    assert_eq!(bot.run(&["campaign", "load", "campaign.toml"]).code, 0);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let branch = members::branch_id(&mut tx, "学生第二党支部")
+            .await
+            .unwrap()
+            .unwrap();
+        let mut ids = Vec::new();
+        for k in ["S201", "S203", "S204"] {
+            ids.push(members::find(&mut tx, k).await.unwrap().unwrap().id);
+        }
+        // A round of 2025 (closed), with S203 and S204 graded by three voters.
+        let round = evaluation::open(
+            &mut tx,
+            &evaluation::NewRound {
+                kind: "grades",
+                branch_id: branch,
+                title: "2025年度民主评议党员",
+                opens_at: 1_735_660_800_000,  // 2025-01-01 00:00 +08:00
+                closes_at: 1_736_265_600_000, // 2025-01-08 00:00 +08:00
+                created_by: None,
+                candidates: &ids[1..],
+                voters: &ids,
+                options: 4,
+            },
+        )
+        .await
+        .unwrap();
+        for (voter, picks) in ids.iter().zip([[0u8, 1], [0, 0], [1, 3]]) {
+            assert!(evaluation::submit(&mut tx, round, *voter, &picks)
+                .await
+                .unwrap());
+        }
+        campaigns::submit_summary(
+            &mut tx,
+            "创先争优",
+            0,
+            branch,
+            ids[0],
+            "第一阶段总结",
+            1_812_000_000_000,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+    });
+    let run = bot.run(&[
+        "report",
+        "evaluation",
+        "--period",
+        "2025",
+        "--out",
+        "out",
+        "--csv",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "轮次,党支部,名称,截止日期,已投票/应投票,评议对象,优秀,合格,基本合格,不合格,赞成,反对,弃权,备注",
+            "1,学生第二党支部,2025年度民主评议党员,2025-01-07,3/3,唐志强,2,1,0,0,,,,注意：“优秀”超过三分之一。",
+            "1,学生第二党支部,2025年度民主评议党员,2025-01-07,3/3,韩梅梅,1,1,0,1,,,,注意：“优秀”超过三分之一。",
+        ]
+    );
+    assert!(bot.dir.path().join("out/evaluation-2025.xlsx").exists());
+    let run = bot.run(&[
+        "report",
+        "campaign",
+        "--branch",
+        "学生第二党支部",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rows = run.stdout_lines();
+    assert_eq!(rows.len(), 4, "{run:?}");
+    assert!(
+        rows[0].starts_with("创先争优\t1\t第一阶段：发动部署、党内评优表彰\t2027-06-01\t2027-12-31\t-\t学生第二党支部\t"),
+        "{run:?}"
+    );
+    assert!(rows[0].ends_with("\t2027-06-03 已提交"), "{run:?}");
+    assert!(rows[1].ends_with("\t学生第二党支部\t未提交"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("“第一阶段：发动部署、党内评优表彰”阶段总结：已提交 1/1 个支部"),
+        "{run:?}"
+    );
+}

@@ -96,6 +96,12 @@ dashboard-summary-in = submitted
 dashboard-summary-in-at = submitted ({ $date })
 dashboard-summary-missing = missing
 
+dashboard-charts-heading = Charts
+dashboard-chart-attendance = Attendance per branch and month
+dashboard-chart-cadence = Meetings held against the required number, per kind
+dashboard-chart-pledges = Pledge check-ins
+dashboard-chart-feedback = Feedback ratings
+
 dashboard-how-to-login = Send /dashboard to the bot to get a new login link.
 dashboard-back = Back
 dashboard-error-link-title = Login link not valid

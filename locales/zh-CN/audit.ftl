@@ -12,3 +12,31 @@ audit-action-comment-hidden = 隐藏评论
 audit-action-data-exported = 导出数据
 audit-action-spot-check = 抽查
 audit-action-dashboard-login = 登录看板
+
+## Who acted through what.
+audit-via-telegram = Telegram
+audit-via-sms = 短信
+audit-via-console = 控制台
+audit-via-cli = 命令行
+audit-via-web = 网页
+
+## `/audit` in chat.
+menu-audit = 管理操作记录（学院党委）
+audit-not-allowed = 只有学院党委成员可以查看管理操作记录。
+audit-chat-empty = 还没有管理操作记录。
+audit-chat-header = 最近 { $count } 条管理操作记录：
+audit-line = { $time } { $actor }（{ $via }）{ $action }：{ $subject }{ $detail }
+
+## `branchbot audit`
+cli-audit-column-time = 时间
+cli-audit-column-actor = 操作人
+cli-audit-column-via = 途径
+cli-audit-column-action = 操作
+cli-audit-column-subject = 对象
+cli-audit-column-detail = 详情
+cli-audit-none = 没有符合条件的操作记录。
+cli-audit-footer = 共 { $count } 条记录（时间为 { $zone }）。
+cli-audit-bad-date = 无法识别的日期“{ $date }”，请按 YYYY-MM-DD 填写，例如 2026-11-01。
+cli-audit-bad-range = 起始日期 { $since } 晚于截止日期 { $until }。
+cli-audit-bad-action = 没有“{ $action }”这种操作。可用的操作：{ $actions }
+cli-audit-bad-limit = 条数必须是正整数，例如 --limit 50。

@@ -96,6 +96,12 @@ dashboard-summary-in = 已提交
 dashboard-summary-in-at = 已提交（{ $date }）
 dashboard-summary-missing = 未提交
 
+dashboard-charts-heading = 图表
+dashboard-chart-attendance = 各支部各月出席率
+dashboard-chart-cadence = 各类会议已开次数与应开次数
+dashboard-chart-pledges = 承诺回访情况
+dashboard-chart-feedback = 群众评价分布
+
 dashboard-how-to-login = 请在机器人对话中发送 /dashboard，获取新的登录链接。
 dashboard-back = 返回
 dashboard-error-link-title = 登录链接无效

@@ -84,6 +84,27 @@ pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome 
             let mut tx = e.store.begin().await?;
             match campaigns::load(&mut tx, e.jobs.registry(), tz, &source, e.clock.now()).await {
                 Ok(loaded) => {
+                    let subject = loaded
+                        .campaign
+                        .as_ref()
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    let detail = format!(
+                        "{} · +{} ={} -{}",
+                        super::file_name(&file),
+                        loaded.scheduled,
+                        loaded.kept,
+                        loaded.cancelled
+                    );
+                    crate::store::audit::record(
+                        &mut tx,
+                        e.clock.now_ms(),
+                        &crate::store::audit::Actor::operator(),
+                        crate::store::audit::Action::CampaignLoaded,
+                        &subject,
+                        &detail,
+                    )
+                    .await?;
                     tx.commit().await?;
                     let phases = loaded.campaign.as_ref().map_or(0, |c| c.phases.len()) as i64;
                     let cname = loaded.campaign.map(|c| c.name).unwrap_or_default();

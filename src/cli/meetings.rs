@@ -1,14 +1,15 @@
-//! `branchbot meeting create|list|cancel` and `branchbot report meetings`: the meetings of
+//! `branchbot meeting create|list|cancel|series`: the meetings of
 //! 三会一课 from the command line, through the same store, scheduling and figures as the chat.
 
 use chrono::{NaiveDateTime, TimeZone};
 use clap::Subcommand;
 
 use super::{engine, find_branch, print_table, Config, Failure, Outcome, Ui};
-use crate::domain::meetings::{MeetingKind, Quarter};
+use crate::domain::meetings::MeetingKind;
+use crate::flows::meetings as flows;
 use crate::flows::meetings::create::Told;
-use crate::flows::meetings::{self as flows, compliance};
 use crate::msg;
+use crate::store::audit::{self, Action, Actor};
 use crate::store::meetings::{self, NewMeeting, Rsvp};
 
 /// `branchbot meeting …`.
@@ -65,21 +66,6 @@ pub enum MeetingCommand {
         /// Create them (without it, only the preview is printed).
         #[arg(long)]
         yes: bool,
-    },
-}
-
-/// `branchbot report …`.
-#[derive(Debug, Subcommand)]
-pub enum ReportCommand {
-    /// Compliance with 三会一课 per branch for a quarter.
-    Meetings {
-        /// e.g. 2026Q4 (default: the current quarter).
-        #[arg(long)]
-        quarter: Option<String>,
-        #[arg(long)]
-        branch: Option<String>,
-        #[arg(long)]
-        csv: bool,
     },
 }
 
@@ -146,6 +132,16 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             let m = meetings::get(&mut tx, id)
                 .await?
                 .unwrap_or_else(|| unreachable!());
+            let detail = flows::audit_detail(&m.branch_name, m.kind, m.starts_at, e.tz);
+            audit::record(
+                &mut tx,
+                now.timestamp_millis(),
+                &Actor::operator(),
+                Action::MeetingCreated,
+                &format!("meeting:{id}"),
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             println!(
                 "{}",
@@ -272,7 +268,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 attendees,
                 signin_code: String::new(),
             };
-            flows::commit_series(
+            let ids = flows::commit_series(
                 &mut tx,
                 e.jobs.registry(),
                 &e.meetings.remind_before_minutes,
@@ -283,6 +279,25 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             )
             .await
             .map_err(|err| Failure::Internal(err.into()))?;
+            let first_at = times.first().map(|t| t.timestamp_millis());
+            let detail = format!(
+                "{} × {}",
+                flows::audit_detail(&branch, kind, first_at.unwrap_or_default(), e.tz),
+                ids.len()
+            );
+            let (first, last) = (
+                ids.first().copied().unwrap_or_default(),
+                ids.last().copied().unwrap_or_default(),
+            );
+            audit::record(
+                &mut tx,
+                now.timestamp_millis(),
+                &Actor::operator(),
+                Action::MeetingCreated,
+                &format!("meeting:{first}..{last}"),
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             eprintln!(
                 "{}",
@@ -307,6 +322,16 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 now_ms: now.timestamp_millis(),
             };
             let n = told.attendees(&mut tx, &m, "cancelled", None, None).await?;
+            let detail = flows::audit_detail(&m.branch_name, m.kind, m.starts_at, e.tz);
+            audit::record(
+                &mut tx,
+                now.timestamp_millis(),
+                &Actor::operator(),
+                Action::MeetingCancelled,
+                &format!("meeting:{id}"),
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             println!(
                 "{}",
@@ -317,68 +342,6 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             );
         }
     }
-    e.store.close().await;
-    Ok(())
-}
-
-/// Runs `report meetings`.
-pub async fn report(config: &Config, command: ReportCommand, ui: &Ui) -> Outcome {
-    let ReportCommand::Meetings {
-        quarter,
-        branch,
-        csv,
-    } = command;
-    let e = engine(config, ui).await?;
-    let now = chrono::Utc::now();
-    let quarter = match &quarter {
-        Some(q) => q.parse::<Quarter>().map_err(|()| {
-            ui.mistake(msg!("meeting-bad-quarter"), &[("typed", q.as_str().into())])
-        })?,
-        None => Quarter::containing(now, e.tz),
-    };
-    let mut conn = e.store.pool().acquire().await?;
-    let scope = match &branch {
-        Some(b) => Some(find_branch(&mut conn, b, ui).await?),
-        None => None,
-    };
-    let rows = compliance::figures(&mut conn, e.tz, &e.meetings, quarter, scope, now).await?;
-    drop(conn);
-    let mut header = vec![ui.t(msg!("cli-meeting-column-branch"))];
-    header.extend(MeetingKind::ALL.iter().map(|k| ui.t(k.msg())));
-    header.extend(
-        [
-            msg!("cli-report-attendance"),
-            msg!("cli-report-leave"),
-            msg!("cli-report-minutes"),
-            msg!("cli-report-behind"),
-        ]
-        .map(|id| ui.t(id)),
-    );
-    let table: Vec<Vec<String>> = rows
-        .iter()
-        .map(|f| {
-            let mut row = vec![f.branch.clone()];
-            row.extend(
-                f.kinds
-                    .iter()
-                    .map(|(_, held, need)| format!("{held}/{need}")),
-            );
-            let behind: Vec<String> = f.missing().iter().map(|k| ui.t(k.msg())).collect();
-            row.push(format!("{}%", f.attendance_rate()));
-            row.push(format!("{}%", f.leave_rate()));
-            row.push(format!("{}/{}", f.with_minutes, f.held));
-            row.push(ui.list(&behind));
-            row
-        })
-        .collect();
-    eprintln!(
-        "{}",
-        ui.r(
-            msg!("compliance-header"),
-            &[("quarter", quarter.to_string().into())]
-        )
-    );
-    print_table(&header, &table, csv)?;
     e.store.close().await;
     Ok(())
 }

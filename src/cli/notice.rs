@@ -91,6 +91,7 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
         member: Some(&sender),
         now_ms: e.clock.now_ms(),
         engine: &e,
+        via: "cli",
         scheduled: Default::default(),
         pushed: Default::default(),
     };

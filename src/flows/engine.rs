@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, pledges, start,
-    unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, pledges,
+    spotcheck, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
+    MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -348,6 +349,7 @@ impl Engine {
                 member: member.as_ref(),
                 now_ms: now,
                 engine: self,
+                via: channel,
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
@@ -363,6 +365,7 @@ impl Engine {
                 member: None,
                 now_ms: now,
                 engine: self,
+                via: channel,
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
@@ -390,6 +393,7 @@ impl Engine {
             member: Some(&member),
             now_ms: now,
             engine: self,
+            via: channel,
             scheduled: Default::default(),
             pushed: Default::default(),
         };
@@ -578,6 +582,8 @@ impl Engine {
             Command::Compliance(a) => {
                 meetings::compliance::command(cx, conn, member, a.as_deref()).await
             }
+            Command::SpotCheck(a) => spotcheck::command(cx, conn, member, a.as_deref()).await,
+            Command::Audit => audit::command(cx, conn, member).await,
             Command::Dashboard => dashboard::command(cx, conn, member).await,
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
@@ -603,6 +609,7 @@ impl Engine {
             }
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
+            "spot" => spotcheck::chosen(cx, conn, member, state, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
@@ -638,6 +645,9 @@ impl Engine {
             }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
+            }
+            State::SpotCheckFinding { .. } => {
+                spotcheck::finding(cx, conn, member, state, text).await?
             }
             State::MeetingDraft {
                 starts_at,

@@ -34,6 +34,9 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         managing.push(cx.t(msg!("help-notices")));
         managing.push(cx.t(msg!("pledge-help-manager")));
         managing.push(cx.t(msg!("help-evaluation-manager")));
+        if member.college {
+            managing.push(cx.t(msg!("help-spotcheck")));
+        }
         managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }

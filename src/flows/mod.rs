@@ -10,6 +10,7 @@
 //! [`meetings`]: the 三会一课 flows, one file per intent).
 
 pub mod attempts;
+pub mod audit;
 pub mod campaign;
 pub mod command;
 pub mod dashboard;
@@ -22,6 +23,7 @@ pub mod me;
 pub mod meetings;
 pub mod notices;
 pub mod pledges;
+pub mod spotcheck;
 pub mod start;
 pub mod unbound;
 
@@ -215,6 +217,11 @@ pub enum State {
     MeetingLeaveReason { meeting_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.
     MeetingMinutes { meeting_id: i64 },
+    /// `/spotcheck`: a record is shown; offered 记录发现 / 换一个 / 取消. `narrow` is what the
+    /// pick was narrowed to, for another one.
+    SpotCheckShown { check: i64, narrow: String },
+    /// `/spotcheck`: the finding is typed next.
+    SpotCheckFinding { check: i64, narrow: String },
 }
 
 /// What a flow works with: the catalog, the reader's locale and, when known, the member.
@@ -225,6 +232,9 @@ pub struct Ctx<'a> {
     pub now_ms: i64,
     /// The engine: the store, the organisation's zone and name, the scheduler's handle.
     pub engine: &'a engine::Engine,
+    /// Through what the member acts (`telegram`, `sms`, `console`, or `cli` when the command
+    /// line drives a flow): only the audit log reads it, no flow changes what it says by it.
+    pub via: &'static str,
     /// Set when the step scheduled or moved jobs, so the scheduler is woken after the commit.
     pub scheduled: std::sync::atomic::AtomicBool,
     /// Set when the step pushed messages to other members, so the workers are woken.
@@ -245,6 +255,7 @@ impl<'a> Ctx<'a> {
             member,
             now_ms: self.now_ms,
             engine: self.engine,
+            via: self.via,
             scheduled: std::sync::atomic::AtomicBool::new(false),
             pushed: std::sync::atomic::AtomicBool::new(false),
         }
@@ -267,6 +278,22 @@ impl<'a> Ctx<'a> {
         self.scheduled
             .store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(id)
+    }
+
+    /// Writes an administrative action by the acting member to the audit log, inside the
+    /// step's transaction (so the action and its record stand or fall together).
+    pub async fn audit(
+        &self,
+        conn: &mut crate::store::Conn,
+        action: crate::store::audit::Action,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), crate::store::StoreError> {
+        let actor = match self.member {
+            Some(m) => crate::store::audit::Actor::member(m, self.via),
+            None => crate::store::audit::Actor::operator(),
+        };
+        crate::store::audit::record(conn, self.now_ms, &actor, action, subject, detail).await
     }
 
     /// Records that the step queued pushes some other way (through [`crate::delivery::route`]).

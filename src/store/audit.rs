@@ -181,6 +181,17 @@ pub async fn record(
     Ok(())
 }
 
+/// The first `max` characters of a text on one line, with `…` when cut: what a detail quotes.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        return line;
+    }
+    let mut cut: String = line.chars().take(max).collect();
+    cut.push('…');
+    cut
+}
+
 /// Which rows to read.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -238,5 +249,11 @@ mod tests {
         }
         assert_eq!("notice-sent".parse::<Action>(), Ok(Action::NoticeSent));
         assert_eq!("deleted".parse::<Action>(), Err(()));
+    }
+
+    #[test]
+    fn excerpts_keep_one_line_and_mark_the_cut() {
+        assert_eq!(excerpt("周三 下午\n开会", 20), "周三 下午 开会");
+        assert_eq!(excerpt("一二三四五六", 4), "一二三四…");
     }
 }

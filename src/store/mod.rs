@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod pledge_checkins;
 pub mod pledges;
 pub mod sms;
+pub mod spotchecks;
 
 use std::borrow::Cow;
 use std::str::FromStr;

@@ -137,6 +137,23 @@ pub async fn recent(conn: &mut Conn, sender: Option<i64>, limit: i64) -> Result<
 
 /// The figures of a notice: recipients by delivery outcome, and how many confirmed.
 pub async fn figures(conn: &mut Conn, id: i64) -> Result<Figures> {
+    figures_in_branch(conn, id, None).await
+}
+
+/// The notices created in `[from, to)`, oldest first.
+pub async fn created_between(conn: &mut Conn, from: i64, to: i64) -> Result<Vec<Notice>> {
+    let sql =
+        format!("{SELECT} WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id");
+    let rows = sqlx::query(super::sql(sql))
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// [`figures`] counting only the recipients of one branch (all of them when `branch` is None).
+pub async fn figures_in_branch(conn: &mut Conn, id: i64, branch: Option<i64>) -> Result<Figures> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS total, \
          CAST(COALESCE(SUM(CASE WHEN o.status = 'sent' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent, \
@@ -147,9 +164,11 @@ pub async fn figures(conn: &mut Conn, id: i64) -> Result<Figures> {
          CAST(COALESCE(SUM(CASE WHEN r.confirmed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS confirmed \
          FROM notice_recipients r \
          LEFT JOIN outbox o ON o.dedupe_key = 'notice:' || CAST(r.notice_id AS TEXT) || ':' || CAST(r.member_id AS TEXT) \
-         WHERE r.notice_id = $1",
+         WHERE r.notice_id = $1 AND ($2 IS NULL OR r.member_id IN \
+           (SELECT b.id FROM members b WHERE b.branch_id = $2))",
     )
     .bind(id)
+    .bind(branch)
     .fetch_one(conn)
     .await?;
     Ok(Figures {

@@ -299,6 +299,24 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
         "href=\"/dashboard/branch/{t1_id}?period={quarter}\""
     )));
 
+    // The charts of the college, embedded and served as SVG.
+    assert!(overview.body.contains(&format!(
+        "<img src=\"/dashboard/charts/attendance.svg?period={quarter}\""
+    )));
+    let chart = get(
+        &app,
+        &format!("/dashboard/charts/attendance.svg?period={quarter}"),
+        Some(session),
+    )
+    .await;
+    assert_eq!(chart.status, StatusCode::OK);
+    assert!(chart.body.contains("<svg"), "{}", chart.body);
+    assert!(chart.body.contains("教工第一党支部"), "{}", chart.body);
+    let unknown_chart = get(&app, "/dashboard/charts/pie.svg", Some(session)).await;
+    assert_eq!(unknown_chart.status, StatusCode::NOT_FOUND);
+    let no_session = get(&app, "/dashboard/charts/attendance.svg", None).await;
+    assert_eq!(no_session.status, StatusCode::UNAUTHORIZED);
+
     // The link works once.
     let again = get(&app, &path, None).await;
     assert_eq!(again.status, StatusCode::FORBIDDEN);
@@ -458,6 +476,35 @@ async fn a_secretary_sees_only_their_own_branch(db: Db) {
         assert!(refused.body.contains("你只能查看本支部的情况。"));
         assert!(!refused.body.contains("教工第一党支部"), "{}", refused.body);
         assert!(!refused.body.contains("学习"), "{}", refused.body);
+    }
+
+    // Charts: their own branch only, never the college's or another branch's.
+    assert!(page.body.contains("/dashboard/charts/cadence.svg?period="));
+    let own_chart = get(
+        &app,
+        &format!("/dashboard/charts/cadence.svg?period={quarter}&branch={own}"),
+        Some(&session),
+    )
+    .await;
+    assert_eq!(own_chart.status, StatusCode::OK);
+    assert!(
+        own_chart.body.contains("学生第一党支部"),
+        "{}",
+        own_chart.body
+    );
+    assert!(
+        !own_chart.body.contains("教工第一党支部"),
+        "{}",
+        own_chart.body
+    );
+    for path in [
+        format!("/dashboard/charts/cadence.svg?period={quarter}"),
+        format!("/dashboard/charts/cadence.svg?period={quarter}&branch={other}"),
+        "/dashboard/charts/cadence.svg?branch=99999".to_owned(),
+    ] {
+        let refused = get(&app, &path, Some(&session)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(!refused.body.contains("教工第一党支部"));
     }
 
     // The campaign page without a campaign says so.

@@ -2,6 +2,7 @@
 //! 127.0.0.1 and a fresh database per test (SQLite, and PostgreSQL where the test says so).
 
 mod anonymity;
+mod audit;
 mod campaign;
 mod crash;
 mod dashboard;
@@ -16,7 +17,10 @@ mod notice_store;
 mod notices;
 mod pledges;
 mod pledges_store;
+mod reports;
 mod sms;
+mod spotcheck;
+mod spotcheck_store;
 mod store;
 mod telegram;
 mod webhook;

@@ -190,6 +190,46 @@ pub async fn render(
             &[("voted", voted.into()), ("eligible", eligible.into())],
         ));
     }
+    let results = tallies(conn, round).await?;
+    let kind = results.kind;
+    let mut out = vec![cx.r(
+        msg!("evaluation-results-title"),
+        &[
+            ("title", round.title.as_str().into()),
+            ("voted", voted.into()),
+            ("eligible", eligible.into()),
+        ],
+    )];
+    for (name, counts) in &results.candidates {
+        let figures = counts
+            .iter()
+            .enumerate()
+            .map(|(o, n)| format!("{} {n}", cx.t(option_msg(kind, o))))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        out.push(format!("· {name}：{figures}"));
+    }
+    if results.too_many_excellent {
+        out.push(cx.t(msg!("evaluation-too-many-excellent")));
+    }
+    Ok(out.join("\n"))
+}
+
+/// A round's tallies, as shown once it has closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Results {
+    pub kind: RoundKind,
+    pub voted: i64,
+    pub eligible: i64,
+    /// Each candidate's name and count per option (in [`RoundKind::options`] order).
+    pub candidates: Vec<(String, Vec<i64>)>,
+    /// 民主评议 only: 优秀 given more than a third of the grades.
+    pub too_many_excellent: bool,
+}
+
+/// The tallies of a round (the caller shows them only once it has closed).
+pub async fn tallies(conn: &mut Conn, round: &store::Round) -> Result<Results, StoreError> {
+    let (voted, eligible) = store::turnout(conn, round.id).await?;
     let kind = RoundKind::parse(&round.kind).unwrap_or(RoundKind::Grades);
     let options = kind.options().len();
     let candidates = store::candidates(conn, round.id).await?;
@@ -199,29 +239,20 @@ pub async fn render(
         .map(|(s, p, n)| (s as usize, p as usize, n))
         .collect();
     let table = rules::tally(options, &rows, candidates.len());
-    let mut out = vec![cx.r(
-        msg!("evaluation-results-title"),
-        &[
-            ("title", round.title.as_str().into()),
-            ("voted", voted.into()),
-            ("eligible", eligible.into()),
-        ],
-    )];
-    for ((_, name), counts) in candidates.iter().zip(&table) {
-        let figures = counts
-            .iter()
-            .enumerate()
-            .map(|(o, n)| format!("{} {n}", cx.t(option_msg(kind, o))))
-            .collect::<Vec<_>>()
-            .join(" · ");
-        out.push(format!("· {name}：{figures}"));
-    }
-    if kind == RoundKind::Grades {
+    let too_many_excellent = kind == RoundKind::Grades && {
         let excellent: i64 = table.iter().map(|c| c[0]).sum();
         let total: i64 = table.iter().flatten().sum();
-        if rules::too_many_excellent(excellent, total) {
-            out.push(cx.t(msg!("evaluation-too-many-excellent")));
-        }
-    }
-    Ok(out.join("\n"))
+        rules::too_many_excellent(excellent, total)
+    };
+    Ok(Results {
+        kind,
+        voted,
+        eligible,
+        candidates: candidates
+            .into_iter()
+            .map(|(_, name)| name)
+            .zip(table)
+            .collect(),
+        too_many_excellent,
+    })
 }

@@ -103,6 +103,13 @@ pub async fn grades(
         None,
     )
     .await?;
+    cx.audit(
+        conn,
+        crate::store::audit::Action::RoundOpened,
+        &format!("round:{id}"),
+        &format!("{title} · {} · {voters}", RoundKind::Grades.as_str()),
+    )
+    .await?;
     Ok(Step::text(cx.r(
         msg!("evaluation-opened"),
         &[
@@ -158,6 +165,13 @@ pub async fn vote(
         closes,
         Some(member.id),
         Some(candidates),
+    )
+    .await?;
+    cx.audit(
+        conn,
+        crate::store::audit::Action::RoundOpened,
+        &format!("round:{id}"),
+        &format!("{title} · {} · {voters}", RoundKind::Vote.as_str()),
     )
     .await?;
     Ok(Step::text(cx.r(

@@ -213,6 +213,13 @@ pub async fn hide(
         ));
     }
     tracing::info!(member = member.id, "feedback comment hidden");
+    cx.audit(
+        conn,
+        crate::store::audit::Action::CommentHidden,
+        &format!("feedback:{id}"),
+        "",
+    )
+    .await?;
     Ok(Step::text(
         cx.r(msg!("feedback-hidden"), &[("id", id.into())]),
     ))

@@ -10,6 +10,7 @@ use super::super::engine::Step;
 use super::super::Ctx;
 use crate::domain::meetings::{percent, MeetingKind, MeetingRules, Quarter};
 use crate::domain::org::Member;
+use crate::domain::period::Period;
 use crate::msg;
 use crate::store::meetings;
 use crate::store::{members, Conn, StoreError};
@@ -57,7 +58,20 @@ pub async fn figures(
     branch: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Vec<BranchFigures>, StoreError> {
-    let (from, to) = quarter.bounds(tz);
+    figures_in(conn, tz, rules, &Period::Quarter(quarter), branch, now).await
+}
+
+/// The figures of any period (a quarter, a month, a year, a range of days): meetings held in
+/// it against what falls due in it ([`Period::required`]).
+pub async fn figures_in(
+    conn: &mut Conn,
+    tz: Tz,
+    rules: &MeetingRules,
+    period: &Period,
+    branch: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<BranchFigures>, StoreError> {
+    let (from, to) = period.bounds(tz);
     let mut out = Vec::new();
     for (id, name, _) in members::branches(conn).await? {
         if branch.is_some_and(|b| b != id) {
@@ -75,11 +89,7 @@ pub async fn figures(
             .iter()
             .map(|k| {
                 let n = held.iter().filter(|h| h.meeting.kind == *k).count() as u32;
-                (
-                    *k,
-                    n,
-                    MeetingKind::required_in_quarter(rules.cadence(*k), quarter),
-                )
+                (*k, n, period.required(rules.cadence(*k)))
             })
             .collect();
         out.push(BranchFigures {

@@ -10,6 +10,7 @@ use crate::domain::meetings::{parse_when, MeetingKind, WhenError};
 use crate::domain::org::Member;
 use crate::msg;
 use crate::scheduler::plan;
+use crate::store::audit::Action;
 use crate::store::meetings::{self, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
 
@@ -239,6 +240,14 @@ pub async fn confirm(
     let m = meetings::get(conn, id)
         .await?
         .ok_or(StoreError::Corrupt("meeting vanished".into()))?;
+    let detail = super::audit_detail(&m.branch_name, m.kind, m.starts_at, cx.engine.tz);
+    cx.audit(
+        conn,
+        Action::MeetingCreated,
+        &format!("meeting:{id}"),
+        &detail,
+    )
+    .await?;
     Ok(Step::text(
         cx.r(
             msg!("meeting-created"),
@@ -308,6 +317,14 @@ pub async fn cancel(
         return Ok(Step::text(cx.t(msg!("meeting-already-cancelled"))));
     }
     tell_attendees(cx, conn, member, &m, "cancelled", None).await?;
+    let detail = super::audit_detail(&m.branch_name, m.kind, m.starts_at, cx.engine.tz);
+    cx.audit(
+        conn,
+        Action::MeetingCancelled,
+        &format!("meeting:{}", m.id),
+        &detail,
+    )
+    .await?;
     Ok(Step::text(
         cx.r(msg!("meeting-cancel-done"), &[("id", m.id.into())]),
     ))
@@ -346,6 +363,21 @@ pub async fn reschedule(
     plan::move_anchor(conn, &super::anchor(m.id), at, cx.now()).await?;
     cx.mark_scheduled();
     tell_attendees(cx, conn, member, &m, "moved", Some(starts)).await?;
+    let detail = format!(
+        "{} → {}",
+        super::audit_detail(&m.branch_name, m.kind, m.starts_at, cx.engine.tz),
+        super::audit_detail(&m.branch_name, m.kind, starts, cx.engine.tz)
+            .rsplit(" · ")
+            .next()
+            .unwrap_or_default()
+    );
+    cx.audit(
+        conn,
+        Action::MeetingRescheduled,
+        &format!("meeting:{}", m.id),
+        &detail,
+    )
+    .await?;
     Ok(Step::text(cx.r(
         msg!("meeting-reschedule-done"),
         &[(

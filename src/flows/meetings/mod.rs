@@ -56,6 +56,15 @@ pub async fn commit_series(
     Ok(ids)
 }
 
+/// What the audit log says about a meeting: `branch · kind · YYYY-MM-DD HH:MM` (local).
+pub fn audit_detail(branch: &str, kind: MeetingKind, starts_at: i64, tz: Tz) -> String {
+    let at = DateTime::<Utc>::from_timestamp_millis(starts_at)
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M");
+    format!("{branch} · {} · {at}", kind.as_str())
+}
+
 /// The anchor of a meeting's jobs: rescheduling moves them all.
 pub fn anchor(meeting_id: i64) -> String {
     format!("meeting:{meeting_id}")

@@ -206,6 +206,26 @@ pub async fn confirm(
         ids.first().copied().unwrap_or_default(),
         ids.last().copied().unwrap_or_default(),
     );
+    let detail = format!(
+        "{} × {}",
+        super::audit_detail(
+            member.branch_name.as_deref().unwrap_or_default(),
+            s.kind,
+            times
+                .first()
+                .map(|t| t.timestamp_millis())
+                .unwrap_or_default(),
+            cx.engine.tz
+        ),
+        ids.len()
+    );
+    cx.audit(
+        conn,
+        crate::store::audit::Action::MeetingCreated,
+        &format!("meeting:{first}..{last}"),
+        &detail,
+    )
+    .await?;
     Ok(Step::text(cx.r(
         msg!("meeting-series-created"),
         &[

@@ -333,6 +333,19 @@ pub async fn broadcast(
     }
     notices::add_recipients(conn, id, &reached).await?;
     let queued = outbox::enqueue(conn, &rows, now).await? as usize;
+    let detail = format!(
+        "{} · {} → {}",
+        draft.scope.to_db(),
+        crate::store::audit::excerpt(&draft.text, 40),
+        who.len()
+    );
+    cx.audit(
+        conn,
+        crate::store::audit::Action::NoticeSent,
+        &format!("notice:{id}"),
+        &detail,
+    )
+    .await?;
     cx.pushed.store(true, std::sync::atomic::Ordering::Relaxed);
     Ok((id, queued))
 }

@@ -8,6 +8,7 @@
 //! secretary, deputy or committee member sees only their branch. Every refusal is a readable
 //! page with the right status that names nothing it should not.
 
+mod charts;
 mod html;
 mod pages;
 
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(pages::overview))
         .route("/dashboard/branch/{id}", get(pages::branch))
         .route("/dashboard/campaign", get(pages::campaign))
+        .route("/dashboard/charts/{file}", get(charts::chart))
         .route("/dashboard/login/{token}", get(login))
         .route("/dashboard/logout", get(logout).post(logout))
         .route("/dashboard/{*rest}", get(not_found))

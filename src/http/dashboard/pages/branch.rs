@@ -60,6 +60,7 @@ async fn branch_page(
     body.push_str(&pledges_section(w, &mut conn, id, &name).await?);
     body.push_str(&notices_section(w, &mut conn, id, q).await?);
     body.push_str(&feedback_section(w, &mut conn, id, q).await?);
+    body.push_str(&super::super::charts::figures(w, Some(id), q));
     let title = w.r(
         msg!("dashboard-branch-title"),
         &[

@@ -141,6 +141,7 @@ async fn overview_page(
         Some("meta"),
     ));
     body.push_str(&format!("<div class=\"wide\">{}</div>", table.finish()));
+    body.push_str(&super::super::charts::figures(w, None, q));
     Ok(html::respond(
         StatusCode::OK,
         html::page(&w.frame(&member, &title), &body),

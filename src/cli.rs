@@ -540,6 +540,11 @@ async fn find_member(e: &Engine, who: &str, ui: &Ui) -> Outcome<Member> {
 
 /// A branch's id by name, or a mistake that lists the branches there are.
 async fn find_branch(conn: &mut Conn, name: &str, ui: &Ui) -> Outcome<i64> {
+    branch_named(conn, name, msg!("cli-no-branch"), ui).await
+}
+
+/// A branch's id by name, or the mistake `unknown` (with `branch` and `branches`).
+async fn branch_named(conn: &mut Conn, name: &str, unknown: Msg, ui: &Ui) -> Outcome<i64> {
     if let Some(id) = members::branch_id(conn, name).await? {
         return Ok(id);
     }
@@ -554,7 +559,7 @@ async fn find_branch(conn: &mut Conn, name: &str, ui: &Ui) -> Outcome<i64> {
         ui.list(&names)
     };
     Err(ui.mistake(
-        msg!("cli-no-branch"),
+        unknown,
         &[("branch", name.into()), ("branches", branches.into())],
     ))
 }

@@ -238,26 +238,34 @@ fn parse_period(typed: &str, ui: &Ui) -> Outcome<Period> {
 
 /// The branch asked for, or a mistake naming the branches and how to list them.
 async fn scope(conn: &mut Conn, name: Option<&str>, ui: &Ui) -> Outcome<Option<i64>> {
-    let Some(name) = name else {
-        return Ok(None);
-    };
-    if let Some(id) = members::branch_id(conn, name).await? {
-        return Ok(Some(id));
+    match name {
+        None => Ok(None),
+        Some(name) => super::branch_named(conn, name, msg!("report-no-branch"), ui)
+            .await
+            .map(Some),
     }
-    let names: Vec<String> = members::branches(conn)
+}
+
+/// One sheet per branch in scope, holding the rows tagged with its id.
+async fn branch_sheets(
+    conn: &mut Conn,
+    branch: Option<i64>,
+    head: &[String],
+    tagged: &[(i64, Vec<Cell>)],
+) -> Outcome<Vec<(String, Table)>> {
+    Ok(figures::branches(conn, branch)
         .await?
         .into_iter()
-        .map(|(_, name, _)| name)
-        .collect();
-    let branches = if names.is_empty() {
-        ui.t(msg!("none"))
-    } else {
-        ui.list(&names)
-    };
-    Err(ui.mistake(
-        msg!("report-no-branch"),
-        &[("branch", name.into()), ("branches", branches.into())],
-    ))
+        .map(|(id, name)| {
+            let mut t = Table::new(head.to_vec());
+            t.rows = tagged
+                .iter()
+                .filter(|(b, _)| *b == id)
+                .map(|(_, row)| row.clone())
+                .collect();
+            (name, t)
+        })
+        .collect())
 }
 
 /// A progress bar on the terminal (hidden when stderr is not one).
@@ -883,19 +891,7 @@ async fn evaluation(
             table.rows.push(row);
         }
     }
-    let sheets = figures::branches(conn, branch)
-        .await?
-        .into_iter()
-        .map(|(id, name)| {
-            let mut t = Table::new(head.clone());
-            t.rows = tagged
-                .iter()
-                .filter(|(b, _)| *b == id)
-                .map(|(_, row)| row.clone())
-                .collect();
-            (name, t)
-        })
-        .collect();
+    let sheets = branch_sheets(conn, branch, &head, &tagged).await?;
     Ok(Report {
         kind: "evaluation",
         label: period.file_label(),
@@ -971,19 +967,7 @@ async fn campaign(
             table.rows.push(row);
         }
     }
-    let sheets = figures::branches(conn, branch)
-        .await?
-        .into_iter()
-        .map(|(id, name)| {
-            let mut t = Table::new(head.clone());
-            t.rows = tagged
-                .iter()
-                .filter(|(b, _)| *b == id)
-                .map(|(_, row)| row.clone())
-                .collect();
-            (name, t)
-        })
-        .collect();
+    let sheets = branch_sheets(conn, branch, &head, &tagged).await?;
     let head_lines = phases
         .iter()
         .map(|p| {

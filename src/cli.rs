@@ -408,6 +408,10 @@ async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         sms_connected: config.sms.enabled(),
         notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
         meetings: config.meetings.rules().unwrap_or_default(),
+        dashboard: crate::flows::dashboard::Settings::new(
+            &config.dashboard_base(config.http.listen),
+            config.dashboard.session_hours,
+        ),
     })
 }
 

@@ -38,6 +38,22 @@ pub struct Config {
     pub sms: sms::SmsConfig,
     /// 三会一课: reminder times, the sign-in window, the default length.
     pub meetings: MeetingsConfig,
+    /// The web dashboard: how long a login lasts.
+    pub dashboard: DashboardConfig,
+}
+
+/// `[dashboard]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DashboardConfig {
+    /// How long a dashboard session lasts after the one-time link is opened, in hours.
+    pub session_hours: i64,
+}
+
+impl Default for DashboardConfig {
+    fn default() -> Self {
+        Self { session_hours: 12 }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -294,6 +310,7 @@ impl Default for Config {
             notices: NoticesConfig::default(),
             sms: sms::SmsConfig::default(),
             meetings: MeetingsConfig::default(),
+            dashboard: DashboardConfig::default(),
         }
     }
 }
@@ -437,6 +454,16 @@ impl Config {
         if let Some(v) = get("BRANCHBOT_QUIET_HOURS") {
             self.delivery.quiet_hours = v;
         }
+        if let Some(v) = get("BRANCHBOT_DASHBOARD_SESSION_HOURS") {
+            self.dashboard.session_hours =
+                v.parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError::Env {
+                        name: "BRANCHBOT_DASHBOARD_SESSION_HOURS",
+                        message: format!("'{v}' is not a positive whole number"),
+                    })?;
+        }
         self.sms.apply_env(&get)?;
         if let Some(v) = get("BRANCHBOT_TELEGRAM_MODE") {
             self.telegram.mode = match v.to_ascii_lowercase().as_str() {
@@ -493,12 +520,26 @@ impl Config {
                 "delivery.max_attempts must be at least 1".into(),
             ));
         }
+        if self.dashboard.session_hours <= 0 || self.dashboard.session_hours > 24 * 90 {
+            return Err(ConfigError::Invalid(
+                "dashboard.session_hours must be between 1 and 2160 (90 days)".into(),
+            ));
+        }
         if self.invites.ttl_hours <= 0 {
             return Err(ConfigError::Invalid(
                 "invites.ttl_hours must be positive".into(),
             ));
         }
         Ok(())
+    }
+
+    /// Where the dashboard is reached from outside: `http.public_url` when set, else the
+    /// address the server listens on.
+    pub fn dashboard_base(&self, listening: SocketAddr) -> String {
+        match &self.http.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://{listening}"),
+        }
     }
 
     /// The organisation's time zone.
@@ -583,6 +624,27 @@ mod tests {
             err.to_string(),
             "environment variable BRANCHBOT_TELEGRAM_MODE: 'push' is neither polling nor webhook"
         );
+    }
+
+    #[test]
+    fn the_dashboard_session_length_reads_from_the_file_and_the_environment() {
+        assert_eq!(Config::default().dashboard.session_hours, 12);
+        let mut c: Config = toml::from_str("[dashboard]\nsession_hours = 4\n").unwrap();
+        assert_eq!(c.dashboard.session_hours, 4);
+        c.apply_env(|k| (k == "BRANCHBOT_DASHBOARD_SESSION_HOURS").then(|| "8".to_owned()))
+            .unwrap();
+        assert_eq!(c.dashboard.session_hours, 8);
+        let err = c
+            .apply_env(|k| (k == "BRANCHBOT_DASHBOARD_SESSION_HOURS").then(|| "0".to_owned()))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "environment variable BRANCHBOT_DASHBOARD_SESSION_HOURS: '0' is not a positive whole number"
+        );
+        let listening = "127.0.0.1:8080".parse().unwrap();
+        assert_eq!(c.dashboard_base(listening), "http://127.0.0.1:8080");
+        c.http.public_url = Some("https://bot.example.org/".into());
+        assert_eq!(c.dashboard_base(listening), "https://bot.example.org");
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "meetings.ftl",
     "audit.ftl",
     "reports.ftl",
-    "spotcheck.ftl"
+    "spotcheck.ftl",
+    "dashboard.ftl"
 ];
 
 /// A locale the bot speaks.

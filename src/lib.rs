@@ -11,7 +11,8 @@
 //! - [`delivery`]: the outbox workers, rate limits and retries.
 //! - [`scheduler`]: jobs kept in the database (one-off, crontab, relative to an event), run once
 //!   across replicas.
-//! - [`http`]: webhook, health, readiness and metrics in one axum router.
+//! - [`http`]: webhook, health, readiness, metrics and the read-only web dashboard in one axum
+//!   router.
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
 //! - [`oversight`]: the committee's figures per branch and period, and their charts.
 //! - [`config`], [`cli`], [`startup`]: configuration, the command line, and wiring;

@@ -87,6 +87,18 @@ impl Application {
             },
         );
         let scheduler_handle = scheduler.handle();
+        // Bound before the engine is made: dashboard links name the address actually listened
+        // on (port 0 picks a free one) when no public URL is set.
+        let listener = tokio::net::TcpListener::bind(config.http.listen)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: config.http.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: config.http.listen,
+            source,
+        })?;
         let engine = Engine {
             store: store.clone(),
             catalog: Arc::clone(&catalog),
@@ -101,6 +113,10 @@ impl Application {
             sms_connected: config.sms.enabled(),
             notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
             meetings: meeting_rules,
+            dashboard: crate::flows::dashboard::Settings::new(
+                &config.dashboard_base(addr),
+                config.dashboard.session_hours,
+            ),
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();
@@ -189,16 +205,6 @@ impl Application {
             telegram_stats: telegram_stats.clone(),
             sms: sms_state,
         };
-        let listener = tokio::net::TcpListener::bind(config.http.listen)
-            .await
-            .map_err(|source| StartError::Listen {
-                addr: config.http.listen,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Listen {
-            addr: config.http.listen,
-            source,
-        })?;
         let server_cancel = cancel.child_token();
         tasks.spawn(async move {
             let app = http::router(state);

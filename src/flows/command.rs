@@ -63,6 +63,8 @@ pub enum Command {
     SpotCheck(Option<String>),
     /// `/audit`: the latest administrative actions.
     Audit,
+    /// `/dashboard`: a one-time login link to the web dashboard.
+    Dashboard,
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -93,6 +95,7 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("compliance", crate::msg!("menu-compliance")),
     ("spotcheck", crate::msg!("menu-spotcheck")),
     ("audit", crate::msg!("menu-audit")),
+    ("dashboard", crate::msg!("menu-dashboard")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -145,6 +148,7 @@ pub fn parse(text: &str) -> Option<Command> {
         "compliance" => Command::Compliance(arg),
         "spotcheck" | "spot_check" | "choucha" => Command::SpotCheck(arg),
         "audit" => Command::Audit,
+        "dashboard" => Command::Dashboard,
         _ => Command::Unknown(name),
     })
 }
@@ -170,6 +174,7 @@ mod tests {
             Some(Command::Unknown("frobnicate".into()))
         );
         assert_eq!(parse("hello"), None);
+        assert_eq!(parse("/dashboard@branch_bot"), Some(Command::Dashboard));
         assert_eq!(
             parse("/pledge_schedule 0 9 1 * *"),
             Some(Command::PledgeSchedule(Some("0 9 1 * *".into())))

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    audit, campaign, evaluation, feedback, help, lang, me, meetings, notices, pledges, spotcheck,
-    start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, pledges,
+    spotcheck, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
+    MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -76,6 +77,8 @@ pub struct Engine {
     pub notice_nudge_interval_ms: i64,
     /// 三会一课 timings: reminders, the sign-in window, the default length (`[meetings]`).
     pub meetings: crate::domain::meetings::MeetingRules,
+    /// Where `/dashboard` links point and how long a dashboard session lasts.
+    pub dashboard: dashboard::Settings,
 }
 
 /// What handling one update produced.
@@ -581,6 +584,7 @@ impl Engine {
             }
             Command::SpotCheck(a) => spotcheck::command(cx, conn, member, a.as_deref()).await,
             Command::Audit => audit::command(cx, conn, member).await,
+            Command::Dashboard => dashboard::command(cx, conn, member).await,
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],

@@ -37,6 +37,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         if member.college {
             managing.push(cx.t(msg!("help-spotcheck")));
         }
+        managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }
     parts.join("\n\n")

@@ -13,6 +13,7 @@ pub mod attempts;
 pub mod audit;
 pub mod campaign;
 pub mod command;
+pub mod dashboard;
 pub mod engine;
 pub mod evaluation;
 pub mod feedback;

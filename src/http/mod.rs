@@ -1,4 +1,5 @@
-//! The HTTP server: the Telegram and SMS webhooks, health and readiness, and metrics, in one axum router.
+//! The HTTP server: the Telegram and SMS webhooks, health and readiness, metrics and the web
+//! dashboard, in one axum router.
 
 use std::sync::Arc;
 
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
                 crate::channels::sms::webhook::MAX_BODY,
             )),
         )
+        .merge(dashboard::routes())
         .with_state(state)
 }
 
@@ -59,4 +61,5 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
+pub mod dashboard;
 pub mod metrics;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod bindings;
 pub mod campaigns;
 pub mod conversations;
+pub mod dashboard;
 pub mod evaluation;
 pub mod feedback;
 pub mod inbox;

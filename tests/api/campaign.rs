@@ -117,6 +117,7 @@ impl World {
             sms_connected: false,
             notice_nudge_interval_ms: 2 * 3_600_000,
             meetings: Default::default(),
+            dashboard: branchbot::flows::dashboard::Settings::new("http://127.0.0.1:8080", 12),
         };
         Self {
             store,

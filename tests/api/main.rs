@@ -5,6 +5,7 @@ mod anonymity;
 mod audit;
 mod campaign;
 mod crash;
+mod dashboard;
 mod delivery;
 mod evaluation;
 mod feedback;

@@ -247,7 +247,7 @@ async fn housekeeping_runs_daily_and_deletes_only_old_finished_rows() {
     let job = env.job_by_key("builtin:housekeeping").await;
     assert_eq!(
         job.last_note.as_deref(),
-        Some("deleted 2 inbox rows older than 30 days and 3 outbox rows older than 90 days")
+        Some("deleted 2 inbox rows older than 30 days, 3 outbox rows older than 90 days, 0 expired dashboard links and 0 expired dashboard sessions")
     );
     assert_eq!(
         job.due_at,

@@ -1,9 +1,9 @@
 //! `housekeeping`: a built-in daily job that deletes what no longer needs keeping: processed
-//! inbox rows after 30 days, final outbox rows after 90.
+//! inbox rows after 30 days, final outbox rows after 90, expired dashboard links and sessions.
 
 use crate::scheduler::job::{Job, JobContext, JobFuture, Ran};
 use crate::store::jobs::{self, JobRow};
-use crate::store::Conn;
+use crate::store::{dashboard, Conn};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Inbox rows that are `done` or `ignored` are kept this long (their payload is already gone).
@@ -34,8 +34,9 @@ impl Job for Housekeeping {
         Box::pin(async move {
             let inbox = jobs::purge_inbox(conn, ctx.now - INBOX_DAYS * DAY_MS).await?;
             let outbox = jobs::purge_outbox(conn, ctx.now - OUTBOX_DAYS * DAY_MS).await?;
+            let (links, sessions) = dashboard::prune(conn, ctx.now).await?;
             Ok(Ran {
-                note: Some(format!("deleted {inbox} inbox rows older than {INBOX_DAYS} days and {outbox} outbox rows older than {OUTBOX_DAYS} days")),
+                note: Some(format!("deleted {inbox} inbox rows older than {INBOX_DAYS} days, {outbox} outbox rows older than {OUTBOX_DAYS} days, {links} expired dashboard links and {sessions} expired dashboard sessions")),
                 wake: Vec::new(),
             })
         })

@@ -370,13 +370,44 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(
         bad.body
-            .contains("“2026Q5”不是季度。请写成 2026Q4 这样的形式"),
+            .contains("没看懂时段“2026Q5”。可以写：2026Q4（季度）、2026-11（月份）"),
         "{}",
         bad.body
     );
     let empty = get(&app, "/dashboard?period=", Some(session)).await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
-    assert!(empty.body.contains("季度不能为空"), "{}", empty.body);
+    assert!(empty.body.contains("时段不能为空"), "{}", empty.body);
+    let backwards = get(
+        &app,
+        "/dashboard?period=2026-12-31..2026-10-01",
+        Some(session),
+    )
+    .await;
+    assert_eq!(backwards.status, StatusCode::BAD_REQUEST);
+    assert!(
+        backwards.body.contains("结束不能早于开始"),
+        "{}",
+        backwards.body
+    );
+    // The forms `branchbot report` reads work here too: a month, and days.
+    let month = get(&app, "/dashboard?period=2026-11", Some(session)).await;
+    assert_eq!(month.status, StatusCode::OK, "{}", month.body);
+    assert!(
+        month.body.contains("各支部工作情况 · 2026-11"),
+        "{}",
+        month.body
+    );
+    assert!(month.body.contains("charts/cadence.svg?period=2026-11"));
+    let days = get(
+        &app,
+        "/dashboard?period=2026-10-01..2026-10-31",
+        Some(session),
+    )
+    .await;
+    assert_eq!(days.status, StatusCode::OK, "{}", days.body);
+    assert!(days
+        .body
+        .contains("各支部工作情况 · 2026-10-01..2026-10-31"));
     let script = get(&app, "/dashboard?period=%3Cscript%3E", Some(session)).await;
     assert_eq!(script.status, StatusCode::BAD_REQUEST);
     assert!(script.body.contains("“&lt;script&gt;”") && !script.body.contains("<script>"));

@@ -8,8 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::html::esc;
 use super::pages::conn;
-use super::{quarter, signed_in, Refusal, Words};
-use crate::domain::meetings::Quarter;
+use super::{period, query_value, signed_in, Refusal, Words};
 use crate::domain::period::Period;
 use crate::http::AppState;
 use crate::msg;
@@ -51,7 +50,7 @@ async fn draw(
         .strip_suffix(".svg")
         .and_then(Chart::from_slug)
         .ok_or(Refusal::NotFound(msg!("dashboard-error-not-found")))?;
-    let q = quarter(w.state, query)?;
+    let p = period(w.state, query)?;
     let mut conn = conn(w.state).await?;
     let branch = match branch {
         None => None,
@@ -68,7 +67,7 @@ async fn draw(
     };
     let engine = &w.state.engine;
     let ctx = ChartContext::of(engine, engine.clock.now());
-    Ok(charts::svg(&mut conn, &ctx, chart, branch, &Period::Quarter(q)).await?)
+    Ok(charts::svg(&mut conn, &ctx, chart, branch, &p).await?)
 }
 
 /// An SVG that cannot run anything, even when opened on its own.
@@ -99,7 +98,7 @@ fn param(query: Option<&str>, name: &str) -> Option<String> {
 }
 
 /// The charts of a page as `<figure>`s: the whole college (`branch` None) or one branch.
-pub fn figures(w: &Words<'_>, branch: Option<i64>, q: Quarter) -> String {
+pub fn figures(w: &Words<'_>, branch: Option<i64>, p: &Period) -> String {
     let mut out = super::html::h2(&w.t(msg!("dashboard-charts-heading")), "charts");
     for (chart, alt) in [
         (Chart::Attendance, msg!("dashboard-chart-attendance")),
@@ -107,7 +106,11 @@ pub fn figures(w: &Words<'_>, branch: Option<i64>, q: Quarter) -> String {
         (Chart::Pledges, msg!("dashboard-chart-pledges")),
         (Chart::Feedback, msg!("dashboard-chart-feedback")),
     ] {
-        let mut src = format!("/dashboard/charts/{}.svg?period={q}", chart.slug());
+        let mut src = format!(
+            "/dashboard/charts/{}.svg?period={}",
+            chart.slug(),
+            query_value(&p.to_string())
+        );
         if let Some(b) = branch {
             src.push_str(&format!("&branch={b}"));
         }

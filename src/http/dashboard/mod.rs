@@ -367,17 +367,23 @@ fn period_param(query: Option<&str>) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// The quarter a page shows: `?period=2026Q4`, or the current one.
-fn quarter(
+/// A value as it goes into a link's query string.
+fn query_value(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The period a page shows: `?period=` as `branchbot report` reads it (2026Q4, 2026-11, 2026,
+/// 2026-10-01..2026-12-31), or the current quarter.
+fn period(
     state: &AppState,
     RawQuery(query): &RawQuery,
-) -> Result<crate::domain::meetings::Quarter, Refusal> {
+) -> Result<crate::domain::period::Period, Refusal> {
     match period_param(query.as_deref()) {
-        None => Ok(crate::domain::meetings::Quarter::containing(
+        None => Ok(crate::domain::period::Period::quarter_containing(
             state.engine.clock.now(),
             state.engine.tz,
         )),
-        Some(p) => p.parse().map_err(|()| Refusal::BadPeriod(p)),
+        Some(p) => p.parse().map_err(|_| Refusal::BadPeriod(p)),
     }
 }
 

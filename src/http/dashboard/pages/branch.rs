@@ -6,10 +6,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::super::html::{self, esc, Table};
-use super::super::{quarter, signed_in, Refusal, Words};
+use super::super::{period, signed_in, Refusal, Words};
 use super::{attendance, conn};
 use crate::domain::feedback::{self as rules, Shown};
-use crate::domain::meetings::{percent, Quarter};
+use crate::domain::meetings::percent;
+use crate::domain::period::Period;
 use crate::flows::feedback::results;
 use crate::flows::meetings::compliance;
 use crate::flows::pledges::stats;
@@ -43,7 +44,7 @@ async fn branch_page(
     if !member.college && (id.is_none() || id != member.branch_id) {
         return Err(Refusal::Forbidden);
     }
-    let q = quarter(w.state, query)?;
+    let p = period(w.state, query)?;
     let mut conn = conn(w.state).await?;
     let Some((id, name)) = (match id {
         Some(id) => members::branches(&mut conn)
@@ -55,17 +56,17 @@ async fn branch_page(
     }) else {
         return Err(Refusal::NotFound(msg!("dashboard-error-no-branch")));
     };
-    let mut body = w.period_form(&format!("/dashboard/branch/{id}"), q);
-    body.push_str(&meetings_section(w, &mut conn, id, q).await?);
+    let mut body = w.period_form(&format!("/dashboard/branch/{id}"), &p);
+    body.push_str(&meetings_section(w, &mut conn, id, &p).await?);
     body.push_str(&pledges_section(w, &mut conn, id, &name).await?);
-    body.push_str(&notices_section(w, &mut conn, id, q).await?);
-    body.push_str(&feedback_section(w, &mut conn, id, q).await?);
-    body.push_str(&super::super::charts::figures(w, Some(id), q));
+    body.push_str(&notices_section(w, &mut conn, id, &p).await?);
+    body.push_str(&feedback_section(w, &mut conn, id, &p).await?);
+    body.push_str(&super::super::charts::figures(w, Some(id), &p));
     let title = w.r(
         msg!("dashboard-branch-title"),
         &[
             ("branch", name.as_str().into()),
-            ("period", q.to_string().into()),
+            ("period", p.to_string().into()),
         ],
     );
     Ok(html::respond(
@@ -78,12 +79,13 @@ async fn meetings_section(
     w: &Words<'_>,
     conn: &mut Conn,
     id: i64,
-    q: Quarter,
+    p: &Period,
 ) -> Result<String, StoreError> {
     let engine = &w.state.engine;
     let now = engine.clock.now();
     let mut out = html::h2(&w.t(msg!("dashboard-meetings-heading")), "meetings");
-    let figures = compliance::figures(conn, engine.tz, &engine.meetings, q, Some(id), now).await?;
+    let figures =
+        compliance::figures_in(conn, engine.tz, &engine.meetings, p, Some(id), now).await?;
     if let Some(f) = figures.first() {
         let mut t = Table::new(
             &[
@@ -118,7 +120,7 @@ async fn meetings_section(
             None,
         ));
     }
-    let (from, to) = q.bounds(engine.tz);
+    let (from, to) = p.bounds(engine.tz);
     let (from, to) = (from.timestamp_millis(), to.timestamp_millis());
     let all = meetings::between(conn, Some(id), from, to).await?;
     if all.is_empty() {
@@ -259,9 +261,9 @@ async fn notices_section(
     w: &Words<'_>,
     conn: &mut Conn,
     id: i64,
-    q: Quarter,
+    p: &Period,
 ) -> Result<String, StoreError> {
-    let (from, to) = q.bounds(w.state.engine.tz);
+    let (from, to) = p.bounds(w.state.engine.tz);
     let notices =
         dashboard::branch_notices(conn, id, from.timestamp_millis(), to.timestamp_millis()).await?;
     let mut out = html::h2(&w.t(msg!("dashboard-notices-heading")), "notices");
@@ -317,7 +319,7 @@ async fn feedback_section(
     w: &Words<'_>,
     conn: &mut Conn,
     id: i64,
-    q: Quarter,
+    p: &Period,
 ) -> Result<String, StoreError> {
     let mut out = html::h2(&w.t(msg!("dashboard-feedback-heading")), "feedback");
     let targets = feedback::visible_targets(conn, -1, false, Some(id)).await?;
@@ -330,8 +332,10 @@ async fn feedback_section(
     }
     let engine = &w.state.engine;
     let (current, _) = rules::period(engine.clock.now(), engine.tz);
-    let months: Vec<String> = (0..3)
-        .map(|i| format!("{}-{:02}", q.year, (q.q - 1) * 3 + 1 + i))
+    let months: Vec<String> = p
+        .months()
+        .into_iter()
+        .map(|(year, month)| format!("{year}-{month:02}"))
         .filter(|p| *p <= current)
         .collect();
     if months.is_empty() {

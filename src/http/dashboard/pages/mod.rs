@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 
 use super::html::{esc, Frame};
 use super::{Refusal, Words};
-use crate::domain::meetings::Quarter;
 use crate::domain::org::Member;
+use crate::domain::period::Period;
 use crate::domain::pledges::rate_percent;
 use crate::flows::meetings::compliance;
 use crate::http::AppState;
@@ -76,15 +76,15 @@ impl Words<'_> {
         }
     }
 
-    /// The quarter chooser (a plain GET form).
-    pub(super) fn period_form(&self, action: &str, q: Quarter) -> String {
+    /// The period chooser (a plain GET form).
+    pub(super) fn period_form(&self, action: &str, p: &Period) -> String {
         format!(
             "<form class=\"period\" method=\"get\" action=\"{}\"><label for=\"period\">{}</label>\
              <input id=\"period\" name=\"period\" value=\"{}\" placeholder=\"2026Q4\">\
              <button type=\"submit\">{}</button></form>\n",
             esc(action),
             esc(&self.t(msg!("dashboard-period-label"))),
-            esc(&q.to_string()),
+            esc(&p.to_string()),
             esc(&self.t(msg!("dashboard-period-show"))),
         )
     }

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::super::html::{self, Table};
-use super::super::{quarter, signed_in, Refusal, Words};
+use super::super::{period, query_value, signed_in, Refusal, Words};
 use super::{attendance, conn};
 use crate::domain::meetings::MeetingKind;
 use crate::flows::meetings::compliance;
@@ -56,9 +56,9 @@ async fn overview_page(
         }
         return Ok(res);
     }
-    let q = quarter(w.state, query)?;
+    let p = period(w.state, query)?;
     let engine = &w.state.engine;
-    let (from, to) = q.bounds(engine.tz);
+    let (from, to) = p.bounds(engine.tz);
     let mut conn = conn(w.state).await?;
     let mut headings = vec![w.t(msg!("dashboard-col-branch"))];
     for k in OVERVIEW_KINDS {
@@ -75,11 +75,11 @@ async fn overview_page(
     ]);
     let mut table = Table::new(&headings, &[1, 2, 3, 4, 5, 7, 8, 9, 10, 11]);
     for (id, name, _) in members::branches(&mut conn).await? {
-        let figures = compliance::figures(
+        let figures = compliance::figures_in(
             &mut conn,
             engine.tz,
             &engine.meetings,
-            q,
+            &p,
             Some(id),
             engine.clock.now(),
         )
@@ -97,7 +97,10 @@ async fn overview_page(
         .await?;
         let (asked, confirmed) = confirmations(&notices);
         table.row(None).raw(&html::link(
-            &format!("/dashboard/branch/{id}?period={q}"),
+            &format!(
+                "/dashboard/branch/{id}?period={}",
+                query_value(&p.to_string())
+            ),
             &name,
         ));
         for k in OVERVIEW_KINDS {
@@ -133,15 +136,15 @@ async fn overview_page(
     }
     let title = w.r(
         msg!("dashboard-overview-title"),
-        &[("period", q.to_string().into())],
+        &[("period", p.to_string().into())],
     );
-    let mut body = w.period_form("/dashboard", q);
+    let mut body = w.period_form("/dashboard", &p);
     body.push_str(&html::para(
         &w.t(msg!("dashboard-overview-note")),
         Some("meta"),
     ));
     body.push_str(&format!("<div class=\"wide\">{}</div>", table.finish()));
-    body.push_str(&super::super::charts::figures(w, None, q));
+    body.push_str(&super::super::charts::figures(w, None, &p));
     Ok(html::respond(
         StatusCode::OK,
         html::page(&w.frame(&member, &title), &body),

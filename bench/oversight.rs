@@ -2,7 +2,9 @@
 //! (six a branch, every branch member expected, four in five signed in) and a pledge check-in
 //! round. Times the commands the committee runs, as a user runs them — the real binary,
 //! start to exit — and their peak memory: `report meetings` (table, CSV and XLSX with a sheet
-//! per branch), `report pledges`, and `report charts` (four charts as SVG and PNG).
+//! per branch), `report pledges`, and `report charts` (four charts as SVG and PNG). Then runs
+//! `branchbot serve` on the same database and times the web dashboard's pages for a college
+//! committee member's session (overview, a branch page, a chart), and the server's peak memory.
 //!
 //! `cargo bench --bench oversight -- [--branches N] [--per-branch M] [--backend sqlite|postgres]`
 
@@ -14,7 +16,7 @@ use branchbot::domain::meetings::MeetingKind;
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
 use branchbot::store::meetings::{self, NewMeeting, Rsvp};
-use branchbot::store::{members, Store};
+use branchbot::store::{dashboard, members, Store};
 use branchbot::testkit::db::{fresh_postgres, TempSqlite};
 
 /// A local time in Asia/Shanghai in October and November 2026 (2026Q4), as milliseconds.
@@ -87,12 +89,14 @@ async fn main() {
     let store = Store::open(&url).await.unwrap();
 
     let seeded = Instant::now();
-    let mut csv = String::from("key,name,branch,branch_kind,role\n");
+    let mut csv = String::from("key,name,branch,branch_kind,role,college\n");
     for b in 0..branches {
         for i in 0..per_branch {
             let role = if i == 0 { "书记" } else { "党员" };
+            // The first branch's secretary sits on the college committee.
+            let college = if b == 0 && i == 0 { "是" } else { "否" };
             csv.push_str(&format!(
-                "M{b:02}{i:03},成员{b}-{i},第{b:02}党支部,student,{role}\n"
+                "M{b:02}{i:03},成员{b}-{i},第{b:02}党支部,student,{role},{college}\n"
             ));
         }
     }
@@ -185,4 +189,103 @@ async fn main() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     println!("  files: {}", written.len());
+
+    dashboard(&url, dir.path()).await;
+}
+
+/// `branchbot serve` on the database; a committee member's session made in the database as
+/// the login link would; each page fetched 200 times in a row after one warm-up.
+async fn dashboard(url: &str, dir: &Path) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_branchbot"))
+        .args(["--database", url, "serve", "--no-console"])
+        .current_dir(dir)
+        .env("BRANCHBOT_HTTP_LISTEN", format!("127.0.0.1:{port}"))
+        .env(
+            "BRANCHBOT_ANONYMITY_KEY",
+            "bench-key-bench-key-bench-key-32",
+        )
+        .env_remove("TELOXIDE_TOKEN")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let ready = Instant::now();
+    while http
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .map(|r| r.status().is_success())
+        .ok()
+        != Some(true)
+    {
+        assert!(ready.elapsed().as_secs() < 60, "the server did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let store = Store::open(url).await.unwrap();
+    let mut conn = store.begin().await.unwrap();
+    let committee = members::find(&mut conn, "M00000").await.unwrap().unwrap();
+    let branch = members::branch_id(&mut conn, "第07党支部")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let token = dashboard::create_session(&mut conn, committee.id, now, now + 3_600_000)
+        .await
+        .unwrap();
+    conn.commit().await.unwrap();
+    store.close().await;
+    let cookie = format!("branchbot_session={token}");
+    for (name, path) in [
+        ("overview", "/dashboard?period=2026Q4".to_owned()),
+        (
+            "branch page",
+            format!("/dashboard/branch/{branch}?period=2026Q4"),
+        ),
+        (
+            "chart (attendance, all branches)",
+            "/dashboard/charts/attendance.svg?period=2026Q4".to_owned(),
+        ),
+    ] {
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for i in 0..201 {
+            let started = Instant::now();
+            let res = http
+                .get(format!("{base}{path}"))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_success(), "{path}: {}", res.status());
+            bytes = res.bytes().await.unwrap().len();
+            if i > 0 {
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "  dashboard {:<32} p50 {:>6.1} ms   p99 {:>6.1} ms   {:>6} bytes",
+            name,
+            times[times.len() / 2],
+            times[times.len() * 99 / 100],
+            bytes
+        );
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .unwrap_or("?")
+        .trim()
+        .to_owned();
+    println!("  serve peak RSS after the pages: {peak}");
+    server.kill().unwrap();
+    server.wait().unwrap();
 }

@@ -75,6 +75,23 @@ pub async fn of_member(conn: &mut Conn, member_id: i64) -> Result<Option<Pledge>
     row.as_ref().map(pledge_from_row).transpose()
 }
 
+/// The pledges of a branch's members, by member id (one query for a whole branch).
+pub async fn of_branch(
+    conn: &mut Conn,
+    branch_id: i64,
+) -> Result<std::collections::HashMap<i64, Pledge>> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.member_id, p.status, p.current_version, p.approved_version \
+         FROM pledges p JOIN members m ON m.id = p.member_id WHERE m.branch_id = $1",
+    )
+    .bind(branch_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| pledge_from_row(row).map(|p| (p.member_id, p)))
+        .collect()
+}
+
 /// The pledge a version belongs to.
 pub async fn of_version(conn: &mut Conn, version_id: i64) -> Result<Option<Pledge>> {
     let row = sqlx::query(

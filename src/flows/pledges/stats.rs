@@ -34,11 +34,12 @@ pub async fn figures(
 ) -> Result<BranchFigures, StoreError> {
     let mut no_pledge = Vec::new();
     let mut awaiting = Vec::new();
+    let pledges = store::of_branch(conn, branch_id).await?;
     for m in members::list(conn, Some(branch_id)).await? {
         if !m.role.is_party_member() {
             continue;
         }
-        match store::of_member(conn, m.id).await? {
+        match pledges.get(&m.id) {
             None => no_pledge.push(m.name),
             Some(p) if p.status == PledgeStatus::Submitted => awaiting.push(m.name),
             Some(_) => {}

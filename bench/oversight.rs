@@ -1,6 +1,6 @@
 //! Oversight benchmark: a college of 30 branches and 3,000 members with a quarter of meetings
-//! (six a branch, every branch member expected, four in five signed in) and a pledge check-in
-//! round. Times the commands the committee runs, as a user runs them — the real binary,
+//! (six a branch, every branch member expected, four in five signed in, the fifth on leave).
+//! Times the commands the committee runs, as a user runs them — the real binary,
 //! start to exit — and their peak memory: `report meetings` (table, CSV and XLSX with a sheet
 //! per branch), `report pledges`, and `report charts` (four charts as SVG and PNG). Then runs
 //! `branchbot serve` on the same database and times the web dashboard's pages for a college

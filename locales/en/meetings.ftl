@@ -145,7 +145,7 @@ meeting-minutes-saved =
     Signed in: { $signed }/{ $expected }
     On leave: { $leave }
 
-meeting-bad-quarter = I could not read the quarter "{ $typed }"; write it like 2026Q4.
+meeting-bad-quarter = I could not read the period "{ $typed }"; write a quarter (2026Q4), a month (2026-11), a year (2026) or days (2026-10-01..2026-12-31).
 compliance-header = Meetings held ({ $quarter })
 compliance-line = { $branch }: general { $general } · committee { $committee } · group { $group } · lessons { $lesson } · attendance { $attendance }% · leave { $leave }% · minutes { $minutes }/{ $held } · behind on: { $missing }
 

@@ -136,7 +136,7 @@ meeting-minutes-saved =
     签到：{ $signed }/{ $expected }
     请假：{ $leave }
 
-meeting-bad-quarter = 没看懂季度“{ $typed }”，请写成 2026Q4 的格式。
+meeting-bad-quarter = 没看懂时段“{ $typed }”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围）。
 compliance-header = 三会一课落实情况（{ $quarter }）
 compliance-line = { $branch }：党员大会 { $general } · 支委会 { $committee } · 党小组会 { $group } · 党课 { $lesson } · 出席率 { $attendance }% · 请假率 { $leave }% · 有记录 { $minutes }/{ $held } · 未达要求：{ $missing }
 

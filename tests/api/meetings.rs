@@ -469,6 +469,16 @@ async fn a_quarter_of_meetings(mut w: World) {
           学生第二党支部：党员大会 0 · 支委会 0 · 党小组会 0 · 党课 0 · 出席率 0% · 请假率 0% · 有记录 0/0 · 未达要求：党员大会、支委会、党小组会、党课、主题党日、组织生活会\n\
           教工第一党支部：党员大会 0 · 支委会 0 · 党小组会 0 · 党课 0 · 出席率 0% · 请假率 0% · 有记录 0/0 · 未达要求：党员大会、支委会、党小组会、党课、主题党日、组织生活会"]
     );
+    // Any period `branchbot report` reads: the year holds the same meeting.
+    let year = texts(&w.say("T001", "/compliance 2026").await).join("\n");
+    assert!(
+        year.starts_with("三会一课落实情况（2026）\n学生第一党支部：党员大会 1 · 支委会 0"),
+        "{year}"
+    );
+    assert_eq!(
+        texts(&w.say("T001", "/compliance 2026Q5").await),
+        ["没看懂时段“2026Q5”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围）。"]
+    );
     assert_eq!(
         texts(&w.say("S103", "/compliance").await),
         ["只有本支部的书记和支委可以管理会议。需要帮助请发 /help。"]

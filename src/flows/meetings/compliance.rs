@@ -119,29 +119,29 @@ pub async fn command(
     } else {
         return Ok(Step::text(cx.t(msg!("meeting-not-allowed"))));
     };
-    let quarter = match arg {
-        None => Quarter::containing(cx.now(), cx.engine.tz),
-        Some(q) => match q.parse() {
-            Ok(q) => q,
-            Err(()) => {
+    let period = match arg {
+        None => Period::quarter_containing(cx.now(), cx.engine.tz),
+        Some(p) => match p.parse::<Period>() {
+            Ok(p) => p,
+            Err(_) => {
                 return Ok(Step::text(
-                    cx.r(msg!("meeting-bad-quarter"), &[("typed", q.into())]),
+                    cx.r(msg!("meeting-bad-quarter"), &[("typed", p.into())]),
                 ))
             }
         },
     };
-    let rows = figures(
+    let rows = figures_in(
         conn,
         cx.engine.tz,
         &cx.engine.meetings,
-        quarter,
+        &period,
         branch,
         cx.now(),
     )
     .await?;
     let mut lines = vec![cx.r(
         msg!("compliance-header"),
-        &[("quarter", quarter.to_string().into())],
+        &[("quarter", period.to_string().into())],
     )];
     for f in &rows {
         let missing: Vec<String> = f

@@ -931,7 +931,10 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
     let run = bot.run(&["report", "meetings", "--quarter", "2026Q9"]);
     assert_eq!(
         (run.code, run.stderr.trim_end()),
-        (2, "没看懂季度“2026Q9”，请写成 2026Q4 的格式。")
+        (
+            2,
+            "没看懂时段“2026Q9”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。"
+        )
     );
 }
 

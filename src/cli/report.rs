@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{engine, print_table, Config, Failure, Outcome, Ui};
 use crate::domain::feedback::Shown;
-use crate::domain::meetings::{percent, MeetingKind, Quarter};
+use crate::domain::meetings::{percent, MeetingKind};
 use crate::domain::period::{Period, PeriodError};
 use crate::domain::roster::Column;
 use crate::flows::engine::Engine;
@@ -136,12 +136,9 @@ async fn dispatch(e: &Engine, command: ReportCommand, now: DateTime<Utc>, ui: &U
     let mut conn = e.store.pool().acquire().await?;
     let (report, out, csv, branch) = match command {
         ReportCommand::Meetings { quarter, common } => {
-            let period = match &quarter {
-                Some(q) => Period::Quarter(q.parse::<Quarter>().map_err(|()| {
-                    ui.mistake(msg!("meeting-bad-quarter"), &[("typed", q.as_str().into())])
-                })?),
-                None => period_or(&common.period, ui, || Period::quarter_containing(now, e.tz))?,
-            };
+            // `--quarter` is the older spelling of `--period` (clap keeps them apart).
+            let typed = quarter.or(common.period);
+            let period = period_or(&typed, ui, || Period::quarter_containing(now, e.tz))?;
             let branch = scope(&mut conn, common.branch.as_deref(), ui).await?;
             let report = meetings(&mut conn, e, &period, branch, now, ui).await?;
             (report, common.out, common.csv, branch)

@@ -204,19 +204,22 @@ async fn a_number_gets_its_daily_cap_of_notices_and_the_rest_waits_for_tomorrow(
     for key in ["c1", "c2", "c3"] {
         super::optout::notice(&app, LIU, key, false).await;
     }
+    // The three are sent concurrently, one at a time per number: whichever comes third waits.
     app.eventually(
-        "SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'c3' AND status = 'pending' \
-         AND last_error LIKE 'daily cap of 2 SMS%' AND attempts = 0",
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key IN ('c1', 'c2', 'c3') \
+         AND status = 'pending' AND last_error LIKE 'daily cap of 2 SMS%' AND attempts = 0",
         1,
     )
     .await;
     assert_eq!(app.sms.sent_to(LIU).len(), 2);
     // It waits until the next local day in Shanghai.
-    let (due,): (i64,) =
-        sqlx::query_as("SELECT next_attempt_at FROM outbox WHERE dedupe_key = 'c3'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let (due,): (i64,) = sqlx::query_as(
+        "SELECT next_attempt_at FROM outbox WHERE dedupe_key IN ('c1', 'c2', 'c3') \
+         AND status = 'pending'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
     let (_, tomorrow) =
         branchbot::channels::sms::local_day(chrono::Utc::now(), chrono_tz::Asia::Shanghai);
     assert!(due >= tomorrow, "due {due}, tomorrow {tomorrow}");

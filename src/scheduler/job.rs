@@ -19,7 +19,10 @@ use super::kinds::{
     message::Message,
     notice_escalation::NoticeEscalation,
 };
-use crate::flows::ChannelKind;
+use crate::delivery::route::{self, Push};
+use crate::domain::org::Member;
+use crate::flows::{ChannelKind, Reply};
+use crate::i18n::Catalog;
 use crate::store::jobs::JobRow;
 use crate::store::{Conn, StoreError};
 
@@ -45,6 +48,16 @@ pub struct Ran {
     pub wake: Vec<ChannelKind>,
 }
 
+impl Ran {
+    /// A run that only leaves a note (nothing queued, nobody to wake).
+    pub fn note(text: impl Into<String>) -> Self {
+        Self {
+            note: Some(text.into()),
+            wake: Vec::new(),
+        }
+    }
+}
+
 /// Why a run failed. The run's transaction is rolled back and the occurrence retried.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
@@ -54,6 +67,58 @@ pub enum JobError {
     Payload(String),
     #[error("{0}")]
     Failed(String),
+}
+
+/// Pushes `reply` to `member` from a run, at once and not urgent unless `push` says otherwise,
+/// on the route the delivery layer picks (see [`route::push`]), and notes the channel whose
+/// worker to wake after the commit. Whether the member was reached.
+pub async fn push(
+    conn: &mut Conn,
+    ctx: &JobContext,
+    member: &Member,
+    reply: &Reply,
+    push: &Push,
+    wake: &mut Vec<ChannelKind>,
+) -> Result<bool, StoreError> {
+    let routed = route::push(
+        conn,
+        Catalog::shared(),
+        member,
+        reply,
+        push,
+        ctx.sms_connected,
+        ctx.now,
+    )
+    .await?;
+    let Some(channel) = routed.channel() else {
+        return Ok(false);
+    };
+    if !wake.contains(&channel) {
+        wake.push(channel);
+    }
+    Ok(true)
+}
+
+/// A push queued now, not urgent, that does not expire.
+pub fn now(ctx: &JobContext, dedupe_key: String) -> Push {
+    Push {
+        dedupe_key,
+        urgent: false,
+        not_before: ctx.now,
+        expires_at: None,
+    }
+}
+
+/// Whether a payload reads as `T`: what most kinds' [`Job::check`] asks.
+pub fn check_payload<T: serde::de::DeserializeOwned>(payload: &str) -> Result<(), String> {
+    serde_json::from_str::<T>(payload)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// A run's payload read as `T`.
+pub fn payload<T: serde::de::DeserializeOwned>(job: &JobRow) -> Result<T, JobError> {
+    serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))
 }
 
 /// The future a run returns.

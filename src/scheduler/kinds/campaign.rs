@@ -136,12 +136,7 @@ impl Job for PhaseAnnouncement {
         Box::pin(async move {
             let (c, i) = match phase_of(conn, ctx, job).await? {
                 Ok(found) => found,
-                Err(note) => {
-                    return Ok(Ran {
-                        note: Some(note),
-                        wake: Vec::new(),
-                    })
-                }
+                Err(note) => return Ok(Ran::note(note)),
             };
             let p = &c.phases[i];
             let all = members::list(conn, None).await?;
@@ -183,12 +178,7 @@ impl Job for SummaryReminder {
         Box::pin(async move {
             let (c, i) = match phase_of(conn, ctx, job).await? {
                 Ok(found) => found,
-                Err(note) => {
-                    return Ok(Ran {
-                        note: Some(note),
-                        wake: Vec::new(),
-                    })
-                }
+                Err(note) => return Ok(Ran::note(note)),
             };
             let p = &c.phases[i];
             let now = chrono::DateTime::from_timestamp_millis(ctx.now).unwrap_or_default();

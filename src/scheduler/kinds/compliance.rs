@@ -7,13 +7,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::delivery::route::{self, Push};
 use crate::domain::meetings::{Cadence, MeetingKind, Quarter};
 use crate::flows::meetings as flows;
 use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
-use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
+use crate::scheduler::job::{self, Job, JobContext, JobError, JobFuture, Ran};
 use crate::store::jobs::JobRow;
 use crate::store::meetings;
 use crate::store::members;
@@ -155,27 +154,10 @@ impl Job for ComplianceWarning {
                             )],
                         ));
                     }
-                    let push = Push {
-                        dedupe_key: format!("job:{}:{}:{}", job.id, job.due_at, s.id),
-                        urgent: false,
-                        not_before: ctx.now,
-                        expires_at: None,
-                    };
-                    let routed = route::push(
-                        conn,
-                        c,
-                        &s,
-                        &Reply::text(lines.join("\n")),
-                        &push,
-                        ctx.sms_connected,
-                        ctx.now,
-                    )
-                    .await?;
-                    if let Some(ch) = routed.channel() {
+                    let key = format!("job:{}:{}:{}", job.id, job.due_at, s.id);
+                    let reply = Reply::text(lines.join("\n"));
+                    if job::push(conn, ctx, &s, &reply, &job::now(ctx, key), &mut wake).await? {
                         sent += 1;
-                        if !wake.contains(&ch) {
-                            wake.push(ch);
-                        }
                     }
                 }
             }

@@ -29,10 +29,7 @@ impl Job for FeedbackPeriods {
     ) -> JobFuture<'a> {
         Box::pin(async move {
             let ended = feedback::end_periods(conn, ctx.now).await?;
-            Ok(Ran {
-                note: Some(format!("ended {ended} feedback periods")),
-                wake: Vec::new(),
-            })
+            Ok(Ran::note(format!("ended {ended} feedback periods")))
         })
     }
 }

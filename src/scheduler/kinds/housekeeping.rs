@@ -35,10 +35,7 @@ impl Job for Housekeeping {
             let inbox = jobs::purge_inbox(conn, ctx.now - INBOX_DAYS * DAY_MS).await?;
             let outbox = jobs::purge_outbox(conn, ctx.now - OUTBOX_DAYS * DAY_MS).await?;
             let (links, sessions) = dashboard::prune(conn, ctx.now).await?;
-            Ok(Ran {
-                note: Some(format!("deleted {inbox} inbox rows older than {INBOX_DAYS} days, {outbox} outbox rows older than {OUTBOX_DAYS} days, {links} expired dashboard links and {sessions} expired dashboard sessions")),
-                wake: Vec::new(),
-            })
+            Ok(Ran::note(format!("deleted {inbox} inbox rows older than {INBOX_DAYS} days, {outbox} outbox rows older than {OUTBOX_DAYS} days, {links} expired dashboard links and {sessions} expired dashboard sessions")))
         })
     }
 }

@@ -14,7 +14,9 @@ use crate::flows::meetings as flows;
 use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
-use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
+use crate::scheduler::job::{
+    self, check_payload, payload, Job, JobContext, JobError, JobFuture, Ran,
+};
 use crate::store::jobs::JobRow;
 use crate::store::meetings::{self, Rsvp};
 use crate::store::{members, Conn};
@@ -44,9 +46,7 @@ impl Job for MeetingReminder {
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {
-        serde_json::from_str::<Payload>(payload)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        check_payload::<Payload>(payload)
     }
 
     fn run<'a>(
@@ -56,13 +56,12 @@ impl Job for MeetingReminder {
         job: &'a JobRow,
     ) -> JobFuture<'a> {
         Box::pin(async move {
-            let p: Payload =
-                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let p: Payload = payload(job)?;
             let Some(m) = meetings::get(conn, p.meeting_id).await? else {
-                return Ok(note("no such meeting"));
+                return Ok(Ran::note("no such meeting"));
             };
             if m.cancelled {
-                return Ok(note("cancelled"));
+                return Ok(Ran::note("cancelled"));
             }
             let mut run = Run {
                 ctx,
@@ -74,7 +73,7 @@ impl Job for MeetingReminder {
             if let Some(before) = p.step.strip_prefix("remind:") {
                 let before: i64 = before.parse().unwrap_or(0);
                 if m.starts_at <= ctx.now {
-                    return Ok(note("started already"));
+                    return Ok(Ran::note("started already"));
                 }
                 let urgent = before <= 60;
                 for a in meetings::attendees(run.conn, m.id).await? {
@@ -125,13 +124,6 @@ impl Job for MeetingReminder {
     }
 }
 
-fn note(text: &str) -> Ran {
-    Ran {
-        note: Some(text.into()),
-        wake: Vec::new(),
-    }
-}
-
 struct Run<'a> {
     ctx: &'a JobContext,
     conn: &'a mut Conn,
@@ -159,21 +151,8 @@ impl Run<'_> {
             not_before: self.ctx.now,
             expires_at,
         };
-        let routed = route::push(
-            self.conn,
-            catalog(),
-            &member,
-            &reply,
-            &push,
-            self.ctx.sms_connected,
-            self.ctx.now,
-        )
-        .await?;
-        if let Some(channel) = routed.channel() {
+        if job::push(self.conn, self.ctx, &member, &reply, &push, &mut self.wake).await? {
             self.sent += 1;
-            if !self.wake.contains(&channel) {
-                self.wake.push(channel);
-            }
         }
         Ok(())
     }

@@ -9,7 +9,7 @@ use crate::channels::sms;
 use crate::flows::{ChannelKind, Choice};
 use crate::i18n::Catalog;
 use crate::msg;
-use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
+use crate::scheduler::job::{check_payload, payload, Job, JobContext, JobFuture, Ran};
 use crate::store::jobs::JobRow;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::{members, notices, Conn};
@@ -37,9 +37,7 @@ impl Job for NoticeEscalation {
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {
-        serde_json::from_str::<Payload>(payload)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        check_payload::<Payload>(payload)
     }
 
     fn run<'a>(
@@ -49,23 +47,16 @@ impl Job for NoticeEscalation {
         job: &'a JobRow,
     ) -> JobFuture<'a> {
         Box::pin(async move {
-            let p: Payload =
-                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let p: Payload = payload(job)?;
             let Some(n) = notices::by_id(conn, p.notice).await? else {
-                return Ok(Ran {
-                    note: Some("no such notice".into()),
-                    wake: Vec::new(),
-                });
+                return Ok(Ran::note("no such notice"));
             };
             if n.escalation.as_deref() == Some("sent") {
                 return Ok(Ran::default());
             }
             if !ctx.sms_connected {
                 notices::set_escalation(conn, n.id, "pending", None).await?;
-                return Ok(Ran {
-                    note: Some("no SMS gateway: escalation pending".into()),
-                    wake: Vec::new(),
-                });
+                return Ok(Ran::note("no SMS gateway: escalation pending"));
             }
             let catalog = catalog();
             let sender = members::by_id(conn, n.sender_id)

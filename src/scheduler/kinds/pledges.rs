@@ -6,16 +6,17 @@
 use chrono::TimeDelta;
 use serde::Deserialize;
 
-use crate::delivery::route::{self, Push};
 use crate::domain::pledges::{MAX_ASSESSMENT_CHARS, REMIND_AFTER_DAYS};
 use crate::flows::pledges::{checkin, item_lines};
-use crate::flows::{ChannelKind, Reply};
+use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
-use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran, Registry};
+use crate::scheduler::job::{
+    self, check_payload, payload, Job, JobContext, JobError, JobFuture, Ran, Registry,
+};
 use crate::scheduler::{JobSpec, When};
 use crate::store::jobs::JobRow;
-use crate::store::{members, pledge_checkins, pledges, Conn, StoreError};
+use crate::store::{members, pledge_checkins, pledges, Conn};
 
 /// The check-in round kind.
 pub const CHECKIN: &str = "pledge_checkin";
@@ -27,37 +28,6 @@ pub const ASSESSMENT: &str = "pledge_assessment";
 /// Jobs have no engine: they read the catalog compiled into the binary.
 fn catalog() -> Result<&'static Catalog, JobError> {
     Ok(Catalog::shared())
-}
-
-/// Pushes a reply (Telegram first, SMS where a gateway runs and the member allows) and notes
-/// the channel to wake.
-#[allow(clippy::too_many_arguments)]
-async fn push(
-    conn: &mut Conn,
-    catalog: &Catalog,
-    member: &crate::domain::org::Member,
-    reply: &Reply,
-    dedupe_key: String,
-    now: i64,
-    sms_connected: bool,
-    wake: &mut Vec<ChannelKind>,
-) -> Result<bool, StoreError> {
-    let push = Push {
-        dedupe_key,
-        urgent: false,
-        not_before: now,
-        expires_at: None,
-    };
-    let r = route::push(conn, catalog, member, reply, &push, sms_connected, now).await?;
-    match r.channel() {
-        Some(c) => {
-            if !wake.contains(&c) {
-                wake.push(c);
-            }
-            Ok(true)
-        }
-        None => Ok(false),
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,9 +45,7 @@ impl Job for PledgeCheckin {
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {
-        serde_json::from_str::<CheckinPayload>(payload)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        check_payload::<CheckinPayload>(payload)
     }
 
     fn run<'a>(
@@ -87,8 +55,7 @@ impl Job for PledgeCheckin {
         job: &'a JobRow,
     ) -> JobFuture<'a> {
         Box::pin(async move {
-            let p: CheckinPayload =
-                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let p: CheckinPayload = payload(job)?;
             let catalog = catalog()?;
             let round = pledge_checkins::start_round(conn, p.branch_id, job.due_at).await?;
             let mut wake = Vec::new();
@@ -106,18 +73,7 @@ impl Job for PledgeCheckin {
                     continue;
                 };
                 let key = format!("pledge:checkin:{round}:{member_id}");
-                if push(
-                    conn,
-                    catalog,
-                    &member,
-                    &reply,
-                    key,
-                    ctx.now,
-                    ctx.sms_connected,
-                    &mut wake,
-                )
-                .await?
-                {
+                if job::push(conn, ctx, &member, &reply, &job::now(ctx, key), &mut wake).await? {
                     reached += 1;
                 }
             }
@@ -159,9 +115,7 @@ impl Job for PledgeReminder {
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {
-        serde_json::from_str::<ReminderPayload>(payload)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        check_payload::<ReminderPayload>(payload)
     }
 
     fn run<'a>(
@@ -171,8 +125,7 @@ impl Job for PledgeReminder {
         job: &'a JobRow,
     ) -> JobFuture<'a> {
         Box::pin(async move {
-            let p: ReminderPayload =
-                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let p: ReminderPayload = payload(job)?;
             let catalog = catalog()?;
             let mut wake = Vec::new();
             let mut reminded = 0;
@@ -189,18 +142,7 @@ impl Job for PledgeReminder {
                     continue;
                 };
                 let key = format!("pledge:remind:{}:{member_id}", p.round_id);
-                if push(
-                    conn,
-                    catalog,
-                    &member,
-                    &reply,
-                    key,
-                    ctx.now,
-                    ctx.sms_connected,
-                    &mut wake,
-                )
-                .await?
-                {
+                if job::push(conn, ctx, &member, &reply, &job::now(ctx, key), &mut wake).await? {
                     reminded += 1;
                 }
             }
@@ -245,8 +187,7 @@ impl Job for PledgeAssessment {
     ) -> JobFuture<'a> {
         Box::pin(async move {
             self.check(&job.payload).map_err(JobError::Payload)?;
-            let p: AssessmentPayload =
-                serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+            let p: AssessmentPayload = payload(job)?;
             let catalog = catalog()?;
             let mut wake = Vec::new();
             let mut asked = 0;
@@ -290,18 +231,7 @@ impl Job for PledgeAssessment {
                     )],
                 );
                 let key = format!("pledge:assess:{id}");
-                if push(
-                    conn,
-                    catalog,
-                    &member,
-                    &reply,
-                    key,
-                    ctx.now,
-                    ctx.sms_connected,
-                    &mut wake,
-                )
-                .await?
-                {
+                if job::push(conn, ctx, &member, &reply, &job::now(ctx, key), &mut wake).await? {
                     asked += 1;
                 }
             }

@@ -34,7 +34,7 @@ dashboard-col-confirm-rate = Confirmed
 
 dashboard-branch-title = { $branch } · { $period }
 dashboard-meetings-heading = Meetings
-dashboard-meetings-summary = { $held } meetings held in this period, attendance { $attendance }, leave { $leave }%, { $minutes } with minutes.
+dashboard-meetings-summary = { $held } meetings held in this period, attendance { $attendance }, leave { $leave }, { $minutes } with minutes.
 dashboard-col-kind-name = Kind
 dashboard-col-held = Held
 dashboard-col-required = Required

@@ -147,7 +147,7 @@ meeting-minutes-saved =
 
 meeting-bad-quarter = I could not read the period "{ $typed }"; write a quarter (2026Q4), a month (2026-11), a year (2026) or days (2026-10-01..2026-12-31).
 compliance-header = Meetings held ({ $quarter })
-compliance-line = { $branch }: general { $general } · committee { $committee } · group { $group } · lessons { $lesson } · attendance { $attendance }% · leave { $leave }% · minutes { $minutes }/{ $held } · behind on: { $missing }
+compliance-line = { $branch }: general { $general } · committee { $committee } · group { $group } · lessons { $lesson } · attendance { $attendance } · leave { $leave } · minutes { $minutes }/{ $held } · behind on: { $missing }
 
 cli-meeting-bad-kind = There is no meeting kind "{ $kind }". Choose general, committee, group, lesson, themed_day, life or other.
 cli-meeting-bad-time = I could not read the time "{ $at }". Write it like 2026-12-03 19:30 (the organisation's zone).

@@ -34,7 +34,7 @@ dashboard-col-confirm-rate = 确认率
 
 dashboard-branch-title = { $branch } · { $period }
 dashboard-meetings-heading = 三会一课
-dashboard-meetings-summary = 本时段已开会议 { $held } 次，出席率 { $attendance }，请假率 { $leave }%，有会议记录 { $minutes } 次。
+dashboard-meetings-summary = 本时段已开会议 { $held } 次，出席率 { $attendance }，请假率 { $leave }，有会议记录 { $minutes } 次。
 dashboard-col-kind-name = 类型
 dashboard-col-held = 已开
 dashboard-col-required = 应开

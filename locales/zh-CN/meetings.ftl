@@ -138,7 +138,7 @@ meeting-minutes-saved =
 
 meeting-bad-quarter = 没看懂时段“{ $typed }”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围）。
 compliance-header = 三会一课落实情况（{ $quarter }）
-compliance-line = { $branch }：党员大会 { $general } · 支委会 { $committee } · 党小组会 { $group } · 党课 { $lesson } · 出席率 { $attendance }% · 请假率 { $leave }% · 有记录 { $minutes }/{ $held } · 未达要求：{ $missing }
+compliance-line = { $branch }：党员大会 { $general } · 支委会 { $committee } · 党小组会 { $group } · 党课 { $lesson } · 出席率 { $attendance } · 请假率 { $leave } · 有记录 { $minutes }/{ $held } · 未达要求：{ $missing }
 
 cli-meeting-bad-kind = 没有“{ $kind }”这种会议。可选：general（党员大会）、committee（支委会）、group（党小组会）、lesson（党课）、themed_day（主题党日）、life（组织生活会）、other。
 cli-meeting-bad-time = 没看懂时间“{ $at }”。请写成 2026-12-03 19:30（本组织时区）。

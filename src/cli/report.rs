@@ -439,8 +439,9 @@ async fn meetings(
                 .map(|(_, held, need)| Cell::from(format!("{held}/{need}"))),
         );
         let behind: Vec<String> = f.missing().iter().map(|k| ui.t(k.msg())).collect();
-        row.push(Cell::Percent(f.attendance_rate()));
-        row.push(Cell::Percent(f.leave_rate()));
+        for rate in [f.attendance_rate(), f.leave_rate()] {
+            row.push(rate.map_or_else(|| Cell::Text("—".into()), Cell::Percent));
+        }
         row.push(format!("{}/{}", f.with_minutes, f.held).into());
         row.push(ui.list(&behind).into());
         table.rows.push(row);

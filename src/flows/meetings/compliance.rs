@@ -29,14 +29,15 @@ pub struct BranchFigures {
 }
 
 impl BranchFigures {
-    /// Attendance: sign-ins of the expected attendees, in per cent.
-    pub fn attendance_rate(&self) -> u32 {
-        percent(self.signed_in, self.expected)
+    /// Attendance: sign-ins of the expected attendees, in per cent; None when no meeting with
+    /// attendees was held (there is no rate to give, and 0% would read as everyone absent).
+    pub fn attendance_rate(&self) -> Option<u32> {
+        (self.expected > 0).then(|| percent(self.signed_in, self.expected))
     }
 
-    /// Leave: of the expected attendees, in per cent.
-    pub fn leave_rate(&self) -> u32 {
-        percent(self.on_leave, self.expected)
+    /// Leave: of the expected attendees, in per cent; None as for attendance.
+    pub fn leave_rate(&self) -> Option<u32> {
+        (self.expected > 0).then(|| percent(self.on_leave, self.expected))
     }
 
     /// The kinds held fewer times than required.
@@ -105,6 +106,11 @@ pub async fn figures_in(
     Ok(out)
 }
 
+/// A rate as people read it: `33%`, or `—` when there is none.
+pub fn rate_text(rate: Option<u32>) -> String {
+    rate.map_or_else(|| "—".to_owned(), |r| format!("{r}%"))
+}
+
 /// `/compliance [2026Q4]`: the college sees every branch, a manager their own.
 pub async fn command(
     cx: &Ctx<'_>,
@@ -159,8 +165,8 @@ pub async fn command(
                     ("committee", count(MeetingKind::Committee).into()),
                     ("group", count(MeetingKind::Group).into()),
                     ("lesson", count(MeetingKind::Lesson).into()),
-                    ("attendance", f.attendance_rate().into()),
-                    ("leave", f.leave_rate().into()),
+                    ("attendance", rate_text(f.attendance_rate()).into()),
+                    ("leave", rate_text(f.leave_rate()).into()),
                     ("minutes", f.with_minutes.into()),
                     ("held", f.held.into()),
                     (

@@ -113,7 +113,7 @@ async fn meetings_section(
                 &[
                     ("held", f.held.into()),
                     ("attendance", attendance(w, f).into()),
-                    ("leave", f.leave_rate().into()),
+                    ("leave", compliance::rate_text(f.leave_rate()).into()),
                     ("minutes", f.with_minutes.into()),
                 ],
             ),

@@ -103,9 +103,8 @@ pub(super) async fn conn(
 }
 
 pub(super) fn attendance(w: &Words<'_>, f: &compliance::BranchFigures) -> String {
-    if f.expected == 0 {
-        w.t(msg!("dashboard-none"))
-    } else {
-        format!("{}%", f.attendance_rate())
+    match f.attendance_rate() {
+        None => w.t(msg!("dashboard-none")),
+        Some(rate) => format!("{rate}%"),
     }
 }

@@ -19,6 +19,8 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod campaign;
+mod evaluation;
+mod feedback;
 mod meetings;
 mod notice;
 mod report;
@@ -139,7 +141,7 @@ pub enum Command {
     /// Feedback targets: `targets load FILE` (CSV or TOML, refused whole if any line is wrong).
     Targets {
         #[command(subcommand)]
-        command: TargetsCommand,
+        command: feedback::TargetsCommand,
     },
     /// Write a printable plaque for a feedback target: `<code>.svg` and `<code>.png` with the
     /// QR code of its Telegram link, its name and an invitation (the PNG needs a CJK font).
@@ -166,7 +168,7 @@ pub enum Command {
     /// Evaluation rounds: `evaluation open --branch … --from … --to …`.
     Evaluation {
         #[command(subcommand)]
-        command: EvaluationCommand,
+        command: evaluation::EvaluationCommand,
     },
     /// The log of administrative actions (imports, notices, meetings, rounds, hidden comments,
     /// spot checks): `audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--action A]
@@ -176,32 +178,6 @@ pub enum Command {
     Spotcheck {
         #[command(subcommand)]
         command: spotcheck::SpotcheckCommand,
-    },
-}
-
-/// `branchbot targets …`.
-#[derive(Debug, Subcommand)]
-pub enum TargetsCommand {
-    /// Load or update feedback targets from a CSV or TOML file.
-    Load { file: PathBuf },
-}
-
-/// `branchbot evaluation …`.
-#[derive(Debug, Subcommand)]
-pub enum EvaluationCommand {
-    /// Open a round for a branch: 民主评议 by default, or a 票决 on `--candidates`.
-    Open {
-        #[arg(long)]
-        branch: String,
-        /// First day (YYYY-MM-DD, in the organisation's zone).
-        #[arg(long)]
-        from: chrono::NaiveDate,
-        /// Last day (inclusive).
-        #[arg(long)]
-        to: chrono::NaiveDate,
-        /// Roster keys of the candidates of a 票决, comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        candidates: Vec<String>,
     },
 }
 
@@ -350,18 +326,18 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Campaign { command } => campaign::run(&config, command, ui).await,
         Command::Notice { command } => notice::run(&config, command, ui).await,
         Command::Targets {
-            command: TargetsCommand::Load { file },
-        } => load_targets(&config, &file, ui).await,
-        Command::Qr { code, out } => qr(&config, &code, out.as_deref(), ui).await,
+            command: feedback::TargetsCommand::Load { file },
+        } => feedback::load_targets(&config, &file, ui).await,
+        Command::Qr { code, out } => feedback::qr(&config, &code, out.as_deref(), ui).await,
         Command::Evaluation {
             command:
-                EvaluationCommand::Open {
+                evaluation::EvaluationCommand::Open {
                     branch,
                     from,
                     to,
                     candidates,
                 },
-        } => open_evaluation(&config, &branch, from, to, &candidates, ui).await,
+        } => evaluation::open(&config, &branch, from, to, &candidates, ui).await,
         Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
         Command::Audit(args) => audit::run(&config, args, ui).await,
         Command::Spotcheck { command } => spotcheck::run(&config, command, ui).await,
@@ -1019,203 +995,6 @@ fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome {
     };
     let lines = preview::lines(&expr, zone, start, count).map_err(mistake)?;
     println!("{}", lines.join("\n"));
-    Ok(())
-}
-
-/// `branchbot targets load FILE`.
-async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outcome {
-    let name = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| {
-        ui.mistake(
-            msg!("cli-file-unreadable"),
-            &[
-                ("file", name.as_str().into()),
-                ("detail", e.to_string().into()),
-            ],
-        )
-    })?;
-    let toml = file
-        .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("toml"));
-    let refused = |problems: Vec<crate::domain::targets::TargetProblem>| {
-        let mut text = ui.r(
-            msg!("targets-refused"),
-            &[
-                ("file", name.as_str().into()),
-                ("count", problems.len().into()),
-            ],
-        );
-        for p in &problems {
-            text.push_str("\n  ");
-            text.push_str(&p.render(&ui.catalog, ui.locale));
-        }
-        Failure::User(text)
-    };
-    let lines = crate::domain::targets::parse(&bytes, toml).map_err(refused)?;
-    let e = engine(config, ui).await?;
-    let mut tx = e.store.begin().await?;
-    let count = match crate::flows::feedback::load::load(&mut tx, &lines).await? {
-        Ok(count) => count,
-        Err(problems) => {
-            tx.rollback().await?;
-            return Err(refused(problems));
-        }
-    };
-    crate::store::audit::record(
-        &mut tx,
-        e.clock.now_ms(),
-        &Actor::operator(),
-        Action::TargetsLoaded,
-        &file_name(file),
-        &count.to_string(),
-    )
-    .await?;
-    tx.commit().await?;
-    println!(
-        "{}",
-        ui.r(
-            msg!("targets-loaded"),
-            &[("file", name.as_str().into()), ("count", count.into())]
-        )
-    );
-    e.store.close().await;
-    Ok(())
-}
-
-/// `branchbot qr CODE [--out DIR]`.
-async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui) -> Outcome {
-    let e = engine(config, ui).await?;
-    let mut conn = e.store.pool().acquire().await?;
-    let target = crate::store::feedback::target_by_code(&mut conn, code).await?;
-    drop(conn);
-    e.store.close().await;
-    let Some(target) = target else {
-        return Err(ui.mistake(msg!("targets-unknown"), &[("code", code.into())]));
-    };
-    let Some(username) = bot_username(config).await else {
-        return Err(ui.mistake(msg!("qr-no-username"), &[]));
-    };
-    let kind = ui.t(crate::flows::feedback::kind_msg(&target.kind));
-    let plaque = crate::flows::feedback::plaque::Plaque {
-        link: format!("https://t.me/{username}?start=fb_{}", target.code),
-        title: format!("{kind} · {}", target.name),
-        invitation: ui.t(msg!("qr-invitation")),
-    };
-    let dir = out.unwrap_or_else(|| Path::new("."));
-    let svg = dir.join(format!("{}.svg", target.code));
-    std::fs::write(&svg, plaque.svg()).map_err(|err| {
-        ui.mistake(
-            msg!("cli-file-unreadable"),
-            &[
-                ("file", svg.display().to_string().into()),
-                ("detail", err.to_string().into()),
-            ],
-        )
-    })?;
-    println!(
-        "{}",
-        ui.r(
-            msg!("qr-written"),
-            &[("file", svg.display().to_string().into())]
-        )
-    );
-    let png_path = dir.join(format!("{}.png", target.code));
-    let png = plaque.png().map_err(|err| match err {
-        crate::flows::feedback::plaque::PngError::NoCjkFont => ui.mistake(
-            msg!("qr-no-font"),
-            &[(
-                "fonts",
-                crate::flows::feedback::plaque::CJK_FAMILIES
-                    .join(", ")
-                    .into(),
-            )],
-        ),
-        other => Failure::Internal(other.into()),
-    })?;
-    std::fs::write(&png_path, png)?;
-    println!(
-        "{}",
-        ui.r(
-            msg!("qr-written"),
-            &[("file", png_path.display().to_string().into())]
-        )
-    );
-    Ok(())
-}
-
-/// `branchbot evaluation open --branch B --from D --to D [--candidates K,K]`.
-async fn open_evaluation(
-    config: &Config,
-    branch: &str,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-    candidates: &[String],
-    ui: &Ui,
-) -> Outcome {
-    use crate::domain::evaluation::RoundKind;
-    let e = engine(config, ui).await?;
-    let mut tx = e.store.begin().await?;
-    let branch_id = find_branch(&mut tx, branch, ui).await?;
-    let at = |d: chrono::NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(e.tz).earliest())
-            .map(|t| t.timestamp_millis())
-            .unwrap_or_default()
-    };
-    let (opens, closes) = (at(from), at(to + chrono::Days::new(1)));
-    let mut ids = Vec::new();
-    for key in candidates {
-        match members::find(&mut tx, key).await? {
-            Some(m) => ids.push(m.id),
-            None => {
-                return Err(ui.mistake(
-                    msg!("evaluation-no-member"),
-                    &[("key", key.as_str().into())],
-                ))
-            }
-        }
-    }
-    let (kind, title) = if ids.is_empty() {
-        (RoundKind::Grades, msg!("evaluation-title-grades"))
-    } else {
-        (RoundKind::Vote, msg!("evaluation-title-vote"))
-    };
-    let title = ui.r(title, &[("branch", branch.into())]);
-    let (id, voters) = crate::flows::evaluation::open::open_round(
-        &mut tx,
-        kind,
-        branch_id,
-        &title,
-        opens,
-        closes,
-        None,
-        (!ids.is_empty()).then_some(ids),
-    )
-    .await?;
-    crate::store::audit::record(
-        &mut tx,
-        e.clock.now_ms(),
-        &Actor::operator(),
-        Action::RoundOpened,
-        &format!("round:{id}"),
-        &format!("{title} · {} · {voters}", kind.as_str()),
-    )
-    .await?;
-    tx.commit().await?;
-    let days = (to - from).num_days() + 1;
-    println!(
-        "{}",
-        ui.r(
-            msg!("evaluation-opened"),
-            &[
-                ("id", id.into()),
-                ("title", title.into()),
-                ("voters", voters.into()),
-                ("days", days.into()),
-            ],
-        )
-    );
-    e.store.close().await;
     Ok(())
 }
 

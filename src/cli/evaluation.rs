@@ -1,0 +1,103 @@
+//! `branchbot evaluation open`: a 民主评议 or 票决 round for a branch.
+
+use clap::Subcommand;
+
+use super::{engine, find_branch, Config, Outcome, Ui};
+use crate::msg;
+use crate::store::audit::{Action, Actor};
+use crate::store::members;
+
+/// `branchbot evaluation …`.
+#[derive(Debug, Subcommand)]
+pub enum EvaluationCommand {
+    /// Open a round for a branch: 民主评议 by default, or a 票决 on `--candidates`.
+    Open {
+        #[arg(long)]
+        branch: String,
+        /// First day (YYYY-MM-DD, in the organisation's zone).
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day (inclusive).
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Roster keys of the candidates of a 票决, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        candidates: Vec<String>,
+    },
+}
+
+/// `branchbot evaluation open --branch B --from D --to D [--candidates K,K]`.
+pub(super) async fn open(
+    config: &Config,
+    branch: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    candidates: &[String],
+    ui: &Ui,
+) -> Outcome {
+    use crate::domain::evaluation::RoundKind;
+    let e = engine(config, ui).await?;
+    let mut tx = e.store.begin().await?;
+    let branch_id = find_branch(&mut tx, branch, ui).await?;
+    let at = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(e.tz).earliest())
+            .map(|t| t.timestamp_millis())
+            .unwrap_or_default()
+    };
+    let (opens, closes) = (at(from), at(to + chrono::Days::new(1)));
+    let mut ids = Vec::new();
+    for key in candidates {
+        match members::find(&mut tx, key).await? {
+            Some(m) => ids.push(m.id),
+            None => {
+                return Err(ui.mistake(
+                    msg!("evaluation-no-member"),
+                    &[("key", key.as_str().into())],
+                ))
+            }
+        }
+    }
+    let (kind, title) = if ids.is_empty() {
+        (RoundKind::Grades, msg!("evaluation-title-grades"))
+    } else {
+        (RoundKind::Vote, msg!("evaluation-title-vote"))
+    };
+    let title = ui.r(title, &[("branch", branch.into())]);
+    let (id, voters) = crate::flows::evaluation::open::open_round(
+        &mut tx,
+        kind,
+        branch_id,
+        &title,
+        opens,
+        closes,
+        None,
+        (!ids.is_empty()).then_some(ids),
+    )
+    .await?;
+    crate::store::audit::record(
+        &mut tx,
+        e.clock.now_ms(),
+        &Actor::operator(),
+        Action::RoundOpened,
+        &format!("round:{id}"),
+        &format!("{title} · {} · {voters}", kind.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    let days = (to - from).num_days() + 1;
+    println!(
+        "{}",
+        ui.r(
+            msg!("evaluation-opened"),
+            &[
+                ("id", id.into()),
+                ("title", title.into()),
+                ("voters", voters.into()),
+                ("days", days.into()),
+            ],
+        )
+    );
+    e.store.close().await;
+    Ok(())
+}

@@ -822,6 +822,19 @@ async fn invite(config: &Config, who: Option<&str>, branch: Option<&str>, ui: &U
         let link = format!("https://t.me/{bot}?start={code}");
         rows.push(vec![m.key.clone(), m.name.clone(), code, link]);
     }
+    let keys: Vec<&str> = targets.iter().map(|m| m.key.as_str()).collect();
+    crate::store::audit::record(
+        &mut tx,
+        now,
+        &Actor::operator(),
+        Action::InvitesIssued,
+        &match branch {
+            Some(b) => format!("branch:{b}"),
+            None => keys.join(","),
+        },
+        &format!("{} · {}", targets.len(), keys.join(",")),
+    )
+    .await?;
     tx.commit().await?;
     let header = [
         Column::Key.msg(),

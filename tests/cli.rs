@@ -492,6 +492,15 @@ fn inviting_a_branch_makes_one_code_for_each_member_who_has_not_bound() {
     codes.sort_unstable();
     codes.dedup();
     assert_eq!(codes.len(), 9);
+    // One audit row names the branch and the nine members.
+    let run = bot.run(&["audit", "--action", "invites_issued", "--csv"]);
+    assert_eq!(run.stdout_lines().len(), 2, "{run:?}");
+    assert!(
+        run.stdout_lines()[1].contains(
+            "invite codes issued,branch:学生第二党支部,\"9 · S202,S203,S204,S205,S206,S207,S208,S209,S210\""
+        ),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -1115,7 +1124,7 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
         "没有“deleted”这种操作。可用的操作：import (导入名册)、targets_loaded (导入评价对象)、\
          campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
-         round_opened (开启评议)、comment_hidden (隐藏评论)、data_exported (导出数据)、\
+         round_opened (开启评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
          spot_check (抽查)、dashboard_login (登录看板)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);

@@ -29,6 +29,10 @@ pub enum Action {
     RoundOpened,
     /// An abusive feedback comment was hidden.
     CommentHidden,
+    /// A secretary or the committee answered a feedback comment.
+    FeedbackAnswered,
+    /// Invite codes were made (they bind a Telegram account to a member).
+    InvitesIssued,
     /// A report or export was written.
     DataExported,
     /// A spot check's finding was recorded.
@@ -38,7 +42,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -48,6 +52,8 @@ impl Action {
         Self::MeetingCancelled,
         Self::RoundOpened,
         Self::CommentHidden,
+        Self::FeedbackAnswered,
+        Self::InvitesIssued,
         Self::DataExported,
         Self::SpotCheck,
         Self::DashboardLogin,
@@ -64,6 +70,8 @@ impl Action {
             Self::MeetingCancelled => "meeting_cancelled",
             Self::RoundOpened => "round_opened",
             Self::CommentHidden => "comment_hidden",
+            Self::FeedbackAnswered => "feedback_answered",
+            Self::InvitesIssued => "invites_issued",
             Self::DataExported => "data_exported",
             Self::SpotCheck => "spot_check",
             Self::DashboardLogin => "dashboard_login",
@@ -82,6 +90,8 @@ impl Action {
             Self::MeetingCancelled => msg!("audit-action-meeting-cancelled"),
             Self::RoundOpened => msg!("audit-action-round-opened"),
             Self::CommentHidden => msg!("audit-action-comment-hidden"),
+            Self::FeedbackAnswered => msg!("audit-action-feedback-answered"),
+            Self::InvitesIssued => msg!("audit-action-invites-issued"),
             Self::DataExported => msg!("audit-action-data-exported"),
             Self::SpotCheck => msg!("audit-action-spot-check"),
             Self::DashboardLogin => msg!("audit-action-dashboard-login"),

@@ -96,6 +96,9 @@ async fn each_administrative_action_in_chat_leaves_exactly_one_audit_row() {
     app.ask(SECRETARY, &format!("/hide {id}"), 1).await;
     let hidden = app.ask(COMMITTEE, &format!("/hide {id}"), 1).await;
     assert_eq!(hidden[0].text, format!("意见 {id} 已隐藏（保留存档）。"));
+    // The committee answers it.
+    app.ask(COMMITTEE, &format!("/answer {id} 已转交宿管中心处理"), 1)
+        .await;
 
     assert_eq!(
         rows(&app).await,
@@ -106,6 +109,7 @@ async fn each_administrative_action_in_chat_leaves_exactly_one_audit_row() {
             row("S201", "meeting_cancelled", "meeting:1"),
             row("S201", "round_opened", "round:1"),
             row("T001", "comment_hidden", &format!("feedback:{id}")),
+            row("T001", "feedback_answered", &format!("feedback:{id}")),
         ]
     );
     assert_eq!(
@@ -117,7 +121,7 @@ async fn each_administrative_action_in_chat_leaves_exactly_one_audit_row() {
     // The committee reads them in chat, newest last, in its language.
     let log = app.ask(COMMITTEE, "/audit", 1).await;
     let lines: Vec<&str> = log[0].text.lines().collect();
-    assert_eq!(lines[0], "最近 6 条管理操作记录：");
+    assert_eq!(lines[0], "最近 7 条管理操作记录：");
     assert!(
         lines[1].contains(" 谢文博 (S201)（Telegram）发送通知：notice:1 · "),
         "{}",

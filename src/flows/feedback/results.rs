@@ -187,6 +187,13 @@ pub async fn answer(
     let day = rules::day(cx.now(), cx.engine.tz);
     store::answer(conn, &id, text.trim(), member.id, &day).await?;
     tracing::info!(member = member.id, "feedback answered");
+    cx.audit(
+        conn,
+        crate::store::audit::Action::FeedbackAnswered,
+        &format!("feedback:{id}"),
+        "",
+    )
+    .await?;
     Ok(Step::text(
         cx.r(msg!("feedback-answered"), &[("id", id.into())]),
     ))

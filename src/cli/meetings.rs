@@ -84,12 +84,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
         } => {
             let mut tx = e.store.begin().await?;
             let branch_id = find_branch(&mut tx, &branch, ui).await?;
-            let kind: MeetingKind = kind.parse().map_err(|()| {
-                ui.mistake(
-                    msg!("cli-meeting-bad-kind"),
-                    &[("kind", kind.as_str().into())],
-                )
-            })?;
+            let kind = parse_kind(&kind, ui)?;
             let starts = NaiveDateTime::parse_from_str(at.trim(), "%Y-%m-%d %H:%M")
                 .ok()
                 .and_then(|t| e.tz.from_local_datetime(&t).earliest())
@@ -219,12 +214,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
         } => {
             let mut tx = e.store.begin().await?;
             let branch_id = find_branch(&mut tx, &branch, ui).await?;
-            let kind: MeetingKind = kind.parse().map_err(|()| {
-                ui.mistake(
-                    msg!("cli-meeting-bad-kind"),
-                    &[("kind", kind.as_str().into())],
-                )
-            })?;
+            let kind = parse_kind(&kind, ui)?;
             let tab = crate::scheduler::Crontab::parse(&cron).map_err(|err| {
                 ui.mistake(
                     msg!("cli-meeting-bad-cron"),
@@ -344,4 +334,10 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
     }
     e.store.close().await;
     Ok(())
+}
+
+/// A kind of meeting as typed (`general`, `党员大会`, …), or the mistake naming the kinds.
+fn parse_kind(kind: &str, ui: &Ui) -> Outcome<MeetingKind> {
+    kind.parse()
+        .map_err(|()| ui.mistake(msg!("cli-meeting-bad-kind"), &[("kind", kind.into())]))
 }

@@ -408,6 +408,16 @@ fn redacted(url: &str) -> String {
 }
 
 async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
+    // Replicas on one PostgreSQL must share the anonymity key: one that each process made for
+    // itself would seal what the others cannot open and break "already rated" (docs/PRIVACY.md).
+    let postgres = config.database_url.starts_with("postgres://")
+        || config.database_url.starts_with("postgresql://");
+    if postgres && !crate::anonymity::key_is_configured() {
+        return Err(ui.mistake(
+            msg!("cli-anonymity-key-required"),
+            &[("variables", crate::anonymity::KEY_VARIABLES.into())],
+        ));
+    }
     let demo = config.telegram.token.is_none();
     if demo {
         load_example_if_empty(&config, ui).await?;

@@ -2,6 +2,7 @@
 //! life — meetings, notices, pledges and anonymous feedback — from one binary and a database.
 //!
 //! # Layout
+//! - [`anonymity`]: the anonymity key, keyed hashes and sealed blobs (see `docs/PRIVACY.md`).
 //! - [`channels`]: Telegram (polling and webhook) and the console; they only translate.
 //! - [`flows`]: the conversations, written once for every channel, and the engine that runs
 //!   an inbound update in one transaction.
@@ -19,6 +20,7 @@
 //!   [`status`] is what `branchbot status` shows.
 //! - [`testkit`]: a fake Telegram Bot API server for tests and benchmarks.
 
+pub mod anonymity;
 pub mod channels;
 pub mod cli;
 pub mod clock;

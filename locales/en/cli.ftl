@@ -143,3 +143,6 @@ cli-serve-example-loaded = No Telegram token (TELOXIDE_TOKEN) and an empty datab
 cli-serve-listening = branchbot is listening on http://{ $addr } (health: /healthz, readiness: /readyz, metrics: /metrics)
 cli-serve-telegram-off = Telegram is off (set TELOXIDE_TOKEN to connect a bot). Talk to the bot here with: branchbot chat --as KEY
 cli-serve-console = Opening a console chat as { $name } ({ $key }). Ctrl-D leaves the chat and stops the server.
+cli-anonymity-key-required =
+    With PostgreSQL the anonymity key must be set, and shared by every replica: set { $variables } (for example from your deployment's secret) and start again.
+    To make one: openssl rand -hex 32. See docs/PRIVACY.md.

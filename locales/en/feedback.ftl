@@ -23,6 +23,7 @@ feedback-too-long = A comment is at most { $max } characters. Please shorten it,
 feedback-thanks =
     Thank you! Your reply code: { $code } (shown only this once).
     Send /reply { $code } later to read the branch's answer.
+    Your rating is published together with at least 5 others' once enough have come in, dated by day only.
 feedback-already = You have already rated this in this period, thank you! You can rate again next month.
 feedback-unknown-target = There is nothing to rate with the code “{ $code }”. Please scan the QR code on the plaque again.
 feedback-expired = This rating has ended or timed out. Please scan the QR code again to start.
@@ -63,3 +64,5 @@ qr-invitation = 扫码匿名评价，我们不记录你的身份
 qr-written = Written: { $file }
 qr-no-username = The bot's username is not known: set username under [telegram] in branchbot.toml (for example username = "my_branch_bot"), or set TELOXIDE_TOKEN so it is asked from Telegram.
 qr-no-font = The SVG is written, but not the PNG: no Chinese font is installed (one of: { $fonts }). Install one, for example sudo apt-get install fonts-noto-cjk or fonts-wqy-zenhei, and try again.
+feedback-published = { $kind } · { $name } has new anonymous comments. Send /feedback to read them and /answer to reply.
+feedback-stored = Only the rating and comment are kept (sealed, published mixed with at least 5 others, dated by day), never who you are.

@@ -104,3 +104,6 @@ cli-serve-example-loaded = 没有设置 Telegram 令牌（TELOXIDE_TOKEN），�
 cli-serve-listening = branchbot 正在监听 http://{ $addr }（健康检查：/healthz，就绪检查：/readyz，指标：/metrics）
 cli-serve-telegram-off = Telegram 未开启（设置 TELOXIDE_TOKEN 即可连接机器人）。在本机与机器人对话：branchbot chat --as 成员编号
 cli-serve-console = 正在以 { $name }（{ $key }）的身份打开控制台对话。按 Ctrl-D 结束对话并停止服务。
+cli-anonymity-key-required =
+    使用 PostgreSQL 时必须设置匿名密钥，且所有副本共用同一个：请设置 { $variables }（例如从部署的 Secret 读取），再重新启动。
+    生成一个密钥：openssl rand -hex 32。详见 docs/PRIVACY.md。

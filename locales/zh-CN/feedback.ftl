@@ -23,6 +23,7 @@ feedback-too-long = 补充意见最多 { $max } 个字，请精简后再发，�
 feedback-thanks =
     谢谢！你的回执码：{ $code }（只显示这一次）。
     之后发送 /reply { $code } 可查看支部的答复。
+    你的评价会在凑满至少 5 位评价人后与其他评价一起公布，日期只记到天。
 feedback-already = 本期你已经评价过这一对象，谢谢！下个月可以再次评价。
 feedback-unknown-target = 找不到评价对象“{ $code }”。请重新扫描门牌上的二维码。
 feedback-expired = 这次评价已经结束或超时。请重新扫描二维码开始。
@@ -63,3 +64,5 @@ qr-invitation = 扫码匿名评价，我们不记录你的身份
 qr-written = 已写入 { $file }
 qr-no-username = 不知道机器人的用户名：请在 branchbot.toml 的 [telegram] 中设置 username（例如 username = "my_branch_bot"），或设置 TELOXIDE_TOKEN 让程序向 Telegram 查询。
 qr-no-font = 已写入 SVG，但无法生成 PNG：本机没有中文字体（需要其中之一：{ $fonts }）。请安装，例如 sudo apt-get install fonts-noto-cjk 或 fonts-wqy-zenhei，然后重试。
+feedback-published = { $kind } · { $name } 收到了新的匿名意见。发送 /feedback 查看，并用 /answer 答复。
+feedback-stored = 只保存评分和意见（加密，凑满 5 人后混合公布，只记到天），不保存你是谁。

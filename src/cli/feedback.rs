@@ -94,6 +94,7 @@ pub(super) async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui)
         link: format!("https://t.me/{username}?start=fb_{}", target.code),
         title: format!("{kind} · {}", target.name),
         invitation: ui.t(msg!("qr-invitation")),
+        stored: ui.t(msg!("feedback-stored")),
     };
     let dir = out.unwrap_or_else(|| Path::new("."));
     let svg = dir.join(format!("{}.svg", target.code));

@@ -122,6 +122,11 @@ pub fn new_feedback_id() -> String {
         .collect()
 }
 
+/// A random id for a pooled submission (see `flows::feedback::publish`).
+pub fn new_pool_id() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
 /// A reply code or feedback id in canonical form: upper case, no separators.
 pub fn normalize(code: &str) -> String {
     crate::flows::fold(code)

@@ -29,6 +29,19 @@ fn reply_key(row: &inbox::Pending, i: usize) -> String {
     format!("reply:{}:{}:{}:{i}", row.channel, row.external_id, row.id)
 }
 
+/// The outbox dedupe key of the `i`th reply of an anonymous flow: a keyed hash of
+/// [`reply_key`], as unique and as stable across a re-run, but it names no inbox row or update.
+fn anonymous_reply_key(row: &inbox::Pending, i: usize) -> String {
+    let plain = reply_key(row, i);
+    format!(
+        "anon:{}",
+        crate::anonymity::keyed_hash("outbox-dedupe", &[plain.as_bytes()])
+    )
+}
+
+/// The purpose the offered choices of an anonymous step are sealed for in `conversations`.
+const CHOICES_PURPOSE: &str = "conversation-choices";
+
 /// Chats whose updates are processed at once on PostgreSQL.
 pub const INBOX_LANES: usize = 8;
 
@@ -282,34 +295,54 @@ impl Engine {
         let replies = handled.replies;
         let count = replies.len();
         let member_id = handled.member_id;
-        // Replies of an anonymous flow are queued without the member and marked, so their
-        // address and body are erased once sent (store::outbox::complete).
+        // Replies of an anonymous flow are queued without the member, under a keyed dedupe key
+        // that does not name the update, with body and choices sealed, and marked, so they are
+        // erased once sent and keep no provider id or precise time (store::outbox).
+        let key_of = |i: usize, anonymous: bool| {
+            if anonymous {
+                anonymous_reply_key(&row, i)
+            } else {
+                reply_key(&row, i)
+            }
+        };
         let anonymous: Vec<String> = replies
             .iter()
             .enumerate()
             .filter(|(_, r)| r.anonymous)
-            .map(|(i, _)| reply_key(&row, i))
+            .map(|(i, _)| key_of(i, true))
             .collect();
         let messages: Vec<outbox::NewMessage> = replies
             .into_iter()
             .enumerate()
-            .map(|(i, r)| outbox::NewMessage {
-                channel: inbound.channel.as_str().to_owned(),
-                address: inbound.address.clone(),
-                member_id: member_id.filter(|_| !r.anonymous),
-                body: r.text,
-                choices_json: serde_json::to_string(&r.choices).unwrap_or_else(|_| "[]".into()),
-                dedupe_key: reply_key(&row, i),
-                // A reply to what someone just wrote is never held back by quiet hours.
-                urgent: true,
-                not_before: now,
-                expires_at: Some(now + 24 * 3600 * 1000),
-                segments: 1,
+            .map(|(i, r)| {
+                let choices = serde_json::to_string(&r.choices).unwrap_or_else(|_| "[]".into());
+                let (body, choices_json) = if r.anonymous {
+                    (outbox::seal_body(&r.text), outbox::seal_body(&choices))
+                } else {
+                    (r.text, choices)
+                };
+                outbox::NewMessage {
+                    channel: inbound.channel.as_str().to_owned(),
+                    address: inbound.address.clone(),
+                    member_id: member_id.filter(|_| !r.anonymous),
+                    body,
+                    choices_json,
+                    dedupe_key: key_of(i, r.anonymous),
+                    // A reply to what someone just wrote is never held back by quiet hours.
+                    urgent: true,
+                    not_before: now,
+                    expires_at: Some(now + 24 * 3600 * 1000),
+                    segments: 1,
+                }
             })
             .collect();
         outbox::enqueue(&mut tx, &messages, now).await?;
         outbox::mark_anonymous(&mut tx, &anonymous).await?;
         inbox::finish(&mut tx, inbox_id, "done", None, now).await?;
+        if !anonymous.is_empty() {
+            // An anonymous exchange keeps only its dedupe key: no time finer than the day.
+            inbox::coarsen_times(&mut tx, inbox_id).await?;
+        }
         tx.commit().await?;
         if count > 0 {
             self.wake.notify(inbound.channel);
@@ -383,7 +416,9 @@ impl Engine {
         let (state, offered) = match conversations::load(conn, member.id, channel).await? {
             Some((s, c)) => (
                 serde_json::from_str::<State>(&s).unwrap_or_default(),
-                serde_json::from_str::<Vec<Choice>>(&c).unwrap_or_default(),
+                crate::anonymity::open_text(CHOICES_PURPOSE, &c)
+                    .and_then(|c| serde_json::from_str::<Vec<Choice>>(&c).ok())
+                    .unwrap_or_default(),
             ),
             None => (State::Idle, Vec::new()),
         };
@@ -413,6 +448,17 @@ impl Engine {
                 .map(|r| r.choices.iter().collect())
                 .unwrap_or_default();
             serde_json::to_string(&latest).unwrap_or_else(|_| "[]".into())
+        };
+        // Buttons offered by an anonymous step (a ballot's picks so far) are kept sealed, so
+        // they never sit in the clear next to the member.
+        let offered_json = if step
+            .replies
+            .iter()
+            .any(|r| r.anonymous && !r.choices.is_empty())
+        {
+            crate::anonymity::seal_text(CHOICES_PURPOSE, &offered_json, 1024)
+        } else {
+            offered_json
         };
         let state_json =
             serde_json::to_string(&step.state).unwrap_or_else(|_| "{\"step\":\"idle\"}".into());

@@ -18,7 +18,11 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
     let mut parts = vec![everyone];
     let mut campaign = vec![
         cx.t(msg!("help-campaign")),
-        cx.t(msg!("help-feedback")),
+        format!(
+            "{}\n{}",
+            cx.t(msg!("help-feedback")),
+            cx.t(msg!("feedback-stored"))
+        ),
         cx.t(msg!("help-evaluation")),
     ];
     if member.role.runs_branch() && member.branch_id.is_some() {

@@ -15,6 +15,7 @@ use super::kinds::{
     campaign::{PhaseAnnouncement, SummaryReminder},
     evaluation_remind::EvaluationRemind,
     feedback_periods::FeedbackPeriods,
+    feedback_publish::{EvaluationTally, FeedbackPublish},
     housekeeping::Housekeeping,
     message::Message,
     notice_escalation::NoticeEscalation,
@@ -142,6 +143,12 @@ pub trait Job: Send + Sync + 'static {
         None
     }
 
+    /// Whether a run erases what must not stay readable on disk: after its commit the SQLite
+    /// WAL is truncated (`wal_checkpoint(TRUNCATE)`), so old page images go with it.
+    fn erases(&self) -> bool {
+        false
+    }
+
     /// Checks a payload before a job is scheduled, so a bad one is refused at once rather than
     /// failing when due.
     fn check(&self, _payload: &str) -> Result<(), String> {
@@ -184,6 +191,8 @@ impl Registry {
             .with(PhaseAnnouncement)
             .with(SummaryReminder)
             .with(FeedbackPeriods)
+            .with(FeedbackPublish)
+            .with(EvaluationTally)
             .with(EvaluationRemind)
             .with(MeetingReminder)
             .with(ComplianceWarning)

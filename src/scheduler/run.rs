@@ -91,6 +91,9 @@ impl Scheduler {
                     return Ok(());
                 }
                 tx.commit().await?;
+                if job.erases() {
+                    self.store.truncate_wal().await;
+                }
                 self.stats.ran.fetch_add(1, Ordering::Relaxed);
                 self.stats
                     .missed

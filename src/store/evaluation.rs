@@ -1,7 +1,9 @@
-//! Evaluation rounds: who may vote and whether they have (`evaluation_voters`), and what was
-//! voted as counters only (`evaluation_tallies`). A ballot adds one to a counter per candidate
-//! in the transaction that flips its voter's flag; no ballot row exists, so there is nothing to
-//! order or join. Counters are made at opening, so voting never inserts a row.
+//! Evaluation rounds: who may vote and whether they have (`evaluation_voters`), the sealed
+//! ballots of open rounds (`evaluation_ballots`: random id, padded ciphertext), and what was
+//! voted as counters only (`evaluation_tallies`). A ballot is sealed into a row in the
+//! transaction that flips its voter's flag; the counters are only added to when the round has
+//! closed, in one transaction that deletes the ballots (see `flows::evaluation::tally`), so no
+//! counter ever shares a transaction with a voter's flag. Counters are made at opening.
 
 use sqlx::Row;
 
@@ -183,9 +185,9 @@ pub async fn turnout(conn: &mut Conn, round_id: i64) -> Result<(i64, i64)> {
     .await?)
 }
 
-/// Submits a ballot: flips the voter's flag and adds one to a counter per candidate. False
-/// when the member may not vote or has voted already (nothing is changed then).
-pub async fn submit(conn: &mut Conn, round_id: i64, member_id: i64, picks: &[u8]) -> Result<bool> {
+/// Submits a ballot: flips the voter's flag and stores the sealed ballot under a random id.
+/// False when the member may not vote or has voted already (nothing is changed then).
+pub async fn submit(conn: &mut Conn, round_id: i64, member_id: i64, sealed: &str) -> Result<bool> {
     let flipped = sqlx::query(
         "UPDATE evaluation_voters SET voted = 1 WHERE round_id = $1 AND member_id = $2 AND voted = 0",
     )
@@ -197,17 +199,65 @@ pub async fn submit(conn: &mut Conn, round_id: i64, member_id: i64, picks: &[u8]
     if flipped != 1 {
         return Ok(false);
     }
-    for (slot, pick) in picks.iter().enumerate() {
-        sqlx::query(
-            "UPDATE evaluation_tallies SET votes = votes + 1 WHERE round_id = $1 AND slot = $2 AND pick = $3",
-        )
+    sqlx::query("INSERT INTO evaluation_ballots (id, round_id, sealed) VALUES ($1, $2, $3)")
+        .bind(hex::encode(rand::random::<[u8; 16]>()))
         .bind(round_id)
-        .bind(slot as i64)
-        .bind(i64::from(*pick))
+        .bind(sealed)
         .execute(&mut *conn)
         .await?;
-    }
     Ok(true)
+}
+
+/// The sealed ballots of a round not yet tallied: `(id, sealed)`, in id order (random).
+pub async fn ballots(conn: &mut Conn, round_id: i64) -> Result<Vec<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, sealed FROM evaluation_ballots WHERE round_id = $1 ORDER BY id")
+            .bind(round_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Rounds closed by `now` with ballots still to tally.
+pub async fn untallied(conn: &mut Conn, now: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT b.round_id FROM evaluation_ballots b \
+         JOIN evaluation_rounds r ON r.id = b.round_id WHERE r.closes_at <= $1 ORDER BY b.round_id",
+    )
+    .bind(now)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Adds `votes` to a counter.
+pub async fn add_votes(
+    conn: &mut Conn,
+    round_id: i64,
+    slot: i64,
+    pick: i64,
+    votes: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE evaluation_tallies SET votes = votes + $1 WHERE round_id = $2 AND slot = $3 AND pick = $4",
+    )
+    .bind(votes)
+    .bind(round_id)
+    .bind(slot)
+    .bind(pick)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes tallied ballots.
+pub async fn delete_ballots(conn: &mut Conn, ids: &[String]) -> Result<()> {
+    for id in ids {
+        sqlx::query("DELETE FROM evaluation_ballots WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The counters: `(slot, pick, votes)`.
@@ -220,11 +270,12 @@ pub async fn tallies(conn: &mut Conn, round_id: i64) -> Result<Vec<(i64, i64, i6
     .await?)
 }
 
-/// Forgets the buttons of ballots left half-filled before `before` (ms): the conversation row
-/// of a voter who stopped midway would otherwise keep the picks offered so far.
+/// Forgets the buttons of ballots left half-filled before `before` (ms). They are stored
+/// sealed (see `flows::engine`), and older rows from before sealing in the clear: both go.
 pub async fn forget_abandoned_ballots(conn: &mut Conn, before: i64) -> Result<u64> {
     Ok(sqlx::query(
-        "UPDATE conversations SET choices = '[]' WHERE updated_at < $1 AND choices LIKE '%\"ev:%'",
+        "UPDATE conversations SET choices = '[]' WHERE updated_at < $1 \
+         AND (choices LIKE '%\"ev:%' OR choices LIKE 's1:%')",
     )
     .bind(before)
     .execute(conn)

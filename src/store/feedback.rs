@@ -129,6 +129,21 @@ pub async fn visible_targets(
     rows.iter().map(target).collect()
 }
 
+/// Who is told when a target gets new comments: its residents, the member it names, and the
+/// secretaries and deputy secretaries of its branch. Member ids, ascending.
+pub async fn told_of_comments(conn: &mut Conn, target_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT r.member_id FROM feedback_residents r WHERE r.target_id = $1 \
+         UNION SELECT t.member_id FROM feedback_targets t WHERE t.id = $1 AND t.member_id IS NOT NULL \
+         UNION SELECT m.id FROM members m JOIN feedback_targets t ON t.branch_id = m.branch_id \
+         WHERE t.id = $1 AND m.role IN ('secretary', 'deputy_secretary') \
+         ORDER BY 1",
+    )
+    .bind(target_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// The secret of a period, made when first needed. None once the period has ended.
 pub async fn period_secret(conn: &mut Conn, period: &str, ends_at: i64) -> Result<Option<String>> {
     // Read first: every update asks, and only the first of a month writes.
@@ -205,35 +220,42 @@ pub async fn seen(conn: &mut Conn, period: &str, tag: &str) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// An anonymous session: the target and the rating so far.
-pub async fn session(conn: &mut Conn, tag: &str, now: i64) -> Result<Option<(i64, Option<i64>)>> {
+/// An anonymous session: the target and the rating so far, sealed (see
+/// `flows::feedback`); None for the rating while it is not picked yet.
+pub async fn session(
+    conn: &mut Conn,
+    tag: &str,
+    now: i64,
+) -> Result<Option<(i64, Option<String>)>> {
     let row = sqlx::query(
-        "SELECT target_id, rating FROM feedback_sessions WHERE tag = $1 AND expires_at > $2",
+        "SELECT target_id, sealed FROM feedback_sessions WHERE tag = $1 AND expires_at > $2",
     )
     .bind(tag)
     .bind(now)
     .fetch_optional(conn)
     .await?;
-    row.map(|r| Ok((r.try_get("target_id")?, r.try_get("rating")?)))
+    row.map(|r| Ok((r.try_get("target_id")?, r.try_get("sealed")?)))
         .transpose()
 }
 
-/// Starts or moves a session.
+/// Starts or moves a session. The rating picked so far is stored sealed only; the plain
+/// `rating` column stays NULL.
 pub async fn put_session(
     conn: &mut Conn,
     tag: &str,
     target_id: i64,
-    rating: Option<i64>,
+    sealed_rating: Option<&str>,
     expires_at: i64,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO feedback_sessions (tag, target_id, rating, expires_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (tag) DO UPDATE SET target_id = excluded.target_id, rating = excluded.rating, \
-         expires_at = excluded.expires_at",
+        "INSERT INTO feedback_sessions (tag, target_id, rating, sealed, expires_at) \
+         VALUES ($1, $2, NULL, $3, $4) \
+         ON CONFLICT (tag) DO UPDATE SET target_id = excluded.target_id, rating = NULL, \
+         sealed = excluded.sealed, expires_at = excluded.expires_at",
     )
     .bind(tag)
     .bind(target_id)
-    .bind(rating)
+    .bind(sealed_rating)
     .bind(expires_at)
     .execute(conn)
     .await?;
@@ -261,7 +283,7 @@ pub struct NewFeedback<'a> {
     pub reply_hash: &'a str,
 }
 
-/// Stores a feedback row.
+/// Stores a feedback row (the publication job does, see `flows::feedback::publish`).
 pub async fn insert(conn: &mut Conn, f: &NewFeedback<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO feedback (id, target_id, period, day, rating, body, reply_hash) \
@@ -276,6 +298,36 @@ pub async fn insert(conn: &mut Conn, f: &NewFeedback<'_>) -> Result<()> {
     .bind(f.reply_hash)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Puts a sealed submission in the pending pool under a random id.
+pub async fn pool_insert(conn: &mut Conn, id: &str, sealed: &str) -> Result<()> {
+    sqlx::query("INSERT INTO feedback_pool (id, sealed) VALUES ($1, $2)")
+        .bind(id)
+        .bind(sealed)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every pooled submission: `(id, sealed)`, in id order (random).
+pub async fn pool(conn: &mut Conn) -> Result<Vec<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, sealed FROM feedback_pool ORDER BY id")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Takes submissions out of the pool (in the transaction that publishes them).
+pub async fn pool_remove(conn: &mut Conn, ids: &[String]) -> Result<()> {
+    for id in ids {
+        sqlx::query("DELETE FROM feedback_pool WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -1,8 +1,19 @@
 //! The inbox: every inbound update, stored before it is acknowledged and processed once.
+//! Payloads are stored sealed under the anonymity key (padded to 1 KiB blocks): what someone
+//! wrote is never in the clear on disk, not even in a dead row version on PostgreSQL or a free
+//! page on SQLite, while it waits to be processed (docs/PRIVACY.md).
 
 use sqlx::Row;
 
 use super::{Conn, Result, Store};
+
+/// The purpose payloads are sealed for.
+const PURPOSE: &str = "inbox-payload";
+
+/// A stored payload opened (one stored in the clear before sealing began is read as is).
+fn open(payload: Option<String>) -> Option<String> {
+    payload.and_then(|p| crate::anonymity::open_text(PURPOSE, &p))
+}
 
 /// Stores an update unless one with the same (channel, external id) exists. Returns the new
 /// row's id, or None for a duplicate.
@@ -20,7 +31,7 @@ pub async fn insert(
     )
     .bind(channel)
     .bind(external_id)
-    .bind(payload)
+    .bind(crate::anonymity::seal_text(PURPOSE, payload, 1024))
     .bind(now)
     .fetch_optional(conn)
     .await?;
@@ -61,9 +72,7 @@ pub async fn claim(store: &Store, conn: &mut Conn, id: i64) -> Result<Option<Pen
             id: r.try_get("id")?,
             channel: r.try_get("channel")?,
             external_id: r.try_get("external_id")?,
-            payload: r
-                .try_get::<Option<String>, _>("payload")?
-                .unwrap_or_default(),
+            payload: open(r.try_get::<Option<String>, _>("payload")?).unwrap_or_default(),
         })
     })
     .transpose()
@@ -83,6 +92,19 @@ pub async fn finish(
     .bind(status)
     .bind(error)
     .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Leaves a processed row of an anonymous exchange no time finer than the (UTC) day: only its
+/// dedupe key and outcome say it existed.
+pub async fn coarsen_times(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE inbox SET received_at = received_at - (received_at % 86400000), \
+         processed_at = processed_at - (processed_at % 86400000) WHERE id = $1",
+    )
     .bind(id)
     .execute(conn)
     .await?;
@@ -110,7 +132,7 @@ pub async fn pending_lanes(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, Stri
     Ok(rows
         .into_iter()
         .map(|(id, channel, payload)| {
-            let address = payload
+            let address = open(payload)
                 .as_deref()
                 .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
                 .and_then(|v| v["inbound"]["address"].as_str().map(str::to_owned))

@@ -102,6 +102,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "oversight",
         include_str!("../../migrations/sqlite/0008_oversight.sql"),
     ),
+    (
+        11,
+        "anonymity",
+        include_str!("../../migrations/sqlite/0011_anonymity.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -144,6 +149,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "oversight",
         include_str!("../../migrations/postgres/0008_oversight.sql"),
     ),
+    (
+        11,
+        "anonymity",
+        include_str!("../../migrations/postgres/0011_anonymity.sql"),
+    ),
 ];
 
 /// The connection pool and what it talks to.
@@ -183,9 +193,12 @@ impl Store {
                             // WAL lets readers go on during a write; the busy timeout makes a
                             // second writer wait instead of failing; NORMAL is durable in WAL
                             // against process crashes.
+                            // secure_delete zeroes what is deleted or overwritten, so erased
+                            // rows leave no bytes in free pages (docs/PRIVACY.md).
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA secure_delete = ON;",
                             )
                             .await?;
                             Ok(())
@@ -274,7 +287,25 @@ impl Store {
         }
     }
 
+    /// On SQLite, copies the WAL into the database and truncates it to zero bytes, so the old
+    /// page images it holds (of erased rows) are gone from the disk. A reader that holds an
+    /// old snapshot makes it a partial checkpoint; the next call finishes it. Nothing on
+    /// PostgreSQL, where sensitive plaintext is never written.
+    pub async fn truncate_wal(&self) {
+        if self.backend != Backend::Sqlite {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!(error = %e, "could not truncate the SQLite WAL");
+        }
+    }
+
+    /// Closes the pool; on SQLite the WAL is truncated first (see [`Self::truncate_wal`]).
     pub async fn close(&self) {
+        self.truncate_wal().await;
         self.pool.close().await;
     }
 }

@@ -83,6 +83,20 @@ pub async fn mark_anonymous(conn: &mut Conn, dedupe_keys: &[String]) -> Result<(
     Ok(())
 }
 
+/// The purpose bodies and choices of anonymous replies are sealed for.
+const ANONYMOUS_PURPOSE: &str = "outbox-anonymous";
+
+/// Seals the body (or choices) of an anonymous reply, padded to 1 KiB blocks, so a reply code
+/// or ballot summary is never written in the clear (and on PostgreSQL, never in a dead row).
+pub fn seal_body(text: &str) -> String {
+    crate::anonymity::seal_text(ANONYMOUS_PURPOSE, text, 1024)
+}
+
+/// The start of a UTC day, in ms: the only time an anonymous reply keeps once final.
+fn day_floor(ms: i64) -> i64 {
+    ms - ms.rem_euclid(86_400_000)
+}
+
 /// A claimed row, leased to one worker.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -100,7 +114,18 @@ pub struct Claimed {
     pub resumed: bool,
 }
 
+/// Opens what [`seal_body`] sealed, when the row is anonymous.
+fn open_if(anonymous: bool, value: String) -> Result<String> {
+    if !anonymous {
+        return Ok(value);
+    }
+    crate::anonymity::open_text(ANONYMOUS_PURPOSE, &value).ok_or_else(|| {
+        super::StoreError::Corrupt("an anonymous reply does not open with this key".into())
+    })
+}
+
 fn claimed_from_row(row: &AnyRow, token: &str) -> Result<Claimed> {
+    let anonymous = row.try_get::<i64, _>("anonymous")? != 0;
     Ok(Claimed {
         id: row.try_get("id")?,
         channel: row.try_get("channel")?,
@@ -108,8 +133,8 @@ fn claimed_from_row(row: &AnyRow, token: &str) -> Result<Claimed> {
             .try_get::<Option<String>, _>("address")?
             .unwrap_or_default(),
         member_id: row.try_get("member_id")?,
-        body: row.try_get("body")?,
-        choices_json: row.try_get("choices")?,
+        body: open_if(anonymous, row.try_get("body")?)?,
+        choices_json: open_if(anonymous, row.try_get("choices")?)?,
         attempts: row.try_get::<i64, _>("attempts")? + 1,
         expires_at: row.try_get("expires_at")?,
         urgent: row.try_get::<i64, _>("urgent")? != 0,
@@ -133,8 +158,8 @@ pub async fn claim(
     let token = format!("{:016x}", rand::rng().random::<u64>());
     let mut tx = store.begin().await?;
     let sql = format!(
-        "SELECT id, channel, address, member_id, body, choices, attempts, expires_at, urgent, status \
-         FROM outbox WHERE channel = $1 \
+        "SELECT id, channel, address, member_id, body, choices, attempts, expires_at, urgent, status, \
+         anonymous FROM outbox WHERE channel = $1 \
          AND ((status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND lease_until <= $2)) \
          AND (urgent = 1 OR $4 = 0) AND ($5 IS NULL OR address = $5) \
          ORDER BY next_attempt_at, id LIMIT $3{}",
@@ -221,12 +246,18 @@ pub async fn complete(
         }
         Outcome::Expired => (None, None, None, None),
     };
+    // Anonymous replies, once final, also lose the provider's message id (a per-chat sequence
+    // that would place them among the chat's other messages) and every time finer than the day.
     let done = sqlx::query(
-        "UPDATE outbox SET status = $1, provider_id = COALESCE($2, provider_id), last_error = $3, \
-         next_attempt_at = COALESCE($4, next_attempt_at), sent_at = $5, lease_until = NULL, lease_token = NULL, \
+        "UPDATE outbox SET status = $1, provider_id = CASE WHEN anonymous = 1 THEN NULL \
+         ELSE COALESCE($2, provider_id) END, last_error = $3, lease_until = NULL, lease_token = NULL, \
          address = CASE WHEN member_id IS NULL AND $1 <> 'pending' THEN NULL ELSE address END, \
          body = CASE WHEN anonymous = 1 AND $1 <> 'pending' THEN '' ELSE body END, \
-         choices = CASE WHEN anonymous = 1 AND $1 <> 'pending' THEN '[]' ELSE choices END \
+         choices = CASE WHEN anonymous = 1 AND $1 <> 'pending' THEN '[]' ELSE choices END, \
+         created_at = CASE WHEN anonymous = 1 AND $1 <> 'pending' THEN $8 ELSE created_at END, \
+         next_attempt_at = CASE WHEN anonymous = 1 AND $1 <> 'pending' THEN $8 \
+           ELSE COALESCE($4, next_attempt_at) END, \
+         sent_at = CASE WHEN anonymous = 1 THEN (CASE WHEN $5 IS NULL THEN NULL ELSE $8 END) ELSE $5 END \
          WHERE id = $6 AND lease_token = $7",
     )
     .bind(outcome.status())
@@ -236,6 +267,7 @@ pub async fn complete(
     .bind(sent_at)
     .bind(id)
     .bind(token)
+    .bind(day_floor(now))
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

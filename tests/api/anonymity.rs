@@ -242,10 +242,15 @@ async fn an_attacker_reading_every_table_and_log_line_cannot_tie_feedback_or_bal
         app.count("SELECT COUNT(*) FROM evaluation_tallies").await,
         28
     );
+    // The round is open: ballots are sealed, the counters untouched until it closes.
     assert_eq!(
         app.count("SELECT CAST(SUM(votes) AS BIGINT) FROM evaluation_tallies")
             .await,
-        21
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM evaluation_ballots").await,
+        3
     );
     // Replies of the anonymous flows: no member, and neither address nor body once sent.
     assert_eq!(

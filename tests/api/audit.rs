@@ -4,7 +4,7 @@
 
 use branchbot::testkit::fake_telegram::Sent;
 
-use crate::feedback::{load_targets, rate};
+use crate::feedback::{four_others, load_targets, publish, rate};
 use crate::helpers::{spawn_app, TestApp, WAIT};
 
 /// 谢文博 (S201), secretary of 学生第二党支部; 王建国 (T001), secretary of 教工第一党支部 and on
@@ -89,7 +89,9 @@ async fn each_administrative_action_in_chat_leaves_exactly_one_audit_row() {
     // A hidden comment; a refused /hide logs nothing.
     load_targets(&app).await;
     rate(&app, 5004, "P-T004", "不满意", Some("骂人的话")).await;
-    let id: String = sqlx::query_scalar("SELECT id FROM feedback")
+    four_others(&app, "P-T004").await;
+    publish(&app).await;
+    let id: String = sqlx::query_scalar("SELECT id FROM feedback WHERE body IS NOT NULL")
         .fetch_one(app.store.pool())
         .await
         .unwrap();

@@ -8,7 +8,46 @@ use branchbot::flows::feedback::{load, results};
 use branchbot::store::feedback as store;
 use branchbot::testkit::fake_telegram::Sent;
 
+use branchbot::flows::ChannelKind;
+use branchbot::scheduler::job::{Job, JobContext};
+use branchbot::scheduler::kinds::feedback_publish::FeedbackPublish;
+use branchbot::store::jobs;
+
 use crate::helpers::{spawn_app, spawn_with, Spawn, TestApp, WAIT};
+
+/// Runs the `feedback-publish` job now at `now`, as the scheduler would every ten minutes;
+/// returns its note.
+pub async fn publish_at(app: &TestApp, now: chrono::DateTime<chrono::Utc>) -> String {
+    let mut tx = app.store.begin().await.unwrap();
+    let row = jobs::by_dedupe_key(&mut tx, "builtin:feedback-publish")
+        .await
+        .unwrap()
+        .expect("the built-in job is scheduled");
+    let ctx = JobContext {
+        now: now.timestamp_millis(),
+        tz: chrono_tz::Asia::Shanghai,
+        sms_connected: false,
+        meetings: Default::default(),
+    };
+    let ran = FeedbackPublish.run(&ctx, &mut tx, &row).await.unwrap();
+    tx.commit().await.unwrap();
+    app.store.truncate_wal().await;
+    app.app().engine.wake.notify(ChannelKind::Telegram);
+    ran.note.unwrap_or_default()
+}
+
+/// Runs the `feedback-publish` job now.
+pub async fn publish(app: &TestApp) -> String {
+    publish_at(app, chrono::Utc::now()).await
+}
+
+/// Four more students rate `code` (no comment), so the pool holds five distinct senders.
+pub async fn four_others(app: &TestApp, code: &str) {
+    for chat in 6901..=6904 {
+        let done = rate(app, chat, code, "满意", None).await;
+        assert!(done.starts_with("谢谢！"), "{done}");
+    }
+}
 
 /// Loads `examples/targets.csv`.
 pub async fn load_targets(app: &TestApp) {
@@ -70,14 +109,22 @@ async fn a_student_who_never_bound_rates_a_model_dormitory_as_in_scenario_four()
     assert_eq!(
         thanks[0].text,
         format!(
-            "谢谢！你的回执码：{code}（只显示这一次）。\n之后发送 /reply {code} 可查看支部的答复。"
+            "谢谢！你的回执码：{code}（只显示这一次）。\n之后发送 /reply {code} 可查看支部的答复。\n\
+             你的评价会在凑满至少 5 位评价人后与其他评价一起公布，日期只记到天。"
         )
     );
+    // Accepted means sealed in the pool: nothing is published while fewer than five wait.
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 1);
+    assert_eq!(publish(&app).await, "published 0, waiting 1, unreadable 0");
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, 0);
+    four_others(&app, "D12-305").await;
+    assert_eq!(publish(&app).await, "published 5, waiting 0, unreadable 0");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM feedback WHERE rating = 2 AND body = '晚上有时比较吵'")
             .await,
         1
     );
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 0);
     // Nothing was kept of the rating in progress, and the student was never asked to bind.
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback_sessions").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM bindings").await, 0);
@@ -110,10 +157,29 @@ async fn one_rating_per_student_per_period_and_the_next_month_accepts_a_new_one(
         .await;
     let next = rate(&app, 5002, "D12-305", "满意", Some("好多了")).await;
     assert!(next.starts_with("谢谢！"), "{next}");
+    // Three submissions from one student wait in the pool, each keeping its own month.
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 3);
+    four_others(&app, "D12-410").await;
+    let december = "2026-12-01T02:10:00Z".parse().unwrap();
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM feedback WHERE period = '2026-12'")
+        publish_at(&app, december).await,
+        "published 7, waiting 0, unreadable 0"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback WHERE period = '2026-12' AND target_id = (SELECT id FROM feedback_targets WHERE code = 'D12-305')")
             .await,
         1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback WHERE period = '2026-11'")
+            .await,
+        2
+    );
+    // Dated by the day of publication, not of submission.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback WHERE day = '2026-12-01'")
+            .await,
+        7
     );
     // The period job erases November's secret and tags: nobody can recompute them now.
     let mut conn = app.store.pool().acquire().await.unwrap();
@@ -143,10 +209,15 @@ async fn a_student_reads_the_secretary_s_answer_with_the_reply_code_and_a_wrong_
     load_targets(&app).await;
     let thanks = rate(&app, 5003, "D12-305", "不满意", Some("楼道灯坏了一周")).await;
     let code = reply_code(&thanks);
+    // Still in the pool: the code is known and the answer pending.
+    let pending = app.ask(5003, &format!("/reply {code}"), 1).await;
+    assert_eq!(pending[0].text, "支部还没有答复，请过几天再来查看。");
+    four_others(&app, "D12-305").await;
+    publish(&app).await;
     let pending = app.ask(5003, &format!("/reply {code}"), 1).await;
     assert_eq!(pending[0].text, "支部还没有答复，请过几天再来查看。");
     app.bind(7101, "S101").await;
-    let id: String = sqlx::query_scalar("SELECT id FROM feedback")
+    let id: String = sqlx::query_scalar("SELECT id FROM feedback WHERE body IS NOT NULL")
         .fetch_one(app.store.pool())
         .await
         .unwrap();
@@ -244,7 +315,9 @@ async fn the_committee_hides_an_abusive_comment_which_is_kept_and_the_action_log
     let app = spawn_app().await;
     load_targets(&app).await;
     rate(&app, 5004, "P-T004", "不满意", Some("骂人的话")).await;
-    let id: String = sqlx::query_scalar("SELECT id FROM feedback")
+    four_others(&app, "P-T004").await;
+    publish(&app).await;
+    let id: String = sqlx::query_scalar("SELECT id FROM feedback WHERE body IS NOT NULL")
         .fetch_one(app.store.pool())
         .await
         .unwrap();

@@ -4,9 +4,11 @@
 //!
 //! A ballot is stepped through with buttons whose data carries the picks so far
 //! (`ev:<round>:<picks>`), and submitted once (`ev:<round>:<picks>:ok`): the voter's flag is
-//! flipped and counters are added to in one transaction, and nothing else is kept. Ballot
-//! replies are anonymous (queued without the member, erased once sent); the final step offers
-//! no choices, so the conversation row no longer holds the picks.
+//! flipped and the ballot sealed into a row under a random id in one transaction. The counters
+//! are only added to once the round has closed ([`tally`], run by the `evaluation-tally` job),
+//! in one transaction that deletes the ballots. Ballot replies are anonymous (queued without
+//! the member, sealed, erased once sent); the buttons offered mid-ballot are stored sealed in
+//! the conversation (see `flows::engine`), and the final step offers none.
 
 pub mod open;
 
@@ -30,6 +32,65 @@ pub fn option_msg(kind: RoundKind, i: usize) -> Msg {
         (RoundKind::Vote, 1) => msg!("evaluation-vote-against"),
         (RoundKind::Vote, _) => msg!("evaluation-vote-abstain"),
     }
+}
+
+/// The purpose ballots are sealed for.
+const BALLOT_PURPOSE: &str = "ballot";
+
+/// Ballots are padded to a multiple of this many picks: every ballot of a round has one size.
+const BALLOT_BLOCK: usize = 256;
+
+/// A ballot's picks (one option index per candidate, in ballot order), sealed and padded as
+/// `evaluation_ballots` keeps them.
+pub fn seal_ballot(picks: &[u8]) -> String {
+    crate::anonymity::seal(BALLOT_PURPOSE, picks, BALLOT_BLOCK)
+}
+
+/// The picks of the not yet tallied ballots of a round, opened; ids of those that open.
+async fn open_ballots(
+    conn: &mut Conn,
+    round_id: i64,
+) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    Ok(store::ballots(conn, round_id)
+        .await?
+        .into_iter()
+        .filter_map(|(id, sealed)| Some((id, crate::anonymity::open(BALLOT_PURPOSE, &sealed)?)))
+        .collect())
+}
+
+/// Counts of `(slot, pick)` over ballots.
+fn count_picks(ballots: &[(String, Vec<u8>)]) -> Vec<(i64, i64, i64)> {
+    let mut counts: Vec<(i64, i64, i64)> = Vec::new();
+    for (_, picks) in ballots {
+        for (slot, pick) in picks.iter().enumerate() {
+            let key = (slot as i64, i64::from(*pick));
+            match counts.iter_mut().find(|(s, p, _)| (*s, *p) == key) {
+                Some(c) => c.2 += 1,
+                None => counts.push((key.0, key.1, 1)),
+            }
+        }
+    }
+    counts
+}
+
+/// Tallies the ballots of every round closed by `now`: per round, the counters are added to
+/// and the ballots deleted in the caller's transaction, counters written in random order.
+/// Returns how many rounds were tallied. Ballots that no longer open (sealed under a replaced
+/// key) are left in place.
+pub async fn tally(conn: &mut Conn, now: i64) -> Result<usize, StoreError> {
+    use rand::seq::SliceRandom;
+    let rounds = store::untallied(conn, now).await?;
+    for &round_id in &rounds {
+        let ballots = open_ballots(conn, round_id).await?;
+        let mut counts = count_picks(&ballots);
+        counts.shuffle(&mut rand::rng());
+        for (slot, pick, n) in counts {
+            store::add_votes(conn, round_id, slot, pick, n).await?;
+        }
+        let ids: Vec<String> = ballots.into_iter().map(|(id, _)| id).collect();
+        store::delete_ballots(conn, &ids).await?;
+    }
+    Ok(rounds.len())
 }
 
 fn anon(step: Step) -> Step {
@@ -150,7 +211,7 @@ pub async fn chosen(
             ],
         ))));
     }
-    if !store::submit(conn, round.id, member.id, &picks).await? {
+    if !store::submit(conn, round.id, member.id, &seal_ballot(&picks)).await? {
         return Ok(anon(Step::text(cx.t(msg!("evaluation-not-waiting")))));
     }
     // Logged without the picks: who voted is not secret, what they voted is never logged.
@@ -233,8 +294,12 @@ pub async fn tallies(conn: &mut Conn, round: &store::Round) -> Result<Results, S
     let kind = RoundKind::parse(&round.kind).unwrap_or(RoundKind::Grades);
     let options = kind.options().len();
     let candidates = store::candidates(conn, round.id).await?;
-    let rows: Vec<(usize, usize, i64)> = store::tallies(conn, round.id)
-        .await?
+    let mut stored = store::tallies(conn, round.id).await?;
+    // Ballots the `evaluation-tally` job has not reached yet (it runs a few minutes after a
+    // round closes): counted here without writing, so results are whole from the moment the
+    // round closes. Callers show a round's tallies only once it has closed.
+    stored.extend(count_picks(&open_ballots(conn, round.id).await?));
+    let rows: Vec<(usize, usize, i64)> = stored
         .into_iter()
         .map(|(s, p, n)| (s as usize, p as usize, n))
         .collect();

@@ -2,24 +2,25 @@
 //! texts "评价 <code>" / "PJ <code>", picks a rating, may add a comment, and gets a one-time
 //! reply code. `/reply <code>` later shows the branch's answer.
 //!
-//! Anonymity by construction. The sender is known only here, while the update is processed;
-//! what is stored is:
-//! - the rating in progress, keyed by a keyed hash of the sender (no text), deleted in the
-//!   transaction that stores the feedback;
+//! Anonymity by construction (docs/PRIVACY.md). The sender is known only here, while the
+//! update is processed; what is stored is:
+//! - the rating in progress, keyed by a keyed hash of the sender, the picked rating sealed,
+//!   deleted in the transaction that pools the submission;
 //! - "this sender rated this target in this period", a keyed hash with no content, whose key
 //!   (the period's secret) is erased when the period ends;
-//! - the feedback row: random id, target, period, day, rating, comment, a hash of the reply
-//!   code.
+//! - the submission itself, sealed and padded into the pending pool under a random id
+//!   ([`publish`]); the `feedback-publish` job later moves it into `feedback` in a mixed batch
+//!   of at least k senders, in a transaction of its own, dated by the day of publication.
 //!
 //! The engine runs [`intercept`] before the member's own conversation, so nothing is written to
-//! `conversations`, and the replies are marked anonymous: queued without a member, their
-//! address and body erased once sent. Nothing here logs the sender.
+//! `conversations`, and the replies are marked anonymous: queued without a member under a
+//! keyed dedupe key, sealed, and erased once sent. Nothing here logs the sender.
 
 pub mod load;
 pub mod plaque;
+pub mod publish;
 pub mod results;
 
-use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 use super::command::{self, Command};
@@ -32,62 +33,7 @@ use crate::store::{Conn, StoreError};
 /// How long a rating in progress waits for the next answer.
 const SESSION_MS: i64 = 30 * 60 * 1000;
 
-/// The operator's root secret, mixed into every keyed hash, so the database alone is never
-/// enough to recompute a sender's tag: `BRANCHBOT_ANONYMITY_KEY`, or the file named by
-/// `BRANCHBOT_ANONYMITY_KEY_FILE` (default `branchbot.anonymity-key` in the working folder),
-/// which is created with 32 random bytes and mode 0600 when missing. Replicas must share it.
-fn root_key() -> &'static [u8] {
-    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| {
-        if let Some(key) = std::env::var("BRANCHBOT_ANONYMITY_KEY").ok().filter(|k| !k.is_empty()) {
-            return key.into_bytes();
-        }
-        let path = std::env::var("BRANCHBOT_ANONYMITY_KEY_FILE")
-            .unwrap_or_else(|_| "branchbot.anonymity-key".into());
-        key_file(std::path::Path::new(&path)).unwrap_or_else(|e| {
-            // Without a file, a key for this process only: "already rated" tags made before a
-            // restart no longer match, which errs on the side of the respondent.
-            tracing::warn!(%path, error = %e, "no anonymity key file; using a key for this process only");
-            rand::random::<[u8; 32]>().to_vec()
-        })
-    })
-}
-
-/// Reads the key file, or creates it (readable by the owner only) with a new random key.
-fn key_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) if !text.trim().is_empty() => return Ok(text.trim().as_bytes().to_vec()),
-        Ok(_) => {}
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        Err(_) => {}
-    }
-    let key = hex::encode(rand::random::<[u8; 32]>());
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut file) => {
-            std::io::Write::write_all(&mut file, key.as_bytes())?;
-            Ok(key.into_bytes())
-        }
-        // Another process made it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Ok(std::fs::read_to_string(path)?.trim().as_bytes().to_vec())
-        }
-        Err(e) => Err(e),
-    }
-}
-
-fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
-    let mut mac =
-        hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-    for p in parts {
-        mac.update(p);
-        mac.update(b"\0");
-    }
-    hex::encode(mac.finalize().into_bytes())
-}
+use crate::anonymity::{hmac_hex, root_key};
 
 /// The keys of the current period: `(period, key)`. None only if the period has just ended
 /// and its secret is gone (the next update opens the new one).
@@ -129,9 +75,29 @@ fn seen_tag(key: &[u8], target_id: i64, inbound: &Inbound) -> String {
     )
 }
 
-/// The stored hash of a reply code.
+/// The stored hash of a reply code: keyed, so a code seen elsewhere cannot be matched to its
+/// row without the anonymity key.
 pub fn code_hash(code: &str) -> String {
+    crate::anonymity::keyed_hash("reply-code", &[rules::normalize(code).as_bytes()])
+}
+
+/// The plain SHA-256 that rows published before keyed hashes were stored under.
+fn legacy_code_hash(code: &str) -> String {
     hex::encode(Sha256::digest(rules::normalize(code).as_bytes()))
+}
+
+/// The purpose the rating of a rating in progress is sealed for.
+const SESSION_PURPOSE: &str = "feedback-session";
+
+/// The keyed hash that tells apart the senders of a batch (inside the seal only).
+fn sender_tag(inbound: &Inbound) -> String {
+    crate::anonymity::keyed_hash(
+        "feedback-sender",
+        &[
+            inbound.channel.as_str().as_bytes(),
+            inbound.address.as_bytes(),
+        ],
+    )
 }
 
 /// "评价 305", "PJ D12-305": the SMS way to start, returning the target code.
@@ -202,7 +168,7 @@ pub async fn intercept(
         ));
     }
     let session = store::session(conn, &tag, cx.now_ms).await?;
-    let Some((target_id, rating)) = session else {
+    let Some((target_id, sealed)) = session else {
         if is_ours {
             return Ok(anon(vec![Reply::text(cx.t(msg!("feedback-expired")))]));
         }
@@ -213,12 +179,13 @@ pub async fn intercept(
         store::drop_session(conn, &tag).await?;
         return Ok(None);
     }
+    let rating = sealed.as_deref().and_then(|s| {
+        let opened = crate::anonymity::open(SESSION_PURPOSE, s)?;
+        Rating::from_i64(i64::from(*opened.first()?))
+    });
     let replies = match rating {
         None => rate(cx, conn, inbound, &tag, target_id).await?,
-        Some(r) => {
-            let rating = Rating::from_i64(r).unwrap_or(Rating::Fair);
-            comment(cx, conn, inbound, &key, &period, &tag, target_id, rating).await?
-        }
+        Some(rating) => comment(cx, conn, inbound, &key, &period, &tag, target_id, rating).await?,
     };
     Ok(anon(replies))
 }
@@ -305,14 +272,10 @@ async fn rate(
             choices,
         )]);
     };
-    store::put_session(
-        conn,
-        tag,
-        target_id,
-        Some(rating.as_i64()),
-        cx.now_ms + SESSION_MS,
-    )
-    .await?;
+    // Sealed and padded like every other session value: no rating in the clear next to a tag
+    // (or, on PostgreSQL, in the transaction of the sender's update).
+    let sealed = crate::anonymity::seal(SESSION_PURPOSE, &[rating.as_i64() as u8], 16);
+    store::put_session(conn, tag, target_id, Some(&sealed), cx.now_ms + SESSION_MS).await?;
     Ok(vec![Reply::with_choices(
         cx.t(msg!("feedback-ask-comment")),
         vec![cx.choice("fb:skip", msg!("feedback-skip"))],
@@ -357,19 +320,18 @@ async fn comment(
     if !store::mark_seen(conn, period, &seen_tag(key, target_id, inbound)).await? {
         return Ok(vec![Reply::text(cx.t(msg!("feedback-already")))]);
     }
+    // Sealed into the pending pool; the `feedback-publish` job publishes it in a mixed batch.
+    // The commit of this transaction is what the thank-you promises.
     let code = rules::new_reply_code();
-    let id = rules::new_feedback_id();
-    let day = rules::day(cx.now(), cx.engine.tz);
-    store::insert(
+    publish::submit(
         conn,
-        &store::NewFeedback {
-            id: &id,
+        &publish::Entry {
             target_id,
-            period,
-            day: &day,
+            period: period.to_owned(),
             rating: rating.as_i64(),
-            body: body.as_deref().filter(|b| !b.is_empty()),
-            reply_hash: &code_hash(&code),
+            body: body.filter(|b| !b.is_empty()),
+            reply_hash: code_hash(&code),
+            sender: sender_tag(inbound),
         },
     )
     .await?;
@@ -386,11 +348,18 @@ async fn read_answer(
     let Some(code) = code.filter(|c| !rules::normalize(c).is_empty()) else {
         return Ok(Reply::text(cx.t(msg!("feedback-reply-usage"))));
     };
-    Ok(Reply::text(
-        match store::answer_by_code(conn, &code_hash(code)).await? {
-            None => cx.r(msg!("feedback-reply-unknown"), &[("code", code.into())]),
-            Some(None) => cx.t(msg!("feedback-reply-pending")),
-            Some(Some(answer)) => cx.r(msg!("feedback-reply-answer"), &[("answer", answer.into())]),
-        },
-    ))
+    let hash = code_hash(code);
+    let mut found = store::answer_by_code(conn, &hash).await?;
+    if found.is_none() {
+        found = store::answer_by_code(conn, &legacy_code_hash(code)).await?;
+    }
+    if found.is_none() && publish::pending_code(conn, &hash).await? {
+        // Accepted, waiting in the pool to be published with others.
+        found = Some(None);
+    }
+    Ok(Reply::text(match found {
+        None => cx.r(msg!("feedback-reply-unknown"), &[("code", code.into())]),
+        Some(None) => cx.t(msg!("feedback-reply-pending")),
+        Some(Some(answer)) => cx.r(msg!("feedback-reply-answer"), &[("answer", answer.into())]),
+    }))
 }

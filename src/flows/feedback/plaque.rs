@@ -11,6 +11,8 @@ pub struct Plaque {
     pub link: String,
     pub title: String,
     pub invitation: String,
+    /// One plain sentence on what is stored (`feedback-stored`).
+    pub stored: String,
 }
 
 /// Font families that draw Chinese, in order of preference.
@@ -78,7 +80,7 @@ impl Plaque {
         // Wide enough for a name of about twenty Chinese characters under the code.
         let width = side.max(WIDTH);
         let left = (width - side) / 2;
-        let height = side + 140;
+        let height = side + 150;
         let mut rects = String::new();
         for (i, c) in code.to_colors().iter().enumerate() {
             if *c == Color::Dark {
@@ -98,12 +100,15 @@ impl Plaque {
              <g font-family=\"{fonts}\" text-anchor=\"middle\" fill=\"#b00\">\
              <text x=\"{mid}\" y=\"{t1}\" font-size=\"30\" font-weight=\"bold\">{title}</text>\
              <text x=\"{mid}\" y=\"{t2}\" font-size=\"24\" fill=\"#000\">{invitation}</text>\
+             <text x=\"{mid}\" y=\"{t3}\" font-size=\"15\" fill=\"#444\">{stored}</text>\
              </g></svg>\n",
             mid = width / 2,
             t1 = side + 40,
-            t2 = side + 95,
+            t2 = side + 85,
+            t3 = side + 125,
             title = escape(&self.title),
             invitation = escape(&self.invitation),
+            stored = escape(&self.stored),
         )
     }
 }
@@ -125,8 +130,10 @@ mod tests {
             link: "https://t.me/branch_bot?start=fb_D12-305".into(),
             title: "学生党员示范宿舍 · 12号楼 305 <A&B>".into(),
             invitation: "扫码匿名评价".into(),
+            stored: "只保存评分和意见".into(),
         };
         let svg = p.svg();
+        assert!(svg.contains("只保存评分和意见"));
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("12号楼 305 &lt;A&amp;B&gt;"));
         assert!(svg.matches("<rect").count() > 100);
@@ -138,6 +145,7 @@ mod tests {
             link: "https://t.me/branch_bot?start=fb_D12-305".into(),
             title: "学生党员示范宿舍 · 12号楼 305".into(),
             invitation: "扫码匿名评价".into(),
+            stored: "只保存评分和意见".into(),
         };
         match p.png() {
             Ok(png) => assert!(png.starts_with(b"\x89PNG") && png.len() > 1000),

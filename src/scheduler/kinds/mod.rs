@@ -4,6 +4,7 @@ pub mod campaign;
 pub mod compliance;
 pub mod evaluation_remind;
 pub mod feedback_periods;
+pub mod feedback_publish;
 pub mod housekeeping;
 pub mod meetings;
 pub mod message;

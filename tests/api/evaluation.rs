@@ -82,12 +82,28 @@ async fn a_round_runs_from_opening_to_results_with_reminders_to_those_who_have_n
         early[0].text,
         "评议截止后才公布结果。目前已投票 3 人，共 9 人。"
     );
-    // S103 starts a ballot and stops after one pick: the buttons (with the pick) are in the
-    // conversation row until the job forgets them.
+    // S103 starts a ballot and stops after one pick: the buttons (with the pick) are kept in
+    // the conversation row sealed, never in the clear, until the job forgets them.
     let pending = app.ask(8103, "/evaluation", 1).await;
     let title = pending[0].labels()[0].clone();
     let first = tap(&app, 8103, &pending[0], &title, 1).await;
-    tap(&app, 8103, &first[0], "优秀", 1).await;
+    let second = tap(&app, 8103, &first[0], "优秀", 1).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM conversations WHERE choices LIKE 's1:%'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM conversations WHERE choices LIKE '%ev:%'")
+            .await,
+        0
+    );
+    // Typed answers still work on the sealed buttons: "2" picks the second option.
+    let typed = app.ask(8103, "2", 1).await;
+    assert_eq!(
+        typed[0].text.lines().count(),
+        second[0].text.lines().count()
+    );
     sqlx::query("UPDATE conversations SET updated_at = 0")
         .execute(app.store.pool())
         .await
@@ -95,17 +111,17 @@ async fn a_round_runs_from_opening_to_results_with_reminders_to_those_who_have_n
     // Reminders go to those who have not voted, and say nothing of anyone's choice.
     remind(&app).await;
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM conversations WHERE choices LIKE '%ev:1:0%'")
+        app.count("SELECT COUNT(*) FROM conversations WHERE choices LIKE 's1:%'")
             .await,
         0
     );
-    let reminded = app.fake.wait_sent(8103, 6, WAIT).await;
+    let reminded = app.fake.wait_sent(8103, 7, WAIT).await;
     assert!(
-        reminded[5]
+        reminded[6]
             .text
             .starts_with("提醒：学生第一党支部民主评议党员 将于"),
         "{}",
-        reminded[5].text
+        reminded[6].text
     );
     assert!(!app
         .fake

@@ -109,3 +109,102 @@ async fn a_broadcast_killed_midway_reaches_everyone_after_a_restart() {
     eprintln!("kill after {sent_before_kill} sent: {in_flight} in flight, {duplicates} duplicates");
     store.close().await;
 }
+
+/// One stranger's rating with a comment through the running process; returns the reply code.
+async fn rate_through(fake: &FakeTelegram, chat: i64, comment: &str) -> String {
+    let wait = Duration::from_secs(30);
+    fake.push_text(chat, "/start fb_D1-101");
+    let intro = fake.wait_sent(chat, 1, wait).await;
+    let data = intro[0].data_of("满意").expect("rating buttons");
+    fake.push(fake.callback_update(chat, intro[0].message_id, &data));
+    fake.wait_sent(chat, 2, wait).await;
+    fake.push_text(chat, comment);
+    let thanks = fake.wait_sent(chat, 3, wait).await;
+    let text = &thanks[2].text;
+    let start = text.find("回执码：").expect("a thank-you with a code") + "回执码：".len();
+    text[start..].chars().take(7).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn feedback_accepted_before_a_kill_is_published_exactly_once_after_a_restart() {
+    let fake = FakeTelegram::start().await;
+    let db = TempSqlite::new();
+    let store = Store::open(&db.url).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    branchbot::store::feedback::load_targets(
+        &mut tx,
+        &[branchbot::store::feedback::NewTarget {
+            code: "D1-101".into(),
+            kind: "dormitory".into(),
+            name: "1号楼 101".into(),
+            building: Some("1".into()),
+            branch_id: None,
+            member_id: None,
+            residents: Vec::new(),
+        }],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut first = start_bot(&db, &fake);
+    let comments = [
+        "一楼大厅很干净",
+        "热水供应很稳定",
+        "自习室的椅子坏了",
+        "楼长很负责",
+        "洗衣机排队太久",
+    ];
+    let mut codes = Vec::new();
+    for (i, comment) in comments.iter().enumerate() {
+        codes.push(rate_through(&fake, 880_001 + i as i64, comment).await);
+    }
+    // Thanked, so accepted: killed before the publication job ever ran.
+    first.kill().expect("SIGKILL");
+    first.wait().unwrap();
+    let count = |sql: &'static str| {
+        let store = store.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM feedback_pool").await, 5);
+    assert_eq!(count("SELECT COUNT(*) FROM feedback").await, 0);
+
+    // After the restart the pool is still there: a reply code reads as pending.
+    let mut second = start_bot(&db, &fake);
+    fake.push_text(880_001, &format!("/reply {}", codes[0]));
+    let pending = fake.wait_sent(880_001, 4, Duration::from_secs(30)).await;
+    assert_eq!(pending[3].text, "支部还没有答复，请过几天再来查看。");
+    // The publication job's work, twice (as two replicas or a retried run would).
+    for expected in [
+        "published 5, waiting 0, unreadable 0",
+        "published 0, waiting 0, unreadable 0",
+    ] {
+        let mut tx = store.begin().await.unwrap();
+        let done = branchbot::flows::feedback::publish::publish(&mut tx, "2026-12-07", 5)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let note = format!(
+            "published {}, waiting {}, unreadable {}",
+            done.published, done.waiting, done.unreadable
+        );
+        assert_eq!(note, expected);
+    }
+    for comment in comments {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM feedback WHERE body = $1")
+            .bind(comment)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{comment} published exactly once");
+    }
+    assert_eq!(count("SELECT COUNT(*) FROM feedback_pool").await, 0);
+    second.kill().unwrap();
+    second.wait().unwrap();
+    store.close().await;
+}

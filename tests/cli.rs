@@ -1559,3 +1559,36 @@ fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summarie
         "{run:?}"
     );
 }
+
+#[test]
+fn serve_on_postgres_without_an_anonymity_key_refuses_to_start_and_says_which_variable_to_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_branchbot"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("BRANCHBOT_") || name.starts_with("TELOXIDE_") {
+            command.env_remove(name);
+        }
+    }
+    // Refused before any connection is tried: the address need not answer.
+    let output = command
+        .current_dir(dir.path())
+        .env("BRANCHBOT_LOCALE", "zh-CN")
+        .args([
+            "--database",
+            "postgres://nobody@127.0.0.1:1/none",
+            "serve",
+            "--no-console",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the branchbot binary starts");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("使用 PostgreSQL 时必须设置匿名密钥，且所有副本共用同一个")
+            && stderr.contains("BRANCHBOT_ANONYMITY_KEY / BRANCHBOT_ANONYMITY_KEY_FILE"),
+        "{stderr}"
+    );
+    // No key file was made in the working folder either.
+    assert!(!dir.path().join("branchbot.anonymity-key").exists());
+}

@@ -66,3 +66,4 @@ qr-no-username = The bot's username is not known: set username under [telegram] 
 qr-no-font = The SVG is written, but not the PNG: no Chinese font is installed (one of: { $fonts }). Install one, for example sudo apt-get install fonts-noto-cjk or fonts-wqy-zenhei, and try again.
 feedback-published = { $kind } · { $name } has new anonymous comments. Send /feedback to read them and /answer to reply.
 feedback-stored = Only the rating and comment are kept (sealed, published mixed with at least 5 others, dated by day), never who you are.
+feedback-withheld = withheld to protect anonymity

@@ -7,8 +7,11 @@ use chrono_tz::Tz;
 
 /// A distribution is shown only with at least this many ratings.
 pub const MIN_RATINGS: i64 = 5;
-/// Comments are shown only with at least this many comments.
-pub const MIN_COMMENTS: i64 = 10;
+/// A target's comments are shown once it has at least this many, counted across months up to
+/// the period shown (each published in a mixed batch of at least five senders, see
+/// `flows::feedback::publish`, which is what protects the sender; this keeps a lone comment
+/// from standing out on its target).
+pub const MIN_COMMENTS: i64 = 5;
 /// The longest comment kept (characters).
 pub const MAX_COMMENT_CHARS: usize = 500;
 
@@ -202,6 +205,16 @@ pub fn suppress(cells: &[Cell]) -> Vec<Shown> {
         .collect()
 }
 
+/// Which hidden cells have enough ratings and are hidden only so that a thinner one cannot be
+/// derived by subtraction (shown as "为保护匿名，暂不显示", not "too few").
+pub fn withheld(cells: &[Cell], shown: &[Shown]) -> Vec<bool> {
+    cells
+        .iter()
+        .zip(shown)
+        .map(|(c, s)| *s == Shown::Hidden && c.counts.iter().sum::<i64>() >= MIN_RATINGS)
+        .collect()
+}
+
 /// Group totals: shown only when the group has at least [`MIN_RATINGS`] ratings.
 pub fn group_totals(cells: &[Cell]) -> Vec<(String, Shown)> {
     let mut out: Vec<(String, Counts)> = Vec::new();
@@ -271,9 +284,20 @@ mod tests {
     }
 
     #[test]
-    fn nine_comments_are_hidden_and_ten_are_shown() {
-        assert!(!comments_shown(9));
-        assert!(comments_shown(10));
+    fn four_comments_are_hidden_and_five_are_shown() {
+        assert!(!comments_shown(4));
+        assert!(comments_shown(5));
+    }
+
+    #[test]
+    fn a_cell_hidden_only_because_it_could_be_subtracted_is_told_apart_from_a_thin_one() {
+        let cells = [
+            cell("305", Some("12"), 3),
+            cell("306", Some("12"), 6),
+            cell("307", Some("12"), 8),
+        ];
+        let shown = suppress(&cells);
+        assert_eq!(withheld(&cells, &shown), vec![false, true, false]);
     }
 
     #[test]

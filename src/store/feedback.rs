@@ -346,16 +346,20 @@ pub async fn counts(conn: &mut Conn, period: &str) -> Result<Vec<(i64, i64, i64)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
     pub id: String,
+    /// The day it was published (comments are shown dated by `period`, their month).
     pub day: String,
+    /// The month it was given in.
+    pub period: String,
     pub body: String,
     pub answer: Option<String>,
 }
 
-/// The visible comments of a target in a period (hidden ones left out), in id order (random).
+/// The visible comments of a target given in `period` or any month before it (hidden ones left
+/// out), by month, then id (random).
 pub async fn comments(conn: &mut Conn, target_id: i64, period: &str) -> Result<Vec<Comment>> {
     let rows = sqlx::query(
-        "SELECT id, day, body, answer FROM feedback WHERE target_id = $1 AND period = $2 \
-         AND body IS NOT NULL AND hidden = 0 ORDER BY id",
+        "SELECT id, day, period, body, answer FROM feedback WHERE target_id = $1 AND period <= $2 \
+         AND body IS NOT NULL AND hidden = 0 ORDER BY period, id",
     )
     .bind(target_id)
     .bind(period)
@@ -366,6 +370,7 @@ pub async fn comments(conn: &mut Conn, target_id: i64, period: &str) -> Result<V
             Ok(Comment {
                 id: r.try_get("id")?,
                 day: r.try_get("day")?,
+                period: r.try_get("period")?,
                 body: r.try_get("body")?,
                 answer: r.try_get("answer")?,
             })

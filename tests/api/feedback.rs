@@ -244,23 +244,29 @@ async fn a_student_reads_the_secretary_s_answer_with_the_reply_code_and_a_wrong_
     app.stop().await;
 }
 
-/// Stores `n` ratings (and `comments` of them with a comment) for a target directly.
+/// Stores `n` ratings (and `comments` of them with a comment) for a target directly, as the
+/// publication job would, in November 2026.
 async fn seed(app: &TestApp, code: &str, n: usize, comments: usize) {
+    seed_in(app, code, "2026-11", n, comments).await;
+}
+
+/// The same in a given month.
+async fn seed_in(app: &TestApp, code: &str, period: &str, n: usize, comments: usize) {
     let mut conn = app.store.pool().acquire().await.unwrap();
     let target = store::target_by_code(&mut conn, code)
         .await
         .unwrap()
         .unwrap();
     for i in 0..n {
-        let id = format!("{code}{i:03}").replace('-', "");
-        let body = (i < comments).then(|| format!("意见{i}"));
+        let id = format!("{code}{period}{i:03}").replace('-', "");
+        let body = (i < comments).then(|| format!("{period}意见{i}"));
         store::insert(
             &mut conn,
             &store::NewFeedback {
                 id: &id,
                 target_id: target.id,
-                period: "2026-11",
-                day: "2026-11-20",
+                period,
+                day: &format!("{period}-20"),
                 rating: 1,
                 body: body.as_deref(),
                 reply_hash: &id,
@@ -272,11 +278,12 @@ async fn seed(app: &TestApp, code: &str, n: usize, comments: usize) {
 }
 
 #[tokio::test]
-async fn reports_hide_four_ratings_and_nine_comments_and_a_room_recoverable_by_subtraction() {
+async fn reports_hide_four_ratings_and_four_comments_and_withhold_a_room_recoverable_by_subtraction(
+) {
     let app = spawn_app().await;
     load_targets(&app).await;
-    seed(&app, "D12-305", 4, 4).await; // too few ratings
-    seed(&app, "D12-306", 9, 9).await; // enough ratings, too few comments
+    seed(&app, "D12-305", 4, 4).await; // too few ratings and comments
+    seed(&app, "D12-306", 9, 9).await; // enough of both, withheld for 305's sake
     seed(&app, "D12-410", 12, 10).await; // enough of both
     seed(&app, "D8-201", 5, 0).await; // exactly five
     let mut conn = app.store.pool().acquire().await.unwrap();
@@ -290,7 +297,11 @@ async fn reports_hide_four_ratings_and_nine_comments_and_a_room_recoverable_by_s
     assert_eq!(row("D12-306").shown, Shown::Hidden);
     assert_eq!(row("D12-410").shown, Shown::Counts([12, 0, 0]));
     assert_eq!(row("D8-201").shown, Shown::Counts([5, 0, 0]));
-    assert!(row("D12-306").comments.is_empty());
+    // 306 is withheld to protect 305, not for want of ratings; 305 has too few.
+    assert!(row("D12-306").withheld && !row("D12-305").withheld);
+    // Comments show from five: 305's four wait, 306's nine are shown.
+    assert!(row("D12-305").comments.is_empty());
+    assert_eq!(row("D12-306").comments.len(), 9);
     assert_eq!(row("D12-410").comments.len(), 10);
     assert!(groups.contains(&("12".into(), Shown::Counts([25, 0, 0]))));
     drop(conn);
@@ -307,6 +318,55 @@ async fn reports_hide_four_ratings_and_nine_comments_and_a_room_recoverable_by_s
         seen[0].text
     );
     assert!(!seen[0].text.contains("意见"), "{}", seen[0].text);
+    // The secretary sees why 306 is not shown, and its comments dated by month.
+    app.bind(7202, "S101").await;
+    let seen = app.ask(7202, "/feedback 2026-11", 1).await;
+    assert!(
+        seen[0]
+            .text
+            .contains("· 学生党员示范宿舍 · 12号楼 306：为保护匿名，暂不显示"),
+        "{}",
+        seen[0].text
+    );
+    assert!(
+        seen[0].text.contains("2026-11 2026-11意见0"),
+        "{}",
+        seen[0].text
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn comments_of_a_quiet_room_add_up_across_months_and_are_dated_by_month() {
+    let app = spawn_app().await;
+    load_targets(&app).await;
+    seed_in(&app, "D8-201", "2026-10", 3, 3).await;
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let all = store::visible_targets(&mut conn, 0, true, None)
+        .await
+        .unwrap();
+    let (rows, _) = results::report(&mut conn, all.clone(), "2026-10")
+        .await
+        .unwrap();
+    let row = rows.iter().find(|r| r.target.code == "D8-201").unwrap();
+    assert!(row.comments.is_empty(), "three comments wait");
+    drop(conn);
+    seed_in(&app, "D8-201", "2026-11", 2, 2).await;
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let (rows, _) = results::report(&mut conn, all.clone(), "2026-11")
+        .await
+        .unwrap();
+    let row = rows.iter().find(|r| r.target.code == "D8-201").unwrap();
+    let months: Vec<&str> = row.comments.iter().map(|c| c.period.as_str()).collect();
+    assert_eq!(
+        months,
+        ["2026-11", "2026-11", "2026-10", "2026-10", "2026-10"]
+    );
+    // A report of October does not reach into November.
+    let (rows, _) = results::report(&mut conn, all, "2026-10").await.unwrap();
+    let row = rows.iter().find(|r| r.target.code == "D8-201").unwrap();
+    assert!(row.comments.is_empty());
+    drop(conn);
     app.stop().await;
 }
 
@@ -344,5 +404,34 @@ async fn the_committee_hides_an_abusive_comment_which_is_kept_and_the_action_log
     );
     let missing = app.ask(7402, "/hide NOSUCH12", 1).await;
     assert_eq!(missing[0].text, "没有编号为 NOSUCH12 的意见。");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn residents_and_the_secretary_are_told_when_new_comments_are_published() {
+    let app = spawn_app().await;
+    load_targets(&app).await;
+    app.bind(7301, "S103").await; // lives in 12号楼 305
+    app.bind(7302, "S101").await; // the branch's secretary
+    app.bind(7303, "S102").await; // neither
+    rate(&app, 5301, "D12-305", "不满意", Some("楼道灯又坏了")).await;
+    four_others(&app, "D12-305").await;
+    publish(&app).await;
+    for chat in [7301, 7302] {
+        let told = app.fake.wait_sent(chat, 3, WAIT).await;
+        assert_eq!(
+            told[2].text,
+            "学生党员示范宿舍 · 12号楼 305 收到了新的匿名意见。发送 /feedback 查看，并用 /answer 答复。"
+        );
+    }
+    assert_eq!(
+        app.fake.sent_to(7303).len(),
+        2,
+        "only those concerned are told"
+    );
+    // A second run the same day tells no one again.
+    publish(&app).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.fake.sent_to(7301).len(), 3);
     app.stop().await;
 }

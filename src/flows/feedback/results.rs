@@ -1,6 +1,8 @@
 //! Feedback results for members (`/feedback [period]`), answers to comments (`/answer <id>
 //! <text>`) and moderation (`/hide <id>`). Reports follow `domain::feedback`: a distribution
-//! needs at least five ratings, comments at least ten, and complementary cells are hidden.
+//! needs at least five ratings in the month, and complementary cells are hidden (said so:
+//! "为保护匿名，暂不显示"); a target's comments are shown once it has five, across months up to
+//! the one shown, each dated by its month.
 
 use rand::seq::SliceRandom;
 
@@ -18,7 +20,11 @@ use crate::store::{Conn, StoreError};
 pub struct Row {
     pub target: Target,
     pub shown: Shown,
-    /// Visible comments, shuffled, when there are enough of them.
+    /// Hidden although it has enough ratings, only so that a thinner cell cannot be derived by
+    /// subtraction.
+    pub withheld: bool,
+    /// Visible comments (this month and before), shuffled within each month, when there are
+    /// enough of them.
     pub comments: Vec<store::Comment>,
 }
 
@@ -48,17 +54,21 @@ pub async fn report(
         })
         .collect();
     let shown = rules::suppress(&cells);
+    let withheld = rules::withheld(&cells, &shown);
     let groups = rules::group_totals(&cells);
     let mut rows = Vec::new();
-    for (target, shown) in targets.into_iter().zip(shown) {
+    for ((target, shown), withheld) in targets.into_iter().zip(shown).zip(withheld) {
         let mut comments = store::comments(conn, target.id, period).await?;
         if !rules::comments_shown(comments.len() as i64) {
             comments.clear();
         }
         comments.shuffle(&mut rand::rng());
+        // By month, newest first; within a month in random order.
+        comments.sort_by(|a, b| b.period.cmp(&a.period));
         rows.push(Row {
             target,
             shown,
+            withheld,
             comments,
         });
     }
@@ -105,6 +115,7 @@ pub fn render(
     for row in rows {
         let figures = match &row.shown {
             Shown::Counts(c) => counts(c),
+            Shown::Hidden if row.withheld => t(msg!("feedback-withheld")),
             Shown::Hidden => t(msg!("feedback-too-few")),
         };
         out.push(catalog.render(
@@ -122,7 +133,7 @@ pub fn render(
                 msg!("feedback-report-comment"),
                 &[
                     ("id", c.id.as_str().into()),
-                    ("day", c.day.as_str().into()),
+                    ("day", c.period.as_str().into()),
                     ("text", c.body.as_str().into()),
                 ],
             ));

@@ -67,3 +67,4 @@ qr-no-font = The SVG is written, but not the PNG: no Chinese font is installed (
 feedback-published = { $kind } · { $name } has new anonymous comments. Send /feedback to read them and /answer to reply.
 feedback-stored = Only the rating and comment are kept (sealed, published mixed with at least 5 others, dated by day), never who you are.
 feedback-withheld = withheld to protect anonymity
+feedback-report-semester =     this semester so far: { $figures }

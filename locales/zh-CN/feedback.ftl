@@ -67,3 +67,4 @@ qr-no-font = 已写入 SVG，但无法生成 PNG：本机没有中文字体（�
 feedback-published = { $kind } · { $name } 收到了新的匿名意见。发送 /feedback 查看，并用 /answer 答复。
 feedback-stored = 只保存评分和意见（加密，凑满 5 人后混合公布，只记到天），不保存你是谁。
 feedback-withheld = 为保护匿名，暂不显示
+feedback-report-semester =     本学期累计：{ $figures }

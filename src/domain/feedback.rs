@@ -215,6 +215,41 @@ pub fn withheld(cells: &[Cell], shown: &[Shown]) -> Vec<bool> {
         .collect()
 }
 
+/// The months of the semester holding `period` (`2026-11`), from its first month up to
+/// `period` itself: spring is February to July, autumn August to January. None for a period
+/// that is not a month.
+pub fn semester_months_through(period: &str) -> Option<Vec<String>> {
+    let (y, m) = period.split_once('-')?;
+    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    if !(1..=12).contains(&m) || period.len() != 7 {
+        return None;
+    }
+    // Months counted from the semester's first: spring starts in February, autumn in August.
+    let (start_y, start_m) = match m {
+        2..=7 => (y, 2),
+        8..=12 => (y, 8),
+        _ => (y - 1, 8),
+    };
+    let mut out = Vec::new();
+    let (mut cy, mut cm) = (start_y, start_m);
+    loop {
+        out.push(format!("{cy:04}-{cm:02}"));
+        if (cy, cm) == (y, m) {
+            return Some(out);
+        }
+        (cy, cm) = if cm == 12 { (cy + 1, 1) } else { (cy, cm + 1) };
+    }
+}
+
+/// Whether a target's semester-to-date figure may be shown where its month is too thin: it
+/// needs [`MIN_RATINGS`], and the part not already shown month by month (`monthly_shown`, the
+/// ratings of its months with at least [`MIN_RATINGS`]) must itself be at least that, or the
+/// thin months could be computed by subtraction.
+pub fn semester_shown(total: &Counts, monthly_shown: i64) -> bool {
+    let total: i64 = total.iter().sum();
+    total >= MIN_RATINGS && total - monthly_shown >= MIN_RATINGS
+}
+
 /// Group totals: shown only when the group has at least [`MIN_RATINGS`] ratings.
 pub fn group_totals(cells: &[Cell]) -> Vec<(String, Shown)> {
     let mut out: Vec<(String, Counts)> = Vec::new();
@@ -281,6 +316,29 @@ mod tests {
         // An empty room reveals no one: its neighbour stays visible.
         let shown = suppress(&[cell("201", Some("8"), 5), cell("202", Some("8"), 0)]);
         assert_eq!(shown[0], Shown::Counts([5, 0, 0]));
+    }
+
+    #[test]
+    fn semesters_run_february_to_july_and_august_to_january() {
+        assert_eq!(
+            semester_months_through("2026-11").unwrap(),
+            ["2026-08", "2026-09", "2026-10", "2026-11"]
+        );
+        assert_eq!(
+            semester_months_through("2027-01").unwrap(),
+            ["2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01"]
+        );
+        assert_eq!(semester_months_through("2027-02").unwrap(), ["2027-02"]);
+        assert_eq!(semester_months_through("2026Q4"), None);
+    }
+
+    #[test]
+    fn a_semester_figure_that_would_reveal_a_thin_month_by_subtraction_is_withheld() {
+        // Three thin months of 2 each: 6 together, nothing shown monthly.
+        assert!(semester_shown(&[4, 2, 0], 0));
+        // 12 ratings, 9 of them shown in a full month: the other 3 would be derived.
+        assert!(!semester_shown(&[10, 2, 0], 9));
+        assert!(!semester_shown(&[3, 0, 0], 0));
     }
 
     #[test]

@@ -435,3 +435,69 @@ async fn residents_and_the_secretary_are_told_when_new_comments_are_published() 
     assert_eq!(app.fake.sent_to(7301).len(), 3);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_thin_month_shows_the_semester_so_far_unless_that_would_reveal_it_by_subtraction() {
+    let mut app = spawn_app().await;
+    load_targets(&app).await;
+    // 12号楼 410: two ratings a month since September, never five in one month.
+    for month in ["2026-09", "2026-10", "2026-11"] {
+        seed_in(&app, "D12-410", month, 2, 0).await;
+    }
+    // 8号楼 201: nine in September (shown), three in November (thin): 12 - 9 = 3 would be the
+    // thin months, so no semester figure.
+    seed_in(&app, "D8-201", "2026-09", 9, 0).await;
+    seed_in(&app, "D8-201", "2026-11", 3, 0).await;
+    app.restart().await;
+    app.bind(7501, "S106").await; // lives in 410
+    let seen = app.ask(7501, "/feedback 2026-11", 1).await;
+    assert!(
+        seen[0].text.contains(
+            "· 学生党员示范宿舍 · 12号楼 410：人数不足，暂不显示\n本学期累计：满意 6，基本满意 0，不满意 0（共 6）"
+        ),
+        "{}",
+        seen[0].text
+    );
+    app.bind(7502, "S203").await; // lives in 8号楼 201
+    let seen = app.ask(7502, "/feedback 2026-11", 1).await;
+    assert!(
+        seen[0]
+            .text
+            .contains("· 学生党员示范宿舍 · 8号楼 201：人数不足，暂不显示"),
+        "{}",
+        seen[0].text
+    );
+    assert!(!seen[0].text.contains("本学期累计"), "{}", seen[0].text);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn two_semester_figures_a_month_apart_never_reveal_the_month_between() {
+    let app = spawn_app().await;
+    load_targets(&app).await;
+    // September 3 and October 3: October shows 6 so far. November adds 2: 8 - 6 = 2 would be
+    // November's, so November shows no semester figure; December adds 4 more: 12 - 6 = 6.
+    for (month, n) in [
+        ("2026-09", 3),
+        ("2026-10", 3),
+        ("2026-11", 2),
+        ("2026-12", 4),
+    ] {
+        seed_in(&app, "D12-410", month, n, 0).await;
+    }
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let all = store::visible_targets(&mut conn, 0, true, None)
+        .await
+        .unwrap();
+    let mut figures = Vec::new();
+    for month in ["2026-09", "2026-10", "2026-11", "2026-12"] {
+        let (rows, _) = results::report(&mut conn, all.clone(), month)
+            .await
+            .unwrap();
+        let row = rows.iter().find(|r| r.target.code == "D12-410").unwrap();
+        figures.push(row.semester.map(|c| c.iter().sum::<i64>()));
+    }
+    assert_eq!(figures, [None, Some(6), None, Some(12)]);
+    drop(conn);
+    app.stop().await;
+}

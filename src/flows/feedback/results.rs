@@ -23,6 +23,9 @@ pub struct Row {
     /// Hidden although it has enough ratings, only so that a thinner cell cannot be derived by
     /// subtraction.
     pub withheld: bool,
+    /// Where the month is too thin: the semester so far, when it may be shown
+    /// ([`rules::semester_shown`]).
+    pub semester: Option<rules::Counts>,
     /// Visible comments (this month and before), shuffled within each month, when there are
     /// enough of them.
     pub comments: Vec<store::Comment>,
@@ -35,6 +38,11 @@ pub async fn report(
     period: &str,
 ) -> Result<(Vec<Row>, Vec<(String, Shown)>), StoreError> {
     let counts = store::counts(conn, period).await?;
+    // Every month of the semester so far, for the cumulative figures of thin months.
+    let mut semester: Vec<Vec<(i64, i64, i64)>> = Vec::new();
+    for month in rules::semester_months_through(period).unwrap_or_default() {
+        semester.push(store::counts(conn, &month).await?);
+    }
     let cells: Vec<Cell> = targets
         .iter()
         .map(|t| {
@@ -58,6 +66,9 @@ pub async fn report(
     let groups = rules::group_totals(&cells);
     let mut rows = Vec::new();
     for ((target, shown), withheld) in targets.into_iter().zip(shown).zip(withheld) {
+        let semester = (shown == Shown::Hidden && !withheld)
+            .then(|| semester_figure(&semester, target.id))
+            .flatten();
         let mut comments = store::comments(conn, target.id, period).await?;
         if !rules::comments_shown(comments.len() as i64) {
             comments.clear();
@@ -69,10 +80,52 @@ pub async fn report(
             target,
             shown,
             withheld,
+            semester,
             comments,
         });
     }
     Ok((rows, groups))
+}
+
+/// A target's semester-to-date counts through the last month of `months`, if they may be
+/// shown. Walks the semester as its earlier reports did: a figure is withheld when, with the
+/// months shown on their own or an earlier semester figure, it would let the thin months be
+/// computed by subtraction (a difference of fewer than five ratings).
+fn semester_figure(months: &[Vec<(i64, i64, i64)>], target_id: i64) -> Option<rules::Counts> {
+    let mut total = [0i64; 3];
+    let mut monthly_shown = 0;
+    // (total, monthly_shown) when a semester figure was last shown.
+    let mut last: Option<(i64, i64)> = None;
+    let mut shown_now = None;
+    for month in months {
+        let mut c = [0i64; 3];
+        for (t, rating, n) in month {
+            if *t == target_id {
+                if let Some(r) = Rating::from_i64(*rating) {
+                    c[r as usize - 1] += n;
+                }
+            }
+        }
+        let n: i64 = c.iter().sum();
+        let thin = n < rules::MIN_RATINGS;
+        if !thin {
+            monthly_shown += n;
+        }
+        for (a, b) in total.iter_mut().zip(c) {
+            *a += b;
+        }
+        let sum: i64 = total.iter().sum();
+        let apart_from_last = last.is_none_or(|(t, m)| {
+            let d = (sum - t) - (monthly_shown - m);
+            d == 0 || d >= rules::MIN_RATINGS
+        });
+        shown_now = (thin && rules::semester_shown(&total, monthly_shown) && apart_from_last)
+            .then_some(total);
+        if shown_now.is_some() {
+            last = Some((sum, monthly_shown));
+        }
+    }
+    shown_now
 }
 
 /// Renders a report as text in a locale.
@@ -127,6 +180,13 @@ pub fn render(
                 ("figures", figures.into()),
             ],
         ));
+        if let Some(c) = &row.semester {
+            out.push(catalog.render(
+                locale,
+                msg!("feedback-report-semester"),
+                &[("figures", counts(c).into())],
+            ));
+        }
         for c in &row.comments {
             out.push(catalog.render(
                 locale,

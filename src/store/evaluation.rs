@@ -249,15 +249,17 @@ pub async fn add_votes(
     Ok(())
 }
 
-/// Deletes tallied ballots.
-pub async fn delete_ballots(conn: &mut Conn, ids: &[String]) -> Result<()> {
+/// Deletes tallied ballots. Returns how many were still there.
+pub async fn delete_ballots(conn: &mut Conn, ids: &[String]) -> Result<u64> {
+    let mut deleted = 0;
     for id in ids {
-        sqlx::query("DELETE FROM evaluation_ballots WHERE id = $1")
+        deleted += sqlx::query("DELETE FROM evaluation_ballots WHERE id = $1")
             .bind(id)
             .execute(&mut *conn)
-            .await?;
+            .await?
+            .rows_affected();
     }
-    Ok(())
+    Ok(deleted)
 }
 
 /// The counters: `(slot, pick, votes)`.

@@ -320,15 +320,18 @@ pub async fn pool(conn: &mut Conn) -> Result<Vec<(String, String)>> {
     )
 }
 
-/// Takes submissions out of the pool (in the transaction that publishes them).
-pub async fn pool_remove(conn: &mut Conn, ids: &[String]) -> Result<()> {
+/// Takes submissions out of the pool (in the transaction that publishes them). Returns how
+/// many were still there: fewer than asked means another run took them first.
+pub async fn pool_remove(conn: &mut Conn, ids: &[String]) -> Result<u64> {
+    let mut removed = 0;
     for id in ids {
-        sqlx::query("DELETE FROM feedback_pool WHERE id = $1")
+        removed += sqlx::query("DELETE FROM feedback_pool WHERE id = $1")
             .bind(id)
             .execute(&mut *conn)
-            .await?;
+            .await?
+            .rows_affected();
     }
-    Ok(())
+    Ok(removed)
 }
 
 /// The ratings of a period per target: `(target id, rating, count)`.

@@ -501,3 +501,43 @@ async fn two_semester_figures_a_month_apart_never_reveal_the_month_between() {
     drop(conn);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn two_replicas_publishing_the_same_pool_at_once_publish_it_once() {
+    let Some(app) = spawn_with(Spawn {
+        db: crate::helpers::Db::Postgres,
+        ..Spawn::default()
+    })
+    .await
+    else {
+        return;
+    };
+    load_targets(&app).await;
+    rate(&app, 5401, "D12-305", "满意", Some("窗台上的花养得很好")).await;
+    four_others(&app, "D12-305").await;
+    let mut first = app.store.begin().await.unwrap();
+    let done = branchbot::flows::feedback::publish::publish(&mut first, "2026-12-07", 5)
+        .await
+        .unwrap();
+    assert_eq!(done.published, 5);
+    // The second replica reads the same pool while the first has not committed.
+    let store = app.store.clone();
+    let second = tokio::spawn(async move {
+        let mut tx = store.begin().await.unwrap();
+        let result = branchbot::flows::feedback::publish::publish(&mut tx, "2026-12-07", 5).await;
+        match result {
+            Ok(done) => {
+                tx.commit().await.unwrap();
+                Ok(done.published)
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first.commit().await.unwrap();
+    let second = second.await.unwrap();
+    assert!(matches!(second, Err(_) | Ok(0)), "{second:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, 5);
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 0);
+    app.stop().await;
+}

@@ -84,11 +84,17 @@ pub async fn tally(conn: &mut Conn, now: i64) -> Result<usize, StoreError> {
         let ballots = open_ballots(conn, round_id).await?;
         let mut counts = count_picks(&ballots);
         counts.shuffle(&mut rand::rng());
+        let ids: Vec<String> = ballots.into_iter().map(|(id, _)| id).collect();
+        // Deleted first: a concurrent run that opened them too finds them gone and fails
+        // (its transaction rolls back), so no ballot is counted twice.
+        if store::delete_ballots(conn, &ids).await? != ids.len() as u64 {
+            return Err(StoreError::Corrupt(
+                "ballots were tallied by another run at the same time".into(),
+            ));
+        }
         for (slot, pick, n) in counts {
             store::add_votes(conn, round_id, slot, pick, n).await?;
         }
-        let ids: Vec<String> = ballots.into_iter().map(|(id, _)| id).collect();
-        store::delete_ballots(conn, &ids).await?;
     }
     Ok(rounds.len())
 }

@@ -97,7 +97,13 @@ pub async fn publish(conn: &mut Conn, day: &str, k: usize) -> Result<Published, 
     }
     entries.shuffle(&mut rand::rng());
     let ids: Vec<String> = entries.iter().map(|(id, _)| id.clone()).collect();
-    store::pool_remove(conn, &ids).await?;
+    // Two runs at once (replicas, or a run and a retry) both read the pool; the second one's
+    // deletes find the rows gone once the first commits, and it must not publish them again.
+    if store::pool_remove(conn, &ids).await? != ids.len() as u64 {
+        return Err(StoreError::Corrupt(
+            "the pool changed while it was being published; the run is retried".into(),
+        ));
+    }
     let mut commented = Vec::new();
     for (_, e) in &entries {
         let body = e.body.as_deref().filter(|b| !b.is_empty());

@@ -106,8 +106,9 @@ pub struct Choice {
 pub struct Reply {
     pub text: String,
     pub choices: Vec<Choice>,
-    /// A reply of an anonymous flow (feedback, ballots): queued without a member, and its
-    /// address and body erased once sent, so the outbox does not tie the sender to it.
+    /// A reply of an anonymous flow (feedback, ballots): queued without a member under a keyed
+    /// dedupe key, body and choices sealed, and once sent its address, body, provider id and
+    /// precise times erased, so the outbox does not tie the sender to it (docs/PRIVACY.md).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub anonymous: bool,
 }

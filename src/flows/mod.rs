@@ -23,6 +23,7 @@ pub mod me;
 pub mod meetings;
 pub mod notices;
 pub mod pledges;
+pub mod questions;
 pub mod spotcheck;
 pub mod start;
 pub mod unbound;

@@ -35,9 +35,17 @@ async fn send_branch_notice(app: &TestApp) {
     assert_eq!(scope[0].text, "发给谁？");
     assert_eq!(
         scope[0].labels(),
-        vec!["全支部", "某党小组", "支委", "党员（不含预备）"]
+        vec![
+            "全支部党员",
+            "某党小组",
+            "支委",
+            "党员（不含预备）",
+            "入党积极分子",
+            "群众",
+            "全支部人员（含入党积极分子、群众）"
+        ]
     );
-    let ask = tap(app, SECRETARY, &scope[0], "全支部", 1).await;
+    let ask = tap(app, SECRETARY, &scope[0], "全支部党员", 1).await;
     assert_eq!(ask[0].text, "请输入通知内容。");
     let confirm = app.ask(SECRETARY, TEXT, 1).await;
     assert_eq!(confirm[0].text, "需要大家回复“收到”吗？");
@@ -48,7 +56,8 @@ async fn send_branch_notice(app: &TestApp) {
         preview[0].text,
         format!(
             "{TEXT}\n——\n预览：3 人将收到（Telegram 3 人）。\n\
-             另有 6 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+             其中：正式党员 7 人，预备党员 1 人。\n\
+             另有 5 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
         )
     );
     assert_eq!(preview[0].labels(), vec!["发送", "修改", "取消"]);
@@ -79,11 +88,17 @@ async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
     }
     // 唐志强 taps 收到, twice; 韩梅梅 types it.
     let done = tap(&app, TANG, &received[0], "收到", 1).await;
-    assert_eq!(done[0].text, "已确认收到，谢谢！");
+    assert_eq!(done[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
     let again = tap(&app, TANG, &received[0], "收到", 1).await;
-    assert_eq!(again[0].text, "你已经确认过了，不用再回复。谢谢！");
+    assert_eq!(
+        again[0].text,
+        format!("您已确认过通知 #1（{TEXT}），不用再回复。谢谢！")
+    );
     let typed = app.ask(HAN, "收到", 1).await;
-    assert_eq!(typed[0].text, "已确认收到，谢谢！");
+    assert_eq!(
+        typed[0].text,
+        format!("已确认收到通知 #1（{TEXT}），谢谢！")
+    );
     app.eventually(
         "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'notice:%' AND status = 'sent'",
         3,
@@ -101,15 +116,18 @@ async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
     assert_eq!(
         lines[1..],
         [
-            "共 9 人：已发出 3 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 6",
-            "已确认 2/9 · 未确认 7 人：宋雨桐、冯磊、曹雪、彭博、曾晓燕、吕思远、蒋欣然",
+            "共 8 人：已发出 3 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 5",
+            "已确认 2/8 · 未确认 6 人：宋雨桐、冯磊、曹雪、彭博、曾晓燕、蒋欣然",
         ]
     );
     assert_eq!(status[0].labels(), vec!["提醒未确认者"]);
 
     // The nudge reaches 彭博 only: the others confirmed or cannot be reached.
     let nudged = tap(&app, SECRETARY, &status[0], "提醒未确认者", 1).await;
-    assert_eq!(nudged[0].text, "已提醒 1 位未确认的人。");
+    assert_eq!(
+        nudged[0].text,
+        "已提醒 1 位未确认的人。\n另有 5 位联系不上（有手机号但未接短信网关：5 位）。"
+    );
     let peng = app.fake.wait_sent(PENG, 4, WAIT).await;
     assert_eq!(
         peng[3].text,
@@ -131,12 +149,12 @@ async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
     assert_eq!(app.fake.sent_to(HAN).len(), 4);
 
     let ok = app.ask(PENG, "ok", 1).await;
-    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    assert_eq!(ok[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
     let status = app.ask(SECRETARY, "/notice_status 1", 1).await;
     assert!(
         status[0]
             .text
-            .contains("已确认 3/9 · 未确认 6 人：宋雨桐、冯磊、曹雪、曾晓燕、吕思远、蒋欣然"),
+            .contains("已确认 3/8 · 未确认 5 人：宋雨桐、冯磊、曹雪、曾晓燕、蒋欣然"),
         "{}",
         status[0].text
     );
@@ -171,7 +189,10 @@ async fn a_member_is_refused_and_a_secretary_cannot_reach_beyond_the_branch() {
     // The college committee member 王建国 (T001) sees the college-wide scopes.
     app.bind(1, "T001").await;
     let college = app.ask(1, "/notice", 1).await;
-    assert_eq!(college[0].labels()[..2], ["全体党员", "各支部书记"]);
+    assert_eq!(
+        college[0].labels()[..3],
+        ["全体党员", "全体人员（含入党积极分子、群众）", "各支部书记"]
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 0);
     app.stop().await;
 }
@@ -250,7 +271,8 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     let scope = app.ask(sec, "/notice", 1).await;
     assert_eq!(
         scope[0].text,
-        "发给谁？\n回复 1 全支部，2 某党小组，3 支委，4 党员（不含预备）"
+        "发给谁？\n回复 1 全支部党员，2 某党小组，3 支委，4 党员（不含预备），5 入党积极分子，\
+         6 群众，7 全支部人员（含入党积极分子、群众）"
     );
     app.ask(sec, "1", 1).await;
     app.ask(sec, TEXT, 1).await;
@@ -259,7 +281,7 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     assert!(
         preview[0].text.contains(
             "预览：8 人将收到（Telegram 2 人，短信 6 人，每人 1 条短信，共 6 条）。\n\
-             另有 1 人暂时联系不上"
+             其中：正式党员 7 人，预备党员 1 人。"
         ),
         "{}",
         preview[0].text
@@ -279,12 +301,12 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
         got[0].text
     );
     let ok = app.ask(song, "1", 1).await;
-    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    assert_eq!(ok[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
     // 韩梅梅 confirms on Telegram; 唐志强 does not.
     app.telegram.wait_sent(HAN, 1, WAIT).await;
     app.telegram.push_text(HAN, "收到");
     let han = app.telegram.wait_sent(HAN, 2, WAIT).await;
-    assert_eq!(han[1].text, "已确认收到，谢谢！");
+    assert_eq!(han[1].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
 
     app.ask(sec, "/notice_escalate 2", 1).await;
     escalate_now(&app.store, app.app()).await;
@@ -296,9 +318,9 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     );
     app.quiet("+8613900030004", 0).await;
     let ok = app.ask(tang, "收到", 1).await;
-    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    assert_eq!(ok[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
     let status = app.ask(sec, "/notice_status", 1).await;
-    assert!(status[0].text.contains("已确认 3/9"), "{}", status[0].text);
+    assert!(status[0].text.contains("已确认 3/8"), "{}", status[0].text);
     assert!(
         status[0].text.contains("短信提醒：已于 "),
         "{}",
@@ -323,6 +345,7 @@ async fn a_draft_can_be_edited_and_cancelled_and_nothing_is_sent() {
     assert_eq!(
         preview[0].text,
         "周五开会\n——\n预览：1 人将收到（Telegram 1 人）。\n\
+         其中：正式党员 3 人，预备党员 1 人。\n\
          另有 3 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
     );
     let edit = tap(&app, SECRETARY, &preview[0], "修改", 1).await;
@@ -383,6 +406,7 @@ fn the_command_line_previews_a_notice_and_sends_it_only_with_yes() {
     assert_eq!(
         out,
         "周五交材料\n——\n预览：0 人将收到（Telegram 0 人）。\n\
+         其中：正式党员 2 人。\n\
          另有 2 人暂时联系不上（未绑定 Telegram，也无法发短信）。\n\
          未发送。确认无误后加 --yes 再运行一次。\n"
     );

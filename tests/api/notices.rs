@@ -429,3 +429,114 @@ fn the_command_line_previews_a_notice_and_sends_it_only_with_yes() {
     let (code, _, err) = run(&["notice", "send", "--scope", "branch:不存在", "--text", "x"]);
     assert_eq!(code, Some(2), "{err}");
 }
+
+#[tokio::test]
+async fn a_notice_to_all_party_members_leaves_out_activists_and_everyone_is_a_choice_of_its_own() {
+    let app = spawn_app().await;
+    // 王建国 (T001) on the college committee; 马超 (S103) a member; 郭子豪 (S105) an activist.
+    app.bind(1, "T001").await;
+    app.bind(103, "S103").await;
+    app.bind(105, "S105").await;
+    let dues = "请各位党员于12月15日前完成2026年度党费缴纳。";
+    let scope = app.ask(1, "/notice", 1).await;
+    tap(&app, 1, &scope[0], "全体党员", 1).await;
+    let confirm = app.ask(1, dues, 1).await;
+    let urgent = tap(&app, 1, &confirm[0], "需要", 1).await;
+    let preview = tap(&app, 1, &urgent[0], "不紧急", 1).await;
+    // 28 party members on the roster, without the sender: 23 full, 4 probationary.
+    assert_eq!(
+        preview[0].text,
+        format!(
+            "{dues}\n——\n预览：1 人将收到（Telegram 1 人）。\n\
+             其中：正式党员 23 人，预备党员 4 人。\n\
+             另有 26 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+        )
+    );
+    let activist_before = app.fake.sent_to(105).len();
+    tap(&app, 1, &preview[0], "发送", 1).await;
+    app.fake.wait_sent(103, 3, WAIT).await;
+    let status = app.ask(1, "/notice_status", 1).await;
+    assert!(
+        status[0]
+            .text
+            .contains("共 27 人：已发出 1 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 26"),
+        "{}",
+        status[0].text
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM notice_recipients r JOIN members m ON m.id = r.member_id \
+             WHERE m.role IN ('activist', 'masses')"
+        )
+        .await,
+        0
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.fake.sent_to(105).len(), activist_before, "no notice");
+
+    // 全体人员 is chosen explicitly, and the preview says who is in it.
+    let scope = app.ask(1, "/notice", 1).await;
+    tap(&app, 1, &scope[0], "全体人员（含入党积极分子、群众）", 1).await;
+    let confirm = app.ask(1, "周五下午举行入党积极分子培训结业式。", 1).await;
+    let urgent = tap(&app, 1, &confirm[0], "不需要", 1).await;
+    let preview = tap(&app, 1, &urgent[0], "不紧急", 1).await;
+    assert!(
+        preview[0].text.contains(
+            "预览：2 人将收到（Telegram 2 人）。\n\
+             其中：正式党员 23 人，预备党员 4 人，入党积极分子 2 人。"
+        ),
+        "{}",
+        preview[0].text
+    );
+    tap(&app, 1, &preview[0], "发送", 1).await;
+    let got = app.fake.wait_sent(105, activist_before + 1, WAIT).await;
+    assert!(
+        got[activist_before]
+            .text
+            .ends_with("周五下午举行入党积极分子培训结业式。"),
+        "{:?}",
+        got[activist_before]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn console_only_members_are_counted_apart_from_telegram_and_unbound_says_how_each_is_reached()
+{
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    app.bind(TANG, "S203").await;
+    // 韩梅梅 (S204) only ever opened a console session.
+    sqlx::query(
+        "INSERT INTO bindings (channel, address, member_id, bound_at) \
+         SELECT 'console', key, id, 0 FROM members WHERE key = 'S204'",
+    )
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let scope = app.ask(SECRETARY, "/notice", 1).await;
+    tap(&app, SECRETARY, &scope[0], "全支部党员", 1).await;
+    let confirm = app.ask(SECRETARY, TEXT, 1).await;
+    let urgent = tap(&app, SECRETARY, &confirm[0], "不需要", 1).await;
+    let preview = tap(&app, SECRETARY, &urgent[0], "不紧急", 1).await;
+    assert!(
+        preview[0]
+            .text
+            .contains("预览：2 人将收到（Telegram 1 人，本机控制台 1 人）。"),
+        "{}",
+        preview[0].text
+    );
+    tap(&app, SECRETARY, &preview[0], "取消", 1).await;
+    // Without an SMS gateway a mobile number reaches nobody, and /unbound says so.
+    let list = app.ask(SECRETARY, "/unbound", 1).await;
+    let text = &list[0].text;
+    for line in [
+        "· 韩梅梅（S204，仅本机控制台）",
+        "· 宋雨桐（S202，有手机号但未接短信网关）",
+        "· 吕思远（S209，无手机号）",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    assert!(!text.contains("可收短信"), "{text}");
+    app.stop().await;
+}

@@ -57,7 +57,7 @@ impl Text {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
-    /// Every member of the college.
+    /// Every party member of the college (full and probationary; not activists or the masses).
     #[default]
     All,
     /// Full members only (no probationary members, activists or masses).

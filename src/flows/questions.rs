@@ -246,11 +246,15 @@ impl Open {
                 rest: rest.clone(),
             };
         }
+        // One candidate per meaning (the same meeting listed and reminded is one).
+        let mut candidates: Vec<(String, Choice)> = Vec::new();
+        for (q, c, _) in &fits {
+            if !candidates.iter().any(|(_, seen)| seen.data == c.data) {
+                candidates.push((q.about.clone(), (*c).clone()));
+            }
+        }
         Resolved::Ambiguous {
-            candidates: fits
-                .iter()
-                .map(|(q, c, _)| (q.about.clone(), (*c).clone()))
-                .collect(),
+            candidates,
             rest: rest.clone(),
         }
     }
@@ -417,6 +421,27 @@ mod tests {
         let open = Open::parse(&old, 0);
         assert_eq!(data(&open.resolve("1")), Some("lang:en"));
         assert_eq!(Open::parse(&open.to_json(), 0), open);
+    }
+
+    #[test]
+    fn a_meeting_both_listed_and_reminded_is_named_once_when_asked_which() {
+        let mut open = Open::default();
+        open.push(&reminder(5), 1_000, Some(100_000));
+        open.push(&notice(3), 2_000, None);
+        open.push(&reminder(6), 2_500, Some(100_000));
+        let Resolved::Ambiguous { candidates, .. } = open.resolve("1") else {
+            panic!("guessed");
+        };
+        let picks: Vec<&str> = candidates.iter().map(|(_, c)| c.data.as_str()).collect();
+        assert_eq!(
+            picks,
+            ["rsvp:attend:5", "notice:confirm:3", "rsvp:attend:6"]
+        );
+        // The same meeting offered twice is one meaning: no question.
+        let mut open = Open::default();
+        open.push(&reminder(5), 1_000, Some(100_000));
+        open.after_step(&[reminder(5)], 2_000);
+        assert_eq!(data(&open.resolve("2")), Some("rsvp:leave:5"));
     }
 
     #[test]

@@ -540,3 +540,90 @@ async fn console_only_members_are_counted_apart_from_telegram_and_unbound_says_h
     assert!(!text.contains("可收短信"), "{text}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn on_telegram_a_typed_1_with_a_reminder_and_a_notice_open_is_asked_about_with_buttons() {
+    use branchbot::domain::meetings::{MeetingKind, MeetingRules};
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    app.bind(TANG, "S203").await;
+    // A party lesson of 学生第二党支部 whose one-hour reminder falls due in two seconds.
+    let now = chrono::Utc::now();
+    let starts = now + chrono::TimeDelta::seconds(3602);
+    let mut tx = app.store.begin().await.unwrap();
+    let branch = branchbot::store::members::branch_id(&mut tx, "学生第二党支部")
+        .await
+        .unwrap()
+        .unwrap();
+    let attendees =
+        branchbot::flows::meetings::default_attendees(&mut tx, branch, MeetingKind::Lesson, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect();
+    branchbot::flows::meetings::commit(
+        &mut tx,
+        app.app().scheduler.registry(),
+        &MeetingRules::default().remind_before_minutes,
+        now,
+        branchbot::store::meetings::NewMeeting {
+            branch_id: branch,
+            kind: MeetingKind::Lesson,
+            starts_at: starts.timestamp_millis(),
+            ends_at: starts.timestamp_millis() + 3_600_000,
+            place: "党员活动室".into(),
+            topic: "党章学习".into(),
+            created_by: None,
+            attendees,
+            signin_code: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    app.app().scheduler.wake();
+    let reminder = app.fake.wait_sent(TANG, 3, WAIT * 3).await;
+    assert_eq!(reminder[2].labels(), vec!["参加", "请假"]);
+    // The secretary has the reminder and the sign-in code too.
+    app.fake.wait_sent(SECRETARY, 4, WAIT).await;
+    // Then a notice asking for 收到.
+    send_branch_notice_to_party_members(&app).await;
+    let notice = app.fake.wait_sent(TANG, 4, WAIT).await;
+    assert_eq!(notice[3].labels(), vec!["收到"]);
+
+    let which = app.ask(TANG, "1", 1).await;
+    assert_eq!(
+        which[0].text,
+        "您回复的“1”可以指以下几项，请选择您指的是哪一项："
+    );
+    let labels = which[0].labels();
+    assert!(
+        labels[0].starts_with("【学生第二党支部】党课提醒") && labels[0].ends_with(" → 参加"),
+        "{labels:?}"
+    );
+    assert_eq!(
+        labels[1],
+        format!("【紧急通知】谢文博（学生第二党支部） {TEXT} → 收到")
+    );
+    let done = tap(&app, TANG, &which[0], &labels[1], 1).await;
+    assert_eq!(done[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
+    // The reminder is still open: 参加 answers it.
+    let attend = app.ask(TANG, "参加", 1).await;
+    assert!(
+        attend[0].text.starts_with("已为您登记参加：") && attend[0].text.contains("党课"),
+        "{}",
+        attend[0].text
+    );
+    app.stop().await;
+}
+
+/// [`send_branch_notice`] without its assertions on the preview's figures.
+async fn send_branch_notice_to_party_members(app: &TestApp) {
+    let scope = app.ask(SECRETARY, "/notice", 1).await;
+    tap(app, SECRETARY, &scope[0], "全支部党员", 1).await;
+    let confirm = app.ask(SECRETARY, TEXT, 1).await;
+    let urgent = tap(app, SECRETARY, &confirm[0], "需要", 1).await;
+    let preview = tap(app, SECRETARY, &urgent[0], "紧急", 1).await;
+    tap(app, SECRETARY, &preview[0], "发送", 1).await;
+}

@@ -873,6 +873,15 @@ async fn unbound(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> O
         None => None,
     };
     let list = members::unbound(&mut conn, "telegram", scope).await?;
+    // How each can be reached, as every push decides it.
+    let mut reach = Vec::with_capacity(list.len());
+    for m in &list {
+        reach.push(
+            crate::delivery::route::route(&mut conn, m, e.sms_connected)
+                .await?
+                .msg(),
+        );
+    }
     drop(conn);
     let scope = scope_name(branch, ui);
     if list.is_empty() {
@@ -893,17 +902,13 @@ async fn unbound(config: &Config, branch: Option<&str>, csv: bool, ui: &Ui) -> O
     .map(|id| ui.t(id));
     let rows: Vec<Vec<String>> = list
         .iter()
-        .map(|m| {
-            let reach = if m.phone.is_some() {
-                msg!("cli-reach-sms")
-            } else {
-                msg!("cli-reach-none")
-            };
+        .zip(&reach)
+        .map(|(m, reach)| {
             vec![
                 m.key.clone(),
                 m.name.clone(),
                 m.branch_name.clone().unwrap_or_default(),
-                ui.t(reach),
+                ui.t(*reach),
             ]
         })
         .collect();

@@ -510,7 +510,11 @@ fn unbound_lists_the_ten_members_of_the_second_student_branch() {
     assert_eq!(run.code, 0, "{run:?}");
     let rows = run.stdout_lines();
     assert_eq!(rows.len(), 10);
-    assert_eq!(rows[0], "S201\t谢文博\t学生第二党支部\t可收短信");
+    // No SMS gateway is configured: a mobile number alone reaches nobody.
+    assert_eq!(
+        rows[0],
+        "S201\t谢文博\t学生第二党支部\t有手机号但未接短信网关"
+    );
     assert_eq!(rows[8], "S209\t吕思远\t学生第二党支部\t无手机号");
     assert_eq!(
         run.stderr_lines(),
@@ -530,7 +534,11 @@ fn unbound_as_csv_has_a_header_row_and_leaves_out_members_who_have_bound() {
     assert_eq!(run.code, 0, "{run:?}");
     let rows = run.stdout_lines();
     assert_eq!(rows[0], "key,name,branch,contact");
-    assert_eq!(rows[1], "S201,谢文博,学生第二党支部,SMS");
+    // No SMS gateway is configured: the number alone reaches nobody.
+    assert_eq!(
+        rows[1],
+        "S201,谢文博,学生第二党支部,mobile number but no SMS gateway"
+    );
     assert_eq!(rows.len(), 10);
     assert!(!run.stdout.contains("S203"));
     assert_eq!(
@@ -1548,7 +1556,8 @@ fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summarie
     let rows = run.stdout_lines();
     assert_eq!(rows.len(), 4, "{run:?}");
     assert!(
-        rows[0].starts_with("创先争优\t1\t第一阶段：发动部署、党内评优表彰\t2027-06-01\t2027-12-31\t-\t学生第二党支部\t"),
+        rows[0]
+            .starts_with("创先争优\t1\t第一阶段：发动部署、党内评优表彰\t2026-12-01\t2027-02-28\t"),
         "{run:?}"
     );
     assert!(rows[0].ends_with("\t2027-06-03 已提交"), "{run:?}");
@@ -1591,4 +1600,34 @@ fn serve_on_postgres_without_an_anonymity_key_refuses_to_start_and_says_which_va
     );
     // No key file was made in the working folder either.
     assert!(!dir.path().join("branchbot.anonymity-key").exists());
+}
+
+#[test]
+fn the_example_campaign_can_be_moved_to_start_on_another_day() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
+    let bad = bot.run(&["campaign", "load", "campaign.toml", "--start", "下周"]);
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert_eq!(
+        bad.stderr_lines(),
+        ["无法识别开始日期“下周”。请写 today 或 年-月-日，例如 2027-03-01。"]
+    );
+    let run = bot.run(&["campaign", "load", "campaign.toml", "--start", "2029-03-05"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let show = bot.run(&["campaign", "show"]);
+    let phases: Vec<&str> = show
+        .stdout_lines()
+        .into_iter()
+        .filter(|l| l.starts_with(char::is_numeric))
+        .collect();
+    // Every phase moved by the same days; each ends the day before the next one starts.
+    assert_eq!(
+        phases,
+        [
+            "1. 第一阶段：发动部署、党内评优表彰　2029-03-05 至 2029-06-02",
+            "2. 第二阶段：喜迎建党106周年　2029-06-03 至 2029-10-02",
+            "3. 第三阶段：群众评议、推广典型　2029-10-03 至 2030-02-02",
+            "4. 全面回顾总结　2030-02-03 至 2030-04-04",
+        ]
+    );
 }

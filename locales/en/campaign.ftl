@@ -38,3 +38,4 @@ cli-campaign-none = No campaign is loaded yet. Load one with branchbot campaign 
 cli-campaign-phase = { $index }. { $title }  { $start } to { $end }{ $state }
 cli-campaign-phase-now =   ← current phase
 cli-campaign-phase-theme =     Theme: { $theme }
+cli-campaign-bad-start = Cannot read the start date "{ $start }". Write today or YEAR-MONTH-DAY, for example 2027-03-01.

@@ -129,8 +129,6 @@ cli-unbound-header = { $scope }: { $count ->
 cli-unbound-none = { $scope }: every member has bound Telegram.
 cli-unbound-footer = To make invite codes: branchbot invite KEY, or branchbot invite --branch NAME for a whole branch.
 cli-column-reach = contact
-cli-reach-sms = SMS
-cli-reach-none = no mobile
 
 cli-members-header = { $scope }: { $count ->
         [one] 1 active member

@@ -75,8 +75,16 @@ lang-unknown = Unknown language "{ $code }". Choose 中文 (zh-CN) or English (e
 unbound-none = All { $total } members have bound Telegram.
 unbound-header = { $count } of { $total } members have not bound Telegram:
 unbound-line = · { $name } ({ $key }, { $reach })
-unbound-has-phone = reachable by SMS
-unbound-no-phone = no mobile number
+reach-telegram = on Telegram
+reach-sms = reachable by SMS
+reach-console = console only
+reach-inactive = left
+reach-no-phone = no mobile number
+reach-no-gateway = mobile number but no SMS gateway
+reach-opted-out = opted out of SMS
+reach-telegram-only = Telegram only, not bound yet
+reach-reason-count = { $reason }: { $count }
+reach-unreachable-note = { $count } more could not be reached ({ $reasons }).
 unbound-footer = To make an invite code: branchbot invite KEY
 
 error-unsupported = I can only read text messages. Send /help for help.
@@ -91,3 +99,5 @@ error-internal = Sorry, something went wrong on our side. Please try again later
 
 console-intro = You are talking to the bot as { $name } ({ $branch } · { $role }). Type /help for commands, Ctrl-D to leave.
 invite-too-many-attempts = Too many wrong invite codes. Please try again in 15 minutes, or check the code with your branch secretary.
+answer-which = Your answer "{ $typed }" fits more than one message. Which one did you mean?
+answer-which-option = { $about } → { $label }

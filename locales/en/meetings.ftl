@@ -33,10 +33,11 @@ meeting-reminder =
     Topic: { $topic }
     Will you attend?
 meeting-reminder-sms = [{ $branch }] { $date } { $weekday } { $time } { $place } { $kind }.
-meeting-attend-recorded = You are down as attending ({ $when }). If plans change, send /meetings.
+meeting-attend-recorded = You are down as attending: { $kind }, { $when }. If plans change, send /meetings.
+meeting-attend-already = You had already said you will attend: { $kind }, { $when }. If plans change, send /meetings.
 meeting-leave-ask-reason = Please give a short reason for your leave (e.g. travel, a class).
 meeting-leave-recorded =
-    Leave recorded: { $reason }. The secretary will be told.
+    Leave recorded for { $kind }, { $when }: { $reason }. The secretary will be told.
     Please make up the study afterwards. If plans change, send /meetings.
 meeting-leave-notice = { $name } asks for leave: { $kind } ({ $when }), reason: { $reason }.
 meeting-reason-too-long = That reason is too long; please keep it under { $max } characters.

@@ -11,12 +11,16 @@ help-notices =
 notice-refused = Only branch secretaries and committee members can send notices. Send /help for help.
 notice-other-branch = You can only send notices to your own branch.
 notice-ask-scope = Who should get it?
-notice-scope-all = Every member
+notice-scope-all = All party members
 notice-scope-secretaries = All branch secretaries
-notice-scope-branch = The whole branch
+notice-scope-branch = The branch's party members
 notice-scope-group = A party group
 notice-scope-committee = The branch committee
 notice-scope-full = Full members (not probationary)
+notice-scope-everyone = Everyone (activists and non-members too)
+notice-scope-branch-everyone = Everyone in the branch (activists and non-members too)
+notice-scope-activists = Activists
+notice-scope-masses = Non-members
 notice-ask-group = Which party group?
 notice-ask-text = Please type the notice.
 notice-ask-confirm = Should people reply to confirm receipt?
@@ -31,7 +35,21 @@ notice-preview =
     Preview: { $total } people will get it (Telegram { $telegram }{ $sms ->
         [0] {""}
        *[other] , SMS { $sms }, { $each } SMS each, { $segments } in all
+    }{ $console ->
+        [0] {""}
+       *[other] , local console { $console }
     }).
+notice-preview-roles =
+    { $count ->
+        [0] Nobody is in this audience.
+       *[other] Of them: { $list }.
+    }
+notice-preview-role = { $role } { $count }
+notice-preview-roles-sep = , {""}
+notice-role-full = full members
+notice-role-probationary = probationary members
+notice-role-activist = activists
+notice-role-masses = non-members
 notice-preview-unreachable = { $count } more cannot be reached now (no Telegram, no SMS).
 notice-send = Send
 notice-edit = Edit
@@ -44,8 +62,8 @@ notice-header = [Notice] { $sender }
 notice-header-urgent = [Urgent notice] { $sender }
 notice-please-confirm = Please confirm receipt.
 notice-received = Received
-notice-confirmed = Receipt confirmed, thank you!
-notice-confirmed-already = You have confirmed this already; no need to reply again. Thank you!
+notice-confirmed = Confirmed: you have received notice #{ $id } ({ $excerpt }). Thank you!
+notice-confirmed-already = You had already confirmed notice #{ $id } ({ $excerpt }); no need to reply again. Thank you!
 
 # /notice_status
 notice-status-usage = Usage: /notice_status or /notice_status NOTICE-NUMBER
@@ -67,7 +85,7 @@ notice-escalation-pending = SMS escalation: due at { $at }, but no SMS gateway i
 notice-escalation-sent = SMS escalation: sent at { $at } to those who had not confirmed.
 
 # branchbot notice …
-cli-notice-bad-scope = Unknown scope "{ $scope }". Write all, branch:NAME, group:BRANCH/GROUP or role:secretary.
+cli-notice-bad-scope = Unknown scope "{ $scope }". Write all (party members), everyone, branch:NAME, everyone:BRANCH, group:BRANCH/GROUP or role:secretary|committee|full|activist|masses.
 cli-notice-no-sender = There is no college committee member on the roster to send as. Name one with --from.
 cli-notice-not-sent = Not sent. When it looks right, run it again with --yes.
 cli-notice-sent = Sent notice #{ $id } ({ $count } people). See who confirmed with branchbot notice status { $id }.

@@ -9,7 +9,7 @@ sms-option-separator = {", "}
 sms-unknown = Hello! This is the college Party committee's assistant. This number is not on the roster; please ask your branch secretary. Reply STOP to opt out.
 sms-stopped = You are unsubscribed and will get no more notices at this number. Reply START to subscribe again.
 sms-started = You are subscribed again: notices will come to this number. Reply STOP to opt out.
-sms-help-member = { $name }, this is the college Party committee's assistant. Send /me for your details, /lang to change language. Reply STOP to opt out, START to resume.
+sms-help-member = { $name }, this is the college Party committee's assistant. Reply "ok" to confirm a notice, the number shown to answer a meeting reminder, and "sign in" with the six-digit code at a meeting. Reply STOP to unsubscribe, START to subscribe again.
 sms-help-stranger = This is the college Party committee's assistant, for members on the roster only. Reply STOP to opt out, START to resume.
 
 # branchbot sms count / prefer

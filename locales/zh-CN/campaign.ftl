@@ -38,3 +38,4 @@ cli-campaign-none = 还没有加载活动。用 branchbot campaign load 文件 �
 cli-campaign-phase = { $index }. { $title }　{ $start } 至 { $end }{ $state }
 cli-campaign-phase-now = 　← 当前阶段
 cli-campaign-phase-theme = 　　主题：{ $theme }
+cli-campaign-bad-start = 无法识别开始日期“{ $start }”。请写 today 或 年-月-日，例如 2027-03-01。

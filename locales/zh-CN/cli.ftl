@@ -93,8 +93,6 @@ cli-unbound-header = { $scope }：有 { $count } 人尚未绑定 Telegram：
 cli-unbound-none = { $scope }：所有成员都已绑定 Telegram。
 cli-unbound-footer = 生成邀请码：branchbot invite 编号；为整个支部生成：branchbot invite --branch 支部名称
 cli-column-reach = 联系方式
-cli-reach-sms = 可收短信
-cli-reach-none = 无手机号
 
 cli-members-header = { $scope }：共 { $count } 名在册成员：
 cli-members-none = { $scope }：没有在册成员。导入名单：branchbot import 文件

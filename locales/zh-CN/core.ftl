@@ -75,8 +75,16 @@ lang-unknown = 不认识的语言“{ $code }”。可选：中文（zh-CN）或
 unbound-none = 全部 { $total } 名成员都已绑定 Telegram。
 unbound-header = 还有 { $count } 人未绑定 Telegram（共 { $total } 人）：
 unbound-line = · { $name }（{ $key }，{ $reach }）
-unbound-has-phone = 可收短信
-unbound-no-phone = 无手机号
+reach-telegram = 已绑定 Telegram
+reach-sms = 可收短信
+reach-console = 仅本机控制台
+reach-inactive = 已离开
+reach-no-phone = 无手机号
+reach-no-gateway = 有手机号但未接短信网关
+reach-opted-out = 已退订短信
+reach-telegram-only = 只接收 Telegram，尚未绑定
+reach-reason-count = { $reason }：{ $count } 位
+reach-unreachable-note = 另有 { $count } 位联系不上（{ $reasons }）。
 unbound-footer = 生成邀请码：branchbot invite 编号
 
 error-unsupported = 我只能读文字消息。需要帮助请发 /help。
@@ -91,3 +99,5 @@ error-internal = 抱歉，系统出了点问题，请稍后再试。
 
 console-intro = 你正在以 { $name }（{ $branch } · { $role }）的身份和机器人对话。输入 /help 查看命令，按 Ctrl-D 退出。
 invite-too-many-attempts = 邀请码输错的次数太多了。请 15 分钟后再试，或向支部书记核对邀请码。
+answer-which = 您回复的“{ $typed }”可以指以下几项，请选择您指的是哪一项：
+answer-which-option = { $about } → { $label }

@@ -33,10 +33,11 @@ meeting-reminder =
     议题：{ $topic }
     请确认是否参加。
 meeting-reminder-sms = 【{ $branch }】{ $date } { $weekday }{ $time } { $place } { $kind }。
-meeting-attend-recorded = 已登记参加。会议时间：{ $when }。如计划有变，可随时发送 /meetings 修改。
+meeting-attend-recorded = 已为您登记参加：{ $when } { $kind }。如计划有变，可随时发送 /meetings 修改。
+meeting-attend-already = 您已确认过参加：{ $when } { $kind }。如计划有变，可随时发送 /meetings 修改。
 meeting-leave-ask-reason = 请简要说明请假原因（如：出差、上课冲突）。
 meeting-leave-recorded =
-    已为你登记请假：{ $reason }。书记会收到通知。
+    已为您登记请假：{ $when } { $kind }，原因：{ $reason }。书记会收到通知。
     会后请按要求补学。如计划有变，可随时发送 /meetings 修改。
 meeting-leave-notice = { $name } 请假：{ $kind }（{ $when }），原因：{ $reason }。
 meeting-reason-too-long = 请假原因太长了，请控制在 { $max } 字以内。

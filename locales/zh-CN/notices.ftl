@@ -13,10 +13,14 @@ notice-other-branch = 你只能给本支部发送通知。
 notice-ask-scope = 发给谁？
 notice-scope-all = 全体党员
 notice-scope-secretaries = 各支部书记
-notice-scope-branch = 全支部
+notice-scope-branch = 全支部党员
 notice-scope-group = 某党小组
 notice-scope-committee = 支委
 notice-scope-full = 党员（不含预备）
+notice-scope-everyone = 全体人员（含入党积极分子、群众）
+notice-scope-branch-everyone = 全支部人员（含入党积极分子、群众）
+notice-scope-activists = 入党积极分子
+notice-scope-masses = 群众
 notice-ask-group = 发给哪个党小组？
 notice-ask-text = 请输入通知内容。
 notice-ask-confirm = 需要大家回复“收到”吗？
@@ -31,7 +35,21 @@ notice-preview =
     预览：{ $total } 人将收到（Telegram { $telegram } 人{ $sms ->
         [0] {""}
        *[other] ，短信 { $sms } 人，每人 { $each } 条短信，共 { $segments } 条
+    }{ $console ->
+        [0] {""}
+       *[other] ，本机控制台 { $console } 人
     }）。
+notice-preview-roles =
+    { $count ->
+        [0] 没有人在这个范围内。
+       *[other] 其中：{ $list }。
+    }
+notice-preview-role = { $role } { $count } 人
+notice-preview-roles-sep = ，
+notice-role-full = 正式党员
+notice-role-probationary = 预备党员
+notice-role-activist = 入党积极分子
+notice-role-masses = 群众
 notice-preview-unreachable = 另有 { $count } 人暂时联系不上（未绑定 Telegram，也无法发短信）。
 notice-send = 发送
 notice-edit = 修改
@@ -44,8 +62,8 @@ notice-header = 【通知】{ $sender }
 notice-header-urgent = 【紧急通知】{ $sender }
 notice-please-confirm = 收到请回复。
 notice-received = 收到
-notice-confirmed = 已确认收到，谢谢！
-notice-confirmed-already = 你已经确认过了，不用再回复。谢谢！
+notice-confirmed = 已确认收到通知 #{ $id }（{ $excerpt }），谢谢！
+notice-confirmed-already = 您已确认过通知 #{ $id }（{ $excerpt }），不用再回复。谢谢！
 
 # /notice_status
 notice-status-usage = 用法：/notice_status 或 /notice_status 通知编号
@@ -67,7 +85,7 @@ notice-escalation-pending = 短信提醒：已到时间（{ $at }），但没有
 notice-escalation-sent = 短信提醒：已于 { $at } 发给未确认的人。
 
 # branchbot notice …
-cli-notice-bad-scope = 无法识别范围“{ $scope }”。请写 all、branch:支部名、group:支部名/党小组名 或 role:secretary。
+cli-notice-bad-scope = 无法识别范围“{ $scope }”。请写 all（全体党员）、everyone（全体人员）、branch:支部名、everyone:支部名、group:支部名/党小组名 或 role:secretary|committee|full|activist|masses。
 cli-notice-no-sender = 名册中没有学院党委成员，无法以学院名义发送通知。请用 --from 指定一位学院党委成员。
 cli-notice-not-sent = 未发送。确认无误后加 --yes 再运行一次。
 cli-notice-sent = 已发送通知 #{ $id }（{ $count } 人）。用 branchbot notice status { $id } 查看确认情况。

@@ -8,7 +8,7 @@ sms-option-separator = {"，"}
 sms-unknown = 你好！这里是学院党委组织生活助手。此号码不在党员名册中，如有疑问请联系所在支部书记。回复TD退订。
 sms-stopped = 已退订，此号码将不再收到通知。回复“订阅”可恢复。
 sms-started = 已恢复订阅，通知会照常发到此号码。回复TD可退订。
-sms-help-member = { $name }，这里是学院党委组织生活助手。发 /me 查看信息，/lang 切换语言；回复TD退订，回复“订阅”恢复。
+sms-help-member = { $name }，这里是学院党委组织生活助手。收到通知回复“收到”；会议提醒按提示回复编号；签到请发“签到 六位签到码”。回复TD退订，回复“订阅”恢复。
 sms-help-stranger = 这里是学院党委组织生活助手，只为名册中的党员服务。回复TD退订，回复“订阅”恢复。
 
 # branchbot sms count / prefer

@@ -18,7 +18,13 @@ use crate::store::campaigns as stored;
 pub enum CampaignCommand {
     /// Validate a campaign file, store it and schedule its announcements and reminders.
     /// Loading an edited file again updates the schedule without sending anything twice.
-    Load { file: PathBuf },
+    Load {
+        file: PathBuf,
+        /// Move every phase by the same number of days so that the first one starts on this
+        /// day: `today` or YYYY-MM-DD (the file itself is not changed).
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+    },
     /// Print the phases of the loaded campaign.
     Show,
     /// Print, per phase, which branches have submitted their summary.
@@ -65,12 +71,32 @@ pub fn problem(ui: &Ui, p: &Problem) -> String {
     }
 }
 
+/// The campaign file moved so that its first phase starts on `day` (`today` or YYYY-MM-DD). An
+/// invalid file is returned as it is, for the load to name its problems.
+fn shifted(
+    source: &str,
+    day: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+    ui: &Ui,
+) -> Outcome<String> {
+    let target = match day.trim() {
+        "today" | "今天" => now.with_timezone(&tz).date_naive(),
+        other => chrono::NaiveDate::parse_from_str(other, "%Y-%m-%d")
+            .map_err(|_| ui.mistake(msg!("cli-campaign-bad-start"), &[("start", day.into())]))?,
+    };
+    Ok(match crate::domain::campaign::parse(source, tz) {
+        Ok(c) => crate::domain::campaign::shift(source, c.days_to_start_on(target, tz)),
+        Err(_) => source.to_owned(),
+    })
+}
+
 /// Runs a `campaign` subcommand.
 pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome {
     let e = engine(config, ui).await?;
     let tz = e.tz;
     let result = match command {
-        CampaignCommand::Load { file } => {
+        CampaignCommand::Load { file, start } => {
             let name = file.display().to_string();
             let source = std::fs::read_to_string(&file).map_err(|err| {
                 ui.mistake(
@@ -81,6 +107,10 @@ pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome 
                     ],
                 )
             })?;
+            let source = match start {
+                Some(day) => shifted(&source, &day, e.clock.now(), tz, ui)?,
+                None => source,
+            };
             let mut tx = e.store.begin().await?;
             match campaigns::load(&mut tx, e.jobs.registry(), tz, &source, e.clock.now()).await {
                 Ok(loaded) => {
@@ -156,7 +186,7 @@ pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome 
                         ("index", (i as i64 + 1).into()),
                         ("title", p.title.get(ui.locale).into()),
                         ("start", day(p.start).into()),
-                        ("end", day(p.end - chrono::TimeDelta::seconds(1)).into()),
+                        ("end", p.last_day_text(tz).into()),
                         ("state", state.into()),
                     ],
                 ));

@@ -19,7 +19,9 @@ use crate::store::members;
 pub enum NoticeCommand {
     /// Preview a notice and, with --yes, send it.
     Send {
-        /// all | branch:NAME | group:BRANCH/GROUP | role:secretary | role:committee | role:full
+        /// all (party members) | everyone | branch:NAME (its party members) | everyone:BRANCH |
+        /// group:BRANCH/GROUP | role:secretary | role:committee | role:full | role:activist |
+        /// role:masses
         #[arg(long)]
         scope: String,
         #[arg(long)]
@@ -47,6 +49,10 @@ async fn scope(conn: &mut crate::store::Conn, text: &str, ui: &Ui) -> Outcome<Sc
     let (kind, rest) = text.split_once(':').unwrap_or((text, ""));
     Ok(match (kind.trim(), rest.trim()) {
         ("all", "") => Scope::All,
+        ("everyone", "") => Scope::Everyone { branch: None },
+        ("everyone", name) => Scope::Everyone {
+            branch: Some(find_branch(conn, name, ui).await?),
+        },
         ("branch", name) if !name.is_empty() => Scope::Branch {
             branch: find_branch(conn, name, ui).await?,
         },
@@ -60,6 +66,8 @@ async fn scope(conn: &mut crate::store::Conn, text: &str, ui: &Ui) -> Outcome<Sc
         ("role", "secretary" | "secretaries") => Scope::Secretaries { branch: None },
         ("role", "committee") => Scope::Committee { branch: None },
         ("role", "full" | "member" | "members") => Scope::FullMembers { branch: None },
+        ("role", "activist" | "activists") => Scope::Activists { branch: None },
+        ("role", "masses") => Scope::Masses { branch: None },
         _ => return Err(bad()),
     })
 }
@@ -113,7 +121,7 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
             };
             let who = compose::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
             let label = compose::sender_label(&sender);
-            let [telegram, sms, nowhere, each, segments] =
+            let [telegram, sms, console, nowhere, each, segments] =
                 compose::tally(&cx, &draft, &label, &who);
             println!(
                 "{}",
@@ -121,14 +129,16 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
                     msg!("notice-preview"),
                     &[
                         ("text", draft.text.as_str().into()),
-                        ("total", (telegram + sms).into()),
+                        ("total", (telegram + sms + console).into()),
                         ("telegram", telegram.into()),
                         ("sms", sms.into()),
+                        ("console", console.into()),
                         ("each", each.into()),
                         ("segments", segments.into()),
                     ],
                 )
             );
+            println!("{}", compose::roles_line(&cx, &who));
             if nowhere > 0 {
                 println!(
                     "{}",

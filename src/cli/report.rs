@@ -944,7 +944,7 @@ async fn campaign(
                 p.index.into(),
                 p.phase.title.get(ui.locale).into(),
                 day(p.phase.start.timestamp_millis(), e.tz, "%Y-%m-%d").into(),
-                day(p.phase.end.timestamp_millis() - 1, e.tz, "%Y-%m-%d").into(),
+                p.phase.last_day_text(e.tz).into(),
                 if p.current {
                     ui.t(msg!("report-yes")).into()
                 } else {

@@ -6,14 +6,15 @@
 //! come here: they go back where the message came from.
 //!
 //! [`push`] routes, queues the row in the caller's transaction (with its SMS segment count),
-//! and records the offered choices for that channel, so a typed answer ("2 出差") to the push
-//! is understood there — a flow that pushes needs nothing else.
+//! and records the offered choices as a question open on that channel until the push expires
+//! ([`crate::flows::questions`]), so a typed answer ("2 出差") to the push is understood there,
+//! even after other pushes — a flow that pushes needs nothing else.
 
 use crate::channels::sms;
 use crate::domain::org::Member;
-use crate::flows::{ChannelKind, Reply, State};
+use crate::flows::{ChannelKind, Reply};
 use crate::i18n::Catalog;
-use crate::store::{bindings, conversations, outbox, Conn, StoreError};
+use crate::store::{bindings, outbox, Conn, StoreError};
 
 /// Which channels a member accepts pushes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,14 +54,71 @@ impl Preference {
     }
 }
 
-/// Why a member cannot be reached by a push.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a member cannot be reached by a push: no reachable Telegram chat, no console session,
+/// and SMS is not an option for the reason named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Unreachable {
     /// Left the organisation.
     Inactive,
-    /// No reachable Telegram chat, and SMS is not an option (no number, opted out, SMS off,
-    /// or not allowed by the preference).
-    NoChannel,
+    /// No mobile number on the roster.
+    NoPhone,
+    /// A mobile number, but no SMS gateway is connected.
+    NoGateway,
+    /// A mobile number, but they opted out of SMS (TD).
+    OptedOut,
+    /// Their preference allows Telegram only.
+    TelegramOnly,
+}
+
+impl Unreachable {
+    /// How the reason reads ("无手机号", "未接短信网关").
+    pub fn msg(self) -> crate::i18n::Msg {
+        match self {
+            Self::Inactive => crate::msg!("reach-inactive"),
+            Self::NoPhone => crate::msg!("reach-no-phone"),
+            Self::NoGateway => crate::msg!("reach-no-gateway"),
+            Self::OptedOut => crate::msg!("reach-opted-out"),
+            Self::TelegramOnly => crate::msg!("reach-telegram-only"),
+        }
+    }
+}
+
+/// "另有 3 位联系不上（无手机号 1 位，有手机号但未接短信网关 2 位）。": who a push could not
+/// reach and why, for the answer to a remind button. None when everyone was reached.
+pub fn unreachable_note(
+    catalog: &Catalog,
+    locale: crate::i18n::Locale,
+    why: &[Unreachable],
+) -> Option<String> {
+    if why.is_empty() {
+        return None;
+    }
+    let mut kinds: Vec<Unreachable> = why.to_vec();
+    kinds.sort();
+    kinds.dedup();
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|k| {
+            let n = why.iter().filter(|w| *w == k).count() as i64;
+            catalog.render(
+                locale,
+                crate::msg!("reach-reason-count"),
+                &[
+                    ("reason", catalog.text(locale, k.msg()).into()),
+                    ("count", n.into()),
+                ],
+            )
+        })
+        .collect();
+    let sep = catalog.text(locale, crate::msg!("notice-preview-roles-sep"));
+    Some(catalog.render(
+        locale,
+        crate::msg!("reach-unreachable-note"),
+        &[
+            ("count", (why.len() as i64).into()),
+            ("reasons", parts.join(&sep).into()),
+        ],
+    ))
 }
 
 /// Where a push goes.
@@ -82,6 +140,16 @@ pub enum Route {
 }
 
 impl Route {
+    /// How the route reads in a list ("Telegram", "可收短信", "仅控制台", or why not).
+    pub fn msg(&self) -> crate::i18n::Msg {
+        match self {
+            Self::Telegram { .. } => crate::msg!("reach-telegram"),
+            Self::Sms { .. } => crate::msg!("reach-sms"),
+            Self::Console { .. } => crate::msg!("reach-console"),
+            Self::Nowhere(why) => why.msg(),
+        }
+    }
+
     /// The channel, if any.
     pub fn channel(&self) -> Option<ChannelKind> {
         match self {
@@ -93,8 +161,10 @@ impl Route {
     }
 }
 
-/// Decides where a push to `member` goes. `sms_connected` says whether an SMS gateway runs
-/// (`config.sms.enabled()`); without one, SMS is never chosen.
+/// Decides where a push to `member` goes — the one answer to "how can this member be reached"
+/// that every screen shows (`/unbound`, the notice preview, the remind buttons' counts).
+/// `sms_connected` says whether an SMS gateway runs (`config.sms.enabled()`); without one, SMS
+/// is never chosen.
 pub async fn route(
     conn: &mut Conn,
     member: &Member,
@@ -114,19 +184,21 @@ pub async fn route(
             return Ok(Route::Telegram { chat });
         }
     }
-    if sms_connected && pref.allows(ChannelKind::Sms) {
-        if let Some(phone) = &member.phone {
-            if !crate::store::sms::is_opted_out(conn, phone).await? {
-                return Ok(Route::Sms {
-                    phone: phone.clone(),
-                });
-            }
+    let why = match &member.phone {
+        _ if !pref.allows(ChannelKind::Sms) => Unreachable::TelegramOnly,
+        None => Unreachable::NoPhone,
+        Some(_) if !sms_connected => Unreachable::NoGateway,
+        Some(phone) if crate::store::sms::is_opted_out(conn, phone).await? => Unreachable::OptedOut,
+        Some(phone) => {
+            return Ok(Route::Sms {
+                phone: phone.clone(),
+            })
         }
-    }
+    };
     if let Some(key) = bindings::address_of(conn, member.id, ChannelKind::Console.as_str()).await? {
         return Ok(Route::Console { key });
     }
-    Ok(Route::Nowhere(Unreachable::NoChannel))
+    Ok(Route::Nowhere(why))
 }
 
 /// How a push is queued.
@@ -183,22 +255,14 @@ pub async fn push(
         now,
     )
     .await?;
-    if !reply.choices.is_empty() {
-        let state = match conversations::load(conn, member.id, channel.as_str()).await? {
-            Some((state, _)) => state,
-            None => {
-                serde_json::to_string(&State::Idle).unwrap_or_else(|_| "{\"step\":\"idle\"}".into())
-            }
-        };
-        conversations::save(
-            conn,
-            member.id,
-            channel.as_str(),
-            &state,
-            &choices_json,
-            now,
-        )
-        .await?;
-    }
+    crate::flows::questions::offer_push(
+        conn,
+        member.id,
+        channel.as_str(),
+        reply,
+        now,
+        push.expires_at,
+    )
+    .await?;
     Ok(route)
 }

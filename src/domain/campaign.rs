@@ -57,7 +57,7 @@ impl Text {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
-    /// Every member of the college.
+    /// Every party member of the college (full and probationary; not activists or the masses).
     #[default]
     All,
     /// Full members only (no probationary members, activists or masses).
@@ -311,7 +311,46 @@ pub fn parse(src: &str, tz: Tz) -> Result<Campaign, Vec<Problem>> {
     })
 }
 
+/// The file with every phase's `start` and `end` moved by `days` whole days (times of day and
+/// offsets kept), so the same plan runs from another date. Lines, comments and texts stay as
+/// they were, so a problem found later still names the line of the original file.
+pub fn shift(src: &str, days: i64) -> String {
+    let mut out = String::with_capacity(src.len());
+    for line in src.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = ["start", "end"].into_iter().find(|k| {
+            trimmed
+                .strip_prefix(k)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        });
+        let moved = key.and_then(|_| {
+            let eq = line.find('=')?;
+            let value = line[eq + 1..].trim_start();
+            let at = line.len() - value.len();
+            let date = NaiveDate::parse_from_str(value.get(..10)?, "%Y-%m-%d").ok()?;
+            let date = date.checked_add_signed(chrono::TimeDelta::days(days))?;
+            Some(format!(
+                "{}{}{}",
+                &line[..at],
+                date.format("%Y-%m-%d"),
+                &line[at + 10..]
+            ))
+        });
+        out.push_str(moved.as_deref().unwrap_or(line));
+    }
+    out
+}
+
 impl Campaign {
+    /// The days to [`shift`] this campaign's file by so that its first phase starts on `day`
+    /// (in the organisation's zone).
+    pub fn days_to_start_on(&self, day: NaiveDate, tz: Tz) -> i64 {
+        self.phases
+            .first()
+            .map(|p| (day - p.start.with_timezone(&tz).date_naive()).num_days())
+            .unwrap_or(0)
+    }
+
     /// The phase running at `now`, with its index.
     pub fn current(&self, now: DateTime<Utc>) -> Option<(usize, &Phase)> {
         self.phases
@@ -327,7 +366,22 @@ impl Campaign {
 }
 
 impl Phase {
-    /// Whole days left until the end (a partial day counts as one).
+    /// The phase's last day in the organisation's zone, the one every screen shows as "至 …":
+    /// the day of the last instant before `end`, so a phase that ends at midnight on 12-12
+    /// (`end = 2026-12-12`) runs 至 2026-12-11.
+    pub fn last_day(&self, tz: Tz) -> NaiveDate {
+        (self.end - chrono::TimeDelta::milliseconds(1))
+            .with_timezone(&tz)
+            .date_naive()
+    }
+
+    /// [`Self::last_day`] as `YYYY-MM-DD`.
+    pub fn last_day_text(&self, tz: Tz) -> String {
+        self.last_day(tz).format("%Y-%m-%d").to_string()
+    }
+
+    /// Whole days left until the end (a partial day counts as one). For a phase ending at
+    /// midnight this counts today and [`Self::last_day`] both.
     pub fn days_left(&self, now: DateTime<Utc>) -> i64 {
         let ms = (self.end - now).num_milliseconds().max(0);
         (ms + 86_400_000 - 1) / 86_400_000

@@ -5,15 +5,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::org::{Member, Role};
 
-/// The audience of a notice. Branch-bound variants carry the branch id.
+/// The audience of a notice. Branch-bound variants carry the branch id. A scope reaches only
+/// the people it names: 党员 (full and probationary members) unless activists, the masses or
+/// everyone are chosen explicitly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scope {
-    /// Every active member of the college (committee only).
+    /// 全体党员: every full and probationary member of the college (committee only).
     All,
-    /// Everyone in one branch.
+    /// 全支部党员: the full and probationary members of one branch.
     Branch { branch: i64 },
-    /// One party group of a branch.
+    /// The full and probationary members of one party group of a branch.
     Group { branch: i64, group: String },
     /// Those who run a branch (书记, 副书记, 支委); in every branch when `branch` is None.
     Committee { branch: Option<i64> },
@@ -21,6 +23,13 @@ pub enum Scope {
     Secretaries { branch: Option<i64> },
     /// Full members, without probationary members, activists or the masses.
     FullMembers { branch: Option<i64> },
+    /// 全体人员: everyone on the roster, activists and the masses included; in the whole
+    /// college when `branch` is None.
+    Everyone { branch: Option<i64> },
+    /// 入党积极分子 only.
+    Activists { branch: Option<i64> },
+    /// 群众 only.
+    Masses { branch: Option<i64> },
 }
 
 impl Scope {
@@ -31,7 +40,10 @@ impl Scope {
             Self::Branch { branch } | Self::Group { branch, .. } => Some(*branch),
             Self::Committee { branch }
             | Self::Secretaries { branch }
-            | Self::FullMembers { branch } => *branch,
+            | Self::FullMembers { branch }
+            | Self::Everyone { branch }
+            | Self::Activists { branch }
+            | Self::Masses { branch } => *branch,
         }
     }
 
@@ -46,11 +58,16 @@ impl Scope {
             }
         }
         match self {
-            Self::All | Self::Branch { .. } => true,
-            Self::Group { group, .. } => m.group_name.as_deref() == Some(group.as_str()),
+            Self::All | Self::Branch { .. } => m.role.is_party_member(),
+            Self::Group { group, .. } => {
+                m.role.is_party_member() && m.group_name.as_deref() == Some(group.as_str())
+            }
             Self::Committee { .. } => m.role.runs_branch(),
             Self::Secretaries { .. } => m.role == Role::Secretary,
             Self::FullMembers { .. } => m.role.has_vote(),
+            Self::Everyone { .. } => true,
+            Self::Activists { .. } => m.role == Role::Activist,
+            Self::Masses { .. } => m.role == Role::Masses,
         }
     }
 
@@ -143,8 +160,8 @@ mod tests {
     #[test]
     fn scopes_pick_their_audience() {
         let all = roster();
-        assert_eq!(ids(&Scope::All, &all), vec![1, 2, 3, 4, 5, 6]);
-        assert_eq!(ids(&Scope::Branch { branch: 2 }, &all), vec![5, 6]);
+        assert_eq!(ids(&Scope::All, &all), vec![1, 2, 3, 4, 5]);
+        assert_eq!(ids(&Scope::Branch { branch: 2 }, &all), vec![5]);
         let group = Scope::Group {
             branch: 1,
             group: "g2".into(),
@@ -155,6 +172,42 @@ mod tests {
         assert_eq!(
             ids(&Scope::FullMembers { branch: Some(1) }, &all),
             vec![1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn party_member_scopes_leave_out_activists_and_the_masses_unless_chosen() {
+        let mut all = roster();
+        all.push(member(7, 2, "g1", Role::Masses, false));
+        assert_eq!(ids(&Scope::All, &all), vec![1, 2, 3, 4, 5]);
+        assert_eq!(ids(&Scope::Branch { branch: 2 }, &all), vec![5]);
+        let group = Scope::Group {
+            branch: 2,
+            group: "g1".into(),
+        };
+        assert_eq!(ids(&group, &all), vec![5]);
+        assert_eq!(
+            ids(&Scope::Everyone { branch: None }, &all),
+            vec![1, 2, 3, 4, 5, 6, 7]
+        );
+        assert_eq!(
+            ids(&Scope::Everyone { branch: Some(2) }, &all),
+            vec![5, 6, 7]
+        );
+        assert_eq!(ids(&Scope::Activists { branch: Some(2) }, &all), vec![6]);
+        assert_eq!(ids(&Scope::Masses { branch: None }, &all), vec![7]);
+    }
+
+    #[test]
+    fn scopes_stored_before_the_new_kinds_are_still_read() {
+        assert_eq!(Scope::from_db("{\"kind\":\"all\"}"), Some(Scope::All));
+        assert_eq!(
+            Scope::from_db("{\"kind\":\"branch\",\"branch\":2}"),
+            Some(Scope::Branch { branch: 2 })
+        );
+        assert_eq!(
+            Scope::from_db("{\"kind\":\"full_members\",\"branch\":null}"),
+            Some(Scope::FullMembers { branch: None })
         );
     }
 

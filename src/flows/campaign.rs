@@ -3,7 +3,7 @@
 //! branch secretary submits the branch's summary of the current phase, inline or as the next
 //! message.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
 use super::engine::Step;
 use super::{Ctx, Reply, State};
@@ -21,10 +21,7 @@ fn summary_phase(c: &Campaign, now: DateTime<Utc>) -> Option<usize> {
 }
 
 fn last_day(cx: &Ctx<'_>, p: &Phase) -> String {
-    (p.end - TimeDelta::seconds(1))
-        .with_timezone(&cx.engine.tz)
-        .format("%Y-%m-%d")
-        .to_string()
+    p.last_day_text(cx.engine.tz)
 }
 
 /// `/campaign`.

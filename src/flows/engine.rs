@@ -12,7 +12,7 @@ use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
     audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, pledges,
-    spotcheck, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
+    questions, spotcheck, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
     MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
@@ -38,9 +38,6 @@ fn anonymous_reply_key(row: &inbox::Pending, i: usize) -> String {
         crate::anonymity::keyed_hash("outbox-dedupe", &[plain.as_bytes()])
     )
 }
-
-/// The purpose the offered choices of an anonymous step are sealed for in `conversations`.
-const CHOICES_PURPOSE: &str = "conversation-choices";
 
 /// Chats whose updates are processed at once on PostgreSQL.
 pub const INBOX_LANES: usize = 8;
@@ -413,15 +410,14 @@ impl Engine {
             return Ok(Handled::replies(replies));
         };
         bindings::mark_reachable(conn, channel, &inbound.address).await?;
-        let (state, offered) = match conversations::load(conn, member.id, channel).await? {
+        let (state, mut open) = match conversations::load(conn, member.id, channel).await? {
             Some((s, c)) => (
                 serde_json::from_str::<State>(&s).unwrap_or_default(),
-                crate::anonymity::open_text(CHOICES_PURPOSE, &c)
-                    .and_then(|c| serde_json::from_str::<Vec<Choice>>(&c).ok())
-                    .unwrap_or_default(),
+                questions::Open::parse(&c, now),
             ),
-            None => (State::Idle, Vec::new()),
+            None => (State::Idle, questions::Open::default()),
         };
+        open.expire(now);
         let cx = Ctx {
             catalog: &self.catalog,
             locale: member.locale,
@@ -433,33 +429,14 @@ impl Engine {
             pushed: Default::default(),
         };
         let step = self
-            .step(&cx, conn, &member, inbound, state, &offered)
+            .step(&cx, conn, &member, inbound, state, &mut open)
             .await?;
-        // The member may have switched language in this step: later replies are already
-        // rendered in the new one by the flow.
-        let offered_json = if step.keep_offered {
-            serde_json::to_string(&offered).unwrap_or_else(|_| "[]".into())
-        } else {
-            let latest: Vec<&Choice> = step
-                .replies
-                .iter()
-                .rev()
-                .find(|r| !r.choices.is_empty())
-                .map(|r| r.choices.iter().collect())
-                .unwrap_or_default();
-            serde_json::to_string(&latest).unwrap_or_else(|_| "[]".into())
-        };
-        // Buttons offered by an anonymous step (a ballot's picks so far) are kept sealed, so
-        // they never sit in the clear next to the member.
-        let offered_json = if step
-            .replies
-            .iter()
-            .any(|r| r.anonymous && !r.choices.is_empty())
-        {
-            crate::anonymity::seal_text(CHOICES_PURPOSE, &offered_json, 1024)
-        } else {
-            offered_json
-        };
+        // Each reply offering choices is a question of its own; a correction keeps them all.
+        if !step.keep_offered {
+            open.after_step(&step.replies, now);
+        }
+        // Sealed while a ballot's buttons are open (see `questions::Open::to_json`).
+        let offered_json = open.to_json();
         let state_json =
             serde_json::to_string(&step.state).unwrap_or_else(|_| "{\"step\":\"idle\"}".into());
         conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
@@ -478,12 +455,15 @@ impl Engine {
         member: &Member,
         inbound: &Inbound,
         state: State,
-        offered: &[Choice],
+        open: &mut questions::Open,
     ) -> Result<Step, StoreError> {
+        let offered = &open.latest();
         let text = match &inbound.content {
             Content::Unsupported => return Ok(Step::retry(cx.t(msg!("error-unsupported")), state)),
             Content::Choice { data } => {
-                return self.on_choice(cx, conn, member, state, data, "").await
+                let rest = open.pick_rest(data).unwrap_or_default();
+                open.answering = Some(data.clone());
+                return self.on_choice(cx, conn, member, state, data, &rest).await;
             }
             Content::Text { text } => text,
         };
@@ -512,9 +492,17 @@ impl Engine {
             }
             _ => {}
         }
-        if let Some((choice, rest)) = super::match_choice(offered, text) {
-            let data = choice.data.clone();
-            return self.on_choice(cx, conn, member, state, &data, &rest).await;
+        match open.resolve(text) {
+            questions::Resolved::One { choice, rest } => {
+                open.answering = Some(choice.data.clone());
+                return self
+                    .on_choice(cx, conn, member, state, &choice.data, &rest)
+                    .await;
+            }
+            questions::Resolved::Ambiguous { candidates, rest } => {
+                return Ok(ask_which(cx, open, text, candidates, rest, state));
+            }
+            questions::Resolved::Nothing => {}
         }
         if let Some(step) = pledges::on_text(cx, conn, member, &state, offered, text).await? {
             return Ok(step);
@@ -718,6 +706,44 @@ async fn sender(conn: &mut Conn, inbound: &Inbound) -> Result<Option<Member>, St
     match inbound.channel {
         ChannelKind::Sms => crate::store::sms::member_by_phone(conn, &inbound.address).await,
         other => members::by_binding(conn, other.as_str(), &inbound.address).await,
+    }
+}
+
+/// A typed answer fits questions that mean different things: never guessed, the member is
+/// asked which one was meant, each candidate named by what it is about. The state is kept.
+fn ask_which(
+    cx: &Ctx<'_>,
+    open: &mut questions::Open,
+    typed: &str,
+    candidates: Vec<(String, Choice)>,
+    rest: String,
+    state: State,
+) -> Step {
+    let choices: Vec<Choice> = candidates
+        .into_iter()
+        .map(|(about, c)| Choice {
+            label: cx.r(
+                msg!("answer-which-option"),
+                &[("about", about.into()), ("label", c.label.as_str().into())],
+            ),
+            data: c.data,
+            aliases: Vec::new(),
+        })
+        .collect();
+    let reply = Reply::with_choices(
+        cx.r(
+            msg!("answer-which"),
+            &[("typed", super::fold(typed).trim().into())],
+        ),
+        choices,
+    );
+    let mut q = questions::Question::from_reply(&reply, cx.now_ms, None, false);
+    q.pick_rest = Some(rest);
+    open.ask_which(q);
+    Step {
+        replies: vec![reply],
+        state,
+        keep_offered: true,
     }
 }
 

@@ -5,9 +5,10 @@
 //! choice here, so no flow knows which channel it is on.
 //!
 //! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
-//! replies); [`command`] parses what was typed; one file per intent ([`start`], [`help`],
-//! [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature ([`notices`], [`pledges`],
-//! [`meetings`]: the 三会一课 flows, one file per intent).
+//! replies); [`command`] parses what was typed; [`questions`] keeps every message that offered
+//! choices answerable and says which one a typed answer is for; one file per intent
+//! ([`start`], [`help`], [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature
+//! ([`notices`], [`pledges`], [`meetings`]: the 三会一课 flows, one file per intent).
 
 pub mod attempts;
 pub mod audit;
@@ -23,6 +24,7 @@ pub mod me;
 pub mod meetings;
 pub mod notices;
 pub mod pledges;
+pub mod questions;
 pub mod spotcheck;
 pub mod start;
 pub mod unbound;

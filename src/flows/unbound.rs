@@ -1,8 +1,10 @@
 //! `/unbound`: a secretary lists the branch's members who have not bound Telegram yet; the
-//! college committee sees every branch.
+//! college committee sees every branch. Each line says how the member can be reached now, as
+//! [`route::route`] decides it for every push.
 
 use super::engine::Step;
 use super::Ctx;
+use crate::delivery::route;
 use crate::domain::org::Member;
 use crate::msg;
 use crate::store::{members, Conn, StoreError};
@@ -37,11 +39,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
             lines.push(format!("【{branch}】"));
             last_branch = m.branch_name.clone();
         }
-        let reach = if m.phone.is_some() {
-            msg!("unbound-has-phone")
-        } else {
-            msg!("unbound-no-phone")
-        };
+        let reach = route::route(conn, m, cx.engine.sms_connected).await?.msg();
         lines.push(cx.r(
             msg!("unbound-line"),
             &[

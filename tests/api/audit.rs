@@ -46,7 +46,7 @@ async fn each_administrative_action_in_chat_leaves_exactly_one_audit_row() {
 
     // A notice to the whole branch.
     let scope = app.ask(SECRETARY, "/notice", 1).await;
-    let ask = tap(&app, SECRETARY, &scope[0], "全支部", 1).await;
+    let ask = tap(&app, SECRETARY, &scope[0], "全支部党员", 1).await;
     assert_eq!(ask[0].text, "请输入通知内容。");
     let confirm = app.ask(SECRETARY, "周五前提交学习心得。", 1).await;
     let urgent = tap(&app, SECRETARY, &confirm[0], "需要", 1).await;

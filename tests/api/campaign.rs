@@ -215,6 +215,46 @@ impl World {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_reminder_and_campaign_name_the_same_last_day_of_a_phase_ending_at_midnight() {
+    // The phase ends at midnight of 2026-12-12 in Shanghai: its last day is 12-11, and five
+    // days before the end (00:00 on 12-07) five days are left, counting today.
+    let w = World::new(t("2026-12-01T00:00:00Z")).await;
+    let src = format!(
+        "name = \"创先争优\"\nsummary_days_before_end = 5\nremind_every_days = 10\n{}",
+        phase(
+            "2026-12-01",
+            "2026-12-12",
+            "第一阶段：发动部署",
+            "制定支部工作方案"
+        )
+    );
+    w.load(&src).await;
+    w.advance_to("2026-12-06T16:00:30Z").await;
+    w.expect_rows("campaign:创先争优:0:summary:%", 3).await;
+    let s101 = w.member_id("S101").await;
+    let due = t("2026-12-06T16:00:00Z").timestamp_millis();
+    assert_eq!(
+        w.body(&format!("campaign:创先争优:0:summary:{due}:{s101}"))
+            .await,
+        "请提交学生第一党支部“第一阶段：发动部署”阶段总结：本阶段还剩 5 天（至 2026-12-11）。\
+         发送 /summary 后输入总结内容。"
+    );
+    assert!(w
+        .say("T004", "/campaign")
+        .await
+        .starts_with("【创先争优】第一阶段：发动部署，还剩 5 天（至 2026-12-11）。"),);
+    // The last minute of 12-11 is the last day's; a minute later the phase is over.
+    w.advance_to("2026-12-11T15:59:00Z").await;
+    assert!(w
+        .say("T004", "/campaign")
+        .await
+        .starts_with("【创先争优】第一阶段：发动部署，还剩 1 天（至 2026-12-11）。"),);
+    w.advance_to("2026-12-11T16:00:00Z").await;
+    assert!(!w.say("T004", "/campaign").await.contains("还剩"));
+    w.cancel.cancel();
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summaries() {
     let w = World::new(t("2027-02-01T00:00:00Z")).await;
     let loaded = w
@@ -235,7 +275,8 @@ async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summar
     );
 
     w.advance_to("2027-03-01T01:01:00Z").await;
-    w.expect_rows("campaign:创先争优:0:announce:%", 30).await;
+    // The 28 party members: the campaign's audience leaves out the two activists.
+    w.expect_rows("campaign:创先争优:0:announce:%", 28).await;
     let t004 = w.member_id("T004").await;
     assert_eq!(
         w.body(&format!("campaign:创先争优:0:announce:{t004}"))
@@ -297,7 +338,7 @@ async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summar
         .await;
 
     w.advance_to("2027-03-15T01:01:00Z").await;
-    w.expect_rows("campaign:创先争优:1:announce:%", 30).await;
+    w.expect_rows("campaign:创先争优:1:announce:%", 28).await;
 
     // The third phase moves by four days: its jobs (announcement, two reminders, the pledge
     // self-assessment at its end) move, nothing already sent is sent again.
@@ -333,9 +374,9 @@ async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summar
     }
     assert_eq!(w.rows("campaign:创先争优:2:announce:%").await, 0);
     w.advance_to("2027-04-05T01:01:00Z").await;
-    w.expect_rows("campaign:创先争优:2:announce:%", 30).await;
-    assert_eq!(w.rows("campaign:创先争优:0:announce:%").await, 30);
-    assert_eq!(w.rows("campaign:创先争优:1:announce:%").await, 30);
+    w.expect_rows("campaign:创先争优:2:announce:%", 28).await;
+    assert_eq!(w.rows("campaign:创先争优:0:announce:%").await, 28);
+    assert_eq!(w.rows("campaign:创先争优:1:announce:%").await, 28);
     w.cancel.cancel();
 }
 

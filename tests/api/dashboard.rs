@@ -724,8 +724,8 @@ async fn the_campaign_page_marks_the_current_phase_and_who_sent_summaries() {
     let Some(mut app) = spawn_with(Spawn::default()).await else {
         return;
     };
-    // 2028-02-15 in Asia/Shanghai: the second phase of examples/campaign.toml runs.
-    let now = chrono::DateTime::parse_from_rfc3339("2028-02-15T10:00:00+08:00")
+    // 2027-04-15 in Asia/Shanghai: the second phase of examples/campaign.toml runs.
+    let now = chrono::DateTime::parse_from_rfc3339("2027-04-15T10:00:00+08:00")
         .unwrap()
         .with_timezone(&Utc);
     // Bound before the clock moves: invite codes are made on the real clock.
@@ -778,19 +778,19 @@ async fn the_campaign_page_marks_the_current_phase_and_who_sent_summaries() {
     let first = cells(row_of(b, "第一阶段：发动部署、党内评优表彰"));
     assert_eq!(
         first[1..],
-        ["2027-06-01 – 2027-12-31", "已结束", "1 / 3 个支部已提交"]
+        ["2026-12-01 – 2027-02-28", "已结束", "1 / 3 个支部已提交"]
     );
-    let second = row_of(b, "第二阶段：喜迎建党90周年");
+    let second = row_of(b, "第二阶段：喜迎建党106周年");
     assert!(second.starts_with("<tr class=\"current\">"), "{second}");
     assert_eq!(
         cells(second)[1..],
-        ["2028-01-01 – 2028-06-30", "进行中", "1 / 3 个支部已提交"]
+        ["2027-03-01 – 2027-06-30", "进行中", "1 / 3 个支部已提交"]
     );
     assert!(
-        b.contains("当前阶段：第二阶段：喜迎建党90周年，还剩 137 天。"),
+        b.contains("当前阶段：第二阶段：喜迎建党106周年，还剩 77 天。"),
         "{b}"
     );
-    let upcoming = cells(row_of(b, "第三阶段：喜迎党的十八大召开"));
+    let upcoming = cells(row_of(b, "第三阶段：群众评议、推广典型"));
     assert_eq!(upcoming[2], "未开始", "{upcoming:?}");
 
     let (session, _) = log_in(&app, SECRETARY).await;
@@ -798,7 +798,7 @@ async fn the_campaign_page_marks_the_current_phase_and_who_sent_summaries() {
     assert_eq!(page.status, StatusCode::OK);
     let first = cells(row_of(&page.body, "第一阶段：发动部署、党内评优表彰"));
     assert_eq!(first[3], "未提交");
-    let second = cells(row_of(&page.body, "第二阶段：喜迎建党90周年"));
+    let second = cells(row_of(&page.body, "第二阶段：喜迎建党106周年"));
     assert_eq!(second[3], "已提交");
     assert!(!page.body.contains("教工第一党支部"), "{}", page.body);
     app.stop().await;

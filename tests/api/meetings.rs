@@ -307,29 +307,30 @@ async fn a_quarter_of_meetings(mut w: World) {
     let r = w.tap("S103", &format!("rsvp:attend:{id}")).await;
     assert_eq!(
         texts(&r),
-        ["已登记参加。会议时间：10月15日（周四）19:30。如计划有变，可随时发送 /meetings 修改。"]
+        ["已为您登记参加：10月15日（周四）19:30 党员大会。如计划有变，可随时发送 /meetings 修改。"]
     );
     let r = w.tap("S106", &format!("rsvp:leave:{id}")).await;
     assert_eq!(texts(&r), ["请简要说明请假原因（如：出差、上课冲突）。"]);
     let r = w.say("S106", "外出参加学术会议").await;
     assert_eq!(
         texts(&r),
-        ["已为你登记请假：外出参加学术会议。书记会收到通知。\n会后请按要求补学。如计划有变，可随时发送 /meetings 修改。"]
+        ["已为您登记请假：10月15日（周四）19:30 党员大会，原因：外出参加学术会议。书记会收到通知。\n\
+          会后请按要求补学。如计划有变，可随时发送 /meetings 修改。"]
     );
     let r = w.say("S107", "请假 出差").await;
     assert_eq!(
         r[0].0.lines().next().unwrap(),
-        "已为你登记请假：出差。书记会收到通知。"
+        "已为您登记请假：10月15日（周四）19:30 党员大会，原因：出差。书记会收到通知。"
     );
     let r = w.say("S102", "2 上课冲突").await;
     assert_eq!(
         r[0].0.lines().next().unwrap(),
-        "已为你登记请假：上课冲突。书记会收到通知。"
+        "已为您登记请假：10月15日（周四）19:30 党员大会，原因：上课冲突。书记会收到通知。"
     );
     let r = w.say("S110", "请假，家中有事").await;
     assert_eq!(
         r[0].0.lines().next().unwrap(),
-        "已为你登记请假：家中有事。书记会收到通知。"
+        "已为您登记请假：10月15日（周四）19:30 党员大会，原因：家中有事。书记会收到通知。"
     );
     assert_eq!(
         texts(&w.read("S101").await),
@@ -350,7 +351,11 @@ async fn a_quarter_of_meetings(mut w: World) {
     );
     assert_eq!(r[0].1, ["提醒未回复者"]);
     let r = w.tap("S101", &format!("meet:nudge:{id}")).await;
-    assert_eq!(texts(&r), ["已再次提醒 1 位未回复的同志。"]);
+    // 高婷婷 has no mobile number and 罗浩然's cannot be used without an SMS gateway.
+    assert_eq!(
+        texts(&r),
+        ["已再次提醒 1 位未回复的同志。\n另有 2 位联系不上（无手机号：1 位，有手机号但未接短信网关：1 位）。"]
+    );
     assert_eq!(texts(&w.read("S104").await), [REMINDER]);
     assert!(
         w.read("S103").await.is_empty(),
@@ -394,7 +399,15 @@ async fn a_quarter_of_meetings(mut w: World) {
         texts(&w.say("S103", "000000").await),
         ["签到码 000000 无效，或签到已经结束。请核对后重发。"]
     );
-    assert_eq!(texts(&w.say("S103", &code).await), ["签到成功：党员大会。"]);
+    // The code alone, or after the word 签到 with or without a space.
+    assert_eq!(
+        texts(&w.say("S103", &format!("签到 {code}")).await),
+        ["签到成功：党员大会。"]
+    );
+    assert_eq!(
+        texts(&w.say("S103", &format!("签到{code}")).await),
+        ["你已经签到过了。"]
+    );
     assert_eq!(texts(&w.say("S103", &code).await), ["你已经签到过了。"]);
     assert_eq!(
         texts(&w.say("T001", &format!("/signin {code}")).await),
@@ -521,6 +534,73 @@ async fn committee_meeting(w: &World, at: &str) -> i64 {
     .unwrap();
     tx.commit().await.unwrap();
     id
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_typed_answer_with_two_meetings_listed_is_asked_about_and_then_applied_to_the_one_picked()
+{
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00"))
+        .await
+        .on_console();
+    w.bind("S102").await;
+    let first = committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    let second = committee_meeting(&w, "2026-10-21T19:00:00+08:00").await;
+    let listed = w.say("S102", "/meetings").await;
+    let offers: Vec<&Vec<String>> = listed
+        .iter()
+        .map(|(_, c)| c)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(offers.len(), 2, "{listed:?}");
+    // "2 出差" fits both meetings' 请假: nothing is recorded, the member is asked which.
+    let which = w.say("S102", "2 出差").await;
+    assert_eq!(which.len(), 1, "{which:?}");
+    assert_eq!(
+        which[0].0,
+        "您回复的“2 出差”可以指以下几项，请选择您指的是哪一项："
+    );
+    assert_eq!(which[0].1.len(), 2, "{which:?}");
+    assert!(
+        which[0].1[0].contains("10月20日（周二）19:00") && which[0].1[0].ends_with(" → 请假"),
+        "{which:?}"
+    );
+    assert!(
+        which[0].1[1].contains("10月21日（周三）19:00") && which[0].1[1].ends_with(" → 请假"),
+        "{which:?}"
+    );
+    let none: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM meeting_attendees WHERE rsvp <> 'none'")
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(none, 0);
+    // The pick keeps the reason typed with the ambiguous answer, and says what it applied to.
+    let done = w.say("S102", "2").await;
+    assert!(
+        done[0].0.starts_with(
+            "已为您登记请假：10月21日（周三）19:00 支委会，原因：出差。书记会收到通知。"
+        ),
+        "{done:?}"
+    );
+    let status: String = sqlx::query_scalar(
+        "SELECT a.rsvp FROM meeting_attendees a JOIN members m ON m.id = a.member_id \
+         WHERE a.meeting_id = $1 AND m.key = 'S102'",
+    )
+    .bind(second)
+    .fetch_one(w.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(status, "leave");
+    // Attending twice says it was confirmed before.
+    let attend = format!("rsvp:attend:{first}");
+    assert_eq!(
+        texts(&w.tap("S102", &attend).await),
+        ["已为您登记参加：10月20日（周二）19:00 支委会。如计划有变，可随时发送 /meetings 修改。"]
+    );
+    assert_eq!(
+        texts(&w.tap("S102", &attend).await),
+        ["您已确认过参加：10月20日（周二）19:00 支委会。如计划有变，可随时发送 /meetings 修改。"]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -903,9 +983,9 @@ async fn over_the_console_members_get_their_reminders_and_answer_them() {
     assert_eq!(reminder[0].1, vec!["参加", "请假"]);
     let ack = w.say("S102", "2 出差").await;
     assert!(
-        ack[0]
-            .0
-            .starts_with("已为你登记请假：出差。书记会收到通知。"),
+        ack[0].0.starts_with(
+            "已为您登记请假：10月20日（周二）19:00 支委会，原因：出差。书记会收到通知。"
+        ),
         "{ack:?}"
     );
     let secretary = w.read("S101").await;

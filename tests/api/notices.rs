@@ -35,9 +35,17 @@ async fn send_branch_notice(app: &TestApp) {
     assert_eq!(scope[0].text, "发给谁？");
     assert_eq!(
         scope[0].labels(),
-        vec!["全支部", "某党小组", "支委", "党员（不含预备）"]
+        vec![
+            "全支部党员",
+            "某党小组",
+            "支委",
+            "党员（不含预备）",
+            "入党积极分子",
+            "群众",
+            "全支部人员（含入党积极分子、群众）"
+        ]
     );
-    let ask = tap(app, SECRETARY, &scope[0], "全支部", 1).await;
+    let ask = tap(app, SECRETARY, &scope[0], "全支部党员", 1).await;
     assert_eq!(ask[0].text, "请输入通知内容。");
     let confirm = app.ask(SECRETARY, TEXT, 1).await;
     assert_eq!(confirm[0].text, "需要大家回复“收到”吗？");
@@ -48,7 +56,8 @@ async fn send_branch_notice(app: &TestApp) {
         preview[0].text,
         format!(
             "{TEXT}\n——\n预览：3 人将收到（Telegram 3 人）。\n\
-             另有 6 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+             其中：正式党员 7 人，预备党员 1 人。\n\
+             另有 5 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
         )
     );
     assert_eq!(preview[0].labels(), vec!["发送", "修改", "取消"]);
@@ -79,11 +88,17 @@ async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
     }
     // 唐志强 taps 收到, twice; 韩梅梅 types it.
     let done = tap(&app, TANG, &received[0], "收到", 1).await;
-    assert_eq!(done[0].text, "已确认收到，谢谢！");
+    assert_eq!(done[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
     let again = tap(&app, TANG, &received[0], "收到", 1).await;
-    assert_eq!(again[0].text, "你已经确认过了，不用再回复。谢谢！");
+    assert_eq!(
+        again[0].text,
+        format!("您已确认过通知 #1（{TEXT}），不用再回复。谢谢！")
+    );
     let typed = app.ask(HAN, "收到", 1).await;
-    assert_eq!(typed[0].text, "已确认收到，谢谢！");
+    assert_eq!(
+        typed[0].text,
+        format!("已确认收到通知 #1（{TEXT}），谢谢！")
+    );
     app.eventually(
         "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'notice:%' AND status = 'sent'",
         3,
@@ -101,15 +116,18 @@ async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
     assert_eq!(
         lines[1..],
         [
-            "共 9 人：已发出 3 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 6",
-            "已确认 2/9 · 未确认 7 人：宋雨桐、冯磊、曹雪、彭博、曾晓燕、吕思远、蒋欣然",
+            "共 8 人：已发出 3 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 5",
+            "已确认 2/8 · 未确认 6 人：宋雨桐、冯磊、曹雪、彭博、曾晓燕、蒋欣然",
         ]
     );
     assert_eq!(status[0].labels(), vec!["提醒未确认者"]);
 
     // The nudge reaches 彭博 only: the others confirmed or cannot be reached.
     let nudged = tap(&app, SECRETARY, &status[0], "提醒未确认者", 1).await;
-    assert_eq!(nudged[0].text, "已提醒 1 位未确认的人。");
+    assert_eq!(
+        nudged[0].text,
+        "已提醒 1 位未确认的人。\n另有 5 位联系不上（有手机号但未接短信网关：5 位）。"
+    );
     let peng = app.fake.wait_sent(PENG, 4, WAIT).await;
     assert_eq!(
         peng[3].text,
@@ -131,12 +149,12 @@ async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
     assert_eq!(app.fake.sent_to(HAN).len(), 4);
 
     let ok = app.ask(PENG, "ok", 1).await;
-    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    assert_eq!(ok[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
     let status = app.ask(SECRETARY, "/notice_status 1", 1).await;
     assert!(
         status[0]
             .text
-            .contains("已确认 3/9 · 未确认 6 人：宋雨桐、冯磊、曹雪、曾晓燕、吕思远、蒋欣然"),
+            .contains("已确认 3/8 · 未确认 5 人：宋雨桐、冯磊、曹雪、曾晓燕、蒋欣然"),
         "{}",
         status[0].text
     );
@@ -171,7 +189,10 @@ async fn a_member_is_refused_and_a_secretary_cannot_reach_beyond_the_branch() {
     // The college committee member 王建国 (T001) sees the college-wide scopes.
     app.bind(1, "T001").await;
     let college = app.ask(1, "/notice", 1).await;
-    assert_eq!(college[0].labels()[..2], ["全体党员", "各支部书记"]);
+    assert_eq!(
+        college[0].labels()[..3],
+        ["全体党员", "全体人员（含入党积极分子、群众）", "各支部书记"]
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 0);
     app.stop().await;
 }
@@ -250,7 +271,8 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     let scope = app.ask(sec, "/notice", 1).await;
     assert_eq!(
         scope[0].text,
-        "发给谁？\n回复 1 全支部，2 某党小组，3 支委，4 党员（不含预备）"
+        "发给谁？\n回复 1 全支部党员，2 某党小组，3 支委，4 党员（不含预备），5 入党积极分子，\
+         6 群众，7 全支部人员（含入党积极分子、群众）"
     );
     app.ask(sec, "1", 1).await;
     app.ask(sec, TEXT, 1).await;
@@ -259,7 +281,7 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     assert!(
         preview[0].text.contains(
             "预览：8 人将收到（Telegram 2 人，短信 6 人，每人 1 条短信，共 6 条）。\n\
-             另有 1 人暂时联系不上"
+             其中：正式党员 7 人，预备党员 1 人。"
         ),
         "{}",
         preview[0].text
@@ -279,12 +301,12 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
         got[0].text
     );
     let ok = app.ask(song, "1", 1).await;
-    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    assert_eq!(ok[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
     // 韩梅梅 confirms on Telegram; 唐志强 does not.
     app.telegram.wait_sent(HAN, 1, WAIT).await;
     app.telegram.push_text(HAN, "收到");
     let han = app.telegram.wait_sent(HAN, 2, WAIT).await;
-    assert_eq!(han[1].text, "已确认收到，谢谢！");
+    assert_eq!(han[1].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
 
     app.ask(sec, "/notice_escalate 2", 1).await;
     escalate_now(&app.store, app.app()).await;
@@ -296,9 +318,9 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     );
     app.quiet("+8613900030004", 0).await;
     let ok = app.ask(tang, "收到", 1).await;
-    assert_eq!(ok[0].text, "已确认收到，谢谢！");
+    assert_eq!(ok[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
     let status = app.ask(sec, "/notice_status", 1).await;
-    assert!(status[0].text.contains("已确认 3/9"), "{}", status[0].text);
+    assert!(status[0].text.contains("已确认 3/8"), "{}", status[0].text);
     assert!(
         status[0].text.contains("短信提醒：已于 "),
         "{}",
@@ -323,6 +345,7 @@ async fn a_draft_can_be_edited_and_cancelled_and_nothing_is_sent() {
     assert_eq!(
         preview[0].text,
         "周五开会\n——\n预览：1 人将收到（Telegram 1 人）。\n\
+         其中：正式党员 3 人，预备党员 1 人。\n\
          另有 3 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
     );
     let edit = tap(&app, SECRETARY, &preview[0], "修改", 1).await;
@@ -383,6 +406,7 @@ fn the_command_line_previews_a_notice_and_sends_it_only_with_yes() {
     assert_eq!(
         out,
         "周五交材料\n——\n预览：0 人将收到（Telegram 0 人）。\n\
+         其中：正式党员 2 人。\n\
          另有 2 人暂时联系不上（未绑定 Telegram，也无法发短信）。\n\
          未发送。确认无误后加 --yes 再运行一次。\n"
     );
@@ -404,4 +428,202 @@ fn the_command_line_previews_a_notice_and_sends_it_only_with_yes() {
     );
     let (code, _, err) = run(&["notice", "send", "--scope", "branch:不存在", "--text", "x"]);
     assert_eq!(code, Some(2), "{err}");
+}
+
+#[tokio::test]
+async fn a_notice_to_all_party_members_leaves_out_activists_and_everyone_is_a_choice_of_its_own() {
+    let app = spawn_app().await;
+    // 王建国 (T001) on the college committee; 马超 (S103) a member; 郭子豪 (S105) an activist.
+    app.bind(1, "T001").await;
+    app.bind(103, "S103").await;
+    app.bind(105, "S105").await;
+    let dues = "请各位党员于12月15日前完成2026年度党费缴纳。";
+    let scope = app.ask(1, "/notice", 1).await;
+    tap(&app, 1, &scope[0], "全体党员", 1).await;
+    let confirm = app.ask(1, dues, 1).await;
+    let urgent = tap(&app, 1, &confirm[0], "需要", 1).await;
+    let preview = tap(&app, 1, &urgent[0], "不紧急", 1).await;
+    // 28 party members on the roster, without the sender: 23 full, 4 probationary.
+    assert_eq!(
+        preview[0].text,
+        format!(
+            "{dues}\n——\n预览：1 人将收到（Telegram 1 人）。\n\
+             其中：正式党员 23 人，预备党员 4 人。\n\
+             另有 26 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+        )
+    );
+    let activist_before = app.fake.sent_to(105).len();
+    tap(&app, 1, &preview[0], "发送", 1).await;
+    app.fake.wait_sent(103, 3, WAIT).await;
+    let status = app.ask(1, "/notice_status", 1).await;
+    assert!(
+        status[0]
+            .text
+            .contains("共 27 人：已发出 1 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 26"),
+        "{}",
+        status[0].text
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM notice_recipients r JOIN members m ON m.id = r.member_id \
+             WHERE m.role IN ('activist', 'masses')"
+        )
+        .await,
+        0
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.fake.sent_to(105).len(), activist_before, "no notice");
+
+    // 全体人员 is chosen explicitly, and the preview says who is in it.
+    let scope = app.ask(1, "/notice", 1).await;
+    tap(&app, 1, &scope[0], "全体人员（含入党积极分子、群众）", 1).await;
+    let confirm = app.ask(1, "周五下午举行入党积极分子培训结业式。", 1).await;
+    let urgent = tap(&app, 1, &confirm[0], "不需要", 1).await;
+    let preview = tap(&app, 1, &urgent[0], "不紧急", 1).await;
+    assert!(
+        preview[0].text.contains(
+            "预览：2 人将收到（Telegram 2 人）。\n\
+             其中：正式党员 23 人，预备党员 4 人，入党积极分子 2 人。"
+        ),
+        "{}",
+        preview[0].text
+    );
+    tap(&app, 1, &preview[0], "发送", 1).await;
+    let got = app.fake.wait_sent(105, activist_before + 1, WAIT).await;
+    assert!(
+        got[activist_before]
+            .text
+            .ends_with("周五下午举行入党积极分子培训结业式。"),
+        "{:?}",
+        got[activist_before]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn console_only_members_are_counted_apart_from_telegram_and_unbound_says_how_each_is_reached()
+{
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    app.bind(TANG, "S203").await;
+    // 韩梅梅 (S204) only ever opened a console session.
+    sqlx::query(
+        "INSERT INTO bindings (channel, address, member_id, bound_at) \
+         SELECT 'console', key, id, 0 FROM members WHERE key = 'S204'",
+    )
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let scope = app.ask(SECRETARY, "/notice", 1).await;
+    tap(&app, SECRETARY, &scope[0], "全支部党员", 1).await;
+    let confirm = app.ask(SECRETARY, TEXT, 1).await;
+    let urgent = tap(&app, SECRETARY, &confirm[0], "不需要", 1).await;
+    let preview = tap(&app, SECRETARY, &urgent[0], "不紧急", 1).await;
+    assert!(
+        preview[0]
+            .text
+            .contains("预览：2 人将收到（Telegram 1 人，本机控制台 1 人）。"),
+        "{}",
+        preview[0].text
+    );
+    tap(&app, SECRETARY, &preview[0], "取消", 1).await;
+    // Without an SMS gateway a mobile number reaches nobody, and /unbound says so.
+    let list = app.ask(SECRETARY, "/unbound", 1).await;
+    let text = &list[0].text;
+    for line in [
+        "· 韩梅梅（S204，仅本机控制台）",
+        "· 宋雨桐（S202，有手机号但未接短信网关）",
+        "· 吕思远（S209，无手机号）",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    assert!(!text.contains("可收短信"), "{text}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn on_telegram_a_typed_1_with_a_reminder_and_a_notice_open_is_asked_about_with_buttons() {
+    use branchbot::domain::meetings::{MeetingKind, MeetingRules};
+    let app = spawn_app().await;
+    app.bind(SECRETARY, "S201").await;
+    app.bind(TANG, "S203").await;
+    // A party lesson of 学生第二党支部 whose one-hour reminder falls due in two seconds.
+    let now = chrono::Utc::now();
+    let starts = now + chrono::TimeDelta::seconds(3602);
+    let mut tx = app.store.begin().await.unwrap();
+    let branch = branchbot::store::members::branch_id(&mut tx, "学生第二党支部")
+        .await
+        .unwrap()
+        .unwrap();
+    let attendees =
+        branchbot::flows::meetings::default_attendees(&mut tx, branch, MeetingKind::Lesson, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect();
+    branchbot::flows::meetings::commit(
+        &mut tx,
+        app.app().scheduler.registry(),
+        &MeetingRules::default().remind_before_minutes,
+        now,
+        branchbot::store::meetings::NewMeeting {
+            branch_id: branch,
+            kind: MeetingKind::Lesson,
+            starts_at: starts.timestamp_millis(),
+            ends_at: starts.timestamp_millis() + 3_600_000,
+            place: "党员活动室".into(),
+            topic: "党章学习".into(),
+            created_by: None,
+            attendees,
+            signin_code: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    app.app().scheduler.wake();
+    let reminder = app.fake.wait_sent(TANG, 3, WAIT * 3).await;
+    assert_eq!(reminder[2].labels(), vec!["参加", "请假"]);
+    // The secretary has the reminder and the sign-in code too.
+    app.fake.wait_sent(SECRETARY, 4, WAIT).await;
+    // Then a notice asking for 收到.
+    send_branch_notice_to_party_members(&app).await;
+    let notice = app.fake.wait_sent(TANG, 4, WAIT).await;
+    assert_eq!(notice[3].labels(), vec!["收到"]);
+
+    let which = app.ask(TANG, "1", 1).await;
+    assert_eq!(
+        which[0].text,
+        "您回复的“1”可以指以下几项，请选择您指的是哪一项："
+    );
+    let labels = which[0].labels();
+    assert!(
+        labels[0].starts_with("【学生第二党支部】党课提醒") && labels[0].ends_with(" → 参加"),
+        "{labels:?}"
+    );
+    assert_eq!(
+        labels[1],
+        format!("【紧急通知】谢文博（学生第二党支部） {TEXT} → 收到")
+    );
+    let done = tap(&app, TANG, &which[0], &labels[1], 1).await;
+    assert_eq!(done[0].text, format!("已确认收到通知 #1（{TEXT}），谢谢！"));
+    // The reminder is still open: 参加 answers it.
+    let attend = app.ask(TANG, "参加", 1).await;
+    assert!(
+        attend[0].text.starts_with("已为您登记参加：") && attend[0].text.contains("党课"),
+        "{}",
+        attend[0].text
+    );
+    app.stop().await;
+}
+
+/// [`send_branch_notice`] without its assertions on the preview's figures.
+async fn send_branch_notice_to_party_members(app: &TestApp) {
+    let scope = app.ask(SECRETARY, "/notice", 1).await;
+    tap(app, SECRETARY, &scope[0], "全支部党员", 1).await;
+    let confirm = app.ask(SECRETARY, TEXT, 1).await;
+    let urgent = tap(app, SECRETARY, &confirm[0], "需要", 1).await;
+    let preview = tap(app, SECRETARY, &urgent[0], "紧急", 1).await;
+    tap(app, SECRETARY, &preview[0], "发送", 1).await;
 }

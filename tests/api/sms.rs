@@ -1,6 +1,7 @@
 //! The SMS channel end to end: the real application, a fake SMS provider for all three
 //! gateways, and a fake Telegram beside it; signed webhooks in, the provider's record out.
 
+mod answers;
 mod conversation;
 mod delivery;
 mod meeting_rsvp;

@@ -241,7 +241,9 @@ async fn a_secretary_lists_the_branch_members_who_have_not_bound() {
     let list = app.ask(CHAT, "/unbound", 1).await;
     let text = &list[0].text;
     assert!(
-        text.starts_with("还有 8 人未绑定 Telegram（共 10 人）：\n· 唐志强（S203，可收短信）"),
+        text.starts_with(
+            "还有 8 人未绑定 Telegram（共 10 人）：\n· 唐志强（S203，有手机号但未接短信网关）"
+        ),
         "{text}"
     );
     assert!(text.contains("· 吕思远（S209，无手机号）"), "{text}");

@@ -124,10 +124,13 @@ pub async fn take(
         tx.commit().await?;
         return Ok(Intake::Queued);
     }
+    // TD and R are the opt-out words of Chinese carriers, not English: they say nothing about
+    // the sender's language, so a stranger sending them is answered in the organisation's.
+    let telling = !matches!(&keyword, Some((_, w)) if w == "TD" || w == "R");
     let locale = member
         .as_ref()
         .map(|m| m.locale)
-        .or_else(|| guess_locale(&msg.text))
+        .or_else(|| guess_locale(&msg.text).filter(|_| telling))
         .unwrap_or(engine.org_locale);
     let catalog = &engine.catalog;
     let (day_start, day_end) = local_day(now, tz);

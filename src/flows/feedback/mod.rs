@@ -184,10 +184,37 @@ pub async fn intercept(
         Rating::from_i64(i64::from(*opened.first()?))
     });
     let replies = match rating {
-        None => rate(cx, conn, inbound, &tag, target_id).await?,
+        // "2 晚上有时比较吵": the rating and the comment in one message.
+        None => match rating_with_comment(cx, inbound) {
+            Some((rating, rest)) => {
+                comment(cx, conn, &rest, &key, &period, &tag, target_id, rating).await?
+            }
+            None => rate(cx, conn, inbound, &tag, target_id).await?,
+        },
         Some(rating) => comment(cx, conn, inbound, &key, &period, &tag, target_id, rating).await?,
     };
     Ok(anon(replies))
+}
+
+/// A typed rating followed by a comment ("2 晚上有时比较吵", "满意，很干净"): the rating, and
+/// the same update carrying only the comment. None for a bare rating or anything else.
+fn rating_with_comment(cx: &Ctx<'_>, inbound: &Inbound) -> Option<(Rating, Inbound)> {
+    let Content::Text { text } = &inbound.content else {
+        return None;
+    };
+    let choices = rating_choices(cx);
+    let (choice, rest) = match_choice(&choices, text)?;
+    let rating = choice
+        .data
+        .strip_prefix("fb:r:")?
+        .parse()
+        .ok()
+        .and_then(Rating::from_i64)?;
+    (!rest.trim().is_empty()).then(|| {
+        let mut only_comment = inbound.clone();
+        only_comment.content = Content::Text { text: rest };
+        (rating, only_comment)
+    })
 }
 
 fn rating_choices(cx: &Ctx<'_>) -> Vec<Choice> {

@@ -5,7 +5,7 @@
 
 use super::super::engine::Step;
 use super::super::{Choice, Ctx, Reply};
-use crate::delivery::route::Push;
+use crate::delivery::route::{self, Push, Route};
 use crate::domain::org::Member;
 use crate::msg;
 use crate::store::meetings::{self, Rsvp};
@@ -172,6 +172,7 @@ pub async fn nudge(
         return Ok(Step::text(cx.t(msg!("meeting-rsvp-closed"))));
     }
     let mut n = 0usize;
+    let mut missed = Vec::new();
     for a in meetings::attendees(conn, m.id).await? {
         if a.rsvp != Rsvp::None || a.member_id == member.id {
             continue;
@@ -186,16 +187,15 @@ pub async fn nudge(
             not_before: cx.now_ms,
             expires_at: Some(m.starts_at),
         };
-        if cx
-            .push(conn, &target, &reply, &push)
-            .await?
-            .channel()
-            .is_some()
-        {
-            n += 1;
+        match cx.push(conn, &target, &reply, &push).await? {
+            Route::Nowhere(why) => missed.push(why),
+            _ => n += 1,
         }
     }
-    Ok(Step::text(
-        cx.r(msg!("meeting-nudged"), &[("count", n.into())]),
-    ))
+    let mut text = cx.r(msg!("meeting-nudged"), &[("count", n.into())]);
+    if let Some(note) = route::unreachable_note(cx.catalog, cx.locale, &missed) {
+        text.push('\n');
+        text.push_str(&note);
+    }
+    Ok(Step::text(text))
 }

@@ -1,5 +1,7 @@
 //! Answering a meeting reminder: 参加, or 请假 with a reason (asked for when it did not come
 //! with the answer: "请假 出差", "2 出差"). The answer can be changed until the meeting starts.
+//! Every answer is said back with the meeting it applied to ("已为您登记请假：12月8日（周二）
+//! 19:30 党员大会，原因：出差"); attending twice says it was confirmed before.
 
 use super::super::engine::Step;
 use super::super::{Ctx, Reply, State};
@@ -26,10 +28,19 @@ pub async fn chosen(
     };
     match action {
         "attend" => {
-            meetings::set_rsvp(conn, m.id, member.id, Rsvp::Attend, None, cx.now_ms).await?;
-            let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
+            let before = meetings::attendees(conn, m.id)
+                .await?
+                .into_iter()
+                .find(|a| a.member_id == member.id)
+                .map(|a| a.rsvp);
+            let said = if before == Some(Rsvp::Attend) {
+                msg!("meeting-attend-already")
+            } else {
+                meetings::set_rsvp(conn, m.id, member.id, Rsvp::Attend, None, cx.now_ms).await?;
+                msg!("meeting-attend-recorded")
+            };
             Ok(Step::reply(Reply::with_choices(
-                cx.r(msg!("meeting-attend-recorded"), &[("when", when.into())]),
+                cx.r(said, &what(cx, &m)),
                 vec![cx.choice(
                     format!("rsvp:leave:{}", m.id),
                     msg!("meeting-change-to-leave"),
@@ -66,6 +77,20 @@ pub async fn reason(
         ));
     }
     leave(cx, conn, member, &m, text).await
+}
+
+/// What an answer applied to, said back with it: the meeting's time and kind.
+fn what(cx: &Ctx<'_>, m: &Meeting) -> Vec<(&'static str, crate::i18n::Arg)> {
+    vec![
+        (
+            "when",
+            super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
+        ),
+        (
+            "kind",
+            super::kind_text(cx.catalog, cx.locale, m.kind).into(),
+        ),
+    ]
 }
 
 /// The meeting if it exists, is not cancelled or started, and expects `member`.
@@ -133,7 +158,11 @@ async fn leave(
     }
     // The one choice left is changing one's mind: "回复 1 改为参加" on SMS.
     Ok(Step::reply(Reply::with_choices(
-        cx.r(msg!("meeting-leave-recorded"), &[("reason", reason.into())]),
+        cx.r(msg!("meeting-leave-recorded"), &{
+            let mut args = what(cx, m);
+            args.push(("reason", reason.into()));
+            args
+        }),
         vec![cx.choice(
             format!("rsvp:attend:{}", m.id),
             msg!("meeting-change-to-attend"),

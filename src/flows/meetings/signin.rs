@@ -11,11 +11,27 @@ use crate::store::{members, Conn, StoreError};
 
 use super::super::Ctx;
 
-/// Whether typed text looks like a sign-in code (six digits).
+/// Whether typed text looks like a sign-in code: six digits, alone or after the word 签到
+/// ("签到 976520", "签到976520", "签到：976520"), as people type it in an SMS.
 pub fn looks_like_code(text: &str) -> bool {
+    code_in(text).is_some()
+}
+
+/// The six-digit code in a typed sign-in, without the word 签到 before it.
+pub fn code_in(text: &str) -> Option<String> {
     let t = crate::flows::fold(text);
     let t = t.trim();
-    t.len() == 6 && t.chars().all(|c| c.is_ascii_digit())
+    let rest = ["签到码", "签到", "signin", "sign in", "qd"]
+        .iter()
+        .find_map(|w| {
+            t.get(..w.len())
+                .filter(|head| head.eq_ignore_ascii_case(w))
+                .map(|_| &t[w.len()..])
+        })
+        .map(|r| r.trim_start_matches(|c: char| c.is_whitespace() || ":：,，".contains(c)))
+        .unwrap_or(t)
+        .trim();
+    (rest.len() == 6 && rest.chars().all(|c| c.is_ascii_digit())).then(|| rest.to_owned())
 }
 
 /// A member signs in with a code.
@@ -25,7 +41,7 @@ pub async fn with_code(
     member: &Member,
     code: &str,
 ) -> Result<Step, StoreError> {
-    let code = crate::flows::fold(code).trim().to_owned();
+    let code = code_in(code).unwrap_or_else(|| crate::flows::fold(code).trim().to_owned());
     let Some(m) = meetings::by_code(conn, &code, cx.now_ms).await? else {
         return Ok(Step::text(cx.r(
             msg!("meeting-signin-unknown"),
@@ -118,4 +134,32 @@ pub async fn proxy(
         msg!("meeting-proxy-done"),
         &[("name", member.name.as_str().into())],
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_is_understood_alone_or_after_the_word_sign_in() {
+        for typed in [
+            "976520",
+            " ９７６５２０ ",
+            "签到 976520",
+            "签到976520",
+            "签到：976520",
+            "签到码 976520",
+        ] {
+            assert_eq!(code_in(typed).as_deref(), Some("976520"), "{typed:?}");
+        }
+        for typed in [
+            "签到",
+            "签到 97652",
+            "976520 签到",
+            "请假 976520",
+            "1234567",
+        ] {
+            assert_eq!(code_in(typed), None, "{typed:?}");
+        }
+    }
 }

@@ -12,7 +12,7 @@ use crate::flows::engine::Step;
 use crate::flows::{Choice, Ctx, Reply, State};
 use crate::msg;
 use crate::store::outbox::{self, NewMessage};
-use crate::store::{conversations, members, notices, Conn, StoreError};
+use crate::store::{members, notices, Conn, StoreError};
 
 /// `/notice`: the first question, or a polite refusal.
 pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
@@ -22,6 +22,7 @@ pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
     let mut choices: Vec<Choice> = Vec::new();
     if member.college {
         choices.push(cx.choice("notice:scope:all", msg!("notice-scope-all")));
+        choices.push(cx.choice("notice:scope:everyone", msg!("notice-scope-everyone")));
         choices.push(cx.choice("notice:scope:secretaries", msg!("notice-scope-secretaries")));
     }
     if member.branch_id.is_some() {
@@ -29,6 +30,12 @@ pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
         choices.push(cx.choice("notice:scope:group", msg!("notice-scope-group")));
         choices.push(cx.choice("notice:scope:committee", msg!("notice-scope-committee")));
         choices.push(cx.choice("notice:scope:full", msg!("notice-scope-full")));
+        choices.push(cx.choice("notice:scope:activists", msg!("notice-scope-activists")));
+        choices.push(cx.choice("notice:scope:masses", msg!("notice-scope-masses")));
+        choices.push(cx.choice(
+            "notice:scope:branch_everyone",
+            msg!("notice-scope-branch-everyone"),
+        ));
     }
     Ok(Step::new(
         vec![Reply::with_choices(cx.t(msg!("notice-ask-scope")), choices)],
@@ -132,10 +139,14 @@ async fn scope_chosen(
     let branch = member.branch_id;
     let scope = match (arg, branch) {
         ("all", _) if member.college => Scope::All,
+        ("everyone", _) if member.college => Scope::Everyone { branch: None },
         ("secretaries", _) if member.college => Scope::Secretaries { branch: None },
         ("branch", Some(b)) => Scope::Branch { branch: b },
         ("committee", Some(_)) => Scope::Committee { branch },
         ("full", Some(_)) => Scope::FullMembers { branch },
+        ("activists", Some(_)) => Scope::Activists { branch },
+        ("masses", Some(_)) => Scope::Masses { branch },
+        ("branch_everyone", Some(_)) => Scope::Everyone { branch },
         ("group", Some(_)) => {
             let groups = groups(conn, member).await?;
             let choices = groups
@@ -153,7 +164,9 @@ async fn scope_chosen(
             ));
         }
         // The college-wide scopes, chosen by someone who only runs a branch.
-        ("all" | "secretaries", _) => return Ok(Step::text(cx.t(msg!("notice-other-branch")))),
+        ("all" | "everyone" | "secretaries", _) => {
+            return Ok(Step::text(cx.t(msg!("notice-other-branch"))))
+        }
         _ => return Ok(Step::text(cx.t(msg!("error-stale-choice")))),
     };
     Ok(ask_text(cx, scope))
@@ -190,13 +203,14 @@ pub async fn audience(
     Ok(out)
 }
 
-/// Recipients per channel: `(telegram, sms, unreachable, sms segments each, sms segments in all)`.
-pub fn tally(cx: &Ctx<'_>, draft: &Draft, sender: &str, who: &[(Member, Route)]) -> [i64; 5] {
-    let mut t = [0i64; 5];
+/// Recipients per channel: `(telegram, sms, console, unreachable, sms segments each, sms
+/// segments in all)`, as [`route::route`] decides each one.
+pub fn tally(cx: &Ctx<'_>, draft: &Draft, sender: &str, who: &[(Member, Route)]) -> [i64; 6] {
+    let mut t = [0i64; 6];
     for (m, r) in who {
         match r {
-            // A local console session counts with the direct channels.
-            Route::Telegram { .. } | Route::Console { .. } => t[0] += 1,
+            Route::Telegram { .. } => t[0] += 1,
+            Route::Console { .. } => t[2] += 1,
             Route::Sms { .. } => {
                 let mcx = cx.for_member(m);
                 let reply =
@@ -204,13 +218,46 @@ pub fn tally(cx: &Ctx<'_>, draft: &Draft, sender: &str, who: &[(Member, Route)])
                 let text = sms::render(cx.catalog, m.locale, &reply.text, &reply.choices);
                 let n = sms::encoding::segments(&text) as i64;
                 t[1] += 1;
-                t[3] = t[3].max(n);
-                t[4] += n;
+                t[4] = t[4].max(n);
+                t[5] += n;
             }
-            Route::Nowhere(_) => t[2] += 1,
+            Route::Nowhere(_) => t[3] += 1,
         }
     }
     t
+}
+
+/// "其中：正式党员 6 人，预备党员 1 人": the audience counted by role, the roles present only.
+pub fn roles_line(cx: &Ctx<'_>, who: &[(Member, Route)]) -> String {
+    use crate::domain::org::Role;
+    let kinds = [
+        (msg!("notice-role-full"), Role::has_vote as fn(Role) -> bool),
+        (msg!("notice-role-probationary"), |r| {
+            r == Role::Probationary
+        }),
+        (msg!("notice-role-activist"), |r| r == Role::Activist),
+        (msg!("notice-role-masses"), |r| r == Role::Masses),
+    ];
+    let parts: Vec<String> = kinds
+        .iter()
+        .filter_map(|(label, is)| {
+            let n = who.iter().filter(|(m, _)| is(m.role)).count() as i64;
+            (n > 0).then(|| {
+                cx.r(
+                    msg!("notice-preview-role"),
+                    &[("role", cx.t(*label).into()), ("count", n.into())],
+                )
+            })
+        })
+        .collect();
+    let sep = cx.t(msg!("notice-preview-roles-sep"));
+    cx.r(
+        msg!("notice-preview-roles"),
+        &[
+            ("list", parts.join(&sep).into()),
+            ("count", (parts.len() as i64).into()),
+        ],
+    )
 }
 
 async fn preview(
@@ -223,18 +270,22 @@ async fn preview(
         return Ok(Step::text(cx.t(msg!("notice-other-branch"))));
     }
     let who = audience(conn, member, &draft.scope, cx.engine.sms_connected).await?;
-    let [telegram, sms, nowhere, each, segments] = tally(cx, &draft, &sender_label(member), &who);
+    let [telegram, sms, console, nowhere, each, segments] =
+        tally(cx, &draft, &sender_label(member), &who);
     let mut text = cx.r(
         msg!("notice-preview"),
         &[
             ("text", draft.text.as_str().into()),
-            ("total", (telegram + sms).into()),
+            ("total", (telegram + sms + console).into()),
             ("telegram", telegram.into()),
             ("sms", sms.into()),
+            ("console", console.into()),
             ("each", each.into()),
             ("segments", segments.into()),
         ],
     );
+    text.push('\n');
+    text.push_str(&roles_line(cx, &who));
     if nowhere > 0 {
         text.push('\n');
         text.push_str(&cx.r(
@@ -315,8 +366,9 @@ pub async fn broadcast(
         };
         let choices = serde_json::to_string(&reply.choices).unwrap_or_else(|_| "[]".into());
         if draft.confirm {
-            // A typed "1" on that channel now means 收到.
-            offer(conn, m.id, channel.as_str(), &choices, now).await?;
+            // A typed "1" or 收到 on that channel now answers this notice too.
+            crate::flows::questions::offer_push(conn, m.id, channel.as_str(), &reply, now, None)
+                .await?;
         }
         rows.push(NewMessage {
             channel: channel.as_str().to_owned(),
@@ -348,23 +400,6 @@ pub async fn broadcast(
     .await?;
     cx.pushed.store(true, std::sync::atomic::Ordering::Relaxed);
     Ok((id, queued))
-}
-
-/// Records `choices` as offered to a member on a channel, keeping their conversation's step.
-pub async fn offer(
-    conn: &mut Conn,
-    member_id: i64,
-    channel: &str,
-    choices: &str,
-    now: i64,
-) -> Result<(), StoreError> {
-    let state = match conversations::load(conn, member_id, channel).await? {
-        Some((state, _)) => state,
-        None => {
-            serde_json::to_string(&State::Idle).unwrap_or_else(|_| "{\"step\":\"idle\"}".into())
-        }
-    };
-    conversations::save(conn, member_id, channel, &state, choices, now).await
 }
 
 async fn send(

@@ -19,7 +19,7 @@ pub async fn by_id(
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
     let done = notices::confirm(conn, id, member.id, cx.now_ms).await?;
-    Ok(Step::text(answer(cx, done)))
+    Ok(Step::text(answer(cx, conn, id, done).await?))
 }
 
 /// A typed confirmation with no button behind it: the newest notice waiting for this member's
@@ -31,18 +31,30 @@ pub async fn typed(
 ) -> Result<Option<Step>, StoreError> {
     if let Some(id) = notices::latest_unconfirmed_for(conn, member.id).await? {
         let done = notices::confirm(conn, id, member.id, cx.now_ms).await?;
-        return Ok(Some(Step::text(answer(cx, done))));
+        return Ok(Some(Step::text(answer(cx, conn, id, done).await?)));
     }
-    if notices::latest_for(conn, member.id).await?.is_some() {
-        return Ok(Some(Step::text(answer(cx, Confirmed::Already))));
+    if let Some(id) = notices::latest_for(conn, member.id).await? {
+        let text = answer(cx, conn, id, Confirmed::Already).await?;
+        return Ok(Some(Step::text(text)));
     }
     Ok(None)
 }
 
-fn answer(cx: &Ctx<'_>, done: Confirmed) -> String {
-    cx.t(match done {
+/// The answer names the notice it applied to: its number and the start of its text.
+async fn answer(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    id: i64,
+    done: Confirmed,
+) -> Result<String, StoreError> {
+    let msg = match done {
         Confirmed::Now => msg!("notice-confirmed"),
         Confirmed::Already => msg!("notice-confirmed-already"),
-        Confirmed::NotFound => msg!("error-stale-choice"),
-    })
+        Confirmed::NotFound => return Ok(cx.t(msg!("error-stale-choice"))),
+    };
+    let excerpt = notices::by_id(conn, id)
+        .await?
+        .map(|n| crate::store::audit::excerpt(&n.body, 20))
+        .unwrap_or_default();
+    Ok(cx.r(msg, &[("id", id.into()), ("excerpt", excerpt.into())]))
 }

@@ -4,7 +4,7 @@
 //! SMS to unconfirmed Telegram readers.
 
 use super::notice_reply;
-use crate::delivery::route::Push;
+use crate::delivery::route::{self, Push, Route};
 use crate::domain::notices::nudge_allowed;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
@@ -165,6 +165,7 @@ pub async fn nudge(
         None => String::new(),
     };
     let mut count = 0i64;
+    let mut missed = Vec::new();
     for (id, _) in notices::unconfirmed(conn, n.id).await? {
         let Some(m) = members::by_id(conn, id).await? else {
             continue;
@@ -178,14 +179,18 @@ pub async fn nudge(
             not_before: cx.now_ms,
             expires_at: None,
         };
-        if cx.push(conn, &m, &reply, &push).await?.channel().is_some() {
-            count += 1;
+        match cx.push(conn, &m, &reply, &push).await? {
+            Route::Nowhere(why) => missed.push(why),
+            _ => count += 1,
         }
     }
     notices::set_nudged(conn, n.id, cx.now_ms).await?;
-    Ok(Step::text(
-        cx.r(msg!("notice-nudged"), &[("count", count.into())]),
-    ))
+    let mut text = cx.r(msg!("notice-nudged"), &[("count", count.into())]);
+    if let Some(note) = route::unreachable_note(cx.catalog, cx.locale, &missed) {
+        text.push('\n');
+        text.push_str(&note);
+    }
+    Ok(Step::text(text))
 }
 
 /// `/notice_escalate HOURS [id]`: after HOURS, unconfirmed Telegram readers with a mobile

@@ -183,7 +183,7 @@ impl Job for SummaryReminder {
             let p = &c.phases[i];
             let now = chrono::DateTime::from_timestamp_millis(ctx.now).unwrap_or_default();
             let days = p.days_left(now);
-            let end = p.end.with_timezone(&ctx.tz).format("%Y-%m-%d").to_string();
+            let end = p.last_day_text(ctx.tz);
             let mut who = Vec::new();
             for b in campaigns::summaries(conn, &c.name, i as i64).await? {
                 if b.submitted_at.is_some() {

@@ -89,12 +89,13 @@ impl Job for NoticeEscalation {
                 let choices = vec![choice];
                 let rendered = sms::render(catalog, m.locale, &text, &choices);
                 let choices_json = serde_json::to_string(&choices).unwrap_or_else(|_| "[]".into());
-                crate::flows::notices::compose::offer(
+                crate::flows::questions::offer_push(
                     conn,
                     m.id,
                     ChannelKind::Sms.as_str(),
-                    &choices_json,
+                    &crate::flows::Reply::with_choices(text.clone(), choices.clone()),
                     ctx.now,
+                    None,
                 )
                 .await?;
                 rows.push(NewMessage {

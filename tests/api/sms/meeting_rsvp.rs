@@ -66,9 +66,20 @@ async fn a_member_answers_a_meeting_reminder_by_sms_with_leave_and_a_reason() {
     assert!(reminder.chars().count() <= 70, "one UCS-2 segment");
 
     let leave = app.ask(LIU, "2 出差", 1).await;
-    assert_eq!(
-        leave[0].text,
-        "已为你登记请假：出差。书记会收到通知。\n会后请按要求补学。如计划有变，可随时发送 /meetings 修改。\n回复 1 改为参加"
+    // The answer says what it applied to: the meeting's time and kind, and the reason.
+    assert!(
+        leave[0].text.starts_with("已为您登记请假：")
+            && leave[0].text.contains(&format!(
+                "{}月{}日（{weekday}）{} 党员大会，原因：出差。书记会收到通知。\n",
+                local.month(),
+                local.day(),
+                local.format("%H:%M")
+            ))
+            && leave[0].text.ends_with(
+                "会后请按要求补学。如计划有变，可随时发送 /meetings 修改。\n回复 1 改为参加"
+            ),
+        "{}",
+        leave[0].text
     );
     let row: (String, Option<String>) = sqlx::query_as(
         "SELECT a.rsvp, a.reason FROM meeting_attendees a JOIN members m ON m.id = a.member_id \
@@ -82,7 +93,7 @@ async fn a_member_answers_a_meeting_reminder_by_sms_with_leave_and_a_reason() {
 
     let attend = app.ask(LIU, "1", 1).await;
     assert!(
-        attend[0].text.starts_with("已登记参加。会议时间："),
+        attend[0].text.starts_with("已为您登记参加："),
         "{}",
         attend[0].text
     );

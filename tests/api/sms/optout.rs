@@ -87,7 +87,8 @@ async fn help_says_what_the_number_is_for() {
     let member = app.ask(LIU, "帮助", 1).await;
     assert_eq!(
         member[0].text,
-        "刘洋，这里是学院党委组织生活助手。发 /me 查看信息，/lang 切换语言；回复TD退订，回复“订阅”恢复。"
+        "刘洋，这里是学院党委组织生活助手。收到通知回复“收到”；会议提醒按提示回复编号；\
+         签到请发“签到 六位签到码”。回复TD退订，回复“订阅”恢复。"
     );
     let english = app.ask(EMILY, "HELP", 1).await;
     assert!(
@@ -120,14 +121,14 @@ async fn pushes_go_to_telegram_first_then_sms_as_the_member_allows() {
         route::route(&mut conn, &liu, true).await.unwrap(),
         Route::Sms { phone: LIU.into() }
     );
-    // No SMS gateway, or no mobile number: nowhere.
+    // No SMS gateway, or no mobile number: nowhere, and each says why.
     assert_eq!(
         route::route(&mut conn, &liu, false).await.unwrap(),
-        Route::Nowhere(Unreachable::NoChannel)
+        Route::Nowhere(Unreachable::NoGateway)
     );
     assert_eq!(
         route::route(&mut conn, &zhao, true).await.unwrap(),
-        Route::Nowhere(Unreachable::NoChannel)
+        Route::Nowhere(Unreachable::NoPhone)
     );
     bindings::bind(&mut conn, "telegram", "4004", liu.id, now)
         .await
@@ -150,7 +151,7 @@ async fn pushes_go_to_telegram_first_then_sms_as_the_member_allows() {
         .unwrap();
     assert_eq!(
         route::route(&mut conn, &liu, true).await.unwrap(),
-        Route::Nowhere(Unreachable::NoChannel)
+        Route::Nowhere(Unreachable::TelegramOnly)
     );
     sms::set_preference(&mut conn, liu.id, "sms", now)
         .await
@@ -158,7 +159,7 @@ async fn pushes_go_to_telegram_first_then_sms_as_the_member_allows() {
     sms::opt_out(&mut conn, LIU, "TD", now).await.unwrap();
     assert_eq!(
         route::route(&mut conn, &liu, true).await.unwrap(),
-        Route::Nowhere(Unreachable::NoChannel)
+        Route::Nowhere(Unreachable::OptedOut)
     );
     sms::opt_in(&mut conn, LIU).await.unwrap();
 

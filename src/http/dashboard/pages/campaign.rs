@@ -59,11 +59,10 @@ async fn campaign_page(w: &Words<'_>, headers: &HeaderMap) -> Result<Response, R
         } else {
             w.t(msg!("dashboard-phase-upcoming"))
         };
-        let last = p.end - chrono::TimeDelta::seconds(1);
         let dates = format!(
             "{} – {}",
             w.when(p.start.timestamp_millis(), "%Y-%m-%d"),
-            w.when(last.timestamp_millis(), "%Y-%m-%d")
+            p.last_day_text(engine.tz)
         );
         t.row((Some(i) == current).then_some("current"))
             .cell(p.title.get(w.locale))

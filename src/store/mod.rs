@@ -102,6 +102,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "oversight",
         include_str!("../../migrations/sqlite/0008_oversight.sql"),
     ),
+    (
+        10,
+        "invite_guard",
+        include_str!("../../migrations/sqlite/0010_invite_guard.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -143,6 +148,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "oversight",
         include_str!("../../migrations/postgres/0008_oversight.sql"),
+    ),
+    (
+        10,
+        "invite_guard",
+        include_str!("../../migrations/postgres/0010_invite_guard.sql"),
     ),
 ];
 

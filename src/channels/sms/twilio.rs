@@ -14,8 +14,8 @@
 //! `Body=hi` signs the same text as `Bod=yhi`, and `MessageSid=<sid>NumMedia0` the same as
 //! `MessageSid=<sid>` beside `NumMedia=0`. Twilio's validator shares this, so the shape is
 //! checked here after the signature: a message must carry a `MessageSid` (or `SmsSid`) of the
-//! documented form (`SM` or `MM` and 32 hex digits), our `AccountSid`, `From`, `To` and `Body`,
-//! each once; parameter names are Twilio's (letters and digits); anything else is refused as
+//! documented form (`SM` or `MM` and 32 hex digits), our `AccountSid`, `From`, `To`, `Body`
+//! and `NumMedia`, each once; parameter names are Twilio's (letters and digits); anything else is refused as
 //! malformed. A shifted boundary then breaks one of these, and the sid is the inbox's dedupe
 //! key, so a replay of a captured request changes nothing.
 //!
@@ -290,10 +290,13 @@ impl Webhook for TwilioWebhook {
             return Err("From or To is not a number".into());
         }
         let text = body.ok_or("no Body")?;
-        let media = match get("NumMedia")? {
-            None => false,
-            Some(n) => n.parse::<u32>().map_err(|_| "NumMedia is not a number")? > 0,
-        };
+        // Twilio sends NumMedia with every message; without it, `NumMedia=1` could be re-split
+        // as `NumMedia1=` and a picture message read as an empty text.
+        let media = get("NumMedia")?
+            .ok_or("no NumMedia")?
+            .parse::<u32>()
+            .map_err(|_| "NumMedia is not a number")?
+            > 0;
         Ok(Event::Message(Received {
             id: sid.to_owned(),
             from: from.to_owned(),
@@ -535,6 +538,18 @@ mod tests {
                     ("From", "+8613800010004"),
                 ],
                 "no To",
+            ),
+            (
+                // `NumMedia=1` re-split as `NumMedia1=`: a picture message read as text.
+                vec![
+                    ("AccountSid", ACCOUNT),
+                    ("MessageSid", SID),
+                    ("Body", ""),
+                    ("From", "+8613800010004"),
+                    ("NumMedia1", ""),
+                    ("To", "+15005550006"),
+                ],
+                "no NumMedia",
             ),
         ];
         for (pairs, why) in cases {

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use subtle::ConstantTimeEq;
 use teloxide::types::{Update, UpdateKind};
 
+use crate::flows::engine::InboxItem;
 use crate::flows::ChannelKind;
 use crate::http::AppState;
 
@@ -17,6 +18,26 @@ pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 
 /// Update kinds the bot reads; any other kind is acknowledged and ignored.
 const KNOWN_KINDS: [&str; 2] = ["message", "callback_query"];
+
+/// Reads a webhook body: the update's id (the inbox's dedupe key) and what the inbox stores
+/// (None for a kind the bot ignores), or why it is refused with 400.
+pub fn read(body: &[u8]) -> Result<(String, Option<InboxItem>), &'static str> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| "body is not JSON")?;
+    let update_id = value
+        .get("update_id")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or("no update_id")?;
+    // Parse from the bytes: teloxide's flattened `Update` does not survive a detour through
+    // `serde_json::Value`.
+    let update = serde_json::from_slice::<Update>(body).map_err(|_| "not a Telegram update")?;
+    if matches!(update.kind, UpdateKind::Error(_))
+        && KNOWN_KINDS.iter().any(|k| value.get(*k).is_some())
+    {
+        // A kind the bot handles, but malformed: not something Telegram would send.
+        return Err("malformed update");
+    }
+    Ok((update_id.to_string(), super::decode(&update)))
+}
 
 /// `POST /telegram/webhook`.
 pub async fn handle(
@@ -34,26 +55,11 @@ pub async fn handle(
     if !bool::from(given.ct_eq(expected.as_bytes())) {
         return (StatusCode::FORBIDDEN, "bad secret token");
     }
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(_) => return (StatusCode::BAD_REQUEST, "body is not JSON"),
+    let (external_id, item) = match read(&body) {
+        Ok(read) => read,
+        Err(why) => return (StatusCode::BAD_REQUEST, why),
     };
-    let Some(update_id) = value.get("update_id").and_then(serde_json::Value::as_u64) else {
-        return (StatusCode::BAD_REQUEST, "no update_id");
-    };
-    let external_id = update_id.to_string();
-    // Parse from the bytes: teloxide's flattened `Update` does not survive a detour through
-    // `serde_json::Value`.
-    let Ok(update) = serde_json::from_slice::<Update>(&body) else {
-        return (StatusCode::BAD_REQUEST, "not a Telegram update");
-    };
-    if matches!(update.kind, UpdateKind::Error(_))
-        && KNOWN_KINDS.iter().any(|k| value.get(*k).is_some())
-    {
-        // A kind the bot handles, but malformed: not something Telegram would send.
-        return (StatusCode::BAD_REQUEST, "malformed update");
-    }
-    let stored = match super::decode(&update) {
+    let stored = match item {
         Some(item) => state.engine.receive(&external_id, &item).await.map(|_| ()),
         None => {
             state

@@ -87,6 +87,7 @@ async fn twilio_signing_the_url_with_its_default_port_is_accepted() {
         ("From", LIU),
         ("To", "+15005550006"),
         ("Body", "/me"),
+        ("NumMedia", "0"),
     ]
     .iter()
     .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
@@ -339,6 +340,7 @@ async fn a_genuine_twilio_request_with_a_repeated_parameter_is_accepted() {
         ("Dup", "same"),
         ("From", LIU),
         ("MessageSid", sid.as_str()),
+        ("NumMedia", "0"),
         ("To", "+15005550006"),
     ];
     // Signed as Twilio's validator signs it: the repeated value once.

@@ -275,6 +275,7 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
         ..Config::default()
     };
     config.http.listen = "127.0.0.1:0".parse().expect("address");
+    config.http.metrics_listen = String::new();
     config.telegram.token = Some("123:bench".into());
     config.telegram.api_url = Some(fake.api_url());
     config.telegram.mode = mode;

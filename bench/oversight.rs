@@ -205,6 +205,7 @@ async fn dashboard(url: &str, dir: &Path) {
         .args(["--database", url, "serve", "--no-console"])
         .current_dir(dir)
         .env("BRANCHBOT_HTTP_LISTEN", format!("127.0.0.1:{port}"))
+        .env("BRANCHBOT_METRICS_LISTEN", "")
         .env(
             "BRANCHBOT_ANONYMITY_KEY",
             "bench-key-bench-key-bench-key-32",

@@ -375,7 +375,7 @@ async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         org_locale: config.locale,
         invite_ttl_hours: config.invites.ttl_hours,
         wake: Wake::default(),
-        bind_attempts: Default::default(),
+        bind_attempts: crate::flows::attempts::BindAttempts::new(&config.invites),
         tz: config.tz().unwrap_or(chrono_tz::Asia::Shanghai),
         org_name: config.org_name.clone(),
         jobs: crate::scheduler::SchedulerHandle::detached(Arc::new(

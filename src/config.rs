@@ -63,6 +63,28 @@ pub struct HttpConfig {
     pub listen: SocketAddr,
     /// The public base URL (behind a proxy), used to build webhook URLs.
     pub public_url: Option<String>,
+    /// Where `/metrics` is served on its own (loopback by default, so it is not public);
+    /// empty: not served apart.
+    pub metrics_listen: String,
+    /// `BRANCHBOT_METRICS_TOKEN`: with it, `/metrics` is also served on `listen` to requests
+    /// that carry `Authorization: Bearer <token>`; without it, not at all there.
+    #[serde(skip)]
+    pub metrics_token: Option<sms::Secret>,
+}
+
+impl HttpConfig {
+    /// The separate metrics address, or None when it is off.
+    pub fn metrics_addr(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        let text = self.metrics_listen.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| {
+            ConfigError::Invalid(format!(
+                "http.metrics_listen: '{text}' is not an address like 127.0.0.1:9091 (or empty, for none)"
+            ))
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -294,6 +316,13 @@ fn month_day(text: &str) -> Result<(u32, u32), ConfigError> {
 pub struct InviteConfig {
     /// How long an invite code stays valid.
     pub ttl_hours: i64,
+    /// Wrong codes one chat may send within `lockout_minutes` before it must wait.
+    pub max_wrong_codes_per_chat: i64,
+    pub lockout_minutes: i64,
+    /// Wrong codes all chats together may send within `wrong_codes_window_minutes` before
+    /// everyone must wait.
+    pub max_wrong_codes: i64,
+    pub wrong_codes_window_minutes: i64,
 }
 
 impl Default for Config {
@@ -320,6 +349,8 @@ impl Default for HttpConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
+            metrics_listen: "127.0.0.1:9091".into(),
+            metrics_token: None,
         }
     }
 }
@@ -339,7 +370,13 @@ impl Default for TelegramConfig {
 
 impl Default for InviteConfig {
     fn default() -> Self {
-        Self { ttl_hours: 7 * 24 }
+        Self {
+            ttl_hours: 7 * 24,
+            max_wrong_codes_per_chat: 5,
+            lockout_minutes: 15,
+            max_wrong_codes: 30,
+            wrong_codes_window_minutes: 10,
+        }
     }
 }
 
@@ -406,6 +443,12 @@ impl Config {
         }
         if let Some(v) = get("BRANCHBOT_PUBLIC_URL") {
             self.http.public_url = Some(v);
+        }
+        if let Some(v) = get("BRANCHBOT_METRICS_LISTEN") {
+            self.http.metrics_listen = v;
+        }
+        if let Some(token) = secret(&get, "BRANCHBOT_METRICS_TOKEN")? {
+            self.http.metrics_token = Some(sms::Secret::new(token));
         }
         self.telegram.token = secret(&get, "TELOXIDE_TOKEN")?.or(self.telegram.token.take());
         self.telegram.webhook_secret = secret(&get, "BRANCHBOT_TELEGRAM_WEBHOOK_SECRET")?
@@ -528,6 +571,28 @@ impl Config {
         if self.invites.ttl_hours <= 0 {
             return Err(ConfigError::Invalid(
                 "invites.ttl_hours must be positive".into(),
+            ));
+        }
+        if let Some(addr) = self.http.metrics_addr()? {
+            if addr == self.http.listen {
+                return Err(ConfigError::Invalid(
+                    "http.metrics_listen must differ from http.listen (leave it empty to serve /metrics only with BRANCHBOT_METRICS_TOKEN)".into(),
+                ));
+            }
+        }
+        if matches!(&self.http.metrics_token, Some(t) if t.expose().len() < 16) {
+            return Err(ConfigError::Invalid(
+                "BRANCHBOT_METRICS_TOKEN must be at least 16 characters".into(),
+            ));
+        }
+        let i = &self.invites;
+        if i.max_wrong_codes_per_chat < 1
+            || i.max_wrong_codes < 1
+            || !(1..=24 * 60).contains(&i.lockout_minutes)
+            || !(1..=24 * 60).contains(&i.wrong_codes_window_minutes)
+        {
+            return Err(ConfigError::Invalid(
+                "invites.max_wrong_codes_per_chat and invites.max_wrong_codes must be at least 1, invites.lockout_minutes and invites.wrong_codes_window_minutes between 1 and 1440 (a day)".into(),
             ));
         }
         Ok(())
@@ -729,5 +794,59 @@ mod tests {
         assert_eq!(Config::default().notices.nudge_interval_minutes, 120);
         let c: Config = toml::from_str("[notices]\nnudge_interval_minutes = 30\n").unwrap();
         assert_eq!(c.notices.nudge_interval_minutes, 30);
+    }
+
+    #[test]
+    fn metrics_listen_apart_on_loopback_unless_told_otherwise() {
+        let c = Config::default();
+        assert_eq!(
+            c.http.metrics_addr().unwrap(),
+            Some("127.0.0.1:9091".parse().unwrap())
+        );
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "BRANCHBOT_METRICS_LISTEN" => Some(String::new()),
+            "BRANCHBOT_METRICS_TOKEN" => Some("a-token-long-enough-1".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.http.metrics_addr().unwrap(), None);
+        assert!(c.validate().is_ok());
+        assert!(!format!("{c:?}").contains("a-token-long-enough-1"));
+        for (toml, err) in [
+            (
+                "[http]\nmetrics_listen = 'nine'\n",
+                "http.metrics_listen: 'nine' is not an address like 127.0.0.1:9091 (or empty, for none)",
+            ),
+            (
+                "[http]\nlisten = '127.0.0.1:9091'\n",
+                "http.metrics_listen must differ from http.listen (leave it empty to serve /metrics only with BRANCHBOT_METRICS_TOKEN)",
+            ),
+        ] {
+            let c: Config = toml::from_str(toml).unwrap();
+            assert_eq!(c.validate().unwrap_err().to_string(), err);
+        }
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "BRANCHBOT_METRICS_TOKEN").then(|| "short".to_owned()))
+            .unwrap();
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "BRANCHBOT_METRICS_TOKEN must be at least 16 characters"
+        );
+    }
+
+    #[test]
+    fn the_invite_guard_limits_are_read_and_checked() {
+        let c: Config = toml::from_str(
+            "[invites]\nmax_wrong_codes_per_chat = 3\nmax_wrong_codes = 100\nwrong_codes_window_minutes = 60\n",
+        )
+        .unwrap();
+        assert_eq!(c.invites.max_wrong_codes_per_chat, 3);
+        assert_eq!(c.invites.lockout_minutes, 15);
+        assert!(c.validate().is_ok());
+        let c: Config = toml::from_str("[invites]\nmax_wrong_codes = 0\n").unwrap();
+        assert!(c.validate().unwrap_err().to_string().starts_with(
+            "invites.max_wrong_codes_per_chat and invites.max_wrong_codes must be at least 1"
+        ));
     }
 }

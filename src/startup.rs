@@ -54,6 +54,8 @@ pub struct Overrides {
 /// A running application.
 pub struct Application {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served apart (`http.metrics_listen`), if it is.
+    pub metrics_addr: Option<SocketAddr>,
     pub engine: Engine,
     pub bot: Option<Bot>,
     pub bot_username: Option<String>,
@@ -99,6 +101,14 @@ impl Application {
             addr: config.http.listen,
             source,
         })?;
+        let metrics_listener = match config.http.metrics_addr()? {
+            Some(at) => Some(
+                tokio::net::TcpListener::bind(at)
+                    .await
+                    .map_err(|source| StartError::Listen { addr: at, source })?,
+            ),
+            None => None,
+        };
         let engine = Engine {
             store: store.clone(),
             catalog: Arc::clone(&catalog),
@@ -106,7 +116,7 @@ impl Application {
             org_locale: config.locale,
             invite_ttl_hours: config.invites.ttl_hours,
             wake: wake.clone(),
-            bind_attempts: Default::default(),
+            bind_attempts: crate::flows::attempts::BindAttempts::new(&config.invites),
             tz,
             org_name: config.org_name.clone(),
             jobs: scheduler_handle.clone(),
@@ -204,6 +214,28 @@ impl Application {
             inbox: Arc::clone(&inbox_wake),
             telegram_stats: telegram_stats.clone(),
             sms: sms_state,
+            metrics_token: config
+                .http
+                .metrics_token
+                .as_ref()
+                .map(|t| Arc::<str>::from(t.expose())),
+        };
+        let metrics_addr = match metrics_listener {
+            Some(listener) => {
+                let addr = listener.local_addr().ok();
+                let app = http::metrics::router(state.clone());
+                let stop = cancel.child_token();
+                tasks.spawn(async move {
+                    if let Err(e) = axum::serve(listener, app)
+                        .with_graceful_shutdown(async move { stop.cancelled().await })
+                        .await
+                    {
+                        tracing::error!(error = %e, "metrics server stopped");
+                    }
+                });
+                addr
+            }
+            None => None,
         };
         let server_cancel = cancel.child_token();
         tasks.spawn(async move {
@@ -215,9 +247,10 @@ impl Application {
                 tracing::error!(error = %e, "HTTP server stopped");
             }
         });
-        tracing::info!(%addr, telegram = bot.is_some(), "branchbot started");
+        tracing::info!(%addr, metrics = ?metrics_addr, telegram = bot.is_some(), "branchbot started");
         Ok(Self {
             addr,
+            metrics_addr,
             engine,
             bot,
             bot_username,

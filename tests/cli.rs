@@ -1332,7 +1332,8 @@ fn exports(bot: &Bot) -> Vec<(String, String, String, String)> {
 }
 
 #[test]
-fn reports_refuse_an_unknown_branch_a_bad_period_and_an_empty_one_and_write_nothing() {
+fn reports_refuse_an_unknown_branch_a_bad_period_an_empty_one_and_one_over_five_years_and_write_nothing(
+) {
     let bot = Bot::with_college("zh-CN");
     for (args, said) in [
         (
@@ -1350,6 +1351,10 @@ fn reports_refuse_an_unknown_branch_a_bad_period_and_an_empty_one_and_write_noth
         (
             vec!["report", "charts", "--period", "2026-12-31..2026-10-01"],
             "时段“2026-12-31..2026-10-01”是空的：结束日期早于开始日期。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，先早后晚，含首尾两天）。",
+        ),
+        (
+            vec!["report", "feedback", "--period", "2000-01-01..2200-12-31"],
+            "时段“2000-01-01..2200-12-31”超过了 5 年。请选短一些的时段，例如一年（2026）或 2022-01-01..2026-12-31。",
         ),
     ] {
         let run = bot.run(&args);

@@ -30,7 +30,6 @@ unbound-explain =
     /start CODE
     (for example /start ABCD-EF23)
 invite-invalid = That invite code is not valid. Check it and send it again, or ask your branch secretary for a new one.
-invite-used = That invite code has already been used. To bind again, ask your branch secretary for a new one.
 invite-expired = That invite code has expired. Ask your branch secretary for a new one.
 start-bound = You are bound. Welcome, { $name } ({ $branch } · { $role }).
 start-welcome-back = Welcome back, { $name }! Send /help to see what you can do.
@@ -98,6 +97,7 @@ error-managers-only = Only branch secretaries and committee members can do that.
 error-internal = Sorry, something went wrong on our side. Please try again later.
 
 console-intro = You are talking to the bot as { $name } ({ $branch } · { $role }). Type /help for commands, Ctrl-D to leave.
-invite-too-many-attempts = Too many wrong invite codes. Please try again in 15 minutes, or check the code with your branch secretary.
+invite-too-many-attempts = Too many wrong invite codes. Please try again in { $minutes } minutes, or check the code with your branch secretary.
+invite-busy = Too many wrong invite codes have been sent to this bot lately, so binding is paused for everyone. Please send your code again in { $minutes } minutes.
 answer-which = Your answer "{ $typed }" fits more than one message. Which one did you mean?
 answer-which-option = { $about } → { $label }

@@ -117,6 +117,7 @@ dashboard-error-no-branch = There is no such branch.
 dashboard-error-period-title = Not a period
 dashboard-error-period = "{ $typed }" is not a period. Write a quarter (2026Q4), a month (2026-11), a year (2026) or days (2026-10-01..2026-12-31, both included, the end not before the start), or leave it out for the current quarter.
 dashboard-error-period-empty = The period is empty. Write a quarter (2026Q4), a month (2026-11), a year (2026) or days (2026-10-01..2026-12-31), or leave it out for the current quarter.
+dashboard-error-period-long = The period "{ $typed }" is longer than 5 years. Choose a shorter one, for example a year (2026) or 2022-01-01..2026-12-31, or leave it out for the current quarter.
 dashboard-error-internal-title = Cannot show this now
 dashboard-error-internal = The dashboard cannot be shown right now. Please try again later.
 dashboard-logged-out-title = Logged out

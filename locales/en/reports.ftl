@@ -19,6 +19,7 @@ chart-feedback-hidden = { $month }: { $count } targets with fewer than { $min } 
 
 report-bad-period = “{ $typed }” is not a period. Write 2026Q4 (a quarter), 2026-11 (a month), 2026 (a year) or 2026-10-01..2026-12-31 (a range of days, both included).
 report-empty-period = The period “{ $typed }” is empty: it ends before it starts. Write 2026Q4 (a quarter), 2026-11 (a month), 2026 (a year) or 2026-10-01..2026-12-31 (a range of days, earlier day first, both included).
+report-long-period = The period “{ $typed }” is longer than 5 years. Choose a shorter one, for example a year (2026) or 2022-01-01..2026-12-31.
 report-no-branch = There is no branch called “{ $branch }”. Branches: { $branches } (branchbot members lists each branch with its members).
 report-no-data = The { $kind } has no data for { $period }; no file was written.
 report-chart-no-data = “{ $title }” has no data; not drawn.

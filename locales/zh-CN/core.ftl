@@ -30,7 +30,6 @@ unbound-explain =
     /start 邀请码
     （例如 /start ABCD-EF23）
 invite-invalid = 邀请码无效。请核对后重新发送，或向支部书记索取新的邀请码。
-invite-used = 这个邀请码已经用过了。如需重新绑定，请向支部书记索取新的邀请码。
 invite-expired = 这个邀请码已过期。请向支部书记索取新的邀请码。
 start-bound = 绑定成功！欢迎你，{ $name }（{ $branch } · { $role }）。
 start-welcome-back = { $name }，欢迎回来！发送 /help 查看可以做什么。
@@ -98,6 +97,7 @@ error-managers-only = 只有书记和支委可以这样做。需要帮助请发 
 error-internal = 抱歉，系统出了点问题，请稍后再试。
 
 console-intro = 你正在以 { $name }（{ $branch } · { $role }）的身份和机器人对话。输入 /help 查看命令，按 Ctrl-D 退出。
-invite-too-many-attempts = 邀请码输错的次数太多了。请 15 分钟后再试，或向支部书记核对邀请码。
+invite-too-many-attempts = 邀请码输错的次数太多了。请 { $minutes } 分钟后再试，或向支部书记核对邀请码。
+invite-busy = 最近收到的错误邀请码太多，为安全起见，所有人的绑定都暂停了。请 { $minutes } 分钟后再发送邀请码。
 answer-which = 您回复的“{ $typed }”可以指以下几项，请选择您指的是哪一项：
 answer-which-option = { $about } → { $label }

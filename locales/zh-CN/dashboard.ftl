@@ -117,6 +117,7 @@ dashboard-error-no-branch = 没有这个党支部。
 dashboard-error-period-title = 时段格式不对
 dashboard-error-period = 没看懂时段“{ $typed }”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天，结束不能早于开始）；不填则显示本季度。
 dashboard-error-period-empty = 时段不能为空。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围）；或者去掉这一项以显示本季度。
+dashboard-error-period-long = 时段“{ $typed }”超过了 5 年。请选短一些的时段，例如一年（2026）或 2022-01-01..2026-12-31；不填则显示本季度。
 dashboard-error-internal-title = 暂时无法显示
 dashboard-error-internal = 看板暂时无法显示，请稍后再试。
 dashboard-logged-out-title = 已退出

@@ -19,6 +19,7 @@ chart-feedback-hidden = { $month } 有 { $count } 个对象评价不足 { $min }
 
 report-bad-period = 没看懂时段“{ $typed }”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。
 report-empty-period = 时段“{ $typed }”是空的：结束日期早于开始日期。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，先早后晚，含首尾两天）。
+report-long-period = 时段“{ $typed }”超过了 5 年。请选短一些的时段，例如一年（2026）或 2022-01-01..2026-12-31。
 report-no-branch = 没有名为“{ $branch }”的支部。现有支部：{ $branches }（用 branchbot members 可查看各支部及其成员）。
 report-no-data = { $kind }在 { $period } 没有数据，未写入文件。
 report-chart-no-data = “{ $title }”没有数据，未绘制。

@@ -228,6 +228,7 @@ fn parse_period(typed: &str, ui: &Ui) -> Outcome<Period> {
         let id = match e {
             PeriodError::Unknown => msg!("report-bad-period"),
             PeriodError::Empty => msg!("report-empty-period"),
+            PeriodError::TooLong => msg!("report-long-period"),
         };
         ui.mistake(id, &[("typed", typed.into())])
     })

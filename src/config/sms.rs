@@ -32,6 +32,10 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The largest `sms.max_skew_secs` accepted: a day, far inside the 30 days the inbox keeps
+/// the message ids that deduplicate a replay.
+pub const MAX_SKEW_LIMIT_SECS: i64 = 24 * 3600;
+
 /// Which SMS gateway is connected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,7 +84,9 @@ pub struct SmsConfig {
     pub daily_cap: u32,
     /// How long to wait for the gateway's answer.
     pub timeout_secs: u64,
-    /// How long a webhook's timestamp may be off before it is refused as a replay (Android).
+    /// How long a webhook's timestamp may be off before it is refused as a replay (Android,
+    /// generic). At most [`MAX_SKEW_LIMIT_SECS`], so a message id is still remembered in the
+    /// inbox (for 30 days) as long as a replay of it could pass.
     pub max_skew_secs: i64,
     /// `BRANCHBOT_SMS_WEBHOOK_KEY`: signs the Android and generic webhooks.
     #[serde(skip)]
@@ -270,6 +276,11 @@ impl SmsConfig {
                 "sms.per_second, sms.daily_cap and sms.timeout_secs must be positive".into(),
             ));
         }
+        if !(1..=MAX_SKEW_LIMIT_SECS).contains(&self.max_skew_secs) {
+            return Err(ConfigError::Invalid(format!(
+                "sms.max_skew_secs must be between 1 and {MAX_SKEW_LIMIT_SECS} (a day): a replay is refused only while its message id is remembered"
+            )));
+        }
         match self.gateway {
             GatewayKind::None => {}
             GatewayKind::Twilio => {
@@ -408,5 +419,31 @@ mod tests {
             "{err}"
         );
         assert!(toml::from_str::<SmsConfig>("gateway = 'twillio'").is_err());
+    }
+
+    #[test]
+    fn the_replay_window_must_be_short_enough_for_the_dedupe_keys_to_outlive_it() {
+        use crate::scheduler::kinds::housekeeping::INBOX_DAYS;
+        // Twice the window (a timestamp signed ahead, then replayed late) within the inbox's
+        // memory of message ids.
+        const { assert!(2 * MAX_SKEW_LIMIT_SECS < INBOX_DAYS * 86_400) };
+        for bad in [0, -5, MAX_SKEW_LIMIT_SECS + 1, 30 * 86_400] {
+            let c = SmsConfig {
+                max_skew_secs: bad,
+                ..SmsConfig::default()
+            };
+            assert!(
+                c.validate(None)
+                    .unwrap_err()
+                    .to_string()
+                    .starts_with("sms.max_skew_secs must be between 1 and 86400"),
+                "{bad}"
+            );
+        }
+        let c = SmsConfig {
+            max_skew_secs: MAX_SKEW_LIMIT_SECS,
+            ..SmsConfig::default()
+        };
+        assert!(c.validate(None).is_ok());
     }
 }

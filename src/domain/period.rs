@@ -1,6 +1,8 @@
 //! Reporting periods as people type them: a quarter (`2026Q4`, `2026q4`), a month (`2026-11`),
 //! a year (`2026`) or an inclusive range of days (`2026-10-01..2026-12-31`). A period is a span
 //! of local days; [`Period::bounds`] reads it in the organisation's zone as UTC instants.
+//! A range may cover at most [`MAX_YEARS`] years: every report, chart and dashboard page
+//! reads periods here, and a century-long range costs seconds of work per request.
 
 use std::fmt;
 use std::str::FromStr;
@@ -35,7 +37,13 @@ pub enum PeriodError {
     /// A range that ends before it starts.
     #[error("the period ends before it starts")]
     Empty,
+    /// A range longer than [`MAX_YEARS`] years.
+    #[error("the period is longer than 5 years")]
+    TooLong,
 }
+
+/// The longest range of days read, in years.
+pub const MAX_YEARS: u32 = 5;
 
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2200;
 
@@ -160,6 +168,11 @@ impl FromStr for Period {
             let to = day(b).ok_or(PeriodError::Unknown)?;
             if to < from {
                 return Err(PeriodError::Empty);
+            }
+            // At most five years: 2021-01-01..2025-12-31, not a day more.
+            let limit = from.checked_add_months(chrono::Months::new(12 * MAX_YEARS));
+            if limit.is_none_or(|limit| to >= limit) {
+                return Err(PeriodError::TooLong);
             }
             return Ok(Self::Range { from, to });
         }
@@ -310,6 +323,19 @@ mod tests {
             "2026-12-31..2026-10-01".parse::<Period>(),
             Err(PeriodError::Empty)
         );
+    }
+
+    #[test]
+    fn a_range_may_cover_five_years_and_no_more() {
+        assert_eq!(p("2021-01-01..2025-12-31").months().len(), 60);
+        assert_eq!(p("2024-02-29..2029-02-27").first_day(), ymd(2024, 2, 29));
+        for long in [
+            "2021-01-01..2026-01-01",
+            "2000-01-01..2200-12-31",
+            "2024-02-29..2029-02-28",
+        ] {
+            assert_eq!(long.parse::<Period>(), Err(PeriodError::TooLong), "{long}");
+        }
     }
 
     #[test]

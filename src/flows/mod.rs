@@ -408,12 +408,9 @@ pub fn match_choice<'c>(choices: &'c [Choice], text: &str) -> Option<(&'c Choice
                 return Some((c, String::new()));
             }
             // "请假 出差": the word, then a reason.
-            let lower = trimmed.to_lowercase();
-            let lw = fold(word).to_lowercase();
-            if let Some(rest) = lower.strip_prefix(lw.trim()) {
+            if let Some(rest) = strip_word(trimmed, &fold(word).to_lowercase()) {
                 if rest.starts_with(|ch: char| ch.is_whitespace() || "，,：:".contains(ch)) {
-                    let cut = trimmed.len() - rest.len();
-                    let rest = trimmed[cut..]
+                    let rest = rest
                         .trim_start_matches(|ch: char| ch.is_whitespace() || "，,：:".contains(ch));
                     return Some((c, rest.trim().to_owned()));
                 }
@@ -421,6 +418,21 @@ pub fn match_choice<'c>(choices: &'c [Choice], text: &str) -> Option<(&'c Choice
         }
     }
     None
+}
+
+/// The text after a leading `word` (already lower case), compared ignoring case. The cut is
+/// found in the text itself: lower-casing may change a character's length (`İ` becomes two
+/// characters), so a position in the lower-cased text is not one in the original.
+fn strip_word<'t>(text: &'t str, word: &str) -> Option<&'t str> {
+    let word = word.trim();
+    if word.is_empty() {
+        return None;
+    }
+    text.char_indices()
+        .map(|(i, ch)| i + ch.len_utf8())
+        .take_while(|&end| end <= 4 * word.len())
+        .find(|&end| text[..end].to_lowercase() == word)
+        .map(|end| &text[end..])
 }
 
 /// Folds full-width ASCII (as Chinese keyboards type it) to half-width.
@@ -518,5 +530,20 @@ mod tests {
             Some(("l", "出差".into()))
         );
         assert!(match_choice(&c, "maybe").is_none());
+    }
+
+    /// Lower-casing `İ` makes it longer, and the reason used to be cut at a position of the
+    /// lower-cased text: a panic (a subtraction below zero), or a reason cut short.
+    #[test]
+    fn a_reason_whose_letters_change_length_in_lower_case_is_kept_whole() {
+        let c = choices();
+        assert_eq!(
+            match_choice(&c, "Leave İİİİİİİİ").map(|(c, r)| (c.data.as_str(), r)),
+            Some(("l", "İİİİİİİİ".into()))
+        );
+        assert_eq!(
+            match_choice(&c, "LEAVE ẞ trip").map(|(c, r)| (c.data.as_str(), r)),
+            Some(("l", "ẞ trip".into()))
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use rand::RngExt;
 
-use super::attempts::BindAttempts;
+use super::attempts::{BindAttempts, Verdict};
 use super::engine::Step;
 use super::{command, help, Content, Ctx, Inbound, Reply};
 use crate::domain::org::Member;
@@ -93,8 +93,22 @@ async fn redeem(
     attempts: &BindAttempts,
 ) -> Result<Result<Member, String>, StoreError> {
     let channel = inbound.channel.as_str();
-    if !attempts.allowed(channel, &inbound.address, cx.now_ms) {
-        return Ok(Err(cx.t(msg!("invite-too-many-attempts"))));
+    match attempts
+        .check(conn, channel, &inbound.address, cx.now_ms)
+        .await?
+    {
+        Verdict::Allowed => {}
+        Verdict::ChatLocked { minutes } => {
+            return Ok(Err(cx.r(
+                msg!("invite-too-many-attempts"),
+                &[("minutes", minutes.into())],
+            )))
+        }
+        Verdict::Busy { minutes } => {
+            return Ok(Err(
+                cx.r(msg!("invite-busy"), &[("minutes", minutes.into())])
+            ))
+        }
     }
     let code = normalize_code(code);
     let refused = match invites::redeem(conn, &code, cx.now_ms).await? {
@@ -108,20 +122,26 @@ async fn redeem(
                     cx.now_ms,
                 )
                 .await?;
-                tracing::info!(
+                // Who was bound, and on what, only at debug level (the audit trail is the
+                // bindings table).
+                tracing::info!("chat bound");
+                tracing::debug!(
                     member = member.id,
                     channel = inbound.channel.as_str(),
-                    "chat bound"
+                    "chat bound to member"
                 );
                 return Ok(Ok(member));
             }
             _ => msg!("invite-invalid"),
         },
-        Redeem::Unknown => msg!("invite-invalid"),
-        Redeem::Used => msg!("invite-used"),
+        // A used code is answered as a wrong one: the answer does not tell a guesser that a
+        // code existed.
+        Redeem::Unknown | Redeem::Used => msg!("invite-invalid"),
         Redeem::Expired => msg!("invite-expired"),
     };
-    attempts.failed(channel, &inbound.address, cx.now_ms);
+    attempts
+        .failed(conn, channel, &inbound.address, cx.now_ms)
+        .await?;
     Ok(Err(cx.t(refused)))
 }
 

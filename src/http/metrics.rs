@@ -1,14 +1,51 @@
 //! `GET /metrics`: queue depths and delivery counters in the Prometheus text format.
+//!
+//! Not public: it is served on its own address (`http.metrics_listen`, loopback by default,
+//! [`router`]) and, on the public listener, only to a request carrying
+//! `Authorization: Bearer <BRANCHBOT_METRICS_TOKEN>` ([`public`]; 404 there when no token is
+//! set, 401 for a missing or wrong token).
 
 use std::fmt::Write;
 use std::sync::atomic::Ordering;
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use subtle::ConstantTimeEq;
 
 use super::AppState;
 use crate::store::{inbox, outbox};
+
+/// The metrics listener's routes: `/metrics` and nothing else.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(handle))
+        .with_state(state)
+}
+
+/// `GET /metrics` on the public listener: only with the bearer token.
+pub async fn public(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = state.metrics_token.clone() else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    if !bool::from(given.as_bytes().ct_eq(token.as_bytes())) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a bearer token is required\n",
+        )
+            .into_response();
+    }
+    handle(State(state)).await.into_response()
+}
 
 pub async fn handle(State(state): State<AppState>) -> impl IntoResponse {
     match render(&state).await {

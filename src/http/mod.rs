@@ -23,16 +23,23 @@ pub struct AppState {
     pub telegram_stats: Option<Arc<Stats>>,
     /// The SMS gateway's webhook side; None when SMS is off.
     pub sms: Option<Arc<crate::channels::sms::webhook::SmsState>>,
+    /// `BRANCHBOT_METRICS_TOKEN`: `/metrics` on this listener needs it as a bearer token.
+    pub metrics_token: Option<Arc<str>>,
 }
+
+/// The largest Telegram update read. Telegram's updates are a few KiB (a 4,096-character
+/// text with entities is under 64 KiB); axum's default would read 2 MiB.
+pub const TELEGRAM_MAX_BODY: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics::handle))
+        .route("/metrics", get(metrics::public))
         .route(
             "/telegram/webhook",
-            post(crate::channels::telegram::webhook::handle),
+            post(crate::channels::telegram::webhook::handle)
+                .layer(DefaultBodyLimit::max(TELEGRAM_MAX_BODY)),
         )
         .route(
             "/sms/{gateway}/inbound",

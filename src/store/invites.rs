@@ -69,3 +69,52 @@ pub async fn redeem(conn: &mut Conn, code: &str, now: i64) -> Result<Redeem> {
         Redeem::Used
     })
 }
+
+/// How a chat is kept in `invite_failures`: a SHA-256 hash of its channel and address.
+pub fn chat_hash(channel: &str, address: &str) -> String {
+    hex::encode(Sha256::digest(
+        format!("invite-guard\0{channel}\0{address}").as_bytes(),
+    ))
+}
+
+/// Wrong codes from one chat since `since` (ms).
+pub async fn failures_of_chat(conn: &mut Conn, chat_hash: &str, since: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invite_failures WHERE chat_hash = $1 AND at >= $2",
+        )
+        .bind(chat_hash)
+        .bind(since)
+        .fetch_one(conn)
+        .await?,
+    )
+}
+
+/// Wrong codes from all chats since `since` (ms).
+pub async fn failures_since(conn: &mut Conn, since: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM invite_failures WHERE at >= $1")
+            .bind(since)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Records a wrong code from a chat, and forgets failures older than `forget_before` (ms).
+pub async fn record_failure(
+    conn: &mut Conn,
+    chat_hash: &str,
+    now: i64,
+    forget_before: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM invite_failures WHERE at < $1")
+        .bind(forget_before)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO invite_failures (chat_hash, at) VALUES ($1, $2)")
+        .bind(chat_hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -103,6 +103,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0008_oversight.sql"),
     ),
     (
+        10,
+        "invite_guard",
+        include_str!("../../migrations/sqlite/0010_invite_guard.sql"),
+    ),
+    (
         11,
         "anonymity",
         include_str!("../../migrations/sqlite/0011_anonymity.sql"),
@@ -148,6 +153,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "oversight",
         include_str!("../../migrations/postgres/0008_oversight.sql"),
+    ),
+    (
+        10,
+        "invite_guard",
+        include_str!("../../migrations/postgres/0010_invite_guard.sql"),
     ),
     (
         11,

@@ -19,6 +19,7 @@ fn start_bot(db: &TempSqlite, fake: &FakeTelegram) -> Child {
         .env("TELOXIDE_TOKEN", "123456:CRASH")
         .env("BRANCHBOT_TELEGRAM_API_URL", fake.api_url())
         .env("BRANCHBOT_HTTP_LISTEN", "127.0.0.1:0")
+        .env("BRANCHBOT_METRICS_LISTEN", "")
         .env("BRANCHBOT_TELEGRAM_PER_SECOND", "400")
         .env("BRANCHBOT_DELIVERY_LEASE_SECS", "3")
         .env("BRANCHBOT_QUIET_HOURS", "00:00-00:00")

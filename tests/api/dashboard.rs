@@ -389,6 +389,24 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
         "{}",
         backwards.body
     );
+    // A period over five years (seconds of CPU for a feedback chart) is refused on every
+    // page and chart, with the page's own words.
+    for path in [
+        "/dashboard?period=2000-01-01..2200-12-31".to_owned(),
+        format!("/dashboard/branch/{t1_id}?period=2000-01-01..2200-12-31"),
+        "/dashboard/charts/feedback.svg?period=2021-01-01..2026-01-01".to_owned(),
+    ] {
+        let long = get(&app, &path, Some(session)).await;
+        assert_eq!(long.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(long.body.contains("超过了 5 年"), "{path}: {}", long.body);
+    }
+    let five = get(
+        &app,
+        "/dashboard?period=2021-01-01..2025-12-31",
+        Some(session),
+    )
+    .await;
+    assert_eq!(five.status, StatusCode::OK, "{}", five.body);
     // The forms `branchbot report` reads work here too: a month, and days.
     let month = get(&app, "/dashboard?period=2026-11", Some(session)).await;
     assert_eq!(month.status, StatusCode::OK, "{}", month.body);

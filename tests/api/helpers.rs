@@ -139,6 +139,7 @@ impl TestApp {
             ..Config::default()
         };
         config.http.listen = "127.0.0.1:0".parse().unwrap();
+        config.http.metrics_listen = "127.0.0.1:0".into();
         config.telegram.token = Some("123456:TEST".into());
         config.telegram.api_url = Some(self.fake.api_url());
         config.telegram.poll_timeout_secs = 1;

@@ -455,6 +455,12 @@ async fn a_notice_to_all_party_members_leaves_out_activists_and_everyone_is_a_ch
     let activist_before = app.fake.sent_to(105).len();
     tap(&app, 1, &preview[0], "发送", 1).await;
     app.fake.wait_sent(103, 3, WAIT).await;
+    // The worker records the outcome just after Telegram took the message.
+    app.eventually(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND dedupe_key LIKE 'notice:%'",
+        1,
+    )
+    .await;
     let status = app.ask(1, "/notice_status", 1).await;
     assert!(
         status[0]

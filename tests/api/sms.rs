@@ -78,6 +78,7 @@ pub async fn spawn_sms_with(
         ..Config::default()
     };
     config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.http.metrics_listen = String::new();
     config.http.public_url = Some(PUBLIC_URL.into());
     config.telegram.token = Some("123456:TEST".into());
     config.telegram.api_url = Some(telegram.api_url());
@@ -126,6 +127,17 @@ pub fn fresh_id() -> String {
     format!("m{}", NEXT_ID.fetch_add(1, Ordering::Relaxed))
 }
 
+/// The Twilio message sid a test id stands for: the id itself when it is one, else `SM` and
+/// 32 hex digits derived from it (the same id gives the same sid, so a redelivery is one).
+pub fn twilio_sid(id: &str) -> String {
+    if twilio::is_message_sid(id) {
+        return id.to_owned();
+    }
+    use sha2::Digest;
+    let digest = hex::encode(sha2::Sha256::digest(id.as_bytes()));
+    format!("SM{}", &digest[..32])
+}
+
 /// Now in Unix seconds.
 pub fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
@@ -136,8 +148,9 @@ pub fn signed_text(gateway: GatewayKind, from: &str, text: &str, id: &str) -> (H
     let mut headers = HeaderMap::new();
     let body = match gateway {
         GatewayKind::Twilio => {
+            let sid = twilio_sid(id);
             let params: Vec<(String, String)> = [
-                ("MessageSid", id),
+                ("MessageSid", sid.as_str()),
                 ("AccountSid", fake_sms::TWILIO_SID),
                 ("From", from),
                 ("To", "+15005550006"),
@@ -184,16 +197,23 @@ pub fn signed_text(gateway: GatewayKind, from: &str, text: &str, id: &str) -> (H
             let body = json!({"from": from, "to": "+8610690000", "text": text, "id": id})
                 .to_string()
                 .into_bytes();
-            headers.insert(
-                generic::SIGNATURE_HEADER,
-                generic::sign(WEBHOOK_KEY, &body).parse().unwrap(),
-            );
-            headers.insert("content-type", "application/json".parse().unwrap());
+            generic_sign(&mut headers, &body, now_secs());
             body
         }
         GatewayKind::None => unreachable!("no gateway"),
     };
     (headers, body)
+}
+
+/// Signs a generic webhook body at `stamp` (Unix seconds).
+pub fn generic_sign(headers: &mut HeaderMap, body: &[u8], stamp: i64) {
+    let stamp = stamp.to_string();
+    headers.insert(
+        generic::SIGNATURE_HEADER,
+        generic::sign(WEBHOOK_KEY, body, &stamp).parse().unwrap(),
+    );
+    headers.insert(generic::TIMESTAMP_HEADER, stamp.parse().unwrap());
+    headers.insert("content-type", "application/json".parse().unwrap());
 }
 
 /// Signs an Android webhook body at `stamp` (Unix seconds).

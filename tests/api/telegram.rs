@@ -61,7 +61,7 @@ async fn binding_works_the_same_on_postgres() {
 }
 
 #[tokio::test]
-async fn an_invite_code_works_once_and_a_wrong_one_is_refused() {
+async fn an_invite_code_works_once_and_a_used_one_is_answered_like_a_wrong_one() {
     let app = spawn_app().await;
     let code = app.invite("T004").await;
     let first = app
@@ -71,10 +71,11 @@ async fn an_invite_code_works_once_and_a_wrong_one_is_refused() {
         first[0].text,
         "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
     );
+    // A used code gets the answer a wrong one gets: a guesser learns nothing from it.
     let again = app.ask(2, &format!("/start {code}"), 1).await;
     assert_eq!(
         again[0].text,
-        "这个邀请码已经用过了。如需重新绑定，请向支部书记索取新的邀请码。"
+        "邀请码无效。请核对后重新发送，或向支部书记索取新的邀请码。"
     );
     let wrong = app.ask(3, "/start ZZZZ-ZZZZ", 1).await;
     assert_eq!(
@@ -315,6 +316,62 @@ async fn guessing_invite_codes_is_stopped_after_five_wrong_ones() {
     let other = app.ask(CHAT + 1, &format!("/start {code}"), 2).await;
     assert_eq!(
         other[0].text,
+        "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_does_not_unlock_a_chat_locked_out_for_wrong_codes() {
+    let mut app = spawn_app().await;
+    for _ in 0..5 {
+        app.ask(CHAT, "/start AAAA-AAAA", 1).await;
+    }
+    app.restart().await;
+    let code = app.invite("T004").await;
+    let locked = app.ask(CHAT, &format!("/start {code}"), 1).await;
+    assert_eq!(
+        locked[0].text,
+        "邀请码输错的次数太多了。请 15 分钟后再试，或向支部书记核对邀请码。"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM bindings").await, 0);
+    // What is kept of the chat is a hash, not its id.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invite_failures WHERE chat_hash LIKE '%424242%'")
+            .await,
+        0
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_codes_spread_over_many_chats_pause_binding_for_everyone() {
+    let app = spawn_app().await;
+    // Six chats, five guesses each: the college-wide limit of 30 wrong codes in 10 minutes.
+    for chat in 0..6 {
+        for _ in 0..5 {
+            let r = app.ask(7000 + chat, "/start AAAA-AAAA", 1).await;
+            assert!(r[0].text.starts_with("邀请码无效"), "{}", r[0].text);
+        }
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM invite_failures").await, 30);
+    // A seventh chat, even with a genuine code, is told to wait; nothing is bound or counted.
+    let code = app.invite("T004").await;
+    let busy = app.ask(7100, &format!("/start {code}"), 1).await;
+    assert_eq!(
+        busy[0].text,
+        "最近收到的错误邀请码太多，为安全起见，所有人的绑定都暂停了。请 10 分钟后再发送邀请码。"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM bindings").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invite_failures").await, 30);
+    // Once the window has passed (the failures aged ten minutes), the code works.
+    sqlx::query("UPDATE invite_failures SET at = at - 600001")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let bound = app.ask(7100, &format!("/start {code}"), 2).await;
+    assert_eq!(
+        bound[0].text,
         "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
     );
     app.stop().await;

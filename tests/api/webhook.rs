@@ -114,3 +114,15 @@ async fn a_whole_conversation_works_through_the_webhook() {
     assert_eq!(ready.status(), 200);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_before_it_is_read() {
+    let app = webhook_app().await;
+    // A genuine update padded past 256 KiB: Telegram sends nothing that large.
+    let mut update = app.fake.text_update(5, "/help", "zh");
+    update["padding"] = serde_json::Value::String("x".repeat(300 * 1024));
+    let r = app.post_webhook(&update, Some(SECRET)).await;
+    assert_eq!(r.status(), 413);
+    assert_eq!(app.count("SELECT COUNT(*) FROM inbox").await, 0);
+    app.stop().await;
+}

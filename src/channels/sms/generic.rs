@@ -2,8 +2,13 @@
 //! Aliyun, Tencent Cloud and the like).
 //!
 //! In: JSON `{"from", "to", "text", "id"}` for a message, `{"id", "status", "error"}` for a
-//! delivery receipt (`delivered`, `failed`, `undelivered`; anything else is progress), with
-//! `X-Branchbot-Signature`: hex HMAC-SHA256 of the raw body under `BRANCHBOT_SMS_WEBHOOK_KEY`.
+//! delivery receipt (`delivered`, `failed`, `undelivered`; anything else is progress), signed
+//! as the Android gateway signs: `X-Branchbot-Timestamp` is the time of sending in Unix
+//! seconds (digits only) and `X-Branchbot-Signature` is hex HMAC-SHA256, under
+//! `BRANCHBOT_SMS_WEBHOOK_KEY`, of the raw body followed by that timestamp. A request whose
+//! timestamp is more than `sms.max_skew_secs` (default 300) from now is refused as a replay;
+//! within the window the message id is the inbox's dedupe key, which housekeeping keeps for
+//! 30 days, far longer than the window (the configuration refuses a window over a day).
 //!
 //! Out: an HTTP POST built from configuration: `sms.generic.url`, `headers` and a `body`
 //! template in which `{to}`, `{text}`, `{id}`, `{segments}` and `{password}` are replaced —
@@ -23,12 +28,15 @@ use super::{
 use crate::config::sms::{Secret, SmsConfig};
 use crate::delivery::{SendError, SendFuture};
 
-/// Hex HMAC-SHA256 of the raw body.
+/// Hex HMAC-SHA256 of the raw body followed by the timestamp.
 pub const SIGNATURE_HEADER: &str = "x-branchbot-signature";
+/// Unix seconds at sending, part of what is signed.
+pub const TIMESTAMP_HEADER: &str = "x-branchbot-timestamp";
 
 /// The generic inbound side.
 pub struct GenericWebhook {
     key: Secret,
+    max_skew_secs: i64,
 }
 
 /// The template-driven sender.
@@ -63,18 +71,29 @@ pub fn build(
         ok: g.ok_pointer.clone().zip(g.ok_value.clone()),
         password: config.password.clone(),
     };
-    Ok((GenericWebhook { key }, gateway))
+    Ok((GenericWebhook::new(key, config.max_skew_secs), gateway))
 }
 
-/// The signature a generic gateway puts in `X-Branchbot-Signature`.
-pub fn sign(key: &str, body: &[u8]) -> String {
-    hex::encode(hmac_sha256(key.as_bytes(), &[body]))
+/// The signature a generic gateway puts in `X-Branchbot-Signature` for a body sent at
+/// `timestamp` (Unix seconds, as written in `X-Branchbot-Timestamp`).
+pub fn sign(key: &str, body: &[u8], timestamp: &str) -> String {
+    hex::encode(hmac_sha256(key.as_bytes(), &[body, timestamp.as_bytes()]))
+}
+
+/// A timestamp as written in the header: 1 to 12 ASCII digits, nothing else (so no byte of
+/// the body can pass for part of it).
+fn timestamp(s: &str) -> Option<i64> {
+    if !(1..=12).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 impl GenericWebhook {
-    /// Verifies with the shared webhook key.
-    pub fn new(key: Secret) -> Self {
-        Self { key }
+    /// Verifies with the shared webhook key, refusing timestamps more than `max_skew_secs`
+    /// from now.
+    pub fn new(key: Secret, max_skew_secs: i64) -> Self {
+        Self { key, max_skew_secs }
     }
 
     /// The key that tags unknown numbers.
@@ -86,12 +105,16 @@ impl GenericWebhook {
 impl Webhook for GenericWebhook {
     fn verify(&self, req: &Request<'_>) -> Result<(), Refusal> {
         let given = req.header(SIGNATURE_HEADER).ok_or(Refusal::Unsigned)?;
-        let expected = hmac_sha256(self.key.expose().as_bytes(), &[req.body]);
-        if hex_matches(&expected, given) {
-            Ok(())
-        } else {
-            Err(Refusal::Forged)
+        let stamp = req.header(TIMESTAMP_HEADER).ok_or(Refusal::Unsigned)?;
+        let expected = hmac_sha256(self.key.expose().as_bytes(), &[req.body, stamp.as_bytes()]);
+        if !hex_matches(&expected, given) {
+            return Err(Refusal::Forged);
         }
+        let at = timestamp(stamp).ok_or(Refusal::Forged)?;
+        if (req.now_secs - at).abs() > self.max_skew_secs {
+            return Err(Refusal::Stale);
+        }
+        Ok(())
     }
 
     fn parse(&self, req: &Request<'_>) -> Result<Event, String> {
@@ -272,15 +295,16 @@ mod tests {
 
     #[test]
     fn messages_and_receipts_are_read_and_the_signature_checked() {
-        let hook = GenericWebhook::new(Secret::new("k"));
+        let hook = GenericWebhook::new(Secret::new("k"), 300);
         let body = br#"{"from":"+8613800010004","to":"+8610086","text":"1","id":"g-1"}"#;
         let mut h = axum::http::HeaderMap::new();
-        h.insert(SIGNATURE_HEADER, sign("k", body).parse().unwrap());
+        h.insert(SIGNATURE_HEADER, sign("k", body, "1000").parse().unwrap());
+        h.insert(TIMESTAMP_HEADER, "1000".parse().unwrap());
         let req = Request {
             headers: &h,
             query: None,
             body,
-            now_secs: 0,
+            now_secs: 1000,
         };
         assert_eq!(hook.verify(&req), Ok(()));
         assert!(
@@ -298,5 +322,74 @@ mod tests {
                 receipt: Receipt::Failed("gateway: failed (blacklisted)".into())
             })
         );
+    }
+
+    fn signed(body: &[u8], stamp: &str) -> axum::http::HeaderMap {
+        let mut h = axum::http::HeaderMap::new();
+        h.insert(SIGNATURE_HEADER, sign("k", body, stamp).parse().unwrap());
+        h.insert(TIMESTAMP_HEADER, stamp.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn a_captured_request_is_refused_once_outside_the_skew_window() {
+        let hook = GenericWebhook::new(Secret::new("k"), 300);
+        let body = br#"{"from":"+8613800010004","text":"1","id":"g-1"}"#;
+        let h = signed(body, "1000000");
+        let at = |now_secs| Request {
+            headers: &h,
+            query: None,
+            body,
+            now_secs,
+        };
+        assert_eq!(hook.verify(&at(1_000_000)), Ok(()));
+        assert_eq!(hook.verify(&at(1_000_300)), Ok(()));
+        assert_eq!(hook.verify(&at(999_700)), Ok(()));
+        assert_eq!(hook.verify(&at(1_000_301)), Err(Refusal::Stale));
+        assert_eq!(
+            hook.verify(&at(1_000_000 + 31 * 86_400)),
+            Err(Refusal::Stale)
+        );
+        assert_eq!(hook.verify(&at(999_699)), Err(Refusal::Stale));
+    }
+
+    #[test]
+    fn the_timestamp_is_signed_and_must_be_plain_digits() {
+        let hook = GenericWebhook::new(Secret::new("k"), 300);
+        let body = br#"{"from":"+8613800010004","text":"1","id":"g-1"}"#;
+        // A fresh timestamp on an old signature.
+        let mut h = signed(body, "1000");
+        h.insert(TIMESTAMP_HEADER, "5000".parse().unwrap());
+        let req = Request {
+            headers: &h,
+            query: None,
+            body,
+            now_secs: 5000,
+        };
+        assert_eq!(hook.verify(&req), Err(Refusal::Forged));
+        // Signed, but not a plain number.
+        for stamp in ["+5000", " 5000", "5e3", "0x1388", "-5000"] {
+            let h = signed(body, stamp);
+            let req = Request {
+                headers: &h,
+                query: None,
+                body,
+                now_secs: 5000,
+            };
+            assert_eq!(hook.verify(&req), Err(Refusal::Forged), "{stamp:?}");
+        }
+        // No timestamp at all: the old scheme (body only) is not accepted any more.
+        let mut h = axum::http::HeaderMap::new();
+        h.insert(
+            SIGNATURE_HEADER,
+            hex::encode(hmac_sha256(b"k", &[body])).parse().unwrap(),
+        );
+        let req = Request {
+            headers: &h,
+            query: None,
+            body,
+            now_secs: 5000,
+        };
+        assert_eq!(hook.verify(&req), Err(Refusal::Unsigned));
     }
 }

@@ -139,7 +139,7 @@ pub async fn take(
         (Some((Keyword::Stop, word)), _) => {
             let newly = sms::opt_out(&mut tx, phone.as_str(), &word, now_ms).await?;
             if newly {
-                tracing::info!(member = member.as_ref().map(|m| m.id), "SMS opt-out");
+                log_opt_out(member.as_ref().map(|m| m.id));
             }
             newly.then(|| catalog.text(locale, msg!("sms-stopped")))
         }
@@ -187,6 +187,16 @@ pub async fn take(
     Ok(Intake::Handled)
 }
 
+/// Logs an opt-out. Whether the number belongs to a member (and which) is said at debug
+/// level only: the info log does not tell who is on the roster.
+fn log_opt_out(member: Option<i64>) {
+    tracing::info!("SMS opt-out");
+    tracing::debug!(
+        member,
+        "SMS opt-out by this member (none: not on the roster)"
+    );
+}
+
 /// What HELP tells a member.
 fn help(engine: &Engine, locale: Locale, member: &Member) -> String {
     engine.catalog.render(
@@ -199,6 +209,42 @@ fn help(engine: &Engine, locale: Locale, member: &Member) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the log says at `level` while `f` runs.
+    fn logged(level: tracing::Level, f: impl FnOnce()) -> String {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone)]
+        struct Buf(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buf {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf(Arc::default());
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, f);
+        let out = buf.0.lock().unwrap().clone();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn an_opt_out_says_whether_the_sender_is_a_member_only_at_debug_level() {
+        let info = logged(tracing::Level::INFO, || log_opt_out(Some(42)));
+        assert!(info.contains("SMS opt-out"), "{info}");
+        assert!(!info.contains("member"), "{info}");
+        assert!(!info.contains("42"), "{info}");
+        let debug = logged(tracing::Level::DEBUG, || log_opt_out(Some(42)));
+        assert!(debug.contains("member=42"), "{debug}");
+    }
 
     #[test]
     fn keywords_are_whole_messages_in_any_case_or_width() {

@@ -9,14 +9,47 @@ use axum::http::{HeaderMap, StatusCode};
 use subtle::ConstantTimeEq;
 use teloxide::types::{Update, UpdateKind};
 
+use crate::flows::engine::InboxItem;
 use crate::flows::ChannelKind;
 use crate::http::AppState;
 
 /// The header Telegram sends the secret token in.
 pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 
-/// Update kinds the bot reads; any other kind is acknowledged and ignored.
-const KNOWN_KINDS: [&str; 2] = ["message", "callback_query"];
+/// Reads a webhook body: the update's id (the inbox's dedupe key) and what the inbox stores
+/// (None for a kind the bot ignores), or why it is refused with 400.
+pub fn read(body: &[u8]) -> Result<(String, Option<InboxItem>), &'static str> {
+    // The head first, skipping everything else without building it: a large body of some
+    // other shape costs no memory beyond its bytes.
+    let head: Head = serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => "no update_id",
+        _ => "body is not JSON",
+    })?;
+    let update_id = head.update_id.ok_or("no update_id")?;
+    if head.message.is_none() && head.callback_query.is_none() {
+        // A kind the bot does not read: acknowledged, never parsed further (Telegram's update
+        // ids fit in 32 bits, as teloxide reads them).
+        if u32::try_from(update_id).is_err() {
+            return Err("not a Telegram update");
+        }
+        return Ok((update_id.to_string(), None));
+    }
+    let update = serde_json::from_slice::<Update>(body).map_err(|_| "not a Telegram update")?;
+    if matches!(update.kind, UpdateKind::Error(_)) {
+        // A kind the bot handles, but malformed: not something Telegram would send.
+        return Err("malformed update");
+    }
+    Ok((update_id.to_string(), super::decode(&update)))
+}
+
+/// What is read of a body before anything else: its id and which of the kinds the bot reads
+/// it holds (their contents skipped).
+#[derive(serde::Deserialize)]
+struct Head {
+    update_id: Option<u64>,
+    message: Option<serde::de::IgnoredAny>,
+    callback_query: Option<serde::de::IgnoredAny>,
+}
 
 /// `POST /telegram/webhook`.
 pub async fn handle(
@@ -34,26 +67,11 @@ pub async fn handle(
     if !bool::from(given.ct_eq(expected.as_bytes())) {
         return (StatusCode::FORBIDDEN, "bad secret token");
     }
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(_) => return (StatusCode::BAD_REQUEST, "body is not JSON"),
+    let (external_id, item) = match read(&body) {
+        Ok(read) => read,
+        Err(why) => return (StatusCode::BAD_REQUEST, why),
     };
-    let Some(update_id) = value.get("update_id").and_then(serde_json::Value::as_u64) else {
-        return (StatusCode::BAD_REQUEST, "no update_id");
-    };
-    let external_id = update_id.to_string();
-    // Parse from the bytes: teloxide's flattened `Update` does not survive a detour through
-    // `serde_json::Value`.
-    let Ok(update) = serde_json::from_slice::<Update>(&body) else {
-        return (StatusCode::BAD_REQUEST, "not a Telegram update");
-    };
-    if matches!(update.kind, UpdateKind::Error(_))
-        && KNOWN_KINDS.iter().any(|k| value.get(*k).is_some())
-    {
-        // A kind the bot handles, but malformed: not something Telegram would send.
-        return (StatusCode::BAD_REQUEST, "malformed update");
-    }
-    let stored = match super::decode(&update) {
+    let stored = match item {
         Some(item) => state.engine.receive(&external_id, &item).await.map(|_| ()),
         None => {
             state
@@ -72,5 +90,36 @@ pub async fn handle(
             // Telegram retries on a non-2xx answer: nothing is lost.
             (StatusCode::SERVICE_UNAVAILABLE, "try again")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_read_head_first_and_other_kinds_are_acknowledged_unparsed() {
+        assert_eq!(read(b"{").map(|_| ()), Err("body is not JSON"));
+        assert_eq!(read(b"[]").map(|_| ()), Err("no update_id"));
+        assert_eq!(
+            read(br#"{"update_id":"7"}"#).map(|_| ()),
+            Err("no update_id")
+        );
+        // Another kind, however large its content: its id and nothing else.
+        let junk = format!(
+            r#"{{"update_id":7,"edited_message":[{}1]}}"#,
+            r#"{"a":1},"#.repeat(20_000)
+        );
+        let (id, item) = read(junk.as_bytes()).unwrap();
+        assert_eq!((id.as_str(), item.is_none()), ("7", true));
+        assert_eq!(
+            read(br#"{"update_id":4294967296,"poll":{}}"#).map(|_| ()),
+            Err("not a Telegram update")
+        );
+        // A kind the bot reads, malformed.
+        assert_eq!(
+            read(br#"{"update_id":8,"message":{"chat":"x"}}"#).map(|_| ()),
+            Err("malformed update")
+        );
     }
 }

@@ -129,6 +129,11 @@ pub async fn command(
         None => Period::quarter_containing(cx.now(), cx.engine.tz),
         Some(p) => match p.parse::<Period>() {
             Ok(p) => p,
+            Err(crate::domain::period::PeriodError::TooLong) => {
+                return Ok(Step::text(
+                    cx.r(msg!("report-long-period"), &[("typed", p.into())]),
+                ))
+            }
             Err(_) => {
                 return Ok(Step::text(
                     cx.r(msg!("meeting-bad-quarter"), &[("typed", p.into())]),

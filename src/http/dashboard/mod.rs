@@ -53,6 +53,8 @@ pub enum Refusal {
     NotFound(Msg),
     /// A `?period=` that is not a quarter (or is empty): 400.
     BadPeriod(String),
+    /// A `?period=` longer than five years: 400.
+    LongPeriod(String),
     /// The database failed: 500, logged.
     Internal(StoreError),
 }
@@ -149,6 +151,15 @@ impl Words<'_> {
                     false,
                 )
             }
+            Refusal::LongPeriod(typed) => self.plain(
+                StatusCode::BAD_REQUEST,
+                msg!("dashboard-error-period-title"),
+                &self.r(
+                    msg!("dashboard-error-period-long"),
+                    &[("typed", typed.into())],
+                ),
+                false,
+            ),
             Refusal::Internal(e) => {
                 tracing::error!(error = %e, "dashboard page failed");
                 self.plain(
@@ -383,7 +394,10 @@ fn period(
             state.engine.clock.now(),
             state.engine.tz,
         )),
-        Some(p) => p.parse().map_err(|_| Refusal::BadPeriod(p)),
+        Some(p) => p.parse().map_err(|e| match e {
+            crate::domain::period::PeriodError::TooLong => Refusal::LongPeriod(p),
+            _ => Refusal::BadPeriod(p),
+        }),
     }
 }
 

@@ -3,14 +3,12 @@
 use std::time::Duration;
 
 use axum::http::HeaderMap;
-use branchbot::channels::sms::{generic, twilio};
+use branchbot::channels::sms::twilio;
 use branchbot::config::sms::GatewayKind;
 use branchbot::testkit::fake_sms::{self, Fault};
 use serde_json::json;
 
-use super::{
-    android_sign, now_secs, spawn_sms, spawn_sms_with, SmsApp, LIU, PUBLIC_URL, WEBHOOK_KEY,
-};
+use super::{android_sign, now_secs, spawn_sms, spawn_sms_with, SmsApp, LIU, PUBLIC_URL};
 use crate::helpers::Db;
 
 /// The reply row's (status, attempts, rate_limited, last_error).
@@ -88,8 +86,10 @@ async fn receipt(app: &SmsApp, id: &str, status: &str) -> u16 {
     let mut headers = HeaderMap::new();
     let body = match app.gateway {
         GatewayKind::Twilio => {
+            // An id that is no Twilio sid stands for one the bot never sent.
+            let sid = super::twilio_sid(id);
             let params: Vec<(String, String)> = [
-                ("MessageSid", id),
+                ("MessageSid", sid.as_str()),
                 ("MessageStatus", status),
                 (
                     "ErrorCode",
@@ -131,10 +131,7 @@ async fn receipt(app: &SmsApp, id: &str, status: &str) -> u16 {
             let body = json!({"id": id, "status": status, "error": "blacklisted"})
                 .to_string()
                 .into_bytes();
-            headers.insert(
-                generic::SIGNATURE_HEADER,
-                generic::sign(WEBHOOK_KEY, &body).parse().unwrap(),
-            );
+            super::generic_sign(&mut headers, &body, now_secs());
             body
         }
     };

@@ -23,6 +23,7 @@ meeting-weekday-5 = Fri
 meeting-weekday-6 = Sat
 meeting-weekday-7 = Sun
 meeting-when = { $weekday } { $month }/{ $day } { $time }
+meeting-when-year = { $weekday } { $month }/{ $day }/{ $year } { $time }
 
 meeting-attend = Attend
 meeting-leave = Leave
@@ -69,12 +70,17 @@ meeting-not-found = There is no meeting number { $id }. Send /meetings to see th
 meeting-no-such-member = No member with the key { $key }.
 
 meeting-ask-kind = What kind of meeting?
-meeting-ask-when = When? For example: 12/3 19:30, 2026-12-03 19:30 or tomorrow 19:30.
+meeting-ask-when = When? For example: 12/10 19:30, 2026-12-10 19:30 or tomorrow 19:30 (周三 19:30 and 明晚7点半 work too).
 meeting-ask-place = Where?
 meeting-ask-topic = What is the topic?
-meeting-when-unreadable = I could not read "{ $typed }". Please write it like 2026-12-03 19:30.
+meeting-when-unreadable = I could not read "{ $typed }". Please write it like 12/10 19:30, 2026-12-10 19:30 or tomorrow 19:30.
 meeting-when-no-such-date = "{ $typed }" is not a date that exists; please check the month and day.
 meeting-when-past = "{ $typed }" has passed; please give a time in the future.
+meeting-when-no-time = "{ $typed }" needs a time of day too, for example: { $typed } 19:30.
+meeting-when-next-year = "{ $typed }" has already passed this year. Do you mean { $month }/{ $day }/{ $year }?
+meeting-when-next-year-yes = Yes
+meeting-when-next-year-no = No, type it again
+meeting-when-write-year = "{ $typed }" has already passed this year. If you mean { $month }/{ $day }/{ $year }, please write the year, for example: { $example }.
 meeting-when-past-now = That time has passed, so no meeting was created. Send /meeting to start again.
 meeting-field-too-long = That is too long; please keep it under { $max } characters.
 meeting-preview =

@@ -23,6 +23,7 @@ meeting-weekday-5 = 周五
 meeting-weekday-6 = 周六
 meeting-weekday-7 = 周日
 meeting-when = { $month }月{ $day }日（{ $weekday }）{ $time }
+meeting-when-year = { $year }年{ $month }月{ $day }日（{ $weekday }）{ $time }
 
 meeting-attend = 参加
 meeting-leave = 请假
@@ -69,12 +70,17 @@ meeting-not-found = 没有编号为 { $id } 的会议。发送 /meetings 查看�
 meeting-no-such-member = 没有找到编号为 { $key } 的成员。
 
 meeting-ask-kind = 要安排什么会议？
-meeting-ask-when = 请输入会议时间，例如：12月3日 19:30、2026-12-03 19:30 或 明天 19:30。
+meeting-ask-when = 请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。
 meeting-ask-place = 会议地点？
 meeting-ask-topic = 会议议题？
-meeting-when-unreadable = 没看懂“{ $typed }”。请按 12月3日 19:30 或 2026-12-03 19:30 的格式输入。
+meeting-when-unreadable = 没看懂“{ $typed }”。您可以这样写：12月10日 19:30、周三 19:30、下周三 19:30、晚上7点半、明天上午9点、2026-12-10 19:30。
 meeting-when-no-such-date = “{ $typed }”不是一个存在的日期，请检查月份和日期。
 meeting-when-past = “{ $typed }”已经过去了，请输入将来的时间。
+meeting-when-no-time = “{ $typed }”还缺具体时间，请加上几点，例如：{ $typed } 19:30。
+meeting-when-next-year = “{ $typed }”今年已经过去了。是指 { $year } 年 { $month } 月 { $day } 日吗？
+meeting-when-next-year-yes = 是
+meeting-when-next-year-no = 不是，重新输入
+meeting-when-write-year = “{ $typed }”今年已经过去了。如果您是指 { $year } 年 { $month } 月 { $day } 日，请写上年份，例如：{ $example }。
 meeting-when-past-now = 这个时间已经过去了，会议没有创建。请发送 /meeting 重新安排。
 meeting-field-too-long = 太长了，请控制在 { $max } 字以内。
 meeting-preview =

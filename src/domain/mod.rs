@@ -14,3 +14,4 @@ pub mod quiet;
 pub mod roster;
 pub mod spotcheck;
 pub mod targets;
+pub mod when;

@@ -453,7 +453,15 @@ impl Engine {
         if let Some(cmd) = command::parse(text) {
             return self.on_command(cx, conn, member, inbound, cmd).await;
         }
-        // Steps that wait for free text take it before any offered choice.
+        // Steps that wait for free text take it before any offered choice, except the yes / no
+        // a step asks about what was typed (是指 2027 年 12 月 3 日吗？).
+        if let Some((choice, rest)) = super::match_choice(offered, text).filter(|(c, rest)| {
+            // "1月5日 9:00" starts with a number but is a new date, not choice 1.
+            c.data.starts_with(meetings::create::NEXT_YEAR_CHOICE) && rest.is_empty()
+        }) {
+            let data = choice.data.clone();
+            return self.on_choice(cx, conn, member, state, &data, &rest).await;
+        }
         if let Some(step) = self.on_text(cx, conn, member, &state, text).await? {
             return Ok(step);
         }
@@ -613,6 +621,7 @@ impl Engine {
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
+                ("year", at) => Ok(meetings::create::next_year_answered(cx, state, at)),
                 ("confirm", _) => meetings::create::confirm(cx, conn, member, &state).await,
                 ("series", _) => meetings::series::confirm(cx, conn, member, &state).await,
                 ("discard", _) => Ok(Step::text(cx.t(msg!("meeting-discarded")))),

@@ -241,7 +241,7 @@ async fn a_quarter_of_meetings(mut w: World) {
     let r = w.tap("S101", "meet:kind:general").await;
     assert_eq!(
         texts(&r),
-        ["请输入会议时间，例如：12月3日 19:30、2026-12-03 19:30 或 明天 19:30。"]
+        ["请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。"]
     );
     let r = w.say("S101", "2月31日 19:30").await;
     assert_eq!(
@@ -256,7 +256,7 @@ async fn a_quarter_of_meetings(mut w: World) {
     let r = w.say("S101", "下周").await;
     assert_eq!(
         texts(&r),
-        ["没看懂“下周”。请按 12月3日 19:30 或 2026-12-03 19:30 的格式输入。"]
+        ["没看懂“下周”。您可以这样写：12月10日 19:30、周三 19:30、下周三 19:30、晚上7点半、明天上午9点、2026-12-10 19:30。"]
     );
     assert_eq!(
         texts(&w.say("S101", "10月15日 19:30").await),
@@ -924,4 +924,108 @@ async fn over_the_console_members_get_their_reminders_and_answer_them() {
     .await
     .unwrap();
     assert_eq!(status, "leave");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_date_already_past_this_year_is_asked_about_and_shown_with_its_year() {
+    // Monday 2026-12-07, 10:00 in Shanghai.
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:general").await;
+    let r = w.say("S101", "12月3日 19:30").await;
+    assert_eq!(
+        texts(&r),
+        ["“12月3日 19:30”今年已经过去了。是指 2027 年 12 月 3 日吗？"]
+    );
+    assert_eq!(r[0].1, ["是", "不是，重新输入"]);
+    // 不是: asked again, nothing taken.
+    let r = w.say("S101", "不是，重新输入").await;
+    assert_eq!(
+        texts(&r),
+        ["请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。"]
+    );
+    w.say("S101", "12月3日 19:30").await;
+    assert_eq!(texts(&w.say("S101", "是").await), ["会议地点？"]);
+    w.say("S101", "图书馆 305").await;
+    let r = w.say("S101", "年度组织生活").await;
+    assert!(
+        r[0].0.contains("时间：2027年12月3日（周五）19:30"),
+        "the year is shown: {}",
+        r[0].0
+    );
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(made, 0, "nothing before 确认");
+}
+
+#[tokio::test(start_paused = true)]
+async fn spoken_times_are_understood_and_previewed_in_this_week() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    for (typed, shown) in [
+        ("周三 19:30", "时间：12月9日（周三）19:30"),
+        ("下周三 19:30", "时间：12月16日（周三）19:30"),
+        ("下午3点", "时间：12月7日（周一）15:00"),
+        ("晚上7点半", "时间：12月7日（周一）19:30"),
+        ("明晚7点", "时间：12月8日（周二）19:00"),
+        ("明天上午9点", "时间：12月8日（周二）09:00"),
+        ("12-10 19：30", "时间：12月10日（周四）19:30"),
+    ] {
+        w.say("S101", "/meeting").await;
+        w.tap("S101", "meet:kind:lesson").await;
+        assert_eq!(
+            texts(&w.say("S101", typed).await),
+            ["会议地点？"],
+            "{typed}"
+        );
+        w.say("S101", "党员活动室").await;
+        let r = w.say("S101", "学习").await;
+        assert!(r[0].0.contains(shown), "{typed}: {}", r[0].0);
+        assert!(!r[0].0.contains("2026年"), "this year needs no year");
+        w.tap("S101", "meet:discard").await;
+    }
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:lesson").await;
+    assert_eq!(
+        texts(&w.say("S101", "明晚").await),
+        ["“明晚”还缺具体时间，请加上几点，例如：明晚 19:30。"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn rescheduling_to_a_date_past_this_year_asks_for_the_year_and_moves_nothing() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:lesson").await;
+    w.say("S101", "周三 19:30").await;
+    w.say("S101", "党员活动室").await;
+    w.say("S101", "学习").await;
+    w.say("S101", "确认").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    let r = w
+        .say("S101", &format!("/reschedule {id} 12月3日 19:30"))
+        .await;
+    assert_eq!(
+        texts(&r),
+        ["“12月3日 19:30”今年已经过去了。如果您是指 2027 年 12 月 3 日，请写上年份，例如：2027-12-03 19:30。"]
+    );
+    let starts: i64 = sqlx::query_scalar("SELECT starts_at FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(starts, t("2026-12-09T19:30:00+08:00").timestamp_millis());
+    let r = w
+        .say("S101", &format!("/reschedule {id} 2027-12-03 19:30"))
+        .await;
+    assert_eq!(
+        texts(&r),
+        ["已改期到 2027年12月3日（周五）19:30，提醒随之调整，参会同志已收到通知。"]
+    );
 }

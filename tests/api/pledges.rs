@@ -147,6 +147,16 @@ async fn term(app: TestApp) {
         bad[0].text,
         "没看懂这个日期。请按 2026-12-31 的格式输入，或点\"跳过\"。"
     );
+    // A target date in the past is refused whatever form it is typed in.
+    for past in ["2020-01-01", "2020/1/1", "2020.01.01", "2020年1月1日"] {
+        let refused = app.ask(TANG, past, 1).await;
+        assert_eq!(
+            refused[0].text,
+            format!(
+                "“{past}”已经过去了，目标日期不能早于今天。请输入今天或以后的日期，或点\"跳过\"。"
+            )
+        );
+    }
     let added = app.ask(TANG, "2027年6月30日", 1).await;
     assert_eq!(added[0].text, "已记下第 1 条。");
     assert_eq!(added[0].labels(), vec!["再加一条", "提交审核"]);

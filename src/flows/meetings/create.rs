@@ -3,16 +3,21 @@
 //! [`State::MeetingDraft`]; nothing is stored until the confirmation. Also `/cancelmeeting <id>`
 //! and `/reschedule <id> <date time>`, which tell the attendees.
 
+use chrono::{DateTime, Datelike, Utc};
+
 use super::super::engine::Step;
 use super::super::{Ctx, Reply, State};
 use crate::delivery::route::Push;
-use crate::domain::meetings::{parse_when, MeetingKind, WhenError};
+use crate::domain::meetings::{parse_when, MeetingKind, When, WhenError};
 use crate::domain::org::Member;
 use crate::msg;
 use crate::scheduler::plan;
 use crate::store::audit::Action;
 use crate::store::meetings::{self, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
+
+/// The prefix of the 是 / 不是 choices of "是指明年…吗？".
+pub const NEXT_YEAR_CHOICE: &str = "meet:year:";
 
 /// The longest place or topic.
 const MAX_FIELD_CHARS: usize = 200;
@@ -71,7 +76,11 @@ pub async fn typed(
     let text = text.trim();
     let Some(starts_at) = starts_at else {
         return Ok(match parse_when(text, cx.now(), cx.engine.tz) {
-            Ok(at) => Step::new(
+            Ok(When {
+                at,
+                next_year: true,
+            }) => ask_next_year(cx, text, at, state),
+            Ok(When { at, .. }) => Step::new(
                 vec![Reply::text(cx.t(msg!("meeting-ask-place")))],
                 State::MeetingDraft {
                     kind,
@@ -115,6 +124,58 @@ pub async fn typed(
     preview(cx, conn, member, state).await
 }
 
+/// A date typed without a year has passed this year: "是指 2027 年 12 月 3 日吗？", with 是 / 不是.
+/// The draft still waits for a time, so typing another one works too.
+fn ask_next_year(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>, state: State) -> Step {
+    let local = at.with_timezone(&cx.engine.tz);
+    let text = cx.r(
+        msg!("meeting-when-next-year"),
+        &[
+            ("typed", typed.into()),
+            ("year", local.year().to_string().into()),
+            ("month", local.month().into()),
+            ("day", local.day().into()),
+        ],
+    );
+    let choices = vec![
+        cx.choice(
+            format!("{NEXT_YEAR_CHOICE}{}", at.timestamp_millis()),
+            msg!("meeting-when-next-year-yes"),
+        ),
+        cx.choice(
+            format!("{NEXT_YEAR_CHOICE}no"),
+            msg!("meeting-when-next-year-no"),
+        ),
+    ];
+    Step::new(vec![Reply::with_choices(text, choices)], state)
+}
+
+/// 是 / 不是 to "是指明年…吗？": the date is taken, or asked for again.
+pub fn next_year_answered(cx: &Ctx<'_>, state: State, value: &str) -> Step {
+    let State::MeetingDraft {
+        kind,
+        starts_at: None,
+        place,
+        topic,
+    } = state
+    else {
+        return Step::text(cx.t(msg!("error-stale-choice")));
+    };
+    let (next, ask) = match value.parse::<i64>() {
+        Ok(at) if at > cx.now_ms => (Some(at), msg!("meeting-ask-place")),
+        _ => (None, msg!("meeting-ask-when")),
+    };
+    Step::new(
+        vec![Reply::text(cx.t(ask))],
+        State::MeetingDraft {
+            kind,
+            starts_at: next,
+            place,
+            topic,
+        },
+    )
+}
+
 /// What tells a person why their date was not taken.
 pub fn when_error(cx: &Ctx<'_>, e: &WhenError, typed: &str) -> String {
     match e {
@@ -124,7 +185,24 @@ pub fn when_error(cx: &Ctx<'_>, e: &WhenError, typed: &str) -> String {
             &[("typed", typed.into())],
         ),
         WhenError::InThePast => cx.r(msg!("meeting-when-past"), &[("typed", typed.into())]),
+        WhenError::NoTime => cx.r(msg!("meeting-when-no-time"), &[("typed", typed.into())]),
     }
+}
+
+/// Where nobody can be asked (`/reschedule`, the CLI): a yearless date that has passed is
+/// refused, naming the year to write.
+pub fn next_year_refusal(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&cx.engine.tz);
+    cx.r(
+        msg!("meeting-when-write-year"),
+        &[
+            ("typed", typed.into()),
+            ("year", local.year().to_string().into()),
+            ("month", local.month().into()),
+            ("day", local.day().into()),
+            ("example", local.format("%Y-%m-%d %H:%M").to_string().into()),
+        ],
+    )
 }
 
 fn draft_meeting(cx: &Ctx<'_>, member: &Member, state: &State) -> Option<NewMeeting> {
@@ -170,7 +248,14 @@ async fn preview(
             ),
             (
                 "when",
-                super::when_text(cx.catalog, cx.locale, cx.engine.tz, new.starts_at).into(),
+                super::when_text_from(
+                    cx.catalog,
+                    cx.locale,
+                    cx.engine.tz,
+                    new.starts_at,
+                    cx.now_ms,
+                )
+                .into(),
             ),
             ("place", new.place.as_str().into()),
             ("topic", new.topic.as_str().into()),
@@ -181,19 +266,28 @@ async fn preview(
         meetings::overlapping(conn, new.branch_id, new.starts_at, new.ends_at, &ids).await?
     {
         text.push('\n');
-        text.push_str(&cx.r(
-            msg!("meeting-overlap"),
-            &[
-                (
-                    "kind",
-                    super::kind_text(cx.catalog, cx.locale, other.kind).into(),
-                ),
-                (
-                    "when",
-                    super::when_text(cx.catalog, cx.locale, cx.engine.tz, other.starts_at).into(),
-                ),
-            ],
-        ));
+        text.push_str(
+            &cx.r(
+                msg!("meeting-overlap"),
+                &[
+                    (
+                        "kind",
+                        super::kind_text(cx.catalog, cx.locale, other.kind).into(),
+                    ),
+                    (
+                        "when",
+                        super::when_text_from(
+                            cx.catalog,
+                            cx.locale,
+                            cx.engine.tz,
+                            other.starts_at,
+                            cx.now_ms,
+                        )
+                        .into(),
+                    ),
+                ],
+            ),
+        );
     }
     let choices = vec![
         cx.choice("meet:confirm", msg!("meeting-confirm")),
@@ -345,7 +439,11 @@ pub async fn reschedule(
         .map(|(_, rest)| rest.trim())
         .unwrap_or("");
     let at = match parse_when(typed, cx.now(), cx.engine.tz) {
-        Ok(at) => at,
+        Ok(When {
+            at,
+            next_year: true,
+        }) => return Ok(Step::text(next_year_refusal(cx, typed, at))),
+        Ok(When { at, .. }) => at,
         Err(e) => return Ok(Step::text(when_error(cx, &e, typed))),
     };
     if m.cancelled {
@@ -382,7 +480,7 @@ pub async fn reschedule(
         msg!("meeting-reschedule-done"),
         &[(
             "when",
-            super::when_text(cx.catalog, cx.locale, cx.engine.tz, starts).into(),
+            super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, starts, cx.now_ms).into(),
         )],
     )))
 }
@@ -435,7 +533,7 @@ impl Told<'_> {
             };
             let (c, l) = (self.catalog, target.locale);
             let kind = super::kind_text(c, l, m.kind);
-            let old = super::when_text(c, l, self.tz, m.starts_at);
+            let old = super::when_text_from(c, l, self.tz, m.starts_at, self.now_ms);
             let text = match new_start {
                 None => c.render(
                     l,
@@ -453,7 +551,10 @@ impl Told<'_> {
                         ("branch", m.branch_name.as_str().into()),
                         ("kind", kind.into()),
                         ("old", old.into()),
-                        ("when", super::when_text(c, l, self.tz, at).into()),
+                        (
+                            "when",
+                            super::when_text_from(c, l, self.tz, at, self.now_ms).into(),
+                        ),
                         ("place", m.place.as_str().into()),
                     ],
                 ),

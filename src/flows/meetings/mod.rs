@@ -70,16 +70,38 @@ pub fn anchor(meeting_id: i64) -> String {
     format!("meeting:{meeting_id}")
 }
 
-/// "12月3日（周三）19:30" in the reader's locale and the organisation's zone.
+/// "12月3日（周三）19:30" in the reader's locale and the organisation's zone. Where the
+/// reader may not know which year is meant, use [`when_text_from`].
 pub fn when_text(catalog: &Catalog, locale: Locale, tz: Tz, at_ms: i64) -> String {
-    let at = DateTime::<Utc>::from_timestamp_millis(at_ms)
-        .unwrap_or_default()
-        .with_timezone(&tz);
+    when_text_from(catalog, locale, tz, at_ms, at_ms)
+}
+
+/// As [`when_text`], with the year ("2027年12月3日（周五）19:30") whenever it is not the
+/// year of `now_ms`.
+pub fn when_text_from(
+    catalog: &Catalog,
+    locale: Locale,
+    tz: Tz,
+    at_ms: i64,
+    now_ms: i64,
+) -> String {
+    let local = |ms| {
+        DateTime::<Utc>::from_timestamp_millis(ms)
+            .unwrap_or_default()
+            .with_timezone(&tz)
+    };
+    let (at, now) = (local(at_ms), local(now_ms));
     let weekday = catalog.text(locale, weekday_msg(at.weekday().number_from_monday()));
+    let id = if at.year() == now.year() {
+        msg!("meeting-when")
+    } else {
+        msg!("meeting-when-year")
+    };
     catalog.render(
         locale,
-        msg!("meeting-when"),
+        id,
         &[
+            ("year", at.year().to_string().into()),
             ("month", at.month().into()),
             ("day", at.day().into()),
             ("weekday", weekday.into()),

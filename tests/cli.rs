@@ -846,8 +846,23 @@ fn evaluation_open_starts_a_round_for_a_branch_on_the_command_line() {
     ]);
     assert_eq!(
         opened.stdout_lines(),
-        vec!["已开启第 1 号评议：学生第二党支部民主评议党员，共 9 人可投票，7 天后截止。"],
+        vec!["已开启第 1 号评议：学生第二党支部民主评议党员，共 9 人可投票，7 天后截止。已通知 0 人。"],
         "{opened:?}"
+    );
+    let twice = bot.run(&[
+        "evaluation",
+        "open",
+        "--branch",
+        "学生第二党支部",
+        "--from",
+        "2026-12-05",
+        "--to",
+        "2026-12-10",
+    ]);
+    assert_eq!(twice.code, 2, "{twice:?}");
+    assert_eq!(
+        twice.stderr_lines(),
+        vec!["该支部同一时段已有这项评议：第 1 号“学生第二党支部民主评议党员”。没有重复开启。"]
     );
     let vote = bot.run(&[
         "evaluation",
@@ -862,7 +877,10 @@ fn evaluation_open_starts_a_round_for_a_branch_on_the_command_line() {
         "S203,S999",
     ]);
     assert_eq!(vote.code, 2, "{vote:?}");
-    assert_eq!(vote.stderr_lines(), vec!["名册中没有编号为 S999 的成员。"]);
+    assert_eq!(
+        vote.stderr_lines(),
+        vec!["名册中没有编号或姓名为“S999”的成员。"]
+    );
 }
 
 #[test]
@@ -1124,7 +1142,7 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
         "没有“deleted”这种操作。可用的操作：import (导入名册)、targets_loaded (导入评价对象)、\
          campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
-         round_opened (开启评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
+         round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
          spot_check (抽查)、dashboard_login (登录看板)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);

@@ -8,6 +8,7 @@ audit-action-meeting-created = meeting created
 audit-action-meeting-rescheduled = meeting rescheduled
 audit-action-meeting-cancelled = meeting cancelled
 audit-action-round-opened = evaluation round opened
+audit-action-round-closed = evaluation round closed early
 audit-action-comment-hidden = comment hidden
 audit-action-feedback-answered = feedback answered
 audit-action-invites-issued = invite codes issued

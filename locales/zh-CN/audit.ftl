@@ -8,6 +8,7 @@ audit-action-meeting-created = 创建会议
 audit-action-meeting-rescheduled = 调整会议时间
 audit-action-meeting-cancelled = 取消会议
 audit-action-round-opened = 开启评议
+audit-action-round-closed = 提前结束评议
 audit-action-comment-hidden = 隐藏评论
 audit-action-feedback-answered = 回复评价
 audit-action-invites-issued = 生成邀请码

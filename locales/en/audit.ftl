@@ -28,6 +28,24 @@ menu-audit = Administrative actions (college committee)
 audit-not-allowed = Only members of the college committee can read the log of administrative actions.
 audit-chat-empty = No administrative actions are logged yet.
 audit-chat-header = The latest { $count } administrative actions:
+audit-every-branch = every branch
+audit-subject-meeting = meeting #{ $id }
+audit-subject-round = round #{ $id }
+audit-subject-notice = notice #{ $id }
+audit-subject-feedback = feedback comment { $id }
+audit-subject-spotcheck = spot check #{ $id }
+audit-subject-pledge = pledge #{ $id }
+audit-subject-member = member #{ $id }
+audit-detail-grades = democratic evaluation
+audit-detail-vote = vote
+audit-detail-all-voted = everyone voted
+audit-detail-closed-early = closed early
+audit-scope-all = the whole college
+audit-scope-branch = all of { $branch }
+audit-scope-group = { $branch } { $group }
+audit-scope-committee = { $branch } committee
+audit-scope-secretaries = { $branch } secretaries
+audit-scope-full-members = { $branch } full members
 audit-line = { $time } { $actor } ({ $via }) { $action }: { $subject }{ $detail }
 
 ## `branchbot audit`

@@ -42,17 +42,17 @@ help-member =
     /lang change language (中文 / English)
     /cancel cancel the current step
     /help show this help again
-    /meetings my meetings (attend / leave), /signin <code> to sign in at a meeting
+help-meetings = /meetings my meetings (attend / leave), /signin <code> to sign in at a meeting
 help-manager =
     As a branch secretary or committee member you can also:
     /unbound list the branch's members who have not bound yet
-    /meeting to schedule a meeting, /attendance <number> to see who comes, /minutes <number> for minutes
+    /meeting to schedule a meeting, /meeting_series for a regular series, /attendance <number> to see who comes, /minutes <number> for minutes
     /reschedule <number> <time> to move one, /cancelmeeting <number> to cancel, /proxysignin to sign someone in
     /compliance to see the branch's meeting compliance
 help-college =
     As a member of the college committee you can also:
     /unbound list every branch's members who have not bound yet
-    /meeting to schedule a meeting, /attendance <number> to see who comes, /minutes <number> for minutes
+    /meeting to schedule a meeting, /meeting_series for a regular series, /attendance <number> to see who comes, /minutes <number> for minutes
     /reschedule <number> <time> to move one, /cancelmeeting <number> to cancel, /proxysignin to sign someone in
     /compliance to see every branch's meeting compliance
 

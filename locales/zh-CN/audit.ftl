@@ -28,6 +28,24 @@ menu-audit = 管理操作记录（学院党委）
 audit-not-allowed = 只有学院党委成员可以查看管理操作记录。
 audit-chat-empty = 还没有管理操作记录。
 audit-chat-header = 最近 { $count } 条管理操作记录：
+audit-every-branch = 各支部
+audit-subject-meeting = 会议 #{ $id }
+audit-subject-round = 评议 #{ $id }
+audit-subject-notice = 通知 #{ $id }
+audit-subject-feedback = 意见 { $id }
+audit-subject-spotcheck = 抽查 #{ $id }
+audit-subject-pledge = 承诺 #{ $id }
+audit-subject-member = 成员 #{ $id }
+audit-detail-grades = 民主评议
+audit-detail-vote = 票决
+audit-detail-all-voted = 全部已投票
+audit-detail-closed-early = 提前结束
+audit-scope-all = 全院
+audit-scope-branch = { $branch }全体
+audit-scope-group = { $branch }{ $group }
+audit-scope-committee = { $branch }支委
+audit-scope-secretaries = { $branch }书记
+audit-scope-full-members = { $branch }正式党员
 audit-line = { $time } { $actor }（{ $via }）{ $action }：{ $subject }{ $detail }
 
 ## `branchbot audit`

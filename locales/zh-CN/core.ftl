@@ -42,17 +42,17 @@ help-member =
     /lang 切换语言（中文 / English）
     /cancel 取消当前操作
     /help 再次查看本帮助
-    /meetings 我的会议（参加 / 请假），/signin 签到码 会议签到
+help-meetings = /meetings 我的会议（参加 / 请假），/signin 签到码 会议签到
 help-manager =
     作为支部书记或支委，你还可以：
     /unbound 查看本支部还没有绑定的成员
-    /meeting 安排会议，/attendance 编号 查看出席和请假，/minutes 编号 提交会议记录
+    /meeting 安排会议，/meeting_series 安排一组定期会议，/attendance 编号 查看出席和请假，/minutes 编号 提交会议记录
     /reschedule 编号 时间 改期，/cancelmeeting 编号 取消，/proxysignin 代签
     /compliance 查看本支部三会一课落实情况
 help-college =
     作为学院党委成员，你还可以：
     /unbound 查看所有支部还没有绑定的成员
-    /meeting 安排会议，/attendance 编号 查看出席和请假，/minutes 编号 提交会议记录
+    /meeting 安排会议，/meeting_series 安排一组定期会议，/attendance 编号 查看出席和请假，/minutes 编号 提交会议记录
     /reschedule 编号 时间 改期，/cancelmeeting 编号 取消，/proxysignin 代签
     /compliance 查看各支部三会一课落实情况
 

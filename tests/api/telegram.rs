@@ -150,6 +150,71 @@ async fn help_depends_on_the_role() {
 }
 
 #[tokio::test]
+async fn help_offers_each_role_only_the_commands_it_may_use() {
+    let app = spawn_app().await;
+    let has = |text: &str, command: &str| {
+        text.lines()
+            .any(|l| l.split(['，', ' ']).any(|w| w == command))
+    };
+    // A member: meetings, pledges, evaluation, /reply; not /summary or managers' commands.
+    app.bind(20, "T004").await;
+    let member = app.ask(20, "/help", 1).await.remove(0).text;
+    for c in [
+        "/meetings",
+        "/signin",
+        "/pledge",
+        "/evaluation",
+        "/reply",
+        "/campaign",
+    ] {
+        assert!(has(&member, c), "{c} missing for a member:\n{member}");
+    }
+    for c in [
+        "/summary",
+        "/answer",
+        "/hide",
+        "/meeting_series",
+        "/unbound",
+    ] {
+        assert!(!has(&member, c), "{c} offered to a member:\n{member}");
+    }
+    // An activist (not a party member): no meetings, sign-in, pledges or evaluation.
+    app.bind(21, "S105").await;
+    let activist = app.ask(21, "/help", 1).await.remove(0).text;
+    for c in ["/meetings", "/signin", "/pledge", "/evaluation", "/summary"] {
+        assert!(
+            !has(&activist, c),
+            "{c} offered to an activist:\n{activist}"
+        );
+    }
+    for c in ["/me", "/reply", "/campaign", "/feedback"] {
+        assert!(
+            has(&activist, c),
+            "{c} missing for an activist:\n{activist}"
+        );
+    }
+    // A secretary: /summary, /meeting_series and /answer; /hide is the committee's.
+    app.bind(22, "S201").await;
+    let secretary = app.ask(22, "/help", 1).await.remove(0).text;
+    for c in ["/summary", "/meeting_series", "/answer", "/evaluation"] {
+        assert!(
+            has(&secretary, c),
+            "{c} missing for a secretary:\n{secretary}"
+        );
+    }
+    assert!(!has(&secretary, "/hide"), "{secretary}");
+    app.bind(23, "T001").await;
+    let committee = app.ask(23, "/help", 1).await.remove(0).text;
+    for c in ["/hide", "/answer", "/audit", "/spotcheck"] {
+        assert!(
+            has(&committee, c),
+            "{c} missing for the committee:\n{committee}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_member_switches_language_with_a_button_and_the_bot_speaks_english() {
     let app = spawn_app().await;
     app.bind(CHAT, "T004").await;

@@ -46,6 +46,8 @@ meeting-rsvp-closed = This meeting has started, was cancelled, or does not expec
 meeting-list-empty = No upcoming meetings for you.
 meeting-list-header = The branch's upcoming meetings (number · kind · time · attend/leave/no answer):
 meeting-list-line-manager = #{ $id } { $kind } { $when }: attend { $attend } · leave { $leave } · no answer { $none }
+meeting-list-header-college = Upcoming meetings of every branch (number · branch · kind · time · attend/leave/no answer):
+meeting-list-line-college = #{ $id } { $branch } { $kind } { $when }: attend { $attend } · leave { $leave } · no answer { $none }
 meeting-list-in-progress = In progress: { $kind } (started { $when }, place: { $place }). Send the sign-in code to sign in.
 meeting-list-mine =
     { $kind } · { $when } · { $place }
@@ -130,6 +132,7 @@ meeting-reschedule-done = Moved to { $when }; the reminders moved with it and th
 
 meeting-signin-usage = Send the sign-in code, e.g. /signin 123456.
 meeting-signin-unknown = The code { $code } is not valid, or sign-in has closed. Please check it and send it again.
+meeting-proxy-not-open = You cannot sign anyone in yet: the meeting is at { $when }, and sign-in (and signing in for others) opens { $minutes } minutes before.
 meeting-signin-not-open = Sign-in has not opened: the meeting is at { $when }, and sign-in opens { $minutes } minutes before.
 meeting-signin-not-attendee = You are not on this meeting's list. Ask the secretary if in doubt.
 meeting-signin-already = You have signed in already.

@@ -46,6 +46,8 @@ meeting-rsvp-closed = 这个会议已经开始、已取消，或不需要你参�
 meeting-list-empty = 近期没有需要你参加的会议。
 meeting-list-header = 本支部近期会议（编号 · 类型 · 时间 · 参加/请假/未回复）：
 meeting-list-line-manager = #{ $id } { $kind } { $when }：参加 { $attend } · 请假 { $leave } · 未回复 { $none }
+meeting-list-header-college = 各支部近期会议（编号 · 支部 · 类型 · 时间 · 参加/请假/未回复）：
+meeting-list-line-college = #{ $id } { $branch } { $kind } { $when }：参加 { $attend } · 请假 { $leave } · 未回复 { $none }
 meeting-list-in-progress = 正在进行：{ $kind }（{ $when } 开始，地点：{ $place }）。发送签到码即可签到。
 meeting-list-mine =
     { $kind } · { $when } · { $place }
@@ -121,6 +123,7 @@ meeting-reschedule-done = 已改期到 { $when }，提醒随之调整，参会�
 
 meeting-signin-usage = 请发送签到码，例如 /signin 123456。
 meeting-signin-unknown = 签到码 { $code } 无效，或签到已经结束。请核对后重发。
+meeting-proxy-not-open = 还不能代签：会议在 { $when }，会前 { $minutes } 分钟开放签到后才能代签。
 meeting-signin-not-open = 签到还没开始：会议在 { $when }，会前 { $minutes } 分钟开放签到。
 meeting-signin-not-attendee = 你不在这个会议的参会名单里。如有疑问请联系书记。
 meeting-signin-already = 你已经签到过了。

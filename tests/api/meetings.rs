@@ -389,6 +389,14 @@ async fn a_quarter_of_meetings(mut w: World) {
         texts(&r),
         ["签到还没开始：会议在 10月15日（周四）19:30，会前 30 分钟开放签到。"]
     );
+    // 代签 is refused before sign-in opens, and signs nobody in.
+    assert_eq!(
+        texts(
+            &w.say("S101", &format!("/proxysignin {id} S109 在外地线上参会"))
+                .await
+        ),
+        ["还不能代签：会议在 10月15日（周四）19:30，会前 30 分钟开放签到后才能代签。"]
+    );
     w.advance_to("2026-10-15T19:10:00+08:00").await;
     assert_eq!(
         texts(&w.say("S103", "000000").await),
@@ -1027,5 +1035,20 @@ async fn rescheduling_to_a_date_past_this_year_asks_for_the_year_and_moves_nothi
     assert_eq!(
         texts(&r),
         ["已改期到 2027年12月3日（周五）19:30，提醒随之调整，参会同志已收到通知。"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_committee_sees_every_branch_meetings_each_named_by_its_branch() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    w.bind("T001").await;
+    committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    let r = w.say("T001", "/meetings").await;
+    assert_eq!(
+        texts(&r),
+        [
+            "各支部近期会议（编号 · 支部 · 类型 · 时间 · 参加/请假/未回复）：\n\
+          #1 学生第一党支部 支委会 10月20日（周二）19:00：参加 0 · 请假 0 · 未回复 2"
+        ]
     );
 }

@@ -1052,3 +1052,25 @@ async fn the_committee_sees_every_branch_meetings_each_named_by_its_branch() {
         ]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_meeting_soon_promises_only_the_reminders_that_will_be_sent() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    for (typed, promise) in [
+        ("11:09", "参会同志将在会前 1 小时收到提醒。"),
+        ("明天 11:09", "参会同志将在会前 1 天和 1 小时收到提醒。"),
+        (
+            "10:30",
+            "会议很快就要开始，来不及发提醒了，请您直接通知参会同志。",
+        ),
+    ] {
+        w.say("S101", "/meeting").await;
+        w.tap("S101", "meet:kind:committee").await;
+        w.say("S101", typed).await;
+        w.say("S101", "党员活动室").await;
+        w.say("S101", "支委会").await;
+        let r = w.say("S101", "确认").await;
+        assert!(r[0].0.contains(promise), "{typed}: {}", r[0].0);
+    }
+}

@@ -350,10 +350,12 @@ pub async fn confirm(
                 ("code", m.signin_code.unwrap_or_default().into()),
                 (
                     "reminders",
-                    super::reminders_text(
+                    super::reminders_promise(
                         cx.catalog,
                         cx.locale,
                         &cx.engine.meetings.remind_before_minutes,
+                        m.starts_at,
+                        cx.now_ms,
                     )
                     .into(),
                 ),

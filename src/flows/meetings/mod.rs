@@ -245,6 +245,31 @@ pub fn reminders_text(catalog: &Catalog, locale: Locale, minutes: &[i64]) -> Str
     }
 }
 
+/// What a new meeting's creator is promised about reminders: only the ones that will fire
+/// (a reminder whose time has passed is not scheduled, see [`commit`]): "参会同志将在会前 1 小时
+/// 收到提醒。", or, when none is left, that none will be sent.
+pub fn reminders_promise(
+    catalog: &Catalog,
+    locale: Locale,
+    minutes: &[i64],
+    starts_at: i64,
+    now_ms: i64,
+) -> String {
+    let ahead: Vec<i64> = minutes
+        .iter()
+        .copied()
+        .filter(|m| starts_at - m * 60_000 > now_ms)
+        .collect();
+    if ahead.is_empty() {
+        return catalog.text(locale, msg!("meeting-reminders-none"));
+    }
+    catalog.render(
+        locale,
+        msg!("meeting-reminders-promise"),
+        &[("list", reminders_text(catalog, locale, &ahead).into())],
+    )
+}
+
 /// A six-digit sign-in code derived from the meeting's start and a counter, not guessable
 /// from the meeting id alone.
 pub fn signin_code(seed: i64) -> String {

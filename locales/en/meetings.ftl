@@ -73,6 +73,8 @@ meeting-no-such-member = No member with the key { $key }.
 
 meeting-ask-kind = What kind of meeting?
 meeting-ask-when = When? For example: 12/10 19:30, 2026-12-10 19:30 or tomorrow 19:30 (周三 19:30 and 明晚7点半 work too).
+meeting-ask-group = Which party group is meeting?
+meeting-kind-with-group = { $kind } ({ $group })
 meeting-ask-place = Where?
 meeting-ask-topic = What is the topic?
 meeting-when-unreadable = I could not read "{ $typed }". Please write it like 12/10 19:30, 2026-12-10 19:30 or tomorrow 19:30.

@@ -73,6 +73,8 @@ meeting-no-such-member = 没有找到编号为 { $key } 的成员。
 
 meeting-ask-kind = 要安排什么会议？
 meeting-ask-when = 请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。
+meeting-ask-group = 哪个党小组开会？
+meeting-kind-with-group = { $kind }（{ $group }）
 meeting-ask-place = 会议地点？
 meeting-ask-topic = 会议议题？
 meeting-when-unreadable = 没看懂“{ $typed }”。您可以这样写：12月10日 19:30、周三 19:30、下周三 19:30、晚上7点半、明天上午9点、2026-12-10 19:30。

@@ -453,11 +453,14 @@ impl Engine {
         if let Some(cmd) = command::parse(text) {
             return self.on_command(cx, conn, member, inbound, cmd).await;
         }
-        // Steps that wait for free text take it before any offered choice, except the yes / no
-        // a step asks about what was typed (是指 2027 年 12 月 3 日吗？).
+        // Steps that wait for free text take it before any offered choice, except the choices a
+        // draft offers about itself (which party group; 是指 2027 年 12 月 3 日吗？).
         if let Some((choice, rest)) = super::match_choice(offered, text).filter(|(c, rest)| {
             // "1月5日 9:00" starts with a number but is a new date, not choice 1.
-            c.data.starts_with(meetings::create::NEXT_YEAR_CHOICE) && rest.is_empty()
+            let own = meetings::create::DRAFT_CHOICES
+                .iter()
+                .any(|p| c.data.starts_with(p));
+            own && rest.is_empty()
         }) {
             let data = choice.data.clone();
             return self.on_choice(cx, conn, member, state, &data, &rest).await;
@@ -620,7 +623,8 @@ impl Engine {
             "spot" => spotcheck::chosen(cx, conn, member, state, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
-                ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
+                ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
+                ("group", g) => meetings::create::group_chosen(cx, conn, member, state, g).await,
                 ("year", at) => Ok(meetings::create::next_year_answered(cx, state, at)),
                 ("confirm", _) => meetings::create::confirm(cx, conn, member, &state).await,
                 ("series", _) => meetings::series::confirm(cx, conn, member, &state).await,

@@ -1074,3 +1074,34 @@ async fn a_meeting_soon_promises_only_the_reminders_that_will_be_sent() {
         assert!(r[0].0.contains(promise), "{typed}: {}", r[0].0);
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_party_group_meeting_is_set_for_the_group_the_secretary_chooses() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    w.say("S101", "/meeting").await;
+    let r = w.tap("S101", "meet:kind:group").await;
+    assert_eq!(texts(&r), ["哪个党小组开会？"]);
+    assert_eq!(r[0].1, ["本科党小组", "研究生党小组"]);
+    // The secretary (of 本科党小组) picks the other group, by typing its name.
+    let r = w.say("S101", "研究生党小组").await;
+    assert_eq!(
+        texts(&r),
+        ["请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。"]
+    );
+    w.say("S101", "周四 19:00").await;
+    w.say("S101", "研究生活动室").await;
+    let r = w.say("S101", "学习党章").await;
+    assert_eq!(
+        r[0].0,
+        "预览：党小组会（研究生党小组）\n时间：12月10日（周四）19:00\n地点：研究生活动室\n议题：学习党章\n参会：5 人"
+    );
+    w.say("S101", "确认").await;
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT m.key FROM meeting_attendees a JOIN members m ON m.id = a.member_id ORDER BY m.key",
+    )
+    .fetch_all(w.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(keys, ["S106", "S107", "S108", "S109", "S110"]);
+}

@@ -19,6 +19,10 @@ use crate::store::{members, Conn, StoreError};
 /// The prefix of the 是 / 不是 choices of "是指明年…吗？".
 pub const NEXT_YEAR_CHOICE: &str = "meet:year:";
 
+/// Choices a draft offers while it also waits for typed text (the party group, the year): a
+/// typed answer that names one of them answers it, before the text is read as a time.
+pub const DRAFT_CHOICES: [&str; 2] = [NEXT_YEAR_CHOICE, "meet:group:"];
+
 /// The longest place or topic.
 const MAX_FIELD_CHARS: usize = 200;
 
@@ -37,23 +41,136 @@ pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
     )))
 }
 
-/// A kind was chosen: the draft begins.
-pub fn kind_chosen(cx: &Ctx<'_>, member: &Member, value: &str) -> Step {
+/// A kind was chosen: the draft begins. A 党小组会 first asks which party group meets (when the
+/// branch has groups).
+pub async fn kind_chosen(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    value: &str,
+) -> Result<Step, StoreError> {
     if !member.role.runs_branch() || member.branch_id.is_none() {
-        return Step::text(cx.t(msg!("meeting-not-allowed")));
+        return Ok(Step::text(cx.t(msg!("meeting-not-allowed"))));
     }
     let Ok(kind) = value.parse::<MeetingKind>() else {
-        return Step::text(cx.t(msg!("error-stale-choice")));
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
-    Step::new(
+    let draft = State::MeetingDraft {
+        kind: kind.as_str().into(),
+        group: None,
+        starts_at: None,
+        place: None,
+        topic: None,
+    };
+    if kind == MeetingKind::Group {
+        let groups = branch_groups(conn, member.branch_id).await?;
+        if !groups.is_empty() {
+            let choices = groups
+                .iter()
+                .map(|g| super::super::Choice {
+                    data: format!("meet:group:{g}"),
+                    label: g.clone(),
+                    aliases: vec![g.clone()],
+                })
+                .collect();
+            return Ok(Step::new(
+                vec![Reply::with_choices(
+                    cx.t(msg!("meeting-ask-group")),
+                    choices,
+                )],
+                draft,
+            ));
+        }
+    }
+    Ok(Step::new(
+        vec![Reply::text(cx.t(msg!("meeting-ask-when")))],
+        draft,
+    ))
+}
+
+/// The party groups of a branch, by name.
+async fn branch_groups(conn: &mut Conn, branch_id: Option<i64>) -> Result<Vec<String>, StoreError> {
+    let mut names: Vec<String> = members::list(conn, branch_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.active)
+        .filter_map(|m| m.group_name)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// A party group was chosen for a 党小组会: its members attend; the time is asked next.
+pub async fn group_chosen(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    state: State,
+    value: &str,
+) -> Result<Step, StoreError> {
+    let State::MeetingDraft {
+        kind,
+        group: None,
+        starts_at: None,
+        ..
+    } = state
+    else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
+    if !branch_groups(conn, member.branch_id)
+        .await?
+        .iter()
+        .any(|g| g == value)
+    {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    }
+    Ok(Step::new(
         vec![Reply::text(cx.t(msg!("meeting-ask-when")))],
         State::MeetingDraft {
-            kind: kind.as_str().into(),
+            kind,
+            group: Some(value.to_owned()),
             starts_at: None,
             place: None,
             topic: None,
         },
-    )
+    ))
+}
+
+/// Who a draft expects: the chosen party group's members, or the kind's default attendees.
+async fn draft_attendees(
+    conn: &mut Conn,
+    member: &Member,
+    new: &NewMeeting,
+    state: &State,
+) -> Result<Vec<Member>, StoreError> {
+    let all = super::default_attendees(conn, new.branch_id, new.kind, Some(member)).await?;
+    let State::MeetingDraft {
+        group: Some(group), ..
+    } = state
+    else {
+        return Ok(all);
+    };
+    Ok(members::list(conn, Some(new.branch_id))
+        .await?
+        .into_iter()
+        .filter(|m| m.active && m.role.is_party_member())
+        .filter(|m| m.group_name.as_deref() == Some(group.as_str()))
+        .collect())
+}
+
+/// The kind as the preview names it: "党小组会（本科党小组）" for a chosen group.
+fn draft_kind_text(cx: &Ctx<'_>, kind: MeetingKind, state: &State) -> String {
+    let text = super::kind_text(cx.catalog, cx.locale, kind);
+    match state {
+        State::MeetingDraft {
+            group: Some(group), ..
+        } => cx.r(
+            msg!("meeting-kind-with-group"),
+            &[("kind", text.into()), ("group", group.as_str().into())],
+        ),
+        _ => text,
+    }
 }
 
 /// Text typed while a draft waits: fills the next missing field.
@@ -66,6 +183,7 @@ pub async fn typed(
 ) -> Result<Step, StoreError> {
     let State::MeetingDraft {
         kind,
+        group,
         starts_at,
         place,
         topic,
@@ -84,6 +202,7 @@ pub async fn typed(
                 vec![Reply::text(cx.t(msg!("meeting-ask-place")))],
                 State::MeetingDraft {
                     kind,
+                    group,
                     starts_at: Some(at.timestamp_millis()),
                     place,
                     topic,
@@ -106,6 +225,7 @@ pub async fn typed(
             vec![Reply::text(cx.t(msg!("meeting-ask-topic")))],
             State::MeetingDraft {
                 kind,
+                group,
                 starts_at: Some(starts_at),
                 place: Some(text.into()),
                 topic,
@@ -117,6 +237,7 @@ pub async fn typed(
     }
     let state = State::MeetingDraft {
         kind,
+        group,
         starts_at: Some(starts_at),
         place: Some(place),
         topic: Some(text.into()),
@@ -154,6 +275,7 @@ fn ask_next_year(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>, state: State) -> 
 pub fn next_year_answered(cx: &Ctx<'_>, state: State, value: &str) -> Step {
     let State::MeetingDraft {
         kind,
+        group,
         starts_at: None,
         place,
         topic,
@@ -169,6 +291,7 @@ pub fn next_year_answered(cx: &Ctx<'_>, state: State, value: &str) -> Step {
         vec![Reply::text(cx.t(ask))],
         State::MeetingDraft {
             kind,
+            group,
             starts_at: next,
             place,
             topic,
@@ -211,6 +334,7 @@ fn draft_meeting(cx: &Ctx<'_>, member: &Member, state: &State) -> Option<NewMeet
         starts_at: Some(starts_at),
         place: Some(place),
         topic: Some(topic),
+        ..
     } = state
     else {
         return None;
@@ -237,15 +361,12 @@ async fn preview(
     let Some(new) = draft_meeting(cx, member, &state) else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
-    let attendees = super::default_attendees(conn, new.branch_id, new.kind, Some(member)).await?;
+    let attendees = draft_attendees(conn, member, &new, &state).await?;
     let ids: Vec<i64> = attendees.iter().map(|m| m.id).collect();
     let mut text = cx.r(
         msg!("meeting-preview"),
         &[
-            (
-                "kind",
-                super::kind_text(cx.catalog, cx.locale, new.kind).into(),
-            ),
+            ("kind", draft_kind_text(cx, new.kind, &state).into()),
             (
                 "when",
                 super::when_text_from(
@@ -309,7 +430,7 @@ pub async fn confirm(
     if new.starts_at <= cx.now_ms {
         return Ok(Step::text(cx.t(msg!("meeting-when-past-now"))));
     }
-    new.attendees = super::default_attendees(conn, new.branch_id, new.kind, Some(member))
+    new.attendees = draft_attendees(conn, member, &new, state)
         .await?
         .iter()
         .map(|m| m.id)

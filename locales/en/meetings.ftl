@@ -151,12 +151,23 @@ meeting-absent = [{ $branch }] You missed the { $kind } at { $when } without lea
 meeting-minutes-due = [{ $branch }] The { $kind } at { $when } (#{ $id }) has no minutes yet. Send /minutes { $id } to submit them.
 meeting-quorum-warning = [{ $branch }] Tomorrow's general meeting ({ $when }) expects { $figures } of the members with a vote: not more than half, so it cannot vote. Rally members or move it.
 meeting-minutes-too-early = Minutes can be submitted once the meeting has started.
-meeting-minutes-ask = Please send the text of the minutes.
+meeting-minutes-ask =
+    Please send the text of the minutes, naming who chaired and who recorded, for example:
+    Host: Huang Xiaoming
+    Recorder: Sun Li
+    (what was discussed)
+meeting-minutes-need-roles = The minutes still need { $missing ->
+        [host] the host
+        [recorder] the recorder
+       *[both] the host and the recorder
+    }; nothing was saved. Write "Host: name" and "Recorder: name" in them and send the whole text again.
 meeting-minutes-saved =
     Minutes saved: { $kind } · { $when }
     Topic: { $topic }
+    Host: { $host }   Recorder: { $recorder }
     Signed in: { $signed }/{ $expected }
     On leave: { $leave }
+    Absent: { $absent }
 
 meeting-bad-quarter = I could not read the period "{ $typed }"; write a quarter (2026Q4), a month (2026-11), a year (2026) or days (2026-10-01..2026-12-31).
 compliance-header = Meetings held ({ $quarter })

@@ -142,12 +142,23 @@ meeting-absent = 【{ $branch }】你未请假缺席了{ $when }的{ $kind }。�
 meeting-minutes-due = 【{ $branch }】{ $when }的{ $kind }（#{ $id }）还没有会议记录，请发送 /minutes { $id } 提交。
 meeting-quorum-warning = 【{ $branch }】明天的党员大会（{ $when }）预计到会有表决权党员 { $figures }，不超过半数，无法表决。请做好动员或调整时间。
 meeting-minutes-too-early = 会议开始后才能提交会议记录。
-meeting-minutes-ask = 请发送会议记录正文。
+meeting-minutes-ask =
+    请发送会议记录正文，并写明主持人和记录人，例如：
+    主持人：黄晓明
+    记录人：孙丽
+    （会议内容）
+meeting-minutes-need-roles = 会议记录还缺{ $missing ->
+        [host] 主持人
+        [recorder] 记录人
+       *[both] 主持人和记录人
+    }，没有保存。请在记录里写明“主持人：姓名”和“记录人：姓名”，再发送完整记录。
 meeting-minutes-saved =
     会议记录已保存：{ $kind } · { $when }
     议题：{ $topic }
+    主持人：{ $host }　记录人：{ $recorder }
     签到：{ $signed }/{ $expected }
     请假：{ $leave }
+    缺席：{ $absent }
 
 meeting-bad-quarter = 没看懂时段“{ $typed }”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围）。
 compliance-header = 三会一课落实情况（{ $quarter }）

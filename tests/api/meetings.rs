@@ -447,11 +447,32 @@ async fn a_quarter_of_meetings(mut w: World) {
         )]
     );
     let r = w.say("S101", &format!("/minutes {id}")).await;
-    assert_eq!(texts(&r), ["请发送会议记录正文。"]);
-    let r = w.say("S101", "传达学习全会精神，讨论发展对象。").await;
     assert_eq!(
         texts(&r),
-        ["会议记录已保存：党员大会 · 10月15日（周四）19:30\n议题：学习贯彻全会精神\n签到：3/9\n请假：孙丽（上课冲突）、林小雨（外出参加学术会议）、何宇航（出差）、郑佳琪（家中有事）"]
+        ["请发送会议记录正文，并写明主持人和记录人，例如：\n主持人：黄晓明\n记录人：孙丽\n（会议内容）"]
+    );
+    // Without who chaired and who recorded, nothing is saved and they are asked for.
+    let r = w
+        .say("S101", "主持人：黄晓明\n传达学习全会精神，讨论发展对象。")
+        .await;
+    assert_eq!(
+        texts(&r),
+        ["会议记录还缺记录人，没有保存。请在记录里写明“主持人：姓名”和“记录人：姓名”，再发送完整记录。"]
+    );
+    let saved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_minutes")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(saved, 0);
+    let r = w
+        .say(
+            "S101",
+            "主持人：黄晓明\n记录人：孙丽\n传达学习全会精神，讨论发展对象。",
+        )
+        .await;
+    assert_eq!(
+        texts(&r),
+        ["会议记录已保存：党员大会 · 10月15日（周四）19:30\n议题：学习贯彻全会精神\n主持人：黄晓明　记录人：孙丽\n签到：3/9\n请假：孙丽（上课冲突）、林小雨（外出参加学术会议）、何宇航（出差）、郑佳琪（家中有事）\n缺席：胡静怡、高婷婷"]
     );
 
     // Two weeks before the quarter ends: no party lesson yet in the student branch, and

@@ -694,10 +694,32 @@ fn a_bad_locale_in_the_environment_is_a_configuration_mistake() {
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(
         run.stderr_lines(),
-        [
-            "配置有误：environment variable BRANCHBOT_LOCALE: unknown locale 'fr' (use zh-CN or en)",
-            "请检查 branchbot.toml（或 BRANCHBOT_CONFIG 指定的文件）和 BRANCHBOT_* 环境变量。",
-        ]
+        ["配置有误：环境变量 BRANCHBOT_LOCALE 的值“fr”无法识别，可用 zh-CN 或 en。"]
+    );
+}
+
+#[test]
+fn a_mistyped_setting_is_named_in_the_reader_s_language_with_its_line() {
+    let bot = Bot::new("zh-CN");
+    bot.file(
+        "branchbot.toml",
+        b"org_name = \"\xe5\xad\xa6\xe9\x99\xa2\xe5\x85\x9a\xe5\xa7\x94\"\n\n[dashboard]\ncolour = \"red\"\n",
+    );
+    let run = bot.run(&["members"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let said = run.stderr_lines().join("\n");
+    assert!(
+        said.starts_with(
+            "配置有误：branchbot.toml 第 4 行没有“colour”这个设置项。这里可用的设置项："
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("unknown field"), "{said}");
+    bot.file("branchbot.toml", b"[delivery]\nmax_attempts = \"three\"\n");
+    let run = bot.run(&["members"]);
+    assert_eq!(
+        run.stderr_lines(),
+        ["配置有误：branchbot.toml 第 2 行的值类型不对：max_attempts = \"three\"。请对照 README 的 Configuration 一节修改（文字要加引号，数字和 true/false 不加）。"]
     );
 }
 
@@ -803,21 +825,30 @@ fn targets_load_refuses_a_bad_file_whole_and_qr_writes_a_plaque() {
         vec!["已从 targets.csv 导入 10 个评价对象。"]
     );
     let bot = bot.set_env("BRANCHBOT_TELEGRAM_USERNAME", "college_branch_bot");
-    let qr = bot.run(&["qr", "D12-305", "--out", "."]);
+    let qr = bot.run(&["qr", "D12-305", "--out", "plaques/12号楼"]);
     let has_cjk_font = std::process::Command::new("fc-list")
         .arg(":lang=zh")
         .output()
         .is_ok_and(|o| !o.stdout.is_empty());
-    let svg = std::fs::read_to_string(bot.dir.path().join("D12-305.svg")).expect("the SVG");
+    // The folder did not exist: it was made.
+    let plaques = bot.dir.path().join("plaques/12号楼");
+    let svg = std::fs::read_to_string(plaques.join("D12-305.svg")).expect("the SVG");
     assert!(svg.contains("学生党员示范宿舍 · 12号楼 305"));
     if has_cjk_font {
         assert_eq!(qr.code, 0, "{qr:?}");
-        let png = std::fs::read(bot.dir.path().join("D12-305.png")).expect("the PNG");
+        let png = std::fs::read(plaques.join("D12-305.png")).expect("the PNG");
         assert!(png.starts_with(b"\x89PNG"));
     } else {
         assert_eq!(qr.code, 2, "{qr:?}");
         assert!(qr.stderr.contains("fonts-noto-cjk"), "{qr:?}");
     }
+    // A folder that cannot be made is a mistake that says it cannot write, not read.
+    let blocked = bot.run(&["qr", "D12-305", "--out", "targets.csv/plaques"]);
+    assert_eq!(blocked.code, 2, "{blocked:?}");
+    assert!(
+        blocked.stderr.starts_with("无法写入 targets.csv/plaques："),
+        "{blocked:?}"
+    );
     let report = bot.run(&["report", "feedback", "--period", "2026-11", "--csv"]);
     assert_eq!(
         report.stdout_lines()[0],

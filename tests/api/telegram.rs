@@ -382,3 +382,29 @@ async fn guessing_invite_codes_is_stopped_after_five_wrong_ones() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_unreachable_telegram_is_reported_and_the_server_still_serves() {
+    let db = branchbot::testkit::db::TempSqlite::new();
+    // Nothing listens on this port: the network "cannot reach Telegram".
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let api_url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let mut config = branchbot::config::Config {
+        database_url: db.url.clone(),
+        ..Default::default()
+    };
+    config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.telegram.token = Some("123456:TEST".into());
+    config.telegram.api_url = Some(api_url);
+    let app = branchbot::startup::Application::build(config, Default::default())
+        .await
+        .expect("the application starts without Telegram");
+    assert!(app.telegram_unreachable.is_some());
+    let health = reqwest::get(format!("http://{}/healthz", app.addr))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    app.cancel_token().cancel();
+    app.run_until_stopped().await;
+}

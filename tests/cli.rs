@@ -1602,3 +1602,23 @@ fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summarie
         "{run:?}"
     );
 }
+
+#[test]
+fn with_an_sms_gateway_commands_run_without_the_webhook_key_that_only_serve_needs() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file(
+        "branchbot.toml",
+        b"[sms]\ngateway = \"generic\"\n\n[sms.generic]\nurl = \"http://127.0.0.1:9/send\"\nbody = '{\"to\":\"{to}\",\"text\":\"{text}\"}'\n",
+    );
+    let members = bot.run(&["members"]);
+    assert_eq!(members.code, 0, "{members:?}");
+    assert!(members.stdout.contains("S103"), "{members:?}");
+    let list = bot.run(&["meeting", "list"]);
+    assert_eq!(list.code, 0, "{list:?}");
+    let serve = bot.run(&["serve", "--no-console"]);
+    assert_ne!(serve.code, 0, "{serve:?}");
+    assert!(
+        serve.stderr.contains("BRANCHBOT_SMS_WEBHOOK_KEY"),
+        "{serve:?}"
+    );
+}

@@ -77,7 +77,11 @@ unbound-header = { $count } of { $total } members have not bound Telegram:
 unbound-line = · { $name } ({ $key }, { $reach })
 unbound-has-phone = reachable by SMS
 unbound-no-phone = no mobile number
-unbound-footer = To make an invite code: branchbot invite KEY
+unbound-footer = Tap the button below to make their invite codes here; no command line needed.
+unbound-invite-button = Make invite codes for these { $count }
+unbound-invites-header = Invite codes made for { $count } (earlier unused codes no longer work):
+unbound-invite-line = · { $name } ({ $key }): { $code }
+unbound-invites-footer = Give each code to its member privately: they send /start CODE to the bot in Telegram to bind. Each code works once, until { $until }.
 
 error-unsupported = I can only read text messages. Send /help for help.
 error-empty = That message is empty. Send /help for help.

@@ -77,7 +77,11 @@ unbound-header = 还有 { $count } 人未绑定 Telegram（共 { $total } 人）
 unbound-line = · { $name }（{ $key }，{ $reach }）
 unbound-has-phone = 可收短信
 unbound-no-phone = 无手机号
-unbound-footer = 生成邀请码：branchbot invite 编号
+unbound-footer = 点下方按钮即可为他们生成邀请码，不必用命令行。
+unbound-invite-button = 为这 { $count } 人生成邀请码
+unbound-invites-header = 已为 { $count } 人生成邀请码（之前未用的邀请码已作废）：
+unbound-invite-line = · { $name }（{ $key }）：{ $code }
+unbound-invites-footer = 请把邀请码分别私下发给本人：在 Telegram 中向机器人发送 /start 邀请码 即可绑定。每个邀请码只能用一次，有效期至 { $until }。
 
 error-unsupported = 我只能读文字消息。需要帮助请发 /help。
 error-empty = 消息是空的。需要帮助请发 /help。

@@ -133,7 +133,12 @@ impl Labels<'_> {
             "spotcheck" => msg!("audit-subject-spotcheck"),
             "pledge" => msg!("audit-subject-pledge"),
             "member" => msg!("audit-subject-member"),
-            "branch" => return self.branch(id.parse().ok()),
+            "branch" => {
+                return match id.parse() {
+                    Ok(n) => self.branch(Some(n)),
+                    Err(_) => id,
+                }
+            }
             _ => return subject.to_owned(),
         };
         self.r(label, &[("id", id.into())])

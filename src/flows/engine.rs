@@ -615,6 +615,7 @@ impl Engine {
         let (kind, value) = data.split_once(':').unwrap_or((data, ""));
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
+            "unbound" if value == "invite" => unbound::invite(cx, conn, member).await,
             k if pledges::owns(k) => {
                 pledges::on_choice(cx, conn, member, state, k, value, rest).await
             }

@@ -321,6 +321,59 @@ async fn a_secretary_lists_the_branch_members_who_have_not_bound() {
 }
 
 #[tokio::test]
+async fn a_secretary_makes_invite_codes_in_chat_with_the_button_under_unbound() {
+    let app = spawn_app().await;
+    app.bind(CHAT, "S201").await;
+    let list = app.ask(CHAT, "/unbound", 1).await;
+    assert!(
+        !list[0].text.contains("branchbot invite"),
+        "{}",
+        list[0].text
+    );
+    assert!(
+        list[0]
+            .text
+            .ends_with("点下方按钮即可为他们生成邀请码，不必用命令行。"),
+        "{}",
+        list[0].text
+    );
+    assert_eq!(list[0].labels(), ["为这 9 人生成邀请码"]);
+    let data = list[0].data_of("为这 9 人生成邀请码").unwrap();
+    let before = app.fake.sent_to(CHAT).len();
+    app.deliver(app.fake.callback_update(CHAT, list[0].message_id, &data))
+        .await;
+    let made = app.fake.wait_sent(CHAT, before + 1, WAIT).await[before]
+        .text
+        .clone();
+    let lines: Vec<&str> = made.lines().collect();
+    assert_eq!(lines[0], "已为 9 人生成邀请码（之前未用的邀请码已作废）：");
+    assert!(
+        lines[10].starts_with(
+            "请把邀请码分别私下发给本人：在 Telegram 中向机器人发送 /start 邀请码 即可绑定。"
+        ),
+        "{made}"
+    );
+    // 唐志强 (S203) binds with the code shown for him.
+    let code = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("· 唐志强（S203）："))
+        .expect("a code for S203")
+        .to_owned();
+    let bound = app.ask(CHAT + 5, &format!("/start {code}"), 1).await;
+    assert!(
+        bound[0].text.starts_with("绑定成功！欢迎你，唐志强"),
+        "{}",
+        bound[0].text
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'invites_issued'")
+            .await,
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_restart_in_the_middle_of_a_conversation_resumes_it() {
     let mut app = spawn_app().await;
     app.bind(CHAT, "T004").await;

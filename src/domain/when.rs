@@ -94,6 +94,30 @@ pub fn parse_day(text: &str, today: NaiveDate) -> Result<Day, WhenError> {
     Ok(Day { date, next_year })
 }
 
+/// A time of day alone, as typed (`9点`, `晚上7点半`, `19:30`, `上午 9:00`): hour and minute.
+/// None when the text is not one.
+pub fn parse_clock(text: &str) -> Option<(u32, u32)> {
+    let folded = crate::flows::fold(text).to_lowercase();
+    let mut c = Cursor::new(folded.trim());
+    let part = read_part(&mut c);
+    c.ws();
+    let (h, m) = read_time(&mut c).ok()??;
+    c.ws();
+    if !c.done() {
+        return None;
+    }
+    let h = adjust_hour(h, part)?;
+    (h < 24 && m < 60).then_some((h, m))
+}
+
+/// A number in digits or Chinese numerals at the start of `text` (`15`, `十五`), and the rest.
+pub fn leading_number(text: &str) -> Option<(u32, &str)> {
+    let mut c = Cursor::new(text);
+    let n = c.number()?;
+    let consumed: usize = c.chars[..c.i].iter().map(|ch| ch.len_utf8()).sum();
+    Some((n, &text[consumed..]))
+}
+
 /// A day as typed, before it is placed relative to today.
 #[derive(Debug, Clone, Copy)]
 enum DateSpec {

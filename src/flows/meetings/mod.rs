@@ -110,7 +110,8 @@ pub fn when_text_from(
     )
 }
 
-fn weekday_msg(n: u32) -> crate::i18n::Msg {
+/// The weekday's short name (1 = Monday … 7 = Sunday): 周三 / Wed.
+pub fn weekday_msg(n: u32) -> crate::i18n::Msg {
     match n {
         1 => msg!("meeting-weekday-1"),
         2 => msg!("meeting-weekday-2"),

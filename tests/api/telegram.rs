@@ -461,3 +461,32 @@ async fn an_unreachable_telegram_is_reported_and_the_server_still_serves() {
     app.cancel_token().cancel();
     app.run_until_stopped().await;
 }
+
+#[tokio::test]
+async fn a_token_telegram_refuses_stops_the_start_and_says_it_is_the_token() {
+    // A Bot API that answers every call as Telegram answers a wrong token.
+    let router = axum::Router::new().fallback(|| async {
+        (
+            axum::http::StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({
+                "ok": false, "error_code": 401, "description": "Unauthorized"
+            })),
+        )
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api_url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let db = branchbot::testkit::db::TempSqlite::new();
+    let mut config = branchbot::config::Config {
+        database_url: db.url.clone(),
+        ..Default::default()
+    };
+    config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.telegram.token = Some("123456:WRONG".into());
+    config.telegram.api_url = Some(api_url);
+    match branchbot::startup::Application::build(config, Default::default()).await {
+        Err(branchbot::startup::StartError::TelegramToken(_)) => {}
+        Err(other) => panic!("not a token error: {other}"),
+        Ok(_) => panic!("started with a refused token"),
+    }
+}

@@ -1180,4 +1180,18 @@ mod tests {
         assert_eq!(tsv_cell(""), "-");
         assert_eq!(tsv_cell("第一\t党支部\n"), "第一 党支部 ");
     }
+
+    #[test]
+    fn the_banner_names_a_binary_not_on_the_path_by_the_path_that_runs_it() {
+        // The test binary is not `branchbot` on the PATH: it is named by a path that exists
+        // (relative to the current folder when under it, as `./target/…`).
+        let said = invocation();
+        assert_ne!(said, "branchbot");
+        assert!(std::path::Path::new(&said).is_file(), "{said}");
+        let cwd = std::env::current_dir().unwrap();
+        let exe = std::env::current_exe().unwrap().canonicalize().unwrap();
+        if exe.starts_with(&cwd) {
+            assert!(said.starts_with("./"), "{said}");
+        }
+    }
 }

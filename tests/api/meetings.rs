@@ -1126,3 +1126,26 @@ async fn a_party_group_meeting_is_set_for_the_group_the_secretary_chooses() {
     .unwrap();
     assert_eq!(keys, ["S106", "S107", "S108", "S109", "S110"]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn over_the_console_the_year_question_is_answered_by_number_and_a_new_date_is_still_read() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00"))
+        .await
+        .on_console();
+    w.bind("S101").await;
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:lesson").await;
+    let r = w.say("S101", "12月3日 19:30").await;
+    assert!(r[0].0.contains("是指 2027 年 12 月 3 日吗？"), "{}", r[0].0);
+    // A new date that starts with a number is a date, not option 1.
+    let r = w.say("S101", "1月5日 19:30").await;
+    assert!(r[0].0.contains("是指 2027 年 1 月 5 日吗？"), "{}", r[0].0);
+    assert_eq!(texts(&w.say("S101", "1").await), ["会议地点？"]);
+    w.say("S101", "党员活动室").await;
+    let r = w.say("S101", "学习").await;
+    assert!(
+        r[0].0.contains("时间：2027年1月5日（周二）19:30"),
+        "{}",
+        r[0].0
+    );
+}

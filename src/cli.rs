@@ -280,16 +280,42 @@ fn env_locale() -> Locale {
         .unwrap_or_default()
 }
 
+type LogFilter =
+    tracing_subscriber::reload::Handle<tracing_subscriber::EnvFilter, tracing_subscriber::Registry>;
+
+/// Changes the log filter while running (see [`quiet_logs_for_console`]).
+static LOG_FILTER: std::sync::OnceLock<LogFilter> = std::sync::OnceLock::new();
+
 fn init_tracing(quiet: bool) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     // Only the server logs by default; a command's output is its localized text.
     let default = if quiet { "warn" } else { "info,sqlx=warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("BRANCHBOT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let (filter, handle) = tracing_subscriber::reload::Layer::new(filter);
+    let logs = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
+        .with_ansi(std::io::stderr().is_terminal());
+    if tracing_subscriber::registry()
+        .with(filter)
+        .with(logs)
+        .try_init()
+        .is_ok()
+    {
+        let _ = LOG_FILTER.set(handle);
+    }
+}
+
+/// While a chat runs in this terminal, the server logs only warnings and errors: INFO lines
+/// would land in the middle of the conversation. `BRANCHBOT_LOG`, when set, still decides.
+fn quiet_logs_for_console() {
+    if std::env::var_os("BRANCHBOT_LOG").is_some() {
+        return;
+    }
+    if let Some(handle) = LOG_FILTER.get() {
+        let _ = handle.modify(|f| *f = tracing_subscriber::EnvFilter::new("warn"));
+    }
 }
 
 async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
@@ -345,16 +371,95 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
 }
 
 fn load_config(cli: &Cli, ui: &Ui) -> Outcome<Config> {
-    let mut config = Config::load(cli.config.as_deref()).map_err(|e| {
-        ui.mistake(
-            msg!("cli-config-error"),
-            &[("detail", e.to_string().into())],
-        )
-    })?;
+    let mut config = Config::load(cli.config.as_deref()).map_err(|e| config_mistake(&e, ui))?;
     if let Some(db) = &cli.database {
         config.database_url = db.clone();
     }
     Ok(config)
+}
+
+/// A configuration error in the reader's language: what serde and TOML say in English
+/// ("unknown field `colour`, expected one of …") is read and said again, with the file and line.
+fn config_mistake(e: &crate::config::ConfigError, ui: &Ui) -> Failure {
+    use crate::config::ConfigError;
+    match e {
+        ConfigError::Parse { path, message } => {
+            let file = path.display().to_string();
+            let line = message
+                .split("at line ")
+                .nth(1)
+                .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+                .unwrap_or("?")
+                .to_owned();
+            // The source line TOML quotes: "3 | colour = \"red\"".
+            let source = message
+                .lines()
+                .find_map(|l| {
+                    let (n, text) = l.split_once('|')?;
+                    (n.trim() == line).then(|| text.trim().to_owned())
+                })
+                .unwrap_or_default();
+            let said = message
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            let quoted = |s: &str| -> Vec<String> {
+                s.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+            };
+            if let Some(rest) = said.strip_prefix("unknown field ") {
+                let names = quoted(rest);
+                let (field, expected) = names
+                    .split_first()
+                    .map_or((String::new(), &[][..]), |(f, e)| (f.clone(), e));
+                return ui.mistake(
+                    msg!("cli-config-unknown-field"),
+                    &[
+                        ("file", file.into()),
+                        ("line", line.into()),
+                        ("field", field.into()),
+                        ("expected", expected.join("、").into()),
+                    ],
+                );
+            }
+            if let Some(rest) = said.strip_prefix("missing field ") {
+                return ui.mistake(
+                    msg!("cli-config-missing-field"),
+                    &[
+                        ("file", file.into()),
+                        ("field", quoted(rest).concat().into()),
+                    ],
+                );
+            }
+            let id = if said.starts_with("invalid ") {
+                msg!("cli-config-bad-value")
+            } else {
+                msg!("cli-config-syntax")
+            };
+            ui.mistake(
+                id,
+                &[
+                    ("file", file.into()),
+                    ("line", line.into()),
+                    ("source", source.into()),
+                ],
+            )
+        }
+        ConfigError::Env {
+            name: "BRANCHBOT_LOCALE",
+            ..
+        } => ui.mistake(
+            msg!("cli-config-bad-locale"),
+            &[(
+                "value",
+                std::env::var("BRANCHBOT_LOCALE").unwrap_or_default().into(),
+            )],
+        ),
+        other => ui.mistake(
+            msg!("cli-config-error"),
+            &[("detail", other.to_string().into())],
+        ),
+    }
 }
 
 async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
@@ -436,8 +541,15 @@ async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
                 msg!("cli-config-error"),
                 &[("detail", e.to_string().into())],
             ),
+            StartError::TelegramToken(detail) => ui.mistake(
+                msg!("cli-telegram-token-refused"),
+                &[("detail", detail.into())],
+            ),
             other => Failure::from(other),
         })?;
+    if app.telegram_unreachable.is_some() {
+        eprintln!("{}", ui.t(msg!("cli-telegram-unreachable")));
+    }
     eprintln!(
         "{}",
         ui.r(
@@ -454,14 +566,22 @@ async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
         }
     });
     if demo {
-        eprintln!("{}", ui.t(msg!("cli-serve-telegram-off")));
+        eprintln!(
+            "{}",
+            ui.r(
+                msg!("cli-serve-telegram-off"),
+                &[("bin", invocation().into())]
+            )
+        );
         if !no_console && std::io::stdin().is_terminal() {
             let engine = app.engine.clone();
             let mut conn = engine.store.pool().acquire().await?;
+            // The secretary of the roster's first branch (the one imported first).
             let secretary = members::list(&mut conn, None)
                 .await?
                 .into_iter()
-                .find(|m| m.role == Role::Secretary);
+                .filter(|m| m.role == Role::Secretary)
+                .min_by_key(|m| (m.branch_id, m.key.clone()));
             drop(conn);
             if let Some(member) = secretary {
                 eprintln!(
@@ -474,6 +594,7 @@ async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
                         ],
                     )
                 );
+                quiet_logs_for_console();
                 let out: Arc<Mutex<dyn Write + Send>> = Arc::new(Mutex::new(std::io::stdout()));
                 let mut session = Session::open(engine, member, out).await?;
                 // Ctrl-C stops the server even while the console waits for a line.
@@ -487,6 +608,28 @@ async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
     }
     app.run_until_stopped().await;
     Ok(())
+}
+
+/// How to run this binary again from the current folder: `branchbot` when that is what the
+/// PATH finds, else its path (`./target/release/branchbot` after `cargo build --release`).
+pub fn invocation() -> String {
+    let Ok(exe) = std::env::current_exe().and_then(|p| p.canonicalize()) else {
+        return "branchbot".into();
+    };
+    let on_path = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            dir.join("branchbot")
+                .canonicalize()
+                .is_ok_and(|found| found == exe)
+        })
+    });
+    if on_path {
+        return "branchbot".into();
+    }
+    match std::env::current_dir().map(|cwd| exe.strip_prefix(cwd).map(Path::to_path_buf)) {
+        Ok(Ok(relative)) => format!("./{}", relative.display()),
+        _ => exe.display().to_string(),
+    }
 }
 
 /// With no Telegram token and no members, the example college, so a newcomer sees the bot work.
@@ -1051,5 +1194,19 @@ mod tests {
     fn a_tab_separated_cell_never_splits_its_row() {
         assert_eq!(tsv_cell(""), "-");
         assert_eq!(tsv_cell("第一\t党支部\n"), "第一 党支部 ");
+    }
+
+    #[test]
+    fn the_banner_names_a_binary_not_on_the_path_by_the_path_that_runs_it() {
+        // The test binary is not `branchbot` on the PATH: it is named by a path that exists
+        // (relative to the current folder when under it, as `./target/…`).
+        let said = invocation();
+        assert_ne!(said, "branchbot");
+        assert!(std::path::Path::new(&said).is_file(), "{said}");
+        let cwd = std::env::current_dir().unwrap();
+        let exe = std::env::current_exe().unwrap().canonicalize().unwrap();
+        if exe.starts_with(&cwd) {
+            assert!(said.starts_with("./"), "{said}");
+        }
     }
 }

@@ -35,6 +35,9 @@ pub enum StartError {
     Locales(String),
     #[error("telegram: {0}")]
     Telegram(String),
+    /// Telegram answered and refused the token (getMe).
+    #[error("telegram refused the token: {0}")]
+    TelegramToken(String),
     #[error("sms: {0}")]
     Sms(String),
     #[error("cannot listen on {addr}: {source}")]
@@ -60,6 +63,10 @@ pub struct Application {
     pub bot: Option<Bot>,
     pub bot_username: Option<String>,
     pub telegram_stats: Option<Arc<Stats>>,
+    /// Set when a token is configured but the network could not reach Telegram at start (the
+    /// usual case on mainland networks): everything else runs, and the Telegram loops keep
+    /// retrying. Holds the error, for the log.
+    pub telegram_unreachable: Option<String>,
     /// Schedules jobs and wakes the scheduler.
     pub scheduler: SchedulerHandle,
     cancel: CancellationToken,
@@ -71,6 +78,7 @@ impl Application {
     /// loop and the HTTP server.
     pub async fn build(config: Config, overrides: Overrides) -> Result<Self, StartError> {
         let tz = config.tz()?;
+        config.sms.validate_inbound()?;
         let quiet = config.delivery.quiet()?;
         let store = Store::open(&config.database_url).await?;
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
@@ -137,17 +145,30 @@ impl Application {
         let mut bot_username = config.telegram.username.clone();
         let mut telegram_stats = None;
         let mut webhook_secret = None;
+        let mut telegram_unreachable = None;
         if let Some(token) = &config.telegram.token {
             let b = telegram::bot(token, config.telegram.api_url.as_deref())
                 .map_err(StartError::Telegram)?;
-            let me = b.get_me().await.map_err(|e| {
-                StartError::Telegram(format!("getMe failed (is the token right?): {e}"))
-            })?;
-            if bot_username.is_none() {
-                bot_username = me.user.username.clone();
-            }
-            if let Err(e) = telegram::set_commands(&b, &catalog).await {
-                tracing::warn!(error = %e, "setMyCommands failed; the command menu may be stale");
+            match b.get_me().await {
+                Ok(me) => {
+                    if bot_username.is_none() {
+                        bot_username = me.user.username.clone();
+                    }
+                    if let Err(e) = telegram::set_commands(&b, &catalog).await {
+                        tracing::warn!(error = %e, "setMyCommands failed; the command menu may be stale");
+                    }
+                }
+                // Telegram answered: the token is what is wrong.
+                Err(e @ teloxide::RequestError::Api(_)) => {
+                    return Err(StartError::TelegramToken(e.to_string()))
+                }
+                // No answer: the network. The console, SMS and the web still serve; polling
+                // and delivery retry until Telegram can be reached.
+                Err(e) if config.telegram.mode == TelegramMode::Polling => {
+                    tracing::warn!(error = %e, "Telegram cannot be reached; running without it until it can");
+                    telegram_unreachable = Some(e.to_string());
+                }
+                Err(e) => return Err(StartError::Telegram(format!("getMe failed: {e}"))),
             }
             let worker_config = overrides
                 .telegram_worker
@@ -255,6 +276,7 @@ impl Application {
             bot,
             bot_username,
             telegram_stats,
+            telegram_unreachable,
             scheduler: scheduler_handle,
             cancel,
             tasks,

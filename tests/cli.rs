@@ -702,10 +702,32 @@ fn a_bad_locale_in_the_environment_is_a_configuration_mistake() {
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(
         run.stderr_lines(),
-        [
-            "配置有误：environment variable BRANCHBOT_LOCALE: unknown locale 'fr' (use zh-CN or en)",
-            "请检查 branchbot.toml（或 BRANCHBOT_CONFIG 指定的文件）和 BRANCHBOT_* 环境变量。",
-        ]
+        ["配置有误：环境变量 BRANCHBOT_LOCALE 的值“fr”无法识别，可用 zh-CN 或 en。"]
+    );
+}
+
+#[test]
+fn a_mistyped_setting_is_named_in_the_reader_s_language_with_its_line() {
+    let bot = Bot::new("zh-CN");
+    bot.file(
+        "branchbot.toml",
+        b"org_name = \"\xe5\xad\xa6\xe9\x99\xa2\xe5\x85\x9a\xe5\xa7\x94\"\n\n[dashboard]\ncolour = \"red\"\n",
+    );
+    let run = bot.run(&["members"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let said = run.stderr_lines().join("\n");
+    assert!(
+        said.starts_with(
+            "配置有误：branchbot.toml 第 4 行没有“colour”这个设置项。这里可用的设置项："
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("unknown field"), "{said}");
+    bot.file("branchbot.toml", b"[delivery]\nmax_attempts = \"three\"\n");
+    let run = bot.run(&["members"]);
+    assert_eq!(
+        run.stderr_lines(),
+        ["配置有误：branchbot.toml 第 2 行的值类型不对：max_attempts = \"three\"。请对照 README 的 Configuration 一节修改（文字要加引号，数字和 true/false 不加）。"]
     );
 }
 
@@ -811,21 +833,30 @@ fn targets_load_refuses_a_bad_file_whole_and_qr_writes_a_plaque() {
         vec!["已从 targets.csv 导入 10 个评价对象。"]
     );
     let bot = bot.set_env("BRANCHBOT_TELEGRAM_USERNAME", "college_branch_bot");
-    let qr = bot.run(&["qr", "D12-305", "--out", "."]);
+    let qr = bot.run(&["qr", "D12-305", "--out", "plaques/12号楼"]);
     let has_cjk_font = std::process::Command::new("fc-list")
         .arg(":lang=zh")
         .output()
         .is_ok_and(|o| !o.stdout.is_empty());
-    let svg = std::fs::read_to_string(bot.dir.path().join("D12-305.svg")).expect("the SVG");
+    // The folder did not exist: it was made.
+    let plaques = bot.dir.path().join("plaques/12号楼");
+    let svg = std::fs::read_to_string(plaques.join("D12-305.svg")).expect("the SVG");
     assert!(svg.contains("学生党员示范宿舍 · 12号楼 305"));
     if has_cjk_font {
         assert_eq!(qr.code, 0, "{qr:?}");
-        let png = std::fs::read(bot.dir.path().join("D12-305.png")).expect("the PNG");
+        let png = std::fs::read(plaques.join("D12-305.png")).expect("the PNG");
         assert!(png.starts_with(b"\x89PNG"));
     } else {
         assert_eq!(qr.code, 2, "{qr:?}");
         assert!(qr.stderr.contains("fonts-noto-cjk"), "{qr:?}");
     }
+    // A folder that cannot be made is a mistake that says it cannot write, not read.
+    let blocked = bot.run(&["qr", "D12-305", "--out", "targets.csv/plaques"]);
+    assert_eq!(blocked.code, 2, "{blocked:?}");
+    assert!(
+        blocked.stderr.starts_with("无法写入 targets.csv/plaques："),
+        "{blocked:?}"
+    );
     let report = bot.run(&["report", "feedback", "--period", "2026-11", "--csv"]);
     assert_eq!(
         report.stdout_lines()[0],
@@ -854,8 +885,23 @@ fn evaluation_open_starts_a_round_for_a_branch_on_the_command_line() {
     ]);
     assert_eq!(
         opened.stdout_lines(),
-        vec!["已开启第 1 号评议：学生第二党支部民主评议党员，共 9 人可投票，7 天后截止。"],
+        vec!["已开启第 1 号评议：学生第二党支部民主评议党员，共 9 人可投票，7 天后截止。已通知 0 人。"],
         "{opened:?}"
+    );
+    let twice = bot.run(&[
+        "evaluation",
+        "open",
+        "--branch",
+        "学生第二党支部",
+        "--from",
+        "2026-12-05",
+        "--to",
+        "2026-12-10",
+    ]);
+    assert_eq!(twice.code, 2, "{twice:?}");
+    assert_eq!(
+        twice.stderr_lines(),
+        vec!["该支部同一时段已有这项评议：第 1 号“学生第二党支部民主评议党员”。没有重复开启。"]
     );
     let vote = bot.run(&[
         "evaluation",
@@ -870,7 +916,10 @@ fn evaluation_open_starts_a_round_for_a_branch_on_the_command_line() {
         "S203,S999",
     ]);
     assert_eq!(vote.code, 2, "{vote:?}");
-    assert_eq!(vote.stderr_lines(), vec!["名册中没有编号为 S999 的成员。"]);
+    assert_eq!(
+        vote.stderr_lines(),
+        vec!["名册中没有编号或姓名为“S999”的成员。"]
+    );
 }
 
 #[test]
@@ -1132,7 +1181,7 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
         "没有“deleted”这种操作。可用的操作：import (导入名册)、targets_loaded (导入评价对象)、\
          campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
-         round_opened (开启评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
+         round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
          spot_check (抽查)、dashboard_login (登录看板)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);
@@ -1634,5 +1683,25 @@ fn the_example_campaign_can_be_moved_to_start_on_another_day() {
             "3. 第三阶段：群众评议、推广典型　2029-10-03 至 2030-02-02",
             "4. 全面回顾总结　2030-02-03 至 2030-04-04",
         ]
+    );
+}
+
+#[test]
+fn with_an_sms_gateway_commands_run_without_the_webhook_key_that_only_serve_needs() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file(
+        "branchbot.toml",
+        b"[sms]\ngateway = \"generic\"\n\n[sms.generic]\nurl = \"http://127.0.0.1:9/send\"\nbody = '{\"to\":\"{to}\",\"text\":\"{text}\"}'\n",
+    );
+    let members = bot.run(&["members"]);
+    assert_eq!(members.code, 0, "{members:?}");
+    assert!(members.stdout.contains("S103"), "{members:?}");
+    let list = bot.run(&["meeting", "list"]);
+    assert_eq!(list.code, 0, "{list:?}");
+    let serve = bot.run(&["serve", "--no-console"]);
+    assert_ne!(serve.code, 0, "{serve:?}");
+    assert!(
+        serve.stderr.contains("BRANCHBOT_SMS_WEBHOOK_KEY"),
+        "{serve:?}"
     );
 }

@@ -66,6 +66,11 @@ cli-placeholder-bot-username = <bot username>
 cli-config-error =
     Configuration problem: { $detail }
     Check branchbot.toml (or the file in BRANCHBOT_CONFIG) and the BRANCHBOT_* environment variables.
+cli-config-unknown-field = Configuration error: { $file }, line { $line }: there is no setting "{ $field }". Settings here: { $expected }.
+cli-config-missing-field = Configuration error: { $file } lacks the setting "{ $field }".
+cli-config-bad-value = Configuration error: { $file }, line { $line }: the value has the wrong type: { $source }. See Configuration in the README (text in quotes; numbers and true/false without).
+cli-config-syntax = Configuration error: { $file }, line { $line } is not valid TOML: { $source }. Check the quotes, equals signs and brackets.
+cli-config-bad-locale = Configuration error: BRANCHBOT_LOCALE is "{ $value }", which is not a language here; use zh-CN or en.
 cli-bad-database-url = Cannot use the database URL '{ $url }': write sqlite://FILE or postgres://USER@HOST/DATABASE.
 cli-listen-error = Cannot listen on { $addr } ({ $detail }). Choose another address with http.listen or BRANCHBOT_HTTP_LISTEN.
 cli-internal-error = error: { $detail }
@@ -139,7 +144,14 @@ cli-column-telegram = telegram
 
 cli-serve-example-loaded = No Telegram token (TELOXIDE_TOKEN) and an empty database: loaded the example college ({ $count } members).
 cli-serve-listening = branchbot is listening on http://{ $addr } (health: /healthz, readiness: /readyz, metrics: /metrics)
-cli-serve-telegram-off = Telegram is off (set TELOXIDE_TOKEN to connect a bot). Talk to the bot here with: branchbot chat --as KEY
+cli-telegram-unreachable = The network could not reach Telegram (api.telegram.org), as is usual on mainland networks; the token is not the problem. The console, SMS and the web dashboard run as usual; Telegram keeps retrying and works once it can be reached (or set api_url under [telegram] in branchbot.toml to a Bot API address that can be reached). WeCom is coming soon.
+cli-telegram-token-refused = Telegram refused the token (TELOXIDE_TOKEN): { $detail }. Check it with @BotFather and try again; without a token the console and SMS still run.
+cli-serve-telegram-off =
+    Telegram is off. Next steps:
+      · talk to the bot here as a member: { $bin } chat --as KEY (e.g. S103)
+      · connect Telegram: set TELOXIDE_TOKEN (from @BotFather) and run { $bin } serve again
+      · connect SMS: configure [sms] in branchbot.toml (see "Connecting an SMS gateway" in the README)
+      · WeCom (企业微信): coming soon
 cli-serve-console = Opening a console chat as { $name } ({ $key }). Ctrl-D leaves the chat and stops the server.
 cli-anonymity-key-required =
     With PostgreSQL the anonymity key must be set, and shared by every replica: set { $variables } (for example from your deployment's secret) and start again.

@@ -41,17 +41,17 @@ help-member =
     /lang change language (中文 / English)
     /cancel cancel the current step
     /help show this help again
-    /meetings my meetings (attend / leave), /signin <code> to sign in at a meeting
+help-meetings = /meetings my meetings (attend / leave), /signin <code> to sign in at a meeting
 help-manager =
     As a branch secretary or committee member you can also:
     /unbound list the branch's members who have not bound yet
-    /meeting to schedule a meeting, /attendance <number> to see who comes, /minutes <number> for minutes
+    /meeting to schedule a meeting, /meeting_series for a regular series, /attendance <number> to see who comes, /minutes <number> for minutes
     /reschedule <number> <time> to move one, /cancelmeeting <number> to cancel, /proxysignin to sign someone in
     /compliance to see the branch's meeting compliance
 help-college =
     As a member of the college committee you can also:
     /unbound list every branch's members who have not bound yet
-    /meeting to schedule a meeting, /attendance <number> to see who comes, /minutes <number> for minutes
+    /meeting to schedule a meeting, /meeting_series for a regular series, /attendance <number> to see who comes, /minutes <number> for minutes
     /reschedule <number> <time> to move one, /cancelmeeting <number> to cancel, /proxysignin to sign someone in
     /compliance to see every branch's meeting compliance
 
@@ -84,7 +84,11 @@ reach-opted-out = opted out of SMS
 reach-telegram-only = Telegram only, not bound yet
 reach-reason-count = { $reason }: { $count }
 reach-unreachable-note = { $count } more could not be reached ({ $reasons }).
-unbound-footer = To make an invite code: branchbot invite KEY
+unbound-footer = Tap the button below to make their invite codes here; no command line needed.
+unbound-invite-button = Make invite codes for these { $count }
+unbound-invites-header = Invite codes made for { $count } (earlier unused codes no longer work):
+unbound-invite-line = · { $name } ({ $key }): { $code }
+unbound-invites-footer = Give each code to its member privately: they send /start CODE to the bot in Telegram to bind. Each code works once, until { $until }.
 
 error-unsupported = I can only read text messages. Send /help for help.
 error-empty = That message is empty. Send /help for help.

@@ -45,7 +45,7 @@ dashboard-col-signed-in = Signed in
 dashboard-col-leave = On leave
 dashboard-col-minutes = Minutes
 dashboard-meeting-cancelled = cancelled
-dashboard-meeting-upcoming = not held yet
+dashboard-meeting-upcoming = to be held
 dashboard-no-meetings = No meetings in this period.
 
 dashboard-pledges-heading = Pledges

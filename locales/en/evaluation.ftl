@@ -2,7 +2,7 @@
 
 menu-evaluation = Evaluation and votes
 help-evaluation = /evaluation take part in an evaluation or vote
-help-evaluation-manager = /evaluation open opens your branch's evaluation, /evaluation vote <keys…> a vote, /evaluation results <id> shows results
+help-evaluation-manager = /evaluation open opens your branch's evaluation, /evaluation vote <names or keys…> a vote, /evaluation close <id> closes one early, /evaluation results <id> shows results
 
 evaluation-grade-excellent = Excellent
 evaluation-grade-qualified = Qualified
@@ -14,10 +14,20 @@ evaluation-vote-abstain = Abstain
 
 evaluation-title-grades = { $branch }: democratic evaluation of members
 evaluation-title-vote = { $branch }: vote for commendations
-evaluation-opened = Round { $id } is open: { $title }, { $voters } voters, closing in { $days } days.
+evaluation-opened = Round { $id } is open: { $title }, { $voters } voters, closing in { $days } days. { $told } were told.
 evaluation-open-usage = Send /evaluation open (your branch); committee members may name a branch: /evaluation open <branch>.
 evaluation-vote-usage = Send /evaluation vote with the candidates' keys, for example /evaluation vote S103 S107.
-evaluation-no-member = There is no member with the key { $key } in the roster.
+evaluation-no-member = There is no member with the key or name "{ $key }" in the roster.
+evaluation-name-ambiguous = { $count } members of the branch are called "{ $name }": { $who }. Please send it again with the key, for example /evaluation vote { $example }.
+evaluation-opened-notice = [{ $branch }] { $title } has opened and closes { $closes }. Send /evaluation to vote (anonymous).
+evaluation-duplicate = This branch already has this evaluation for the same period: round { $id } "{ $title }", closing { $closes }. No second one was opened; send /evaluation results { $id } to see how it goes.
+evaluation-duplicate-cli = That branch already has this evaluation for the same period: round { $id } "{ $title }". No second one was opened.
+evaluation-close-usage = Send /evaluation close with the round's number, for example /evaluation close 3.
+evaluation-close-ask = { $title }: { $voted } of { $eligible } have voted; { $missing } have not. Once closed they cannot vote. Close it early?
+evaluation-close-confirm = Close early
+evaluation-close-keep = Keep voting open
+evaluation-close-kept = All right, the round stays open.
+evaluation-close-done = Round { $id } is closed ({ $voted } of { $eligible } voted).
 evaluation-nothing-pending = No evaluation is waiting for your vote.
 evaluation-pending = These evaluations wait for your vote (anonymous; a ballot cannot be changed once submitted):
 evaluation-ballot-step = { $title } ({ $n }/{ $of }): { $name }

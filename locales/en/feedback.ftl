@@ -2,6 +2,9 @@
 
 menu-feedback = See feedback results
 help-feedback = /feedback see the feedback results you may see
+help-reply = /reply <code> to see whether your feedback has been answered
+help-feedback-answer = /answer <number> <text> to answer a feedback comment
+help-feedback-hide = /hide <number> to hide an abusive feedback comment
 
 feedback-kind-dormitory = Model dormitory
 feedback-kind-post = Serving with a badge

@@ -23,6 +23,7 @@ meeting-weekday-5 = Fri
 meeting-weekday-6 = Sat
 meeting-weekday-7 = Sun
 meeting-when = { $weekday } { $month }/{ $day } { $time }
+meeting-when-year = { $weekday } { $month }/{ $day }/{ $year } { $time }
 
 meeting-attend = Attend
 meeting-leave = Leave
@@ -46,6 +47,8 @@ meeting-rsvp-closed = This meeting has started, was cancelled, or does not expec
 meeting-list-empty = No upcoming meetings for you.
 meeting-list-header = The branch's upcoming meetings (number · kind · time · attend/leave/no answer):
 meeting-list-line-manager = #{ $id } { $kind } { $when }: attend { $attend } · leave { $leave } · no answer { $none }
+meeting-list-header-college = Upcoming meetings of every branch (number · branch · kind · time · attend/leave/no answer):
+meeting-list-line-college = #{ $id } { $branch } { $kind } { $when }: attend { $attend } · leave { $leave } · no answer { $none }
 meeting-list-in-progress = In progress: { $kind } (started { $when }, place: { $place }). Send the sign-in code to sign in.
 meeting-list-mine =
     { $kind } · { $when } · { $place }
@@ -70,12 +73,19 @@ meeting-not-found = There is no meeting number { $id }. Send /meetings to see th
 meeting-no-such-member = No member with the key { $key }.
 
 meeting-ask-kind = What kind of meeting?
-meeting-ask-when = When? For example: 12/3 19:30, 2026-12-03 19:30 or tomorrow 19:30.
+meeting-ask-when = When? For example: 12/10 19:30, 2026-12-10 19:30 or tomorrow 19:30 (周三 19:30 and 明晚7点半 work too).
+meeting-ask-group = Which party group is meeting?
+meeting-kind-with-group = { $kind } ({ $group })
 meeting-ask-place = Where?
 meeting-ask-topic = What is the topic?
-meeting-when-unreadable = I could not read "{ $typed }". Please write it like 2026-12-03 19:30.
+meeting-when-unreadable = I could not read "{ $typed }". Please write it like 12/10 19:30, 2026-12-10 19:30 or tomorrow 19:30.
 meeting-when-no-such-date = "{ $typed }" is not a date that exists; please check the month and day.
 meeting-when-past = "{ $typed }" has passed; please give a time in the future.
+meeting-when-no-time = "{ $typed }" needs a time of day too, for example: { $typed } 19:30.
+meeting-when-next-year = "{ $typed }" has already passed this year. Do you mean { $month }/{ $day }/{ $year }?
+meeting-when-next-year-yes = Yes
+meeting-when-next-year-no = No, type it again
+meeting-when-write-year = "{ $typed }" has already passed this year. If you mean { $month }/{ $day }/{ $year }, please write the year, for example: { $example }.
 meeting-when-past-now = That time has passed, so no meeting was created. Send /meeting to start again.
 meeting-field-too-long = That is too long; please keep it under { $max } characters.
 meeting-preview =
@@ -112,7 +122,9 @@ meeting-confirm = Confirm
 meeting-discard = Cancel
 meeting-confirm-or-discard = Choose "Confirm" to create the meeting or "Cancel" to drop it.
 meeting-discarded = Dropped; no meeting was created.
-meeting-created = Meeting #{ $id } created. Attendees are reminded { $reminders } before. Sign-in code: { $code } (opens { $opens } minutes before).
+meeting-created = Meeting #{ $id } created. { $reminders } Sign-in code: { $code } (opens { $opens } minutes before).
+meeting-reminders-promise = Attendees are reminded { $list } before.
+meeting-reminders-none = The meeting starts too soon for any reminder; please tell the attendees yourself.
 meeting-cancel-done = Meeting #{ $id } is cancelled; the attendees were told.
 meeting-already-cancelled = That meeting is cancelled already.
 meeting-cancelled-notice = [{ $branch }] The { $kind } at { $when } is cancelled.
@@ -125,6 +137,7 @@ meeting-reschedule-done = Moved to { $when }; the reminders moved with it and th
 
 meeting-signin-usage = Send the sign-in code, e.g. /signin 123456.
 meeting-signin-unknown = The code { $code } is not valid, or sign-in has closed. Please check it and send it again.
+meeting-proxy-not-open = You cannot sign anyone in yet: the meeting is at { $when }, and sign-in (and signing in for others) opens { $minutes } minutes before.
 meeting-signin-not-open = Sign-in has not opened: the meeting is at { $when }, and sign-in opens { $minutes } minutes before.
 meeting-signin-not-attendee = You are not on this meeting's list. Ask the secretary if in doubt.
 meeting-signin-already = You have signed in already.
@@ -139,12 +152,23 @@ meeting-absent = [{ $branch }] You missed the { $kind } at { $when } without lea
 meeting-minutes-due = [{ $branch }] The { $kind } at { $when } (#{ $id }) has no minutes yet. Send /minutes { $id } to submit them.
 meeting-quorum-warning = [{ $branch }] Tomorrow's general meeting ({ $when }) expects { $figures } of the members with a vote: not more than half, so it cannot vote. Rally members or move it.
 meeting-minutes-too-early = Minutes can be submitted once the meeting has started.
-meeting-minutes-ask = Please send the text of the minutes.
+meeting-minutes-ask =
+    Please send the text of the minutes, naming who chaired and who recorded, for example:
+    Host: Huang Xiaoming
+    Recorder: Sun Li
+    (what was discussed)
+meeting-minutes-need-roles = The minutes still need { $missing ->
+        [host] the host
+        [recorder] the recorder
+       *[both] the host and the recorder
+    }; nothing was saved. Write "Host: name" and "Recorder: name" in them and send the whole text again.
 meeting-minutes-saved =
     Minutes saved: { $kind } · { $when }
     Topic: { $topic }
+    Host: { $host }   Recorder: { $recorder }
     Signed in: { $signed }/{ $expected }
     On leave: { $leave }
+    Absent: { $absent }
 
 meeting-bad-quarter = I could not read the period "{ $typed }"; write a quarter (2026Q4), a month (2026-11), a year (2026) or days (2026-10-01..2026-12-31).
 compliance-header = Meetings held ({ $quarter })
@@ -154,7 +178,7 @@ cli-meeting-bad-kind = There is no meeting kind "{ $kind }". Choose general, com
 cli-meeting-bad-time = I could not read the time "{ $at }". Write it like 2026-12-03 19:30 (the organisation's zone).
 cli-meeting-past = "{ $at }" has passed; give a time in the future.
 cli-meeting-empty-field = The place and the topic must not be empty.
-cli-meeting-created = Meeting #{ $id } created; sign-in code { $code }. Attendees are reminded { $reminders } before.
+cli-meeting-created = Meeting #{ $id } created; sign-in code { $code }. { $reminders }
 cli-meeting-cancelled-done = Meeting #{ $id } is cancelled; { $count } attendees were told.
 cli-meeting-column-id = Number
 cli-meeting-column-branch = Branch

@@ -46,6 +46,8 @@ pledge-error-item-empty = This item is empty; write what you pledge.
 pledge-error-item-too-long = This item has { $got } characters, more than the limit of { $max }; shorten it and send it again.
 pledge-error-too-many = A pledge has at most { $max } items; please submit.
 pledge-error-bad-date = I could not read that date. Type it as 2026-12-31, or tap "Skip".
+pledge-error-past-date = "{ $typed }" has passed; a target date cannot be before today. Type today or a later date, or tap "Skip".
+pledge-error-date-write-year = "{ $typed }" has already passed this year. If you mean next year, please write the year, for example { $example }; or tap "Skip".
 pledge-error-no-branch = You are not in a branch yet, so you cannot write a pledge. Ask your branch secretary.
 pledge-error-not-member = Pledges are written by Party members (probationary members included).
 pledge-view-header = My pledge (version { $version } · { $status })
@@ -107,16 +109,24 @@ pledge-stats-attention-item = { $name } item { $number } ({ $progress }): { $tex
 pledge-stats-attention-note = { $name } item { $number } ({ $progress }): { $text } — { $note }
 pledge-stats-nobody = none
 
-pledge-schedule-usage = Add a crontab expression after the command, e.g. /pledge_schedule 0 9 1 * * (09:00 on the 1st of every month). Now: { $current }
+pledge-schedule-usage = Pledge progress is asked { $current }. To change it, choose one, or write it after the command, e.g. /pledge_schedule 每月1日9点 (the 1st at 9:00), 每周三晚上7点 (Wednesdays at 19:00), 每月最后一天, 每季度末 — or a crontab expression.
 pledge-schedule-bad = That schedule is not valid: { $error }
+pledge-schedule-not-understood = I could not read "{ $typed }". Write it like 每月1日9点, 每月15号 上午10点, 每周三晚上7点, 每天晚上8点, 每月最后一天 or 每季度末.
 pledge-schedule-preview =
-    { $branch } will be asked about pledge progress at:
+    { $branch } will be asked about pledge progress { $words }; the next three times:
     { $dates }
     Confirm?
 pledge-schedule-confirm = Confirm
 pledge-schedule-cancel = Cancel
-pledge-schedule-set = Set: { $crontab }.
-pledge-schedule-kept = Unchanged: { $crontab }.
+pledge-schedule-set = Set: { $words }.
+pledge-schedule-kept = Unchanged: { $words }.
+schedule-daily = every day at { $time }
+schedule-weekly = every { $weekday } at { $time }
+schedule-monthly = on day { $day } of every month at { $time }
+schedule-month-end = on the last day of every month at { $time }
+schedule-quarter-end = at the end of every quarter (the last day of March, June, September, December) at { $time }
+schedule-quarter-start = at the start of every quarter (1 January, April, July, October) at { $time }
+schedule-crontab = by the expression "{ $crontab }" (next: { $next })
 
 pledge-assessment-ask =
     { $title }: write a short self-assessment of your pledge (at most { $max } characters): how did you keep it?

@@ -63,6 +63,11 @@ cli-placeholder-bot-username = <机器人用户名>
 cli-config-error =
     配置有误：{ $detail }
     请检查 branchbot.toml（或 BRANCHBOT_CONFIG 指定的文件）和 BRANCHBOT_* 环境变量。
+cli-config-unknown-field = 配置有误：{ $file } 第 { $line } 行没有“{ $field }”这个设置项。这里可用的设置项：{ $expected }。
+cli-config-missing-field = 配置有误：{ $file } 缺少设置项“{ $field }”。
+cli-config-bad-value = 配置有误：{ $file } 第 { $line } 行的值类型不对：{ $source }。请对照 README 的 Configuration 一节修改（文字要加引号，数字和 true/false 不加）。
+cli-config-syntax = 配置有误：{ $file } 第 { $line } 行不是有效的 TOML：{ $source }。请检查引号、等号和方括号。
+cli-config-bad-locale = 配置有误：环境变量 BRANCHBOT_LOCALE 的值“{ $value }”无法识别，可用 zh-CN 或 en。
 cli-bad-database-url = 无法使用数据库地址“{ $url }”：请写 sqlite://文件名 或 postgres://用户@主机/数据库。
 cli-listen-error = 无法在 { $addr } 上监听（{ $detail }）。请用 http.listen 或 BRANCHBOT_HTTP_LISTEN 换一个地址。
 cli-internal-error = 出错了：{ $detail }
@@ -100,7 +105,14 @@ cli-column-telegram = 已绑定 Telegram
 
 cli-serve-example-loaded = 没有设置 Telegram 令牌（TELOXIDE_TOKEN），数据库也是空的：已载入示例学院（{ $count } 名成员）。
 cli-serve-listening = branchbot 正在监听 http://{ $addr }（健康检查：/healthz，就绪检查：/readyz，指标：/metrics）
-cli-serve-telegram-off = Telegram 未开启（设置 TELOXIDE_TOKEN 即可连接机器人）。在本机与机器人对话：branchbot chat --as 成员编号
+cli-telegram-unreachable = 网络连不上 Telegram（api.telegram.org），在中国大陆网络下很常见，与令牌无关。控制台、短信和网页看板照常运行；Telegram 的收发会自动重试，网络可达后即恢复（也可在 branchbot.toml 的 [telegram] 中设置 api_url 走可达的 Bot API 地址）。企业微信即将支持。
+cli-telegram-token-refused = Telegram 拒绝了这个令牌（TELOXIDE_TOKEN）：{ $detail }。请向 @BotFather 核对令牌后重试；不设令牌也可以只用控制台和短信运行。
+cli-serve-telegram-off =
+    Telegram 未开启。下一步：
+      · 在本机以某位成员的身份对话：{ $bin } chat --as 成员编号（如 S103）
+      · 连接 Telegram：设置 TELOXIDE_TOKEN（向 @BotFather 申请）后重新运行 { $bin } serve
+      · 连接短信：在 branchbot.toml 中配置 [sms]（见 README 的“Connecting an SMS gateway”一节）
+      · 企业微信：即将支持
 cli-serve-console = 正在以 { $name }（{ $key }）的身份打开控制台对话。按 Ctrl-D 结束对话并停止服务。
 cli-anonymity-key-required =
     使用 PostgreSQL 时必须设置匿名密钥，且所有副本共用同一个：请设置 { $variables }（例如从部署的 Secret 读取），再重新启动。

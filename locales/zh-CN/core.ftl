@@ -41,17 +41,17 @@ help-member =
     /lang 切换语言（中文 / English）
     /cancel 取消当前操作
     /help 再次查看本帮助
-    /meetings 我的会议（参加 / 请假），/signin 签到码 会议签到
+help-meetings = /meetings 我的会议（参加 / 请假），/signin 签到码 会议签到
 help-manager =
     作为支部书记或支委，你还可以：
     /unbound 查看本支部还没有绑定的成员
-    /meeting 安排会议，/attendance 编号 查看出席和请假，/minutes 编号 提交会议记录
+    /meeting 安排会议，/meeting_series 安排一组定期会议，/attendance 编号 查看出席和请假，/minutes 编号 提交会议记录
     /reschedule 编号 时间 改期，/cancelmeeting 编号 取消，/proxysignin 代签
     /compliance 查看本支部三会一课落实情况
 help-college =
     作为学院党委成员，你还可以：
     /unbound 查看所有支部还没有绑定的成员
-    /meeting 安排会议，/attendance 编号 查看出席和请假，/minutes 编号 提交会议记录
+    /meeting 安排会议，/meeting_series 安排一组定期会议，/attendance 编号 查看出席和请假，/minutes 编号 提交会议记录
     /reschedule 编号 时间 改期，/cancelmeeting 编号 取消，/proxysignin 代签
     /compliance 查看各支部三会一课落实情况
 
@@ -84,7 +84,11 @@ reach-opted-out = 已退订短信
 reach-telegram-only = 只接收 Telegram，尚未绑定
 reach-reason-count = { $reason }：{ $count } 位
 reach-unreachable-note = 另有 { $count } 位联系不上（{ $reasons }）。
-unbound-footer = 生成邀请码：branchbot invite 编号
+unbound-footer = 点下方按钮即可为他们生成邀请码，不必用命令行。
+unbound-invite-button = 为这 { $count } 人生成邀请码
+unbound-invites-header = 已为 { $count } 人生成邀请码（之前未用的邀请码已作废）：
+unbound-invite-line = · { $name }（{ $key }）：{ $code }
+unbound-invites-footer = 请把邀请码分别私下发给本人：在 Telegram 中向机器人发送 /start 邀请码 即可绑定。每个邀请码只能用一次，有效期至 { $until }。
 
 error-unsupported = 我只能读文字消息。需要帮助请发 /help。
 error-empty = 消息是空的。需要帮助请发 /help。

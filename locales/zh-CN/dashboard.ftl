@@ -45,7 +45,7 @@ dashboard-col-signed-in = 签到
 dashboard-col-leave = 请假
 dashboard-col-minutes = 会议记录
 dashboard-meeting-cancelled = 已取消
-dashboard-meeting-upcoming = 未召开
+dashboard-meeting-upcoming = 待召开
 dashboard-no-meetings = 本时段没有会议。
 
 dashboard-pledges-heading = 党员承诺

@@ -2,6 +2,9 @@
 
 menu-feedback = 查看评价结果
 help-feedback = /feedback 查看你可见的评价结果
+help-reply = /reply 回执码 查看您的评价有没有收到答复
+help-feedback-answer = /answer 编号 答复内容 答复一条评价留言
+help-feedback-hide = /hide 编号 隐藏一条不当的评价留言
 
 feedback-kind-dormitory = 学生党员示范宿舍
 feedback-kind-post = 挂牌上岗

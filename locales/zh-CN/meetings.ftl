@@ -23,6 +23,7 @@ meeting-weekday-5 = 周五
 meeting-weekday-6 = 周六
 meeting-weekday-7 = 周日
 meeting-when = { $month }月{ $day }日（{ $weekday }）{ $time }
+meeting-when-year = { $year }年{ $month }月{ $day }日（{ $weekday }）{ $time }
 
 meeting-attend = 参加
 meeting-leave = 请假
@@ -46,6 +47,8 @@ meeting-rsvp-closed = 这个会议已经开始、已取消，或不需要你参�
 meeting-list-empty = 近期没有需要你参加的会议。
 meeting-list-header = 本支部近期会议（编号 · 类型 · 时间 · 参加/请假/未回复）：
 meeting-list-line-manager = #{ $id } { $kind } { $when }：参加 { $attend } · 请假 { $leave } · 未回复 { $none }
+meeting-list-header-college = 各支部近期会议（编号 · 支部 · 类型 · 时间 · 参加/请假/未回复）：
+meeting-list-line-college = #{ $id } { $branch } { $kind } { $when }：参加 { $attend } · 请假 { $leave } · 未回复 { $none }
 meeting-list-in-progress = 正在进行：{ $kind }（{ $when } 开始，地点：{ $place }）。发送签到码即可签到。
 meeting-list-mine =
     { $kind } · { $when } · { $place }
@@ -70,12 +73,19 @@ meeting-not-found = 没有编号为 { $id } 的会议。发送 /meetings 查看�
 meeting-no-such-member = 没有找到编号为 { $key } 的成员。
 
 meeting-ask-kind = 要安排什么会议？
-meeting-ask-when = 请输入会议时间，例如：12月3日 19:30、2026-12-03 19:30 或 明天 19:30。
+meeting-ask-when = 请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。
+meeting-ask-group = 哪个党小组开会？
+meeting-kind-with-group = { $kind }（{ $group }）
 meeting-ask-place = 会议地点？
 meeting-ask-topic = 会议议题？
-meeting-when-unreadable = 没看懂“{ $typed }”。请按 12月3日 19:30 或 2026-12-03 19:30 的格式输入。
+meeting-when-unreadable = 没看懂“{ $typed }”。您可以这样写：12月10日 19:30、周三 19:30、下周三 19:30、晚上7点半、明天上午9点、2026-12-10 19:30。
 meeting-when-no-such-date = “{ $typed }”不是一个存在的日期，请检查月份和日期。
 meeting-when-past = “{ $typed }”已经过去了，请输入将来的时间。
+meeting-when-no-time = “{ $typed }”还缺具体时间，请加上几点，例如：{ $typed } 19:30。
+meeting-when-next-year = “{ $typed }”今年已经过去了。是指 { $year } 年 { $month } 月 { $day } 日吗？
+meeting-when-next-year-yes = 是
+meeting-when-next-year-no = 不是，重新输入
+meeting-when-write-year = “{ $typed }”今年已经过去了。如果您是指 { $year } 年 { $month } 月 { $day } 日，请写上年份，例如：{ $example }。
 meeting-when-past-now = 这个时间已经过去了，会议没有创建。请发送 /meeting 重新安排。
 meeting-field-too-long = 太长了，请控制在 { $max } 字以内。
 meeting-preview =
@@ -103,7 +113,9 @@ meeting-confirm = 确认
 meeting-discard = 取消
 meeting-confirm-or-discard = 请选择“确认”创建会议，或“取消”放弃。
 meeting-discarded = 已放弃，没有创建会议。
-meeting-created = 已创建会议 #{ $id }。参会同志将在会前 { $reminders }收到提醒。签到码：{ $code }（会前 { $opens } 分钟开放）。
+meeting-created = 已创建会议 #{ $id }。{ $reminders }签到码：{ $code }（会前 { $opens } 分钟开放）。
+meeting-reminders-promise = 参会同志将在会前 { $list }收到提醒。
+meeting-reminders-none = 会议很快就要开始，来不及发提醒了，请您直接通知参会同志。
 meeting-cancel-done = 会议 #{ $id } 已取消，参会同志已收到通知。
 meeting-already-cancelled = 这个会议已经取消了。
 meeting-cancelled-notice = 【{ $branch }】原定{ $when }的{ $kind }已取消。
@@ -116,6 +128,7 @@ meeting-reschedule-done = 已改期到 { $when }，提醒随之调整，参会�
 
 meeting-signin-usage = 请发送签到码，例如 /signin 123456。
 meeting-signin-unknown = 签到码 { $code } 无效，或签到已经结束。请核对后重发。
+meeting-proxy-not-open = 还不能代签：会议在 { $when }，会前 { $minutes } 分钟开放签到后才能代签。
 meeting-signin-not-open = 签到还没开始：会议在 { $when }，会前 { $minutes } 分钟开放签到。
 meeting-signin-not-attendee = 你不在这个会议的参会名单里。如有疑问请联系书记。
 meeting-signin-already = 你已经签到过了。
@@ -130,12 +143,23 @@ meeting-absent = 【{ $branch }】你未请假缺席了{ $when }的{ $kind }。�
 meeting-minutes-due = 【{ $branch }】{ $when }的{ $kind }（#{ $id }）还没有会议记录，请发送 /minutes { $id } 提交。
 meeting-quorum-warning = 【{ $branch }】明天的党员大会（{ $when }）预计到会有表决权党员 { $figures }，不超过半数，无法表决。请做好动员或调整时间。
 meeting-minutes-too-early = 会议开始后才能提交会议记录。
-meeting-minutes-ask = 请发送会议记录正文。
+meeting-minutes-ask =
+    请发送会议记录正文，并写明主持人和记录人，例如：
+    主持人：黄晓明
+    记录人：孙丽
+    （会议内容）
+meeting-minutes-need-roles = 会议记录还缺{ $missing ->
+        [host] 主持人
+        [recorder] 记录人
+       *[both] 主持人和记录人
+    }，没有保存。请在记录里写明“主持人：姓名”和“记录人：姓名”，再发送完整记录。
 meeting-minutes-saved =
     会议记录已保存：{ $kind } · { $when }
     议题：{ $topic }
+    主持人：{ $host }　记录人：{ $recorder }
     签到：{ $signed }/{ $expected }
     请假：{ $leave }
+    缺席：{ $absent }
 
 meeting-bad-quarter = 没看懂时段“{ $typed }”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围）。
 compliance-header = 三会一课落实情况（{ $quarter }）
@@ -145,7 +169,7 @@ cli-meeting-bad-kind = 没有“{ $kind }”这种会议。可选：general（�
 cli-meeting-bad-time = 没看懂时间“{ $at }”。请写成 2026-12-03 19:30（本组织时区）。
 cli-meeting-past = “{ $at }”已经过去了，请给一个将来的时间。
 cli-meeting-empty-field = 地点和议题都不能为空。
-cli-meeting-created = 已创建会议 #{ $id }，签到码 { $code }。参会同志将在会前 { $reminders }收到提醒。
+cli-meeting-created = 已创建会议 #{ $id }，签到码 { $code }。{ $reminders }
 cli-meeting-cancelled-done = 会议 #{ $id } 已取消，已通知 { $count } 位参会同志。
 cli-meeting-column-id = 编号
 cli-meeting-column-branch = 党支部

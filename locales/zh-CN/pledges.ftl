@@ -46,6 +46,8 @@ pledge-error-item-empty = 这一条是空的，请写下具体内容。
 pledge-error-item-too-long = 这一条有 { $got } 字，超过了 { $max } 字的限制，请精简后重新发送。
 pledge-error-too-many = 承诺最多 { $max } 条，请提交。
 pledge-error-bad-date = 没看懂这个日期。请按 2026-12-31 的格式输入，或点"跳过"。
+pledge-error-past-date = “{ $typed }”已经过去了，目标日期不能早于今天。请输入今天或以后的日期，或点"跳过"。
+pledge-error-date-write-year = “{ $typed }”今年已经过去了。如果您是指明年，请写上年份，例如 { $example }；或点"跳过"。
 pledge-error-no-branch = 你还没有编入党支部，暂时不能填写承诺。请联系支部书记。
 pledge-error-not-member = 承诺由党员（含预备党员）填写。
 pledge-view-header = 我的承诺（第 { $version } 版 · { $status }）
@@ -107,16 +109,24 @@ pledge-stats-attention-item = { $name } 第 { $number } 条（{ $progress }）�
 pledge-stats-attention-note = { $name } 第 { $number } 条（{ $progress }）：{ $text } —— { $note }
 pledge-stats-nobody = 无
 
-pledge-schedule-usage = 请在命令后写上 crontab 表达式，例如：/pledge_schedule 0 9 1 * *（每月 1 日 9:00）。当前：{ $current }
+pledge-schedule-usage = 现在是{ $current }询问承诺进展。要修改，请直接选一个，或在命令后用中文写，例如：/pledge_schedule 每月1日9点、每周三晚上7点、每月最后一天、每季度末。
 pledge-schedule-bad = 这个时间表达式无效：{ $error }
+pledge-schedule-not-understood = 没看懂“{ $typed }”。可以这样写：每月1日9点、每月15号 上午10点、每周三晚上7点、每天晚上8点、每月最后一天、每季度末。
 pledge-schedule-preview =
-    { $branch } 将在以下时间询问承诺进展：
+    { $branch } 将在{ $words }询问承诺进展，接下来三次：
     { $dates }
     确认吗？
 pledge-schedule-confirm = 确认
 pledge-schedule-cancel = 取消
-pledge-schedule-set = 已设置：{ $crontab }。
-pledge-schedule-kept = 未修改，仍为：{ $crontab }。
+pledge-schedule-set = 已设置：{ $words }。
+pledge-schedule-kept = 未修改，仍为：{ $words }。
+schedule-daily = 每天 { $time }
+schedule-weekly = 每{ $weekday } { $time }
+schedule-monthly = 每月{ $day }日 { $time }
+schedule-month-end = 每月最后一天 { $time }
+schedule-quarter-end = 每季度末（3、6、9、12 月的最后一天）{ $time }
+schedule-quarter-start = 每季度初（1、4、7、10 月 1 日）{ $time }
+schedule-crontab = 按表达式“{ $crontab }”（下一次：{ $next }）
 
 pledge-assessment-ask =
     { $title }：请写一段简短的践诺自评（不超过 { $max } 字），回顾你的承诺完成情况。

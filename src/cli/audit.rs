@@ -20,8 +20,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub until: Option<String>,
     /// Only this action: import, targets_loaded, campaign_loaded, notice_sent,
-    /// meeting_created, meeting_rescheduled, meeting_cancelled, round_opened, comment_hidden,
-    /// data_exported, spot_check, dashboard_login.
+    /// meeting_created, meeting_rescheduled, meeting_cancelled, round_opened, round_closed,
+    /// comment_hidden, data_exported, spot_check, dashboard_login.
     #[arg(long)]
     pub action: Option<String>,
     /// Only what this member did (roster key or mobile number).

@@ -36,6 +36,7 @@ pub(super) async fn open(
     ui: &Ui,
 ) -> Outcome {
     use crate::domain::evaluation::RoundKind;
+    use crate::flows::evaluation::open::{open_round, Announce, Opened, Opening};
     let e = engine(config, ui).await?;
     let mut tx = e.store.begin().await?;
     let branch_id = find_branch(&mut tx, branch, ui).await?;
@@ -64,17 +65,31 @@ pub(super) async fn open(
         (RoundKind::Vote, msg!("evaluation-title-vote"))
     };
     let title = ui.r(title, &[("branch", branch.into())]);
-    let (id, voters) = crate::flows::evaluation::open::open_round(
-        &mut tx,
+    let opening = Opening {
         kind,
         branch_id,
-        &title,
-        opens,
-        closes,
-        None,
-        (!ids.is_empty()).then_some(ids),
-    )
-    .await?;
+        branch,
+        title: &title,
+        opens_at: opens,
+        closes_at: closes,
+        created_by: None,
+        candidates: (!ids.is_empty()).then_some(ids),
+    };
+    let tell = Announce {
+        catalog: &ui.catalog,
+        tz: e.tz,
+        sms_connected: e.sms_connected,
+        now_ms: e.clock.now_ms(),
+    };
+    let (id, voters, told) = match open_round(&mut tx, &opening, tell).await? {
+        Opened::New { id, voters, told } => (id, voters, told),
+        Opened::Duplicate(r) => {
+            return Err(ui.mistake(
+                msg!("evaluation-duplicate-cli"),
+                &[("id", r.id.into()), ("title", r.title.as_str().into())],
+            ))
+        }
+    };
     crate::store::audit::record(
         &mut tx,
         e.clock.now_ms(),
@@ -95,6 +110,7 @@ pub(super) async fn open(
                 ("title", title.into()),
                 ("voters", voters.into()),
                 ("days", days.into()),
+                ("told", told.into()),
             ],
         )
     );

@@ -97,16 +97,19 @@ pub(super) async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui)
         stored: ui.t(msg!("feedback-stored")),
     };
     let dir = out.unwrap_or_else(|| Path::new("."));
-    let svg = dir.join(format!("{}.svg", target.code));
-    std::fs::write(&svg, plaque.svg()).map_err(|err| {
+    // A folder that does not exist yet is made, as `report --out` does.
+    let unwritable = |path: &Path, err: std::io::Error| {
         ui.mistake(
-            msg!("cli-file-unreadable"),
+            msg!("report-unwritable"),
             &[
-                ("file", svg.display().to_string().into()),
+                ("file", path.display().to_string().into()),
                 ("detail", err.to_string().into()),
             ],
         )
-    })?;
+    };
+    std::fs::create_dir_all(dir).map_err(|err| unwritable(dir, err))?;
+    let svg = dir.join(format!("{}.svg", target.code));
+    std::fs::write(&svg, plaque.svg()).map_err(|err| unwritable(&svg, err))?;
     println!(
         "{}",
         ui.r(
@@ -127,7 +130,7 @@ pub(super) async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui)
         ),
         other => Failure::Internal(other.into()),
     })?;
-    std::fs::write(&png_path, png)?;
+    std::fs::write(&png_path, png).map_err(|err| unwritable(&png_path, err))?;
     println!(
         "{}",
         ui.r(

@@ -147,10 +147,12 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                         ("code", m.signin_code.unwrap_or_default().into()),
                         (
                             "reminders",
-                            flows::reminders_text(
+                            flows::reminders_promise(
                                 &ui.catalog,
                                 ui.locale,
                                 &e.meetings.remind_before_minutes,
+                                m.starts_at,
+                                now.timestamp_millis(),
                             )
                             .into(),
                         ),

@@ -1,16 +1,18 @@
 //! 三会一课: the kinds of branch meeting, their default attendees and statutory cadence, the
-//! quorum rule of a general meeting, quarters, compliance arithmetic, and reading the date
-//! and time a person types ("12月3日 19:30", "2026-12-03 19:30", "明天 19:30"). Pure: no I/O.
+//! quorum rule of a general meeting, quarters and compliance arithmetic. Reading the date and
+//! time a person types lives in [`crate::domain::when`] (re-exported here). Pure: no I/O.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::i18n::Msg;
 use crate::msg;
+
+pub use super::when::{parse_when, When, WhenError};
 
 /// A kind of meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -327,76 +329,6 @@ pub fn percent(part: u32, whole: u32) -> u32 {
     (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
-/// Why a typed date and time was not understood.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WhenError {
-    /// Not a date and time in any accepted form.
-    Unreadable,
-    /// A date that does not exist (31 February).
-    NoSuchDate,
-    /// Before now.
-    InThePast,
-}
-
-/// Reads a local date and time as people type it, in `tz`, relative to `now`:
-/// `2026-12-03 19:30`, `2026/12/3 19:30`, `12-03 19:30`, `12/3 19:30`, `12月3日 19:30`,
-/// `12月3日19:30`, `今天 19:30`, `明天 19:30`, `后天 9:00`, `tomorrow 19:30`. A date without a
-/// year is the next such date from today.
-pub fn parse_when(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>, WhenError> {
-    let text = crate::flows::fold(text);
-    let text = text.trim();
-    let today = now.with_timezone(&tz).date_naive();
-    // Split the time off the end: the last run of digits with a colon.
-    let colon = text.rfind(':').ok_or(WhenError::Unreadable)?;
-    let head_end = text[..colon]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| {
-            i + text[i..].chars().next().map_or(1, char::len_utf8)
-        });
-    let (date_part, time_part) = (text[..head_end].trim(), text[head_end..].trim());
-    let time = NaiveTime::parse_from_str(time_part, "%H:%M").map_err(|_| WhenError::Unreadable)?;
-    let date = match date_part.to_lowercase().as_str() {
-        "今天" | "today" => today,
-        "明天" | "tomorrow" => today + Duration::days(1),
-        "后天" => today + Duration::days(2),
-        other => {
-            let nums: Vec<&str> = other
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty())
-                .collect();
-            let n = |s: &str| s.parse::<u32>().map_err(|_| WhenError::Unreadable);
-            match nums.as_slice() {
-                [y, m, d] if y.len() == 4 => {
-                    let y: i32 = y.parse().map_err(|_| WhenError::Unreadable)?;
-                    NaiveDate::from_ymd_opt(y, n(m)?, n(d)?).ok_or(WhenError::NoSuchDate)?
-                }
-                [m, d] => {
-                    let (m, d) = (n(m)?, n(d)?);
-                    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-                        return Err(WhenError::NoSuchDate);
-                    }
-                    match NaiveDate::from_ymd_opt(today.year(), m, d) {
-                        Some(date) if date >= today => date,
-                        _ => NaiveDate::from_ymd_opt(today.year() + 1, m, d)
-                            .ok_or(WhenError::NoSuchDate)?,
-                    }
-                }
-                _ => return Err(WhenError::Unreadable),
-            }
-        }
-    };
-    let local = NaiveDateTime::new(date, time);
-    let at = tz
-        .from_local_datetime(&local)
-        .earliest()
-        .ok_or(WhenError::NoSuchDate)?
-        .with_timezone(&Utc);
-    if at <= now {
-        return Err(WhenError::InThePast);
-    }
-    Ok(at)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,55 +342,6 @@ mod tests {
 
     fn local(at: DateTime<Utc>) -> String {
         at.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string()
-    }
-
-    #[test]
-    fn dates_are_read_in_the_forms_people_type() {
-        for (typed, want) in [
-            ("2026-12-03 19:30", "2026-12-03 19:30"),
-            ("2026/12/3 19:30", "2026-12-03 19:30"),
-            ("12月3日 19:30", "2026-12-03 19:30"),
-            ("12月3日19:30", "2026-12-03 19:30"),
-            ("１２月３日 １９：３０", "2026-12-03 19:30"),
-            ("12/3 19:30", "2026-12-03 19:30"),
-            ("明天 19:30", "2026-10-02 19:30"),
-            ("tomorrow 8:05", "2026-10-02 08:05"),
-            ("9月1日 19:30", "2027-09-01 19:30"),
-        ] {
-            assert_eq!(
-                parse_when(typed, now(), TZ).map(local),
-                Ok(want.into()),
-                "{typed}"
-            );
-        }
-    }
-
-    #[test]
-    fn impossible_past_and_unreadable_dates_are_told_apart() {
-        assert_eq!(
-            parse_when("2027-02-31 19:30", now(), TZ),
-            Err(WhenError::NoSuchDate)
-        );
-        assert_eq!(
-            parse_when("2月31日 19:30", now(), TZ),
-            Err(WhenError::NoSuchDate)
-        );
-        assert_eq!(
-            parse_when("2026-09-30 19:30", now(), TZ),
-            Err(WhenError::InThePast)
-        );
-        assert_eq!(
-            parse_when("今天 8:00", now(), TZ),
-            Err(WhenError::InThePast)
-        );
-        assert_eq!(
-            parse_when("next week", now(), TZ),
-            Err(WhenError::Unreadable)
-        );
-        assert_eq!(
-            parse_when("12月3日 25:00", now(), TZ),
-            Err(WhenError::Unreadable)
-        );
     }
 
     #[test]

@@ -12,5 +12,7 @@ pub mod phone;
 pub mod pledges;
 pub mod quiet;
 pub mod roster;
+pub mod schedule;
 pub mod spotcheck;
 pub mod targets;
+pub mod when;

@@ -184,16 +184,32 @@ pub fn parse_item(text: &str, existing: usize) -> Result<String, ItemError> {
     Ok(text.to_owned())
 }
 
-/// Reads a target date as typed: `2026-12-31`, `2026/12/31`, `2026.12.31` or `2026年12月31日`.
-pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
-    let folded = crate::flows::fold(text);
-    let cleaned: String = folded
-        .trim()
-        .trim_end_matches('日')
-        .chars()
-        .map(|c| if "/.年月".contains(c) { '-' } else { c })
-        .collect();
-    chrono::NaiveDate::parse_from_str(&cleaned, "%Y-%m-%d").ok()
+/// Why a target date was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetDateError {
+    /// Not a date, or not one that exists.
+    Unreadable,
+    /// Before today, whatever the form it was typed in.
+    Past,
+    /// Typed without a year and already past this year: the year must be written (this date
+    /// of next year is the one named).
+    WriteYear(chrono::NaiveDate),
+}
+
+/// Reads a target date as typed — `2026-12-31`, `2026/12/31`, `2026.12.31`, `2026年12月31日`,
+/// `12月31日`, `12-31`, `下周五` — relative to `today` (the organisation's). Today is allowed;
+/// a day before it is refused in every form.
+pub fn parse_target_date(
+    text: &str,
+    today: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, TargetDateError> {
+    use super::when::{parse_day, WhenError};
+    match parse_day(text, today) {
+        Ok(day) if day.next_year => Err(TargetDateError::WriteYear(day.date)),
+        Ok(day) => Ok(day.date),
+        Err(WhenError::InThePast) => Err(TargetDateError::Past),
+        Err(_) => Err(TargetDateError::Unreadable),
+    }
 }
 
 /// The response rate of a round as a whole percentage (0 when nobody was asked).
@@ -242,12 +258,48 @@ mod tests {
 
     #[test]
     fn target_dates_are_read_in_the_usual_chinese_and_iso_forms() {
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 31);
-        assert_eq!(parse_date("2026-12-31"), d);
-        assert_eq!(parse_date("2026/12/31"), d);
-        assert_eq!(parse_date("２０２６年12月31日"), d);
-        assert_eq!(parse_date("next week"), None);
-        assert_eq!(parse_date("2026-02-30"), None);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or(TargetDateError::Unreadable);
+        for typed in [
+            "2026-12-31",
+            "2026/12/31",
+            "２０２６年12月31日",
+            "12月31日",
+            "12-31",
+        ] {
+            assert_eq!(parse_target_date(typed, today), d, "{typed}");
+        }
+        assert_eq!(
+            parse_target_date("next week", today),
+            Err(TargetDateError::Unreadable)
+        );
+        assert_eq!(
+            parse_target_date("2026-02-30", today),
+            Err(TargetDateError::Unreadable)
+        );
+    }
+
+    #[test]
+    fn a_target_date_in_the_past_is_refused_in_every_format() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        for typed in ["2026-12-06", "2026/12/1", "2026.11.30", "2025年12月31日"] {
+            assert_eq!(
+                parse_target_date(typed, today),
+                Err(TargetDateError::Past),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            parse_target_date("12月3日", today),
+            Err(TargetDateError::WriteYear(
+                chrono::NaiveDate::from_ymd_opt(2027, 12, 3).unwrap()
+            ))
+        );
+        assert_eq!(
+            parse_target_date("2026-12-07", today),
+            Ok(today),
+            "today is still in time"
+        );
     }
 
     #[test]

@@ -479,7 +479,18 @@ impl Engine {
         if let Some(cmd) = command::parse(text) {
             return self.on_command(cx, conn, member, inbound, cmd).await;
         }
-        // Steps that wait for free text take it before any offered choice.
+        // Steps that wait for free text take it before any offered choice, except the choices a
+        // draft offers about itself (which party group; 是指 2027 年 12 月 3 日吗？).
+        if let Some((choice, rest)) = super::match_choice(offered, text).filter(|(c, rest)| {
+            // "1月5日 9:00" starts with a number but is a new date, not choice 1.
+            let own = meetings::create::DRAFT_CHOICES
+                .iter()
+                .any(|p| c.data.starts_with(p));
+            own && rest.is_empty()
+        }) {
+            let data = choice.data.clone();
+            return self.on_choice(cx, conn, member, state, &data, &rest).await;
+        }
         if let Some(step) = self.on_text(cx, conn, member, &state, text).await? {
             return Ok(step);
         }
@@ -638,6 +649,7 @@ impl Engine {
         let (kind, value) = data.split_once(':').unwrap_or((data, ""));
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
+            "unbound" if value == "invite" => unbound::invite(cx, conn, member).await,
             k if pledges::owns(k) => {
                 pledges::on_choice(cx, conn, member, state, k, value, rest).await
             }
@@ -646,7 +658,9 @@ impl Engine {
             "spot" => spotcheck::chosen(cx, conn, member, state, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
-                ("kind", k) => Ok(meetings::create::kind_chosen(cx, member, k)),
+                ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
+                ("group", g) => meetings::create::group_chosen(cx, conn, member, state, g).await,
+                ("year", at) => Ok(meetings::create::next_year_answered(cx, state, at)),
                 ("confirm", _) => meetings::create::confirm(cx, conn, member, &state).await,
                 ("series", _) => meetings::series::confirm(cx, conn, member, &state).await,
                 ("discard", _) => Ok(Step::text(cx.t(msg!("meeting-discarded")))),

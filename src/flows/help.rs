@@ -1,4 +1,5 @@
-//! `/help`: what this member's role can do.
+//! `/help`: what this member's role can do — only the commands they may use (a member of the
+//! masses is not offered meetings, sign-in or evaluation; a member is not offered /summary).
 
 use super::Ctx;
 use crate::domain::org::Member;
@@ -7,15 +8,16 @@ use crate::msg;
 /// The help text for a member: everyone's commands, then the branch managers', then the
 /// college committee's; each feature adds its lines from its own locale file.
 pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
-    let mut everyone = cx.r(
+    let party = member.role.is_party_member();
+    let mut everyone = vec![cx.r(
         msg!("help-member"),
         &[("name", member.name.as_str().into())],
-    );
-    if member.role.is_party_member() {
-        everyone.push('\n');
-        everyone.push_str(&cx.t(msg!("pledge-help-member")));
+    )];
+    if party {
+        everyone.push(cx.t(msg!("help-meetings")));
+        everyone.push(cx.t(msg!("pledge-help-member")));
     }
-    let mut parts = vec![everyone];
+    let mut parts = vec![everyone.join("\n")];
     let mut campaign = vec![
         cx.t(msg!("help-campaign")),
         format!(
@@ -23,8 +25,11 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
             cx.t(msg!("help-feedback")),
             cx.t(msg!("feedback-stored"))
         ),
-        cx.t(msg!("help-evaluation")),
+        cx.t(msg!("help-reply")),
     ];
+    if party {
+        campaign.push(cx.t(msg!("help-evaluation")));
+    }
     if member.role.runs_branch() && member.branch_id.is_some() {
         campaign.push(cx.t(msg!("help-summary")));
     }
@@ -38,7 +43,9 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         managing.push(cx.t(msg!("help-notices")));
         managing.push(cx.t(msg!("pledge-help-manager")));
         managing.push(cx.t(msg!("help-evaluation-manager")));
+        managing.push(cx.t(msg!("help-feedback-answer")));
         if member.college {
+            managing.push(cx.t(msg!("help-feedback-hide")));
             managing.push(cx.t(msg!("help-spotcheck")));
         }
         managing.push(cx.t(msg!("help-dashboard")));

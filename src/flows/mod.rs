@@ -202,6 +202,9 @@ pub enum State {
     /// topic), then the preview waits for 确认 / 取消.
     MeetingDraft {
         kind: String,
+        /// A 党小组会's party group, when the secretary chose one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
         starts_at: Option<i64>,
         place: Option<String>,
         topic: Option<String>,

@@ -122,6 +122,46 @@ pub struct Series {
     pub values: Vec<Option<f64>>,
     /// What is due per category, drawn as a line across the bar (meetings required).
     pub due: Option<Vec<f64>>,
+    /// What the series means, which decides its colour.
+    pub tone: Tone,
+}
+
+/// What a series means, and so its colour, from one palette for every chart: what is done is
+/// calm, what is missing stands out, and series that are neither good nor bad (months, kinds
+/// of meeting) share quiet, distinct colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Done, answered, satisfied: calm blue.
+    Done,
+    /// Waiting or in between (awaiting review, 一般): grey-blue.
+    Pending,
+    /// Needs attention (behind, blocked): amber.
+    Warning,
+    /// Missing, unanswered, dissatisfied: red.
+    Missing,
+    /// Neither good nor bad; the n-th such series of the chart.
+    Neutral(usize),
+}
+
+impl Tone {
+    /// The fill colour.
+    pub fn color(self) -> RGBColor {
+        const NEUTRAL: [RGBColor; 6] = [
+            RGBColor(0x3a, 0x7c, 0xa5),
+            RGBColor(0x81, 0xb2, 0x9a),
+            RGBColor(0x5c, 0x6f, 0x91),
+            RGBColor(0x9c, 0x89, 0xb8),
+            RGBColor(0x6b, 0xa3, 0xbe),
+            RGBColor(0x8d, 0x99, 0xae),
+        ];
+        match self {
+            Self::Done => RGBColor(0x2e, 0x6f, 0x9e),
+            Self::Pending => RGBColor(0x8c, 0x9b, 0xab),
+            Self::Warning => RGBColor(0xe0, 0x8e, 0x0b),
+            Self::Missing => RGBColor(0xc6, 0x28, 0x28),
+            Self::Neutral(n) => NEUTRAL[n % NEUTRAL.len()],
+        }
+    }
 }
 
 /// The chart as an SVG document, for the whole college or one branch.
@@ -165,6 +205,7 @@ pub async fn data(
                         name: format!("{y}-{m:02}"),
                         values: rows.iter().map(|r| r.rates()[i].map(f64::from)).collect(),
                         due: None,
+                        tone: Tone::Neutral(i),
                     })
                     .collect(),
                 stacked: false,
@@ -200,10 +241,12 @@ pub async fn data(
                 categories: rows.iter().map(|f| f.branch.clone()).collect(),
                 series: kinds
                     .iter()
-                    .map(|k| Series {
+                    .enumerate()
+                    .map(|(i, k)| Series {
                         name: ctx.t(k.msg()),
                         values: rows.iter().map(|f| Some(cell(f, *k).0)).collect(),
                         due: Some(rows.iter().map(|f| cell(f, *k).1).collect()),
+                        tone: Tone::Neutral(i),
                     })
                     .collect(),
                 stacked: false,
@@ -220,35 +263,44 @@ pub async fn data(
             };
             let answered = |r: &figures::PledgeFigures| r.round.map_or(0, |(_, _, a)| a) as usize;
             let series = vec![
-                (msg!("chart-pledges-answered"), column(&answered)),
+                (
+                    msg!("chart-pledges-answered"),
+                    column(&answered),
+                    Tone::Done,
+                ),
                 (
                     msg!("chart-pledges-unanswered"),
                     column(&|r| r.round.map_or(0, |(_, asked, a)| (asked - a).max(0)) as usize),
+                    Tone::Missing,
                 ),
                 (
                     msg!("chart-pledges-attention"),
                     column(&|r| r.attention.len()),
+                    Tone::Warning,
                 ),
                 (
                     msg!("chart-pledges-no-pledge"),
                     column(&|r| r.no_pledge.len()),
+                    Tone::Missing,
                 ),
                 (
                     msg!("chart-pledges-awaiting"),
                     column(&|r| r.awaiting.len()),
+                    Tone::Pending,
                 ),
             ];
-            let empty = series.iter().all(|(_, v)| v.iter().all(|x| *x == 0.0));
+            let empty = series.iter().all(|(_, v, _)| v.iter().all(|x| *x == 0.0));
             Bars {
                 title: ctx.t(msg!("chart-pledges-title")),
                 y_label: ctx.t(msg!("chart-pledges-axis")),
                 categories: rows.iter().map(|r| r.branch.clone()).collect(),
                 series: series
                     .into_iter()
-                    .map(|(id, values)| Series {
+                    .map(|(id, values, tone)| Series {
                         name: ctx.t(id),
                         values: values.into_iter().map(Some).collect(),
                         due: None,
+                        tone,
                     })
                     .collect(),
                 stacked: false,
@@ -294,9 +346,9 @@ pub async fn data(
                 }
             }
             let names = [
-                msg!("feedback-rating-satisfied"),
-                msg!("feedback-rating-fair"),
-                msg!("feedback-rating-dissatisfied"),
+                (msg!("feedback-rating-satisfied"), Tone::Done),
+                (msg!("feedback-rating-fair"), Tone::Pending),
+                (msg!("feedback-rating-dissatisfied"), Tone::Missing),
             ];
             Bars {
                 title: ctx.r(msg!("chart-feedback-title"), &[("period", label)]),
@@ -306,10 +358,11 @@ pub async fn data(
                 series: names
                     .into_iter()
                     .zip(values)
-                    .map(|(id, values)| Series {
+                    .map(|((id, tone), values)| Series {
                         name: ctx.t(id),
                         values: values.into_iter().map(Some).collect(),
                         due: None,
+                        tone,
                     })
                     .collect(),
                 stacked: true,
@@ -319,6 +372,39 @@ pub async fn data(
             }
         }
     })
+}
+
+/// A note cut into lines no wider than `max_px` at the notes' 15px font (a CJK character
+/// about 15px wide, others about 8px), breaking at a space or 、 where it can.
+fn wrap(note: &str, max_px: u32) -> Vec<String> {
+    let px = |c: char| if c.is_ascii() { 8 } else { 15 };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in note.chars() {
+        if used + px(c) > max_px && !line.is_empty() {
+            // Break after the last space or 、 in the second half of the line, if any.
+            let cut = line
+                .char_indices()
+                .rev()
+                .find(|(_, ch)| *ch == ' ' || *ch == '、')
+                .map(|(i, ch)| i + ch.len_utf8())
+                .filter(|i| *i > line.len() / 2);
+            let rest = match cut {
+                Some(i) => line.split_off(i),
+                None => String::new(),
+            };
+            lines.push(std::mem::take(&mut line).trim_end().to_owned());
+            used = rest.chars().map(px).sum();
+            line = rest;
+        }
+        line.push(c);
+        used += px(c);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Names joined with 、, the first `max` only (then …).
@@ -344,17 +430,6 @@ fn font(size: u32) -> FontDesc<'static> {
     (FAMILIES, size).into_font()
 }
 
-const PALETTE: [RGBColor; 8] = [
-    RGBColor(0xc0, 0x1c, 0x28),
-    RGBColor(0x1f, 0x77, 0xb4),
-    RGBColor(0xe6, 0x9f, 0x00),
-    RGBColor(0x2c, 0xa0, 0x2c),
-    RGBColor(0x94, 0x67, 0xbd),
-    RGBColor(0x8c, 0x56, 0x4b),
-    RGBColor(0x17, 0xbe, 0xcf),
-    RGBColor(0x7f, 0x7f, 0x7f),
-];
-
 /// Draws a bar chart as SVG; `no_data` is written across an empty one.
 pub fn draw(bars: &Bars, no_data: &str) -> String {
     let mut out = String::new();
@@ -377,7 +452,13 @@ fn draw_into<'o>(
         30 * bars.series.len().max(1) as u32 + 40
     };
     let width = (140 + per_group * n as u32).clamp(800, 4000);
-    let notes_height = 26 * bars.notes.len() as u32 + 10;
+    // Notes are wrapped to the width, so that a long one is not cut off at the edge.
+    let notes: Vec<String> = bars
+        .notes
+        .iter()
+        .flat_map(|note| wrap(note, width.saturating_sub(48)))
+        .collect();
+    let notes_height = 26 * notes.len() as u32 + 10;
     let height = 560 + notes_height;
     {
         let root = SVGBackend::with_string(out, (width, height)).into_drawing_area();
@@ -427,7 +508,12 @@ fn draw_into<'o>(
             .disable_x_mesh()
             .light_line_style(WHITE)
             .x_labels(0)
-            .y_labels(if percent { 12 } else { 10 })
+            // An empty chart has no scale to read (its 0–1 range read "1% 1% 1% 0%").
+            .y_labels(match (bars.empty, percent) {
+                (true, _) => 0,
+                (false, true) => 12,
+                (false, false) => 10,
+            })
             .y_label_formatter(&|y| {
                 if percent {
                     if *y > 100.5 {
@@ -474,7 +560,7 @@ fn draw_into<'o>(
                 .label_font(font(14))
                 .draw()?;
         }
-        for (i, note) in bars.notes.iter().enumerate() {
+        for (i, note) in notes.iter().enumerate() {
             lower.draw(&Text::new(
                 note.clone(),
                 (24, 4 + 26 * i as i32),
@@ -502,7 +588,7 @@ fn draw_bars<'a, 'b>(
     let mut base = vec![0.0f64; bars.categories.len()];
     let mut any_due = false;
     for (j, s) in bars.series.iter().enumerate() {
-        let color = PALETTE[j % PALETTE.len()];
+        let color = s.tone.color();
         let spans: Vec<(f64, f64, f64, f64)> = s
             .values
             .iter()
@@ -664,11 +750,13 @@ mod tests {
                     name: "支委会".into(),
                     values: vec![Some(3.0), Some(1.0)],
                     due: Some(vec![3.0, 3.0]),
+                    tone: Tone::Done,
                 },
                 Series {
                     name: "党课".into(),
                     values: vec![Some(1.0), None],
                     due: Some(vec![1.0, 1.0]),
+                    tone: Tone::Missing,
                 },
             ],
             stacked,
@@ -706,6 +794,55 @@ mod tests {
         let svg = draw(&bars, "该时段没有数据");
         assert!(svg.contains("该时段没有数据"));
         assert!(!svg.contains("第一支部"));
+    }
+
+    #[test]
+    fn an_empty_percentage_chart_has_no_axis_of_repeated_percentages() {
+        let mut bars = sample(false);
+        bars.empty = true;
+        bars.percent = true;
+        let svg = draw(&bars, "该时段没有数据");
+        for tick in ["1%", "0%", ">1<", ">0<"] {
+            assert!(!svg.contains(tick), "{tick} in an empty chart");
+        }
+    }
+
+    #[test]
+    fn a_long_note_is_wrapped_to_the_width_not_cut_off() {
+        let names: Vec<String> = (1..=12).map(|i| format!("{i}号楼 30{i} 宿舍")).collect();
+        let note = format!(
+            "2026-11 有 12 个对象评价不足 5 条，不予显示：{}",
+            names.join("、")
+        );
+        let lines = wrap(&note, 752);
+        assert!(lines.len() > 1, "{lines:?}");
+        let px = |l: &String| -> u32 { l.chars().map(|c| if c.is_ascii() { 8 } else { 15 }).sum() };
+        assert!(lines.iter().all(|l| px(l) <= 752), "{lines:?}");
+        assert_eq!(lines.concat().replace(' ', ""), note.replace(' ', ""));
+        let mut bars = sample(true);
+        bars.notes = vec![note];
+        let svg = draw(&bars, "");
+        assert!(svg.contains("12号楼 3012 宿舍"), "the last name is drawn");
+    }
+
+    #[test]
+    fn colours_mean_the_same_in_every_chart_done_calm_and_missing_standing_out() {
+        let svg = draw(&sample(false), "");
+        let hex = |c: RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+        assert!(
+            svg.contains(&hex(Tone::Done.color())),
+            "done is drawn in its colour"
+        );
+        assert!(
+            svg.contains(&hex(Tone::Missing.color())),
+            "missing in its own"
+        );
+        assert_ne!(Tone::Done.color(), Tone::Missing.color());
+        // Red is kept for what is missing: no neutral series is drawn in it.
+        for n in 0..12 {
+            assert_ne!(Tone::Neutral(n).color(), Tone::Missing.color());
+            assert_ne!(Tone::Neutral(n).color(), Tone::Warning.color());
+        }
     }
 
     #[test]

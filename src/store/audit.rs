@@ -27,6 +27,8 @@ pub enum Action {
     MeetingCancelled,
     /// An evaluation round (民主评议 or 票决) was opened.
     RoundOpened,
+    /// An evaluation round was closed before its planned end.
+    RoundClosed,
     /// An abusive feedback comment was hidden.
     CommentHidden,
     /// A secretary or the committee answered a feedback comment.
@@ -42,7 +44,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -51,6 +53,7 @@ impl Action {
         Self::MeetingRescheduled,
         Self::MeetingCancelled,
         Self::RoundOpened,
+        Self::RoundClosed,
         Self::CommentHidden,
         Self::FeedbackAnswered,
         Self::InvitesIssued,
@@ -69,6 +72,7 @@ impl Action {
             Self::MeetingRescheduled => "meeting_rescheduled",
             Self::MeetingCancelled => "meeting_cancelled",
             Self::RoundOpened => "round_opened",
+            Self::RoundClosed => "round_closed",
             Self::CommentHidden => "comment_hidden",
             Self::FeedbackAnswered => "feedback_answered",
             Self::InvitesIssued => "invites_issued",
@@ -89,6 +93,7 @@ impl Action {
             Self::MeetingRescheduled => msg!("audit-action-meeting-rescheduled"),
             Self::MeetingCancelled => msg!("audit-action-meeting-cancelled"),
             Self::RoundOpened => msg!("audit-action-round-opened"),
+            Self::RoundClosed => msg!("audit-action-round-closed"),
             Self::CommentHidden => msg!("audit-action-comment-hidden"),
             Self::FeedbackAnswered => msg!("audit-action-feedback-answered"),
             Self::InvitesIssued => msg!("audit-action-invites-issued"),

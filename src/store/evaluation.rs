@@ -284,3 +284,39 @@ pub async fn forget_abandoned_ballots(conn: &mut Conn, before: i64) -> Result<u6
     .await?
     .rows_affected())
 }
+
+/// Rounds of this kind for this branch whose time overlaps `[opens_at, closes_at)`: a second
+/// one for the same period would be a duplicate.
+pub async fn overlapping(
+    conn: &mut Conn,
+    branch_id: i64,
+    kind: &str,
+    opens_at: i64,
+    closes_at: i64,
+) -> Result<Vec<Round>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, branch_id, title, opens_at, closes_at FROM evaluation_rounds \
+         WHERE branch_id = $1 AND kind = $2 AND opens_at < $4 AND closes_at > $3 ORDER BY id",
+    )
+    .bind(branch_id)
+    .bind(kind)
+    .bind(opens_at)
+    .bind(closes_at)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(round).collect()
+}
+
+/// Closes an open round now (before its planned end). False when it was not open.
+pub async fn close_now(conn: &mut Conn, round_id: i64, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE evaluation_rounds SET closes_at = $2 \
+         WHERE id = $1 AND opens_at <= $2 AND closes_at > $2",
+    )
+    .bind(round_id)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}

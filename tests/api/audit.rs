@@ -124,20 +124,37 @@ async fn each_administrative_action_in_chat_leaves_exactly_one_audit_row() {
     let log = app.ask(COMMITTEE, "/audit", 1).await;
     let lines: Vec<&str> = log[0].text.lines().collect();
     assert_eq!(lines[0], "最近 7 条管理操作记录：");
+    // What was done and to what, in words: no stored keys or JSON.
     assert!(
-        lines[1].contains(" 谢文博 (S201)（Telegram）发送通知：notice:1 · "),
+        lines[1].contains(" 谢文博 (S201)（Telegram）发送通知：通知 #1 · 学生第二党支部全体 · 周五前提交学习心得。"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[5].contains("谢文博 (S201)（Telegram）开启评议：round:1 · "),
+        lines[2]
+            .contains("谢文博 (S201)（Telegram）创建会议：会议 #1 · 学生第二党支部 · 党员大会 · "),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[5].contains("谢文博 (S201)（Telegram）开启评议：评议 #1 · 学生第二党支部民主评议党员 · 民主评议 · 9"),
         "{}",
         lines[5]
     );
     assert!(
-        lines[6].ends_with(&format!("王建国 (T001)（Telegram）隐藏评论：feedback:{id}")),
+        lines[6].ends_with(&format!("王建国 (T001)（Telegram）隐藏评论：意见 {id}")),
         "{}",
         lines[6]
     );
+    for raw in [
+        "{\"kind\"",
+        "general",
+        "grades",
+        "notice:",
+        "round:",
+        "meeting:",
+    ] {
+        assert!(!log[0].text.contains(raw), "{raw} in {}", log[0].text);
+    }
     app.stop().await;
 }

@@ -27,6 +27,18 @@ pub async fn vote(app: &TestApp, chat: i64, picks: &[&str]) -> String {
     done[0].text.clone()
 }
 
+/// Waits for the message that tells `chat` a round has opened; returns it.
+async fn told(app: &TestApp, chat: i64) -> String {
+    let mut n = 1;
+    loop {
+        let sent = app.fake.wait_sent(chat, n, WAIT).await;
+        if let Some(s) = sent.iter().find(|s| s.text.contains("已开始，截止时间")) {
+            return s.text.clone();
+        }
+        n = sent.len() + 1;
+    }
+}
+
 /// Runs the reminder job now, as the scheduler would.
 async fn remind(app: &TestApp) {
     let mut tx = app.store.begin().await.unwrap();
@@ -60,7 +72,34 @@ async fn a_round_runs_from_opening_to_results_with_reminders_to_those_who_have_n
     let opened = app.ask(8101, "/evaluation open", 1).await;
     assert_eq!(
         opened[0].text,
-        "已开启第 1 号评议：学生第一党支部民主评议党员，共 9 人可投票，7 天后截止。"
+        "已开启第 1 号评议：学生第一党支部民主评议党员，共 9 人可投票，7 天后截止。已通知 3 人。"
+    );
+    // Every voter but the opener is told, without having to type /evaluation.
+    for chat in [8102, 8104, 8103] {
+        let told = told(&app, chat).await;
+        assert!(
+            told.starts_with("【学生第一党支部】学生第一党支部民主评议党员已开始，截止时间 "),
+            "{told}"
+        );
+        assert!(
+            told.ends_with("请发送 /evaluation 参加投票（匿名）。"),
+            "{told}"
+        );
+    }
+    // Opening it twice for the same period makes no second round.
+    let again = app.ask(8101, "/evaluation open", 1).await;
+    assert!(
+        again[0].text.starts_with(
+            "本支部同一时段已有这项评议：第 1 号“学生第一党支部民主评议党员”，截止时间 "
+        ),
+        "{}",
+        again[0].text
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM evaluation_rounds").await, 1);
+    assert_eq!(
+        app.ask(8102, "/evaluation", 1).await[0].labels().len(),
+        1,
+        "members see one round"
     );
     // Seven full members are graded; the probationary member S104 votes but is not graded.
     let all_excellent = ["优秀"; 7];
@@ -115,13 +154,14 @@ async fn a_round_runs_from_opening_to_results_with_reminders_to_those_who_have_n
             .await,
         0
     );
-    let reminded = app.fake.wait_sent(8103, 7, WAIT).await;
+    // 8103 was told the round opened, then stepped its ballot; the reminder comes last.
+    let reminded = app.fake.wait_sent(8103, 8, WAIT).await;
     assert!(
-        reminded[6]
+        reminded[7]
             .text
             .starts_with("提醒：学生第一党支部民主评议党员 将于"),
         "{}",
-        reminded[6].text
+        reminded[7].text
     );
     assert!(!app
         .fake
@@ -203,5 +243,136 @@ async fn feedback_reports_and_a_round_work_the_same_on_postgres() {
         early[0].text,
         "评议截止后才公布结果。目前已投票 1 人，共 9 人。"
     );
+    app.stop().await;
+}
+
+/// The nine voters of 学生第一党支部 (party members, probationary ones included), bound to
+/// chats 8401…8409.
+async fn bind_first_branch(app: &mut TestApp) -> Vec<i64> {
+    let keys = [
+        "S101", "S102", "S103", "S104", "S106", "S107", "S108", "S109", "S110",
+    ];
+    let mut chats = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let chat = 8401 + i as i64;
+        app.bind(chat, key).await;
+        chats.push(chat);
+    }
+    chats
+}
+
+#[tokio::test]
+async fn a_secretary_closes_a_round_at_once_when_everyone_has_voted() {
+    let mut app = spawn_app().await;
+    let chats = bind_first_branch(&mut app).await;
+    app.ask(chats[0], "/evaluation open", 1).await;
+    for &chat in &chats[1..] {
+        told(&app, chat).await;
+    }
+    for &chat in &chats {
+        vote(&app, chat, &["合格"; 7]).await;
+    }
+    let closed = app.ask(chats[0], "/evaluation close 1", 1).await;
+    assert!(
+        closed[0].text.starts_with(
+            "第 1 号评议已结束（投票 9 / 9 人）。\n学生第一党支部民主评议党员 结果（投票 9 / 9 人）：\n· 黄晓明：优秀 0 · 合格 9"
+        ),
+        "{}",
+        closed[0].text
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'round_closed'")
+            .await,
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn closing_a_round_early_asks_first_and_then_nobody_else_can_vote() {
+    let app = spawn_app().await;
+    for (chat, key) in [(8501, "S101"), (8502, "S102"), (8503, "S103")] {
+        app.bind(chat, key).await;
+    }
+    app.ask(8501, "/evaluation open", 1).await;
+    told(&app, 8502).await;
+    told(&app, 8503).await;
+    vote(&app, 8502, &["合格"; 7]).await;
+    // A member may not close it.
+    let refused = app.ask(8503, "/evaluation close 1", 1).await;
+    assert_eq!(refused[0].text, "你没有权限这样做。需要帮助请发 /help。");
+    let asked = app.ask(8501, "/evaluation close 1", 1).await;
+    assert_eq!(
+        asked[0].text,
+        "学生第一党支部民主评议党员：已投票 1 / 9 人，还有 8 人未投票。提前结束后他们将不能再投票，确定提前结束吗？"
+    );
+    assert_eq!(asked[0].labels(), ["提前结束", "继续投票"]);
+    let kept = tap(&app, 8501, &asked[0], "继续投票", 1).await;
+    assert_eq!(kept[0].text, "好的，评议继续进行。");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'round_closed'")
+            .await,
+        0
+    );
+    let asked = app.ask(8501, "/evaluation close 1", 1).await;
+    let closed = tap(&app, 8501, &asked[0], "提前结束", 1).await;
+    assert!(
+        closed[0]
+            .text
+            .starts_with("第 1 号评议已结束（投票 1 / 9 人）。\n学生第一党支部民主评议党员 结果（投票 1 / 9 人）："),
+        "{}",
+        closed[0].text
+    );
+    let late = app.ask(8503, "/evaluation", 1).await;
+    assert_eq!(late[0].text, "目前没有等待你投票的评议。");
+    let detail: String =
+        sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'round_closed'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert!(detail.ends_with("closed_early · 1/9"), "{detail}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_vote_takes_names_and_asks_which_one_when_two_share_a_name() {
+    let app = spawn_app().await;
+    app.bind(8601, "S101").await;
+    let opened = app.ask(8601, "/evaluation vote 马超", 1).await;
+    assert!(
+        opened[0]
+            .text
+            .starts_with("已开启第 1 号评议：学生第一党支部评先票决"),
+        "{}",
+        opened[0].text
+    );
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT m.name FROM evaluation_candidates c JOIN members m ON m.id = c.member_id",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(names, ["马超"]);
+    // A second 马超 joins the branch: the name no longer says who.
+    let branch: i64 = sqlx::query_scalar("SELECT branch_id FROM members WHERE key = 'S103'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO members (key, name, branch_id, role, locale, active, college, created_at, updated_at) \
+         SELECT 'S199', '马超', $1, role, locale, 1, 0, 0, 0 FROM members WHERE key = 'S103'",
+    )
+    .bind(branch)
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let asked = app.ask(8601, "/evaluation vote 马超 S107", 1).await;
+    assert_eq!(
+        asked[0].text,
+        "本支部有 2 位同志叫“马超”：马超（S103）、马超（S199）。请用编号重新发送，例如 /evaluation vote S103。"
+    );
+    let unknown = app.ask(8601, "/evaluation vote 诸葛亮", 1).await;
+    assert_eq!(unknown[0].text, "名册中没有编号或姓名为“诸葛亮”的成员。");
+    assert_eq!(app.count("SELECT COUNT(*) FROM evaluation_rounds").await, 1);
     app.stop().await;
 }

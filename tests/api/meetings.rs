@@ -241,7 +241,7 @@ async fn a_quarter_of_meetings(mut w: World) {
     let r = w.tap("S101", "meet:kind:general").await;
     assert_eq!(
         texts(&r),
-        ["请输入会议时间，例如：12月3日 19:30、2026-12-03 19:30 或 明天 19:30。"]
+        ["请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。"]
     );
     let r = w.say("S101", "2月31日 19:30").await;
     assert_eq!(
@@ -256,7 +256,7 @@ async fn a_quarter_of_meetings(mut w: World) {
     let r = w.say("S101", "下周").await;
     assert_eq!(
         texts(&r),
-        ["没看懂“下周”。请按 12月3日 19:30 或 2026-12-03 19:30 的格式输入。"]
+        ["没看懂“下周”。您可以这样写：12月10日 19:30、周三 19:30、下周三 19:30、晚上7点半、明天上午9点、2026-12-10 19:30。"]
     );
     assert_eq!(
         texts(&w.say("S101", "10月15日 19:30").await),
@@ -394,6 +394,14 @@ async fn a_quarter_of_meetings(mut w: World) {
         texts(&r),
         ["签到还没开始：会议在 10月15日（周四）19:30，会前 30 分钟开放签到。"]
     );
+    // 代签 is refused before sign-in opens, and signs nobody in.
+    assert_eq!(
+        texts(
+            &w.say("S101", &format!("/proxysignin {id} S109 在外地线上参会"))
+                .await
+        ),
+        ["还不能代签：会议在 10月15日（周四）19:30，会前 30 分钟开放签到后才能代签。"]
+    );
     w.advance_to("2026-10-15T19:10:00+08:00").await;
     assert_eq!(
         texts(&w.say("S103", "000000").await),
@@ -452,11 +460,32 @@ async fn a_quarter_of_meetings(mut w: World) {
         )]
     );
     let r = w.say("S101", &format!("/minutes {id}")).await;
-    assert_eq!(texts(&r), ["请发送会议记录正文。"]);
-    let r = w.say("S101", "传达学习全会精神，讨论发展对象。").await;
     assert_eq!(
         texts(&r),
-        ["会议记录已保存：党员大会 · 10月15日（周四）19:30\n议题：学习贯彻全会精神\n签到：3/9\n请假：孙丽（上课冲突）、林小雨（外出参加学术会议）、何宇航（出差）、郑佳琪（家中有事）"]
+        ["请发送会议记录正文，并写明主持人和记录人，例如：\n主持人：黄晓明\n记录人：孙丽\n（会议内容）"]
+    );
+    // Without who chaired and who recorded, nothing is saved and they are asked for.
+    let r = w
+        .say("S101", "主持人：黄晓明\n传达学习全会精神，讨论发展对象。")
+        .await;
+    assert_eq!(
+        texts(&r),
+        ["会议记录还缺记录人，没有保存。请在记录里写明“主持人：姓名”和“记录人：姓名”，再发送完整记录。"]
+    );
+    let saved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_minutes")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(saved, 0);
+    let r = w
+        .say(
+            "S101",
+            "主持人：黄晓明\n记录人：孙丽\n传达学习全会精神，讨论发展对象。",
+        )
+        .await;
+    assert_eq!(
+        texts(&r),
+        ["会议记录已保存：党员大会 · 10月15日（周四）19:30\n议题：学习贯彻全会精神\n主持人：黄晓明　记录人：孙丽\n签到：3/9\n请假：孙丽（上课冲突）、林小雨（外出参加学术会议）、何宇航（出差）、郑佳琪（家中有事）\n缺席：胡静怡、高婷婷"]
     );
 
     // Two weeks before the quarter ends: no party lesson yet in the student branch, and
@@ -1008,4 +1037,199 @@ async fn over_the_console_members_get_their_reminders_and_answer_them() {
     .await
     .unwrap();
     assert_eq!(status, "leave");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_date_already_past_this_year_is_asked_about_and_shown_with_its_year() {
+    // Monday 2026-12-07, 10:00 in Shanghai.
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:general").await;
+    let r = w.say("S101", "12月3日 19:30").await;
+    assert_eq!(
+        texts(&r),
+        ["“12月3日 19:30”今年已经过去了。是指 2027 年 12 月 3 日吗？"]
+    );
+    assert_eq!(r[0].1, ["是", "不是，重新输入"]);
+    // 不是: asked again, nothing taken.
+    let r = w.say("S101", "不是，重新输入").await;
+    assert_eq!(
+        texts(&r),
+        ["请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。"]
+    );
+    w.say("S101", "12月3日 19:30").await;
+    assert_eq!(texts(&w.say("S101", "是").await), ["会议地点？"]);
+    w.say("S101", "图书馆 305").await;
+    let r = w.say("S101", "年度组织生活").await;
+    assert!(
+        r[0].0.contains("时间：2027年12月3日（周五）19:30"),
+        "the year is shown: {}",
+        r[0].0
+    );
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(made, 0, "nothing before 确认");
+}
+
+#[tokio::test(start_paused = true)]
+async fn spoken_times_are_understood_and_previewed_in_this_week() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    for (typed, shown) in [
+        ("周三 19:30", "时间：12月9日（周三）19:30"),
+        ("下周三 19:30", "时间：12月16日（周三）19:30"),
+        ("下午3点", "时间：12月7日（周一）15:00"),
+        ("晚上7点半", "时间：12月7日（周一）19:30"),
+        ("明晚7点", "时间：12月8日（周二）19:00"),
+        ("明天上午9点", "时间：12月8日（周二）09:00"),
+        ("12-10 19：30", "时间：12月10日（周四）19:30"),
+    ] {
+        w.say("S101", "/meeting").await;
+        w.tap("S101", "meet:kind:lesson").await;
+        assert_eq!(
+            texts(&w.say("S101", typed).await),
+            ["会议地点？"],
+            "{typed}"
+        );
+        w.say("S101", "党员活动室").await;
+        let r = w.say("S101", "学习").await;
+        assert!(r[0].0.contains(shown), "{typed}: {}", r[0].0);
+        assert!(!r[0].0.contains("2026年"), "this year needs no year");
+        w.tap("S101", "meet:discard").await;
+    }
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:lesson").await;
+    assert_eq!(
+        texts(&w.say("S101", "明晚").await),
+        ["“明晚”还缺具体时间，请加上几点，例如：明晚 19:30。"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn rescheduling_to_a_date_past_this_year_asks_for_the_year_and_moves_nothing() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:lesson").await;
+    w.say("S101", "周三 19:30").await;
+    w.say("S101", "党员活动室").await;
+    w.say("S101", "学习").await;
+    w.say("S101", "确认").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    let r = w
+        .say("S101", &format!("/reschedule {id} 12月3日 19:30"))
+        .await;
+    assert_eq!(
+        texts(&r),
+        ["“12月3日 19:30”今年已经过去了。如果您是指 2027 年 12 月 3 日，请写上年份，例如：2027-12-03 19:30。"]
+    );
+    let starts: i64 = sqlx::query_scalar("SELECT starts_at FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(starts, t("2026-12-09T19:30:00+08:00").timestamp_millis());
+    let r = w
+        .say("S101", &format!("/reschedule {id} 2027-12-03 19:30"))
+        .await;
+    assert_eq!(
+        texts(&r),
+        ["已改期到 2027年12月3日（周五）19:30，提醒随之调整，参会同志已收到通知。"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_committee_sees_every_branch_meetings_each_named_by_its_branch() {
+    let mut w = World::new(t("2026-10-01T09:00:00+08:00")).await;
+    w.bind("T001").await;
+    committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
+    let r = w.say("T001", "/meetings").await;
+    assert_eq!(
+        texts(&r),
+        [
+            "各支部近期会议（编号 · 支部 · 类型 · 时间 · 参加/请假/未回复）：\n\
+          #1 学生第一党支部 支委会 10月20日（周二）19:00：参加 0 · 请假 0 · 未回复 2"
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_meeting_soon_promises_only_the_reminders_that_will_be_sent() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    for (typed, promise) in [
+        ("11:09", "参会同志将在会前 1 小时收到提醒。"),
+        ("明天 11:09", "参会同志将在会前 1 天和 1 小时收到提醒。"),
+        (
+            "10:30",
+            "会议很快就要开始，来不及发提醒了，请您直接通知参会同志。",
+        ),
+    ] {
+        w.say("S101", "/meeting").await;
+        w.tap("S101", "meet:kind:committee").await;
+        w.say("S101", typed).await;
+        w.say("S101", "党员活动室").await;
+        w.say("S101", "支委会").await;
+        let r = w.say("S101", "确认").await;
+        assert!(r[0].0.contains(promise), "{typed}: {}", r[0].0);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_party_group_meeting_is_set_for_the_group_the_secretary_chooses() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00")).await;
+    w.bind("S101").await;
+    w.say("S101", "/meeting").await;
+    let r = w.tap("S101", "meet:kind:group").await;
+    assert_eq!(texts(&r), ["哪个党小组开会？"]);
+    assert_eq!(r[0].1, ["本科党小组", "研究生党小组"]);
+    // The secretary (of 本科党小组) picks the other group, by typing its name.
+    let r = w.say("S101", "研究生党小组").await;
+    assert_eq!(
+        texts(&r),
+        ["请输入会议时间，例如：12月10日 19:30、周三 19:30、下周三 19:30、明晚7点半、明天上午9点。"]
+    );
+    w.say("S101", "周四 19:00").await;
+    w.say("S101", "研究生活动室").await;
+    let r = w.say("S101", "学习党章").await;
+    assert_eq!(
+        r[0].0,
+        "预览：党小组会（研究生党小组）\n时间：12月10日（周四）19:00\n地点：研究生活动室\n议题：学习党章\n参会：5 人"
+    );
+    w.say("S101", "确认").await;
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT m.key FROM meeting_attendees a JOIN members m ON m.id = a.member_id ORDER BY m.key",
+    )
+    .fetch_all(w.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(keys, ["S106", "S107", "S108", "S109", "S110"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn over_the_console_the_year_question_is_answered_by_number_and_a_new_date_is_still_read() {
+    let mut w = World::new(t("2026-12-07T10:00:00+08:00"))
+        .await
+        .on_console();
+    w.bind("S101").await;
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:lesson").await;
+    let r = w.say("S101", "12月3日 19:30").await;
+    assert!(r[0].0.contains("是指 2027 年 12 月 3 日吗？"), "{}", r[0].0);
+    // A new date that starts with a number is a date, not option 1.
+    let r = w.say("S101", "1月5日 19:30").await;
+    assert!(r[0].0.contains("是指 2027 年 1 月 5 日吗？"), "{}", r[0].0);
+    assert_eq!(texts(&w.say("S101", "1").await), ["会议地点？"]);
+    w.say("S101", "党员活动室").await;
+    let r = w.say("S101", "学习").await;
+    assert!(
+        r[0].0.contains("时间：2027年1月5日（周二）19:30"),
+        "{}",
+        r[0].0
+    );
 }

@@ -147,6 +147,16 @@ async fn term(app: TestApp) {
         bad[0].text,
         "没看懂这个日期。请按 2026-12-31 的格式输入，或点\"跳过\"。"
     );
+    // A target date in the past is refused whatever form it is typed in.
+    for past in ["2020-01-01", "2020/1/1", "2020.01.01", "2020年1月1日"] {
+        let refused = app.ask(TANG, past, 1).await;
+        assert_eq!(
+            refused[0].text,
+            format!(
+                "“{past}”已经过去了，目标日期不能早于今天。请输入今天或以后的日期，或点\"跳过\"。"
+            )
+        );
+    }
     let added = app.ask(TANG, "2027年6月30日", 1).await;
     assert_eq!(added[0].text, "已记下第 1 条。");
     assert_eq!(added[0].labels(), vec!["再加一条", "提交审核"]);
@@ -405,8 +415,54 @@ async fn a_secretary_sets_the_check_in_schedule_after_seeing_the_next_three_date
     let usage = app.ask(SECRETARY, "/pledge_schedule", 1).await;
     assert_eq!(
         usage[0].text,
-        "请在命令后写上 crontab 表达式，例如：/pledge_schedule 0 9 1 * *（每月 1 日 9:00）。当前：0 9 1 * *"
+        "现在是每月1日 9:00询问承诺进展。要修改，请直接选一个，或在命令后用中文写，例如：/pledge_schedule 每月1日9点、每周三晚上7点、每月最后一天、每季度末。"
     );
+    assert_eq!(
+        usage[0].labels(),
+        vec![
+            "每月1日 9:00",
+            "每月15日 9:00",
+            "每月最后一天 9:00",
+            "每季度末（3、6、9、12 月的最后一天）9:00"
+        ]
+    );
+    // Plain Chinese is read and said back in words, never as crontab syntax.
+    let said = app
+        .ask(SECRETARY, "/pledge_schedule 每周三晚上7点", 1)
+        .await;
+    assert!(
+        said[0]
+            .text
+            .starts_with("学生第二党支部 将在每周三 19:00询问承诺进展，接下来三次：\n"),
+        "{}",
+        said[0].text
+    );
+    let set = tap(&app, SECRETARY, &said[0], "确认", 1).await;
+    assert_eq!(set[0].text, "已设置：每周三 19:00。");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'pledge_checkin' AND cron_expr = '0 19 * * 3'"
+        )
+        .await,
+        1
+    );
+    let unread = app.ask(SECRETARY, "/pledge_schedule 每逢节假日", 1).await;
+    assert_eq!(
+        unread[0].text,
+        "没看懂“每逢节假日”。可以这样写：每月1日9点、每月15号 上午10点、每周三晚上7点、每天晚上8点、每月最后一天、每季度末。"
+    );
+    // A preset.
+    let usage = app.ask(SECRETARY, "/pledge_schedule", 1).await;
+    let preset = tap(&app, SECRETARY, &usage[0], "每月最后一天 9:00", 1).await;
+    assert!(
+        preset[0]
+            .text
+            .starts_with("学生第二党支部 将在每月最后一天 9:00询问承诺进展"),
+        "{}",
+        preset[0].text
+    );
+    let kept = tap(&app, SECRETARY, &preset[0], "取消", 1).await;
+    assert_eq!(kept[0].text, "未修改，仍为：每周三 19:00。");
     let bad = app.ask(SECRETARY, "/pledge_schedule 0 25 1 * *", 1).await;
     assert!(
         bad[0].text.starts_with("这个时间表达式无效：") && bad[0].text.contains("小时"),
@@ -421,16 +477,17 @@ async fn a_secretary_sets_the_check_in_schedule_after_seeing_the_next_three_date
         .take(3)
         .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
         .collect();
+    // An expert's crontab is still accepted, and said back in words.
     assert_eq!(
         preview[0].text,
         format!(
-            "学生第二党支部 将在以下时间询问承诺进展：\n{}\n确认吗？",
+            "学生第二党支部 将在每周五 20:00询问承诺进展，接下来三次：\n{}\n确认吗？",
             dates.join("\n")
         )
     );
     assert_eq!(preview[0].labels(), vec!["确认", "取消"]);
     let set = tap(&app, SECRETARY, &preview[0], "确认", 1).await;
-    assert_eq!(set[0].text, "已设置：0 20 * * Fri。");
+    assert_eq!(set[0].text, "已设置：每周五 20:00。");
     let sql =
         "SELECT COUNT(*) FROM jobs WHERE kind = 'pledge_checkin' AND cron_expr = '0 20 * * Fri'";
     assert_eq!(app.count(sql).await, 1);

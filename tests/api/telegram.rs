@@ -151,6 +151,71 @@ async fn help_depends_on_the_role() {
 }
 
 #[tokio::test]
+async fn help_offers_each_role_only_the_commands_it_may_use() {
+    let app = spawn_app().await;
+    let has = |text: &str, command: &str| {
+        text.lines()
+            .any(|l| l.split(['，', ' ']).any(|w| w == command))
+    };
+    // A member: meetings, pledges, evaluation, /reply; not /summary or managers' commands.
+    app.bind(20, "T004").await;
+    let member = app.ask(20, "/help", 1).await.remove(0).text;
+    for c in [
+        "/meetings",
+        "/signin",
+        "/pledge",
+        "/evaluation",
+        "/reply",
+        "/campaign",
+    ] {
+        assert!(has(&member, c), "{c} missing for a member:\n{member}");
+    }
+    for c in [
+        "/summary",
+        "/answer",
+        "/hide",
+        "/meeting_series",
+        "/unbound",
+    ] {
+        assert!(!has(&member, c), "{c} offered to a member:\n{member}");
+    }
+    // An activist (not a party member): no meetings, sign-in, pledges or evaluation.
+    app.bind(21, "S105").await;
+    let activist = app.ask(21, "/help", 1).await.remove(0).text;
+    for c in ["/meetings", "/signin", "/pledge", "/evaluation", "/summary"] {
+        assert!(
+            !has(&activist, c),
+            "{c} offered to an activist:\n{activist}"
+        );
+    }
+    for c in ["/me", "/reply", "/campaign", "/feedback"] {
+        assert!(
+            has(&activist, c),
+            "{c} missing for an activist:\n{activist}"
+        );
+    }
+    // A secretary: /summary, /meeting_series and /answer; /hide is the committee's.
+    app.bind(22, "S201").await;
+    let secretary = app.ask(22, "/help", 1).await.remove(0).text;
+    for c in ["/summary", "/meeting_series", "/answer", "/evaluation"] {
+        assert!(
+            has(&secretary, c),
+            "{c} missing for a secretary:\n{secretary}"
+        );
+    }
+    assert!(!has(&secretary, "/hide"), "{secretary}");
+    app.bind(23, "T001").await;
+    let committee = app.ask(23, "/help", 1).await.remove(0).text;
+    for c in ["/hide", "/answer", "/audit", "/spotcheck"] {
+        assert!(
+            has(&committee, c),
+            "{c} missing for the committee:\n{committee}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_member_switches_language_with_a_button_and_the_bot_speaks_english() {
     let app = spawn_app().await;
     app.bind(CHAT, "T004").await;
@@ -254,6 +319,59 @@ async fn a_secretary_lists_the_branch_members_who_have_not_bound() {
     assert_eq!(
         member[0].text,
         "只有书记和支委可以这样做。需要帮助请发 /help。"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_secretary_makes_invite_codes_in_chat_with_the_button_under_unbound() {
+    let app = spawn_app().await;
+    app.bind(CHAT, "S201").await;
+    let list = app.ask(CHAT, "/unbound", 1).await;
+    assert!(
+        !list[0].text.contains("branchbot invite"),
+        "{}",
+        list[0].text
+    );
+    assert!(
+        list[0]
+            .text
+            .ends_with("点下方按钮即可为他们生成邀请码，不必用命令行。"),
+        "{}",
+        list[0].text
+    );
+    assert_eq!(list[0].labels(), ["为这 9 人生成邀请码"]);
+    let data = list[0].data_of("为这 9 人生成邀请码").unwrap();
+    let before = app.fake.sent_to(CHAT).len();
+    app.deliver(app.fake.callback_update(CHAT, list[0].message_id, &data))
+        .await;
+    let made = app.fake.wait_sent(CHAT, before + 1, WAIT).await[before]
+        .text
+        .clone();
+    let lines: Vec<&str> = made.lines().collect();
+    assert_eq!(lines[0], "已为 9 人生成邀请码（之前未用的邀请码已作废）：");
+    assert!(
+        lines[10].starts_with(
+            "请把邀请码分别私下发给本人：在 Telegram 中向机器人发送 /start 邀请码 即可绑定。"
+        ),
+        "{made}"
+    );
+    // 唐志强 (S203) binds with the code shown for him.
+    let code = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("· 唐志强（S203）："))
+        .expect("a code for S203")
+        .to_owned();
+    let bound = app.ask(CHAT + 5, &format!("/start {code}"), 1).await;
+    assert!(
+        bound[0].text.starts_with("绑定成功！欢迎你，唐志强"),
+        "{}",
+        bound[0].text
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'invites_issued'")
+            .await,
+        1
     );
     app.stop().await;
 }
@@ -375,4 +493,59 @@ async fn wrong_codes_spread_over_many_chats_pause_binding_for_everyone() {
         "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
     );
     app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unreachable_telegram_is_reported_and_the_server_still_serves() {
+    let db = branchbot::testkit::db::TempSqlite::new();
+    // Nothing listens on this port: the network "cannot reach Telegram".
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let api_url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let mut config = branchbot::config::Config {
+        database_url: db.url.clone(),
+        ..Default::default()
+    };
+    config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.telegram.token = Some("123456:TEST".into());
+    config.telegram.api_url = Some(api_url);
+    let app = branchbot::startup::Application::build(config, Default::default())
+        .await
+        .expect("the application starts without Telegram");
+    assert!(app.telegram_unreachable.is_some());
+    let health = reqwest::get(format!("http://{}/healthz", app.addr))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    app.cancel_token().cancel();
+    app.run_until_stopped().await;
+}
+
+#[tokio::test]
+async fn a_token_telegram_refuses_stops_the_start_and_says_it_is_the_token() {
+    // A Bot API that answers every call as Telegram answers a wrong token.
+    let router = axum::Router::new().fallback(|| async {
+        (
+            axum::http::StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({
+                "ok": false, "error_code": 401, "description": "Unauthorized"
+            })),
+        )
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api_url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let db = branchbot::testkit::db::TempSqlite::new();
+    let mut config = branchbot::config::Config {
+        database_url: db.url.clone(),
+        ..Default::default()
+    };
+    config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.telegram.token = Some("123456:WRONG".into());
+    config.telegram.api_url = Some(api_url);
+    match branchbot::startup::Application::build(config, Default::default()).await {
+        Err(branchbot::startup::StartError::TelegramToken(_)) => {}
+        Err(other) => panic!("not a token error: {other}"),
+        Ok(_) => panic!("started with a refused token"),
+    }
 }

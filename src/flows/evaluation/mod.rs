@@ -1,5 +1,6 @@
 //! Evaluation rounds in chat: `/evaluation` lists the ballots waiting for this member,
-//! `/evaluation open [branch]` opens a 民主评议 round, `/evaluation vote <keys…>` a 票决, and
+//! `/evaluation open [branch]` opens a 民主评议 round, `/evaluation vote <keys or names…>` a
+//! 票决 (both tell the voters), `/evaluation close <id>` ends one early, and
 //! `/evaluation results <id>` shows a closed round.
 //!
 //! A ballot is stepped through with buttons whose data carries the picks so far
@@ -10,6 +11,7 @@
 //! the member, sealed, erased once sent); the buttons offered mid-ballot are stored sealed in
 //! the conversation (see `flows::engine`), and the final step offers none.
 
+pub mod close;
 pub mod open;
 
 use super::engine::Step;
@@ -119,6 +121,7 @@ pub async fn command(
         "open" | "开启" => open::grades(cx, conn, member, rest.trim()).await,
         "vote" | "票决" => open::vote(cx, conn, member, rest.trim()).await,
         "results" | "结果" => results(cx, conn, member, rest.trim()).await,
+        "close" | "结束" => close::command(cx, conn, member, rest.trim()).await,
         _ => pending(cx, conn, member).await,
     }
 }
@@ -149,6 +152,9 @@ pub async fn chosen(
     member: &Member,
     value: &str,
 ) -> Result<Step, StoreError> {
+    if let Some(what) = value.strip_prefix("close:") {
+        return close::confirmed(cx, conn, member, what).await;
+    }
     let mut parts = value.split(':');
     let round_id = parts.next().and_then(|r| r.parse().ok());
     let picks: Option<Vec<u8>> = parts

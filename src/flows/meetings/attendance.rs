@@ -39,13 +39,21 @@ pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step
         if mine.is_none() && !manages {
             continue;
         }
-        let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
+        let when =
+            super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, m.starts_at, cx.now_ms);
         let kind = super::kind_text(cx.catalog, cx.locale, m.kind);
         let count = |r: Rsvp| all.iter().filter(|a| a.rsvp == r).count();
         if manages {
+            // The committee sees every branch's: each line names its branch.
+            let line = if member.college {
+                msg!("meeting-list-line-college")
+            } else {
+                msg!("meeting-list-line-manager")
+            };
             lines.push(cx.r(
-                msg!("meeting-list-line-manager"),
+                line,
                 &[
+                    ("branch", m.branch_name.as_str().into()),
                     ("id", m.id.into()),
                     ("kind", kind.as_str().into()),
                     ("when", when.as_str().into()),
@@ -89,7 +97,12 @@ pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step
         return Ok(Step::text(cx.t(msg!("meeting-list-empty"))));
     }
     if !lines.is_empty() {
-        lines.insert(0, cx.t(msg!("meeting-list-header")));
+        let header = if member.college {
+            msg!("meeting-list-header-college")
+        } else {
+            msg!("meeting-list-header")
+        };
+        lines.insert(0, cx.t(header));
         replies.insert(0, Reply::text(lines.join("\n")));
     }
     Ok(Step::new(replies, super::super::State::Idle))

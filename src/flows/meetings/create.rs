@@ -3,16 +3,25 @@
 //! [`State::MeetingDraft`]; nothing is stored until the confirmation. Also `/cancelmeeting <id>`
 //! and `/reschedule <id> <date time>`, which tell the attendees.
 
+use chrono::{DateTime, Datelike, Utc};
+
 use super::super::engine::Step;
 use super::super::{Ctx, Reply, State};
 use crate::delivery::route::Push;
-use crate::domain::meetings::{parse_when, MeetingKind, WhenError};
+use crate::domain::meetings::{parse_when, MeetingKind, When, WhenError};
 use crate::domain::org::Member;
 use crate::msg;
 use crate::scheduler::plan;
 use crate::store::audit::Action;
 use crate::store::meetings::{self, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
+
+/// The prefix of the 是 / 不是 choices of "是指明年…吗？".
+pub const NEXT_YEAR_CHOICE: &str = "meet:year:";
+
+/// Choices a draft offers while it also waits for typed text (the party group, the year): a
+/// typed answer that names one of them answers it, before the text is read as a time.
+pub const DRAFT_CHOICES: [&str; 2] = [NEXT_YEAR_CHOICE, "meet:group:"];
 
 /// The longest place or topic.
 const MAX_FIELD_CHARS: usize = 200;
@@ -32,23 +41,136 @@ pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
     )))
 }
 
-/// A kind was chosen: the draft begins.
-pub fn kind_chosen(cx: &Ctx<'_>, member: &Member, value: &str) -> Step {
+/// A kind was chosen: the draft begins. A 党小组会 first asks which party group meets (when the
+/// branch has groups).
+pub async fn kind_chosen(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    value: &str,
+) -> Result<Step, StoreError> {
     if !member.role.runs_branch() || member.branch_id.is_none() {
-        return Step::text(cx.t(msg!("meeting-not-allowed")));
+        return Ok(Step::text(cx.t(msg!("meeting-not-allowed"))));
     }
     let Ok(kind) = value.parse::<MeetingKind>() else {
-        return Step::text(cx.t(msg!("error-stale-choice")));
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
-    Step::new(
+    let draft = State::MeetingDraft {
+        kind: kind.as_str().into(),
+        group: None,
+        starts_at: None,
+        place: None,
+        topic: None,
+    };
+    if kind == MeetingKind::Group {
+        let groups = branch_groups(conn, member.branch_id).await?;
+        if !groups.is_empty() {
+            let choices = groups
+                .iter()
+                .map(|g| super::super::Choice {
+                    data: format!("meet:group:{g}"),
+                    label: g.clone(),
+                    aliases: vec![g.clone()],
+                })
+                .collect();
+            return Ok(Step::new(
+                vec![Reply::with_choices(
+                    cx.t(msg!("meeting-ask-group")),
+                    choices,
+                )],
+                draft,
+            ));
+        }
+    }
+    Ok(Step::new(
+        vec![Reply::text(cx.t(msg!("meeting-ask-when")))],
+        draft,
+    ))
+}
+
+/// The party groups of a branch, by name.
+async fn branch_groups(conn: &mut Conn, branch_id: Option<i64>) -> Result<Vec<String>, StoreError> {
+    let mut names: Vec<String> = members::list(conn, branch_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.active)
+        .filter_map(|m| m.group_name)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// A party group was chosen for a 党小组会: its members attend; the time is asked next.
+pub async fn group_chosen(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    state: State,
+    value: &str,
+) -> Result<Step, StoreError> {
+    let State::MeetingDraft {
+        kind,
+        group: None,
+        starts_at: None,
+        ..
+    } = state
+    else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
+    if !branch_groups(conn, member.branch_id)
+        .await?
+        .iter()
+        .any(|g| g == value)
+    {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    }
+    Ok(Step::new(
         vec![Reply::text(cx.t(msg!("meeting-ask-when")))],
         State::MeetingDraft {
-            kind: kind.as_str().into(),
+            kind,
+            group: Some(value.to_owned()),
             starts_at: None,
             place: None,
             topic: None,
         },
-    )
+    ))
+}
+
+/// Who a draft expects: the chosen party group's members, or the kind's default attendees.
+async fn draft_attendees(
+    conn: &mut Conn,
+    member: &Member,
+    new: &NewMeeting,
+    state: &State,
+) -> Result<Vec<Member>, StoreError> {
+    let all = super::default_attendees(conn, new.branch_id, new.kind, Some(member)).await?;
+    let State::MeetingDraft {
+        group: Some(group), ..
+    } = state
+    else {
+        return Ok(all);
+    };
+    Ok(members::list(conn, Some(new.branch_id))
+        .await?
+        .into_iter()
+        .filter(|m| m.active && m.role.is_party_member())
+        .filter(|m| m.group_name.as_deref() == Some(group.as_str()))
+        .collect())
+}
+
+/// The kind as the preview names it: "党小组会（本科党小组）" for a chosen group.
+fn draft_kind_text(cx: &Ctx<'_>, kind: MeetingKind, state: &State) -> String {
+    let text = super::kind_text(cx.catalog, cx.locale, kind);
+    match state {
+        State::MeetingDraft {
+            group: Some(group), ..
+        } => cx.r(
+            msg!("meeting-kind-with-group"),
+            &[("kind", text.into()), ("group", group.as_str().into())],
+        ),
+        _ => text,
+    }
 }
 
 /// Text typed while a draft waits: fills the next missing field.
@@ -61,6 +183,7 @@ pub async fn typed(
 ) -> Result<Step, StoreError> {
     let State::MeetingDraft {
         kind,
+        group,
         starts_at,
         place,
         topic,
@@ -71,10 +194,15 @@ pub async fn typed(
     let text = text.trim();
     let Some(starts_at) = starts_at else {
         return Ok(match parse_when(text, cx.now(), cx.engine.tz) {
-            Ok(at) => Step::new(
+            Ok(When {
+                at,
+                next_year: true,
+            }) => ask_next_year(cx, text, at, state),
+            Ok(When { at, .. }) => Step::new(
                 vec![Reply::text(cx.t(msg!("meeting-ask-place")))],
                 State::MeetingDraft {
                     kind,
+                    group,
                     starts_at: Some(at.timestamp_millis()),
                     place,
                     topic,
@@ -97,6 +225,7 @@ pub async fn typed(
             vec![Reply::text(cx.t(msg!("meeting-ask-topic")))],
             State::MeetingDraft {
                 kind,
+                group,
                 starts_at: Some(starts_at),
                 place: Some(text.into()),
                 topic,
@@ -108,11 +237,66 @@ pub async fn typed(
     }
     let state = State::MeetingDraft {
         kind,
+        group,
         starts_at: Some(starts_at),
         place: Some(place),
         topic: Some(text.into()),
     };
     preview(cx, conn, member, state).await
+}
+
+/// A date typed without a year has passed this year: "是指 2027 年 12 月 3 日吗？", with 是 / 不是.
+/// The draft still waits for a time, so typing another one works too.
+fn ask_next_year(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>, state: State) -> Step {
+    let local = at.with_timezone(&cx.engine.tz);
+    let text = cx.r(
+        msg!("meeting-when-next-year"),
+        &[
+            ("typed", typed.into()),
+            ("year", local.year().to_string().into()),
+            ("month", local.month().into()),
+            ("day", local.day().into()),
+        ],
+    );
+    let choices = vec![
+        cx.choice(
+            format!("{NEXT_YEAR_CHOICE}{}", at.timestamp_millis()),
+            msg!("meeting-when-next-year-yes"),
+        ),
+        cx.choice(
+            format!("{NEXT_YEAR_CHOICE}no"),
+            msg!("meeting-when-next-year-no"),
+        ),
+    ];
+    Step::new(vec![Reply::with_choices(text, choices)], state)
+}
+
+/// 是 / 不是 to "是指明年…吗？": the date is taken, or asked for again.
+pub fn next_year_answered(cx: &Ctx<'_>, state: State, value: &str) -> Step {
+    let State::MeetingDraft {
+        kind,
+        group,
+        starts_at: None,
+        place,
+        topic,
+    } = state
+    else {
+        return Step::text(cx.t(msg!("error-stale-choice")));
+    };
+    let (next, ask) = match value.parse::<i64>() {
+        Ok(at) if at > cx.now_ms => (Some(at), msg!("meeting-ask-place")),
+        _ => (None, msg!("meeting-ask-when")),
+    };
+    Step::new(
+        vec![Reply::text(cx.t(ask))],
+        State::MeetingDraft {
+            kind,
+            group,
+            starts_at: next,
+            place,
+            topic,
+        },
+    )
 }
 
 /// What tells a person why their date was not taken.
@@ -124,7 +308,24 @@ pub fn when_error(cx: &Ctx<'_>, e: &WhenError, typed: &str) -> String {
             &[("typed", typed.into())],
         ),
         WhenError::InThePast => cx.r(msg!("meeting-when-past"), &[("typed", typed.into())]),
+        WhenError::NoTime => cx.r(msg!("meeting-when-no-time"), &[("typed", typed.into())]),
     }
+}
+
+/// Where nobody can be asked (`/reschedule`, the CLI): a yearless date that has passed is
+/// refused, naming the year to write.
+pub fn next_year_refusal(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&cx.engine.tz);
+    cx.r(
+        msg!("meeting-when-write-year"),
+        &[
+            ("typed", typed.into()),
+            ("year", local.year().to_string().into()),
+            ("month", local.month().into()),
+            ("day", local.day().into()),
+            ("example", local.format("%Y-%m-%d %H:%M").to_string().into()),
+        ],
+    )
 }
 
 fn draft_meeting(cx: &Ctx<'_>, member: &Member, state: &State) -> Option<NewMeeting> {
@@ -133,6 +334,7 @@ fn draft_meeting(cx: &Ctx<'_>, member: &Member, state: &State) -> Option<NewMeet
         starts_at: Some(starts_at),
         place: Some(place),
         topic: Some(topic),
+        ..
     } = state
     else {
         return None;
@@ -159,18 +361,22 @@ async fn preview(
     let Some(new) = draft_meeting(cx, member, &state) else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
-    let attendees = super::default_attendees(conn, new.branch_id, new.kind, Some(member)).await?;
+    let attendees = draft_attendees(conn, member, &new, &state).await?;
     let ids: Vec<i64> = attendees.iter().map(|m| m.id).collect();
     let mut text = cx.r(
         msg!("meeting-preview"),
         &[
-            (
-                "kind",
-                super::kind_text(cx.catalog, cx.locale, new.kind).into(),
-            ),
+            ("kind", draft_kind_text(cx, new.kind, &state).into()),
             (
                 "when",
-                super::when_text(cx.catalog, cx.locale, cx.engine.tz, new.starts_at).into(),
+                super::when_text_from(
+                    cx.catalog,
+                    cx.locale,
+                    cx.engine.tz,
+                    new.starts_at,
+                    cx.now_ms,
+                )
+                .into(),
             ),
             ("place", new.place.as_str().into()),
             ("topic", new.topic.as_str().into()),
@@ -181,19 +387,28 @@ async fn preview(
         meetings::overlapping(conn, new.branch_id, new.starts_at, new.ends_at, &ids).await?
     {
         text.push('\n');
-        text.push_str(&cx.r(
-            msg!("meeting-overlap"),
-            &[
-                (
-                    "kind",
-                    super::kind_text(cx.catalog, cx.locale, other.kind).into(),
-                ),
-                (
-                    "when",
-                    super::when_text(cx.catalog, cx.locale, cx.engine.tz, other.starts_at).into(),
-                ),
-            ],
-        ));
+        text.push_str(
+            &cx.r(
+                msg!("meeting-overlap"),
+                &[
+                    (
+                        "kind",
+                        super::kind_text(cx.catalog, cx.locale, other.kind).into(),
+                    ),
+                    (
+                        "when",
+                        super::when_text_from(
+                            cx.catalog,
+                            cx.locale,
+                            cx.engine.tz,
+                            other.starts_at,
+                            cx.now_ms,
+                        )
+                        .into(),
+                    ),
+                ],
+            ),
+        );
     }
     let choices = vec![
         cx.choice("meet:confirm", msg!("meeting-confirm")),
@@ -215,7 +430,7 @@ pub async fn confirm(
     if new.starts_at <= cx.now_ms {
         return Ok(Step::text(cx.t(msg!("meeting-when-past-now"))));
     }
-    new.attendees = super::default_attendees(conn, new.branch_id, new.kind, Some(member))
+    new.attendees = draft_attendees(conn, member, &new, state)
         .await?
         .iter()
         .map(|m| m.id)
@@ -256,10 +471,12 @@ pub async fn confirm(
                 ("code", m.signin_code.unwrap_or_default().into()),
                 (
                     "reminders",
-                    super::reminders_text(
+                    super::reminders_promise(
                         cx.catalog,
                         cx.locale,
                         &cx.engine.meetings.remind_before_minutes,
+                        m.starts_at,
+                        cx.now_ms,
                     )
                     .into(),
                 ),
@@ -345,7 +562,11 @@ pub async fn reschedule(
         .map(|(_, rest)| rest.trim())
         .unwrap_or("");
     let at = match parse_when(typed, cx.now(), cx.engine.tz) {
-        Ok(at) => at,
+        Ok(When {
+            at,
+            next_year: true,
+        }) => return Ok(Step::text(next_year_refusal(cx, typed, at))),
+        Ok(When { at, .. }) => at,
         Err(e) => return Ok(Step::text(when_error(cx, &e, typed))),
     };
     if m.cancelled {
@@ -382,7 +603,7 @@ pub async fn reschedule(
         msg!("meeting-reschedule-done"),
         &[(
             "when",
-            super::when_text(cx.catalog, cx.locale, cx.engine.tz, starts).into(),
+            super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, starts, cx.now_ms).into(),
         )],
     )))
 }
@@ -435,7 +656,7 @@ impl Told<'_> {
             };
             let (c, l) = (self.catalog, target.locale);
             let kind = super::kind_text(c, l, m.kind);
-            let old = super::when_text(c, l, self.tz, m.starts_at);
+            let old = super::when_text_from(c, l, self.tz, m.starts_at, self.now_ms);
             let text = match new_start {
                 None => c.render(
                     l,
@@ -453,7 +674,10 @@ impl Told<'_> {
                         ("branch", m.branch_name.as_str().into()),
                         ("kind", kind.into()),
                         ("old", old.into()),
-                        ("when", super::when_text(c, l, self.tz, at).into()),
+                        (
+                            "when",
+                            super::when_text_from(c, l, self.tz, at, self.now_ms).into(),
+                        ),
                         ("place", m.place.as_str().into()),
                     ],
                 ),

@@ -1,6 +1,8 @@
 //! `/minutes <id> [text]`: the secretary submits the minutes (会议记录) once the meeting has
-//! started; without the text it is asked for. The reply shows what the record holds: the
-//! topic and the attendance and leave taken from the records.
+//! started; without the text it is asked for. The record names its 主持人 and 记录人 (lines
+//! "主持人：…" and "记录人：…" in the text; minutes without them are asked for again and
+//! nothing is saved). The reply shows what the record holds: the topic, who chaired and who
+//! recorded, and the attendance, leave and absence taken from the records.
 
 use super::super::engine::Step;
 use super::super::{Ctx, Reply, State};
@@ -45,6 +47,22 @@ pub async fn submit(
     let Some(m) = meetings::get(conn, meeting_id).await? else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
+    let host = role_line(text, &["主持人", "主持", "host", "chair"]);
+    let recorder = role_line(text, &["记录人", "记录", "recorder", "minutes by"]);
+    let (Some(host), Some(recorder)) = (host.clone(), recorder.clone()) else {
+        let missing = match (host, recorder) {
+            (None, None) => "both",
+            (None, _) => "host",
+            _ => "recorder",
+        };
+        return Ok(Step::retry(
+            cx.r(
+                msg!("meeting-minutes-need-roles"),
+                &[("missing", missing.into())],
+            ),
+            State::MeetingMinutes { meeting_id },
+        ));
+    };
     meetings::save_minutes(conn, m.id, text.trim(), Some(member.id), cx.now_ms).await?;
     let all = meetings::attendees(conn, m.id).await?;
     let leave: Vec<String> = all
@@ -52,31 +70,71 @@ pub async fn submit(
         .filter(|a| a.rsvp == Rsvp::Leave)
         .map(|a| format!("{}（{}）", a.name, a.reason.as_deref().unwrap_or("")))
         .collect();
-    Ok(Step::text(
-        cx.r(
-            msg!("meeting-minutes-saved"),
-            &[
-                (
-                    "kind",
-                    super::kind_text(cx.catalog, cx.locale, m.kind).into(),
-                ),
-                (
-                    "when",
-                    super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
-                ),
-                ("topic", m.topic.as_str().into()),
-                ("signed", all.iter().filter(|a| a.signed_in).count().into()),
-                ("expected", all.len().into()),
-                (
-                    "leave",
-                    if leave.is_empty() {
-                        "—".to_owned()
-                    } else {
-                        leave.join("、")
-                    }
-                    .into(),
-                ),
-            ],
-        ),
-    ))
+    let absent: Vec<String> = all
+        .iter()
+        .filter(|a| !a.signed_in && a.rsvp != Rsvp::Leave)
+        .map(|a| a.name.clone())
+        .collect();
+    let listed = |v: Vec<String>| {
+        if v.is_empty() {
+            "—".to_owned()
+        } else {
+            v.join("、")
+        }
+    };
+    Ok(Step::text(cx.r(
+        msg!("meeting-minutes-saved"),
+        &[
+            (
+                "kind",
+                super::kind_text(cx.catalog, cx.locale, m.kind).into(),
+            ),
+            (
+                "when",
+                super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
+            ),
+            ("topic", m.topic.as_str().into()),
+            ("host", host.into()),
+            ("recorder", recorder.into()),
+            ("signed", all.iter().filter(|a| a.signed_in).count().into()),
+            ("expected", all.len().into()),
+            ("leave", listed(leave).into()),
+            ("absent", listed(absent).into()),
+        ],
+    )))
+}
+
+/// The value of a "主持人：黄晓明" line (any of `labels`, full- or half-width colon), if the
+/// minutes have one.
+fn role_line(text: &str, labels: &[&str]) -> Option<String> {
+    text.lines().find_map(|line| {
+        let line = crate::flows::fold(line);
+        let line = line.trim();
+        labels.iter().find_map(|label| {
+            let head = line.get(..label.len())?;
+            if !head.eq_ignore_ascii_case(label) {
+                return None;
+            }
+            let value = line[label.len()..].trim_start().strip_prefix(':')?.trim();
+            (!value.is_empty()).then(|| value.to_owned())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::role_line;
+
+    #[test]
+    fn the_host_and_recorder_are_read_from_their_lines() {
+        let text = "主持人：黄晓明\n记录：孙丽\n传达学习全会精神。";
+        assert_eq!(role_line(text, &["主持人", "主持"]), Some("黄晓明".into()));
+        assert_eq!(role_line(text, &["记录人", "记录"]), Some("孙丽".into()));
+        assert_eq!(
+            role_line("Chair: Li\nbody", &["host", "chair"]),
+            Some("Li".into())
+        );
+        assert_eq!(role_line("主持人：\n正文", &["主持人"]), None);
+        assert_eq!(role_line("由黄晓明主持人：无", &["主持人"]), None);
+    }
 }

@@ -70,16 +70,38 @@ pub fn anchor(meeting_id: i64) -> String {
     format!("meeting:{meeting_id}")
 }
 
-/// "12月3日（周三）19:30" in the reader's locale and the organisation's zone.
+/// "12月3日（周三）19:30" in the reader's locale and the organisation's zone. Where the
+/// reader may not know which year is meant, use [`when_text_from`].
 pub fn when_text(catalog: &Catalog, locale: Locale, tz: Tz, at_ms: i64) -> String {
-    let at = DateTime::<Utc>::from_timestamp_millis(at_ms)
-        .unwrap_or_default()
-        .with_timezone(&tz);
+    when_text_from(catalog, locale, tz, at_ms, at_ms)
+}
+
+/// As [`when_text`], with the year ("2027年12月3日（周五）19:30") whenever it is not the
+/// year of `now_ms`.
+pub fn when_text_from(
+    catalog: &Catalog,
+    locale: Locale,
+    tz: Tz,
+    at_ms: i64,
+    now_ms: i64,
+) -> String {
+    let local = |ms| {
+        DateTime::<Utc>::from_timestamp_millis(ms)
+            .unwrap_or_default()
+            .with_timezone(&tz)
+    };
+    let (at, now) = (local(at_ms), local(now_ms));
     let weekday = catalog.text(locale, weekday_msg(at.weekday().number_from_monday()));
+    let id = if at.year() == now.year() {
+        msg!("meeting-when")
+    } else {
+        msg!("meeting-when-year")
+    };
     catalog.render(
         locale,
-        msg!("meeting-when"),
+        id,
         &[
+            ("year", at.year().to_string().into()),
             ("month", at.month().into()),
             ("day", at.day().into()),
             ("weekday", weekday.into()),
@@ -88,7 +110,8 @@ pub fn when_text(catalog: &Catalog, locale: Locale, tz: Tz, at_ms: i64) -> Strin
     )
 }
 
-fn weekday_msg(n: u32) -> crate::i18n::Msg {
+/// The weekday's short name (1 = Monday … 7 = Sunday): 周三 / Wed.
+pub fn weekday_msg(n: u32) -> crate::i18n::Msg {
     match n {
         1 => msg!("meeting-weekday-1"),
         2 => msg!("meeting-weekday-2"),
@@ -221,6 +244,31 @@ pub fn reminders_text(catalog: &Catalog, locale: Locale, minutes: &[i64]) -> Str
             catalog.text(locale, msg!("meeting-offset-and"))
         ),
     }
+}
+
+/// What a new meeting's creator is promised about reminders: only the ones that will fire
+/// (a reminder whose time has passed is not scheduled, see [`commit`]): "参会同志将在会前 1 小时
+/// 收到提醒。", or, when none is left, that none will be sent.
+pub fn reminders_promise(
+    catalog: &Catalog,
+    locale: Locale,
+    minutes: &[i64],
+    starts_at: i64,
+    now_ms: i64,
+) -> String {
+    let ahead: Vec<i64> = minutes
+        .iter()
+        .copied()
+        .filter(|m| starts_at - m * 60_000 > now_ms)
+        .collect();
+    if ahead.is_empty() {
+        return catalog.text(locale, msg!("meeting-reminders-none"));
+    }
+    catalog.render(
+        locale,
+        msg!("meeting-reminders-promise"),
+        &[("list", reminders_text(catalog, locale, &ahead).into())],
+    )
 }
 
 /// A six-digit sign-in code derived from the meeting's start and a counter, not guessable

@@ -113,6 +113,19 @@ pub async fn proxy(
     if !manager.manages_branch(m.branch_id) {
         return Ok(Step::text(cx.t(msg!("meeting-not-allowed"))));
     }
+    if m.cancelled {
+        return Ok(Step::text(cx.t(msg!("meeting-already-cancelled"))));
+    }
+    // 代签 records that someone was there: not before anyone could sign in.
+    let opens = cx.engine.meetings.signin_opens_minutes;
+    if cx.now_ms < m.starts_at - opens * 60_000 {
+        let when =
+            super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, m.starts_at, cx.now_ms);
+        return Ok(Step::text(cx.r(
+            msg!("meeting-proxy-not-open"),
+            &[("when", when.into()), ("minutes", opens.into())],
+        )));
+    }
     let Some(member) = members::find(conn, key).await? else {
         return Ok(Step::text(
             cx.r(msg!("meeting-no-such-member"), &[("key", key.into())]),

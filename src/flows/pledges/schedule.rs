@@ -1,11 +1,13 @@
-//! `/pledge_schedule <crontab>`: a branch's managers set when check-ins go out; the next three
-//! dates are shown and confirmed first. Each branch has one recurring `pledge_checkin` job,
+//! `/pledge_schedule <schedule>`: a branch's managers set when check-ins go out, in words
+//! (每月1日9点, 每周三晚上7点, 每月最后一天, 每季度末), by a preset, or as a crontab for experts;
+//! the schedule is said back in words with the next three dates and confirmed first. Each branch has one recurring `pledge_checkin` job,
 //! created with the default (monthly) schedule when its first pledge is approved.
 
 use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
+use super::super::{Choice, Ctx, Reply, State};
 use crate::domain::org::Member;
 use crate::domain::pledges::DEFAULT_SCHEDULE;
+use crate::domain::schedule::{Spoken, PRESETS};
 use crate::msg;
 use crate::scheduler::crontab::Crontab;
 use crate::scheduler::{JobSpec, When};
@@ -65,46 +67,121 @@ pub async fn ensure_checkins(
     }
 }
 
-/// `/pledge_schedule [crontab]`.
+/// A crontab said in words in the reader's language: "每月1日 9:00", "每周三 19:00"; any other
+/// shape as the expression and its next time.
+pub fn words(cx: &Ctx<'_>, expr: &str) -> String {
+    let Some(spoken) = Spoken::from_crontab(expr) else {
+        let next = Crontab::parse(expr)
+            .ok()
+            .and_then(|c| c.next_after(cx.engine.tz, cx.now()))
+            .map(|t| {
+                t.with_timezone(&cx.engine.tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        return cx.r(
+            msg!("schedule-crontab"),
+            &[("crontab", expr.into()), ("next", next.into())],
+        );
+    };
+    let time = spoken.time();
+    match spoken {
+        Spoken::Daily { .. } => cx.r(msg!("schedule-daily"), &[("time", time.into())]),
+        Spoken::Weekly { weekday, .. } => {
+            let day = cx.t(crate::flows::meetings::weekday_msg(weekday));
+            cx.r(
+                msg!("schedule-weekly"),
+                &[("weekday", day.into()), ("time", time.into())],
+            )
+        }
+        Spoken::Monthly { day, .. } => cx.r(
+            msg!("schedule-monthly"),
+            &[("day", day.into()), ("time", time.into())],
+        ),
+        Spoken::MonthEnd { .. } => cx.r(msg!("schedule-month-end"), &[("time", time.into())]),
+        Spoken::QuarterEnd { .. } => cx.r(msg!("schedule-quarter-end"), &[("time", time.into())]),
+        Spoken::QuarterStart { .. } => {
+            cx.r(msg!("schedule-quarter-start"), &[("time", time.into())])
+        }
+    }
+}
+
+/// `/pledge_schedule [schedule]`: in words (每月1日9点, 每周三晚上7点, 每季度末) or, for experts,
+/// a crontab; without one, the current schedule and the presets to choose from.
 pub async fn command(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
     arg: Option<&str>,
 ) -> Result<Step, StoreError> {
-    let Some(branch_id) = member.branch_id.filter(|b| member.manages_branch(*b)) else {
+    let Some(_) = member.branch_id.filter(|b| member.manages_branch(*b)) else {
         return Ok(Step::text(cx.t(msg!("error-managers-only"))));
     };
-    let Some(expr) = arg.map(str::trim).filter(|a| !a.is_empty()) else {
+    let Some(typed) = arg.map(str::trim).filter(|a| !a.is_empty()) else {
+        let branch_id = member.branch_id.unwrap_or_default();
         let current = pledge_checkins::schedule_of(conn, branch_id)
             .await?
             .unwrap_or_else(|| DEFAULT_SCHEDULE.to_owned());
-        return Ok(Step::text(cx.r(
-            msg!("pledge-schedule-usage"),
-            &[("current", current.into())],
+        let choices = PRESETS
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let label = words(cx, &p.crontab());
+                Choice {
+                    data: format!("ps:preset:{i}"),
+                    aliases: vec![label.clone()],
+                    label,
+                }
+            })
+            .collect();
+        return Ok(Step::reply(Reply::with_choices(
+            cx.r(
+                msg!("pledge-schedule-usage"),
+                &[("current", words(cx, &current).into())],
+            ),
+            choices,
         )));
     };
-    let crontab = match Crontab::parse(expr) {
-        Ok(c) => c,
-        Err(e) => {
-            return Ok(Step::text(cx.r(
-                msg!("pledge-schedule-bad"),
-                &[("error", e.render(cx.catalog, cx.locale).into())],
-            )))
+    let crontab = if let Some(spoken) = Spoken::from_words(typed) {
+        spoken.crontab()
+    } else if typed.chars().any(|c| c as u32 >= 0x2E80) {
+        // Words we do not read: say what we do read, not crontab's grammar.
+        return Ok(Step::text(cx.r(
+            msg!("pledge-schedule-not-understood"),
+            &[("typed", typed.into())],
+        )));
+    } else {
+        match Crontab::parse(typed) {
+            Ok(c) => c.to_string(),
+            Err(e) => {
+                return Ok(Step::text(cx.r(
+                    msg!("pledge-schedule-bad"),
+                    &[("error", e.render(cx.catalog, cx.locale).into())],
+                )))
+            }
         }
     };
+    Ok(preview(cx, member, &crontab))
+}
+
+fn preview(cx: &Ctx<'_>, member: &Member, crontab: &str) -> Step {
+    let Ok(parsed) = Crontab::parse(crontab) else {
+        return Step::text(cx.t(msg!("error-stale-choice")));
+    };
     let tz = cx.engine.tz;
-    let dates: Vec<String> = crontab
+    let dates: Vec<String> = parsed
         .upcoming(tz, cx.now())
         .take(3)
         .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
         .collect();
-    Ok(Step::new(
+    Step::new(
         vec![Reply::with_choices(
             cx.r(
                 msg!("pledge-schedule-preview"),
                 &[
                     ("branch", member.branch_name.as_deref().unwrap_or("").into()),
+                    ("words", words(cx, crontab).into()),
                     ("dates", dates.join("\n").into()),
                 ],
             ),
@@ -114,12 +191,12 @@ pub async fn command(
             ],
         )],
         State::PledgeSchedule {
-            crontab: crontab.to_string(),
+            crontab: crontab.to_owned(),
         },
-    ))
+    )
 }
 
-/// Confirmed (`yes`) or not.
+/// Confirmed (`yes`) or not; or a preset chosen (`preset:<n>`).
 pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
@@ -127,6 +204,16 @@ pub async fn chosen(
     state: State,
     value: &str,
 ) -> Result<Step, StoreError> {
+    if let Some(n) = value.strip_prefix("preset:") {
+        let preset = n.parse::<usize>().ok().and_then(|i| PRESETS.get(i));
+        return Ok(match preset {
+            Some(p) if member.branch_id.is_some_and(|b| member.manages_branch(b)) => {
+                preview(cx, member, &p.crontab())
+            }
+            Some(_) => Step::text(cx.t(msg!("error-managers-only"))),
+            None => Step::text(cx.t(msg!("error-stale-choice"))),
+        });
+    }
     let (State::PledgeSchedule { crontab }, Some(branch_id)) = (state, member.branch_id) else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
@@ -134,14 +221,15 @@ pub async fn chosen(
         let current = pledge_checkins::schedule_of(conn, branch_id)
             .await?
             .unwrap_or_else(|| DEFAULT_SCHEDULE.to_owned());
-        return Ok(Step::text(
-            cx.r(msg!("pledge-schedule-kept"), &[("crontab", current.into())]),
-        ));
+        return Ok(Step::text(cx.r(
+            msg!("pledge-schedule-kept"),
+            &[("words", words(cx, &current).into())],
+        )));
     }
     pledge_checkins::set_schedule(conn, branch_id, &crontab, cx.now_ms).await?;
     ensure_checkins(cx, conn, branch_id).await?;
     Ok(Step::text(cx.r(
         msg!("pledge-schedule-set"),
-        &[("crontab", crontab.into())],
+        &[("words", words(cx, &crontab).into())],
     )))
 }

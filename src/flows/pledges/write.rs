@@ -6,7 +6,7 @@ use super::super::engine::Step;
 use super::super::{Ctx, Reply, State};
 use crate::delivery::route::Push;
 use crate::domain::org::Member;
-use crate::domain::pledges::{self, PledgeStatus, Way, MAX_ITEMS, MAX_ITEM_CHARS};
+use crate::domain::pledges::{self, PledgeStatus, TargetDateError, Way, MAX_ITEMS, MAX_ITEM_CHARS};
 use crate::msg;
 use crate::store::pledges::{self as store, NewItem};
 use crate::store::{pledge_checkins, Conn, StoreError};
@@ -188,15 +188,28 @@ pub fn date_given(cx: &Ctx<'_>, state: State, typed: Option<&str>) -> Result<Ste
     };
     let target_date = match typed {
         None => None,
-        Some(t) => match pledges::parse_date(t) {
-            Some(d) => Some(d.format("%Y-%m-%d").to_string()),
-            None => {
-                return Ok(Step::retry(
-                    cx.t(msg!("pledge-error-bad-date")),
-                    State::PledgeDate { items, way, text },
-                ))
+        Some(t) => {
+            let today = cx.now().with_timezone(&cx.engine.tz).date_naive();
+            let refusal = match pledges::parse_target_date(t, today) {
+                Ok(d) => Ok(d.format("%Y-%m-%d").to_string()),
+                Err(TargetDateError::Unreadable) => Err(cx.t(msg!("pledge-error-bad-date"))),
+                Err(TargetDateError::Past) => Err(cx.r(
+                    msg!("pledge-error-past-date"),
+                    &[("typed", t.trim().into())],
+                )),
+                Err(TargetDateError::WriteYear(d)) => Err(cx.r(
+                    msg!("pledge-error-date-write-year"),
+                    &[
+                        ("typed", t.trim().into()),
+                        ("example", d.format("%Y-%m-%d").to_string().into()),
+                    ],
+                )),
+            };
+            match refusal {
+                Ok(date) => Some(date),
+                Err(why) => return Ok(Step::retry(why, State::PledgeDate { items, way, text })),
             }
-        },
+        }
     };
     items.push(NewItem {
         way,

@@ -55,7 +55,7 @@ tr { break-inside: avoid; }
 .current { background: #fff4e5; font-weight: 600; }
 .notice-body { max-width: 32rem; white-space: pre-wrap; }
 figure { margin: .6rem 0 1.2rem; }
-figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
+figure img { width: 100%; height: auto; border: 1px solid var(--line); }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.2rem; max-width: 36rem; margin: 3rem auto; }
 footer { max-width: 80rem; margin: 0 auto; padding: 0 1.2rem 2rem; }
 @media print {

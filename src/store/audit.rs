@@ -39,10 +39,12 @@ pub enum Action {
     SpotCheck,
     /// Someone logged in to the web dashboard.
     DashboardLogin,
+    /// The operator put a failed inbound update back to be processed again.
+    InboxRetried,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -57,6 +59,7 @@ impl Action {
         Self::DataExported,
         Self::SpotCheck,
         Self::DashboardLogin,
+        Self::InboxRetried,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +78,7 @@ impl Action {
             Self::DataExported => "data_exported",
             Self::SpotCheck => "spot_check",
             Self::DashboardLogin => "dashboard_login",
+            Self::InboxRetried => "inbox_retried",
         }
     }
 
@@ -95,6 +99,7 @@ impl Action {
             Self::DataExported => msg!("audit-action-data-exported"),
             Self::SpotCheck => msg!("audit-action-spot-check"),
             Self::DashboardLogin => msg!("audit-action-dashboard-login"),
+            Self::InboxRetried => msg!("audit-action-inbox-retried"),
         }
     }
 }

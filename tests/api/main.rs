@@ -8,6 +8,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod evaluation;
+mod failures;
 mod feedback;
 mod helpers;
 mod locales;

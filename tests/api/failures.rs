@@ -395,25 +395,34 @@ async fn postgres_dropping_every_connection_mid_run_loses_no_update_and_keeps_ea
             post_until_taken(&app, &update).await;
         }
     }
+    let step_of = |text: &str| -> String {
+        text.split_whitespace()
+            .find(|w| w.contains("/step"))
+            .unwrap_or_default()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_owned()
+    };
+    let expected: Vec<String> = (1..=EACH).map(|i| format!("step{i}")).collect();
     for (n, chat) in chats.iter().enumerate() {
+        // Every update reached the chat (a reply whose send outcome was cut may come twice).
         let sent = app.fake.wait_sent(*chat, before[n] + EACH, WAIT).await;
-        // Every update answered, in the order it was sent (a reply whose send outcome was cut
-        // may come twice; it never comes out of order).
-        let mut seen: Vec<String> = Vec::new();
-        for s in &sent[before[n]..] {
-            let step = s
-                .text
-                .split_whitespace()
-                .find(|w| w.contains("/step"))
-                .unwrap_or_default()
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_owned();
-            if seen.last() != Some(&step) {
-                seen.push(step);
-            }
-        }
-        let expected: Vec<String> = (1..=EACH).map(|i| format!("step{i}")).collect();
-        assert_eq!(seen, expected, "chat {chat}");
+        let mut got: Vec<String> = sent[before[n]..].iter().map(|s| step_of(&s.text)).collect();
+        got.sort();
+        got.dedup();
+        let mut all = expected.clone();
+        all.sort();
+        assert_eq!(got, all, "chat {chat}");
+        // And the updates were processed in the order they were sent: the replies were
+        // queued in that order.
+        let queued: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE address = $1 AND body LIKE '%/step%' ORDER BY id",
+        )
+        .bind(chat.to_string())
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        let queued: Vec<String> = queued.iter().map(|b| step_of(b)).collect();
+        assert_eq!(queued, expected, "chat {chat}");
     }
     app.eventually("SELECT COUNT(*) FROM inbox WHERE status <> 'done'", 0)
         .await;

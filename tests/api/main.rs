@@ -10,6 +10,8 @@ mod delivery;
 mod evaluation;
 mod failures;
 mod feedback;
+#[cfg(target_os = "linux")]
+mod full_disk;
 mod helpers;
 mod locales;
 mod meetings;

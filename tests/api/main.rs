@@ -4,6 +4,7 @@
 mod anonymity;
 mod audit;
 mod campaign;
+mod claims;
 mod crash;
 mod dashboard;
 mod delivery;

@@ -237,6 +237,19 @@ impl Worker {
             .clamp(1, self.config.batch.max(1))
     }
 
+    /// How many outcomes to write together: what the rate lets out in a quarter of a second,
+    /// at most 64. A message sent but not yet recorded when the process dies is sent again
+    /// (a duplicate), so at Telegram's 30 a second outcomes are written every few sends; at
+    /// rates far above, batching saves write transactions.
+    fn flush_every(&self) -> usize {
+        let n = self
+            .config
+            .limits
+            .overall
+            .within(Duration::from_millis(250));
+        usize::try_from(n).unwrap_or(64).clamp(1, 64)
+    }
+
     /// One claim and its sends. Returns how many rows were claimed.
     async fn round(
         &mut self,
@@ -406,7 +419,7 @@ impl Worker {
             }
         };
         self.written.push((row, action));
-        if self.written.len() >= 64 {
+        if self.written.len() >= self.flush_every() {
             self.flush().await;
         }
     }

@@ -494,13 +494,15 @@ pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, String, i64)>> {
     .await?)
 }
 
-/// Deletes inbox rows that were processed (`done` or `ignored`) and received before `before`.
+/// Deletes inbox rows that were processed (`done`, `ignored`, or set aside as `failed`) and
+/// received before `before`.
 pub async fn purge_inbox(conn: &mut Conn, before: i64) -> Result<u64> {
-    let done =
-        sqlx::query("DELETE FROM inbox WHERE status IN ('done', 'ignored') AND received_at < $1")
-            .bind(before)
-            .execute(conn)
-            .await?;
+    let done = sqlx::query(
+        "DELETE FROM inbox WHERE status IN ('done', 'ignored', 'failed') AND received_at < $1",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }
 

@@ -1553,3 +1553,96 @@ fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summarie
         "{run:?}"
     );
 }
+
+/// Runs SQL on the bot's database and returns the first column of the rows as text.
+fn sql_rows(bot: &Bot, sql: &'static str) -> Vec<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(store.pool()).await.unwrap();
+        store.close().await;
+        rows.into_iter().map(|(v,)| v).collect()
+    })
+}
+
+#[test]
+fn inbox_failed_lists_failed_updates_and_retry_puts_one_back_once() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&["inbox", "failed"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    assert_eq!(run.stderr.trim_end(), "没有处理失败的消息。");
+    sql_rows(
+        &bot,
+        "INSERT INTO inbox (id, channel, external_id, payload, status, received_at, processed_at, error) \
+         VALUES (7, 'telegram', '9001', '{}', 'failed', 1796000000000, 1796000060000, \
+         'stored data is corrupt: meeting kind ''bogus''') RETURNING channel",
+    );
+    sql_rows(
+        &bot,
+        "INSERT INTO inbox (id, channel, external_id, payload, status, received_at) \
+         VALUES (8, 'telegram', '9002', NULL, 'done', 1796000000000) RETURNING channel",
+    );
+    let run = bot.run(&["inbox", "failed"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["7\ttelegram\t2026-11-30 08:53\t2026-11-30 08:54\tstored data is corrupt: meeting kind 'bogus'"]
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "编号\t渠道\t收到时间\t失败时间\t错误",
+            "排除原因后重新处理一条：branchbot inbox failed --retry 编号"
+        ]
+    );
+
+    for (arg, code, said) in [
+        (
+            "abc",
+            2,
+            "“abc”不是消息编号；请使用 branchbot inbox failed 列出的编号。",
+        ),
+        (
+            "99",
+            2,
+            "没有编号为 #99 的消息；请使用 branchbot inbox failed 列出的编号。",
+        ),
+        (
+            "8",
+            2,
+            "消息 #8 没有处理失败（状态：已处理），只有处理失败的消息可以重试。",
+        ),
+        ("7", 0, ""),
+        (
+            "7",
+            2,
+            "消息 #7 没有处理失败（状态：待发送），只有处理失败的消息可以重试。",
+        ),
+    ] {
+        let run = bot.run(&["inbox", "failed", "--retry", arg]);
+        assert_eq!(run.code, code, "{arg}: {run:?}");
+        if code == 0 {
+            assert_eq!(
+                run.stdout.trim_end(),
+                "消息 #7 已重新排队，运行中的机器人很快会处理它。"
+            );
+        } else {
+            assert_eq!(run.stderr.trim_end(), said, "{arg}");
+            assert_eq!(run.stdout, "");
+        }
+    }
+    assert_eq!(
+        sql_rows(&bot, "SELECT status FROM inbox ORDER BY id"),
+        ["pending", "done"]
+    );
+    assert_eq!(
+        sql_rows(
+            &bot,
+            "SELECT subject FROM audit_log WHERE action = 'inbox_retried'"
+        ),
+        ["inbox:7"]
+    );
+}

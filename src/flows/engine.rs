@@ -359,7 +359,13 @@ impl Engine {
 
     /// Finishes a row whose processing failed for good as `failed`, with the error, and queues
     /// an apology to its sender, in one transaction.
+    ///
+    /// The row keeps its content for `branchbot inbox failed --retry` only when a bound member
+    /// wrote it outside the anonymous flows: an unknown sender's message is never kept, and a
+    /// failure in an anonymous flow keeps nothing that ties the sender to it (the content is
+    /// erased and the apology is queued like an anonymous reply, erased once sent).
     async fn set_aside(&self, inbox_id: i64, error: &StoreError) -> Result<Processed, StoreError> {
+        let anonymous = matches!(error, StoreError::Anonymous(_));
         let error = error.to_string();
         tracing::error!(inbox_id, %error, "update failed; set aside as failed, the sender is told");
         // The sender's language, read apart from the transaction below (a failing read there
@@ -397,22 +403,29 @@ impl Engine {
                 .map(|m| m.locale)
                 .or(hint)
                 .unwrap_or(self.org_locale);
+            // Apart from the replies' keys: a retried update's replies are not swallowed.
+            let key = format!("apology:{}:{}:{}", row.channel, row.external_id, row.id);
             let apology = outbox::NewMessage {
                 channel: item.inbound.channel.as_str().to_owned(),
                 address: item.inbound.address.clone(),
-                member_id: member.as_ref().map(|m| m.id),
+                member_id: member.as_ref().map(|m| m.id).filter(|_| !anonymous),
                 body: self.catalog.text(locale, msg!("error-update-failed")),
                 choices_json: "[]".into(),
-                // Apart from the replies' keys: a retried update's replies are not swallowed.
-                dedupe_key: format!("apology:{}:{}:{}", row.channel, row.external_id, row.id),
+                dedupe_key: key.clone(),
                 urgent: true,
                 not_before: now,
                 expires_at: Some(now + 24 * 3600 * 1000),
                 segments: 1,
             };
             outbox::enqueue(&mut tx, &[apology], now).await?;
+            if anonymous {
+                outbox::mark_anonymous(&mut tx, &[key]).await?;
+            }
         }
         inbox::finish(&mut tx, inbox_id, "failed", Some(&error), now).await?;
+        if anonymous || member.is_none() {
+            inbox::erase_payload(&mut tx, inbox_id).await?;
+        }
         tx.commit().await?;
         FAILED_UPDATES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let Some(item) = item else {
@@ -517,7 +530,10 @@ impl Engine {
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
-            if let Some(replies) = feedback::intercept(&cx, conn, inbound).await? {
+            let intercepted = feedback::intercept(&cx, conn, inbound)
+                .await
+                .map_err(|e| StoreError::Anonymous(Box::new(e)))?;
+            if let Some(replies) = intercepted {
                 return Ok(Handled::replies(replies));
             }
         }

@@ -97,6 +97,15 @@ pub async fn finish(
     Ok(())
 }
 
+/// Erases an update's content (a failed one that must not be kept for a retry).
+pub async fn erase_payload(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query("UPDATE inbox SET payload = NULL WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Counts of inbox rows per status.
 pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
     Ok(
@@ -168,7 +177,8 @@ pub enum RetryRefused {
     NotFound,
     /// The row is not failed (pending, done or ignored): nothing to retry.
     NotFailed,
-    /// The row failed before its content could be kept: there is nothing to process again.
+    /// The row kept no content (an unknown sender, an anonymous flow, or unreadable): there is
+    /// nothing to process again.
     NoPayload,
 }
 

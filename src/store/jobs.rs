@@ -494,15 +494,22 @@ pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, String, i64)>> {
     .await?)
 }
 
-/// Deletes inbox rows that were processed (`done`, `ignored`, or set aside as `failed`) and
-/// received before `before`.
+/// Deletes inbox rows that were processed (`done` or `ignored`) and received before `before`.
+/// Failed rows stay (an operator reads them with `branchbot inbox failed`), but the content
+/// they kept for a retry is erased then too. Returns how many rows were deleted.
 pub async fn purge_inbox(conn: &mut Conn, before: i64) -> Result<u64> {
-    let done = sqlx::query(
-        "DELETE FROM inbox WHERE status IN ('done', 'ignored', 'failed') AND received_at < $1",
+    sqlx::query(
+        "UPDATE inbox SET payload = NULL WHERE status = 'failed' AND received_at < $1 \
+         AND payload IS NOT NULL",
     )
     .bind(before)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    let done =
+        sqlx::query("DELETE FROM inbox WHERE status IN ('done', 'ignored') AND received_at < $1")
+            .bind(before)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected())
 }
 

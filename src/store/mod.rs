@@ -58,6 +58,10 @@ pub enum StoreError {
     BadUrl(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A failure inside an anonymous flow (feedback, ballots): whoever handles it must keep
+    /// nothing that ties the sender to it (see `Engine::process`).
+    #[error("{0}")]
+    Anonymous(Box<StoreError>),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -72,6 +76,7 @@ impl StoreError {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Db(e) => transient_sqlx(e),
+            Self::Anonymous(e) => e.is_transient(),
             Self::Migrate(_) | Self::BadUrl(_) | Self::Corrupt(_) => false,
         }
     }
@@ -80,6 +85,7 @@ impl StoreError {
     /// class 53 `disk_full`).
     pub fn is_disk_full(&self) -> bool {
         match self {
+            Self::Anonymous(e) => e.is_disk_full(),
             Self::Db(sqlx::Error::Database(e)) => match e.code().as_deref() {
                 Some("53100") => true,
                 Some(code) => code.parse::<i64>().is_ok_and(|c| c & 0xff == 13),
@@ -495,4 +501,33 @@ pub fn unique_violation(err: &StoreError) -> Option<String> {
 /// Runs a dynamic SQL text that the code assembled from fixed pieces (never from input).
 pub fn sql(text: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    #[test]
+    fn a_busy_unreachable_or_timed_out_database_is_transient_and_unreadable_data_is_not() {
+        let transient = [
+            StoreError::Db(sqlx::Error::PoolTimedOut),
+            StoreError::Db(sqlx::Error::Io(std::io::Error::from(
+                std::io::ErrorKind::ConnectionReset,
+            ))),
+            StoreError::Db(sqlx::Error::InvalidSavePointStatement),
+            StoreError::Anonymous(Box::new(StoreError::Db(sqlx::Error::PoolClosed))),
+        ];
+        for e in &transient {
+            assert!(e.is_transient(), "{e}");
+        }
+        let permanent = [
+            StoreError::Corrupt("meeting kind 'bogus'".into()),
+            StoreError::Db(sqlx::Error::RowNotFound),
+            StoreError::Db(sqlx::Error::ColumnNotFound("kind".into())),
+            StoreError::Anonymous(Box::new(StoreError::Corrupt("x".into()))),
+        ];
+        for e in &permanent {
+            assert!(!e.is_transient(), "{e}");
+        }
+    }
 }

@@ -308,7 +308,11 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
-                    .after_release(discard_if_in_transaction)
+                    .after_release(|conn, _| {
+                        // A dropped transaction's rollback is counted at once on PostgreSQL.
+                        let keep = !sqlx::Connection::is_in_transaction(conn);
+                        Box::pin(async move { Ok(keep) })
+                    })
                     .connect_with(options)
                     .await?
             }
@@ -454,10 +458,10 @@ impl Store {
     }
 }
 
-/// A connection handed back still inside a transaction (a COMMIT that failed on a full disk,
-/// after which SQLite had rolled back by itself and the driver's ROLLBACK failed too) would
-/// refuse every later `BEGIN` ("non-zero transaction depth"): it is closed instead, and the
-/// pool opens a fresh one.
+/// SQLite: a connection handed back still inside a transaction (a COMMIT that failed on a full
+/// disk, after which SQLite had rolled back by itself and the driver's ROLLBACK failed too)
+/// would refuse every later `BEGIN` ("non-zero transaction depth"): it is closed instead, and
+/// the pool opens a fresh one.
 fn discard_if_in_transaction(
     conn: &mut Conn,
     _: sqlx::pool::PoolConnectionMetadata,

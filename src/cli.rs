@@ -21,6 +21,7 @@ mod audit;
 mod campaign;
 mod evaluation;
 mod feedback;
+mod inbox;
 mod meetings;
 mod notice;
 mod report;
@@ -178,6 +179,12 @@ pub enum Command {
     Spotcheck {
         #[command(subcommand)]
         command: spotcheck::SpotcheckCommand,
+    },
+    /// Inbound updates that failed: `inbox failed [--csv]` lists them, `inbox failed --retry
+    /// NUMBER` puts one back to be processed again.
+    Inbox {
+        #[command(subcommand)]
+        command: inbox::InboxCommand,
     },
 }
 
@@ -367,6 +374,7 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
         Command::Audit(args) => audit::run(&config, args, ui).await,
         Command::Spotcheck { command } => spotcheck::run(&config, command, ui).await,
+        Command::Inbox { command } => inbox::run(&config, command, ui).await,
     }
 }
 

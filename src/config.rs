@@ -141,7 +141,7 @@ impl Default for DeliveryConfig {
             paid_broadcast: false,
             max_attempts: 5,
             quiet_hours: "22:00-07:00".into(),
-            lease_secs: 60,
+            lease_secs: 15,
         }
     }
 }

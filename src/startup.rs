@@ -346,29 +346,40 @@ fn start_sms(
 }
 
 /// Processes the inbox whenever a channel stored something (and every few seconds, for rows
-/// another replica left behind).
+/// another replica left behind). After a transient failure (the database busy, full or
+/// unreachable) it waits with growing backoff, whatever wakes it, and starts again from the
+/// oldest pending row, so each chat's updates keep their order.
 async fn inbox_loop(
     engine: Engine,
     bot: Option<Bot>,
     wake: Arc<Notify>,
     cancel: CancellationToken,
 ) {
+    const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+    const MAX_BACKOFF: Duration = Duration::from_secs(5);
+    let mut backoff = FIRST_BACKOFF;
     loop {
         let notified = wake.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        match engine.drain_inbox().await {
-            Ok(acks) => {
-                if let Some(bot) = &bot {
-                    for (channel, ack) in acks {
-                        if channel == ChannelKind::Telegram {
-                            telegram::ack(bot, &ack).await;
-                        }
-                    }
+        let drained = engine.drain_inbox().await;
+        if let Some(bot) = &bot {
+            for (channel, ack) in drained.acks {
+                if channel == ChannelKind::Telegram {
+                    telegram::ack(bot, &ack).await;
                 }
             }
-            Err(e) => tracing::error!(error = %e, "inbox processing failed; will retry"),
         }
+        if let Some(e) = drained.stopped {
+            tracing::warn!(error = %e, retry_in = ?backoff, "inbox processing paused by a database failure; will retry");
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+            continue;
+        }
+        backoff = FIRST_BACKOFF;
         tokio::select! {
             _ = cancel.cancelled() => return,
             _ = &mut notified => {}

@@ -15,6 +15,10 @@ pub struct Report {
     pub jobs: Vec<(String, String, i64)>,
     /// The next scheduled jobs: (kind, dedupe key, due in ms).
     pub next_jobs: Vec<(String, String, i64)>,
+    /// The latest update set aside as failed, if any.
+    pub last_failed_update: Option<inbox::Failed>,
+    /// The latest failed job occurrence: (job id, kind, when in ms, error).
+    pub last_failed_job: Option<(i64, String, i64, String)>,
 }
 
 /// Reads the figures at `now` (ms).
@@ -25,10 +29,13 @@ pub async fn gather(store: &Store, now: i64) -> Result<Report, StoreError> {
         inbox: inbox::counts(&mut conn).await?,
         jobs: jobs::counts(&mut conn).await?,
         next_jobs: jobs::upcoming(&mut conn, 5).await?,
+        last_failed_update: inbox::failed(&mut conn, 1).await?.into_iter().next(),
+        last_failed_job: jobs::last_failure(&mut conn).await?,
     })
 }
 
-fn status_label(catalog: &Catalog, locale: Locale, status: &str) -> String {
+/// A status of an outbox or inbox row as a person reads it.
+pub fn status_label(catalog: &Catalog, locale: Locale, status: &str) -> String {
     let m = match status {
         "pending" => msg!("status-pending"),
         "sending" => msg!("status-sending"),
@@ -84,12 +91,44 @@ pub fn render(report: &Report, catalog: &Catalog, locale: Locale, tz: chrono_tz:
             status_label(catalog, locale, status)
         ));
     }
+    if let Some(failed) = &report.last_failed_update {
+        let count = report
+            .inbox
+            .iter()
+            .find(|(status, _)| status == "failed")
+            .map_or(1, |(_, n)| *n);
+        lines.push(catalog.render(
+            locale,
+            msg!("status-inbox-failed"),
+            &[
+                ("count", count.into()),
+                ("id", failed.id.into()),
+                (
+                    "at",
+                    local_time(failed.processed_at.unwrap_or(failed.received_at), tz).into(),
+                ),
+                ("error", failed.error.clone().unwrap_or_default().into()),
+            ],
+        ));
+    }
     lines.push(catalog.text(locale, msg!("status-jobs-header")));
     if report.jobs.is_empty() {
         lines.push(format!("  {}", catalog.text(locale, msg!("status-empty"))));
     }
     for (kind, status, n) in &report.jobs {
         lines.push(format!("  {kind:<20} {status:<10} {n:>8}"));
+    }
+    if let Some((id, kind, at, error)) = &report.last_failed_job {
+        lines.push(catalog.render(
+            locale,
+            msg!("status-job-failed"),
+            &[
+                ("id", (*id).into()),
+                ("kind", kind.as_str().into()),
+                ("at", local_time(*at, tz).into()),
+                ("error", error.as_str().into()),
+            ],
+        ));
     }
     if !report.next_jobs.is_empty() {
         lines.push(catalog.text(locale, msg!("status-next-jobs")));
@@ -101,4 +140,11 @@ pub fn render(report: &Report, catalog: &Catalog, locale: Locale, tz: chrono_tz:
         }
     }
     lines.join("\n")
+}
+
+/// An instant (ms) as `2026-12-07 13:02` in `tz`.
+pub fn local_time(at: i64, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp_millis(at)
+        .map(|d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
 }

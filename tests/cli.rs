@@ -1182,7 +1182,7 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
          campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
          round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
-         spot_check (抽查)、dashboard_login (登录看板)"
+         spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);
     assert_eq!(run.code, 2, "{run:?}");
@@ -1703,5 +1703,98 @@ fn with_an_sms_gateway_commands_run_without_the_webhook_key_that_only_serve_need
     assert!(
         serve.stderr.contains("BRANCHBOT_SMS_WEBHOOK_KEY"),
         "{serve:?}"
+    );
+}
+
+/// Runs SQL on the bot's database and returns the first column of the rows as text.
+fn sql_rows(bot: &Bot, sql: &'static str) -> Vec<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(store.pool()).await.unwrap();
+        store.close().await;
+        rows.into_iter().map(|(v,)| v).collect()
+    })
+}
+
+#[test]
+fn inbox_failed_lists_failed_updates_and_retry_puts_one_back_once() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&["inbox", "failed"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    assert_eq!(run.stderr.trim_end(), "没有处理失败的消息。");
+    sql_rows(
+        &bot,
+        "INSERT INTO inbox (id, channel, external_id, payload, status, received_at, processed_at, error) \
+         VALUES (7, 'telegram', '9001', '{}', 'failed', 1796000000000, 1796000060000, \
+         'stored data is corrupt: meeting kind ''bogus''') RETURNING channel",
+    );
+    sql_rows(
+        &bot,
+        "INSERT INTO inbox (id, channel, external_id, payload, status, received_at) \
+         VALUES (8, 'telegram', '9002', NULL, 'done', 1796000000000) RETURNING channel",
+    );
+    let run = bot.run(&["inbox", "failed"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["7\ttelegram\t2026-11-30 08:53\t2026-11-30 08:54\tstored data is corrupt: meeting kind 'bogus'"]
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "编号\t渠道\t收到时间\t失败时间\t错误",
+            "排除原因后重新处理一条：branchbot inbox failed --retry 编号"
+        ]
+    );
+
+    for (arg, code, said) in [
+        (
+            "abc",
+            2,
+            "“abc”不是消息编号；请使用 branchbot inbox failed 列出的编号。",
+        ),
+        (
+            "99",
+            2,
+            "没有编号为 #99 的消息；请使用 branchbot inbox failed 列出的编号。",
+        ),
+        (
+            "8",
+            2,
+            "消息 #8 没有处理失败（状态：已处理），只有处理失败的消息可以重试。",
+        ),
+        ("7", 0, ""),
+        (
+            "7",
+            2,
+            "消息 #7 没有处理失败（状态：待发送），只有处理失败的消息可以重试。",
+        ),
+    ] {
+        let run = bot.run(&["inbox", "failed", "--retry", arg]);
+        assert_eq!(run.code, code, "{arg}: {run:?}");
+        if code == 0 {
+            assert_eq!(
+                run.stdout.trim_end(),
+                "消息 #7 已重新排队，运行中的机器人很快会处理它。"
+            );
+        } else {
+            assert_eq!(run.stderr.trim_end(), said, "{arg}");
+            assert_eq!(run.stdout, "");
+        }
+    }
+    assert_eq!(
+        sql_rows(&bot, "SELECT status FROM inbox ORDER BY id"),
+        ["pending", "done"]
+    );
+    assert_eq!(
+        sql_rows(
+            &bot,
+            "SELECT subject FROM audit_log WHERE action = 'inbox_retried'"
+        ),
+        ["inbox:7"]
     );
 }

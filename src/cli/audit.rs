@@ -21,7 +21,7 @@ pub struct AuditArgs {
     pub until: Option<String>,
     /// Only this action: import, targets_loaded, campaign_loaded, notice_sent,
     /// meeting_created, meeting_rescheduled, meeting_cancelled, round_opened, round_closed,
-    /// comment_hidden, data_exported, spot_check, dashboard_login.
+    /// comment_hidden, data_exported, spot_check, dashboard_login, inbox_retried.
     #[arg(long)]
     pub action: Option<String>,
     /// Only what this member did (roster key or mobile number).

@@ -97,6 +97,15 @@ impl Limits {
     }
 }
 
+impl Rate {
+    /// How many sends this rate lets out within `window` (at least one).
+    pub fn within(&self, window: Duration) -> u64 {
+        let per = self.per.as_nanos().max(1);
+        let n = window.as_nanos() * u128::from(self.count) / per + u128::from(self.burst);
+        u64::try_from(n).unwrap_or(u64::MAX).max(1)
+    }
+}
+
 /// Why a send must wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wait {

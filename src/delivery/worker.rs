@@ -26,6 +26,9 @@ use crate::flows::Choice;
 use crate::store::outbox::{self, Claimed, Outcome};
 use crate::store::{bindings, Store, StoreError};
 
+/// The claim of one round covers what the rate limit lets out in this long.
+pub const CLAIM_WINDOW: Duration = Duration::from_secs(2);
+
 /// How a worker behaves.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -51,7 +54,7 @@ impl Default for WorkerConfig {
         Self {
             limits: Limits::telegram(),
             batch: 200,
-            lease: Duration::from_secs(60),
+            lease: Duration::from_secs(15),
             max_attempts: 5,
             concurrency: 64,
             backoff: Duration::from_secs(2),
@@ -83,6 +86,9 @@ pub struct Worker {
     limiter: Limiter,
     /// Outcomes waiting to be written together.
     written: Vec<(Claimed, Action)>,
+    /// Lease tokens of the claims this worker may still hold rows of, kept alive by the
+    /// heartbeat in [`Worker::run`].
+    held: Arc<std::sync::Mutex<Vec<String>>>,
     pub stats: Arc<Stats>,
 }
 
@@ -112,6 +118,7 @@ impl Worker {
             config,
             limiter,
             written: Vec::new(),
+            held: Arc::default(),
             stats: Arc::default(),
         }
     }
@@ -122,6 +129,14 @@ impl Worker {
         let channel = self.sender.channel().as_str();
         let mut inflight: JoinSet<Finished> = JoinSet::new();
         let wake = Arc::clone(&self.wake);
+        let heartbeat_stop = CancellationToken::new();
+        let heartbeat = tokio::spawn(heartbeat(
+            self.store.clone(),
+            self.clock.clone(),
+            Arc::clone(&self.held),
+            self.config.lease,
+            heartbeat_stop.clone(),
+        ));
         loop {
             let notified = wake.notified();
             tokio::pin!(notified);
@@ -160,6 +175,8 @@ impl Worker {
             }
         }
         self.flush().await;
+        heartbeat_stop.cancel();
+        let _ = heartbeat.await;
     }
 
     /// Claims and sends everything due now (used by the console after each message, and by
@@ -208,6 +225,31 @@ impl Worker {
         wait.max(Duration::from_millis(1))
     }
 
+    /// How many rows to claim at once: what the overall rate lets out within
+    /// [`CLAIM_WINDOW`], at most `batch`. A worker that dies then leaves only a couple of
+    /// seconds' worth of rows in `sending`, which another worker resends (possible
+    /// duplicates) and which wait out the lease; claiming far more than can be sent would
+    /// hold up and duplicate that much more.
+    fn claim_size(&self) -> i64 {
+        let allowed = self.config.limits.overall.within(CLAIM_WINDOW);
+        i64::try_from(allowed)
+            .unwrap_or(i64::MAX)
+            .clamp(1, self.config.batch.max(1))
+    }
+
+    /// How many outcomes to write together: what the rate lets out in a quarter of a second,
+    /// at most 64. A message sent but not yet recorded when the process dies is sent again
+    /// (a duplicate), so at Telegram's 30 a second outcomes are written every few sends; at
+    /// rates far above, batching saves write transactions.
+    fn flush_every(&self) -> usize {
+        let n = self
+            .config
+            .limits
+            .overall
+            .within(Duration::from_millis(250));
+        usize::try_from(n).unwrap_or(64).clamp(1, 64)
+    }
+
     /// One claim and its sends. Returns how many rows were claimed.
     async fn round(
         &mut self,
@@ -219,7 +261,7 @@ impl Worker {
         let batch = outbox::claim(
             &self.store,
             self.sender.channel().as_str(),
-            self.config.batch,
+            self.claim_size(),
             now.timestamp_millis(),
             self.config.lease.as_millis() as i64,
             quiet,
@@ -227,6 +269,10 @@ impl Worker {
         )
         .await?;
         let claimed = batch.len();
+        if let Some(first) = batch.first() {
+            let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+            held.push(first.lease_token.clone());
+        }
         let mut renewed = Instant::now();
         let mut rows = batch.into_iter();
         while let Some(row) = rows.next() {
@@ -258,6 +304,18 @@ impl Worker {
                 self.complete(&row, &Outcome::Expired).await?;
                 continue;
             }
+            // Choices that cannot be read cannot be rendered: the row fails alone, rather than
+            // going out without the buttons its text asks the recipient to press.
+            let choices: Vec<Choice> = match serde_json::from_str(&row.choices_json) {
+                Ok(choices) => choices,
+                Err(e) => {
+                    self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!(outbox_id = row.id, error = %e, "outbox row cannot be rendered; marked failed");
+                    let error = format!("unreadable choices: {e}");
+                    self.complete(&row, &Outcome::Failed { error }).await?;
+                    continue;
+                }
+            };
             let go = loop {
                 match self.limiter.try_acquire(&row.address, Instant::now()) {
                     Ok(()) => break true,
@@ -289,8 +347,6 @@ impl Worker {
             }
             let sender = Arc::clone(&self.sender);
             inflight.spawn(async move {
-                let choices: Vec<Choice> =
-                    serde_json::from_str(&row.choices_json).unwrap_or_default();
                 let msg = Outgoing {
                     id: row.id,
                     address: row.address.clone(),
@@ -363,7 +419,7 @@ impl Worker {
             }
         };
         self.written.push((row, action));
-        if self.written.len() >= 64 {
+        if self.written.len() >= self.flush_every() {
             self.flush().await;
         }
     }
@@ -427,5 +483,43 @@ impl Worker {
             );
         }
         Ok(())
+    }
+}
+
+/// Keeps the leases of the rows a worker holds alive (claimed and waiting for the limiter, or
+/// being sent), every third of the lease, until `stop`. A claim with no row left in `sending`
+/// is forgotten. Rows survive a lease only when their worker died, so the lease can be short
+/// and a crashed worker's rows are taken over soon.
+async fn heartbeat(
+    store: Store,
+    clock: Clock,
+    held: Arc<std::sync::Mutex<Vec<String>>>,
+    lease: Duration,
+    stop: CancellationToken,
+) {
+    let every = (lease / 3).max(Duration::from_millis(100));
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        let tokens = held.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if tokens.is_empty() {
+            continue;
+        }
+        let Ok(mut conn) = store.pool().acquire().await else {
+            continue;
+        };
+        let until = clock.now_ms() + lease.as_millis() as i64;
+        for token in tokens {
+            match outbox::renew(&mut conn, &token, until).await {
+                Ok(0) => held
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .retain(|t| *t != token),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not renew a delivery lease"),
+            }
+        }
     }
 }

@@ -20,7 +20,10 @@ use crate::delivery::Wake;
 use crate::domain::org::Member;
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
-use crate::store::{bindings, conversations, inbox, members, outbox, Conn, Store, StoreError};
+use crate::store::{
+    bindings, conversations, inbox, members, outbox, Conn, Store, StoreError,
+    INTAKE_ACQUIRE_TIMEOUT,
+};
 
 /// The outbox dedupe key of the `i`th reply to an inbox row. It names the update by channel,
 /// platform id and inbox id together: inbox ids are reused on SQLite once housekeeping has
@@ -60,9 +63,47 @@ pub enum Processed {
         replies: usize,
         ack: Option<String>,
     },
+    /// Processing failed for good (stored data this binary cannot read, a bug): the row was
+    /// set aside as `failed` with its error and the sender was sent an apology.
+    Failed {
+        channel: ChannelKind,
+        ack: Option<String>,
+    },
     /// Another worker has it, or it was done already.
     Skipped,
 }
+
+impl Processed {
+    /// Whether the row was finished (done or failed) by this call.
+    fn progressed(&self) -> bool {
+        !matches!(self, Self::Skipped)
+    }
+
+    /// The channel acknowledgement to make, if any.
+    fn ack(self) -> Option<(ChannelKind, String)> {
+        match self {
+            Self::Done { channel, ack, .. } | Self::Failed { channel, ack } => {
+                ack.map(|a| (channel, a))
+            }
+            Self::Skipped => None,
+        }
+    }
+}
+
+/// What one pass over the inbox did.
+#[derive(Debug, Default)]
+pub struct Drained {
+    /// Acknowledgements the channels should make (Telegram callback queries).
+    pub acks: Vec<(ChannelKind, String)>,
+    /// Updates set aside as failed in this pass.
+    pub failed: usize,
+    /// A transient failure (the database busy, full or unreachable) that stopped the pass:
+    /// the rows it did not reach stay pending, in order, for the next pass.
+    pub stopped: Option<StoreError>,
+}
+
+/// Updates set aside as failed by this process since it started, for `/metrics`.
+pub static FAILED_UPDATES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The conversation engine, shared by every channel.
 #[derive(Clone)]
@@ -152,7 +193,10 @@ impl Step {
 }
 
 impl Engine {
-    /// Stores an inbound update unless it was seen before. Returns the inbox id when new.
+    /// Stores an inbound update unless it was seen before. Returns the inbox id when new. A
+    /// webhook is answered from this: it waits at most [`INTAKE_ACQUIRE_TIMEOUT`] for a
+    /// connection, so that a database outage gets a quick 503 (the platform retries) rather
+    /// than a request hanging for the pool's whole wait.
     pub async fn receive(
         &self,
         external_id: &str,
@@ -160,7 +204,7 @@ impl Engine {
     ) -> Result<Option<i64>, StoreError> {
         let payload =
             serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut conn = self.store.pool().acquire().await?;
+        let mut conn = self.intake_conn().await?;
         inbox::insert(
             &mut conn,
             item.inbound.channel.as_str(),
@@ -171,6 +215,14 @@ impl Engine {
         .await
     }
 
+    /// A connection for the intake path, or `PoolTimedOut` after [`INTAKE_ACQUIRE_TIMEOUT`].
+    async fn intake_conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        match tokio::time::timeout(INTAKE_ACQUIRE_TIMEOUT, self.store.pool().acquire()).await {
+            Ok(conn) => Ok(conn?),
+            Err(_) => Err(StoreError::Db(sqlx::Error::PoolTimedOut)),
+        }
+    }
+
     /// Records an update that needs no processing (a kind the bot ignores), so a redelivery of
     /// it is recognised as a duplicate. Nothing of its content is kept.
     pub async fn receive_ignored(
@@ -178,7 +230,10 @@ impl Engine {
         channel: ChannelKind,
         external_id: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = match tokio::time::timeout(INTAKE_ACQUIRE_TIMEOUT, self.store.begin()).await {
+            Ok(tx) => tx?,
+            Err(_) => return Err(StoreError::Db(sqlx::Error::PoolTimedOut)),
+        };
         let now = self.clock.now_ms();
         if let Some(id) = inbox::insert(&mut tx, channel.as_str(), external_id, "", now).await? {
             inbox::finish(&mut tx, id, "ignored", None, now).await?;
@@ -187,49 +242,75 @@ impl Engine {
         Ok(())
     }
 
-    /// Processes every pending inbox row, oldest first, and returns the acknowledgements the
-    /// channels should make.
-    pub async fn drain_inbox(&self) -> Result<Vec<(ChannelKind, String)>, StoreError> {
+    /// Processes every pending inbox row, oldest first. An update that fails for good is set
+    /// aside (see [`Engine::process`]) and the pass goes on; a transient failure stops the
+    /// pass (on PostgreSQL: that chat's lane; the other chats go on) and is returned in
+    /// [`Drained::stopped`], with the rows not reached still pending in order.
+    pub async fn drain_inbox(&self) -> Drained {
         if self.store.backend() == crate::store::Backend::Postgres {
             return self.drain_inbox_in_lanes().await;
         }
         // SQLite has one writer: one update after the other is as fast as it gets.
-        let mut acks = Vec::new();
+        let mut drained = Drained::default();
         loop {
-            let ids = {
-                let mut conn = self.store.pool().acquire().await?;
-                inbox::pending_ids(&mut conn, 100).await?
+            let ids = match self.pending_ids().await {
+                Ok(ids) => ids,
+                Err(e) => {
+                    drained.stopped = Some(e);
+                    return drained;
+                }
             };
             if ids.is_empty() {
-                return Ok(acks);
+                return drained;
             }
             let mut progressed = false;
             for id in ids {
-                if let Processed::Done { channel, ack, .. } = self.process(id).await? {
-                    progressed = true;
-                    if let Some(ack) = ack {
-                        acks.push((channel, ack));
+                match self.process(id).await {
+                    Ok(processed) => {
+                        progressed |= processed.progressed();
+                        drained.failed +=
+                            usize::from(matches!(processed, Processed::Failed { .. }));
+                        drained.acks.extend(processed.ack());
+                    }
+                    Err(e) => {
+                        drained.stopped = Some(e);
+                        return drained;
                     }
                 }
             }
             if !progressed {
                 // Every pending row is held by another replica.
-                return Ok(acks);
+                return drained;
             }
         }
     }
 
+    async fn pending_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        inbox::pending_ids(&mut conn, 100).await
+    }
+
     /// PostgreSQL takes writers in parallel: updates from different chats are processed
-    /// concurrently (up to [`INBOX_LANES`] at once), each chat's updates still in order.
-    async fn drain_inbox_in_lanes(&self) -> Result<Vec<(ChannelKind, String)>, StoreError> {
-        let mut acks = Vec::new();
+    /// concurrently (up to [`INBOX_LANES`] at once), each chat's updates still in order. A lane
+    /// stopped by a transient failure leaves its remaining updates pending; the others go on.
+    async fn drain_inbox_in_lanes(&self) -> Drained {
+        let mut drained = Drained::default();
         loop {
             let pending = {
-                let mut conn = self.store.pool().acquire().await?;
-                inbox::pending_lanes(&mut conn, 200).await?
+                let listed = async {
+                    let mut conn = self.store.pool().acquire().await?;
+                    inbox::pending_lanes(&mut conn, 200).await
+                };
+                match listed.await {
+                    Ok(pending) => pending,
+                    Err(e) => {
+                        drained.stopped = Some(e);
+                        return drained;
+                    }
+                }
             };
             if pending.is_empty() {
-                return Ok(acks);
+                return drained;
             }
             let mut lanes: Vec<(String, Vec<i64>)> = Vec::new();
             for (id, lane) in pending {
@@ -247,31 +328,123 @@ impl Engine {
                     let _permit = semaphore.acquire_owned().await;
                     let mut done = Vec::new();
                     for id in ids {
-                        done.push(engine.process(id).await?);
+                        match engine.process(id).await {
+                            Ok(processed) => done.push(processed),
+                            // The rest of this chat waits for the next pass, in order.
+                            Err(e) => return (done, Some(e)),
+                        }
                     }
-                    Ok::<_, StoreError>(done)
+                    (done, None)
                 });
             }
             let mut progressed = false;
             while let Some(joined) = tasks.join_next().await {
-                let Ok(lane) = joined else { continue };
-                for processed in lane? {
-                    if let Processed::Done { channel, ack, .. } = processed {
-                        progressed = true;
-                        if let Some(ack) = ack {
-                            acks.push((channel, ack));
-                        }
-                    }
+                let Ok((lane, stopped)) = joined else {
+                    continue;
+                };
+                for processed in lane {
+                    progressed |= processed.progressed();
+                    drained.failed += usize::from(matches!(processed, Processed::Failed { .. }));
+                    drained.acks.extend(processed.ack());
+                }
+                if let Some(e) = stopped {
+                    drained.stopped.get_or_insert(e);
                 }
             }
-            if !progressed {
-                return Ok(acks);
+            if drained.stopped.is_some() || !progressed {
+                return drained;
             }
         }
     }
 
-    /// Processes one inbox row in one transaction.
+    /// Processes one inbox row in one transaction. A transient failure (see
+    /// [`StoreError::is_transient`]) is returned and the row stays pending; any other failure
+    /// sets the row aside as `failed` with its error, and the sender gets a short apology.
     pub async fn process(&self, inbox_id: i64) -> Result<Processed, StoreError> {
+        match self.try_process(inbox_id).await {
+            Err(e) if !e.is_transient() => self.set_aside(inbox_id, &e).await,
+            other => other,
+        }
+    }
+
+    /// Finishes a row whose processing failed for good as `failed`, with the error, and queues
+    /// an apology to its sender, in one transaction.
+    ///
+    /// The row keeps its content for `branchbot inbox failed --retry` only when a bound member
+    /// wrote it outside the anonymous flows: an unknown sender's message is never kept, and a
+    /// failure in an anonymous flow keeps nothing that ties the sender to it (the content is
+    /// erased and the apology is queued like an anonymous reply, erased once sent).
+    async fn set_aside(&self, inbox_id: i64, error: &StoreError) -> Result<Processed, StoreError> {
+        let anonymous = matches!(error, StoreError::Anonymous(_));
+        let error = error.to_string();
+        tracing::error!(inbox_id, %error, "update failed; set aside as failed, the sender is told");
+        // The sender's language, read apart from the transaction below (a failing read there
+        // would abort it on PostgreSQL); the hint or the organisation's language otherwise.
+        let payload = {
+            let mut conn = self.store.pool().acquire().await?;
+            inbox::payload(&mut conn, inbox_id).await?
+        };
+        let item = payload.and_then(|p| serde_json::from_str::<InboxItem>(&p).ok());
+        let member = match &item {
+            Some(item) => {
+                let mut conn = self.store.pool().acquire().await?;
+                sender(&mut conn, &item.inbound).await.ok().flatten()
+            }
+            None => None,
+        };
+        let now = self.clock.now_ms();
+        let mut tx = self.store.begin().await?;
+        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id).await? else {
+            tx.rollback().await?;
+            return Ok(Processed::Skipped);
+        };
+        if let Some(item) = &item {
+            let hint = item
+                .inbound
+                .language_hint
+                .as_deref()
+                .and_then(Locale::from_hint);
+            let locale = member
+                .as_ref()
+                .map(|m| m.locale)
+                .or(hint)
+                .unwrap_or(self.org_locale);
+            // Apart from the replies' keys: a retried update's replies are not swallowed.
+            let key = format!("apology:{}:{}:{}", row.channel, row.external_id, row.id);
+            let apology = outbox::NewMessage {
+                channel: item.inbound.channel.as_str().to_owned(),
+                address: item.inbound.address.clone(),
+                member_id: member.as_ref().map(|m| m.id).filter(|_| !anonymous),
+                body: self.catalog.text(locale, msg!("error-update-failed")),
+                choices_json: "[]".into(),
+                dedupe_key: key.clone(),
+                urgent: true,
+                not_before: now,
+                expires_at: Some(now + 24 * 3600 * 1000),
+                segments: 1,
+            };
+            outbox::enqueue(&mut tx, &[apology], now).await?;
+            if anonymous {
+                outbox::mark_anonymous(&mut tx, &[key]).await?;
+            }
+        }
+        inbox::finish(&mut tx, inbox_id, "failed", Some(&error), now).await?;
+        if anonymous || member.is_none() {
+            inbox::erase_payload(&mut tx, inbox_id).await?;
+        }
+        tx.commit().await?;
+        FAILED_UPDATES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(item) = item else {
+            return Ok(Processed::Skipped);
+        };
+        self.wake.notify(item.inbound.channel);
+        Ok(Processed::Failed {
+            channel: item.inbound.channel,
+            ack: item.ack,
+        })
+    }
+
+    async fn try_process(&self, inbox_id: i64) -> Result<Processed, StoreError> {
         let mut tx = self.store.begin().await?;
         let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id).await? else {
             tx.rollback().await?;
@@ -280,11 +453,11 @@ impl Engine {
         let now = self.clock.now_ms();
         let item: InboxItem = match serde_json::from_str(&row.payload) {
             Ok(item) => item,
+            // Set aside as failed by `process`: nobody to apologise to.
             Err(e) => {
-                tracing::warn!(inbox_id, error = %e, "unreadable inbox payload");
-                inbox::finish(&mut tx, inbox_id, "failed", Some("unreadable payload"), now).await?;
-                tx.commit().await?;
-                return Ok(Processed::Skipped);
+                return Err(StoreError::Corrupt(format!(
+                    "unreadable inbox payload: {e}"
+                )))
             }
         };
         let inbound = item.inbound;
@@ -383,7 +556,10 @@ impl Engine {
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
-            if let Some(replies) = feedback::intercept(&cx, conn, inbound).await? {
+            let intercepted = feedback::intercept(&cx, conn, inbound)
+                .await
+                .map_err(|e| StoreError::Anonymous(Box::new(e)))?;
+            if let Some(replies) = intercepted {
                 return Ok(Handled::replies(replies));
             }
         }

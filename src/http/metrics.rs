@@ -117,6 +117,16 @@ async fn render(state: &AppState) -> Result<String, crate::store::StoreError> {
     }
     let _ = writeln!(
         out,
+        "# HELP branchbot_inbox_failed_total Updates this process set aside as failed (stored data it cannot read, a bug) since it started."
+    );
+    let _ = writeln!(out, "# TYPE branchbot_inbox_failed_total counter");
+    let _ = writeln!(
+        out,
+        "branchbot_inbox_failed_total {}",
+        crate::flows::engine::FAILED_UPDATES.load(Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        out,
         "# HELP branchbot_jobs Scheduled jobs by kind and status."
     );
     let _ = writeln!(out, "# TYPE branchbot_jobs gauge");

@@ -56,11 +56,18 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The database answers and its migrations are current.
+/// The database answers within a moment, its migrations are current, and it takes a write
+/// (a full disk or a read-only database is not ready). Answered quickly whatever the
+/// database does, so that a load balancer can act.
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.engine.store.ready().await {
-        Ok(true) => (StatusCode::OK, "ready"),
-        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
+    use crate::store::Readiness;
+    match state.engine.store.readiness().await {
+        Ok(Readiness::Ready) => (StatusCode::OK, "ready"),
+        Ok(Readiness::MigrationsPending) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
+        Ok(Readiness::NotWritable) => {
+            tracing::warn!("readiness check: the database cannot be written (disk full?)");
+            (StatusCode::SERVICE_UNAVAILABLE, "database not writable")
+        }
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")

@@ -70,6 +70,19 @@ pub enum JobError {
     Failed(String),
 }
 
+impl JobError {
+    /// Whether running the occurrence again cannot help: a payload or stored data this
+    /// binary cannot read, a bug. Such a run fails at once (recorded, shown by `status`)
+    /// instead of being retried; a busy or unreachable database is retried with backoff.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            Self::Payload(_) => true,
+            Self::Store(e) => !e.is_transient(),
+            Self::Failed(_) => false,
+        }
+    }
+}
+
 /// Pushes `reply` to `member` from a run, at once and not urgent unless `push` says otherwise,
 /// on the route the delivery layer picks (see [`route::push`]), and notes the channel whose
 /// worker to wake after the commit. Whether the member was reached.

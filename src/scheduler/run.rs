@@ -108,7 +108,7 @@ impl Scheduler {
                 // Nothing the run wrote survives: it shared the transaction.
                 tx.rollback().await?;
                 let error = e.to_string();
-                if claimed.attempts >= self.config.max_attempts {
+                if e.is_permanent() || claimed.attempts >= self.config.max_attempts {
                     let mut tx = self.store.begin().await?;
                     if !jobs::lock(&self.store, &mut tx, claimed).await? {
                         return Ok(tx.rollback().await?);

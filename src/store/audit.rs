@@ -41,10 +41,12 @@ pub enum Action {
     SpotCheck,
     /// Someone logged in to the web dashboard.
     DashboardLogin,
+    /// The operator put a failed inbound update back to be processed again.
+    InboxRetried,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -60,6 +62,7 @@ impl Action {
         Self::DataExported,
         Self::SpotCheck,
         Self::DashboardLogin,
+        Self::InboxRetried,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +82,7 @@ impl Action {
             Self::DataExported => "data_exported",
             Self::SpotCheck => "spot_check",
             Self::DashboardLogin => "dashboard_login",
+            Self::InboxRetried => "inbox_retried",
         }
     }
 
@@ -100,6 +104,7 @@ impl Action {
             Self::DataExported => msg!("audit-action-data-exported"),
             Self::SpotCheck => msg!("audit-action-spot-check"),
             Self::DashboardLogin => msg!("audit-action-dashboard-login"),
+            Self::InboxRetried => msg!("audit-action-inbox-retried"),
         }
     }
 }

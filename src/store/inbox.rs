@@ -17,6 +17,11 @@ fn open(payload: Option<String>) -> Option<String> {
 
 /// Stores an update unless one with the same (channel, external id) exists. Returns the new
 /// row's id, or None for a duplicate.
+///
+/// The statement runs to its end (`fetch_all`): on a connection outside a transaction the
+/// commit happens when SQLite steps past the last row, and stopping at the first row
+/// (`fetch_optional`) would drop a commit that failed (a full disk) and report a row that was
+/// never stored.
 pub async fn insert(
     conn: &mut Conn,
     channel: &str,
@@ -24,7 +29,7 @@ pub async fn insert(
     payload: &str,
     now: i64,
 ) -> Result<Option<i64>> {
-    let id: Option<i64> = sqlx::query_scalar(
+    let ids: Vec<i64> = sqlx::query_scalar(
         "INSERT INTO inbox (channel, external_id, payload, status, received_at) \
          VALUES ($1, $2, $3, 'pending', $4) \
          ON CONFLICT (channel, external_id) DO NOTHING RETURNING id",
@@ -33,9 +38,9 @@ pub async fn insert(
     .bind(external_id)
     .bind(crate::anonymity::seal_text(PURPOSE, payload, 1024))
     .bind(now)
-    .fetch_optional(conn)
+    .fetch_all(conn)
     .await?;
-    Ok(id)
+    Ok(ids.into_iter().next())
 }
 
 /// One pending update, claimed inside the caller's transaction.
@@ -55,6 +60,16 @@ pub async fn pending_ids(conn: &mut Conn, limit: i64) -> Result<Vec<i64>> {
             .fetch_all(conn)
             .await?,
     )
+}
+
+/// An update's content, opened (None when erased or unreadable).
+pub async fn payload(conn: &mut Conn, id: i64) -> Result<Option<String>> {
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT payload FROM inbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(open(stored.flatten()))
 }
 
 /// Locks one pending update for processing (skipped if another replica holds it).
@@ -78,7 +93,9 @@ pub async fn claim(store: &Store, conn: &mut Conn, id: i64) -> Result<Option<Pen
     .transpose()
 }
 
-/// Closes an update: its payload is erased, only the dedupe key and the outcome remain.
+/// Closes an update: its payload is erased, only the dedupe key and the outcome remain. A
+/// `failed` update keeps its payload, so that an operator can retry it once the cause is
+/// fixed ([`retry`]).
 pub async fn finish(
     conn: &mut Conn,
     id: i64,
@@ -87,7 +104,8 @@ pub async fn finish(
     now: i64,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE inbox SET status = $1, error = $2, payload = NULL, processed_at = $3 WHERE id = $4",
+        "UPDATE inbox SET status = $1, error = $2, processed_at = $3, \
+         payload = CASE WHEN $1 = 'failed' THEN payload ELSE NULL END WHERE id = $4",
     )
     .bind(status)
     .bind(error)
@@ -108,6 +126,15 @@ pub async fn coarsen_times(conn: &mut Conn, id: i64) -> Result<()> {
     .bind(id)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Erases an update's content (a failed one that must not be kept for a retry).
+pub async fn erase_payload(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query("UPDATE inbox SET payload = NULL WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -140,4 +167,72 @@ pub async fn pending_lanes(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, Stri
             (id, format!("{channel}:{address}"))
         })
         .collect())
+}
+
+/// An update set aside because processing it failed for good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    pub id: i64,
+    pub channel: String,
+    pub received_at: i64,
+    /// When it was set aside (ms).
+    pub processed_at: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// Failed updates, newest first, at most `limit`.
+pub async fn failed(conn: &mut Conn, limit: i64) -> Result<Vec<Failed>> {
+    type Row = (i64, String, i64, Option<i64>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, channel, received_at, processed_at, error FROM inbox \
+         WHERE status = 'failed' ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, channel, received_at, processed_at, error)| Failed {
+            id,
+            channel,
+            received_at,
+            processed_at,
+            error,
+        })
+        .collect())
+}
+
+/// Why [`retry`] did not put an update back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryRefused {
+    /// No inbox row has this id.
+    NotFound,
+    /// The row is not failed (pending, done or ignored): nothing to retry.
+    NotFailed,
+    /// The row kept no content (an unknown sender, an anonymous flow, or unreadable): there is
+    /// nothing to process again.
+    NoPayload,
+}
+
+/// Puts a failed update back to `pending`, to be processed again by the running bot.
+pub async fn retry(conn: &mut Conn, id: i64) -> Result<std::result::Result<(), RetryRefused>> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT status, payload FROM inbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        None => return Ok(Err(RetryRefused::NotFound)),
+        Some((status, _)) if status != "failed" => return Ok(Err(RetryRefused::NotFailed)),
+        Some((_, None)) => return Ok(Err(RetryRefused::NoPayload)),
+        Some(_) => {}
+    }
+    sqlx::query(
+        "UPDATE inbox SET status = 'pending', error = NULL, processed_at = NULL \
+         WHERE id = $1 AND status = 'failed'",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(Ok(()))
 }

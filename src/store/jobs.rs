@@ -161,8 +161,12 @@ pub async fn insert(conn: &mut Conn, job: &NewJob, now: i64) -> Result<Option<i6
     .bind(job.due_at)
     .bind(job.grace_ms)
     .bind(now)
-    .fetch_optional(conn)
-    .await?)
+    // To the end of the statement, so that an auto-committed insert reports a failed commit
+    // (see `inbox::insert`).
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .next())
 }
 
 /// A job by id.
@@ -222,11 +226,41 @@ pub async fn claim(
     let rows = q.fetch_all(&mut *tx).await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for row in &rows {
-        let mut job = job_from_row(row)?;
+        let mut job = match job_from_row(row) {
+            Ok(job) => job,
+            Err(e) => {
+                // A row this binary cannot read fails alone; the others run.
+                let id: i64 = row.try_get("id")?;
+                tracing::error!(job_id = id, error = %e, "job row cannot be read; recorded as failed");
+                fail_unreadable(&mut tx, id, &e.to_string(), now).await?;
+                continue;
+            }
+        };
         job.status = "running".into();
         job.attempts += 1;
         job.lease_token = Some(token.clone());
         claimed.push(job);
+    }
+    // A job of a kind no running binary knows (written by a newer version, then rolled back)
+    // fails once its grace period has passed: a replica that knows the kind would have run it.
+    let sql = format!(
+        "UPDATE jobs SET status = 'failed', last_outcome = 'failed', \
+         last_error = 'unknown job kind: ' || kind, last_run_at = $1, lease_until = NULL, \
+         lease_token = NULL, updated_at = $1 \
+         WHERE status = 'scheduled' AND next_run_at <= $1 AND next_run_at + grace_ms < $1 \
+         AND kind NOT IN ({})",
+        placeholders(2, kinds.len())
+    );
+    let mut q = sqlx::query(super::sql(sql)).bind(now);
+    for kind in kinds {
+        q = q.bind(*kind);
+    }
+    let unknown = q.execute(&mut *tx).await?.rows_affected();
+    if unknown > 0 {
+        tracing::error!(
+            count = unknown,
+            "jobs of a kind this binary does not know were past their grace period; recorded as failed"
+        );
     }
     if !claimed.is_empty() {
         // One statement for the batch; the ids come from the rows just read.
@@ -245,6 +279,30 @@ pub async fn claim(
     }
     tx.commit().await?;
     Ok(claimed)
+}
+
+/// Records a job whose row cannot be read as failed, with the reason.
+async fn fail_unreadable(conn: &mut Conn, id: i64, error: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET status = 'failed', last_outcome = 'failed', last_error = $1, \
+         last_run_at = $2, lease_until = NULL, lease_token = NULL, updated_at = $2 WHERE id = $3",
+    )
+    .bind(error)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The most recent failed occurrence: (job id, kind, when in ms, error).
+pub async fn last_failure(conn: &mut Conn) -> Result<Option<(i64, String, i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, kind, COALESCE(last_run_at, updated_at), COALESCE(last_error, '') FROM jobs \
+         WHERE last_outcome = 'failed' ORDER BY COALESCE(last_run_at, updated_at) DESC, id DESC LIMIT 1",
+    )
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Inside a run's transaction: locks a claimed row (PostgreSQL) and says whether its lease is
@@ -437,7 +495,16 @@ pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, String, i64)>> {
 }
 
 /// Deletes inbox rows that were processed (`done` or `ignored`) and received before `before`.
+/// Failed rows stay (an operator reads them with `branchbot inbox failed`), but the content
+/// they kept for a retry is erased then too. Returns how many rows were deleted.
 pub async fn purge_inbox(conn: &mut Conn, before: i64) -> Result<u64> {
+    sqlx::query(
+        "UPDATE inbox SET payload = NULL WHERE status = 'failed' AND received_at < $1 \
+         AND payload IS NOT NULL",
+    )
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
     let done =
         sqlx::query("DELETE FROM inbox WHERE status IN ('done', 'ignored') AND received_at < $1")
             .bind(before)

@@ -26,6 +26,8 @@ pub mod spotchecks;
 
 use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -56,9 +58,75 @@ pub enum StoreError {
     BadUrl(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A failure inside an anonymous flow (feedback, ballots): whoever handles it must keep
+    /// nothing that ties the sender to it (see `Engine::process`).
+    #[error("{0}")]
+    Anonymous(Box<StoreError>),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    /// Whether waiting and trying again may succeed: the database is busy, locked, full,
+    /// unreachable or restarting, a connection was lost, or the pool had none to give. Such a
+    /// failure says nothing about the update or row being worked on, so it is retried with
+    /// backoff and in order. Everything else (stored data this binary cannot read, a broken
+    /// invariant, a bug) is permanent: retrying the same row fails the same way, so the row is
+    /// set aside as failed and the work goes on with the next one.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Db(e) => transient_sqlx(e),
+            Self::Anonymous(e) => e.is_transient(),
+            Self::Migrate(_) | Self::BadUrl(_) | Self::Corrupt(_) => false,
+        }
+    }
+
+    /// Whether the database refused a write for want of space (SQLITE_FULL, PostgreSQL's
+    /// class 53 `disk_full`).
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            Self::Anonymous(e) => e.is_disk_full(),
+            Self::Db(sqlx::Error::Database(e)) => match e.code().as_deref() {
+                Some("53100") => true,
+                Some(code) => code.parse::<i64>().is_ok_and(|c| c & 0xff == 13),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+fn transient_sqlx(e: &sqlx::Error) -> bool {
+    use sqlx::Error as E;
+    match e {
+        E::Io(_)
+        | E::Tls(_)
+        | E::Protocol(_)
+        | E::PoolTimedOut
+        | E::PoolClosed
+        | E::WorkerCrashed
+        | E::InvalidSavePointStatement
+        | E::BeginFailed => true,
+        E::Database(db) => {
+            let Some(code) = db.code() else { return false };
+            if let Ok(n) = code.parse::<i64>() {
+                // SQLite: the primary result code is the low byte of the extended one.
+                // BUSY, LOCKED, NOMEM, READONLY, IOERR, CORRUPT (the whole file, not a row),
+                // FULL, CANTOPEN, PROTOCOL.
+                return matches!(n & 0xff, 5 | 6 | 7 | 8 | 10 | 11 | 13 | 14 | 15);
+            }
+            // PostgreSQL SQLSTATE: connection exceptions, insufficient resources, operator
+            // intervention (shutdown, restart), system errors, serialization failures and
+            // deadlocks, lock not available, a read-only standby after a failover.
+            code.starts_with("08")
+                || code.starts_with("53")
+                || code.starts_with("57P")
+                || code.starts_with("58")
+                || matches!(code.as_ref(), "40001" | "40P01" | "55P03" | "25006")
+        }
+        _ => false,
+    }
+}
 
 /// The migrations of each backend, compiled in. Never edit one that has landed: add a new one.
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -101,6 +169,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "oversight",
         include_str!("../../migrations/sqlite/0008_oversight.sql"),
+    ),
+    (
+        9,
+        "failures",
+        include_str!("../../migrations/sqlite/0009_failures.sql"),
     ),
     (
         10,
@@ -155,6 +228,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0008_oversight.sql"),
     ),
     (
+        9,
+        "failures",
+        include_str!("../../migrations/postgres/0009_failures.sql"),
+    ),
+    (
         10,
         "invite_guard",
         include_str!("../../migrations/postgres/0010_invite_guard.sql"),
@@ -166,11 +244,30 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// How long a readiness check may take before the database counts as unavailable.
+pub const READY_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// How long a webhook waits for a connection before answering 503 (the platform retries).
+pub const INTAKE_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What `/readyz` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// This binary knows migrations the database has not applied.
+    MigrationsPending,
+    /// The database answers but cannot take a write (its disk or its size limit is full).
+    NotWritable,
+}
+
 /// The connection pool and what it talks to.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite only: a cap on the database's size in pages (`PRAGMA max_page_count`) applied to
+    /// every connection; 0 for none. See [`Store::cap_sqlite_pages`].
+    page_cap: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -192,12 +289,25 @@ impl Store {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        let page_cap = Arc::new(AtomicU64::new(0));
+        let cap = Arc::clone(&page_cap);
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
                     .max_connections(4)
                     .min_connections(1)
                     .idle_timeout(None)
+                    .before_acquire(move |conn, _| {
+                        let cap = cap.load(Ordering::Relaxed);
+                        Box::pin(async move {
+                            if cap > 0 {
+                                conn.execute(sql(format!("PRAGMA max_page_count = {cap}")))
+                                    .await?;
+                            }
+                            Ok(true)
+                        })
+                    })
+                    .after_release(discard_if_in_transaction)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL lets readers go on during a write; the busy timeout makes a
@@ -221,11 +331,28 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_release(|conn, _| {
+                        // A dropped transaction's rollback is counted at once on PostgreSQL.
+                        let keep = !sqlx::Connection::is_in_transaction(conn);
+                        Box::pin(async move { Ok(keep) })
+                    })
                     .connect_with(options)
                     .await?
             }
         };
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            page_cap,
+        })
+    }
+
+    /// SQLite: caps the database file at `pages` pages on every connection (`PRAGMA
+    /// max_page_count`), as a quota, or to try out what a full disk does without filling
+    /// one. A larger value lifts the cap again; running connections pick it up on their next
+    /// use. Does nothing on PostgreSQL.
+    pub fn cap_sqlite_pages(&self, pages: u64) {
+        self.page_cap.store(pages, Ordering::Relaxed);
     }
 
     /// Connects and applies every pending migration.
@@ -271,12 +398,64 @@ impl Store {
 
     /// Whether the database answers and every migration this binary knows is applied.
     pub async fn ready(&self) -> Result<bool> {
+        Ok(self.readiness().await? == Readiness::Ready)
+    }
+
+    /// Whether the database answers within [`READY_TIMEOUT`], its migrations are current and
+    /// it takes a write: a probe row is written and committed (a full disk or a read-only
+    /// database refuses it), and on SQLite the file must have room to grow (its page cap not
+    /// reached, or free pages left inside it). An unreachable database is an error
+    /// (`PoolTimedOut` when it did not answer in time).
+    pub async fn readiness(&self) -> Result<Readiness> {
+        match tokio::time::timeout(READY_TIMEOUT, self.check_readiness()).await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::Db(sqlx::Error::PoolTimedOut)),
+        }
+    }
+
+    async fn check_readiness(&self) -> Result<Readiness> {
+        let mut conn = self.pool.acquire().await?;
         let latest = self.migrator().migrations.iter().map(|m| m.version).max();
         let applied: Option<i64> =
             sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *conn)
                 .await?;
-        Ok(applied == latest)
+        if applied != latest {
+            return Ok(Readiness::MigrationsPending);
+        }
+        if self.backend == Backend::Sqlite {
+            // A database at its page cap with no free page inside cannot store one more
+            // update, although a write in place (the probe below) still succeeds.
+            let (count, max, free): (i64, i64, i64) = sqlx::query_as(
+                "SELECT (SELECT page_count FROM pragma_page_count()), \
+                 (SELECT max_page_count FROM pragma_max_page_count()), \
+                 (SELECT freelist_count FROM pragma_freelist_count())",
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            if max - count + free < 4 {
+                return Ok(Readiness::NotWritable);
+            }
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let probe = sqlx::query(
+            "INSERT INTO health_probe (id, checked_at) VALUES (1, $1) \
+             ON CONFLICT (id) DO UPDATE SET checked_at = EXCLUDED.checked_at",
+        )
+        .bind(now)
+        .execute(&mut *conn)
+        .await;
+        match probe {
+            Ok(_) => Ok(Readiness::Ready),
+            Err(e) => {
+                let e = StoreError::from(e);
+                if e.is_disk_full() || is_read_only(&e) {
+                    Ok(Readiness::NotWritable)
+                } else {
+                    Err(e)
+                }
+            }
+        }
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
@@ -320,6 +499,38 @@ impl Store {
     }
 }
 
+/// SQLite: a connection handed back still inside a transaction (a COMMIT that failed on a full
+/// disk, after which SQLite had rolled back by itself and the driver's ROLLBACK failed too)
+/// would refuse every later `BEGIN` ("non-zero transaction depth"): it is closed instead, and
+/// the pool opens a fresh one.
+fn discard_if_in_transaction(
+    conn: &mut Conn,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> futures_util::future::BoxFuture<'_, std::result::Result<bool, sqlx::Error>> {
+    Box::pin(async move {
+        // The ping waits for a rollback queued by a dropped transaction to be carried out.
+        sqlx::Connection::ping(conn).await?;
+        if sqlx::Connection::is_in_transaction(conn) {
+            tracing::warn!("closing a connection left inside a transaction");
+            return Ok(false);
+        }
+        Ok(true)
+    })
+}
+
+/// Whether the database refused a write because it is read-only (SQLITE_READONLY, a
+/// PostgreSQL standby).
+fn is_read_only(err: &StoreError) -> bool {
+    match err {
+        StoreError::Db(sqlx::Error::Database(e)) => match e.code().as_deref() {
+            Some("25006") => true,
+            Some(code) => code.parse::<i64>().is_ok_and(|c| c & 0xff == 8),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
 /// The name of the unique constraint a database error violated, if it was one.
 pub fn unique_violation(err: &StoreError) -> Option<String> {
     match err {
@@ -335,4 +546,33 @@ pub fn unique_violation(err: &StoreError) -> Option<String> {
 /// Runs a dynamic SQL text that the code assembled from fixed pieces (never from input).
 pub fn sql(text: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    #[test]
+    fn a_busy_unreachable_or_timed_out_database_is_transient_and_unreadable_data_is_not() {
+        let transient = [
+            StoreError::Db(sqlx::Error::PoolTimedOut),
+            StoreError::Db(sqlx::Error::Io(std::io::Error::from(
+                std::io::ErrorKind::ConnectionReset,
+            ))),
+            StoreError::Db(sqlx::Error::InvalidSavePointStatement),
+            StoreError::Anonymous(Box::new(StoreError::Db(sqlx::Error::PoolClosed))),
+        ];
+        for e in &transient {
+            assert!(e.is_transient(), "{e}");
+        }
+        let permanent = [
+            StoreError::Corrupt("meeting kind 'bogus'".into()),
+            StoreError::Db(sqlx::Error::RowNotFound),
+            StoreError::Db(sqlx::Error::ColumnNotFound("kind".into())),
+            StoreError::Anonymous(Box::new(StoreError::Corrupt("x".into()))),
+        ];
+        for e in &permanent {
+            assert!(!e.is_transient(), "{e}");
+        }
+    }
 }

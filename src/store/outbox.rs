@@ -175,7 +175,15 @@ pub async fn claim(
         .await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for row in &rows {
-        claimed.push(claimed_from_row(row, &token)?);
+        match claimed_from_row(row, &token) {
+            Ok(c) => claimed.push(c),
+            Err(e) => {
+                // A row this binary cannot read fails alone; the rest of the batch is sent.
+                let id: i64 = row.try_get("id")?;
+                tracing::error!(outbox_id = id, error = %e, "outbox row cannot be read; marked failed");
+                fail_unreadable(&mut tx, id, &format!("unreadable row: {e}")).await?;
+            }
+        }
     }
     // One statement for the whole batch.
     for chunk in claimed.chunks(500) {
@@ -193,6 +201,19 @@ pub async fn claim(
     }
     tx.commit().await?;
     Ok(claimed)
+}
+
+/// Marks a row that cannot be read or rendered as failed, with the reason.
+pub async fn fail_unreadable(conn: &mut Conn, id: i64, error: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'failed', last_error = $1, lease_until = NULL, \
+         lease_token = NULL WHERE id = $2",
+    )
+    .bind(error)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// How a send attempt ended.

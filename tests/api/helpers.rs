@@ -72,6 +72,8 @@ pub struct TestApp {
     pub store: Store,
     pub mode: TelegramMode,
     pub http: reqwest::Client,
+    /// The URL the application is given instead of the database's own (through a proxy).
+    pub app_db_url: Option<String>,
 }
 
 /// Options for [`spawn_with`].
@@ -81,6 +83,9 @@ pub struct Spawn {
     pub mode: TelegramMode,
     pub worker: Option<WorkerConfig>,
     pub clock: Option<Clock>,
+    /// Makes the application reach PostgreSQL through this address (a proxy the test can cut)
+    /// instead of the server's own.
+    pub through: Option<std::net::SocketAddr>,
 }
 
 impl Default for Spawn {
@@ -90,6 +95,7 @@ impl Default for Spawn {
             mode: TelegramMode::Polling,
             worker: Some(fast_worker()),
             clock: None,
+            through: None,
         }
     }
 }
@@ -127,7 +133,15 @@ pub async fn spawn_with(opts: Spawn) -> Option<TestApp> {
         store,
         mode: opts.mode,
         http: reqwest::Client::new(),
+        app_db_url: None,
     };
+    if let Some(addr) = opts.through {
+        // postgres://user@host:port/db → postgres://user@ADDR/db
+        let url = &app.db.url;
+        let (scheme_user, rest) = url.split_once('@').expect("a URL with a user");
+        let (_, path) = rest.split_once('/').expect("a URL with a database");
+        app.app_db_url = Some(format!("{scheme_user}@{addr}/{path}"));
+    }
     app.start(&opts).await;
     Some(app)
 }
@@ -135,7 +149,10 @@ pub async fn spawn_with(opts: Spawn) -> Option<TestApp> {
 impl TestApp {
     pub fn config(&self) -> Config {
         let mut config = Config {
-            database_url: self.db.url.clone(),
+            database_url: self
+                .app_db_url
+                .clone()
+                .unwrap_or_else(|| self.db.url.clone()),
             ..Config::default()
         };
         config.http.listen = "127.0.0.1:0".parse().unwrap();

@@ -4,11 +4,15 @@
 mod anonymity;
 mod audit;
 mod campaign;
+mod claims;
 mod crash;
 mod dashboard;
 mod delivery;
 mod evaluation;
+mod failures;
 mod feedback;
+#[cfg(target_os = "linux")]
+mod full_disk;
 mod helpers;
 mod invite_guard;
 mod locales;

@@ -520,6 +520,19 @@ fn redacted(url: &str) -> String {
     }
 }
 
+/// Where `/metrics` can be read, as the serve banner says it: its own listener, the public one
+/// with the bearer token, or nowhere.
+fn metrics_where(ui: &Ui, app: &Application, config: &Config) -> String {
+    match (app.metrics_addr, &config.http.metrics_token) {
+        (Some(addr), _) => ui.r(
+            msg!("cli-serve-metrics-at"),
+            &[("addr", addr.to_string().into())],
+        ),
+        (None, Some(_)) => ui.t(msg!("cli-serve-metrics-token")),
+        (None, None) => ui.t(msg!("cli-serve-metrics-off")),
+    }
+}
+
 async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
     // Replicas on one PostgreSQL must share the anonymity key: one that each process made for
     // itself would seal what the others cannot open and break "already rated" (docs/PRIVACY.md).
@@ -562,7 +575,10 @@ async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
         "{}",
         ui.r(
             msg!("cli-serve-listening"),
-            &[("addr", app.addr.to_string().into())]
+            &[
+                ("addr", app.addr.to_string().into()),
+                ("metrics", metrics_where(&ui, &app, &config).into())
+            ]
         )
     );
     let cancel = app.cancel_token();

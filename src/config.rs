@@ -574,7 +574,8 @@ impl Config {
             ));
         }
         if let Some(addr) = self.http.metrics_addr()? {
-            if addr == self.http.listen {
+            // Port 0 asks the system for a free port, a different one for each listener.
+            if addr == self.http.listen && addr.port() != 0 {
                 return Err(ConfigError::Invalid(
                     "http.metrics_listen must differ from http.listen (leave it empty to serve /metrics only with BRANCHBOT_METRICS_TOKEN)".into(),
                 ));

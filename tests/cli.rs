@@ -1798,3 +1798,67 @@ fn inbox_failed_lists_failed_updates_and_retry_puts_one_back_once() {
         ["inbox:7"]
     );
 }
+
+#[test]
+fn the_serve_banner_says_where_metrics_are_read() {
+    use std::io::BufRead;
+    let bot = Bot::with_college("zh-CN");
+    let banner = |metrics_listen: &str, token: Option<&str>| -> String {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_branchbot"));
+        for (name, _) in std::env::vars() {
+            if name.starts_with("BRANCHBOT_") || name.starts_with("TELOXIDE_") {
+                command.env_remove(name);
+            }
+        }
+        command
+            .current_dir(bot.dir.path())
+            .env("BRANCHBOT_LOCALE", "zh-CN")
+            .env("BRANCHBOT_HTTP_LISTEN", "127.0.0.1:0")
+            .env("BRANCHBOT_METRICS_LISTEN", metrics_listen)
+            .envs(token.map(|t| ("BRANCHBOT_METRICS_TOKEN", t)))
+            .args(["--database", &bot.database, "serve", "--no-console"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the branchbot binary starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut found = None;
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains("正在监听") => {
+                    found = Some(line);
+                    break;
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        found.expect("the banner is printed")
+    };
+    let apart = banner("127.0.0.1:0", None);
+    assert!(
+        apart.contains("指标：http://127.0.0.1:") && apart.ends_with("/metrics）"),
+        "{apart}"
+    );
+    let token = banner("", Some("a-token-of-sixteen-chars"));
+    assert!(
+        token.ends_with("指标：/metrics，请求须带 BRANCHBOT_METRICS_TOKEN）"),
+        "{token}"
+    );
+    let off = banner("", None);
+    assert!(off.ends_with("指标：未开启）"), "{off}");
+}

@@ -143,7 +143,10 @@ cli-members-none = { $scope }: no active members. Import a roster with: branchbo
 cli-column-telegram = telegram
 
 cli-serve-example-loaded = No Telegram token (TELOXIDE_TOKEN) and an empty database: loaded the example college ({ $count } members).
-cli-serve-listening = branchbot is listening on http://{ $addr } (health: /healthz, readiness: /readyz, metrics: /metrics)
+cli-serve-listening = branchbot is listening on http://{ $addr } (health: /healthz, readiness: /readyz, metrics: { $metrics })
+cli-serve-metrics-at = http://{ $addr }/metrics
+cli-serve-metrics-token = /metrics, with the BRANCHBOT_METRICS_TOKEN bearer token
+cli-serve-metrics-off = off
 cli-telegram-unreachable = The network could not reach Telegram (api.telegram.org), as is usual on mainland networks; the token is not the problem. The console, SMS and the web dashboard run as usual; Telegram keeps retrying and works once it can be reached (or set api_url under [telegram] in branchbot.toml to a Bot API address that can be reached). WeCom is coming soon.
 cli-telegram-token-refused = Telegram refused the token (TELOXIDE_TOKEN): { $detail }. Check it with @BotFather and try again; without a token the console and SMS still run.
 cli-serve-telegram-off =

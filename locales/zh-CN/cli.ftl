@@ -104,7 +104,10 @@ cli-members-none = { $scope }：没有在册成员。导入名单：branchbot im
 cli-column-telegram = 已绑定 Telegram
 
 cli-serve-example-loaded = 没有设置 Telegram 令牌（TELOXIDE_TOKEN），数据库也是空的：已载入示例学院（{ $count } 名成员）。
-cli-serve-listening = branchbot 正在监听 http://{ $addr }（健康检查：/healthz，就绪检查：/readyz，指标：/metrics）
+cli-serve-listening = branchbot 正在监听 http://{ $addr }（健康检查：/healthz，就绪检查：/readyz，指标：{ $metrics }）
+cli-serve-metrics-at = http://{ $addr }/metrics
+cli-serve-metrics-token = /metrics，请求须带 BRANCHBOT_METRICS_TOKEN
+cli-serve-metrics-off = 未开启
 cli-telegram-unreachable = 网络连不上 Telegram（api.telegram.org），在中国大陆网络下很常见，与令牌无关。控制台、短信和网页看板照常运行；Telegram 的收发会自动重试，网络可达后即恢复（也可在 branchbot.toml 的 [telegram] 中设置 api_url 走可达的 Bot API 地址）。企业微信即将支持。
 cli-telegram-token-refused = Telegram 拒绝了这个令牌（TELOXIDE_TOKEN）：{ $detail }。请向 @BotFather 核对令牌后重试；不设令牌也可以只用控制台和短信运行。
 cli-serve-telegram-off =

@@ -577,7 +577,7 @@ async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
             msg!("cli-serve-listening"),
             &[
                 ("addr", app.addr.to_string().into()),
-                ("metrics", metrics_where(&ui, &app, &config).into())
+                ("metrics", metrics_where(ui, &app, &config).into())
             ]
         )
     );

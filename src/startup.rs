@@ -69,6 +69,7 @@ impl Application {
     /// loop and the HTTP server.
     pub async fn build(config: Config, overrides: Overrides) -> Result<Self, StartError> {
         let tz = config.tz()?;
+        config.feedback.validate(config.sms.enabled())?;
         let quiet = config.delivery.quiet()?;
         let store = Store::open(&config.database_url).await?;
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
@@ -204,10 +205,17 @@ impl Application {
             inbox: Arc::clone(&inbox_wake),
             telegram_stats: telegram_stats.clone(),
             sms: sms_state,
+            web: Arc::new(http::feedback::Web::new(
+                &config.feedback,
+                config.feedback.check(config.sms.enabled()),
+                &config.dashboard_base(addr),
+            )),
         };
         let server_cancel = cancel.child_token();
         tasks.spawn(async move {
             let app = http::router(state);
+            // The peer address feeds the feedback page's rate limits only (never stored).
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, app)
                 .with_graceful_shutdown(async move { server_cancel.cancelled().await })
                 .await

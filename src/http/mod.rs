@@ -1,5 +1,5 @@
-//! The HTTP server: the Telegram and SMS webhooks, health and readiness, metrics and the web
-//! dashboard, in one axum router.
+//! The HTTP server: the Telegram and SMS webhooks, health and readiness, metrics, the web
+//! dashboard and the anonymous feedback page, in one axum router.
 
 use std::sync::Arc;
 
@@ -23,6 +23,8 @@ pub struct AppState {
     pub telegram_stats: Option<Arc<Stats>>,
     /// The SMS gateway's webhook side; None when SMS is off.
     pub sms: Option<Arc<crate::channels::sms::webhook::SmsState>>,
+    /// The anonymous feedback page's settings and limits.
+    pub web: Arc<feedback::Web>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -41,6 +43,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .merge(dashboard::routes())
+        .merge(feedback::routes())
         .with_state(state)
 }
 
@@ -62,4 +65,5 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 }
 
 pub mod dashboard;
+pub mod feedback;
 pub mod metrics;

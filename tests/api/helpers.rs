@@ -72,6 +72,8 @@ pub struct TestApp {
     pub store: Store,
     pub mode: TelegramMode,
     pub http: reqwest::Client,
+    /// A change to the configuration, kept across restarts.
+    pub tweak: Option<fn(&mut Config)>,
 }
 
 /// Options for [`spawn_with`].
@@ -81,6 +83,7 @@ pub struct Spawn {
     pub mode: TelegramMode,
     pub worker: Option<WorkerConfig>,
     pub clock: Option<Clock>,
+    pub tweak: Option<fn(&mut Config)>,
 }
 
 impl Default for Spawn {
@@ -90,6 +93,7 @@ impl Default for Spawn {
             mode: TelegramMode::Polling,
             worker: Some(fast_worker()),
             clock: None,
+            tweak: None,
         }
     }
 }
@@ -127,6 +131,7 @@ pub async fn spawn_with(opts: Spawn) -> Option<TestApp> {
         store,
         mode: opts.mode,
         http: reqwest::Client::new(),
+        tweak: opts.tweak,
     };
     app.start(&opts).await;
     Some(app)
@@ -146,6 +151,9 @@ impl TestApp {
         if self.mode == TelegramMode::Webhook {
             config.http.public_url = Some("https://bot.example.org".into());
             config.telegram.webhook_secret = Some(SECRET.into());
+        }
+        if let Some(tweak) = self.tweak {
+            tweak(&mut config);
         }
         config
     }

@@ -23,4 +23,5 @@ mod spotcheck;
 mod spotcheck_store;
 mod store;
 mod telegram;
+mod web_feedback;
 mod webhook;

@@ -52,3 +52,9 @@ web-code-tries = The code was wrong too many times; nothing was saved. Please as
 web-too-many-codes = Too many codes were sent; please try again in an hour.
 web-sms-text = [{ $org }] Your feedback code is { $code }, valid for 10 minutes.
 web-sms-failed = The text with the code cannot be sent right now; please try again later.
+
+# The plaque (branchbot qr).
+qr-no-public-url = The web address is not known: the QR code opens <public address>/f/<code>. Set public_url under [http] in branchbot.toml (for example public_url = "https://bot.example.org"), or set BRANCHBOT_PUBLIC_URL.
+qr-privacy = Details: { $url }
+qr-telegram = Telegram: { $link }
+qr-sms = SMS: send "评价 { $code }"

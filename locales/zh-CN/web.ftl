@@ -52,3 +52,9 @@ web-code-tries = 验证码输错次数过多，本次内容没有保存。请重
 web-too-many-codes = 验证码发送太频繁，请一小时后再试。
 web-sms-text = 【{ $org }】匿名评价验证码 { $code }，10 分钟内有效。
 web-sms-failed = 验证码短信暂时发不出去，请稍后再试。
+
+# The plaque (branchbot qr).
+qr-no-public-url = 不知道网页地址：二维码指向 <公开地址>/f/<编号>。请在 branchbot.toml 的 [http] 中设置 public_url（例如 public_url = "https://bot.example.org"），或设置 BRANCHBOT_PUBLIC_URL。
+qr-privacy = 详见 { $url }
+qr-telegram = Telegram：{ $link }
+qr-sms = 短信：发送“评价 { $code }”

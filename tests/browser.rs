@@ -1,8 +1,11 @@
 //! The web pages in a real browser: Debian's headless Chromium, driven through chromedriver
 //! with fantoccini. A committee member gets the one-time link through the chat, opens it, reads
 //! the overview, follows the link to a branch and reads that page; and a student on a phone
-//! (360×740, JavaScript off) scans a plaque, rates, comments, keeps the reply code and later
-//! reads the secretary's answer. Screenshots go to `test-artifacts/`.
+//! (a 360×740 viewport) scans a plaque, rates, comments, keeps the reply code and later reads
+//! the secretary's answer, on a page that holds no script. (chromedriver cannot drive a page
+//! with JavaScript blocked: its element commands run scripts in the page and hang; the forms'
+//! script-free path is what `tests/api/web_feedback.rs` exercises over plain HTTP.)
+//! Screenshots go to `test-artifacts/`.
 //!
 //! Without Chromium and chromedriver the test says it was skipped and how to install them,
 //! except under CI (`CI` set), where it fails: `.ci/run` installs them.

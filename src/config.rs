@@ -15,6 +15,7 @@ use crate::domain::meetings::{parse_minutes, Cadence, MeetingKind, MeetingRules}
 use crate::domain::quiet::QuietHours;
 use crate::i18n::Locale;
 
+pub mod feedback;
 pub mod sms;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +41,8 @@ pub struct Config {
     pub meetings: MeetingsConfig,
     /// The web dashboard: how long a login lasts.
     pub dashboard: DashboardConfig,
+    /// The feedback web page: its check and its limits.
+    pub feedback: feedback::FeedbackConfig,
 }
 
 /// `[dashboard]`.
@@ -340,6 +343,7 @@ impl Default for Config {
             sms: sms::SmsConfig::default(),
             meetings: MeetingsConfig::default(),
             dashboard: DashboardConfig::default(),
+            feedback: feedback::FeedbackConfig::default(),
         }
     }
 }
@@ -549,6 +553,7 @@ impl Config {
         self.delivery.quiet()?;
         self.meetings.rules()?;
         self.sms.validate(self.http.public_url.as_deref())?;
+        self.feedback.validate(self.sms.enabled())?;
         let d = &self.delivery;
         if d.telegram_per_second == 0
             || d.telegram_per_chat_per_second == 0

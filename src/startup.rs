@@ -79,6 +79,7 @@ impl Application {
     pub async fn build(config: Config, overrides: Overrides) -> Result<Self, StartError> {
         let tz = config.tz()?;
         config.sms.validate_inbound()?;
+        config.feedback.validate(config.sms.enabled())?;
         let quiet = config.delivery.quiet()?;
         let store = Store::open(&config.database_url).await?;
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
@@ -240,6 +241,11 @@ impl Application {
                 .metrics_token
                 .as_ref()
                 .map(|t| Arc::<str>::from(t.expose())),
+            web: Arc::new(http::feedback::Web::new(
+                &config.feedback,
+                config.feedback.check(config.sms.enabled()),
+                &config.dashboard_base(addr),
+            )),
         };
         let metrics_addr = match metrics_listener {
             Some(listener) => {
@@ -261,6 +267,8 @@ impl Application {
         let server_cancel = cancel.child_token();
         tasks.spawn(async move {
             let app = http::router(state);
+            // The peer address feeds the feedback page's rate limits only (never stored).
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, app)
                 .with_graceful_shutdown(async move { server_cancel.cancelled().await })
                 .await

@@ -1,7 +1,11 @@
-//! The web dashboard in a real browser: Debian's headless Chromium, driven through chromedriver
+//! The web pages in a real browser: Debian's headless Chromium, driven through chromedriver
 //! with fantoccini. A committee member gets the one-time link through the chat, opens it, reads
-//! the overview, follows the link to a branch and reads that page; screenshots of both go to
-//! `test-artifacts/`.
+//! the overview, follows the link to a branch and reads that page; and a student on a phone
+//! (a 360×740 viewport) scans a plaque, rates, comments, keeps the reply code and later reads
+//! the secretary's answer, on a page that holds no script. (chromedriver cannot drive a page
+//! with JavaScript blocked: its element commands run scripts in the page and hang; the forms'
+//! script-free path is what `tests/api/web_feedback.rs` exercises over plain HTTP.)
+//! Screenshots go to `test-artifacts/`.
 //!
 //! Without Chromium and chromedriver the test says it was skipped and how to install them,
 //! except under CI (`CI` set), where it fails: `.ci/run` installs them.
@@ -72,7 +76,7 @@ impl Driver {
     }
 
     async fn browser(&self) -> Client {
-        let caps = serde_json::json!({
+        self.connect(serde_json::json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
@@ -85,7 +89,36 @@ impl Driver {
                     "--lang=zh-CN",
                 ],
             },
-        });
+        }))
+        .await
+    }
+
+    /// A phone: a 360×740 viewport (headless windows are at least 500 px wide, so the phone's
+    /// screen is emulated) and WeChat's user agent.
+    async fn phone(&self) -> Client {
+        self.connect(serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--window-size=360,740",
+                    "--lang=zh-CN",
+                ],
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 2.0 },
+                    "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36 MicroMessenger/8.0.50",
+                },
+                "prefs": { "intl.accept_languages": "zh-CN,zh" },
+            },
+        }))
+        .await
+    }
+
+    async fn connect(&self, caps: serde_json::Value) -> Client {
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()
         };
@@ -280,4 +313,242 @@ async fn wait_for_path(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Loads `examples/targets.csv`, and puts four other people's ratings in the pool, so that
+/// the next publication has five senders.
+async fn seed_feedback(app: &TestApp) {
+    use branchbot::domain::feedback::Rating;
+    use branchbot::flows::feedback::web;
+    let lines = branchbot::domain::targets::parse(include_bytes!("../examples/targets.csv"), false)
+        .unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    branchbot::flows::feedback::load::load(&mut tx, &lines)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    let target = {
+        let mut conn = app.store.pool().acquire().await.unwrap();
+        branchbot::store::feedback::target_by_code(&mut conn, "D12-305")
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    for n in 0..4 {
+        let mut tx = app.store.begin().await.unwrap();
+        let now = Utc::now();
+        let tags = web::tags(
+            &mut tx,
+            now,
+            chrono_tz::Asia::Shanghai,
+            target.id,
+            web::DEVICE_CHANNEL,
+            &format!("another-phone-{n}"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let done = web::submit(
+            &mut tx,
+            now,
+            chrono_tz::Asia::Shanghai,
+            &tags,
+            Rating::Satisfied,
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(matches!(done, web::Outcome::Thanked(_)));
+        tx.commit().await.unwrap();
+    }
+}
+
+/// Runs the `feedback-publish` job now, as the scheduler would every ten minutes.
+async fn publish(app: &TestApp) -> String {
+    use branchbot::scheduler::job::{Job, JobContext};
+    let mut tx = app.store.begin().await.unwrap();
+    let row = branchbot::store::jobs::by_dedupe_key(&mut tx, "builtin:feedback-publish")
+        .await
+        .unwrap()
+        .expect("the built-in job is scheduled");
+    let ctx = JobContext {
+        now: Utc::now().timestamp_millis(),
+        tz: chrono_tz::Asia::Shanghai,
+        sms_connected: false,
+        meetings: Default::default(),
+    };
+    let ran = branchbot::scheduler::kinds::feedback_publish::FeedbackPublish
+        .run(&ctx, &mut tx, &row)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    ran.note.unwrap_or_default()
+}
+
+/// The text of the first element matching `css` once it is `expected` (pages change after a
+/// form is sent); whatever it is after ten seconds otherwise.
+async fn text_once(
+    phone: &Client,
+    css: &str,
+    expected: &str,
+) -> Result<String, fantoccini::error::CmdError> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = match phone.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text == expected || tokio::time::Instant::now() > deadline {
+            return Ok(text);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Saves a screenshot when `shots` names a prefix.
+async fn shot(
+    phone: &Client,
+    shots: Option<&str>,
+    name: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    if let Some(prefix) = shots {
+        std::fs::write(
+            artifact(&format!("{prefix}-{name}.png")),
+            phone.screenshot().await?,
+        )
+        .expect("screenshot saved");
+    }
+    Ok(())
+}
+
+/// Scan → rate → comment → receipt, as a student does on the phone; returns the reply code.
+async fn rate_on_phone(
+    phone: &Client,
+    base: &str,
+    comment: &str,
+    shots: Option<&str>,
+) -> Result<String, fantoccini::error::CmdError> {
+    // The QR code on the plaque opens the page.
+    let started = tokio::time::Instant::now();
+    phone.goto(&format!("{base}/f/D12-305")).await?;
+    let h1 = phone.find(Locator::Css("h1")).await?.text().await?;
+    assert_eq!(h1, "学生党员示范宿舍 · 12号楼 305");
+    // Readable at 360 px: nothing wider than the screen, the choices wide and easy to hit.
+    let (_, _, width, _) = phone.find(Locator::Css("main")).await?.rectangle().await?;
+    assert!(width <= 360.0, "main is {width} px wide");
+    let (_, _, button, height) = phone
+        .find(Locator::Css("label.choice"))
+        .await?
+        .rectangle()
+        .await?;
+    assert!(
+        button >= 300.0 && height >= 44.0,
+        "a rating button is {button}×{height} px"
+    );
+    // Nothing for a script to do: the page has none (and its policy would block one).
+    assert!(phone.find_all(Locator::Css("script")).await?.is_empty());
+    shot(phone, shots, "page").await?;
+    // Rate, comment, send: plain form posts, no script.
+    phone
+        .find(Locator::XPath("//label[normalize-space()='基本满意']"))
+        .await?
+        .click()
+        .await?;
+    phone
+        .find(Locator::Css("#comment"))
+        .await?
+        .send_keys(comment)
+        .await?;
+    shot(phone, shots, "filled").await?;
+    phone
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        text_once(phone, "h1", "谢谢你的评价").await?,
+        "谢谢你的评价"
+    );
+    let code = phone.find(Locator::Css(".code")).await?.text().await?;
+    assert_eq!(code.len(), 7, "{code}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "rating took {:?}",
+        started.elapsed()
+    );
+    shot(phone, shots, "thanks").await?;
+    Ok(code)
+}
+
+/// Later: the link under the thank-you leads to the answer of a reply code.
+async fn read_on_phone(
+    phone: &Client,
+    code: &str,
+    expected: &str,
+    shots: Option<&str>,
+) -> Result<(), fantoccini::error::CmdError> {
+    phone
+        .find(Locator::LinkText("查看答复"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(text_once(phone, "h1", "查看答复").await?, "查看答复");
+    phone
+        .find(Locator::Css("#code"))
+        .await?
+        .send_keys(code)
+        .await?;
+    phone
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(text_once(phone, ".answer", expected).await?, expected);
+    shot(phone, shots, "answer").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_student_on_a_phone_scans_rates_comments_and_later_reads_the_answer_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let driver = Driver::start().await;
+    let app = spawn_app().await;
+    seed_feedback(&app).await;
+    let base = app.base_url();
+    let phone = driver.phone().await;
+    let rated = rate_on_phone(&phone, &base, "晚上有时比较吵", Some("feedback-phone")).await;
+    let code = match rated {
+        Ok(code) => code,
+        Err(e) => {
+            phone.close().await.ok();
+            panic!("the browser session: {e}");
+        }
+    };
+    // Published with four others; the secretary answers in the chat.
+    assert_eq!(publish(&app).await, "published 5, waiting 0, unreadable 0");
+    app.bind(7101, "S101").await;
+    let id: String = sqlx::query_scalar("SELECT id FROM feedback WHERE body = '晚上有时比较吵'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    app.ask(
+        7101,
+        &format!("/answer {id} 已提醒宿舍晚上十点后保持安静"),
+        1,
+    )
+    .await;
+    let read = read_on_phone(
+        &phone,
+        &code,
+        "支部的答复：已提醒宿舍晚上十点后保持安静",
+        Some("feedback-phone"),
+    )
+    .await;
+    phone.close().await.ok();
+    read.expect("the browser session");
+    app.stop().await;
+    drop(driver);
 }

@@ -833,6 +833,14 @@ fn targets_load_refuses_a_bad_file_whole_and_qr_writes_a_plaque() {
         vec!["已从 targets.csv 导入 10 个评价对象。"]
     );
     let bot = bot.set_env("BRANCHBOT_TELEGRAM_USERNAME", "college_branch_bot");
+    // The QR code opens the web page: without a public address there is no plaque.
+    let nowhere = bot.run(&["qr", "D12-305", "--out", "."]);
+    assert_eq!(nowhere.code, 2, "{nowhere:?}");
+    assert!(
+        nowhere.stderr.contains("BRANCHBOT_PUBLIC_URL"),
+        "{nowhere:?}"
+    );
+    let bot = bot.set_env("BRANCHBOT_PUBLIC_URL", "https://bot.example.org/");
     let qr = bot.run(&["qr", "D12-305", "--out", "plaques/12号楼"]);
     let has_cjk_font = std::process::Command::new("fc-list")
         .arg(":lang=zh")
@@ -842,6 +850,14 @@ fn targets_load_refuses_a_bad_file_whole_and_qr_writes_a_plaque() {
     let plaques = bot.dir.path().join("plaques/12号楼");
     let svg = std::fs::read_to_string(plaques.join("D12-305.svg")).expect("the SVG");
     assert!(svg.contains("学生党员示范宿舍 · 12号楼 305"));
+    for line in [
+        "扫码匿名评价",
+        "详见 https://bot.example.org/f/privacy",
+        "Telegram：https://t.me/college_branch_bot?start=fb_D12-305",
+        "短信：发送“评价 D12-305”",
+    ] {
+        assert!(svg.contains(line), "{line} on the plaque");
+    }
     if has_cjk_font {
         assert_eq!(qr.code, 0, "{qr:?}");
         let png = std::fs::read(plaques.join("D12-305.png")).expect("the PNG");

@@ -63,9 +63,8 @@ targets-unknown-member = there is no member with the key “{ $value }” in the
 targets-refused = { $file } was not loaded: { $count } problems:
 targets-loaded = Loaded { $count } feedback targets from { $file }.
 targets-unknown = There is no feedback target with the code { $code }. Load targets with branchbot targets load first.
-qr-invitation = 扫码匿名评价，我们不记录你的身份
+qr-invitation = 扫码匿名评价
 qr-written = Written: { $file }
-qr-no-username = The bot's username is not known: set username under [telegram] in branchbot.toml (for example username = "my_branch_bot"), or set TELOXIDE_TOKEN so it is asked from Telegram.
 qr-no-font = The SVG is written, but not the PNG: no Chinese font is installed (one of: { $fonts }). Install one, for example sudo apt-get install fonts-noto-cjk or fonts-wqy-zenhei, and try again.
 feedback-published = { $kind } · { $name } has new anonymous comments. Send /feedback to read them and /answer to reply.
 feedback-stored = Only the rating and comment are kept (sealed, published mixed with at least 5 others, dated by day), never who you are.

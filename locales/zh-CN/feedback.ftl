@@ -63,9 +63,8 @@ targets-unknown-member = 名册中没有编号为“{ $value }”的成员
 targets-refused = { $file } 未导入，发现 { $count } 个问题：
 targets-loaded = 已从 { $file } 导入 { $count } 个评价对象。
 targets-unknown = 没有编号为 { $code } 的评价对象。先用 branchbot targets load 导入。
-qr-invitation = 扫码匿名评价，我们不记录你的身份
+qr-invitation = 扫码匿名评价
 qr-written = 已写入 { $file }
-qr-no-username = 不知道机器人的用户名：请在 branchbot.toml 的 [telegram] 中设置 username（例如 username = "my_branch_bot"），或设置 TELOXIDE_TOKEN 让程序向 Telegram 查询。
 qr-no-font = 已写入 SVG，但无法生成 PNG：本机没有中文字体（需要其中之一：{ $fonts }）。请安装，例如 sudo apt-get install fonts-noto-cjk 或 fonts-wqy-zenhei，然后重试。
 feedback-published = { $kind } · { $name } 收到了新的匿名意见。发送 /feedback 查看，并用 /answer 答复。
 feedback-stored = 只保存评分和意见（加密，凑满 5 人后混合公布，只记到天），不保存你是谁。

@@ -76,7 +76,7 @@ pub(super) async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outco
     Ok(())
 }
 
-/// `branchbot qr CODE [--out DIR]`.
+/// `branchbot qr CODE [--out DIR]`: the plaque, whose QR code opens `<public_url>/f/CODE`.
 pub(super) async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui) -> Outcome {
     let e = engine(config, ui).await?;
     let mut conn = e.store.pool().acquire().await?;
@@ -86,15 +86,38 @@ pub(super) async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui)
     let Some(target) = target else {
         return Err(ui.mistake(msg!("targets-unknown"), &[("code", code.into())]));
     };
-    let Some(username) = bot_username(config).await else {
-        return Err(ui.mistake(msg!("qr-no-username"), &[]));
+    // The QR code opens the web page, which needs the address the public reaches the bot at.
+    let Some(base) = config
+        .http
+        .public_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| u.trim_end_matches('/').to_owned())
+    else {
+        return Err(ui.mistake(msg!("qr-no-public-url"), &[]));
     };
+    let mut lines = vec![ui.r(
+        msg!("qr-privacy"),
+        &[("url", format!("{base}/f/privacy").into())],
+    )];
+    if let Some(username) = bot_username(config).await {
+        lines.push(ui.r(
+            msg!("qr-telegram"),
+            &[(
+                "link",
+                format!("https://t.me/{username}?start=fb_{}", target.code).into(),
+            )],
+        ));
+    }
+    lines.push(ui.r(msg!("qr-sms"), &[("code", target.code.as_str().into())]));
     let kind = ui.t(crate::flows::feedback::kind_msg(&target.kind));
     let plaque = crate::flows::feedback::plaque::Plaque {
-        link: format!("https://t.me/{username}?start=fb_{}", target.code),
+        link: crate::http::feedback::Web::target_url(&base, &target.code),
         title: format!("{kind} · {}", target.name),
         invitation: ui.t(msg!("qr-invitation")),
         stored: ui.t(msg!("feedback-stored")),
+        lines,
     };
     let dir = out.unwrap_or_else(|| Path::new("."));
     // A folder that does not exist yet is made, as `report --out` does.

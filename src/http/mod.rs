@@ -1,5 +1,5 @@
-//! The HTTP server: the Telegram and SMS webhooks, health and readiness, metrics and the web
-//! dashboard, in one axum router.
+//! The HTTP server: the Telegram and SMS webhooks, health and readiness, metrics, the web
+//! dashboard and the anonymous feedback page, in one axum router.
 
 use std::sync::Arc;
 
@@ -25,6 +25,8 @@ pub struct AppState {
     pub sms: Option<Arc<crate::channels::sms::webhook::SmsState>>,
     /// `BRANCHBOT_METRICS_TOKEN`: `/metrics` on this listener needs it as a bearer token.
     pub metrics_token: Option<Arc<str>>,
+    /// The anonymous feedback page's settings and limits.
+    pub web: Arc<feedback::Web>,
 }
 
 /// The largest Telegram update read. Telegram's updates are a few KiB (a 4,096-character
@@ -48,6 +50,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .merge(dashboard::routes())
+        .merge(feedback::routes())
         .with_state(state)
 }
 
@@ -76,4 +79,5 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 }
 
 pub mod dashboard;
+pub mod feedback;
 pub mod metrics;

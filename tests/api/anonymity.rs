@@ -5,7 +5,8 @@
 //! the anonymity key, the attacker tries every route from a comment or a ballot to a person:
 //! leftover bytes, row order (`ORDER BY ctid`), transaction ids (`xmin`), times, the
 //! message-number chain, dedupe keys, hashes, sizes, and two snapshots a minute apart. A link
-//! by any route fails the test.
+//! by any route fails the test. Two more people rate on the web page (`/f/<code>`) among them:
+//! their addresses, user agent and cookies must be nowhere, their comments mixed with the rest.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -80,6 +81,15 @@ const SAID: [(&str, &str, &str); 10] = [
     ("D12-410", "基本满意", "门禁卡有时刷不开门"),
     ("D12-305", "不满意", "楼道里的垃圾没人倒掉"),
 ];
+
+/// Two phones on the web page: their address (as the proxy reports it), target, rating value
+/// and comment.
+const WEB_SAID: [(&str, &str, &str, &str); 2] = [
+    ("203.0.113.41", "D12-306", "2", "宿舍门口的灯晚上太暗"),
+    ("203.0.113.42", "D12-410", "3", "楼下自行车乱停挡路"),
+];
+/// The web phones' user agent.
+const WEB_AGENT: &str = "ForensicPhone/7.3 MicroMessenger/8.0";
 
 /// The ballot picks of the six voters: the first candidate's grade differs per voter.
 const FIRST_PICKS: [&str; 6] = ["优秀", "合格", "基本合格", "不合格", "优秀", "合格"];
@@ -276,6 +286,8 @@ struct Script {
     submitted: Vec<(i64, &'static str)>,
     reply_codes: Vec<String>,
     member_ids: Vec<String>,
+    /// What the web phones showed the server: addresses, user agent, cookie values.
+    web_markers: Vec<String>,
 }
 
 async fn scripted_run(app: &TestApp) -> Script {
@@ -289,7 +301,7 @@ async fn scripted_run(app: &TestApp) -> Script {
         "{}",
         opened[0].text
     );
-    let mut senders: Vec<usize> = (0..10).collect();
+    let mut senders: Vec<usize> = (0..10 + WEB_SAID.len()).collect();
     senders.shuffle(&mut rand::rng());
     let chat_of = |i: usize| {
         if i < MEMBERS.len() {
@@ -300,7 +312,20 @@ async fn scripted_run(app: &TestApp) -> Script {
     };
     let mut submitted = Vec::new();
     let mut reply_codes = Vec::new();
+    let mut web_markers = vec![WEB_AGENT.to_owned()];
     for i in senders {
+        if i >= 10 {
+            let (address, code, rating, text) = WEB_SAID[i - 10];
+            let mut phone = crate::web_feedback::Browser::at(&app.base_url(), address);
+            phone.user_agent = WEB_AGENT.into();
+            let thanks = phone.rate(code, rating, text).await;
+            assert_eq!(thanks.status, 200, "{}", thanks.body);
+            reply_codes.push(thanks.reply_code());
+            submitted.push((0, text));
+            web_markers.push(address.to_owned());
+            web_markers.extend(phone.cookie_values());
+            continue;
+        }
         let chat = chat_of(i);
         let (code, label, text) = SAID[i];
         // Ordinary traffic around it, so each chat has a message-number chain to read.
@@ -350,6 +375,7 @@ async fn scripted_run(app: &TestApp) -> Script {
         submitted,
         reply_codes,
         member_ids,
+        web_markers,
     }
 }
 
@@ -404,6 +430,12 @@ fn attack_bytes(snap: &Snapshot, script: &Script, published: bool, db: Db) {
         }
         let text = String::from_utf8_lossy(bytes);
         assert!(!holds_picks(&text), "ballot picks readable in {owner}");
+        for marker in &script.web_markers {
+            assert!(
+                !text.contains(marker.as_str()),
+                "{marker:?} (a web client's address, agent or cookie) readable in {owner}"
+            );
+        }
         for code in &script.reply_codes {
             assert!(
                 !text.contains(code.as_str()),
@@ -568,7 +600,7 @@ fn attack_order(snap: &Snapshot, script: &Script) {
         .zip(&script.submitted)
         .filter(|(b, (_, t))| b == t)
         .count();
-    assert!(right < 8, "storage order gives {right} of 10 senders");
+    assert!(right < 8, "storage order gives {right} of 12 senders");
 }
 
 /// PostgreSQL transaction ids: published feedback shares one transaction, which is none of the
@@ -654,14 +686,14 @@ async fn forensic(db: Db) {
             .collect();
         assert_eq!(sizes.len(), 1, "{table} sizes differ: {sizes:?}");
     }
-    assert_eq!(before.column("feedback_pool", "id").len(), 10);
+    assert_eq!(before.column("feedback_pool", "id").len(), 12);
     assert_eq!(before.column("evaluation_ballots", "id").len(), 6);
     assert!(before.column("feedback", "id").is_empty());
 
     // Snapshot 2, a minute later: the job has published the pool in one batch.
     let later = chrono::Utc::now() + chrono::TimeDelta::minutes(1);
     let note = publish_at(&app, later).await;
-    assert_eq!(note, "published 10, waiting 0, unreadable 0");
+    assert_eq!(note, "published 12, waiting 0, unreadable 0");
     let after = snapshot(&app, db).await;
     attack_bytes(&after, &script, true, db);
     attack_tables(&after, &script);
@@ -727,6 +759,12 @@ async fn forensic(db: Db) {
     for line in logs.lines() {
         for (_, text) in &script.submitted {
             assert!(!line.contains(text), "a log line holds a comment: {line}");
+        }
+        for marker in &script.web_markers {
+            assert!(
+                !line.contains(marker.as_str()),
+                "a log line holds a web client's address, agent or cookie: {line}"
+            );
         }
         let names_a_sender = chats.iter().any(|c| line.contains(c.as_str()))
             || script

@@ -74,6 +74,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// The URL the application is given instead of the database's own (through a proxy).
     pub app_db_url: Option<String>,
+    /// A change to the configuration, kept across restarts.
+    pub tweak: Option<fn(&mut Config)>,
 }
 
 /// Options for [`spawn_with`].
@@ -86,6 +88,7 @@ pub struct Spawn {
     /// Makes the application reach PostgreSQL through this address (a proxy the test can cut)
     /// instead of the server's own.
     pub through: Option<std::net::SocketAddr>,
+    pub tweak: Option<fn(&mut Config)>,
 }
 
 impl Default for Spawn {
@@ -96,6 +99,7 @@ impl Default for Spawn {
             worker: Some(fast_worker()),
             clock: None,
             through: None,
+            tweak: None,
         }
     }
 }
@@ -134,6 +138,7 @@ pub async fn spawn_with(opts: Spawn) -> Option<TestApp> {
         mode: opts.mode,
         http: reqwest::Client::new(),
         app_db_url: None,
+        tweak: opts.tweak,
     };
     if let Some(addr) = opts.through {
         // postgres://user@host:port/db → postgres://user@ADDR/db
@@ -164,6 +169,9 @@ impl TestApp {
         if self.mode == TelegramMode::Webhook {
             config.http.public_url = Some("https://bot.example.org".into());
             config.telegram.webhook_secret = Some(SECRET.into());
+        }
+        if let Some(tweak) = self.tweak {
+            tweak(&mut config);
         }
         config
     }

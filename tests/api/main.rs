@@ -29,4 +29,5 @@ mod spotcheck;
 mod spotcheck_store;
 mod store;
 mod telegram;
+mod web_feedback;
 mod webhook;

@@ -507,6 +507,7 @@ async fn an_unreachable_telegram_is_reported_and_the_server_still_serves() {
         ..Default::default()
     };
     config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.http.metrics_listen = String::new();
     config.telegram.token = Some("123456:TEST".into());
     config.telegram.api_url = Some(api_url);
     let app = branchbot::startup::Application::build(config, Default::default())
@@ -541,6 +542,7 @@ async fn a_token_telegram_refuses_stops_the_start_and_says_it_is_the_token() {
         ..Default::default()
     };
     config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.http.metrics_listen = String::new();
     config.telegram.token = Some("123456:WRONG".into());
     config.telegram.api_url = Some(api_url);
     match branchbot::startup::Application::build(config, Default::default()).await {

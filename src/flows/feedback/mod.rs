@@ -20,6 +20,7 @@ pub mod load;
 pub mod plaque;
 pub mod publish;
 pub mod results;
+pub mod web;
 
 use sha2::{Digest, Sha256};
 
@@ -64,13 +65,19 @@ fn session_tag(key: &[u8], inbound: &Inbound) -> String {
 
 /// The keyed hash that says "this sender rated this target".
 fn seen_tag(key: &[u8], target_id: i64, inbound: &Inbound) -> String {
+    seen_tag_of(key, target_id, inbound.channel.as_str(), &inbound.address)
+}
+
+/// [`seen_tag`] for a sender named by channel and address: the web page's checks make the
+/// same tag for a mobile number as an SMS from that number would (`web`).
+fn seen_tag_of(key: &[u8], target_id: i64, channel: &str, address: &str) -> String {
     hmac_hex(
         key,
         &[
             b"seen",
             target_id.to_string().as_bytes(),
-            inbound.channel.as_str().as_bytes(),
-            inbound.address.as_bytes(),
+            channel.as_bytes(),
+            address.as_bytes(),
         ],
     )
 }
@@ -91,13 +98,12 @@ const SESSION_PURPOSE: &str = "feedback-session";
 
 /// The keyed hash that tells apart the senders of a batch (inside the seal only).
 fn sender_tag(inbound: &Inbound) -> String {
-    crate::anonymity::keyed_hash(
-        "feedback-sender",
-        &[
-            inbound.channel.as_str().as_bytes(),
-            inbound.address.as_bytes(),
-        ],
-    )
+    sender_tag_of(inbound.channel.as_str(), &inbound.address)
+}
+
+/// [`sender_tag`] for a sender named by channel and address.
+fn sender_tag_of(channel: &str, address: &str) -> String {
+    crate::anonymity::keyed_hash("feedback-sender", &[channel.as_bytes(), address.as_bytes()])
 }
 
 /// "评价 305", "PJ D12-305": the SMS way to start, returning the target code.
@@ -375,6 +381,19 @@ async fn read_answer(
     let Some(code) = code.filter(|c| !rules::normalize(c).is_empty()) else {
         return Ok(Reply::text(cx.t(msg!("feedback-reply-usage"))));
     };
+    Ok(Reply::text(match answer_by_code(conn, code).await? {
+        None => cx.r(msg!("feedback-reply-unknown"), &[("code", code.into())]),
+        Some(None) => cx.t(msg!("feedback-reply-pending")),
+        Some(Some(answer)) => cx.r(msg!("feedback-reply-answer"), &[("answer", answer.into())]),
+    }))
+}
+
+/// What a reply code leads to: None when no submission has it, `Some(None)` while it is not
+/// answered (or still waits in the pool), `Some(Some(answer))` once the branch has answered.
+pub async fn answer_by_code(
+    conn: &mut Conn,
+    code: &str,
+) -> Result<Option<Option<String>>, StoreError> {
     let hash = code_hash(code);
     let mut found = store::answer_by_code(conn, &hash).await?;
     if found.is_none() {
@@ -384,9 +403,5 @@ async fn read_answer(
         // Accepted, waiting in the pool to be published with others.
         found = Some(None);
     }
-    Ok(Reply::text(match found {
-        None => cx.r(msg!("feedback-reply-unknown"), &[("code", code.into())]),
-        Some(None) => cx.t(msg!("feedback-reply-pending")),
-        Some(Some(answer)) => cx.r(msg!("feedback-reply-answer"), &[("answer", answer.into())]),
-    }))
+    Ok(found)
 }

@@ -1,18 +1,23 @@
-//! The printable plaque of a feedback target: an SVG with the QR code of its Telegram deep
-//! link (`https://t.me/<bot>?start=fb_<code>`), the target's name and a one-line invitation,
-//! and the same drawn as a PNG with a CJK font found on the machine (never with boxes: without
-//! such a font the PNG is refused, naming the fonts to install).
+//! The printable plaque of a feedback target: an SVG with the QR code of its web page
+//! (`<public_url>/f/<code>`, which WeChat's scanner opens), the target's name, "扫码匿名评价",
+//! one sentence on what is stored with the privacy page's address, and smaller lines for the
+//! other ways in (the Telegram deep link, the SMS keyword); and the same drawn as a PNG with a
+//! CJK font found on the machine (never with boxes: without such a font the PNG is refused,
+//! naming the fonts to install).
 
 use qrcode::{Color, EcLevel, QrCode};
 
 /// What a plaque shows.
 #[derive(Debug, Clone)]
 pub struct Plaque {
+    /// What the QR code holds: the target's web page.
     pub link: String,
     pub title: String,
     pub invitation: String,
     /// One plain sentence on what is stored (`feedback-stored`).
     pub stored: String,
+    /// Smaller lines under it: the privacy page, the Telegram link, the SMS keyword.
+    pub lines: Vec<String>,
 }
 
 /// Font families that draw Chinese, in order of preference.
@@ -80,7 +85,7 @@ impl Plaque {
         // Wide enough for a name of about twenty Chinese characters under the code.
         let width = side.max(WIDTH);
         let left = (width - side) / 2;
-        let height = side + 150;
+        let height = side + 150 + 24 * self.lines.len();
         let mut rects = String::new();
         for (i, c) in code.to_colors().iter().enumerate() {
             if *c == Color::Dark {
@@ -92,6 +97,15 @@ impl Plaque {
                 ));
             }
         }
+        let mut small = String::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            small.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" font-size=\"14\" fill=\"#444\">{}</text>",
+                width / 2,
+                side + 150 + 24 * i,
+                escape(line)
+            ));
+        }
         format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
              viewBox=\"0 0 {width} {height}\">\
@@ -101,7 +115,7 @@ impl Plaque {
              <text x=\"{mid}\" y=\"{t1}\" font-size=\"30\" font-weight=\"bold\">{title}</text>\
              <text x=\"{mid}\" y=\"{t2}\" font-size=\"24\" fill=\"#000\">{invitation}</text>\
              <text x=\"{mid}\" y=\"{t3}\" font-size=\"15\" fill=\"#444\">{stored}</text>\
-             </g></svg>\n",
+             {small}</g></svg>\n",
             mid = width / 2,
             t1 = side + 40,
             t2 = side + 85,
@@ -127,12 +141,15 @@ mod tests {
     #[test]
     fn a_feedback_plaque_holds_the_link_as_a_qr_code_and_the_name() {
         let p = Plaque {
-            link: "https://t.me/branch_bot?start=fb_D12-305".into(),
+            link: "https://bot.example.org/f/D12-305".into(),
             title: "学生党员示范宿舍 · 12号楼 305 <A&B>".into(),
             invitation: "扫码匿名评价".into(),
             stored: "只保存评分和意见".into(),
+            lines: vec!["Telegram：https://t.me/branch_bot?start=fb_D12-305".into()],
         };
         let svg = p.svg();
+        assert!(svg.contains("扫码匿名评价"));
+        assert!(svg.contains("Telegram：https://t.me/branch_bot?start=fb_D12-305"));
         assert!(svg.contains("只保存评分和意见"));
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("12号楼 305 &lt;A&amp;B&gt;"));
@@ -142,10 +159,11 @@ mod tests {
     #[test]
     fn the_plaque_draws_as_a_png_with_a_cjk_font_or_says_which_font_is_missing() {
         let p = Plaque {
-            link: "https://t.me/branch_bot?start=fb_D12-305".into(),
+            link: "https://bot.example.org/f/D12-305".into(),
             title: "学生党员示范宿舍 · 12号楼 305".into(),
             invitation: "扫码匿名评价".into(),
             stored: "只保存评分和意见".into(),
+            lines: vec!["短信：发送“评价 D12-305”".into()],
         };
         match p.png() {
             Ok(png) => assert!(png.starts_with(b"\x89PNG") && png.len() > 1000),

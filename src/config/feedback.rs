@@ -1,0 +1,124 @@
+//! The `[feedback]` section: how the web page (`/f/<code>`) tells that one person rates a
+//! target once per period, and how fast the page may be used.
+
+use serde::Deserialize;
+
+use super::ConfigError;
+
+/// How the web page checks "one rating per person per period" (README, docs/PRIVACY.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebCheck {
+    /// A 6-digit code by SMS to a mobile number: one rating per number (the default when an
+    /// SMS gateway is configured).
+    Sms,
+    /// WeCom OAuth (`snsapi_base`): one rating per WeCom user. Needs the WeCom channel, which
+    /// this version does not have: configuring it stops the bot with a message.
+    Wecom,
+    /// A signed HttpOnly cookie per period and per-client limits: one rating per browser, the
+    /// weakest check (clearing cookies rates again), for trials (the default without SMS).
+    Device,
+}
+
+impl WebCheck {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Wecom => "wecom",
+            Self::Device => "device",
+        }
+    }
+}
+
+/// `[feedback]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedbackConfig {
+    /// `sms`, `wecom` or `device`; unset: `sms` with an SMS gateway, else `device`.
+    pub web_check: Option<WebCheck>,
+    /// Submissions (and reply-code lookups) one client (address) may make in an hour.
+    pub web_per_client_per_hour: u32,
+    /// Submissions the whole page accepts in a minute, from everyone.
+    pub web_per_minute: u32,
+    /// Codes sent by SMS to one number in an hour.
+    pub sms_codes_per_number_per_hour: u32,
+    /// Codes sent by SMS at the request of one client in an hour.
+    pub sms_codes_per_client_per_hour: u32,
+}
+
+impl Default for FeedbackConfig {
+    fn default() -> Self {
+        Self {
+            web_check: None,
+            // A dormitory behind one campus address still rates; a script does not flood.
+            web_per_client_per_hour: 60,
+            web_per_minute: 120,
+            sms_codes_per_number_per_hour: 3,
+            sms_codes_per_client_per_hour: 10,
+        }
+    }
+}
+
+impl FeedbackConfig {
+    /// The check in force, given whether an SMS gateway is configured.
+    pub fn check(&self, sms_enabled: bool) -> WebCheck {
+        self.web_check.unwrap_or(if sms_enabled {
+            WebCheck::Sms
+        } else {
+            WebCheck::Device
+        })
+    }
+
+    pub fn validate(&self, sms_enabled: bool) -> Result<(), ConfigError> {
+        match self.check(sms_enabled) {
+            WebCheck::Sms if !sms_enabled => {
+                return Err(ConfigError::Invalid(
+                    "feedback.web_check = \"sms\" needs an SMS gateway ([sms] gateway = \"twilio\", \"android\" or \"generic\"); use \"device\" to run without one".into(),
+                ))
+            }
+            WebCheck::Wecom => {
+                return Err(ConfigError::Invalid(
+                    "feedback.web_check = \"wecom\" needs the WeCom channel, which this version of branchbot does not have yet; use \"sms\" (with an SMS gateway) or \"device\"".into(),
+                ))
+            }
+            _ => {}
+        }
+        if self.web_per_client_per_hour == 0
+            || self.web_per_minute == 0
+            || self.sms_codes_per_number_per_hour == 0
+            || self.sms_codes_per_client_per_hour == 0
+        {
+            return Err(ConfigError::Invalid(
+                "feedback web limits must be positive".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_check_is_sms_with_a_gateway_and_device_without_and_wecom_refuses_to_start() {
+        let c = FeedbackConfig::default();
+        assert_eq!(c.check(true), WebCheck::Sms);
+        assert_eq!(c.check(false), WebCheck::Device);
+        assert!(c.validate(false).is_ok());
+        let sms = FeedbackConfig {
+            web_check: Some(WebCheck::Sms),
+            ..FeedbackConfig::default()
+        };
+        let err = sms.validate(false).unwrap_err().to_string();
+        assert!(err.contains("needs an SMS gateway"), "{err}");
+        let wecom = FeedbackConfig {
+            web_check: Some(WebCheck::Wecom),
+            ..FeedbackConfig::default()
+        };
+        let err = wecom.validate(true).unwrap_err().to_string();
+        assert!(err.contains("needs the WeCom channel"), "{err}");
+        let parsed: FeedbackConfig = toml::from_str("web_check = \"device\"").unwrap();
+        assert_eq!(parsed.check(true), WebCheck::Device);
+    }
+}

@@ -16,6 +16,7 @@ use crate::domain::quiet::QuietHours;
 use crate::i18n::Locale;
 
 pub mod sms;
+pub mod wecom;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -36,6 +37,8 @@ pub struct Config {
     pub notices: NoticesConfig,
     /// The SMS gateway (off unless `sms.gateway` names one).
     pub sms: sms::SmsConfig,
+    /// WeCom (企业微信): off unless its CorpID, Secret, Token and EncodingAESKey are set.
+    pub wecom: wecom::WecomConfig,
     /// 三会一课: reminder times, the sign-in window, the default length.
     pub meetings: MeetingsConfig,
     /// The web dashboard: how long a login lasts.
@@ -309,6 +312,7 @@ impl Default for Config {
             delivery: DeliveryConfig::default(),
             notices: NoticesConfig::default(),
             sms: sms::SmsConfig::default(),
+            wecom: wecom::WecomConfig::default(),
             meetings: MeetingsConfig::default(),
             dashboard: DashboardConfig::default(),
         }
@@ -465,6 +469,7 @@ impl Config {
                     })?;
         }
         self.sms.apply_env(&get)?;
+        self.wecom.apply_env(&get)?;
         if let Some(v) = get("BRANCHBOT_TELEGRAM_MODE") {
             self.telegram.mode = match v.to_ascii_lowercase().as_str() {
                 "polling" => TelegramMode::Polling,
@@ -506,6 +511,7 @@ impl Config {
         self.delivery.quiet()?;
         self.meetings.rules()?;
         self.sms.validate(self.http.public_url.as_deref())?;
+        self.wecom.validate()?;
         let d = &self.delivery;
         if d.telegram_per_second == 0
             || d.telegram_per_chat_per_second == 0

@@ -39,7 +39,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "audit.ftl",
     "reports.ftl",
     "spotcheck.ftl",
-    "dashboard.ftl"
+    "dashboard.ftl",
+    "wecom.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -37,6 +37,8 @@ pub enum StartError {
     Telegram(String),
     #[error("sms: {0}")]
     Sms(String),
+    #[error("wecom: {0}")]
+    Wecom(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -190,6 +192,17 @@ impl Application {
         }
 
         let sms_state = start_sms(&config, &engine, tz, quiet, &mut tasks, &cancel)?;
+        let wecom_state = crate::channels::wecom::start(
+            &config.wecom,
+            &engine,
+            tz,
+            quiet,
+            config.delivery.max_attempts,
+            &mut tasks,
+            &cancel,
+        )
+        .await
+        .map_err(StartError::Wecom)?;
 
         tasks.spawn(inbox_loop(
             engine.clone(),
@@ -204,6 +217,7 @@ impl Application {
             inbox: Arc::clone(&inbox_wake),
             telegram_stats: telegram_stats.clone(),
             sms: sms_state,
+            wecom: wecom_state,
         };
         let server_cancel = cancel.child_token();
         tasks.spawn(async move {

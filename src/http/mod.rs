@@ -1,4 +1,4 @@
-//! The HTTP server: the Telegram and SMS webhooks, health and readiness, metrics and the web
+//! The HTTP server: the Telegram and SMS webhooks, the WeCom callback, health and readiness, metrics and the web
 //! dashboard, in one axum router.
 
 use std::sync::Arc;
@@ -23,6 +23,8 @@ pub struct AppState {
     pub telegram_stats: Option<Arc<Stats>>,
     /// The SMS gateway's webhook side; None when SMS is off.
     pub sms: Option<Arc<crate::channels::sms::webhook::SmsState>>,
+    /// The WeCom callback's keys and API; None when WeCom is off.
+    pub wecom: Option<Arc<crate::channels::wecom::callback::WecomState>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -39,6 +41,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::channels::sms::webhook::handle).layer(DefaultBodyLimit::max(
                 crate::channels::sms::webhook::MAX_BODY,
             )),
+        )
+        .route(
+            "/wecom/callback",
+            get(crate::channels::wecom::callback::verify_url)
+                .post(crate::channels::wecom::callback::receive)
+                .layer(DefaultBodyLimit::max(
+                    crate::channels::wecom::callback::MAX_BODY,
+                )),
         )
         .merge(dashboard::routes())
         .with_state(state)

@@ -174,14 +174,14 @@ pub async fn sent_row(
     userid: &str,
 ) -> Result<Option<(Option<i64>, String)>> {
     let row = sqlx::query(
-        "SELECT member_id, choices_json FROM outbox WHERE id = $1 AND channel = 'wecom' \
+        "SELECT member_id, choices FROM outbox WHERE id = $1 AND channel = 'wecom' \
          AND LOWER(address) = LOWER($2)",
     )
     .bind(outbox_id)
     .bind(userid)
     .fetch_optional(conn)
     .await?;
-    row.map(|r| Ok((r.try_get("member_id")?, r.try_get("choices_json")?)))
+    row.map(|r| Ok((r.try_get("member_id")?, r.try_get("choices")?)))
         .transpose()
 }
 

@@ -24,3 +24,4 @@ mod spotcheck_store;
 mod store;
 mod telegram;
 mod webhook;
+mod wecom;

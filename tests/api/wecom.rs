@@ -5,6 +5,7 @@
 mod callback;
 mod conversation;
 mod delivery;
+mod pledges;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;

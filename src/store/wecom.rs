@@ -210,21 +210,26 @@ pub async fn token(conn: &mut Conn, app: &str) -> Result<Token> {
     })
 }
 
-/// Takes the right to fetch a new token until `until`, if nobody holds it. One replica wins.
+/// Takes the right to fetch a new token until `until`, if nobody holds it and no token valid
+/// past `valid_after` is stored (another replica may have stored one since it was read). One
+/// replica wins.
 pub async fn take_token_lease(
     conn: &mut Conn,
     app: &str,
     owner: &str,
     now: i64,
     until: i64,
+    valid_after: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE wecom_tokens SET lease_until = $1, lease_owner = $2 WHERE app = $3 AND lease_until <= $4",
+        "UPDATE wecom_tokens SET lease_until = $1, lease_owner = $2 WHERE app = $3 \
+         AND lease_until <= $4 AND (token = '' OR expires_at <= $5)",
     )
     .bind(until)
     .bind(owner)
     .bind(app)
     .bind(now)
+    .bind(valid_after)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -119,9 +119,16 @@ impl Api {
                 *cached = Some((row.token.clone(), row.expires_at));
                 return Ok(row.token);
             }
-            if store::take_token_lease(&mut conn, &self.app, &self.owner, now, now + LEASE_MS)
-                .await
-                .map_err(db)?
+            if store::take_token_lease(
+                &mut conn,
+                &self.app,
+                &self.owner,
+                now,
+                now + LEASE_MS,
+                now + MARGIN_MS,
+            )
+            .await
+            .map_err(db)?
             {
                 return match self.fetch_token().await {
                     Ok((token, expires_in)) => {

@@ -329,3 +329,35 @@ pub async fn push(
     .await?;
     Ok(route)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_preference_is_an_order_of_channels_and_both_is_the_default_order() {
+        let both = Preference::parse("both").unwrap();
+        assert_eq!(both, Preference::default());
+        assert_eq!(
+            both.order(),
+            [ChannelKind::Telegram, ChannelKind::Wecom, ChannelKind::Sms]
+        );
+        assert_eq!(both.as_str(), "both");
+        let p = Preference::parse(" WeCom, 短信 wecom ").unwrap();
+        assert_eq!(p.order(), [ChannelKind::Wecom, ChannelKind::Sms]);
+        assert_eq!(p.as_str(), "wecom,sms");
+        // The older values read as before: one channel alone.
+        assert_eq!(
+            Preference::parse("telegram").unwrap().order(),
+            [ChannelKind::Telegram]
+        );
+        assert_eq!(Preference::parse("sms").unwrap().as_str(), "sms");
+        assert_eq!(
+            Preference::parse("console").unwrap().order(),
+            [ChannelKind::Console]
+        );
+        for bad in ["", " , ", "fax", "wecom,fax"] {
+            assert_eq!(Preference::parse(bad), None, "{bad:?}");
+        }
+    }
+}

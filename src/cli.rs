@@ -119,6 +119,14 @@ pub enum Command {
     /// Show the delivery queue: messages per channel and status, send rate, 429s, the oldest
     /// waiting message, and the inbox.
     Status,
+    /// Where a member's pushes go, in order: `prefer KEY wecom,sms`; one channel alone
+    /// (`telegram`, `wecom`, `sms`, `console`) allows only it; `both` is Telegram, WeCom, SMS.
+    Prefer {
+        /// The member's roster key or mobile number.
+        member: String,
+        /// Channels in order, separated by commas, or `both`.
+        channels: String,
+    },
     /// SMS tools: `sms count '<text>'` (encoding and segments), `sms prefer MEMBER CHANNEL`.
     Sms {
         #[command(subcommand)]
@@ -344,6 +352,17 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Unbound { branch, csv } => unbound(&config, branch.as_deref(), csv, ui).await,
         Command::Status => status(&config, ui).await,
         Command::Sms { command } => sms(&config, command, ui).await,
+        Command::Prefer { member, channels } => {
+            prefer(
+                &config,
+                &member,
+                &channels,
+                ui,
+                msg!("prefer-bad"),
+                msg!("prefer-set"),
+            )
+            .await
+        }
         Command::Migrate => {
             let e = engine(&config, ui).await?;
             let database = redacted(&config.database_url);
@@ -1103,10 +1122,44 @@ async fn status(config: &Config, ui: &Ui) -> Outcome {
     Ok(())
 }
 
+/// `branchbot prefer` and the older `branchbot sms prefer`: sets the order of a member's
+/// channels.
+async fn prefer(
+    config: &Config,
+    member: &str,
+    channels: &str,
+    ui: &Ui,
+    bad: crate::i18n::Msg,
+    set: crate::i18n::Msg,
+) -> Outcome {
+    use crate::delivery::route::Preference;
+    let pref = Preference::parse(channels)
+        .ok_or_else(|| ui.mistake(bad, &[("channel", channels.into())]))?;
+    let e = engine(config, ui).await?;
+    let mut conn = e.store.pool().acquire().await?;
+    let m = members::find(&mut conn, member)
+        .await?
+        .ok_or_else(|| ui.mistake(msg!("cli-no-member"), &[("who", member.into())]))?;
+    crate::store::wecom::set_preference(&mut conn, m.id, &pref.as_str(), e.clock.now_ms()).await?;
+    println!(
+        "{}",
+        ui.r(
+            set,
+            &[
+                ("name", m.name.as_str().into()),
+                ("key", m.key.as_str().into()),
+                ("channel", pref.as_str().into())
+            ]
+        )
+    );
+    drop(conn);
+    e.store.close().await;
+    Ok(())
+}
+
 /// `branchbot sms …`.
 async fn sms(config: &Config, command: crate::channels::sms::cli::SmsCommand, ui: &Ui) -> Outcome {
     use crate::channels::sms::cli::SmsCommand;
-    use crate::delivery::route::Preference;
     match command {
         SmsCommand::Count { text } => {
             println!(
@@ -1115,32 +1168,15 @@ async fn sms(config: &Config, command: crate::channels::sms::cli::SmsCommand, ui
             )
         }
         SmsCommand::Prefer { member, channel } => {
-            let pref = Preference::parse(&channel).ok_or_else(|| {
-                ui.mistake(
-                    msg!("sms-prefer-bad"),
-                    &[("channel", channel.as_str().into())],
-                )
-            })?;
-            let e = engine(config, ui).await?;
-            let mut conn = e.store.pool().acquire().await?;
-            let m = members::find(&mut conn, &member).await?.ok_or_else(|| {
-                ui.mistake(msg!("cli-no-member"), &[("who", member.as_str().into())])
-            })?;
-            crate::store::sms::set_preference(&mut conn, m.id, pref.as_str(), e.clock.now_ms())
-                .await?;
-            println!(
-                "{}",
-                ui.r(
-                    msg!("sms-prefer-set"),
-                    &[
-                        ("name", m.name.as_str().into()),
-                        ("key", m.key.as_str().into()),
-                        ("channel", pref.as_str().into())
-                    ]
-                )
-            );
-            drop(conn);
-            e.store.close().await;
+            prefer(
+                config,
+                &member,
+                &channel,
+                ui,
+                msg!("sms-prefer-bad"),
+                msg!("sms-prefer-set"),
+            )
+            .await?
         }
     }
     Ok(())

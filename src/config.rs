@@ -17,6 +17,7 @@ use crate::i18n::Locale;
 
 pub mod feedback;
 pub mod sms;
+pub mod wecom;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -37,6 +38,8 @@ pub struct Config {
     pub notices: NoticesConfig,
     /// The SMS gateway (off unless `sms.gateway` names one).
     pub sms: sms::SmsConfig,
+    /// WeCom (企业微信): off unless its CorpID, Secret, Token and EncodingAESKey are set.
+    pub wecom: wecom::WecomConfig,
     /// 三会一课: reminder times, the sign-in window, the default length.
     pub meetings: MeetingsConfig,
     /// The web dashboard: how long a login lasts.
@@ -341,6 +344,7 @@ impl Default for Config {
             delivery: DeliveryConfig::default(),
             notices: NoticesConfig::default(),
             sms: sms::SmsConfig::default(),
+            wecom: wecom::WecomConfig::default(),
             meetings: MeetingsConfig::default(),
             dashboard: DashboardConfig::default(),
             feedback: feedback::FeedbackConfig::default(),
@@ -512,6 +516,7 @@ impl Config {
                     })?;
         }
         self.sms.apply_env(&get)?;
+        self.wecom.apply_env(&get)?;
         if let Some(v) = get("BRANCHBOT_TELEGRAM_MODE") {
             self.telegram.mode = match v.to_ascii_lowercase().as_str() {
                 "polling" => TelegramMode::Polling,
@@ -554,6 +559,7 @@ impl Config {
         self.meetings.rules()?;
         self.sms.validate(self.http.public_url.as_deref())?;
         self.feedback.validate(self.sms.enabled())?;
+        self.wecom.validate()?;
         let d = &self.delivery;
         if d.telegram_per_second == 0
             || d.telegram_per_chat_per_second == 0

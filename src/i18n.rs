@@ -41,7 +41,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "spotcheck.ftl",
     "dashboard.ftl",
     "failures.ftl",
-    "web.ftl"
+    "web.ftl",
+    "wecom.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -40,6 +40,8 @@ pub enum StartError {
     TelegramToken(String),
     #[error("sms: {0}")]
     Sms(String),
+    #[error("wecom: {0}")]
+    Wecom(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -222,6 +224,17 @@ impl Application {
         }
 
         let sms_state = start_sms(&config, &engine, tz, quiet, &mut tasks, &cancel)?;
+        let wecom_state = crate::channels::wecom::start(
+            &config.wecom,
+            &engine,
+            tz,
+            quiet,
+            config.delivery.max_attempts,
+            &mut tasks,
+            &cancel,
+        )
+        .await
+        .map_err(StartError::Wecom)?;
 
         tasks.spawn(inbox_loop(
             engine.clone(),
@@ -246,6 +259,7 @@ impl Application {
                 config.feedback.check(config.sms.enabled()),
                 &config.dashboard_base(addr),
             )),
+            wecom: wecom_state,
         };
         let metrics_addr = match metrics_listener {
             Some(listener) => {

@@ -1878,3 +1878,25 @@ fn the_serve_banner_says_where_metrics_are_read() {
     let off = banner("", None);
     assert!(off.ends_with("指标：未开启）"), "{off}");
 }
+
+#[test]
+fn prefer_sets_a_members_channel_order_and_the_older_sms_prefer_still_works() {
+    let bot = Bot::with_college("zh-CN");
+    let run = bot.run(&["prefer", "T004", "wecom,sms"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["刘洋（T004）的推送渠道已设为：wecom,sms"]
+    );
+    let run = bot.run(&["prefer", "T004", "fax"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("“fax”不是可选的渠道。"), "{run:?}");
+    let run = bot.run(&["sms", "prefer", "T004", "telegram"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout_lines(),
+        ["刘洋（T004）的推送渠道已设为：telegram"]
+    );
+    let run = bot.run(&["prefer", "T004", "both"]);
+    assert_eq!(run.stdout_lines(), ["刘洋（T004）的推送渠道已设为：both"]);
+}

@@ -35,6 +35,9 @@ notice-preview =
     Preview: { $total } people will get it (Telegram { $telegram }{ $sms ->
         [0] {""}
        *[other] , SMS { $sms }, { $each } SMS each, { $segments } in all
+    }{ $wecom ->
+        [0] {""}
+       *[other] , WeCom { $wecom }
     }{ $console ->
         [0] {""}
        *[other] , local console { $console }

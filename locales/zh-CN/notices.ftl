@@ -35,6 +35,9 @@ notice-preview =
     预览：{ $total } 人将收到（Telegram { $telegram } 人{ $sms ->
         [0] {""}
        *[other] ，短信 { $sms } 人，每人 { $each } 条短信，共 { $segments } 条
+    }{ $wecom ->
+        [0] {""}
+       *[other] ，企业微信 { $wecom } 人
     }{ $console ->
         [0] {""}
        *[other] ，本机控制台 { $console } 人

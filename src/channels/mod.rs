@@ -5,6 +5,7 @@
 pub mod console;
 pub mod sms;
 pub mod telegram;
+pub mod wecom;
 
 use crate::flows::Choice;
 

@@ -121,7 +121,7 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
             };
             let who = compose::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
             let label = compose::sender_label(&sender);
-            let [telegram, sms, console, nowhere, each, segments] =
+            let [telegram, sms, console, nowhere, each, segments, wecom] =
                 compose::tally(&cx, &draft, &label, &who);
             println!(
                 "{}",
@@ -129,7 +129,8 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
                     msg!("notice-preview"),
                     &[
                         ("text", draft.text.as_str().into()),
-                        ("total", (telegram + sms + console).into()),
+                        ("total", (telegram + sms + console + wecom).into()),
+                        ("wecom", wecom.into()),
                         ("telegram", telegram.into()),
                         ("sms", sms.into()),
                         ("console", console.into()),

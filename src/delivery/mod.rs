@@ -21,6 +21,7 @@ pub struct Wake {
     telegram: Arc<Notify>,
     console: Arc<Notify>,
     sms: Arc<Notify>,
+    wecom: Arc<Notify>,
 }
 
 impl Wake {
@@ -29,6 +30,7 @@ impl Wake {
             ChannelKind::Telegram => &self.telegram,
             ChannelKind::Console => &self.console,
             ChannelKind::Sms => &self.sms,
+            ChannelKind::Wecom => &self.wecom,
         }
     }
 

@@ -1,8 +1,9 @@
-//! Where a push to a member goes: the one place that decides between Telegram and SMS.
+//! Where a push to a member goes: the one place that decides between Telegram, WeCom and SMS.
 //!
-//! Telegram when the member has bound a chat that is reachable, else SMS when the member has a
-//! mobile number, has not opted out and SMS is connected — each only as far as the member's
-//! preference allows (`both`, the default, allows either with Telegram first). Replies do not
+//! The member's channels are tried in the order of their preference (`both`, the default:
+//! Telegram when a reachable chat is bound, then WeCom when the member has a reachable userid
+//! and WeCom is connected, then SMS when the member has a mobile number, has not opted out and
+//! SMS is connected); a console session is the last resort. Replies do not
 //! come here: they go back where the message came from.
 //!
 //! [`push`] routes, queues the row in the caller's transaction (with its SMS segment count),
@@ -16,41 +17,62 @@ use crate::flows::{ChannelKind, Reply};
 use crate::i18n::Catalog;
 use crate::store::{bindings, outbox, Conn, StoreError};
 
-/// Which channels a member accepts pushes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Preference {
-    Telegram,
-    Sms,
-    /// Telegram first, SMS when Telegram cannot reach them.
-    #[default]
-    Both,
+/// The channels a member accepts pushes on, in the order they are tried. `both` (the default)
+/// is Telegram, WeCom, then SMS; `telegram` or `sms` alone (the older `sms prefer` values)
+/// allow only that channel; `branchbot prefer KEY wecom,sms` names any order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preference(Vec<ChannelKind>);
+
+impl Default for Preference {
+    fn default() -> Self {
+        Self(vec![
+            ChannelKind::Telegram,
+            ChannelKind::Wecom,
+            ChannelKind::Sms,
+        ])
+    }
 }
 
 impl Preference {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Telegram => "telegram",
-            Self::Sms => "sms",
-            Self::Both => "both",
+    /// How it is stored and shown: `both` for the default order, else the channels joined
+    /// by commas.
+    pub fn as_str(&self) -> String {
+        if *self == Self::default() {
+            return "both".into();
         }
+        self.0
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
+    /// Reads `both`, one channel, or channels separated by commas or spaces (`wecom,sms`).
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "telegram" | "tg" => Some(Self::Telegram),
-            "sms" | "短信" => Some(Self::Sms),
-            "both" | "any" | "all" => Some(Self::Both),
-            _ => None,
+        let s = s.trim().to_ascii_lowercase();
+        if matches!(s.as_str(), "both" | "any" | "all") {
+            return Some(Self::default());
         }
+        let mut order = Vec::new();
+        for word in s.split(|c: char| c == ',' || c == '，' || c.is_whitespace()) {
+            let channel = match word.trim() {
+                "" => continue,
+                "telegram" | "tg" => ChannelKind::Telegram,
+                "wecom" | "企业微信" | "wxwork" => ChannelKind::Wecom,
+                "sms" | "短信" => ChannelKind::Sms,
+                "console" => ChannelKind::Console,
+                _ => return None,
+            };
+            if !order.contains(&channel) {
+                order.push(channel);
+            }
+        }
+        (!order.is_empty()).then_some(Self(order))
     }
 
-    fn allows(self, channel: ChannelKind) -> bool {
-        matches!(
-            (self, channel),
-            (Self::Both, _)
-                | (Self::Telegram, ChannelKind::Telegram)
-                | (Self::Sms, ChannelKind::Sms)
-        )
+    /// The channels in the order they are tried.
+    pub fn order(&self) -> &[ChannelKind] {
+        &self.0
     }
 }
 
@@ -68,6 +90,8 @@ pub enum Unreachable {
     OptedOut,
     /// Their preference allows Telegram only.
     TelegramOnly,
+    /// Their preference names only channels that cannot reach them (`prefer KEY wecom`).
+    NotPreferred,
 }
 
 impl Unreachable {
@@ -79,6 +103,7 @@ impl Unreachable {
             Self::NoGateway => crate::msg!("reach-no-gateway"),
             Self::OptedOut => crate::msg!("reach-opted-out"),
             Self::TelegramOnly => crate::msg!("reach-telegram-only"),
+            Self::NotPreferred => crate::msg!("reach-not-preferred"),
         }
     }
 }
@@ -130,6 +155,10 @@ pub enum Route {
     Sms {
         phone: String,
     },
+    /// A WeCom userid (the app pushes to it; the member need not have written first).
+    Wecom {
+        userid: String,
+    },
     /// A terminal session the member opened (`branchbot chat --as`): used only when neither
     /// Telegram nor SMS can reach them, so a member who works on the console locally still
     /// gets reminders there.
@@ -145,6 +174,7 @@ impl Route {
         match self {
             Self::Telegram { .. } => crate::msg!("reach-telegram"),
             Self::Sms { .. } => crate::msg!("reach-sms"),
+            Self::Wecom { .. } => crate::msg!("reach-wecom"),
             Self::Console { .. } => crate::msg!("reach-console"),
             Self::Nowhere(why) => why.msg(),
         }
@@ -155,6 +185,7 @@ impl Route {
         match self {
             Self::Telegram { .. } => Some(ChannelKind::Telegram),
             Self::Sms { .. } => Some(ChannelKind::Sms),
+            Self::Wecom { .. } => Some(ChannelKind::Wecom),
             Self::Console { .. } => Some(ChannelKind::Console),
             Self::Nowhere(_) => None,
         }
@@ -173,28 +204,59 @@ pub async fn route(
     if !member.active {
         return Ok(Route::Nowhere(Unreachable::Inactive));
     }
-    let pref = crate::store::sms::preference(conn, member.id)
+    let pref = crate::store::wecom::preference(conn, member.id)
         .await?
         .and_then(|p| Preference::parse(&p))
         .unwrap_or_default();
-    if pref.allows(ChannelKind::Telegram) {
-        if let Some(chat) =
-            bindings::address_of(conn, member.id, ChannelKind::Telegram.as_str()).await?
-        {
-            return Ok(Route::Telegram { chat });
+    // Each channel in the member's order; the first that reaches them wins. WeCom has a
+    // binding only while WeCom is connected (`channels::wecom` keeps them in line with the
+    // roster), so no flag is needed for it here.
+    let mut why = None;
+    for channel in pref.order() {
+        match channel {
+            ChannelKind::Telegram => {
+                if let Some(chat) =
+                    bindings::address_of(conn, member.id, ChannelKind::Telegram.as_str()).await?
+                {
+                    return Ok(Route::Telegram { chat });
+                }
+            }
+            ChannelKind::Wecom => {
+                if let Some(userid) =
+                    bindings::address_of(conn, member.id, ChannelKind::Wecom.as_str()).await?
+                {
+                    return Ok(Route::Wecom { userid });
+                }
+            }
+            ChannelKind::Sms => {
+                let reason = match &member.phone {
+                    None => Unreachable::NoPhone,
+                    Some(_) if !sms_connected => Unreachable::NoGateway,
+                    Some(phone) if crate::store::sms::is_opted_out(conn, phone).await? => {
+                        Unreachable::OptedOut
+                    }
+                    Some(phone) => {
+                        return Ok(Route::Sms {
+                            phone: phone.clone(),
+                        })
+                    }
+                };
+                why.get_or_insert(reason);
+            }
+            ChannelKind::Console => {
+                if let Some(key) =
+                    bindings::address_of(conn, member.id, ChannelKind::Console.as_str()).await?
+                {
+                    return Ok(Route::Console { key });
+                }
+            }
         }
     }
-    let why = match &member.phone {
-        _ if !pref.allows(ChannelKind::Sms) => Unreachable::TelegramOnly,
-        None => Unreachable::NoPhone,
-        Some(_) if !sms_connected => Unreachable::NoGateway,
-        Some(phone) if crate::store::sms::is_opted_out(conn, phone).await? => Unreachable::OptedOut,
-        Some(phone) => {
-            return Ok(Route::Sms {
-                phone: phone.clone(),
-            })
-        }
-    };
+    let why = why.unwrap_or(if pref.order() == [ChannelKind::Telegram] {
+        Unreachable::TelegramOnly
+    } else {
+        Unreachable::NotPreferred
+    });
     if let Some(key) = bindings::address_of(conn, member.id, ChannelKind::Console.as_str()).await? {
         return Ok(Route::Console { key });
     }
@@ -234,6 +296,7 @@ pub async fn push(
                 sms::encoding::segments(&text) as i64,
             )
         }
+        Route::Wecom { userid } => (ChannelKind::Wecom, userid.clone(), 1),
         Route::Console { key } => (ChannelKind::Console, key.clone(), 1),
         Route::Nowhere(_) => return Ok(route),
     };
@@ -265,4 +328,36 @@ pub async fn push(
     )
     .await?;
     Ok(route)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_preference_is_an_order_of_channels_and_both_is_the_default_order() {
+        let both = Preference::parse("both").unwrap();
+        assert_eq!(both, Preference::default());
+        assert_eq!(
+            both.order(),
+            [ChannelKind::Telegram, ChannelKind::Wecom, ChannelKind::Sms]
+        );
+        assert_eq!(both.as_str(), "both");
+        let p = Preference::parse(" WeCom, 短信 wecom ").unwrap();
+        assert_eq!(p.order(), [ChannelKind::Wecom, ChannelKind::Sms]);
+        assert_eq!(p.as_str(), "wecom,sms");
+        // The older values read as before: one channel alone.
+        assert_eq!(
+            Preference::parse("telegram").unwrap().order(),
+            [ChannelKind::Telegram]
+        );
+        assert_eq!(Preference::parse("sms").unwrap().as_str(), "sms");
+        assert_eq!(
+            Preference::parse("console").unwrap().order(),
+            [ChannelKind::Console]
+        );
+        for bad in ["", " , ", "fax", "wecom,fax"] {
+            assert_eq!(Preference::parse(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! Columns (a header row is required; English or Chinese names, any order):
 //! `key`/`编号`, `name`/`姓名`, `branch`/`支部`, `branch_kind`/`支部类型`, `group`/`党小组`,
-//! `role`/`角色`, `mobile`/`手机`, `locale`/`语言`, `college`/`学院党委`.
+//! `role`/`角色`, `mobile`/`手机`, `locale`/`语言`, `college`/`学院党委`, and the optional
+//! `wecom`/`企业微信账号` (the member's WeCom userid).
 //!
 //! A [`RosterProblem`] is data (a [`ProblemKind`] with its values, plus where); it becomes text
 //! only in [`RosterProblem::render`], in the reader's locale.
@@ -33,6 +34,8 @@ pub struct RosterMember {
     pub phone: Option<Phone>,
     pub locale: Locale,
     pub college: bool,
+    /// The member's WeCom userid (企业微信账号), if the file names one.
+    pub wecom: Option<String>,
 }
 
 /// A whole valid roster: its branches (name and kind) and members, in file order.
@@ -54,10 +57,11 @@ pub enum Column {
     Mobile,
     Locale,
     College,
+    Wecom,
 }
 
 impl Column {
-    pub const ALL: [Column; 9] = [
+    pub const ALL: [Column; 10] = [
         Column::Key,
         Column::Name,
         Column::Branch,
@@ -67,6 +71,7 @@ impl Column {
         Column::Mobile,
         Column::Locale,
         Column::College,
+        Column::Wecom,
     ];
 
     /// The English header, as `examples/college.csv` writes it.
@@ -81,6 +86,7 @@ impl Column {
             Column::Mobile => "mobile",
             Column::Locale => "locale",
             Column::College => "college",
+            Column::Wecom => "wecom",
         }
     }
 
@@ -96,6 +102,7 @@ impl Column {
             Column::Mobile => msg!("roster-column-mobile"),
             Column::Locale => msg!("roster-column-locale"),
             Column::College => msg!("roster-column-college"),
+            Column::Wecom => msg!("roster-column-wecom"),
         }
     }
 
@@ -112,6 +119,9 @@ impl Column {
             "mobile" | "phone" | "手机" | "手机号" | "电话" => Column::Mobile,
             "locale" | "language" | "语言" => Column::Locale,
             "college" | "学院党委" => Column::College,
+            "wecom" | "wecom_userid" | "企业微信" | "企业微信账号" | "企业微信帐号" => {
+                Column::Wecom
+            }
             _ => return None,
         })
     }
@@ -188,6 +198,19 @@ pub enum ProblemKind {
     /// Found on import, not in the file: the number belongs to a member the file leaves out.
     PhoneHeldByOther {
         phone: Phone,
+        holder: String,
+    },
+    /// Not a WeCom userid (1–64 bytes of letters, digits and `_-.@`).
+    WecomInvalid {
+        value: String,
+    },
+    WecomDuplicate {
+        value: String,
+        first_line: usize,
+    },
+    /// Found on import: the userid belongs to a member the file leaves out.
+    WecomHeldByOther {
+        value: String,
         holder: String,
     },
 }
@@ -322,8 +345,29 @@ impl ProblemKind {
                 msg!("roster-phone-held"),
                 &[("phone", phone.as_str().into()), ("holder", value(holder))],
             ),
+            Self::WecomInvalid { value: v } => {
+                r(msg!("roster-wecom-invalid"), &[("value", value(v))])
+            }
+            Self::WecomDuplicate {
+                value: v,
+                first_line,
+            } => r(
+                msg!("roster-wecom-duplicate"),
+                &[("value", value(v)), ("first", (*first_line).into())],
+            ),
+            Self::WecomHeldByOther { value: v, holder } => r(
+                msg!("roster-wecom-held"),
+                &[("value", value(v)), ("holder", value(holder))],
+            ),
         }
     }
+}
+
+/// WeCom's rule for a userid: 1–64 bytes of letters, digits and `_`, `-`, `.`, `@`.
+pub fn valid_wecom_userid(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@'))
 }
 
 /// Every column's name in a locale, as a list.
@@ -430,6 +474,7 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
     let mut branch_without_kind: Vec<(String, usize)> = Vec::new();
     let mut keys: HashMap<String, usize> = HashMap::new();
     let mut phones: HashMap<String, usize> = HashMap::new();
+    let mut wecoms: HashMap<String, usize> = HashMap::new();
 
     for (line, rec) in records.iter().skip(1) {
         let line = *line;
@@ -470,6 +515,7 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
         let mobile = cell(Column::Mobile);
         let locale = cell(Column::Locale);
         let college = cell(Column::College);
+        let wecom = cell(Column::Wecom);
         let before = problems.len();
         let mut problem = |column: Column, kind: ProblemKind| {
             problems.push(RosterProblem::new(line, Some(column), kind))
@@ -578,6 +624,30 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
                 }
             },
         };
+        let wecom = match wecom {
+            None => Some(None),
+            Some(w) if !valid_wecom_userid(&w) => {
+                problem(Column::Wecom, ProblemKind::WecomInvalid { value: w });
+                None
+            }
+            // WeCom userids are not case-sensitive.
+            Some(w) => match wecoms.entry(w.to_lowercase()) {
+                Entry::Occupied(first) => {
+                    problem(
+                        Column::Wecom,
+                        ProblemKind::WecomDuplicate {
+                            value: w,
+                            first_line: *first.get(),
+                        },
+                    );
+                    None
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(line);
+                    Some(Some(w))
+                }
+            },
+        };
         let locale = match locale {
             None => Some(default_locale),
             Some(l) => match l.parse::<Locale>() {
@@ -632,8 +702,15 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
         if problems.len() > before {
             continue;
         }
-        if let (Some(key), Some(name), Some(role), Some(phone), Some(locale), Some(college)) =
-            (key, name, role, phone, locale, college)
+        if let (
+            Some(key),
+            Some(name),
+            Some(role),
+            Some(phone),
+            Some(locale),
+            Some(college),
+            Some(wecom),
+        ) = (key, name, role, phone, locale, college, wecom)
         {
             roster.members.push(RosterMember {
                 line,
@@ -645,6 +722,7 @@ pub fn parse(bytes: &[u8], default_locale: Locale) -> Result<Roster, Vec<RosterP
                 phone,
                 locale,
                 college,
+                wecom,
             });
         }
     }
@@ -829,14 +907,14 @@ mod tests {
         assert_eq!(
             rendered(&problems, Locale::En),
             [
-                "line 1: unknown column 'salary'; known columns: key, name, branch, branch_kind, group, role, mobile, locale, college",
+                "line 1: unknown column 'salary'; known columns: key, name, branch, branch_kind, group, role, mobile, locale, college, wecom",
                 "line 1, column 'role': this column is required; add it to the first line",
             ]
         );
         assert_eq!(
             rendered(&problems, Locale::ZhCn),
             [
-                "第 1 行：不认识的列名“salary”；可用的列名：编号、姓名、支部、支部类型、党小组、角色、手机、语言、学院党委",
+                "第 1 行：不认识的列名“salary”；可用的列名：编号、姓名、支部、支部类型、党小组、角色、手机、语言、学院党委、企业微信账号",
                 "第 1 行，“角色”列：缺少这一列；请在第一行加上它",
             ]
         );
@@ -915,7 +993,7 @@ mod tests {
         assert_eq!(empty[0].kind, ProblemKind::EmptyFile);
         assert_eq!(
             rendered(&empty, Locale::En),
-            ["line 1: the file is empty; the first line must name the columns (key, name, branch, branch_kind, group, role, mobile, locale, college)"]
+            ["line 1: the file is empty; the first line must name the columns (key, name, branch, branch_kind, group, role, mobile, locale, college, wecom)"]
         );
         let no_members = parse_str(HEADER).unwrap_err();
         assert_eq!(no_members[0].kind, ProblemKind::NoMembers);

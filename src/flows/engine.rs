@@ -520,6 +520,7 @@ impl Engine {
         if handled.pushed {
             self.wake.notify(ChannelKind::Telegram);
             self.wake.notify(ChannelKind::Sms);
+            self.wake.notify(ChannelKind::Wecom);
         }
         if handled.scheduled {
             self.jobs.wake();
@@ -580,6 +581,12 @@ impl Engine {
                 // number that left the roster while its message waited.
                 return Ok(Handled::replies(vec![Reply::text(
                     cx.t(msg!("sms-unknown")),
+                )]));
+            }
+            if inbound.channel == ChannelKind::Wecom {
+                // Likewise WeCom: a userid that left the roster while its message waited.
+                return Ok(Handled::replies(vec![Reply::text(
+                    cx.t(msg!("wecom-unknown")),
                 )]));
             }
             let replies = start::unknown_sender(&cx, conn, inbound, &self.bind_attempts).await?;

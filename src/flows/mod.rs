@@ -44,6 +44,7 @@ pub enum ChannelKind {
     Telegram,
     Console,
     Sms,
+    Wecom,
 }
 
 impl ChannelKind {
@@ -52,6 +53,7 @@ impl ChannelKind {
             Self::Telegram => "telegram",
             Self::Console => "console",
             Self::Sms => "sms",
+            Self::Wecom => "wecom",
         }
     }
 
@@ -60,6 +62,7 @@ impl ChannelKind {
             "telegram" => Some(Self::Telegram),
             "console" => Some(Self::Console),
             "sms" => Some(Self::Sms),
+            "wecom" => Some(Self::Wecom),
             _ => None,
         }
     }

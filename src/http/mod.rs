@@ -1,5 +1,5 @@
-//! The HTTP server: the Telegram and SMS webhooks, health and readiness, metrics, the web
-//! dashboard and the anonymous feedback page, in one axum router.
+//! The HTTP server: the Telegram and SMS webhooks, the WeCom callback, health and readiness,
+//! metrics, the web dashboard and the anonymous feedback page, in one axum router.
 
 use std::sync::Arc;
 
@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics_token: Option<Arc<str>>,
     /// The anonymous feedback page's settings and limits.
     pub web: Arc<feedback::Web>,
+    /// The WeCom callback's keys and API; None when WeCom is off.
+    pub wecom: Option<Arc<crate::channels::wecom::callback::WecomState>>,
 }
 
 /// The largest Telegram update read. Telegram's updates are a few KiB (a 4,096-character
@@ -48,6 +50,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::channels::sms::webhook::handle).layer(DefaultBodyLimit::max(
                 crate::channels::sms::webhook::MAX_BODY,
             )),
+        )
+        .route(
+            "/wecom/callback",
+            get(crate::channels::wecom::callback::verify_url)
+                .post(crate::channels::wecom::callback::receive)
+                .layer(DefaultBodyLimit::max(
+                    crate::channels::wecom::callback::MAX_BODY,
+                )),
         )
         .merge(dashboard::routes())
         .merge(feedback::routes())

@@ -215,6 +215,28 @@ pub async fn import(
             }
         }
     }
+    // Likewise a WeCom userid (case-insensitive, as WeCom compares them).
+    for m in &roster.members {
+        let Some(userid) = &m.wecom else { continue };
+        let holder: Option<String> =
+            sqlx::query_scalar("SELECT key FROM members WHERE LOWER(wecom) = LOWER($1)")
+                .bind(userid)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(StoreError::from)?;
+        if let Some(holder) = holder {
+            if !file_keys.contains(&holder.to_lowercase()) {
+                conflicts.push(RosterProblem::new(
+                    m.line,
+                    Some(Column::Wecom),
+                    ProblemKind::WecomHeldByOther {
+                        value: userid.clone(),
+                        holder,
+                    },
+                ));
+            }
+        }
+    }
     if !conflicts.is_empty() {
         return Err(ImportError::Conflicts(conflicts));
     }
@@ -370,6 +392,24 @@ pub async fn import(
                 .map_err(StoreError::from)?;
             }
         }
+    }
+
+    // WeCom userids: freed for every file member first, so two members may swap them.
+    for m in &roster.members {
+        sqlx::query("UPDATE members SET wecom = NULL WHERE LOWER(key) = LOWER($1)")
+            .bind(&m.key)
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from)?;
+    }
+    for m in &roster.members {
+        let Some(userid) = &m.wecom else { continue };
+        sqlx::query("UPDATE members SET wecom = $1 WHERE LOWER(key) = LOWER($2)")
+            .bind(userid)
+            .bind(&m.key)
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from)?;
     }
 
     for row in &existing {

@@ -23,6 +23,7 @@ pub mod pledge_checkins;
 pub mod pledges;
 pub mod sms;
 pub mod spotchecks;
+pub mod wecom;
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -185,6 +186,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "anonymity",
         include_str!("../../migrations/sqlite/0011_anonymity.sql"),
     ),
+    (
+        15,
+        "wecom",
+        include_str!("../../migrations/sqlite/0015_wecom.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -241,6 +247,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "anonymity",
         include_str!("../../migrations/postgres/0011_anonymity.sql"),
+    ),
+    (
+        15,
+        "wecom",
+        include_str!("../../migrations/postgres/0015_wecom.sql"),
     ),
 ];
 

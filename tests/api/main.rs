@@ -31,3 +31,4 @@ mod store;
 mod telegram;
 mod web_feedback;
 mod webhook;
+mod wecom;

@@ -231,7 +231,12 @@ mod tests {
             .with_ansi(false)
             .with_writer(move || writer.clone())
             .finish();
-        tracing::subscriber::with_default(subscriber, f);
+        tracing::subscriber::with_default(subscriber, || {
+            // Whether a log line is wanted is cached per call site, and another test's thread
+            // may have cached "no" while no subscriber listened there: ask again under ours.
+            tracing::callsite::rebuild_interest_cache();
+            f()
+        });
         let out = buf.0.lock().unwrap().clone();
         String::from_utf8(out).unwrap()
     }

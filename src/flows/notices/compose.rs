@@ -204,13 +204,14 @@ pub async fn audience(
 }
 
 /// Recipients per channel: `(telegram, sms, console, unreachable, sms segments each, sms
-/// segments in all)`, as [`route::route`] decides each one.
-pub fn tally(cx: &Ctx<'_>, draft: &Draft, sender: &str, who: &[(Member, Route)]) -> [i64; 6] {
-    let mut t = [0i64; 6];
+/// segments in all, wecom)`, as [`route::route`] decides each one.
+pub fn tally(cx: &Ctx<'_>, draft: &Draft, sender: &str, who: &[(Member, Route)]) -> [i64; 7] {
+    let mut t = [0i64; 7];
     for (m, r) in who {
         match r {
             Route::Telegram { .. } => t[0] += 1,
             Route::Console { .. } => t[2] += 1,
+            Route::Wecom { .. } => t[6] += 1,
             Route::Sms { .. } => {
                 let mcx = cx.for_member(m);
                 let reply =
@@ -270,13 +271,14 @@ async fn preview(
         return Ok(Step::text(cx.t(msg!("notice-other-branch"))));
     }
     let who = audience(conn, member, &draft.scope, cx.engine.sms_connected).await?;
-    let [telegram, sms, console, nowhere, each, segments] =
+    let [telegram, sms, console, nowhere, each, segments, wecom] =
         tally(cx, &draft, &sender_label(member), &who);
     let mut text = cx.r(
         msg!("notice-preview"),
         &[
             ("text", draft.text.as_str().into()),
-            ("total", (telegram + sms + console).into()),
+            ("total", (telegram + sms + console + wecom).into()),
+            ("wecom", wecom.into()),
             ("telegram", telegram.into()),
             ("sms", sms.into()),
             ("console", console.into()),
@@ -343,6 +345,7 @@ pub async fn broadcast(
         let (channel, address) = match r {
             Route::Telegram { chat } => (channel, chat.clone()),
             Route::Sms { phone } => (channel, phone.clone()),
+            Route::Wecom { userid } => (channel, userid.clone()),
             Route::Console { key } => (channel, key.clone()),
             Route::Nowhere(_) => continue,
         };

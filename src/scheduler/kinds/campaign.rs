@@ -64,6 +64,7 @@ async fn queue(
         let (channel, address) = match route::route(conn, m, ctx.sms_connected).await? {
             Route::Telegram { chat } => (ChannelKind::Telegram, chat),
             Route::Sms { phone } => (ChannelKind::Sms, phone),
+            Route::Wecom { userid } => (ChannelKind::Wecom, userid),
             Route::Console { key } => (ChannelKind::Console, key),
             Route::Nowhere(_) => continue,
         };

@@ -13,8 +13,12 @@ use crate::store::{bindings, members, Conn};
 /// Telegram's limit on a message's text.
 const MAX_CHARS: usize = 4096;
 
-/// The channels tried, in order.
-const CHANNELS: [ChannelKind; 2] = [ChannelKind::Telegram, ChannelKind::Console];
+/// The channels tried, in order (a WeCom binding exists only while WeCom is connected).
+const CHANNELS: [ChannelKind; 3] = [
+    ChannelKind::Telegram,
+    ChannelKind::Wecom,
+    ChannelKind::Console,
+];
 
 /// A `message` job's payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

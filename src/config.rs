@@ -40,6 +40,8 @@ pub struct Config {
     pub meetings: MeetingsConfig,
     /// The web dashboard: how long a login lasts.
     pub dashboard: DashboardConfig,
+    /// 发展党员: the intervals and the 公示 length a college sets (`[recruitment]`).
+    pub recruitment: crate::recruitment::rules::Policy,
 }
 
 /// `[dashboard]`.
@@ -340,6 +342,7 @@ impl Default for Config {
             sms: sms::SmsConfig::default(),
             meetings: MeetingsConfig::default(),
             dashboard: DashboardConfig::default(),
+            recruitment: crate::recruitment::rules::Policy::default(),
         }
     }
 }

@@ -40,7 +40,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "reports.ftl",
     "spotcheck.ftl",
     "dashboard.ftl",
-    "failures.ftl"
+    "failures.ftl",
+    "recruitment.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -135,6 +135,7 @@ impl Application {
                 &config.dashboard_base(addr),
                 config.dashboard.session_hours,
             ),
+            recruitment: config.recruitment.clone(),
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();

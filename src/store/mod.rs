@@ -185,6 +185,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "anonymity",
         include_str!("../../migrations/sqlite/0011_anonymity.sql"),
     ),
+    (
+        17,
+        "recruitment",
+        include_str!("../../migrations/sqlite/0017_recruitment.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -241,6 +246,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "anonymity",
         include_str!("../../migrations/postgres/0011_anonymity.sql"),
+    ),
+    (
+        17,
+        "recruitment",
+        include_str!("../../migrations/postgres/0017_recruitment.sql"),
     ),
 ];
 

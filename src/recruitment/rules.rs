@@ -141,8 +141,10 @@ impl StepKind {
     /// Accepts the English name (`committee-review` too) or the Chinese word.
     pub fn parse(s: &str) -> Option<Self> {
         let t = s.trim().to_lowercase().replace(['-', ' '], "_");
-        let found = Self::ALL.into_iter().find(|k| k.as_str() == t);
-        found.or(Some(match t.as_str() {
+        if let Some(k) = Self::ALL.into_iter().find(|k| k.as_str() == t) {
+            return Some(k);
+        }
+        Some(match t.as_str() {
             "申请" | "入党申请" => Self::Applied,
             "谈话" => Self::Talk,
             "积极分子" | "入党积极分子" => Self::Activist,
@@ -163,7 +165,7 @@ impl StepKind {
             "宣誓" | "入党宣誓" => Self::Oath,
             "转正申请" => Self::Application,
             _ => return None,
-        }))
+        })
     }
 }
 

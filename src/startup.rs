@@ -93,6 +93,7 @@ impl Application {
             SchedulerConfig {
                 sms_connected: config.sms.enabled(),
                 meetings: Arc::new(meeting_rules.clone()),
+                recruitment: Arc::new(config.recruitment.clone()),
                 ..SchedulerConfig::new(tz)
             },
         );

@@ -103,3 +103,6 @@ recruit-import-problem = Line { $line }, column "{ $column }": { $problem }
 recruit-import-refused = The file has { $count } problems; nothing was imported. Correct them and import again.
 recruit-import-done = Imported { $people } people with { $steps } steps.
 recruit-import-dry-run = The file is fine: { $people } people with { $steps } steps would be imported (nothing written).
+
+recruit-remind = Recruitment reminder: { $name } ({ $key }) · { $clock }: { $date }
+recruit-remind-today = Recruitment reminder: { $name } ({ $key }) · due today · { $clock }: { $date }

@@ -103,3 +103,6 @@ recruit-import-problem = 第 { $line } 行，“{ $column }”列：{ $problem }
 recruit-import-refused = 文件有 { $count } 处问题，什么都没有导入。改正后再导入。
 recruit-import-done = 已导入 { $people } 人的 { $steps } 个环节。
 recruit-import-dry-run = 检查通过：可以导入 { $people } 人的 { $steps } 个环节（未写入）。
+
+recruit-remind = 发展党员提醒：{ $name }（{ $key }）· { $clock }：{ $date }
+recruit-remind-today = 发展党员提醒：{ $name }（{ $key }）· 今天到期 · { $clock }：{ $date }

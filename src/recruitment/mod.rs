@@ -5,6 +5,7 @@
 //! - [`store`]: its SQL (`recruits`, `recruit_steps`; migration 0017), both backends.
 //! - [`service`]: who may see or change what; recording a step with its audit row and role.
 //! - [`chat`]: `/mystage` and `/recruit`, and how the feature's texts read.
+//! - [`jobs`]: `recruitment-clocks`, the daily reminders of the clocks.
 //! - [`cli`]: `branchbot recruit import|list|show|record` and `branchbot report recruitment`.
 //!
 //! What the feature declares to the platform: the chat commands `/mystage` and `/recruit`
@@ -13,6 +14,7 @@
 
 pub mod chat;
 pub mod cli;
+pub mod jobs;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -689,6 +689,31 @@ pub fn is_deadline(clock: Clock) -> bool {
     clock != Clock::CandidateFrom
 }
 
+/// The clocks to remind of on `today`: a few days ahead of a deadline (a week for the talk and
+/// the 思想汇报, two weeks for the 考察 and the approval, [`Policy::remind_probation_days`]
+/// before the probation ends), on the day it falls due, and on the day a person may be
+/// listed as 发展对象. The flag says whether it is the day itself.
+pub fn reminders_on(clocks: &[Due], today: NaiveDate, policy: &Policy) -> Vec<(Due, bool)> {
+    clocks
+        .iter()
+        .filter_map(|d| {
+            let lead = match d.what {
+                Clock::Talk | Clock::Report => 7,
+                Clock::Review | Clock::Approval => 14,
+                Clock::ProbationEnds => i64::from(policy.remind_probation_days),
+                Clock::CandidateFrom => 0,
+            };
+            if d.by == today {
+                Some((*d, true))
+            } else if lead > 0 && d.by - chrono::Duration::days(lead) == today {
+                Some((*d, false))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -842,6 +867,27 @@ mod tests {
         let facts = Facts::from_steps(&steps);
         assert_eq!(facts.stage(), Stage::Candidate);
         assert_eq!(facts.failed_vote.map(|(on, _)| on), Some(d("2025-06-01")));
+    }
+
+    #[test]
+    fn reminders_come_a_week_ahead_and_on_the_day_never_between() {
+        let facts = Facts::from_steps(&[step(StepKind::Applied, "2026-11-14")]);
+        let clocks = clocks(&facts, &Policy::default());
+        let on = |day: &str| reminders_on(&clocks, d(day), &Policy::default());
+        assert_eq!(on("2026-12-06"), vec![]);
+        assert_eq!(
+            on("2026-12-07"),
+            vec![(
+                Due {
+                    what: Clock::Talk,
+                    by: d("2026-12-14")
+                },
+                false
+            )]
+        );
+        assert_eq!(on("2026-12-10"), vec![]);
+        assert_eq!(on("2026-12-14").len(), 1);
+        assert!(on("2026-12-14")[0].1);
     }
 
     #[test]

@@ -346,3 +346,114 @@ async fn the_pipeline_store_keeps_steps_contacts_and_votes_in_order(store: &Stor
     let again = members::find(&mut conn, "S209").await.unwrap().unwrap();
     assert_eq!(again.role, Role::Probationary);
 }
+
+/// Runs the daily `recruitment-clocks` job as its occurrence at 09:00 in Shanghai on a day,
+/// as the scheduler would, and wakes the delivery worker.
+async fn run_clocks_on(app: &TestApp, y: i32, m: u32, d: u32) {
+    use branchbot::scheduler::{JobContext, Registry};
+    let at = chrono_tz::Asia::Shanghai
+        .with_ymd_and_hms(y, m, d, 9, 0, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut tx = app.store.begin().await.unwrap();
+    let mut row = branchbot::store::jobs::by_dedupe_key(&mut tx, "builtin:recruitment-clocks")
+        .await
+        .unwrap()
+        .expect("the built-in job is on the schedule");
+    row.due_at = at.timestamp_millis();
+    let ctx = JobContext {
+        now: at.timestamp_millis(),
+        tz: chrono_tz::Asia::Shanghai,
+        sms_connected: false,
+        meetings: Default::default(),
+        recruitment: Default::default(),
+    };
+    let registry = Registry::builtin();
+    let kind = registry.get(&row.kind).expect("known kind");
+    kind.run(&ctx, &mut tx, &row).await.expect("job runs");
+    tx.commit().await.unwrap();
+    app.app()
+        .engine
+        .wake
+        .notify(branchbot::flows::ChannelKind::Telegram);
+}
+
+/// The texts pushed to a chat after its first `skip` messages, once delivery settles.
+async fn pushed(app: &TestApp, chat: i64, skip: usize) -> Vec<String> {
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.fake.sent_to(chat)[skip..]
+        .iter()
+        .map(|s| s.text.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn reminders_reach_the_secretary_a_week_before_the_talk_and_the_contact_before_a_report_once()
+{
+    let app = app_on_7_december_2026().await;
+    // 谢文博 (S201), secretary of 学生第二党支部.
+    const SECRETARY2: i64 = 9305;
+    app.bind(SECRETARY2, "S201").await;
+    // 吕思远 (S209) applied on 14 November: the talk is due by 14 December, reminded on the
+    // 7th, a week ahead.
+    assert!(said(&app, SECRETARY2, "/recruit S209 applied 2026-11-14")
+        .await
+        .contains("已记录"));
+    // 郭子豪 (S105), an activist since 14 September: the first 思想汇报 is due by
+    // 14 December; he and his contact hear of it on the 7th, his secretary does not.
+    let r = said(&app, SECRETARY, "/recruit S105 applied 2026-08-01").await;
+    assert!(r.contains("已记录"), "{r}");
+    let r = said(&app, SECRETARY, "/recruit S105 talk 2026-07-20").await;
+    assert!(r.contains("日期早于“递交入党申请书”（2026-08-01）"), "{r}");
+    for step in [
+        "/recruit S105 talk 2026-08-20",
+        "/recruit S105 activist 2026-09-14",
+        "/recruit S105 contact 2026-09-14 S107",
+    ] {
+        assert!(said(&app, SECRETARY, step).await.contains("已记录"));
+    }
+    let count = |chat| app.fake.sent_to(chat).len();
+    let (sec2, sec, own, contact) = (
+        count(SECRETARY2),
+        count(SECRETARY),
+        count(APPLICANT),
+        count(CONTACT),
+    );
+
+    run_clocks_on(&app, 2026, 12, 6).await;
+    assert_eq!(pushed(&app, SECRETARY2, sec2).await, Vec::<String>::new());
+    assert_eq!(pushed(&app, APPLICANT, own).await, Vec::<String>::new());
+
+    run_clocks_on(&app, 2026, 12, 7).await;
+    let got = app
+        .fake
+        .wait_sent(SECRETARY2, sec2 + 1, crate::helpers::WAIT)
+        .await;
+    assert_eq!(
+        got[sec2].text,
+        "发展党员提醒：吕思远（S209）· 谈话期限：2026-12-14"
+    );
+    let to_him = app
+        .fake
+        .wait_sent(APPLICANT, own + 1, crate::helpers::WAIT)
+        .await;
+    assert_eq!(
+        to_him[own].text,
+        "发展党员提醒：郭子豪（S105）· 下次思想汇报：2026-12-14"
+    );
+    let to_contact = app
+        .fake
+        .wait_sent(CONTACT, contact + 1, crate::helpers::WAIT)
+        .await;
+    assert_eq!(to_contact[contact].text, to_him[own].text);
+    assert_eq!(pushed(&app, SECRETARY, sec).await, Vec::<String>::new());
+
+    // The same day again (a repeated run) sends nothing more.
+    run_clocks_on(&app, 2026, 12, 7).await;
+    assert_eq!(
+        pushed(&app, SECRETARY2, sec2 + 1).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(pushed(&app, APPLICANT, own + 1).await, Vec::<String>::new());
+    app.stop().await;
+}

@@ -891,6 +891,15 @@ mod tests {
     }
 
     #[test]
+    fn a_college_sets_its_intervals_in_the_recruitment_section() {
+        let p: Policy = toml::from_str("publicity_working_days = 7\nreport_months = 2").unwrap();
+        assert_eq!(p.publicity_working_days, 7);
+        assert_eq!(p.report_months, 2);
+        assert_eq!(p.training_hours, 24);
+        assert!(toml::from_str::<Policy>("publicity_days = 7").is_err());
+    }
+
+    #[test]
     fn steps_parse_from_english_and_chinese() {
         assert_eq!(StepKind::parse("公示"), Some(StepKind::Publicity));
         assert_eq!(

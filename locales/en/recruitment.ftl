@@ -106,3 +106,7 @@ recruit-import-dry-run = The file is fine: { $people } people with { $steps } st
 
 recruit-remind = Recruitment reminder: { $name } ({ $key }) · { $clock }: { $date }
 recruit-remind-today = Recruitment reminder: { $name } ({ $key }) · due today · { $clock }: { $date }
+
+dashboard-recruitment-title = { $branch } · recruitment
+dashboard-recruitment-link = Recruitment: each person's stage, next step and overdue clocks.
+dashboard-recruitment-open = Open the recruitment pipeline

@@ -106,3 +106,7 @@ recruit-import-dry-run = 检查通过：可以导入 { $people } 人的 { $steps
 
 recruit-remind = 发展党员提醒：{ $name }（{ $key }）· { $clock }：{ $date }
 recruit-remind-today = 发展党员提醒：{ $name }（{ $key }）· 今天到期 · { $clock }：{ $date }
+
+dashboard-recruitment-title = { $branch } · 发展党员
+dashboard-recruitment-link = 发展党员：每人所处阶段、下一事项和逾期事项。
+dashboard-recruitment-open = 查看发展党员名单

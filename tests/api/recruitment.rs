@@ -457,3 +457,70 @@ async fn reminders_reach_the_secretary_a_week_before_the_talk_and_the_contact_be
     assert_eq!(pushed(&app, APPLICANT, own + 1).await, Vec::<String>::new());
     app.stop().await;
 }
+
+/// Logs a chat into the web dashboard through `/dashboard`; returns the cookie pair.
+async fn dashboard_cookie(app: &TestApp, chat: i64) -> String {
+    let text = app.ask(chat, "/dashboard", 1).await[0].text.clone();
+    let url = text[text.find("http").expect("a link")..].trim().to_owned();
+    let path = &url[url.find("/dashboard/login/").unwrap()..];
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .get(format!("{}{path}", app.base_url()))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn dashboard_page(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
+    let res = reqwest::Client::new()
+        .get(format!("{}{path}", app.base_url()))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_a_branch_pipeline_with_overdue_clocks_to_its_secretary_only() {
+    let app = app_on_7_december_2026().await;
+    const SECRETARY2: i64 = 9305;
+    app.bind(SECRETARY2, "S201").await;
+    // Applied on 1 October with no talk: the talk was due by 1 November.
+    assert!(
+        said(&app, SECRETARY, "/recruit S105 applied 2026-10-01 家境说明")
+            .await
+            .contains("已记录")
+    );
+    let b1: i64 = sqlx::query_scalar("SELECT id FROM branches WHERE name = '学生第一党支部'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let cookie = dashboard_cookie(&app, SECRETARY).await;
+    let (status, body) = dashboard_page(
+        &app,
+        &format!("/dashboard/branch/{b1}/recruitment"),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("学生第一党支部 · 发展党员"), "{body}");
+    assert!(
+        body.contains("郭子豪") && body.contains("入党申请人"),
+        "{body}"
+    );
+    assert!(body.contains("谈话期限 2026-11-01"), "{body}");
+    assert!(!body.contains("家境说明"), "notes are never on the page");
+
+    let other = dashboard_cookie(&app, SECRETARY2).await;
+    let (status, body) =
+        dashboard_page(&app, &format!("/dashboard/branch/{b1}/recruitment"), &other).await;
+    assert_eq!(status, 403);
+    assert!(!body.contains("郭子豪"));
+    app.stop().await;
+}

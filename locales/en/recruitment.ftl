@@ -110,3 +110,6 @@ recruit-remind-today = Recruitment reminder: { $name } ({ $key }) · due today �
 dashboard-recruitment-title = { $branch } · recruitment
 dashboard-recruitment-link = Recruitment: each person's stage, next step and overdue clocks.
 dashboard-recruitment-open = Open the recruitment pipeline
+
+recruit-help-mystage = /mystage your way to membership: your stage, what comes next, what is expected of you
+recruit-help-recruit = /recruit recruitment: the pipeline, what is due this month (/recruit due), record a step (/recruit KEY STEP DATE)

@@ -110,3 +110,6 @@ recruit-remind-today = 发展党员提醒：{ $name }（{ $key }）· 今天到�
 dashboard-recruitment-title = { $branch } · 发展党员
 dashboard-recruitment-link = 发展党员：每人所处阶段、下一事项和逾期事项。
 dashboard-recruitment-open = 查看发展党员名单
+
+recruit-help-mystage = /mystage 查看自己的入党进度、下一步和需要做的事
+recruit-help-recruit = /recruit 发展党员：名单、本月到期事项（/recruit due）、记录环节（/recruit 编号 环节 日期）

@@ -66,6 +66,10 @@ async fn a_secretary_takes_an_applicant_to_full_membership_and_every_early_step_
     assert!(said(&app, APPLICANT, "/mystage")
         .await
         .contains("还没有入党申请记录"));
+    assert!(said(&app, APPLICANT, "/help").await.contains("/mystage"));
+    assert!(said(&app, SECRETARY, "/help")
+        .await
+        .contains("/recruit due"));
     let r = s("/recruit S105 applied 2024-03-01").await;
     assert!(r.contains("已记录") && r.contains("入党申请人"), "{r}");
     let r = s("/recruit S105 activist 2024-03-20").await;

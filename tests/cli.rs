@@ -1182,7 +1182,8 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
          campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
          round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
-         spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)"
+         spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)、\
+         recruitment_step (记录发展党员环节)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);
     assert_eq!(run.code, 2, "{run:?}");

@@ -188,6 +188,12 @@ pub enum Command {
         #[command(subcommand)]
         command: spotcheck::SpotcheckCommand,
     },
+    /// 发展党员: `recruit import FILE`, `recruit list [--branch NAME] [--csv]`, `recruit show
+    /// KEY`, `recruit record KEY STEP [DATE] [details…]`.
+    Recruit {
+        #[command(subcommand)]
+        command: crate::recruitment::cli::RecruitCommand,
+    },
     /// Inbound updates that failed: `inbox failed [--csv]` lists them, `inbox failed --retry
     /// NUMBER` puts one back to be processed again.
     Inbox {
@@ -198,7 +204,7 @@ pub enum Command {
 
 /// Why a command failed.
 #[derive(Debug)]
-enum Failure {
+pub(crate) enum Failure {
     /// A mistake the user can fix, already localized and saying what to do next: exit code 2.
     User(String),
     /// Anything else: exit code 1.
@@ -211,25 +217,25 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
     }
 }
 
-type Outcome<T = ()> = Result<T, Failure>;
+pub(crate) type Outcome<T = ()> = Result<T, Failure>;
 
 /// How the command line speaks: the catalog, in the organisation's locale.
-struct Ui {
-    catalog: Arc<Catalog>,
-    locale: Locale,
+pub(crate) struct Ui {
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) locale: Locale,
 }
 
 impl Ui {
-    fn t(&self, id: Msg) -> String {
+    pub(crate) fn t(&self, id: Msg) -> String {
         self.catalog.text(self.locale, id)
     }
 
-    fn r(&self, id: Msg, args: &[(&str, Arg)]) -> String {
+    pub(crate) fn r(&self, id: Msg, args: &[(&str, Arg)]) -> String {
         self.catalog.render(self.locale, id, args)
     }
 
     /// A mistake the user can fix, said in their language.
-    fn mistake(&self, id: Msg, args: &[(&str, Arg)]) -> Failure {
+    pub(crate) fn mistake(&self, id: Msg, args: &[(&str, Arg)]) -> Failure {
         Failure::User(self.r(id, args))
     }
 
@@ -394,6 +400,7 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Audit(args) => audit::run(&config, args, ui).await,
         Command::Spotcheck { command } => spotcheck::run(&config, command, ui).await,
         Command::Inbox { command } => inbox::run(&config, command, ui).await,
+        Command::Recruit { command } => crate::recruitment::cli::run(&config, command, ui).await,
     }
 }
 
@@ -489,7 +496,7 @@ fn config_mistake(e: &crate::config::ConfigError, ui: &Ui) -> Failure {
     }
 }
 
-async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
+pub(crate) async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
     let url = redacted(&config.database_url);
     let store = Store::open(&config.database_url)
         .await
@@ -520,6 +527,7 @@ async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
             &config.dashboard_base(config.http.listen),
             config.dashboard.session_hours,
         ),
+        recruitment: config.recruitment.clone(),
     })
 }
 
@@ -711,7 +719,7 @@ async fn find_member(e: &Engine, who: &str, ui: &Ui) -> Outcome<Member> {
 }
 
 /// A branch's id by name, or a mistake that lists the branches there are.
-async fn find_branch(conn: &mut Conn, name: &str, ui: &Ui) -> Outcome<i64> {
+pub(crate) async fn find_branch(conn: &mut Conn, name: &str, ui: &Ui) -> Outcome<i64> {
     branch_named(conn, name, msg!("cli-no-branch"), ui).await
 }
 
@@ -922,7 +930,7 @@ fn scope_name(branch: Option<&str>, ui: &Ui) -> String {
 
 /// Prints rows on stdout: CSV with a header row, or tab-separated rows with the column names
 /// on stderr (so that `> file` keeps only the rows). An empty tab-separated cell prints as `-`.
-fn print_table(header: &[String], rows: &[Vec<String>], csv: bool) -> Outcome {
+pub(crate) fn print_table(header: &[String], rows: &[Vec<String>], csv: bool) -> Outcome {
     let stdout = std::io::stdout();
     if csv {
         let mut writer = csv::Writer::from_writer(stdout.lock());

@@ -46,6 +46,8 @@ pub struct Config {
     pub dashboard: DashboardConfig,
     /// The feedback web page: its check and its limits.
     pub feedback: feedback::FeedbackConfig,
+    /// 发展党员: the intervals and the 公示 length a college sets (`[recruitment]`).
+    pub recruitment: crate::recruitment::rules::Policy,
 }
 
 /// `[dashboard]`.
@@ -348,6 +350,7 @@ impl Default for Config {
             meetings: MeetingsConfig::default(),
             dashboard: DashboardConfig::default(),
             feedback: feedback::FeedbackConfig::default(),
+            recruitment: crate::recruitment::rules::Policy::default(),
         }
     }
 }

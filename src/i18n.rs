@@ -42,7 +42,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "dashboard.ftl",
     "failures.ftl",
     "web.ftl",
-    "wecom.ftl"
+    "wecom.ftl",
+    "recruitment.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -15,6 +15,7 @@
 //! - [`http`]: webhook, health, readiness, metrics and the read-only web dashboard in one axum
 //!   router.
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
+//! - [`recruitment`]: 发展党员, one feature folder: its rules, store, service, chat and CLI.
 //! - [`oversight`]: the committee's figures per branch and period, and their charts.
 //! - [`config`], [`cli`], [`startup`]: configuration, the command line, and wiring;
 //!   [`status`] is what `branchbot status` shows.
@@ -31,6 +32,7 @@ pub mod flows;
 pub mod http;
 pub mod i18n;
 pub mod oversight;
+pub mod recruitment;
 pub mod scheduler;
 pub mod startup;
 pub mod status;

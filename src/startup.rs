@@ -96,6 +96,7 @@ impl Application {
             SchedulerConfig {
                 sms_connected: config.sms.enabled(),
                 meetings: Arc::new(meeting_rules.clone()),
+                recruitment: Arc::new(config.recruitment.clone()),
                 ..SchedulerConfig::new(tz)
             },
         );
@@ -138,6 +139,7 @@ impl Application {
                 &config.dashboard_base(addr),
                 config.dashboard.session_hours,
             ),
+            recruitment: config.recruitment.clone(),
         };
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();

@@ -377,6 +377,7 @@ async fn publish(app: &TestApp) -> String {
         tz: chrono_tz::Asia::Shanghai,
         sms_connected: false,
         meetings: Default::default(),
+        recruitment: Default::default(),
     };
     let ran = branchbot::scheduler::kinds::feedback_publish::FeedbackPublish
         .run(&ctx, &mut tx, &row)

@@ -1198,7 +1198,8 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
          campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
          round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
-         spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)"
+         spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)、\
+         recruitment_step (记录发展党员环节)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);
     assert_eq!(run.code, 2, "{run:?}");
@@ -1899,4 +1900,134 @@ fn prefer_sets_a_members_channel_order_and_the_older_sms_prefer_still_works() {
     );
     let run = bot.run(&["prefer", "T004", "both"]);
     assert_eq!(run.stdout_lines(), ["刘洋（T004）的推送渠道已设为：both"]);
+}
+
+/// The office's spreadsheet of the pipeline: 郭子豪 (S105) is a 发展对象 with every date,
+/// 吕思远 (S209) an activist whose talk came late.
+const PIPELINE: &str = "\
+key,姓名,申请日期,谈话,积极分子,培养联系人,考察,思想汇报,发展对象,备注
+S105,郭子豪,2024-03-01,2024-03-15,2024-04-01,S107;S110,2024-10-01;2025-03-25,2024-07-01;2024-10-01,,
+S209,吕思远,2025-09-01,2025-10-20,2025-11-01,S207,,,,
+";
+
+#[test]
+fn recruit_import_refuses_a_bad_file_whole_and_names_each_line_and_column() {
+    let bot = Bot::with_college("zh-CN");
+    // Line 2: a candidate before a year as an activist; line 3: a contact who is probationary;
+    // line 4: a date that is not one.
+    bot.file(
+        "bad.csv",
+        "key,申请日期,谈话,积极分子,培养联系人,发展对象\n\
+         S105,2024-03-01,2024-03-15,2024-04-01,S107,2024-12-01\n\
+         S209,2025-09-01,2025-10-20,2025-11-01,S205,\n\
+         S108,2025/13/01,,,,\n"
+            .as_bytes(),
+    );
+    let run = bot.run(&["recruit", "import", "bad.csv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let lines = run.stderr_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("第 2 行，“发展对象”列：") && l.contains("最早 2025-04-01")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("第 3 行，“培养联系人”列：")
+                && l.contains("培养联系人须是正式党员")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("第 4 行，“申请日期”列：") && l.contains("年-月-日")),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("文件有 3 处问题，什么都没有导入。改正后再导入。")
+    );
+    assert_eq!(
+        sql_rows(&bot, "SELECT CAST(COUNT(*) AS TEXT) FROM recruit_steps"),
+        ["0"],
+        "nothing was written"
+    );
+}
+
+#[test]
+fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file("pipeline.csv", PIPELINE.as_bytes());
+    let dry = bot.run(&["recruit", "import", "pipeline.csv", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(
+        dry.stdout.contains("检查通过：可以导入 2 人的 13 个环节"),
+        "{dry:?}"
+    );
+    assert_eq!(
+        sql_rows(&bot, "SELECT CAST(COUNT(*) AS TEXT) FROM recruits"),
+        ["0"]
+    );
+
+    let run = bot.run(&["recruit", "import", "pipeline.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.trim_end(), "已导入 2 人的 13 个环节。");
+
+    let list = bot.run(&["recruit", "list", "--csv"]);
+    assert_eq!(list.code, 0, "{list:?}");
+    let rows = list.stdout_lines();
+    assert_eq!(rows[0], "支部,编号,姓名,阶段,下一事项,期限,已逾期,公示期满");
+    assert!(
+        rows[1].starts_with("学生第一党支部,S105,郭子豪,入党积极分子,"),
+        "{rows:#?}"
+    );
+    assert!(
+        rows[2].starts_with("学生第二党支部,S209,吕思远,入党积极分子,"),
+        "{rows:#?}"
+    );
+
+    let show = bot.run(&["recruit", "show", "S105"]);
+    assert_eq!(show.code, 0, "{show:?}");
+    assert!(
+        show.stdout.starts_with("郭子豪（S105）· 入党积极分子"),
+        "{show:?}"
+    );
+    assert!(
+        show.stdout.contains("2024-04-01 确定为入党积极分子"),
+        "{show:?}"
+    );
+
+    // Recording at the command line goes through the same rules.
+    let early = bot.run(&["recruit", "record", "S209", "candidate", "2026-01-01"]);
+    assert_eq!(early.code, 2, "{early:?}");
+    assert!(early.stderr.contains("最早 2026-11-01"), "{early:?}");
+    let ok = bot.run(&[
+        "recruit",
+        "record",
+        "S105",
+        "opinions",
+        "2025-03-28",
+        "同意",
+    ]);
+    assert_eq!(ok.code, 0, "{ok:?}");
+    assert!(ok.stdout.contains("已记录：S105"), "{ok:?}");
+
+    let report = bot.run(&["report", "recruitment", "--csv"]);
+    assert_eq!(report.code, 0, "{report:?}");
+    assert_eq!(report.stdout_lines().len(), 3, "{report:?}");
+    let files: Vec<String> = std::fs::read_dir(bot.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("recruitment-"))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(
+        sql_rows(
+            &bot,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'recruitment_step'"
+        ),
+        ["14"]
+    );
 }

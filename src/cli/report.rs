@@ -73,6 +73,19 @@ pub enum ReportCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// 发展党员 as of today: one row per person (stage, next clock, overdue clocks, the end
+    /// of a running 公示), a summary per branch (people per stage, overdue clocks, 公示 running).
+    Recruitment {
+        /// Only this branch.
+        #[arg(long)]
+        branch: Option<String>,
+        /// Print CSV with a header row instead of tab-separated rows.
+        #[arg(long)]
+        csv: bool,
+        /// Where to write the files (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Charts as SVG and PNG: attendance per branch and month, meetings against the cadence,
     /// pledge check-ins, feedback per target (default: the current quarter).
     Charts {
@@ -195,6 +208,24 @@ async fn dispatch(e: &Engine, command: ReportCommand, now: DateTime<Utc>, ui: &U
             );
             let report = campaign(&mut conn, e, period.as_ref(), branch, label, now, ui).await?;
             (report, common.out, common.csv, branch)
+        }
+        ReportCommand::Recruitment { branch, csv, out } => {
+            let branch = scope(&mut conn, branch.as_deref(), ui).await?;
+            let today = now.with_timezone(&e.tz).date_naive();
+            let (table, book) =
+                crate::recruitment::cli::report(&mut conn, ui, branch, &e.recruitment, today)
+                    .await?;
+            let label = today.format("%Y-%m-%d").to_string();
+            let report = Report {
+                kind: "recruitment",
+                shown: label.clone(),
+                label,
+                head: Vec::new(),
+                empty: table.rows.is_empty(),
+                table,
+                book,
+            };
+            (report, out, csv, branch)
         }
         ReportCommand::Charts {
             period,
@@ -342,6 +373,7 @@ fn kind_msg(kind: &str) -> Msg {
         "feedback" => msg!("report-kind-feedback"),
         "evaluation" => msg!("report-kind-evaluation"),
         "campaign" => msg!("report-kind-campaign"),
+        "recruitment" => msg!("report-kind-recruitment"),
         _ => msg!("report-kind-charts"),
     }
 }

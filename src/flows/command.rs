@@ -65,6 +65,10 @@ pub enum Command {
     Audit,
     /// `/dashboard`: a one-time login link to the web dashboard.
     Dashboard,
+    /// `/mystage`: one's own stage of 发展党员.
+    MyStage,
+    /// `/recruit [due | KEY [STEP [DATE] [details]]]`: the branch's recruitment pipeline.
+    Recruit(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -96,6 +100,8 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("spotcheck", crate::msg!("menu-spotcheck")),
     ("audit", crate::msg!("menu-audit")),
     ("dashboard", crate::msg!("menu-dashboard")),
+    ("mystage", crate::msg!("menu-mystage")),
+    ("recruit", crate::msg!("menu-recruit")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -149,6 +155,8 @@ pub fn parse(text: &str) -> Option<Command> {
         "spotcheck" | "spot_check" | "choucha" => Command::SpotCheck(arg),
         "audit" => Command::Audit,
         "dashboard" => Command::Dashboard,
+        "mystage" | "my_stage" => Command::MyStage,
+        "recruit" | "recruitment" => Command::Recruit(arg),
         _ => Command::Unknown(name),
     })
 }

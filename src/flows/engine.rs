@@ -130,6 +130,8 @@ pub struct Engine {
     pub meetings: crate::domain::meetings::MeetingRules,
     /// Where `/dashboard` links point and how long a dashboard session lasts.
     pub dashboard: dashboard::Settings,
+    /// 发展党员: the college's intervals and 公示 length (`[recruitment]`).
+    pub recruitment: crate::recruitment::rules::Policy,
 }
 
 /// What handling one update produced.
@@ -813,6 +815,10 @@ impl Engine {
             Command::SpotCheck(a) => spotcheck::command(cx, conn, member, a.as_deref()).await,
             Command::Audit => audit::command(cx, conn, member).await,
             Command::Dashboard => dashboard::command(cx, conn, member).await,
+            Command::MyStage => crate::recruitment::chat::mystage(cx, conn, member).await,
+            Command::Recruit(a) => {
+                crate::recruitment::chat::recruit(cx, conn, member, a.as_deref()).await
+            }
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],

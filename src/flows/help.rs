@@ -17,6 +17,10 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         everyone.push(cx.t(msg!("help-meetings")));
         everyone.push(cx.t(msg!("pledge-help-member")));
     }
+    if !member.role.has_vote() {
+        // Applicants, activists and probationary members follow their way to membership.
+        everyone.push(cx.t(msg!("recruit-help-mystage")));
+    }
     let mut parts = vec![everyone.join("\n")];
     let mut campaign = vec![
         cx.t(msg!("help-campaign")),
@@ -48,6 +52,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
             managing.push(cx.t(msg!("help-feedback-hide")));
             managing.push(cx.t(msg!("help-spotcheck")));
         }
+        managing.push(cx.t(msg!("recruit-help-recruit")));
         managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }

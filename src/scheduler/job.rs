@@ -38,6 +38,8 @@ pub struct JobContext {
     pub sms_connected: bool,
     /// 三会一课 timings and cadences (`[meetings]`).
     pub meetings: std::sync::Arc<crate::domain::meetings::MeetingRules>,
+    /// 发展党员 intervals (`[recruitment]`).
+    pub recruitment: std::sync::Arc<crate::recruitment::rules::Policy>,
 }
 
 /// What a successful run did.
@@ -209,6 +211,7 @@ impl Registry {
             .with(EvaluationRemind)
             .with(MeetingReminder)
             .with(ComplianceWarning)
+            .with(crate::recruitment::jobs::RecruitmentClocks)
     }
 
     /// Adds a kind.

@@ -63,6 +63,8 @@ pub struct SchedulerConfig {
     pub sms_connected: bool,
     /// 三会一课 timings and cadences (`[meetings]`), for the meeting jobs.
     pub meetings: Arc<crate::domain::meetings::MeetingRules>,
+    /// 发展党员 intervals (`[recruitment]`), for the recruitment reminders.
+    pub recruitment: Arc<crate::recruitment::rules::Policy>,
 }
 
 impl SchedulerConfig {
@@ -77,6 +79,7 @@ impl SchedulerConfig {
             retry_after: Duration::from_secs(60),
             sms_connected: false,
             meetings: Arc::default(),
+            recruitment: Arc::default(),
         }
     }
 }

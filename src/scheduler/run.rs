@@ -77,6 +77,7 @@ impl Scheduler {
             tz: self.config.tz,
             sms_connected: self.config.sms_connected,
             meetings: Arc::clone(&self.config.meetings),
+            recruitment: Arc::clone(&self.config.recruitment),
         };
         match job.run(&ctx, &mut tx, &row).await {
             Ok(ran) => {

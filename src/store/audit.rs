@@ -43,10 +43,12 @@ pub enum Action {
     DashboardLogin,
     /// The operator put a failed inbound update back to be processed again.
     InboxRetried,
+    /// A step of 发展党员 was recorded (src/recruitment/).
+    RecruitmentStep,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -63,6 +65,7 @@ impl Action {
         Self::SpotCheck,
         Self::DashboardLogin,
         Self::InboxRetried,
+        Self::RecruitmentStep,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +86,7 @@ impl Action {
             Self::SpotCheck => "spot_check",
             Self::DashboardLogin => "dashboard_login",
             Self::InboxRetried => "inbox_retried",
+            Self::RecruitmentStep => "recruitment_step",
         }
     }
 
@@ -105,6 +109,7 @@ impl Action {
             Self::SpotCheck => msg!("audit-action-spot-check"),
             Self::DashboardLogin => msg!("audit-action-dashboard-login"),
             Self::InboxRetried => msg!("audit-action-inbox-retried"),
+            Self::RecruitmentStep => msg!("audit-action-recruitment-step"),
         }
     }
 }

@@ -191,6 +191,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "wecom",
         include_str!("../../migrations/sqlite/0015_wecom.sql"),
     ),
+    (
+        17,
+        "recruitment",
+        include_str!("../../migrations/sqlite/0017_recruitment.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -252,6 +257,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         15,
         "wecom",
         include_str!("../../migrations/postgres/0015_wecom.sql"),
+    ),
+    (
+        17,
+        "recruitment",
+        include_str!("../../migrations/postgres/0017_recruitment.sql"),
     ),
 ];
 

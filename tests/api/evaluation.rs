@@ -51,6 +51,7 @@ async fn remind(app: &TestApp) {
         tz: chrono_tz::Asia::Shanghai,
 
         sms_connected: false,
+        recruitment: Default::default(),
         meetings: Default::default(),
     };
     EvaluationRemind.run(&ctx, &mut tx, &row).await.unwrap();

@@ -27,6 +27,7 @@ pub async fn publish_at(app: &TestApp, now: chrono::DateTime<chrono::Utc>) -> St
         now: now.timestamp_millis(),
         tz: chrono_tz::Asia::Shanghai,
         sms_connected: false,
+        recruitment: Default::default(),
         meetings: Default::default(),
     };
     let ran = FeedbackPublish.run(&ctx, &mut tx, &row).await.unwrap();

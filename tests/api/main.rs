@@ -23,6 +23,7 @@ mod notice_store;
 mod notices;
 mod pledges;
 mod pledges_store;
+mod recruitment;
 mod reports;
 mod sms;
 mod spotcheck;

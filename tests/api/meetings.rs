@@ -94,6 +94,7 @@ impl World {
             notice_nudge_interval_ms: 2 * 3_600_000,
             meetings: rules,
             dashboard: branchbot::flows::dashboard::Settings::new("http://127.0.0.1:8080", 12),
+            recruitment: Default::default(),
         };
         Self {
             store,

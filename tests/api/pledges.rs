@@ -52,6 +52,7 @@ async fn run_job(app: &TestApp, key: &str, at: DateTime<Utc>) {
         now: at.timestamp_millis(),
         tz: chrono_tz::Asia::Shanghai,
         sms_connected: false,
+        recruitment: Default::default(),
         meetings: Default::default(),
     };
     let registry = Registry::builtin();

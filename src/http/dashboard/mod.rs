@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(pages::overview))
         .route("/dashboard/branch/{id}", get(pages::branch))
+        .route(
+            "/dashboard/branch/{id}/recruitment",
+            get(pages::recruitment),
+        )
         .route("/dashboard/campaign", get(pages::campaign))
         .route("/dashboard/charts/{file}", get(charts::chart))
         .route("/dashboard/login/{token}", get(login))

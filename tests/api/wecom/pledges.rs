@@ -22,6 +22,7 @@ async fn run_job(app: &WecomApp, key: &str, at: chrono::DateTime<Utc>) {
         now: at.timestamp_millis(),
         tz: chrono_tz::Asia::Shanghai,
         sms_connected: false,
+        recruitment: Default::default(),
         meetings: Default::default(),
     };
     let registry = Registry::builtin();

@@ -62,6 +62,11 @@ async fn branch_page(
     body.push_str(&notices_section(w, &mut conn, id, &p).await?);
     body.push_str(&feedback_section(w, &mut conn, id, &p).await?);
     body.push_str(&super::super::charts::figures(w, Some(id), &p));
+    body.push_str(&html::para(&w.t(msg!("dashboard-recruitment-link")), None));
+    body.push_str(&html::link(
+        &format!("/dashboard/branch/{id}/recruitment"),
+        &w.t(msg!("dashboard-recruitment-open")),
+    ));
     let title = w.r(
         msg!("dashboard-branch-title"),
         &[

@@ -6,10 +6,12 @@
 mod branch;
 mod campaign;
 mod overview;
+mod recruitment;
 
 pub use branch::branch;
 pub use campaign::campaign;
 pub use overview::overview;
+pub use recruitment::recruitment;
 
 use chrono::{DateTime, Utc};
 

@@ -22,6 +22,7 @@
 
 pub mod anonymity;
 pub mod channels;
+pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -20,9 +20,9 @@ use super::kinds::{
     message::Message,
     notice_escalation::NoticeEscalation,
 };
+use crate::chat::{ChannelKind, Reply};
 use crate::delivery::route::{self, Push};
 use crate::domain::org::Member;
-use crate::flows::{ChannelKind, Reply};
 use crate::i18n::Catalog;
 use crate::store::jobs::JobRow;
 use crate::store::{Conn, StoreError};

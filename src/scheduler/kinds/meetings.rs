@@ -8,10 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::chat::Reply;
 use crate::delivery::route::{self, Push, Route};
 use crate::domain::meetings::{has_quorum, MeetingKind};
 use crate::flows::meetings as flows;
-use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{
@@ -127,7 +127,7 @@ impl Job for MeetingReminder {
 struct Run<'a> {
     ctx: &'a JobContext,
     conn: &'a mut Conn,
-    wake: Vec<crate::flows::ChannelKind>,
+    wake: Vec<crate::chat::ChannelKind>,
     sent: usize,
 }
 

@@ -103,22 +103,15 @@ impl World {
         let handle = scheduler.handle();
         let cancel = CancellationToken::new();
         tokio::spawn(scheduler.run(cancel.clone()));
-        let engine = Engine {
-            store: store.clone(),
-            catalog: Arc::new(Catalog::load().unwrap()),
-            clock: clock.clone(),
-            org_locale: Locale::ZhCn,
-            invite_ttl_hours: 72,
-            wake: Wake::default(),
-            bind_attempts: Default::default(),
-            tz: TZ,
-            org_name: "学院党委".into(),
-            jobs: handle,
-            sms_connected: false,
-            notice_nudge_interval_ms: 2 * 3_600_000,
-            meetings: Default::default(),
-            dashboard: branchbot::flows::dashboard::Settings::new("http://127.0.0.1:8080", 12),
-        };
+        let engine = Engine::new(
+            store.clone(),
+            Arc::new(Catalog::load().unwrap()),
+            clock.clone(),
+            Wake::default(),
+            handle,
+            &crate::helpers::settings(TZ, Default::default()),
+            "http://127.0.0.1:8080",
+        );
         Self {
             store,
             clock,

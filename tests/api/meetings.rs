@@ -79,22 +79,15 @@ impl World {
                 ..SchedulerConfig::new(TZ)
             },
         );
-        let engine = Engine {
-            store: store.clone(),
-            catalog: Arc::new(Catalog::load().unwrap()),
-            clock: clock.clone(),
-            org_locale: Locale::ZhCn,
-            invite_ttl_hours: 72,
+        let engine = Engine::new(
+            store.clone(),
+            Arc::new(Catalog::load().unwrap()),
+            clock.clone(),
             wake,
-            bind_attempts: Default::default(),
-            tz: TZ,
-            org_name: "学院党委".into(),
-            jobs: scheduler.handle(),
-            sms_connected: false,
-            notice_nudge_interval_ms: 2 * 3_600_000,
-            meetings: rules,
-            dashboard: branchbot::flows::dashboard::Settings::new("http://127.0.0.1:8080", 12),
-        };
+            scheduler.handle(),
+            &crate::helpers::settings(TZ, rules),
+            "http://127.0.0.1:8080",
+        );
         Self {
             store,
             clock,

@@ -18,6 +18,7 @@ use branchbot::scheduler::campaigns::{self, Loaded};
 use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig, Stats};
 use branchbot::store::{members, Store};
 use branchbot::testkit::db::TempSqlite;
+use branchbot::testkit::{freeze, Frozen};
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
@@ -66,15 +67,12 @@ struct World {
     registry: Arc<Registry>,
     cancel: CancellationToken,
     _db: TempSqlite,
-    _frozen: std::sync::mpsc::Sender<()>,
+    _frozen: Frozen,
 }
 
 impl World {
     async fn new(start: DateTime<Utc>) -> Self {
-        let (tx, rx) = std::sync::mpsc::channel::<()>();
-        tokio::task::spawn_blocking(move || {
-            let _ = rx.recv();
-        });
+        let frozen = freeze();
         let db = TempSqlite::new();
         let store = Store::open(&db.url).await.unwrap();
         let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
@@ -120,7 +118,7 @@ impl World {
             registry,
             cancel,
             _db: db,
-            _frozen: tx,
+            _frozen: frozen,
         }
     }
 

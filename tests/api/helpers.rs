@@ -360,3 +360,15 @@ macro_rules! both {
         }
     )*};
 }
+
+/// Taps the button labelled `label` on `msg` in `chat` and returns the `n` messages that
+/// follow.
+pub async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
+    let data = msg
+        .data_of(label)
+        .unwrap_or_else(|| panic!("no button {label:?} in {msg:#?}"));
+    let before = app.fake.sent_to(chat).len();
+    app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
+        .await;
+    app.fake.wait_sent(chat, before + n, WAIT).await[before..].to_vec()
+}

@@ -17,6 +17,7 @@ use branchbot::i18n::{Catalog, Locale};
 use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig};
 use branchbot::store::{bindings, members, Store};
 use branchbot::testkit::db::TempSqlite;
+use branchbot::testkit::{freeze, Frozen};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -24,17 +25,6 @@ const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-/// Keeps paused time from auto-advancing while SQLite works (see tests/scheduler/support.rs).
-struct Frozen(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
-
-fn freeze() -> Frozen {
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    tokio::task::spawn_blocking(move || {
-        let _ = rx.recv();
-    });
-    Frozen(tx)
 }
 
 struct World {

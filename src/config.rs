@@ -705,6 +705,28 @@ mod tests {
     }
 
     #[test]
+    fn settings_carry_the_parsed_zone_quiet_hours_and_rules_and_refuse_a_bad_zone() {
+        let mut c = Config {
+            timezone: "Europe/Berlin".into(),
+            ..Config::default()
+        };
+        c.delivery.quiet_hours = "23:00-06:30".into();
+        c.notices.nudge_interval_minutes = 0;
+        let s = c.validate().unwrap();
+        assert_eq!(s.tz, chrono_tz::Europe::Berlin);
+        assert_eq!(s.quiet, QuietHours::parse("23:00-06:30").unwrap());
+        assert_eq!(s.meetings, MeetingRules::default());
+        // As the engine always read it: at least a minute between two re-nudges.
+        assert_eq!(s.notice_nudge_interval_ms, 60_000);
+        // The CLI used to fall back to Asia/Shanghai here; now it is the configuration error.
+        c.timezone = "Asia/Shangai".into();
+        assert_eq!(
+            c.settings().unwrap_err().to_string(),
+            "'Asia/Shangai' is not a time zone name such as Asia/Shanghai"
+        );
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_refused_plainly() {
         let err = toml::from_str::<Config>("databse_url = 'x'")
             .unwrap_err()

@@ -507,28 +507,18 @@ pub(crate) async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
             ),
             other => Failure::Internal(anyhow::Error::new(other).context(format!("opening {url}"))),
         })?;
-    Ok(Engine {
+    let settings = config.settings().map_err(|e| config_mistake(&e, ui))?;
+    Ok(Engine::new(
         store,
-        catalog: Arc::clone(&ui.catalog),
-        clock: Clock::System,
-        org_locale: config.locale,
-        invite_ttl_hours: config.invites.ttl_hours,
-        wake: Wake::default(),
-        bind_attempts: crate::flows::attempts::BindAttempts::new(&config.invites),
-        tz: config.tz().unwrap_or(chrono_tz::Asia::Shanghai),
-        org_name: config.org_name.clone(),
-        jobs: crate::scheduler::SchedulerHandle::detached(Arc::new(
-            crate::scheduler::Registry::builtin(),
-        )),
-        sms_connected: config.sms.enabled(),
-        notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
-        meetings: config.meetings.rules().unwrap_or_default(),
-        dashboard: crate::flows::dashboard::Settings::new(
-            &config.dashboard_base(config.http.listen),
-            config.dashboard.session_hours,
+        Arc::clone(&ui.catalog),
+        Clock::System,
+        Wake::default(),
+        crate::scheduler::SchedulerHandle::detached(
+            Arc::new(crate::scheduler::Registry::builtin()),
         ),
-        recruitment: config.recruitment.clone(),
-    })
+        &settings,
+        &config.dashboard_base(config.http.listen),
+    ))
 }
 
 /// A database URL fit to print: no password, no query string (it may hold one too).
@@ -1014,7 +1004,7 @@ async fn invite(config: &Config, who: Option<&str>, branch: Option<&str>, ui: &U
         .unwrap_or_else(|| ui.t(msg!("cli-placeholder-bot-username")));
     let now = e.clock.now_ms();
     let expires = now + config.invites.ttl_hours * 3600 * 1000;
-    let tz = config.tz().unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = e.tz;
     let until = chrono::DateTime::from_timestamp_millis(expires)
         .map(|d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string())
         .unwrap_or_default();
@@ -1119,12 +1109,7 @@ async fn status(config: &Config, ui: &Ui) -> Outcome {
     let report = crate::status::gather(&e.store, e.clock.now_ms()).await?;
     println!(
         "{}",
-        crate::status::render(
-            &report,
-            &ui.catalog,
-            ui.locale,
-            config.tz().unwrap_or(chrono_tz::Asia::Shanghai)
-        )
+        crate::status::render(&report, &ui.catalog, ui.locale, e.tz)
     );
     e.store.close().await;
     Ok(())

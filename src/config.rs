@@ -19,6 +19,30 @@ pub mod feedback;
 pub mod sms;
 pub mod wecom;
 
+/// The configuration's values in the types the bot works with, parsed once
+/// ([`Config::settings`]) and handed to the engine, the scheduler and the CLI.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The organisation's time zone: dates are read and shown in it.
+    pub tz: Tz,
+    /// When non-urgent pushes wait (`[delivery] quiet_hours`).
+    pub quiet: QuietHours,
+    /// 三会一课 timings: reminders, the sign-in window, the default length (`[meetings]`).
+    pub meetings: MeetingRules,
+    pub org_locale: Locale,
+    pub org_name: String,
+    /// Invite lifetime and the limits on wrong codes.
+    pub invites: InviteConfig,
+    /// Whether an SMS gateway is connected (pushes may fall back to SMS).
+    pub sms_connected: bool,
+    /// The least time between two re-nudges of a notice's unconfirmed recipients.
+    pub notice_nudge_interval_ms: i64,
+    /// How long a dashboard session lasts.
+    pub dashboard_session_hours: i64,
+    /// 发展党员: the intervals and the 公示 length (`[recruitment]`).
+    pub recruitment: crate::recruitment::rules::Policy,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -535,9 +559,27 @@ impl Config {
         Ok(())
     }
 
-    /// Checks what serde cannot: the time zone, the webhook settings.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        self.tz()?;
+    /// The values the running bot reads, parsed into types once: the zone, quiet hours and
+    /// meeting rules are errors here when they do not parse, never a fallback later.
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        Ok(Settings {
+            tz: self.tz()?,
+            quiet: self.delivery.quiet()?,
+            meetings: self.meetings.rules()?,
+            org_locale: self.locale,
+            org_name: self.org_name.clone(),
+            invites: self.invites.clone(),
+            sms_connected: self.sms.enabled(),
+            notice_nudge_interval_ms: self.notices.nudge_interval_minutes.max(1) * 60_000,
+            dashboard_session_hours: self.dashboard.session_hours,
+            recruitment: self.recruitment.clone(),
+        })
+    }
+
+    /// Checks what serde cannot (the time zone, quiet hours, meeting rules, the webhook
+    /// settings, rates and limits) and gives the typed [`Settings`].
+    pub fn validate(&self) -> Result<Settings, ConfigError> {
+        let settings = self.settings()?;
         if self.telegram.mode == TelegramMode::Webhook && self.telegram.token.is_some() {
             if self.http.public_url.is_none() {
                 return Err(ConfigError::Invalid(
@@ -558,8 +600,6 @@ impl Config {
                 Some(_) => {}
             }
         }
-        self.delivery.quiet()?;
-        self.meetings.rules()?;
         self.sms.validate(self.http.public_url.as_deref())?;
         self.feedback.validate(self.sms.enabled())?;
         self.wecom.validate()?;
@@ -610,7 +650,7 @@ impl Config {
                 "invites.max_wrong_codes_per_chat and invites.max_wrong_codes must be at least 1, invites.lockout_minutes and invites.wrong_codes_window_minutes between 1 and 1440 (a day)".into(),
             ));
         }
-        Ok(())
+        Ok(settings)
     }
 
     /// Where the dashboard is reached from outside: `http.public_url` when set, else the
@@ -680,6 +720,28 @@ mod tests {
         assert_eq!(c.locale, Locale::En);
         assert_eq!(c.http.listen.port(), 9000);
         assert_eq!(c.telegram.token.as_deref(), Some("123:abc"));
+    }
+
+    #[test]
+    fn settings_carry_the_parsed_zone_quiet_hours_and_rules_and_refuse_a_bad_zone() {
+        let mut c = Config {
+            timezone: "Europe/Berlin".into(),
+            ..Config::default()
+        };
+        c.delivery.quiet_hours = "23:00-06:30".into();
+        c.notices.nudge_interval_minutes = 0;
+        let s = c.validate().unwrap();
+        assert_eq!(s.tz, chrono_tz::Europe::Berlin);
+        assert_eq!(s.quiet, QuietHours::parse("23:00-06:30").unwrap());
+        assert_eq!(s.meetings, MeetingRules::default());
+        // As the engine always read it: at least a minute between two re-nudges.
+        assert_eq!(s.notice_nudge_interval_ms, 60_000);
+        // The CLI used to fall back to Asia/Shanghai here; now it is the configuration error.
+        c.timezone = "Asia/Shangai".into();
+        assert_eq!(
+            c.settings().unwrap_err().to_string(),
+            "'Asia/Shangai' is not a time zone name such as Asia/Shanghai"
+        );
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //!
 //! # Layout
 //! - [`anonymity`]: the anonymity key, keyed hashes and sealed blobs (see `docs/PRIVACY.md`).
-//! - [`channels`]: Telegram (polling and webhook) and the console; they only translate.
+//! - [`chat`]: the kernel, no I/O and no feature: `ChannelKind`, `Inbound`, `Content`,
+//!   `Choice`, `Reply`, typed-answer matching, the open questions of a conversation, SMS text
+//!   and segments. Everything imports it; it imports only [`i18n`] and [`anonymity`].
+//! - [`channels`]: Telegram (polling and webhook), SMS and the console; they only translate.
 //! - [`flows`]: the conversations, written once for every channel, and the engine that runs
 //!   an inbound update in one transaction.
 //! - [`domain`]: pure rules and types (roles, phone numbers, the roster file, quiet hours,
@@ -17,12 +20,20 @@
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
 //! - [`recruitment`]: 发展党员, one feature folder: its rules, store, service, chat and CLI.
 //! - [`oversight`]: the committee's figures per branch and period, and their charts.
-//! - [`config`], [`cli`], [`startup`]: configuration, the command line, and wiring;
+//! - [`config`], [`cli`], [`startup`]: configuration (parsed once into `config::Settings`),
+//!   the command line, and wiring;
 //!   [`status`] is what `branchbot status` shows.
-//! - [`testkit`]: a fake Telegram Bot API server for tests and benchmarks.
+//! - [`testkit`]: fake Telegram and SMS servers, test databases and `freeze`, for tests and
+//!   benchmarks.
+//!
+//! Imports point down: kernel, then `domain` and `store`, then `delivery` and `scheduler`,
+//! then the features in `flows`, then channels, `http`, `cli` and `startup`.
+//! `tests/architecture.rs` holds the edges between these modules to a list that only shrinks,
+//! and the SQLite and PostgreSQL migrations to one schema (docs/ARCHITECTURE.md).
 
 pub mod anonymity;
 pub mod channels;
+pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -79,15 +79,16 @@ impl Application {
     /// Opens the store (migrating it), connects Telegram when a token is set, and starts every
     /// loop and the HTTP server.
     pub async fn build(config: Config, overrides: Overrides) -> Result<Self, StartError> {
-        let tz = config.tz()?;
+        let settings = config.settings()?;
+        let tz = settings.tz;
         config.sms.validate_inbound()?;
         config.feedback.validate(config.sms.enabled())?;
-        let quiet = config.delivery.quiet()?;
+        let quiet = settings.quiet;
         let store = Store::open(&config.database_url).await?;
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
         let clock = overrides.clock.unwrap_or(Clock::System);
         let wake = Wake::default();
-        let meeting_rules = config.meetings.rules()?;
+        let meeting_rules = settings.meetings.clone();
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),
@@ -121,26 +122,15 @@ impl Application {
             ),
             None => None,
         };
-        let engine = Engine {
-            store: store.clone(),
-            catalog: Arc::clone(&catalog),
-            clock: clock.clone(),
-            org_locale: config.locale,
-            invite_ttl_hours: config.invites.ttl_hours,
-            wake: wake.clone(),
-            bind_attempts: crate::flows::attempts::BindAttempts::new(&config.invites),
-            tz,
-            org_name: config.org_name.clone(),
-            jobs: scheduler_handle.clone(),
-            sms_connected: config.sms.enabled(),
-            notice_nudge_interval_ms: config.notices.nudge_interval_minutes.max(1) * 60_000,
-            meetings: meeting_rules,
-            dashboard: crate::flows::dashboard::Settings::new(
-                &config.dashboard_base(addr),
-                config.dashboard.session_hours,
-            ),
-            recruitment: config.recruitment.clone(),
-        };
+        let engine = Engine::new(
+            store.clone(),
+            Arc::clone(&catalog),
+            clock.clone(),
+            wake.clone(),
+            scheduler_handle.clone(),
+            &settings,
+            &config.dashboard_base(addr),
+        );
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();
         tasks.spawn(scheduler.run(cancel.child_token()));

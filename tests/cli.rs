@@ -31,6 +31,19 @@ struct Run {
 }
 
 impl Run {
+    /// Asserts the run ended with exit code 0, showing what it printed when not.
+    #[track_caller]
+    fn succeeded(&self) {
+        self.ended_with(0);
+    }
+
+    /// Asserts the run ended with `code` (2: the person's mistake), showing what it printed
+    /// when not.
+    #[track_caller]
+    fn ended_with(&self, code: i32) {
+        assert_eq!(self.code, code, "{self:?}");
+    }
+
     fn stdout_lines(&self) -> Vec<&str> {
         self.stdout.lines().collect()
     }
@@ -57,7 +70,7 @@ impl Bot {
         let bot = Self::new(locale);
         bot.file("college.csv", COLLEGE.as_bytes());
         let run = bot.run(&["import", "college.csv"]);
-        assert_eq!(run.code, 0, "{run:?}");
+        run.succeeded();
         bot
     }
 
@@ -122,7 +135,7 @@ impl Bot {
     /// The active members' rows, as `branchbot members` prints them.
     fn members(&self) -> Vec<String> {
         let run = self.run(&["members"]);
-        assert_eq!(run.code, 0, "{run:?}");
+        run.succeeded();
         run.stdout_lines().into_iter().map(str::to_owned).collect()
     }
 
@@ -174,7 +187,7 @@ fn importing_the_example_college_says_what_was_created() {
     let bot = Bot::new("zh-CN");
     bot.file("college.csv", COLLEGE.as_bytes());
     let run = bot.run(&["import", "college.csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         ["college.csv：导入完成。新建 3 个党支部、6 个党小组；新增 30 名成员，更新 0 名，0 名不变。"]
@@ -198,7 +211,7 @@ fn importing_in_english_counts_in_english() {
 fn importing_the_same_file_again_adds_nobody() {
     let bot = Bot::with_college("zh-CN");
     let run = bot.run(&["import", "college.csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         ["college.csv：导入完成。新建 0 个党支部、0 个党小组；新增 0 名成员，更新 0 名，30 名不变。"]
@@ -214,7 +227,7 @@ fn a_file_saved_in_gbk_is_refused_whole_and_nothing_is_written() {
     gbk.extend_from_slice(b"T1,\xcd\xf5\xbd\xa8\xb9\xfa,\xb5\xb3\xd4\xb1\n");
     bot.file("gbk.csv", &gbk);
     let run = bot.run(&["import", "gbk.csv"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr_lines(),
@@ -232,7 +245,7 @@ fn a_stray_invalid_byte_in_a_cell_is_named_by_line_and_column() {
     let bot = Bot::new("en");
     bot.file("roster.csv", b"key,name,role\nT1,Wang\xff,masses\n");
     let run = bot.run(&["import", "roster.csv"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(
         run.stderr_lines(),
         [
@@ -254,7 +267,7 @@ fn a_byte_order_mark_and_mixed_line_endings_import_as_if_they_were_not_there() {
                 T3,李秀英,一支部,,党员,13800010003\r\n";
     bot.file("excel.csv", file.as_bytes());
     let run = bot.run(&["import", "excel.csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         ["excel.csv: 1 branch and 0 party groups created; 3 members added, 0 updated, 0 unchanged."]
@@ -277,7 +290,7 @@ fn a_roster_with_problems_is_refused_whole_with_one_line_per_problem() {
     let before = bot.members();
     bot.data_file("roster-problems.csv");
     let run = bot.run(&["import", "roster-problems.csv"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr_lines(),
@@ -303,7 +316,7 @@ fn a_roster_with_problems_is_explained_in_english_too() {
     let bot = Bot::new("en");
     bot.data_file("roster-problems.csv");
     let run = bot.run(&["import", "roster-problems.csv"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(
         run.stderr_lines(),
         [
@@ -323,7 +336,7 @@ fn quotes_commas_and_sql_in_names_import_verbatim() {
     let bot = Bot::new("en");
     bot.data_file("roster-quotes-and-sql.csv");
     let run = bot.run(&["import", "roster-quotes-and-sql.csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         ["roster-quotes-and-sql.csv: 1 branch and 0 party groups created; 3 members added, 0 updated, 0 unchanged."]
@@ -356,7 +369,7 @@ fn a_dry_run_reports_what_would_change_and_writes_nothing() {
     let bot = Bot::new("zh-CN");
     bot.file("college.csv", COLLEGE.as_bytes());
     let run = bot.run(&["import", "--dry-run", "college.csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         ["试运行，没有写入任何内容。college.csv：将新建 3 个党支部、6 个党小组；将新增 30 名成员，更新 0 名，0 名不变。"]
@@ -376,7 +389,7 @@ fn members_missing_from_the_file_are_reported_and_marked_as_left_only_with_prune
     bot.file("smaller.csv", college_without(&["T009", "T010"]).as_bytes());
 
     let run = bot.run(&["import", "smaller.csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         [
@@ -394,7 +407,7 @@ fn members_missing_from_the_file_are_reported_and_marked_as_left_only_with_prune
     assert_eq!(bot.members().len(), 30);
 
     let run = bot.run(&["import", "--prune", "smaller.csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines()[1],
         "不在文件里的 2 名成员已标记为已离开：T009、T010"
@@ -412,7 +425,7 @@ fn a_mobile_number_held_by_a_member_left_out_of_the_file_is_refused() {
     let bot = Bot::with_college("en");
     bot.file("newcomer.csv", "key,name,branch,branch_kind,role,mobile\nS999,新同学,学生第一党支部,student,党员,13800010001\n".as_bytes());
     let run = bot.run(&["import", "newcomer.csv"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(
         run.stderr_lines(),
         [
@@ -429,7 +442,7 @@ fn an_invite_prints_a_code_and_a_telegram_link_for_the_member() {
     let bot =
         Bot::with_college("zh-CN").set_env("BRANCHBOT_TELEGRAM_USERNAME", "college_branch_bot");
     let run = bot.run(&["invite", "T001"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let lines = run.stdout_lines();
     assert_eq!(lines.len(), 1, "{run:?}");
     let cells: Vec<&str> = lines[0].split('\t').collect();
@@ -456,7 +469,7 @@ fn an_invite_prints_a_code_and_a_telegram_link_for_the_member() {
 fn without_a_bot_username_the_link_says_where_it_goes() {
     let bot = Bot::with_college("en");
     let run = bot.run(&["invite", "13800010002"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let cells: Vec<&str> = run.stdout.trim_end().split('\t').collect();
     assert_eq!(cells[..2], ["T002", "李秀英"]);
     assert_eq!(
@@ -474,7 +487,7 @@ fn inviting_a_branch_makes_one_code_for_each_member_who_has_not_bound() {
     let bot = Bot::with_college("en").set_env("BRANCHBOT_TELEGRAM_USERNAME", "college_branch_bot");
     bot.bind_telegram("S201", "1001");
     let run = bot.run(&["invite", "--branch", "学生第二党支部"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let keys: Vec<&str> = run
         .stdout_lines()
         .iter()
@@ -507,7 +520,7 @@ fn inviting_a_branch_makes_one_code_for_each_member_who_has_not_bound() {
 fn unbound_lists_the_ten_members_of_the_second_student_branch() {
     let bot = Bot::with_college("zh-CN");
     let run = bot.run(&["unbound", "--branch", "学生第二党支部"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let rows = run.stdout_lines();
     assert_eq!(rows.len(), 10);
     // No SMS gateway is configured: a mobile number alone reaches nobody.
@@ -531,7 +544,7 @@ fn unbound_as_csv_has_a_header_row_and_leaves_out_members_who_have_bound() {
     let bot = Bot::with_college("en");
     bot.bind_telegram("S203", "2003");
     let run = bot.run(&["unbound", "--branch", "学生第二党支部", "--csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let rows = run.stdout_lines();
     assert_eq!(rows[0], "key,name,branch,contact");
     // No SMS gateway is configured: the number alone reaches nobody.
@@ -552,7 +565,7 @@ fn members_shows_roles_in_the_reader_s_language_masked_mobiles_and_who_has_bound
     let bot = Bot::with_college("en");
     bot.bind_telegram("T001", "5001");
     let run = bot.run(&["members", "--branch", "教工第一党支部"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let rows = run.stdout_lines();
     assert_eq!(rows.len(), 10);
     assert_eq!(
@@ -600,7 +613,7 @@ fn a_branch_that_does_not_exist_is_a_mistake_that_lists_the_branches() {
 fn chat_as_a_member_answers_help_and_me_in_the_member_s_language() {
     let bot = Bot::with_college("en");
     let run = bot.run_with_input(&["chat", "--as", "T001"], "/help\n/me\n");
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let lines = run.stdout_lines();
     // T001 reads Chinese (the roster says so), whatever the organisation's locale.
     assert_eq!(lines[0], "你正在以 王建国（教工第一党支部 · 书记）的身份和机器人对话。输入 /help 查看命令，按 Ctrl-D 退出。");
@@ -632,7 +645,7 @@ fn chat_as_a_member_answers_help_and_me_in_the_member_s_language() {
 fn chat_as_an_english_speaking_member_answers_in_english() {
     let bot = Bot::with_college("zh-CN");
     let run = bot.run_with_input(&["chat", "--as", "T009"], "/me\n");
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert!(
         run.stdout_lines().contains(&"bot › Name: Emily Carter"),
         "{run:?}"
@@ -647,7 +660,7 @@ fn chat_as_an_english_speaking_member_answers_in_english() {
 fn chat_as_someone_not_on_the_roster_exits_2_and_says_how_to_find_them() {
     let bot = Bot::with_college("zh-CN");
     let run = bot.run(&["chat", "--as", "NOPE"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr_lines(),
@@ -659,7 +672,7 @@ fn chat_as_someone_not_on_the_roster_exits_2_and_says_how_to_find_them() {
         ..bot
     };
     let run = en.run(&["chat", "--as", "NOPE"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(
         run.stderr_lines(),
         ["There is no active member with key or mobile number 'NOPE'. Check the key (list the roster with: branchbot members), or import a roster first: branchbot import FILE"]
@@ -688,7 +701,7 @@ fn a_bad_database_url_is_a_mistake_and_its_password_is_never_printed() {
         ..Bot::new("en")
     };
     let run = bot.run(&["members"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(
         run.stderr.trim_end(),
         "Cannot use the database URL 'mysql://bot:***@db.example.org/branchbot': write sqlite://FILE or postgres://USER@HOST/DATABASE."
@@ -699,7 +712,7 @@ fn a_bad_database_url_is_a_mistake_and_its_password_is_never_printed() {
 fn a_bad_locale_in_the_environment_is_a_configuration_mistake() {
     let bot = Bot::new("fr");
     let run = bot.run(&["members"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(
         run.stderr_lines(),
         ["配置有误：环境变量 BRANCHBOT_LOCALE 的值“fr”无法识别，可用 zh-CN 或 en。"]
@@ -714,7 +727,7 @@ fn a_mistyped_setting_is_named_in_the_reader_s_language_with_its_line() {
         b"org_name = \"\xe5\xad\xa6\xe9\x99\xa2\xe5\x85\x9a\xe5\xa7\x94\"\n\n[dashboard]\ncolour = \"red\"\n",
     );
     let run = bot.run(&["members"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     let said = run.stderr_lines().join("\n");
     assert!(
         said.starts_with(
@@ -781,7 +794,7 @@ fn report_pledges_exports_the_published_items_with_the_figures_on_stderr() {
         ],
     );
     let run = bot.run(&["report", "pledges", "--branch", "学生第二党支部", "--csv"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         vec![
@@ -801,11 +814,11 @@ fn report_pledges_exports_the_published_items_with_the_figures_on_stderr() {
         ]
     );
     let table = bot.run(&["report", "pledges"]);
-    assert_eq!(table.code, 0, "{table:?}");
+    table.succeeded();
     assert_eq!(table.stdout_lines().len(), 3);
     assert!(table.stdout_lines()[2].starts_with("学生第二党支部\tS204\t韩梅梅\t1\t"));
     let unknown = bot.run(&["report", "pledges", "--branch", "第九党支部"]);
-    assert_eq!(unknown.code, 2, "{unknown:?}");
+    unknown.ended_with(2);
 }
 
 #[test]
@@ -817,7 +830,7 @@ fn targets_load_refuses_a_bad_file_whole_and_qr_writes_a_plaque() {
             .as_bytes(),
     );
     let refused = bot.run(&["targets", "load", "bad.csv"]);
-    assert_eq!(refused.code, 2, "{refused:?}");
+    refused.ended_with(2);
     assert_eq!(
         refused.stderr_lines(),
         vec![
@@ -859,16 +872,16 @@ fn targets_load_refuses_a_bad_file_whole_and_qr_writes_a_plaque() {
         assert!(svg.contains(line), "{line} on the plaque");
     }
     if has_cjk_font {
-        assert_eq!(qr.code, 0, "{qr:?}");
+        qr.succeeded();
         let png = std::fs::read(plaques.join("D12-305.png")).expect("the PNG");
         assert!(png.starts_with(b"\x89PNG"));
     } else {
-        assert_eq!(qr.code, 2, "{qr:?}");
+        qr.ended_with(2);
         assert!(qr.stderr.contains("fonts-noto-cjk"), "{qr:?}");
     }
     // A folder that cannot be made is a mistake that says it cannot write, not read.
     let blocked = bot.run(&["qr", "D12-305", "--out", "targets.csv/plaques"]);
-    assert_eq!(blocked.code, 2, "{blocked:?}");
+    blocked.ended_with(2);
     assert!(
         blocked.stderr.starts_with("无法写入 targets.csv/plaques："),
         "{blocked:?}"
@@ -914,7 +927,7 @@ fn evaluation_open_starts_a_round_for_a_branch_on_the_command_line() {
         "--to",
         "2026-12-10",
     ]);
-    assert_eq!(twice.code, 2, "{twice:?}");
+    twice.ended_with(2);
     assert_eq!(
         twice.stderr_lines(),
         vec!["该支部同一时段已有这项评议：第 1 号“学生第二党支部民主评议党员”。没有重复开启。"]
@@ -931,7 +944,7 @@ fn evaluation_open_starts_a_round_for_a_branch_on_the_command_line() {
         "--candidates",
         "S203,S999",
     ]);
-    assert_eq!(vote.code, 2, "{vote:?}");
+    vote.ended_with(2);
     assert_eq!(
         vote.stderr_lines(),
         vec!["名册中没有编号或姓名为“S999”的成员。"]
@@ -955,7 +968,7 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
         "--topic",
         "党史学习",
     ]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert!(run.stdout.starts_with("已创建会议 #1，签到码 "), "{run:?}");
     for (args, said) in [
         (
@@ -975,7 +988,7 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
         all.extend(args);
         all.extend(["--place", "x", "--topic", "y"]);
         let run = bot.run(&all);
-        assert_eq!(run.code, 2, "{run:?}");
+        run.ended_with(2);
         assert_eq!(run.stderr.trim_end(), said);
     }
     let run = bot.run(&["meeting", "list"]);
@@ -1002,7 +1015,7 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
         "学生第一党支部",
         "--csv",
     ]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         [
@@ -1040,7 +1053,7 @@ fn a_monthly_series_shows_three_dates_then_creates_each_meeting() {
         "主题党日",
     ];
     let run = bot.run(&args);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(run.stdout_lines().len(), 3, "{run:?}");
     assert!(
         run.stdout_lines().iter().all(|l| l.ends_with("-15 19:00")),
@@ -1062,7 +1075,7 @@ fn a_monthly_series_shows_three_dates_then_creates_each_meeting() {
     let mut bad = args.to_vec();
     bad[7] = "0 25 * * *";
     let run = bot.run(&bad);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert!(
         run.stderr.starts_with("无法使用周期“0 25 * * *”："),
         "{run:?}"
@@ -1075,13 +1088,13 @@ fn an_import_is_in_the_audit_log_with_the_operator_and_a_dry_run_is_not() {
     bot.file("college.csv", COLLEGE.as_bytes());
     assert_eq!(bot.run(&["import", "--dry-run", "college.csv"]).code, 0);
     let run = bot.run(&["audit"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(run.stdout, "");
     assert_eq!(run.stderr.trim_end(), "没有符合条件的操作记录。");
 
     assert_eq!(bot.run(&["import", "college.csv"]).code, 0);
     let run = bot.run(&["audit"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let lines = run.stdout_lines();
     assert_eq!(lines.len(), 1, "{run:?}");
     let cells: Vec<&str> = lines[0].split('\t').collect();
@@ -1134,7 +1147,7 @@ fn meetings_created_and_cancelled_at_the_command_line_are_in_the_audit_log() {
         "--topic",
         "党课",
     ]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(bot.run(&["meeting", "cancel", "1"]).code, 0);
     let run = bot.run(&["audit", "--action", "meeting_created"]);
     let cells: Vec<&str> = run.stdout_lines()[0].split('\t').collect();
@@ -1172,7 +1185,7 @@ fn meetings_created_and_cancelled_at_the_command_line_are_in_the_audit_log() {
         "主题党日",
         "--yes",
     ]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let run = bot.run(&["audit", "--action", "meeting_created"]);
     assert_eq!(run.stdout_lines().len(), 2, "{run:?}");
     let cells: Vec<&str> = run.stdout_lines()[1].split('\t').collect();
@@ -1190,7 +1203,7 @@ fn meetings_created_and_cancelled_at_the_command_line_are_in_the_audit_log() {
 fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
     let bot = Bot::with_college("zh-CN");
     let run = bot.run(&["audit", "--action", "deleted"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr.trim_end(),
@@ -1202,22 +1215,22 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
          recruitment_step (记录发展党员环节)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert_eq!(
         run.stderr.trim_end(),
         "无法识别的日期“2026-02-30”，请按 YYYY-MM-DD 填写，例如 2026-11-01。"
     );
     let run = bot.run(&["audit", "--since", "2026-03-02", "--until", "2026-03-01"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     let run = bot.run(&["audit", "--member", "X999"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert!(run.stderr.contains("X999"), "{run:?}");
     let run = bot.run(&["audit", "--limit", "-3"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
 
     let english = Bot::with_college("en");
     let run = english.run(&["audit", "--action", "purge"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert!(
         run.stderr
             .starts_with("There is no action \"purge\". Actions: import (roster imported), "),
@@ -1262,10 +1275,10 @@ fn loading_targets_and_a_campaign_opening_a_round_and_sending_a_notice_are_audit
     }
     // A notice that is only previewed is not sent, and not logged.
     let run = bot.run(&["notice", "send", "--scope", "all", "--text", "预览而已"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
 
     let run = bot.run(&["audit"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let rows: Vec<Vec<&str>> = run
         .stdout_lines()
         .iter()
@@ -1349,7 +1362,7 @@ fn spotcheck_list_shows_each_check_with_its_subject_and_finding() {
         store.close().await;
     });
     let run = bot.run(&["spotcheck", "list"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         [
@@ -1373,7 +1386,7 @@ fn spotcheck_list_shows_each_check_with_its_subject_and_finding() {
         ]
     );
     let run = bot.run(&["spotcheck", "list", "--branch", "化学系党支部"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert!(run.stderr.contains("化学系党支部"), "{run:?}");
 }
 
@@ -1424,13 +1437,13 @@ fn reports_refuse_an_unknown_branch_a_bad_period_an_empty_one_and_one_over_five_
         ),
     ] {
         let run = bot.run(&args);
-        assert_eq!(run.code, 2, "{run:?}");
+        run.ended_with(2);
         assert_eq!(run.stderr.trim_end(), said);
         assert!(run.stdout.is_empty(), "{run:?}");
     }
     let en = Bot::with_college("en");
     let run = en.run(&["report", "evaluation", "--period", "2026Q5"]);
-    assert_eq!(run.code, 2, "{run:?}");
+    run.ended_with(2);
     assert!(
         run.stderr
             .starts_with("“2026Q5” is not a period. Write 2026Q4 (a quarter)"),
@@ -1445,7 +1458,7 @@ fn reports_refuse_an_unknown_branch_a_bad_period_an_empty_one_and_one_over_five_
         "--out",
         "out",
     ]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stderr_lines(),
         [
@@ -1456,7 +1469,7 @@ fn reports_refuse_an_unknown_branch_a_bad_period_an_empty_one_and_one_over_five_
     // No branches yet: no chart has anything to draw.
     let empty = Bot::new("zh-CN");
     let run = empty.run(&["report", "charts", "--period", "2026-10", "--out", "out"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stderr_lines(),
         [
@@ -1469,7 +1482,7 @@ fn reports_refuse_an_unknown_branch_a_bad_period_an_empty_one_and_one_over_five_
     );
     assert!(!empty.dir.path().join("out").exists());
     let run = bot.run(&["report", "evaluation", "--period", "2026", "--out", "out"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert!(
         !bot.dir.path().join("out").exists(),
         "no directory, no empty files"
@@ -1489,7 +1502,7 @@ fn an_export_writes_csv_and_xlsx_into_a_new_directory_and_an_audit_row() {
         "--out",
         "exports/2026",
     ]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         ["学生第二党支部\tS203\t唐志强\t1\t带头学习\t每月读一本理论书籍\t2026-12-31"]
@@ -1605,7 +1618,7 @@ fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summarie
         "out",
         "--csv",
     ]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         [
@@ -1623,7 +1636,7 @@ fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summarie
         "--out",
         "out",
     ]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let rows = run.stdout_lines();
     assert_eq!(rows.len(), 4, "{run:?}");
     assert!(
@@ -1678,13 +1691,13 @@ fn the_example_campaign_can_be_moved_to_start_on_another_day() {
     let bot = Bot::with_college("zh-CN");
     bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
     let bad = bot.run(&["campaign", "load", "campaign.toml", "--start", "下周"]);
-    assert_eq!(bad.code, 2, "{bad:?}");
+    bad.ended_with(2);
     assert_eq!(
         bad.stderr_lines(),
         ["无法识别开始日期“下周”。请写 today 或 年-月-日，例如 2027-03-01。"]
     );
     let run = bot.run(&["campaign", "load", "campaign.toml", "--start", "2029-03-05"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     let show = bot.run(&["campaign", "show"]);
     let phases: Vec<&str> = show
         .stdout_lines()
@@ -1711,10 +1724,10 @@ fn with_an_sms_gateway_commands_run_without_the_webhook_key_that_only_serve_need
         b"[sms]\ngateway = \"generic\"\n\n[sms.generic]\nurl = \"http://127.0.0.1:9/send\"\nbody = '{\"to\":\"{to}\",\"text\":\"{text}\"}'\n",
     );
     let members = bot.run(&["members"]);
-    assert_eq!(members.code, 0, "{members:?}");
+    members.succeeded();
     assert!(members.stdout.contains("S103"), "{members:?}");
     let list = bot.run(&["meeting", "list"]);
-    assert_eq!(list.code, 0, "{list:?}");
+    list.succeeded();
     let serve = bot.run(&["serve", "--no-console"]);
     assert_ne!(serve.code, 0, "{serve:?}");
     assert!(
@@ -1755,7 +1768,7 @@ fn inbox_failed_lists_failed_updates_and_retry_puts_one_back_once() {
          VALUES (8, 'telegram', '9002', NULL, 'done', 1796000000000) RETURNING channel",
     );
     let run = bot.run(&["inbox", "failed"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    run.succeeded();
     assert_eq!(
         run.stdout_lines(),
         ["7\ttelegram\t2026-11-30 08:53\t2026-11-30 08:54\tstored data is corrupt: meeting kind 'bogus'"]

@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
+use crate::chat::{ChannelKind, Content, Inbound};
 use crate::delivery::worker::{Worker, WorkerConfig};
 use crate::delivery::{limits::Limits, ChannelSender, Outgoing, SendFuture};
 use crate::domain::org::Member;
 use crate::flows::engine::{Engine, InboxItem};
-use crate::flows::{ChannelKind, Content, Inbound};
 use crate::msg;
 use crate::store::{bindings, StoreError};
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::flows::{ChannelKind, Choice};
+use crate::chat::{ChannelKind, Choice};
 
 /// Wakes the delivery worker of a channel when rows were queued.
 #[derive(Debug, Clone, Default)]

@@ -11,9 +11,9 @@
 //! ([`crate::flows::questions`]), so a typed answer ("2 出差") to the push is understood there,
 //! even after other pushes — a flow that pushes needs nothing else.
 
-use crate::channels::sms;
+use crate::chat::sms;
+use crate::chat::{ChannelKind, Reply};
 use crate::domain::org::Member;
-use crate::flows::{ChannelKind, Reply};
 use crate::i18n::Catalog;
 use crate::store::{bindings, outbox, Conn, StoreError};
 
@@ -318,7 +318,7 @@ pub async fn push(
         now,
     )
     .await?;
-    crate::flows::questions::offer_push(
+    offer_push(
         conn,
         member.id,
         channel.as_str(),
@@ -328,6 +328,37 @@ pub async fn push(
     )
     .await?;
     Ok(route)
+}
+
+/// A conversation's step as stored before the member has started anything: the engine's idle
+/// state (`flows::State::Idle`, whose test checks the two agree), written here without naming
+/// it so that delivery does not reach up into the conversations.
+pub const IDLE_STATE_JSON: &str = r#"{"step":"idle"}"#;
+
+/// Records a push's choices as a question open on the member's conversation on `channel`,
+/// keeping the conversation's step and its other questions.
+pub async fn offer_push(
+    conn: &mut crate::store::Conn,
+    member_id: i64,
+    channel: &str,
+    reply: &Reply,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<(), crate::store::StoreError> {
+    if reply.choices.is_empty() {
+        return Ok(());
+    }
+    let (state, mut open) =
+        match crate::store::conversations::load(conn, member_id, channel).await? {
+            Some((state, json)) => (state, crate::chat::questions::Open::parse(&json, now)),
+            None => (
+                IDLE_STATE_JSON.to_owned(),
+                crate::chat::questions::Open::default(),
+            ),
+        };
+    open.expire(now);
+    open.push(reply, now, expires_at);
+    crate::store::conversations::save(conn, member_id, channel, &state, &open.to_json(), now).await
 }
 
 #[cfg(test)]

@@ -20,9 +20,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::limits::{Limiter, Limits, Wait};
 use super::{ChannelSender, Outgoing, SendError};
+use crate::chat::Choice;
 use crate::clock::Clock;
 use crate::domain::quiet::QuietHours;
-use crate::flows::Choice;
 use crate::store::outbox::{self, Claimed, Outcome};
 use crate::store::{bindings, Store, StoreError};
 

@@ -132,7 +132,7 @@ pub fn new_pool_id() -> String {
 
 /// A reply code or feedback id in canonical form: upper case, no separators.
 pub fn normalize(code: &str) -> String {
-    crate::flows::fold(code)
+    crate::chat::fold(code)
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())

@@ -96,7 +96,7 @@ impl Scope {
 
 /// Whether a typed text confirms a notice: "收到", "1", "ok" and their common variants.
 pub fn is_confirmation(text: &str) -> bool {
-    let folded: String = crate::flows::fold(text)
+    let folded: String = crate::chat::fold(text)
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"。！，~～".contains(*c))
         .collect::<String>()

@@ -52,7 +52,7 @@ impl Spoken {
 
     /// Reads a schedule said in words. None when it is not one.
     pub fn from_words(text: &str) -> Option<Self> {
-        let folded = crate::flows::fold(text);
+        let folded = crate::chat::fold(text);
         let t: String = folded.split_whitespace().collect();
         let clock = |rest: &str| -> Option<(u32, u32)> {
             let rest = rest.trim_start_matches(['的', ',', '，']);

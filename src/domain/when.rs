@@ -42,7 +42,7 @@ pub struct Day {
 /// start on Monday), 本周三 this week's.
 pub fn parse_when(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<When, WhenError> {
     let today = now.with_timezone(&tz).date_naive();
-    let folded = crate::flows::fold(text).to_lowercase();
+    let folded = crate::chat::fold(text).to_lowercase();
     let mut c = Cursor::new(folded.trim());
     let mut part = None;
     let date = read_date(&mut c, &mut part)?;
@@ -79,7 +79,7 @@ pub fn parse_when(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<When, WhenEr
 /// Reads a day alone (`2026-12-31`, `2026年12月31日`, `12月31日`, `12-31`, `明天`, `下周五`)
 /// relative to `today`. A day before today is [`WhenError::InThePast`].
 pub fn parse_day(text: &str, today: NaiveDate) -> Result<Day, WhenError> {
-    let folded = crate::flows::fold(text).to_lowercase();
+    let folded = crate::chat::fold(text).to_lowercase();
     let mut c = Cursor::new(folded.trim());
     let mut part = None;
     let date = read_date(&mut c, &mut part)?;
@@ -97,7 +97,7 @@ pub fn parse_day(text: &str, today: NaiveDate) -> Result<Day, WhenError> {
 /// A time of day alone, as typed (`9点`, `晚上7点半`, `19:30`, `上午 9:00`): hour and minute.
 /// None when the text is not one.
 pub fn parse_clock(text: &str) -> Option<(u32, u32)> {
-    let folded = crate::flows::fold(text).to_lowercase();
+    let folded = crate::chat::fold(text).to_lowercase();
     let mut c = Cursor::new(folded.trim());
     let part = read_part(&mut c);
     c.ws();

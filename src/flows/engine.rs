@@ -134,6 +134,40 @@ pub struct Engine {
     pub recruitment: crate::recruitment::rules::Policy,
 }
 
+impl Engine {
+    /// The engine over `store`, with the organisation's [`Settings`](crate::config::Settings);
+    /// `jobs` schedules reminders and `wake` rouses the delivery workers after a commit.
+    /// Dashboard links start with `dashboard_base` ([`crate::config::Config::dashboard_base`]).
+    /// Startup, the CLI and the tests all build it here.
+    pub fn new(
+        store: Store,
+        catalog: Arc<Catalog>,
+        clock: Clock,
+        wake: Wake,
+        jobs: crate::scheduler::SchedulerHandle,
+        settings: &crate::config::Settings,
+        dashboard_base: &str,
+    ) -> Self {
+        Self {
+            store,
+            catalog,
+            clock,
+            org_locale: settings.org_locale,
+            invite_ttl_hours: settings.invites.ttl_hours,
+            wake,
+            bind_attempts: crate::flows::attempts::BindAttempts::new(&settings.invites),
+            tz: settings.tz,
+            org_name: settings.org_name.clone(),
+            jobs,
+            sms_connected: settings.sms_connected,
+            notice_nudge_interval_ms: settings.notice_nudge_interval_ms,
+            meetings: settings.meetings.clone(),
+            dashboard: dashboard::Settings::new(dashboard_base, settings.dashboard_session_hours),
+            recruitment: settings.recruitment.clone(),
+        }
+    }
+}
+
 /// What handling one update produced.
 #[derive(Debug, Default)]
 pub struct Handled {

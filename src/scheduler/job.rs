@@ -20,9 +20,9 @@ use super::kinds::{
     message::Message,
     notice_escalation::NoticeEscalation,
 };
+use crate::chat::{ChannelKind, Reply};
 use crate::delivery::route::{self, Push};
 use crate::domain::org::Member;
-use crate::flows::{ChannelKind, Reply};
 use crate::i18n::Catalog;
 use crate::store::jobs::JobRow;
 use crate::store::{Conn, StoreError};
@@ -132,9 +132,10 @@ pub fn check_payload<T: serde::de::DeserializeOwned>(payload: &str) -> Result<()
         .map_err(|e| e.to_string())
 }
 
-/// A run's payload read as `T`.
+/// A run's payload read as `T`; one that does not read is an error naming the row.
 pub fn payload<T: serde::de::DeserializeOwned>(job: &JobRow) -> Result<T, JobError> {
-    serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))
+    serde_json::from_str(&job.payload)
+        .map_err(|e| JobError::Payload(format!("job {} ({}): {e}", job.id, job.kind)))
 }
 
 /// The future a run returns.

@@ -7,7 +7,7 @@
 
 use sqlx::Row;
 
-use super::{Conn, Result};
+use super::{Conn, Result, StoreError};
 
 /// A round as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,17 @@ pub struct Round {
 }
 
 impl Round {
+    /// The round's kind; a stored kind this binary does not know is an error naming the round,
+    /// never read as grades.
+    pub fn round_kind(&self) -> Result<crate::domain::evaluation::RoundKind> {
+        crate::domain::evaluation::RoundKind::parse(&self.kind).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "evaluation round {}: unknown kind {:?}",
+                self.id, self.kind
+            ))
+        })
+    }
+
     /// Whether ballots are accepted at `now`.
     pub fn is_open(&self, now: i64) -> bool {
         self.opens_at <= now && now < self.closes_at
@@ -319,4 +330,31 @@ pub async fn close_now(conn: &mut Conn, round_id: i64, now: i64) -> Result<bool>
     .await?
     .rows_affected()
         == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::evaluation::RoundKind;
+
+    fn round(kind: &str) -> Round {
+        Round {
+            id: 9,
+            kind: kind.into(),
+            branch_id: 1,
+            title: "2026 年度民主评议".into(),
+            opens_at: 0,
+            closes_at: 1,
+        }
+    }
+
+    #[test]
+    fn a_round_of_an_unknown_kind_is_an_error_naming_it_not_a_round_of_grades() {
+        assert_eq!(round("grades").round_kind().unwrap(), RoundKind::Grades);
+        let err = round("stars").round_kind().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "stored data is corrupt: evaluation round 9: unknown kind \"stars\""
+        );
+    }
 }

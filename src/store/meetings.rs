@@ -56,11 +56,13 @@ impl Rsvp {
         }
     }
 
-    pub fn parse(s: &str) -> Self {
+    /// The stored text read back; `None` for text this binary never writes.
+    pub fn parse(s: &str) -> Option<Self> {
         match s {
-            "attend" => Self::Attend,
-            "leave" => Self::Leave,
-            _ => Self::None,
+            "none" => Some(Self::None),
+            "attend" => Some(Self::Attend),
+            "leave" => Some(Self::Leave),
+            _ => None,
         }
     }
 }
@@ -201,10 +203,19 @@ pub async fn attendees(conn: &mut Conn, meeting_id: i64) -> Result<Vec<Attendee>
             let signed: Option<i64> = r.try_get("signed_at")?;
             let late: Option<i64> = r.try_get("late")?;
             let proxy: Option<i64> = r.try_get("proxy_by")?;
+            let member_id: i64 = r.try_get("member_id")?;
+            let rsvp: String = r.try_get("rsvp")?;
+            // An answer this binary does not know is not "no answer": it would be counted,
+            // reminded and reported as one.
+            let rsvp = Rsvp::parse(&rsvp).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "meeting {meeting_id}, attendee {member_id}: unknown rsvp {rsvp:?}"
+                ))
+            })?;
             Ok(Attendee {
-                member_id: r.try_get("member_id")?,
+                member_id,
                 name: r.try_get("name")?,
-                rsvp: Rsvp::parse(&r.try_get::<String, _>("rsvp")?),
+                rsvp,
                 reason: r.try_get("reason")?,
                 signed_in: signed.is_some(),
                 late: late.unwrap_or(0) != 0,

@@ -19,7 +19,8 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::evaluation::vote;
-use crate::feedback::{load_targets, publish_at, rate, tap};
+use crate::feedback::{load_targets, publish_at, rate};
+use crate::helpers::tap;
 use crate::helpers::{spawn_with, Db, Spawn, TestApp};
 
 /// Log lines written while the tests run, at debug level.

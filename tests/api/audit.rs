@@ -2,26 +2,13 @@
 //! sent, a meeting created, moved and cancelled, an evaluation round opened, a comment hidden)
 //! leaves exactly one row naming who did it, through what and on what, and `/audit` shows them.
 
-use branchbot::testkit::fake_telegram::Sent;
-
 use crate::feedback::{four_others, load_targets, publish, rate};
-use crate::helpers::{spawn_app, TestApp, WAIT};
+use crate::helpers::{spawn_app, tap, TestApp};
 
 /// 谢文博 (S201), secretary of 学生第二党支部; 王建国 (T001), secretary of 教工第一党支部 and on
 /// the college committee.
 const SECRETARY: i64 = 9201;
 const COMMITTEE: i64 = 9202;
-
-async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
-    let data = msg
-        .data_of(label)
-        .unwrap_or_else(|| panic!("no button {label} in {msg:#?}"));
-    let before = app.fake.sent_to(chat).len();
-    app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
-        .await;
-    let all = app.fake.wait_sent(chat, before + n, WAIT).await;
-    all[before..].to_vec()
-}
 
 /// The audit rows as (member key, via, action, subject), oldest first.
 async fn rows(app: &TestApp) -> Vec<(String, String, String, String)> {

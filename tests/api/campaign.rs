@@ -18,6 +18,7 @@ use branchbot::scheduler::campaigns::{self, Loaded};
 use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig, Stats};
 use branchbot::store::{members, Store};
 use branchbot::testkit::db::TempSqlite;
+use branchbot::testkit::{freeze, Frozen};
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
@@ -66,15 +67,12 @@ struct World {
     registry: Arc<Registry>,
     cancel: CancellationToken,
     _db: TempSqlite,
-    _frozen: std::sync::mpsc::Sender<()>,
+    _frozen: Frozen,
 }
 
 impl World {
     async fn new(start: DateTime<Utc>) -> Self {
-        let (tx, rx) = std::sync::mpsc::channel::<()>();
-        tokio::task::spawn_blocking(move || {
-            let _ = rx.recv();
-        });
+        let frozen = freeze();
         let db = TempSqlite::new();
         let store = Store::open(&db.url).await.unwrap();
         let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
@@ -103,23 +101,15 @@ impl World {
         let handle = scheduler.handle();
         let cancel = CancellationToken::new();
         tokio::spawn(scheduler.run(cancel.clone()));
-        let engine = Engine {
-            store: store.clone(),
-            catalog: Arc::new(Catalog::load().unwrap()),
-            clock: clock.clone(),
-            org_locale: Locale::ZhCn,
-            invite_ttl_hours: 72,
-            wake: Wake::default(),
-            bind_attempts: Default::default(),
-            tz: TZ,
-            org_name: "学院党委".into(),
-            jobs: handle,
-            sms_connected: false,
-            notice_nudge_interval_ms: 2 * 3_600_000,
-            meetings: Default::default(),
-            dashboard: branchbot::flows::dashboard::Settings::new("http://127.0.0.1:8080", 12),
-            recruitment: Default::default(),
-        };
+        let engine = Engine::new(
+            store.clone(),
+            Arc::new(Catalog::load().unwrap()),
+            clock.clone(),
+            Wake::default(),
+            handle,
+            &crate::helpers::settings(TZ, Default::default()),
+            "http://127.0.0.1:8080",
+        );
         Self {
             store,
             clock,
@@ -128,7 +118,7 @@ impl World {
             registry,
             cancel,
             _db: db,
-            _frozen: tx,
+            _frozen: frozen,
         }
     }
 

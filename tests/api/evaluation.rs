@@ -7,7 +7,7 @@ use branchbot::scheduler::job::{Job, JobContext};
 use branchbot::scheduler::kinds::evaluation_remind::EvaluationRemind;
 use branchbot::store::jobs;
 
-use crate::feedback::tap;
+use crate::helpers::tap;
 use crate::helpers::{spawn_app, TestApp, WAIT};
 
 /// Fills in and submits the ballot waiting for `chat`, one label per candidate.

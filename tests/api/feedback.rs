@@ -6,14 +6,13 @@ use branchbot::domain::feedback::Shown;
 use branchbot::domain::targets;
 use branchbot::flows::feedback::{load, results};
 use branchbot::store::feedback as store;
-use branchbot::testkit::fake_telegram::Sent;
 
 use branchbot::flows::ChannelKind;
 use branchbot::scheduler::job::{Job, JobContext};
 use branchbot::scheduler::kinds::feedback_publish::FeedbackPublish;
 use branchbot::store::jobs;
 
-use crate::helpers::{spawn_app, spawn_with, Spawn, TestApp, WAIT};
+use crate::helpers::{spawn_app, spawn_with, tap, Spawn, TestApp, WAIT};
 
 /// Runs the `feedback-publish` job now at `now`, as the scheduler would every ten minutes;
 /// returns its note.
@@ -56,17 +55,6 @@ pub async fn load_targets(app: &TestApp) {
     let mut tx = app.store.begin().await.unwrap();
     load::load(&mut tx, &lines).await.unwrap().unwrap();
     tx.commit().await.unwrap();
-}
-
-/// Taps a button and waits for `n` replies.
-pub async fn tap(app: &TestApp, chat: i64, sent: &Sent, label: &str, n: usize) -> Vec<Sent> {
-    let data = sent
-        .data_of(label)
-        .unwrap_or_else(|| panic!("no button {label}: {sent:?}"));
-    let before = app.fake.sent_to(chat).len();
-    app.deliver(app.fake.callback_update(chat, sent.message_id, &data))
-        .await;
-    app.fake.wait_sent(chat, before + n, WAIT).await[before..].to_vec()
 }
 
 /// Rates a target through the link, with a comment or skipping it; returns the last reply.

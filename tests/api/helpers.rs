@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use branchbot::clock::Clock;
-use branchbot::config::{Config, TelegramMode};
+use branchbot::config::{Config, Settings, TelegramMode};
 use branchbot::delivery::limits::Limits;
 use branchbot::delivery::worker::WorkerConfig;
+use branchbot::domain::meetings::MeetingRules;
 use branchbot::domain::roster;
 use branchbot::flows::start;
 use branchbot::i18n::Locale;
@@ -15,6 +16,25 @@ use branchbot::testkit::db::{fresh_postgres, postgres_required, TempSqlite};
 use branchbot::testkit::fake_telegram::{FakeTelegram, Sent};
 
 pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The settings the engine-level worlds of these tests run with: the default configuration
+/// in `tz`, for 学院党委, with invites that last three days and notices re-nudged every two
+/// hours.
+pub fn settings(tz: chrono_tz::Tz, meetings: MeetingRules) -> Settings {
+    let mut config = Config {
+        org_name: "学院党委".into(),
+        locale: Locale::ZhCn,
+        ..Config::default()
+    };
+    config.invites.ttl_hours = 72;
+    config.notices.nudge_interval_minutes = 120;
+    let mut settings = config
+        .settings()
+        .expect("the default configuration is valid");
+    settings.tz = tz;
+    settings.meetings = meetings;
+    settings
+}
 pub const SECRET: &str = "test_secret-123";
 
 /// Which database a test runs on.
@@ -347,4 +367,16 @@ macro_rules! both {
             }
         }
     )*};
+}
+
+/// Taps the button labelled `label` on `msg` in `chat` and returns the `n` messages that
+/// follow.
+pub async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
+    let data = msg
+        .data_of(label)
+        .unwrap_or_else(|| panic!("no button {label:?} in {msg:#?}"));
+    let before = app.fake.sent_to(chat).len();
+    app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
+        .await;
+    app.fake.wait_sent(chat, before + n, WAIT).await[before..].to_vec()
 }

@@ -17,6 +17,7 @@ use branchbot::i18n::{Catalog, Locale};
 use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig};
 use branchbot::store::{bindings, members, Store};
 use branchbot::testkit::db::TempSqlite;
+use branchbot::testkit::{freeze, Frozen};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -24,17 +25,6 @@ const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-/// Keeps paused time from auto-advancing while SQLite works (see tests/scheduler/support.rs).
-struct Frozen(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
-
-fn freeze() -> Frozen {
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    tokio::task::spawn_blocking(move || {
-        let _ = rx.recv();
-    });
-    Frozen(tx)
 }
 
 struct World {
@@ -79,23 +69,15 @@ impl World {
                 ..SchedulerConfig::new(TZ)
             },
         );
-        let engine = Engine {
-            store: store.clone(),
-            catalog: Arc::new(Catalog::load().unwrap()),
-            clock: clock.clone(),
-            org_locale: Locale::ZhCn,
-            invite_ttl_hours: 72,
+        let engine = Engine::new(
+            store.clone(),
+            Arc::new(Catalog::load().unwrap()),
+            clock.clone(),
             wake,
-            bind_attempts: Default::default(),
-            tz: TZ,
-            org_name: "学院党委".into(),
-            jobs: scheduler.handle(),
-            sms_connected: false,
-            notice_nudge_interval_ms: 2 * 3_600_000,
-            meetings: rules,
-            dashboard: branchbot::flows::dashboard::Settings::new("http://127.0.0.1:8080", 12),
-            recruitment: Default::default(),
-        };
+            scheduler.handle(),
+            &crate::helpers::settings(TZ, rules),
+            "http://127.0.0.1:8080",
+        );
         Self {
             store,
             clock,

@@ -34,7 +34,10 @@ macro_rules! both {
     )*};
 }
 
-both!(a_meeting_keeps_answers_sign_ins_minutes_and_figures_alike_on_both_backends);
+both!(
+    a_meeting_keeps_answers_sign_ins_minutes_and_figures_alike_on_both_backends,
+    an_answer_this_binary_never_writes_is_an_error_naming_the_meeting_not_no_answer,
+);
 
 const H: i64 = 3_600_000;
 
@@ -187,4 +190,48 @@ async fn a_meeting_keeps_answers_sign_ins_minutes_and_figures_alike_on_both_back
             .unwrap()
             .is_empty()
     );
+}
+
+async fn an_answer_this_binary_never_writes_is_an_error_naming_the_meeting_not_no_answer(
+    store: &Store,
+) {
+    let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    members::import(&mut tx, &roster, false, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    let branch = members::branch_id(&mut conn, "学生第一党支部")
+        .await
+        .unwrap()
+        .unwrap();
+    let a = members::find(&mut conn, "S101").await.unwrap().unwrap().id;
+    let new = NewMeeting {
+        branch_id: branch,
+        kind: MeetingKind::General,
+        starts_at: 100 * H,
+        ends_at: 102 * H,
+        place: "图书馆 305".into(),
+        topic: "议题".into(),
+        created_by: Some(a),
+        attendees: vec![a],
+        signin_code: "123456".into(),
+    };
+    let m = meetings::create(&mut conn, &new, 0).await.unwrap();
+    let read = meetings::attendees(&mut conn, m).await.unwrap();
+    assert_eq!(read[0].rsvp, Rsvp::None);
+
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE meeting_attendees SET rsvp = 'maybe' WHERE meeting_id = {m} AND member_id = {a}"
+    )))
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    let err = meetings::attendees(&mut conn, m).await.unwrap_err();
+    assert!(
+        err.to_string().contains(&format!(
+            "meeting {m}, attendee {a}: unknown rsvp \"maybe\""
+        )),
+        "{err}"
+    );
+    assert!(!err.is_transient());
 }

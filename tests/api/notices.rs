@@ -3,9 +3,8 @@
 //! unconfirmed only, refusals, and the SMS escalation with the fake SMS gateway.
 
 use branchbot::config::sms::GatewayKind;
-use branchbot::testkit::fake_telegram::Sent;
 
-use crate::helpers::{spawn_app, TestApp, WAIT};
+use crate::helpers::{spawn_app, tap, TestApp, WAIT};
 use crate::sms::spawn_sms;
 
 /// 谢文博 (S201), secretary of 学生第二党支部; 唐志强 (S203), 韩梅梅 (S204) and 彭博 (S207) are
@@ -16,18 +15,6 @@ const HAN: i64 = 204;
 const PENG: i64 = 207;
 
 const TEXT: &str = "周五前提交个人承诺践诺情况。";
-
-/// Taps a button of a message and waits for `n` replies.
-async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
-    let data = msg
-        .data_of(label)
-        .unwrap_or_else(|| panic!("no button {label} in {msg:#?}"));
-    let before = app.fake.sent_to(chat).len();
-    app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
-        .await;
-    let all = app.fake.wait_sent(chat, before + n, WAIT).await;
-    all[before..].to_vec()
-}
 
 /// The secretary composes and sends an urgent notice to the whole branch, asking for 收到.
 async fn send_branch_notice(app: &TestApp) {

@@ -11,24 +11,13 @@ use branchbot::store::jobs;
 use branchbot::testkit::fake_telegram::Sent;
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::helpers::{spawn_app, spawn_with, Db, Spawn, TestApp, WAIT};
+use crate::helpers::{spawn_app, spawn_with, tap, Db, Spawn, TestApp, WAIT};
 
 const SECRETARY: i64 = 201;
 const TANG: i64 = 203;
 const HAN: i64 = 204;
 const PENG: i64 = 207;
 const STRANGER: i64 = 999;
-
-/// Taps a button of a message and waits for `n` replies.
-async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
-    let data = msg
-        .data_of(label)
-        .unwrap_or_else(|| panic!("no button {label:?} in {msg:#?}"));
-    let before = app.fake.sent_to(chat).len();
-    app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
-        .await;
-    app.fake.wait_sent(chat, before + n, WAIT).await[before..].to_vec()
-}
 
 /// Waits for the `n`th message to a chat (counting from 1) and returns it.
 async fn nth(app: &TestApp, chat: i64, n: usize) -> Sent {

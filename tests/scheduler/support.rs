@@ -32,16 +32,7 @@ pub fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-/// Keeps a paused clock from auto-advancing while it lives.
-pub struct Frozen(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
-
-pub fn freeze() -> Frozen {
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    tokio::task::spawn_blocking(move || {
-        let _ = rx.recv();
-    });
-    Frozen(tx)
-}
+pub use branchbot::testkit::{freeze, Frozen};
 
 /// A running scheduler: its handle, and how to stop it.
 pub struct Running {

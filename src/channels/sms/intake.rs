@@ -14,10 +14,10 @@
 use chrono_tz::Tz;
 
 use super::{guess_locale, local_day, Received, MAX_INBOUND_CHARS};
+use crate::chat::{ChannelKind, Content, Inbound};
 use crate::domain::org::Member;
 use crate::domain::phone::Phone;
 use crate::flows::engine::{Engine, InboxItem};
-use crate::flows::{ChannelKind, Content, Inbound};
 use crate::i18n::Locale;
 use crate::msg;
 use crate::store::{inbox, outbox, sms, StoreError};
@@ -33,7 +33,7 @@ pub enum Keyword {
 /// The keyword a whole message is, ignoring case, spaces, full-width forms and trailing
 /// punctuation ("stop", "ＴＤ", "退订。"). A keyword inside a sentence is not one.
 pub fn keyword(text: &str) -> Option<(Keyword, String)> {
-    let folded = crate::flows::fold(text);
+    let folded = crate::chat::fold(text);
     let word: String = folded
         .trim()
         .trim_end_matches(|c: char| c.is_ascii_punctuation() || "。！？，、".contains(c))

@@ -15,7 +15,6 @@
 
 pub mod android;
 pub mod cli;
-pub mod encoding;
 pub mod generic;
 pub mod intake;
 pub mod sender;
@@ -30,11 +29,10 @@ use axum::http::HeaderMap;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+pub use crate::chat::sms::{encoding, render};
 use crate::config::sms::{GatewayKind, SmsConfig};
 use crate::delivery::{SendError, SendFuture};
-use crate::flows::Choice;
-use crate::i18n::{Catalog, Locale};
-use crate::msg;
+use crate::i18n::Locale;
 
 /// The longest text read from an SMS (about eight segments of Chinese). Longer texts are
 /// answered with a request to send less, and not stored.
@@ -170,36 +168,6 @@ pub fn connect(config: &SmsConfig, public_url: Option<&str>) -> Result<Option<Co
     Ok(Some(connected))
 }
 
-/// A reply as SMS text: the text, then the choices as numbered options on their own line
-/// ("回复 1 中文，2 English" / "Reply 1 中文, 2 English"), in the reader's language.
-pub fn render(catalog: &Catalog, locale: Locale, text: &str, choices: &[Choice]) -> String {
-    if choices.is_empty() {
-        return text.to_owned();
-    }
-    let separator = catalog.text(locale, msg!("sms-option-separator"));
-    let options = choices
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            catalog.render(
-                locale,
-                msg!("sms-option"),
-                &[
-                    ("number", (i + 1).to_string().into()),
-                    ("label", c.label.as_str().into()),
-                ],
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(&separator);
-    let hint = catalog.render(
-        locale,
-        msg!("sms-reply-with"),
-        &[("options", options.into())],
-    );
-    format!("{text}\n{hint}")
-}
-
 /// A best guess at a stranger's language from what they wrote: Chinese characters mean
 /// Chinese, Latin letters alone mean English.
 pub fn guess_locale(text: &str) -> Option<Locale> {
@@ -267,6 +235,9 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chat::Choice;
+    use crate::i18n::Catalog;
+    use crate::msg;
 
     fn choices(catalog: &Catalog, locale: Locale) -> Vec<Choice> {
         let _ = locale;

@@ -13,9 +13,9 @@ use std::time::Duration;
 use chrono_tz::Tz;
 
 use super::{encoding, local_day, render, Gateway};
+use crate::chat::ChannelKind;
 use crate::clock::Clock;
 use crate::delivery::{ChannelSender, Outgoing, SendError, SendFuture};
-use crate::flows::ChannelKind;
 use crate::i18n::{Catalog, Locale};
 use crate::store::{sms, Store, StoreError};
 

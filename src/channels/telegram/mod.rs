@@ -13,10 +13,10 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, Bot, RequestError};
 
+use crate::chat::{ChannelKind, Content, Inbound};
 use crate::delivery::{ChannelSender, Outgoing, SendError, SendFuture};
 use crate::flows::command::MENU;
 use crate::flows::engine::InboxItem;
-use crate::flows::{ChannelKind, Content, Inbound};
 use crate::i18n::{Catalog, Locale};
 
 /// Makes a teloxide bot for a token and an optional API URL (a local Bot API server or a fake).
@@ -163,11 +163,11 @@ impl ChannelSender for TelegramSender {
             let chat: i64 = msg.address.parse().map_err(|_| {
                 SendError::Permanent(format!("'{}' is not a Telegram chat id", msg.address))
             })?;
-            if msg.text.chars().count() > crate::flows::MAX_TEXT_CHARS {
+            if msg.text.chars().count() > crate::chat::MAX_TEXT_CHARS {
                 return Err(SendError::Permanent(format!(
                     "text of {} characters is over Telegram's limit of {}",
                     msg.text.chars().count(),
-                    crate::flows::MAX_TEXT_CHARS
+                    crate::chat::MAX_TEXT_CHARS
                 )));
             }
             let mut request = self.bot.send_message(ChatId(chat), msg.text.clone());

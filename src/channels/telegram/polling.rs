@@ -10,8 +10,8 @@ use teloxide::types::AllowedUpdate;
 use teloxide::Bot;
 use tokio_util::sync::CancellationToken;
 
+use crate::chat::ChannelKind;
 use crate::flows::engine::Engine;
-use crate::flows::ChannelKind;
 
 /// Polls until cancelled, waking `inbox` after every stored batch.
 pub async fn run(

@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use subtle::ConstantTimeEq;
 use teloxide::types::{Update, UpdateKind};
 
+use crate::chat::ChannelKind;
 use crate::flows::engine::InboxItem;
-use crate::flows::ChannelKind;
 use crate::http::AppState;
 
 /// The header Telegram sends the secret token in.

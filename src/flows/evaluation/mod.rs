@@ -171,7 +171,7 @@ pub async fn chosen(
     let (Some(round), Some(picks)) = (round, picks) else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
-    let kind = RoundKind::parse(&round.kind).unwrap_or(RoundKind::Grades);
+    let kind = round.round_kind()?;
     if !round.is_open(cx.now_ms) {
         return Ok(anon(Step::text(cx.t(msg!("evaluation-closed")))));
     }
@@ -303,7 +303,7 @@ pub struct Results {
 /// The tallies of a round (the caller shows them only once it has closed).
 pub async fn tallies(conn: &mut Conn, round: &store::Round) -> Result<Results, StoreError> {
     let (voted, eligible) = store::turnout(conn, round.id).await?;
-    let kind = RoundKind::parse(&round.kind).unwrap_or(RoundKind::Grades);
+    let kind = round.round_kind()?;
     let options = kind.options().len();
     let candidates = store::candidates(conn, round.id).await?;
     let mut stored = store::tallies(conn, round.id).await?;

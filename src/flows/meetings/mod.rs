@@ -295,12 +295,13 @@ pub async fn commit(
     let id = store::create(conn, &new, now.timestamp_millis()).await?;
     let starts = DateTime::<Utc>::from_timestamp_millis(new.starts_at).unwrap_or_default();
     let length = new.ends_at - new.starts_at;
-    let mut jobs: Vec<(String, i64)> = remind_before_minutes
+    use crate::scheduler::kinds::meetings::Step;
+    let mut jobs: Vec<(Step, i64)> = remind_before_minutes
         .iter()
-        .map(|m| (format!("remind:{m}"), -m * 60_000))
+        .map(|&minutes| (Step::Remind { minutes }, -minutes * 60_000))
         .collect();
-    jobs.push(("after".into(), length));
-    jobs.push(("minutes".into(), length + MINUTES_DUE_HOURS * 3_600_000));
+    jobs.push((Step::After, length));
+    jobs.push((Step::Minutes, length + MINUTES_DUE_HOURS * 3_600_000));
     for (step, offset_ms) in jobs {
         let offset = TimeDelta::milliseconds(offset_ms);
         if starts + offset <= now {
@@ -308,7 +309,7 @@ pub async fn commit(
         }
         let payload = crate::scheduler::kinds::meetings::Payload {
             meeting_id: id,
-            step: step.clone(),
+            step,
         };
         let spec = JobSpec {
             kind: crate::scheduler::kinds::meetings::KIND.into(),

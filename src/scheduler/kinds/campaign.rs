@@ -6,11 +6,11 @@
 use serde::Deserialize;
 
 use super::notice_escalation::catalog;
+use crate::chat::ChannelKind;
 use crate::delivery::route::{self, Route};
 use crate::domain::campaign::{self, Campaign, Phase};
 use crate::domain::notices::recipients;
 use crate::domain::org::{Member, Role};
-use crate::flows::ChannelKind;
 use crate::msg;
 use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
 use crate::store::jobs::JobRow;
@@ -72,7 +72,7 @@ async fn queue(
             wake.push(channel);
         }
         let segments = match channel {
-            ChannelKind::Sms => crate::channels::sms::encoding::segments(text) as i64,
+            ChannelKind::Sms => crate::chat::sms::encoding::segments(text) as i64,
             _ => 1,
         };
         rows.push(NewMessage {

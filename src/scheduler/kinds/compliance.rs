@@ -7,9 +7,9 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::chat::Reply;
 use crate::domain::meetings::{Cadence, MeetingKind, Quarter};
 use crate::flows::meetings as flows;
-use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{self, Job, JobContext, JobError, JobFuture, Ran};

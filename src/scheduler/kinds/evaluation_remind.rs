@@ -2,8 +2,8 @@
 //! round who have not voted yet. It reads only the "has voted" flags, never a ballot. It also
 //! forgets the buttons of ballots abandoned halfway (they carry the picks so far).
 
+use crate::chat::Reply;
 use crate::delivery::route::{self, Push};
-use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};

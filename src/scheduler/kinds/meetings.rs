@@ -8,10 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::chat::Reply;
 use crate::delivery::route::{self, Push, Route};
 use crate::domain::meetings::{has_quorum, MeetingKind};
 use crate::flows::meetings as flows;
-use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{
@@ -28,8 +28,61 @@ pub const KIND: &str = "meeting";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payload {
     pub meeting_id: i64,
-    /// `remind:<minutes>`, `after` or `minutes`.
-    pub step: String,
+    pub step: Step,
+}
+
+/// What a `meeting` job does. Stored as the text it always was (`remind:<minutes>`, `after`,
+/// `minutes`), so rows scheduled before this type existed still read; any other text is an
+/// error that fails the job (and `check` refuses it when scheduling), never a silent default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Step {
+    /// Remind the attendees this many minutes before the start.
+    Remind { minutes: i64 },
+    /// Tell those who neither signed in nor asked for leave that they were absent.
+    After,
+    /// Remind the secretaries to write the minutes.
+    Minutes,
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Remind { minutes } => write!(f, "remind:{minutes}"),
+            Self::After => f.write_str("after"),
+            Self::Minutes => f.write_str("minutes"),
+        }
+    }
+}
+
+impl std::str::FromStr for Step {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "after" => Ok(Self::After),
+            "minutes" => Ok(Self::Minutes),
+            _ => s
+                .strip_prefix("remind:")
+                .and_then(|m| m.parse().ok())
+                .map(|minutes| Self::Remind { minutes })
+                .ok_or_else(|| format!("unknown meeting step {s:?}")),
+        }
+    }
+}
+
+impl TryFrom<String> for Step {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Step> for String {
+    fn from(step: Step) -> Self {
+        step.to_string()
+    }
 }
 
 /// The `meeting` kind.
@@ -70,8 +123,7 @@ impl Job for MeetingReminder {
                 sent: 0,
             };
             let tag = format!("meeting:{}:{}", m.id, p.step);
-            if let Some(before) = p.step.strip_prefix("remind:") {
-                let before: i64 = before.parse().unwrap_or(0);
+            if let Step::Remind { minutes: before } = p.step {
                 if m.starts_at <= ctx.now {
                     return Ok(Ran::note("started already"));
                 }
@@ -88,7 +140,7 @@ impl Job for MeetingReminder {
                 if before <= 60 {
                     run.code(&m, &tag).await?;
                 }
-            } else if p.step == "after" {
+            } else if p.step == Step::After {
                 for a in meetings::attendees(run.conn, m.id).await? {
                     if a.rsvp == Rsvp::Leave || a.signed_in {
                         continue;
@@ -110,7 +162,7 @@ impl Job for MeetingReminder {
                         }
                     }
                 }
-            } else if p.step == "minutes" && !meetings::has_minutes(run.conn, m.id).await? {
+            } else if p.step == Step::Minutes && !meetings::has_minutes(run.conn, m.id).await? {
                 for s in flows::secretaries(run.conn, m.branch_id).await? {
                     run.tell(s.id, msg!("meeting-minutes-due"), &m, &tag, None)
                         .await?;
@@ -127,7 +179,7 @@ impl Job for MeetingReminder {
 struct Run<'a> {
     ctx: &'a JobContext,
     conn: &'a mut Conn,
-    wake: Vec<crate::flows::ChannelKind>,
+    wake: Vec<crate::chat::ChannelKind>,
     sent: usize,
 }
 
@@ -264,5 +316,76 @@ impl Run<'_> {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Payloads exactly as `meetings::commit` has stored them since the kind shipped.
+    #[test]
+    fn payloads_already_stored_read_as_the_same_steps_and_write_back_unchanged() {
+        for (stored, step) in [
+            (
+                r#"{"meeting_id":42,"step":"remind:1440"}"#,
+                Step::Remind { minutes: 1440 },
+            ),
+            (
+                r#"{"meeting_id":42,"step":"remind:30"}"#,
+                Step::Remind { minutes: 30 },
+            ),
+            (r#"{"meeting_id":42,"step":"after"}"#, Step::After),
+            (r#"{"meeting_id":42,"step":"minutes"}"#, Step::Minutes),
+        ] {
+            let read: Payload = serde_json::from_str(stored).unwrap();
+            assert_eq!(
+                read,
+                Payload {
+                    meeting_id: 42,
+                    step
+                }
+            );
+            assert_eq!(serde_json::to_string(&read).unwrap(), stored);
+        }
+    }
+
+    /// A bad number used to read as "remind 0 minutes before", an urgent reminder.
+    #[test]
+    fn an_unknown_step_is_refused_instead_of_becoming_an_urgent_reminder() {
+        for stored in [
+            r#"{"meeting_id":1,"step":"remind:soon"}"#,
+            r#"{"meeting_id":1,"step":"remind:"}"#,
+            r#"{"meeting_id":1,"step":"later"}"#,
+        ] {
+            let err = MeetingReminder.check(stored).unwrap_err();
+            assert!(err.contains("unknown meeting step"), "{stored}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_payload_that_does_not_read_names_the_job_row() {
+        let job = JobRow {
+            id: 7,
+            kind: KIND.into(),
+            payload: r#"{"meeting_id":1,"step":"later"}"#.into(),
+            dedupe_key: "meeting:1:later".into(),
+            timing: crate::store::jobs::Timing::Once,
+            due_at: 0,
+            next_run_at: 0,
+            grace_ms: 0,
+            status: "running".into(),
+            attempts: 1,
+            lease_token: None,
+            last_run_at: None,
+            last_outcome: None,
+            last_note: None,
+            last_error: None,
+            runs: 0,
+            misses: 0,
+        };
+        let err = payload::<Payload>(&job).unwrap_err();
+        assert!(err.is_permanent());
+        assert!(err.to_string().contains("job 7 (meeting)"), "{err}");
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::flows::ChannelKind;
+use crate::chat::ChannelKind;
 use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
 use crate::store::jobs::JobRow;
 use crate::store::outbox::{self, NewMessage};

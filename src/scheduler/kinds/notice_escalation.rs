@@ -5,8 +5,8 @@
 
 use serde::Deserialize;
 
-use crate::channels::sms;
-use crate::flows::{ChannelKind, Choice};
+use crate::chat::sms;
+use crate::chat::{ChannelKind, Choice};
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{check_payload, payload, Job, JobContext, JobFuture, Ran};
@@ -89,11 +89,11 @@ impl Job for NoticeEscalation {
                 let choices = vec![choice];
                 let rendered = sms::render(catalog, m.locale, &text, &choices);
                 let choices_json = serde_json::to_string(&choices).unwrap_or_else(|_| "[]".into());
-                crate::flows::questions::offer_push(
+                crate::delivery::route::offer_push(
                     conn,
                     m.id,
                     ChannelKind::Sms.as_str(),
-                    &crate::flows::Reply::with_choices(text.clone(), choices.clone()),
+                    &crate::chat::Reply::with_choices(text.clone(), choices.clone()),
                     ctx.now,
                     None,
                 )

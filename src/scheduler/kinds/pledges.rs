@@ -6,9 +6,9 @@
 use chrono::TimeDelta;
 use serde::Deserialize;
 
+use crate::chat::Reply;
 use crate::domain::pledges::{MAX_ASSESSMENT_CHARS, REMIND_AFTER_DAYS};
 use crate::flows::pledges::{checkin, item_lines};
-use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{

@@ -31,9 +31,9 @@ unbound-explain =
     (for example /start ABCD-EF23)
 invite-invalid = That invite code is not valid. Check it and send it again, or ask your branch secretary for a new one.
 invite-expired = That invite code has expired. Ask your branch secretary for a new one.
-start-bound = You are bound. Welcome, { $name } ({ $branch } · { $role }).
+start-bound = Your account is linked. Welcome, { $name } ({ $branch } · { $role }).
 start-welcome-back = Welcome back, { $name }! Send /help to see what you can do.
-start-already-bound = { $name }, you are already bound; nothing to do.
+start-already-bound = { $name }, your account is already linked; nothing to do.
 
 help-member =
     { $name }, you can:
@@ -57,11 +57,11 @@ help-college =
 
 me-profile =
     Name: { $name }
-    Key: { $key }
+    Roster ID: { $key }
     Branch: { $branch }
     Party group: { $group }
     Role: { $role }
-    College committee: { $college }
+    Member of the college committee: { $college }
     Mobile: { $phone }
     Language: { $locale }
 
@@ -94,7 +94,7 @@ error-unsupported = I can only read text messages. Send /help for help.
 error-empty = That message is empty. Send /help for help.
 error-too-long = That message is too long (at most { $max } characters). Please send it in parts.
 error-no-such-option = There is no option { $number }. Reply with: { $options }.
-error-not-understood = I did not understand that. Send /help for help.
+error-not-understood = Sorry, I could not recognise that message. Send /help for help.
 error-unknown-command = There is no command { $command }. Send /help for help.
 error-stale-choice = That button no longer applies. Send /help for help.
 error-managers-only = Only branch secretaries and committee members can do that. Send /help for help.

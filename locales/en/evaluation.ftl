@@ -13,7 +13,7 @@ evaluation-vote-against = Against
 evaluation-vote-abstain = Abstain
 
 evaluation-title-grades = { $branch }: democratic evaluation of members
-evaluation-title-vote = { $branch }: vote for commendations
+evaluation-title-vote = { $branch }: commendation vote (outstanding Party member)
 evaluation-opened = Round { $id } is open: { $title }, { $voters } voters, closing in { $days } days. { $told } were told.
 evaluation-open-usage = Send /evaluation open (your branch); committee members may name a branch: /evaluation open <branch>.
 evaluation-vote-usage = Send /evaluation vote with the candidates' keys, for example /evaluation vote S103 S107.

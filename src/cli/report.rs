@@ -16,6 +16,7 @@ use crate::domain::meetings::{percent, MeetingKind};
 use crate::domain::period::{Period, PeriodError};
 use crate::domain::roster::Column;
 use crate::flows::engine::Engine;
+use crate::flows::meetings::period_text;
 use crate::flows::pledges::stats;
 use crate::i18n::Msg;
 use crate::msg;
@@ -502,10 +503,13 @@ async fn meetings(
     Ok(Report {
         kind: "meetings",
         label: period.file_label(),
-        shown: period.to_string(),
+        shown: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("compliance-header"),
-            &[("quarter", period.to_string().into())],
+            &[(
+                "quarter",
+                period_text(&ui.catalog, ui.locale, period).into(),
+            )],
         )],
         book: Book {
             summary_name: ui.t(msg!("report-summary-sheet")),
@@ -684,11 +688,11 @@ async fn notices(
     Ok(Report {
         kind: "notices",
         label: period.file_label(),
-        shown: period.to_string(),
+        shown: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("report-notices-header"),
             &[
-                ("period", period.to_string().into()),
+                ("period", period_text(&ui.catalog, ui.locale, period).into()),
                 ("count", all.len().into()),
             ],
         )],
@@ -820,7 +824,7 @@ fn feedback(
     Report {
         kind: "feedback",
         label: period.file_label(),
-        shown: period.to_string(),
+        shown: period_text(&ui.catalog, ui.locale, period),
         head: Vec::new(),
         empty: !months.iter().any(|m| m.rated),
         book: Book {
@@ -894,11 +898,11 @@ async fn evaluation(
     Ok(Report {
         kind: "evaluation",
         label: period.file_label(),
-        shown: period.to_string(),
+        shown: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("report-evaluation-header"),
             &[
-                ("period", period.to_string().into()),
+                ("period", period_text(&ui.catalog, ui.locale, period).into()),
                 ("count", rounds.len().into()),
             ],
         )],
@@ -1041,7 +1045,7 @@ async fn write_charts(
                 msg!("report-no-data"),
                 &[
                     ("kind", ui.t(kind_msg("charts")).into()),
-                    ("period", period.to_string().into())
+                    ("period", period_text(&ui.catalog, ui.locale, period).into())
                 ]
             )
         );

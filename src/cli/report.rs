@@ -113,8 +113,10 @@ struct Report {
     kind: &'static str,
     /// The second part of the file names (a period, or the day for "as of now" reports).
     label: String,
-    /// The same as people read it (`2026-10-01..2026-10-31` where the file has `_`).
+    /// The same as typed (`2026-10-01..2026-10-31` where the file has `_`): the audit log's.
     shown: String,
+    /// The same as people read it (`2026年10月1日至2026年10月31日`).
+    said: String,
     /// Lines to stderr before the table.
     head: Vec<String>,
     /// What stdout shows (and the CSV file holds).
@@ -295,7 +297,7 @@ async fn finish(
                 msg!("report-no-data"),
                 &[
                     ("kind", ui.t(kind_msg(report.kind)).into()),
-                    ("period", report.shown.as_str().into())
+                    ("period", report.said.as_str().into())
                 ]
             )
         );
@@ -503,7 +505,8 @@ async fn meetings(
     Ok(Report {
         kind: "meetings",
         label: period.file_label(),
-        shown: period_text(&ui.catalog, ui.locale, period),
+        shown: period.to_string(),
+        said: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("compliance-header"),
             &[(
@@ -604,6 +607,7 @@ async fn pledges(
     Ok(Report {
         kind: "pledges",
         shown: label.clone(),
+        said: label.clone(),
         label,
         head,
         table,
@@ -688,7 +692,8 @@ async fn notices(
     Ok(Report {
         kind: "notices",
         label: period.file_label(),
-        shown: period_text(&ui.catalog, ui.locale, period),
+        shown: period.to_string(),
+        said: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("report-notices-header"),
             &[
@@ -824,7 +829,8 @@ fn feedback(
     Report {
         kind: "feedback",
         label: period.file_label(),
-        shown: period_text(&ui.catalog, ui.locale, period),
+        shown: period.to_string(),
+        said: period_text(&ui.catalog, ui.locale, period),
         head: Vec::new(),
         empty: !months.iter().any(|m| m.rated),
         book: Book {
@@ -898,7 +904,8 @@ async fn evaluation(
     Ok(Report {
         kind: "evaluation",
         label: period.file_label(),
-        shown: period_text(&ui.catalog, ui.locale, period),
+        shown: period.to_string(),
+        said: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("report-evaluation-header"),
             &[
@@ -992,6 +999,7 @@ async fn campaign(
     Ok(Report {
         kind: "campaign",
         shown: period.map_or_else(|| label.clone(), Period::to_string),
+        said: period.map_or_else(|| label.clone(), |p| period_text(&ui.catalog, ui.locale, p)),
         label,
         head: head_lines,
         empty: phases.is_empty(),

@@ -543,7 +543,7 @@ fn unbound_as_csv_has_a_header_row_and_leaves_out_members_who_have_bound() {
     assert!(!run.stdout.contains("S203"));
     assert_eq!(
         run.stderr_lines()[0],
-        "学生第二党支部: 9 members have not bound Telegram:"
+        "学生第二党支部: 9 members have not linked an account:"
     );
 }
 

@@ -26,7 +26,7 @@ cancelled = Cancelled. Send /help for help.
 
 unbound-explain =
     Hello! This is the college Party committee's organisational assistant.
-    You are not bound to a member yet. Ask your branch secretary for an invite code, then send:
+    Your account is not linked to the roster yet. Ask your branch secretary for an invite code, then send:
     /start CODE
     (for example /start ABCD-EF23)
 invite-invalid = That invite code is not valid. Check it and send it again, or ask your branch secretary for a new one.
@@ -44,13 +44,13 @@ help-member =
 help-meetings = /meetings my meetings (attend / leave), /signin <code> to sign in at a meeting
 help-manager =
     As a branch secretary or committee member you can also:
-    /unbound list the branch's members who have not bound yet
+    /unbound list the branch's members who have not linked an account yet
     /meeting to schedule a meeting, /meeting_series for a regular series, /attendance <number> to see who comes, /minutes <number> for minutes
     /reschedule <number> <time> to move one, /cancelmeeting <number> to cancel, /proxysignin to sign someone in
     /compliance to see the branch's meeting compliance
 help-college =
     As a member of the college committee you can also:
-    /unbound list every branch's members who have not bound yet
+    /unbound list every branch's members who have not linked an account yet
     /meeting to schedule a meeting, /meeting_series for a regular series, /attendance <number> to see who comes, /minutes <number> for minutes
     /reschedule <number> <time> to move one, /cancelmeeting <number> to cancel, /proxysignin to sign someone in
     /compliance to see every branch's meeting compliance
@@ -71,8 +71,8 @@ lang-en = English
 lang-set = OK, I will speak English with you from now on.
 lang-unknown = Unknown language "{ $code }". Choose 中文 (zh-CN) or English (en).
 
-unbound-none = All { $total } members have bound Telegram.
-unbound-header = { $count } of { $total } members have not bound Telegram:
+unbound-none = All { $total } members have linked an account.
+unbound-header = { $count } of { $total } members have not linked an account:
 unbound-line = · { $name } ({ $key }, { $reach })
 reach-telegram = on Telegram
 reach-sms = reachable by SMS

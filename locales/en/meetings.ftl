@@ -70,7 +70,7 @@ meeting-nudged = Reminded { $count } members who had not answered.
 meeting-not-allowed = Only the branch's secretary and committee manage its meetings. Send /help for help.
 meeting-id-needed = Add the meeting's number, e.g. /attendance 12. Send /meetings to see the numbers.
 meeting-not-found = There is no meeting number { $id }. Send /meetings to see the numbers.
-meeting-no-such-member = No member with the key { $key }.
+meeting-no-such-member = No member with the roster ID { $key }.
 
 meeting-ask-kind = What kind of meeting?
 meeting-ask-when = When? For example: 12/10 19:30, 2026-12-10 19:30 or tomorrow 19:30 (周三 19:30 and 明晚7点半 work too).
@@ -144,7 +144,7 @@ meeting-signin-already = You have signed in already.
 meeting-signed-in = Signed in: { $kind }.
 meeting-signed-in-late = Signed in: { $kind } (late).
 meeting-proxy-ask-reason = Please type the reason for signing in on their behalf (e.g. phone out of battery).
-meeting-proxy-usage = To sign someone in: /proxysignin <meeting number> <member key> <reason>
+meeting-proxy-usage = To sign someone in: /proxysignin <meeting number> <roster ID> <reason>
 meeting-proxy-done = Signed { $name } in on their behalf.
 meeting-signin-code = [{ $branch }] { $kind } ({ $when }) sign-in code: { $code }. Sign-in opens { $opens } minutes before; attendees send the code to sign in.
 

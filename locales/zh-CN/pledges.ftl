@@ -63,7 +63,7 @@ pledge-view-assessment = { $title }：{ $text }
 pledge-view-assessment-open = { $title }：尚未填写
 
 pledge-review-push =
-    { $name } 提交了第 { $version } 版承诺，请审核：
+    { $name }同志提交了第 { $version } 版承诺，请审核：
     { $items }
 pledge-review-approve = 通过
 pledge-review-return = 退回修改
@@ -95,7 +95,7 @@ pledge-checkin-edited = 第 { $number } 条在本期填报开始后修改过（�
 pledge-checkin-stale = 本期践诺填报已经结束，或这一条不在您的填报范围内。
 pledge-checkin-no-match = 请回复进展：{ $options }。
 pledge-checkin-blocked-push =
-    { $name } 的承诺遇到困难：
+    { $name }同志的承诺遇到困难：
     { $number }. { $text }
     困难：{ $note }
 

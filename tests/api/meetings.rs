@@ -686,7 +686,7 @@ async fn a_third_absence_in_a_row_without_leave_is_flagged_to_the_secretary() {
         .collect();
     assert_eq!(
         flags,
-        ["【学生第一党支部】孙丽 已连续 3 次无故缺席组织生活（最近一次：12月10日（周四）19:00的支委会）。请及时谈心谈话，了解情况。"]
+        ["【学生第一党支部】孙丽同志已连续 3 次无故缺席组织生活（最近一次：12月10日（周四）19:00的支委会）。请及时谈心谈话，了解情况。"]
     );
 }
 

@@ -176,7 +176,7 @@ async fn term(app: TestApp) {
     let review = nth(&app, SECRETARY, sec_seen).await;
     assert_eq!(
         review.text,
-        "唐志强 提交了第 1 版承诺，请审核：\n1. 带头学习提高：每月读一本理论书籍（目标：2027-06-30）\n2. 带头服务师生：每周答疑两小时"
+        "唐志强同志提交了第 1 版承诺，请审核：\n1. 带头学习提高：每月读一本理论书籍（目标：2027-06-30）\n2. 带头服务师生：每周答疑两小时"
     );
     let t0 = app.fake.sent_to(TANG).len();
     let approved = tap(&app, SECRETARY, &review, "通过", 1).await;
@@ -228,11 +228,11 @@ async fn term(app: TestApp) {
     sec_seen += 2;
     assert_eq!(
         waiting[0].text,
-        "韩梅梅 提交了第 2 版承诺，请审核：\n1. 带头争创佳绩：数据结构课程成绩 90 分以上"
+        "韩梅梅同志提交了第 2 版承诺，请审核：\n1. 带头争创佳绩：数据结构课程成绩 90 分以上"
     );
     assert_eq!(
         waiting[1].text,
-        "彭博 提交了第 1 版承诺，请审核：\n1. 带头遵纪守法：按时参加组织生活"
+        "彭博同志提交了第 1 版承诺，请审核：\n1. 带头遵纪守法：按时参加组织生活"
     );
     tap(&app, SECRETARY, &waiting[0], "通过", 1).await;
     tap(&app, SECRETARY, &waiting[1], "通过", 1).await;
@@ -282,7 +282,7 @@ async fn term(app: TestApp) {
     let alert = nth(&app, SECRETARY, sec_seen).await;
     assert_eq!(
         alert.text,
-        "唐志强 的承诺遇到困难：\n2. 每周答疑两小时\n困难：本学期课程冲突，时间排不开"
+        "唐志强同志的承诺遇到困难：\n2. 每周答疑两小时\n困难：本学期课程冲突，时间排不开"
     );
     nth(&app, HAN, h0 + 1).await;
     let unclear = app.ask(HAN, "还行吧", 1).await;

@@ -452,7 +452,7 @@ fn config_mistake(e: &crate::config::ConfigError, ui: &Ui) -> Failure {
                         ("file", file.into()),
                         ("line", line.into()),
                         ("field", field.into()),
-                        ("expected", expected.join("、").into()),
+                        ("expected", ui.list(expected).into()),
                     ],
                 );
             }

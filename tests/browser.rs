@@ -468,8 +468,8 @@ async fn rate_on_phone(
         .click()
         .await?;
     assert_eq!(
-        text_once(phone, "h1", "谢谢你的评价").await?,
-        "谢谢你的评价"
+        text_once(phone, "h1", "谢谢您的评价").await?,
+        "谢谢您的评价"
     );
     let code = phone.find(Locator::Css(".code")).await?.text().await?;
     assert_eq!(code.len(), 7, "{code}");

@@ -532,7 +532,7 @@ fn unbound_lists_the_ten_members_of_the_second_student_branch() {
     assert_eq!(
         run.stderr_lines(),
         [
-            "学生第二党支部：有 10 人尚未绑定 Telegram：",
+            "学生第二党支部：有 10 人尚未绑定账号：",
             "编号\t姓名\t支部\t联系方式",
             "生成邀请码：branchbot invite 编号；为整个支部生成：branchbot invite --branch 支部名称",
         ]
@@ -556,7 +556,7 @@ fn unbound_as_csv_has_a_header_row_and_leaves_out_members_who_have_bound() {
     assert!(!run.stdout.contains("S203"));
     assert_eq!(
         run.stderr_lines()[0],
-        "学生第二党支部: 9 members have not bound Telegram:"
+        "学生第二党支部: 9 members have not linked an account:"
     );
 }
 
@@ -616,8 +616,8 @@ fn chat_as_a_member_answers_help_and_me_in_the_member_s_language() {
     run.succeeded();
     let lines = run.stdout_lines();
     // T001 reads Chinese (the roster says so), whatever the organisation's locale.
-    assert_eq!(lines[0], "你正在以 王建国（教工第一党支部 · 书记）的身份和机器人对话。输入 /help 查看命令，按 Ctrl-D 退出。");
-    assert_eq!(lines[1], "bot › 王建国，你可以：");
+    assert_eq!(lines[0], "您正在以 王建国（教工第一党支部 · 书记）的身份和机器人对话。输入 /help 查看命令，按 Ctrl-D 退出。");
+    assert_eq!(lines[1], "bot › 王建国，您可以：");
     assert!(lines.contains(&"      /me 查看我的信息"), "{lines:#?}");
     assert!(
         lines.contains(&"      /unbound 查看所有支部还没有绑定的成员"),
@@ -634,7 +634,7 @@ fn chat_as_a_member_answers_help_and_me_in_the_member_s_language() {
             "      党支部：教工第一党支部",
             "      党小组：第一党小组",
             "      身份：书记",
-            "      学院党委：是",
+            "      学院党委委员：是",
             "      手机：+86138****0001",
             "      语言：中文",
         ]
@@ -799,18 +799,18 @@ fn report_pledges_exports_the_published_items_with_the_figures_on_stderr() {
         run.stdout_lines(),
         vec![
             "支部,编号,姓名,序号,方面,承诺内容,目标日期",
-            "学生第二党支部,S203,唐志强,1,带头学习,每月读一本理论书籍,2026-12-31",
-            "学生第二党支部,S203,唐志强,2,带头服务,\"每周答疑, \"\"两小时\"\"\",2026-12-31",
+            "学生第二党支部,S203,唐志强,1,带头学习提高,每月读一本理论书籍,2026-12-31",
+            "学生第二党支部,S203,唐志强,2,带头服务师生,\"每周答疑, \"\"两小时\"\"\",2026-12-31",
             "学生第二党支部,S204,韩梅梅,1,带头弘扬正气,廉洁自律,2026-12-31",
         ]
     );
     assert_eq!(
         run.stderr_lines()[..4],
         [
-            "学生第二党支部 承诺情况",
-            "未填写承诺（7）：谢文博、宋雨桐、冯磊、曹雪、彭博、曾晓燕、蒋欣然",
+            "学生第二党支部承诺情况",
+            "未提交承诺（7）：谢文博、宋雨桐、冯磊、曹雪、彭博、曾晓燕、蒋欣然",
             "待审核（0）：无",
-            "还没有进行过进展询问。",
+            "还没有进行过践诺填报。",
         ]
     );
     let table = bot.run(&["report", "pledges"]);
@@ -977,7 +977,7 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
         ),
         (
             ["--kind", "lesson", "--at", "2099-02-31 19:30"],
-            "没看懂时间“2099-02-31 19:30”。请写成 2026-12-03 19:30（本组织时区）。",
+            "未能识别时间“2099-02-31 19:30”。请写成 2026-12-03 19:30（本组织时区）。",
         ),
         (
             ["--kind", "lesson", "--at", "2000-01-10 19:30"],
@@ -1028,7 +1028,7 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
         (run.code, run.stderr.trim_end()),
         (
             2,
-            "没看懂时段“2026Q9”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。"
+            "未能识别时段“2026Q9”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。"
         )
     );
 }
@@ -1210,7 +1210,7 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
         "没有“deleted”这种操作。可用的操作：import (导入名册)、targets_loaded (导入评价对象)、\
          campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
-         round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (回复评价)、invites_issued (生成邀请码)、data_exported (导出数据)、\
+         round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (答复意见)、invites_issued (生成邀请码)、data_exported (导出数据)、\
          spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)、\
          recruitment_step (记录发展党员环节)"
     );
@@ -1366,22 +1366,22 @@ fn spotcheck_list_shows_each_check_with_its_subject_and_finding() {
     assert_eq!(
         run.stdout_lines(),
         [
-            "2\t2025-11-21 19:30\t学生第二党支部\t吴桂兰\t唐志强 的承诺\t（未记录发现）",
+            "2\t2025-11-21 19:30\t学生第二党支部\t吴桂兰\t唐志强的承诺\t（未填写抽查意见）",
             "1\t2025-11-20 19:30\t学生第一党支部\t吴桂兰\t党员大会（2025-11-19 19:30）\t记录完整",
         ]
     );
     assert_eq!(
         run.stderr_lines(),
         [
-            "编号\t抽查时间\t支部\t抽查人\t抽查对象\t发现",
-            "共 2 次抽查，其中 1 次已记录发现。"
+            "编号\t抽查时间\t支部\t抽查人\t抽查对象\t抽查意见",
+            "共 2 次抽查，其中 1 次已填写抽查意见。"
         ]
     );
     let run = bot.run(&["spotcheck", "list", "--branch", "学生第一党支部", "--csv"]);
     assert_eq!(
         run.stdout_lines(),
         [
-            "编号,抽查时间,支部,抽查人,抽查对象,发现",
+            "编号,抽查时间,支部,抽查人,抽查对象,抽查意见",
             "1,2025-11-20 19:30,学生第一党支部,吴桂兰,党员大会（2025-11-19 19:30）,记录完整",
         ]
     );
@@ -1421,11 +1421,11 @@ fn reports_refuse_an_unknown_branch_a_bad_period_an_empty_one_and_one_over_five_
         ),
         (
             vec!["report", "meetings", "--period", "2026-13"],
-            "没看懂时段“2026-13”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。",
+            "未能识别时段“2026-13”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。",
         ),
         (
             vec!["report", "feedback", "--period", "上个月"],
-            "没看懂时段“上个月”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。",
+            "未能识别时段“上个月”。可以写：2026Q4（季度）、2026-11（月份）、2026（年份），或 2026-10-01..2026-12-31（日期范围，含首尾两天）。",
         ),
         (
             vec!["report", "charts", "--period", "2026-12-31..2026-10-01"],
@@ -1462,8 +1462,8 @@ fn reports_refuse_an_unknown_branch_a_bad_period_an_empty_one_and_one_over_five_
     assert_eq!(
         run.stderr_lines(),
         [
-            "2026-10-01..2026-10-31 共发出 0 条通知",
-            "通知报表在 2026-10-01..2026-10-31 没有数据，未写入文件。",
+            "2026年10月1日至2026年10月31日 共发出 0 条通知",
+            "通知报表在 2026年10月1日至2026年10月31日 没有数据，未写入文件。",
         ]
     );
     // No branches yet: no chart has anything to draw.
@@ -1473,11 +1473,11 @@ fn reports_refuse_an_unknown_branch_a_bad_period_an_empty_one_and_one_over_five_
     assert_eq!(
         run.stderr_lines(),
         [
-            "“各支部每月出勤率（2026-10）”没有数据，未绘制。",
-            "“三会一课：已开次数与应开次数（2026-10）”没有数据，未绘制。",
-            "“各支部承诺践诺检查情况（最近一轮）”没有数据，未绘制。",
-            "“各评价对象的评价分布（2026-10）”没有数据，未绘制。",
-            "图表在 2026-10 没有数据，未写入文件。",
+            "“各支部每月出席率（2026年10月）”没有数据，未绘制。",
+            "“三会一课：已开次数与应开次数（2026年10月）”没有数据，未绘制。",
+            "“各支部践诺填报情况（最近一期）”没有数据，未绘制。",
+            "“各评价对象的评价分布（2026年10月）”没有数据，未绘制。",
+            "图表在 2026年10月 没有数据，未写入文件。",
         ]
     );
     assert!(!empty.dir.path().join("out").exists());
@@ -1505,7 +1505,7 @@ fn an_export_writes_csv_and_xlsx_into_a_new_directory_and_an_audit_row() {
     run.succeeded();
     assert_eq!(
         run.stdout_lines(),
-        ["学生第二党支部\tS203\t唐志强\t1\t带头学习\t每月读一本理论书籍\t2026-12-31"]
+        ["学生第二党支部\tS203\t唐志强\t1\t带头学习提高\t每月读一本理论书籍\t2026-12-31"]
     );
     let written: Vec<&str> = run
         .stderr_lines()
@@ -1521,7 +1521,7 @@ fn an_export_writes_csv_and_xlsx_into_a_new_directory_and_an_audit_row() {
     let csv = std::fs::read_to_string(bot.dir.path().join(csv_name)).unwrap();
     assert_eq!(
         csv,
-        "\u{feff}支部,编号,姓名,序号,方面,承诺内容,目标日期\n学生第二党支部,S203,唐志强,1,带头学习,每月读一本理论书籍,2026-12-31\n"
+        "\u{feff}支部,编号,姓名,序号,方面,承诺内容,目标日期\n学生第二党支部,S203,唐志强,1,带头学习提高,每月读一本理论书籍,2026-12-31\n"
     );
     let xlsx = bot
         .dir

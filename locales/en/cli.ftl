@@ -123,15 +123,15 @@ cli-migrated = The database is up to date: { $database }
 
 cli-column-code = code
 cli-column-link = link
-cli-invite-all-bound = Everyone in { $branch } has bound Telegram already; no codes are needed.
+cli-invite-all-bound = Everyone in { $branch } has linked an account already; no codes are needed.
 cli-invite-footer = Codes are single-use and valid until { $until }. In Telegram the member opens the link or sends: /start CODE
 cli-invite-no-username = (Set telegram.username or TELOXIDE_TOKEN to print the bot's real username in the links.)
 
 cli-unbound-header = { $scope }: { $count ->
         [one] 1 member has
        *[other] { $count } members have
-    } not bound Telegram:
-cli-unbound-none = { $scope }: every member has bound Telegram.
+    } not linked an account:
+cli-unbound-none = { $scope }: every member has linked an account.
 cli-unbound-footer = To make invite codes: branchbot invite KEY, or branchbot invite --branch NAME for a whole branch.
 cli-column-reach = contact
 

@@ -26,14 +26,14 @@ cancelled = Cancelled. Send /help for help.
 
 unbound-explain =
     Hello! This is the college Party committee's organisational assistant.
-    You are not bound to a member yet. Ask your branch secretary for an invite code, then send:
+    Your account is not linked to the roster yet. Ask your branch secretary for an invite code, then send:
     /start CODE
     (for example /start ABCD-EF23)
 invite-invalid = That invite code is not valid. Check it and send it again, or ask your branch secretary for a new one.
 invite-expired = That invite code has expired. Ask your branch secretary for a new one.
-start-bound = You are bound. Welcome, { $name } ({ $branch } · { $role }).
+start-bound = Your account is linked. Welcome, { $name } ({ $branch } · { $role }).
 start-welcome-back = Welcome back, { $name }! Send /help to see what you can do.
-start-already-bound = { $name }, you are already bound; nothing to do.
+start-already-bound = { $name }, your account is already linked; nothing to do.
 
 help-member =
     { $name }, you can:
@@ -44,24 +44,24 @@ help-member =
 help-meetings = /meetings my meetings (attend / leave), /signin <code> to sign in at a meeting
 help-manager =
     As a branch secretary or committee member you can also:
-    /unbound list the branch's members who have not bound yet
+    /unbound list the branch's members who have not linked an account yet
     /meeting to schedule a meeting, /meeting_series for a regular series, /attendance <number> to see who comes, /minutes <number> for minutes
     /reschedule <number> <time> to move one, /cancelmeeting <number> to cancel, /proxysignin to sign someone in
     /compliance to see the branch's meeting compliance
 help-college =
     As a member of the college committee you can also:
-    /unbound list every branch's members who have not bound yet
+    /unbound list every branch's members who have not linked an account yet
     /meeting to schedule a meeting, /meeting_series for a regular series, /attendance <number> to see who comes, /minutes <number> for minutes
     /reschedule <number> <time> to move one, /cancelmeeting <number> to cancel, /proxysignin to sign someone in
     /compliance to see every branch's meeting compliance
 
 me-profile =
     Name: { $name }
-    Key: { $key }
+    Roster ID: { $key }
     Branch: { $branch }
     Party group: { $group }
     Role: { $role }
-    College committee: { $college }
+    Member of the college committee: { $college }
     Mobile: { $phone }
     Language: { $locale }
 
@@ -71,8 +71,8 @@ lang-en = English
 lang-set = OK, I will speak English with you from now on.
 lang-unknown = Unknown language "{ $code }". Choose 中文 (zh-CN) or English (en).
 
-unbound-none = All { $total } members have bound Telegram.
-unbound-header = { $count } of { $total } members have not bound Telegram:
+unbound-none = All { $total } members have linked an account.
+unbound-header = { $count } of { $total } members have not linked an account:
 unbound-line = · { $name } ({ $key }, { $reach })
 reach-telegram = on Telegram
 reach-sms = reachable by SMS
@@ -94,7 +94,7 @@ error-unsupported = I can only read text messages. Send /help for help.
 error-empty = That message is empty. Send /help for help.
 error-too-long = That message is too long (at most { $max } characters). Please send it in parts.
 error-no-such-option = There is no option { $number }. Reply with: { $options }.
-error-not-understood = I did not understand that. Send /help for help.
+error-not-understood = Sorry, I could not recognise that message. Send /help for help.
 error-unknown-command = There is no command { $command }. Send /help for help.
 error-stale-choice = That button no longer applies. Send /help for help.
 error-managers-only = Only branch secretaries and committee members can do that. Send /help for help.

@@ -13,12 +13,12 @@ evaluation-vote-against = Against
 evaluation-vote-abstain = Abstain
 
 evaluation-title-grades = { $branch }: democratic evaluation of members
-evaluation-title-vote = { $branch }: vote for commendations
+evaluation-title-vote = { $branch }: commendation vote (outstanding Party member)
 evaluation-opened = Round { $id } is open: { $title }, { $voters } voters, closing in { $days } days. { $told } were told.
 evaluation-open-usage = Send /evaluation open (your branch); committee members may name a branch: /evaluation open <branch>.
 evaluation-vote-usage = Send /evaluation vote with the candidates' keys, for example /evaluation vote S103 S107.
-evaluation-no-member = There is no member with the key or name "{ $key }" in the roster.
-evaluation-name-ambiguous = { $count } members of the branch are called "{ $name }": { $who }. Please send it again with the key, for example /evaluation vote { $example }.
+evaluation-no-member = There is no member with the roster ID or name "{ $key }" in the roster.
+evaluation-name-ambiguous = { $count } members of the branch are called "{ $name }": { $who }. Please send it again with the roster ID, for example /evaluation vote { $example }.
 evaluation-opened-notice = [{ $branch }] { $title } has opened and closes { $closes }. Send /evaluation to vote (anonymous).
 evaluation-duplicate = This branch already has this evaluation for the same period: round { $id } "{ $title }", closing { $closes }. No second one was opened; send /evaluation results { $id } to see how it goes.
 evaluation-duplicate-cli = That branch already has this evaluation for the same period: round { $id } "{ $title }". No second one was opened.

@@ -7,7 +7,7 @@ help-feedback-answer = /answer <number> <text> to answer a feedback comment
 help-feedback-hide = /hide <number> to hide an abusive feedback comment
 
 feedback-kind-dormitory = Model dormitory
-feedback-kind-post = Serving with a badge
+feedback-kind-post = Party member service window
 feedback-kind-branch = Branch
 feedback-kind-member = Member
 
@@ -16,9 +16,8 @@ feedback-rating-fair = Fairly satisfied
 feedback-rating-dissatisfied = Dissatisfied
 feedback-skip = Skip
 
-feedback-intro =
-    You are rating: { $kind } · { $name }.
-    Your rating is anonymous: we do not keep who you are and cannot link the rating to you.
+feedback-intro = 
+    Rating: { $kind } · { $name } (anonymous; who you are is not kept)
     How was it overall?
 feedback-pick-rating = Please choose: satisfied, fairly satisfied or dissatisfied.
 feedback-ask-comment = Anything to add? (optional)
@@ -27,7 +26,7 @@ feedback-thanks =
     Thank you! Your reply code: { $code } (shown only this once).
     Send /reply { $code } later to read the branch's answer.
     Your rating is published together with at least 5 others' once enough have come in, dated by day only.
-feedback-already = You have already rated this in this period, thank you! You can rate again next month.
+feedback-already = You have already rated this in this period, thank you! You can rate again next period.
 feedback-unknown-target = There is nothing to rate with the code “{ $code }”. Please scan the QR code on the plaque again.
 feedback-expired = This rating has ended or timed out. Please scan the QR code again to start.
 
@@ -44,10 +43,10 @@ feedback-report-target = · { $kind } · { $name }: { $figures }
 feedback-report-comment =   [{ $id }] { $day } { $text }
 feedback-report-answer =     Answer: { $answer }
 feedback-counts = satisfied { $satisfied }, fairly satisfied { $fair }, dissatisfied { $dissatisfied } ({ $total } in all)
-feedback-too-few = too few ratings to show
+feedback-too-few = fewer than 5 ratings; not shown yet
 feedback-answer-usage = Send /answer <id> <answer>, for example /answer ABCD2345 We spoke with the room.
 feedback-no-comment = There is no comment with the id { $id }.
-feedback-answered = Comment { $id } is answered; the student can read it with their reply code.
+feedback-answered = Comment { $id } is answered; the person who rated can read it with their reply code.
 feedback-hide-usage = Send /hide <id>, for example /hide ABCD2345.
 feedback-hidden = Comment { $id } is hidden (kept on record).
 
@@ -59,7 +58,7 @@ targets-duplicate-code = the code “{ $value }” appears twice
 targets-bad-kind = the kind “{ $value }” is not valid: write dormitory, post, branch or member
 targets-missing = must not be empty{ $value }
 targets-unknown-branch = there is no branch named “{ $value }”
-targets-unknown-member = there is no member with the key “{ $value }” in the roster
+targets-unknown-member = there is no member with the roster ID “{ $value }” in the roster
 targets-refused = { $file } was not loaded: { $count } problems:
 targets-loaded = Loaded { $count } feedback targets from { $file }.
 targets-unknown = There is no feedback target with the code { $code }. Load targets with branchbot targets load first.

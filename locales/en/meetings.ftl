@@ -26,7 +26,7 @@ meeting-when = { $weekday } { $month }/{ $day } { $time }
 meeting-when-year = { $weekday } { $month }/{ $day }/{ $year } { $time }
 
 meeting-attend = Attend
-meeting-leave = Leave
+meeting-leave = Ask for leave
 meeting-reminder =
     {"["}{ $branch }] { $kind } reminder
     Time: { $when }
@@ -34,13 +34,13 @@ meeting-reminder =
     Topic: { $topic }
     Will you attend?
 meeting-reminder-sms = [{ $branch }] { $date } { $weekday } { $time } { $place } { $kind }.
-meeting-attend-recorded = You are down as attending: { $kind }, { $when }. If plans change, send /meetings.
-meeting-attend-already = You had already said you will attend: { $kind }, { $when }. If plans change, send /meetings.
+meeting-attend-recorded = You are down as attending: { $kind }, { $when }. If plans change, you can ask for leave instead.
+meeting-attend-already = You had already said you will attend: { $kind }, { $when }. If plans change, you can ask for leave instead.
 meeting-leave-ask-reason = Please give a short reason for your leave (e.g. travel, a class).
-meeting-leave-recorded =
+meeting-leave-recorded = 
     Leave recorded for { $kind }, { $when }: { $reason }. The secretary will be told.
-    Please make up the study afterwards. If plans change, send /meetings.
-meeting-leave-notice = { $name } asks for leave: { $kind } ({ $when }), reason: { $reason }.
+    Please make up the study afterwards. If plans change, you can attend instead.
+meeting-leave-notice = { $name } asks for leave: { $when } { $kind }, reason: { $reason }.
 meeting-reason-too-long = That reason is too long; please keep it under { $max } characters.
 meeting-rsvp-closed = This meeting has started, was cancelled, or does not expect you, so the answer cannot change. Ask the secretary if in doubt.
 
@@ -70,7 +70,7 @@ meeting-nudged = Reminded { $count } members who had not answered.
 meeting-not-allowed = Only the branch's secretary and committee manage its meetings. Send /help for help.
 meeting-id-needed = Add the meeting's number, e.g. /attendance 12. Send /meetings to see the numbers.
 meeting-not-found = There is no meeting number { $id }. Send /meetings to see the numbers.
-meeting-no-such-member = No member with the key { $key }.
+meeting-no-such-member = No member with the roster ID { $key }.
 
 meeting-ask-kind = What kind of meeting?
 meeting-ask-when = When? For example: 12/10 19:30, 2026-12-10 19:30 or tomorrow 19:30 (周三 19:30 and 明晚7点半 work too).
@@ -144,9 +144,9 @@ meeting-signin-already = You have signed in already.
 meeting-signed-in = Signed in: { $kind }.
 meeting-signed-in-late = Signed in: { $kind } (late).
 meeting-proxy-ask-reason = Please type the reason for signing in on their behalf (e.g. phone out of battery).
-meeting-proxy-usage = To sign someone in: /proxysignin <meeting number> <member key> <reason>
+meeting-proxy-usage = To sign someone in: /proxysignin <meeting number> <roster ID> <reason>
 meeting-proxy-done = Signed { $name } in on their behalf.
-meeting-signin-code = [{ $branch }] { $kind } ({ $when }) sign-in code: { $code }. It opens 30 minutes before; members send the code to sign in.
+meeting-signin-code = [{ $branch }] { $kind } ({ $when }) sign-in code: { $code }. Sign-in opens { $opens } minutes before; attendees send the code to sign in.
 
 meeting-absent = [{ $branch }] You missed the { $kind } at { $when } without leave. Please make up the study and tell the secretary why.
 meeting-minutes-due = [{ $branch }] The { $kind } at { $when } (#{ $id }) has no minutes yet. Send /minutes { $id } to submit them.
@@ -172,7 +172,11 @@ meeting-minutes-saved =
 
 meeting-bad-quarter = I could not read the period "{ $typed }"; write a quarter (2026Q4), a month (2026-11), a year (2026) or days (2026-10-01..2026-12-31).
 compliance-header = Meetings held ({ $quarter })
-compliance-line = { $branch }: general { $general } · committee { $committee } · group { $group } · lessons { $lesson } · attendance { $attendance } · leave { $leave } · minutes { $minutes }/{ $held } · behind on: { $missing }
+compliance-line = 
+    { $branch }
+    Meetings: general { $general } · committee { $committee } · group { $group } · lessons { $lesson }
+    Attendance { $attendance } · leave { $leave } · minutes { $minutes }/{ $held }
+    Behind on: { $missing }
 
 cli-meeting-bad-kind = There is no meeting kind "{ $kind }". Choose general, committee, group, lesson, themed_day, life or other.
 cli-meeting-bad-time = I could not read the time "{ $at }". Write it like 2026-12-03 19:30 (the organisation's zone).
@@ -203,3 +207,10 @@ cli-meeting-bad-cron = Cannot use the schedule "{ $cron }": { $detail }. For the
 cli-meeting-series-bad = The count must be 1 to 24, and the place and topic must not be empty.
 cli-meeting-series-confirm = Those are the first three dates ({ $count } in all). Run again with --yes to create them.
 cli-meeting-series-done = Created { $count } meetings; attendees are reminded before each.
+
+## Periods as people read them (commands take 2026Q4; people read "Q4 2026").
+period-quarter = Q{ $quarter } { $year }
+period-month = { $month }/{ $year }
+period-year = { $year }
+period-day = { $year }-{ $month }-{ $day }
+period-range = { $from } to { $to }

@@ -14,9 +14,9 @@ notice-ask-scope = Who should get it?
 notice-scope-all = All party members
 notice-scope-secretaries = All branch secretaries
 notice-scope-branch = The branch's party members
-notice-scope-group = A party group
-notice-scope-committee = The branch committee
-notice-scope-full = Full members (not probationary)
+notice-scope-group = A chosen party group
+notice-scope-committee = Branch committee members
+notice-scope-full = Full members
 notice-scope-everyone = Everyone (activists and non-members too)
 notice-scope-branch-everyone = Everyone in the branch (activists and non-members too)
 notice-scope-activists = Activists
@@ -63,6 +63,8 @@ notice-sent = Sent (notice #{ $id }, { $count } people). /notice_status shows wh
 # What recipients read
 notice-header = [Notice] { $sender }
 notice-header-urgent = [Urgent notice] { $sender }
+notice-header-college = [Notice from the college Party committee]
+notice-header-college-urgent = [Urgent notice from the college Party committee]
 notice-please-confirm = Please confirm receipt.
 notice-received = Received
 notice-confirmed = Confirmed: you have received notice #{ $id } ({ $excerpt }). Thank you!
@@ -92,3 +94,6 @@ cli-notice-bad-scope = Unknown scope "{ $scope }". Write all (party members), ev
 cli-notice-no-sender = There is no college committee member on the roster to send as. Name one with --from.
 cli-notice-not-sent = Not sent. When it looks right, run it again with --yes.
 cli-notice-sent = Sent notice #{ $id } ({ $count } people). See who confirmed with branchbot notice status { $id }.
+
+# A moment as people read it: 7 Dec 10:58 is written day/month.
+moment = { $day }/{ $month } { $time }

@@ -14,11 +14,11 @@ pledge-help-manager =
     /pledge_stats see pledges and progress
     /pledge_schedule set when progress is asked
 
-pledge-way-study = Lead in study
-pledge-way-results = Lead in results
-pledge-way-serve = Lead in service
-pledge-way-discipline = Lead in discipline
-pledge-way-integrity = Lead in integrity
+pledge-way-study = Lead in study and self-improvement
+pledge-way-results = Lead in striving for excellent results
+pledge-way-serve = Lead in serving teachers and students
+pledge-way-discipline = Lead in observing discipline and the law
+pledge-way-integrity = Lead in upholding integrity
 
 pledge-status-submitted = awaiting review
 pledge-status-returned = returned for revision
@@ -32,9 +32,9 @@ pledge-progress-blocked = Blocked
 pledge-none = You have not written a pledge yet. A pledge has at most { $max } items, each in one way of taking the lead.
 pledge-write = Start writing
 pledge-edit = Edit my pledge
-pledge-ask-way =
+pledge-ask-way = 
     Item { $number }: which way of taking the lead is it?
-    Study · Results · Serving teachers and students · Discipline and law · Integrity
+    Study and self-improvement · Excellent results · Serving teachers and students · Discipline and the law · Integrity
 pledge-ask-text = Write this item ({ $way }) in at most { $max } characters.
 pledge-ask-date = Is there a target date? Type it as 2026-12-31, or tap "Skip".
 pledge-skip = Skip
@@ -84,12 +84,12 @@ pledges-none = { $branch } has no published pledges yet.
 pledges-header = Published pledges of { $branch } ({ $count } members)
 pledges-member = { $name }:
 
-pledge-checkin-header = This month's pledge progress ({ $branch } · { $name })
+pledge-checkin-header = Pledge check-in for this round:
 pledge-checkin-question = { $number }. { $way }: { $text } — how is it going?
-pledge-checkin-reminder = Reminder: this month's pledge progress is not in yet.
+pledge-checkin-reminder = Reminder: this round's pledge check-in is not done yet.
 pledge-checkin-ask-difficulty = Describe the difficulty; the secretary will see it and contact you.
 pledge-checkin-blocked-recorded = Noted, and the secretary is told. Thank you.
-pledge-checkin-done = All of this month's progress is noted, thank you!
+pledge-checkin-done = This round's check-in is complete, thank you!
 pledge-checkin-recorded = Noted: { $progress }.
 pledge-checkin-edited = Item { $number } was edited after this check-in was sent (it asked about version { $asked }; the pledge is now at version { $current }), so this answer was not recorded. The next check-in will ask about the new version.
 pledge-checkin-stale = This check-in is over, or you were not asked about this item.

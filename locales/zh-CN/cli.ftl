@@ -90,18 +90,18 @@ cli-migrated = 数据库结构已是最新：{ $database }
 
 cli-column-code = 邀请码
 cli-column-link = 链接
-cli-invite-all-bound = { $branch }的成员都已绑定 Telegram，不需要邀请码。
+cli-invite-all-bound = { $branch }的成员都已绑定账号，不需要邀请码。
 cli-invite-footer = 邀请码只能用一次，有效期至 { $until }。成员在 Telegram 中打开链接，或向机器人发送：/start 邀请码
 cli-invite-no-username = （设置 telegram.username 或 TELOXIDE_TOKEN 后，链接里会显示机器人的真实用户名。）
 
-cli-unbound-header = { $scope }：有 { $count } 人尚未绑定 Telegram：
-cli-unbound-none = { $scope }：所有成员都已绑定 Telegram。
+cli-unbound-header = { $scope }：有 { $count } 人尚未绑定账号：
+cli-unbound-none = { $scope }：所有成员都已绑定账号。
 cli-unbound-footer = 生成邀请码：branchbot invite 编号；为整个支部生成：branchbot invite --branch 支部名称
 cli-column-reach = 联系方式
 
 cli-members-header = { $scope }：共 { $count } 名在册成员：
 cli-members-none = { $scope }：没有在册成员。导入名单：branchbot import 文件
-cli-column-telegram = 已绑定 Telegram
+cli-column-telegram = 已绑定账号
 
 cli-serve-example-loaded = 没有设置 Telegram 令牌（TELOXIDE_TOKEN），数据库也是空的：已载入示例学院（{ $count } 名成员）。
 cli-serve-listening = branchbot 正在监听 http://{ $addr }（健康检查：/healthz，就绪检查：/readyz，指标：{ $metrics }）

@@ -13,7 +13,7 @@ evaluation-vote-against = 反对
 evaluation-vote-abstain = 弃权
 
 evaluation-title-grades = { $branch }民主评议党员
-evaluation-title-vote = { $branch }评先票决
+evaluation-title-vote = { $branch }评优票决（优秀共产党员）
 evaluation-opened = 已开启第 { $id } 号评议：{ $title }，共 { $voters } 人可投票，{ $days } 天后截止。已通知 { $told } 人。
 evaluation-open-usage = 请发送 /evaluation open（本支部），学院党委成员可写支部名称：/evaluation open 学生第一党支部。
 evaluation-vote-usage = 请发送 /evaluation vote 加上候选人编号，例如 /evaluation vote S103 S107。
@@ -28,20 +28,20 @@ evaluation-close-confirm = 提前结束
 evaluation-close-keep = 继续投票
 evaluation-close-kept = 好的，评议继续进行。
 evaluation-close-done = 第 { $id } 号评议已结束（投票 { $voted } / { $eligible } 人）。
-evaluation-nothing-pending = 目前没有等待你投票的评议。
-evaluation-pending = 以下评议等待你投票（匿名，提交后不可更改）：
+evaluation-nothing-pending = 目前没有等待您投票的评议。
+evaluation-pending = 以下评议等待您投票（匿名，提交后不可更改）：
 evaluation-ballot-step = { $title }（{ $n }/{ $of }）：{ $name }
 evaluation-ballot-review =
-    请核对你的选票：
+    请核对您的选票：
     { $summary }
     提交后不可更改。
 evaluation-submit = 提交
 evaluation-restart = 重新填写
 evaluation-submitted = 选票已提交，谢谢！投票是匿名的，提交后不可更改。
 evaluation-closed = 这次评议已经截止。
-evaluation-not-waiting = 你已经投过票，或不在这次评议的投票人中。
+evaluation-not-waiting = 您已经投过票，或不在这次评议的投票人中。
 evaluation-results-usage = 请发送 /evaluation results 加上评议编号。
 evaluation-results-later = 评议截止后才公布结果。目前已投票 { $voted } 人，共 { $eligible } 人。
 evaluation-results-title = { $title } 结果（投票 { $voted } / { $eligible } 人）：
 evaluation-too-many-excellent = 注意：“优秀”超过三分之一。
-evaluation-remind = 提醒：{ $title } 将于 { $closes } 截止，你还没有投票。发送 /evaluation 开始（匿名）。
+evaluation-remind = 提醒：{ $title } 将于 { $closes } 截止，您还没有投票。发送 /evaluation 开始（匿名）。

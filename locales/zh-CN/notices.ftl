@@ -9,14 +9,14 @@ help-notices =
     /notice_escalate 小时数 到时未确认的人改发短信
 
 notice-refused = 只有书记和支委可以发送通知。需要帮助请发 /help。
-notice-other-branch = 你只能给本支部发送通知。
+notice-other-branch = 您只能给本支部发送通知。
 notice-ask-scope = 发给谁？
 notice-scope-all = 全体党员
 notice-scope-secretaries = 各支部书记
 notice-scope-branch = 全支部党员
-notice-scope-group = 某党小组
-notice-scope-committee = 支委
-notice-scope-full = 党员（不含预备）
+notice-scope-group = 指定党小组
+notice-scope-committee = 支委会成员
+notice-scope-full = 正式党员
 notice-scope-everyone = 全体人员（含入党积极分子、群众）
 notice-scope-branch-everyone = 全支部人员（含入党积极分子、群众）
 notice-scope-activists = 入党积极分子
@@ -53,7 +53,7 @@ notice-role-full = 正式党员
 notice-role-probationary = 预备党员
 notice-role-activist = 入党积极分子
 notice-role-masses = 群众
-notice-preview-unreachable = 另有 { $count } 人暂时联系不上（未绑定 Telegram，也无法发短信）。
+notice-preview-unreachable = 另有 { $count } 人无法送达（未绑定账号，也无法发短信）。
 notice-send = 发送
 notice-edit = 修改
 notice-cancel = 取消
@@ -63,6 +63,8 @@ notice-sent = 已发送（通知 #{ $id }，{ $count } 人）。/notice_status �
 # 收件人看到的通知
 notice-header = 【通知】{ $sender }
 notice-header-urgent = 【紧急通知】{ $sender }
+notice-header-college = 【学院党委通知】
+notice-header-college-urgent = 【学院党委紧急通知】
 notice-please-confirm = 收到请回复。
 notice-received = 收到
 notice-confirmed = 已确认收到通知 #{ $id }（{ $excerpt }），谢谢！
@@ -70,9 +72,9 @@ notice-confirmed-already = 您已确认过通知 #{ $id }（{ $excerpt }），�
 
 # /notice_status
 notice-status-usage = 用法：/notice_status 或 /notice_status 通知编号
-notice-status-none = 没有找到你发送的通知。
+notice-status-none = 没有找到您发送的通知。
 notice-status-head = 通知 #{ $id }（{ $at }）：{ $text }
-notice-status-delivery = 共 { $total } 人：已发出 { $sent } · 排队中 { $queued } · 失败 { $failed } · 已屏蔽 { $blocked } · 联系不上 { $unreachable }
+notice-status-delivery = 共 { $total } 人：已发送 { $sent } · 排队中 { $queued } · 失败 { $failed } · 已拒收 { $blocked } · 无法送达 { $unreachable }
 notice-status-confirmed = 已确认 { $confirmed }/{ $total } · 未确认 { $missing } 人：{ $names }
 notice-status-all-confirmed = 全部 { $total } 人已确认。
 notice-status-recent = 最近的通知：
@@ -92,3 +94,6 @@ cli-notice-bad-scope = 无法识别范围“{ $scope }”。请写 all（全体�
 cli-notice-no-sender = 名册中没有学院党委成员，无法以学院名义发送通知。请用 --from 指定一位学院党委成员。
 cli-notice-not-sent = 未发送。确认无误后加 --yes 再运行一次。
 cli-notice-sent = 已发送通知 #{ $id }（{ $count } 人）。用 branchbot notice status { $id } 查看确认情况。
+
+# 时刻的读法：12月7日 10:58
+moment = { $month }月{ $day }日 { $time }

@@ -43,15 +43,15 @@ recruit-due-overdue = { $clock }：{ $date }（已逾期）
 recruit-nothing-due = 暂无待办
 recruit-hours = { $hours } 学时
 
-recruit-mystage-none = 你还没有入党申请记录。递交入党申请书后，支部会在这里记录你的每一个环节。
-recruit-mystage = 你目前是：{ $stage }
-recruit-expect-applicant = 接下来：支部会在收到申请书一个月内派人同你谈话；之后由支部委员会研究确定入党积极分子。
+recruit-mystage-none = 您还没有入党申请记录。递交入党申请书后，支部会在这里记录您的每一个环节。
+recruit-mystage = 您目前是：{ $stage }
+recruit-expect-applicant = 接下来：支部会在收到申请书一个月内派人同您谈话；之后由支部委员会研究确定入党积极分子。
 recruit-expect-activist = 接下来：按时向党组织递交思想汇报，接受培养联系人的培养和支部每半年一次的考察；满一年后可被列为发展对象。
 recruit-expect-candidate = 接下来：政治审查、集中培训、支部委员会审查、学院党委预审、填写入党志愿书、公示，然后由支部大会表决。
 recruit-expect-probationary = 接下来：按时递交思想汇报；预备期一年，期满前递交书面转正申请，由支部大会讨论转正。
-recruit-expect-full = 你已经是正式党员。
+recruit-expect-full = 您已经是正式党员。
 
-recruit-not-allowed = 你没有权限查看或修改这条发展党员记录：只有本人、培养联系人、支部委员会和学院党委可以查看。
+recruit-not-allowed = 您没有权限查看或修改这条发展党员记录：只有本人、培养联系人、支部委员会和学院党委可以查看。
 recruit-unknown-member = 名册上没有编号为“{ $key }”的人。请用 /recruit 查看名单中的编号。
 recruit-not-in-pipeline = { $key } 还没有入党申请记录。请先记录：/recruit { $key } applied 日期
 recruit-unknown-contact = 名册上没有编号为“{ $key }”的党员。请写：/recruit 编号 contact 日期 联系人编号

@@ -5,10 +5,10 @@ sms-reply-with = 回复 { $options }
 sms-option = { $number } { $label }
 sms-option-separator = {"，"}
 
-sms-unknown = 你好！这里是学院党委组织生活助手。此号码不在党员名册中，如有疑问请联系所在支部书记。回复TD退订。
+sms-unknown = 您好！这里是学院党委组织生活助手。此号码不在党员名册中，如有疑问请联系所在支部书记。回复TD退订。
 sms-stopped = 已退订，此号码将不再收到通知。回复“订阅”可恢复。
 sms-started = 已恢复订阅，通知会照常发到此号码。回复TD可退订。
-sms-help-member = { $name }，这里是学院党委组织生活助手。收到通知回复“收到”；会议提醒按提示回复编号；签到请发“签到 六位签到码”。回复TD退订，回复“订阅”恢复。
+sms-help-member = { $name }同志，这里是学院党委组织生活助手。回复1/2答复会议，回复“收到”确认通知，回复“评价 编号”匿名评价；回复TD退订。
 sms-help-stranger = 这里是学院党委组织生活助手，只为名册中的党员服务。回复TD退订，回复“订阅”恢复。
 
 # branchbot sms count / prefer

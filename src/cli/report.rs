@@ -16,6 +16,7 @@ use crate::domain::meetings::{percent, MeetingKind};
 use crate::domain::period::{Period, PeriodError};
 use crate::domain::roster::Column;
 use crate::flows::engine::Engine;
+use crate::flows::meetings::period_text;
 use crate::flows::pledges::stats;
 use crate::i18n::Msg;
 use crate::msg;
@@ -125,8 +126,10 @@ struct Report {
     kind: &'static str,
     /// The second part of the file names (a period, or the day for "as of now" reports).
     label: String,
-    /// The same as people read it (`2026-10-01..2026-10-31` where the file has `_`).
+    /// The same as typed (`2026-10-01..2026-10-31` where the file has `_`): the audit log's.
     shown: String,
+    /// The same as people read it (`2026年10月1日至2026年10月31日`).
+    said: String,
     /// Lines to stderr before the table.
     head: Vec<String>,
     /// What stdout shows (and the CSV file holds).
@@ -219,6 +222,7 @@ async fn dispatch(e: &Engine, command: ReportCommand, now: DateTime<Utc>, ui: &U
             let report = Report {
                 kind: "recruitment",
                 shown: label.clone(),
+                said: label.clone(),
                 label,
                 head: Vec::new(),
                 empty: table.rows.is_empty(),
@@ -325,7 +329,7 @@ async fn finish(
                 msg!("report-no-data"),
                 &[
                     ("kind", ui.t(kind_msg(report.kind)).into()),
-                    ("period", report.shown.as_str().into())
+                    ("period", report.said.as_str().into())
                 ]
             )
         );
@@ -535,9 +539,13 @@ async fn meetings(
         kind: "meetings",
         label: period.file_label(),
         shown: period.to_string(),
+        said: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("compliance-header"),
-            &[("quarter", period.to_string().into())],
+            &[(
+                "quarter",
+                period_text(&ui.catalog, ui.locale, period).into(),
+            )],
         )],
         book: Book {
             summary_name: ui.t(msg!("report-summary-sheet")),
@@ -632,6 +640,7 @@ async fn pledges(
     Ok(Report {
         kind: "pledges",
         shown: label.clone(),
+        said: label.clone(),
         label,
         head,
         table,
@@ -717,10 +726,11 @@ async fn notices(
         kind: "notices",
         label: period.file_label(),
         shown: period.to_string(),
+        said: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("report-notices-header"),
             &[
-                ("period", period.to_string().into()),
+                ("period", period_text(&ui.catalog, ui.locale, period).into()),
                 ("count", all.len().into()),
             ],
         )],
@@ -853,6 +863,7 @@ fn feedback(
         kind: "feedback",
         label: period.file_label(),
         shown: period.to_string(),
+        said: period_text(&ui.catalog, ui.locale, period),
         head: Vec::new(),
         empty: !months.iter().any(|m| m.rated),
         book: Book {
@@ -927,10 +938,11 @@ async fn evaluation(
         kind: "evaluation",
         label: period.file_label(),
         shown: period.to_string(),
+        said: period_text(&ui.catalog, ui.locale, period),
         head: vec![ui.r(
             msg!("report-evaluation-header"),
             &[
-                ("period", period.to_string().into()),
+                ("period", period_text(&ui.catalog, ui.locale, period).into()),
                 ("count", rounds.len().into()),
             ],
         )],
@@ -1020,6 +1032,7 @@ async fn campaign(
     Ok(Report {
         kind: "campaign",
         shown: period.map_or_else(|| label.clone(), Period::to_string),
+        said: period.map_or_else(|| label.clone(), |p| period_text(&ui.catalog, ui.locale, p)),
         label,
         head: head_lines,
         empty: phases.is_empty(),
@@ -1073,7 +1086,7 @@ async fn write_charts(
                 msg!("report-no-data"),
                 &[
                     ("kind", ui.t(kind_msg("charts")).into()),
-                    ("period", period.to_string().into())
+                    ("period", period_text(&ui.catalog, ui.locale, period).into())
                 ]
             )
         );

@@ -20,7 +20,7 @@ pub const MAX_COMMENT_CHARS: usize = 500;
 pub enum TargetKind {
     /// 学生党员示范宿舍: a building and a room, with its resident members.
     Dormitory,
-    /// 挂牌上岗: a staff member at a post.
+    /// 党员服务窗口: a staff member at a post.
     Post,
     /// A branch as a whole.
     Branch,
@@ -43,7 +43,7 @@ impl TargetKind {
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_lowercase().as_str() {
             "dormitory" | "dorm" | "示范宿舍" | "宿舍" => Some(Self::Dormitory),
-            "post" | "badge" | "挂牌上岗" | "岗位" => Some(Self::Post),
+            "post" | "badge" | "党员服务窗口" | "挂牌上岗" | "岗位" => Some(Self::Post),
             "branch" | "党支部" | "支部" => Some(Self::Branch),
             "member" | "党员" => Some(Self::Member),
             _ => None,

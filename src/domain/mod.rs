@@ -1,6 +1,7 @@
 //! Pure rules and types: no I/O. Values are parsed into these types at the edge (roster files,
 //! chat input, configuration) so the rest of the code can trust them.
 
+pub mod calendar;
 pub mod campaign;
 pub mod evaluation;
 pub mod feedback;

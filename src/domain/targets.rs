@@ -1,6 +1,6 @@
 //! The feedback targets file (`branchbot targets load`): CSV with a header, or TOML with
 //! `[[target]]` tables. Columns: `code`, `kind` (dormitory / post / branch / member, or
-//! 示范宿舍 / 挂牌上岗 / 党支部 / 党员), `name`, `building`, `branch`, `member` (a roster key),
+//! 示范宿舍 / 党员服务窗口 / 党支部 / 党员), `name`, `building`, `branch`, `member` (a roster key),
 //! `residents` (roster keys separated by `;` or spaces). A file with any problem is refused
 //! whole; each problem names its line and column.
 

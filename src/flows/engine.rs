@@ -744,7 +744,7 @@ impl Engine {
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
         if numbered && !offered.is_empty() {
-            let options = numbered_options(offered);
+            let options = numbered_options(cx, offered);
             let text = cx.r(
                 msg!("error-no-such-option"),
                 &[
@@ -984,12 +984,13 @@ fn ask_which(
     }
 }
 
-/// "1 中文, 2 English": the offered choices as numbered options, for an error message.
-pub fn numbered_options(choices: &[Choice]) -> String {
+/// "1 中文，2 English" ("1 中文, 2 English" in English): the offered choices as numbered
+/// options, for an error message, joined as the reader's language joins them.
+pub fn numbered_options(cx: &Ctx<'_>, choices: &[Choice]) -> String {
     choices
         .iter()
         .enumerate()
         .map(|(i, c)| format!("{} {}", i + 1, c.label))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(&cx.t(msg!("sms-option-separator")))
 }

@@ -343,7 +343,7 @@ async fn meeting_record(
         if names.is_empty() {
             "—".into()
         } else {
-            names.join("、")
+            names.join(&cx.t(msg!("cli-list-separator")))
         }
     };
     let present = list(

@@ -184,7 +184,7 @@ pub async fn data(
     branch: Option<i64>,
     period: &Period,
 ) -> Result<Bars, StoreError> {
-    let label: Arg = period.to_string().into();
+    let label: Arg = crate::flows::meetings::period_text(&ctx.catalog, ctx.locale, period).into();
     Ok(match chart {
         Chart::Attendance => {
             let rows = figures::attendance_by_month(conn, ctx.tz, period, branch, ctx.now).await?;
@@ -761,7 +761,7 @@ mod tests {
             ],
             stacked,
             percent: false,
-            notes: vec!["2026-11 有 2 个对象评价不足 5 条，不予显示：甲、乙".into()],
+            notes: vec!["2026-11 有 2 个对象评价少于 5 条，暂不显示：甲、乙".into()],
             empty: false,
             due_label: "应开次数".into(),
         }
@@ -779,7 +779,7 @@ mod tests {
                 "支委会",
                 "党课",
                 "应开次数",
-                "不予显示：甲、乙",
+                "暂不显示：甲、乙",
             ] {
                 assert!(svg.contains(text), "{text} missing");
             }
@@ -811,7 +811,7 @@ mod tests {
     fn a_long_note_is_wrapped_to_the_width_not_cut_off() {
         let names: Vec<String> = (1..=12).map(|i| format!("{i}号楼 30{i} 宿舍")).collect();
         let note = format!(
-            "2026-11 有 12 个对象评价不足 5 条，不予显示：{}",
+            "2026-11 有 12 个对象评价少于 5 条，暂不显示：{}",
             names.join("、")
         );
         let lines = wrap(&note, 752);

@@ -418,7 +418,7 @@ fn attack_bytes(snap: &Snapshot, script: &Script, published: bool, db: Db) {
             }
         }
         for needle in [
-            "请核对你的选票",
+            "请核对您的选票",
             "黄晓明：优秀",
             "黄晓明：合格",
             "fb:r:",

@@ -274,9 +274,11 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
 
     let overview = get(&app, &format!("/dashboard?period={quarter}"), Some(session)).await;
     assert_eq!(overview.status, StatusCode::OK);
-    assert!(overview
-        .body
-        .contains(&format!("各支部工作情况 · {quarter}")));
+    assert!(overview.body.contains(&format!(
+        "各支部工作情况 · {}年第{}季度",
+        quarter.year,
+        ["一", "二", "三", "四"][quarter.q as usize - 1]
+    )));
     assert!(overview.body.contains("当前用户：吴桂兰"));
     let t1 = cells(row_of(&overview.body, "教工第一党支部"));
     // Branch; general, committee, group, lesson (held / required); attendance; short of;
@@ -337,7 +339,11 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     .await;
     assert_eq!(branch.status, StatusCode::OK);
     let b = &branch.body;
-    assert!(b.contains(&format!("教工第一党支部 · {quarter}")));
+    assert!(b.contains(&format!(
+        "教工第一党支部 · {}年第{}季度",
+        quarter.year,
+        ["一", "二", "三", "四"][quarter.q as usize - 1]
+    )));
     assert!(
         b.contains("学习&lt;党章&gt;") && !b.contains("学习<党章>"),
         "{b}"
@@ -349,13 +355,13 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     assert_eq!(&notice[2..], ["4", "3", "75%"], "{notice:?}");
     let rated = cells(row_of(b, "党支部 · 教工第一党支部"));
     assert_eq!(&rated[1..5], ["4", "2", "0", "6"], "{rated:?}");
-    let few = cells(row_of(b, "挂牌上岗 · 教务办公室 · 刘洋"));
-    assert_eq!(few[1], "评价不足，不予显示", "{few:?}");
+    let few = cells(row_of(b, "党员服务窗口 · 教务办公室 · 刘洋"));
+    assert_eq!(few[1], "评价少于 5 条，暂不显示", "{few:?}");
     assert!(
         !few.iter().any(|c| c == "2"),
         "a suppressed cell shows no figure: {few:?}"
     );
-    assert!(b.contains("未写承诺（"), "{b}");
+    assert!(b.contains("未提交承诺（"), "{b}");
 
     // Unknown branch and bad periods.
     let unknown = get(&app, "/dashboard/branch/99999", Some(session)).await;
@@ -370,7 +376,7 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(
         bad.body
-            .contains("没看懂时段“2026Q5”。可以写：2026Q4（季度）、2026-11（月份）"),
+            .contains("未能识别时段“2026Q5”。可以写：2026Q4（季度）、2026-11（月份）"),
         "{}",
         bad.body
     );
@@ -411,7 +417,7 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     let month = get(&app, "/dashboard?period=2026-11", Some(session)).await;
     assert_eq!(month.status, StatusCode::OK, "{}", month.body);
     assert!(
-        month.body.contains("各支部工作情况 · 2026-11"),
+        month.body.contains("各支部工作情况 · 2026年11月"),
         "{}",
         month.body
     );
@@ -425,7 +431,7 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     assert_eq!(days.status, StatusCode::OK, "{}", days.body);
     assert!(days
         .body
-        .contains("各支部工作情况 · 2026-10-01..2026-10-31"));
+        .contains("各支部工作情况 · 2026年10月1日至2026年10月31日"));
     let script = get(&app, "/dashboard?period=%3Cscript%3E", Some(session)).await;
     assert_eq!(script.status, StatusCode::BAD_REQUEST);
     assert!(script.body.contains("“&lt;script&gt;”") && !script.body.contains("<script>"));
@@ -458,7 +464,7 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     .await;
     assert_eq!(out.status, StatusCode::OK);
     assert!(out.set_cookie.unwrap().contains("Max-Age=0"));
-    assert!(out.body.contains("你已退出网页看板"));
+    assert!(out.body.contains("您已退出网页看板"));
     let after = get(&app, "/dashboard", Some(session)).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     app.stop().await;
@@ -522,7 +528,7 @@ async fn a_secretary_sees_only_their_own_branch(db: Db) {
     ] {
         let refused = get(&app, &path, Some(&session)).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}");
-        assert!(refused.body.contains("你只能查看本支部的情况。"));
+        assert!(refused.body.contains("您只能查看本支部的情况。"));
         assert!(!refused.body.contains("教工第一党支部"), "{}", refused.body);
         assert!(!refused.body.contains("学习"), "{}", refused.body);
     }

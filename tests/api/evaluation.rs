@@ -19,7 +19,7 @@ pub async fn vote(app: &TestApp, chat: i64, picks: &[&str]) -> String {
         step = tap(app, chat, &step[0], pick, 1).await;
     }
     assert!(
-        step[0].text.starts_with("请核对你的选票："),
+        step[0].text.starts_with("请核对您的选票："),
         "{}",
         step[0].text
     );
@@ -115,7 +115,7 @@ async fn a_round_runs_from_opening_to_results_with_reminders_to_those_who_have_n
     vote(&app, 8104, &all_excellent).await;
     // A ballot is submitted once.
     let again = app.ask(8101, "/evaluation", 1).await;
-    assert_eq!(again[0].text, "目前没有等待你投票的评议。");
+    assert_eq!(again[0].text, "目前没有等待您投票的评议。");
     // Results wait for the close.
     let early = app.ask(8101, "/evaluation results 1", 1).await;
     assert_eq!(
@@ -190,7 +190,9 @@ async fn a_vote_for_commendation_counts_for_against_and_abstain() {
     }
     let opened = app.ask(8201, "/evaluation vote S203 S207", 1).await;
     assert!(
-        opened[0].text.contains("学生第二党支部评先票决"),
+        opened[0]
+            .text
+            .contains("学生第二党支部评优票决（优秀共产党员）"),
         "{}",
         opened[0].text
     );
@@ -225,14 +227,14 @@ async fn feedback_reports_and_a_round_work_the_same_on_postgres() {
     assert!(thanks.starts_with("谢谢！"), "{thanks}");
     let again = app.ask(8301, "/start fb_D12-305", 1).await;
     assert!(
-        again[0].text.starts_with("本期你已经评价过"),
+        again[0].text.starts_with("本期您已经评价过"),
         "{}",
         again[0].text
     );
     app.bind(8302, "S101").await;
     let seen = app.ask(8302, "/feedback", 1).await;
     assert!(
-        seen[0].text.contains("12号楼 305：人数不足，暂不显示"),
+        seen[0].text.contains("12号楼 305：评价少于 5 条，暂不显示"),
         "{}",
         seen[0].text
     );
@@ -301,7 +303,7 @@ async fn closing_a_round_early_asks_first_and_then_nobody_else_can_vote() {
     vote(&app, 8502, &["合格"; 7]).await;
     // A member may not close it.
     let refused = app.ask(8503, "/evaluation close 1", 1).await;
-    assert_eq!(refused[0].text, "你没有权限这样做。需要帮助请发 /help。");
+    assert_eq!(refused[0].text, "您没有权限这样做。需要帮助请发 /help。");
     let asked = app.ask(8501, "/evaluation close 1", 1).await;
     assert_eq!(
         asked[0].text,
@@ -325,7 +327,7 @@ async fn closing_a_round_early_asks_first_and_then_nobody_else_can_vote() {
         closed[0].text
     );
     let late = app.ask(8503, "/evaluation", 1).await;
-    assert_eq!(late[0].text, "目前没有等待你投票的评议。");
+    assert_eq!(late[0].text, "目前没有等待您投票的评议。");
     let detail: String =
         sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'round_closed'")
             .fetch_one(app.store.pool())
@@ -343,7 +345,7 @@ async fn a_vote_takes_names_and_asks_which_one_when_two_share_a_name() {
     assert!(
         opened[0]
             .text
-            .starts_with("已开启第 1 号评议：学生第一党支部评先票决"),
+            .starts_with("已开启第 1 号评议：学生第一党支部评优票决（优秀共产党员）"),
         "{}",
         opened[0].text
     );

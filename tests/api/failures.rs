@@ -138,7 +138,7 @@ async fn one_bad_row_does_not_silence_the_others(db: Db) {
     drop(conn);
     app.app().engine.drain_inbox().await;
     let to_a = app.fake.wait_sent(a, before_a + 2, WAIT).await;
-    assert_eq!(to_a[before_a + 1].text, "近期没有需要你参加的会议。");
+    assert_eq!(to_a[before_a + 1].text, "近期没有需要您参加的会议。");
     app.stop().await;
 }
 

@@ -87,7 +87,7 @@ async fn a_student_who_never_bound_rates_a_model_dormitory_as_in_scenario_four()
     let intro = app.ask(5001, "/start fb_D12-305", 1).await;
     assert_eq!(
         intro[0].text,
-        "你正在评价：学生党员示范宿舍 · 12号楼 305。\n评价是匿名的：我们不保存你的身份，也无法把评价和你对应起来。\n总体感受？"
+        "评价：学生党员示范宿舍 · 12号楼 305（匿名，不记录您的身份）\n总体感受？"
     );
     assert_eq!(intro[0].labels(), vec!["满意", "基本满意", "不满意"]);
     let ask = tap(&app, 5001, &intro[0], "基本满意", 1).await;
@@ -98,8 +98,8 @@ async fn a_student_who_never_bound_rates_a_model_dormitory_as_in_scenario_four()
     assert_eq!(
         thanks[0].text,
         format!(
-            "谢谢！你的回执码：{code}（只显示这一次）。\n之后发送 /reply {code} 可查看支部的答复。\n\
-             你的评价会在凑满至少 5 位评价人后与其他评价一起公布，日期只记到天。"
+            "谢谢！您的回执码：{code}（只显示这一次）。\n之后发送 /reply {code} 可查看支部的答复。\n\
+             您的评价会在凑满至少 5 位评价人后与其他评价一起公布，日期只记到天。"
         )
     );
     // Accepted means sealed in the pool: nothing is published while fewer than five wait.
@@ -136,7 +136,7 @@ async fn one_rating_per_student_per_period_and_the_next_month_accepts_a_new_one(
     let again = app.ask(5002, "/start fb_D12-305", 1).await;
     assert_eq!(
         again[0].text,
-        "本期你已经评价过这一对象，谢谢！下个月可以再次评价。"
+        "本期您已经评价过这一对象，谢谢！下期可以再次评价。"
     );
     // Another target is still open to the same student.
     let other = rate(&app, 5002, "D12-306", "不满意", None).await;
@@ -215,7 +215,7 @@ async fn a_student_reads_the_secretary_s_answer_with_the_reply_code_and_a_wrong_
         .await;
     assert_eq!(
         answered[0].text,
-        format!("已答复意见 {id}，学生可凭回执码查看。")
+        format!("已答复意见 {id}，评价人可凭回执码查看。")
     );
     let read = app
         .ask(5003, &format!("/reply {}", code.to_lowercase()), 1)
@@ -229,7 +229,7 @@ async fn a_student_reads_the_secretary_s_answer_with_the_reply_code_and_a_wrong_
     // A secretary of another branch may not answer.
     app.bind(7102, "S201").await;
     let refused = app.ask(7102, &format!("/answer {id} 不是我的"), 1).await;
-    assert_eq!(refused[0].text, "你没有权限这样做。需要帮助请发 /help。");
+    assert_eq!(refused[0].text, "您没有权限这样做。需要帮助请发 /help。");
     app.stop().await;
 }
 
@@ -302,7 +302,7 @@ async fn reports_hide_four_ratings_and_four_comments_and_withhold_a_room_recover
     assert!(
         seen[0]
             .text
-            .contains("· 学生党员示范宿舍 · 12号楼 305：人数不足，暂不显示"),
+            .contains("· 学生党员示范宿舍 · 12号楼 305：评价少于 5 条，暂不显示"),
         "{}",
         seen[0].text
     );
@@ -372,7 +372,7 @@ async fn the_committee_hides_an_abusive_comment_which_is_kept_and_the_action_log
         .unwrap();
     app.bind(7401, "T003").await;
     let refused = app.ask(7401, &format!("/hide {id}"), 1).await;
-    assert_eq!(refused[0].text, "你没有权限这样做。需要帮助请发 /help。");
+    assert_eq!(refused[0].text, "您没有权限这样做。需要帮助请发 /help。");
     app.bind(7402, "T001").await;
     let hidden = app
         .ask(7402, &format!("/hide {}", id.to_lowercase()), 1)
@@ -442,7 +442,7 @@ async fn a_thin_month_shows_the_semester_so_far_unless_that_would_reveal_it_by_s
     let seen = app.ask(7501, "/feedback 2026-11", 1).await;
     assert!(
         seen[0].text.contains(
-            "· 学生党员示范宿舍 · 12号楼 410：人数不足，暂不显示\n本学期累计：满意 6，基本满意 0，不满意 0（共 6）"
+            "· 学生党员示范宿舍 · 12号楼 410：评价少于 5 条，暂不显示\n本学期累计：满意 6，基本满意 0，不满意 0（共 6）"
         ),
         "{}",
         seen[0].text
@@ -452,7 +452,7 @@ async fn a_thin_month_shows_the_semester_so_far_unless_that_would_reveal_it_by_s
     assert!(
         seen[0]
             .text
-            .contains("· 学生党员示范宿舍 · 8号楼 201：人数不足，暂不显示"),
+            .contains("· 学生党员示范宿舍 · 8号楼 201：评价少于 5 条，暂不显示"),
         "{}",
         seen[0].text
     );

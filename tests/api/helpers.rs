@@ -306,7 +306,8 @@ impl TestApp {
         let code = self.invite(key).await;
         let replies = self.ask(chat, &format!("/start {code}"), 2).await;
         assert!(
-            replies[0].text.contains("绑定成功") || replies[0].text.contains("You are bound"),
+            replies[0].text.contains("绑定成功")
+                || replies[0].text.contains("Your account is linked"),
             "{replies:#?}"
         );
     }

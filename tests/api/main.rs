@@ -13,6 +13,7 @@ mod failures;
 mod feedback;
 #[cfg(target_os = "linux")]
 mod full_disk;
+mod glossary;
 mod helpers;
 mod invite_guard;
 mod locales;

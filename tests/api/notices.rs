@@ -24,9 +24,9 @@ async fn send_branch_notice(app: &TestApp) {
         scope[0].labels(),
         vec![
             "全支部党员",
-            "某党小组",
-            "支委",
-            "党员（不含预备）",
+            "指定党小组",
+            "支委会成员",
+            "正式党员",
             "入党积极分子",
             "群众",
             "全支部人员（含入党积极分子、群众）"
@@ -44,7 +44,7 @@ async fn send_branch_notice(app: &TestApp) {
         format!(
             "{TEXT}\n——\n预览：3 人将收到（Telegram 3 人）。\n\
              其中：正式党员 7 人，预备党员 1 人。\n\
-             另有 5 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+             另有 5 人无法送达（未绑定账号，也无法发短信）。"
         )
     );
     assert_eq!(preview[0].labels(), vec!["发送", "修改", "取消"]);
@@ -103,7 +103,7 @@ async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
     assert_eq!(
         lines[1..],
         [
-            "共 8 人：已发出 3 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 5",
+            "共 8 人：已发送 3 · 排队中 0 · 失败 0 · 已拒收 0 · 无法送达 5",
             "已确认 2/8 · 未确认 6 人：宋雨桐、冯磊、曹雪、彭博、曾晓燕、蒋欣然",
         ]
     );
@@ -113,7 +113,7 @@ async fn a_secretary_sends_a_notice_and_sees_exactly_who_confirmed() {
     let nudged = tap(&app, SECRETARY, &status[0], "提醒未确认者", 1).await;
     assert_eq!(
         nudged[0].text,
-        "已提醒 1 位未确认的人。\n另有 5 位联系不上（有手机号但未接短信网关：5 位）。"
+        "已提醒 1 位未确认的人。\n另有 5 位无法送达（有手机号但未接短信网关：5 位）。"
     );
     let peng = app.fake.wait_sent(PENG, 4, WAIT).await;
     assert_eq!(
@@ -172,7 +172,7 @@ async fn a_member_is_refused_and_a_secretary_cannot_reach_beyond_the_branch() {
     )
     .await;
     let forged = app.fake.wait_sent(SECRETARY, before + 1, WAIT).await;
-    assert_eq!(forged[before].text, "你只能给本支部发送通知。");
+    assert_eq!(forged[before].text, "您只能给本支部发送通知。");
     // The college committee member 王建国 (T001) sees the college-wide scopes.
     app.bind(1, "T001").await;
     let college = app.ask(1, "/notice", 1).await;
@@ -258,7 +258,7 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     let scope = app.ask(sec, "/notice", 1).await;
     assert_eq!(
         scope[0].text,
-        "发给谁？\n回复 1 全支部党员，2 某党小组，3 支委，4 党员（不含预备），5 入党积极分子，\
+        "发给谁？\n回复 1 全支部党员，2 指定党小组，3 支委会成员，4 正式党员，5 入党积极分子，\
          6 群众，7 全支部人员（含入党积极分子、群众）"
     );
     app.ask(sec, "1", 1).await;
@@ -322,7 +322,7 @@ async fn a_draft_can_be_edited_and_cancelled_and_nothing_is_sent() {
     app.bind(SECRETARY, "S201").await;
     app.bind(TANG, "S203").await;
     let scope = app.ask(SECRETARY, "/notice", 1).await;
-    let groups = tap(&app, SECRETARY, &scope[0], "某党小组", 1).await;
+    let groups = tap(&app, SECRETARY, &scope[0], "指定党小组", 1).await;
     assert_eq!(groups[0].text, "发给哪个党小组？");
     assert_eq!(groups[0].labels(), vec!["第一党小组", "第二党小组"]);
     tap(&app, SECRETARY, &groups[0], "第一党小组", 1).await;
@@ -333,7 +333,7 @@ async fn a_draft_can_be_edited_and_cancelled_and_nothing_is_sent() {
         preview[0].text,
         "周五开会\n——\n预览：1 人将收到（Telegram 1 人）。\n\
          其中：正式党员 3 人，预备党员 1 人。\n\
-         另有 3 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+         另有 3 人无法送达（未绑定账号，也无法发短信）。"
     );
     let edit = tap(&app, SECRETARY, &preview[0], "修改", 1).await;
     assert_eq!(edit[0].text, "请输入通知内容。");
@@ -394,7 +394,7 @@ fn the_command_line_previews_a_notice_and_sends_it_only_with_yes() {
         out,
         "周五交材料\n——\n预览：0 人将收到（Telegram 0 人）。\n\
          其中：正式党员 2 人。\n\
-         另有 2 人暂时联系不上（未绑定 Telegram，也无法发短信）。\n\
+         另有 2 人无法送达（未绑定账号，也无法发短信）。\n\
          未发送。确认无误后加 --yes 再运行一次。\n"
     );
     let mut yes = send.to_vec();
@@ -409,7 +409,7 @@ fn the_command_line_previews_a_notice_and_sends_it_only_with_yes() {
     assert_eq!(
         lines[1..],
         [
-            "共 2 人：已发出 0 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 2",
+            "共 2 人：已发送 0 · 排队中 0 · 失败 0 · 已拒收 0 · 无法送达 2",
             "已确认 0/2 · 未确认 2 人：黄晓明、谢文博",
         ]
     );
@@ -436,7 +436,7 @@ async fn a_notice_to_all_party_members_leaves_out_activists_and_everyone_is_a_ch
         format!(
             "{dues}\n——\n预览：1 人将收到（Telegram 1 人）。\n\
              其中：正式党员 23 人，预备党员 4 人。\n\
-             另有 26 人暂时联系不上（未绑定 Telegram，也无法发短信）。"
+             另有 26 人无法送达（未绑定账号，也无法发短信）。"
         )
     );
     let activist_before = app.fake.sent_to(105).len();
@@ -452,7 +452,7 @@ async fn a_notice_to_all_party_members_leaves_out_activists_and_everyone_is_a_ch
     assert!(
         status[0]
             .text
-            .contains("共 27 人：已发出 1 · 排队中 0 · 失败 0 · 已屏蔽 0 · 联系不上 26"),
+            .contains("共 27 人：已发送 1 · 排队中 0 · 失败 0 · 已拒收 0 · 无法送达 26"),
         "{}",
         status[0].text
     );

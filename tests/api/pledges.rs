@@ -103,25 +103,25 @@ async fn term(app: TestApp) {
     let none = app.ask(TANG, "/pledge", 1).await;
     assert_eq!(
         none[0].text,
-        "你还没有填写承诺。承诺最多 5 条，每条对应一个\"带头\"方面。"
+        "您还没有填写承诺。承诺最多 5 条，每条对应一个“带头”方面。"
     );
     let ways = tap(&app, TANG, &none[0], "开始填写", 1).await;
     assert_eq!(
         ways[0].text,
-        "第 1 条承诺属于哪个方面？\n带头学习 · 带头创优争先 · 带头服务师生 · 带头遵纪守法 · 带头弘扬正气、廉洁自律"
+        "第 1 条承诺属于哪个方面？\n带头学习提高 · 带头争创佳绩 · 带头服务师生 · 带头遵纪守法 · 带头弘扬正气"
     );
     assert_eq!(
         ways[0].labels(),
         vec![
-            "带头学习",
-            "带头创优",
-            "带头服务",
-            "带头守法",
+            "带头学习提高",
+            "带头争创佳绩",
+            "带头服务师生",
+            "带头遵纪守法",
             "带头弘扬正气"
         ]
     );
-    let ask = tap(&app, TANG, &ways[0], "带头学习", 1).await;
-    assert_eq!(ask[0].text, "请写下这一条（带头学习），不超过 200 字。");
+    let ask = tap(&app, TANG, &ways[0], "带头学习提高", 1).await;
+    assert_eq!(ask[0].text, "请写下这一条（带头学习提高），不超过 200 字。");
     let long = app.ask(TANG, &"读".repeat(201), 1).await;
     assert_eq!(
         long[0].text,
@@ -130,12 +130,12 @@ async fn term(app: TestApp) {
     let date = app.ask(TANG, "每月读一本理论书籍", 1).await;
     assert_eq!(
         date[0].text,
-        "有目标完成日期吗？请按 2026-12-31 的格式输入，或点\"跳过\"。"
+        "有目标完成日期吗？请按 2026-12-31 的格式输入，或点“跳过”。"
     );
     let bad = app.ask(TANG, "明年夏天", 1).await;
     assert_eq!(
         bad[0].text,
-        "没看懂这个日期。请按 2026-12-31 的格式输入，或点\"跳过\"。"
+        "未能识别这个日期。请按 2026-12-31 的格式输入，或点“跳过”。"
     );
     // A target date in the past is refused whatever form it is typed in.
     for past in ["2020-01-01", "2020/1/1", "2020.01.01", "2020年1月1日"] {
@@ -143,7 +143,7 @@ async fn term(app: TestApp) {
         assert_eq!(
             refused[0].text,
             format!(
-                "“{past}”已经过去了，目标日期不能早于今天。请输入今天或以后的日期，或点\"跳过\"。"
+                "“{past}”已经过去了，目标日期不能早于今天。请输入今天或以后的日期，或点“跳过”。"
             )
         );
     }
@@ -152,7 +152,7 @@ async fn term(app: TestApp) {
     assert_eq!(added[0].labels(), vec!["再加一条", "提交审核"]);
     let ways = tap(&app, TANG, &added[0], "再加一条", 1).await;
     assert!(ways[0].text.starts_with("第 2 条承诺"), "{}", ways[0].text);
-    tap(&app, TANG, &ways[0], "带头服务", 1).await;
+    tap(&app, TANG, &ways[0], "带头服务师生", 1).await;
     let date = app.ask(TANG, "每周答疑两小时", 1).await;
     let added = tap(&app, TANG, &date[0], "跳过", 1).await;
     let submitted = tap(&app, TANG, &added[0], "提交审核", 1).await;
@@ -166,18 +166,18 @@ async fn term(app: TestApp) {
     let review = nth(&app, SECRETARY, sec_seen).await;
     assert_eq!(
         review.text,
-        "唐志强 提交了第 1 版承诺，请审核：\n1. 带头学习：每月读一本理论书籍（目标：2027-06-30）\n2. 带头服务：每周答疑两小时"
+        "唐志强同志提交了第 1 版承诺，请审核：\n1. 带头学习提高：每月读一本理论书籍（目标：2027-06-30）\n2. 带头服务师生：每周答疑两小时"
     );
     let t0 = app.fake.sent_to(TANG).len();
     let approved = tap(&app, SECRETARY, &review, "通过", 1).await;
     sec_seen += 1;
-    assert_eq!(approved[0].text, "已通过 唐志强 的承诺，已在支部公示。");
+    assert_eq!(approved[0].text, "已通过唐志强的承诺，已在支部公示。");
     let told = nth(&app, TANG, t0 + 1).await;
-    assert_eq!(told.text, "你的承诺（第 1 版）已通过，已在支部公示。");
+    assert_eq!(told.text, "您的承诺（第 1 版）已通过，已在支部公示。");
 
     // 韩梅梅's pledge is returned with a comment, revised and submitted again.
     let none = app.ask(HAN, "/pledge", 1).await;
-    write_one(&app, HAN, &none[0], "带头创优", "本学期成绩进步").await;
+    write_one(&app, HAN, &none[0], "带头争创佳绩", "本学期成绩进步").await;
     sec_seen += 1;
     let first_version = nth(&app, SECRETARY, sec_seen).await;
     let ask = tap(&app, SECRETARY, &first_version, "退回修改", 1).await;
@@ -186,22 +186,22 @@ async fn term(app: TestApp) {
     let n = app.fake.sent_to(HAN).len();
     let done = app.ask(SECRETARY, "请写得更具体，比如哪门课程", 1).await;
     sec_seen += 1;
-    assert_eq!(done[0].text, "已退回 韩梅梅 的承诺，并告知了你的意见。");
+    assert_eq!(done[0].text, "已退回韩梅梅的承诺，并告知了您的意见。");
     let returned = nth(&app, HAN, n + 1).await;
     assert_eq!(
         returned.text,
-        "你的承诺（第 1 版）被退回修改。书记的意见：请写得更具体，比如哪门课程\n发送 /pledge 修改后重新提交。"
+        "您的承诺（第 1 版）被退回修改。书记的意见：请写得更具体，比如哪门课程\n发送 /pledge 修改后重新提交。"
     );
     let view = app.ask(HAN, "/pledge", 1).await;
     assert_eq!(
         view[0].text,
-        "我的承诺（第 1 版 · 已退回修改）\n1. 带头创优：本学期成绩进步\n书记的意见：请写得更具体，比如哪门课程"
+        "我的承诺（第 1 版 · 已退回修改）\n1. 带头争创佳绩：本学期成绩进步\n书记的意见：请写得更具体，比如哪门课程"
     );
     let v2 = write_one(
         &app,
         HAN,
         &view[0],
-        "带头创优",
+        "带头争创佳绩",
         "数据结构课程成绩 90 分以上",
     )
     .await;
@@ -211,18 +211,18 @@ async fn term(app: TestApp) {
 
     // 彭博 writes one item; the secretary reviews both from /pledges_review.
     let none = app.ask(PENG, "/pledge", 1).await;
-    write_one(&app, PENG, &none[0], "带头守法", "按时参加组织生活").await;
+    write_one(&app, PENG, &none[0], "带头遵纪守法", "按时参加组织生活").await;
     sec_seen += 1;
     nth(&app, SECRETARY, sec_seen).await;
     let waiting = app.ask(SECRETARY, "/pledges_review", 2).await;
     sec_seen += 2;
     assert_eq!(
         waiting[0].text,
-        "韩梅梅 提交了第 2 版承诺，请审核：\n1. 带头创优：数据结构课程成绩 90 分以上"
+        "韩梅梅同志提交了第 2 版承诺，请审核：\n1. 带头争创佳绩：数据结构课程成绩 90 分以上"
     );
     assert_eq!(
         waiting[1].text,
-        "彭博 提交了第 1 版承诺，请审核：\n1. 带头守法：按时参加组织生活"
+        "彭博同志提交了第 1 版承诺，请审核：\n1. 带头遵纪守法：按时参加组织生活"
     );
     tap(&app, SECRETARY, &waiting[0], "通过", 1).await;
     tap(&app, SECRETARY, &waiting[1], "通过", 1).await;
@@ -239,13 +239,13 @@ async fn term(app: TestApp) {
     let public = app.ask(STRANGER, "/pledges 学生第二党支部", 1).await;
     assert_eq!(
         public[0].text,
-        "学生第二党支部 党员承诺公示（3 人）\n唐志强：\n1. 带头学习：每月读一本理论书籍（目标：2027-06-30）\n2. 带头服务：每周答疑两小时\n韩梅梅：\n1. 带头创优：数据结构课程成绩 90 分以上\n彭博：\n1. 带头守法：按时参加组织生活"
+        "学生第二党支部党员承诺公示（3 人）\n唐志强：\n1. 带头学习提高：每月读一本理论书籍（目标：2027-06-30）\n2. 带头服务师生：每周答疑两小时\n韩梅梅：\n1. 带头争创佳绩：数据结构课程成绩 90 分以上\n彭博：\n1. 带头遵纪守法：按时参加组织生活"
     );
     let stats = app.ask(SECRETARY, "/pledge_stats", 1).await;
     sec_seen += 1;
     assert_eq!(
         stats[0].text,
-        "学生第二党支部 承诺情况\n未填写承诺（6）：谢文博、宋雨桐、冯磊、曹雪、曾晓燕、蒋欣然\n待审核（0）：无\n还没有进行过进展询问。"
+        "学生第二党支部承诺情况\n未提交承诺（6）：谢文博、宋雨桐、冯磊、曹雪、曾晓燕、蒋欣然\n待审核（0）：无\n还没有进行过践诺填报。"
     );
 
     // Month one: buttons, typed words, a note after the number, a blocked item.
@@ -259,29 +259,29 @@ async fn term(app: TestApp) {
     let q1 = nth(&app, TANG, t0 + 1).await;
     assert_eq!(
         q1.text,
-        "本月承诺进展（学生第二党支部 · 唐志强）\n1. 带头学习：每月读一本理论书籍 —— 进展如何？"
+        "本期践诺填报：\n1. 带头学习提高：每月读一本理论书籍，进展如何？"
     );
     assert_eq!(q1.labels(), vec!["已完成", "按计划", "落后", "遇到困难"]);
     let q2 = tap(&app, TANG, &q1, "按计划", 1).await;
-    assert_eq!(q2[0].text, "2. 带头服务：每周答疑两小时 —— 进展如何？");
+    assert_eq!(q2[0].text, "2. 带头服务师生：每周答疑两小时，进展如何？");
     let why = app.ask(TANG, "遇到困难", 1).await;
-    assert_eq!(why[0].text, "请说明遇到的困难，书记会看到并联系你。");
+    assert_eq!(why[0].text, "请说明遇到的困难，书记会看到并联系您。");
     let thanks = app.ask(TANG, "本学期课程冲突，时间排不开", 1).await;
-    assert_eq!(thanks[0].text, "已记录并告知书记。谢谢你的反馈。");
+    assert_eq!(thanks[0].text, "已记录并告知书记。谢谢您的反馈。");
     sec_seen += 1;
     let alert = nth(&app, SECRETARY, sec_seen).await;
     assert_eq!(
         alert.text,
-        "唐志强 的承诺遇到困难：\n2. 每周答疑两小时\n困难：本学期课程冲突，时间排不开"
+        "唐志强同志的承诺遇到困难：\n2. 每周答疑两小时\n困难：本学期课程冲突，时间排不开"
     );
     nth(&app, HAN, h0 + 1).await;
     let unclear = app.ask(HAN, "还行吧", 1).await;
     assert_eq!(
         unclear[0].text,
-        "请回复进展：1 已完成, 2 按计划, 3 落后, 4 遇到困难。"
+        "请回复进展：1 已完成，2 按计划，3 落后，4 遇到困难。"
     );
     let done = app.ask(HAN, "3 进度稍慢", 1).await;
-    assert_eq!(done[0].text, "本月承诺进展已全部记录，谢谢！");
+    assert_eq!(done[0].text, "本期践诺填报已全部记录，谢谢！");
     nth(&app, PENG, p0 + 1).await;
 
     // 彭博 said nothing: reminded once two days later, and only once.
@@ -294,7 +294,7 @@ async fn term(app: TestApp) {
     let reminder = nth(&app, PENG, p0 + 2).await;
     assert_eq!(
         reminder.text,
-        "提醒：本月的承诺进展还没有填写。\n本月承诺进展（学生第二党支部 · 彭博）\n1. 带头守法：按时参加组织生活 —— 进展如何？"
+        "提醒：本期践诺填报还没有完成。\n本期践诺填报：\n1. 带头遵纪守法：按时参加组织生活，进展如何？"
     );
     run_job(&app, &remind, nine(2026, 3, 3)).await;
     assert_eq!(
@@ -306,7 +306,7 @@ async fn term(app: TestApp) {
     sec_seen += 1;
     assert_eq!(
         stats[0].text,
-        "学生第二党支部 承诺情况\n未填写承诺（6）：谢文博、宋雨桐、冯磊、曹雪、曾晓燕、蒋欣然\n待审核（0）：无\n本轮询问（2026-03-01）：2/3 人已答复，答复率 67%\n落后或遇到困难：\n唐志强 第 2 条（遇到困难）：每周答疑两小时 —— 本学期课程冲突，时间排不开\n韩梅梅 第 1 条（落后）：数据结构课程成绩 90 分以上 —— 进度稍慢"
+        "学生第二党支部承诺情况\n未提交承诺（6）：谢文博、宋雨桐、冯磊、曹雪、曾晓燕、蒋欣然\n待审核（0）：无\n本期践诺填报（2026年3月1日）：2/3 人已填报，填报率 67%\n落后或遇到困难：\n唐志强 第 2 条（遇到困难）：每周答疑两小时 —— 本学期课程冲突，时间排不开\n韩梅梅 第 1 条（落后）：数据结构课程成绩 90 分以上 —— 进度稍慢"
     );
 
     // Month two: everyone answers, by number and by button.
@@ -319,7 +319,7 @@ async fn term(app: TestApp) {
     nth(&app, TANG, t0 + 1).await;
     app.ask(TANG, "2", 1).await;
     let last = app.ask(TANG, "１", 1).await;
-    assert_eq!(last[0].text, "本月承诺进展已全部记录，谢谢！");
+    assert_eq!(last[0].text, "本期践诺填报已全部记录，谢谢！");
     nth(&app, HAN, h0 + 1).await;
     app.ask(HAN, "按计划", 1).await;
     let q = nth(&app, PENG, p0 + 1).await;
@@ -327,9 +327,9 @@ async fn term(app: TestApp) {
     let stats = app.ask(SECRETARY, "/pledge_stats", 1).await;
     sec_seen += 1;
     assert!(
-        stats[0]
-            .text
-            .ends_with("本轮询问（2026-04-01）：3/3 人已答复，答复率 100%\n落后或遇到困难：\n无"),
+        stats[0].text.ends_with(
+            "本期践诺填报（2026年4月1日）：3/3 人已填报，填报率 100%\n落后或遇到困难：\n无"
+        ),
         "{}",
         stats[0].text
     );
@@ -340,7 +340,7 @@ async fn term(app: TestApp) {
     let q1 = nth(&app, TANG, t0 + 1).await;
     let view = app.ask(TANG, "/pledge", 1).await;
     let ways = tap(&app, TANG, &view[0], "修改承诺", 1).await;
-    tap(&app, TANG, &ways[0], "带头学习", 1).await;
+    tap(&app, TANG, &ways[0], "带头学习提高", 1).await;
     let date = app.ask(TANG, "每两个月读一本理论书籍", 1).await;
     let added = tap(&app, TANG, &date[0], "跳过", 1).await;
     tap(&app, TANG, &added[0], "提交审核", 1).await;
@@ -349,7 +349,7 @@ async fn term(app: TestApp) {
     let refused = tap(&app, TANG, &q1, "按计划", 1).await;
     assert_eq!(
         refused[0].text,
-        "第 1 条在这次询问之后修改过（询问针对第 1 版，现在是第 2 版），这条回答没有记录。下次询问会按新版本进行。"
+        "第 1 条在本期填报开始后修改过（填报针对第 1 版，现在是第 2 版），这条填报没有记录。下期填报会按新版本进行。"
     );
 
     // Phase end: the campaign's `pledge_assessment` job asks; an answer is kept and shown.
@@ -378,16 +378,16 @@ async fn term(app: TestApp) {
     let asked = nth(&app, HAN, h0 + 1).await;
     assert_eq!(
         asked.text,
-        "第一阶段践诺自评：请写一段简短的践诺自评（不超过 500 字），回顾你的承诺完成情况。\n1. 带头创优：数据结构课程成绩 90 分以上"
+        "第一阶段践诺自评：请写一段简短的践诺自评（不超过 500 字），回顾您的承诺完成情况。\n1. 带头争创佳绩：数据结构课程成绩 90 分以上"
     );
     let prompt = tap(&app, HAN, &asked, "写自评", 1).await;
-    assert_eq!(prompt[0].text, "请写下你的践诺自评（不超过 500 字）。");
+    assert_eq!(prompt[0].text, "请写下您的践诺自评（不超过 500 字）。");
     let saved = app.ask(HAN, "数据结构考了 92 分，达成目标。", 1).await;
-    assert_eq!(saved[0].text, "已保存你的践诺自评，将用于年度评议。谢谢！");
+    assert_eq!(saved[0].text, "已保存您的践诺自评，将用于年度评议。谢谢！");
     let view = app.ask(HAN, "/pledge", 1).await;
     assert_eq!(
         view[0].text,
-        "我的承诺（第 2 版 · 已通过并公示）\n1. 带头创优：数据结构课程成绩 90 分以上\n进展记录：\n2026-03-01 第 1 条：落后（进度稍慢）\n2026-04-01 第 1 条：按计划\n践诺自评：\n第一阶段践诺自评：数据结构考了 92 分，达成目标。"
+        "我的承诺（第 2 版 · 已通过并公示）\n1. 带头争创佳绩：数据结构课程成绩 90 分以上\n践诺填报：\n2026-03-01 第 1 条：落后（进度稍慢）\n2026-04-01 第 1 条：按计划\n践诺自评：\n第一阶段践诺自评：数据结构考了 92 分，达成目标。"
     );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM pledge_assessments WHERE text IS NOT NULL")
@@ -405,7 +405,7 @@ async fn a_secretary_sets_the_check_in_schedule_after_seeing_the_next_three_date
     let usage = app.ask(SECRETARY, "/pledge_schedule", 1).await;
     assert_eq!(
         usage[0].text,
-        "现在是每月1日 9:00询问承诺进展。要修改，请直接选一个，或在命令后用中文写，例如：/pledge_schedule 每月1日9点、每周三晚上7点、每月最后一天、每季度末。"
+        "现在是每月1日 9:00进行践诺填报。要修改，请直接选一个，或在命令后用中文写，例如：/pledge_schedule 每月1日9点、每周三晚上7点、每月最后一天、每季度末。"
     );
     assert_eq!(
         usage[0].labels(),
@@ -423,7 +423,7 @@ async fn a_secretary_sets_the_check_in_schedule_after_seeing_the_next_three_date
     assert!(
         said[0]
             .text
-            .starts_with("学生第二党支部 将在每周三 19:00询问承诺进展，接下来三次：\n"),
+            .starts_with("学生第二党支部将在每周三 19:00进行践诺填报，接下来三次：\n"),
         "{}",
         said[0].text
     );
@@ -439,7 +439,7 @@ async fn a_secretary_sets_the_check_in_schedule_after_seeing_the_next_three_date
     let unread = app.ask(SECRETARY, "/pledge_schedule 每逢节假日", 1).await;
     assert_eq!(
         unread[0].text,
-        "没看懂“每逢节假日”。可以这样写：每月1日9点、每月15号 上午10点、每周三晚上7点、每天晚上8点、每月最后一天、每季度末。"
+        "未能识别“每逢节假日”。可以这样写：每月1日9点、每月15号 上午10点、每周三晚上7点、每天晚上8点、每月最后一天、每季度末。"
     );
     // A preset.
     let usage = app.ask(SECRETARY, "/pledge_schedule", 1).await;
@@ -447,7 +447,7 @@ async fn a_secretary_sets_the_check_in_schedule_after_seeing_the_next_three_date
     assert!(
         preset[0]
             .text
-            .starts_with("学生第二党支部 将在每月最后一天 9:00询问承诺进展"),
+            .starts_with("学生第二党支部将在每月最后一天 9:00进行践诺填报"),
         "{}",
         preset[0].text
     );
@@ -471,7 +471,7 @@ async fn a_secretary_sets_the_check_in_schedule_after_seeing_the_next_three_date
     assert_eq!(
         preview[0].text,
         format!(
-            "学生第二党支部 将在每周五 20:00询问承诺进展，接下来三次：\n{}\n确认吗？",
+            "学生第二党支部将在每周五 20:00进行践诺填报，接下来三次：\n{}\n确认吗？",
             dates.join("\n")
         )
     );
@@ -507,12 +507,12 @@ async fn those_who_cannot_pledge_or_review_are_told_why() {
     assert!(
         unknown[0]
             .text
-            .starts_with("没有叫\"第九党支部\"的支部。现有支部："),
+            .starts_with("没有叫“第九党支部”的支部。现有支部："),
         "{}",
         unknown[0].text
     );
     let none = app.ask(STRANGER, "/pledges 学生第二党支部", 1).await;
-    assert_eq!(none[0].text, "学生第二党支部 还没有公示的承诺。");
+    assert_eq!(none[0].text, "学生第二党支部还没有公示的承诺。");
 
     // A college committee member outside any branch cannot pledge, and is told why.
     let extra = "key,name,branch,branch_kind,group,role,mobile,locale,college\n\
@@ -528,7 +528,7 @@ async fn those_who_cannot_pledge_or_review_are_told_why() {
     let no = app.ask(77, "/pledge", 1).await;
     assert_eq!(
         no[0].text,
-        "你还没有编入党支部，暂时不能填写承诺。请联系支部书记。"
+        "您还没有编入党支部，暂时不能填写承诺。请联系支部书记。"
     );
 
     // A sixth item is refused with the limit, and the five can still be submitted.
@@ -537,7 +537,7 @@ async fn those_who_cannot_pledge_or_review_are_told_why() {
     let mut label = "开始填写";
     for n in 1..=5 {
         let ways = tap(&app, 205, &last, label, 1).await;
-        tap(&app, 205, &ways[0], "带头学习", 1).await;
+        tap(&app, 205, &ways[0], "带头学习提高", 1).await;
         let date = app.ask(205, &format!("第{n}条"), 1).await;
         last = tap(&app, 205, &date[0], "跳过", 1).await.remove(0);
         assert_eq!(last.text, format!("已记下第 {n} 条。"));
@@ -563,9 +563,9 @@ async fn those_who_cannot_pledge_or_review_are_told_why() {
     assert_eq!(
         headers,
         vec![
-            "学生第一党支部 承诺情况",
-            "学生第二党支部 承诺情况",
-            "教工第一党支部 承诺情况"
+            "学生第一党支部承诺情况",
+            "学生第二党支部承诺情况",
+            "教工第一党支部承诺情况"
         ]
     );
     assert!(all[0].text.contains("待审核（1）：冯磊"), "{}", all[0].text);
@@ -585,17 +585,24 @@ async fn a_member_who_reads_english_writes_a_pledge_in_english() {
     assert_eq!(
         ways[0].labels(),
         vec![
-            "Lead in study",
-            "Lead in results",
-            "Lead in service",
-            "Lead in discipline",
-            "Lead in integrity"
+            "Lead in study and self-improvement",
+            "Lead in striving for excellent results",
+            "Lead in serving teachers and students",
+            "Lead in observing discipline and the law",
+            "Lead in upholding integrity"
         ]
     );
-    let ask = tap(&app, 9, &ways[0], "Lead in service", 1).await;
+    let ask = tap(
+        &app,
+        9,
+        &ways[0],
+        "Lead in serving teachers and students",
+        1,
+    )
+    .await;
     assert_eq!(
         ask[0].text,
-        "Write this item (Lead in service) in at most 200 characters."
+        "Write this item (Lead in serving teachers and students) in at most 200 characters."
     );
     app.ask(9, "Office hours for students every week", 1).await;
     let added = app.ask(9, "skip", 1).await;

@@ -160,7 +160,7 @@ async fn a_secretary_takes_an_applicant_to_full_membership_and_every_early_step_
     // He reads his own stage and what is expected of him.
     let r = said(&app, APPLICANT, "/mystage").await;
     assert!(
-        r.contains("你目前是：预备党员") && r.contains("转正申请"),
+        r.contains("您目前是：预备党员") && r.contains("转正申请"),
         "{r}"
     );
     assert!(r.contains("预备期满（讨论转正）：2026-06-26"), "{r}");

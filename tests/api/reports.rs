@@ -342,13 +342,11 @@ async fn reports_agree_with_the_chat(db: Db) {
     if let Some(bot) = app.app.take() {
         bot.stop().await;
     }
-    let line = chat
-        .lines()
-        .find(|l| l.starts_with("学生第一党支部"))
-        .expect("the branch's line");
+    // Each branch reads as a short block a phone shows without wrapping a line in three.
     assert!(
-        line.contains(
-            "党员大会 1 · 支委会 1 · 党小组会 0 · 党课 0 · 出席率 75% · 请假率 17% · 有记录 1/2"
+        chat.contains(
+            "\n\n学生第一党支部\n会议：党员大会 1 · 支委会 1 · 党小组会 0 · 党课 0\n\
+             出席率 75% · 请假率 17% · 有会议记录 1/2\n未达要求："
         ),
         "{chat}"
     );
@@ -365,7 +363,10 @@ async fn reports_agree_with_the_chat(db: Db) {
     let cells: Vec<&str> = row.split('\t').collect();
     assert_eq!(cells[1..3], ["1/1", "1/3"]);
     assert_eq!(cells[8..11], ["75%", "17%", "1/2"]);
-    assert!(stderr.starts_with("三会一课落实情况（2025Q4）"), "{stderr}");
+    assert!(
+        stderr.starts_with("三会一课落实情况（2025年第四季度）"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("已写入 导出/meetings-2025Q4.xlsx"),
         "{stderr}"
@@ -403,7 +404,7 @@ async fn reports_agree_with_the_chat(db: Db) {
     // Pledges: the /pledge_stats figures, in the summary sheet.
     let (code, stdout, stderr) = report(&database, dir.path(), &["pledges", "--out", "导出"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("学生第一党支部\tS103\t马超\t2\t带头服务\t每周答疑两小时\t-"));
+    assert!(stdout.contains("学生第一党支部\tS103\t马超\t2\t带头服务师生\t每周答疑两小时\t-"));
     let pledge_book = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -420,12 +421,12 @@ async fn reports_agree_with_the_chat(db: Db) {
         summary[0],
         [
             "党支部",
-            "未作承诺",
+            "未提交承诺",
             "待审核",
             "轮次",
-            "询问人数",
-            "已回复",
-            "回复率",
+            "应填报人数",
+            "已填报",
+            "填报率",
             "落后或遇到困难（项）"
         ]
     );
@@ -442,7 +443,7 @@ async fn reports_agree_with_the_chat(db: Db) {
         &["notices", "--period", "2025-11", "--out", "导出", "--csv"],
     );
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.starts_with("2025-11 共发出 1 条通知"), "{stderr}");
+    assert!(stderr.starts_with("2025年11月 共发出 1 条通知"), "{stderr}");
     assert!(
         stdout.contains(",王建国,请各支部于本周五前报送学习情况。,18,0,0,0,0,0,7,39%"),
         "{stdout}"
@@ -470,7 +471,7 @@ async fn reports_agree_with_the_chat(db: Db) {
         "{feedback_chat}"
     );
     assert!(
-        feedback_chat.contains("党员服务岗：人数不足，暂不显示"),
+        feedback_chat.contains("党员服务岗：评价少于 5 条，暂不显示"),
         "{feedback_chat}"
     );
     let (code, _, stderr) = report(
@@ -500,7 +501,7 @@ async fn reports_agree_with_the_chat(db: Db) {
         [
             "2025-11",
             "P1",
-            "挂牌上岗",
+            "党员服务窗口",
             "党员先锋岗",
             "4",
             "1",
@@ -514,22 +515,22 @@ async fn reports_agree_with_the_chat(db: Db) {
         [
             "2025-11",
             "P2",
-            "挂牌上岗",
+            "党员服务窗口",
             "党员服务岗",
             "",
             "",
             "",
             "",
-            "评价不足 5 条，不予显示"
+            "评价少于 5 条，暂不显示"
         ]
     );
     let csv = std::fs::read_to_string(out.join("feedback-2025-11.csv")).unwrap();
-    assert!(csv.contains("2025-11,P2,挂牌上岗,党员服务岗,,,,,评价不足 5 条，不予显示"));
+    assert!(csv.contains("2025-11,P2,党员服务窗口,党员服务岗,,,,,评价少于 5 条，暂不显示"));
     let branch = sheet(&book, "学生第一党支部");
     assert_eq!(branch.len(), 3);
     assert_eq!(
         row_starting(&branch, &["2025-11", "P2"])[4..],
-        ["", "", "", "", "评价不足 5 条，不予显示"],
+        ["", "", "", "", "评价少于 5 条，暂不显示"],
         "hidden in the branch's sheet too"
     );
 
@@ -547,7 +548,7 @@ async fn reports_agree_with_the_chat(db: Db) {
         .await
         .unwrap();
     for text in [
-        "各支部每月出勤率（2025Q4）",
+        "各支部每月出席率（2025年第四季度）",
         "学生第一党支部",
         "2025-10",
         "2025-11",
@@ -566,13 +567,13 @@ async fn reports_agree_with_the_chat(db: Db) {
     let pledges_chart = charts::svg(&mut conn, &ctx, Chart::Pledges, None, &period)
         .await
         .unwrap();
-    assert!(pledges_chart.contains("已回复（人）"));
+    assert!(pledges_chart.contains("已填报（人）"));
     let feedback_chart = charts::svg(&mut conn, &ctx, Chart::Feedback, None, &period)
         .await
         .unwrap();
     assert!(feedback_chart.contains("党员先锋岗"));
     assert!(
-        feedback_chart.contains("2025-11 有 1 个对象评价不足 5 条，不予显示：党员服务岗"),
+        feedback_chart.contains("2025-11 有 1 个对象评价少于 5 条，暂不显示：党员服务岗"),
         "the hidden target is named, not drawn"
     );
     drop(conn);

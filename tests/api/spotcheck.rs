@@ -153,7 +153,7 @@ async fn spot_check_a_meeting(app: TestApp) {
             local(starts)
         )
     );
-    assert_eq!(shown[0].labels(), vec!["记录发现", "换一个", "取消"]);
+    assert_eq!(shown[0].labels(), vec!["填写抽查意见", "换一个", "取消"]);
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM spot_checks WHERE finding IS NULL AND subject_kind = 'meeting'"
@@ -162,10 +162,10 @@ async fn spot_check_a_meeting(app: TestApp) {
         1
     );
 
-    let ask = tap(&app, CHECKER, &shown[0], "记录发现", 1).await;
+    let ask = tap(&app, CHECKER, &shown[0], "填写抽查意见", 1).await;
     assert_eq!(
         ask[0].text,
-        "请简要写下抽查发现（不超过 500 字），例如“记录完整”或“缺少会议记录，请补交”。"
+        "请简要写下抽查意见（不超过 500 字），例如“记录完整”或“缺少会议记录，请补交”。"
     );
 
     // Mistakes are answered and the step waits on.
@@ -173,7 +173,7 @@ async fn spot_check_a_meeting(app: TestApp) {
     let too_long = app.ask(CHECKER, &long, 1).await;
     assert_eq!(
         too_long[0].text,
-        "发现太长了（501 字），请控制在 500 字以内。"
+        "抽查意见太长了（501 字），请控制在 500 字以内。"
     );
     let before = app.fake.sent_to(CHECKER).len();
     app.deliver(app.fake.sticker_update(CHECKER)).await;
@@ -192,7 +192,7 @@ async fn spot_check_a_meeting(app: TestApp) {
     let done = app
         .ask(CHECKER, "会议记录完整，代签理由需补充说明。", 1)
         .await;
-    assert_eq!(done[0].text, "已记录抽查 #1 的发现，并告知：黄晓明。");
+    assert_eq!(done[0].text, "已记录抽查 #1 的抽查意见，并告知：黄晓明。");
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM spot_checks s JOIN members m ON m.id = s.checker_id \
@@ -218,8 +218,8 @@ async fn spot_check_a_meeting(app: TestApp) {
     assert_eq!(
         got[pushed_before].text,
         format!(
-            "学院党委 吴桂兰 对学生第一党支部进行了随机抽查，抽查对象：党员大会（{}）。\n\
-             发现：会议记录完整，代签理由需补充说明。",
+            "学院党委吴桂兰同志对学生第一党支部进行了随机抽查，抽查对象：党员大会（{}）。\n\
+             抽查意见：会议记录完整，代签理由需补充说明。",
             local(starts)
         )
     );
@@ -287,14 +287,14 @@ async fn with_nothing_to_check_the_committee_is_told_so_and_another_one_or_cance
         another[0].text
     );
     let closed = app.ask(CHECKER, "3", 1).await;
-    assert_eq!(closed[0].text, "已结束本次抽查，没有记录发现。");
+    assert_eq!(closed[0].text, "已结束本次抽查，没有填写抽查意见。");
     // 取消 typed while the finding is awaited closes the check too, writing nothing.
     let third = app.ask(CHECKER, "/spotcheck", 1).await;
-    let ask = tap(&app, CHECKER, &third[0], "记录发现", 1).await;
+    let ask = tap(&app, CHECKER, &third[0], "填写抽查意见", 1).await;
     assert_eq!(ask[0].labels(), vec!["取消"]);
     let closed = app.ask(CHECKER, "取消", 1).await;
-    assert_eq!(closed[0].text, "已结束本次抽查，没有记录发现。");
-    let stale = tap(&app, CHECKER, &third[0], "记录发现", 1).await;
+    assert_eq!(closed[0].text, "已结束本次抽查，没有填写抽查意见。");
+    let stale = tap(&app, CHECKER, &third[0], "填写抽查意见", 1).await;
     assert_eq!(stale[0].text, "这个按钮已经失效了。需要帮助请发 /help。");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM spot_checks WHERE finding IS NULL")
@@ -395,32 +395,32 @@ async fn a_pledge_spot_check_shows_the_items_and_the_latest_answers_and_tells_se
         shown[0].text,
         format!(
             "随机抽查 #1：学生第二党支部\n\
-             唐志强 的公示承诺：\n\
-             1. 带头学习：每月读一本理论书籍\n\
-             2. 带头服务：每周为同学答疑两小时（目标：2026-12-31）\n\
-             最近一次践诺反馈（{}）：\n\
+             唐志强的公示承诺：\n\
+             1. 带头学习提高：每月读一本理论书籍\n\
+             2. 带头服务师生：每周为同学答疑两小时（目标：2026-12-31）\n\
+             最近一期践诺填报（{}）：\n\
              1. 每月读一本理论书籍：按计划\n\
              2. 每周为同学答疑两小时：遇到困难（实验室排班冲突）",
             local(latest)
         )
     );
-    let ask = tap(&app, CHECKER, &shown[0], "记录发现", 1).await;
+    let ask = tap(&app, CHECKER, &shown[0], "填写抽查意见", 1).await;
     assert!(
-        ask[0].text.starts_with("请简要写下抽查发现"),
+        ask[0].text.starts_with("请简要写下抽查意见"),
         "{}",
         ask[0].text
     );
     let done = app.ask(CHECKER, "践诺情况属实，困难请支部协调。", 1).await;
     assert_eq!(
         done[0].text,
-        "已记录抽查 #1 的发现，并告知：谢文博、宋雨桐。"
+        "已记录抽查 #1 的抽查意见，并告知：谢文博、宋雨桐。"
     );
     for chat in [SECRETARY, BRANCH_MEMBER] {
         let got = app.fake.wait_sent(chat, 3, WAIT).await;
         assert_eq!(
             got.last().unwrap().text,
-            "学院党委 吴桂兰 对学生第二党支部进行了随机抽查，抽查对象：唐志强 的承诺。\n\
-             发现：践诺情况属实，困难请支部协调。"
+            "学院党委吴桂兰同志对学生第二党支部进行了随机抽查，抽查对象：唐志强的承诺。\n\
+             抽查意见：践诺情况属实，困难请支部协调。"
         );
     }
     assert_eq!(

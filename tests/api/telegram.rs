@@ -13,12 +13,12 @@ async fn a_member_binds_with_an_invite_code_and_is_welcomed_by_name() {
     let replies = app.ask(CHAT, &format!("/start {code}"), 2).await;
     assert_eq!(
         replies[0].text,
-        "绑定成功！欢迎你，王建国（教工第一党支部 · 书记）。"
+        "绑定成功！欢迎您，王建国同志（教工第一党支部 · 书记）。"
     );
     assert!(
         replies[1]
             .text
-            .starts_with("王建国，你可以：\n/me 查看我的信息"),
+            .starts_with("王建国，您可以：\n/me 查看我的信息"),
         "{}",
         replies[1].text
     );
@@ -49,7 +49,7 @@ async fn binding_works_the_same_on_postgres() {
     let replies = app.ask(CHAT, &format!("/start {code}"), 2).await;
     assert_eq!(
         replies[0].text,
-        "绑定成功！欢迎你，黄晓明（学生第一党支部 · 书记）。"
+        "绑定成功！欢迎您，黄晓明同志（学生第一党支部 · 书记）。"
     );
     let me = app.ask(CHAT, "/me", 1).await;
     assert!(
@@ -69,7 +69,7 @@ async fn an_invite_code_works_once_and_a_used_one_is_answered_like_a_wrong_one()
         .await;
     assert_eq!(
         first[0].text,
-        "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
+        "绑定成功！欢迎您，刘洋同志（教工第一党支部 · 党员）。"
     );
     // A used code gets the answer a wrong one gets: a guesser learns nothing from it.
     let again = app.ask(2, &format!("/start {code}"), 1).await;
@@ -251,14 +251,14 @@ async fn typed_answers_pick_the_offered_choice_and_a_wrong_number_is_explained()
     app.bind(CHAT, "T004").await;
     app.ask(CHAT, "/lang", 1).await;
     let wrong = app.ask(CHAT, "3", 1).await;
-    assert_eq!(wrong[0].text, "没有选项 3。请回复：1 中文, 2 English。");
+    assert_eq!(wrong[0].text, "没有选项 3。请回复：1 中文，2 English。");
     let right = app.ask(CHAT, "English", 1).await;
     assert_eq!(
         right[0].text,
         "OK, I will speak English with you from now on."
     );
     let back = app.ask(CHAT, "/lang zh", 1).await;
-    assert_eq!(back[0].text, "好的，以后用中文和你交流。");
+    assert_eq!(back[0].text, "好的，以后用中文和您交流。");
     app.stop().await;
 }
 
@@ -268,7 +268,7 @@ async fn nonsense_unknown_commands_stickers_and_long_texts_get_clear_answers() {
     app.bind(CHAT, "T004").await;
     assert_eq!(
         app.ask(CHAT, "asdfgh", 1).await[0].text,
-        "没看懂这条消息。需要帮助请发 /help。"
+        "抱歉，未能识别这条消息。需要帮助请发 /help。"
     );
     assert_eq!(
         app.ask(CHAT, "/frobnicate", 1).await[0].text,
@@ -308,7 +308,7 @@ async fn a_secretary_lists_the_branch_members_who_have_not_bound() {
     let text = &list[0].text;
     assert!(
         text.starts_with(
-            "还有 8 人未绑定 Telegram（共 10 人）：\n· 唐志强（S203，有手机号但未接短信网关）"
+            "还有 8 人未绑定账号（共 10 人）：\n· 唐志强（S203，有手机号但未接短信网关）"
         ),
         "{text}"
     );
@@ -364,7 +364,7 @@ async fn a_secretary_makes_invite_codes_in_chat_with_the_button_under_unbound() 
         .to_owned();
     let bound = app.ask(CHAT + 5, &format!("/start {code}"), 1).await;
     assert!(
-        bound[0].text.starts_with("绑定成功！欢迎你，唐志强"),
+        bound[0].text.starts_with("绑定成功！欢迎您，唐志强"),
         "{}",
         bound[0].text
     );
@@ -434,7 +434,7 @@ async fn guessing_invite_codes_is_stopped_after_five_wrong_ones() {
     let other = app.ask(CHAT + 1, &format!("/start {code}"), 2).await;
     assert_eq!(
         other[0].text,
-        "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
+        "绑定成功！欢迎您，刘洋同志（教工第一党支部 · 党员）。"
     );
     app.stop().await;
 }
@@ -490,7 +490,7 @@ async fn wrong_codes_spread_over_many_chats_pause_binding_for_everyone() {
     let bound = app.ask(7100, &format!("/start {code}"), 2).await;
     assert_eq!(
         bound[0].text,
-        "绑定成功！欢迎你，刘洋（教工第一党支部 · 党员）。"
+        "绑定成功！欢迎您，刘洋同志（教工第一党支部 · 党员）。"
     );
     app.stop().await;
 }

@@ -277,7 +277,7 @@ async fn a_student_rates_on_the_page_with_and_without_a_comment_and_reads_the_an
     assert_eq!(thanks.status, 200, "{}", thanks.body);
     let code = thanks.reply_code();
     let text = thanks.text();
-    assert!(text.contains("谢谢你的评价"), "{text}");
+    assert!(text.contains("谢谢您的评价"), "{text}");
     assert!(text.contains("只显示这一次"), "{text}");
     assert!(
         text.contains(&format!("之后在 {base}/f/reply 输入回执码")),
@@ -348,7 +348,7 @@ async fn a_student_rates_on_the_page_with_and_without_a_comment_and_reads_the_an
     );
     assert!(page.text().contains("中文"));
     let privacy = visitor.get("/f/privacy?lang=zh-CN").await;
-    assert!(privacy.text().contains("不保存：你的姓名、手机号、IP 地址"));
+    assert!(privacy.text().contains("不保存：您的姓名、手机号、IP 地址"));
     assert!(privacy.text().contains("是最弱的方式"));
     app.stop().await;
 }
@@ -376,7 +376,7 @@ async fn a_second_rating_in_the_same_month_is_refused_with_a_clear_page_and_the_
     assert_eq!(again.status, 200);
     assert!(again
         .text()
-        .contains("本期你已经评价过这一对象，谢谢！下个月可以再次评价。"));
+        .contains("本期您已经评价过这一对象，谢谢！下期可以再次评价。"));
     assert!(!again.body.contains("name=\"rating\""));
     // A form kept open and sent twice is refused too.
     let mut twice = Browser::new(&app.base_url());
@@ -392,7 +392,7 @@ async fn a_second_rating_in_the_same_month_is_refused_with_a_clear_page_and_the_
     assert_eq!(twice.post("/f/D12-306", &fields).await.status, 200);
     let refused = twice.post("/f/D12-306", &fields).await;
     assert_eq!(refused.status, 409);
-    assert!(refused.text().contains("本期你已经评价过这一对象"));
+    assert!(refused.text().contains("本期您已经评价过这一对象"));
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 2);
     // A page opened in November and sent in December: the period has ended.
     let mut late = Browser::new(&app.base_url());
@@ -423,7 +423,7 @@ async fn a_second_rating_in_the_same_month_is_refused_with_a_clear_page_and_the_
     // December: the same phone rates the same room again.
     let next = phone.rate("D12-305", "1", "好多了").await;
     assert_eq!(next.status, 200, "{}", next.body);
-    assert!(next.text().contains("谢谢你的评价"));
+    assert!(next.text().contains("谢谢您的评价"));
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 3);
     app.stop().await;
 }
@@ -767,7 +767,7 @@ async fn the_sms_check_sends_a_code_and_the_number_becomes_the_chat_s_already_ra
     assert!(bad.text().contains("验证码不正确，还可以再试 4 次。"));
     let thanks = send_rating(&mut phone, "D12-305", &form, &code, "卫生间的灯坏了").await;
     assert_eq!(thanks.status, 200, "{}", thanks.text());
-    assert!(thanks.text().contains("谢谢你的评价"));
+    assert!(thanks.text().contains("谢谢您的评价"));
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 1);
     // The same challenge sent again, or a new code for the same number: already rated.
     let replay = send_rating(&mut phone, "D12-305", &form, &code, "再来一次").await;
@@ -778,7 +778,7 @@ async fn the_sms_check_sends_a_code_and_the_number_becomes_the_chat_s_already_ra
         .await;
     let again = send_rating(&mut other_phone, "D12-305", &form, &code, "").await;
     assert_eq!(again.status, 409);
-    assert!(again.text().contains("本期你已经评价过这一对象"));
+    assert!(again.text().contains("本期您已经评价过这一对象"));
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 1);
     // The number is in no file of the database.
     if db == Db::Sqlite {
@@ -807,7 +807,7 @@ async fn the_sms_check_sends_a_code_and_the_number_becomes_the_chat_s_already_ra
     assert_eq!(res.status(), 200);
     let sms = app.sms.wait_sent("+8613912345678", 3, WAIT).await;
     assert!(
-        sms[2].text.starts_with("本期你已经评价过这一对象"),
+        sms[2].text.starts_with("本期您已经评价过这一对象"),
         "{:?}",
         sms[2].text
     );

@@ -97,7 +97,7 @@ async fn monthly_check_ins_fire_on_the_branch_crontab_and_the_silent_are_reminde
     let sent = asked("pledge:checkin:").await;
     assert_eq!(
         sent[0].body,
-        "本月承诺进展（学生第二党支部 · 唐志强）\n1. 带头学习：每月读一本理论书籍 —— 进展如何？"
+        "本期践诺填报：\n1. 带头学习提高：每月读一本理论书籍，进展如何？"
     );
     assert_eq!(
         (sent[0].address.as_str(), sent[1].address.as_str()),
@@ -130,7 +130,7 @@ async fn monthly_check_ins_fire_on_the_branch_crontab_and_the_silent_are_reminde
     assert_eq!(reminders[0].address, "204");
     assert_eq!(
         reminders[0].body,
-        "提醒：本月的承诺进展还没有填写。\n本月承诺进展（学生第二党支部 · 韩梅梅）\n1. 带头创优：数据结构 90 分以上 —— 进展如何？"
+        "提醒：本期践诺填报还没有完成。\n本期践诺填报：\n1. 带头争创佳绩：数据结构 90 分以上，进展如何？"
     );
 
     // The next month's round, on the same crontab.

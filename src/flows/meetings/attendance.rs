@@ -128,7 +128,7 @@ pub async fn detail(
         if v.is_empty() {
             "—".into()
         } else {
-            v.join("、")
+            v.join(&cx.t(msg!("cli-list-separator")))
         }
     };
     let leave: Vec<String> = all
@@ -154,7 +154,7 @@ pub async fn detail(
                 if leave.is_empty() {
                     "—".to_owned()
                 } else {
-                    leave.join("、")
+                    leave.join(&cx.t(msg!("cli-list-separator")))
                 }
                 .into(),
             ),

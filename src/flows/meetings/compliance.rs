@@ -152,7 +152,10 @@ pub async fn command(
     .await?;
     let mut lines = vec![cx.r(
         msg!("compliance-header"),
-        &[("quarter", period.to_string().into())],
+        &[(
+            "quarter",
+            super::period_text(cx.catalog, cx.locale, &period).into(),
+        )],
     )];
     for f in &rows {
         let missing: Vec<String> = f
@@ -179,7 +182,7 @@ pub async fn command(
                         if missing.is_empty() {
                             "—".to_owned()
                         } else {
-                            missing.join("、")
+                            missing.join(&cx.t(msg!("cli-list-separator")))
                         }
                         .into(),
                     ),
@@ -187,5 +190,5 @@ pub async fn command(
             ),
         );
     }
-    Ok(Step::text(lines.join("\n")))
+    Ok(Step::text(lines.join("\n\n")))
 }

@@ -79,7 +79,7 @@ pub async fn submit(
         if v.is_empty() {
             "—".to_owned()
         } else {
-            v.join("、")
+            v.join(&cx.t(msg!("cli-list-separator")))
         }
     };
     Ok(Step::text(cx.r(

@@ -327,6 +327,60 @@ pub async fn commit(
     Ok(id)
 }
 
+/// A reporting period as people read it: "2026年第四季度", "2026年11月", "2026年",
+/// "2026年10月1日至12月31日" (the typed form "2026Q4" stays for commands and links).
+pub fn period_text(
+    catalog: &Catalog,
+    locale: Locale,
+    period: &crate::domain::period::Period,
+) -> String {
+    use crate::domain::period::Period;
+    match *period {
+        Period::Quarter(q) => quarter_text(catalog, locale, q),
+        Period::Month { year, month } => catalog.render(
+            locale,
+            msg!("period-month"),
+            &[("year", year.to_string().into()), ("month", month.into())],
+        ),
+        Period::Year(year) => catalog.render(
+            locale,
+            msg!("period-year"),
+            &[("year", year.to_string().into())],
+        ),
+        Period::Range { from, to } => {
+            let day = |d: chrono::NaiveDate| {
+                catalog.render(
+                    locale,
+                    msg!("period-day"),
+                    &[
+                        ("year", d.year().to_string().into()),
+                        ("month", d.month().into()),
+                        ("day", d.day().into()),
+                    ],
+                )
+            };
+            catalog.render(
+                locale,
+                msg!("period-range"),
+                &[("from", day(from).into()), ("to", day(to).into())],
+            )
+        }
+    }
+}
+
+/// A quarter as people read it: "2026年第四季度".
+pub fn quarter_text(
+    catalog: &Catalog,
+    locale: Locale,
+    q: crate::domain::meetings::Quarter,
+) -> String {
+    catalog.render(
+        locale,
+        msg!("period-quarter"),
+        &[("year", q.year.to_string().into()), ("quarter", q.q.into())],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

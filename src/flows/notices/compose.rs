@@ -308,11 +308,14 @@ async fn preview(
     ))
 }
 
-/// How the sender is named in the notice's header.
+/// How the sender is named in the notice's header: "王建国（学生第一党支部）"; empty for a
+/// member of the college committee, whose notices speak for the committee (【学院党委通知】,
+/// see [`super::header_msg`]).
 pub fn sender_label(member: &Member) -> String {
     match &member.branch_name {
-        Some(b) if !member.college => format!("{}（{b}）", member.name),
-        _ => member.name.clone(),
+        _ if member.college => String::new(),
+        Some(b) => format!("{}（{b}）", member.name),
+        None => member.name.clone(),
     }
 }
 

@@ -59,7 +59,7 @@ pub async fn command(
             msg!("notice-status-head"),
             &[
                 ("id", n.id.into()),
-                ("at", created.format("%m-%d %H:%M").to_string().into()),
+                ("at", moment(cx, created).into()),
                 ("text", excerpt(&n.body).into()),
             ],
         ),
@@ -98,19 +98,22 @@ pub async fn command(
                     ("confirmed", f.confirmed.into()),
                     ("total", f.total.into()),
                     ("missing", (missing.len() as i64).into()),
-                    ("names", names.join("、").into()),
+                    (
+                        "names",
+                        names.join(&cx.t(msg!("cli-list-separator"))).into(),
+                    ),
                 ],
             ));
             choices.push(cx.choice(format!("notice:nudge:{}", n.id), msg!("notice-nudge")));
         }
         if let Some(state) = &n.escalation {
-            let at = n
-                .escalate_at
-                .and_then(chrono::DateTime::from_timestamp_millis)
-                .unwrap_or_default()
-                .with_timezone(&cx.engine.tz)
-                .format("%m-%d %H:%M")
-                .to_string();
+            let at = moment(
+                cx,
+                n.escalate_at
+                    .and_then(chrono::DateTime::from_timestamp_millis)
+                    .unwrap_or_default()
+                    .with_timezone(&cx.engine.tz),
+            );
             let msg = match state.as_str() {
                 "sent" => msg!("notice-escalation-sent"),
                 "pending" => msg!("notice-escalation-pending"),
@@ -229,12 +232,22 @@ pub async fn escalate(
         return Ok(Step::text(cx.t(msg!("error-internal"))));
     }
     notices::set_escalation(conn, n.id, "scheduled", Some(at.timestamp_millis())).await?;
-    let shown = at
-        .with_timezone(&cx.engine.tz)
-        .format("%m-%d %H:%M")
-        .to_string();
+    let shown = moment(cx, at.with_timezone(&cx.engine.tz));
     Ok(Step::text(cx.r(
         msg!("notice-escalate-set"),
         &[("id", n.id.into()), ("at", shown.into())],
     )))
+}
+
+/// A moment as people read it: "12月7日 10:58".
+fn moment(cx: &Ctx<'_>, at: chrono::DateTime<chrono_tz::Tz>) -> String {
+    use chrono::Datelike;
+    cx.r(
+        msg!("moment"),
+        &[
+            ("month", at.month().into()),
+            ("day", at.day().into()),
+            ("time", at.format("%H:%M").to_string().into()),
+        ],
+    )
 }

@@ -241,6 +241,40 @@ mod tests {
     use crate::domain::pledges::Way;
 
     #[test]
+    fn the_first_check_in_message_fits_in_one_sms_for_an_everyday_item() {
+        let catalog = Catalog::load().unwrap();
+        let member = Member {
+            id: 1,
+            key: "S203".into(),
+            name: "唐志强".into(),
+            branch_id: Some(2),
+            branch_name: Some("学生第二党支部".into()),
+            group_name: None,
+            role: crate::domain::org::Role::Member,
+            college: false,
+            phone: Some("+8613800000000".into()),
+            locale: Locale::ZhCn,
+            active: true,
+        };
+        let item = Item {
+            id: 1,
+            version_id: 1,
+            position: 1,
+            way: Way::Study,
+            text: "每月读一本理论书籍".into(),
+            target_date: None,
+        };
+        let reply = opening(&catalog, &member, 1, &[item], false).unwrap();
+        let sms = crate::channels::sms::render(&catalog, Locale::ZhCn, &reply.text, &reply.choices);
+        assert_eq!(
+            sms,
+            "本期践诺填报：\n1. 带头学习提高：每月读一本理论书籍，进展如何？\n\
+             回复 1 已完成，2 按计划，3 落后，4 遇到困难"
+        );
+        assert_eq!(crate::channels::sms::encoding::segments(&sms), 1);
+    }
+
+    #[test]
     fn a_question_offers_the_four_answers_within_telegrams_64_byte_callback_limit() {
         let catalog = Catalog::load().unwrap();
         let item = Item {
@@ -252,7 +286,7 @@ mod tests {
             target_date: None,
         };
         let q = question(&catalog, Locale::ZhCn, i64::MAX, &item);
-        assert_eq!(q.text, "2. 带头服务：每周答疑两小时 —— 进展如何？");
+        assert_eq!(q.text, "2. 带头服务师生：每周答疑两小时，进展如何？");
         let labels: Vec<&str> = q.choices.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, vec!["已完成", "按计划", "落后", "遇到困难"]);
         assert!(q.choices.iter().all(|c| c.data.len() <= 64), "{q:?}");

@@ -71,7 +71,10 @@ pub async fn on_text(
         _ if offered.iter().any(|c| c.data.starts_with("pck:")) => Step::retry(
             cx.r(
                 crate::msg!("pledge-checkin-no-match"),
-                &[("options", super::engine::numbered_options(offered).into())],
+                &[(
+                    "options",
+                    super::engine::numbered_options(cx, offered).into(),
+                )],
             ),
             state.clone(),
         ),

@@ -111,11 +111,20 @@ pub fn render(catalog: &Catalog, locale: Locale, tz: chrono_tz::Tz, f: &BranchFi
         lines.push(catalog.text(locale, msg!("pledge-stats-no-round")));
         return lines.join("\n");
     };
-    let date = chrono::DateTime::from_timestamp_millis(started)
+    // As people read a day: 2026年3月1日.
+    let day = chrono::DateTime::from_timestamp_millis(started)
         .unwrap_or_default()
         .with_timezone(&tz)
-        .format("%Y-%m-%d")
-        .to_string();
+        .date_naive();
+    let date = catalog.render(
+        locale,
+        msg!("period-day"),
+        &[
+            ("year", chrono::Datelike::year(&day).to_string().into()),
+            ("month", chrono::Datelike::month(&day).into()),
+            ("day", chrono::Datelike::day(&day).into()),
+        ],
+    );
     lines.push(catalog.render(
         locale,
         msg!("pledge-stats-round"),

@@ -84,6 +84,11 @@ impl Words<'_> {
         self.state.engine.catalog.render(self.locale, m, args)
     }
 
+    /// A period as people read it ("2026年第四季度").
+    pub fn period_text(&self, p: &crate::domain::period::Period) -> String {
+        crate::flows::meetings::period_text(&self.state.engine.catalog, self.locale, p)
+    }
+
     pub fn org(&self) -> &str {
         &self.state.engine.org_name
     }

@@ -125,7 +125,10 @@ impl Job for ComplianceWarning {
                             l,
                             msg!("meeting-compliance-warning"),
                             &[
-                                ("quarter", quarter.to_string().into()),
+                                (
+                                    "quarter",
+                                    crate::flows::meetings::quarter_text(c, l, quarter).into(),
+                                ),
                                 (
                                     "kinds",
                                     kinds.join(&c.text(l, msg!("cli-list-separator"))).into(),

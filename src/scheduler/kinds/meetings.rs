@@ -145,7 +145,7 @@ impl Job for MeetingReminder {
                     if a.rsvp == Rsvp::Leave || a.signed_in {
                         continue;
                     }
-                    run.tell(a.member_id, msg!("meeting-absent"), &m, &tag, None)
+                    run.tell(a.member_id, msg!("meeting-absent"), &m, &tag, &[])
                         .await?;
                     // Three unexcused absences in a row are the secretary's to follow up.
                     if meetings::unexcused_streak(run.conn, a.member_id, ctx.now, 3).await? >= 3 {
@@ -156,7 +156,7 @@ impl Job for MeetingReminder {
                                 msg!("meeting-absent-streak"),
                                 &m,
                                 &tag,
-                                Some(("name", a.name.clone())),
+                                &[("name", a.name.clone())],
                             )
                             .await?;
                         }
@@ -164,7 +164,7 @@ impl Job for MeetingReminder {
                 }
             } else if p.step == Step::Minutes && !meetings::has_minutes(run.conn, m.id).await? {
                 for s in flows::secretaries(run.conn, m.branch_id).await? {
-                    run.tell(s.id, msg!("meeting-minutes-due"), &m, &tag, None)
+                    run.tell(s.id, msg!("meeting-minutes-due"), &m, &tag, &[])
                         .await?;
                 }
             }
@@ -240,7 +240,7 @@ impl Run<'_> {
         id: crate::i18n::Msg,
         m: &meetings::Meeting,
         tag: &str,
-        extra: Option<(&str, String)>,
+        extra: &[(&str, String)],
     ) -> Result<(), JobError> {
         let tz = self.ctx.tz;
         self.push(
@@ -256,7 +256,7 @@ impl Run<'_> {
                     ),
                     ("id", m.id.into()),
                 ];
-                if let Some((name, value)) = &extra {
+                for (name, value) in extra {
                     args.push((name, value.as_str().into()));
                 }
                 Reply::text(c.render(member.locale, id, &args))
@@ -294,7 +294,7 @@ impl Run<'_> {
                 msg!("meeting-quorum-warning"),
                 m,
                 &tag,
-                Some(("figures", figures.clone())),
+                &[("figures", figures.clone())],
             )
             .await?;
         }
@@ -304,6 +304,7 @@ impl Run<'_> {
     /// Gives the secretary the sign-in code an hour before.
     async fn code(&mut self, m: &meetings::Meeting, tag: &str) -> Result<(), JobError> {
         let code = m.signin_code.clone().unwrap_or_default();
+        let opens = self.ctx.meetings.signin_opens_minutes.to_string();
         for s in flows::secretaries(self.conn, m.branch_id).await? {
             let tag = format!("{tag}:code");
             self.tell(
@@ -311,7 +312,7 @@ impl Run<'_> {
                 msg!("meeting-signin-code"),
                 m,
                 &tag,
-                Some(("code", code.clone())),
+                &[("code", code.clone()), ("opens", opens.clone())],
             )
             .await?;
         }

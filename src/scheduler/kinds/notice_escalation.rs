@@ -73,11 +73,7 @@ impl Job for NoticeEscalation {
                 };
                 let header = catalog.render(
                     m.locale,
-                    if n.urgent {
-                        msg!("notice-header-urgent")
-                    } else {
-                        msg!("notice-header")
-                    },
+                    crate::flows::notices::header_msg(&sender, n.urgent),
                     &[("sender", sender.as_str().into())],
                 );
                 let text = format!("{header}\n{}", n.body);

@@ -120,7 +120,7 @@ async fn a_notice_after_a_meeting_reminder_does_not_take_the_answer_meant_for_th
     );
     assert!(
         text.ends_with(&format!(
-            "党员大会。 → 参加，2 【通知】王建国 {NOTICE} → 收到"
+            "党员大会。 → 参加，2 【学院党委通知】 {NOTICE} → 收到"
         )),
         "{text}"
     );
@@ -202,7 +202,7 @@ async fn a_rating_and_its_comment_in_one_sms_are_taken_together() {
     app.ask(STRANGER, "评价 D12-305", 1).await;
     let thanks = app.ask(STRANGER, "2 晚上有时比较吵", 1).await;
     assert!(
-        thanks[0].text.starts_with("谢谢！你的回执码："),
+        thanks[0].text.starts_with("谢谢！您的回执码："),
         "{}",
         thanks[0].text
     );

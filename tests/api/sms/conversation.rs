@@ -15,12 +15,12 @@ async fn a_member_talks_to_the_bot_over_sms_by_number_and_word() {
     assert_eq!(
         me[0].text,
         "姓名：刘洋\n编号：T004\n党支部：教工第一党支部\n党小组：第一党小组\n身份：党员\n\
-         学院党委：否\n手机：+86138****0004\n语言：中文"
+         学院党委委员：否\n手机：+86138****0004\n语言：中文"
     );
     let offer = app.ask(LIU, "/lang", 1).await;
     assert_eq!(offer[0].text, "请选择语言：\n回复 1 中文，2 English");
     let wrong = app.ask(LIU, "3", 1).await;
-    assert_eq!(wrong[0].text, "没有选项 3。请回复：1 中文, 2 English。");
+    assert_eq!(wrong[0].text, "没有选项 3。请回复：1 中文，2 English。");
     let english = app.ask(LIU, "2", 1).await;
     assert_eq!(
         english[0].text,
@@ -29,7 +29,7 @@ async fn a_member_talks_to_the_bot_over_sms_by_number_and_word() {
     let offer = app.ask(LIU, "/lang", 1).await;
     assert_eq!(offer[0].text, "Choose a language:\nReply 1 中文, 2 English");
     let back = app.ask(LIU, "  中文。 ", 1).await;
-    assert_eq!(back[0].text, "好的，以后用中文和你交流。");
+    assert_eq!(back[0].text, "好的，以后用中文和您交流。");
     app.ask(LIU, "/lang", 1).await;
     let again = app.ask(LIU, "English", 1).await;
     assert_eq!(
@@ -38,7 +38,7 @@ async fn a_member_talks_to_the_bot_over_sms_by_number_and_word() {
     );
     app.ask(LIU, "/lang", 1).await;
     let full_width = app.ask(LIU, "１", 1).await;
-    assert_eq!(full_width[0].text, "好的，以后用中文和你交流。");
+    assert_eq!(full_width[0].text, "好的，以后用中文和您交流。");
 
     let long = "长".repeat(1000);
     let too_long = app.ask(LIU, &long, 1).await;
@@ -141,7 +141,7 @@ async fn an_english_reader_gets_english_options() {
     );
     // A reason after the number is fine too; the number chooses.
     let chosen = app.ask(EMILY, "[1] thanks", 1).await;
-    assert_eq!(chosen[0].text, "好的，以后用中文和你交流。");
+    assert_eq!(chosen[0].text, "好的，以后用中文和您交流。");
     app.stop().await;
 }
 
@@ -151,7 +151,7 @@ async fn an_unknown_number_gets_one_short_explanation_a_day_and_is_not_kept() {
     let first = app.ask(STRANGER, "你好，请问这是哪里？", 1).await;
     assert_eq!(
         first[0].text,
-        "你好！这里是学院党委组织生活助手。此号码不在党员名册中，如有疑问请联系所在支部书记。回复TD退订。"
+        "您好！这里是学院党委组织生活助手。此号码不在党员名册中，如有疑问请联系所在支部书记。回复TD退订。"
     );
     assert_eq!(encoding::segments(&first[0].text), 1);
     app.text(STRANGER, "hello??").await;
@@ -234,7 +234,7 @@ async fn a_stranger_rates_a_model_dormitory_by_sms_with_a_keyword_and_numbers() 
     assert!(
         intro[0]
             .text
-            .starts_with("你正在评价：学生党员示范宿舍 · 12号楼 305。"),
+            .starts_with("评价：学生党员示范宿舍 · 12号楼 305（匿名，不记录您的身份）"),
         "{}",
         intro[0].text
     );
@@ -243,6 +243,8 @@ async fn a_stranger_rates_a_model_dormitory_by_sms_with_a_keyword_and_numbers() 
         "{}",
         intro[0].text
     );
+    // The intro, the question and the options fit in one SMS (they took two).
+    assert_eq!(encoding::segments(&intro[0].text), 1, "{}", intro[0].text);
     let ask = app.ask(STRANGER, "2", 1).await;
     assert!(
         ask[0].text.starts_with("想补充几句吗？（可跳过）"),
@@ -251,7 +253,7 @@ async fn a_stranger_rates_a_model_dormitory_by_sms_with_a_keyword_and_numbers() 
     );
     let thanks = app.ask(STRANGER, "晚上有时比较吵", 1).await;
     assert!(
-        thanks[0].text.starts_with("谢谢！你的回执码："),
+        thanks[0].text.starts_with("谢谢！您的回执码："),
         "{}",
         thanks[0].text
     );

@@ -70,14 +70,14 @@ async fn a_member_answers_a_meeting_reminder_by_sms_with_leave_and_a_reason() {
     assert!(
         leave[0].text.starts_with("已为您登记请假：")
             && leave[0].text.contains(&format!(
-                "{}月{}日（{weekday}）{} 党员大会，原因：出差。书记会收到通知。\n",
+                "{}月{}日（{weekday}）{} 党员大会，原因：出差。支部书记会收到通知。\n",
                 local.month(),
                 local.day(),
                 local.format("%H:%M")
             ))
-            && leave[0].text.ends_with(
-                "会后请按要求补学。如计划有变，可随时发送 /meetings 修改。\n回复 1 改为参加"
-            ),
+            && leave[0]
+                .text
+                .ends_with("会后请按要求补学。如有变化，可改为参加。\n回复 1 改为参加"),
         "{}",
         leave[0].text
     );

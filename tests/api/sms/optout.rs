@@ -87,8 +87,16 @@ async fn help_says_what_the_number_is_for() {
     let member = app.ask(LIU, "帮助", 1).await;
     assert_eq!(
         member[0].text,
-        "刘洋，这里是学院党委组织生活助手。收到通知回复“收到”；会议提醒按提示回复编号；\
-         签到请发“签到 六位签到码”。回复TD退订，回复“订阅”恢复。"
+        "刘洋同志，这里是学院党委组织生活助手。回复1/2答复会议，回复“收到”确认通知，\
+         回复“评价 编号”匿名评价；回复TD退订。"
+    );
+    // SMS readers type no commands, and the help is one SMS.
+    assert!(!member[0].text.contains("/me") && !member[0].text.contains("/lang"));
+    assert_eq!(
+        branchbot::channels::sms::encoding::segments(&member[0].text),
+        1,
+        "{}",
+        member[0].text
     );
     let english = app.ask(EMILY, "HELP", 1).await;
     assert!(

@@ -71,7 +71,7 @@ async fn branch_page(
         msg!("dashboard-branch-title"),
         &[
             ("branch", name.as_str().into()),
-            ("period", p.to_string().into()),
+            ("period", w.period_text(&p).into()),
         ],
     );
     Ok(html::respond(
@@ -197,7 +197,7 @@ async fn pledges_section(
         if v.is_empty() {
             w.t(msg!("dashboard-nobody"))
         } else {
-            v.join("、")
+            v.join(&w.t(msg!("cli-list-separator")))
         }
     };
     out.push_str(&html::para(

@@ -121,7 +121,7 @@ async fn overview_page(
         if missing.is_empty() {
             table.marked(&w.t(msg!("dashboard-ok")), "good");
         } else {
-            table.marked(&missing.join("、"), "bad");
+            table.marked(&missing.join(&w.t(msg!("cli-list-separator"))), "bad");
         }
         table
             .num(&pledges.no_pledge.len().to_string())
@@ -136,7 +136,7 @@ async fn overview_page(
     }
     let title = w.r(
         msg!("dashboard-overview-title"),
-        &[("period", p.to_string().into())],
+        &[("period", w.period_text(&p).into())],
     );
     let mut body = w.period_form("/dashboard", &p);
     body.push_str(&html::para(

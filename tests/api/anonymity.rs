@@ -302,6 +302,13 @@ async fn scripted_run(app: &TestApp) -> Script {
         "{}",
         opened[0].text
     );
+    // The round's notice reaches every other voter before anyone talks to the bot, so each
+    // exchange below reads its own replies, not the notice.
+    app.eventually(
+        "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')",
+        0,
+    )
+    .await;
     let mut senders: Vec<usize> = (0..10 + WEB_SAID.len()).collect();
     senders.shuffle(&mut rand::rng());
     let chat_of = |i: usize| {

@@ -1208,7 +1208,7 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
     assert_eq!(
         run.stderr.trim_end(),
         "没有“deleted”这种操作。可用的操作：import (导入名册)、targets_loaded (导入评价对象)、\
-         campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
+         campaign_loaded (导入活动方案)、calendar_loaded (导入节假日安排)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
          round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (答复意见)、invites_issued (生成邀请码)、data_exported (导出数据)、\
          spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)、\

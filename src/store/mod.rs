@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod bindings;
+pub mod calendar;
 pub mod campaigns;
 pub mod conversations;
 pub mod dashboard;

@@ -27,10 +27,7 @@ pub enum CalendarCommand {
 
 /// A day as people read it: 10月1日, or 1 Oct.
 pub fn day(locale: Locale, d: NaiveDate) -> String {
-    match locale {
-        Locale::ZhCn => format!("{}月{}日", d.month(), d.day()),
-        Locale::En => d.format("%-d %b").to_string(),
-    }
+    calendar::day_words(locale, d)
 }
 
 /// A calendar file's problem in the user's language.

@@ -153,6 +153,14 @@ impl Calendar {
     }
 }
 
+/// A day as people read it: 10月1日, or 1 Oct.
+pub fn day_words(locale: crate::i18n::Locale, d: NaiveDate) -> String {
+    match locale {
+        crate::i18n::Locale::ZhCn => format!("{}月{}日", d.month(), d.day()),
+        crate::i18n::Locale::En => d.format("%-d %b").to_string(),
+    }
+}
+
 /// One holiday as `calendar show` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {

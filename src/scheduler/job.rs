@@ -279,4 +279,18 @@ mod tests {
         }
         assert!(recurring >= 1, "housekeeping is a built-in recurring job");
     }
+
+    #[test]
+    fn every_builtin_kind_has_a_calendar_rule_and_every_rule_a_kind() {
+        let names = Registry::builtin().names();
+        for name in &names {
+            assert!(
+                crate::domain::calendar::default_rule(name).is_some(),
+                "{name} has no calendar rule in DEFAULT_RULES"
+            );
+        }
+        for (kind, _) in crate::domain::calendar::DEFAULT_RULES {
+            assert!(names.contains(kind), "the rule for {kind} names no kind");
+        }
+    }
 }

@@ -197,6 +197,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "recruitment",
         include_str!("../../migrations/sqlite/0017_recruitment.sql"),
     ),
+    (
+        20,
+        "calendar",
+        include_str!("../../migrations/sqlite/0020_calendar.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -263,6 +268,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         17,
         "recruitment",
         include_str!("../../migrations/postgres/0017_recruitment.sql"),
+    ),
+    (
+        20,
+        "calendar",
+        include_str!("../../migrations/postgres/0020_calendar.sql"),
     ),
 ];
 

@@ -2070,7 +2070,7 @@ fn calendar_load_refuses_a_bad_file_by_its_line_and_writes_nothing() {
         ),
         (
             "[[vacation]]\nname = \"暑假\"\n\ndays = [\"2026-07-11\"]\n",
-            "holidays.toml 第 4 行：“暑假”的 days 应写作 [第一天, 最后一天]。未导入任何内容，请修改后重新导入。",
+            "holidays.toml 第 4 行：“暑假”的 days 应恰好写两个日期：第一天和最后一天。未导入任何内容，请修改后重新导入。",
         ),
         (
             "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2027-10-07\"]\n",

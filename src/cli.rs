@@ -1252,7 +1252,10 @@ async fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome
             let source = std::fs::read_to_string(&file).map_err(|err| {
                 ui.mistake(
                     msg!("cli-calendar-unreadable"),
-                    &[("file", name.as_str().into()), ("detail", err.to_string().into())],
+                    &[
+                        ("file", name.as_str().into()),
+                        ("detail", err.to_string().into()),
+                    ],
                 )
             })?;
             crate::domain::calendar::parse(&source).map_err(|e| {

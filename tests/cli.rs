@@ -2102,7 +2102,10 @@ fn calendar_load_refuses_a_bad_file_by_its_line_and_writes_nothing() {
         Vec::<String>::new()
     );
     assert_eq!(
-        sql_rows(&bot, "SELECT action FROM audit_log WHERE action = 'calendar_loaded'"),
+        sql_rows(
+            &bot,
+            "SELECT action FROM audit_log WHERE action = 'calendar_loaded'"
+        ),
         Vec::<String>::new()
     );
 }
@@ -2158,13 +2161,19 @@ fn calendar_load_replaces_the_years_it_covers_and_show_prints_a_year() {
         13
     );
     assert_eq!(
-        sql_rows(&bot, "SELECT subject FROM audit_log WHERE action = 'calendar_loaded' ORDER BY id"),
+        sql_rows(
+            &bot,
+            "SELECT subject FROM audit_log WHERE action = 'calendar_loaded' ORDER BY id"
+        ),
         ["2026、2027", "2026"]
     );
     let run = bot.run(&["calendar", "show", "2031"]);
     assert_eq!(
         (run.code, run.stdout.trim_end()),
-        (0, "尚未导入 2031 年的节假日安排。可用 branchbot calendar load 文件 导入。")
+        (
+            0,
+            "尚未导入 2031 年的节假日安排。可用 branchbot calendar load 文件 导入。"
+        )
     );
     let run = bot.run(&["calendar", "show", "明年"]);
     assert_eq!(
@@ -2185,8 +2194,18 @@ fn a_meeting_on_a_holiday_is_created_with_a_warning_line() {
     bot.run(&["calendar", "load", "2099.toml"]).succeeded();
     let create = |at: &str| {
         bot.run(&[
-            "meeting", "create", "--branch", "学生第一党支部", "--kind", "lesson", "--at", at,
-            "--place", "图书馆 305", "--topic", "党史学习",
+            "meeting",
+            "create",
+            "--branch",
+            "学生第一党支部",
+            "--kind",
+            "lesson",
+            "--at",
+            at,
+            "--place",
+            "图书馆 305",
+            "--topic",
+            "党史学习",
         ])
     };
     let run = create("2099-10-02 19:30");

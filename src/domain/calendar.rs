@@ -252,20 +252,59 @@ impl KindRule {
 /// what belongs to an event (a meeting's reminders) or to the machinery keeps its time.
 pub const DEFAULT_RULES: &[(&str, KindRule)] = &[
     ("message", KindRule::new(HolidayRule::Keep, false, false)),
-    ("housekeeping", KindRule::new(HolidayRule::Keep, false, false)),
-    ("pledge_checkin", KindRule::new(HolidayRule::NextWorkingDay, true, true)),
-    ("pledge_checkin_reminder", KindRule::new(HolidayRule::NextWorkingDay, true, true)),
-    ("pledge_assessment", KindRule::new(HolidayRule::NextWorkingDay, true, true)),
-    ("notice_escalation", KindRule::new(HolidayRule::NextWorkingDay, true, false)),
-    ("campaign_announcement", KindRule::new(HolidayRule::NextWorkingDay, true, false)),
-    ("campaign_summary_reminder", KindRule::new(HolidayRule::NextWorkingDay, true, false)),
-    ("feedback-periods", KindRule::new(HolidayRule::Keep, false, false)),
-    ("feedback-publish", KindRule::new(HolidayRule::Keep, false, false)),
-    ("evaluation-tally", KindRule::new(HolidayRule::Keep, false, false)),
-    ("evaluation-remind", KindRule::new(HolidayRule::Drop, true, false)),
+    (
+        "housekeeping",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "pledge_checkin",
+        KindRule::new(HolidayRule::NextWorkingDay, true, true),
+    ),
+    (
+        "pledge_checkin_reminder",
+        KindRule::new(HolidayRule::NextWorkingDay, true, true),
+    ),
+    (
+        "pledge_assessment",
+        KindRule::new(HolidayRule::NextWorkingDay, true, true),
+    ),
+    (
+        "notice_escalation",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
+    (
+        "campaign_announcement",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
+    (
+        "campaign_summary_reminder",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
+    (
+        "feedback-periods",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "feedback-publish",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "evaluation-tally",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "evaluation-remind",
+        KindRule::new(HolidayRule::Drop, true, false),
+    ),
     ("meeting", KindRule::new(HolidayRule::Keep, false, false)),
-    ("meeting-compliance", KindRule::new(HolidayRule::NextWorkingDay, true, false)),
-    ("recruitment-clocks", KindRule::new(HolidayRule::Drop, true, false)),
+    (
+        "meeting-compliance",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
+    (
+        "recruitment-clocks",
+        KindRule::new(HolidayRule::Drop, true, false),
+    ),
 ];
 
 /// The rule of every kind: the defaults with the configuration's changes.
@@ -764,16 +803,34 @@ mod tests {
         );
         let kind = |text: &str| parse(text).map(|_| ()).unwrap_err();
         let reversed = "[[vacation]]\nname = \"暑假\"\ndays = [\"2026-08-30\", \"2026-07-11\"]\n";
-        assert!(matches!(kind(reversed), CalendarError { line: 3, kind: ProblemKind::Reversed { .. } }));
+        assert!(matches!(
+            kind(reversed),
+            CalendarError {
+                line: 3,
+                kind: ProblemKind::Reversed { .. }
+            }
+        ));
         let year_typo = "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2027-10-07\"]\n";
         assert!(matches!(kind(year_typo).kind, ProblemKind::TooLong { .. }));
         let weekday_workday =
             "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2026-10-07\"]\nworkdays = [\"2026-10-09\"]\n";
-        assert!(matches!(kind(weekday_workday), CalendarError { line: 4, kind: ProblemKind::WorkdayOnWeekday { .. } }));
+        assert!(matches!(
+            kind(weekday_workday),
+            CalendarError {
+                line: 4,
+                kind: ProblemKind::WorkdayOnWeekday { .. }
+            }
+        ));
         let clash =
             "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2026-10-07\"]\nworkdays = [\"2026-10-03\"]\n";
         assert!(matches!(kind(clash).kind, ProblemKind::Clash { .. }));
-        assert!(matches!(kind("\n[[holdiay]]\n"), CalendarError { line: 2, kind: ProblemKind::Syntax(_) }));
+        assert!(matches!(
+            kind("\n[[holdiay]]\n"),
+            CalendarError {
+                line: 2,
+                kind: ProblemKind::Syntax(_)
+            }
+        ));
         assert!(matches!(kind("# nothing\n").kind, ProblemKind::Empty));
     }
 
@@ -786,7 +843,10 @@ mod tests {
             .iter()
             .find(|e| e.name == "国庆节" && e.from.year() == 2026)
             .unwrap();
-        assert_eq!((national.from, national.to), (d("2026-10-01"), d("2026-10-07")));
+        assert_eq!(
+            (national.from, national.to),
+            (d("2026-10-01"), d("2026-10-07"))
+        );
         assert_eq!(national.workdays, [d("2026-09-20"), d("2026-10-10")]);
         assert!(!national.provisional);
     }
@@ -814,7 +874,14 @@ mod tests {
         );
         // A meeting's reminder keeps its time on a holiday.
         assert_eq!(
-            decide(&cal, rules.get("meeting"), none, at("2026-10-02 09:00"), false, false),
+            decide(
+                &cal,
+                rules.get("meeting"),
+                none,
+                at("2026-10-02 09:00"),
+                false,
+                false
+            ),
             Decision::Fire
         );
         // A 工作日 schedule skips the holiday: its next working day fires anyway.
@@ -863,10 +930,16 @@ mod tests {
         let rules = Rules::new(changes.iter().map(|(k, c)| (k, c))).unwrap();
         let r = rules.get("pledge_checkin");
         assert_eq!(r.on_holiday, HolidayRule::Drop);
-        assert!(r.working_days && r.pause_in_vacation, "the rest keeps its default");
+        assert!(
+            r.working_days && r.pause_in_vacation,
+            "the rest keeps its default"
+        );
         assert_eq!(rules.get("meeting").on_holiday, HolidayRule::Keep);
         let bad = [("pledge".to_owned(), change)];
         let e = Rules::new(bad.iter().map(|(k, c)| (k, c))).unwrap_err();
-        assert!(e.contains("no job kind named 'pledge'") && e.contains("pledge_checkin"), "{e}");
+        assert!(
+            e.contains("no job kind named 'pledge'") && e.contains("pledge_checkin"),
+            "{e}"
+        );
     }
 }

@@ -8,8 +8,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::crontab::Crontab;
-use crate::domain::calendar::{decide, Calendar, DayKind, Decision, KindRule, Reason, Subject};
 use super::job::Registry;
+use crate::domain::calendar::{decide, Calendar, DayKind, Decision, KindRule, Reason, Subject};
 use crate::i18n::{Arg, Catalog, Locale};
 use crate::msg;
 use crate::store::jobs::{self, JobRow, NewJob, Timing};

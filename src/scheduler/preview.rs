@@ -140,27 +140,31 @@ pub fn calendar_lines(
             .to_rfc3339_opts(SecondsFormat::Secs, false)
     };
     let name = |n: &str| ("name", Arg::Str(n.to_owned()));
-    Ok(plan::calendar_preview(&tab, tz, cal, rule, subject, from, count)
-        .into_iter()
-        .map(|(at, fate)| {
-            let note = match fate {
-                Fate::Fire => return shown(at),
-                Fate::MakeUp(n) => catalog.render(locale, msg!("preview-fire-makeup"), &[name(&n)]),
-                Fate::Moved { to, why } => catalog.render(
-                    locale,
-                    msg!("preview-fire-moved"),
-                    &[("to", Arg::Str(shown(to))), name(why.name())],
-                ),
-                Fate::Dropped {
-                    why: why @ Reason::Holiday(_),
-                } => catalog.render(locale, msg!("preview-fire-dropped"), &[name(why.name())]),
-                Fate::Dropped { why } => {
-                    catalog.render(locale, msg!("preview-fire-paused"), &[name(why.name())])
-                }
-            };
-            format!("{}  {note}", shown(at))
-        })
-        .collect())
+    Ok(
+        plan::calendar_preview(&tab, tz, cal, rule, subject, from, count)
+            .into_iter()
+            .map(|(at, fate)| {
+                let note = match fate {
+                    Fate::Fire => return shown(at),
+                    Fate::MakeUp(n) => {
+                        catalog.render(locale, msg!("preview-fire-makeup"), &[name(&n)])
+                    }
+                    Fate::Moved { to, why } => catalog.render(
+                        locale,
+                        msg!("preview-fire-moved"),
+                        &[("to", Arg::Str(shown(to))), name(why.name())],
+                    ),
+                    Fate::Dropped {
+                        why: why @ Reason::Holiday(_),
+                    } => catalog.render(locale, msg!("preview-fire-dropped"), &[name(why.name())]),
+                    Fate::Dropped { why } => {
+                        catalog.render(locale, msg!("preview-fire-paused"), &[name(why.name())])
+                    }
+                };
+                format!("{}  {note}", shown(at))
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

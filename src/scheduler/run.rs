@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 
 use super::plan::{self, CatchUp, Fate};
 use super::{JobContext, Scheduler};
-use crate::store::jobs::{self, Finish, JobRow};
 use crate::domain::calendar::{Calendar, KindRule, Subject};
+use crate::store::jobs::{self, Finish, JobRow};
 use crate::store::{StoreError, Tx};
 
 impl Scheduler {
@@ -181,7 +181,12 @@ impl Scheduler {
         match plan::calendar_fate(cal, rule, subject, crontab.as_ref(), tz, due_at) {
             Fate::Fire | Fate::MakeUp(_) => Ok(None),
             Fate::Moved { to, why } => {
-                let note = format!("moved from {} to {} ({})", shown(due_at), shown(to), why.name());
+                let note = format!(
+                    "moved from {} to {} ({})",
+                    shown(due_at),
+                    shown(to),
+                    why.name()
+                );
                 tracing::info!(job_id = claimed.id, kind = %claimed.kind, %note, "calendar moved an occurrence");
                 Ok(Some(
                     jobs::defer(tx, claimed, to.timestamp_millis(), &note, now).await?,

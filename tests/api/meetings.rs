@@ -1239,8 +1239,8 @@ async fn over_the_console_the_year_question_is_answered_by_number_and_a_new_date
 async fn a_meeting_on_national_day_is_previewed_with_a_warning_and_still_created() {
     let mut w = World::new(t("2026-09-28T09:00:00+08:00")).await;
     w.bind("S101").await;
-    let cal = branchbot::domain::calendar::parse(include_str!("../../examples/calendar.toml"))
-        .unwrap();
+    let cal =
+        branchbot::domain::calendar::parse(include_str!("../../examples/calendar.toml")).unwrap();
     let mut tx = w.store.begin().await.unwrap();
     branchbot::store::calendar::replace_years(&mut tx, &cal, 0)
         .await

@@ -102,7 +102,10 @@ async fn a_check_in_due_on_national_day_moves_to_the_first_working_day_after_the
     assert_eq!(asked(&env).await, 0, "nothing during the holiday week");
 
     env.advance_to(t("2026-10-08T09:00:00+08:00")).await;
-    eventually("the round is sent on the 8th", async || asked(&env).await == 2).await;
+    eventually("the round is sent on the 8th", async || {
+        asked(&env).await == 2
+    })
+    .await;
     eventually("the job moves on to November", async || {
         env.job_by_key(&key).await.next_run_at == t("2026-11-01T09:00:00+08:00").timestamp_millis()
     })
@@ -128,7 +131,11 @@ async fn a_working_days_schedule_fires_on_the_make_up_saturday_and_not_on_the_su
     let key = format!("pledge:checkin:{student}");
     running
         .handle
-        .schedule(&env.store, &checkins(student, "0 9 * * 1-5"), env.clock.now())
+        .schedule(
+            &env.store,
+            &checkins(student, "0 9 * * 1-5"),
+            env.clock.now(),
+        )
         .await
         .unwrap();
 

@@ -211,7 +211,9 @@ fn preview_refuses_an_unknown_kind_and_a_bad_calendar_file_plainly() {
     let (code, out, err) = preview("zh-CN", &["0 9 1 * *", "--kind", "pledge"]);
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(
-        err.starts_with("没有名为“pledge”的任务类型。可用的类型：message, housekeeping, pledge_checkin,"),
+        err.starts_with(
+            "没有名为“pledge”的任务类型。可用的类型：message, housekeeping, pledge_checkin,"
+        ),
         "{err}"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -223,7 +225,13 @@ fn preview_refuses_an_unknown_kind_and_a_bad_calendar_file_plainly() {
     .unwrap();
     let (code, _, err) = preview(
         "en",
-        &["0 9 1 * *", "--kind", "meeting", "--calendar", bad.to_str().unwrap()],
+        &[
+            "0 9 1 * *",
+            "--kind",
+            "meeting",
+            "--calendar",
+            bad.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 2);
     assert_eq!(

@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use crate::chat::sms;
 use crate::chat::{ChannelKind, Choice};
+use crate::domain::calendar::Subject;
 use crate::i18n::Catalog;
 use crate::msg;
-use crate::domain::calendar::Subject;
 use crate::scheduler::job::{
     check_payload, payload, Job, JobContext, JobFuture, Ran, SubjectFuture,
 };

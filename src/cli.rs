@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use clap::{Parser, Subcommand};
 
 mod audit;
+mod calendar;
 mod campaign;
 mod evaluation;
 mod feedback;
@@ -136,6 +137,12 @@ pub enum Command {
     Schedule {
         #[command(subcommand)]
         command: ScheduleCommand,
+    },
+    /// The calendar of 法定节假日, 调休 and vacations: `calendar load FILE`, `calendar show
+    /// [YEAR]`.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarCommand,
     },
     /// The campaign: `campaign load FILE`, `campaign show`, `campaign status`.
     Campaign {
@@ -379,7 +386,8 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             e.store.close().await;
             Ok(())
         }
-        Command::Schedule { command } => schedule(&config, command, ui),
+        Command::Schedule { command } => schedule(&config, command, ui).await,
+        Command::Calendar { command } => calendar::run(&config, command, ui).await,
         Command::Report { command } => report::run(&config, command, ui).await,
         Command::Campaign { command } => campaign::run(&config, command, ui).await,
         Command::Notice { command } => notice::run(&config, command, ui).await,
@@ -1192,16 +1200,30 @@ pub enum ScheduleCommand {
         /// How many fire times to print (1 to 1000).
         #[arg(long, value_name = "N", default_value_t = 10)]
         count: usize,
+        /// Apply the calendar as it applies to this job kind (`pledge_checkin`, `meeting`, …):
+        /// each holiday's occurrence says whether it moves (to when), is dropped or kept, and a
+        /// 工作日 schedule lists its 调休 working weekend days.
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// With --kind: the job is a student branch's (its pushes pause in vacations).
+        #[arg(long, requires = "kind")]
+        student: bool,
+        /// With --kind: read the calendar from this file instead of the database.
+        #[arg(long, value_name = "FILE", requires = "kind")]
+        calendar: Option<PathBuf>,
     },
 }
 
-fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome {
+async fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome {
     use crate::scheduler::preview;
     let ScheduleCommand::Preview {
         expr,
         tz,
         from,
         count,
+        kind,
+        student,
+        calendar: calendar_file,
     } = command;
     let mistake = |e: preview::PreviewError| Failure::User(e.render(&ui.catalog, ui.locale));
     let zone = match &tz {
@@ -1217,7 +1239,61 @@ fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome {
         Some(text) => preview::from(text, zone).map_err(mistake)?,
         None => chrono::Utc::now(),
     };
-    let lines = preview::lines(&expr, zone, start, count).map_err(mistake)?;
+    let Some(kind) = kind else {
+        let lines = preview::lines(&expr, zone, start, count).map_err(mistake)?;
+        println!("{}", lines.join("\n"));
+        return Ok(());
+    };
+    let kind = preview::kind(&kind).map_err(mistake)?;
+    let settings = config.settings().map_err(|e| config_mistake(&e, ui))?;
+    let cal = match calendar_file {
+        Some(file) => {
+            let name = file.display().to_string();
+            let source = std::fs::read_to_string(&file).map_err(|err| {
+                ui.mistake(
+                    msg!("cli-calendar-unreadable"),
+                    &[
+                        ("file", name.as_str().into()),
+                        ("detail", err.to_string().into()),
+                    ],
+                )
+            })?;
+            crate::domain::calendar::parse(&source).map_err(|e| {
+                ui.mistake(
+                    msg!("cli-calendar-problem"),
+                    &[
+                        ("file", name.as_str().into()),
+                        ("line", (e.line as i64).into()),
+                        ("problem", calendar::problem(ui, &e).into()),
+                    ],
+                )
+            })?
+        }
+        None => {
+            let e = engine(config, ui).await?;
+            let mut conn = e.store.pool().acquire().await?;
+            let cal = crate::store::calendar::load(&mut conn).await?;
+            drop(conn);
+            e.store.close().await;
+            cal
+        }
+    };
+    let subject = crate::domain::calendar::Subject {
+        student,
+        urgent: false,
+    };
+    let lines = preview::calendar_lines(
+        &expr,
+        zone,
+        start,
+        count,
+        &cal,
+        settings.calendar.get(kind),
+        subject,
+        &ui.catalog,
+        ui.locale,
+    )
+    .map_err(mistake)?;
     println!("{}", lines.join("\n"));
     Ok(())
 }

@@ -41,6 +41,8 @@ pub struct Settings {
     pub dashboard_session_hours: i64,
     /// 发展党员: the intervals and the 公示 length (`[recruitment]`).
     pub recruitment: crate::recruitment::rules::Policy,
+    /// What each kind of job does on a holiday, on 调休 days and in vacations.
+    pub calendar: crate::domain::calendar::Rules,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,6 +74,18 @@ pub struct Config {
     pub feedback: feedback::FeedbackConfig,
     /// 发展党员: the intervals and the 公示 length a college sets (`[recruitment]`).
     pub recruitment: crate::recruitment::rules::Policy,
+    /// What each kind of job does on a holiday, on 调休 days and in vacations (`[calendar]`).
+    pub calendar: CalendarConfig,
+}
+
+/// `[calendar]`: per job kind, `[calendar.rules.<kind>]` with `on_holiday = "move" | "drop" |
+/// "keep"`, `working_days` and `pause_in_vacation`; what is left out keeps the kind's default
+/// (`domain::calendar::DEFAULT_RULES`). The calendar itself is loaded into the database with
+/// `branchbot calendar load FILE`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalendarConfig {
+    pub rules: BTreeMap<String, crate::domain::calendar::RuleChange>,
 }
 
 /// `[dashboard]`.
@@ -375,6 +389,7 @@ impl Default for Config {
             dashboard: DashboardConfig::default(),
             feedback: feedback::FeedbackConfig::default(),
             recruitment: crate::recruitment::rules::Policy::default(),
+            calendar: CalendarConfig::default(),
         }
     }
 }
@@ -573,6 +588,8 @@ impl Config {
             notice_nudge_interval_ms: self.notices.nudge_interval_minutes.max(1) * 60_000,
             dashboard_session_hours: self.dashboard.session_hours,
             recruitment: self.recruitment.clone(),
+            calendar: crate::domain::calendar::Rules::new(&self.calendar.rules)
+                .map_err(ConfigError::Invalid)?,
         })
     }
 

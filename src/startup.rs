@@ -98,6 +98,7 @@ impl Application {
                 sms_connected: config.sms.enabled(),
                 meetings: Arc::new(meeting_rules.clone()),
                 recruitment: Arc::new(config.recruitment.clone()),
+                calendar: Arc::new(settings.calendar.clone()),
                 ..SchedulerConfig::new(tz)
             },
         );

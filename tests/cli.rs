@@ -1208,7 +1208,7 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
     assert_eq!(
         run.stderr.trim_end(),
         "没有“deleted”这种操作。可用的操作：import (导入名册)、targets_loaded (导入评价对象)、\
-         campaign_loaded (导入活动方案)、notice_sent (发送通知)、meeting_created (创建会议)、\
+         campaign_loaded (导入活动方案)、calendar_loaded (导入节假日安排)、notice_sent (发送通知)、meeting_created (创建会议)、\
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
          round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (答复意见)、invites_issued (生成邀请码)、data_exported (导出数据)、\
          spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)、\
@@ -2043,4 +2043,183 @@ fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
         ),
         ["14"]
     );
+}
+
+const CALENDAR: &str = include_str!("../examples/calendar.toml");
+
+#[test]
+fn calendar_load_refuses_a_bad_file_by_its_line_and_writes_nothing() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file(
+        "holidays.toml",
+        "[[holiday]]\nname = \"中秋节\"\ndays = [\"2026-09-25\", \"2026-09-27\"]\n\n\
+         [[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2026-10-32\"]\n"
+            .as_bytes(),
+    );
+    let run = bot.run(&["calendar", "load", "holidays.toml"]);
+    run.ended_with(2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "holidays.toml 第 7 行：“国庆节”中的“2026-10-32”不是日期，应写作 2026-10-01。未导入任何内容，请修改后重新导入。"
+    );
+    for (text, said) in [
+        (
+            "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2026-10-07\"]\nworkdays = [\"2026-10-09\"]\n",
+            "holidays.toml 第 4 行：“国庆节”：调休上班日 2026-10-09 不是周六或周日。未导入任何内容，请修改后重新导入。",
+        ),
+        (
+            "[[vacation]]\nname = \"暑假\"\n\ndays = [\"2026-07-11\"]\n",
+            "holidays.toml 第 4 行：“暑假”的 days 应恰好写两个日期：第一天和最后一天。未导入任何内容，请修改后重新导入。",
+        ),
+        (
+            "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2027-10-07\"]\n",
+            "holidays.toml 第 3 行：“国庆节”超过 200 天，请检查年份。未导入任何内容，请修改后重新导入。",
+        ),
+        (
+            "[[holiday]]\nnme = \"国庆节\"\n",
+            "holidays.toml 第 2 行：格式有误（unknown field `nme`, expected one of `name`, `days`, `workdays`, `provisional`）。未导入任何内容，请修改后重新导入。",
+        ),
+    ] {
+        bot.file("holidays.toml", text.as_bytes());
+        let run = bot.run(&["calendar", "load", "holidays.toml"]);
+        run.ended_with(2);
+        assert_eq!(run.stderr.trim_end(), said);
+    }
+    let en = Bot::new("en");
+    en.file(
+        "holidays.toml",
+        b"[[holiday]]\nname = \"National Day\"\ndays = [\"2026-10-01\", \"2026-10-07\"]\nworkdays = [\"2026-10-03\"]\n",
+    );
+    let run = en.run(&["calendar", "load", "holidays.toml"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "holidays.toml, line 4: in \"National Day\", 2026-10-03 is both a day off and a make-up working day. Nothing was loaded; fix the file and load it again."
+    );
+    assert_eq!(
+        sql_rows(&bot, "SELECT day FROM calendar_days"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        sql_rows(
+            &bot,
+            "SELECT action FROM audit_log WHERE action = 'calendar_loaded'"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn calendar_load_replaces_the_years_it_covers_and_show_prints_a_year() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file("calendar.toml", CALENDAR.as_bytes());
+    let run = bot.run(&["calendar", "load", "calendar.toml"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已导入节假日安排（2026、2027年）：放假 46 天，调休上班 6 天，假期 3 个。这些年份原有的安排已替换。"
+    );
+    let run = bot.run(&["calendar", "show", "2026"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "2026 年节假日安排：",
+            "元旦：1月1日至1月3日放假，共 3 天；1月4日调休上班",
+            "春节：2月15日至2月23日放假，共 9 天；2月14日、2月28日调休上班",
+            "清明节：4月4日至4月6日放假，共 3 天",
+            "劳动节：5月1日至5月5日放假，共 5 天；5月9日调休上班",
+            "端午节：6月19日至6月21日放假，共 3 天",
+            "中秋节：9月25日至9月27日放假，共 3 天",
+            "国庆节：10月1日至10月7日放假，共 7 天；9月20日、10月10日调休上班",
+            "2026年暑假：7月11日至8月30日（学生党支部暂停非紧急推送）",
+        ]
+    );
+    let run = bot.run(&["calendar", "show", "2027"]);
+    assert_eq!(
+        run.stdout_lines()[1],
+        "元旦：1月1日至1月1日放假，共 1 天（暂定，待国务院办公厅通知）"
+    );
+    // A file for 2026 alone replaces 2026 and leaves 2027 as it was.
+    bot.file(
+        "2026.toml",
+        "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2026-10-07\"]\nworkdays = [\"2026-09-20\", \"2026-10-10\"]\n"
+            .as_bytes(),
+    );
+    bot.run(&["calendar", "load", "2026.toml"]).succeeded();
+    let run = bot.run(&["calendar", "show", "2026"]);
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "2026 年节假日安排：",
+            "国庆节：10月1日至10月7日放假，共 7 天；9月20日、10月10日调休上班",
+        ]
+    );
+    assert_eq!(
+        sql_rows(&bot, "SELECT day FROM calendar_days WHERE year = 2027").len(),
+        13
+    );
+    assert_eq!(
+        sql_rows(
+            &bot,
+            "SELECT subject FROM audit_log WHERE action = 'calendar_loaded' ORDER BY id"
+        ),
+        ["2026、2027", "2026"]
+    );
+    let run = bot.run(&["calendar", "show", "2031"]);
+    assert_eq!(
+        (run.code, run.stdout.trim_end()),
+        (
+            0,
+            "尚未导入 2031 年的节假日安排。可用 branchbot calendar load 文件 导入。"
+        )
+    );
+    let run = bot.run(&["calendar", "show", "明年"]);
+    assert_eq!(
+        (run.code, run.stderr.trim_end()),
+        (2, "“明年”不是年份，应写作 2026。")
+    );
+}
+
+#[test]
+fn a_meeting_on_a_holiday_is_created_with_a_warning_line() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file(
+        "2099.toml",
+        "[[holiday]]\nname = \"国庆节\"\ndays = [\"2099-10-01\", \"2099-10-07\"]\n\n\
+         [[vacation]]\nname = \"2099年暑假\"\ndays = [\"2099-07-10\", \"2099-08-30\"]\n"
+            .as_bytes(),
+    );
+    bot.run(&["calendar", "load", "2099.toml"]).succeeded();
+    let create = |at: &str| {
+        bot.run(&[
+            "meeting",
+            "create",
+            "--branch",
+            "学生第一党支部",
+            "--kind",
+            "lesson",
+            "--at",
+            at,
+            "--place",
+            "图书馆 305",
+            "--topic",
+            "党史学习",
+        ])
+    };
+    let run = create("2099-10-02 19:30");
+    run.succeeded();
+    let lines = run.stdout_lines();
+    assert_eq!(lines.len(), 2, "{run:?}");
+    assert_eq!(lines[1], "提示：10月2日是国庆节假期，请确认会议时间无误。");
+    let run = create("2099-08-01 19:30");
+    run.succeeded();
+    assert_eq!(
+        run.stdout_lines()[1],
+        "提示：8月1日在2099年暑假期间，学生党员可能不在校。"
+    );
+    let run = create("2099-10-09 19:30");
+    run.succeeded();
+    assert_eq!(run.stdout_lines().len(), 1, "an ordinary day: no warning");
 }

@@ -6,6 +6,8 @@
 //! schedulers on one database, each message exactly once) and [`store`] (the jobs table's SQL
 //! on SQLite and PostgreSQL alike).
 
+#[path = "scheduler/calendar.rs"]
+mod calendar;
 #[path = "scheduler/downtime.rs"]
 mod downtime;
 #[path = "scheduler/kinds.rs"]

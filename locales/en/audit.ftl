@@ -3,6 +3,7 @@
 audit-action-import = roster imported
 audit-action-targets-loaded = feedback targets loaded
 audit-action-campaign-loaded = campaign loaded
+audit-action-calendar-loaded = calendar loaded
 audit-action-notice-sent = notice sent
 audit-action-meeting-created = meeting created
 audit-action-meeting-rescheduled = meeting rescheduled

@@ -3,6 +3,7 @@
 audit-action-import = 导入名册
 audit-action-targets-loaded = 导入评价对象
 audit-action-campaign-loaded = 导入活动方案
+audit-action-calendar-loaded = 导入节假日安排
 audit-action-notice-sent = 发送通知
 audit-action-meeting-created = 创建会议
 audit-action-meeting-rescheduled = 调整会议时间

@@ -19,7 +19,7 @@ pub struct AuditArgs {
     /// Up to and including this day.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub until: Option<String>,
-    /// Only this action: import, targets_loaded, campaign_loaded, notice_sent,
+    /// Only this action: import, targets_loaded, campaign_loaded, calendar_loaded, notice_sent,
     /// meeting_created, meeting_rescheduled, meeting_cancelled, round_opened, round_closed,
     /// comment_hidden, data_exported, spot_check, dashboard_login, inbox_retried.
     #[arg(long)]

@@ -127,6 +127,15 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             let m = meetings::get(&mut tx, id)
                 .await?
                 .unwrap_or_else(|| unreachable!());
+            let warning = flows::calendar_warning(
+                &mut tx,
+                &ui.catalog,
+                ui.locale,
+                e.tz,
+                m.branch_id,
+                m.starts_at,
+            )
+            .await?;
             let detail = flows::audit_detail(&m.branch_name, m.kind, m.starts_at, e.tz);
             audit::record(
                 &mut tx,
@@ -159,6 +168,9 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                     ],
                 )
             );
+            if let Some(warning) = warning {
+                println!("{warning}");
+            }
         }
         MeetingCommand::List { branch, csv } => {
             let mut conn = e.store.pool().acquire().await?;

@@ -1,7 +1,9 @@
 //! The Chinese working calendar: 法定节假日 (public holidays), 调休 (weekend days worked in
 //! exchange for a holiday) and a university's vacations (寒暑假). A crontab knows weekdays only;
-//! these rules say which days are working days. Pure: the file is parsed into a [`Calendar`]
-//! at the edge, and everything else asks it questions.
+//! these rules say which days are working days, and what each kind of recurring job does on
+//! the days that are not ([`KindRule`], [`decide`]). Pure: the file is parsed into a
+//! [`Calendar`] at the edge, the database keeps it (`store::calendar`), and the scheduler's
+//! planning step asks it questions.
 //!
 //! The file (see `examples/calendar.toml`):
 //!
@@ -10,16 +12,18 @@
 //! name = "国庆节"
 //! days = ["2026-10-01", "2026-10-07"]      # first and last day off, both included
 //! workdays = ["2026-09-20", "2026-10-10"]  # 调休上班
+//! provisional = false                      # true: not yet the State Council's arrangement
 //!
 //! [[vacation]]
 //! name = "2026年暑假"
 //! days = ["2026-07-11", "2026-08-30"]
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 use serde::Deserialize;
+use toml::Spanned;
 
 /// The longest span one holiday or vacation may cover, in days: a typo in a year
 /// ("2026-10-01".."2027-10-07") should be refused, not turn a year into a holiday.
@@ -34,6 +38,9 @@ pub struct Calendar {
     pub workdays: BTreeMap<NaiveDate, String>,
     /// Vacations (寒暑假), first and last day included.
     pub vacations: Vec<Vacation>,
+    /// Days (off or worked) of holidays marked `provisional`: the official arrangement was not
+    /// published when the file was written.
+    pub provisional: BTreeSet<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +111,64 @@ impl Calendar {
     pub fn is_empty(&self) -> bool {
         self.holidays.is_empty() && self.workdays.is_empty() && self.vacations.is_empty()
     }
+
+    /// The years the calendar speaks of: of every holiday, make-up day and vacation start.
+    /// Loading a file replaces exactly these years.
+    pub fn years(&self) -> BTreeSet<i32> {
+        self.holidays
+            .keys()
+            .chain(self.workdays.keys())
+            .map(Datelike::year)
+            .chain(self.vacations.iter().map(|v| v.from.year()))
+            .collect()
+    }
+
+    /// The holidays as entries, in date order: (name, first day, last day, make-up days,
+    /// provisional). Consecutive days of one name make one entry.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut out: Vec<Entry> = Vec::new();
+        for (day, name) in &self.holidays {
+            match out.last_mut() {
+                Some(e) if &e.name == name && e.to.succ_opt() == Some(*day) => e.to = *day,
+                _ => out.push(Entry {
+                    name: name.clone(),
+                    from: *day,
+                    to: *day,
+                    workdays: Vec::new(),
+                    provisional: self.provisional.contains(day),
+                }),
+            }
+        }
+        for (day, name) in &self.workdays {
+            // The entry of that name nearest the make-up day.
+            if let Some(e) = out
+                .iter_mut()
+                .filter(|e| &e.name == name)
+                .min_by_key(|e| (e.from - *day).num_days().abs())
+            {
+                e.workdays.push(*day);
+            }
+        }
+        out
+    }
+}
+
+/// A day as people read it: 10月1日, or 1 Oct.
+pub fn day_words(locale: crate::i18n::Locale, d: NaiveDate) -> String {
+    match locale {
+        crate::i18n::Locale::ZhCn => format!("{}月{}日", d.month(), d.day()),
+        crate::i18n::Locale::En => d.format("%-d %b").to_string(),
+    }
+}
+
+/// One holiday as `calendar show` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub workdays: Vec<NaiveDate>,
+    pub provisional: bool,
 }
 
 /// The n-th working day after `day` (`day` itself not counted): `n = 1` is the next working
@@ -124,17 +189,28 @@ pub fn nth_working_day_after(cal: &Calendar, day: NaiveDate, n: u32) -> NaiveDat
     d
 }
 
-/// What a recurring job does when it falls on a holiday (法定节假日) or, for a student branch,
-/// in a vacation.
+/// What a recurring job does when it falls on a holiday (法定节假日).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HolidayRule {
     /// Fire anyway.
     Keep,
     /// Fire on the next working day, at the same time of day.
+    #[serde(rename = "move")]
     NextWorkingDay,
     /// Do not fire this time.
     Drop,
+}
+
+impl HolidayRule {
+    /// The word in the configuration file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Keep => "keep",
+            Self::NextWorkingDay => "move",
+            Self::Drop => "drop",
+        }
+    }
 }
 
 /// Where a firing on `day` goes under `rule`: the same day, another day, or nowhere.
@@ -149,9 +225,241 @@ pub fn apply(cal: &Calendar, rule: HolidayRule, day: NaiveDate) -> Option<NaiveD
     }
 }
 
+/// How one kind of job follows the calendar (`[calendar.rules.<kind>]` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindRule {
+    /// On a 法定节假日.
+    pub on_holiday: HolidayRule,
+    /// A Monday-to-Friday crontab means 工作日: it also fires on 调休 make-up Saturdays and
+    /// Sundays, and never on a holiday (unless `on_holiday` is `keep`).
+    pub working_days: bool,
+    /// For a student branch's jobs: no non-urgent push during a vacation (寒暑假).
+    pub pause_in_vacation: bool,
+}
+
+impl KindRule {
+    const fn new(on_holiday: HolidayRule, working_days: bool, pause_in_vacation: bool) -> Self {
+        Self {
+            on_holiday,
+            working_days,
+            pause_in_vacation,
+        }
+    }
+}
+
+/// Every job kind's rule when the configuration says nothing: pushes that can wait move to
+/// the next working day, daily chores drop a holiday's run (the next day's covers it), and
+/// what belongs to an event (a meeting's reminders) or to the machinery keeps its time.
+pub const DEFAULT_RULES: &[(&str, KindRule)] = &[
+    ("message", KindRule::new(HolidayRule::Keep, false, false)),
+    (
+        "housekeeping",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "pledge_checkin",
+        KindRule::new(HolidayRule::NextWorkingDay, true, true),
+    ),
+    (
+        "pledge_checkin_reminder",
+        KindRule::new(HolidayRule::NextWorkingDay, true, true),
+    ),
+    (
+        "pledge_assessment",
+        KindRule::new(HolidayRule::NextWorkingDay, true, true),
+    ),
+    (
+        "notice_escalation",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
+    (
+        "campaign_announcement",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
+    (
+        "campaign_summary_reminder",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
+    (
+        "feedback-periods",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "feedback-publish",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "evaluation-tally",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "evaluation-remind",
+        KindRule::new(HolidayRule::Drop, true, false),
+    ),
+    ("meeting", KindRule::new(HolidayRule::Keep, false, false)),
+    (
+        "meeting-compliance",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
+    (
+        "recruitment-clocks",
+        KindRule::new(HolidayRule::Drop, true, false),
+    ),
+];
+
+/// The rule of every kind: the defaults with the configuration's changes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rules {
+    changed: BTreeMap<String, KindRule>,
+}
+
+/// A configuration's change to one kind's rule: what it leaves out keeps its default.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleChange {
+    pub on_holiday: Option<HolidayRule>,
+    pub working_days: Option<bool>,
+    pub pause_in_vacation: Option<bool>,
+}
+
+impl Rules {
+    /// The defaults changed by `changes` (kind → change). An unknown kind is refused, naming
+    /// the known ones.
+    pub fn new<'a>(
+        changes: impl IntoIterator<Item = (&'a String, &'a RuleChange)>,
+    ) -> Result<Self, String> {
+        let mut changed = BTreeMap::new();
+        for (kind, c) in changes {
+            let Some(base) = default_rule(kind) else {
+                let known: Vec<&str> = DEFAULT_RULES.iter().map(|(k, _)| *k).collect();
+                return Err(format!(
+                    "calendar.rules: there is no job kind named '{kind}' (known: {})",
+                    known.join(", ")
+                ));
+            };
+            changed.insert(
+                kind.clone(),
+                KindRule {
+                    on_holiday: c.on_holiday.unwrap_or(base.on_holiday),
+                    working_days: c.working_days.unwrap_or(base.working_days),
+                    pause_in_vacation: c.pause_in_vacation.unwrap_or(base.pause_in_vacation),
+                },
+            );
+        }
+        Ok(Self { changed })
+    }
+
+    /// The rule of `kind` (a kind with no default keeps its times).
+    pub fn get(&self, kind: &str) -> KindRule {
+        self.changed
+            .get(kind)
+            .copied()
+            .or_else(|| default_rule(kind))
+            .unwrap_or(KindRule::new(HolidayRule::Keep, false, false))
+    }
+}
+
+/// The default rule of a kind, if it has one.
+pub fn default_rule(kind: &str) -> Option<KindRule> {
+    DEFAULT_RULES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, r)| *r)
+}
+
+/// What an occurrence is about, as far as the calendar cares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// It concerns a student branch (it pauses in vacations if the rule says so).
+    pub student: bool,
+    /// Urgent: it fires whatever the day.
+    pub urgent: bool,
+}
+
+/// Why an occurrence does not fire when it was due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// A day off of this holiday.
+    Holiday(String),
+    /// In this vacation, for a student branch.
+    Vacation(String),
+}
+
+impl Reason {
+    /// The holiday's or vacation's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Holiday(n) | Self::Vacation(n) => n,
+        }
+    }
+}
+
+/// What the calendar does to one occurrence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// It fires when due.
+    Fire,
+    /// It fires at this local time instead.
+    Move { to: NaiveDateTime, why: Reason },
+    /// It does not fire.
+    Drop { why: Reason },
+}
+
+/// What happens to an occurrence due at the local time `at` of a kind with `rule`, about
+/// `subject`. `working_days` says the occurrence belongs to a 工作日 schedule (a
+/// Monday-to-Friday crontab under a rule with `working_days`): on a holiday it is dropped,
+/// since the schedule's next working day fires anyway. `recurring` says another occurrence
+/// follows: a recurring job paused by a vacation waits for its next one, a one-off job moves to
+/// the first working day after the vacation.
+pub fn decide(
+    cal: &Calendar,
+    rule: KindRule,
+    subject: Subject,
+    at: NaiveDateTime,
+    working_days: bool,
+    recurring: bool,
+) -> Decision {
+    if subject.urgent {
+        return Decision::Fire;
+    }
+    let day = at.date();
+    if subject.student && rule.pause_in_vacation {
+        if let Some(v) = cal.vacation(day) {
+            let why = Reason::Vacation(v.name.clone());
+            if recurring {
+                return Decision::Drop { why };
+            }
+            let after = v.to.succ_opt().unwrap_or(v.to);
+            let to = cal.working_day_on_or_after(after).and_time(at.time());
+            return Decision::Move { to, why };
+        }
+    }
+    let Some(name) = cal.holiday(day) else {
+        return Decision::Fire;
+    };
+    let why = Reason::Holiday(name.to_owned());
+    match rule.on_holiday {
+        HolidayRule::Keep => Decision::Fire,
+        HolidayRule::Drop => Decision::Drop { why },
+        HolidayRule::NextWorkingDay if working_days => Decision::Drop { why },
+        HolidayRule::NextWorkingDay => Decision::Move {
+            to: cal.working_day_on_or_after(day).and_time(at.time()),
+            why,
+        },
+    }
+}
+
+/// A problem of a calendar file, on its line (from 1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {kind}")]
+pub struct CalendarError {
+    pub line: usize,
+    pub kind: ProblemKind,
+}
+
 /// Why a calendar file was refused: each names the entry and the value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CalendarError {
+pub enum ProblemKind {
     #[error("not valid TOML: {0}")]
     Syntax(String),
     #[error("{entry}: “{value}” is not a date like 2026-10-01")]
@@ -168,84 +476,159 @@ pub enum CalendarError {
     WorkdayOnWeekday { entry: String, day: NaiveDate },
     #[error("{entry}: the name is empty")]
     NoName { entry: String },
+    #[error("the file lists no holiday and no vacation")]
+    Empty,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
-    holiday: Vec<HolidayEntry>,
+    holiday: Vec<Spanned<HolidayEntry>>,
     #[serde(default)]
-    vacation: Vec<VacationEntry>,
+    vacation: Vec<Spanned<VacationEntry>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HolidayEntry {
-    name: String,
-    days: Vec<String>,
+    name: Spanned<String>,
+    days: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
-    workdays: Vec<String>,
+    workdays: Vec<Spanned<String>>,
+    #[serde(default)]
+    provisional: bool,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VacationEntry {
-    name: String,
-    days: Vec<String>,
+    name: Spanned<String>,
+    days: Spanned<Vec<Spanned<String>>>,
 }
 
-fn date(entry: &str, value: &str) -> Result<NaiveDate, CalendarError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| CalendarError::BadDate {
-        entry: entry.to_owned(),
-        value: value.to_owned(),
-    })
+/// The line (from 1) of a byte offset.
+fn line_of(src: &str, offset: usize) -> usize {
+    src[..offset.min(src.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
 }
 
-fn span(entry: &str, days: &[String]) -> Result<(NaiveDate, NaiveDate), CalendarError> {
-    let [first, last] = days else {
-        return Err(CalendarError::BadSpan {
-            entry: entry.to_owned(),
-        });
-    };
-    let (from, to) = (date(entry, first)?, date(entry, last)?);
-    if to < from {
-        return Err(CalendarError::Reversed {
-            entry: entry.to_owned(),
-        });
+struct Reader<'a> {
+    src: &'a str,
+}
+
+impl Reader<'_> {
+    fn err(&self, span: std::ops::Range<usize>, kind: ProblemKind) -> CalendarError {
+        CalendarError {
+            line: line_of(self.src, span.start),
+            kind,
+        }
     }
-    if (to - from).num_days() >= MAX_SPAN_DAYS {
-        return Err(CalendarError::TooLong {
-            entry: entry.to_owned(),
-        });
+
+    fn date(&self, entry: &str, value: &Spanned<String>) -> Result<NaiveDate, CalendarError> {
+        NaiveDate::parse_from_str(value.get_ref().trim(), "%Y-%m-%d").map_err(|_| {
+            self.err(
+                value.span(),
+                ProblemKind::BadDate {
+                    entry: entry.to_owned(),
+                    value: value.get_ref().clone(),
+                },
+            )
+        })
     }
-    Ok((from, to))
+
+    fn span(
+        &self,
+        entry: &str,
+        days: &Spanned<Vec<Spanned<String>>>,
+    ) -> Result<(NaiveDate, NaiveDate), CalendarError> {
+        let [first, last] = days.get_ref().as_slice() else {
+            return Err(self.err(
+                days.span(),
+                ProblemKind::BadSpan {
+                    entry: entry.to_owned(),
+                },
+            ));
+        };
+        let (from, to) = (self.date(entry, first)?, self.date(entry, last)?);
+        if to < from {
+            return Err(self.err(
+                days.span(),
+                ProblemKind::Reversed {
+                    entry: entry.to_owned(),
+                },
+            ));
+        }
+        if (to - from).num_days() >= MAX_SPAN_DAYS {
+            return Err(self.err(
+                days.span(),
+                ProblemKind::TooLong {
+                    entry: entry.to_owned(),
+                },
+            ));
+        }
+        Ok((from, to))
+    }
+
+    fn name(
+        &self,
+        table: &'static str,
+        entry: std::ops::Range<usize>,
+        name: &Spanned<String>,
+    ) -> Result<String, CalendarError> {
+        let n = name.get_ref().trim();
+        if n.is_empty() {
+            return Err(self.err(
+                entry,
+                ProblemKind::NoName {
+                    entry: table.into(),
+                },
+            ));
+        }
+        Ok(n.to_owned())
+    }
 }
 
 /// Reads a calendar file. Nothing is half-read: the first problem refuses the whole file.
 pub fn parse(text: &str) -> Result<Calendar, CalendarError> {
-    let file: File = toml::from_str(text).map_err(|e| CalendarError::Syntax(e.to_string()))?;
+    let r = Reader { src: text };
+    let file: File = toml::from_str(text).map_err(|e| CalendarError {
+        line: e.span().map(|s| line_of(text, s.start)).unwrap_or(1),
+        kind: ProblemKind::Syntax(e.message().trim().to_owned()),
+    })?;
     let mut cal = Calendar::default();
+    // Which line put each make-up day, to name it if a day off clashes.
+    let mut workday_lines: BTreeMap<NaiveDate, std::ops::Range<usize>> = BTreeMap::new();
     for h in &file.holiday {
-        let entry = h.name.trim();
-        if entry.is_empty() {
-            return Err(CalendarError::NoName {
-                entry: "[[holiday]]".into(),
-            });
-        }
-        let (from, to) = span(entry, &h.days)?;
+        let span = h.span();
+        let h = h.get_ref();
+        let entry = r.name("[[holiday]]", span, &h.name)?;
+        let (from, to) = r.span(&entry, &h.days)?;
         for d in from.iter_days().take_while(|d| *d <= to) {
-            cal.holidays.insert(d, entry.to_owned());
+            cal.holidays.insert(d, entry.clone());
+            if h.provisional {
+                cal.provisional.insert(d);
+            }
         }
         for w in &h.workdays {
-            let d = date(entry, w)?;
+            let d = r.date(&entry, w)?;
             if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-                return Err(CalendarError::WorkdayOnWeekday {
-                    entry: entry.to_owned(),
-                    day: d,
-                });
+                return Err(r.err(
+                    w.span(),
+                    ProblemKind::WorkdayOnWeekday {
+                        entry: entry.clone(),
+                        day: d,
+                    },
+                ));
             }
-            cal.workdays.insert(d, entry.to_owned());
+            cal.workdays.insert(d, entry.clone());
+            workday_lines.insert(d, w.span());
+            if h.provisional {
+                cal.provisional.insert(d);
+            }
         }
     }
     if let Some((d, name)) = cal
@@ -253,23 +636,29 @@ pub fn parse(text: &str) -> Result<Calendar, CalendarError> {
         .iter()
         .find(|(d, _)| cal.holidays.contains_key(d))
     {
-        return Err(CalendarError::Clash {
-            entry: name.clone(),
-            day: *d,
-        });
+        return Err(r.err(
+            workday_lines.get(d).cloned().unwrap_or(0..0),
+            ProblemKind::Clash {
+                entry: name.clone(),
+                day: *d,
+            },
+        ));
     }
     for v in &file.vacation {
-        let entry = v.name.trim();
-        if entry.is_empty() {
-            return Err(CalendarError::NoName {
-                entry: "[[vacation]]".into(),
-            });
-        }
-        let (from, to) = span(entry, &v.days)?;
+        let span = v.span();
+        let v = v.get_ref();
+        let entry = r.name("[[vacation]]", span, &v.name)?;
+        let (from, to) = r.span(&entry, &v.days)?;
         cal.vacations.push(Vacation {
-            name: entry.to_owned(),
+            name: entry,
             from,
             to,
+        });
+    }
+    if cal.is_empty() {
+        return Err(CalendarError {
+            line: 1,
+            kind: ProblemKind::Empty,
         });
     }
     cal.vacations.sort_by_key(|v| v.from);
@@ -293,8 +682,13 @@ mod tests {
     #[test]
     fn the_example_file_holds_the_state_councils_2026_arrangement() {
         let cal = example();
-        // 33 days off in 2026: 3 + 9 + 3 + 5 + 3 + 3 + 7.
-        assert_eq!(cal.holidays.len(), 33);
+        // 33 days off in 2026: 3 + 9 + 3 + 5 + 3 + 3 + 7; 2027's 13 statutory days are
+        // provisional until the State Council's notice.
+        let in_2026 = |d: &&NaiveDate| d.year() == 2026;
+        assert_eq!(cal.holidays.keys().filter(in_2026).count(), 33);
+        assert_eq!(cal.holidays.len(), 33 + 13);
+        assert_eq!(cal.provisional.len(), 13);
+        assert!(cal.provisional.iter().all(|d| d.year() == 2027));
         assert_eq!(
             cal.workdays
                 .keys()
@@ -395,37 +789,157 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_file_is_refused_with_the_entry_and_the_value_named() {
+    fn a_bad_file_is_refused_with_the_line_the_entry_and_the_value_named() {
         let bad_date = "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2026-10-32\"]\n";
         assert_eq!(
             parse(bad_date),
-            Err(CalendarError::BadDate {
-                entry: "国庆节".into(),
-                value: "2026-10-32".into()
+            Err(CalendarError {
+                line: 3,
+                kind: ProblemKind::BadDate {
+                    entry: "国庆节".into(),
+                    value: "2026-10-32".into()
+                }
             })
         );
+        let kind = |text: &str| parse(text).map(|_| ()).unwrap_err();
         let reversed = "[[vacation]]\nname = \"暑假\"\ndays = [\"2026-08-30\", \"2026-07-11\"]\n";
         assert!(matches!(
-            parse(reversed),
-            Err(CalendarError::Reversed { .. })
+            kind(reversed),
+            CalendarError {
+                line: 3,
+                kind: ProblemKind::Reversed { .. }
+            }
         ));
         let year_typo = "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2027-10-07\"]\n";
-        assert!(matches!(
-            parse(year_typo),
-            Err(CalendarError::TooLong { .. })
-        ));
+        assert!(matches!(kind(year_typo).kind, ProblemKind::TooLong { .. }));
         let weekday_workday =
             "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2026-10-07\"]\nworkdays = [\"2026-10-09\"]\n";
         assert!(matches!(
-            parse(weekday_workday),
-            Err(CalendarError::WorkdayOnWeekday { .. })
+            kind(weekday_workday),
+            CalendarError {
+                line: 4,
+                kind: ProblemKind::WorkdayOnWeekday { .. }
+            }
         ));
         let clash =
             "[[holiday]]\nname = \"国庆节\"\ndays = [\"2026-10-01\", \"2026-10-07\"]\nworkdays = [\"2026-10-03\"]\n";
-        assert!(matches!(parse(clash), Err(CalendarError::Clash { .. })));
+        assert!(matches!(kind(clash).kind, ProblemKind::Clash { .. }));
         assert!(matches!(
-            parse("[[holdiay]]\n"),
-            Err(CalendarError::Syntax(_))
+            kind("\n[[holdiay]]\n"),
+            CalendarError {
+                line: 2,
+                kind: ProblemKind::Syntax(_)
+            }
         ));
+        assert!(matches!(kind("# nothing\n").kind, ProblemKind::Empty));
+    }
+
+    #[test]
+    fn the_years_a_file_covers_are_those_of_its_days() {
+        let cal = example();
+        assert_eq!(cal.years().into_iter().collect::<Vec<_>>(), [2026, 2027]);
+        let entries = cal.entries();
+        let national = entries
+            .iter()
+            .find(|e| e.name == "国庆节" && e.from.year() == 2026)
+            .unwrap();
+        assert_eq!(
+            (national.from, national.to),
+            (d("2026-10-01"), d("2026-10-07"))
+        );
+        assert_eq!(national.workdays, [d("2026-09-20"), d("2026-10-10")]);
+        assert!(!national.provisional);
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_decision_moves_drops_keeps_or_pauses_by_kind_and_subject() {
+        let cal = example();
+        let rules = Rules::default();
+        let none = Subject::default();
+        let student = Subject {
+            student: true,
+            urgent: false,
+        };
+        let checkin = rules.get("pledge_checkin");
+        assert_eq!(
+            decide(&cal, checkin, none, at("2026-10-01 09:00"), false, true),
+            Decision::Move {
+                to: at("2026-10-08 09:00"),
+                why: Reason::Holiday("国庆节".into())
+            }
+        );
+        // A meeting's reminder keeps its time on a holiday.
+        assert_eq!(
+            decide(
+                &cal,
+                rules.get("meeting"),
+                none,
+                at("2026-10-02 09:00"),
+                false,
+                false
+            ),
+            Decision::Fire
+        );
+        // A 工作日 schedule skips the holiday: its next working day fires anyway.
+        assert_eq!(
+            decide(&cal, checkin, none, at("2026-10-01 09:00"), true, true),
+            Decision::Drop {
+                why: Reason::Holiday("国庆节".into())
+            }
+        );
+        // A student branch in the summer vacation: a recurring push waits for its next time,
+        // a one-off one for the first working day after the vacation.
+        assert_eq!(
+            decide(&cal, checkin, student, at("2026-08-01 09:00"), false, true),
+            Decision::Drop {
+                why: Reason::Vacation("2026年暑假".into())
+            }
+        );
+        assert_eq!(
+            decide(&cal, checkin, student, at("2026-08-01 09:00"), false, false),
+            Decision::Move {
+                to: at("2026-08-31 09:00"),
+                why: Reason::Vacation("2026年暑假".into())
+            }
+        );
+        assert_eq!(
+            decide(&cal, checkin, none, at("2026-08-03 09:00"), false, true),
+            Decision::Fire
+        );
+        let urgent = Subject {
+            student: true,
+            urgent: true,
+        };
+        assert_eq!(
+            decide(&cal, checkin, urgent, at("2026-10-01 09:00"), false, true),
+            Decision::Fire
+        );
+    }
+
+    #[test]
+    fn the_configuration_changes_a_kinds_rule_and_refuses_an_unknown_kind() {
+        let change = RuleChange {
+            on_holiday: Some(HolidayRule::Drop),
+            ..RuleChange::default()
+        };
+        let changes = [("pledge_checkin".to_owned(), change)];
+        let rules = Rules::new(changes.iter().map(|(k, c)| (k, c))).unwrap();
+        let r = rules.get("pledge_checkin");
+        assert_eq!(r.on_holiday, HolidayRule::Drop);
+        assert!(
+            r.working_days && r.pause_in_vacation,
+            "the rest keeps its default"
+        );
+        assert_eq!(rules.get("meeting").on_holiday, HolidayRule::Keep);
+        let bad = [("pledge".to_owned(), change)];
+        let e = Rules::new(bad.iter().map(|(k, c)| (k, c))).unwrap_err();
+        assert!(
+            e.contains("no job kind named 'pledge'") && e.contains("pledge_checkin"),
+            "{e}"
+        );
     }
 }

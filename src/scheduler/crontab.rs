@@ -161,6 +161,31 @@ impl Crontab {
         None
     }
 
+    /// Whether the expression fires Monday to Friday and on no other day of the week, on any
+    /// day of the month: a 工作日 schedule, which the calendar may move onto 调休 weekend days.
+    pub fn is_monday_to_friday(&self) -> bool {
+        self.dom_star && !self.dow_star && self.weekdays == 0b011_1110 && self.nth == [0; 7]
+    }
+
+    /// The first fire time on the local date `date` after `after`, reading only the month, the
+    /// hours and the minutes (a 调休 Saturday fires at a Monday-to-Friday schedule's times).
+    pub fn first_on(&self, tz: Tz, date: NaiveDate, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.months & (1 << date.month()) == 0 {
+            return None;
+        }
+        for hour in ones(self.hours, 0, 23) {
+            for minute in ones(self.minutes, 0, 59) {
+                match resolve(tz, date.and_hms_opt(hour, minute, 0)?) {
+                    Some(at) if at > after && at.with_timezone(&tz).date_naive() == date => {
+                        return Some(at)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
+
     /// Fire times after `after`, in order.
     pub fn upcoming(
         &self,

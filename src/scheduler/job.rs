@@ -22,6 +22,7 @@ use super::kinds::{
 };
 use crate::chat::{ChannelKind, Reply};
 use crate::delivery::route::{self, Push};
+use crate::domain::calendar::Subject;
 use crate::domain::org::Member;
 use crate::i18n::Catalog;
 use crate::store::jobs::JobRow;
@@ -138,6 +139,9 @@ pub fn payload<T: serde::de::DeserializeOwned>(job: &JobRow) -> Result<T, JobErr
         .map_err(|e| JobError::Payload(format!("job {} ({}): {e}", job.id, job.kind)))
 }
 
+/// The future [`Job::subject`] returns.
+pub type SubjectFuture<'a> = Pin<Box<dyn Future<Output = Result<Subject, StoreError>> + Send + 'a>>;
+
 /// The future a run returns.
 pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<Ran, JobError>> + Send + 'a>>;
 
@@ -169,6 +173,13 @@ pub trait Job: Send + Sync + 'static {
     /// failing when due.
     fn check(&self, _payload: &str) -> Result<(), String> {
         Ok(())
+    }
+
+    /// What an occurrence is about, for the calendar: a student branch's (paused in vacations
+    /// when the kind's rule says so) or urgent (never held back). Read in the run's
+    /// transaction before the calendar decides.
+    fn subject<'a>(&'a self, _conn: &'a mut Conn, _job: &'a JobRow) -> SubjectFuture<'a> {
+        Box::pin(async { Ok(Subject::default()) })
     }
 
     /// Does the work of one occurrence on `conn`, the run's transaction. The job decides
@@ -267,5 +278,19 @@ mod tests {
             assert!(job.grace() > Duration::ZERO, "{}", job.name());
         }
         assert!(recurring >= 1, "housekeeping is a built-in recurring job");
+    }
+
+    #[test]
+    fn every_builtin_kind_has_a_calendar_rule_and_every_rule_a_kind() {
+        let names = Registry::builtin().names();
+        for name in &names {
+            assert!(
+                crate::domain::calendar::default_rule(name).is_some(),
+                "{name} has no calendar rule in DEFAULT_RULES"
+            );
+        }
+        for (kind, _) in crate::domain::calendar::DEFAULT_RULES {
+            assert!(names.contains(kind), "the rule for {kind} names no kind");
+        }
     }
 }

@@ -33,7 +33,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 pub use self::crontab::{Crontab, CrontabError};
-pub use self::job::{Job, JobContext, JobError, Ran, Registry};
+pub use self::job::{Job, JobContext, JobError, Ran, Registry, SubjectFuture};
 pub use self::plan::{JobSpec, ScheduleError, When};
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -65,6 +65,8 @@ pub struct SchedulerConfig {
     pub meetings: Arc<crate::domain::meetings::MeetingRules>,
     /// 发展党员 intervals (`[recruitment]`), for the recruitment reminders.
     pub recruitment: Arc<crate::recruitment::rules::Policy>,
+    /// What each kind does on a holiday, on 调休 days and in vacations (`[calendar.rules]`).
+    pub calendar: Arc<crate::domain::calendar::Rules>,
 }
 
 impl SchedulerConfig {
@@ -80,6 +82,7 @@ impl SchedulerConfig {
             sms_connected: false,
             meetings: Arc::default(),
             recruitment: Arc::default(),
+            calendar: Arc::default(),
         }
     }
 }

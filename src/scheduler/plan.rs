@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 
 use super::crontab::Crontab;
 use super::job::Registry;
+use crate::domain::calendar::{decide, Calendar, DayKind, Decision, KindRule, Reason, Subject};
 use crate::i18n::{Arg, Catalog, Locale};
 use crate::msg;
 use crate::store::jobs::{self, JobRow, NewJob, Timing};
@@ -220,6 +221,134 @@ pub fn next_occurrence(row: &JobRow, after: i64) -> Result<Option<i64>, String> 
     let (crontab, tz) = cron_of(row)?;
     let next = crontab
         .next_after(tz, instant(after)?)
+        .ok_or_else(|| format!("'{crontab}' has no fire time in the next 400 years"))?;
+    Ok(Some(next.timestamp_millis()))
+}
+
+// ---- The calendar: the one place where 法定节假日, 调休 and vacations change a schedule. ----
+//
+// Every occurrence a claimed row is about to run goes through [`calendar_fate`]: it fires, moves
+// to another time (the row is put back with that time) or is dropped, by the kind's
+// [`KindRule`] (`[calendar.rules]`) and what the job is about ([`Subject`]: a student branch, an
+// urgent notice). A recurring row's next occurrence comes from [`next_fire`], which adds the 调休
+// working Saturdays and Sundays to a Monday-to-Friday schedule when the rule says 工作日.
+// `schedule preview` prints the same decisions ([`calendar_preview`]).
+
+/// What the calendar did to one occurrence, as preview and the job's note say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// Fires when due.
+    Fire,
+    /// A 调休 working weekend day added to a 工作日 schedule (the holiday's name).
+    MakeUp(String),
+    /// Fires at another instant instead.
+    Moved { to: DateTime<Utc>, why: Reason },
+    /// Does not fire.
+    Dropped { why: Reason },
+}
+
+/// Whether a recurring crontab is a 工作日 schedule under `rule`.
+pub fn working_days(crontab: &Crontab, rule: KindRule) -> bool {
+    rule.working_days && crontab.is_monday_to_friday()
+}
+
+/// The next fire time after `after`: the crontab's, or for a 工作日 schedule a 调休 working
+/// weekend day's, whichever comes first.
+pub fn next_fire(
+    crontab: &Crontab,
+    tz: Tz,
+    cal: &Calendar,
+    rule: KindRule,
+    after: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let plain = crontab.next_after(tz, after);
+    if !working_days(crontab, rule) || cal.workdays.is_empty() {
+        return plain;
+    }
+    let from = after.with_timezone(&tz).date_naive();
+    let until = plain.map(|t| t.with_timezone(&tz).date_naive());
+    let make_up = cal
+        .workdays
+        .range(from..)
+        .take_while(|(d, _)| until.is_none_or(|u| **d <= u))
+        .find_map(|(d, _)| crontab.first_on(tz, *d, after));
+    match (plain, make_up) {
+        (Some(p), Some(m)) => Some(p.min(m)),
+        (p, m) => p.or(m),
+    }
+}
+
+/// What the calendar does to an occurrence of a `kind` job due at `due`. `crontab` is the
+/// row's schedule when it recurs.
+pub fn calendar_fate(
+    cal: &Calendar,
+    rule: KindRule,
+    subject: Subject,
+    crontab: Option<&Crontab>,
+    tz: Tz,
+    due: DateTime<Utc>,
+) -> Fate {
+    if cal.is_empty() {
+        return Fate::Fire;
+    }
+    let local = due.with_timezone(&tz).naive_local();
+    let working = crontab.is_some_and(|c| working_days(c, rule));
+    match decide(cal, rule, subject, local, working, crontab.is_some()) {
+        Decision::Fire => match cal.kind(local.date()) {
+            DayKind::MakeUp(name) if working => Fate::MakeUp(name.to_owned()),
+            _ => Fate::Fire,
+        },
+        Decision::Drop { why } => Fate::Dropped { why },
+        Decision::Move { to, why } => match super::crontab::resolve(tz, to) {
+            Some(to) if to > due => Fate::Moved { to, why },
+            _ => Fate::Fire,
+        },
+    }
+}
+
+/// The first `count` occurrences of `crontab` at or after `from` under the calendar, each with
+/// its fate: what `schedule preview --kind` prints. Dropped and moved occurrences are listed
+/// where they were due, so a reader sees what the holiday did.
+pub fn calendar_preview(
+    crontab: &Crontab,
+    tz: Tz,
+    cal: &Calendar,
+    rule: KindRule,
+    subject: Subject,
+    from: DateTime<Utc>,
+    count: usize,
+) -> Vec<(DateTime<Utc>, Fate)> {
+    let mut out = Vec::with_capacity(count);
+    let mut after = from - TimeDelta::milliseconds(1);
+    while out.len() < count {
+        let Some(at) = next_fire(crontab, tz, cal, rule, after) else {
+            break;
+        };
+        out.push((at, calendar_fate(cal, rule, subject, Some(crontab), tz, at)));
+        after = at;
+    }
+    out
+}
+
+/// The crontab and zone of a recurring row (None for one-off and relative rows, or a row whose
+/// stored schedule does not read).
+pub fn crontab_of(row: &JobRow) -> Option<(Crontab, Tz)> {
+    cron_of(row).ok()
+}
+
+/// The occurrence after `after` (ms) of a recurring row under the calendar; None for one-off
+/// and relative rows.
+pub fn next_occurrence_in(
+    row: &JobRow,
+    after: i64,
+    cal: &Calendar,
+    rule: KindRule,
+) -> Result<Option<i64>, String> {
+    if !matches!(row.timing, Timing::Cron { .. }) {
+        return Ok(None);
+    }
+    let (crontab, tz) = cron_of(row)?;
+    let next = next_fire(&crontab, tz, cal, rule, instant(after)?)
         .ok_or_else(|| format!("'{crontab}' has no fire time in the next 400 years"))?;
     Ok(Some(next.timestamp_millis()))
 }

@@ -5,7 +5,9 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
-use super::crontab::{self, CrontabError};
+use super::crontab::{self, Crontab, CrontabError};
+use super::plan::{self, Fate};
+use crate::domain::calendar::{Calendar, KindRule, Reason, Subject, DEFAULT_RULES};
 use crate::i18n::{Arg, Catalog, Locale};
 use crate::msg;
 
@@ -21,6 +23,8 @@ pub enum PreviewError {
     BadFrom { value: String, zone: String },
     #[error("--count must be from 1 to {MAX_COUNT}, not {0}")]
     BadCount(usize),
+    #[error("there is no job kind named '{0}'")]
+    BadKind(String),
     #[error(transparent)]
     Crontab(#[from] CrontabError),
 }
@@ -46,6 +50,14 @@ impl PreviewError {
                     ("max", Arg::Str(MAX_COUNT.to_string())),
                 ],
             ),
+            Self::BadKind(value) => {
+                let kinds: Vec<&str> = DEFAULT_RULES.iter().map(|(k, _)| *k).collect();
+                catalog.render(
+                    locale,
+                    msg!("preview-bad-kind"),
+                    &[("value", s(value)), ("kinds", s(&kinds.join(", ")))],
+                )
+            }
             Self::Crontab(e) => e.render(catalog, locale),
         }
     }
@@ -92,6 +104,67 @@ pub fn lines(
         .iter()
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, false))
         .collect())
+}
+
+/// Reads a job kind's name for `--kind`: one the calendar has a rule for.
+pub fn kind(name: &str) -> Result<&'static str, PreviewError> {
+    DEFAULT_RULES
+        .iter()
+        .map(|(k, _)| *k)
+        .find(|k| *k == name.trim())
+        .ok_or_else(|| PreviewError::BadKind(name.to_owned()))
+}
+
+/// The preview's lines under the calendar, for a job of a kind with `rule`: each fire time,
+/// and after it what the calendar does — a 调休 working day added to a 工作日 schedule, an
+/// occurrence moved (to when, and the holiday), dropped or paused (the vacation).
+#[allow(clippy::too_many_arguments)]
+pub fn calendar_lines(
+    expr: &str,
+    tz: Tz,
+    from: DateTime<Utc>,
+    count: usize,
+    cal: &Calendar,
+    rule: KindRule,
+    subject: Subject,
+    catalog: &Catalog,
+    locale: Locale,
+) -> Result<Vec<String>, PreviewError> {
+    if count == 0 || count > MAX_COUNT {
+        return Err(PreviewError::BadCount(count));
+    }
+    let tab = Crontab::parse(expr)?;
+    let shown = |t: DateTime<Utc>| {
+        t.with_timezone(&tz)
+            .fixed_offset()
+            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    };
+    let name = |n: &str| ("name", Arg::Str(n.to_owned()));
+    Ok(
+        plan::calendar_preview(&tab, tz, cal, rule, subject, from, count)
+            .into_iter()
+            .map(|(at, fate)| {
+                let note = match fate {
+                    Fate::Fire => return shown(at),
+                    Fate::MakeUp(n) => {
+                        catalog.render(locale, msg!("preview-fire-makeup"), &[name(&n)])
+                    }
+                    Fate::Moved { to, why } => catalog.render(
+                        locale,
+                        msg!("preview-fire-moved"),
+                        &[("to", Arg::Str(shown(to))), name(why.name())],
+                    ),
+                    Fate::Dropped {
+                        why: why @ Reason::Holiday(_),
+                    } => catalog.render(locale, msg!("preview-fire-dropped"), &[name(why.name())]),
+                    Fate::Dropped { why } => {
+                        catalog.render(locale, msg!("preview-fire-paused"), &[name(why.name())])
+                    }
+                };
+                format!("{}  {note}", shown(at))
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -5,8 +5,11 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::plan::{self, CatchUp};
+use chrono::{DateTime, Utc};
+
+use super::plan::{self, CatchUp, Fate};
 use super::{JobContext, Scheduler};
+use crate::domain::calendar::{Calendar, KindRule, Subject};
 use crate::store::jobs::{self, Finish, JobRow};
 use crate::store::{StoreError, Tx};
 
@@ -24,8 +27,11 @@ impl Scheduler {
             tx.rollback().await?;
             return Ok(());
         }
+        // The calendar, read in the run's transaction: a load committed before is seen.
+        let cal = crate::store::calendar::load(&mut tx).await?;
+        let rule = self.config.calendar.get(&claimed.kind);
         let plan = plan::catch_up(claimed, now)
-            .and_then(|c| Ok((c, plan::next_occurrence(claimed, now)?)));
+            .and_then(|c| Ok((c, plan::next_occurrence_in(claimed, now, &cal, rule)?)));
         let (CatchUp { run, skipped }, next) = match plan {
             Ok(plan) => plan,
             Err(error) => {
@@ -56,6 +62,17 @@ impl Scheduler {
             .await?;
             return Ok(tx.commit().await?);
         };
+        if let Some(put_off) = self
+            .calendar_step(&mut tx, job.as_ref(), claimed, &cal, rule, due, next, now)
+            .await?
+        {
+            if put_off {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            return Ok(());
+        }
         if claimed.attempts > self.config.max_attempts {
             // Claimed again and again without finishing: its runs keep dying mid-way.
             let error = format!(
@@ -123,6 +140,63 @@ impl Scheduler {
                 let mut conn = self.store.pool().acquire().await?;
                 jobs::finish(&mut conn, claimed, &Finish::Retry { at, error }, now).await?;
                 Ok(())
+            }
+        }
+    }
+
+    /// The calendar's say on the occurrence due at `due` (ms): None when it fires now;
+    /// otherwise it was moved to a working day or dropped (a holiday, a student branch's
+    /// vacation), recorded on the row with a note, and `Some(recorded)` tells whether to commit.
+    #[allow(clippy::too_many_arguments)]
+    async fn calendar_step(
+        &self,
+        tx: &mut Tx,
+        job: &dyn super::Job,
+        claimed: &JobRow,
+        cal: &Calendar,
+        rule: KindRule,
+        due: i64,
+        next: Option<i64>,
+        now: i64,
+    ) -> Result<Option<bool>, StoreError> {
+        if cal.is_empty() {
+            return Ok(None);
+        }
+        let subject = match job.subject(tx, claimed).await {
+            Ok(s) => s,
+            Err(e) if e.is_transient() => return Err(e),
+            Err(e) => {
+                tracing::warn!(job_id = claimed.id, error = %e, "job's subject unreadable; the calendar treats it as ordinary");
+                Subject::default()
+            }
+        };
+        let (crontab, tz) = match plan::crontab_of(claimed) {
+            Some((c, tz)) => (Some(c), tz),
+            None => (None, self.config.tz),
+        };
+        let Some(due_at) = DateTime::from_timestamp_millis(due) else {
+            return Ok(None);
+        };
+        let shown = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+        match plan::calendar_fate(cal, rule, subject, crontab.as_ref(), tz, due_at) {
+            Fate::Fire | Fate::MakeUp(_) => Ok(None),
+            Fate::Moved { to, why } => {
+                let note = format!(
+                    "moved from {} to {} ({})",
+                    shown(due_at),
+                    shown(to),
+                    why.name()
+                );
+                tracing::info!(job_id = claimed.id, kind = %claimed.kind, %note, "calendar moved an occurrence");
+                Ok(Some(
+                    jobs::defer(tx, claimed, to.timestamp_millis(), &note, now).await?,
+                ))
+            }
+            Fate::Dropped { why } => {
+                let note = format!("not run on {} ({})", shown(due_at), why.name());
+                tracing::info!(job_id = claimed.id, kind = %claimed.kind, %note, "calendar dropped an occurrence");
+                let how = Finish::Skipped { note, next };
+                Ok(Some(jobs::finish(tx, claimed, &how, now).await?))
             }
         }
     }

@@ -21,6 +21,8 @@ pub enum Action {
     TargetsLoaded,
     /// A campaign file was loaded.
     CampaignLoaded,
+    /// A calendar file (holidays, 调休, vacations) was loaded.
+    CalendarLoaded,
     NoticeSent,
     MeetingCreated,
     MeetingRescheduled,
@@ -48,10 +50,11 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
+        Self::CalendarLoaded,
         Self::NoticeSent,
         Self::MeetingCreated,
         Self::MeetingRescheduled,
@@ -73,6 +76,7 @@ impl Action {
             Self::Import => "import",
             Self::TargetsLoaded => "targets_loaded",
             Self::CampaignLoaded => "campaign_loaded",
+            Self::CalendarLoaded => "calendar_loaded",
             Self::NoticeSent => "notice_sent",
             Self::MeetingCreated => "meeting_created",
             Self::MeetingRescheduled => "meeting_rescheduled",
@@ -96,6 +100,7 @@ impl Action {
             Self::Import => msg!("audit-action-import"),
             Self::TargetsLoaded => msg!("audit-action-targets-loaded"),
             Self::CampaignLoaded => msg!("audit-action-campaign-loaded"),
+            Self::CalendarLoaded => msg!("audit-action-calendar-loaded"),
             Self::NoticeSent => msg!("audit-action-notice-sent"),
             Self::MeetingCreated => msg!("audit-action-meeting-created"),
             Self::MeetingRescheduled => msg!("audit-action-meeting-rescheduled"),

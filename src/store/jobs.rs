@@ -340,6 +340,8 @@ pub enum Finish {
     Retry { at: i64, error: String },
     /// Failed for good.
     Failed { error: String, next: Option<i64> },
+    /// Not run, by the calendar (a holiday, a vacation): `note` says why.
+    Skipped { note: String, next: Option<i64> },
 }
 
 /// Records how a claimed occurrence ended, only if the row's token is still `job`'s. Returns
@@ -354,6 +356,9 @@ pub async fn finish(conn: &mut Conn, job: &JobRow, how: &Finish, now: i64) -> Re
         Finish::Missed { next, count } => ("missed", *next, "missed", None, None, 0, *count),
         Finish::Failed { error, next } => {
             ("failed", *next, "failed", None, Some(error.clone()), 0, 0)
+        }
+        Finish::Skipped { note, next } => {
+            ("done", *next, "skipped", Some(note.clone()), None, 0, 0)
         }
         Finish::Retry { at, error } => {
             let done = sqlx::query(
@@ -389,6 +394,23 @@ pub async fn finish(conn: &mut Conn, job: &JobRow, how: &Finish, now: i64) -> Re
     .bind(error)
     .bind(runs)
     .bind(misses)
+    .bind(job.id)
+    .bind(job.lease_token.as_deref())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts a claimed occurrence off to `at` (the calendar moved it), with a note saying why, if
+/// the row is still ours.
+pub async fn defer(conn: &mut Conn, job: &JobRow, at: i64, note: &str, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET status = 'scheduled', due_at = $1, next_run_at = $1, attempts = 0, last_note = $2, \
+         lease_until = NULL, lease_token = NULL, updated_at = $3 WHERE id = $4 AND lease_token = $5",
+    )
+    .bind(at)
+    .bind(note)
+    .bind(now)
     .bind(job.id)
     .bind(job.lease_token.as_deref())
     .execute(conn)

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod bindings;
+pub mod calendar;
 pub mod campaigns;
 pub mod conversations;
 pub mod dashboard;
@@ -196,6 +197,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "recruitment",
         include_str!("../../migrations/sqlite/0017_recruitment.sql"),
     ),
+    (
+        20,
+        "calendar",
+        include_str!("../../migrations/sqlite/0020_calendar.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -262,6 +268,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         17,
         "recruitment",
         include_str!("../../migrations/postgres/0017_recruitment.sql"),
+    ),
+    (
+        20,
+        "calendar",
+        include_str!("../../migrations/postgres/0020_calendar.sql"),
     ),
 ];
 

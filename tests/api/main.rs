@@ -3,6 +3,7 @@
 
 mod anonymity;
 mod audit;
+mod calendar_store;
 mod campaign;
 mod claims;
 mod crash;

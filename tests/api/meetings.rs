@@ -1234,3 +1234,33 @@ async fn over_the_console_the_year_question_is_answered_by_number_and_a_new_date
         r[0].0
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_meeting_on_national_day_is_previewed_with_a_warning_and_still_created() {
+    let mut w = World::new(t("2026-09-28T09:00:00+08:00")).await;
+    w.bind("S101").await;
+    let cal =
+        branchbot::domain::calendar::parse(include_str!("../../examples/calendar.toml")).unwrap();
+    let mut tx = w.store.begin().await.unwrap();
+    branchbot::store::calendar::replace_years(&mut tx, &cal, 0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:general").await;
+    w.say("S101", "10月2日 19:30").await;
+    w.say("S101", "图书馆 305").await;
+    let r = w.say("S101", "学习贯彻全会精神").await;
+    assert_eq!(
+        r[0].0,
+        "预览：党员大会\n时间：10月2日（周五）19:30\n地点：图书馆 305\n议题：学习贯彻全会精神\n参会：9 人\n\
+         提示：10月2日是国庆节假期，请确认会议时间无误。"
+    );
+    assert_eq!(r[0].1, ["确认", "取消"]);
+    w.say("S101", "确认").await;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "a warning, not a refusal");
+}

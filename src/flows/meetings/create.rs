@@ -410,6 +410,19 @@ async fn preview(
             ),
         );
     }
+    if let Some(warning) = super::calendar_warning(
+        conn,
+        cx.catalog,
+        cx.locale,
+        cx.engine.tz,
+        new.branch_id,
+        new.starts_at,
+    )
+    .await?
+    {
+        text.push('\n');
+        text.push_str(&warning);
+    }
     let choices = vec![
         cx.choice("meet:confirm", msg!("meeting-confirm")),
         cx.choice("meet:discard", msg!("meeting-discard")),

@@ -249,6 +249,41 @@ pub fn reminders_text(catalog: &Catalog, locale: Locale, minutes: &[i64]) -> Str
 /// What a new meeting's creator is promised about reminders: only the ones that will fire
 /// (a reminder whose time has passed is not scheduled, see [`commit`]): "参会同志将在会前 1 小时
 /// 收到提醒。", or, when none is left, that none will be sent.
+/// A warning line when a meeting falls on a 法定节假日, or, for a student branch, in a vacation
+/// (寒暑假): the meeting is still created, the secretary is only asked to check the date.
+pub async fn calendar_warning(
+    conn: &mut Conn,
+    catalog: &Catalog,
+    locale: Locale,
+    tz: Tz,
+    branch_id: i64,
+    starts_at: i64,
+) -> Result<Option<String>, StoreError> {
+    let cal = crate::store::calendar::load(conn).await?;
+    let Some(at) = DateTime::<Utc>::from_timestamp_millis(starts_at) else {
+        return Ok(None);
+    };
+    let day = at.with_timezone(&tz).date_naive();
+    let date = crate::domain::calendar::day_words(locale, day);
+    if let Some(name) = cal.holiday(day) {
+        return Ok(Some(catalog.render(
+            locale,
+            msg!("meeting-on-holiday"),
+            &[("date", date.into()), ("name", name.into())],
+        )));
+    }
+    if let Some(v) = cal.vacation(day) {
+        if crate::store::calendar::is_student_branch(conn, branch_id).await? {
+            return Ok(Some(catalog.render(
+                locale,
+                msg!("meeting-on-vacation"),
+                &[("date", date.into()), ("name", v.name.as_str().into())],
+            )));
+        }
+    }
+    Ok(None)
+}
+
 pub fn reminders_promise(
     catalog: &Catalog,
     locale: Locale,

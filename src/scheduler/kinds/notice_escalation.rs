@@ -7,9 +7,12 @@ use serde::Deserialize;
 
 use crate::chat::sms;
 use crate::chat::{ChannelKind, Choice};
+use crate::domain::calendar::Subject;
 use crate::i18n::Catalog;
 use crate::msg;
-use crate::scheduler::job::{check_payload, payload, Job, JobContext, JobFuture, Ran};
+use crate::scheduler::job::{
+    check_payload, payload, Job, JobContext, JobFuture, Ran, SubjectFuture,
+};
 use crate::store::jobs::JobRow;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::{members, notices, Conn};
@@ -38,6 +41,18 @@ impl Job for NoticeEscalation {
 
     fn check(&self, payload: &str) -> Result<(), String> {
         check_payload::<Payload>(payload)
+    }
+
+    fn subject<'a>(&'a self, conn: &'a mut Conn, job: &'a JobRow) -> SubjectFuture<'a> {
+        Box::pin(async move {
+            let Ok(p) = serde_json::from_str::<Payload>(&job.payload) else {
+                return Ok(Subject::default());
+            };
+            Ok(Subject {
+                student: false,
+                urgent: crate::store::calendar::is_urgent_notice(conn, p.notice).await?,
+            })
+        })
     }
 
     fn run<'a>(

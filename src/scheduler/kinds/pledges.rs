@@ -7,12 +7,14 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 
 use crate::chat::Reply;
+use crate::domain::calendar::Subject;
 use crate::domain::pledges::{MAX_ASSESSMENT_CHARS, REMIND_AFTER_DAYS};
 use crate::flows::pledges::{checkin, item_lines};
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{
     self, check_payload, payload, Job, JobContext, JobError, JobFuture, Ran, Registry,
+    SubjectFuture,
 };
 use crate::scheduler::{JobSpec, When};
 use crate::store::jobs::JobRow;
@@ -46,6 +48,18 @@ impl Job for PledgeCheckin {
 
     fn check(&self, payload: &str) -> Result<(), String> {
         check_payload::<CheckinPayload>(payload)
+    }
+
+    fn subject<'a>(&'a self, conn: &'a mut Conn, job: &'a JobRow) -> SubjectFuture<'a> {
+        Box::pin(async move {
+            let Ok(p) = serde_json::from_str::<CheckinPayload>(&job.payload) else {
+                return Ok(Subject::default());
+            };
+            Ok(Subject {
+                student: crate::store::calendar::is_student_branch(conn, p.branch_id).await?,
+                urgent: false,
+            })
+        })
     }
 
     fn run<'a>(
@@ -116,6 +130,18 @@ impl Job for PledgeReminder {
 
     fn check(&self, payload: &str) -> Result<(), String> {
         check_payload::<ReminderPayload>(payload)
+    }
+
+    fn subject<'a>(&'a self, conn: &'a mut Conn, job: &'a JobRow) -> SubjectFuture<'a> {
+        Box::pin(async move {
+            let Ok(p) = serde_json::from_str::<ReminderPayload>(&job.payload) else {
+                return Ok(Subject::default());
+            };
+            Ok(Subject {
+                student: crate::store::calendar::is_student_round(conn, p.round_id).await?,
+                urgent: false,
+            })
+        })
     }
 
     fn run<'a>(

@@ -497,6 +497,7 @@ fn config_mistake(e: &crate::config::ConfigError, ui: &Ui) -> Failure {
                 std::env::var("BRANCHBOT_LOCALE").unwrap_or_default().into(),
             )],
         ),
+        ConfigError::WecomCheckWithoutWecom => ui.mistake(msg!("cli-config-wecom-check"), &[]),
         other => ui.mistake(
             msg!("cli-config-error"),
             &[("detail", other.to_string().into())],

@@ -444,6 +444,8 @@ pub enum ConfigError {
     Env { name: &'static str, message: String },
     #[error("{0}")]
     Invalid(String),
+    #[error("feedback.web_check = \"wecom\" needs the WeCom channel ([wecom] with BRANCHBOT_WECOM_CORP_ID, BRANCHBOT_WECOM_AGENT_ID, BRANCHBOT_WECOM_SECRET, BRANCHBOT_WECOM_TOKEN and BRANCHBOT_WECOM_AES_KEY); configure WeCom or use \"sms\" (with an SMS gateway) or \"device\"")]
+    WecomCheckWithoutWecom,
 }
 
 impl Config {
@@ -618,8 +620,9 @@ impl Config {
             }
         }
         self.sms.validate(self.http.public_url.as_deref())?;
-        self.feedback.validate(self.sms.enabled())?;
         self.wecom.validate()?;
+        self.feedback
+            .validate(self.sms.enabled(), self.wecom.enabled())?;
         let d = &self.delivery;
         if d.telegram_per_second == 0
             || d.telegram_per_chat_per_second == 0

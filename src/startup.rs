@@ -82,7 +82,9 @@ impl Application {
         let settings = config.settings()?;
         let tz = settings.tz;
         config.sms.validate_inbound()?;
-        config.feedback.validate(config.sms.enabled())?;
+        config
+            .feedback
+            .validate(config.sms.enabled(), config.wecom.enabled())?;
         let quiet = settings.quiet;
         let store = Store::open(&config.database_url).await?;
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);

@@ -2,10 +2,9 @@
 //! with fantoccini. A committee member gets the one-time link through the chat, opens it, reads
 //! the overview, follows the link to a branch and reads that page; and a student on a phone
 //! (a 360×740 viewport) scans a plaque, rates, comments, keeps the reply code and later reads
-//! the secretary's answer, on a page that holds no script. (chromedriver cannot drive a page
-//! with JavaScript blocked: its element commands run scripts in the page and hang; the forms'
-//! script-free path is what `tests/api/web_feedback.rs` exercises over plain HTTP.)
-//! Screenshots go to `test-artifacts/`.
+//! the secretary's answer, on a page that holds no script; then again on a phone whose browser
+//! blocks JavaScript altogether (Chromium's content setting, proved on a page with a script),
+//! where the plain forms must do everything. Screenshots go to `test-artifacts/`.
 //!
 //! Without Chromium and chromedriver the test says it was skipped and how to install them,
 //! except under CI (`CI` set), where it fails: `.ci/run` installs them.
@@ -116,6 +115,50 @@ impl Driver {
             },
         }))
         .await
+    }
+
+    /// The phone with JavaScript blocked (Chromium's content setting: scripts do not run on any
+    /// page). chromedriver's `mobileEmulation` cannot be combined with blocked scripts (its
+    /// element commands then hang), so the 360×740 screen is set over the DevTools protocol
+    /// (`Emulation.setDeviceMetricsOverride`) and WeChat's user agent by a switch.
+    async fn phone_without_scripts(&self) -> Client {
+        let phone = self
+            .connect(serde_json::json!({
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": CHROMIUM,
+                    "args": [
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--window-size=360,740",
+                        "--lang=zh-CN",
+                        "--user-agent=Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36 MicroMessenger/8.0.50",
+                    ],
+                    "prefs": {
+                        "intl.accept_languages": "zh-CN,zh",
+                        "profile.managed_default_content_settings.javascript": 2,
+                    },
+                },
+            }))
+            .await;
+        let session = phone
+            .session_id()
+            .await
+            .expect("the session")
+            .expect("a session id");
+        let answer = reqwest::Client::new()
+            .post(format!("{}/session/{session}/goog/cdp/execute", self.url))
+            .json(&serde_json::json!({
+                "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": { "width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": true },
+            }))
+            .send()
+            .await
+            .expect("chromedriver answers");
+        assert!(answer.status().is_success(), "{:?}", answer.text().await);
+        phone
     }
 
     async fn connect(&self, caps: serde_json::Value) -> Client {
@@ -546,6 +589,71 @@ async fn a_student_on_a_phone_scans_rates_comments_and_later_reads_the_answer_in
         &code,
         "支部的答复：已提醒宿舍晚上十点后保持安静",
         Some("feedback-phone"),
+    )
+    .await;
+    phone.close().await.ok();
+    read.expect("the browser session");
+    app.stop().await;
+    drop(driver);
+}
+
+#[tokio::test]
+async fn a_student_whose_phone_blocks_javascript_rates_comments_and_reads_the_answer_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let driver = Driver::start().await;
+    let app = spawn_app().await;
+    seed_feedback(&app).await;
+    let base = app.base_url();
+    let phone = driver.phone_without_scripts().await;
+    let checked = async {
+        // Scripts really are off: a page whose script would retitle it keeps its title and
+        // shows its <noscript> text.
+        phone
+            .goto(
+                "data:text/html;charset=utf-8,<title>off</title><noscript><p id=n>no scripts</p></noscript>\
+                 <script>document.title='on'</script>",
+            )
+            .await?;
+        assert_eq!(phone.title().await?, "off");
+        assert_eq!(
+            phone.find(Locator::Css("#n")).await?.text().await?,
+            "no scripts"
+        );
+        let code = rate_on_phone(&phone, &base, "楼道的灯晚上不亮", Some("feedback-noscript")).await?;
+        // The viewport is the phone's.
+        let (_, _, width, _) = phone.find(Locator::Css("html")).await?.rectangle().await?;
+        assert_eq!(width, 360.0, "the viewport is {width} px wide");
+        let receipt = phone.find(Locator::Css("main")).await?.text().await?;
+        assert!(receipt.contains(&code), "{receipt}");
+        assert!(
+            receipt.contains(&format!("之后在 {base}/f/reply 输入回执码")),
+            "{receipt}"
+        );
+        Ok::<_, fantoccini::error::CmdError>(code)
+    }
+    .await;
+    let code = match checked {
+        Ok(code) => code,
+        Err(e) => {
+            phone.close().await.ok();
+            panic!("the browser session: {e}");
+        }
+    };
+    assert_eq!(publish(&app).await, "published 5, waiting 0, unreadable 0");
+    app.bind(7101, "S101").await;
+    let id: String = sqlx::query_scalar("SELECT id FROM feedback WHERE body = '楼道的灯晚上不亮'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    app.ask(7101, &format!("/answer {id} 已报修，本周内更换灯管"), 1)
+        .await;
+    let read = read_on_phone(
+        &phone,
+        &code,
+        "支部的答复：已报修，本周内更换灯管",
+        Some("feedback-noscript"),
     )
     .await;
     phone.close().await.ok();

@@ -744,6 +744,20 @@ fn a_mistyped_setting_is_named_in_the_reader_s_language_with_its_line() {
     );
 }
 
+#[test]
+fn the_wecom_check_without_wecom_configured_says_what_to_set_in_the_reader_s_language() {
+    for (locale, expected) in [
+        ("zh-CN", "配置有误：feedback.web_check 设为 wecom 时，要通过企业微信确认评价人，但尚未配置企业微信。请设置 BRANCHBOT_WECOM_CORP_ID、BRANCHBOT_WECOM_AGENT_ID、BRANCHBOT_WECOM_SECRET、BRANCHBOT_WECOM_TOKEN 和 BRANCHBOT_WECOM_AES_KEY（见 README 的“Connecting WeCom”一节），或把 web_check 改为 sms（需配置短信网关）或 device。"),
+        ("en", "Configuration error: feedback.web_check = \"wecom\" lets people rate on the feedback page through WeCom, but WeCom is not configured. Set BRANCHBOT_WECOM_CORP_ID, BRANCHBOT_WECOM_AGENT_ID, BRANCHBOT_WECOM_SECRET, BRANCHBOT_WECOM_TOKEN and BRANCHBOT_WECOM_AES_KEY (see Connecting WeCom in the README), or use web_check = \"sms\" (with an SMS gateway) or \"device\"."),
+    ] {
+        let bot = Bot::new(locale);
+        bot.file("branchbot.toml", b"[feedback]\nweb_check = \"wecom\"\n");
+        let run = bot.run(&["members"]);
+        run.ended_with(2);
+        assert_eq!(run.stderr_lines(), [expected], "{locale}");
+    }
+}
+
 /// Writes and approves pledges directly in the store, as the chat flow would.
 fn approve_pledges(bot: &Bot, pledges: &[(&str, &[(&str, &str)])]) {
     use branchbot::store::pledges::{self, NewItem};

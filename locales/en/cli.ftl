@@ -71,6 +71,7 @@ cli-config-missing-field = Configuration error: { $file } lacks the setting "{ $
 cli-config-bad-value = Configuration error: { $file }, line { $line }: the value has the wrong type: { $source }. See Configuration in the README (text in quotes; numbers and true/false without).
 cli-config-syntax = Configuration error: { $file }, line { $line } is not valid TOML: { $source }. Check the quotes, equals signs and brackets.
 cli-config-bad-locale = Configuration error: BRANCHBOT_LOCALE is "{ $value }", which is not a language here; use zh-CN or en.
+cli-config-wecom-check = Configuration error: feedback.web_check = "wecom" lets people rate on the feedback page through WeCom, but WeCom is not configured. Set BRANCHBOT_WECOM_CORP_ID, BRANCHBOT_WECOM_AGENT_ID, BRANCHBOT_WECOM_SECRET, BRANCHBOT_WECOM_TOKEN and BRANCHBOT_WECOM_AES_KEY (see Connecting WeCom in the README), or use web_check = "sms" (with an SMS gateway) or "device".
 cli-bad-database-url = Cannot use the database URL '{ $url }': write sqlite://FILE or postgres://USER@HOST/DATABASE.
 cli-listen-error = Cannot listen on { $addr } ({ $detail }). Choose another address with http.listen or BRANCHBOT_HTTP_LISTEN.
 cli-internal-error = error: { $detail }

@@ -58,3 +58,15 @@ qr-no-public-url = The web address is not known: the QR code opens <public addre
 qr-privacy = Details: { $url }
 qr-telegram = Telegram: { $link }
 qr-sms = SMS: send "评价 { $code }"
+
+## The WeCom check (feedback.web_check = "wecom").
+
+web-privacy-check-wecom = This page checks through WeCom: WeCom tells the bot which WeCom account opened it (a member's account name, or an anonymous ID for someone outside the organisation), which is used only to make that mark and is not kept. It shows that each WeCom account rates once a month.
+web-wecom-only-title = Please open this page in WeCom
+web-wecom-only = This feedback page works only inside WeCom (企业微信), which confirms that each person rates once a month. Scan the QR code with WeCom, or open { $url } in WeCom. Your name is not kept with your feedback.
+web-wecom-redirect = WeCom is confirming that you have not rated yet; this takes a moment.
+web-wecom-continue = Continue
+web-wecom-code-title = WeCom's confirmation did not work
+web-wecom-code = WeCom's confirmation has expired or was already used; nothing was saved. Please open the feedback page again.
+web-wecom-failed-title = WeCom cannot confirm right now
+web-wecom-failed = WeCom did not answer, so the page cannot confirm you have not rated yet; nothing was saved. Please try again in a few minutes.

@@ -68,6 +68,7 @@ cli-config-missing-field = 配置有误：{ $file } 缺少设置项“{ $field }
 cli-config-bad-value = 配置有误：{ $file } 第 { $line } 行的值类型不对：{ $source }。请对照 README 的 Configuration 一节修改（文字要加引号，数字和 true/false 不加）。
 cli-config-syntax = 配置有误：{ $file } 第 { $line } 行不是有效的 TOML：{ $source }。请检查引号、等号和方括号。
 cli-config-bad-locale = 配置有误：环境变量 BRANCHBOT_LOCALE 的值“{ $value }”无法识别，可用 zh-CN 或 en。
+cli-config-wecom-check = 配置有误：feedback.web_check 设为 wecom 时，要通过企业微信确认评价人，但尚未配置企业微信。请设置 BRANCHBOT_WECOM_CORP_ID、BRANCHBOT_WECOM_AGENT_ID、BRANCHBOT_WECOM_SECRET、BRANCHBOT_WECOM_TOKEN 和 BRANCHBOT_WECOM_AES_KEY（见 README 的“Connecting WeCom”一节），或把 web_check 改为 sms（需配置短信网关）或 device。
 cli-bad-database-url = 无法使用数据库地址“{ $url }”：请写 sqlite://文件名 或 postgres://用户@主机/数据库。
 cli-listen-error = 无法在 { $addr } 上监听（{ $detail }）。请用 http.listen 或 BRANCHBOT_HTTP_LISTEN 换一个地址。
 cli-internal-error = 出错了：{ $detail }

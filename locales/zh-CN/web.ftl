@@ -58,3 +58,15 @@ qr-no-public-url = 不知道网页地址：二维码指向 <公开地址>/f/<编
 qr-privacy = 详见 { $url }
 qr-telegram = Telegram：{ $link }
 qr-sms = 短信：发送“评价 { $code }”
+
+## 企业微信验证（feedback.web_check = "wecom"）。
+
+web-privacy-check-wecom = 本页通过企业微信确认：企业微信告知打开本页的企业微信账号（本单位成员的账号，或单位外人员的匿名标识），它只用来生成上述标记，不保存。它能证明每个企业微信账号每月只评价一次。
+web-wecom-only-title = 请在企业微信中打开
+web-wecom-only = 本评价页面只能在企业微信中使用，以确认每人每月只评价一次。请用企业微信扫描二维码，或在企业微信中打开 { $url }。您的姓名不会与评价一起保存。
+web-wecom-redirect = 企业微信正在确认您本期尚未评价，请稍候。
+web-wecom-continue = 继续
+web-wecom-code-title = 企业微信确认未成功
+web-wecom-code = 企业微信的确认已过期或已使用，本次内容没有保存。请重新打开评价页面。
+web-wecom-failed-title = 企业微信暂时无法确认
+web-wecom-failed = 企业微信没有响应，暂时无法确认您本期尚未评价，本次内容没有保存。请过几分钟再试。

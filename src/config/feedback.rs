@@ -12,8 +12,8 @@ pub enum WebCheck {
     /// A 6-digit code by SMS to a mobile number: one rating per number (the default when an
     /// SMS gateway is configured).
     Sms,
-    /// WeCom OAuth (`snsapi_base`): one rating per WeCom user. Needs the WeCom channel, which
-    /// this version does not have: configuring it stops the bot with a message.
+    /// WeCom's web authorization (`snsapi_base`): one rating per WeCom account (a member's
+    /// userid, an outsider's openid). Needs the WeCom channel; the page must be opened in WeCom.
     Wecom,
     /// A signed HttpOnly cookie per period and per-client limits: one rating per browser, the
     /// weakest check (clearing cookies rates again), for trials (the default without SMS).
@@ -44,7 +44,12 @@ pub struct FeedbackConfig {
     pub sms_codes_per_number_per_hour: u32,
     /// Codes sent by SMS at the request of one client in an hour.
     pub sms_codes_per_client_per_hour: u32,
+    /// WeCom's web authorization page (`wecom` check); another address only in tests.
+    pub wecom_authorize_url: String,
 }
+
+/// WeCom's web authorization page.
+pub const WECOM_AUTHORIZE_URL: &str = "https://open.weixin.qq.com/connect/oauth2/authorize";
 
 impl Default for FeedbackConfig {
     fn default() -> Self {
@@ -55,6 +60,7 @@ impl Default for FeedbackConfig {
             web_per_minute: 120,
             sms_codes_per_number_per_hour: 3,
             sms_codes_per_client_per_hour: 10,
+            wecom_authorize_url: WECOM_AUTHORIZE_URL.into(),
         }
     }
 }
@@ -69,18 +75,14 @@ impl FeedbackConfig {
         })
     }
 
-    pub fn validate(&self, sms_enabled: bool) -> Result<(), ConfigError> {
+    pub fn validate(&self, sms_enabled: bool, wecom_enabled: bool) -> Result<(), ConfigError> {
         match self.check(sms_enabled) {
             WebCheck::Sms if !sms_enabled => {
                 return Err(ConfigError::Invalid(
                     "feedback.web_check = \"sms\" needs an SMS gateway ([sms] gateway = \"twilio\", \"android\" or \"generic\"); use \"device\" to run without one".into(),
                 ))
             }
-            WebCheck::Wecom => {
-                return Err(ConfigError::Invalid(
-                    "feedback.web_check = \"wecom\" needs the WeCom channel, which this version of branchbot does not have yet; use \"sms\" (with an SMS gateway) or \"device\"".into(),
-                ))
-            }
+            WebCheck::Wecom if !wecom_enabled => return Err(ConfigError::WecomCheckWithoutWecom),
             _ => {}
         }
         if self.web_per_client_per_hour == 0
@@ -101,23 +103,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_check_is_sms_with_a_gateway_and_device_without_and_wecom_refuses_to_start() {
+    fn the_check_is_sms_with_a_gateway_and_device_without_and_wecom_needs_the_channel() {
         let c = FeedbackConfig::default();
         assert_eq!(c.check(true), WebCheck::Sms);
         assert_eq!(c.check(false), WebCheck::Device);
-        assert!(c.validate(false).is_ok());
+        assert!(c.validate(false, false).is_ok());
         let sms = FeedbackConfig {
             web_check: Some(WebCheck::Sms),
             ..FeedbackConfig::default()
         };
-        let err = sms.validate(false).unwrap_err().to_string();
+        let err = sms.validate(false, true).unwrap_err().to_string();
         assert!(err.contains("needs an SMS gateway"), "{err}");
         let wecom = FeedbackConfig {
             web_check: Some(WebCheck::Wecom),
             ..FeedbackConfig::default()
         };
-        let err = wecom.validate(true).unwrap_err().to_string();
-        assert!(err.contains("needs the WeCom channel"), "{err}");
+        let err = wecom.validate(true, false).unwrap_err();
+        assert!(matches!(err, ConfigError::WecomCheckWithoutWecom), "{err}");
+        assert!(wecom.validate(false, true).is_ok());
         let parsed: FeedbackConfig = toml::from_str("web_check = \"device\"").unwrap();
         assert_eq!(parsed.check(true), WebCheck::Device);
     }

@@ -1,5 +1,7 @@
-//! A fake WeCom API on 127.0.0.1: `GET /cgi-bin/gettoken`, `POST /cgi-bin/message/send` and
-//! `POST /cgi-bin/message/update_template_card`, as a self-built app sees them. Like WeCom it
+//! A fake WeCom API on 127.0.0.1: `GET /cgi-bin/gettoken`, `POST /cgi-bin/message/send`,
+//! `POST /cgi-bin/message/update_template_card` and `GET /cgi-bin/auth/getuserinfo`, as a
+//! self-built app sees them, and WeCom's web authorization (`GET /connect/oauth2/authorize`,
+//! which answers with a one-time code for whoever [`FakeWecom::visit_as`] names). Like WeCom it
 //! issues access_tokens that expire (and can be expired at will: errcode 42001), drops
 //! silently what goes over 30 messages a minute or 1,000 an hour to one member (recording the
 //! drop, so a test can prove none happened), answers `invaliduser` for userids that left the
@@ -75,6 +77,19 @@ struct Inner {
     rejected_tokens: AtomicU64,
     next: AtomicU64,
     new_sent: Notify,
+    /// One-time OAuth codes not yet used, and who they name.
+    codes: Mutex<HashMap<String, Visitor>>,
+    /// Who opens the authorize page (the person signed in to the WeCom app).
+    visitor: Mutex<Option<Visitor>>,
+}
+
+/// Who a web authorization names, as `getuserinfo` answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visitor {
+    /// A member of the organisation: `userid`.
+    Member(String),
+    /// Someone outside it (a WeChat user): `openid`.
+    Outsider(String),
 }
 
 /// A running fake WeCom API.
@@ -107,11 +122,15 @@ impl FakeWecom {
             rejected_tokens: AtomicU64::new(0),
             next: AtomicU64::new(1),
             new_sent: Notify::new(),
+            codes: Mutex::default(),
+            visitor: Mutex::default(),
         });
         let app = Router::new()
             .route("/cgi-bin/gettoken", get(gettoken))
             .route("/cgi-bin/message/send", post(send))
             .route("/cgi-bin/message/update_template_card", post(update_card))
+            .route("/cgi-bin/auth/getuserinfo", get(getuserinfo))
+            .route("/connect/oauth2/authorize", get(authorize))
             .with_state(Arc::clone(&inner));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -126,6 +145,26 @@ impl FakeWecom {
     /// `http://127.0.0.1:PORT`, for `wecom.api_url`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// WeCom's web authorization base, for `feedback.wecom_authorize_url`.
+    pub fn authorize_url(&self) -> String {
+        format!("http://{}/connect/oauth2/authorize", self.addr)
+    }
+
+    /// Who the next visits to the authorize page are signed in as.
+    pub fn visit_as(&self, visitor: Visitor) {
+        *self.inner.visitor.lock().unwrap() = Some(visitor);
+    }
+
+    /// A one-time code naming `visitor`, as the authorize page would add to the redirect.
+    pub fn issue_code(&self, visitor: Visitor) -> String {
+        issue(&self.inner, visitor)
+    }
+
+    /// OAuth codes issued and not yet used.
+    pub fn unused_codes(&self) -> usize {
+        self.inner.codes.lock().unwrap().len()
     }
 
     /// Every token issued so far stops working (WeCom answers 42001).
@@ -380,6 +419,67 @@ async fn update_card(
         replace_name: name,
     });
     Json(json!({"errcode": 0, "errmsg": "ok"}))
+}
+
+fn issue(inner: &Inner, visitor: Visitor) -> String {
+    let n = inner.next.fetch_add(1, Ordering::Relaxed);
+    let code = format!("oauth-code-{n}-{:08x}", rand::random::<u32>());
+    inner.codes.lock().unwrap().insert(code.clone(), visitor);
+    code
+}
+
+/// `GET /connect/oauth2/authorize`: WeCom checks the app and sends the browser back to
+/// `redirect_uri` with a one-time `code` and the `state` it was given.
+async fn authorize(
+    State(inner): State<Arc<Inner>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let arg = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    if arg("appid") != CORP_ID
+        || arg("agentid") != AGENT_ID.to_string()
+        || arg("response_type") != "code"
+        || arg("scope") != "snsapi_base"
+        || !arg("redirect_uri").starts_with("http")
+    {
+        return (StatusCode::BAD_REQUEST, "invalid authorize request").into_response();
+    }
+    let Some(visitor) = inner.visitor.lock().unwrap().clone() else {
+        return (StatusCode::FORBIDDEN, "nobody is signed in").into_response();
+    };
+    let code = issue(&inner, visitor);
+    let uri = arg("redirect_uri");
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    let location = format!(
+        "{uri}{sep}{}",
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("code", &code)
+            .append_pair("state", arg("state"))
+            .finish()
+    );
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
+/// `GET /cgi-bin/auth/getuserinfo`: who a one-time code names; a used or unknown code is
+/// 40029, as WeCom answers.
+async fn getuserinfo(
+    State(inner): State<Arc<Inner>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Json<Value> {
+    if !valid(&inner, q.get("access_token")) {
+        return Json(json!({"errcode": 42001, "errmsg": "access_token expired"}));
+    }
+    let taken = q
+        .get("code")
+        .and_then(|c| inner.codes.lock().unwrap().remove(c));
+    Json(match taken {
+        Some(Visitor::Member(userid)) => json!({"errcode": 0, "errmsg": "ok", "userid": userid}),
+        Some(Visitor::Outsider(openid)) => json!({
+            "errcode": 0, "errmsg": "ok", "openid": openid, "external_userid": ""
+        }),
+        None => json!({"errcode": 40029, "errmsg": "invalid code"}),
+    })
 }
 
 /// Builds the callbacks WeCom posts: encrypted with the fake's keys and signed.

@@ -25,7 +25,14 @@ use crate::helpers::{spawn_with, Db, Spawn, TestApp};
 
 /// Log lines written while the tests run, at debug level.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// Everything logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -38,8 +45,10 @@ impl Write for Captured {
     }
 }
 
-/// The one log capture of this test process (a global subscriber can be set once).
-fn logs() -> &'static Captured {
+/// The one log capture of this test process (a global subscriber can be set once). Each line
+/// names its thread: libtest names a test's thread after the test, and `#[tokio::test]`'s
+/// single-threaded runtime runs the application under test on it.
+pub fn logs() -> &'static Captured {
     static LOGS: OnceLock<Captured> = OnceLock::new();
     LOGS.get_or_init(|| {
         let logs = Captured::default();
@@ -47,6 +56,7 @@ fn logs() -> &'static Captured {
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::DEBUG)
             .with_ansi(false)
+            .with_thread_names(true)
             .with_writer(move || writer.clone())
             .finish();
         tracing::subscriber::set_global_default(subscriber)
@@ -197,9 +207,19 @@ async fn dump(app: &TestApp, db: Db) -> Vec<(String, Vec<String>, Vec<Vec<String
 
 /// The database files as they are on disk now.
 async fn files(app: &TestApp, db: Db) -> Vec<(String, Vec<u8>)> {
+    db_files(&app.store, &app.db.url, db).await
+}
+
+/// The database's files as left on disk: the SQLite db and WAL, or every PostgreSQL relation
+/// file (live and dead row versions) after a checkpoint.
+pub async fn db_files(
+    store: &branchbot::store::Store,
+    url: &str,
+    db: Db,
+) -> Vec<(String, Vec<u8>)> {
     match db {
         Db::Sqlite => {
-            let path = app.db.url.trim_start_matches("sqlite://").to_owned();
+            let path = url.trim_start_matches("sqlite://").to_owned();
             let read = |p: String| std::fs::read(p).unwrap_or_default();
             vec![
                 ("db".into(), read(path.clone())),
@@ -210,7 +230,7 @@ async fn files(app: &TestApp, db: Db) -> Vec<(String, Vec<u8>)> {
             // Flush shared buffers, so the files hold every row version written so far (live
             // and dead), then read them as a superuser with file access would.
             sqlx::query("CHECKPOINT")
-                .execute(app.store.pool())
+                .execute(store.pool())
                 .await
                 .unwrap();
             let rels: Vec<(String, String)> = sqlx::query_as(
@@ -219,7 +239,7 @@ async fn files(app: &TestApp, db: Db) -> Vec<(String, Vec<u8>)> {
                  WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't') \
                  AND pg_relation_filepath(c.oid) IS NOT NULL",
             )
-            .fetch_all(app.store.pool())
+            .fetch_all(store.pool())
             .await
             .unwrap();
             let mut out = Vec::new();
@@ -227,7 +247,7 @@ async fn files(app: &TestApp, db: Db) -> Vec<(String, Vec<u8>)> {
                 let bytes: Option<Vec<u8>> =
                     sqlx::query_scalar("SELECT pg_read_binary_file($1, 0, 1000000000, true)")
                         .bind(&path)
-                        .fetch_one(app.store.pool())
+                        .fetch_one(store.pool())
                         .await
                         .unwrap();
                 out.push((name, bytes.unwrap_or_default()));
@@ -758,13 +778,27 @@ async fn forensic(db: Db) {
 
     // Every log line: none ties a sender to feedback or a ballot.
     let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
-    assert!(logs.lines().count() > 10, "logs were captured");
+    let me = std::thread::current().name().unwrap_or("").to_owned();
+    assert!(
+        logs.lines().filter(|l| l.contains(me.as_str())).count() > 10,
+        "this test's logs were captured"
+    );
     let chats: Vec<String> = MEMBERS
         .iter()
         .map(|(c, _)| c.to_string())
         .chain(STRANGERS.iter().map(i64::to_string))
         .collect();
-    for line in logs.lines() {
+    // Other tests of this process run at the same time and log to the same capture; their
+    // lines carry their own thread's name (libtest names a test's thread after the test, and
+    // the single-threaded runtime runs each application on its test's thread).
+    let another_test = |line: &str| {
+        let thread = line.split_whitespace().nth(2).unwrap_or("");
+        thread.contains("::") && !thread.ends_with(':') && thread != me
+    };
+    for line in logs.lines().filter(|l| !another_test(l)) {
+        // The thread's name is the test's, which names feedback and ballots itself.
+        let line = line.replacen(me.as_str(), "", 1);
+        let line = line.as_str();
         for (_, text) in &script.submitted {
             assert!(!line.contains(text), "a log line holds a comment: {line}");
         }

@@ -1,7 +1,8 @@
 //! The anonymous feedback page over HTTP, on SQLite and PostgreSQL: a phone's browser opens
 //! `/f/<code>`, rates, may comment, gets a reply code and reads the answer at `/f/reply`; one
-//! rating per period by the device check and by the SMS check; CSRF, floods, sizes, unknown
-//! targets and ended periods.
+//! rating per period by the device check, the SMS check and the WeCom check (WeCom's web
+//! authorization against the fake WeCom); CSRF, floods, sizes, unknown targets and ended
+//! periods.
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use branchbot::i18n::Locale;
 use branchbot::startup::{Application, Overrides};
 use branchbot::store::{members, Store};
 use branchbot::testkit::fake_sms::{self, FakeSms};
+use branchbot::testkit::fake_wecom::{self, FakeWecom, Visitor};
 
 use crate::feedback::{load_targets, publish};
 use crate::helpers::{spawn_with, Db, Spawn, TestApp, TestDb, WAIT};
@@ -43,6 +45,8 @@ on_both!(
     an_unknown_target_gets_a_404_page_and_oversized_or_incomplete_forms_change_nothing,
     the_sms_check_sends_a_code_and_the_number_becomes_the_chat_s_already_rated_tag_never_stored,
     sms_codes_expire_after_ten_minutes_allow_five_tries_and_are_limited_per_number_and_client,
+    the_wecom_check_rates_through_wecom_s_authorization_once_a_month_and_keeps_no_userid_or_openid,
+    a_forged_or_replayed_wecom_state_and_an_invalid_or_used_code_are_refused_with_a_clear_page,
 );
 
 /// One browser: its cookies, its address as the proxy reports it, its language.
@@ -157,6 +161,16 @@ impl Browser {
 
     pub async fn get(&mut self, path: &str) -> Page {
         let req = self.http.get(format!("{}{path}", self.base));
+        self.send(req).await
+    }
+
+    /// Follows a redirect's `Location` (another site's too: the browser goes where it is sent,
+    /// without the URL's `#fragment`).
+    pub async fn follow(&mut self, page: &Page) -> Page {
+        assert_eq!(page.status, 302, "{}", page.body);
+        let location = page.headers["location"].to_str().unwrap();
+        let url = location.split('#').next().unwrap().to_owned();
+        let req = self.http.get(url);
         self.send(req).await
     }
 
@@ -874,18 +888,340 @@ async fn sms_codes_expire_after_ten_minutes_allow_five_tries_and_are_limited_per
     app.stop().await;
 }
 
+/// WeCom's in-app browser on a phone.
+const WXWORK_UA: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36 wxwork/4.1.30 MicroMessenger/7.0.1 NetType/WIFI Language/zh ColorScheme/Light";
+/// A member of the organisation who is not on the Party roster (a staff member), and a
+/// student from outside it, as WeCom names them: neither may be left anywhere.
+const USERID: &str = "zhangwei.k7q2x";
+const OPENID: &str = "oAmZr9k2-outsider-5Tq8Lw";
+
+/// The application with WeCom on and the feedback page's `wecom` check, the targets loaded.
+async fn wecom_app(db: Db) -> Option<crate::wecom::WecomApp> {
+    let fake = FakeWecom::start().await;
+    let authorize = fake.authorize_url();
+    let app = crate::wecom::spawn_wecom_with(db, fake, move |c| {
+        c.feedback.web_check = Some(WebCheck::Wecom);
+        c.feedback.wecom_authorize_url = authorize;
+    })
+    .await?;
+    let lines =
+        branchbot::domain::targets::parse(include_bytes!("../../examples/targets.csv"), false)
+            .unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    branchbot::flows::feedback::load::load(&mut tx, &lines)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    Some(app)
+}
+
+fn wecom_base(app: &crate::wecom::WecomApp) -> String {
+    format!("http://{}", app.app().addr)
+}
+
+/// Opens a target's page in WeCom as `visitor`: the page sends the browser to WeCom's
+/// authorization, WeCom sends it back with a code; returns the page the bot shows then.
+async fn open_in_wecom(
+    app: &crate::wecom::WecomApp,
+    b: &mut Browser,
+    target: &str,
+    visitor: Visitor,
+) -> Page {
+    b.user_agent = WXWORK_UA.into();
+    app.wecom.visit_as(visitor);
+    let first = b.get(&format!("/f/{target}")).await;
+    assert_eq!(first.status, 302, "{}", first.text());
+    let to_wecom = b.follow(&first).await;
+    assert_eq!(to_wecom.status, 302, "{}", to_wecom.body);
+    b.follow(&to_wecom).await
+}
+
+/// Sends the rating form reached through WeCom.
+async fn rate_after_wecom(b: &mut Browser, target: &str, form: &Page, comment: &str) -> Page {
+    b.post(
+        &format!("/f/{target}"),
+        &[
+            ("csrf", &form.field("csrf")),
+            ("lang", "zh-CN"),
+            ("period", &form.field("period")),
+            ("pass", &form.field("pass")),
+            ("rating", "2"),
+            ("comment", comment),
+        ],
+    )
+    .await
+}
+
+async fn the_wecom_check_rates_through_wecom_s_authorization_once_a_month_and_keeps_no_userid_or_openid(
+    db: Db,
+) {
+    let logs = crate::anonymity::logs();
+    let Some(app) = wecom_app(db).await else {
+        return;
+    };
+    let base = wecom_base(&app);
+    // In WeChat (not WeCom) the page says where to open it, in the reader's language.
+    let mut wechat = Browser::new(&base);
+    let outside = wechat.get("/f/D12-305").await;
+    assert_eq!(outside.status, 200);
+    assert!(
+        outside.text().contains("请在企业微信中打开")
+            && outside.text().contains(&format!(
+                "本评价页面只能在企业微信中使用，以确认每人每月只评价一次。请用企业微信扫描二维码，或在企业微信中打开 {base}/f/D12-305。"
+            )),
+        "{}",
+        outside.text()
+    );
+    assert!(!outside.body.contains("name=\"rating\""));
+    let english = wechat.get("/f/D12-305?lang=en").await;
+    assert!(
+        english
+            .text()
+            .contains("This feedback page works only inside WeCom (企业微信)"),
+        "{}",
+        english.text()
+    );
+
+    // In WeCom: the page goes to WeCom's silent authorization with the app's ids.
+    let mut phone = Browser::new(&base);
+    phone.user_agent = WXWORK_UA.into();
+    let first = phone.get("/f/D12-305").await;
+    assert_eq!(first.status, 302);
+    let location = first.headers["location"].to_str().unwrap().to_owned();
+    let expected_start = format!(
+        "{}?appid={}&redirect_uri={}&response_type=code&scope=snsapi_base&state=",
+        app.wecom.authorize_url(),
+        fake_wecom::CORP_ID,
+        form_urlencoded::byte_serialize(format!("{base}/f/D12-305/wecom?lang=zh-CN").as_bytes())
+            .collect::<String>()
+    );
+    assert!(location.starts_with(&expected_start), "{location}");
+    assert!(
+        location.ends_with(&format!(
+            "&agentid={}#wechat_redirect",
+            fake_wecom::AGENT_ID
+        )),
+        "{location}"
+    );
+    // Back from WeCom: the rating form, which holds nothing of the userid.
+    let form = open_in_wecom(&app, &mut phone, "D12-305", Visitor::Member(USERID.into())).await;
+    assert_eq!(form.status, 200, "{}", form.text());
+    assert!(form.text().contains("总体感受？"), "{}", form.text());
+    assert!(!form.body.contains(USERID));
+    let thanks = rate_after_wecom(&mut phone, "D12-305", &form, "自习室的灯晚上十点就关了").await;
+    assert_eq!(thanks.status, 200, "{}", thanks.text());
+    assert!(thanks.text().contains("谢谢您的评价"), "{}", thanks.text());
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 1);
+    // The same form sent again, and the same account on another phone: already rated.
+    let replay = rate_after_wecom(&mut phone, "D12-305", &form, "再来一次").await;
+    assert_eq!(replay.status, 409);
+    assert!(replay.text().contains("本期您已经评价过这一对象"));
+    let mut second = Browser::new(&base);
+    let again = open_in_wecom(&app, &mut second, "D12-305", Visitor::Member(USERID.into())).await;
+    assert_eq!(again.status, 200);
+    assert!(
+        again
+            .text()
+            .contains("本期您已经评价过这一对象，谢谢！下期可以再次评价。"),
+        "{}",
+        again.text()
+    );
+    assert!(!again.body.contains("name=\"rating\""));
+    // The account may rate another target; someone outside the organisation rates by openid.
+    let other = open_in_wecom(&app, &mut second, "D12-306", Visitor::Member(USERID.into())).await;
+    assert_eq!(
+        rate_after_wecom(&mut second, "D12-306", &other, "")
+            .await
+            .status,
+        200
+    );
+    let mut student = Browser::new(&base);
+    let form = open_in_wecom(
+        &app,
+        &mut student,
+        "D12-305",
+        Visitor::Outsider(OPENID.into()),
+    )
+    .await;
+    let done = rate_after_wecom(&mut student, "D12-305", &form, "").await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    let mut later = Browser::new(&base);
+    let twice = open_in_wecom(
+        &app,
+        &mut later,
+        "D12-305",
+        Visitor::Outsider(OPENID.into()),
+    )
+    .await;
+    assert!(twice.text().contains("本期您已经评价过这一对象"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_seen").await, 3);
+    assert_eq!(app.wecom.unused_codes(), 0, "every code was used once");
+    // The privacy page says what this check proves.
+    let privacy = wechat.get("/f/privacy?lang=zh-CN").await;
+    assert!(privacy
+        .text()
+        .contains("本页通过企业微信确认：企业微信告知打开本页的企业微信账号"));
+
+    // Forensics: neither the userid nor the openid is in any file of the database or any log.
+    let store = app.store.clone();
+    let url = app._db.url.clone();
+    store.truncate_wal().await;
+    for (file, bytes) in crate::anonymity::db_files(&store, &url, db).await {
+        for id in [USERID, OPENID] {
+            let found = bytes.windows(id.len()).any(|w| w == id.as_bytes());
+            assert!(!found, "{id} is readable in the database file {file}");
+        }
+    }
+    app.stop().await;
+    // Every line logged so far, by this test's application and any other.
+    let logs = logs.text();
+    let me = std::thread::current().name().unwrap_or("").to_owned();
+    assert!(
+        logs.lines()
+            .any(|l| l.contains(me.as_str()) && l.contains("WeCom connected")),
+        "this test's logs were captured"
+    );
+    for line in logs.lines() {
+        assert!(
+            !line.contains(USERID) && !line.contains(OPENID),
+            "a log line names the WeCom account: {line}"
+        );
+    }
+}
+
+async fn a_forged_or_replayed_wecom_state_and_an_invalid_or_used_code_are_refused_with_a_clear_page(
+    db: Db,
+) {
+    let Some(app) = wecom_app(db).await else {
+        return;
+    };
+    let base = wecom_base(&app);
+    app.wecom.visit_as(Visitor::Member(USERID.into()));
+    let mut phone = Browser::new(&base);
+    phone.user_agent = WXWORK_UA.into();
+    let first = phone.get("/f/D12-305").await;
+    let back = phone.follow(&first).await;
+    let back_url = back.headers["location"].to_str().unwrap().to_owned();
+    let path_of = |url: &str| url[base.len()..].to_owned();
+    let params: HashMap<String, String> =
+        form_urlencoded::parse(back_url.split_once('?').unwrap().1.as_bytes())
+            .into_owned()
+            .collect();
+    let state = params["state"].clone();
+    // A forged state, or the right one on another target: refused, the code left unused.
+    let forged = phone
+        .get(&format!(
+            "/f/D12-305/wecom?lang=zh-CN&code={}&state=1234Z{}Z{}",
+            params["code"],
+            "0".repeat(32),
+            "f".repeat(32)
+        ))
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.text().contains("页面已过期"), "{}", forged.text());
+    let moved = phone
+        .get(&format!(
+            "/f/D12-306/wecom?lang=zh-CN&code={}&state={state}",
+            params["code"]
+        ))
+        .await;
+    assert_eq!(moved.status, 403);
+    // Another browser (another form cookie) cannot use this browser's state.
+    let mut elsewhere = Browser::new(&base);
+    elsewhere.user_agent = WXWORK_UA.into();
+    elsewhere.get("/f/D12-305").await;
+    let stolen = elsewhere.get(&path_of(&back_url)).await;
+    assert_eq!(stolen.status, 403);
+    assert_eq!(app.wecom.unused_codes(), 1);
+    // The real way back works once; the same state again is refused.
+    let form = phone.get(&path_of(&back_url)).await;
+    assert_eq!(form.status, 200, "{}", form.text());
+    let replayed = phone.get(&path_of(&back_url)).await;
+    assert_eq!(replayed.status, 403);
+    assert!(replayed.text().contains("重新打开评价页面"));
+    // A fresh state with a code WeCom does not know, or one already used: WeCom answers 40029.
+    for code in ["not-a-code".to_owned(), params["code"].clone()] {
+        let first = phone.get("/f/D12-306").await;
+        let location = first.headers["location"].to_str().unwrap().to_owned();
+        let fresh: HashMap<String, String> = form_urlencoded::parse(
+            location
+                .split('#')
+                .next()
+                .unwrap()
+                .split_once('?')
+                .unwrap()
+                .1
+                .as_bytes(),
+        )
+        .into_owned()
+        .collect();
+        let refused = phone
+            .get(&format!(
+                "/f/D12-306/wecom?lang=zh-CN&code={code}&state={}",
+                fresh["state"]
+            ))
+            .await;
+        assert_eq!(refused.status, 400, "{}", refused.text());
+        assert!(
+            refused
+                .text()
+                .contains("企业微信的确认已过期或已使用，本次内容没有保存。请重新打开评价页面。"),
+            "{}",
+            refused.text()
+        );
+    }
+    // A rating form without the pass WeCom's answer earned, or with one from another browser.
+    let forged_pass = phone
+        .post(
+            "/f/D12-305",
+            &[
+                ("csrf", &form.field("csrf")),
+                ("period", &form.field("period")),
+                ("pass", "s1:AAAA"),
+                ("rating", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(forged_pass.status, 403);
+    // Its own form token, but the pass copied from the other phone.
+    let own = elsewhere.get("/f/reply").await.field("csrf");
+    let copied = elsewhere
+        .post(
+            "/f/D12-305",
+            &[
+                ("csrf", &own),
+                ("period", &form.field("period")),
+                ("pass", &form.field("pass")),
+                ("rating", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(copied.status, 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_pool").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback_seen").await, 0);
+    // The pass itself still works for its own browser.
+    let done = rate_after_wecom(&mut phone, "D12-305", &form, "").await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    app.stop().await;
+}
+
 #[tokio::test]
-async fn the_wecom_check_refuses_to_start_and_says_what_to_use_instead() {
+async fn the_wecom_check_without_the_wecom_channel_refuses_to_start_and_says_what_to_set() {
     let mut config = Config::default();
     config.feedback.web_check = Some(WebCheck::Wecom);
     let err = config.validate().unwrap_err().to_string();
     assert!(
-        err.contains("needs the WeCom channel") && err.contains("\"device\""),
+        err.contains("needs the WeCom channel")
+            && err.contains("BRANCHBOT_WECOM_CORP_ID")
+            && err.contains("\"device\""),
         "{err}"
     );
     let db = TestDb::new(Db::Sqlite).await.unwrap();
     config.database_url = db.url.clone();
     config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.http.metrics_listen = String::new();
     let refused = Application::build(config, Overrides::default()).await;
     assert!(refused.is_err());
 }

@@ -1,5 +1,7 @@
-//! WeCom's server API as the app uses it: `gettoken`, `message/send` and
-//! `message/update_template_card` (developer.work.weixin.qq.com, 服务端API → 消息推送).
+//! WeCom's server API as the app uses it: `gettoken`, `message/send`,
+//! `message/update_template_card` (developer.work.weixin.qq.com, 服务端API → 消息推送) and
+//! `auth/getuserinfo` (身份验证 → 网页授权登录 → 获取访问用户身份), which the feedback page's
+//! `wecom` check uses.
 //!
 //! The `access_token` (valid 7,200 s) is cached in this process and in the `wecom_tokens` row
 //! shared by every replica on the database: a replica that finds no valid token takes a short
@@ -94,6 +96,11 @@ impl Api {
 
     pub fn agent_id(&self) -> i64 {
         self.agent_id
+    }
+
+    /// The organisation's CorpID (the `appid` of WeCom's web authorization).
+    pub fn corp_id(&self) -> &str {
+        &self.corp_id
     }
 
     /// A valid access_token: cached, shared by another replica, or fetched under the lease.
@@ -284,6 +291,59 @@ impl Api {
         });
         self.call("message/update_template_card", &body).await?;
         Ok(())
+    }
+}
+
+/// Who a web authorization's code names (`auth/getuserinfo`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visitor {
+    /// A member of the organisation (whether or not in the app's visible range): `userid`.
+    Member(String),
+    /// Someone outside the organisation: `openid`, unique within the organisation.
+    Outsider(String),
+}
+
+impl Api {
+    /// `GET /cgi-bin/auth/getuserinfo`: who the one-time `code` of a web authorization names.
+    /// `Ok(None)` when WeCom refuses the code (40029: wrong, used, or older than 5 minutes).
+    /// Neither the code nor the answer is logged.
+    pub async fn visitor(&self, code: &str) -> Result<Option<Visitor>, SendError> {
+        for attempt in 0..2 {
+            let token = self.token().await?;
+            let answer = self
+                .client
+                .get(format!("{}/cgi-bin/auth/getuserinfo", self.base))
+                .query(&[("access_token", token.as_str()), ("code", code)])
+                .send()
+                .await
+                .map_err(classify_transport)?;
+            let value = Self::read(answer).await?;
+            let errcode = value["errcode"].as_i64().unwrap_or(0);
+            if errcode == 0 {
+                let named = |k: &str| {
+                    value[k]
+                        .as_str()
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_owned)
+                };
+                return Ok(match (named("userid"), named("openid")) {
+                    (Some(userid), _) => Some(Visitor::Member(userid)),
+                    (None, Some(openid)) => Some(Visitor::Outsider(openid)),
+                    (None, None) => None,
+                });
+            }
+            if errcode == 40029 {
+                return Ok(None);
+            }
+            if token_rejected(errcode) && attempt == 0 {
+                self.discard(&token).await;
+                continue;
+            }
+            let msg = value["errmsg"].as_str().unwrap_or("");
+            return Err(classify(errcode, msg));
+        }
+        unreachable!("the loop returns on its second pass")
     }
 }
 

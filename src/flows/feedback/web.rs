@@ -1,6 +1,6 @@
 //! Feedback from the web page (`http::feedback`): the same one-rating-per-period tags, the
 //! same sealed pool and the same reply codes as the chat, for a sender the page's check names
-//! (a verified mobile number, or a signed browser cookie).
+//! (a verified mobile number, a WeCom account, or a signed browser cookie).
 //!
 //! A mobile number verified by SMS makes exactly the tag an SMS from that number would
 //! (channel `sms`, the E.164 number), so a person who rated on the page cannot rate the same
@@ -19,6 +19,13 @@ pub const DEVICE_CHANNEL: &str = "web-device";
 
 /// The channel name a verified mobile number is tagged under: the SMS channel's.
 pub const SMS_CHANNEL: &str = "sms";
+
+/// The channel name a WeCom member's userid (from WeCom's web authorization) is tagged under:
+/// the WeCom channel's, so rating on the page and in the WeCom app meet the same tag.
+pub const WECOM_CHANNEL: &str = "wecom";
+
+/// The channel name of someone outside the organisation whom WeCom names by an `openid`.
+pub const WECOM_OUTSIDER_CHANNEL: &str = "wecom-openid";
 
 /// The keyed tags of one sender for one target in one period. They hold no number and no
 /// cookie, and cannot be recomputed once the period's secret is erased.

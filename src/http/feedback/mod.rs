@@ -5,7 +5,9 @@
 //! A submission goes through `flows::feedback::web` into the same sealed pool as the chat's
 //! and is published in the same mixed batches. One rating per person per period is checked by
 //! the configured [`WebCheck`]: a code sent by SMS (the number becomes the chat's keyed tag and
-//! is never stored) or a signed cookie per period (the weakest).
+//! is never stored), WeCom's web authorization (`snsapi_base`: the userid or openid WeCom names
+//! becomes the keyed tag and is never stored; [`wecom_return`]), or a signed cookie per period
+//! (the weakest).
 //!
 //! Safety: every form carries a CSRF token bound to a cookie; a strict Content-Security-Policy;
 //! per-client and global limits answered with 429 before anything is read or written; bodies
@@ -30,7 +32,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use self::check::Challenge;
+use self::check::{Challenge, Pass};
 use self::limits::Window;
 use super::AppState;
 use crate::config::feedback::{FeedbackConfig, WebCheck};
@@ -59,6 +61,10 @@ pub struct Web {
     codes_per_client: Window,
     /// Wrong codes per challenge id, with the challenge's expiry.
     tries: Mutex<HashMap<String, (u32, i64)>>,
+    /// WeCom's web authorization page (`wecom` check).
+    authorize_url: String,
+    /// The nonces of WeCom `state`s already used, with their expiry: a state works once.
+    states_used: Mutex<HashMap<String, i64>>,
 }
 
 impl Web {
@@ -75,7 +81,16 @@ impl Web {
             codes_per_number: Window::new(HOUR, config.sms_codes_per_number_per_hour),
             codes_per_client: Window::new(HOUR, config.sms_codes_per_client_per_hour),
             tries: Mutex::new(HashMap::new()),
+            authorize_url: config.wecom_authorize_url.trim().to_owned(),
+            states_used: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Takes a WeCom `state`'s nonce; false when it was used before.
+    fn use_state(&self, nonce: &str, expires_at: i64, now: i64) -> bool {
+        let mut used = self.states_used.lock().unwrap_or_else(|e| e.into_inner());
+        used.retain(|_, expires| *expires >= now);
+        used.insert(nonce.to_owned(), expires_at).is_none()
     }
 
     /// The link a plaque's QR code holds.
@@ -114,6 +129,7 @@ pub fn routes() -> Router<AppState> {
         .route("/f/reply", get(reply_form).post(reply_post))
         .route("/f/{code}", get(show).post(submit))
         .route("/f/{code}/code", post(send_code))
+        .route("/f/{code}/wecom", get(wecom_return))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -327,6 +343,17 @@ impl Words<'_> {
         )
     }
 
+    fn wecom_failed(&self, code: &str) -> Response {
+        let href = format!("/f/{code}?lang={}", self.locale.code());
+        self.notice(
+            StatusCode::SERVICE_UNAVAILABLE,
+            msg!("web-wecom-failed-title"),
+            &self.t(msg!("web-wecom-failed")),
+            Some((&href, msg!("web-start-again"))),
+            &format!("/f/{code}"),
+        )
+    }
+
     fn too_large(&self) -> Response {
         self.notice(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -390,12 +417,16 @@ async fn show_inner(
     };
     let here = format!("/f/{}", target.code);
     let mut cookies = Vec::new();
-    let csrf = check::csrf_token(&csrf_cookie(&state.web, headers, &mut cookies));
+    let form_cookie = csrf_cookie(&state.web, headers, &mut cookies);
+    let csrf = check::csrf_token(&form_cookie);
     let title = pages::target_title(w, &target);
     let now = state.engine.clock.now();
     let (period, ends) = rules::period(now, state.engine.tz);
     let body = match state.web.check {
         WebCheck::Sms => pages::phone(w, &target, &csrf, "", None),
+        WebCheck::Wecom => {
+            return Ok(to_wecom(state, w, &target, &form_cookie, headers, cookies));
+        }
         _ => {
             let nonce = match check::cookie(headers, check::DEVICE_COOKIE)
                 .and_then(|c| check::device_nonce(&c, &period))
@@ -436,6 +467,7 @@ async fn show_inner(
                     csrf: &csrf,
                     period: &period,
                     challenge: None,
+                    pass: None,
                     rating: None,
                     comment: "",
                     error: None,
@@ -519,6 +551,7 @@ async fn submit_inner(
         .and_then(Rating::from_i64);
     let typed = field(form, "comment");
     let challenge_field = form.get("challenge").map(String::as_str);
+    let pass_field = form.get("pass").map(String::as_str);
     let again = |error: String, status: StatusCode| {
         let body = pages::rate(
             w,
@@ -527,6 +560,7 @@ async fn submit_inner(
                 csrf,
                 period,
                 challenge: challenge_field,
+                pass: pass_field,
                 rating,
                 comment: typed,
                 error: Some(error),
@@ -584,6 +618,16 @@ async fn submit_inner(
             let tags = c.tags.clone();
             challenge = Some(c);
             tags
+        }
+        WebCheck::Wecom => {
+            let cookie = check::cookie(headers, check::CSRF_COOKIE);
+            let Some(pass) = pass_field
+                .and_then(|p| Pass::open(p, cookie.as_deref()))
+                .filter(|p| p.tags.target_id == target.id && now_ms <= p.expires_at)
+            else {
+                return Ok(w.expired_form(&target.code));
+            };
+            pass.tags
         }
         _ => {
             let Some(nonce) = check::cookie(headers, check::DEVICE_COOKIE)
@@ -762,6 +806,7 @@ async fn send_code_inner(
             csrf,
             period: &challenge.tags.period,
             challenge: Some(&sealed),
+            pass: None,
             rating: None,
             comment: "",
             error: None,
@@ -774,6 +819,197 @@ async fn send_code_inner(
     Ok(respond(
         StatusCode::OK,
         pages::page(w, &title, &format!("{sent}{body}"), &here),
+        &[],
+    ))
+}
+
+/// Whether the page was opened in WeCom's own browser (its user agent names `wxwork`).
+fn in_wecom(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ua| ua.to_ascii_lowercase().contains("wxwork"))
+}
+
+/// The WeCom check's first step: outside WeCom, a page saying to open it there; inside, the
+/// way to WeCom's web authorization (`snsapi_base`, silent), which comes back to
+/// [`wecom_return`] with a one-time code and the `state` signed for this browser.
+fn to_wecom(
+    state: &AppState,
+    w: &Words<'_>,
+    target: &Target,
+    form_cookie: &str,
+    headers: &HeaderMap,
+    cookies: Vec<String>,
+) -> Response {
+    let here = format!("/f/{}", target.code);
+    let Some(wecom) = state.wecom.as_deref() else {
+        return w.wecom_failed(&target.code);
+    };
+    if !in_wecom(headers) {
+        let mut res = w.notice(
+            StatusCode::OK,
+            msg!("web-wecom-only-title"),
+            &w.r(
+                msg!("web-wecom-only"),
+                &[("url", format!("{}{here}", state.web.base_url).into())],
+            ),
+            None,
+            &here,
+        );
+        for c in &cookies {
+            if let Ok(v) = HeaderValue::from_str(c) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+        }
+        return res;
+    }
+    let now = state.engine.clock.now_ms();
+    let back = format!(
+        "{}/f/{}/wecom?lang={}",
+        state.web.base_url,
+        target.code,
+        w.locale.code()
+    );
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("appid", wecom.api.corp_id())
+        .append_pair("redirect_uri", &back)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "snsapi_base")
+        .append_pair("state", &check::wecom_state(form_cookie, &target.code, now))
+        .append_pair("agentid", &wecom.api.agent_id().to_string())
+        .finish();
+    let location = format!("{}?{query}#wechat_redirect", state.web.authorize_url);
+    let body = pages::notice(
+        &w.t(msg!("web-wecom-redirect")),
+        Some((&location, &w.t(msg!("web-wecom-continue")))),
+    );
+    let mut res = respond(
+        StatusCode::FOUND,
+        pages::page(w, &pages::target_title(w, target), &body, &here),
+        &cookies,
+    );
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// `GET /f/{code}/wecom?code=…&state=…`: back from WeCom's authorization. The `state` must be
+/// the one signed for this browser and this target, unexpired and unused; WeCom's
+/// `auth/getuserinfo` turns the one-time code into a userid (a member) or an openid (someone
+/// outside the organisation), which becomes the keyed "already rated" tag at once and is
+/// dropped: never stored, never logged. The rating form then carries only the sealed tags.
+async fn wecom_return(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+    client: Client,
+    headers: HeaderMap,
+) -> Response {
+    let w = state.web_words(locale(query_lang(query.as_deref()).as_deref(), &headers));
+    let now = state.engine.clock.now_ms();
+    if !state.web.per_client.take(&client.0, now) {
+        return w.too_many(&format!("/f/{code}"));
+    }
+    match wecom_return_inner(&state, &w, &code, query.as_deref(), &headers).await {
+        Ok(res) => res,
+        Err(e) => w.internal(&e),
+    }
+}
+
+async fn wecom_return_inner(
+    state: &AppState,
+    w: &Words<'_>,
+    code: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Response, StoreError> {
+    let (Some(wecom), WebCheck::Wecom) = (state.wecom.as_deref(), state.web.check) else {
+        return Ok(w.not_found(code));
+    };
+    let Some(target) = target(state, code).await? else {
+        return Ok(w.not_found(code));
+    };
+    let here = format!("/f/{}", target.code);
+    let params: HashMap<String, String> = form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect();
+    let now = state.engine.clock.now();
+    let now_ms = now.timestamp_millis();
+    let Some(form_cookie) = check::cookie(headers, check::CSRF_COOKIE) else {
+        return Ok(w.expired_form(&target.code));
+    };
+    let taken = params
+        .get("state")
+        .and_then(|s| check::wecom_state_nonce(s, &form_cookie, &target.code, now_ms))
+        .is_some_and(|(nonce, expires)| state.web.use_state(&nonce, expires, now_ms));
+    let one_time = params.get("code").map(|c| c.trim()).unwrap_or("");
+    if !taken || one_time.is_empty() || one_time.len() > 512 {
+        return Ok(w.expired_form(&target.code));
+    }
+    let visitor = match wecom.api.visitor(one_time).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            let href = format!("/f/{}?lang={}", target.code, w.locale.code());
+            return Ok(w.notice(
+                StatusCode::BAD_REQUEST,
+                msg!("web-wecom-code-title"),
+                &w.t(msg!("web-wecom-code")),
+                Some((&href, msg!("web-start-again"))),
+                &here,
+            ));
+        }
+        Err(e) => {
+            // Only the kind: the detail of a transport error quotes the URL with the code.
+            let kind = match e {
+                crate::delivery::SendError::RetryAfter(_)
+                | crate::delivery::SendError::Held { .. } => "busy",
+                crate::delivery::SendError::Transient(_) => "transient",
+                _ => "refused",
+            };
+            tracing::warn!(
+                kind,
+                "feedback page: WeCom could not say who opened the page"
+            );
+            return Ok(w.wecom_failed(&target.code));
+        }
+    };
+    let (channel, address) = match &visitor {
+        crate::channels::wecom::api::Visitor::Member(userid) => (web::WECOM_CHANNEL, userid),
+        crate::channels::wecom::api::Visitor::Outsider(openid) => {
+            (web::WECOM_OUTSIDER_CHANNEL, openid)
+        }
+    };
+    let mut conn = state.engine.store.pool().acquire().await?;
+    let tags = web::tags(&mut conn, now, state.engine.tz, target.id, channel, address).await?;
+    drop(visitor);
+    let Some(tags) = tags else {
+        return Ok(w.period_ended(&target.code));
+    };
+    if web::already(&mut conn, &tags).await? {
+        return Ok(w.already(StatusCode::OK, &target.code));
+    }
+    drop(conn);
+    let period = tags.period.clone();
+    let sealed = Pass::new(tags, &form_cookie, now_ms).seal();
+    let csrf = check::csrf_token(&form_cookie);
+    let body = pages::rate(
+        w,
+        &target,
+        &pages::RateForm {
+            csrf: &csrf,
+            period: &period,
+            challenge: None,
+            pass: Some(&sealed),
+            rating: None,
+            comment: "",
+            error: None,
+        },
+    );
+    Ok(respond(
+        StatusCode::OK,
+        pages::page(w, &pages::target_title(w, &target), &body, &here),
         &[],
     ))
 }

@@ -123,6 +123,8 @@ pub struct RateForm<'a> {
     pub period: &'a str,
     /// The sealed SMS challenge (SMS check only).
     pub challenge: Option<&'a str>,
+    /// The sealed pass WeCom's authorization earned (WeCom check only).
+    pub pass: Option<&'a str>,
     /// What was picked and typed before an error.
     pub rating: Option<Rating>,
     pub comment: &'a str,
@@ -149,6 +151,12 @@ pub fn rate(w: &Words<'_>, target: &Target, form: &RateForm<'_>) -> String {
         b.push_str(&format!(
             "<input type=\"hidden\" name=\"challenge\" value=\"{}\">",
             esc(c)
+        ));
+    }
+    if let Some(p) = form.pass {
+        b.push_str(&format!(
+            "<input type=\"hidden\" name=\"pass\" value=\"{}\">",
+            esc(p)
         ));
     }
     b.push_str(&format!(
@@ -288,6 +296,7 @@ pub fn privacy(w: &Words<'_>, check: &str) -> String {
     }
     let m = match check {
         "sms" => msg!("web-privacy-check-sms"),
+        "wecom" => msg!("web-privacy-check-wecom"),
         _ => msg!("web-privacy-check-device"),
     };
     b.push_str(&format!("<p>{}</p>\n", esc(&w.t(m))));

@@ -72,6 +72,8 @@ pub struct Config {
     pub feedback: feedback::FeedbackConfig,
     /// 发展党员: the intervals and the 公示 length a college sets (`[recruitment]`).
     pub recruitment: crate::recruitment::rules::Policy,
+    /// 党费: when the monthly reminder goes out (`[dues]`).
+    pub dues: crate::dues::rules::Policy,
 }
 
 /// `[dashboard]`.
@@ -375,6 +377,7 @@ impl Default for Config {
             dashboard: DashboardConfig::default(),
             feedback: feedback::FeedbackConfig::default(),
             recruitment: crate::recruitment::rules::Policy::default(),
+            dues: crate::dues::rules::Policy::default(),
         }
     }
 }
@@ -562,6 +565,7 @@ impl Config {
     /// The values the running bot reads, parsed into types once: the zone, quiet hours and
     /// meeting rules are errors here when they do not parse, never a fallback later.
     pub fn settings(&self) -> Result<Settings, ConfigError> {
+        self.dues.crontab().map_err(ConfigError::Invalid)?;
         Ok(Settings {
             tz: self.tz()?,
             quiet: self.delivery.quiet()?,

@@ -19,6 +19,7 @@
 //!   router.
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
 //! - [`recruitment`]: 发展党员, one feature folder: its rules, store, service, chat and CLI.
+//! - [`dues`]: 党费, one feature folder: amounts, payments, reminders and the report.
 //! - [`oversight`]: the committee's figures per branch and period, and their charts.
 //! - [`config`], [`cli`], [`startup`]: configuration (parsed once into `config::Settings`),
 //!   the command line, and wiring;
@@ -44,6 +45,7 @@ pub mod http;
 pub mod i18n;
 pub mod oversight;
 pub mod recruitment;
+pub mod dues;
 pub mod scheduler;
 pub mod startup;
 pub mod status;

@@ -196,6 +196,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "recruitment",
         include_str!("../../migrations/sqlite/0017_recruitment.sql"),
     ),
+    (
+        18,
+        "dues",
+        include_str!("../../migrations/sqlite/0018_dues.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -262,6 +267,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         17,
         "recruitment",
         include_str!("../../migrations/postgres/0017_recruitment.sql"),
+    ),
+    (
+        18,
+        "dues",
+        include_str!("../../migrations/postgres/0018_dues.sql"),
     ),
 ];
 

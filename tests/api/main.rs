@@ -8,6 +8,7 @@ mod claims;
 mod crash;
 mod dashboard;
 mod delivery;
+mod dues;
 mod evaluation;
 mod failures;
 mod feedback;

@@ -50,7 +50,9 @@ impl Amount {
             None => (s, None),
         };
         let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
-        if !digits(whole) || frac.is_some_and(|f| !digits(f)) {
+        // `.5` reads as 0.5; a bare `.` or an empty whole part without decimals does not.
+        let whole_ok = digits(whole) || (whole.is_empty() && frac.is_some());
+        if !whole_ok || frac.is_some_and(|f| !digits(f)) {
             return Err(AmountError::NotANumber);
         }
         if negative {

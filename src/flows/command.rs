@@ -203,6 +203,15 @@ mod tests {
             Some(Command::PledgeSchedule(Some("0 9 1 * *".into())))
         );
         assert_eq!(
+            parse("/dues_pay 马超 2026-11 12.50"),
+            Some(Command::DuesPay(Some("马超 2026-11 12.50".into())))
+        );
+        assert_eq!(parse("/dues"), Some(Command::Dues));
+        assert_eq!(
+            parse("/dues_report@branch_bot 2026-11"),
+            Some(Command::DuesReport(Some("2026-11".into())))
+        );
+        assert_eq!(
             parse("/pledges 教工第一党支部"),
             Some(Command::Pledges(Some("教工第一党支部".into())))
         );

@@ -125,3 +125,7 @@ dues-column-key = Key
 dues-column-name = Name
 dues-column-amount = Monthly amount
 dues-column-run = Months unpaid in a row
+
+dashboard-dues-title = { $branch } · dues for { $month }
+dashboard-dues-link = Party dues: this month's expected, paid and unpaid, and months unpaid in a row.
+dashboard-dues-open = Open the branch's dues

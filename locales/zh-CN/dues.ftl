@@ -99,3 +99,7 @@ dues-column-key = 学号/工号
 dues-column-name = 姓名
 dues-column-amount = 每月党费
 dues-column-run = 连续未交月数
+
+dashboard-dues-title = { $branch } · { $month }党费
+dashboard-dues-link = 党费：本月应交、已交和未交名单，连续未交月数。
+dashboard-dues-open = 查看支部党费情况

@@ -565,7 +565,9 @@ fn summary_row(w: &Words<'_>, b: &BranchMonth) -> Vec<Cell> {
     ]
 }
 
-fn member_sheet(w: &Words<'_>, b: &BranchMonth) -> Table {
+/// A branch's month, one row per party member: key, name, amount, paid, months unpaid in a
+/// row (shared with the dashboard).
+pub fn member_sheet(w: &Words<'_>, b: &BranchMonth) -> Table {
     let header = [
         msg!("dues-column-key"),
         msg!("dues-column-name"),

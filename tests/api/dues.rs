@@ -368,7 +368,77 @@ async fn recording_in_chat(db: Db) {
     assert!(said(&app, MA, "/dues")
         .await
         .ends_with("请向收缴党费的同志交纳：孙丽（S102）。"));
+
+    // The web dashboard shows the same month to the secretary, and nothing of other branches.
+    let cookie = dashboard_session(&app, SECRETARY).await;
+    let own = {
+        let mut conn = app.store.pool().acquire().await.unwrap();
+        members::branch_id(&mut conn, "学生第一党支部")
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let (status, body) = page(&app, &format!("/dashboard/branch/{own}"), &cookie).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("href=\"/dashboard/branch/{own}/dues\"")), "{body}");
+    let (status, body) = page(
+        &app,
+        &format!("/dashboard/branch/{own}/dues?month=2026-12"),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("学生第一党支部 · 2026年12月党费"), "{body}");
+    assert!(
+        body.contains("党员 9 人，应交 3 人，共 ¥42.70；已交 2 人，共 ¥12.70。"),
+        "{body}"
+    );
+    assert!(body.contains("未交（1 人）：黄晓明（S101） ¥30.00"), "{body}");
+    assert!(body.contains("胡静怡"), "{body}");
+    let (status, body) = page(
+        &app,
+        &format!("/dashboard/branch/{own}/dues?month=2026-13"),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("无法识别月份“2026-13”"), "{body}");
+    let (status, body) = page(&app, &format!("/dashboard/branch/{}/dues", own + 1), &cookie).await;
+    assert_eq!(status, 403);
+    assert!(!body.contains("党费"), "{body}");
     app.stop().await;
+}
+
+/// Opens a one-time dashboard link from chat; the session cookie (`name=value`).
+async fn dashboard_session(app: &TestApp, chat: i64) -> String {
+    let text = said(app, chat, "/dashboard").await;
+    let url = text[text.find("http").expect("a link")..].trim().to_owned();
+    let path = &url[url.find("/dashboard/login/").unwrap()..];
+    let res = client()
+        .get(format!("{}{path}", app.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
+    let res = client()
+        .get(format!("{}{path}", app.base_url()))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
 }
 
 /// A world on paused time: the engine and the scheduler over one SQLite file, no delivery

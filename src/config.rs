@@ -709,6 +709,17 @@ mod tests {
     use std::collections::HashMap;
 
     #[test]
+    fn the_dues_reminder_time_is_read_and_a_wrong_one_refused() {
+        let c: Config = toml::from_str("[dues]\nremind_day = 10\nremind_at = '08:30'\n").unwrap();
+        assert_eq!(c.dues.crontab().unwrap(), "30 8 10 * *");
+        assert!(c.settings().is_ok());
+        let c: Config = toml::from_str("[dues]\nremind_day = 31\n").unwrap();
+        let err = c.settings().unwrap_err().to_string();
+        assert!(err.contains("dues.remind_day: 31"), "{err}");
+        assert!(toml::from_str::<Config>("[dues]\nday = 3\n").is_err());
+    }
+
+    #[test]
     fn environment_overrides_the_file() {
         let mut c: Config =
             toml::from_str("database_url = 'sqlite://a.db'\n[http]\nlisten = '0.0.0.0:9000'\n")

@@ -2091,7 +2091,10 @@ fn dues_import_refuses_a_bad_file_whole_with_the_line_of_each_problem() {
         "表头须有“学号”（key）和“党费”（amount）两列，可选“起始月份”（from）。"
     );
     let en = Bot::with_college("en");
-    en.file("dues.csv", b"key,amount,from\nS103,12.5,2026-01\nS104,1.001,2026-01\n");
+    en.file(
+        "dues.csv",
+        b"key,amount,from\nS103,12.5,2026-01\nS104,1.001,2026-01\n",
+    );
     let run = en.run(&["dues", "import", "dues.csv"]);
     run.ended_with(2);
     assert_eq!(
@@ -2148,13 +2151,20 @@ fn dues_import_record_and_the_report_give_each_branch_its_month() {
 
     let run = bot.run(&["dues", "record", "S103", "2026-10", "¥12.50"]);
     run.succeeded();
-    assert_eq!(run.stdout.trim_end(), "已登记：马超（S103）2026年10月党费 ¥12.50。");
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已登记：马超（S103）2026年10月党费 ¥12.50。"
+    );
     let again = bot.run(&["dues", "record", "S103", "2026-10", "12.5"]);
     again.succeeded();
     assert!(
         again
             .stdout
-            .starts_with("马超（S103）2026年10月的党费已登记过：¥12.50（管理员（命令行），"),
+            .starts_with("马超（S103）2026年10月的党费已登记过：¥12.50（管理员（命令行），")
+            && again
+                .stdout
+                .trim_end()
+                .ends_with("未重复登记。如需更正，请用 branchbot dues correct S103 2026-10 金额。"),
         "{again:?}"
     );
     let bad = bot.run(&["dues", "record", "S103", "2026-10", "-1"]);
@@ -2173,10 +2183,13 @@ fn dues_import_record_and_the_report_give_each_branch_its_month() {
     bot.file("paid2.csv", "学号,月份,金额\nS103,2026-10,13\n".as_bytes());
     let run = bot.run(&["dues", "import-payments", "paid2.csv"]);
     run.ended_with(2);
-    assert!(
-        run.stderr
-            .starts_with("第 2 行：马超（S103）2026年10月的党费已登记过：¥12.50"),
-        "{run:?}"
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "第 2 行：马超（S103）2026年10月已登记 ¥12.50，与文件中的 ¥13.00 不同。\
+             如需更正，请用 branchbot dues correct S103 2026-10 13.00。",
+            "文件有 1 处问题，未导入任何内容。请修改后重新导入。",
+        ]
     );
     let run = bot.run(&["dues", "keeper", "学生第一党支部", "S102"]);
     run.succeeded();
@@ -2193,7 +2206,11 @@ fn dues_import_record_and_the_report_give_each_branch_its_month() {
     let run = bot.run(&["dues", "show", "S103"]);
     run.succeeded();
     assert!(run.stdout.contains("已交：10月"), "{run:?}");
-    assert!(run.stdout.contains("请向收缴党费的同志交纳：孙丽（S102）。"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("请向收缴党费的同志交纳：孙丽（S102）。"),
+        "{run:?}"
+    );
 
     let run = bot.run(&["report", "dues", "--month", "2026-10", "--csv"]);
     run.succeeded();
@@ -2219,6 +2236,12 @@ fn dues_import_record_and_the_report_give_each_branch_its_month() {
             &bot,
             "SELECT action FROM audit_log WHERE action LIKE 'dues%' ORDER BY id"
         ),
-        ["dues_imported", "dues_paid", "dues_paid", "dues_paid", "dues_keeper"]
+        [
+            "dues_imported",
+            "dues_paid",
+            "dues_paid",
+            "dues_paid",
+            "dues_keeper"
+        ]
     );
 }

@@ -62,6 +62,8 @@ dues-not-in-branch = { $who } is not a party member of that branch and cannot ke
 
 dues-recorded = Recorded: { $who }, dues for { $month }, { $amount }.
 dues-already = Dues for { $who } for { $month } were recorded already: { $amount } ({ $by }, { $on }). To correct them, use /dues_fix { $key } { $code } AMOUNT.
+dues-already-cli = Dues for { $who } for { $month } were recorded already: { $amount } ({ $by }, { $on }); not recorded twice. To correct them: branchbot dues correct { $key } { $code } AMOUNT.
+dues-import-differs = { $who } has { $was } recorded for { $month }, not the file's { $amount }. To correct it: branchbot dues correct { $key } { $code } { $typed }.
 dues-corrected = Corrected: { $who }, dues for { $month }, from { $from } to { $to }.
 dues-which = There are { $count } members called "{ $name }"; which one do you mean?
 dues-which-option = { $who } · { $branch }

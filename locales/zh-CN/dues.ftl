@@ -36,6 +36,8 @@ dues-not-in-branch = { $who }不是该支部的党员，不能收缴该支部的
 
 dues-recorded = 已登记：{ $who }{ $month }党费 { $amount }。
 dues-already = { $who }{ $month }的党费已登记过：{ $amount }（{ $by }，{ $on }）。如需更正，请用 /dues_fix { $key } { $code } 金额。
+dues-already-cli = { $who }{ $month }的党费已登记过：{ $amount }（{ $by }，{ $on }），未重复登记。如需更正，请用 branchbot dues correct { $key } { $code } 金额。
+dues-import-differs = { $who }{ $month }已登记 { $was }，与文件中的 { $amount } 不同。如需更正，请用 branchbot dues correct { $key } { $code } { $typed }。
 dues-corrected = 已更正：{ $who }{ $month }党费由 { $from } 改为 { $to }。
 dues-which = 名册中有 { $count } 位“{ $name }”，请选择您要登记的是哪一位：
 dues-which-option = { $who } · { $branch }

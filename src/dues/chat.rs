@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::rules::{Amount, AmountError, Month};
-use super::service::{self, BranchMonth, Book, Denied, Recorded, Viewer};
+use super::service::{self, Book, BranchMonth, Denied, Recorded, Viewer};
 use super::store::{self, Payment};
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
@@ -44,7 +44,10 @@ impl Words<'_> {
     pub fn month(&self, m: Month) -> String {
         self.r(
             msg!("dues-month"),
-            &[("year", i64::from(m.year).into()), ("month", m.month.into())],
+            &[
+                ("year", i64::from(m.year).into()),
+                ("month", m.month.into()),
+            ],
         )
     }
 
@@ -57,7 +60,10 @@ impl Words<'_> {
     pub fn who(&self, m: &Member) -> String {
         self.r(
             msg!("dues-who"),
-            &[("name", m.name.as_str().into()), ("key", m.key.as_str().into())],
+            &[
+                ("name", m.name.as_str().into()),
+                ("key", m.key.as_str().into()),
+            ],
         )
     }
 
@@ -127,7 +133,16 @@ impl Words<'_> {
         }
     }
 
+    /// At the command line: recorded before, and how to correct it there.
+    pub fn already_cli(&self, m: &Member, p: &Payment, tz: chrono_tz::Tz) -> String {
+        self.already_as(msg!("dues-already-cli"), m, p, tz)
+    }
+
     fn already(&self, m: &Member, p: &Payment, tz: chrono_tz::Tz) -> String {
+        self.already_as(msg!("dues-already"), m, p, tz)
+    }
+
+    fn already_as(&self, id: Msg, m: &Member, p: &Payment, tz: chrono_tz::Tz) -> String {
         let on = DateTime::<Utc>::from_timestamp_millis(p.recorded_at)
             .unwrap_or_default()
             .with_timezone(&tz)
@@ -141,7 +156,7 @@ impl Words<'_> {
             None => self.t(msg!("dues-by-operator")),
         };
         self.r(
-            msg!("dues-already"),
+            id,
             &[
                 ("who", self.who(m).into()),
                 ("month", self.month(p.month).into()),
@@ -175,14 +190,23 @@ impl Words<'_> {
         ));
         let unpaid: Vec<String> = b
             .unpaid()
-            .map(|l| format!("{} {}", self.who(&l.member), l.dues.expected.unwrap_or_default().yuan()))
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    self.who(&l.member),
+                    l.dues.expected.unwrap_or_default().yuan()
+                )
+            })
             .collect();
         lines.push(if unpaid.is_empty() {
             self.t(msg!("dues-report-all-paid"))
         } else {
             self.r(
                 msg!("dues-report-unpaid"),
-                &[("count", unpaid.len().into()), ("list", self.list(&unpaid).into())],
+                &[
+                    ("count", unpaid.len().into()),
+                    ("list", self.list(&unpaid).into()),
+                ],
             )
         });
         let flagged: Vec<String> = b
@@ -190,7 +214,10 @@ impl Words<'_> {
             .map(|l| {
                 self.r(
                     msg!("dues-report-run"),
-                    &[("who", self.who(&l.member).into()), ("months", l.run.into())],
+                    &[
+                        ("who", self.who(&l.member).into()),
+                        ("months", l.run.into()),
+                    ],
                 )
             })
             .collect();
@@ -227,7 +254,10 @@ impl Words<'_> {
             .map(|d| self.month_short(d.month))
             .collect();
         if !paid.is_empty() {
-            lines.push(self.r(msg!("dues-mine-paid"), &[("months", self.list(&paid).into())]));
+            lines.push(self.r(
+                msg!("dues-mine-paid"),
+                &[("months", self.list(&paid).into())],
+            ));
         }
         if unpaid.is_empty() {
             lines.push(self.t(msg!("dues-mine-all-paid")));
@@ -399,10 +429,7 @@ pub async fn pay(
                         msg!("dues-which-option"),
                         &[
                             ("who", w.who(m).into()),
-                            (
-                                "branch",
-                                m.branch_name.clone().unwrap_or_default().into(),
-                            ),
+                            ("branch", m.branch_name.clone().unwrap_or_default().into()),
                         ],
                     ),
                     aliases: vec![m.key.clone()],
@@ -515,10 +542,9 @@ async fn pick(
         .map(|l| &l.member)
         .collect();
     if unpaid.is_empty() {
-        return Ok(Step::text(w.r(
-            msg!("dues-pick-none"),
-            &[("month", w.month(month).into())],
-        )));
+        return Ok(Step::text(
+            w.r(msg!("dues-pick-none"), &[("month", w.month(month).into())]),
+        ));
     }
     let choices = unpaid
         .iter()

@@ -12,7 +12,7 @@ use clap::Subcommand;
 
 use super::chat::Words;
 use super::rules::{Amount, Month};
-use super::service::{self, BranchMonth, Book, Denied, Recorded, Viewer};
+use super::service::{self, Book, BranchMonth, Denied, Recorded, Viewer};
 use crate::cli::{engine, find_branch, Outcome, Ui};
 use crate::config::Config;
 use crate::domain::org::Member;
@@ -139,6 +139,10 @@ pub(crate) async fn run(config: &Config, command: DuesCommand, ui: &Ui) -> Outco
                 )
                 .await?;
                 match done {
+                    Ok(Recorded::Already(p)) => {
+                        println!("{}", w.already_cli(&member, &p, e.tz));
+                        Ok(())
+                    }
                     Ok(r) => {
                         tx.commit().await?;
                         println!("{}", w.recorded(&member, &r, e.tz));
@@ -246,8 +250,7 @@ fn read_rows(file: &Path, ui: &Ui) -> Outcome<Vec<Vec<String>>> {
                         Data::Float(f) => format!("{f}"),
                         Data::Int(i) => i.to_string(),
                         Data::DateTime(d) => {
-                            let day = epoch
-                                + chrono::Days::new(d.as_f64().max(0.0).floor() as u64);
+                            let day = epoch + chrono::Days::new(d.as_f64().max(0.0).floor() as u64);
                             Month::of(day).to_string()
                         }
                         other => other.to_string().trim().to_owned(),
@@ -274,7 +277,10 @@ fn read_rows(file: &Path, ui: &Ui) -> Outcome<Vec<Vec<String>>> {
 fn columns(header: &[String], ui: &Ui) -> (HashMap<&'static str, usize>, Vec<String>) {
     const NAMES: &[(&str, &[&str])] = &[
         ("key", &["key", "学号", "工号", "编号"]),
-        ("amount", &["amount", "dues", "党费", "金额", "月党费", "每月党费"]),
+        (
+            "amount",
+            &["amount", "dues", "党费", "金额", "月党费", "每月党费"],
+        ),
         ("from", &["from", "from_month", "起始月份", "起始月", "自"]),
         ("month", &["month", "月份", "所属月份"]),
     ];
@@ -286,7 +292,10 @@ fn columns(header: &[String], ui: &Ui) -> (HashMap<&'static str, usize>, Vec<Str
         if let Some((name, _)) = NAMES.iter().find(|(_, a)| a.contains(&low.as_str())) {
             found.insert(*name, i);
         } else if !IGNORED.contains(&low.as_str()) && !low.is_empty() {
-            problems.push(ui.r(msg!("dues-import-unknown-column"), &[("column", h.as_str().into())]));
+            problems.push(ui.r(
+                msg!("dues-import-unknown-column"),
+                &[("column", h.as_str().into())],
+            ));
         }
     }
     (found, problems)
@@ -303,7 +312,10 @@ fn refused(problems: &[String], ui: &Ui) -> crate::cli::Failure {
     for p in problems {
         eprintln!("{p}");
     }
-    ui.mistake(msg!("dues-import-refused"), &[("count", problems.len().into())])
+    ui.mistake(
+        msg!("dues-import-refused"),
+        &[("count", problems.len().into())],
+    )
 }
 
 /// `dues import FILE`: monthly amounts, all or nothing.
@@ -473,8 +485,23 @@ async fn import_payments(
         {
             Ok(Recorded::New(_)) => new += 1,
             Ok(Recorded::Already(p)) if p.amount == amount => before += 1,
-            Ok(r @ Recorded::Already(_)) => {
-                problems.push(at(ui, line, w.recorded(&member, &r, tz)));
+            Ok(Recorded::Already(p)) => {
+                problems.push(at(
+                    ui,
+                    line,
+                    w.r(
+                        msg!("dues-import-differs"),
+                        &[
+                            ("who", w.who(&member).into()),
+                            ("month", w.month(month).into()),
+                            ("was", p.amount.yuan().into()),
+                            ("amount", amount.yuan().into()),
+                            ("key", member.key.as_str().into()),
+                            ("code", month.to_string().into()),
+                            ("typed", amount.to_string().into()),
+                        ],
+                    ),
+                ));
             }
             Err(d) => problems.push(at(ui, line, w.denied(&d))),
         }
@@ -585,7 +612,9 @@ pub fn member_sheet(w: &Words<'_>, b: &BranchMonth) -> Table {
             l.dues
                 .expected
                 .map_or(Cell::Blank, |a| Cell::Text(a.to_string())),
-            l.dues.paid.map_or(Cell::Blank, |a| Cell::Text(a.to_string())),
+            l.dues
+                .paid
+                .map_or(Cell::Blank, |a| Cell::Text(a.to_string())),
             Cell::from(l.run as usize),
         ]);
     }

@@ -329,11 +329,26 @@ mod tests {
 
     #[test]
     fn months_read_in_the_usual_forms_and_step() {
-        for typed in ["2026-11", "2026/11", "2026.11", "2026年11月", "202611", "２０２６-１１"] {
+        for typed in [
+            "2026-11",
+            "2026/11",
+            "2026.11",
+            "2026年11月",
+            "202611",
+            "２０２６-１１",
+        ] {
             assert_eq!(Month::parse(typed), Month::new(2026, 11), "{typed}");
         }
         assert_eq!(m("2026-1").to_string(), "2026-01");
-        for bad in ["2026-13", "2026-00", "26-11", "2026", "2026-11-05", "x", "1999-12"] {
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "26-11",
+            "2026",
+            "2026-11-05",
+            "x",
+            "1999-12",
+        ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
         assert_eq!(m("2026-12").next(), m("2027-01"));

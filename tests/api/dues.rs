@@ -71,7 +71,12 @@ async fn the_dues_store_keeps_amounts_payments_keepers_and_flags_once(store: &St
         .unwrap();
     assert_eq!(
         (p.id, p.amount, p.recorded_by.clone(), p.corrected_at),
-        (id, Amount(1250), Some(("黄晓明".into(), "S101".into())), None)
+        (
+            id,
+            Amount(1250),
+            Some(("黄晓明".into(), "S101".into())),
+            None
+        )
     );
     dstore::correct_payment(&mut tx, id, Amount(1300), 20)
         .await
@@ -95,8 +100,12 @@ async fn the_dues_store_keeps_amounts_payments_keepers_and_flags_once(store: &St
         "S101"
     );
     let sun = members::find(&mut tx, "S102").await.unwrap().unwrap();
-    dstore::set_keeper(&mut tx, branch, sun.id, 30).await.unwrap();
-    dstore::set_keeper(&mut tx, branch, ma.id, 31).await.unwrap();
+    dstore::set_keeper(&mut tx, branch, sun.id, 30)
+        .await
+        .unwrap();
+    dstore::set_keeper(&mut tx, branch, ma.id, 31)
+        .await
+        .unwrap();
     assert_eq!(
         dstore::keeper_id(&mut tx, branch).await.unwrap(),
         Some(ma.id)
@@ -187,7 +196,9 @@ async fn recording_in_chat(db: Db) {
     };
     let s = |t: &'static str| said(&app, SECRETARY, t);
 
-    assert!(said(&app, MA, "/help").await.contains("/dues — 查看您今年的党费交纳情况"));
+    assert!(said(&app, MA, "/help")
+        .await
+        .contains("/dues — 查看您今年的党费交纳情况"));
     assert!(s("/help").await.contains("/dues_pay 姓名或学号 月份 金额"));
     assert_eq!(
         s("/dues_pay 马超 2026-11 12.50").await,
@@ -206,10 +217,7 @@ async fn recording_in_chat(db: Db) {
     );
     // Amounts and months that cannot be right are refused, saying why; nothing is written.
     for (typed, answer) in [
-        (
-            "/dues_pay 马超 2026-10 -5",
-            "金额“-5”不能为负数。",
-        ),
+        ("/dues_pay 马超 2026-10 -5", "金额“-5”不能为负数。"),
         (
             "/dues_pay 马超 2026-10 12.505",
             "金额“12.505”最多保留两位小数（精确到分）。",
@@ -222,10 +230,7 @@ async fn recording_in_chat(db: Db) {
             "/dues_pay 马超 2026-10 12,50",
             "无法识别金额“12,50”，请填写数字，如 12.50。",
         ),
-        (
-            "/dues_pay 马超 2026-10 0",
-            "金额“0”须大于零。",
-        ),
+        ("/dues_pay 马超 2026-10 0", "金额“0”须大于零。"),
         (
             "/dues_pay 马超 2026-13 12.50",
             "无法识别月份“2026-13”，请按 YYYY-MM 填写，例如 2026-11。",
@@ -333,7 +338,10 @@ async fn recording_in_chat(db: Db) {
         1,
     )
     .await;
-    assert_eq!(picked[0].text, "已登记：马超（S211）2026年12月党费 ¥10.00。");
+    assert_eq!(
+        picked[0].text,
+        "已登记：马超（S211）2026年12月党费 ¥10.00。"
+    );
     // The secretary's own branch has one 马超: no question.
     assert_eq!(
         s("/dues_pay 马超 2026-12 12.50").await,
@@ -360,10 +368,17 @@ async fn recording_in_chat(db: Db) {
     let mut tx = app.store.begin().await.unwrap();
     let sun = members::find(&mut tx, "S102").await.unwrap().unwrap();
     let branch = sun.branch_id.unwrap();
-    service::set_keeper(&mut tx, &Actor::operator(), branch, "学生第一党支部", &sun, 0)
-        .await
-        .unwrap()
-        .unwrap();
+    service::set_keeper(
+        &mut tx,
+        &Actor::operator(),
+        branch,
+        "学生第一党支部",
+        &sun,
+        0,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     tx.commit().await.unwrap();
     assert!(said(&app, MA, "/dues")
         .await
@@ -380,7 +395,10 @@ async fn recording_in_chat(db: Db) {
     };
     let (status, body) = page(&app, &format!("/dashboard/branch/{own}"), &cookie).await;
     assert_eq!(status, 200);
-    assert!(body.contains(&format!("href=\"/dashboard/branch/{own}/dues\"")), "{body}");
+    assert!(
+        body.contains(&format!("href=\"/dashboard/branch/{own}/dues\"")),
+        "{body}"
+    );
     let (status, body) = page(
         &app,
         &format!("/dashboard/branch/{own}/dues?month=2026-12"),
@@ -393,7 +411,10 @@ async fn recording_in_chat(db: Db) {
         body.contains("党员 9 人，应交 3 人，共 ¥42.70；已交 2 人，共 ¥12.70。"),
         "{body}"
     );
-    assert!(body.contains("未交（1 人）：黄晓明（S101） ¥30.00"), "{body}");
+    assert!(
+        body.contains("未交（1 人）：黄晓明（S101） ¥30.00"),
+        "{body}"
+    );
     assert!(body.contains("胡静怡"), "{body}");
     let (status, body) = page(
         &app,
@@ -403,7 +424,12 @@ async fn recording_in_chat(db: Db) {
     .await;
     assert_eq!(status, 400);
     assert!(body.contains("无法识别月份“2026-13”"), "{body}");
-    let (status, body) = page(&app, &format!("/dashboard/branch/{}/dues", own + 1), &cookie).await;
+    let (status, body) = page(
+        &app,
+        &format!("/dashboard/branch/{}/dues", own + 1),
+        &cookie,
+    )
+    .await;
     assert_eq!(status, 403);
     assert!(!body.contains("党费"), "{body}");
     app.stop().await;

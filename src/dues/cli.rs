@@ -81,7 +81,7 @@ pub(crate) async fn run(config: &Config, command: DuesCommand, ui: &Ui) -> Outco
                 import_amounts(&e.store, &file, dry_run, today, now_ms, ui).await
             }
             DuesCommand::ImportPayments { file, dry_run } => {
-                import_payments(&e.store, &file, dry_run, (today, e.tz), now_ms, ui).await
+                import_payments(&e.store, &file, dry_run, today, now_ms, ui).await
             }
             DuesCommand::Keeper { branch, key } => {
                 let mut tx = e.store.begin().await?;
@@ -432,7 +432,7 @@ async fn import_payments(
     store: &crate::store::Store,
     file: &Path,
     dry_run: bool,
-    (today, tz): (NaiveDate, chrono_tz::Tz),
+    today: NaiveDate,
     now_ms: i64,
     ui: &Ui,
 ) -> Outcome {

@@ -201,6 +201,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::recruitment::cli::RecruitCommand,
     },
+    /// 党费: `dues import FILE`, `dues import-payments FILE`, `dues keeper BRANCH KEY`, `dues
+    /// record KEY MONTH AMOUNT`, `dues correct KEY MONTH AMOUNT`, `dues show KEY`.
+    Dues {
+        #[command(subcommand)]
+        command: crate::dues::cli::DuesCommand,
+    },
     /// Inbound updates that failed: `inbox failed [--csv]` lists them, `inbox failed --retry
     /// NUMBER` puts one back to be processed again.
     Inbox {
@@ -409,6 +415,7 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Spotcheck { command } => spotcheck::run(&config, command, ui).await,
         Command::Inbox { command } => inbox::run(&config, command, ui).await,
         Command::Recruit { command } => crate::recruitment::cli::run(&config, command, ui).await,
+        Command::Dues { command } => crate::dues::cli::run(&config, command, ui).await,
     }
 }
 
@@ -522,9 +529,10 @@ pub(crate) async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         Arc::clone(&ui.catalog),
         Clock::System,
         Wake::default(),
-        crate::scheduler::SchedulerHandle::detached(
-            Arc::new(crate::scheduler::Registry::builtin()),
-        ),
+        crate::scheduler::SchedulerHandle::detached(Arc::new(
+            crate::scheduler::Registry::builtin()
+                .replace(crate::dues::jobs::DuesReminders::new(&config.dues)),
+        )),
         &settings,
         &config.dashboard_base(config.http.listen),
     ))

@@ -76,6 +76,8 @@ pub struct Config {
     pub recruitment: crate::recruitment::rules::Policy,
     /// What each kind of job does on a holiday, on 调休 days and in vacations (`[calendar]`).
     pub calendar: CalendarConfig,
+    /// 党费: when the monthly reminder goes out (`[dues]`).
+    pub dues: crate::dues::rules::Policy,
 }
 
 /// `[calendar]`: per job kind, `[calendar.rules.<kind>]` with `on_holiday = "move" | "drop" |
@@ -390,6 +392,7 @@ impl Default for Config {
             feedback: feedback::FeedbackConfig::default(),
             recruitment: crate::recruitment::rules::Policy::default(),
             calendar: CalendarConfig::default(),
+            dues: crate::dues::rules::Policy::default(),
         }
     }
 }
@@ -579,6 +582,7 @@ impl Config {
     /// The values the running bot reads, parsed into types once: the zone, quiet hours and
     /// meeting rules are errors here when they do not parse, never a fallback later.
     pub fn settings(&self) -> Result<Settings, ConfigError> {
+        self.dues.crontab().map_err(ConfigError::Invalid)?;
         Ok(Settings {
             tz: self.tz()?,
             quiet: self.delivery.quiet()?,
@@ -723,6 +727,17 @@ pub fn valid_webhook_secret(s: &str) -> bool {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn the_dues_reminder_time_is_read_and_a_wrong_one_refused() {
+        let c: Config = toml::from_str("[dues]\nremind_day = 10\nremind_at = '08:30'\n").unwrap();
+        assert_eq!(c.dues.crontab().unwrap(), "30 8 10 * *");
+        assert!(c.settings().is_ok());
+        let c: Config = toml::from_str("[dues]\nremind_day = 31\n").unwrap();
+        let err = c.settings().unwrap_err().to_string();
+        assert!(err.contains("dues.remind_day: 31"), "{err}");
+        assert!(toml::from_str::<Config>("[dues]\nday = 3\n").is_err());
+    }
 
     #[test]
     fn environment_overrides_the_file() {

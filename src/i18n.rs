@@ -44,7 +44,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "web.ftl",
     "wecom.ftl",
     "recruitment.ftl",
-    "calendar.ftl"
+    "calendar.ftl",
+    "dues.ftl"
 ];
 
 /// A locale the bot speaks.

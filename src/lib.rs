@@ -19,6 +19,7 @@
 //!   router.
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
 //! - [`recruitment`]: 发展党员, one feature folder: its rules, store, service, chat and CLI.
+//! - [`dues`]: 党费, one feature folder: amounts, payments, reminders and the report.
 //! - [`oversight`]: the committee's figures per branch and period, and their charts.
 //! - [`config`], [`cli`], [`startup`]: configuration (parsed once into `config::Settings`),
 //!   the command line, and wiring;
@@ -39,6 +40,7 @@ pub mod clock;
 pub mod config;
 pub mod delivery;
 pub mod domain;
+pub mod dues;
 pub mod flows;
 pub mod http;
 pub mod i18n;

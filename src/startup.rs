@@ -94,7 +94,9 @@ impl Application {
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),
-            Arc::new(Registry::builtin()),
+            Arc::new(
+                Registry::builtin().replace(crate::dues::jobs::DuesReminders::new(&config.dues)),
+            ),
             wake.clone(),
             SchedulerConfig {
                 sms_connected: config.sms.enabled(),

@@ -1226,7 +1226,8 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
          meeting_rescheduled (调整会议时间)、meeting_cancelled (取消会议)、\
          round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (答复意见)、invites_issued (生成邀请码)、data_exported (导出数据)、\
          spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)、\
-         recruitment_step (记录发展党员环节)"
+         recruitment_step (记录发展党员环节)、dues_paid (登记党费)、dues_corrected (更正党费记录)、\
+         dues_imported (导入党费标准)、dues_keeper (指定收缴党费的同志)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);
     run.ended_with(2);
@@ -2236,4 +2237,205 @@ fn a_meeting_on_a_holiday_is_created_with_a_warning_line() {
     let run = create("2099-10-09 19:30");
     run.succeeded();
     assert_eq!(run.stdout_lines().len(), 1, "an ordinary day: no warning");
+}
+
+
+#[test]
+fn dues_import_refuses_a_bad_file_whole_with_the_line_of_each_problem() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file(
+        "dues.csv",
+        "学号,姓名,党费,起始月份\n\
+         S103,马超,12.50,2026-01\n\
+         S105,郭子豪,1,2026-01\n\
+         S104,胡静怡,-0.2,2026-01\n\
+         S107,何宇航,12.505,2026-01\n\
+         S108,高婷婷,5,2026-13\n\
+         X999,无名,5,2026-01\n\
+         S103,马超,12.50,2026-02\n\
+         S110,郑佳琪,abc,\n"
+            .as_bytes(),
+    );
+    let run = bot.run(&["dues", "import", "dues.csv"]);
+    run.ended_with(2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "第 3 行：郭子豪（S105）不是党员，不交纳党费。",
+            "第 4 行：金额“-0.2”不能为负数。",
+            "第 5 行：金额“12.505”最多保留两位小数（精确到分）。",
+            "第 6 行：无法识别月份“2026-13”，请按 YYYY-MM 填写，例如 2026-11。",
+            "第 7 行：名册中没有“X999”，请核对姓名或学号。",
+            "第 8 行：学号 S103 与第 2 行重复",
+            "第 9 行：无法识别金额“abc”，请填写数字，如 12.50。",
+            "文件有 7 处问题，未导入任何内容。请修改后重新导入。",
+        ]
+    );
+    assert_eq!(
+        sql_rows(&bot, "SELECT CAST(COUNT(*) AS TEXT) FROM dues_amounts"),
+        ["0"]
+    );
+    // A file without the columns says which it needs; in English too.
+    bot.file("x.csv", b"key,money\nS103,1\n");
+    let run = bot.run(&["dues", "import", "x.csv"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "表头须有“学号”（key）和“党费”（amount）两列，可选“起始月份”（from）。"
+    );
+    let en = Bot::with_college("en");
+    en.file(
+        "dues.csv",
+        b"key,amount,from\nS103,12.5,2026-01\nS104,1.001,2026-01\n",
+    );
+    let run = en.run(&["dues", "import", "dues.csv"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "Line 3: The amount \"1.001\" has more than two decimals (fen are the smallest unit).",
+            "The file has 1 problems; nothing was imported. Please fix them and import again.",
+        ]
+    );
+}
+
+#[test]
+fn dues_import_record_and_the_report_give_each_branch_its_month() {
+    let bot = Bot::with_college("zh-CN");
+    // Amounts from a spreadsheet, as the branch keeps them.
+    let path = bot.dir.path().join("dues.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, h) in ["学号", "姓名", "月党费", "起始月份"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *h).unwrap();
+    }
+    for (row, (key, name, amount)) in [
+        ("S101", "黄晓明", 30.0),
+        ("S103", "马超", 12.5),
+        ("S104", "胡静怡", 0.2),
+        ("S201", "谢文博", 25.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = row as u32 + 1;
+        sheet.write_string(r, 0, *key).unwrap();
+        sheet.write_string(r, 1, *name).unwrap();
+        sheet.write_number(r, 2, *amount).unwrap();
+        sheet.write_string(r, 3, "2026-10").unwrap();
+    }
+    book.save(&path).unwrap();
+    let run = bot.run(&["dues", "import", "dues.xlsx", "--dry-run"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "检查通过：可导入 4 位党员的每月党费标准（未写入）。"
+    );
+    let run = bot.run(&["dues", "import", "dues.xlsx"]);
+    run.succeeded();
+    assert_eq!(run.stdout.trim_end(), "已导入 4 位党员的每月党费标准。");
+    assert_eq!(
+        sql_rows(
+            &bot,
+            "SELECT CAST(fen AS TEXT) FROM dues_amounts ORDER BY member_id"
+        ),
+        ["3000", "1250", "20", "2500"]
+    );
+
+    let run = bot.run(&["dues", "record", "S103", "2026-10", "¥12.50"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已登记：马超（S103）2026年10月党费 ¥12.50。"
+    );
+    let again = bot.run(&["dues", "record", "S103", "2026-10", "12.5"]);
+    again.succeeded();
+    assert!(
+        again
+            .stdout
+            .starts_with("马超（S103）2026年10月的党费已登记过：¥12.50（管理员（命令行），")
+            && again
+                .stdout
+                .trim_end()
+                .ends_with("未重复登记。如需更正，请用 branchbot dues correct S103 2026-10 金额。"),
+        "{again:?}"
+    );
+    let bad = bot.run(&["dues", "record", "S103", "2026-10", "-1"]);
+    bad.ended_with(2);
+    assert_eq!(bad.stderr.trim_end(), "金额“-1”不能为负数。");
+    bot.file(
+        "paid.csv",
+        "学号,月份,金额\nS104,2026-10,0.20\nS201,2026-10,25\nS103,2026-10,12.50\n".as_bytes(),
+    );
+    let run = bot.run(&["dues", "import-payments", "paid.csv"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已登记 2 笔党费；1 笔此前已登记，未重复登记。"
+    );
+    bot.file("paid2.csv", "学号,月份,金额\nS103,2026-10,13\n".as_bytes());
+    let run = bot.run(&["dues", "import-payments", "paid2.csv"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "第 2 行：马超（S103）2026年10月已登记 ¥12.50，与文件中的 ¥13.00 不同。\
+             如需更正，请用 branchbot dues correct S103 2026-10 13.00。",
+            "文件有 1 处问题，未导入任何内容。请修改后重新导入。",
+        ]
+    );
+    let run = bot.run(&["dues", "keeper", "学生第一党支部", "S102"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已指定孙丽（S102）为学生第一党支部收缴党费的同志。"
+    );
+    let run = bot.run(&["dues", "keeper", "学生第一党支部", "S201"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "谢文博（S201）不是该支部的党员，不能收缴该支部的党费。"
+    );
+    let run = bot.run(&["dues", "show", "S103"]);
+    run.succeeded();
+    assert!(run.stdout.contains("已交：10月"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("请向收缴党费的同志交纳：孙丽（S102）。"),
+        "{run:?}"
+    );
+
+    let run = bot.run(&["report", "dues", "--month", "2026-10", "--csv"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "支部,党员人数,应交人数,应交金额,已交人数,已交金额,未交名单,连续六个月未交",
+            "学生第一党支部,9,3,42.70,2,12.70,黄晓明（S101）,",
+            "学生第二党支部,9,1,25.00,1,25.00,,",
+            "教工第一党支部,10,0,0.00,0,0.00,,",
+        ]
+    );
+    assert!(bot.dir.path().join("dues-2026-10.csv").exists());
+    assert!(bot.dir.path().join("dues-2026-10.xlsx").exists());
+    let run = bot.run(&["report", "dues", "--month", "2026-13"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "无法识别月份“2026-13”，请按 YYYY-MM 填写，例如 2026-11。"
+    );
+    assert_eq!(
+        sql_rows(
+            &bot,
+            "SELECT action FROM audit_log WHERE action LIKE 'dues%' ORDER BY id"
+        ),
+        [
+            "dues_imported",
+            "dues_paid",
+            "dues_paid",
+            "dues_paid",
+            "dues_keeper"
+        ]
+    );
 }

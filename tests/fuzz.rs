@@ -1,6 +1,6 @@
 //! Property-based fuzzing of every parser that reads what someone outside typed or sent: the
 //! Telegram webhook body, the three SMS gateways' webhooks (signature and body), the roster
-//! CSV, crontab expressions, typed answers and reporting periods.
+//! CSV, crontab expressions, typed answers, reporting periods and 党费 amounts and months.
 //!
 //! Each property runs a bounded number of cases in `cargo test` (a few seconds in a debug
 //! build). To search longer, set `PROPTEST_CASES`, e.g.
@@ -511,6 +511,38 @@ proptest! {
                 prop_assert!(to >= from.checked_add_months(chrono::Months::new(60)).unwrap())
             }
             Err(PeriodError::Unknown) => prop_assert!(false, "{typed} not read"),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// Any typed amount or month is read or refused, never a panic; a refused one never reads
+    /// as money.
+    #[test]
+    fn any_typed_dues_amount_or_month_is_read_or_refused_without_a_panic(typed in text()) {
+        if let Ok(a) = branchbot::dues::rules::Amount::parse(&typed) {
+            prop_assert!(a.0 > 0 && a.0 <= branchbot::dues::rules::MAX_FEN, "{typed:?} → {a:?}");
+        }
+        if let Some(m) = branchbot::dues::rules::Month::parse(&typed) {
+            prop_assert!((1..=12).contains(&m.month), "{typed:?} → {m:?}");
+        }
+    }
+
+    /// Every amount in fen, written as yuan with one or two decimals, with or without the
+    /// sign, reads back as exactly that many fen.
+    #[test]
+    fn every_amount_written_as_yuan_reads_back_as_the_same_fen(
+        fen in 1i64..=branchbot::dues::rules::MAX_FEN,
+        sign in prop_oneof![Just(""), Just("¥"), Just("￥")],
+    ) {
+        use branchbot::dues::rules::Amount;
+        let two = format!("{sign}{}", Amount(fen));
+        prop_assert_eq!(Amount::parse(&two), Ok(Amount(fen)));
+        if fen % 10 == 0 {
+            let one = format!("{}.{}", fen / 100, (fen % 100) / 10);
+            prop_assert_eq!(Amount::parse(&one), Ok(Amount(fen)));
         }
     }
 }

@@ -87,6 +87,23 @@ pub enum ReportCommand {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// 党费 for a month (default: this month): a row per branch (party members, expected,
+    /// amount expected, paid, amount paid, the unpaid, six months unpaid), a sheet per branch
+    /// with a row per member.
+    Dues {
+        /// Only this branch.
+        #[arg(long)]
+        branch: Option<String>,
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        month: Option<String>,
+        /// Print CSV with a header row instead of tab-separated rows.
+        #[arg(long)]
+        csv: bool,
+        /// Where to write the files (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Charts as SVG and PNG: attendance per branch and month, meetings against the cadence,
     /// pledge check-ins, feedback per target (default: the current quarter).
     Charts {
@@ -221,6 +238,36 @@ async fn dispatch(e: &Engine, command: ReportCommand, now: DateTime<Utc>, ui: &U
             let label = today.format("%Y-%m-%d").to_string();
             let report = Report {
                 kind: "recruitment",
+                shown: label.clone(),
+                said: label.clone(),
+                label,
+                head: Vec::new(),
+                empty: table.rows.is_empty(),
+                table,
+                book,
+            };
+            (report, out, csv, branch)
+        }
+        ReportCommand::Dues {
+            branch,
+            month,
+            csv,
+            out,
+        } => {
+            use crate::dues::rules::Month;
+            let this_month = Month::of(now.with_timezone(&e.tz).date_naive());
+            let month = match &month {
+                Some(m) => Month::parse(m).ok_or_else(|| {
+                    ui.mistake(msg!("dues-bad-month"), &[("typed", m.as_str().into())])
+                })?,
+                None => this_month,
+            };
+            let branch = scope(&mut conn, branch.as_deref(), ui).await?;
+            let (table, book) =
+                crate::dues::cli::report(&mut conn, ui, branch, month, this_month).await?;
+            let label = month.to_string();
+            let report = Report {
+                kind: "dues",
                 shown: label.clone(),
                 said: label.clone(),
                 label,
@@ -378,6 +425,7 @@ fn kind_msg(kind: &str) -> Msg {
         "evaluation" => msg!("report-kind-evaluation"),
         "campaign" => msg!("report-kind-campaign"),
         "recruitment" => msg!("report-kind-recruitment"),
+        "dues" => msg!("report-kind-dues"),
         _ => msg!("report-kind-charts"),
     }
 }

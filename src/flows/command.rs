@@ -69,6 +69,14 @@ pub enum Command {
     MyStage,
     /// `/recruit [due | KEY [STEP [DATE] [details]]]`: the branch's recruitment pipeline.
     Recruit(Option<String>),
+    /// `/dues`: one's own 党费 this year.
+    Dues,
+    /// `/dues_pay [WHO [MONTH] [AMOUNT]]`: the keeper records a payment.
+    DuesPay(Option<String>),
+    /// `/dues_fix WHO MONTH AMOUNT`: the keeper corrects a recorded payment.
+    DuesFix(Option<String>),
+    /// `/dues_report [MONTH]`: a branch's 党费 for a month.
+    DuesReport(Option<String>),
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -102,6 +110,9 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("dashboard", crate::msg!("menu-dashboard")),
     ("mystage", crate::msg!("menu-mystage")),
     ("recruit", crate::msg!("menu-recruit")),
+    ("dues", crate::msg!("menu-dues")),
+    ("dues_pay", crate::msg!("menu-dues-pay")),
+    ("dues_report", crate::msg!("menu-dues-report")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -157,6 +168,10 @@ pub fn parse(text: &str) -> Option<Command> {
         "dashboard" => Command::Dashboard,
         "mystage" | "my_stage" => Command::MyStage,
         "recruit" | "recruitment" => Command::Recruit(arg),
+        "dues" | "dangfei" => Command::Dues,
+        "dues_pay" | "duespay" => Command::DuesPay(arg),
+        "dues_fix" | "duesfix" => Command::DuesFix(arg),
+        "dues_report" | "duesreport" => Command::DuesReport(arg),
         _ => Command::Unknown(name),
     })
 }
@@ -186,6 +201,15 @@ mod tests {
         assert_eq!(
             parse("/pledge_schedule 0 9 1 * *"),
             Some(Command::PledgeSchedule(Some("0 9 1 * *".into())))
+        );
+        assert_eq!(
+            parse("/dues_pay 马超 2026-11 12.50"),
+            Some(Command::DuesPay(Some("马超 2026-11 12.50".into())))
+        );
+        assert_eq!(parse("/dues"), Some(Command::Dues));
+        assert_eq!(
+            parse("/dues_report@branch_bot 2026-11"),
+            Some(Command::DuesReport(Some("2026-11".into())))
         );
         assert_eq!(
             parse("/pledges 教工第一党支部"),

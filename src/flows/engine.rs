@@ -853,6 +853,12 @@ impl Engine {
             Command::Recruit(a) => {
                 crate::recruitment::chat::recruit(cx, conn, member, a.as_deref()).await
             }
+            Command::Dues => crate::dues::chat::mine(cx, conn, member).await,
+            Command::DuesPay(a) => crate::dues::chat::pay(cx, conn, member, a.as_deref()).await,
+            Command::DuesFix(a) => crate::dues::chat::fix(cx, conn, member, a.as_deref()).await,
+            Command::DuesReport(a) => {
+                crate::dues::chat::report(cx, conn, member, a.as_deref()).await
+            }
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -879,6 +885,7 @@ impl Engine {
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
             "spot" => spotcheck::chosen(cx, conn, member, state, value).await,
+            "dues" => crate::dues::chat::chosen(cx, conn, member, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,

@@ -16,6 +16,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
     if party {
         everyone.push(cx.t(msg!("help-meetings")));
         everyone.push(cx.t(msg!("pledge-help-member")));
+        everyone.push(cx.t(msg!("dues-help-member")));
     }
     if !member.role.has_vote() {
         // Applicants, activists and probationary members follow their way to membership.
@@ -53,6 +54,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
             managing.push(cx.t(msg!("help-spotcheck")));
         }
         managing.push(cx.t(msg!("recruit-help-recruit")));
+        managing.push(cx.t(msg!("dues-help-keeper")));
         managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }

@@ -224,6 +224,18 @@ impl Registry {
             .with(MeetingReminder)
             .with(ComplianceWarning)
             .with(crate::recruitment::jobs::RecruitmentClocks)
+            .with(crate::dues::jobs::DuesReminders::default())
+    }
+
+    /// The same registry with `job` in place of the kind of the same name (a built-in kind
+    /// whose schedule the configuration sets, such as `dues-reminders`).
+    pub fn replace(mut self, job: impl Job) -> Self {
+        let job: Arc<dyn Job> = Arc::new(job);
+        match self.jobs.iter().position(|j| j.name() == job.name()) {
+            Some(i) => self.jobs[i] = job,
+            None => self.jobs.push(job),
+        }
+        self
     }
 
     /// Adds a kind.

@@ -47,10 +47,18 @@ pub enum Action {
     InboxRetried,
     /// A step of 发展党员 was recorded (src/recruitment/).
     RecruitmentStep,
+    /// A member's 党费 for a month was recorded (src/dues/).
+    DuesPaid,
+    /// A recorded 党费 payment was corrected.
+    DuesCorrected,
+    /// Monthly 党费 amounts were imported.
+    DuesImported,
+    /// A branch's dues keeper was named.
+    DuesKeeper,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 22] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -69,6 +77,10 @@ impl Action {
         Self::DashboardLogin,
         Self::InboxRetried,
         Self::RecruitmentStep,
+        Self::DuesPaid,
+        Self::DuesCorrected,
+        Self::DuesImported,
+        Self::DuesKeeper,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +103,10 @@ impl Action {
             Self::DashboardLogin => "dashboard_login",
             Self::InboxRetried => "inbox_retried",
             Self::RecruitmentStep => "recruitment_step",
+            Self::DuesPaid => "dues_paid",
+            Self::DuesCorrected => "dues_corrected",
+            Self::DuesImported => "dues_imported",
+            Self::DuesKeeper => "dues_keeper",
         }
     }
 
@@ -115,6 +131,10 @@ impl Action {
             Self::DashboardLogin => msg!("audit-action-dashboard-login"),
             Self::InboxRetried => msg!("audit-action-inbox-retried"),
             Self::RecruitmentStep => msg!("audit-action-recruitment-step"),
+            Self::DuesPaid => msg!("audit-action-dues-paid"),
+            Self::DuesCorrected => msg!("audit-action-dues-corrected"),
+            Self::DuesImported => msg!("audit-action-dues-imported"),
+            Self::DuesKeeper => msg!("audit-action-dues-keeper"),
         }
     }
 }

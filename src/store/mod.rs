@@ -198,6 +198,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0017_recruitment.sql"),
     ),
     (
+        18,
+        "dues",
+        include_str!("../../migrations/sqlite/0018_dues.sql"),
+    ),
+    (
         20,
         "calendar",
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
@@ -268,6 +273,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         17,
         "recruitment",
         include_str!("../../migrations/postgres/0017_recruitment.sql"),
+    ),
+    (
+        18,
+        "dues",
+        include_str!("../../migrations/postgres/0018_dues.sql"),
     ),
     (
         20,

@@ -9,6 +9,7 @@ mod claims;
 mod crash;
 mod dashboard;
 mod delivery;
+mod dues;
 mod evaluation;
 mod failures;
 mod feedback;

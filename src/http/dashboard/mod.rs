@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/branch/{id}/recruitment",
             get(pages::recruitment),
         )
+        .route("/dashboard/branch/{id}/dues", get(pages::dues))
         .route("/dashboard/campaign", get(pages::campaign))
         .route("/dashboard/charts/{file}", get(charts::chart))
         .route("/dashboard/login/{token}", get(login))

@@ -67,6 +67,11 @@ async fn branch_page(
         &format!("/dashboard/branch/{id}/recruitment"),
         &w.t(msg!("dashboard-recruitment-open")),
     ));
+    body.push_str(&html::para(&w.t(msg!("dashboard-dues-link")), None));
+    body.push_str(&html::link(
+        &format!("/dashboard/branch/{id}/dues"),
+        &w.t(msg!("dashboard-dues-open")),
+    ));
     let title = w.r(
         msg!("dashboard-branch-title"),
         &[

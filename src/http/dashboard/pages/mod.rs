@@ -5,11 +5,13 @@
 
 mod branch;
 mod campaign;
+mod dues;
 mod overview;
 mod recruitment;
 
 pub use branch::branch;
 pub use campaign::campaign;
+pub use dues::dues;
 pub use overview::overview;
 pub use recruitment::recruitment;
 

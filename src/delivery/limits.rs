@@ -256,7 +256,12 @@ mod tests {
     /// The most sends any window of `per` holds, wherever it starts.
     fn busiest_window(sends: &[Instant], per: Duration) -> usize {
         (0..sends.len())
-            .map(|i| sends[i..].iter().take_while(|t| **t < sends[i] + per).count())
+            .map(|i| {
+                sends[i..]
+                    .iter()
+                    .take_while(|t| **t < sends[i] + per)
+                    .count()
+            })
             .max()
             .unwrap_or(0)
     }

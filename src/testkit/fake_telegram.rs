@@ -110,7 +110,10 @@ impl Limits {
         window: Duration,
         now: Instant,
     ) -> Option<Instant> {
-        while sends.front().is_some_and(|t| now.duration_since(*t) >= window) {
+        while sends
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
             sends.pop_front();
         }
         (sends.len() >= count).then(|| sends[sends.len() - count] + window)
@@ -501,4 +504,44 @@ async fn send_message(inner: &Inner, body: &Value) -> Response {
         "from": {"id": 1, "is_bot": true, "first_name": "Branch Bot", "username": BOT_USERNAME},
         "text": text
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(t0: Instant, ms: u64) -> Instant {
+        t0 + Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn thirty_in_any_second_overall_and_the_thirty_first_waits_for_the_first_to_age() {
+        let mut l = Limits::default();
+        let t0 = Instant::now();
+        for i in 0..30u64 {
+            assert_eq!(l.admit(i as i64 + 1, ms(t0, i * 10)), None);
+        }
+        assert_eq!(l.admit(100, ms(t0, 990)), Some(1));
+        // The first send is a second old: one more fits, and the window is full again.
+        assert_eq!(l.admit(100, ms(t0, 1000)), None);
+        assert_eq!(l.admit(101, ms(t0, 1005)), Some(1));
+        assert_eq!(l.admit(101, ms(t0, 1010)), None);
+    }
+
+    #[test]
+    fn one_a_second_to_a_chat_and_twenty_a_minute_to_a_group() {
+        let mut l = Limits::default();
+        let t0 = Instant::now();
+        assert_eq!(l.admit(7, t0), None);
+        assert_eq!(l.admit(7, ms(t0, 999)), Some(1));
+        assert_eq!(l.admit(7, ms(t0, 1000)), None);
+
+        let mut l = Limits::default();
+        for i in 0..20u64 {
+            assert_eq!(l.admit(-100, ms(t0, i * 100)), None);
+        }
+        // The next slot opens when the first of the twenty is a minute old.
+        assert_eq!(l.admit(-100, ms(t0, 2_000)), Some(58));
+        assert_eq!(l.admit(-100, ms(t0, 60_000)), None);
+    }
 }

@@ -70,7 +70,7 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-async fn run(store: &Store, n: usize, limited: bool) -> (f64, u64, Duration) {
+async fn run(store: &Store, n: usize, limited: bool) -> (f64, u64, Duration, usize) {
     let fake = FakeTelegram::start().await;
     fake.enforce_limits(limited);
     let rows: Vec<NewMessage> = (1..=n as i64)
@@ -105,14 +105,18 @@ async fn run(store: &Store, n: usize, limited: bool) -> (f64, u64, Duration) {
     let cancel = CancellationToken::new();
     let start = Instant::now();
     let handle = tokio::spawn(worker.run(cancel.child_token()));
-    fake.wait_sent(0, n, Duration::from_secs(600)).await;
+    let sent = fake.wait_sent(0, n, Duration::from_secs(600)).await;
     let elapsed = start.elapsed();
+    // Lost: chats that never got their message.
+    let reached: std::collections::HashSet<i64> = sent.iter().map(|s| s.chat_id).collect();
+    let lost = (1..=n as i64).filter(|c| !reached.contains(c)).count();
     cancel.cancel();
     handle.await.unwrap();
     (
         n as f64 / elapsed.as_secs_f64(),
         fake.rejected_429(),
         elapsed,
+        lost,
     )
 }
 
@@ -124,8 +128,17 @@ async fn main() {
         args.messages, args.messages
     );
     println!(
-        "{:<9} {:<10} {:>12} {:>8} {:>10} {:>14}",
-        "backend", "limits", "messages/s", "429s", "seconds", "peak RSS MiB"
+        "load average at start: {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!(
+        "{:<9} {:<10} {:>12} {:>8} {:>6} {:>10} {:>14}",
+        "backend", "limits", "messages/s", "429s", "lost", "seconds", "peak RSS MiB"
     );
     for backend in &args.backends {
         for run_kind in &args.runs {
@@ -142,9 +155,9 @@ async fn main() {
                 },
             };
             let store = Store::open(&url).await.unwrap();
-            let (rate, rejected, elapsed) = run(&store, args.messages, limited).await;
+            let (rate, rejected, elapsed, lost) = run(&store, args.messages, limited).await;
             println!(
-                "{backend:<9} {:<10} {rate:>12.1} {rejected:>8} {:>10.2} {:>14.1}",
+                "{backend:<9} {:<10} {rate:>12.1} {rejected:>8} {lost:>6} {:>10.2} {:>14.1}",
                 if limited { "telegram" } else { "lifted" },
                 elapsed.as_secs_f64(),
                 peak_rss_mib()

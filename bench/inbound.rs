@@ -142,6 +142,15 @@ fn parent(args: &Args) -> ExitCode {
     println!(
         "peak RSS is the whole process: bot, fake Bot API (which keeps every call) and client"
     );
+    println!(
+        "load average at start: {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     println!();
     let exe = std::env::current_exe().expect("path of this benchmark");
     let mut rows = Vec::new();

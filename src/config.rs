@@ -203,7 +203,7 @@ impl DeliveryConfig {
             self.telegram_per_second
         };
         Limits {
-            overall: Rate::per_second(overall).with_burst(2),
+            overall: Rate::per_second(overall),
             per_chat: Rate::per_second(self.telegram_per_chat_per_second),
             per_group: Rate::per_minute(self.telegram_per_group_per_minute),
         }

@@ -1,16 +1,25 @@
-//! Rate limits, as the generic cell rate algorithm (GCRA): each limited thing keeps a
-//! "theoretical arrival time" and a send is allowed when now is not earlier than that time
-//! minus the burst tolerance. A refusal says when to come back, so a worker can put one busy
-//! chat aside and go on with the others instead of waiting in line behind it.
+//! Rate limits. A rate of `count` sends per `per` is kept as a strict sliding window: a send
+//! is allowed only when the `count`-th previous send is at least `per` old, so no window of
+//! length `per`, wherever it starts, ever holds more than `count` sends — the way Telegram
+//! counts. Lateness does not add up: a wake-up a millisecond late costs that millisecond once
+//! a window, not at every message.
 //!
-//! Time is tokio's, so limits behave the same on paused time in tests.
+//! A rate given a burst tolerance (`with_burst`, more than one) is a generic cell rate
+//! algorithm (GCRA) instead: a "theoretical arrival time" and a send allowed when now is not
+//! earlier than that time minus the tolerance (the platforms that document bursts, not
+//! windows).
+//!
+//! A refusal says when to come back, so a worker can put one busy chat aside and go on with the
+//! others instead of waiting in line behind it. Time is tokio's, so limits behave the same on
+//! paused time in tests.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// One rate: `count` sends per `per`, with bursts of up to `burst` sends.
+/// One rate: `count` sends per `per`; with a burst above one, bursts of up to `burst` sends
+/// and `count` per `per` on average.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
     pub count: u32,
@@ -35,9 +44,13 @@ impl Rate {
         }
     }
 
-    /// The same rate, tolerating bursts of `burst` sends.
+    /// The same rate, tolerating bursts of `burst` sends (GCRA rather than a window).
     pub const fn with_burst(self, burst: u32) -> Self {
         Self { burst, ..self }
+    }
+
+    fn windowed(&self) -> bool {
+        self.burst <= 1
     }
 
     fn interval(&self) -> Duration {
@@ -47,21 +60,64 @@ impl Rate {
     fn tolerance(&self) -> Duration {
         self.interval() * self.burst.saturating_sub(1)
     }
+
+    /// How many sends this rate lets out within `window` (at least one), on average.
+    pub fn within(&self, window: Duration) -> u64 {
+        let per = self.per.as_nanos().max(1);
+        let n = window.as_nanos() * u128::from(self.count) / per + u128::from(self.burst);
+        u64::try_from(n).unwrap_or(u64::MAX).max(1)
+    }
 }
 
-/// One GCRA cell.
-#[derive(Debug, Clone, Copy)]
-struct Cell {
-    tat: Instant,
+/// The sends one rate has counted.
+#[derive(Debug, Clone)]
+enum Meter {
+    /// The instants of the sends within the last `per`, oldest first.
+    Window(VecDeque<Instant>),
+    /// The GCRA theoretical arrival time.
+    Cell(Instant),
 }
 
-impl Cell {
-    fn ready_at(&self, rate: &Rate) -> Instant {
-        self.tat.checked_sub(rate.tolerance()).unwrap_or(self.tat)
+impl Meter {
+    fn new(rate: &Rate, now: Instant) -> Self {
+        if rate.windowed() {
+            Meter::Window(VecDeque::new())
+        } else {
+            Meter::Cell(now)
+        }
+    }
+
+    /// When the next send is allowed (now or earlier: allowed now).
+    fn ready_at(&mut self, rate: &Rate, now: Instant) -> Instant {
+        match self {
+            Meter::Window(sends) => {
+                while sends.front().is_some_and(|t| *t + rate.per <= now) {
+                    sends.pop_front();
+                }
+                let count = rate.count.max(1) as usize;
+                if sends.len() < count {
+                    now
+                } else {
+                    sends[sends.len() - count] + rate.per
+                }
+            }
+            Meter::Cell(tat) => tat.checked_sub(rate.tolerance()).unwrap_or(*tat),
+        }
     }
 
     fn take(&mut self, rate: &Rate, now: Instant) {
-        self.tat = self.tat.max(now) + rate.interval();
+        match self {
+            Meter::Window(sends) => sends.push_back(now),
+            Meter::Cell(tat) => *tat = (*tat).max(now) + rate.interval(),
+        }
+    }
+
+    /// Whether the meter no longer holds anything back at `now` (and can be forgotten).
+    fn idle(&self, rate: &Rate, now: Instant) -> bool {
+        match self {
+            Meter::Window(sends) => sends.back().is_none_or(|t| *t + rate.per <= now),
+            Meter::Cell(tat) => *tat <= now,
+        }
     }
 }
 
@@ -74,14 +130,11 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Telegram's documented ceilings: about 30 messages a second overall, one a second per
-    /// chat, 20 a minute per group.
+    /// Telegram's documented ceilings: 30 messages a second overall, one a second per chat,
+    /// 20 a minute per group, each counted in sliding windows.
     pub fn telegram() -> Self {
         Self {
-            // A burst of two absorbs the timer's lateness (a wake-up a millisecond after the
-            // slot would otherwise lose that millisecond at every message) without ever
-            // going above 31 in any one second.
-            overall: Rate::per_second(30).with_burst(2),
+            overall: Rate::per_second(30),
             per_chat: Rate::per_second(1),
             per_group: Rate::per_minute(20),
         }
@@ -97,15 +150,6 @@ impl Limits {
     }
 }
 
-impl Rate {
-    /// How many sends this rate lets out within `window` (at least one).
-    pub fn within(&self, window: Duration) -> u64 {
-        let per = self.per.as_nanos().max(1);
-        let n = window.as_nanos() * u128::from(self.count) / per + u128::from(self.burst);
-        u64::try_from(n).unwrap_or(u64::MAX).max(1)
-    }
-}
-
 /// Why a send must wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wait {
@@ -115,12 +159,20 @@ pub enum Wait {
     Overall(Instant),
 }
 
+/// What the limiter keeps for one recipient.
+#[derive(Debug, Clone)]
+struct Recipient {
+    meter: Meter,
+    /// Held back until then (the platform answered 429).
+    held: Option<Instant>,
+}
+
 /// The limiter state of one worker.
 #[derive(Debug)]
 pub struct Limiter {
     limits: Limits,
-    overall: Cell,
-    recipients: HashMap<String, Cell>,
+    overall: Meter,
+    recipients: HashMap<String, Recipient>,
     last_sweep: Instant,
 }
 
@@ -128,69 +180,113 @@ impl Limiter {
     pub fn new(limits: Limits) -> Self {
         let now = Instant::now();
         Self {
+            overall: Meter::new(&limits.overall, now),
             limits,
-            overall: Cell { tat: now },
             recipients: HashMap::new(),
             last_sweep: now,
         }
     }
 
-    fn recipient_rate(&self, address: &str) -> Rate {
+    fn recipient_rate(limits: &Limits, address: &str) -> Rate {
         // Telegram group and channel chat ids are negative.
         if address.starts_with('-') {
-            self.limits.per_group
+            limits.per_group
         } else {
-            self.limits.per_chat
+            limits.per_chat
         }
     }
 
     /// Takes a slot for `address` now, or says how long to wait. Nothing is taken on a refusal.
     pub fn try_acquire(&mut self, address: &str, now: Instant) -> Result<(), Wait> {
-        let rate = self.recipient_rate(address);
-        let cell = self
-            .recipients
-            .get(address)
-            .copied()
-            .unwrap_or(Cell { tat: now });
-        let ready = cell.ready_at(&rate);
-        if ready > now {
-            return Err(Wait::Recipient(ready));
+        let rate = Self::recipient_rate(&self.limits, address);
+        if let Some(r) = self.recipients.get_mut(address) {
+            let ready = r.meter.ready_at(&rate, now).max(r.held.unwrap_or(now));
+            if ready > now {
+                return Err(Wait::Recipient(ready));
+            }
         }
-        let overall_ready = self.overall.ready_at(&self.limits.overall);
+        let overall_ready = self.overall.ready_at(&self.limits.overall, now);
         if overall_ready > now {
             return Err(Wait::Overall(overall_ready));
         }
-        let mut cell = cell;
-        cell.take(&rate, now);
-        self.recipients.insert(address.to_owned(), cell);
-        let overall_rate = self.limits.overall;
-        self.overall.take(&overall_rate, now);
+        let r = self
+            .recipients
+            .entry(address.to_owned())
+            .or_insert_with(|| Recipient {
+                meter: Meter::new(&rate, now),
+                held: None,
+            });
+        r.meter.take(&rate, now);
+        self.overall.take(&self.limits.overall, now);
         self.sweep(now);
         Ok(())
     }
 
     /// Holds a recipient back until `until` (the platform answered 429 for it).
     pub fn hold(&mut self, address: &str, until: Instant) {
-        let cell = self
+        let rate = Self::recipient_rate(&self.limits, address);
+        let r = self
             .recipients
             .entry(address.to_owned())
-            .or_insert(Cell { tat: until });
-        cell.tat = cell.tat.max(until);
+            .or_insert_with(|| Recipient {
+                meter: Meter::new(&rate, until),
+                held: None,
+            });
+        r.held = Some(r.held.map_or(until, |h| h.max(until)));
     }
 
-    /// Forgets recipients whose cells are in the past, so memory stays flat.
+    /// Forgets recipients that hold nothing back any more, so memory stays flat.
     fn sweep(&mut self, now: Instant) {
         if now.duration_since(self.last_sweep) < Duration::from_secs(60) {
             return;
         }
         self.last_sweep = now;
-        self.recipients.retain(|_, c| c.tat > now);
+        let limits = &self.limits;
+        self.recipients.retain(|address, r| {
+            let rate = Self::recipient_rate(limits, address);
+            !r.meter.idle(&rate, now) || r.held.is_some_and(|h| h > now)
+        });
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The most sends any window of `per` holds, wherever it starts.
+    fn busiest_window(sends: &[Instant], per: Duration) -> usize {
+        (0..sends.len())
+            .map(|i| {
+                sends[i..]
+                    .iter()
+                    .take_while(|t| **t < sends[i] + per)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Sends to `addresses` (in turn) for `secs` seconds, waking up `late` after each time the
+    /// limiter names; returns the instants of the sends.
+    fn drive(l: &mut Limiter, addresses: &[&str], secs: u64, late: Duration) -> Vec<Instant> {
+        let t0 = Instant::now();
+        let mut now = t0;
+        let mut sends = Vec::new();
+        let mut next = 0;
+        while now < t0 + Duration::from_secs(secs) {
+            match l.try_acquire(addresses[next % addresses.len()], now) {
+                Ok(()) => {
+                    sends.push(now);
+                    next += 1;
+                }
+                Err(Wait::Overall(at) | Wait::Recipient(at)) => {
+                    assert!(at > now, "a refusal names a later instant");
+                    now = at + late;
+                }
+            }
+        }
+        sends
+    }
 
     #[tokio::test(start_paused = true)]
     async fn one_chat_waits_a_second_while_others_go_on() {
@@ -203,42 +299,93 @@ mod tests {
             Err(Wait::Recipient(t0 + Duration::from_secs(1)))
         );
         assert_eq!(l.try_acquire("2", t), Ok(()));
+        assert_eq!(l.try_acquire("1", t0 + Duration::from_secs(1)), Ok(()));
     }
 
     #[tokio::test(start_paused = true)]
-    async fn overall_rate_is_thirty_a_second_even_when_every_wake_up_is_late() {
+    async fn no_second_ever_holds_thirty_one_and_thirty_a_second_are_reached() {
+        let addresses: Vec<String> = (1..=5000).map(|i| i.to_string()).collect();
+        let addresses: Vec<&str> = addresses.iter().map(String::as_str).collect();
         for late in [
             Duration::ZERO,
             Duration::from_millis(1),
             Duration::from_millis(5),
         ] {
             let mut l = Limiter::new(Limits::telegram());
-            let t0 = Instant::now();
-            let mut sent = 0;
-            let mut now = t0;
-            while now < t0 + Duration::from_secs(10) {
-                match l.try_acquire(&sent.to_string(), now) {
-                    Ok(()) => sent += 1,
-                    Err(Wait::Overall(at)) => now = at + late,
-                    Err(Wait::Recipient(_)) => unreachable!("every address is new"),
-                }
-            }
-            // 30 a second, plus at most the burst of two at the start.
+            let sends = drive(&mut l, &addresses, 10, late);
+            assert_eq!(busiest_window(&sends, Duration::from_secs(1)), 30);
+            // The full rate: at least 29.7 a second even with every wake-up late.
             assert!(
-                (300..=302).contains(&sent),
-                "{sent} sent in 10 s with wake-ups {late:?} late"
+                sends.len() >= 297,
+                "{} sent in 10 s with wake-ups {late:?} late",
+                sends.len()
             );
         }
     }
 
     #[tokio::test(start_paused = true)]
-    async fn groups_get_twenty_a_minute() {
+    async fn sends_spread_unevenly_still_never_exceed_the_window() {
+        // Sends at uneven instants (a worker that stalls now and then): no window of one
+        // second holds more than 30 wherever it starts.
         let mut l = Limiter::new(Limits::telegram());
         let t0 = Instant::now();
-        assert_eq!(l.try_acquire("-100", t0), Ok(()));
+        let mut sends = Vec::new();
+        let mut now = t0;
+        let mut i = 0u64;
+        while now < t0 + Duration::from_secs(20) {
+            if l.try_acquire(&i.to_string(), now).is_ok() {
+                sends.push(now);
+                i += 1;
+            }
+            now += Duration::from_millis(1 + (i * 7919) % 23);
+        }
+        assert_eq!(busiest_window(&sends, Duration::from_secs(1)), 30);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_chat_gets_one_a_second_and_a_group_twenty_a_minute() {
+        let mut l = Limiter::new(Limits::telegram());
+        let chat = drive(&mut l, &["42"], 10, Duration::ZERO);
+        assert_eq!(busiest_window(&chat, Duration::from_secs(1)), 1);
+        assert_eq!(chat.len(), 10);
+
+        let mut l = Limiter::new(Limits::telegram());
+        let group = drive(&mut l, &["-100"], 180, Duration::from_millis(3));
+        assert_eq!(busiest_window(&group, Duration::from_secs(60)), 20);
+        assert_eq!(group.len(), 60);
+        let t0 = group[0];
         assert_eq!(
             l.try_acquire("-100", t0 + Duration::from_secs(2)),
-            Err(Wait::Recipient(t0 + Duration::from_secs(3)))
+            Err(Wait::Recipient(group[40] + Duration::from_secs(60)))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_held_recipient_waits_until_the_hold_ends() {
+        let mut l = Limiter::new(Limits::telegram());
+        let t0 = Instant::now();
+        let until = t0 + Duration::from_secs(5);
+        l.hold("7", until);
+        assert_eq!(l.try_acquire("7", t0), Err(Wait::Recipient(until)));
+        assert_eq!(l.try_acquire("8", t0), Ok(()));
+        assert_eq!(l.try_acquire("7", until), Ok(()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_rate_with_a_burst_lets_the_burst_out_then_paces() {
+        let limits = Limits {
+            overall: Rate::per_second(1000),
+            per_chat: Rate::per_second(1).with_burst(3),
+            per_group: Rate::per_second(1),
+        };
+        let mut l = Limiter::new(limits);
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(l.try_acquire("1", t0), Ok(()));
+        }
+        assert_eq!(
+            l.try_acquire("1", t0),
+            Err(Wait::Recipient(t0 + Duration::from_secs(1)))
         );
     }
 }

@@ -251,6 +251,45 @@ impl Engine {
         .await
     }
 
+    /// Stores a whole batch of updates (a `getUpdates` answer) in one transaction: all of them
+    /// or, on an error, none, so the caller moves its offset only past a stored batch. An
+    /// update without an item is a kind the bot ignores: only its id is kept, as `ignored`.
+    /// Duplicates of stored updates are dropped. Returns how many were new.
+    pub async fn receive_batch(
+        &self,
+        channel: ChannelKind,
+        updates: &[(String, Option<InboxItem>)],
+    ) -> Result<usize, StoreError> {
+        if updates.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = match tokio::time::timeout(INTAKE_ACQUIRE_TIMEOUT, self.store.begin()).await {
+            Ok(tx) => tx?,
+            Err(_) => return Err(StoreError::Db(sqlx::Error::PoolTimedOut)),
+        };
+        let now = self.clock.now_ms();
+        let mut new = 0;
+        for (external_id, item) in updates {
+            match item {
+                Some(item) => {
+                    let payload = serde_json::to_string(item)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let channel = item.inbound.channel.as_str();
+                    let id = inbox::insert(&mut tx, channel, external_id, &payload, now).await?;
+                    new += usize::from(id.is_some());
+                }
+                None => {
+                    let id = inbox::insert(&mut tx, channel.as_str(), external_id, "", now).await?;
+                    if let Some(id) = id {
+                        inbox::finish(&mut tx, id, "ignored", None, now).await?;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(new)
+    }
+
     /// A connection for the intake path, or `PoolTimedOut` after [`INTAKE_ACQUIRE_TIMEOUT`].
     async fn intake_conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
         match tokio::time::timeout(INTAKE_ACQUIRE_TIMEOUT, self.store.pool().acquire()).await {

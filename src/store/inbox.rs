@@ -147,15 +147,17 @@ pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
     )
 }
 
+/// The read of [`pending_lanes`], the inbox processor's claim. Binds: limit.
+pub const PENDING_LANES_SQL: &str =
+    "SELECT id, channel, payload FROM inbox WHERE status = 'pending' ORDER BY id LIMIT $1";
+
 /// Pending updates, oldest first, with the address each came from (read from the payload), so
 /// that updates from one chat can be kept in order while different chats go in parallel.
 pub async fn pending_lanes(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, String)>> {
-    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, channel, payload FROM inbox WHERE status = 'pending' ORDER BY id LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(PENDING_LANES_SQL)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(id, channel, payload)| {

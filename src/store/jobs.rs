@@ -197,6 +197,27 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// The job claim's read: due scheduled rows and running rows whose lease lapsed, of `kinds`
+/// kinds, in due order. Binds: now, limit, then the kinds.
+pub fn claim_sql(store: &Store, kinds: usize) -> String {
+    format!(
+        "SELECT {COLUMNS} FROM jobs \
+         WHERE ((status = 'scheduled' AND next_run_at <= $1) OR (status = 'running' AND lease_until <= $1)) \
+         AND kind IN ({}) ORDER BY next_run_at, id LIMIT $2{}",
+        placeholders(3, kinds),
+        store.skip_locked()
+    )
+}
+
+/// The statement of [`next_due`] for `kinds` kinds. Binds: the kinds.
+pub fn next_due_sql(kinds: usize) -> String {
+    format!(
+        "SELECT MIN(CASE WHEN status = 'scheduled' THEN next_run_at ELSE lease_until END) FROM jobs \
+         WHERE status IN ('scheduled', 'running') AND kind IN ({})",
+        placeholders(1, kinds)
+    )
+}
+
 /// Claims up to `limit` due jobs of the given kinds for `lease_ms`: scheduled rows whose time
 /// has come, and running rows whose lease lapsed (their replica died). Each claimed row gets a
 /// fresh token and one more attempt. Kinds this replica does not know are left to others.
@@ -212,14 +233,9 @@ pub async fn claim(
     }
     let token = format!("{:016x}", rand::rng().random::<u64>());
     let mut tx = store.begin().await?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM jobs \
-         WHERE ((status = 'scheduled' AND next_run_at <= $1) OR (status = 'running' AND lease_until <= $1)) \
-         AND kind IN ({}) ORDER BY next_run_at, id LIMIT $2{}",
-        placeholders(3, kinds.len()),
-        store.skip_locked()
-    );
-    let mut q = sqlx::query(super::sql(sql)).bind(now).bind(limit);
+    let mut q = sqlx::query(super::sql(claim_sql(store, kinds.len())))
+        .bind(now)
+        .bind(limit);
     for kind in kinds {
         q = q.bind(*kind);
     }
@@ -437,12 +453,7 @@ pub async fn next_due(conn: &mut Conn, kinds: &[&str]) -> Result<Option<i64>> {
     if kinds.is_empty() {
         return Ok(None);
     }
-    let sql = format!(
-        "SELECT MIN(CASE WHEN status = 'scheduled' THEN next_run_at ELSE lease_until END) FROM jobs \
-         WHERE status IN ('scheduled', 'running') AND kind IN ({})",
-        placeholders(1, kinds.len())
-    );
-    let mut q = sqlx::query_scalar(super::sql(sql));
+    let mut q = sqlx::query_scalar(super::sql(next_due_sql(kinds.len())));
     for kind in kinds {
         q = q.bind(*kind);
     }

@@ -20,6 +20,7 @@ pub mod meetings;
 pub mod members;
 pub mod notices;
 pub mod outbox;
+pub mod plans;
 pub mod pledge_checkins;
 pub mod pledges;
 pub mod sms;

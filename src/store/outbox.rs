@@ -157,15 +157,11 @@ pub async fn claim(
 ) -> Result<Vec<Claimed>> {
     let token = format!("{:016x}", rand::rng().random::<u64>());
     let mut tx = store.begin().await?;
-    let sql = format!(
-        "SELECT id, channel, address, member_id, body, choices, attempts, expires_at, urgent, status, \
-         anonymous FROM outbox WHERE channel = $1 \
-         AND ((status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND lease_until <= $2)) \
-         AND (urgent = 1 OR $4 = 0) AND ($5 IS NULL OR address = $5) \
-         ORDER BY next_attempt_at, id LIMIT $3{}",
-        store.skip_locked()
-    );
-    let rows = sqlx::query(super::sql(sql))
+    // Rows whose worker died mid-send (their lease lapsed) first, then due pending rows: each
+    // one range of `outbox_due_idx` (status, next_attempt_at), read in due order. (One
+    // statement with both in an OR made the planners walk `outbox_address_sent_idx` instead:
+    // every message the channel ever sent.)
+    let mut rows = sqlx::query(super::sql(claim_sql(store, "sending")))
         .bind(channel)
         .bind(now)
         .bind(limit)
@@ -173,6 +169,18 @@ pub async fn claim(
         .bind(address)
         .fetch_all(&mut *tx)
         .await?;
+    let left = limit - rows.len() as i64;
+    if left > 0 {
+        let due = sqlx::query(super::sql(claim_sql(store, "pending")))
+            .bind(channel)
+            .bind(now)
+            .bind(left)
+            .bind(i64::from(quiet))
+            .bind(address)
+            .fetch_all(&mut *tx)
+            .await?;
+        rows.extend(due);
+    }
     let mut claimed = Vec::with_capacity(rows.len());
     for row in &rows {
         match claimed_from_row(row, &token) {
@@ -202,6 +210,30 @@ pub async fn claim(
     tx.commit().await?;
     Ok(claimed)
 }
+
+/// The claim's read of rows in `status` (`pending`: due; `sending`: lease lapsed) on one
+/// channel, in due order. Binds: channel, now, limit, quiet (0/1), address (or NULL).
+pub fn claim_sql(store: &Store, status: &str) -> String {
+    let due = if status == "sending" {
+        "status = 'sending' AND lease_until <= $2"
+    } else {
+        "status = 'pending' AND next_attempt_at <= $2"
+    };
+    format!(
+        "SELECT id, channel, address, member_id, body, choices, attempts, expires_at, urgent, status, \
+         anonymous FROM outbox WHERE channel = $1 AND {due} \
+         AND (urgent = 1 OR $4 = 0) AND ($5 IS NULL OR address = $5) \
+         ORDER BY next_attempt_at, id LIMIT $3{}",
+        store.skip_locked()
+    )
+}
+
+/// The statement of [`next_due`]: the earliest pending row and the earliest lapsing lease of
+/// a channel, each the first entry of its range of `outbox_due_idx`. Binds: channel.
+pub const NEXT_DUE_SQL: &str = "SELECT MIN(t) FROM (\
+     SELECT MIN(next_attempt_at) AS t FROM outbox WHERE channel = $1 AND status = 'pending' \
+     UNION ALL \
+     SELECT MIN(lease_until) AS t FROM outbox WHERE channel = $1 AND status = 'sending') due";
 
 /// Marks a row that cannot be read or rendered as failed, with the reason.
 pub async fn fail_unreadable(conn: &mut Conn, id: i64, error: &str) -> Result<()> {
@@ -296,13 +328,10 @@ pub async fn complete(
 
 /// The earliest instant (ms) at which a row of the channel becomes due, if any.
 pub async fn next_due(conn: &mut Conn, channel: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT MIN(CASE WHEN status = 'pending' THEN next_attempt_at ELSE lease_until END) \
-         FROM outbox WHERE channel = $1 AND status IN ('pending', 'sending')",
-    )
-    .bind(channel)
-    .fetch_one(conn)
-    .await?)
+    Ok(sqlx::query_scalar(NEXT_DUE_SQL)
+        .bind(channel)
+        .fetch_one(conn)
+        .await?)
 }
 
 /// Counts of rows per (channel, status).

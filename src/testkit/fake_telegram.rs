@@ -67,10 +67,57 @@ impl Sent {
     }
 }
 
+/// Telegram's limits, each counted in a strict sliding window: at most 30 messages in any one
+/// second overall, one in any second to a private chat, 20 in any minute to a group (negative
+/// chat id).
 #[derive(Default)]
 struct Limits {
-    overall_tat: Option<Instant>,
-    chats: HashMap<i64, Instant>,
+    overall: VecDeque<Instant>,
+    chats: HashMap<i64, VecDeque<Instant>>,
+}
+
+impl Limits {
+    const OVERALL: (usize, Duration) = (30, Duration::from_secs(1));
+    const CHAT: (usize, Duration) = (1, Duration::from_secs(1));
+    const GROUP: (usize, Duration) = (20, Duration::from_secs(60));
+
+    /// Counts a message at `now`, or refuses it with the whole seconds to wait (Telegram's
+    /// `retry_after`) when it would be one too many in some window. A refused message is not
+    /// counted.
+    fn admit(&mut self, chat_id: i64, now: Instant) -> Option<u64> {
+        let (count, window) = if chat_id < 0 { Self::GROUP } else { Self::CHAT };
+        let chat = self.chats.entry(chat_id).or_default();
+        let wait = [
+            Self::full_until(&mut self.overall, Self::OVERALL.0, Self::OVERALL.1, now),
+            Self::full_until(chat, count, window, now),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(until) = wait {
+            let secs = until.duration_since(now).as_secs_f64().ceil() as u64;
+            return Some(secs.max(1));
+        }
+        self.overall.push_back(now);
+        chat.push_back(now);
+        None
+    }
+
+    /// When the window in `sends` has room again, if it has none at `now`.
+    fn full_until(
+        sends: &mut VecDeque<Instant>,
+        count: usize,
+        window: Duration,
+        now: Instant,
+    ) -> Option<Instant> {
+        while sends
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
+            sends.pop_front();
+        }
+        (sends.len() >= count).then(|| sends[sends.len() - count] + window)
+    }
 }
 
 #[derive(Default)]
@@ -124,8 +171,9 @@ impl FakeTelegram {
         format!("http://{}/", self.addr)
     }
 
-    /// Makes the fake answer 429 whenever Telegram's limits would be crossed: more than 30
-    /// messages a second overall (a burst of 3 tolerated) or more than one a second per chat.
+    /// Makes the fake answer 429 with `retry_after` whenever Telegram's limits would be crossed,
+    /// counted in strict sliding windows: more than 30 messages in any one second overall, more
+    /// than one in any second to a private chat, more than 20 in any minute to a group.
     pub fn enforce_limits(&self, on: bool) {
         *self.inner.enforce.lock().unwrap() = on.then(Limits::default);
     }
@@ -405,30 +453,19 @@ async fn send_message(inner: &Inner, body: &Value) -> Response {
         Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
         None => {}
     }
-    if let Some(limits) = inner.enforce.lock().unwrap().as_mut() {
-        let now = Instant::now();
-        let interval = Duration::from_millis(1000) / 30;
-        let tat = limits.overall_tat.unwrap_or(now).max(now);
-        if tat > now + interval * 3 {
-            inner.rejected_429.fetch_add(1, Ordering::Relaxed);
-            return err(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too Many Requests: retry after 1",
-                Some(json!({"retry_after": 1})),
-            );
-        }
-        if let Some(last) = limits.chats.get(&chat_id) {
-            if now.duration_since(*last) < Duration::from_millis(900) {
-                inner.rejected_429.fetch_add(1, Ordering::Relaxed);
-                return err(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "Too Many Requests: retry after 1",
-                    Some(json!({"retry_after": 1})),
-                );
-            }
-        }
-        limits.overall_tat = Some(tat + interval);
-        limits.chats.insert(chat_id, now);
+    let refused = inner
+        .enforce
+        .lock()
+        .unwrap()
+        .as_mut()
+        .and_then(|limits| limits.admit(chat_id, Instant::now()));
+    if let Some(retry_after) = refused {
+        inner.rejected_429.fetch_add(1, Ordering::Relaxed);
+        return err(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!("Too Many Requests: retry after {retry_after}"),
+            Some(json!({ "retry_after": retry_after })),
+        );
     }
     let text = body["text"].as_str().unwrap_or("").to_owned();
     let buttons = body["reply_markup"]["inline_keyboard"]
@@ -467,4 +504,44 @@ async fn send_message(inner: &Inner, body: &Value) -> Response {
         "from": {"id": 1, "is_bot": true, "first_name": "Branch Bot", "username": BOT_USERNAME},
         "text": text
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(t0: Instant, ms: u64) -> Instant {
+        t0 + Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn thirty_in_any_second_overall_and_the_thirty_first_waits_for_the_first_to_age() {
+        let mut l = Limits::default();
+        let t0 = Instant::now();
+        for i in 0..30u64 {
+            assert_eq!(l.admit(i as i64 + 1, ms(t0, i * 10)), None);
+        }
+        assert_eq!(l.admit(100, ms(t0, 990)), Some(1));
+        // The first send is a second old: one more fits, and the window is full again.
+        assert_eq!(l.admit(100, ms(t0, 1000)), None);
+        assert_eq!(l.admit(101, ms(t0, 1005)), Some(1));
+        assert_eq!(l.admit(101, ms(t0, 1010)), None);
+    }
+
+    #[test]
+    fn one_a_second_to_a_chat_and_twenty_a_minute_to_a_group() {
+        let mut l = Limits::default();
+        let t0 = Instant::now();
+        assert_eq!(l.admit(7, t0), None);
+        assert_eq!(l.admit(7, ms(t0, 999)), Some(1));
+        assert_eq!(l.admit(7, ms(t0, 1000)), None);
+
+        let mut l = Limits::default();
+        for i in 0..20u64 {
+            assert_eq!(l.admit(-100, ms(t0, i * 100)), None);
+        }
+        // The next slot opens when the first of the twenty is a minute old.
+        assert_eq!(l.admit(-100, ms(t0, 2_000)), Some(58));
+        assert_eq!(l.admit(-100, ms(t0, 60_000)), None);
+    }
 }

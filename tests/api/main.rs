@@ -24,6 +24,7 @@ mod meetings_store;
 mod metrics;
 mod notice_store;
 mod notices;
+mod plans;
 mod pledges;
 mod pledges_store;
 mod recruitment;

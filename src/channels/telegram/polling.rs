@@ -1,5 +1,5 @@
-//! Long polling: getUpdates in a loop. Each batch is stored in the inbox before the offset
-//! moves past it, so a crash loses nothing (Telegram redelivers, the inbox drops duplicates).
+//! Long polling: getUpdates in a loop. Each batch is stored in the inbox in one transaction
+//! before the offset moves past it, so a crash loses nothing (Telegram redelivers, the inbox drops duplicates).
 
 use std::future::IntoFuture;
 use std::time::Duration;
@@ -51,24 +51,23 @@ pub async fn run(
                 }
             }
         };
-        let mut stored_all = true;
-        for update in &updates {
-            let external_id = update.id.0.to_string();
-            let result = match super::decode(update) {
-                Some(item) => engine.receive(&external_id, &item).await.map(|_| ()),
-                None => {
-                    engine
-                        .receive_ignored(ChannelKind::Telegram, &external_id)
-                        .await
+        // The whole batch in one transaction; the offset moves past it only once it is stored.
+        let batch: Vec<(String, Option<crate::flows::engine::InboxItem>)> = updates
+            .iter()
+            .map(|update| (update.id.0.to_string(), super::decode(update)))
+            .collect();
+        let stored_all = match engine.receive_batch(ChannelKind::Telegram, &batch).await {
+            Ok(_) => {
+                if let Some(last) = updates.last() {
+                    offset = last.id.0 as i32 + 1;
                 }
-            };
-            if let Err(e) = result {
-                tracing::error!(error = %e, "could not store an update; it will be fetched again");
-                stored_all = false;
-                break;
+                true
             }
-            offset = update.id.0 as i32 + 1;
-        }
+            Err(e) => {
+                tracing::error!(error = %e, count = updates.len(), "could not store a batch of updates; it will be fetched again");
+                false
+            }
+        };
         if !updates.is_empty() {
             inbox.notify_one();
         }

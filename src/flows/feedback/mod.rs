@@ -164,6 +164,11 @@ pub async fn intercept(
     };
     let is_ours = started.is_some()
         || matches!(&inbound.content, Content::Choice { data } if data.starts_with("fb:"));
+    if !is_ours && !store::any_session(conn, cx.now_ms).await? {
+        // Nobody is rating anything: this update cannot be an answer to a rating, and the
+        // period's key and the sender's session need not be read.
+        return Ok(None);
+    }
     let Some((period, key)) = period_key(cx.now(), cx.engine.tz, conn).await? else {
         return Ok(None);
     };

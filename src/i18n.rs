@@ -43,7 +43,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "failures.ftl",
     "web.ftl",
     "wecom.ftl",
-    "recruitment.ftl"
+    "recruitment.ftl",
+    "config.ftl"
 ];
 
 /// A locale the bot speaks.

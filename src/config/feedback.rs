@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 
-use super::ConfigError;
+use super::{must_be_positive, ConfigError};
+use crate::msg;
 
 /// How the web page checks "one rating per person per period" (README, docs/PRIVACY.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -72,26 +73,30 @@ impl FeedbackConfig {
     pub fn validate(&self, sms_enabled: bool) -> Result<(), ConfigError> {
         match self.check(sms_enabled) {
             WebCheck::Sms if !sms_enabled => {
-                return Err(ConfigError::Invalid(
-                    "feedback.web_check = \"sms\" needs an SMS gateway ([sms] gateway = \"twilio\", \"android\" or \"generic\"); use \"device\" to run without one".into(),
-                ))
+                return Err(ConfigError::invalid(msg!(
+                    "config-feedback-sms-needs-gateway"
+                )))
             }
             WebCheck::Wecom => {
-                return Err(ConfigError::Invalid(
-                    "feedback.web_check = \"wecom\" needs the WeCom channel, which this version of branchbot does not have yet; use \"sms\" (with an SMS gateway) or \"device\"".into(),
-                ))
+                return Err(ConfigError::invalid(msg!(
+                    "config-feedback-wecom-unavailable"
+                )))
             }
             _ => {}
         }
-        if self.web_per_client_per_hour == 0
-            || self.web_per_minute == 0
-            || self.sms_codes_per_number_per_hour == 0
-            || self.sms_codes_per_client_per_hour == 0
-        {
-            return Err(ConfigError::Invalid(
-                "feedback web limits must be positive".into(),
-            ));
-        }
+        must_be_positive(
+            "feedback.web_per_client_per_hour",
+            self.web_per_client_per_hour,
+        )?;
+        must_be_positive("feedback.web_per_minute", self.web_per_minute)?;
+        must_be_positive(
+            "feedback.sms_codes_per_number_per_hour",
+            self.sms_codes_per_number_per_hour,
+        )?;
+        must_be_positive(
+            "feedback.sms_codes_per_client_per_hour",
+            self.sms_codes_per_client_per_hour,
+        )?;
         Ok(())
     }
 }
@@ -117,8 +122,30 @@ mod tests {
             ..FeedbackConfig::default()
         };
         let err = wecom.validate(true).unwrap_err().to_string();
-        assert!(err.contains("needs the WeCom channel"), "{err}");
+        assert!(err.contains("needs WeCom sign-in"), "{err}");
         let parsed: FeedbackConfig = toml::from_str("web_check = \"device\"").unwrap();
         assert_eq!(parsed.check(true), WebCheck::Device);
+    }
+
+    #[test]
+    fn the_page_s_settings_are_refused_in_chinese_with_the_setting_and_value() {
+        use crate::i18n::{Catalog, Locale};
+        let zh = |e: ConfigError| e.render(Catalog::shared(), Locale::ZhCn);
+        let sms = FeedbackConfig {
+            web_check: Some(WebCheck::Sms),
+            ..FeedbackConfig::default()
+        };
+        assert_eq!(
+            zh(sms.validate(false).unwrap_err()),
+            "feedback.web_check = \"sms\" 需要连接短信网关（[sms] gateway = \"twilio\"、\"android\" 或 \"generic\"）；没有短信网关时请用 \"device\"。"
+        );
+        let limits = FeedbackConfig {
+            web_per_minute: 0,
+            ..FeedbackConfig::default()
+        };
+        assert_eq!(
+            zh(limits.validate(false).unwrap_err()),
+            "feedback.web_per_minute 必须是正数（现在是 0）。"
+        );
     }
 }

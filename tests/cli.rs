@@ -754,7 +754,7 @@ fn a_value_the_loader_refuses_is_named_with_its_setting_in_the_reader_s_language
     for (toml, said) in [
         (
             "[meetings]\nremind_before = [\"1d\", \"soon\"]\n",
-            "配置有误：meetings.remind_before 中的“soon”不是有效的提前时间，请写成 \"3d\"、\"1h\"、\"90m\" 或分钟数（正数）。",
+            "配置有误：meetings.remind_before 中的“soon”不是有效的提前时间，请写成 \"3d\"、\"1h\"、\"90m\"（天、小时、分钟）或正的分钟数。",
         ),
         (
             "[delivery]\nmax_attempts = 0\n",
@@ -766,11 +766,11 @@ fn a_value_the_loader_refuses_is_named_with_its_setting_in_the_reader_s_language
         ),
         (
             "[sms]\ngateway = \"android\"\n",
-            "配置有误：sms.gateway = \"android\" 需要设置 sms.android.base_url（或 BRANCHBOT_SMS_BASE_URL）。",
+            "配置有误：sms.gateway 设为“android”时，需要设置 sms.android.base_url（或 BRANCHBOT_SMS_BASE_URL）。",
         ),
         (
             "[feedback]\nweb_check = \"sms\"\n",
-            "配置有误：feedback.web_check = \"sms\" 需要连接短信网关（[sms] gateway = \"twilio\"、\"android\" 或 \"generic\"）；没有短信网关时请用 \"device\"。",
+            "配置有误：feedback.web_check 设为“sms”时，需要连接短信网关（[sms] 中的 gateway 设为“twilio”、“android”或“generic”）；没有短信网关时请设为“device”。",
         ),
         (
             "[wecom]\ncorp_id = \"ww5823bf96d3bd56c7\"\nagent_id = 1000002\n",
@@ -1801,7 +1801,7 @@ fn with_an_sms_gateway_commands_run_without_the_webhook_key_that_only_serve_need
     serve.ended_with(2);
     assert!(
         serve.stderr_lines().contains(
-            &"配置有误：sms.gateway = \"generic\" 需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（用于验证收到的 webhook 签名）。"
+            &"配置有误：sms.gateway 设为“generic”时，需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（用于验证收到的 webhook 签名）。"
         ),
         "{serve:?}"
     );

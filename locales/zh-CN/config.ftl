@@ -22,13 +22,13 @@ config-metrics-listen-bad = http.metrics_listen 的值“{ $value }”不是有�
 config-metrics-same-as-listen = http.metrics_listen 不能与 http.listen 相同（都是 { $value }）；留空则只凭 BRANCHBOT_METRICS_TOKEN 在 http.listen 上提供 /metrics。
 config-metrics-token-short = BRANCHBOT_METRICS_TOKEN 至少要有 16 个字符（现在只有 { $length } 个）。
 config-dashboard-session-hours = dashboard.session_hours 必须在 1 到 2160（90 天）之间（现在是 { $value }）。
-config-remind-before-bad = meetings.remind_before 中的“{ $value }”不是有效的提前时间，请写成 "3d"、"1h"、"90m" 或分钟数（正数）。
+config-remind-before-bad = meetings.remind_before 中的“{ $value }”不是有效的提前时间，请写成 "3d"、"1h"、"90m"（天、小时、分钟）或正的分钟数。
 config-remind-before-empty = meetings.remind_before 至少要有一个提醒时间，如 ["1d"]。
 config-signin-opens-negative = meetings.signin_opens_minutes 不能是负数（现在是 { $value }）。
 config-cadence-kind-bad = meetings.cadence 中的“{ $kind }”不是会议类型，可用：general（党员大会）、committee（支委会）、group（党小组会）、lesson（党课）、themed_day（主题党日）、life（组织生活会）、other（其他会议）。
 config-cadence-bad = meetings.cadence.{ $kind } 的值“{ $value }”无法识别，可用 monthly、quarterly、yearly、none 或 semester:N。
-config-cadence-needs-semesters = meetings.cadence.{ $kind } = "{ $value }" 需要先设置 meetings.semesters，如 [["02-20", "07-10"], ["09-01", "01-20"]]。
-config-semester-day-bad = meetings.semesters 中的“{ $value }”不是有效的月和日，请写成 "09-01" 这样的形式。
+config-cadence-needs-semesters = meetings.cadence.{ $kind } 设为“{ $value }”时，需要先设置 meetings.semesters，如 [["02-20", "07-10"], ["09-01", "01-20"]]。
+config-semester-day-bad = meetings.semesters 中的“{ $value }”不是有效的月和日，请写成 "09-01"（月-日）。
 config-webhook-needs-public-url = Telegram 的 webhook 模式需要设置 http.public_url（或 BRANCHBOT_PUBLIC_URL）：Telegram 推送消息的 https 地址。
 config-webhook-needs-secret = Telegram 的 webhook 模式需要设置 BRANCHBOT_TELEGRAM_WEBHOOK_SECRET（1 到 256 个字符，只能用 A-Z、a-z、0-9、_ 和 -）。
 config-webhook-secret-bad = BRANCHBOT_TELEGRAM_WEBHOOK_SECRET 必须是 1 到 256 个字符，只能用 A-Z、a-z、0-9、_ 和 -（现在有 { $length } 个字符，含不可用的字符或过长）。
@@ -36,18 +36,18 @@ config-webhook-secret-bad = BRANCHBOT_TELEGRAM_WEBHOOK_SECRET 必须是 1 到 25
 config-sms-max-skew = sms.max_skew_secs 必须在 1 到 { $max }（一天）之间（现在是 { $value }）：只有在消息编号仍被记住时，重放的消息才能被拒绝。
 config-sms-sim-bad = sms.android.sim_number 只能是 1、2 或 3（现在是 { $value }）。
 config-sms-pointer-bad = { $key } 的值“{ $value }”不是 JSON 指针，请写成 /data/id 这样的形式。
-config-sms-needs-webhook-key-android = sms.gateway = "android" 需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（短信网关应用中的 webhook 签名密钥）。
-config-sms-needs-webhook-key-generic = sms.gateway = "generic" 需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（用于验证收到的 webhook 签名）。
-config-sms-needs-twilio-sid = sms.gateway = "twilio" 需要设置 BRANCHBOT_TWILIO_ACCOUNT_SID（或 sms.twilio.account_sid）。
-config-sms-needs-twilio-token = sms.gateway = "twilio" 需要设置 BRANCHBOT_TWILIO_AUTH_TOKEN。
-config-sms-needs-twilio-from = sms.gateway = "twilio" 需要设置 sms.twilio.from（发送号码）或 sms.twilio.messaging_service_sid。
-config-sms-needs-public-url = sms.gateway = "twilio" 需要设置 http.public_url（或 BRANCHBOT_PUBLIC_URL）：Twilio 按这个公网地址签名。
-config-sms-needs-android-url = sms.gateway = "android" 需要设置 sms.android.base_url（或 BRANCHBOT_SMS_BASE_URL）。
-config-sms-needs-android-login = sms.gateway = "android" 需要设置 sms.android.username 和 BRANCHBOT_SMS_GATEWAY_PASSWORD（在短信网关应用中可以看到）。
-config-sms-needs-generic-url-body = sms.gateway = "generic" 需要设置 sms.generic.url 和 sms.generic.body。
+config-sms-needs-webhook-key-android = sms.gateway 设为“android”时，需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（短信网关应用中的 webhook 签名密钥）。
+config-sms-needs-webhook-key-generic = sms.gateway 设为“generic”时，需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（用于验证收到的 webhook 签名）。
+config-sms-needs-twilio-sid = sms.gateway 设为“twilio”时，需要设置 BRANCHBOT_TWILIO_ACCOUNT_SID（或 sms.twilio.account_sid）。
+config-sms-needs-twilio-token = sms.gateway 设为“twilio”时，需要设置 BRANCHBOT_TWILIO_AUTH_TOKEN。
+config-sms-needs-twilio-from = sms.gateway 设为“twilio”时，需要设置 sms.twilio.from（发送号码）或 sms.twilio.messaging_service_sid。
+config-sms-needs-public-url = sms.gateway 设为“twilio”时，需要设置 http.public_url（或 BRANCHBOT_PUBLIC_URL）：Twilio 按这个公网地址签名。
+config-sms-needs-android-url = sms.gateway 设为“android”时，需要设置 sms.android.base_url（或 BRANCHBOT_SMS_BASE_URL）。
+config-sms-needs-android-login = sms.gateway 设为“android”时，需要设置 sms.android.username 和 BRANCHBOT_SMS_GATEWAY_PASSWORD（在短信网关应用中可以看到）。
+config-sms-needs-generic-url-body = sms.gateway 设为“generic”时，需要设置 sms.generic.url 和 sms.generic.body。
 
-config-feedback-sms-needs-gateway = feedback.web_check = "sms" 需要连接短信网关（[sms] gateway = "twilio"、"android" 或 "generic"）；没有短信网关时请用 "device"。
-config-feedback-wecom-unavailable = feedback.web_check = "wecom" 需要企业微信网页授权，本版本的 branchbot 尚不支持；请用 "sms"（需连接短信网关）或 "device"。
+config-feedback-sms-needs-gateway = feedback.web_check 设为“sms”时，需要连接短信网关（[sms] 中的 gateway 设为“twilio”、“android”或“generic”）；没有短信网关时请设为“device”。
+config-feedback-wecom-unavailable = feedback.web_check 设为“wecom”时需要企业微信网页授权，本版本的 branchbot 尚不支持；请设为“sms”（需连接短信网关）或“device”。
 
 config-wecom-partial = 企业微信只配置了一部分，还缺少：{ $missing }。企业ID、AgentId、Secret、Token 和 EncodingAESKey 都设置后，企业微信才会开启。
 config-wecom-missing-corp-id = BRANCHBOT_WECOM_CORP_ID（或 wecom.corp_id）

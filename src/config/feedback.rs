@@ -137,7 +137,7 @@ mod tests {
         };
         assert_eq!(
             zh(sms.validate(false).unwrap_err()),
-            "feedback.web_check = \"sms\" 需要连接短信网关（[sms] gateway = \"twilio\"、\"android\" 或 \"generic\"）；没有短信网关时请用 \"device\"。"
+            "feedback.web_check 设为“sms”时，需要连接短信网关（[sms] 中的 gateway 设为“twilio”、“android”或“generic”）；没有短信网关时请设为“device”。"
         );
         let limits = FeedbackConfig {
             web_per_minute: 0,

@@ -441,7 +441,7 @@ mod tests {
         };
         assert_eq!(
             zh(c.validate(None).unwrap_err()),
-            "sms.gateway = \"twilio\" 需要设置 BRANCHBOT_TWILIO_ACCOUNT_SID（或 sms.twilio.account_sid）。"
+            "sms.gateway 设为“twilio”时，需要设置 BRANCHBOT_TWILIO_ACCOUNT_SID（或 sms.twilio.account_sid）。"
         );
         c.gateway = GatewayKind::Generic;
         c.generic.url = Some("https://sms.example.org/send".into());
@@ -460,7 +460,7 @@ mod tests {
         c.daily_cap = 10;
         assert_eq!(
             zh(c.validate_inbound().unwrap_err()),
-            "sms.gateway = \"generic\" 需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（用于验证收到的 webhook 签名）。"
+            "sms.gateway 设为“generic”时，需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（用于验证收到的 webhook 签名）。"
         );
         c.max_skew_secs = 0;
         assert_eq!(

@@ -826,7 +826,10 @@ fn anything_posted_to_the_wecom_callback_is_refused_or_taken_and_only_signed_mes
             .unwrap()
     });
     let signed = signed.into_inner().unwrap();
-    assert!(!keys.is_empty(), "no genuine message was taken: nothing was tested");
+    assert!(
+        !keys.is_empty(),
+        "no genuine message was taken: nothing was tested"
+    );
     for key in &keys {
         assert!(
             key.starts_with("card:T004:") || signed.contains(key),

@@ -1,24 +1,27 @@
 //! Inbound throughput: N `/me` updates from M bound members go through the fake Telegram Bot
-//! API, by long polling or through the webhook endpoint, and each one is stored in the inbox,
-//! processed (member read, conversation state and outbox row written) and answered. The figure
-//! is updates per second from the first update offered to the last reply the fake received,
-//! and the peak RSS (VmHWM) of the process, which holds the bot, the fake and the client.
+//! API, by long polling or through the webhook endpoint, or as WeCom callbacks (signed and
+//! AES-encrypted, posted to `/wecom/callback`, answered through the fake WeCom API), and each
+//! one is stored in the inbox, processed (member read, conversation state and outbox row
+//! written) and answered. The figure is updates per second from the first update offered to the
+//! last reply the fake received, and the peak RSS (VmHWM) of the process, which holds the bot,
+//! the fake and the client.
 //!
 //! `cargo bench --bench inbound -- [--updates N] [--members M] [--backend sqlite|postgres|both]
-//! [--mode polling|webhook|both]`
+//! [--mode polling|webhook|wecom|both|all]`
 //!
 //! Every combination runs in a child process of its own, so that each peak RSS is its own.
-//! The outbox delivery runs with its rate limits lifted: the figure is the bot's own ceiling,
-//! not Telegram's (about 30 messages a second per bot).
+//! The outbox delivery runs with its overall rate limits lifted: the figure is the bot's own
+//! ceiling, not Telegram's (about 30 messages a second per bot) nor the WeCom app's.
 
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use branchbot::config::sms::Secret;
 use branchbot::config::{Config, TelegramMode};
 use branchbot::delivery::limits::Limits;
-use branchbot::delivery::worker::{Stats, WorkerConfig};
+use branchbot::delivery::worker::WorkerConfig;
 use branchbot::domain::roster;
 use branchbot::flows::ChannelKind;
 use branchbot::i18n::Locale;
@@ -26,6 +29,7 @@ use branchbot::startup::{Application, Overrides};
 use branchbot::store::{bindings, inbox, members, outbox, Store};
 use branchbot::testkit::db::{self, TempSqlite};
 use branchbot::testkit::fake_telegram::FakeTelegram;
+use branchbot::testkit::fake_wecom::{self, Callbacks, FakeWecom};
 use clap::{Parser, ValueEnum};
 use serde::{Deserialize, Serialize};
 use sqlx::{ConnectOptions, Connection, Executor};
@@ -35,7 +39,9 @@ const FIRST_CHAT: i64 = 100_000;
 const WEBHOOK_SECRET: &str = "bench-secret";
 
 #[derive(Debug, Parser)]
-#[command(about = "Inbound throughput of branchbot through a fake Telegram Bot API")]
+#[command(
+    about = "Inbound throughput of branchbot through a fake Telegram Bot API and WeCom callbacks"
+)]
 struct Args {
     /// Updates to send.
     #[arg(long, default_value_t = 5000)]
@@ -45,9 +51,9 @@ struct Args {
     members: usize,
     #[arg(long, value_enum, default_value_t = Backend::Both)]
     backend: Backend,
-    #[arg(long, value_enum, default_value_t = Mode::Both)]
+    #[arg(long, value_enum, default_value_t = Mode::All)]
     mode: Mode,
-    /// Webhook requests in flight at once.
+    /// Webhook and WeCom callback requests in flight at once.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
     /// Give up waiting for the replies after this many seconds.
@@ -72,7 +78,12 @@ enum Backend {
 enum Mode {
     Polling,
     Webhook,
+    /// Signed, encrypted WeCom callbacks to `/wecom/callback`; replies through the fake WeCom API.
+    Wecom,
+    /// Polling and webhook (Telegram).
     Both,
+    /// Polling, webhook and WeCom.
+    All,
 }
 
 /// What one combination measured, passed from the child to the parent as one JSON line.
@@ -87,7 +98,7 @@ enum Outcome {
 struct Figures {
     updates: usize,
     seconds: f64,
-    /// Webhook only: until the last update was answered 200 (stored in the inbox).
+    /// Webhook and WeCom: until the last update was answered 200 (stored in the inbox).
     ingest_seconds: Option<f64>,
     rss_before_kib: u64,
     peak_rss_kib: u64,
@@ -132,15 +143,22 @@ fn parent(args: &Args) -> ExitCode {
     };
     let modes = match args.mode {
         Mode::Both => vec![Mode::Polling, Mode::Webhook],
+        Mode::All => vec![Mode::Polling, Mode::Webhook, Mode::Wecom],
         one => vec![one],
     };
     println!(
-        "inbound throughput: {} `/me` updates from {} bound members; webhook with {} requests in flight",
+        "inbound throughput: {} `/me` updates from {} bound members; webhook and WeCom callbacks with {} requests in flight",
         args.updates, args.members, args.concurrency
     );
     println!("outbox delivery limits lifted (Limits::unlimited): this is the bot's own ceiling, not Telegram's ~30 msg/s");
+    if modes.contains(&Mode::Wecom) {
+        println!("WeCom: the app's overall API rate lifted; WeCom's per-member pacing (1 a second, 30 a minute) kept");
+        if args.updates > args.members {
+            println!("WeCom: members write more than once, so the per-member pacing may bound the rate (use --members {})", args.updates);
+        }
+    }
     println!(
-        "peak RSS is the whole process: bot, fake Bot API (which keeps every call) and client"
+        "peak RSS is the whole process: bot, fake Bot API or WeCom API (which keeps every call) and client"
     );
     println!(
         "load average at start: {}",
@@ -194,7 +212,7 @@ fn parent(args: &Args) -> ExitCode {
             rows.push((name, outcome));
         }
     }
-    println!("| backend/mode | updates | seconds | updates/s | webhook ingest/s | CPU (cores busy) | RSS before | peak RSS |");
+    println!("| backend/mode | updates | seconds | updates/s | webhook/callback ingest/s | CPU (cores busy) | RSS before | peak RSS |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (name, outcome) in &rows {
         match outcome {
@@ -218,7 +236,7 @@ fn parent(args: &Args) -> ExitCode {
         if let Outcome::Done(f) = outcome {
             if f.rejected_posts > 0 {
                 println!(
-                    "{name}: {} webhook posts were answered other than 200 and sent again",
+                    "{name}: {} posts were answered other than 200 and sent again",
                     f.rejected_posts
                 );
             }
@@ -249,8 +267,7 @@ async fn child(args: &Args) -> Outcome {
         .with_writer(std::io::stderr)
         .try_init();
     let mode = match args.mode {
-        Mode::Polling => TelegramMode::Polling,
-        Mode::Webhook => TelegramMode::Webhook,
+        Mode::Polling | Mode::Webhook | Mode::Wecom => args.mode,
         other => return Outcome::Failed(format!("the child needs one mode, not {other:?}")),
     };
     match args.backend {
@@ -273,10 +290,20 @@ async fn child(args: &Args) -> Outcome {
     }
 }
 
+/// Runs one mode on the database at `url`.
+async fn run(args: &Args, url: &str, mode: Mode) -> Result<Outcome, String> {
+    match mode {
+        Mode::Polling => run_telegram(args, url, TelegramMode::Polling).await,
+        Mode::Webhook => run_telegram(args, url, TelegramMode::Webhook).await,
+        Mode::Wecom => run_wecom(args, url).await,
+        other => Err(format!("the child needs one mode, not {other:?}")),
+    }
+}
+
 /// Seeds the database, starts the bot against a fake Bot API, offers the updates and waits for
 /// every reply.
-async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, String> {
-    seed(url, args.members).await?;
+async fn run_telegram(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, String> {
+    seed(url, args.members, true).await?;
 
     let fake = FakeTelegram::start().await;
     let mut config = Config {
@@ -309,16 +336,19 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
     let updates: Vec<serde_json::Value> = (0..args.updates)
         .map(|k| fake.text_update(FIRST_CHAT + (k % args.members) as i64, "/me", "zh-hans"))
         .collect();
-    let (queued, bodies): (Vec<serde_json::Value>, Vec<Vec<u8>>) = match mode {
+    let endpoint = format!("http://{}/telegram/webhook", app.addr);
+    let (queued, posts): (Vec<serde_json::Value>, Vec<Post>) = match mode {
         TelegramMode::Polling => (updates, Vec::new()),
         TelegramMode::Webhook => (
             Vec::new(),
-            updates.iter().map(|u| u.to_string().into_bytes()).collect(),
+            updates
+                .iter()
+                .map(|u| (endpoint.clone(), u.to_string().into_bytes()))
+                .collect(),
         ),
     };
     let rss_before_kib = proc_status_kib("VmRSS");
     let cpu_before = cpu_seconds();
-    let endpoint = format!("http://{}/telegram/webhook", app.addr);
 
     let started = Instant::now();
     let mut ingest = match mode {
@@ -328,10 +358,15 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
             }
             None
         }
-        TelegramMode::Webhook => Some(tokio::spawn(post_all(endpoint, bodies, args.concurrency))),
+        TelegramMode::Webhook => Some(tokio::spawn(post_all(
+            posts,
+            TELEGRAM_HEADERS,
+            args.concurrency,
+        ))),
     };
 
-    let waited = wait_for_replies(&app, &stats, args, started, &mut ingest).await;
+    let sent = || stats.sent.load(Ordering::Relaxed) as usize;
+    let waited = wait_for_replies(&app, sent, args, started, &mut ingest).await;
     let seconds = started.elapsed().as_secs_f64();
     let peak_rss_kib = proc_status_kib("VmHWM");
     let cpu_seconds = cpu_seconds() - cpu_before;
@@ -367,6 +402,106 @@ async fn run(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, Stri
     }))
 }
 
+/// Seeds the database (userids are roster keys), starts the bot with WeCom on against the fake
+/// WeCom API, posts every member's `/me` as a signed, encrypted callback and waits for every
+/// reply the app sends through the API.
+async fn run_wecom(args: &Args, url: &str) -> Result<Outcome, String> {
+    seed(url, args.members, false).await?;
+
+    let fake = FakeWecom::start().await;
+    let mut config = Config {
+        database_url: url.to_owned(),
+        ..Config::default()
+    };
+    config.http.listen = "127.0.0.1:0".parse().expect("address");
+    config.http.metrics_listen = String::new();
+    // Replies are never held for quiet hours; no push is measured here either way.
+    config.delivery.quiet_hours = "00:00-00:00".into();
+    let w = &mut config.wecom;
+    w.corp_id = Some(fake_wecom::CORP_ID.into());
+    w.agent_id = Some(fake_wecom::AGENT_ID);
+    w.api_url = fake.base_url();
+    w.userid_is_key = true;
+    // The app's overall API rate lifted, as the Telegram runs lift theirs; the per-member
+    // pacing and minute and hour quotas stay what WeCom allows.
+    w.per_second = 1_000_000;
+    w.secret = Some(Secret::new(fake_wecom::SECRET));
+    w.token = Some(Secret::new(fake_wecom::TOKEN));
+    w.aes_key = Some(Secret::new(fake_wecom::AES_KEY));
+    config.validate().map_err(|e| e.to_string())?;
+    let app = Application::build(config, Overrides::default())
+        .await
+        .map_err(|e| format!("the bot did not start: {e}"))?;
+
+    // Every callback is encrypted and signed before the clock starts (well inside the 300 s
+    // the bot allows between a callback's timestamp and its arrival).
+    let calls = Callbacks::default();
+    let endpoint = format!("http://{}/wecom/callback", app.addr);
+    let now = chrono::Utc::now().timestamp();
+    let posts: Vec<Post> = (0..args.updates)
+        .map(|k| {
+            let xml = calls.text_xml(&member_key(k % args.members), "/me", 1_000_000 + k as u64);
+            let (query, body) = calls.post(&xml, now);
+            (format!("{endpoint}?{query}"), body.into_bytes())
+        })
+        .collect();
+    let rss_before_kib = proc_status_kib("VmRSS");
+    let cpu_before = cpu_seconds();
+
+    let started = Instant::now();
+    let mut ingest = Some(tokio::spawn(post_all(
+        posts,
+        WECOM_HEADERS,
+        args.concurrency,
+    )));
+    let sent = || fake.sent_count();
+    let waited = wait_for_replies(&app, sent, args, started, &mut ingest).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak_rss_kib = proc_status_kib("VmHWM");
+    let cpu_seconds = cpu_seconds() - cpu_before;
+    let posted = match (waited, ingest) {
+        (Err(e), _) => {
+            app.stop().await;
+            return Err(e);
+        }
+        (Ok(posted), None) => posted,
+        (Ok(_), Some(task)) => Some(
+            task.await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r)
+                .map_err(|e| format!("callback client: {e}"))?,
+        ),
+    };
+    let (at, rejected_posts) = posted.ok_or("the callback client reported nothing")?;
+
+    let checked = check_wecom(&app, &fake, args).await;
+    app.stop().await;
+    checked?;
+    Ok(Outcome::Done(Figures {
+        updates: args.updates,
+        seconds,
+        ingest_seconds: Some(at.duration_since(started).as_secs_f64()),
+        rss_before_kib,
+        peak_rss_kib,
+        cpu_seconds,
+        rejected_posts,
+    }))
+}
+
+/// The roster key (and, with `wecom.userid_is_key`, the WeCom userid) of member `i`.
+fn member_key(i: usize) -> String {
+    format!("B{i:05}")
+}
+
+/// A request to post: the URL (with its query) and the body.
+type Post = (String, Vec<u8>);
+
+const TELEGRAM_HEADERS: &[(&str, &str)] = &[
+    ("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET),
+    ("Content-Type", "application/json"),
+];
+const WECOM_HEADERS: &[(&str, &str)] = &[("Content-Type", "text/xml")];
+
 type Posted = (Instant, usize);
 
 /// Waits until the worker has sent a reply to every update. Fails when the time is up, when the
@@ -374,7 +509,7 @@ type Posted = (Instant, usize);
 /// the webhook client reported, if it finished meanwhile (it is taken out of `ingest`).
 async fn wait_for_replies(
     app: &Application,
-    stats: &Stats,
+    sent: impl Fn() -> usize,
     args: &Args,
     started: Instant,
     ingest: &mut Option<tokio::task::JoinHandle<Result<Posted, String>>>,
@@ -382,10 +517,10 @@ async fn wait_for_replies(
     let deadline = started + Duration::from_secs(args.timeout_secs);
     let mut posted = None;
     let mut last = (0, Instant::now());
-    // The worker counts a send once the fake has answered it: reading that counter is cheap,
-    // where reading the fake's record would copy every message sent so far.
+    // A send is counted once the fake has answered it: reading that counter is cheap, where
+    // reading the fake's record would copy every message sent so far.
     loop {
-        let sent = stats.sent.load(Ordering::Relaxed) as usize;
+        let sent = sent();
         if sent >= args.updates {
             return Ok(posted);
         }
@@ -398,7 +533,7 @@ async fn wait_for_replies(
         }
         if let Some(task) = ingest.take_if(|t| t.is_finished()) {
             let result = task.await.map_err(|e| e.to_string()).and_then(|r| r);
-            posted = Some(result.map_err(|e| format!("webhook client: {e}"))?);
+            posted = Some(result.map_err(|e| format!("HTTP client: {e}"))?);
         }
         if sent > last.0 {
             last = (sent, now);
@@ -434,12 +569,14 @@ async fn counts(
     Ok((inbox, outbox))
 }
 
-/// Imports `count` members from a generated roster and binds member i to chat FIRST_CHAT + i.
-async fn seed(url: &str, count: usize) -> Result<(), String> {
+/// Imports `count` members from a generated roster and, with `telegram`, binds member i to chat
+/// FIRST_CHAT + i.
+async fn seed(url: &str, count: usize, telegram: bool) -> Result<(), String> {
     let mut csv = String::from("key,name,branch,branch_kind,group,role,locale\n");
     for i in 0..count {
         csv.push_str(&format!(
-            "B{i:05},成员{i},第{}学生党支部,student,第一党小组,党员,zh-CN\n",
+            "{},成员{i},第{}学生党支部,student,第一党小组,党员,zh-CN\n",
+            member_key(i),
             i % 20 + 1
         ));
     }
@@ -455,7 +592,7 @@ async fn seed(url: &str, count: usize) -> Result<(), String> {
         .fetch_all(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;
-    for (id, key) in ids {
+    for (id, key) in ids.into_iter().filter(|_| telegram) {
         let i: i64 = key[1..]
             .parse()
             .map_err(|_| format!("unexpected key {key}"))?;
@@ -474,33 +611,33 @@ async fn seed(url: &str, count: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Posts every update to the webhook with `concurrency` clients, each with its own connection.
-/// Returns when the last one was answered 200, and how many answers were not 200.
+/// Posts every request with `concurrency` clients, each with its own connection. Returns when
+/// the last one was answered 200, and how many answers were not 200.
 async fn post_all(
-    endpoint: String,
-    bodies: Vec<Vec<u8>>,
+    posts: Vec<Post>,
+    headers: &'static [(&'static str, &'static str)],
     concurrency: usize,
 ) -> Result<Posted, String> {
-    let bodies = Arc::new(bodies);
+    let posts = Arc::new(posts);
     let next = Arc::new(AtomicUsize::new(0));
     let mut clients = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
-        let (bodies, next, endpoint) = (Arc::clone(&bodies), Arc::clone(&next), endpoint.clone());
+        let (posts, next) = (Arc::clone(&posts), Arc::clone(&next));
         clients.spawn(async move {
             let client = reqwest::Client::new();
             let mut rejected = 0;
             loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(body) = bodies.get(k) else {
+                let Some((endpoint, body)) = posts.get(k) else {
                     return Ok(rejected);
                 };
                 let mut tries = 0;
                 loop {
-                    let answer = client
-                        .post(&endpoint)
-                        .header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET)
-                        .header("Content-Type", "application/json")
-                        .body(body.clone())
+                    let mut request = client.post(endpoint).body(body.clone());
+                    for (name, value) in headers {
+                        request = request.header(*name, *value);
+                    }
+                    let answer = request
                         .send()
                         .await
                         .map_err(|e| format!("POST {endpoint}: {e}"))?;
@@ -508,7 +645,7 @@ async fn post_all(
                     if status == reqwest::StatusCode::OK {
                         break;
                     }
-                    // Telegram retries a non-2xx answer; so does this client, a few times.
+                    // Telegram and WeCom retry a non-2xx answer; so does this client, a few times.
                     rejected += 1;
                     tries += 1;
                     if tries == 10 {
@@ -561,6 +698,52 @@ async fn check(app: &Application, fake: &FakeTelegram, args: &Args) -> Result<()
     if done != args.updates as i64 || delivered != args.updates as i64 {
         return Err(format!(
             "inbox {inbox:?}, outbox {outbox:?} after {} updates",
+            args.updates
+        ));
+    }
+    Ok(())
+}
+
+/// Checks every reply is the `/me` profile of the member who wrote, sent as a WeCom text to
+/// their userid, and every callback left a processed inbox row and a sent outbox row.
+async fn check_wecom(app: &Application, fake: &FakeWecom, args: &Args) -> Result<(), String> {
+    let sent = fake.sent();
+    if sent.len() != args.updates {
+        return Err(format!(
+            "{} replies for {} callbacks",
+            sent.len(),
+            args.updates
+        ));
+    }
+    for s in &sent {
+        if s.msgtype != "text" || !s.text.contains(&s.to) {
+            return Err(format!(
+                "the reply to {} is not its member's profile: {:?}",
+                s.to, s.text
+            ));
+        }
+    }
+    // The fake records a message before it answers: the worker marks the last rows sent a
+    // moment after the clock stopped.
+    let settle = Instant::now() + Duration::from_secs(10);
+    let (inbox, outbox, done, delivered) = loop {
+        let (inbox, outbox) = counts(app).await?;
+        let done = inbox
+            .iter()
+            .find(|(s, _)| s == "done")
+            .map_or(0, |(_, n)| *n);
+        let delivered = outbox
+            .iter()
+            .find(|(c, s, _)| c == "wecom" && s == "sent")
+            .map_or(0, |(_, _, n)| *n);
+        if delivered == args.updates as i64 || Instant::now() > settle {
+            break (inbox, outbox, done, delivered);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    if done != args.updates as i64 || delivered != args.updates as i64 {
+        return Err(format!(
+            "inbox {inbox:?}, outbox {outbox:?} after {} callbacks",
             args.updates
         ));
     }

@@ -428,7 +428,8 @@ fn load_config(cli: &Cli, ui: &Ui) -> Outcome<Config> {
 }
 
 /// A configuration error in the reader's language: what serde and TOML say in English
-/// ("unknown field `colour`, expected one of …") is read and said again, with the file and line.
+/// ("unknown field `colour`, expected one of …") is read and said again, with the file and line;
+/// the loader's own checks are Fluent messages already ([`crate::config::Problem`]).
 fn config_mistake(e: &crate::config::ConfigError, ui: &Ui) -> Failure {
     use crate::config::ConfigError;
     match e {
@@ -505,9 +506,21 @@ fn config_mistake(e: &crate::config::ConfigError, ui: &Ui) -> Failure {
             )],
         ),
         ConfigError::WecomCheckWithoutWecom => ui.mistake(msg!("cli-config-wecom-check"), &[]),
+        ConfigError::Read { path, source } => {
+            let file = path.display().to_string();
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ui.mistake(msg!("config-file-not-found"), &[("file", file.into())])
+            } else {
+                ui.mistake(
+                    msg!("config-file-unreadable"),
+                    &[("file", file.into()), ("detail", source.to_string().into())],
+                )
+            }
+        }
+        // A value that cannot be used, named with its setting, in the reader's language.
         other => ui.mistake(
             msg!("cli-config-error"),
-            &[("detail", other.to_string().into())],
+            &[("detail", other.render(&ui.catalog, ui.locale).into())],
         ),
     }
 }
@@ -592,10 +605,7 @@ async fn serve(config: Config, no_console: bool, ui: &Ui) -> Outcome {
                     ("detail", source.to_string().into()),
                 ],
             ),
-            StartError::Config(e) => ui.mistake(
-                msg!("cli-config-error"),
-                &[("detail", e.to_string().into())],
-            ),
+            StartError::Config(e) => config_mistake(&e, ui),
             StartError::TelegramToken(detail) => ui.mistake(
                 msg!("cli-telegram-token-refused"),
                 &[("detail", detail.into())],
@@ -1237,12 +1247,7 @@ async fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome
     let mistake = |e: preview::PreviewError| Failure::User(e.render(&ui.catalog, ui.locale));
     let zone = match &tz {
         Some(name) => preview::zone(name).map_err(mistake)?,
-        None => config.tz().map_err(|e| {
-            ui.mistake(
-                msg!("cli-config-error"),
-                &[("detail", e.to_string().into())],
-            )
-        })?,
+        None => config.tz().map_err(|e| config_mistake(&e, ui))?,
     };
     let start = match &from {
         Some(text) => preview::from(text, zone).map_err(mistake)?,

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use crate::delivery::limits::{Limits, Rate};
 use crate::domain::meetings::{parse_minutes, Cadence, MeetingKind, MeetingRules};
 use crate::domain::quiet::QuietHours;
-use crate::i18n::Locale;
+use crate::i18n::{Arg, Catalog, Locale, Msg};
+use crate::msg;
 
 pub mod feedback;
 pub mod sms;
@@ -128,9 +129,9 @@ impl HttpConfig {
             return Ok(None);
         }
         text.parse().map(Some).map_err(|_| {
-            ConfigError::Invalid(format!(
-                "http.metrics_listen: '{text}' is not an address like 127.0.0.1:9091 (or empty, for none)"
-            ))
+            ConfigError::Invalid(
+                Problem::new(msg!("config-metrics-listen-bad")).with("value", text),
+            )
         })
     }
 }
@@ -211,8 +212,11 @@ impl DeliveryConfig {
 
     /// The quiet-hours window.
     pub fn quiet(&self) -> Result<QuietHours, ConfigError> {
-        QuietHours::parse(&self.quiet_hours)
-            .map_err(|e| ConfigError::Invalid(format!("delivery.quiet_hours: {e}")))
+        QuietHours::parse(&self.quiet_hours).map_err(|_| {
+            ConfigError::Invalid(
+                Problem::new(msg!("config-quiet-hours-bad")).with("value", &self.quiet_hours),
+            )
+        })
     }
 }
 
@@ -288,31 +292,26 @@ impl MeetingsConfig {
             .ok_or_else(|| {
                 let shown = match r {
                     MinutesOrText::Minutes(m) => m.to_string(),
-                    MinutesOrText::Text(t) => format!("'{t}'"),
+                    MinutesOrText::Text(t) => t.clone(),
                 };
-                ConfigError::Invalid(format!(
-                    "meetings.remind_before: {shown} is not a positive duration such as \"3d\", \"1h\", \"90m\" or a number of minutes"
-                ))
+                ConfigError::Invalid(
+                    Problem::new(msg!("config-remind-before-bad")).with("value", shown),
+                )
             })?;
             remind.push(minutes);
         }
         remind.sort_unstable_by(|a, b| b.cmp(a));
         remind.dedup();
         if remind.is_empty() {
-            return Err(ConfigError::Invalid(
-                "meetings.remind_before needs at least one time, such as [\"1d\"]".into(),
-            ));
+            return Err(ConfigError::invalid(msg!("config-remind-before-empty")));
         }
         if self.signin_opens_minutes < 0 {
             return Err(ConfigError::Invalid(
-                "meetings.signin_opens_minutes must not be negative".into(),
+                Problem::new(msg!("config-signin-opens-negative"))
+                    .with("value", self.signin_opens_minutes),
             ));
         }
-        if self.length_minutes <= 0 {
-            return Err(ConfigError::Invalid(
-                "meetings.length_minutes must be positive".into(),
-            ));
-        }
+        must_be_positive("meetings.length_minutes", self.length_minutes)?;
         let mut semesters = Vec::new();
         for [first, last] in &self.semesters {
             semesters.push((month_day(first)?, month_day(last)?));
@@ -320,19 +319,23 @@ impl MeetingsConfig {
         let mut cadence = BTreeMap::new();
         for (kind, value) in &self.cadence {
             let k: MeetingKind = kind.parse().map_err(|()| {
-                ConfigError::Invalid(format!(
-                    "meetings.cadence: '{kind}' is not a kind of meeting (general, committee, group, lesson, themed_day, life, other)"
-                ))
+                ConfigError::Invalid(
+                    Problem::new(msg!("config-cadence-kind-bad")).with("kind", kind),
+                )
             })?;
             let c: Cadence = value.parse().map_err(|()| {
-                ConfigError::Invalid(format!(
-                    "meetings.cadence.{kind}: '{value}' is not monthly, quarterly, yearly, none or semester:N"
-                ))
+                ConfigError::Invalid(
+                    Problem::new(msg!("config-cadence-bad"))
+                        .with("kind", kind)
+                        .with("value", value),
+                )
             })?;
             if matches!(c, Cadence::PerSemester(_)) && semesters.is_empty() {
-                return Err(ConfigError::Invalid(format!(
-                    "meetings.cadence.{kind} = '{value}' needs meetings.semesters, e.g. [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]"
-                )));
+                return Err(ConfigError::Invalid(
+                    Problem::new(msg!("config-cadence-needs-semesters"))
+                        .with("kind", kind)
+                        .with("value", value),
+                ));
             }
             cadence.insert(k, c);
         }
@@ -346,13 +349,51 @@ impl MeetingsConfig {
     }
 }
 
+/// A setting that must be above zero: Err names it and its value.
+fn must_be_positive<T: PartialOrd + Default + std::fmt::Display>(
+    key: &'static str,
+    value: T,
+) -> Result<(), ConfigError> {
+    if value > T::default() {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid(
+        Problem::new(msg!("config-must-be-positive"))
+            .with("key", key)
+            .with("value", value.to_string()),
+    ))
+}
+
+/// A setting that must lie in `min..=max`: Err names it, its value and the bounds.
+fn between(key: &'static str, value: i64, min: i64, max: i64) -> Result<(), ConfigError> {
+    if (min..=max).contains(&value) {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid(
+        Problem::new(msg!("config-between"))
+            .with("key", key)
+            .with("value", value)
+            .with("min", min)
+            .with("max", max),
+    ))
+}
+
+/// A setting that must be at least 1: Err names it and its value.
+fn at_least_one(key: &'static str, value: i64) -> Result<(), ConfigError> {
+    if value >= 1 {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid(
+        Problem::new(msg!("config-at-least-one"))
+            .with("key", key)
+            .with("value", value),
+    ))
+}
+
 /// `"MM-DD"` as (month, day); any day of a leap year.
 fn month_day(text: &str) -> Result<(u32, u32), ConfigError> {
-    let bad = || {
-        ConfigError::Invalid(format!(
-            "meetings.semesters: '{text}' is not a month and day such as \"09-01\""
-        ))
-    };
+    let bad =
+        || ConfigError::Invalid(Problem::new(msg!("config-semester-day-bad")).with("value", text));
     let (m, d) = text.trim().split_once('-').ok_or_else(bad)?;
     let (m, d): (u32, u32) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     chrono::NaiveDate::from_ymd_opt(2024, m, d).ok_or_else(bad)?;
@@ -443,12 +484,104 @@ pub enum ConfigError {
     },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
-    #[error("environment variable {name}: {message}")]
-    Env { name: &'static str, message: String },
+    /// An environment variable's value that cannot be used.
+    #[error("environment variable {name}: {problem}")]
+    Env {
+        name: &'static str,
+        problem: Problem,
+    },
+    /// A value that parses but cannot be used, or one that is missing.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Problem),
     #[error("feedback.web_check = \"wecom\" needs the WeCom channel ([wecom] with BRANCHBOT_WECOM_CORP_ID, BRANCHBOT_WECOM_AGENT_ID, BRANCHBOT_WECOM_SECRET, BRANCHBOT_WECOM_TOKEN and BRANCHBOT_WECOM_AES_KEY); configure WeCom or use \"sms\" (with an SMS gateway) or \"device\"")]
     WecomCheckWithoutWecom,
+}
+
+impl ConfigError {
+    /// What is wrong, in `locale`, as the operator reads it after "配置有误：" (the file and
+    /// line of a TOML mistake are said by the command line, which knows the file).
+    pub fn render(&self, catalog: &Catalog, locale: Locale) -> String {
+        match self {
+            Self::Invalid(p) => p.render(catalog, locale),
+            Self::Env { name, problem } => catalog.render(
+                locale,
+                msg!("config-env"),
+                &[
+                    ("name", (*name).into()),
+                    ("detail", problem.render(catalog, locale).into()),
+                ],
+            ),
+            other => other.to_string(),
+        }
+    }
+
+    fn invalid(id: Msg) -> Self {
+        Self::Invalid(Problem::new(id))
+    }
+}
+
+/// One configuration mistake as a Fluent message and its arguments: the setting and the value
+/// that are wrong. Shown in the operator's language by the command line; its `Display` is the
+/// English text, for logs and for whatever prints it without a catalog.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub id: Msg,
+    args: Vec<(&'static str, ProblemArg)>,
+}
+
+#[derive(Debug, Clone)]
+enum ProblemArg {
+    Plain(Arg),
+    /// Messages, each rendered and joined as a list in the reader's language.
+    List(Vec<Msg>),
+}
+
+impl Problem {
+    pub fn new(id: Msg) -> Self {
+        Self {
+            id,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds an argument (the setting, the value, a limit).
+    pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.args.push((name, ProblemArg::Plain(value.into())));
+        self
+    }
+
+    /// Adds a list of messages, said as one list in the reader's language.
+    pub fn with_list(mut self, name: &'static str, items: Vec<Msg>) -> Self {
+        self.args.push((name, ProblemArg::List(items)));
+        self
+    }
+
+    /// The text in `locale`.
+    pub fn render(&self, catalog: &Catalog, locale: Locale) -> String {
+        let args: Vec<(&str, Arg)> = self
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    ProblemArg::Plain(v) => v.clone(),
+                    ProblemArg::List(ids) => ids
+                        .iter()
+                        .map(|id| catalog.text(locale, *id))
+                        .collect::<Vec<_>>()
+                        .join(&catalog.text(locale, msg!("cli-list-separator")))
+                        .into(),
+                };
+                (*name, value)
+            })
+            .collect();
+        catalog.render(locale, self.id, &args)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Catalog::shared(), Locale::En))
+    }
 }
 
 impl Config {
@@ -482,9 +615,9 @@ impl Config {
             self.org_name = v;
         }
         if let Some(v) = get("BRANCHBOT_LOCALE") {
-            self.locale = v.parse().map_err(|message| ConfigError::Env {
+            self.locale = v.parse().map_err(|_| ConfigError::Env {
                 name: "BRANCHBOT_LOCALE",
-                message,
+                problem: Problem::new(msg!("config-env-locale-bad")).with("value", &v),
             })?;
         }
         if let Some(v) = get("BRANCHBOT_TIMEZONE") {
@@ -493,7 +626,7 @@ impl Config {
         if let Some(v) = get("BRANCHBOT_HTTP_LISTEN") {
             self.http.listen = v.parse().map_err(|_| ConfigError::Env {
                 name: "BRANCHBOT_HTTP_LISTEN",
-                message: format!("'{v}' is not an address like 127.0.0.1:8080"),
+                problem: Problem::new(msg!("config-env-listen-bad")).with("value", &v),
             })?;
         }
         if let Some(v) = get("BRANCHBOT_PUBLIC_URL") {
@@ -535,7 +668,7 @@ impl Config {
                         } else {
                             "BRANCHBOT_TELEGRAM_PER_SECOND"
                         },
-                        message: format!("'{v}' is not a positive whole number"),
+                        problem: not_positive(&v),
                     })?;
             }
         }
@@ -546,7 +679,7 @@ impl Config {
                     .filter(|n| *n > 0)
                     .ok_or_else(|| ConfigError::Env {
                         name: "BRANCHBOT_DELIVERY_LEASE_SECS",
-                        message: format!("'{v}' is not a positive whole number"),
+                        problem: not_positive(&v),
                     })?;
         }
         if let Some(v) = get("BRANCHBOT_QUIET_HOURS") {
@@ -559,7 +692,7 @@ impl Config {
                     .filter(|n| *n > 0)
                     .ok_or_else(|| ConfigError::Env {
                         name: "BRANCHBOT_DASHBOARD_SESSION_HOURS",
-                        message: format!("'{v}' is not a positive whole number"),
+                        problem: not_positive(&v),
                     })?;
         }
         self.sms.apply_env(&get)?;
@@ -571,7 +704,8 @@ impl Config {
                 _ => {
                     return Err(ConfigError::Env {
                         name: "BRANCHBOT_TELEGRAM_MODE",
-                        message: format!("'{v}' is neither polling nor webhook"),
+                        problem: Problem::new(msg!("config-env-telegram-mode-bad"))
+                            .with("value", &v),
                     })
                 }
             };
@@ -582,7 +716,29 @@ impl Config {
     /// The values the running bot reads, parsed into types once: the zone, quiet hours and
     /// meeting rules are errors here when they do not parse, never a fallback later.
     pub fn settings(&self) -> Result<Settings, ConfigError> {
-        self.dues.crontab().map_err(ConfigError::Invalid)?;
+        between("dues.remind_day", i64::from(self.dues.remind_day), 1, 28)?;
+        self.dues.crontab().map_err(|_| {
+            ConfigError::Invalid(
+                Problem::new(msg!("config-dues-remind-at-bad"))
+                    .with("value", self.dues.remind_at.clone()),
+            )
+        })?;
+        if let Some(kind) = self
+            .calendar
+            .rules
+            .keys()
+            .find(|k| crate::domain::calendar::default_rule(k).is_none())
+        {
+            let known: Vec<&str> = crate::domain::calendar::DEFAULT_RULES
+                .iter()
+                .map(|(k, _)| *k)
+                .collect();
+            return Err(ConfigError::Invalid(
+                Problem::new(msg!("config-calendar-kind-bad"))
+                    .with("kind", kind.clone())
+                    .with("known", known.join(", ")),
+            ));
+        }
         Ok(Settings {
             tz: self.tz()?,
             quiet: self.delivery.quiet()?,
@@ -594,8 +750,13 @@ impl Config {
             notice_nudge_interval_ms: self.notices.nudge_interval_minutes.max(1) * 60_000,
             dashboard_session_hours: self.dashboard.session_hours,
             recruitment: self.recruitment.clone(),
-            calendar: crate::domain::calendar::Rules::new(&self.calendar.rules)
-                .map_err(ConfigError::Invalid)?,
+            calendar: crate::domain::calendar::Rules::new(&self.calendar.rules).map_err(|e| {
+                ConfigError::Invalid(
+                    Problem::new(msg!("config-calendar-kind-bad"))
+                        .with("kind", e)
+                        .with("known", ""),
+                )
+            })?,
         })
     }
 
@@ -605,19 +766,17 @@ impl Config {
         let settings = self.settings()?;
         if self.telegram.mode == TelegramMode::Webhook && self.telegram.token.is_some() {
             if self.http.public_url.is_none() {
-                return Err(ConfigError::Invalid(
-                    "webhook mode needs http.public_url (or BRANCHBOT_PUBLIC_URL): the https address Telegram posts to".into(),
-                ));
+                return Err(ConfigError::invalid(msg!(
+                    "config-webhook-needs-public-url"
+                )));
             }
             match &self.telegram.webhook_secret {
-                None => {
-                    return Err(ConfigError::Invalid(
-                        "webhook mode needs BRANCHBOT_TELEGRAM_WEBHOOK_SECRET (1-256 characters of A-Z, a-z, 0-9, _ and -)".into(),
-                    ))
-                }
+                None => return Err(ConfigError::invalid(msg!("config-webhook-needs-secret"))),
+                // A secret is named by its length, never shown.
                 Some(s) if !valid_webhook_secret(s) => {
                     return Err(ConfigError::Invalid(
-                        "BRANCHBOT_TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -".into(),
+                        Problem::new(msg!("config-webhook-secret-bad"))
+                            .with("length", s.chars().count()),
                     ))
                 }
                 Some(_) => {}
@@ -628,52 +787,57 @@ impl Config {
         self.feedback
             .validate(self.sms.enabled(), self.wecom.enabled())?;
         let d = &self.delivery;
-        if d.telegram_per_second == 0
-            || d.telegram_per_chat_per_second == 0
-            || d.telegram_per_group_per_minute == 0
-        {
+        must_be_positive("delivery.telegram_per_second", d.telegram_per_second)?;
+        must_be_positive(
+            "delivery.telegram_per_chat_per_second",
+            d.telegram_per_chat_per_second,
+        )?;
+        must_be_positive(
+            "delivery.telegram_per_group_per_minute",
+            d.telegram_per_group_per_minute,
+        )?;
+        at_least_one("delivery.max_attempts", d.max_attempts)?;
+        if !(1..=24 * 90).contains(&self.dashboard.session_hours) {
             return Err(ConfigError::Invalid(
-                "delivery rates must be positive".into(),
+                Problem::new(msg!("config-dashboard-session-hours"))
+                    .with("value", self.dashboard.session_hours),
             ));
         }
-        if d.max_attempts < 1 {
-            return Err(ConfigError::Invalid(
-                "delivery.max_attempts must be at least 1".into(),
-            ));
-        }
-        if self.dashboard.session_hours <= 0 || self.dashboard.session_hours > 24 * 90 {
-            return Err(ConfigError::Invalid(
-                "dashboard.session_hours must be between 1 and 2160 (90 days)".into(),
-            ));
-        }
-        if self.invites.ttl_hours <= 0 {
-            return Err(ConfigError::Invalid(
-                "invites.ttl_hours must be positive".into(),
-            ));
-        }
+        must_be_positive("invites.ttl_hours", self.invites.ttl_hours)?;
         if let Some(addr) = self.http.metrics_addr()? {
             // Port 0 asks the system for a free port, a different one for each listener.
             if addr == self.http.listen && addr.port() != 0 {
                 return Err(ConfigError::Invalid(
-                    "http.metrics_listen must differ from http.listen (leave it empty to serve /metrics only with BRANCHBOT_METRICS_TOKEN)".into(),
+                    Problem::new(msg!("config-metrics-same-as-listen"))
+                        .with("value", addr.to_string()),
                 ));
             }
         }
-        if matches!(&self.http.metrics_token, Some(t) if t.expose().len() < 16) {
+        // A secret is named by its length, never shown.
+        if let Some(t) = self
+            .http
+            .metrics_token
+            .as_ref()
+            .filter(|t| t.expose().len() < 16)
+        {
             return Err(ConfigError::Invalid(
-                "BRANCHBOT_METRICS_TOKEN must be at least 16 characters".into(),
+                Problem::new(msg!("config-metrics-token-short"))
+                    .with("length", t.expose().chars().count()),
             ));
         }
         let i = &self.invites;
-        if i.max_wrong_codes_per_chat < 1
-            || i.max_wrong_codes < 1
-            || !(1..=24 * 60).contains(&i.lockout_minutes)
-            || !(1..=24 * 60).contains(&i.wrong_codes_window_minutes)
-        {
-            return Err(ConfigError::Invalid(
-                "invites.max_wrong_codes_per_chat and invites.max_wrong_codes must be at least 1, invites.lockout_minutes and invites.wrong_codes_window_minutes between 1 and 1440 (a day)".into(),
-            ));
-        }
+        at_least_one(
+            "invites.max_wrong_codes_per_chat",
+            i.max_wrong_codes_per_chat,
+        )?;
+        at_least_one("invites.max_wrong_codes", i.max_wrong_codes)?;
+        between("invites.lockout_minutes", i.lockout_minutes, 1, 24 * 60)?;
+        between(
+            "invites.wrong_codes_window_minutes",
+            i.wrong_codes_window_minutes,
+            1,
+            24 * 60,
+        )?;
         Ok(settings)
     }
 
@@ -689,10 +853,9 @@ impl Config {
     /// The organisation's time zone.
     pub fn tz(&self) -> Result<Tz, ConfigError> {
         self.timezone.parse::<Tz>().map_err(|_| {
-            ConfigError::Invalid(format!(
-                "'{}' is not a time zone name such as Asia/Shanghai",
-                self.timezone
-            ))
+            ConfigError::Invalid(
+                Problem::new(msg!("config-timezone-bad")).with("value", &self.timezone),
+            )
         })
     }
 }
@@ -711,9 +874,17 @@ fn secret(
     };
     let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Env {
         name,
-        message: format!("cannot read the file named by {file_var}: {e}"),
+        problem: Problem::new(msg!("config-env-file-unreadable"))
+            .with("file_var", file_var)
+            .with("file", &path)
+            .with("detail", e.to_string()),
     })?;
     Ok(Some(text.trim().to_owned()).filter(|s| !s.is_empty()))
+}
+
+/// "'x' is not a positive whole number", for an environment variable.
+fn not_positive(value: &str) -> Problem {
+    Problem::new(msg!("config-env-not-positive")).with("value", value)
 }
 
 /// Telegram accepts 1–256 characters of `A-Za-z0-9_-` as a webhook secret token.
@@ -863,7 +1034,7 @@ mod tests {
         let c: Config = toml::from_str("[meetings]\nlength_minutes = 0\n").unwrap();
         assert_eq!(
             c.validate().unwrap_err().to_string(),
-            "meetings.length_minutes must be positive"
+            "meetings.length_minutes must be positive (it is 0)"
         );
         let c: Config = toml::from_str(
             "[meetings]\nsemesters = [[\"02-20\", \"07-10\"], [\"09-01\", \"01-20\"]]\n[meetings.cadence]\nlesson = \"semester:2\"\ncommittee = \"quarterly\"\n",
@@ -932,7 +1103,7 @@ mod tests {
             ),
             (
                 "[http]\nlisten = '127.0.0.1:9091'\n",
-                "http.metrics_listen must differ from http.listen (leave it empty to serve /metrics only with BRANCHBOT_METRICS_TOKEN)",
+                "http.metrics_listen must differ from http.listen (both are 127.0.0.1:9091; leave it empty to serve /metrics only with BRANCHBOT_METRICS_TOKEN)",
             ),
         ] {
             let c: Config = toml::from_str(toml).unwrap();
@@ -943,7 +1114,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             c.validate().unwrap_err().to_string(),
-            "BRANCHBOT_METRICS_TOKEN must be at least 16 characters"
+            "BRANCHBOT_METRICS_TOKEN must be at least 16 characters (it has 5)"
         );
     }
 
@@ -957,8 +1128,67 @@ mod tests {
         assert_eq!(c.invites.lockout_minutes, 15);
         assert!(c.validate().is_ok());
         let c: Config = toml::from_str("[invites]\nmax_wrong_codes = 0\n").unwrap();
-        assert!(c.validate().unwrap_err().to_string().starts_with(
-            "invites.max_wrong_codes_per_chat and invites.max_wrong_codes must be at least 1"
-        ));
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "invites.max_wrong_codes must be at least 1 (it is 0)"
+        );
+        let c: Config = toml::from_str("[invites]\nlockout_minutes = 2000\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "invites.lockout_minutes must be between 1 and 1440 (it is 2000)"
+        );
+    }
+
+    /// What the operator reads in Chinese (the command line puts "配置有误：" before it): the
+    /// setting and the value, for each kind of check the loader makes.
+    #[test]
+    fn each_check_names_the_setting_and_its_value_in_chinese() {
+        let zh = |e: ConfigError| e.render(Catalog::shared(), Locale::ZhCn);
+        let invalid = |toml: &str| {
+            zh(toml::from_str::<Config>(toml)
+                .unwrap()
+                .validate()
+                .unwrap_err())
+        };
+        assert_eq!(
+            invalid("timezone = 'Asia/Shangai'\n"),
+            "timezone 的值“Asia/Shangai”不是时区名称，请写成 Asia/Shanghai 这样的形式。"
+        );
+        assert_eq!(
+            invalid("[delivery]\nquiet_hours = '22-7'\n"),
+            "delivery.quiet_hours 的值“22-7”不是有效的时段，请写成 22:00-07:00 这样的形式。"
+        );
+        assert_eq!(
+            invalid("[delivery]\ntelegram_per_chat_per_second = 0\n"),
+            "delivery.telegram_per_chat_per_second 必须是正数（现在是 0）。"
+        );
+        assert_eq!(
+            invalid("[meetings.cadence]\nlesson = 'weekly'\n"),
+            "meetings.cadence.lesson 的值“weekly”无法识别，可用 monthly、quarterly、yearly、none 或 semester:N。"
+        );
+        assert_eq!(
+            invalid("[invites]\nwrong_codes_window_minutes = 0\n"),
+            "invites.wrong_codes_window_minutes 必须在 1 到 1440 之间（现在是 0）。"
+        );
+        assert_eq!(
+            invalid("[dashboard]\nsession_hours = 3000\n"),
+            "dashboard.session_hours 必须在 1 到 2160（90 天）之间（现在是 3000）。"
+        );
+        let mut c = Config::default();
+        let err = c
+            .apply_env(|k| (k == "BRANCHBOT_HTTP_LISTEN").then(|| "localhost".to_owned()))
+            .unwrap_err();
+        assert_eq!(
+            zh(err),
+            "环境变量 BRANCHBOT_HTTP_LISTEN 的值有误：“localhost”不是有效的地址，请写成 127.0.0.1:8080 这样的形式。"
+        );
+        let err = c
+            .apply_env(|k| {
+                (k == "BRANCHBOT_METRICS_TOKEN_FILE").then(|| "/nonexistent/token".to_owned())
+            })
+            .unwrap_err();
+        assert!(
+            zh(err).starts_with("环境变量 BRANCHBOT_METRICS_TOKEN 的值有误：无法读取 BRANCHBOT_METRICS_TOKEN_FILE 指定的文件“/nonexistent/token”（"),
+        );
     }
 }

@@ -45,7 +45,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "wecom.ftl",
     "recruitment.ftl",
     "calendar.ftl",
-    "dues.ftl"
+    "dues.ftl",
+    "config.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -758,6 +758,75 @@ fn the_wecom_check_without_wecom_configured_says_what_to_set_in_the_reader_s_lan
     }
 }
 
+/// The loader's own checks as the operator reads them: the setting and its value, in the
+/// reader's language, under the same hint as a TOML mistake; one case per family of settings
+/// (the core, SMS, the feedback page, WeCom, the environment, the file itself).
+#[test]
+fn a_value_the_loader_refuses_is_named_with_its_setting_in_the_reader_s_language() {
+    let bot = Bot::new("zh-CN");
+    let hint = "请检查 branchbot.toml（或 BRANCHBOT_CONFIG 指定的文件）和 BRANCHBOT_* 环境变量。";
+    for (toml, said) in [
+        (
+            "[meetings]\nremind_before = [\"1d\", \"soon\"]\n",
+            "配置有误：meetings.remind_before 中的“soon”不是有效的提前时间，请写成 \"3d\"、\"1h\"、\"90m\"（天、小时、分钟）或正的分钟数。",
+        ),
+        (
+            "[delivery]\nmax_attempts = 0\n",
+            "配置有误：delivery.max_attempts 至少为 1（现在是 0）。",
+        ),
+        (
+            "timezone = \"Beijing\"\n",
+            "配置有误：timezone 的值“Beijing”不是时区名称，请写成 Asia/Shanghai 这样的形式。",
+        ),
+        (
+            "[sms]\ngateway = \"android\"\n",
+            "配置有误：sms.gateway 设为“android”时，需要设置 sms.android.base_url（或 BRANCHBOT_SMS_BASE_URL）。",
+        ),
+        (
+            "[feedback]\nweb_check = \"sms\"\n",
+            "配置有误：feedback.web_check 设为“sms”时，需要连接短信网关（[sms] 中的 gateway 设为“twilio”、“android”或“generic”）；没有短信网关时请设为“device”。",
+        ),
+        (
+            "[wecom]\ncorp_id = \"ww5823bf96d3bd56c7\"\nagent_id = 1000002\n",
+            "配置有误：企业微信只配置了一部分，还缺少：BRANCHBOT_WECOM_SECRET、BRANCHBOT_WECOM_TOKEN、BRANCHBOT_WECOM_AES_KEY。企业ID、AgentId、Secret、Token 和 EncodingAESKey 都设置后，企业微信才会开启。",
+        ),
+    ] {
+        bot.file("branchbot.toml", toml.as_bytes());
+        let run = bot.run(&["members"]);
+        run.ended_with(2);
+        assert_eq!(run.stderr_lines(), [said, hint], "{toml}");
+    }
+    std::fs::remove_file(bot.dir.path().join("branchbot.toml")).unwrap();
+    let bot = bot.set_env("BRANCHBOT_SMS_DAILY_CAP", "0");
+    let run = bot.run(&["members"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "配置有误：环境变量 BRANCHBOT_SMS_DAILY_CAP 的值有误：“0”不是正整数。",
+            hint
+        ]
+    );
+    let run = bot.run(&["--config", "nowhere.toml", "members"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr_lines(),
+        ["配置有误：找不到配置文件“nowhere.toml”。请检查 --config 或 BRANCHBOT_CONFIG 给出的路径。"]
+    );
+    // In English when the operator's locale is English, with the same setting and value.
+    let bot = Bot::new("en");
+    bot.file("branchbot.toml", b"[delivery]\nmax_attempts = 0\n");
+    let run = bot.run(&["members"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "Configuration problem: delivery.max_attempts must be at least 1 (it is 0)",
+            "Check branchbot.toml (or the file in BRANCHBOT_CONFIG) and the BRANCHBOT_* environment variables."
+        ]
+    );
+}
+
 /// Writes and approves pledges directly in the store, as the chat flow would.
 fn approve_pledges(bot: &Bot, pledges: &[(&str, &[(&str, &str)])]) {
     use branchbot::store::pledges::{self, NewItem};
@@ -1744,9 +1813,11 @@ fn with_an_sms_gateway_commands_run_without_the_webhook_key_that_only_serve_need
     let list = bot.run(&["meeting", "list"]);
     list.succeeded();
     let serve = bot.run(&["serve", "--no-console"]);
-    assert_ne!(serve.code, 0, "{serve:?}");
+    serve.ended_with(2);
     assert!(
-        serve.stderr.contains("BRANCHBOT_SMS_WEBHOOK_KEY"),
+        serve.stderr_lines().contains(
+            &"配置有误：sms.gateway 设为“generic”时，需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（用于验证收到的 webhook 签名）。"
+        ),
         "{serve:?}"
     );
 }
@@ -1928,6 +1999,19 @@ fn prefer_sets_a_members_channel_order_and_the_older_sms_prefer_still_works() {
     );
     let run = bot.run(&["prefer", "T004", "both"]);
     assert_eq!(run.stdout_lines(), ["刘洋（T004）的推送渠道已设为：both"]);
+    // The older spelling names the same channels as the newer one, and takes them.
+    let run = bot.run(&["sms", "prefer", "T004", "fax"]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr_lines(),
+        ["“fax”不是可选的渠道。请按顺序写 telegram、wecom、sms、console 中的一个或几个（用逗号分隔），或写 both。"]
+    );
+    let run = bot.run(&["sms", "prefer", "T004", "wecom,sms"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout_lines(),
+        ["刘洋（T004）的推送渠道已设为：wecom,sms"]
+    );
 }
 
 /// The office's spreadsheet of the pipeline: 郭子豪 (S105) is a 发展对象 with every date,

@@ -1,6 +1,7 @@
 //! Property-based fuzzing of every parser that reads what someone outside typed or sent: the
-//! Telegram webhook body, the three SMS gateways' webhooks (signature and body), the roster
-//! CSV, crontab expressions, typed answers, reporting periods and 党费 amounts and months.
+//! Telegram webhook body, the three SMS gateways' webhooks (signature and body), the WeCom
+//! callback (end to end, on the running application), the roster CSV, crontab expressions,
+//! typed answers, reporting periods and 党费 amounts and months.
 //!
 //! Each property runs a bounded number of cases in `cargo test` (a few seconds in a debug
 //! build). To search longer, set `PROPTEST_CASES`, e.g.
@@ -545,4 +546,327 @@ proptest! {
             prop_assert_eq!(Amount::parse(&one), Ok(Amount(fen)));
         }
     }
+}
+
+// ---- WeCom: the callback, end to end -------------------------------------------------------
+
+use branchbot::testkit::fake_wecom::{self, Callbacks, FakeWecom};
+use proptest::test_runner::TestRunner;
+
+/// The skew the application allows between a callback's timestamp and now (the default).
+const WECOM_SKEW: i64 = 300;
+
+/// One request to `/wecom/callback`: a genuine, signed and encrypted message from a member,
+/// then changed (or not) in one way.
+#[derive(Debug, Clone)]
+enum Change {
+    /// Sent as WeCom signed it.
+    None,
+    /// One byte of the body replaced.
+    BodyByte(prop::sample::Index, u8),
+    /// One byte of the query replaced.
+    QueryByte(prop::sample::Index, u8),
+    /// The body cut short.
+    BodyCut(prop::sample::Index),
+    /// Text put into the body somewhere.
+    BodyInsert(prop::sample::Index, String),
+    /// Another body altogether, any bytes.
+    BodyAny(Vec<u8>),
+    /// Another query altogether, any text.
+    QueryAny(String),
+    /// Another timestamp, signed again with the real keys (as WeCom would) or not.
+    Timestamp(i64, bool),
+    /// Another nonce, signed again or not.
+    Nonce(String, bool),
+    /// One of the three parameters left out.
+    Drop(prop::sample::Index),
+    /// A parameter given a second time, first or last, with any value.
+    Twice(prop::sample::Index, String, bool),
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        1 => Just(Change::None),
+        3 => (any::<prop::sample::Index>(), any::<u8>()).prop_map(|(i, b)| Change::BodyByte(i, b)),
+        2 => (any::<prop::sample::Index>(), any::<u8>()).prop_map(|(i, b)| Change::QueryByte(i, b)),
+        1 => any::<prop::sample::Index>().prop_map(Change::BodyCut),
+        2 => (any::<prop::sample::Index>(), text()).prop_map(|(i, t)| Change::BodyInsert(i, t)),
+        1 => prop::collection::vec(any::<u8>(), 0..600).prop_map(Change::BodyAny),
+        1 => text().prop_map(Change::QueryAny),
+        2 => (prop_oneof![-1000i64..1000, any::<i64>()], any::<bool>())
+            .prop_map(|(d, resign)| Change::Timestamp(d, resign)),
+        1 => (text(), any::<bool>()).prop_map(|(n, resign)| Change::Nonce(n, resign)),
+        1 => any::<prop::sample::Index>().prop_map(Change::Drop),
+        1 => (any::<prop::sample::Index>(), text(), any::<bool>())
+            .prop_map(|(i, v, first)| Change::Twice(i, v, first)),
+    ]
+}
+
+/// What a member sends: a text (any characters, even ones that break XML), a button click, or
+/// a decrypted payload that is not a message at all.
+fn wecom_inner() -> impl Strategy<Value = (u8, String)> {
+    (0u8..3, text())
+}
+
+/// `SHA1(sort(token, timestamp, nonce, encrypt))` in lower-case hex, computed here apart from
+/// the application's own code.
+fn wecom_signature(timestamp: &str, nonce: &str, encrypt: &str) -> String {
+    use sha1::{Digest, Sha1};
+    let mut parts = [fake_wecom::TOKEN, timestamp, nonce, encrypt];
+    parts.sort_unstable();
+    hex::encode(Sha1::digest(parts.concat().as_bytes()))
+}
+
+/// Whether some reading of the request carries a valid signature over some `Encrypt` of its
+/// body at a fresh timestamp: the condition without which nothing may be stored. Generous on
+/// purpose (every occurrence of every parameter, every `Encrypt` element, with or without
+/// CDATA), so that it holds for whatever the application read.
+fn could_verify(query: &str, body: &[u8], now: i64) -> bool {
+    let values = |name: &str| -> Vec<String> {
+        form_urlencoded::parse(query.as_bytes())
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .collect()
+    };
+    let body = String::from_utf8_lossy(body);
+    let mut encrypts = Vec::new();
+    for (at, _) in body.match_indices("<Encrypt>") {
+        let rest = &body[at + "<Encrypt>".len()..];
+        let Some(end) = rest.find("</Encrypt>") else {
+            continue;
+        };
+        let inner = &rest[..end];
+        let inner = inner
+            .strip_prefix("<![CDATA[")
+            .and_then(|i| i.strip_suffix("]]>"))
+            .unwrap_or(inner);
+        encrypts.push(inner.to_owned());
+        encrypts.push(inner.trim().to_owned());
+    }
+    let stamps: Vec<String> = values("timestamp")
+        .into_iter()
+        .filter(|t| {
+            t.trim()
+                .parse::<i64>()
+                .is_ok_and(|t| (now - t).abs() <= WECOM_SKEW + 5)
+        })
+        .collect();
+    values("msg_signature").iter().any(|sig| {
+        stamps.iter().any(|ts| {
+            values("nonce").iter().any(|nonce| {
+                encrypts
+                    .iter()
+                    .any(|e| wecom_signature(ts, nonce, e).eq_ignore_ascii_case(sig.trim()))
+            })
+        })
+    })
+}
+
+/// Applies `change` to a genuine request: the query (without `?`) and the body.
+fn changed(query: &str, body: &str, change: &Change, now: i64) -> (String, Vec<u8>) {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let encode = |pairs: &[(String, String)]| {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            q.append_pair(k, v);
+        }
+        q.finish()
+    };
+    let encrypt = body
+        .split("<Encrypt><![CDATA[")
+        .nth(1)
+        .and_then(|r| r.split("]]>").next())
+        .unwrap_or("")
+        .to_owned();
+    let value = |pairs: &[(String, String)], name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let set = |pairs: &mut Vec<(String, String)>, name: &str, v: String| {
+        if let Some(slot) = pairs.iter_mut().find(|(k, _)| k == name) {
+            slot.1 = v;
+        }
+    };
+    let mut bytes = body.as_bytes().to_vec();
+    match change {
+        Change::None => return (query.to_owned(), bytes),
+        Change::BodyByte(i, b) => {
+            let at = i.index(bytes.len());
+            bytes[at] = *b;
+        }
+        Change::QueryByte(i, b) => {
+            let mut q = query.as_bytes().to_vec();
+            let at = i.index(q.len());
+            q[at] = *b;
+            return (String::from_utf8_lossy(&q).into_owned(), bytes);
+        }
+        Change::BodyCut(i) => bytes.truncate(i.index(bytes.len())),
+        Change::BodyInsert(i, t) => {
+            let at = i.index(bytes.len() + 1);
+            bytes.splice(at..at, t.bytes());
+        }
+        Change::BodyAny(any) => bytes = any.clone(),
+        Change::QueryAny(q) => return (q.clone(), bytes),
+        Change::Timestamp(d, resign) => {
+            let ts = now.saturating_add(*d).to_string();
+            if *resign {
+                let sig = wecom_signature(&ts, &value(&pairs, "nonce"), &encrypt);
+                set(&mut pairs, "msg_signature", sig);
+            }
+            set(&mut pairs, "timestamp", ts);
+        }
+        Change::Nonce(n, resign) => {
+            if *resign {
+                let sig = wecom_signature(&value(&pairs, "timestamp"), n, &encrypt);
+                set(&mut pairs, "msg_signature", sig);
+            }
+            set(&mut pairs, "nonce", n.clone());
+        }
+        Change::Drop(i) => {
+            pairs.remove(i.index(pairs.len()));
+        }
+        Change::Twice(i, v, first) => {
+            let name = pairs[i.index(pairs.len())].0.clone();
+            let at = if *first { 0 } else { pairs.len() };
+            pairs.insert(at, (name, v.clone()));
+        }
+    }
+    (encode(&pairs), bytes)
+}
+
+/// Random and mutated bodies, signatures, timestamps, nonces and query strings posted to the
+/// real `/wecom/callback` of a running application (SQLite, the example college, userids as
+/// roster keys, the fake WeCom API for replies): never a 5xx, never a dropped connection (a
+/// panic), and the inbox grows only by a request whose signature verifies at a fresh
+/// timestamp, and then only by the very message that was signed.
+#[test]
+fn anything_posted_to_the_wecom_callback_is_refused_or_taken_and_only_signed_messages_are_stored() {
+    use branchbot::config::sms::Secret;
+    use branchbot::config::Config;
+    use branchbot::startup::{Application, Overrides};
+    use branchbot::store::{members, Store};
+    use branchbot::testkit::db::TempSqlite;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = TempSqlite::new();
+    let (app, _wecom) = runtime.block_on(async {
+        let store = Store::open(&db.url).await.unwrap();
+        let college = roster::parse(include_bytes!("../examples/college.csv"), Locale::ZhCn)
+            .expect("example roster");
+        let mut tx = store.begin().await.unwrap();
+        members::import(&mut tx, &college, false, 0).await.unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+        let wecom = FakeWecom::start().await;
+        let mut config = Config {
+            database_url: db.url.clone(),
+            ..Config::default()
+        };
+        config.http.listen = "127.0.0.1:0".parse().unwrap();
+        config.http.metrics_listen = String::new();
+        let w = &mut config.wecom;
+        w.corp_id = Some(fake_wecom::CORP_ID.into());
+        w.agent_id = Some(fake_wecom::AGENT_ID);
+        w.api_url = wecom.base_url();
+        w.userid_is_key = true;
+        w.max_skew_secs = WECOM_SKEW;
+        w.timeout_secs = 2;
+        w.secret = Some(Secret::new(fake_wecom::SECRET));
+        w.token = Some(Secret::new(fake_wecom::TOKEN));
+        w.aes_key = Some(Secret::new(fake_wecom::AES_KEY));
+        config.validate().expect("valid configuration");
+        let app = Application::build(config, Overrides::default())
+            .await
+            .expect("the application starts");
+        (app, wecom)
+    });
+    let url = format!("http://{}/wecom/callback", app.addr);
+    let http = reqwest::Client::new();
+    let calls = Callbacks::default();
+    let pool = app.engine.store.pool().clone();
+    let stored = || {
+        runtime.block_on(async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM inbox WHERE channel = 'wecom'")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        })
+    };
+    let signed = std::sync::Mutex::new(std::collections::HashSet::new());
+    let next_id = std::sync::atomic::AtomicU64::new(7_000_000_000_000_000_000);
+
+    let mut runner = TestRunner::new(config(192));
+    let result = runner.run(&(wecom_inner(), change()), |((kind, content), change)| {
+        let id = next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let inner = match kind {
+            0 => {
+                signed.lock().unwrap().insert(format!("msg:{id}"));
+                calls.text_xml("T004", &content, id)
+            }
+            1 => calls.click_xml("T004", &content, &format!("task{id}"), "code"),
+            _ => content.clone(),
+        };
+        let now = chrono::Utc::now().timestamp();
+        let (query, body) = calls.post(&inner, now);
+        let (query, body) = changed(&query, &body, &change, now);
+        let before = stored();
+        let status = runtime.block_on(async {
+            http.post(format!("{url}?{query}"))
+                .header("content-type", "text/xml")
+                .body(body.clone())
+                .send()
+                .await
+                .map(|r| r.status())
+        });
+        let status = match status {
+            Ok(s) => s,
+            // A query no URL can carry never reaches the application.
+            Err(e) if e.is_builder() => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(format!("no answer (a panic?): {e}"))),
+        };
+        prop_assert!(
+            !status.is_server_error(),
+            "{status} for {query:?} {change:?}"
+        );
+        let after = stored();
+        if after > before {
+            prop_assert!(
+                could_verify(&query, &body, now),
+                "stored without a valid signature: {query:?} {change:?}"
+            );
+            prop_assert_eq!(status, reqwest::StatusCode::OK);
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    // What was stored is what the member sent and WeCom signed: no other message id.
+    let keys: Vec<String> = runtime.block_on(async {
+        sqlx::query_scalar("SELECT external_id FROM inbox WHERE channel = 'wecom'")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    });
+    let signed = signed.into_inner().unwrap();
+    assert!(
+        !keys.is_empty(),
+        "no genuine message was taken: nothing was tested"
+    );
+    for key in &keys {
+        assert!(
+            key.starts_with("card:T004:") || signed.contains(key),
+            "stored a message nobody signed: {key}"
+        );
+    }
+    runtime.block_on(app.stop());
 }

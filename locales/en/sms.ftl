@@ -20,4 +20,4 @@ sms-count = { $encoding }: { $chars } characters, { $units } { $unit }, { $segme
 sms-unit-septets = septets
 sms-unit-utf16 = UTF-16 units
 sms-prefer-set = { $name } ({ $key }): pushes now go to { $channel }
-sms-prefer-bad = "{ $channel }" is not a channel. Write telegram, sms or both.
+sms-prefer-bad = "{ $channel }" is not a channel. Write one or more of telegram, wecom, sms, console in order (separated by commas), or both.

@@ -16,4 +16,4 @@ sms-count = { $encoding }：{ $chars } 个字符，{ $units } 个{ $unit }，共
 sms-unit-septets = 7 位字符
 sms-unit-utf16 = UTF-16 单元
 sms-prefer-set = { $name }（{ $key }）的推送渠道已设为：{ $channel }
-sms-prefer-bad = “{ $channel }”不是可选的渠道。请写 telegram、sms 或 both。
+sms-prefer-bad = “{ $channel }”不是可选的渠道。请按顺序写 telegram、wecom、sms、console 中的一个或几个（用逗号分隔），或写 both。

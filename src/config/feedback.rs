@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 
-use super::ConfigError;
+use super::{must_be_positive, ConfigError};
+use crate::msg;
 
 /// How the web page checks "one rating per person per period" (README, docs/PRIVACY.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -78,22 +79,26 @@ impl FeedbackConfig {
     pub fn validate(&self, sms_enabled: bool, wecom_enabled: bool) -> Result<(), ConfigError> {
         match self.check(sms_enabled) {
             WebCheck::Sms if !sms_enabled => {
-                return Err(ConfigError::Invalid(
-                    "feedback.web_check = \"sms\" needs an SMS gateway ([sms] gateway = \"twilio\", \"android\" or \"generic\"); use \"device\" to run without one".into(),
-                ))
+                return Err(ConfigError::invalid(msg!(
+                    "config-feedback-sms-needs-gateway"
+                )))
             }
             WebCheck::Wecom if !wecom_enabled => return Err(ConfigError::WecomCheckWithoutWecom),
             _ => {}
         }
-        if self.web_per_client_per_hour == 0
-            || self.web_per_minute == 0
-            || self.sms_codes_per_number_per_hour == 0
-            || self.sms_codes_per_client_per_hour == 0
-        {
-            return Err(ConfigError::Invalid(
-                "feedback web limits must be positive".into(),
-            ));
-        }
+        must_be_positive(
+            "feedback.web_per_client_per_hour",
+            self.web_per_client_per_hour,
+        )?;
+        must_be_positive("feedback.web_per_minute", self.web_per_minute)?;
+        must_be_positive(
+            "feedback.sms_codes_per_number_per_hour",
+            self.sms_codes_per_number_per_hour,
+        )?;
+        must_be_positive(
+            "feedback.sms_codes_per_client_per_hour",
+            self.sms_codes_per_client_per_hour,
+        )?;
         Ok(())
     }
 }
@@ -123,5 +128,27 @@ mod tests {
         assert!(wecom.validate(false, true).is_ok());
         let parsed: FeedbackConfig = toml::from_str("web_check = \"device\"").unwrap();
         assert_eq!(parsed.check(true), WebCheck::Device);
+    }
+
+    #[test]
+    fn the_page_s_settings_are_refused_in_chinese_with_the_setting_and_value() {
+        use crate::i18n::{Catalog, Locale};
+        let zh = |e: ConfigError| e.render(Catalog::shared(), Locale::ZhCn);
+        let sms = FeedbackConfig {
+            web_check: Some(WebCheck::Sms),
+            ..FeedbackConfig::default()
+        };
+        assert_eq!(
+            zh(sms.validate(false, false).unwrap_err()),
+            "feedback.web_check 设为“sms”时，需要连接短信网关（[sms] 中的 gateway 设为“twilio”、“android”或“generic”）；没有短信网关时请设为“device”。"
+        );
+        let limits = FeedbackConfig {
+            web_per_minute: 0,
+            ..FeedbackConfig::default()
+        };
+        assert_eq!(
+            zh(limits.validate(false, false).unwrap_err()),
+            "feedback.web_per_minute 必须是正数（现在是 0）。"
+        );
     }
 }

@@ -7,8 +7,9 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use super::{secret, ConfigError};
+use super::{must_be_positive, not_positive, secret, ConfigError, Problem};
 use crate::delivery::limits::{Limits, Rate};
+use crate::msg;
 
 /// A credential. Its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -206,7 +207,7 @@ fn positive<T: std::str::FromStr + PartialOrd + Default>(
         .filter(|n| *n > T::default())
         .ok_or_else(|| ConfigError::Env {
             name,
-            message: format!("'{v}' is not a positive whole number"),
+            problem: not_positive(v),
         })
 }
 
@@ -216,7 +217,7 @@ impl SmsConfig {
         if let Some(v) = get("BRANCHBOT_SMS_GATEWAY") {
             self.gateway = GatewayKind::parse(&v).ok_or_else(|| ConfigError::Env {
                 name: "BRANCHBOT_SMS_GATEWAY",
-                message: format!("'{v}' is not one of twilio, android, generic, none"),
+                problem: Problem::new(msg!("config-env-sms-gateway-bad")).with("value", &v),
             })?;
         }
         if let Some(v) = get("BRANCHBOT_SMS_PER_SECOND") {
@@ -268,14 +269,10 @@ impl SmsConfig {
     pub fn validate_inbound(&self) -> Result<(), ConfigError> {
         let needs_key = matches!(self.gateway, GatewayKind::Android | GatewayKind::Generic);
         if needs_key && self.webhook_key.is_none() {
-            let what = match self.gateway {
-                GatewayKind::Android => "BRANCHBOT_SMS_WEBHOOK_KEY (the app's webhook signing key)",
-                _ => "BRANCHBOT_SMS_WEBHOOK_KEY (signs the inbound webhook)",
-            };
-            return Err(ConfigError::Invalid(format!(
-                "sms.gateway = \"{}\" needs {what}",
-                self.gateway.as_str()
-            )));
+            return Err(ConfigError::invalid(match self.gateway {
+                GatewayKind::Android => msg!("config-sms-needs-webhook-key-android"),
+                _ => msg!("config-sms-needs-webhook-key-generic"),
+            }));
         }
         Ok(())
     }
@@ -283,64 +280,63 @@ impl SmsConfig {
     /// Checks that the chosen gateway has what it needs to send, naming what is missing (the
     /// inbound webhook's key is checked by [`Self::validate_inbound`], when serving).
     pub fn validate(&self, public_url: Option<&str>) -> Result<(), ConfigError> {
-        let missing = |what: &str| {
-            Err(ConfigError::Invalid(format!(
-                "sms.gateway = \"{}\" needs {what}",
-                self.gateway.as_str()
-            )))
-        };
-        if self.per_second == 0 || self.daily_cap == 0 || self.timeout_secs == 0 {
-            return Err(ConfigError::Invalid(
-                "sms.per_second, sms.daily_cap and sms.timeout_secs must be positive".into(),
-            ));
-        }
+        let missing = |id| Err(ConfigError::invalid(id));
+        must_be_positive("sms.per_second", self.per_second)?;
+        must_be_positive("sms.daily_cap", self.daily_cap)?;
+        must_be_positive("sms.timeout_secs", self.timeout_secs)?;
         if !(1..=MAX_SKEW_LIMIT_SECS).contains(&self.max_skew_secs) {
-            return Err(ConfigError::Invalid(format!(
-                "sms.max_skew_secs must be between 1 and {MAX_SKEW_LIMIT_SECS} (a day): a replay is refused only while its message id is remembered"
-            )));
+            return Err(ConfigError::Invalid(
+                Problem::new(msg!("config-sms-max-skew"))
+                    .with("value", self.max_skew_secs)
+                    .with("max", MAX_SKEW_LIMIT_SECS),
+            ));
         }
         match self.gateway {
             GatewayKind::None => {}
             GatewayKind::Twilio => {
                 let t = &self.twilio;
                 if t.account_sid.is_none() {
-                    return missing("BRANCHBOT_TWILIO_ACCOUNT_SID (or sms.twilio.account_sid)");
+                    return missing(msg!("config-sms-needs-twilio-sid"));
                 }
                 if t.auth_token.is_none() {
-                    return missing("BRANCHBOT_TWILIO_AUTH_TOKEN");
+                    return missing(msg!("config-sms-needs-twilio-token"));
                 }
                 if t.from.is_none() && t.messaging_service_sid.is_none() {
-                    return missing(
-                        "sms.twilio.from (a number) or sms.twilio.messaging_service_sid",
-                    );
+                    return missing(msg!("config-sms-needs-twilio-from"));
                 }
                 if public_url.is_none() {
-                    return missing("http.public_url (or BRANCHBOT_PUBLIC_URL): Twilio signs the public URL it posts to");
+                    return missing(msg!("config-sms-needs-public-url"));
                 }
             }
             GatewayKind::Android => {
                 if self.android.base_url.is_none() {
-                    return missing("sms.android.base_url (or BRANCHBOT_SMS_BASE_URL)");
+                    return missing(msg!("config-sms-needs-android-url"));
                 }
                 if self.android.username.is_none() || self.password.is_none() {
-                    return missing("sms.android.username and BRANCHBOT_SMS_GATEWAY_PASSWORD (shown in the app)");
+                    return missing(msg!("config-sms-needs-android-login"));
                 }
-                if matches!(self.android.sim_number, Some(n) if !(1..=3).contains(&n)) {
+                if let Some(n) = self.android.sim_number.filter(|n| !(1..=3).contains(n)) {
                     return Err(ConfigError::Invalid(
-                        "sms.android.sim_number must be 1, 2 or 3".into(),
+                        Problem::new(msg!("config-sms-sim-bad")).with("value", u32::from(n)),
                     ));
                 }
             }
             GatewayKind::Generic => {
                 let g = &self.generic;
                 if g.url.is_none() || g.body.is_none() {
-                    return missing("sms.generic.url and sms.generic.body");
+                    return missing(msg!("config-sms-needs-generic-url-body"));
                 }
-                for p in [&g.id_pointer, &g.ok_pointer].into_iter().flatten() {
+                for (key, p) in [
+                    ("sms.generic.id_pointer", &g.id_pointer),
+                    ("sms.generic.ok_pointer", &g.ok_pointer),
+                ] {
+                    let Some(p) = p else { continue };
                     if !p.is_empty() && !p.starts_with('/') {
-                        return Err(ConfigError::Invalid(format!(
-                            "sms.generic: '{p}' is not a JSON pointer such as /data/id"
-                        )));
+                        return Err(ConfigError::Invalid(
+                            Problem::new(msg!("config-sms-pointer-bad"))
+                                .with("key", key)
+                                .with("value", p),
+                        ));
                     }
                 }
             }
@@ -433,6 +429,51 @@ mod tests {
             "{err}"
         );
         assert!(toml::from_str::<SmsConfig>("gateway = 'twillio'").is_err());
+    }
+
+    #[test]
+    fn what_a_gateway_lacks_is_said_in_chinese_with_the_setting() {
+        use crate::i18n::{Catalog, Locale};
+        let zh = |e: ConfigError| e.render(Catalog::shared(), Locale::ZhCn);
+        let mut c = SmsConfig {
+            gateway: GatewayKind::Twilio,
+            ..SmsConfig::default()
+        };
+        assert_eq!(
+            zh(c.validate(None).unwrap_err()),
+            "sms.gateway 设为“twilio”时，需要设置 BRANCHBOT_TWILIO_ACCOUNT_SID（或 sms.twilio.account_sid）。"
+        );
+        c.gateway = GatewayKind::Generic;
+        c.generic.url = Some("https://sms.example.org/send".into());
+        c.generic.body = Some("{}".into());
+        c.generic.ok_pointer = Some("Code".into());
+        assert_eq!(
+            zh(c.validate(None).unwrap_err()),
+            "sms.generic.ok_pointer 的值“Code”不是 JSON 指针，请写成 /data/id 这样的形式。"
+        );
+        c.generic.ok_pointer = None;
+        c.daily_cap = 0;
+        assert_eq!(
+            zh(c.validate(None).unwrap_err()),
+            "sms.daily_cap 必须是正数（现在是 0）。"
+        );
+        c.daily_cap = 10;
+        assert_eq!(
+            zh(c.validate_inbound().unwrap_err()),
+            "sms.gateway 设为“generic”时，需要设置 BRANCHBOT_SMS_WEBHOOK_KEY（用于验证收到的 webhook 签名）。"
+        );
+        c.max_skew_secs = 0;
+        assert_eq!(
+            zh(c.validate(None).unwrap_err()),
+            "sms.max_skew_secs 必须在 1 到 86400（一天）之间（现在是 0）：只有在消息编号仍被记住时，重放的消息才能被拒绝。"
+        );
+        let err = SmsConfig::default()
+            .apply_env(&env(&[("BRANCHBOT_SMS_PER_SECOND", "fast")]))
+            .unwrap_err();
+        assert_eq!(
+            zh(err),
+            "环境变量 BRANCHBOT_SMS_PER_SECOND 的值有误：“fast”不是正整数。"
+        );
     }
 
     #[test]

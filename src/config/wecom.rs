@@ -6,8 +6,9 @@
 use serde::Deserialize;
 
 use super::sms::Secret;
-use super::{secret, ConfigError};
+use super::{must_be_positive, not_positive, secret, ConfigError, Problem};
 use crate::delivery::limits::{Limits, Rate};
+use crate::msg;
 
 /// WeCom's API.
 pub const DEFAULT_API_URL: &str = "https://qyapi.weixin.qq.com";
@@ -80,7 +81,7 @@ fn positive(name: &'static str, v: &str) -> Result<u32, ConfigError> {
         .filter(|n| *n > 0)
         .ok_or_else(|| ConfigError::Env {
             name,
-            message: format!("'{v}' is not a positive whole number"),
+            problem: not_positive(v),
         })
 }
 
@@ -92,7 +93,7 @@ impl WecomConfig {
         if let Some(v) = get("BRANCHBOT_WECOM_AGENT_ID").filter(|v| !v.trim().is_empty()) {
             self.agent_id = Some(v.trim().parse().map_err(|_| ConfigError::Env {
                 name: "BRANCHBOT_WECOM_AGENT_ID",
-                message: format!("'{v}' is not a number (the app's AgentId, such as 1000002)"),
+                problem: Problem::new(msg!("config-env-agent-id-bad")).with("value", &v),
             })?);
         }
         if let Some(v) = get("BRANCHBOT_WECOM_API_URL").filter(|v| !v.trim().is_empty()) {
@@ -105,7 +106,7 @@ impl WecomConfig {
                 _ => {
                     return Err(ConfigError::Env {
                         name: "BRANCHBOT_WECOM_USERID_IS_KEY",
-                        message: format!("'{v}' is neither true nor false"),
+                        problem: Problem::new(msg!("config-env-bool-bad")).with("value", &v),
                     })
                 }
             };
@@ -143,47 +144,57 @@ impl WecomConfig {
 
     /// A partial configuration is an error naming every missing value.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.per_member_per_minute == 0
-            || self.per_member_per_hour == 0
-            || self.per_second == 0
-            || self.timeout_secs == 0
-            || self.daily_cap == Some(0)
-            || self.max_skew_secs <= 0
-        {
-            return Err(ConfigError::Invalid(
-                "wecom.per_member_per_minute, per_member_per_hour, per_second, timeout_secs, daily_cap and max_skew_secs must be positive".into(),
-            ));
+        must_be_positive("wecom.per_member_per_minute", self.per_member_per_minute)?;
+        must_be_positive("wecom.per_member_per_hour", self.per_member_per_hour)?;
+        must_be_positive("wecom.per_second", self.per_second)?;
+        must_be_positive("wecom.timeout_secs", self.timeout_secs)?;
+        if let Some(cap) = self.daily_cap {
+            must_be_positive("wecom.daily_cap", cap)?;
         }
+        must_be_positive("wecom.max_skew_secs", self.max_skew_secs)?;
         if !self.wanted() {
             return Ok(());
         }
         let mut missing = Vec::new();
         if self.corp_id.is_none() {
-            missing.push("BRANCHBOT_WECOM_CORP_ID (or wecom.corp_id)");
+            missing.push(msg!("config-wecom-missing-corp-id"));
         }
         if self.agent_id.is_none() {
-            missing.push("BRANCHBOT_WECOM_AGENT_ID (or wecom.agent_id)");
+            missing.push(msg!("config-wecom-missing-agent-id"));
         }
         if self.secret.is_none() {
-            missing.push("BRANCHBOT_WECOM_SECRET");
+            missing.push(msg!("config-wecom-missing-secret"));
         }
         if self.token.is_none() {
-            missing.push("BRANCHBOT_WECOM_TOKEN");
+            missing.push(msg!("config-wecom-missing-token"));
         }
         if self.aes_key.is_none() {
-            missing.push("BRANCHBOT_WECOM_AES_KEY");
+            missing.push(msg!("config-wecom-missing-aes-key"));
         }
         if !missing.is_empty() {
-            return Err(ConfigError::Invalid(format!(
-                "WeCom is partly configured; missing: {}",
-                missing.join(", ")
-            )));
+            return Err(ConfigError::Invalid(
+                Problem::new(msg!("config-wecom-partial")).with_list("missing", missing),
+            ));
         }
         if let Some(key) = &self.aes_key {
-            if key.expose().len() != 43 {
+            // A secret is named by its length, never shown.
+            let key = key.expose();
+            if key.chars().count() != 43 {
                 return Err(ConfigError::Invalid(
-                    "BRANCHBOT_WECOM_AES_KEY must be the 43-character EncodingAESKey from the app's 接收消息 settings".into(),
+                    Problem::new(msg!("config-wecom-aes-key-length"))
+                        .with("length", key.chars().count()),
                 ));
+            }
+            // 43 characters and "=" are base64 for the 32-byte AES key; the last two of the 258
+            // bits are not part of it and need not be zero.
+            use base64::Engine as _;
+            let lenient = base64::engine::GeneralPurpose::new(
+                &base64::alphabet::STANDARD,
+                base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+            );
+            let decoded = lenient.decode(format!("{key}="));
+            if !matches!(decoded, Ok(bytes) if bytes.len() == 32) {
+                return Err(ConfigError::invalid(msg!("config-wecom-aes-key-bad")));
             }
         }
         Ok(())
@@ -275,5 +286,48 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("43-character"));
+    }
+
+    #[test]
+    fn what_is_missing_or_wrong_is_said_in_chinese() {
+        use crate::i18n::{Catalog, Locale};
+        let zh = |e: ConfigError| e.render(Catalog::shared(), Locale::ZhCn);
+        let mut c = WecomConfig::default();
+        c.apply_env(&env(&[("BRANCHBOT_WECOM_TOKEN", "t")]))
+            .unwrap();
+        assert_eq!(
+            zh(c.validate().unwrap_err()),
+            "企业微信只配置了一部分，还缺少：BRANCHBOT_WECOM_CORP_ID（或 wecom.corp_id）、BRANCHBOT_WECOM_AGENT_ID（或 wecom.agent_id）、BRANCHBOT_WECOM_SECRET、BRANCHBOT_WECOM_AES_KEY。企业ID、AgentId、Secret、Token 和 EncodingAESKey 都设置后，企业微信才会开启。"
+        );
+        c.apply_env(&env(&[
+            ("BRANCHBOT_WECOM_CORP_ID", "ww1234"),
+            ("BRANCHBOT_WECOM_AGENT_ID", "1000002"),
+            ("BRANCHBOT_WECOM_SECRET", "s"),
+            ("BRANCHBOT_WECOM_AES_KEY", "short"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            zh(c.validate().unwrap_err()),
+            "BRANCHBOT_WECOM_AES_KEY 必须是应用“接收消息”设置中 43 个字符的 EncodingAESKey（现在有 5 个字符）。"
+        );
+        // 43 characters, but not base64.
+        c.aes_key = Some(Secret::new("!".repeat(43)));
+        assert_eq!(
+            zh(c.validate().unwrap_err()),
+            "BRANCHBOT_WECOM_AES_KEY 不是有效的 EncodingAESKey（43 个字符，只含字母、数字、+ 和 /）：请从应用“接收消息”设置中重新复制。"
+        );
+        c.aes_key = Some(Secret::new(KEY));
+        c.per_member_per_minute = 0;
+        assert_eq!(
+            zh(c.validate().unwrap_err()),
+            "wecom.per_member_per_minute 必须是正数（现在是 0）。"
+        );
+        let err = WecomConfig::default()
+            .apply_env(&env(&[("BRANCHBOT_WECOM_USERID_IS_KEY", "maybe")]))
+            .unwrap_err();
+        assert_eq!(
+            zh(err),
+            "环境变量 BRANCHBOT_WECOM_USERID_IS_KEY 的值有误：“maybe”既不是 true 也不是 false。"
+        );
     }
 }

@@ -206,6 +206,11 @@ impl FakeWecom {
         self.inner.sent.lock().unwrap().clone()
     }
 
+    /// How many messages were delivered so far (cheaper than [`Self::sent`] for a counter).
+    pub fn sent_count(&self) -> usize {
+        self.inner.sent.lock().unwrap().len()
+    }
+
     /// What was delivered to one userid.
     pub fn sent_to(&self, userid: &str) -> Vec<Sent> {
         self.sent()

@@ -14,11 +14,11 @@ pub enum SmsCommand {
         /// The text, quoted.
         text: String,
     },
-    /// Set where a member's pushes may go: telegram, sms or both (Telegram first).
+    /// Set where a member's pushes may go, as `branchbot prefer` does (its older spelling).
     Prefer {
         /// The member's roster key or mobile number.
         member: String,
-        /// telegram, sms or both.
+        /// telegram, wecom, sms, console in order (separated by commas), or both.
         channel: String,
     },
 }

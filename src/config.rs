@@ -905,8 +905,27 @@ mod tests {
         assert_eq!(c.dues.crontab().unwrap(), "30 8 10 * *");
         assert!(c.settings().is_ok());
         let c: Config = toml::from_str("[dues]\nremind_day = 31\n").unwrap();
-        let err = c.settings().unwrap_err().to_string();
-        assert!(err.contains("dues.remind_day: 31"), "{err}");
+        let err = c.settings().unwrap_err();
+        let zh = err.render(crate::i18n::Catalog::shared(), crate::i18n::Locale::ZhCn);
+        assert_eq!(zh, "dues.remind_day 必须在 1 到 28 之间（现在是 31）。");
+        let c: Config = toml::from_str("[dues]\nremind_at = '25:00'\n").unwrap();
+        let zh = c
+            .settings()
+            .unwrap_err()
+            .render(crate::i18n::Catalog::shared(), crate::i18n::Locale::ZhCn);
+        assert_eq!(
+            zh,
+            "dues.remind_at 的值“25:00”不是有效的时间，请写成 10:00 这样的形式。"
+        );
+        let c: Config = toml::from_str("[calendar.rules.fax]\non_holiday = 'drop'\n").unwrap();
+        let zh = c
+            .settings()
+            .unwrap_err()
+            .render(crate::i18n::Catalog::shared(), crate::i18n::Locale::ZhCn);
+        assert!(
+            zh.starts_with("calendar.rules 中没有名为“fax”的任务类型（可用："),
+            "{zh}"
+        );
         assert!(toml::from_str::<Config>("[dues]\nday = 3\n").is_err());
     }
 

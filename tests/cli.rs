@@ -2323,7 +2323,6 @@ fn a_meeting_on_a_holiday_is_created_with_a_warning_line() {
     assert_eq!(run.stdout_lines().len(), 1, "an ordinary day: no warning");
 }
 
-
 #[test]
 fn dues_import_refuses_a_bad_file_whole_with_the_line_of_each_problem() {
     let bot = Bot::with_college("zh-CN");

@@ -296,6 +296,11 @@ pub const DEFAULT_RULES: &[(&str, KindRule)] = &[
         "evaluation-remind",
         KindRule::new(HolidayRule::Drop, true, false),
     ),
+    // 党费: the monthly reminder waits for the next working day.
+    (
+        "dues-reminders",
+        KindRule::new(HolidayRule::NextWorkingDay, true, false),
+    ),
     ("meeting", KindRule::new(HolidayRule::Keep, false, false)),
     (
         "meeting-compliance",

@@ -163,13 +163,17 @@ impl WecomSender {
             Some(cap) => i64::from(cap),
             None => 200 * store::active_members(&mut conn).await?.max(1),
         };
-        let mut today = store::sent_by_app(&mut conn, start, end).await?;
-        for (id, _, k) in self.recent_since(None, start) {
-            if !today.iter().any(|(i, _)| *i == id) {
-                today.push((id, k));
-            }
-        }
-        let total: i64 = today.iter().map(|(_, k)| k).sum();
+        let today = store::sent_by_app(&mut conn, start, end).await?;
+        // This process's sends the database does not show as sent yet (a set: a day's sends
+        // are thousands, and each send asks).
+        let recorded: std::collections::HashSet<i64> = today.iter().map(|(id, _)| *id).collect();
+        let total: i64 = today.iter().map(|(_, k)| k).sum::<i64>()
+            + self
+                .recent_since(None, start)
+                .into_iter()
+                .filter(|(id, _, _)| !recorded.contains(id))
+                .map(|(_, _, k)| k)
+                .sum::<i64>();
         if total + n > cap {
             let reason = format!(
                 "the app's daily cap of {cap} WeCom messages reached; waits for the next day"

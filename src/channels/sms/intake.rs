@@ -254,7 +254,10 @@ mod tests {
             .map(|_| logged(tracing::Level::DEBUG, || log_opt_out(Some(42))))
             .find(|d| d.contains("member=42"))
             .unwrap_or_default();
-        assert!(debug.contains("member=42"), "no debug line names the member");
+        assert!(
+            debug.contains("member=42"),
+            "no debug line names the member"
+        );
     }
 
     #[test]

@@ -114,17 +114,8 @@ pub(crate) async fn run(config: &Config, command: DuesCommand, ui: &Ui) -> Outco
                     Err(d) => Err(crate::cli::Failure::User(w.denied(&d))),
                 }
             }
-            DuesCommand::Record { key, month, amount }
-            | DuesCommand::Correct { key, month, amount }
-                if Month::parse(&month).is_none() =>
-            {
-                let _ = (key, amount);
-                Err(crate::cli::Failure::User(w.bad_month(&month)))
-            }
             DuesCommand::Record { key, month, amount } => {
-                let month = Month::parse(&month).unwrap_or(Month::of(today));
-                let amount =
-                    Amount::parse(&amount).map_err(|err| user(w.amount_error(&amount, err)))?;
+                let (month, amount) = month_and_amount(&w, &month, &amount)?;
                 let mut tx = e.store.begin().await?;
                 let member = member(&mut tx, &key, &w).await?;
                 let done = service::record(
@@ -152,9 +143,7 @@ pub(crate) async fn run(config: &Config, command: DuesCommand, ui: &Ui) -> Outco
                 }
             }
             DuesCommand::Correct { key, month, amount } => {
-                let month = Month::parse(&month).unwrap_or(Month::of(today));
-                let amount =
-                    Amount::parse(&amount).map_err(|err| user(w.amount_error(&amount, err)))?;
+                let (month, amount) = month_and_amount(&w, &month, &amount)?;
                 let mut tx = e.store.begin().await?;
                 let member = member(&mut tx, &key, &w).await?;
                 let done = service::correct(
@@ -208,6 +197,18 @@ pub(crate) async fn run(config: &Config, command: DuesCommand, ui: &Ui) -> Outco
     .await;
     e.store.close().await;
     result
+}
+
+/// The month and the amount typed on the command line, the month first: each refused in the
+/// operator's language.
+fn month_and_amount(
+    w: &Words<'_>,
+    month: &str,
+    amount: &str,
+) -> Result<(Month, Amount), crate::cli::Failure> {
+    let month = Month::parse(month).ok_or_else(|| user(w.bad_month(month)))?;
+    let amount = Amount::parse(amount).map_err(|err| user(w.amount_error(amount, err)))?;
+    Ok((month, amount))
 }
 
 fn user(text: String) -> crate::cli::Failure {

@@ -292,14 +292,15 @@ async fn outbox_rows_that_cannot_be_read_fail_alone(db: Db) {
     ];
     let mut tx = app.store.begin().await.unwrap();
     outbox::enqueue(&mut tx, &rows, 0).await.unwrap();
-    tx.commit().await.unwrap();
     if db == Db::Sqlite {
-        // SQLite keeps whatever is written: a count that is not a number cannot be read.
+        // SQLite keeps whatever is written: a count that is not a number cannot be read. Spoilt
+        // in the same transaction, so the worker never sees the row whole.
         sqlx::query("UPDATE outbox SET attempts = 'many' WHERE dedupe_key = 'unreadable'")
-            .execute(app.store.pool())
+            .execute(&mut *tx)
             .await
             .unwrap();
     }
+    tx.commit().await.unwrap();
     app.app()
         .engine
         .wake

@@ -17,11 +17,23 @@ use crate::helpers::{spawn_app, spawn_with, tap, Spawn, TestApp, WAIT};
 /// Runs the `feedback-publish` job now at `now`, as the scheduler would every ten minutes;
 /// returns its note.
 pub async fn publish_at(app: &TestApp, now: chrono::DateTime<chrono::Utc>) -> String {
-    let mut tx = app.store.begin().await.unwrap();
-    let row = jobs::by_dedupe_key(&mut tx, "builtin:feedback-publish")
-        .await
-        .unwrap()
-        .expect("the built-in job is scheduled");
+    // The scheduler writes its built-in jobs as it starts, beside the test: wait for the row.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let (mut tx, row) = loop {
+        let mut tx = app.store.begin().await.unwrap();
+        if let Some(row) = jobs::by_dedupe_key(&mut tx, "builtin:feedback-publish")
+            .await
+            .unwrap()
+        {
+            break (tx, row);
+        }
+        tx.rollback().await.unwrap();
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the built-in job is scheduled"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     let ctx = JobContext {
         now: now.timestamp_millis(),
         tz: chrono_tz::Asia::Shanghai,

@@ -16,7 +16,9 @@ use crate::domain::quiet::QuietHours;
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
 
+pub mod dues;
 pub mod feedback;
+pub mod recruitment;
 pub mod sms;
 pub mod wecom;
 
@@ -41,7 +43,7 @@ pub struct Settings {
     /// How long a dashboard session lasts.
     pub dashboard_session_hours: i64,
     /// 发展党员: the intervals and the 公示 length (`[recruitment]`).
-    pub recruitment: crate::recruitment::rules::Policy,
+    pub recruitment: recruitment::Policy,
     /// What each kind of job does on a holiday, on 调休 days and in vacations.
     pub calendar: crate::domain::calendar::Rules,
 }
@@ -74,11 +76,11 @@ pub struct Config {
     /// The feedback web page: its check and its limits.
     pub feedback: feedback::FeedbackConfig,
     /// 发展党员: the intervals and the 公示 length a college sets (`[recruitment]`).
-    pub recruitment: crate::recruitment::rules::Policy,
+    pub recruitment: recruitment::Policy,
     /// What each kind of job does on a holiday, on 调休 days and in vacations (`[calendar]`).
     pub calendar: CalendarConfig,
     /// 党费: when the monthly reminder goes out (`[dues]`).
-    pub dues: crate::dues::rules::Policy,
+    pub dues: dues::Policy,
 }
 
 /// `[calendar]`: per job kind, `[calendar.rules.<kind>]` with `on_holiday = "move" | "drop" |
@@ -431,9 +433,9 @@ impl Default for Config {
             meetings: MeetingsConfig::default(),
             dashboard: DashboardConfig::default(),
             feedback: feedback::FeedbackConfig::default(),
-            recruitment: crate::recruitment::rules::Policy::default(),
+            recruitment: recruitment::Policy::default(),
             calendar: CalendarConfig::default(),
-            dues: crate::dues::rules::Policy::default(),
+            dues: dues::Policy::default(),
         }
     }
 }

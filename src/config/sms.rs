@@ -478,7 +478,7 @@ mod tests {
 
     #[test]
     fn the_replay_window_must_be_short_enough_for_the_dedupe_keys_to_outlive_it() {
-        use crate::scheduler::kinds::housekeeping::INBOX_DAYS;
+        use crate::store::jobs::INBOX_DAYS;
         // Twice the window (a timestamp signed ahead, then replayed late) within the inbox's
         // memory of message ids.
         const { assert!(2 * MAX_SKEW_LIMIT_SECS < INBOX_DAYS * 86_400) };

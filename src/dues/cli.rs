@@ -13,13 +13,13 @@ use clap::Subcommand;
 use super::chat::Words;
 use super::rules::{Amount, Month};
 use super::service::{self, Book, BranchMonth, Denied, Recorded, Viewer};
-use crate::cli::{engine, find_branch, Outcome, Ui};
-use crate::config::Config;
 use crate::domain::org::Member;
+use crate::export::{Cell, Table};
+use crate::flows::engine::Engine;
 use crate::msg;
-use crate::oversight::export::{Cell, Table};
 use crate::store::audit::{self, Action, Actor};
 use crate::store::{members, Conn};
+use crate::terminal::{find_branch, Outcome, Ui};
 
 /// `branchbot dues …`.
 #[derive(Debug, Subcommand)]
@@ -69,8 +69,7 @@ fn words(ui: &Ui) -> Words<'_> {
 }
 
 /// Runs `dues …`.
-pub(crate) async fn run(config: &Config, command: DuesCommand, ui: &Ui) -> Outcome {
-    let e = engine(config, ui).await?;
+pub(crate) async fn run(e: &Engine, command: DuesCommand, ui: &Ui) -> Outcome {
     let now = e.clock.now();
     let today = now.with_timezone(&e.tz).date_naive();
     let now_ms = now.timestamp_millis();
@@ -111,7 +110,7 @@ pub(crate) async fn run(config: &Config, command: DuesCommand, ui: &Ui) -> Outco
                         );
                         Ok(())
                     }
-                    Err(d) => Err(crate::cli::Failure::User(w.denied(&d))),
+                    Err(d) => Err(crate::terminal::Failure::User(w.denied(&d))),
                 }
             }
             DuesCommand::Record { key, month, amount } => {
@@ -205,14 +204,14 @@ fn month_and_amount(
     w: &Words<'_>,
     month: &str,
     amount: &str,
-) -> Result<(Month, Amount), crate::cli::Failure> {
+) -> Result<(Month, Amount), crate::terminal::Failure> {
     let month = Month::parse(month).ok_or_else(|| user(w.bad_month(month)))?;
     let amount = Amount::parse(amount).map_err(|err| user(w.amount_error(amount, err)))?;
     Ok((month, amount))
 }
 
-fn user(text: String) -> crate::cli::Failure {
-    crate::cli::Failure::User(text)
+fn user(text: String) -> crate::terminal::Failure {
+    crate::terminal::Failure::User(text)
 }
 
 async fn member(conn: &mut Conn, key: &str, w: &Words<'_>) -> Outcome<Member> {
@@ -309,7 +308,7 @@ fn at(ui: &Ui, line: usize, problem: String) -> String {
     )
 }
 
-fn refused(problems: &[String], ui: &Ui) -> crate::cli::Failure {
+fn refused(problems: &[String], ui: &Ui) -> crate::terminal::Failure {
     for p in problems {
         eprintln!("{p}");
     }
@@ -538,7 +537,7 @@ pub(crate) async fn report(
     branch: Option<i64>,
     month: Month,
     this_month: Month,
-) -> Outcome<(Table, crate::oversight::export::Book)> {
+) -> Outcome<(Table, crate::export::Book)> {
     let w = words(ui);
     let branches = service::report(conn, branch, month, this_month).await?;
     let header = [
@@ -561,7 +560,7 @@ pub(crate) async fn report(
     }
     let names: Vec<String> = sheets.iter().map(|(n, _)| n.clone()).collect();
     let summary_name = ui.t(msg!("dues-sheet-summary"));
-    let fitted = crate::oversight::export::sheet_names(&summary_name, &names);
+    let fitted = crate::export::sheet_names(&summary_name, &names);
     let sheets = sheets
         .into_iter()
         .zip(fitted.into_iter().skip(1))
@@ -569,7 +568,7 @@ pub(crate) async fn report(
         .collect();
     Ok((
         summary.clone(),
-        crate::oversight::export::Book {
+        crate::export::Book {
             summary_name,
             summary,
             sheets,

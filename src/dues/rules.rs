@@ -5,7 +5,6 @@
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
 
 /// The largest monthly amount accepted: ¥10,000.00. Anything above is a typing mistake.
 pub const MAX_FEN: i64 = 1_000_000;
@@ -189,24 +188,7 @@ impl fmt::Display for Month {
 /// How far ahead a payment may be recorded (预交): a year.
 pub const AHEAD_MONTHS: i32 = 12;
 
-/// What a college sets (`[dues]`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Policy {
-    /// The day of the month the reminder goes out (1–28; default 5).
-    pub remind_day: u32,
-    /// The time it goes out, `HH:MM` in the organisation's zone (default 10:00).
-    pub remind_at: String,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Self {
-            remind_day: 5,
-            remind_at: "10:00".into(),
-        }
-    }
-}
+pub use crate::config::dues::Policy;
 
 impl Policy {
     /// The reminder's crontab (`0 10 5 * *` by default), or what is wrong with the settings.

@@ -131,7 +131,7 @@ pub struct Engine {
     /// Where `/dashboard` links point and how long a dashboard session lasts.
     pub dashboard: dashboard::Settings,
     /// 发展党员: the college's intervals and 公示 length (`[recruitment]`).
-    pub recruitment: crate::recruitment::rules::Policy,
+    pub recruitment: crate::config::recruitment::Policy,
 }
 
 impl Engine {

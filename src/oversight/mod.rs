@@ -2,9 +2,8 @@
 //! ([`figures`]), drawn as charts ([`charts`]). The figures are the ones the chat shows
 //! (`/compliance`, `/pledge_stats`, `/notice_status`, `/feedback`, `/evaluation`, `/campaign`):
 //! this module gathers them through the same functions and never computes them twice;
-//! [`export`] writes them as CSV and XLSX.
+//! `crate::export` writes them as CSV and XLSX.
 //! `branchbot report …` (`cli/report.rs`) exports them; the web dashboard draws the charts.
 
 pub mod charts;
-pub mod export;
 pub mod figures;

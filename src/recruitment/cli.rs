@@ -11,12 +11,12 @@ use clap::Subcommand;
 use super::chat::{self, parse_details, Words};
 use super::rules::{self, Stage, StepKind};
 use super::service::{self, Request, View, Viewer};
-use crate::cli::{engine, find_branch, print_table, Outcome, Ui};
-use crate::config::Config;
+use crate::export::{Book, Cell, Table};
+use crate::flows::engine::Engine;
 use crate::msg;
-use crate::oversight::export::{Book, Cell, Table};
 use crate::store::audit::Actor;
 use crate::store::Conn;
+use crate::terminal::{find_branch, print_table, Outcome, Ui};
 
 /// `branchbot recruit …`.
 #[derive(Debug, Subcommand)]
@@ -60,11 +60,10 @@ fn words(ui: &Ui) -> Words<'_> {
 }
 
 /// Runs `recruit …`.
-pub(crate) async fn run(config: &Config, command: RecruitCommand, ui: &Ui) -> Outcome {
-    let e = engine(config, ui).await?;
+pub(crate) async fn run(e: &Engine, command: RecruitCommand, ui: &Ui) -> Outcome {
     let today = e.clock.now().with_timezone(&e.tz).date_naive();
     let now_ms = e.clock.now().timestamp_millis();
-    let policy = &config.recruitment;
+    let policy = &e.recruitment;
     let w = words(ui);
     let result = async {
         match command {
@@ -94,7 +93,9 @@ pub(crate) async fn run(config: &Config, command: RecruitCommand, ui: &Ui) -> Ou
                         println!("{}", w.record(&v, today));
                         Ok(())
                     }
-                    Err(d) => Err(crate::cli::Failure::User(w.denied(StepKind::Applied, &d))),
+                    Err(d) => Err(crate::terminal::Failure::User(
+                        w.denied(StepKind::Applied, &d),
+                    )),
                 }
             }
             RecruitCommand::Record { key, step, details } => {
@@ -103,7 +104,7 @@ pub(crate) async fn run(config: &Config, command: RecruitCommand, ui: &Ui) -> Ou
                 };
                 let rest: Vec<&str> = details.iter().map(String::as_str).collect();
                 let d = parse_details(kind, &rest, today)
-                    .map_err(|id| crate::cli::Failure::User(ui.t(id)))?;
+                    .map_err(|id| crate::terminal::Failure::User(ui.t(id)))?;
                 let req = Request {
                     key: &key,
                     kind,
@@ -144,7 +145,7 @@ pub(crate) async fn run(config: &Config, command: RecruitCommand, ui: &Ui) -> Ou
                         }
                         Ok(())
                     }
-                    Err(denied) => Err(crate::cli::Failure::User(w.denied(kind, &denied))),
+                    Err(denied) => Err(crate::terminal::Failure::User(w.denied(kind, &denied))),
                 }
             }
         }
@@ -261,7 +262,7 @@ pub(crate) async fn report(
     }
     let names: Vec<String> = sheets.iter().map(|(n, _)| n.clone()).collect();
     let summary_name = ui.t(msg!("recruit-sheet-summary"));
-    let fitted = crate::oversight::export::sheet_names(&summary_name, &names);
+    let fitted = crate::export::sheet_names(&summary_name, &names);
     let sheets = sheets
         .into_iter()
         .zip(fitted.into_iter().skip(1))

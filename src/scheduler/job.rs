@@ -40,7 +40,7 @@ pub struct JobContext {
     /// 三会一课 timings and cadences (`[meetings]`).
     pub meetings: std::sync::Arc<crate::domain::meetings::MeetingRules>,
     /// 发展党员 intervals (`[recruitment]`).
-    pub recruitment: std::sync::Arc<crate::recruitment::rules::Policy>,
+    pub recruitment: std::sync::Arc<crate::config::recruitment::Policy>,
 }
 
 /// What a successful run did.

@@ -64,7 +64,7 @@ pub struct SchedulerConfig {
     /// 三会一课 timings and cadences (`[meetings]`), for the meeting jobs.
     pub meetings: Arc<crate::domain::meetings::MeetingRules>,
     /// 发展党员 intervals (`[recruitment]`), for the recruitment reminders.
-    pub recruitment: Arc<crate::recruitment::rules::Policy>,
+    pub recruitment: Arc<crate::config::recruitment::Policy>,
     /// What each kind does on a holiday, on 调休 days and in vacations (`[calendar.rules]`).
     pub calendar: Arc<crate::domain::calendar::Rules>,
 }

@@ -527,6 +527,10 @@ pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, String, i64)>> {
     .await?)
 }
 
+/// Inbox rows that are `done` or `ignored` are kept this long (their payload is already gone);
+/// `failed` ones keep their payload (for a retry) this long, and stay.
+pub const INBOX_DAYS: i64 = 30;
+
 /// Deletes inbox rows that were processed (`done` or `ignored`) and received before `before`.
 /// Failed rows stay (an operator reads them with `branchbot inbox failed`), but the content
 /// they kept for a retry is erased then too. Returns how many rows were deleted.

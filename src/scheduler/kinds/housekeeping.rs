@@ -2,13 +2,10 @@
 //! inbox rows after 30 days, final outbox rows after 90, expired dashboard links and sessions.
 
 use crate::scheduler::job::{Job, JobContext, JobFuture, Ran};
-use crate::store::jobs::{self, JobRow};
+use crate::store::jobs::{self, JobRow, INBOX_DAYS};
 use crate::store::{dashboard, Conn};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
-/// Inbox rows that are `done` or `ignored` are kept this long (their payload is already gone);
-/// `failed` ones keep their payload (for a retry) this long, and stay.
-pub const INBOX_DAYS: i64 = 30;
 /// Outbox rows that are `sent`, `failed` or `expired` are kept this long.
 pub const OUTBOX_DAYS: i64 = 90;
 

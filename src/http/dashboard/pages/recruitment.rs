@@ -10,9 +10,9 @@ use axum::response::Response;
 use super::super::html::{self, Table};
 use super::super::{signed_in, Refusal, Words};
 use super::conn;
+use crate::export::Cell;
 use crate::http::AppState;
 use crate::msg;
-use crate::oversight::export::Cell;
 use crate::recruitment::service::{self, Viewer};
 use crate::store::members;
 

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use tokio::sync::Notify;
 
@@ -31,37 +31,34 @@ pub struct AppState {
     pub wecom: Option<Arc<crate::channels::wecom::callback::WecomState>>,
 }
 
-/// The largest Telegram update read. Telegram's updates are a few KiB (a 4,096-character
-/// text with entities is under 64 KiB); axum's default would read 2 MiB.
-pub const TELEGRAM_MAX_BODY: usize = 256 * 1024;
-
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::public))
-        .route(
-            "/telegram/webhook",
-            post(crate::channels::telegram::webhook::handle)
-                .layer(DefaultBodyLimit::max(TELEGRAM_MAX_BODY)),
-        )
-        .route(
-            "/sms/{gateway}/inbound",
-            post(crate::channels::sms::webhook::handle).layer(DefaultBodyLimit::max(
-                crate::channels::sms::webhook::MAX_BODY,
-            )),
-        )
-        .route(
-            "/wecom/callback",
-            get(crate::channels::wecom::callback::verify_url)
-                .post(crate::channels::wecom::callback::receive)
-                .layer(DefaultBodyLimit::max(
-                    crate::channels::wecom::callback::MAX_BODY,
-                )),
-        )
         .merge(dashboard::routes())
         .merge(feedback::routes())
-        .with_state(state)
+        .with_state(state.clone())
+        .merge(crate::channels::telegram::webhook::router(
+            state.hook(state.webhook_secret.clone()),
+        ))
+        .merge(crate::channels::sms::webhook::router(
+            state.hook(state.sms.clone()),
+        ))
+        .merge(crate::channels::wecom::callback::router(
+            state.hook(state.wecom.clone()),
+        ))
+}
+
+impl AppState {
+    /// A channel's share of the state.
+    fn hook<T: ?Sized>(&self, channel: Option<Arc<T>>) -> crate::channels::Hook<T> {
+        crate::channels::Hook {
+            engine: self.engine.clone(),
+            inbox: Arc::clone(&self.inbox),
+            channel,
+        }
+    }
 }
 
 /// The process is up.

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono_tz::Tz;
 
 use super::{intake, Connected, Event, Receipt, Refusal, Request};
-use crate::http::AppState;
+use crate::channels::Hook;
 use crate::store::sms;
 
 /// What the SMS endpoint needs beyond the engine.
@@ -27,15 +27,25 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
     (status, text).into_response()
 }
 
+/// `POST /sms/{gateway}/inbound`, the gateway's settings in the hook (`None`: SMS is off, 404).
+pub fn router(hook: Hook<SmsState>) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/sms/{gateway}/inbound",
+            axum::routing::post(handle).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)),
+        )
+        .with_state(hook)
+}
+
 /// The handler.
 pub async fn handle(
-    State(state): State<AppState>,
+    State(state): State<Hook<SmsState>>,
     Path(gateway): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(sms) = state.sms.as_deref() else {
+    let Some(sms) = state.channel.as_deref() else {
         return plain(StatusCode::NOT_FOUND, "SMS is not enabled");
     };
     if gateway != sms.connected.kind.as_str() {
@@ -94,7 +104,7 @@ pub async fn handle(
 
 /// Applies a delivery receipt to the row the gateway knows by `provider_id`.
 async fn record(
-    state: &AppState,
+    state: &Hook<SmsState>,
     provider_id: &str,
     receipt: &Receipt,
 ) -> Result<(), crate::store::StoreError> {

@@ -22,9 +22,9 @@ use super::api::Api;
 use super::crypto::Crypto;
 use super::xml::{self, Message};
 use crate::channels::sms::{guess_locale, local_day, signature::hmac_sha256};
+use crate::channels::Hook;
 use crate::flows::engine::{Engine, InboxItem};
 use crate::flows::{ChannelKind, Content, Inbound};
-use crate::http::AppState;
 use crate::msg;
 use crate::store::{bindings, inbox, outbox, sms, wecom as store, StoreError};
 
@@ -73,9 +73,21 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
     (status, text).into_response()
 }
 
+/// `GET` and `POST /wecom/callback`, the app's keys in the hook (`None`: WeCom is off, 404).
+pub fn router(hook: Hook<WecomState>) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/wecom/callback",
+            axum::routing::get(verify_url)
+                .post(receive)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)),
+        )
+        .with_state(hook)
+}
+
 /// Checks the timestamp and the signature over `encrypt`. Err is the answer to give.
 fn authenticate(
-    state: &AppState,
+    state: &Hook<WecomState>,
     wecom: &WecomState,
     params: &Params,
     encrypt: &str,
@@ -103,8 +115,11 @@ fn authenticate(
 }
 
 /// `GET`: WeCom checks the URL when the admin saves it; the answer is `echostr` decrypted.
-pub async fn verify_url(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let Some(wecom) = state.wecom.clone() else {
+pub async fn verify_url(
+    State(state): State<Hook<WecomState>>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(wecom) = state.channel.clone() else {
         return plain(StatusCode::NOT_FOUND, "WeCom is not enabled");
     };
     let params = Params::parse(query.as_deref());
@@ -130,11 +145,11 @@ pub async fn verify_url(State(state): State<AppState>, RawQuery(query): RawQuery
 
 /// `POST`: a message or event.
 pub async fn receive(
-    State(state): State<AppState>,
+    State(state): State<Hook<WecomState>>,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let Some(wecom) = state.wecom.clone() else {
+    let Some(wecom) = state.channel.clone() else {
         return plain(StatusCode::NOT_FOUND, "WeCom is not enabled");
     };
     let params = Params::parse(query.as_deref());

@@ -13,7 +13,7 @@ use branchbot::clock::Clock;
 use branchbot::delivery::Wake;
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
-use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig};
+use branchbot::scheduler::{Scheduler, SchedulerConfig};
 use branchbot::store::jobs::{self, NewJob, Timing};
 use branchbot::store::{bindings, members, Store};
 use branchbot::testkit::db::{fresh_postgres, TempSqlite};
@@ -91,7 +91,7 @@ async fn main() {
     let scheduler = Scheduler::new(
         store.clone(),
         Clock::System,
-        Arc::new(Registry::builtin()),
+        Arc::new(branchbot::app::features::jobs()),
         Wake::default(),
         SchedulerConfig::new(tz),
     );

@@ -500,10 +500,9 @@ pub(crate) async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         Arc::clone(&ui.catalog),
         Clock::System,
         Wake::default(),
-        crate::scheduler::SchedulerHandle::detached(Arc::new(
-            crate::scheduler::Registry::builtin()
-                .replace(crate::dues::jobs::DuesReminders::new(&config.dues)),
-        )),
+        crate::scheduler::SchedulerHandle::detached(Arc::new(crate::app::features::jobs_for(
+            config,
+        ))),
         &settings,
         &config.dashboard_base(config.http.listen),
     ))

@@ -33,6 +33,7 @@
 //! and the SQLite and PostgreSQL migrations to one schema (docs/ARCHITECTURE.md).
 
 pub mod anonymity;
+pub mod app;
 pub mod channels;
 pub mod chat;
 pub mod cli;

@@ -21,7 +21,7 @@ use crate::flows::engine::Engine;
 use crate::flows::ChannelKind;
 use crate::http::{self, AppState};
 use crate::i18n::Catalog;
-use crate::scheduler::{Registry, Scheduler, SchedulerConfig, SchedulerHandle};
+use crate::scheduler::{Scheduler, SchedulerConfig, SchedulerHandle};
 use crate::store::Store;
 
 /// Everything that can stop the application from starting.
@@ -94,9 +94,7 @@ impl Application {
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),
-            Arc::new(
-                Registry::builtin().replace(crate::dues::jobs::DuesReminders::new(&config.dues)),
-            ),
+            Arc::new(crate::app::features::jobs_for(&config)),
             wake.clone(),
             SchedulerConfig {
                 sms_connected: config.sms.enabled(),

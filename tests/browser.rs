@@ -422,7 +422,7 @@ async fn publish(app: &TestApp) -> String {
         meetings: Default::default(),
         recruitment: Default::default(),
     };
-    let ran = branchbot::scheduler::kinds::feedback_publish::FeedbackPublish
+    let ran = branchbot::flows::feedback::publish_job::FeedbackPublish
         .run(&ctx, &mut tx, &row)
         .await
         .unwrap();

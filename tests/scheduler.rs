@@ -26,7 +26,7 @@ mod support;
 use std::time::Duration;
 
 use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::{plan, Crontab, Registry, ScheduleError, SchedulerConfig, When};
+use branchbot::scheduler::{plan, Crontab, ScheduleError, SchedulerConfig, When};
 use chrono::TimeDelta;
 
 use support::{bind, eventually, hours, member, message, t, Env, TZ};
@@ -235,7 +235,7 @@ async fn a_relative_job_moves_when_its_meeting_moves() {
 async fn scheduling_in_the_past_an_unknown_kind_or_a_bad_payload_is_refused_plainly() {
     let env = Env::new(t("2025-11-03T09:00:00+08:00")).await;
     let now = env.clock.now();
-    let registry = Registry::builtin();
+    let registry = branchbot::app::features::jobs();
     let mut conn = env.store.pool().acquire().await.unwrap();
     let past = message("past", "迟了", &[1], When::At(now - TimeDelta::minutes(1)));
     let err = plan::schedule(&mut conn, &registry, &past, now)
@@ -293,7 +293,7 @@ async fn an_idle_scheduler_sleeps_until_a_new_job_wakes_it() {
     bind(&env.store, fay, "telegram", "6006").await;
     let mut config = SchedulerConfig::new(TZ);
     config.max_sleep = Duration::from_secs(3600);
-    let running = env.spawn_with(Registry::builtin(), config);
+    let running = env.spawn_with(branchbot::app::features::jobs(), config);
     env.settle().await; // asleep, for up to an hour
     let at = env.clock.now() + TimeDelta::minutes(10);
     running

@@ -176,32 +176,3 @@ async fn run_month(
     }
     Ok((reminded, flagged, wake))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scheduler::Registry;
-
-    #[test]
-    fn the_configured_day_and_time_replace_the_built_in_schedule() {
-        let policy = Policy {
-            remind_day: 10,
-            remind_at: "08:30".into(),
-        };
-        let registry = Registry::builtin().replace(DuesReminders::new(&policy));
-        let kinds: Vec<_> = registry
-            .names()
-            .into_iter()
-            .filter(|n| *n == KIND)
-            .collect();
-        assert_eq!(kinds, [KIND]);
-        assert_eq!(
-            registry.get(KIND).unwrap().builtin_schedule(),
-            Some("30 8 10 * *")
-        );
-        assert_eq!(
-            Registry::builtin().get(KIND).unwrap().builtin_schedule(),
-            Some("0 10 5 * *")
-        );
-    }
-}

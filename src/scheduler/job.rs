@@ -8,18 +8,6 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::kinds::compliance::ComplianceWarning;
-use super::kinds::meetings::MeetingReminder;
-use super::kinds::pledges::{PledgeAssessment, PledgeCheckin, PledgeReminder};
-use super::kinds::{
-    campaign::{PhaseAnnouncement, SummaryReminder},
-    evaluation_remind::EvaluationRemind,
-    feedback_periods::FeedbackPeriods,
-    feedback_publish::{EvaluationTally, FeedbackPublish},
-    housekeeping::Housekeeping,
-    message::Message,
-    notice_escalation::NoticeEscalation,
-};
 use crate::chat::{ChannelKind, Reply};
 use crate::delivery::route::{self, Push};
 use crate::domain::calendar::Subject;
@@ -206,27 +194,6 @@ impl Registry {
         Self::default()
     }
 
-    /// Every built-in kind.
-    pub fn builtin() -> Self {
-        Self::new()
-            .with(Message)
-            .with(Housekeeping)
-            .with(PledgeCheckin)
-            .with(PledgeReminder)
-            .with(PledgeAssessment)
-            .with(NoticeEscalation)
-            .with(PhaseAnnouncement)
-            .with(SummaryReminder)
-            .with(FeedbackPeriods)
-            .with(FeedbackPublish)
-            .with(EvaluationTally)
-            .with(EvaluationRemind)
-            .with(MeetingReminder)
-            .with(ComplianceWarning)
-            .with(crate::recruitment::jobs::RecruitmentClocks)
-            .with(crate::dues::jobs::DuesReminders::default())
-    }
-
     /// The same registry with `job` in place of the kind of the same name (a built-in kind
     /// whose schedule the configuration sets, such as `dues-reminders`).
     pub fn replace(mut self, job: impl Job) -> Self {
@@ -257,52 +224,5 @@ impl Registry {
     /// Every kind.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Job>> {
         self.jobs.iter()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::HashSet;
-
-    use super::*;
-    use crate::scheduler::crontab::Crontab;
-
-    #[test]
-    fn every_builtin_kind_has_a_unique_name_and_every_builtin_schedule_parses() {
-        let registry = Registry::builtin();
-        let names = registry.names();
-        let unique: HashSet<_> = names.iter().collect();
-        assert_eq!(
-            unique.len(),
-            names.len(),
-            "duplicate kind names in {names:?}"
-        );
-        assert!(
-            names.contains(&"message") && names.contains(&"housekeeping"),
-            "{names:?}"
-        );
-        let mut recurring = 0;
-        for job in registry.iter() {
-            if let Some(expr) = job.builtin_schedule() {
-                Crontab::parse(expr).unwrap_or_else(|e| panic!("{}: '{expr}': {e}", job.name()));
-                recurring += 1;
-            }
-            assert!(job.grace() > Duration::ZERO, "{}", job.name());
-        }
-        assert!(recurring >= 1, "housekeeping is a built-in recurring job");
-    }
-
-    #[test]
-    fn every_builtin_kind_has_a_calendar_rule_and_every_rule_a_kind() {
-        let names = Registry::builtin().names();
-        for name in &names {
-            assert!(
-                crate::domain::calendar::default_rule(name).is_some(),
-                "{name} has no calendar rule in DEFAULT_RULES"
-            );
-        }
-        for (kind, _) in crate::domain::calendar::DEFAULT_RULES {
-            assert!(names.contains(kind), "the rule for {kind} names no kind");
-        }
     }
 }

@@ -89,7 +89,7 @@ impl World {
         .await
         .unwrap();
         let clock = Clock::starting_at(start);
-        let registry = Arc::new(Registry::builtin());
+        let registry = Arc::new(branchbot::app::features::jobs());
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),

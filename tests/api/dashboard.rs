@@ -762,7 +762,7 @@ async fn the_campaign_page_marks_the_current_phase_and_who_sent_summaries() {
     let mut tx = app.store.begin().await.unwrap();
     branchbot::scheduler::campaigns::load(
         &mut tx,
-        &branchbot::scheduler::Registry::builtin(),
+        &branchbot::app::features::jobs(),
         chrono_tz::Asia::Shanghai,
         include_str!("../../examples/campaign.toml"),
         now,

@@ -293,7 +293,7 @@ mod end_to_end {
     use branchbot::delivery::Wake;
     use branchbot::domain::roster;
     use branchbot::i18n::Locale;
-    use branchbot::scheduler::{plan, JobSpec, Registry, Scheduler, SchedulerConfig, When};
+    use branchbot::scheduler::{plan, JobSpec, Scheduler, SchedulerConfig, When};
     use branchbot::store::{bindings, members, Store};
     use tokio_util::sync::CancellationToken;
 
@@ -314,7 +314,7 @@ mod end_to_end {
             csv.push_str(&format!("K{i},成员{i},第一党支部,student,党员\n"));
         }
         let roster = roster::parse(csv.as_bytes(), Locale::ZhCn).unwrap();
-        let registry = Registry::builtin();
+        let registry = branchbot::app::features::jobs();
         let now = chrono::Utc::now();
         let mut tx = setup.begin().await.unwrap();
         members::import(&mut tx, &roster, false, 0).await.unwrap();
@@ -349,7 +349,7 @@ mod end_to_end {
             let scheduler = Scheduler::new(
                 store.clone(),
                 Clock::System,
-                Arc::new(Registry::builtin()),
+                Arc::new(branchbot::app::features::jobs()),
                 wake.clone(),
                 SchedulerConfig::new(chrono_tz::Asia::Shanghai),
             );

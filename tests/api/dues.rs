@@ -17,7 +17,7 @@ use branchbot::dues::store as dstore;
 use branchbot::flows::engine::{Engine, InboxItem};
 use branchbot::flows::{ChannelKind, Content, Inbound};
 use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig};
+use branchbot::scheduler::{Scheduler, SchedulerConfig};
 use branchbot::store::audit::Actor;
 use branchbot::store::{bindings, members, Store};
 use branchbot::testkit::db::TempSqlite;
@@ -494,7 +494,7 @@ impl World {
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),
-            Arc::new(Registry::builtin()),
+            Arc::new(branchbot::app::features::jobs()),
             wake.clone(),
             SchedulerConfig::new(TZ),
         );

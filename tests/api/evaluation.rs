@@ -2,9 +2,9 @@
 //! have not voted, and a 票决.
 
 use branchbot::clock::Clock;
+use branchbot::flows::evaluation::remind::EvaluationRemind;
 use branchbot::flows::ChannelKind;
 use branchbot::scheduler::job::{Job, JobContext};
-use branchbot::scheduler::kinds::evaluation_remind::EvaluationRemind;
 use branchbot::store::jobs;
 
 use crate::helpers::tap;

@@ -7,9 +7,9 @@ use branchbot::domain::targets;
 use branchbot::flows::feedback::{load, results};
 use branchbot::store::feedback as store;
 
+use branchbot::flows::feedback::publish_job::FeedbackPublish;
 use branchbot::flows::ChannelKind;
 use branchbot::scheduler::job::{Job, JobContext};
-use branchbot::scheduler::kinds::feedback_publish::FeedbackPublish;
 use branchbot::store::jobs;
 
 use crate::helpers::{spawn_app, spawn_with, tap, Spawn, TestApp, WAIT};

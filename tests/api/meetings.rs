@@ -14,7 +14,7 @@ use branchbot::domain::roster;
 use branchbot::flows::engine::{Engine, InboxItem};
 use branchbot::flows::{ChannelKind, Choice, Content, Inbound};
 use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig};
+use branchbot::scheduler::{Scheduler, SchedulerConfig};
 use branchbot::store::{bindings, members, Store};
 use branchbot::testkit::db::TempSqlite;
 use branchbot::testkit::{freeze, Frozen};
@@ -62,7 +62,7 @@ impl World {
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),
-            Arc::new(Registry::builtin()),
+            Arc::new(branchbot::app::features::jobs()),
             wake.clone(),
             SchedulerConfig {
                 meetings: Arc::new(rules.clone()),
@@ -675,7 +675,7 @@ async fn a_third_absence_in_a_row_without_leave_is_flagged_to_the_secretary() {
 
 /// Puts the quarterly compliance warning on the schedule, as the built-in schedule has it.
 async fn schedule_warning(w: &World) {
-    let warning = branchbot::scheduler::kinds::compliance::ComplianceWarning;
+    let warning = branchbot::flows::meetings::warning::ComplianceWarning;
     let expr = branchbot::scheduler::Job::builtin_schedule(&warning).unwrap();
     w.engine
         .jobs

@@ -6,7 +6,7 @@
 //! before the app's clock, so nothing waits for time to pass and the scheduler never races it
 //! (it records such old occurrences as missed).
 
-use branchbot::scheduler::{JobContext, JobSpec, Registry, When};
+use branchbot::scheduler::{JobContext, JobSpec, When};
 use branchbot::store::jobs;
 use branchbot::testkit::fake_telegram::Sent;
 use chrono::{DateTime, TimeZone, Utc};
@@ -44,7 +44,7 @@ async fn run_job(app: &TestApp, key: &str, at: DateTime<Utc>) {
         recruitment: Default::default(),
         meetings: Default::default(),
     };
-    let registry = Registry::builtin();
+    let registry = branchbot::app::features::jobs();
     let kind = registry.get(&row.kind).expect("known kind");
     kind.run(&ctx, &mut tx, &row).await.expect("job runs");
     tx.commit().await.unwrap();
@@ -365,7 +365,7 @@ async fn term(app: TestApp) {
         };
         branchbot::scheduler::plan::schedule(
             &mut tx,
-            &Registry::builtin(),
+            &branchbot::app::features::jobs(),
             &spec,
             at - chrono::TimeDelta::days(1),
         )

@@ -354,7 +354,7 @@ async fn the_pipeline_store_keeps_steps_contacts_and_votes_in_order(store: &Stor
 /// Runs the daily `recruitment-clocks` job as its occurrence at 09:00 in Shanghai on a day,
 /// as the scheduler would, and wakes the delivery worker.
 async fn run_clocks_on(app: &TestApp, y: i32, m: u32, d: u32) {
-    use branchbot::scheduler::{JobContext, Registry};
+    use branchbot::scheduler::JobContext;
     let at = chrono_tz::Asia::Shanghai
         .with_ymd_and_hms(y, m, d, 9, 0, 0)
         .unwrap()
@@ -372,7 +372,7 @@ async fn run_clocks_on(app: &TestApp, y: i32, m: u32, d: u32) {
         meetings: Default::default(),
         recruitment: Default::default(),
     };
-    let registry = Registry::builtin();
+    let registry = branchbot::app::features::jobs();
     let kind = registry.get(&row.kind).expect("known kind");
     kind.run(&ctx, &mut tx, &row).await.expect("job runs");
     tx.commit().await.unwrap();

@@ -1,7 +1,7 @@
 //! Downtime: occurrences that fell due while no replica was running fire once at start if
 //! within their grace period, and are otherwise recorded as missed; never twice.
 
-use branchbot::scheduler::{plan, Crontab, Registry, When};
+use branchbot::scheduler::{plan, Crontab, When};
 use chrono::TimeDelta;
 
 use crate::support::{bind, eventually, hours, member, message, t, Env, TZ};
@@ -13,7 +13,7 @@ async fn after_downtime_within_grace_each_job_fires_once_at_start() {
     let env = Env::new(down_at + TimeDelta::minutes(210)).await;
     let dan = member(&env.store, "dan", true).await;
     bind(&env.store, dan, "telegram", "4004").await;
-    let registry = Registry::builtin();
+    let registry = branchbot::app::features::jobs();
     let mut tx = env.store.begin().await.unwrap();
     let once = message("once", "一次", &[dan], When::At(down_at + hours(1)));
     let hourly = message(
@@ -75,7 +75,7 @@ async fn after_downtime_beyond_grace_jobs_are_recorded_missed_and_recurring_ones
     let env = Env::new(t("2025-11-04T17:00:00+08:00")).await;
     let erin = member(&env.store, "erin", true).await;
     bind(&env.store, erin, "telegram", "5005").await;
-    let registry = Registry::builtin();
+    let registry = branchbot::app::features::jobs();
     let mut tx = env.store.begin().await.unwrap();
     let once = message("once", "一次", &[erin], When::At(down_at + hours(1)));
     let daily = message(

@@ -5,9 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use branchbot::scheduler::job::JobFuture;
-use branchbot::scheduler::{
-    plan, Job, JobContext, JobError, JobSpec, Registry, SchedulerConfig, When,
-};
+use branchbot::scheduler::{plan, Job, JobContext, JobError, JobSpec, SchedulerConfig, When};
 use branchbot::store::jobs::JobRow;
 use branchbot::store::outbox::{self, NewMessage};
 use branchbot::store::Conn;
@@ -28,7 +26,7 @@ async fn a_message_goes_to_each_members_channel_skips_who_left_and_keeps_its_urg
     bind(&env.store, a, "console", "a").await;
     bind(&env.store, b, "console", "b").await;
     bind(&env.store, c, "telegram", "3").await;
-    let registry = Registry::builtin();
+    let registry = branchbot::app::features::jobs();
     let mut spec = message(
         "urgent",
         "紧急通知",
@@ -113,7 +111,7 @@ impl Job for Flaky {
 async fn a_failing_run_leaves_nothing_behind_is_retried_and_then_recorded_failed() {
     let env = Env::new(t("2025-11-03T09:00:00+08:00")).await;
     let calls = Arc::new(AtomicUsize::new(0));
-    let registry = Registry::builtin().with(Flaky(Arc::clone(&calls)));
+    let registry = branchbot::app::features::jobs().with(Flaky(Arc::clone(&calls)));
     let mut config = SchedulerConfig::new(TZ);
     config.retry_after = Duration::from_secs(60);
     let running = env.spawn_with(registry, config);

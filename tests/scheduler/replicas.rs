@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use branchbot::clock::Clock;
 use branchbot::delivery::Wake;
-use branchbot::scheduler::{plan, Registry, Scheduler, SchedulerConfig, When};
+use branchbot::scheduler::{plan, Scheduler, SchedulerConfig, When};
 use branchbot::store::Store;
 use branchbot::testkit::db::{fresh_postgres, postgres_required, TempSqlite};
 use chrono::TimeDelta;
@@ -50,7 +50,7 @@ async fn two_replicas(url: &str) {
         bind(&setup, id, "telegram", &format!("{}", 10_000 + i)).await;
         ids.push(id);
     }
-    let registry = Registry::builtin();
+    let registry = branchbot::app::features::jobs();
     let mut tx = setup.begin().await.unwrap();
     for j in 0..JOBS {
         let to: Vec<i64> = (0..PER_JOB)
@@ -79,7 +79,7 @@ async fn two_replicas(url: &str) {
         let scheduler = Scheduler::new(
             store.clone(),
             clock,
-            Arc::new(Registry::builtin()),
+            Arc::new(branchbot::app::features::jobs()),
             Wake::default(),
             SchedulerConfig::new(TZ),
         );

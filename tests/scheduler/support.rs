@@ -91,7 +91,7 @@ impl Env {
 
     /// Starts a scheduler with the built-in kinds and the default configuration.
     pub fn spawn(&self) -> Running {
-        self.spawn_with(Registry::builtin(), SchedulerConfig::new(TZ))
+        self.spawn_with(branchbot::app::features::jobs(), SchedulerConfig::new(TZ))
     }
 
     pub fn spawn_with(&self, registry: Registry, config: SchedulerConfig) -> Running {

@@ -13,6 +13,7 @@
 
 pub mod close;
 pub mod open;
+pub mod remind;
 
 use super::engine::Step;
 use super::{Ctx, Reply};

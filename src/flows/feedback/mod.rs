@@ -17,8 +17,10 @@
 //! keyed dedupe key, sealed, and erased once sent. Nothing here logs the sender.
 
 pub mod load;
+pub mod periods;
 pub mod plaque;
 pub mod publish;
+pub mod publish_job;
 pub mod results;
 pub mod web;
 

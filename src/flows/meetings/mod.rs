@@ -7,10 +7,12 @@
 pub mod attendance;
 pub mod compliance;
 pub mod create;
+pub mod jobs;
 pub mod minutes;
 pub mod rsvp;
 pub mod series;
 pub mod signin;
+pub mod warning;
 
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -330,7 +332,7 @@ pub async fn commit(
     let id = store::create(conn, &new, now.timestamp_millis()).await?;
     let starts = DateTime::<Utc>::from_timestamp_millis(new.starts_at).unwrap_or_default();
     let length = new.ends_at - new.starts_at;
-    use crate::scheduler::kinds::meetings::Step;
+    use crate::flows::meetings::jobs::Step;
     let mut jobs: Vec<(Step, i64)> = remind_before_minutes
         .iter()
         .map(|&minutes| (Step::Remind { minutes }, -minutes * 60_000))
@@ -342,12 +344,12 @@ pub async fn commit(
         if starts + offset <= now {
             continue;
         }
-        let payload = crate::scheduler::kinds::meetings::Payload {
+        let payload = crate::flows::meetings::jobs::Payload {
             meeting_id: id,
             step,
         };
         let spec = JobSpec {
-            kind: crate::scheduler::kinds::meetings::KIND.into(),
+            kind: crate::flows::meetings::jobs::KIND.into(),
             dedupe_key: format!("meeting:{id}:{step}"),
             payload: serde_json::to_string(&payload).unwrap_or_default(),
             when: When::Relative {

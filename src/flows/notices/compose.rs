@@ -4,7 +4,7 @@
 //! outbox rows in the step's transaction, keyed `notice:<id>:<member>`.
 
 use super::{notice_reply, Draft};
-use crate::channels::sms;
+use crate::chat::sms;
 use crate::delivery::route::{self, Route};
 use crate::domain::notices::{recipients, Scope};
 use crate::domain::org::Member;

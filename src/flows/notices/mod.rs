@@ -5,6 +5,7 @@
 
 pub mod compose;
 pub mod confirm;
+pub mod escalation;
 pub mod status;
 
 use serde::{Deserialize, Serialize};

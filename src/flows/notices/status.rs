@@ -221,7 +221,7 @@ pub async fn escalate(
     }
     let at = cx.now() + chrono::TimeDelta::hours(i64::from(hours));
     let spec = JobSpec {
-        kind: crate::scheduler::kinds::notice_escalation::KIND.into(),
+        kind: crate::flows::notices::escalation::KIND.into(),
         dedupe_key: format!("notice:{}:escalate", n.id),
         payload: serde_json::json!({ "notice": n.id }).to_string(),
         when: When::At(at),

@@ -265,13 +265,13 @@ mod tests {
             target_date: None,
         };
         let reply = opening(&catalog, &member, 1, &[item], false).unwrap();
-        let sms = crate::channels::sms::render(&catalog, Locale::ZhCn, &reply.text, &reply.choices);
+        let sms = crate::chat::sms::render(&catalog, Locale::ZhCn, &reply.text, &reply.choices);
         assert_eq!(
             sms,
             "本期践诺填报：\n1. 带头学习提高：每月读一本理论书籍，进展如何？\n\
              回复 1 已完成，2 按计划，3 落后，4 遇到困难"
         );
-        assert_eq!(crate::channels::sms::encoding::segments(&sms), 1);
+        assert_eq!(crate::chat::sms::encoding::segments(&sms), 1);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod assess;
 pub mod checkin;
+pub mod jobs;
 pub mod publish;
 pub mod review;
 pub mod schedule;

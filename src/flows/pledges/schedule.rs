@@ -51,7 +51,7 @@ pub async fn ensure_checkins(
         return Ok(());
     }
     let spec = JobSpec {
-        kind: crate::scheduler::kinds::pledges::CHECKIN.to_owned(),
+        kind: crate::flows::pledges::jobs::CHECKIN.to_owned(),
         dedupe_key: key,
         payload: serde_json::json!({ "branch_id": branch_id }).to_string(),
         when: When::Cron { crontab, tz },

@@ -5,12 +5,12 @@
 
 use serde::Deserialize;
 
-use super::notice_escalation::catalog;
 use crate::chat::ChannelKind;
 use crate::delivery::route::{self, Route};
 use crate::domain::campaign::{self, Campaign, Phase};
 use crate::domain::notices::recipients;
 use crate::domain::org::{Member, Role};
+use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
 use crate::store::jobs::JobRow;
@@ -93,7 +93,7 @@ async fn queue(
 
 /// The announcement as `m` reads it: title, theme, text and the tasks of the phase.
 pub fn announcement(c: &Campaign, p: &Phase, locale: crate::i18n::Locale) -> String {
-    let cat = catalog();
+    let cat = Catalog::shared();
     let mut lines = vec![
         cat.render(
             locale,
@@ -194,7 +194,7 @@ impl Job for SummaryReminder {
                     if m.role != Role::Secretary {
                         continue;
                     }
-                    let text = catalog().render(
+                    let text = Catalog::shared().render(
                         m.locale,
                         msg!("campaign-summary-request"),
                         &[

@@ -1,12 +1,6 @@
-//! The built-in kinds of job, one file each.
+//! The platform's own kinds of job, one file each. A feature's kinds live in its folder
+//! (`flows/meetings/jobs.rs`, `dues/jobs.rs`, …) and `app::features` lists them all.
 
 pub mod campaign;
-pub mod compliance;
-pub mod evaluation_remind;
-pub mod feedback_periods;
-pub mod feedback_publish;
 pub mod housekeeping;
-pub mod meetings;
 pub mod message;
-pub mod notice_escalation;
-pub mod pledges;

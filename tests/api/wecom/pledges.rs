@@ -1,7 +1,7 @@
 //! A pledge over WeCom from start to check-in: written by typed answers and card buttons,
 //! approved by the secretary from the pushed card, then the month's check-in answered.
 
-use branchbot::scheduler::{JobContext, Registry};
+use branchbot::scheduler::JobContext;
 use branchbot::store::jobs;
 use chrono::{TimeZone, Utc};
 
@@ -25,7 +25,7 @@ async fn run_job(app: &WecomApp, key: &str, at: chrono::DateTime<Utc>) {
         recruitment: Default::default(),
         meetings: Default::default(),
     };
-    let registry = Registry::builtin();
+    let registry = branchbot::app::features::jobs();
     let kind = registry.get(&row.kind).expect("known kind");
     kind.run(&ctx, &mut tx, &row).await.expect("job runs");
     tx.commit().await.unwrap();

@@ -102,7 +102,9 @@ impl Job for PledgeCheckin {
             };
             let now = chrono::DateTime::from_timestamp_millis(ctx.now).unwrap_or_default();
             if remind_at > now {
-                crate::scheduler::plan::schedule(conn, &Registry::builtin(), &spec, now)
+                // The registry is only asked for the kind's grace and calendar rule.
+                let kinds = Registry::new().with(PledgeReminder);
+                crate::scheduler::plan::schedule(conn, &kinds, &spec, now)
                     .await
                     .map_err(|e| JobError::Failed(e.to_string()))?;
             }

@@ -1,0 +1,122 @@
+//! The features the bot runs, listed once. A new feature's job kinds are added here and
+//! nowhere else; the scheduler, the CLI and the tests take their registry from [`jobs`] or
+//! [`jobs_for`].
+
+use crate::config::Config;
+use crate::flows::evaluation::remind::EvaluationRemind;
+use crate::flows::feedback::periods::FeedbackPeriods;
+use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
+use crate::flows::meetings::jobs::MeetingReminder;
+use crate::flows::meetings::warning::ComplianceWarning;
+use crate::flows::notices::escalation::NoticeEscalation;
+use crate::flows::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
+use crate::scheduler::kinds::{
+    campaign::{PhaseAnnouncement, SummaryReminder},
+    housekeeping::Housekeeping,
+    message::Message,
+};
+use crate::scheduler::Registry;
+
+/// Every kind of job, with its built-in schedule (the platform's kinds first, then each
+/// feature's).
+pub fn jobs() -> Registry {
+    Registry::new()
+        .with(Message)
+        .with(Housekeeping)
+        .with(PledgeCheckin)
+        .with(PledgeReminder)
+        .with(PledgeAssessment)
+        .with(NoticeEscalation)
+        .with(PhaseAnnouncement)
+        .with(SummaryReminder)
+        .with(FeedbackPeriods)
+        .with(FeedbackPublish)
+        .with(EvaluationTally)
+        .with(EvaluationRemind)
+        .with(MeetingReminder)
+        .with(ComplianceWarning)
+        .with(crate::recruitment::jobs::RecruitmentClocks)
+        .with(crate::dues::jobs::DuesReminders::default())
+}
+
+/// [`jobs`], with the kinds whose schedule the configuration sets (`[dues]`) set from it.
+pub fn jobs_for(config: &Config) -> Registry {
+    jobs().replace(crate::dues::jobs::DuesReminders::new(&config.dues))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::scheduler::crontab::Crontab;
+
+    #[test]
+    fn every_builtin_kind_has_a_unique_name_and_every_builtin_schedule_parses() {
+        let registry = jobs();
+        let names = registry.names();
+        let unique: HashSet<_> = names.iter().collect();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "duplicate kind names in {names:?}"
+        );
+        assert!(
+            names.contains(&"message") && names.contains(&"housekeeping"),
+            "{names:?}"
+        );
+        let mut recurring = 0;
+        for job in registry.iter() {
+            if let Some(expr) = job.builtin_schedule() {
+                Crontab::parse(expr).unwrap_or_else(|e| panic!("{}: '{expr}': {e}", job.name()));
+                recurring += 1;
+            }
+            assert!(job.grace() > Duration::ZERO, "{}", job.name());
+        }
+        assert!(recurring >= 1, "housekeeping is a built-in recurring job");
+    }
+
+    #[test]
+    fn every_builtin_kind_has_a_calendar_rule_and_every_rule_a_kind() {
+        let names = jobs().names();
+        for name in &names {
+            assert!(
+                crate::domain::calendar::default_rule(name).is_some(),
+                "{name} has no calendar rule in DEFAULT_RULES"
+            );
+        }
+        for (kind, _) in crate::domain::calendar::DEFAULT_RULES {
+            assert!(names.contains(kind), "the rule for {kind} names no kind");
+        }
+    }
+
+    #[test]
+    fn the_configured_day_and_time_replace_the_built_in_schedule() {
+        let policy = crate::config::dues::Policy {
+            remind_day: 10,
+            remind_at: "08:30".into(),
+        };
+        let registry = jobs().replace(crate::dues::jobs::DuesReminders::new(&policy));
+        let kinds: Vec<_> = registry
+            .names()
+            .into_iter()
+            .filter(|n| *n == crate::dues::jobs::KIND)
+            .collect();
+        assert_eq!(kinds, [crate::dues::jobs::KIND]);
+        assert_eq!(
+            registry
+                .get(crate::dues::jobs::KIND)
+                .unwrap()
+                .builtin_schedule(),
+            Some("30 8 10 * *")
+        );
+        assert_eq!(
+            jobs()
+                .get(crate::dues::jobs::KIND)
+                .unwrap()
+                .builtin_schedule(),
+            Some("0 10 5 * *")
+        );
+    }
+}

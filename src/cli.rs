@@ -505,6 +505,7 @@ pub(crate) async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         ))),
         &settings,
         &config.dashboard_base(config.http.listen),
+        crate::app::features::chat(),
     ))
 }
 

@@ -2,35 +2,29 @@
 //! life — meetings, notices, pledges and anonymous feedback — from one binary and a database.
 //!
 //! # Layout
-//! - [`anonymity`]: the anonymity key, keyed hashes and sealed blobs (see `docs/PRIVACY.md`).
-//! - [`chat`]: the kernel, no I/O and no feature: `ChannelKind`, `Inbound`, `Content`,
-//!   `Choice`, `Reply`, typed-answer matching, the open questions of a conversation, SMS text
-//!   and segments. Everything imports it; it imports only [`i18n`] and [`anonymity`].
-//! - [`channels`]: Telegram (polling and webhook), SMS and the console; they only translate.
-//! - [`flows`]: the conversations, written once for every channel, and the engine that runs
-//!   an inbound update in one transaction.
-//! - [`domain`]: pure rules and types (roles, phone numbers, the roster file, quiet hours,
-//!   notices' audiences, the campaign file).
-//! - [`store`]: sqlx repositories over SQLite or PostgreSQL, one file per aggregate.
-//! - [`delivery`]: the outbox workers, rate limits and retries.
-//! - [`scheduler`]: jobs kept in the database (one-off, crontab, relative to an event), run once
-//!   across replicas.
-//! - [`http`]: webhook, health, readiness, metrics and the read-only web dashboard in one axum
-//!   router.
-//! - [`i18n`]: Fluent locales (zh-CN default, en).
-//! - [`recruitment`]: 发展党员, one feature folder: its rules, store, service, chat and CLI.
-//! - [`dues`]: 党费, one feature folder: amounts, payments, reminders and the report.
-//! - [`oversight`]: the committee's figures per branch and period, and their charts.
-//! - [`config`], [`cli`], [`startup`]: configuration (parsed once into `config::Settings`),
-//!   the command line, and wiring;
-//!   [`status`] is what `branchbot status` shows.
-//! - [`testkit`]: fake Telegram and SMS servers, test databases and `freeze`, for tests and
-//!   benchmarks.
+//! - [`chat`], [`i18n`], [`clock`], [`anonymity`]: the kernel, no I/O and no feature —
+//!   `ChannelKind`, `Inbound`, `Choice`, `Reply`, typed-answer matching, open questions, SMS
+//!   text and segments; Fluent locales; "now"; keyed hashes and sealing (`docs/PRIVACY.md`).
+//! - [`domain`]: pure rules and types; [`store`]: sqlx repositories over SQLite or PostgreSQL;
+//!   [`status`]: what `branchbot status` shows.
+//! - The platform: [`config`] (parsed once into `config::Settings`; features' sections in
+//!   `config/`), [`delivery`] (outbox workers, limits, retries), [`scheduler`] (jobs as rows,
+//!   run once across replicas; it runs the registry it is given), [`terminal`] (what every
+//!   subcommand shares), [`export`] (CSV and XLSX tables).
+//! - [`flows`]: the engine (one update, one transaction), `flows::feature` (how a feature
+//!   declares its commands, buttons and help), and the older features' conversations and jobs.
+//! - Feature folders: [`dues`] (党费), [`recruitment`] (发展党员); [`oversight`]: the
+//!   committee's figures, charts and reports.
+//! - [`channels`]: Telegram, SMS, WeCom and the console; they translate, and each webhook has
+//!   its own router.
+//! - At the top: [`http`] (health, metrics, dashboard, feedback pages; merges the channels'
+//!   routers), [`cli`] (the clap root), [`startup`] (wiring a running bot), [`app`] (the one list
+//!   of features: `app::features`).
+//! - [`testkit`]: fakes of Telegram, SMS and WeCom, test databases and `freeze`.
 //!
-//! Imports point down: kernel, then `domain` and `store`, then `delivery` and `scheduler`,
-//! then the features in `flows`, then channels, `http`, `cli` and `startup`.
-//! `tests/architecture.rs` holds the edges between these modules to a list that only shrinks,
-//! and the SQLite and PostgreSQL migrations to one schema (docs/ARCHITECTURE.md).
+//! Imports point down and the top-level modules have no cycle among them;
+//! `tests/architecture.rs` proves it, holds the edges to a list that only shrinks, and the
+//! SQLite and PostgreSQL migrations to one schema (docs/ARCHITECTURE.md).
 
 pub mod anonymity;
 pub mod app;

@@ -133,6 +133,7 @@ impl Application {
             scheduler_handle.clone(),
             &settings,
             &config.dashboard_base(addr),
+            crate::app::features::chat(),
         );
         let cancel = CancellationToken::new();
         let mut tasks = JoinSet::new();
@@ -152,7 +153,7 @@ impl Application {
                     if bot_username.is_none() {
                         bot_username = me.user.username.clone();
                     }
-                    if let Err(e) = telegram::set_commands(&b, &catalog).await {
+                    if let Err(e) = telegram::set_commands(&b, &catalog, &engine.features).await {
                         tracing::warn!(error = %e, "setMyCommands failed; the command menu may be stale");
                     }
                 }

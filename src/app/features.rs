@@ -1,9 +1,13 @@
-//! The features the bot runs, listed once. A new feature's job kinds are added here and
-//! nowhere else; the scheduler, the CLI and the tests take their registry from [`jobs`] or
-//! [`jobs_for`].
+//! The features the bot runs, listed once: their chat commands, buttons and help lines
+//! ([`chat`]) and their job kinds ([`jobs`], [`jobs_for`]). A new feature is a line in each
+//! list and nothing else outside its folder; startup, the CLI and the tests take both lists
+//! from here.
+
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::flows::evaluation::remind::EvaluationRemind;
+use crate::flows::feature::{Feature, Features};
 use crate::flows::feedback::periods::FeedbackPeriods;
 use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
 use crate::flows::meetings::jobs::MeetingReminder;
@@ -16,6 +20,15 @@ use crate::scheduler::kinds::{
     message::Message,
 };
 use crate::scheduler::Registry;
+
+/// The features that answer chat commands and buttons the engine does not answer itself.
+pub fn chat() -> Features {
+    let list: Vec<Arc<dyn Feature>> = vec![
+        Arc::new(crate::dues::Dues),
+        Arc::new(crate::recruitment::Recruitment),
+    ];
+    Features::new(list)
+}
 
 /// Every kind of job, with its built-in schedule (the platform's kinds first, then each
 /// feature's).
@@ -51,6 +64,51 @@ mod tests {
 
     use super::*;
     use crate::scheduler::crontab::Crontab;
+
+    #[test]
+    fn no_two_features_claim_a_command_and_none_claims_one_of_the_engines() {
+        let names = chat().names();
+        let unique: HashSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "claimed twice in {names:?}");
+        for name in &names {
+            assert!(
+                matches!(
+                    crate::flows::command::parse(&format!("/{name}")),
+                    Some(crate::flows::command::Command::Other(..))
+                ),
+                "/{name} is the engine's own command"
+            );
+            assert!(
+                name.len() <= 32
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "/{name} is not a name Telegram's menu takes"
+            );
+        }
+    }
+
+    #[test]
+    fn a_features_aliases_reach_its_command_and_its_buttons_reach_it() {
+        let features = chat();
+        assert_eq!(features.command("dangfei").map(|(_, n)| n), Some("dues"));
+        assert_eq!(
+            features.command("duespay").map(|(_, n)| n),
+            Some("dues_pay")
+        );
+        assert_eq!(
+            features.command("my_stage").map(|(_, n)| n),
+            Some("mystage")
+        );
+        assert!(features.command("frobnicate").is_none());
+        assert!(features.action("dues").is_some());
+        assert!(features.action("meet").is_none());
+        let menu: Vec<_> = features.menu().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            menu,
+            ["dues", "dues_pay", "dues_report", "mystage", "recruit"]
+        );
+    }
 
     #[test]
     fn every_builtin_kind_has_a_unique_name_and_every_builtin_schedule_parses() {

@@ -65,23 +65,13 @@ pub enum Command {
     Audit,
     /// `/dashboard`: a one-time login link to the web dashboard.
     Dashboard,
-    /// `/mystage`: one's own stage of 发展党员.
-    MyStage,
-    /// `/recruit [due | KEY [STEP [DATE] [details]]]`: the branch's recruitment pipeline.
-    Recruit(Option<String>),
-    /// `/dues`: one's own 党费 this year.
-    Dues,
-    /// `/dues_pay [WHO [MONTH] [AMOUNT]]`: the keeper records a payment.
-    DuesPay(Option<String>),
-    /// `/dues_fix WHO MONTH AMOUNT`: the keeper corrects a recorded payment.
-    DuesFix(Option<String>),
-    /// `/dues_report [MONTH]`: a branch's 党费 for a month.
-    DuesReport(Option<String>),
-    /// A `/word` the bot does not know.
-    Unknown(String),
+    /// A `/word` the engine itself does not answer: a feature's command
+    /// ([`super::feature::Features`]) or one the bot does not know.
+    Other(String, Option<String>),
 }
 
-/// The commands shown in Telegram's menu, with their description message ids.
+/// The engine's own commands shown in Telegram's menu, with their description message ids
+/// (the features' follow them: [`super::feature::Features::menu`]).
 pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("help", crate::msg!("menu-help")),
     ("me", crate::msg!("menu-me")),
@@ -108,11 +98,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("spotcheck", crate::msg!("menu-spotcheck")),
     ("audit", crate::msg!("menu-audit")),
     ("dashboard", crate::msg!("menu-dashboard")),
-    ("mystage", crate::msg!("menu-mystage")),
-    ("recruit", crate::msg!("menu-recruit")),
-    ("dues", crate::msg!("menu-dues")),
-    ("dues_pay", crate::msg!("menu-dues-pay")),
-    ("dues_report", crate::msg!("menu-dues-report")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -166,13 +151,7 @@ pub fn parse(text: &str) -> Option<Command> {
         "spotcheck" | "spot_check" | "choucha" => Command::SpotCheck(arg),
         "audit" => Command::Audit,
         "dashboard" => Command::Dashboard,
-        "mystage" | "my_stage" => Command::MyStage,
-        "recruit" | "recruitment" => Command::Recruit(arg),
-        "dues" | "dangfei" => Command::Dues,
-        "dues_pay" | "duespay" => Command::DuesPay(arg),
-        "dues_fix" | "duesfix" => Command::DuesFix(arg),
-        "dues_report" | "duesreport" => Command::DuesReport(arg),
-        _ => Command::Unknown(name),
+        _ => Command::Other(name, arg),
     })
 }
 
@@ -194,7 +173,7 @@ mod tests {
         assert_eq!(parse("帮助"), Some(Command::Help));
         assert_eq!(
             parse("/frobnicate"),
-            Some(Command::Unknown("frobnicate".into()))
+            Some(Command::Other("frobnicate".into(), None))
         );
         assert_eq!(parse("hello"), None);
         assert_eq!(parse("/dashboard@branch_bot"), Some(Command::Dashboard));
@@ -204,12 +183,15 @@ mod tests {
         );
         assert_eq!(
             parse("/dues_pay 马超 2026-11 12.50"),
-            Some(Command::DuesPay(Some("马超 2026-11 12.50".into())))
+            Some(Command::Other(
+                "dues_pay".into(),
+                Some("马超 2026-11 12.50".into())
+            ))
         );
-        assert_eq!(parse("/dues"), Some(Command::Dues));
+        assert_eq!(parse("/dues"), Some(Command::Other("dues".into(), None)));
         assert_eq!(
             parse("/dues_report@branch_bot 2026-11"),
-            Some(Command::DuesReport(Some("2026-11".into())))
+            Some(Command::Other("dues_report".into(), Some("2026-11".into())))
         );
         assert_eq!(
             parse("/pledges 教工第一党支部"),

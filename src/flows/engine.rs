@@ -132,13 +132,18 @@ pub struct Engine {
     pub dashboard: dashboard::Settings,
     /// 发展党员: the college's intervals and 公示 length (`[recruitment]`).
     pub recruitment: crate::config::recruitment::Policy,
+    /// The features' commands, buttons and help lines (`app::features::chat`).
+    pub features: super::feature::Features,
 }
 
 impl Engine {
     /// The engine over `store`, with the organisation's [`Settings`](crate::config::Settings);
     /// `jobs` schedules reminders and `wake` rouses the delivery workers after a commit.
     /// Dashboard links start with `dashboard_base` ([`crate::config::Config::dashboard_base`]).
+    /// `features` are the features' commands, buttons and help (`app::features::chat`).
     /// Startup, the CLI and the tests all build it here.
+    // Eight distinct things the caller owns; a struct of them would only rename the list.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
         catalog: Arc<Catalog>,
@@ -147,6 +152,7 @@ impl Engine {
         jobs: crate::scheduler::SchedulerHandle,
         settings: &crate::config::Settings,
         dashboard_base: &str,
+        features: super::feature::Features,
     ) -> Self {
         Self {
             store,
@@ -164,6 +170,7 @@ impl Engine {
             meetings: settings.meetings.clone(),
             dashboard: dashboard::Settings::new(dashboard_base, settings.dashboard_session_hours),
             recruitment: settings.recruitment.clone(),
+            features,
         }
     }
 }
@@ -888,20 +895,17 @@ impl Engine {
             Command::SpotCheck(a) => spotcheck::command(cx, conn, member, a.as_deref()).await,
             Command::Audit => audit::command(cx, conn, member).await,
             Command::Dashboard => dashboard::command(cx, conn, member).await,
-            Command::MyStage => crate::recruitment::chat::mystage(cx, conn, member).await,
-            Command::Recruit(a) => {
-                crate::recruitment::chat::recruit(cx, conn, member, a.as_deref()).await
-            }
-            Command::Dues => crate::dues::chat::mine(cx, conn, member).await,
-            Command::DuesPay(a) => crate::dues::chat::pay(cx, conn, member, a.as_deref()).await,
-            Command::DuesFix(a) => crate::dues::chat::fix(cx, conn, member, a.as_deref()).await,
-            Command::DuesReport(a) => {
-                crate::dues::chat::report(cx, conn, member, a.as_deref()).await
-            }
-            Command::Unknown(name) => Ok(Step::text(cx.r(
-                msg!("error-unknown-command"),
-                &[("command", format!("/{name}").into())],
-            ))),
+            Command::Other(name, arg) => match self.features.command(&name) {
+                Some((feature, name)) => {
+                    feature
+                        .command(cx, conn, member, name, arg.as_deref())
+                        .await
+                }
+                None => Ok(Step::text(cx.r(
+                    msg!("error-unknown-command"),
+                    &[("command", format!("/{name}").into())],
+                ))),
+            },
         }
     }
 
@@ -924,7 +928,6 @@ impl Engine {
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
             "spot" => spotcheck::chosen(cx, conn, member, state, value).await,
-            "dues" => crate::dues::chat::chosen(cx, conn, member, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
@@ -936,7 +939,10 @@ impl Engine {
                 ("nudge", id) => meetings::attendance::nudge(cx, conn, member, id).await,
                 _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
             },
-            _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+            k => match self.features.action(k) {
+                Some(feature) => feature.chosen(cx, conn, member, &state, k, value).await,
+                None => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+            },
         }
     }
 }
@@ -966,6 +972,11 @@ impl Engine {
             State::SpotCheckFinding { .. } => {
                 spotcheck::finding(cx, conn, member, state, text).await?
             }
+            State::Feature { feature, data } => match self.features.named(feature) {
+                Some(f) => f.on_text(cx, conn, member, data, text).await?,
+                // A step of a feature this binary no longer has: start over.
+                None => Step::text(cx.t(msg!("error-stale-choice"))),
+            },
             State::MeetingDraft {
                 starts_at,
                 place,

@@ -16,12 +16,9 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
     if party {
         everyone.push(cx.t(msg!("help-meetings")));
         everyone.push(cx.t(msg!("pledge-help-member")));
-        everyone.push(cx.t(msg!("dues-help-member")));
     }
-    if !member.role.has_vote() {
-        // Applicants, activists and probationary members follow their way to membership.
-        everyone.push(cx.t(msg!("recruit-help-mystage")));
-    }
+    let features = cx.engine.features.help(cx, member);
+    everyone.extend(features.everyone);
     let mut parts = vec![everyone.join("\n")];
     let mut campaign = vec![
         cx.t(msg!("help-campaign")),
@@ -53,8 +50,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
             managing.push(cx.t(msg!("help-feedback-hide")));
             managing.push(cx.t(msg!("help-spotcheck")));
         }
-        managing.push(cx.t(msg!("recruit-help-recruit")));
-        managing.push(cx.t(msg!("dues-help-keeper")));
+        managing.extend(features.managing);
         managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }

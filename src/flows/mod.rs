@@ -17,6 +17,7 @@ pub mod command;
 pub mod dashboard;
 pub mod engine;
 pub mod evaluation;
+pub mod feature;
 pub mod feedback;
 pub mod help;
 pub mod lang;
@@ -126,6 +127,33 @@ pub enum State {
     SpotCheckShown { check: i64, narrow: String },
     /// `/spotcheck`: the finding is typed next.
     SpotCheckFinding { check: i64, narrow: String },
+    /// A feature's own waiting step ([`feature::Feature::on_text`]): which feature, and the
+    /// data it stored, read by that feature alone ([`State::feature`], [`State::data_of`]).
+    Feature {
+        feature: String,
+        data: serde_json::Value,
+    },
+}
+
+impl State {
+    /// `feature`'s waiting step with `data` (any serde value: a draft, an id).
+    pub fn feature<T: Serialize>(feature: &str, data: &T) -> Self {
+        Self::Feature {
+            feature: feature.to_owned(),
+            // A value the feature's own type wrote; serializing it does not fail.
+            data: serde_json::to_value(data).unwrap_or_default(),
+        }
+    }
+
+    /// The data of `feature`'s waiting step, if that is the step and it reads as `T`.
+    pub fn data_of<T: serde::de::DeserializeOwned>(&self, feature: &str) -> Option<T> {
+        match self {
+            Self::Feature { feature: f, data } if f == feature => {
+                serde_json::from_value(data.clone()).ok()
+            }
+            _ => None,
+        }
+    }
 }
 
 /// What a flow works with: the catalog, the reader's locale and, when known, the member.

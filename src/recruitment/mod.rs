@@ -8,8 +8,8 @@
 //! - [`jobs`]: `recruitment-clocks`, the daily reminders of the clocks.
 //! - [`cli`]: `branchbot recruit import|list|show|record` and `branchbot report recruitment`.
 //!
-//! What the feature declares to the platform: the chat commands `/mystage` and `/recruit`
-//! (routed from `flows::command`), the audit action `recruitment_step`, the `[recruitment]`
+//! What the feature declares to the platform ([`Recruitment`], listed in `app::features`): the
+//! chat commands `/mystage` and `/recruit` and their `/help` lines; besides, the audit action `recruitment_step`, the `[recruitment]`
 //! configuration ([`rules::Policy`]) and the `recruit` and `report recruitment` subcommands.
 
 pub mod chat;
@@ -18,3 +18,79 @@ pub mod jobs;
 pub mod rules;
 pub mod service;
 pub mod store;
+
+use crate::domain::org::Member;
+use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines};
+use crate::flows::Ctx;
+use crate::msg;
+use crate::store::Conn;
+
+/// The feature's part of the conversation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recruitment;
+
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "mystage",
+        aliases: &["my_stage"],
+        menu: Some(msg!("menu-mystage")),
+    },
+    CommandSpec {
+        name: "recruit",
+        aliases: &["recruitment"],
+        menu: Some(msg!("menu-recruit")),
+    },
+];
+
+impl Feature for Recruitment {
+    fn name(&self) -> &'static str {
+        "recruitment"
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn help(&self, cx: &Ctx<'_>, member: &Member, lines: &mut HelpLines) {
+        if !member.role.has_vote() {
+            // Applicants, activists and probationary members follow their way to membership.
+            lines.everyone.push(cx.t(msg!("recruit-help-mystage")));
+        }
+        if member.is_manager() {
+            lines.managing.push(cx.t(msg!("recruit-help-recruit")));
+        }
+    }
+
+    fn command<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        member: &'a Member,
+        name: &'static str,
+        arg: Option<&'a str>,
+    ) -> Answer<'a> {
+        Box::pin(async move {
+            match name {
+                "recruit" => chat::recruit(cx, conn, member, arg).await,
+                _ => chat::mystage(cx, conn, member).await,
+            }
+        })
+    }
+
+    fn chosen<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _state: &'a crate::flows::State,
+        _action: &'a str,
+        _value: &'a str,
+    ) -> Answer<'a> {
+        // It offers no buttons: an old one is stale.
+        Box::pin(async move {
+            Ok(crate::flows::engine::Step::text(
+                cx.t(msg!("error-stale-choice")),
+            ))
+        })
+    }
+}

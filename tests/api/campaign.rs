@@ -109,6 +109,7 @@ impl World {
             handle,
             &crate::helpers::settings(TZ, Default::default()),
             "http://127.0.0.1:8080",
+            branchbot::app::features::chat(),
         );
         Self {
             store,

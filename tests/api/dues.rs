@@ -506,6 +506,7 @@ impl World {
             scheduler.handle(),
             &crate::helpers::settings(TZ, Default::default()),
             "http://127.0.0.1:8080",
+            branchbot::app::features::chat(),
         );
         scheduler.install_builtins().await.unwrap();
         Self {

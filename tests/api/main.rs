@@ -12,6 +12,7 @@ mod delivery;
 mod dues;
 mod evaluation;
 mod failures;
+mod features;
 mod feedback;
 #[cfg(target_os = "linux")]
 mod full_disk;

@@ -77,6 +77,7 @@ impl World {
             scheduler.handle(),
             &crate::helpers::settings(TZ, rules),
             "http://127.0.0.1:8080",
+            branchbot::app::features::chat(),
         );
         Self {
             store,

@@ -95,12 +95,19 @@ pub async fn ack(bot: &Bot, callback_id: &str) {
     }
 }
 
-/// Registers the command menu in every locale (zh-CN as the default).
-pub async fn set_commands(bot: &Bot, catalog: &Catalog) -> Result<(), RequestError> {
+/// Registers the command menu (the engine's and the features') in every locale (zh-CN as the
+/// default).
+pub async fn set_commands(
+    bot: &Bot,
+    catalog: &Catalog,
+    features: &crate::flows::feature::Features,
+) -> Result<(), RequestError> {
     for locale in Locale::ALL {
         let commands: Vec<BotCommand> = MENU
             .iter()
-            .map(|(name, msg)| BotCommand::new(*name, catalog.text(locale, *msg)))
+            .copied()
+            .chain(features.menu())
+            .map(|(name, msg)| BotCommand::new(name, catalog.text(locale, msg)))
             .collect();
         match locale {
             Locale::ZhCn => bot.set_my_commands(commands).await?,

@@ -1,0 +1,153 @@
+//! How a feature plugs into the conversation without the engine naming it: the commands it
+//! answers (name, aliases, the line in Telegram's menu), the button data it owns, its lines of
+//! `/help`, and its handlers. `app::features::chat` lists the features; the engine asks that
+//! list for any command or button it does not answer itself, `/help` and the Telegram menu are
+//! built from the same declarations, and a new command of a feature changes only its folder.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use super::engine::Step;
+use super::{Ctx, State};
+use crate::domain::org::Member;
+use crate::i18n::Msg;
+use crate::store::{Conn, StoreError};
+
+/// What a handler answers with.
+pub type Answer<'a> = Pin<Box<dyn Future<Output = Result<Step, StoreError>> + Send + 'a>>;
+
+/// One command of a feature.
+#[derive(Debug, Clone, Copy)]
+pub struct CommandSpec {
+    /// What people type after `/` (lower case, at most 32 characters of `a-z0-9_`: Telegram's
+    /// rule for its menu).
+    pub name: &'static str,
+    /// Other spellings that mean the same (`dangfei` for `dues`).
+    pub aliases: &'static [&'static str],
+    /// Its line in Telegram's command menu; `None` keeps it out of the menu.
+    pub menu: Option<Msg>,
+}
+
+/// The lines a feature adds to `/help`, by section.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct HelpLines {
+    /// What anyone of this role can do.
+    pub everyone: Vec<String>,
+    /// What a branch manager or the college committee can do.
+    pub managing: Vec<String>,
+}
+
+/// A feature's part of the conversation.
+pub trait Feature: Send + Sync {
+    /// Its name: the tag of its waiting steps (`State::Feature`), lower case.
+    fn name(&self) -> &'static str;
+
+    /// Its commands.
+    fn commands(&self) -> &'static [CommandSpec];
+
+    /// The first field of the button data it owns (`dues` owns `dues:…`).
+    fn actions(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Adds its lines to `/help` for `member`.
+    fn help(&self, cx: &Ctx<'_>, member: &Member, lines: &mut HelpLines);
+
+    /// Answers `/name arg`, `name` being one of [`Feature::commands`] (never an alias).
+    fn command<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        member: &'a Member,
+        name: &'static str,
+        arg: Option<&'a str>,
+    ) -> Answer<'a>;
+
+    /// Answers a button `action:value` whose `action` is one of [`Feature::actions`];
+    /// `state` is the member's current step (its own data through `State::data_of`).
+    #[allow(clippy::too_many_arguments)]
+    fn chosen<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        member: &'a Member,
+        state: &'a State,
+        action: &'a str,
+        value: &'a str,
+    ) -> Answer<'a>;
+
+    /// Text typed while one of its waiting steps is current (`State::Feature` with its name);
+    /// `data` is what it stored. A feature that never waits keeps this default: the step is
+    /// stale, the member is told so and starts over.
+    fn on_text<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _data: &'a serde_json::Value,
+        _text: &'a str,
+    ) -> Answer<'a> {
+        Box::pin(async move { Ok(Step::text(cx.t(crate::msg!("error-stale-choice")))) })
+    }
+}
+
+/// The features the engine asks, in the order `app::features::chat` lists them.
+#[derive(Clone, Default)]
+pub struct Features(Arc<[Arc<dyn Feature>]>);
+
+impl Features {
+    pub fn new(list: Vec<Arc<dyn Feature>>) -> Self {
+        Self(list.into())
+    }
+
+    /// The feature answering `/name` (or an alias of it), with the command's own name.
+    pub fn command(&self, name: &str) -> Option<(&dyn Feature, &'static str)> {
+        self.0.iter().find_map(|f| {
+            f.commands()
+                .iter()
+                .find(|c| c.name == name || c.aliases.contains(&name))
+                .map(|c| (f.as_ref(), c.name))
+        })
+    }
+
+    /// The feature called `name` (whose waiting step a stored state names).
+    pub fn named(&self, name: &str) -> Option<&dyn Feature> {
+        self.0.iter().find(|f| f.name() == name).map(AsRef::as_ref)
+    }
+
+    /// The feature owning button data that starts with `action`.
+    pub fn action(&self, action: &str) -> Option<&dyn Feature> {
+        self.0
+            .iter()
+            .find(|f| f.actions().contains(&action))
+            .map(AsRef::as_ref)
+    }
+
+    /// The features' commands that have a line in Telegram's menu.
+    pub fn menu(&self) -> Vec<(&'static str, Msg)> {
+        self.0
+            .iter()
+            .flat_map(|f| f.commands())
+            .filter_map(|c| c.menu.map(|m| (c.name, m)))
+            .collect()
+    }
+
+    /// Every feature's lines of `/help` for `member`.
+    pub fn help(&self, cx: &Ctx<'_>, member: &Member) -> HelpLines {
+        let mut lines = HelpLines::default();
+        for f in self.0.iter() {
+            f.help(cx, member, &mut lines);
+        }
+        lines
+    }
+
+    /// Every command name and alias, for the checks that no two features claim one.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0
+            .iter()
+            .flat_map(|f| f.commands())
+            .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+            .collect()
+    }
+}

@@ -1,0 +1,267 @@
+//! A feature plugs into the conversation through `flows::feature` alone: a feature the engine
+//! has never heard of (`echo`, defined here) answers its command and an alias, keeps its own
+//! waiting step in the stored conversation, reads it back for the next text and for its
+//! buttons, and a stored step of a feature the bot no longer has is answered as stale. The
+//! list the bot really runs (`app::features::chat`) reaches `/dues` and `/mystage` the same way.
+
+use std::sync::Arc;
+
+use branchbot::clock::Clock;
+use branchbot::delivery::Wake;
+use branchbot::domain::org::Member;
+use branchbot::domain::roster;
+use branchbot::flows::engine::{Engine, InboxItem, Step};
+use branchbot::flows::feature::{Answer, CommandSpec, Feature, Features, HelpLines};
+use branchbot::flows::{ChannelKind, Content, Ctx, Inbound, Reply, State};
+use branchbot::i18n::{Catalog, Locale};
+use branchbot::scheduler::SchedulerHandle;
+use branchbot::store::{bindings, members, Conn, Store};
+use branchbot::testkit::db::TempSqlite;
+use chrono::TimeZone;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+/// What `echo` keeps while it waits.
+#[derive(Debug, Serialize, Deserialize)]
+struct Waiting {
+    asked: u32,
+}
+
+struct Echo;
+
+impl Feature for Echo {
+    fn name(&self) -> &'static str {
+        "echo"
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        &[CommandSpec {
+            name: "echo",
+            aliases: &["huisheng"],
+            menu: None,
+        }]
+    }
+
+    fn actions(&self) -> &'static [&'static str] {
+        &["echo"]
+    }
+
+    fn help(&self, _cx: &Ctx<'_>, _member: &Member, lines: &mut HelpLines) {
+        lines.everyone.push("/echo 回声".into());
+    }
+
+    fn command<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _name: &'static str,
+        arg: Option<&'a str>,
+    ) -> Answer<'a> {
+        Box::pin(async move {
+            let asked = arg.and_then(|a| a.parse().ok()).unwrap_or(1);
+            Ok(Step::new(
+                vec![Reply::text("请说一句话")],
+                State::feature("echo", &Waiting { asked }),
+            ))
+        })
+    }
+
+    fn chosen<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        state: &'a State,
+        _action: &'a str,
+        value: &'a str,
+    ) -> Answer<'a> {
+        Box::pin(async move {
+            let asked = state.data_of::<Waiting>("echo").map_or(0, |w| w.asked);
+            Ok(Step::text(format!("按钮 {value}，等第{asked}句")))
+        })
+    }
+
+    fn on_text<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        data: &'a serde_json::Value,
+        text: &'a str,
+    ) -> Answer<'a> {
+        Box::pin(async move {
+            let w: Waiting = serde_json::from_value(data.clone()).expect("its own data");
+            Ok(Step::text(format!("您说：{text}（第{}句）", w.asked)))
+        })
+    }
+}
+
+struct World {
+    store: Store,
+    engine: Engine,
+    seq: u64,
+    _db: TempSqlite,
+}
+
+impl World {
+    async fn new(features: Features) -> Self {
+        let db = TempSqlite::new();
+        let store = Store::open(&db.url).await.unwrap();
+        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
+            .expect("example roster");
+        let mut tx = store.begin().await.unwrap();
+        members::import(&mut tx, &roster, false, 0).await.unwrap();
+        tx.commit().await.unwrap();
+        let engine = Engine::new(
+            store.clone(),
+            Arc::new(Catalog::load().unwrap()),
+            Clock::starting_at(TZ.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap().to_utc()),
+            Wake::default(),
+            SchedulerHandle::detached(Arc::new(branchbot::app::features::jobs())),
+            &crate::helpers::settings(TZ, Default::default()),
+            "http://127.0.0.1:8080",
+            features,
+        );
+        let mut conn = store.pool().acquire().await.unwrap();
+        let m = members::find(&mut conn, "T001").await.unwrap().unwrap();
+        bindings::bind(&mut conn, "telegram", "T001", m.id, 0)
+            .await
+            .unwrap();
+        Self {
+            store,
+            engine,
+            seq: 0,
+            _db: db,
+        }
+    }
+
+    async fn send(&mut self, content: Content) -> Vec<String> {
+        self.seq += 1;
+        let item = InboxItem {
+            inbound: Inbound {
+                channel: ChannelKind::Telegram,
+                address: "T001".into(),
+                content,
+                language_hint: None,
+            },
+            ack: None,
+        };
+        let id = self
+            .engine
+            .receive(&format!("u{}", self.seq), &item)
+            .await
+            .unwrap()
+            .unwrap();
+        self.engine.process(id).await.unwrap();
+        let rows = sqlx::query(
+            "SELECT id, body FROM outbox WHERE address = 'T001' AND status = 'pending' \
+             ORDER BY id",
+        )
+        .fetch_all(self.store.pool())
+        .await
+        .unwrap();
+        let mut out = Vec::new();
+        for r in rows {
+            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
+                .bind(r.get::<i64, _>("id"))
+                .execute(self.store.pool())
+                .await
+                .unwrap();
+            out.push(r.get("body"));
+        }
+        out
+    }
+
+    async fn say(&mut self, text: &str) -> Vec<String> {
+        self.send(Content::Text { text: text.into() }).await
+    }
+
+    /// The stored step of T001's Telegram conversation, as JSON.
+    async fn stored_state(&self) -> serde_json::Value {
+        let json: String = sqlx::query_scalar(
+            "SELECT c.state FROM conversations c JOIN members m ON m.id = c.member_id \
+             WHERE m.key = 'T001' AND c.channel = 'telegram'",
+        )
+        .fetch_one(self.store.pool())
+        .await
+        .unwrap();
+        serde_json::from_str(&json).unwrap()
+    }
+
+    async fn store_state(&self, json: &str) {
+        sqlx::query(
+            "UPDATE conversations SET state = $1 WHERE channel = 'telegram' AND member_id = \
+             (SELECT id FROM members WHERE key = 'T001')",
+        )
+        .bind(json)
+        .execute(self.store.pool())
+        .await
+        .unwrap();
+    }
+}
+
+fn with_echo() -> Features {
+    let list: Vec<Arc<dyn Feature>> = vec![Arc::new(Echo)];
+    Features::new(list)
+}
+
+#[tokio::test]
+async fn a_feature_answers_its_command_and_alias_and_keeps_its_own_waiting_step() {
+    let mut w = World::new(with_echo()).await;
+    assert_eq!(w.say("/echo 3").await, ["请说一句话"]);
+    assert_eq!(
+        w.stored_state().await,
+        serde_json::json!({"step": "feature", "feature": "echo", "data": {"asked": 3}})
+    );
+    assert_eq!(w.say("今天开会").await, ["您说：今天开会（第3句）"]);
+    assert_eq!(w.stored_state().await["step"], "idle");
+
+    // An alias, with the bot's name as Telegram adds it in groups.
+    assert_eq!(w.say("/huisheng@branch_bot").await, ["请说一句话"]);
+    let said = w
+        .send(Content::Choice {
+            data: "echo:again".into(),
+        })
+        .await;
+    assert_eq!(said, ["按钮 again，等第1句"]);
+
+    // /help carries the feature's line; a command no feature claims is still unknown.
+    assert!(w.say("/help").await[0].contains("/echo 回声"));
+    assert_eq!(
+        w.say("/frobnicate").await,
+        ["没有 /frobnicate 这个命令。需要帮助请发 /help。"]
+    );
+    // Without the real list, /dues is no command of this bot.
+    assert_eq!(
+        w.say("/dues").await,
+        ["没有 /dues 这个命令。需要帮助请发 /help。"]
+    );
+}
+
+#[tokio::test]
+async fn a_stored_step_of_a_feature_the_bot_no_longer_has_is_stale_and_starts_over() {
+    let mut w = World::new(with_echo()).await;
+    w.say("/echo").await;
+    w.store_state(r#"{"step":"feature","feature":"retired","data":{"x":1}}"#)
+        .await;
+    assert_eq!(
+        w.say("随便说点").await,
+        ["这个按钮已经失效了。需要帮助请发 /help。"]
+    );
+    assert_eq!(w.stored_state().await["step"], "idle");
+}
+
+#[tokio::test]
+async fn the_bots_own_list_reaches_dues_and_recruitment_by_name_and_alias() {
+    let mut w = World::new(branchbot::app::features::chat()).await;
+    let dues = w.say("/dangfei").await;
+    assert!(dues[0].contains("党费"), "{dues:?}");
+    let stage = w.say("/my_stage").await;
+    assert!(!stage[0].starts_with("没有"), "{stage:?}");
+    let help = w.say("/help").await;
+    assert!(help[0].contains("/dues"), "{help:?}");
+    assert!(help[0].contains("/recruit"), "{help:?}");
+}

@@ -26,7 +26,6 @@ mod inbox;
 mod meetings;
 mod notice;
 mod report;
-mod spotcheck;
 
 use crate::channels::console::Session;
 use crate::clock::Clock;
@@ -195,7 +194,7 @@ pub enum Command {
     /// Spot checks (随机抽查) and their findings: `spotcheck list [--branch NAME] [--csv]`.
     Spotcheck {
         #[command(subcommand)]
-        command: spotcheck::SpotcheckCommand,
+        command: crate::spotcheck::cli::SpotcheckCommand,
     },
     /// 发展党员: `recruit import FILE`, `recruit list [--branch NAME] [--csv]`, `recruit show
     /// KEY`, `recruit record KEY STEP [DATE] [details…]`.
@@ -366,7 +365,9 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         } => evaluation::open(&config, &branch, from, to, &candidates, ui).await,
         Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
         Command::Audit(args) => audit::run(&config, args, ui).await,
-        Command::Spotcheck { command } => spotcheck::run(&config, command, ui).await,
+        Command::Spotcheck { command } => {
+            crate::spotcheck::cli::run(&engine(&config, ui).await?, command, ui).await
+        }
         Command::Inbox { command } => inbox::run(&config, command, ui).await,
         Command::Recruit { command } => {
             crate::recruitment::cli::run(&engine(&config, ui).await?, command, ui).await

@@ -13,7 +13,8 @@
 //!   subcommand shares), [`export`] (CSV and XLSX tables).
 //! - [`flows`]: the engine (one update, one transaction), `flows::feature` (how a feature
 //!   declares its commands, buttons and help), and the older features' conversations and jobs.
-//! - Feature folders: [`dues`] (党费), [`recruitment`] (发展党员); [`oversight`]: the
+//! - Feature folders: [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查);
+//!   [`oversight`]: the
 //!   committee's figures, charts and reports.
 //! - [`channels`]: Telegram, SMS, WeCom and the console; they translate, and each webhook has
 //!   its own router.
@@ -43,6 +44,7 @@ pub mod i18n;
 pub mod oversight;
 pub mod recruitment;
 pub mod scheduler;
+pub mod spotcheck;
 pub mod startup;
 pub mod status;
 pub mod store;

@@ -1389,7 +1389,8 @@ fn loading_targets_and_a_campaign_opening_a_round_and_sending_a_notice_are_audit
 #[test]
 fn spotcheck_list_shows_each_check_with_its_subject_and_finding() {
     use branchbot::domain::meetings::MeetingKind;
-    use branchbot::store::{meetings, spotchecks};
+    use branchbot::spotcheck::store as spotchecks;
+    use branchbot::store::meetings;
     let bot = Bot::with_college("zh-CN");
     // 2025-11-19 19:30 in Asia/Shanghai.
     let starts = 1_763_551_800_000;

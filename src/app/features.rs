@@ -26,6 +26,7 @@ pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
+        Arc::new(crate::spotcheck::Spotcheck),
     ];
     Features::new(list)
 }
@@ -106,8 +107,20 @@ mod tests {
         let menu: Vec<_> = features.menu().into_iter().map(|(n, _)| n).collect();
         assert_eq!(
             menu,
-            ["dues", "dues_pay", "dues_report", "mystage", "recruit"]
+            [
+                "dues",
+                "dues_pay",
+                "dues_report",
+                "mystage",
+                "recruit",
+                "spotcheck"
+            ]
         );
+        assert_eq!(
+            features.command("choucha").map(|(_, n)| n),
+            Some("spotcheck")
+        );
+        assert!(features.action("spot").is_some());
     }
 
     #[test]

@@ -14,6 +14,5 @@ pub mod pledges;
 pub mod quiet;
 pub mod roster;
 pub mod schedule;
-pub mod spotcheck;
 pub mod targets;
 pub mod when;

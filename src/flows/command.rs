@@ -59,8 +59,6 @@ pub enum Command {
     Minutes(Option<String>),
     /// `/compliance [quarter]`.
     Compliance(Option<String>),
-    /// `/spotcheck [meeting|pledge] [branch]`: the committee's random check.
-    SpotCheck(Option<String>),
     /// `/audit`: the latest administrative actions.
     Audit,
     /// `/dashboard`: a one-time login link to the web dashboard.
@@ -95,7 +93,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("attendance", crate::msg!("menu-attendance")),
     ("minutes", crate::msg!("menu-minutes")),
     ("compliance", crate::msg!("menu-compliance")),
-    ("spotcheck", crate::msg!("menu-spotcheck")),
     ("audit", crate::msg!("menu-audit")),
     ("dashboard", crate::msg!("menu-dashboard")),
 ];
@@ -148,7 +145,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "proxysignin" => Command::ProxySignIn(arg),
         "minutes" => Command::Minutes(arg),
         "compliance" => Command::Compliance(arg),
-        "spotcheck" | "spot_check" | "choucha" => Command::SpotCheck(arg),
         "audit" => Command::Audit,
         "dashboard" => Command::Dashboard,
         _ => Command::Other(name, arg),

@@ -12,7 +12,7 @@ use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
     audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, pledges,
-    questions, spotcheck, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
+    questions, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
     MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
@@ -677,7 +677,10 @@ impl Engine {
         bindings::mark_reachable(conn, channel, &inbound.address).await?;
         let (state, mut open) = match conversations::load(conn, member.id, channel).await? {
             Some((s, c)) => (
-                serde_json::from_str::<State>(&s).unwrap_or_default(),
+                serde_json::from_str::<State>(&s)
+                    .ok()
+                    .or_else(|| self.features.legacy(&s))
+                    .unwrap_or_default(),
                 questions::Open::parse(&c, now),
             ),
             None => (State::Idle, questions::Open::default()),
@@ -892,7 +895,6 @@ impl Engine {
             Command::Compliance(a) => {
                 meetings::compliance::command(cx, conn, member, a.as_deref()).await
             }
-            Command::SpotCheck(a) => spotcheck::command(cx, conn, member, a.as_deref()).await,
             Command::Audit => audit::command(cx, conn, member).await,
             Command::Dashboard => dashboard::command(cx, conn, member).await,
             Command::Other(name, arg) => match self.features.command(&name) {
@@ -927,7 +929,6 @@ impl Engine {
             }
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
-            "spot" => spotcheck::chosen(cx, conn, member, state, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
@@ -958,6 +959,17 @@ impl Engine {
         state: &State,
         text: &str,
     ) -> Result<Option<Step>, StoreError> {
+        if let State::Feature { feature, data } = state {
+            match self.features.named(feature) {
+                Some(f) => {
+                    if let Some(step) = f.on_text(cx, conn, member, data, text).await? {
+                        return Ok(Some(step));
+                    }
+                }
+                // A step of a feature this binary no longer has: start over.
+                None => return Ok(Some(Step::text(cx.t(msg!("error-stale-choice"))))),
+            }
+        }
         Ok(Some(match state {
             State::MeetingLeaveReason { meeting_id } => {
                 meetings::rsvp::reason(cx, conn, member, *meeting_id, text).await?
@@ -969,14 +981,6 @@ impl Engine {
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
             }
-            State::SpotCheckFinding { .. } => {
-                spotcheck::finding(cx, conn, member, state, text).await?
-            }
-            State::Feature { feature, data } => match self.features.named(feature) {
-                Some(f) => f.on_text(cx, conn, member, data, text).await?,
-                // A step of a feature this binary no longer has: start over.
-                None => Step::text(cx.t(msg!("error-stale-choice"))),
-            },
             State::MeetingDraft {
                 starts_at,
                 place,

@@ -17,6 +17,12 @@ use crate::store::{Conn, StoreError};
 /// What a handler answers with.
 pub type Answer<'a> = Pin<Box<dyn Future<Output = Result<Step, StoreError>> + Send + 'a>>;
 
+/// What a feature answers typed text with: `None` when the text is not for its waiting step
+/// (a typed option of the buttons it showed, a sign-in code), which the engine then reads as
+/// it reads any text.
+pub type TextAnswer<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<Step>, StoreError>> + Send + 'a>>;
+
 /// One command of a feature.
 #[derive(Debug, Clone, Copy)]
 pub struct CommandSpec {
@@ -78,17 +84,24 @@ pub trait Feature: Send + Sync {
     ) -> Answer<'a>;
 
     /// Text typed while one of its waiting steps is current (`State::Feature` with its name);
-    /// `data` is what it stored. A feature that never waits keeps this default: the step is
-    /// stale, the member is told so and starts over.
+    /// `data` is what it stored. `None` leaves the text to the engine (the default, for a
+    /// feature whose steps wait only for buttons).
     fn on_text<'a>(
         &'a self,
-        cx: &'a Ctx<'_>,
+        _cx: &'a Ctx<'_>,
         _conn: &'a mut Conn,
         _member: &'a Member,
         _data: &'a serde_json::Value,
         _text: &'a str,
-    ) -> Answer<'a> {
-        Box::pin(async move { Ok(Step::text(cx.t(crate::msg!("error-stale-choice")))) })
+    ) -> TextAnswer<'a> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Steps of the engine's older `State` enum that are now this feature's (their stored JSON,
+    /// `{"step": …}`, is read as its data), so conversations stored before the feature had its
+    /// own folder read on.
+    fn legacy_steps(&self) -> &'static [&'static str] {
+        &[]
     }
 }
 
@@ -114,6 +127,17 @@ impl Features {
     /// The feature called `name` (whose waiting step a stored state names).
     pub fn named(&self, name: &str) -> Option<&dyn Feature> {
         self.0.iter().find(|f| f.name() == name).map(AsRef::as_ref)
+    }
+
+    /// A stored step the engine's `State` no longer reads, as the feature that claims it.
+    pub fn legacy(&self, json: &str) -> Option<State> {
+        let data: serde_json::Value = serde_json::from_str(json).ok()?;
+        let step = data.get("step")?.as_str()?;
+        let feature = self.0.iter().find(|f| f.legacy_steps().contains(&step))?;
+        Some(State::Feature {
+            feature: feature.name().to_owned(),
+            data,
+        })
     }
 
     /// The feature owning button data that starts with `action`.

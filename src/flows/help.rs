@@ -48,7 +48,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         managing.push(cx.t(msg!("help-feedback-answer")));
         if member.college {
             managing.push(cx.t(msg!("help-feedback-hide")));
-            managing.push(cx.t(msg!("help-spotcheck")));
         }
         managing.extend(features.managing);
         managing.push(cx.t(msg!("help-dashboard")));

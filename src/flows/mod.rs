@@ -26,7 +26,6 @@ pub mod meetings;
 pub mod notices;
 pub mod pledges;
 pub mod questions;
-pub mod spotcheck;
 pub mod start;
 pub mod unbound;
 
@@ -122,11 +121,6 @@ pub enum State {
     MeetingLeaveReason { meeting_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.
     MeetingMinutes { meeting_id: i64 },
-    /// `/spotcheck`: a record is shown; offered 记录发现 / 换一个 / 取消. `narrow` is what the
-    /// pick was narrowed to, for another one.
-    SpotCheckShown { check: i64, narrow: String },
-    /// `/spotcheck`: the finding is typed next.
-    SpotCheckFinding { check: i64, narrow: String },
     /// A feature's own waiting step ([`feature::Feature::on_text`]): which feature, and the
     /// data it stored, read by that feature alone ([`State::feature`], [`State::data_of`]).
     Feature {

@@ -24,7 +24,6 @@ pub mod plans;
 pub mod pledge_checkins;
 pub mod pledges;
 pub mod sms;
-pub mod spotchecks;
 pub mod wecom;
 
 use std::borrow::Cow;

@@ -11,7 +11,7 @@ use branchbot::delivery::Wake;
 use branchbot::domain::org::Member;
 use branchbot::domain::roster;
 use branchbot::flows::engine::{Engine, InboxItem, Step};
-use branchbot::flows::feature::{Answer, CommandSpec, Feature, Features, HelpLines};
+use branchbot::flows::feature::{Answer, CommandSpec, Feature, Features, HelpLines, TextAnswer};
 use branchbot::flows::{ChannelKind, Content, Ctx, Inbound, Reply, State};
 use branchbot::i18n::{Catalog, Locale};
 use branchbot::scheduler::SchedulerHandle;
@@ -91,10 +91,10 @@ impl Feature for Echo {
         _member: &'a Member,
         data: &'a serde_json::Value,
         text: &'a str,
-    ) -> Answer<'a> {
+    ) -> TextAnswer<'a> {
         Box::pin(async move {
             let w: Waiting = serde_json::from_value(data.clone()).expect("its own data");
-            Ok(Step::text(format!("您说：{text}（第{}句）", w.asked)))
+            Ok(Some(Step::text(format!("您说：{text}（第{}句）", w.asked))))
         })
     }
 }
@@ -264,4 +264,51 @@ async fn the_bots_own_list_reaches_dues_and_recruitment_by_name_and_alias() {
     let help = w.say("/help").await;
     assert!(help[0].contains("/dues"), "{help:?}");
     assert!(help[0].contains("/recruit"), "{help:?}");
+}
+
+#[tokio::test]
+async fn a_spot_check_step_stored_before_the_feature_had_its_folder_reads_on() {
+    let mut w = World::new(branchbot::app::features::chat()).await;
+    w.say("/help").await;
+    let check = {
+        let mut conn = w.store.pool().acquire().await.unwrap();
+        let checker = members::find(&mut conn, "T001").await.unwrap().unwrap();
+        let branch = members::branch_id(&mut conn, "学生第一党支部")
+            .await
+            .unwrap()
+            .unwrap();
+        branchbot::spotcheck::store::start(&mut conn, checker.id, branch, "meeting", 1, 0)
+            .await
+            .unwrap()
+    };
+    // The JSON `flows::State::SpotCheckFinding` wrote, as a database holds it today.
+    w.store_state(&format!(
+        r#"{{"step":"spot_check_finding","check":{check},"narrow":""}}"#
+    ))
+    .await;
+    let said = w.say("会议记录完整，签到表齐全").await;
+    assert!(
+        said[0].starts_with(&format!("已记录抽查 #{check} 的抽查意见")),
+        "{said:?}"
+    );
+    let finding: Option<String> =
+        sqlx::query_scalar("SELECT finding FROM spot_checks WHERE id = $1")
+            .bind(check)
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(finding.as_deref(), Some("会议记录完整，签到表齐全"));
+
+    // The step it shows now is kept in the feature's own form, and 换一个/取消 still answer.
+    w.store_state(&format!(
+        r#"{{"step":"spot_check_shown","check":{check},"narrow":""}}"#
+    ))
+    .await;
+    let said = w
+        .send(Content::Choice {
+            data: format!("spot:cancel:{check}"),
+        })
+        .await;
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(!said[0].contains("失效"), "{said:?}");
 }

@@ -1,26 +1,48 @@
 //! `/spotcheck` (随机抽查), for the college committee: a branch is picked at random, then one of
 //! its recent meetings or one of its members' published pledges, and its records are shown.
-//! The checker may record a finding (typed next, in [`State::SpotCheckFinding`]), ask for
+//! The checker may record a finding (typed next, in [`Waiting::SpotCheckFinding`]), ask for
 //! another one, or stop. A recorded finding is written to `spot_checks` and the audit log, and
 //! the branch's secretary and deputy are told, all in the step's transaction.
 
 use rand::seq::IndexedRandom;
 
-use super::engine::Step;
-use super::{Choice, Ctx, Reply, State};
-use crate::delivery::route::Push;
-use crate::domain::org::{Member, Role};
-use crate::domain::spotcheck::{
+use serde::{Deserialize, Serialize};
+
+use super::rules::{
     parse_finding, FindingError, Narrow, SubjectKind, LAST_FEW, MAX_FINDING_CHARS, RECENT_DAYS,
 };
+use super::store::{self as store, SpotCheck};
+use crate::delivery::route::Push;
+use crate::domain::org::{Member, Role};
+use crate::flows::engine::Step;
+use crate::flows::{Choice, Ctx, Reply, State};
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
 use crate::store::audit::{excerpt, Action};
 use crate::store::meetings::{self, Rsvp};
-use crate::store::spotchecks::{self as store, SpotCheck};
 use crate::store::{members, pledge_checkins, pledges, Conn, StoreError};
 
 const DAY_MS: i64 = 24 * 3_600_000;
+
+/// The feature's waiting steps, kept in `State::Feature` under [`super::NAME`]. Their JSON is
+/// what `flows::State` wrote for them before the feature had its own folder
+/// (`{"step":"spot_check_shown","check":7,"narrow":""}`), so a conversation stored then reads
+/// on ([`super::Spotcheck`] claims those two step names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Waiting {
+    /// A record is shown; offered 记录发现 / 换一个 / 取消. `narrow` is what the pick was
+    /// narrowed to, for another one.
+    SpotCheckShown { check: i64, narrow: String },
+    /// The finding is typed next.
+    SpotCheckFinding { check: i64, narrow: String },
+}
+
+impl Waiting {
+    fn state(&self) -> State {
+        State::feature(super::NAME, self)
+    }
+}
 
 /// How much of the minutes the record quotes.
 const MINUTES_START_CHARS: usize = 60;
@@ -114,10 +136,11 @@ async fn show(
     ];
     Ok(Step::new(
         vec![Reply::with_choices(text, choices)],
-        State::SpotCheckShown {
+        Waiting::SpotCheckShown {
             check: id,
             narrow: narrow.to_arg(),
-        },
+        }
+        .state(),
     ))
 }
 
@@ -148,17 +171,17 @@ pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: State,
+    state: &State,
     value: &str,
 ) -> Result<Step, StoreError> {
     if !member.college {
         return Ok(Step::text(cx.t(msg!("spotcheck-not-allowed"))));
     }
     let (action, id) = value.split_once(':').unwrap_or((value, ""));
-    let (check, narrow) = match state {
-        State::SpotCheckShown { check, narrow } => (check, narrow),
+    let (check, narrow) = match state.data_of::<Waiting>(super::NAME) {
+        Some(Waiting::SpotCheckShown { check, narrow }) => (check, narrow),
         // 取消 is offered while the finding is awaited too.
-        State::SpotCheckFinding { check, narrow } if action == "cancel" => (check, narrow),
+        Some(Waiting::SpotCheckFinding { check, narrow }) if action == "cancel" => (check, narrow),
         _ => return Ok(Step::text(cx.t(msg!("error-stale-choice")))),
     };
     if id.parse::<i64>().ok() != Some(check) {
@@ -173,7 +196,7 @@ pub async fn chosen(
                 ),
                 vec![cancel_choice(cx, check)],
             )],
-            State::SpotCheckFinding { check, narrow },
+            Waiting::SpotCheckFinding { check, narrow }.state(),
         )),
         "again" => show(cx, conn, member, Narrow::parse(Some(&narrow))).await,
         "cancel" => Ok(Step::text(cx.t(msg!("spotcheck-cancelled")))),
@@ -185,22 +208,23 @@ fn cancel_choice(cx: &Ctx<'_>, check: i64) -> Choice {
     cx.choice(format!("spot:cancel:{check}"), msg!("spotcheck-cancel"))
 }
 
-/// The finding typed while [`State::SpotCheckFinding`] waits for it.
+/// The finding typed while [`Waiting::SpotCheckFinding`] waits for it.
 pub async fn finding(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: &State,
+    waiting: &Waiting,
     text: &str,
 ) -> Result<Step, StoreError> {
-    let State::SpotCheckFinding { check, .. } = state else {
+    let Waiting::SpotCheckFinding { check, .. } = waiting else {
         return Ok(Step::text(cx.t(msg!("error-not-understood"))));
     };
+    let state = &waiting.state();
     if !member.college {
         return Ok(Step::text(cx.t(msg!("spotcheck-not-allowed"))));
     }
     // The text waits before any offered choice; a typed 取消 (or its number) is still the button.
-    if let Some((choice, rest)) = super::match_choice(&[cancel_choice(cx, *check)], text) {
+    if let Some((choice, rest)) = crate::flows::match_choice(&[cancel_choice(cx, *check)], text) {
         if rest.is_empty() && choice.data.starts_with("spot:cancel:") {
             return Ok(Step::text(cx.t(msg!("spotcheck-cancelled"))));
         }
@@ -293,7 +317,7 @@ async fn branch_leaders(conn: &mut Conn, branch_id: i64) -> Result<Vec<Member>, 
 
 /// `YYYY-MM-DD HH:MM` in the organisation's zone.
 fn date_text(at_ms: i64, tz: chrono_tz::Tz) -> String {
-    super::audit::time_text(at_ms, tz)
+    crate::flows::audit::time_text(at_ms, tz)
 }
 
 /// What was checked, in one line: "支部党员大会（2026-11-20 19:30）" or "刘洋 的承诺".
@@ -459,7 +483,7 @@ async fn pledge_record(cx: &Ctx<'_>, conn: &mut Conn, c: &SpotCheck) -> Result<S
             ("name", owner.name.as_str().into()),
             (
                 "items",
-                super::pledges::item_lines(cx.catalog, cx.locale, &items).into(),
+                crate::flows::pledges::item_lines(cx.catalog, cx.locale, &items).into(),
             ),
             ("checkin", checkin.into()),
         ],

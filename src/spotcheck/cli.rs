@@ -2,11 +2,12 @@
 
 use clap::Subcommand;
 
-use super::{engine, find_branch, print_table, Config, Outcome, Ui};
+use super::chat::subject_text;
+use super::store as spotchecks;
 use crate::flows::audit::time_text;
-use crate::flows::spotcheck::subject_text;
+use crate::flows::engine::Engine;
 use crate::msg;
-use crate::store::spotchecks;
+use crate::terminal::{find_branch, print_table, Outcome, Ui};
 
 /// `branchbot spotcheck …`.
 #[derive(Debug, Subcommand)]
@@ -23,9 +24,8 @@ pub enum SpotcheckCommand {
 }
 
 /// Runs `spotcheck …`.
-pub async fn run(config: &Config, command: SpotcheckCommand, ui: &Ui) -> Outcome {
+pub(crate) async fn run(e: &Engine, command: SpotcheckCommand, ui: &Ui) -> Outcome {
     let SpotcheckCommand::List { branch, csv } = command;
-    let e = engine(config, ui).await?;
     let mut conn = e.store.pool().acquire().await?;
     let scope = match &branch {
         Some(b) => Some(find_branch(&mut conn, b, ui).await?),

@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{Conn, Result};
+use crate::store::{Conn, Result};
 
 /// One spot check, with the names a list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub async fn start(
 /// A check by id.
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<SpotCheck>> {
     let sql = format!("{SELECT} WHERE s.id = $1");
-    let row = sqlx::query(super::sql(sql))
+    let row = sqlx::query(crate::store::sql(sql))
         .bind(id)
         .fetch_optional(conn)
         .await?;
@@ -108,7 +108,7 @@ pub async fn list(
         "{SELECT} WHERE ($1 = 0 OR s.branch_id = $1) AND ($2 = 0 OR s.finding IS NOT NULL) \
          ORDER BY s.started_at DESC, s.id DESC"
     );
-    let rows = sqlx::query(super::sql(sql))
+    let rows = sqlx::query(crate::store::sql(sql))
         .bind(branch_id.unwrap_or(0))
         .bind(i64::from(concluded_only))
         .fetch_all(conn)

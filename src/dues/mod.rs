@@ -86,6 +86,7 @@ impl Feature for Dues {
         member: &'a Member,
         name: &'static str,
         arg: Option<&'a str>,
+        _inbound: &'a crate::flows::Inbound,
     ) -> Answer<'a> {
         Box::pin(async move {
             match name {

@@ -900,7 +900,7 @@ impl Engine {
             Command::Other(name, arg) => match self.features.command(&name) {
                 Some((feature, name)) => {
                     feature
-                        .command(cx, conn, member, name, arg.as_deref())
+                        .command(cx, conn, member, name, arg.as_deref(), inbound)
                         .await
                 }
                 None => Ok(Step::text(cx.r(

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::engine::Step;
-use super::{Ctx, State};
+use super::{Ctx, Inbound, State};
 use crate::domain::org::Member;
 use crate::i18n::Msg;
 use crate::store::{Conn, StoreError};
@@ -60,7 +60,10 @@ pub trait Feature: Send + Sync {
     /// Adds its lines to `/help` for `member`.
     fn help(&self, cx: &Ctx<'_>, member: &Member, lines: &mut HelpLines);
 
-    /// Answers `/name arg`, `name` being one of [`Feature::commands`] (never an alias).
+    /// Answers `/name arg`, `name` being one of [`Feature::commands`] (never an alias). `arg`
+    /// is folded as `command::parse` folds it (full-width to ASCII); `inbound` is the message
+    /// as sent, for a feature that keeps a text as typed.
+    #[allow(clippy::too_many_arguments)]
     fn command<'a>(
         &'a self,
         cx: &'a Ctx<'_>,
@@ -68,6 +71,7 @@ pub trait Feature: Send + Sync {
         member: &'a Member,
         name: &'static str,
         arg: Option<&'a str>,
+        inbound: &'a Inbound,
     ) -> Answer<'a>;
 
     /// Answers a button `action:value` whose `action` is one of [`Feature::actions`];

@@ -68,6 +68,7 @@ impl Feature for Recruitment {
         member: &'a Member,
         name: &'static str,
         arg: Option<&'a str>,
+        _inbound: &'a crate::flows::Inbound,
     ) -> Answer<'a> {
         Box::pin(async move {
             match name {

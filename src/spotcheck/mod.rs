@@ -67,6 +67,7 @@ impl Feature for Spotcheck {
         member: &'a Member,
         _name: &'static str,
         arg: Option<&'a str>,
+        _inbound: &'a crate::flows::Inbound,
     ) -> Answer<'a> {
         Box::pin(chat::command(cx, conn, member, arg))
     }

@@ -59,6 +59,7 @@ impl Feature for Echo {
         _member: &'a Member,
         _name: &'static str,
         arg: Option<&'a str>,
+        _inbound: &'a branchbot::flows::Inbound,
     ) -> Answer<'a> {
         Box::pin(async move {
             let asked = arg.and_then(|a| a.parse().ok()).unwrap_or(1);

@@ -44,6 +44,52 @@ impl Waiting {
     }
 }
 
+/// A button of a shown check, as typed data: on the wire `spot:find:7`, `spot:again:7`,
+/// `spot:cancel:7` (what the buttons carried before it was typed, so buttons already sent still
+/// work), at most [`MAX_DATA_BYTES`] as Telegram allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    /// 记录发现: the finding is typed next.
+    Find(i64),
+    /// 换一个: another record, narrowed the same way.
+    Again(i64),
+    /// 取消.
+    Cancel(i64),
+}
+
+/// Telegram's limit on a button's data.
+pub const MAX_DATA_BYTES: usize = 64;
+
+impl Button {
+    /// The button's data.
+    pub fn encode(self) -> String {
+        let (verb, id) = match self {
+            Self::Find(id) => ("find", id),
+            Self::Again(id) => ("again", id),
+            Self::Cancel(id) => ("cancel", id),
+        };
+        format!("spot:{verb}:{id}")
+    }
+
+    /// What a button's data after `spot:` means; None for data this version never wrote.
+    pub fn decode(value: &str) -> Option<Self> {
+        let (verb, id) = value.split_once(':')?;
+        let id: i64 = id.parse().ok()?;
+        match verb {
+            "find" => Some(Self::Find(id)),
+            "again" => Some(Self::Again(id)),
+            "cancel" => Some(Self::Cancel(id)),
+            _ => None,
+        }
+    }
+
+    fn check(self) -> i64 {
+        match self {
+            Self::Find(id) | Self::Again(id) | Self::Cancel(id) => id,
+        }
+    }
+}
+
 /// How much of the minutes the record quotes.
 const MINUTES_START_CHARS: usize = 60;
 
@@ -130,9 +176,9 @@ async fn show(
         SubjectKind::Pledge => pledge_record(cx, conn, &check).await?,
     };
     let choices: Vec<Choice> = vec![
-        cx.choice(format!("spot:find:{id}"), msg!("spotcheck-find")),
-        cx.choice(format!("spot:again:{id}"), msg!("spotcheck-again")),
-        cx.choice(format!("spot:cancel:{id}"), msg!("spotcheck-cancel")),
+        cx.choice(Button::Find(id).encode(), msg!("spotcheck-find")),
+        cx.choice(Button::Again(id).encode(), msg!("spotcheck-again")),
+        cx.choice(Button::Cancel(id).encode(), msg!("spotcheck-cancel")),
     ];
     Ok(Step::new(
         vec![Reply::with_choices(text, choices)],
@@ -177,18 +223,24 @@ pub async fn chosen(
     if !member.college {
         return Ok(Step::text(cx.t(msg!("spotcheck-not-allowed"))));
     }
-    let (action, id) = value.split_once(':').unwrap_or((value, ""));
+    let Some(button) = Button::decode(value) else {
+        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
+    };
     let (check, narrow) = match state.data_of::<Waiting>(super::NAME) {
         Some(Waiting::SpotCheckShown { check, narrow }) => (check, narrow),
         // 取消 is offered while the finding is awaited too.
-        Some(Waiting::SpotCheckFinding { check, narrow }) if action == "cancel" => (check, narrow),
+        Some(Waiting::SpotCheckFinding { check, narrow })
+            if matches!(button, Button::Cancel(_)) =>
+        {
+            (check, narrow)
+        }
         _ => return Ok(Step::text(cx.t(msg!("error-stale-choice")))),
     };
-    if id.parse::<i64>().ok() != Some(check) {
+    if button.check() != check {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     }
-    match action {
-        "find" => Ok(Step::new(
+    match button {
+        Button::Find(_) => Ok(Step::new(
             vec![Reply::with_choices(
                 cx.r(
                     msg!("spotcheck-ask-finding"),
@@ -198,14 +250,13 @@ pub async fn chosen(
             )],
             Waiting::SpotCheckFinding { check, narrow }.state(),
         )),
-        "again" => show(cx, conn, member, Narrow::parse(Some(&narrow))).await,
-        "cancel" => Ok(Step::text(cx.t(msg!("spotcheck-cancelled")))),
-        _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+        Button::Again(_) => show(cx, conn, member, Narrow::parse(Some(&narrow))).await,
+        Button::Cancel(_) => Ok(Step::text(cx.t(msg!("spotcheck-cancelled")))),
     }
 }
 
 fn cancel_choice(cx: &Ctx<'_>, check: i64) -> Choice {
-    cx.choice(format!("spot:cancel:{check}"), msg!("spotcheck-cancel"))
+    cx.choice(Button::Cancel(check).encode(), msg!("spotcheck-cancel"))
 }
 
 /// The finding typed while [`Waiting::SpotCheckFinding`] waits for it.
@@ -225,7 +276,7 @@ pub async fn finding(
     }
     // The text waits before any offered choice; a typed 取消 (or its number) is still the button.
     if let Some((choice, rest)) = crate::flows::match_choice(&[cancel_choice(cx, *check)], text) {
-        if rest.is_empty() && choice.data.starts_with("spot:cancel:") {
+        if rest.is_empty() && choice.data == Button::Cancel(*check).encode() {
             return Ok(Step::text(cx.t(msg!("spotcheck-cancelled"))));
         }
     }
@@ -493,6 +544,22 @@ async fn pledge_record(cx: &Ctx<'_>, conn: &mut Conn, c: &SpotCheck) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_buttons_data_reads_back_as_the_button_and_fits_telegram() {
+        for button in [Button::Find(7), Button::Again(i64::MAX), Button::Cancel(1)] {
+            let data = button.encode();
+            assert!(data.len() <= MAX_DATA_BYTES, "{data}");
+            let value = data.strip_prefix("spot:").expect("the feature's prefix");
+            assert_eq!(Button::decode(value), Some(button));
+        }
+        // The data buttons carried before the action was typed.
+        assert_eq!(Button::decode("find:12"), Some(Button::Find(12)));
+        assert_eq!(Button::decode("cancel:3"), Some(Button::Cancel(3)));
+        for stale in ["", "find", "find:", "find:x", "vote:3", "again:3:4"] {
+            assert_eq!(Button::decode(stale), None, "{stale}");
+        }
+    }
 
     #[test]
     fn nothing_to_pick_from_picks_nothing() {

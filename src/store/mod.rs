@@ -204,6 +204,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0018_dues.sql"),
     ),
     (
+        19,
+        "recruitment_papers",
+        include_str!("../../migrations/sqlite/0019_recruitment_papers.sql"),
+    ),
+    (
         20,
         "calendar",
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
@@ -279,6 +284,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         18,
         "dues",
         include_str!("../../migrations/postgres/0018_dues.sql"),
+    ),
+    (
+        19,
+        "recruitment_papers",
+        include_str!("../../migrations/postgres/0019_recruitment_papers.sql"),
     ),
     (
         20,

@@ -2090,7 +2090,10 @@ fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
     let list = bot.run(&["recruit", "list", "--csv"]);
     assert_eq!(list.code, 0, "{list:?}");
     let rows = list.stdout_lines();
-    assert_eq!(rows[0], "支部,编号,姓名,阶段,下一事项,期限,已逾期,公示期满");
+    assert_eq!(
+        rows[0],
+        "支部,编号,姓名,阶段,下一事项,期限,已逾期,公示期满,下一阶段缺少的材料"
+    );
     assert!(
         rows[1].starts_with("学生第一党支部,S105,郭子豪,入党积极分子,"),
         "{rows:#?}"
@@ -2109,6 +2112,35 @@ fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
     assert!(
         show.stdout.contains("2024-04-01 确定为入党积极分子"),
         "{show:?}"
+    );
+    assert!(
+        show.stdout
+            .contains("材料：入党申请书 2024-03-01；思想汇报 2 份（最近 2024-10-01）\n"),
+        "{show:?}"
+    );
+    // 吕思远 has handed in no 思想汇报: the list says what his next stage lacks.
+    assert!(rows[2].ends_with(",思想汇报"), "{rows:#?}");
+    let paper = bot.run(&["recruit", "record", "S105", "paper", "成绩单"]);
+    assert_eq!(paper.code, 2, "{paper:?}");
+    assert!(paper.stderr.contains("不认识的材料“成绩单”"), "{paper:?}");
+    let paper = bot.run(&[
+        "recruit",
+        "record",
+        "S105",
+        "paper",
+        "政审材料",
+        "2025-03-01",
+    ]);
+    assert_eq!(paper.code, 0, "{paper:?}");
+    assert_eq!(
+        paper.stdout.trim_end(),
+        "已登记：S105 的“政审材料”，收到日期 2025-03-01。"
+    );
+    let notice = bot.run(&["recruit", "notice", "S105"]);
+    assert_eq!(notice.code, 2, "{notice:?}");
+    assert!(
+        notice.stderr.contains("S105 目前没有进行中的公示"),
+        "{notice:?}"
     );
 
     // Recording at the command line goes through the same rules.
@@ -2140,7 +2172,7 @@ fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
             &bot,
             "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'recruitment_step'"
         ),
-        ["14"]
+        ["15"]
     );
 }
 

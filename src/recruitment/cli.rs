@@ -369,6 +369,11 @@ const IMPORT_COLUMNS: &[(&str, &[&str])] = &[
     ("committee_review", &["committee_review", "支委会审查"]),
     ("prereview", &["prereview", "预审"]),
     ("form", &["form", "志愿书", "入党志愿书"]),
+    ("political_materials", &["political_materials", "政审材料"]),
+    (
+        "training_certificate",
+        &["training_certificate", "培训结业证明", "结业证明"],
+    ),
     ("publicity", &["publicity", "公示"]),
     ("vote", &["vote", "支部大会", "表决"]),
     ("committee_talk", &["committee_talk", "党委谈话"]),
@@ -388,6 +393,9 @@ fn column_step(name: &str) -> Option<StepKind> {
         "confirm_publicity" => StepKind::Publicity,
         "confirm_vote" => StepKind::Vote,
         "confirm_approval" => StepKind::Approval,
+        // Papers: named after the step they go with in a refusal.
+        "political_materials" => StepKind::Political,
+        "training_certificate" => StepKind::Training,
         other => StepKind::ALL.into_iter().find(|k| k.as_str() == other)?,
     })
 }
@@ -516,17 +524,37 @@ async fn import(
                     tally: d.tally,
                     note: &d.note,
                 };
-                match service::record(
-                    &mut tx,
-                    Viewer::Operator,
-                    &actor,
-                    &req,
-                    policy,
-                    today,
-                    now_ms,
-                )
-                .await?
-                {
+                // The papers received on their own (政审材料, 培训结业证明) are not steps.
+                let done = match Document::parse(name).filter(|doc| doc.step().is_none()) {
+                    Some(doc) => {
+                        service::receive(
+                            &mut tx,
+                            Viewer::Operator,
+                            &actor,
+                            key,
+                            doc,
+                            d.on,
+                            &d.note,
+                            policy,
+                            today,
+                            now_ms,
+                        )
+                        .await?
+                    }
+                    None => {
+                        service::record(
+                            &mut tx,
+                            Viewer::Operator,
+                            &actor,
+                            &req,
+                            policy,
+                            today,
+                            now_ms,
+                        )
+                        .await?
+                    }
+                };
+                match done {
                     Ok(_) => steps += 1,
                     Err(denied) => {
                         problems.push(at(w.denied(kind, &denied)));

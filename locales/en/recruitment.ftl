@@ -60,7 +60,7 @@ recruit-bad-step = Unknown step "{ $step }". Steps: applied, talk, activist, con
 recruit-bad-date = Write dates as YYYY-MM-DD, e.g. 2026-03-01.
 recruit-bad-contact = Name the contact by key: /recruit KEY contact DATE CONTACT-KEY
 recruit-bad-tally = Give the vote's result: /recruit KEY vote DATE YES NO ABSTAIN ENTITLED (full members with a vote), e.g. vote 2026-06-01 25 2 1 40
-recruit-usage = Record a step: /recruit KEY STEP [DATE] [note]; a paper received: /recruit KEY paper NAME [DATE]; the public notice: /recruit KEY notice; due this month: /recruit due
+recruit-usage = Record a step: /recruit KEY STEP [DATE] [note]; a paper received: /recruit KEY paper NAME [DATE]; the public notice: /recruit KEY notice; the branch meeting's secret ballot: /recruit KEY ballot [HOURS]; due this month: /recruit due
 
 recruit-refused-wrong-stage = Cannot record "{ $step }": the person is now { $stage }, and this step does not belong to that stage.
 recruit-refused-missing = Cannot record "{ $step }": "{ $need }" is not recorded yet.
@@ -158,3 +158,12 @@ recruit-notice-confirm =
 recruit-notice-contact = { $name } ({ $phone })
 recruit-notice-contact-committee = the branch committee
 recruit-column-papers-missing = Papers missing for the next stage
+
+## The branch meeting's vote by secret ballot (on the evaluation feature's ballots).
+
+recruit-ballot-title-admission = Branch meeting vote: admit { $name } as a probationary member
+recruit-ballot-title-confirm = Branch meeting vote: { $name } to become a full member on time
+recruit-ballot-opened = Secret ballot no. { $id } opened: { $title }. { $entitled } full members have a vote; more than half of them must vote for, at least { $needed }. It closes { $closes }; members vote with /evaluation. Once it has closed (or after /evaluation close { $id } when everyone has voted), send /recruit { $key } ballot to record the result.
+recruit-ballot-running = Secret ballot no. { $id } is open: { $voted } of { $eligible } have voted; it closes { $closes }.
+recruit-ballot-note = secret ballot no. { $id }
+recruit-ballot-bad-hours = Write how many hours the ballot stays open, 1 to { $max }, e.g. /recruit KEY ballot 2

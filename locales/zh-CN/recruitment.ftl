@@ -60,7 +60,7 @@ recruit-bad-step = 不认识的环节“{ $step }”。可用：applied、talk�
 recruit-bad-date = 日期请写成 年-月-日，例如 2026-03-01。
 recruit-bad-contact = 请写出培养联系人的编号：/recruit 编号 contact 日期 联系人编号
 recruit-bad-tally = 请写出表决结果：/recruit 编号 vote 日期 赞成 反对 弃权 应到会有表决权的正式党员人数，例如 vote 2026-06-01 25 2 1 40
-recruit-usage = 记录环节：/recruit 编号 环节 [日期] [说明]；登记材料：/recruit 编号 材料 材料名称 [日期]；公示文本：/recruit 编号 公示文本；本月到期：/recruit due
+recruit-usage = 记录环节：/recruit 编号 环节 [日期] [说明]；登记材料：/recruit 编号 材料 材料名称 [日期]；公示文本：/recruit 编号 公示文本；支部大会无记名投票：/recruit 编号 无记名投票 [小时]；本月到期：/recruit due
 
 recruit-refused-wrong-stage = 不能记录“{ $step }”：此人目前是{ $stage }，这个环节不属于这个阶段。
 recruit-refused-missing = 不能记录“{ $step }”：还没有记录“{ $need }”。
@@ -158,3 +158,12 @@ recruit-notice-confirm =
 recruit-notice-contact = { $name }（{ $phone }）
 recruit-notice-contact-committee = 支部委员会
 recruit-column-papers-missing = 下一阶段缺少的材料
+
+## 支部大会 by secret ballot (on the evaluation feature's 票决).
+
+recruit-ballot-title-admission = 支部大会表决：接收{ $name }为中共预备党员
+recruit-ballot-title-confirm = 支部大会表决：{ $name }按期转为中共正式党员
+recruit-ballot-opened = 已发起无记名投票（第 { $id } 号）：{ $title }。有表决权的正式党员 { $entitled } 人，赞成票须超过其半数，即至少 { $needed } 票。截止时间 { $closes }；党员发送 /evaluation 投票。截止（或全部投完后用 /evaluation close { $id } 提前结束）后，发送 /recruit { $key } 无记名投票 记录结果。
+recruit-ballot-running = 无记名投票（第 { $id } 号）进行中：已投 { $voted } / { $eligible } 人，截止时间 { $closes }。
+recruit-ballot-note = 无记名投票（第 { $id } 号）
+recruit-ballot-bad-hours = 投票时长请写 1 到 { $max } 之间的小时数，例如：/recruit 编号 无记名投票 2

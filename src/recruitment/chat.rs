@@ -462,6 +462,9 @@ pub async fn recruit(
             Ok(v) => Ok(Step::text(w.record(&v, today))),
             Err(d) => Ok(Step::text(w.denied(StepKind::Applied, &d))),
         },
+        [key, "ballot" | "无记名投票", rest @ ..] => {
+            super::ballot::command(cx, conn, member, key, rest).await
+        }
         [key, "notice" | "公示文本" | "公示通知"] => {
             let v = match service::view(conn, viewer, key, policy).await? {
                 Ok(v) => v,

@@ -260,3 +260,37 @@ pub async fn papers(conn: &mut Conn, recruit_id: i64) -> Result<Vec<PaperRow>> {
         })
         .collect()
 }
+
+/// Links a secret-ballot round to the person it votes on.
+pub async fn add_ballot(conn: &mut Conn, recruit_id: i64, round_id: i64, at: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO recruit_ballots (recruit_id, round_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(recruit_id)
+    .bind(round_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The round of the person's secret ballot whose result is not recorded yet: `(id, round_id)`.
+pub async fn pending_ballot(conn: &mut Conn, recruit_id: i64) -> Result<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, round_id FROM recruit_ballots WHERE recruit_id = $1 \
+         AND recorded_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(recruit_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Marks a ballot's result recorded as the person's vote step.
+pub async fn ballot_recorded(conn: &mut Conn, id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE recruit_ballots SET recorded_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -205,8 +205,8 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         19,
-        "recruitment_papers",
-        include_str!("../../migrations/sqlite/0019_recruitment_papers.sql"),
+        "recruitment_papers_ballots",
+        include_str!("../../migrations/sqlite/0019_recruitment_papers_ballots.sql"),
     ),
     (
         20,
@@ -287,8 +287,8 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         19,
-        "recruitment_papers",
-        include_str!("../../migrations/postgres/0019_recruitment_papers.sql"),
+        "recruitment_papers_ballots",
+        include_str!("../../migrations/postgres/0019_recruitment_papers_ballots.sql"),
     ),
     (
         20,

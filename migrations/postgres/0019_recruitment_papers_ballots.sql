@@ -3,7 +3,7 @@
 -- while a paper it needs is missing (rules::papers_for).
 
 CREATE TABLE recruit_papers (
-    id          INTEGER PRIMARY KEY,
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     recruit_id  BIGINT  NOT NULL REFERENCES recruits (id),
     kind        TEXT    NOT NULL CHECK (kind IN ('application_letter', 'report',
                     'political_materials', 'training_certificate', 'volunteer_form',
@@ -33,3 +33,16 @@ WHERE kind IN ('applied', 'report', 'form', 'application')
                                 WHERE t.recruit_id = recruit_steps.recruit_id
                                   AND t.kind = recruit_steps.kind))
 ORDER BY id;
+
+-- A 支部大会 vote by secret ballot: a 票决 round of the evaluation feature (sealed ballots, see
+-- docs/PRIVACY.md) on one person, its voters the branch's full members. Once the round has
+-- closed its counts are recorded as the person's vote step and `recorded_at` is set.
+CREATE TABLE recruit_ballots (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    recruit_id  BIGINT  NOT NULL REFERENCES recruits (id),
+    round_id    BIGINT  NOT NULL REFERENCES evaluation_rounds (id),
+    created_at  BIGINT  NOT NULL,
+    recorded_at BIGINT,
+    CONSTRAINT recruit_ballots_round_key UNIQUE (round_id)
+);
+CREATE INDEX recruit_ballots_recruit_idx ON recruit_ballots (recruit_id, id);

@@ -167,3 +167,5 @@ recruit-ballot-opened = Secret ballot no. { $id } opened: { $title }. { $entitle
 recruit-ballot-running = Secret ballot no. { $id } is open: { $voted } of { $eligible } have voted; it closes { $closes }.
 recruit-ballot-note = secret ballot no. { $id }
 recruit-ballot-bad-hours = Write how many hours the ballot stays open, 1 to { $max }, e.g. /recruit KEY ballot 2
+recruit-admitted-on = Admitted as a probationary member: { $date } (probation until { $ends })
+recruit-full-on = Full member since { $date }

@@ -321,6 +321,18 @@ impl Words<'_> {
                 ("stage", self.stage(v.stage).into()),
             ],
         )];
+        if let Some(admitted) = v.facts.admitted {
+            lines.push(self.r(
+                msg!("recruit-admitted-on"),
+                &[
+                    ("date", date(admitted).into()),
+                    ("ends", date(rules::add_months(admitted, 12)).into()),
+                ],
+            ));
+        }
+        if let Some(full) = v.facts.full {
+            lines.push(self.r(msg!("recruit-full-on"), &[("date", date(full).into())]));
+        }
         for s in &v.steps {
             let mut line = format!("{} {}", date(s.step.on), self.step(s.step.kind));
             if let rules::Detail::Vote(t) = &s.step.detail {

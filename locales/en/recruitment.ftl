@@ -169,3 +169,4 @@ recruit-ballot-note = secret ballot no. { $id }
 recruit-ballot-bad-hours = Write how many hours the ballot stays open, 1 to { $max }, e.g. /recruit KEY ballot 2
 recruit-admitted-on = Admitted as a probationary member: { $date } (probation until { $ends })
 recruit-full-on = Full member since { $date }
+recruit-clock-publicity-ends = public notice ends (vote from the next day)

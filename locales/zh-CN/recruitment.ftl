@@ -169,3 +169,4 @@ recruit-ballot-note = 无记名投票（第 { $id } 号）
 recruit-ballot-bad-hours = 投票时长请写 1 到 { $max } 之间的小时数，例如：/recruit 编号 无记名投票 2
 recruit-admitted-on = 接收为中共预备党员：{ $date }（预备期至 { $ends }）
 recruit-full-on = 转为中共正式党员：{ $date }
+recruit-clock-publicity-ends = 公示期满（次日起可表决）

@@ -189,6 +189,7 @@ impl Words<'_> {
             Clock::CandidateFrom => msg!("recruit-clock-candidate-from"),
             Clock::Approval => msg!("recruit-clock-approval"),
             Clock::ProbationEnds => msg!("recruit-clock-probation-ends"),
+            Clock::PublicityEnds => msg!("recruit-clock-publicity-ends"),
         })
     }
 

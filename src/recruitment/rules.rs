@@ -816,6 +816,9 @@ pub enum Clock {
     Approval,
     /// The probation ends: the 转正 should be discussed (第31条).
     ProbationEnds,
+    /// The last working day of a running 公示: the branch meeting may vote from the next day.
+    /// Added by the caller, who knows the calendar ([`Window`]).
+    PublicityEnds,
 }
 
 impl Clock {
@@ -827,6 +830,7 @@ impl Clock {
             Self::CandidateFrom => "candidate_from",
             Self::Approval => "approval",
             Self::ProbationEnds => "probation_ends",
+            Self::PublicityEnds => "publicity_ends",
         }
     }
 }
@@ -873,13 +877,13 @@ pub fn clocks(facts: &Facts, policy: &Policy) -> Vec<Due> {
 
 /// Whether a clock is a deadline (overdue once passed) rather than an earliest date.
 pub fn is_deadline(clock: Clock) -> bool {
-    clock != Clock::CandidateFrom
+    !matches!(clock, Clock::CandidateFrom | Clock::PublicityEnds)
 }
 
 /// The clocks to remind of on `today`: a few days ahead of a deadline (a week for the talk and
 /// the 思想汇报, two weeks for the 考察 and the approval, [`Policy::remind_probation_days`]
 /// before the probation ends), on the day it falls due, and on the day a person may be
-/// listed as 发展对象. The flag says whether it is the day itself.
+/// listed as 发展对象 or a 公示 has its last day. The flag says whether it is the day itself.
 pub fn reminders_on(clocks: &[Due], today: NaiveDate, policy: &Policy) -> Vec<(Due, bool)> {
     clocks
         .iter()
@@ -888,7 +892,7 @@ pub fn reminders_on(clocks: &[Due], today: NaiveDate, policy: &Policy) -> Vec<(D
                 Clock::Talk | Clock::Report => 7,
                 Clock::Review | Clock::Approval => 14,
                 Clock::ProbationEnds => i64::from(policy.remind_probation_days),
-                Clock::CandidateFrom => 0,
+                Clock::CandidateFrom | Clock::PublicityEnds => 0,
             };
             if d.by == today {
                 Some((*d, true))

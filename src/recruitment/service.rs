@@ -371,9 +371,17 @@ async fn build(
         }
         _ => None,
     };
+    let mut clocks = rules::clocks(&facts, policy);
+    if let Some(w) = &publicity {
+        clocks.push(Due {
+            what: Clock::PublicityEnds,
+            by: w.last,
+        });
+        clocks.sort_by_key(|d| d.by);
+    }
     Ok(View {
         stage,
-        clocks: rules::clocks(&facts, policy),
+        clocks,
         facts,
         recruit,
         steps,
@@ -418,7 +426,7 @@ pub fn due_between(views: &[View], from: NaiveDate, until: NaiveDate) -> Vec<(&V
         .iter()
         .flat_map(|v| v.clocks.iter().map(move |d| (v, *d)))
         .filter(|(_, d)| d.by <= until && (d.by >= from || rules::is_deadline(d.what)))
-        .filter(|(_, d)| d.what != Clock::CandidateFrom || d.by >= from)
+        .filter(|(_, d)| rules::is_deadline(d.what) || d.by >= from)
         .collect();
     due.sort_by_key(|(v, d)| (d.by, v.recruit.key.clone()));
     due

@@ -315,6 +315,14 @@ async fn whole_path(db: Db) {
         "不能记录“支部大会表决”：公示尚未期满（按工作日计算），2026-10-11 起才可表决。"
     );
 
+    // The 公示's last day, the 调休 Saturday: the secretary hears the vote may follow.
+    w.read("S101").await;
+    w.advance_to(2026, 10, 10, 10).await;
+    assert_eq!(
+        w.reminders("S101").await,
+        ["发展党员提醒：郭子豪（S105）· 今天到期 · 公示期满（次日起可表决）：2026-10-10"]
+    );
+
     // The branch meeting on Monday 12 October: three for of seven entitled is not more than
     // half, though three of the four present voted for; then four for passes.
     w.advance_to(2026, 10, 12, 10).await;

@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 
 use super::chat::{date, Words};
-use super::rules::{self, Detail, Refusal, Stage, StepKind, Tally};
+use super::rules::{self, Detail, Stage, StepKind, Tally};
 use super::service::{self, Denied, Request, Viewer};
 use super::store;
 use crate::delivery::route::Push;
@@ -266,11 +266,16 @@ async fn result(
                 w.tally(&tally)
             )))
         }
-        Err(Denied::Refused(Refusal::ImpossibleTally)) if tally.entitled == 0 => {
+        // The counts are final whatever the rules say now (a vote recorded by show of hands
+        // meanwhile, say): the ballot is done, so that another may be opened, and the refusal
+        // is shown with its counts.
+        Err(d @ Denied::Refused(_)) => {
             store::ballot_recorded(conn, ballot_id, cx.now_ms).await?;
-            Ok(Step::text(
-                w.refusal(StepKind::Vote, &Refusal::ImpossibleTally),
-            ))
+            Ok(Step::text(format!(
+                "{}\n{}",
+                w.denied(StepKind::Vote, &d),
+                w.tally(&tally)
+            )))
         }
         Err(d) => Ok(Step::text(w.denied(StepKind::Vote, &d))),
     }

@@ -146,13 +146,18 @@ impl Words<'_> {
         let opt = |d: Option<NaiveDate>| d.map(date).unwrap_or_default();
         let branch = v.recruit.branch.clone().unwrap_or_default();
         let contact = match contact {
-            Some(m) => self.r(
+            Some(Member {
+                name,
+                phone: Some(phone),
+                ..
+            }) => self.r(
                 msg!("recruit-notice-contact"),
                 &[
-                    ("name", m.name.as_str().into()),
-                    ("phone", m.phone.clone().unwrap_or_default().into()),
+                    ("name", name.as_str().into()),
+                    ("phone", phone.as_str().into()),
                 ],
             ),
+            Some(m) => m.name.clone(),
             None => self.t(msg!("recruit-notice-contact-committee")),
         };
         let mut args: Vec<(&str, Arg)> = vec![
@@ -489,6 +494,9 @@ pub async fn recruit(
                     .unwrap_or_else(|| w.r(msg!("recruit-notice-none"), &[("key", (*key).into())])),
             ))
         }
+        [_, "paper" | "doc" | "材料"] => Ok(Step::text(
+            w.r(msg!("recruit-bad-paper"), &[("paper", "".into())]),
+        )),
         [key, "paper" | "doc" | "材料", name, rest @ ..] => {
             let Some(doc) = Document::parse(name) else {
                 return Ok(Step::text(

@@ -2176,6 +2176,42 @@ fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
     );
 }
 
+#[test]
+fn recruit_import_reads_the_papers_columns_and_refuses_a_bad_date_in_them() {
+    let bot = Bot::with_college("zh-CN");
+    let file = |training: &str| {
+        format!(
+            "key,申请日期,谈话,积极分子,培养联系人,考察,思想汇报,征求意见,发展对象,政审,政审材料,培训结业证明\n\
+             S105,2024-03-01,2024-03-15,2024-04-01,S107,2024-10-01;2025-03-25,2024-07-01,\
+             2025-03-28,2025-04-02,2025-05-01,2025-05-01,{training}\n"
+        )
+    };
+    bot.file("papers.csv", file("2025/13/10").as_bytes());
+    let run = bot.run(&["recruit", "import", "papers.csv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("第 2 行，“培训结业证明”列：日期请写成 年-月-日，例如 2026-03-01。"),
+        "{run:?}"
+    );
+    assert_eq!(
+        sql_rows(&bot, "SELECT CAST(COUNT(*) AS TEXT) FROM recruit_papers"),
+        ["0"],
+        "nothing was written"
+    );
+    bot.file("papers.csv", file("2025-05-10").as_bytes());
+    let run = bot.run(&["recruit", "import", "papers.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let show = bot.run(&["recruit", "show", "S105"]);
+    assert!(
+        show.stdout.contains(
+            "材料：入党申请书 2024-03-01；思想汇报 1 份（最近 2024-07-01）；政审材料 2025-05-01；\
+             培训结业证明 2025-05-10；入党志愿书 未交"
+        ),
+        "{show:?}"
+    );
+}
+
 const CALENDAR: &str = include_str!("../examples/calendar.toml");
 
 #[test]

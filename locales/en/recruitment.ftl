@@ -111,7 +111,7 @@ dashboard-recruitment-link = Recruitment: each person's stage, next step and ove
 dashboard-recruitment-open = Open the recruitment pipeline
 
 recruit-help-mystage = /mystage your way to membership: your stage, what comes next, what is expected of you
-recruit-help-recruit = /recruit recruitment: the pipeline, what is due this month (/recruit due), record a step (/recruit KEY STEP DATE)
+recruit-help-recruit = /recruit recruitment: the pipeline, what is due this month (/recruit due), record a step (/recruit KEY STEP DATE), a paper received (/recruit KEY paper NAME DATE), the public notice, the branch meeting's secret ballot
 
 ## Papers on file, the public notice's window and its text.
 

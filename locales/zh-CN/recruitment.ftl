@@ -111,7 +111,7 @@ dashboard-recruitment-link = 发展党员：每人所处阶段、下一事项和
 dashboard-recruitment-open = 查看发展党员名单
 
 recruit-help-mystage = /mystage 查看自己的入党进度、下一步和需要做的事
-recruit-help-recruit = /recruit 发展党员：名单、本月到期事项（/recruit due）、记录环节（/recruit 编号 环节 日期）
+recruit-help-recruit = /recruit 发展党员：名单、本月到期事项（/recruit due）、记录环节（/recruit 编号 环节 日期）、登记材料（/recruit 编号 材料 名称 日期）、公示文本、支部大会无记名投票
 
 ## Papers on file (材料清单), the 公示's window and its text.
 

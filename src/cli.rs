@@ -197,7 +197,8 @@ pub enum Command {
         command: crate::spotcheck::cli::SpotcheckCommand,
     },
     /// 发展党员: `recruit import FILE`, `recruit list [--branch NAME] [--csv]`, `recruit show
-    /// KEY`, `recruit record KEY STEP [DATE] [details…]`.
+    /// KEY`, `recruit record KEY STEP [DATE] [details…]`, `recruit record KEY paper NAME
+    /// [DATE]`, `recruit notice KEY`.
     Recruit {
         #[command(subcommand)]
         command: crate::recruitment::cli::RecruitCommand,

@@ -2091,7 +2091,10 @@ fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
     let list = bot.run(&["recruit", "list", "--csv"]);
     assert_eq!(list.code, 0, "{list:?}");
     let rows = list.stdout_lines();
-    assert_eq!(rows[0], "支部,编号,姓名,阶段,下一事项,期限,已逾期,公示期满");
+    assert_eq!(
+        rows[0],
+        "支部,编号,姓名,阶段,下一事项,期限,已逾期,公示期满,下一阶段缺少的材料"
+    );
     assert!(
         rows[1].starts_with("学生第一党支部,S105,郭子豪,入党积极分子,"),
         "{rows:#?}"
@@ -2110,6 +2113,35 @@ fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
     assert!(
         show.stdout.contains("2024-04-01 确定为入党积极分子"),
         "{show:?}"
+    );
+    assert!(
+        show.stdout
+            .contains("材料：入党申请书 2024-03-01；思想汇报 2 份（最近 2024-10-01）\n"),
+        "{show:?}"
+    );
+    // 吕思远 has handed in no 思想汇报: the list says what his next stage lacks.
+    assert!(rows[2].ends_with(",思想汇报"), "{rows:#?}");
+    let paper = bot.run(&["recruit", "record", "S105", "paper", "成绩单"]);
+    assert_eq!(paper.code, 2, "{paper:?}");
+    assert!(paper.stderr.contains("不认识的材料“成绩单”"), "{paper:?}");
+    let paper = bot.run(&[
+        "recruit",
+        "record",
+        "S105",
+        "paper",
+        "政审材料",
+        "2025-03-01",
+    ]);
+    assert_eq!(paper.code, 0, "{paper:?}");
+    assert_eq!(
+        paper.stdout.trim_end(),
+        "已登记：S105 的“政审材料”，收到日期 2025-03-01。"
+    );
+    let notice = bot.run(&["recruit", "notice", "S105"]);
+    assert_eq!(notice.code, 2, "{notice:?}");
+    assert!(
+        notice.stderr.contains("S105 目前没有进行中的公示"),
+        "{notice:?}"
     );
 
     // Recording at the command line goes through the same rules.
@@ -2141,7 +2173,43 @@ fn recruit_import_loads_the_pipeline_and_list_show_and_the_report_read_it() {
             &bot,
             "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'recruitment_step'"
         ),
-        ["14"]
+        ["15"]
+    );
+}
+
+#[test]
+fn recruit_import_reads_the_papers_columns_and_refuses_a_bad_date_in_them() {
+    let bot = Bot::with_college("zh-CN");
+    let file = |training: &str| {
+        format!(
+            "key,申请日期,谈话,积极分子,培养联系人,考察,思想汇报,征求意见,发展对象,政审,政审材料,培训结业证明\n\
+             S105,2024-03-01,2024-03-15,2024-04-01,S107,2024-10-01;2025-03-25,2024-07-01,\
+             2025-03-28,2025-04-02,2025-05-01,2025-05-01,{training}\n"
+        )
+    };
+    bot.file("papers.csv", file("2025/13/10").as_bytes());
+    let run = bot.run(&["recruit", "import", "papers.csv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("第 2 行，“培训结业证明”列：日期请写成 年-月-日，例如 2026-03-01。"),
+        "{run:?}"
+    );
+    assert_eq!(
+        sql_rows(&bot, "SELECT CAST(COUNT(*) AS TEXT) FROM recruit_papers"),
+        ["0"],
+        "nothing was written"
+    );
+    bot.file("papers.csv", file("2025-05-10").as_bytes());
+    let run = bot.run(&["recruit", "import", "papers.csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let show = bot.run(&["recruit", "show", "S105"]);
+    assert!(
+        show.stdout.contains(
+            "材料：入党申请书 2024-03-01；思想汇报 1 份（最近 2024-07-01）；政审材料 2025-05-01；\
+             培训结业证明 2025-05-10；入党志愿书 未交"
+        ),
+        "{show:?}"
     );
 }
 

@@ -60,13 +60,12 @@ recruit-bad-step = Unknown step "{ $step }". Steps: applied, talk, activist, con
 recruit-bad-date = Write dates as YYYY-MM-DD, e.g. 2026-03-01.
 recruit-bad-contact = Name the contact by key: /recruit KEY contact DATE CONTACT-KEY
 recruit-bad-tally = Give the vote's result: /recruit KEY vote DATE YES NO ABSTAIN ENTITLED (full members with a vote), e.g. vote 2026-06-01 25 2 1 40
-recruit-usage = Record a step: /recruit KEY STEP [DATE] [note]; due this month: /recruit due
+recruit-usage = Record a step: /recruit KEY STEP [DATE] [note]; a paper received: /recruit KEY paper NAME [DATE]; the public notice: /recruit KEY notice; the branch meeting's secret ballot: /recruit KEY ballot [HOURS]; due this month: /recruit due
 
 recruit-refused-wrong-stage = Cannot record "{ $step }": the person is now { $stage }, and this step does not belong to that stage.
 recruit-refused-missing = Cannot record "{ $step }": "{ $need }" is not recorded yet.
 recruit-refused-not-enough = Cannot record "{ $step }": it needs { $need } × "{ $need-step }", there are { $have }.
 recruit-refused-year = Cannot record "{ $step }": a year as an activist is required (Art. 12), not before { $until }.
-recruit-refused-publicity = Cannot record "{ $step }": the public notice has not run its course, not before { $until }.
 recruit-refused-probation = Cannot record "{ $step }": the year of probation has not ended, not before { $until }.
 recruit-refused-before = Cannot record "{ $step }": the date is before "{ $need }" ({ $date }).
 recruit-refused-contact = A contact must be a full member.
@@ -112,4 +111,62 @@ dashboard-recruitment-link = Recruitment: each person's stage, next step and ove
 dashboard-recruitment-open = Open the recruitment pipeline
 
 recruit-help-mystage = /mystage your way to membership: your stage, what comes next, what is expected of you
-recruit-help-recruit = /recruit recruitment: the pipeline, what is due this month (/recruit due), record a step (/recruit KEY STEP DATE)
+recruit-help-recruit = /recruit recruitment: the pipeline, what is due this month (/recruit due), record a step (/recruit KEY STEP DATE), a paper received (/recruit KEY paper NAME DATE), the public notice, the branch meeting's secret ballot
+
+## Papers on file, the public notice's window and its text.
+
+recruit-paper-application-letter = application for membership
+recruit-paper-report = thought report
+recruit-paper-political-materials = political review papers
+recruit-paper-training-certificate = training certificate
+recruit-paper-volunteer-form = membership form
+recruit-paper-confirm-application = application for full membership
+recruit-papers = Papers: { $items }
+recruit-paper-received = { $paper } { $date }
+recruit-paper-reports = { $paper } ×{ $count } (latest { $date })
+recruit-paper-missing = { $paper } missing
+recruit-paper-recorded = Recorded: { $key } handed in the { $paper } on { $date }.
+recruit-bad-paper = Unknown paper "{ $paper }". Papers: application_letter, report, political_materials, training_certificate, volunteer_form, confirm_application. Write: /recruit KEY paper NAME [DATE]
+recruit-refused-paper = Cannot record "{ $step }": the { $paper } has not been received. Record it first: /recruit KEY paper { $paper } DATE
+recruit-refused-paper-already = The { $paper } is on file already.
+
+recruit-publicity-window = Public notice: { $start } to { $last } ({ $days } working days); the branch meeting may vote from { $from }
+recruit-publicity-open = Public notice running until { $last }
+recruit-refused-publicity = Cannot record "{ $step }": the public notice has not run its working days; the vote is possible from { $until }.
+recruit-notice-none = { $key } has no public notice running.
+recruit-notice-sent = The notice was sent to { $count } members of the branch.
+recruit-notice-admission =
+    Public notice: { $name } to be admitted as a probationary member
+
+    { $name }, { $branch }, applied on { $applied }, was made an activist on { $activist } and listed for development on { $candidate }. After the branch committee's review and the pre-review by { $org }, { $name } is to be admitted as a probationary member of the Party.
+    Notice period: { $start } to { $last } ({ $days } working days).
+    Party members and others with objections may write, call or speak to { $branch } or { $org } during the period. Objections should keep to the facts; please sign those made in your own name.
+    Contact: { $contact }
+
+    { $org } { $branch }
+    { $today }
+recruit-notice-confirm =
+    Public notice: { $name } to become a full member on time
+
+    { $name }, { $branch }, was admitted as a probationary member by the branch meeting on { $admitted }; the probation runs until { $ends }. { $name } has applied for full membership and, after the branch committee's review, is to become a full member on time.
+    Notice period: { $start } to { $last } ({ $days } working days).
+    Party members and others with objections may write, call or speak to { $branch } or { $org } during the period. Objections should keep to the facts; please sign those made in your own name.
+    Contact: { $contact }
+
+    { $org } { $branch }
+    { $today }
+recruit-notice-contact = { $name } ({ $phone })
+recruit-notice-contact-committee = the branch committee
+recruit-column-papers-missing = Papers missing for the next stage
+
+## The branch meeting's vote by secret ballot (on the evaluation feature's ballots).
+
+recruit-ballot-title-admission = Branch meeting vote: admit { $name } as a probationary member
+recruit-ballot-title-confirm = Branch meeting vote: { $name } to become a full member on time
+recruit-ballot-opened = Secret ballot no. { $id } opened: { $title }. { $entitled } full members have a vote; more than half of them must vote for, at least { $needed }. It closes { $closes }; members vote with /evaluation. Once it has closed (or after /evaluation close { $id } when everyone has voted), send /recruit { $key } ballot to record the result.
+recruit-ballot-running = Secret ballot no. { $id } is open: { $voted } of { $eligible } have voted; it closes { $closes }.
+recruit-ballot-note = secret ballot no. { $id }
+recruit-ballot-bad-hours = Write how many hours the ballot stays open, 1 to { $max }, e.g. /recruit KEY ballot 2
+recruit-admitted-on = Admitted as a probationary member: { $date } (probation until { $ends })
+recruit-full-on = Full member since { $date }
+recruit-clock-publicity-ends = public notice ends (vote from the next day)

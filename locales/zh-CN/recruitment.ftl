@@ -60,13 +60,12 @@ recruit-bad-step = 不认识的环节“{ $step }”。可用：applied、talk�
 recruit-bad-date = 日期请写成 年-月-日，例如 2026-03-01。
 recruit-bad-contact = 请写出培养联系人的编号：/recruit 编号 contact 日期 联系人编号
 recruit-bad-tally = 请写出表决结果：/recruit 编号 vote 日期 赞成 反对 弃权 应到会有表决权的正式党员人数，例如 vote 2026-06-01 25 2 1 40
-recruit-usage = 记录环节：/recruit 编号 环节 [日期] [说明]；本月到期：/recruit due
+recruit-usage = 记录环节：/recruit 编号 环节 [日期] [说明]；登记材料：/recruit 编号 材料 材料名称 [日期]；公示文本：/recruit 编号 公示文本；支部大会无记名投票：/recruit 编号 无记名投票 [小时]；本月到期：/recruit due
 
 recruit-refused-wrong-stage = 不能记录“{ $step }”：此人目前是{ $stage }，这个环节不属于这个阶段。
 recruit-refused-missing = 不能记录“{ $step }”：还没有记录“{ $need }”。
 recruit-refused-not-enough = 不能记录“{ $step }”：需要 { $need } 次“{ $need-step }”，目前只有 { $have } 次。
 recruit-refused-year = 不能记录“{ $step }”：确定为入党积极分子须满一年（细则第十二条），最早 { $until }。
-recruit-refused-publicity = 不能记录“{ $step }”：公示尚未期满，最早 { $until }。
 recruit-refused-probation = 不能记录“{ $step }”：预备期一年尚未期满，最早 { $until }。
 recruit-refused-before = 不能记录“{ $step }”：日期早于“{ $need }”（{ $date }）。
 recruit-refused-contact = 培养联系人须是正式党员。
@@ -112,4 +111,62 @@ dashboard-recruitment-link = 发展党员：每人所处阶段、下一事项和
 dashboard-recruitment-open = 查看发展党员名单
 
 recruit-help-mystage = /mystage 查看自己的入党进度、下一步和需要做的事
-recruit-help-recruit = /recruit 发展党员：名单、本月到期事项（/recruit due）、记录环节（/recruit 编号 环节 日期）
+recruit-help-recruit = /recruit 发展党员：名单、本月到期事项（/recruit due）、记录环节（/recruit 编号 环节 日期）、登记材料（/recruit 编号 材料 名称 日期）、公示文本、支部大会无记名投票
+
+## Papers on file (材料清单), the 公示's window and its text.
+
+recruit-paper-application-letter = 入党申请书
+recruit-paper-report = 思想汇报
+recruit-paper-political-materials = 政审材料
+recruit-paper-training-certificate = 培训结业证明
+recruit-paper-volunteer-form = 入党志愿书
+recruit-paper-confirm-application = 转正申请书
+recruit-papers = 材料：{ $items }
+recruit-paper-received = { $paper } { $date }
+recruit-paper-reports = { $paper } { $count } 份（最近 { $date }）
+recruit-paper-missing = { $paper } 未交
+recruit-paper-recorded = 已登记：{ $key } 的“{ $paper }”，收到日期 { $date }。
+recruit-bad-paper = 不认识的材料“{ $paper }”。可登记：入党申请书、思想汇报、政审材料、培训结业证明、入党志愿书、转正申请书。写法：/recruit 编号 材料 材料名称 [日期]
+recruit-refused-paper = 不能记录“{ $step }”：还没有收到“{ $paper }”。收到后请先登记：/recruit 编号 材料 { $paper } 日期
+recruit-refused-paper-already = “{ $paper }”已经登记过。
+
+recruit-publicity-window = 公示期：{ $start } 至 { $last }（{ $days } 个工作日），{ $from } 起可提交支部大会表决
+recruit-publicity-open = 公示进行中，{ $last } 期满
+recruit-refused-publicity = 不能记录“{ $step }”：公示尚未期满（按工作日计算），{ $until } 起才可表决。
+recruit-notice-none = { $key } 目前没有进行中的公示。
+recruit-notice-sent = 公示已发送给本支部 { $count } 名成员。
+recruit-notice-admission =
+    关于拟接收{ $name }同志为中共预备党员的公示
+
+    { $name }同志，{ $branch }，{ $applied }递交入党申请书，{ $activist }被确定为入党积极分子，{ $candidate }被列为发展对象。经支部委员会审查、{ $org }预审，拟接收{ $name }同志为中共预备党员，现予公示。
+    公示期：{ $start }至{ $last }（{ $days }个工作日）。
+    公示期间，党员和群众对{ $name }同志入党有意见的，可来信、来电或当面向{ $branch }或{ $org }反映。反映问题应实事求是，以个人名义反映的请署真实姓名。
+    联系人：{ $contact }
+
+    { $org } { $branch }
+    { $today }
+recruit-notice-confirm =
+    关于{ $name }同志拟按期转为中共正式党员的公示
+
+    { $name }同志，{ $branch }，{ $admitted }经支部大会讨论接收为中共预备党员，预备期至{ $ends }。本人已递交转正申请书，经支部委员会审查，拟按期转为中共正式党员，现予公示。
+    公示期：{ $start }至{ $last }（{ $days }个工作日）。
+    公示期间，党员和群众对{ $name }同志转正有意见的，可来信、来电或当面向{ $branch }或{ $org }反映。反映问题应实事求是，以个人名义反映的请署真实姓名。
+    联系人：{ $contact }
+
+    { $org } { $branch }
+    { $today }
+recruit-notice-contact = { $name }（{ $phone }）
+recruit-notice-contact-committee = 支部委员会
+recruit-column-papers-missing = 下一阶段缺少的材料
+
+## 支部大会 by secret ballot (on the evaluation feature's 票决).
+
+recruit-ballot-title-admission = 支部大会表决：接收{ $name }为中共预备党员
+recruit-ballot-title-confirm = 支部大会表决：{ $name }按期转为中共正式党员
+recruit-ballot-opened = 已发起无记名投票（第 { $id } 号）：{ $title }。有表决权的正式党员 { $entitled } 人，赞成票须超过其半数，即至少 { $needed } 票。截止时间 { $closes }；党员发送 /evaluation 投票。截止（或全部投完后用 /evaluation close { $id } 提前结束）后，发送 /recruit { $key } 无记名投票 记录结果。
+recruit-ballot-running = 无记名投票（第 { $id } 号）进行中：已投 { $voted } / { $eligible } 人，截止时间 { $closes }。
+recruit-ballot-note = 无记名投票（第 { $id } 号）
+recruit-ballot-bad-hours = 投票时长请写 1 到 { $max } 之间的小时数，例如：/recruit 编号 无记名投票 2
+recruit-admitted-on = 接收为中共预备党员：{ $date }（预备期至 { $ends }）
+recruit-full-on = 转为中共正式党员：{ $date }
+recruit-clock-publicity-ends = 公示期满（次日起可表决）

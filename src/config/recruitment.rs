@@ -12,7 +12,11 @@ pub struct Policy {
     /// 考察 recorded before a person can be listed as 发展对象 (default 2: a year of
     /// half-yearly 考察, 第11–12条).
     pub reviews_before_candidate: usize,
-    /// Working days a 公示 lasts (default 5).
+    /// Working days a 公示 lasts (default 5). The 细则 asks for the 公示 after the 预审
+    /// (第19条) without fixing its length: five working days is the usual provincial rule.
+    /// Working days are those of the organisation's calendar when one is loaded
+    /// (`branchbot calendar load`: holidays skipped, 调休 weekend days counted), Monday to
+    /// Friday otherwise.
     pub publicity_working_days: u32,
     /// 学时 of 集中培训 (default 24; three days count as 24, 第17条).
     pub training_hours: u32,

@@ -1,10 +1,12 @@
 //! `/mystage` for the person in the pipeline, `/recruit` for secretaries, the committee and
-//! contacts: the pipeline, what is due this month, one record, and recording a step. How a
-//! stage, a step, a clock and a refusal read is shared with the command line and the report.
+//! contacts: the pipeline, what is due this month, one record, recording a step or a paper
+//! received, and the 公示's text (sent to the branch when the 公示 is recorded). How a stage, a
+//! step, a paper, a clock, a refusal and the 公示 read is shared with the command line and the
+//! report.
 
 use chrono::{Datelike, NaiveDate};
 
-use super::rules::{self, Clock, Refusal, Stage, StepKind, Tally, Wait};
+use super::rules::{self, Clock, Document, Refusal, Stage, StepKind, Tally, Wait};
 use super::service::{self, Denied, Request, Sight, View, Viewer};
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
@@ -12,6 +14,7 @@ use crate::flows::Ctx;
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
 use crate::store::audit::Actor;
+use crate::store::members;
 use crate::store::{Conn, StoreError};
 
 /// Renders the feature's texts in one locale.
@@ -64,6 +67,125 @@ impl Words<'_> {
         })
     }
 
+    pub fn paper(&self, doc: Document) -> String {
+        self.t(match doc {
+            Document::ApplicationLetter => msg!("recruit-paper-application-letter"),
+            Document::Report => msg!("recruit-paper-report"),
+            Document::PoliticalMaterials => msg!("recruit-paper-political-materials"),
+            Document::TrainingCertificate => msg!("recruit-paper-training-certificate"),
+            Document::VolunteerForm => msg!("recruit-paper-volunteer-form"),
+            Document::ConfirmApplication => msg!("recruit-paper-confirm-application"),
+        })
+    }
+
+    /// The checklist: the papers of the stages reached and those the next stage needs, each
+    /// with the day received or "missing"; the 思想汇报 counted.
+    pub fn papers(&self, v: &View) -> String {
+        let mut docs: Vec<Document> = Stage::ALL
+            .iter()
+            .filter(|s| **s <= v.stage)
+            .flat_map(|s| rules::checklist(*s).iter().copied())
+            .chain(v.facts.papers_missing_next())
+            .collect();
+        docs.sort();
+        docs.dedup();
+        let items: Vec<String> = docs
+            .into_iter()
+            .map(|doc| {
+                let got = v.facts.received(doc);
+                let paper = self.paper(doc);
+                match got.last() {
+                    None => self.r(msg!("recruit-paper-missing"), &[("paper", paper.into())]),
+                    Some(last) if doc.repeats() => self.r(
+                        msg!("recruit-paper-reports"),
+                        &[
+                            ("paper", paper.into()),
+                            ("count", got.len().into()),
+                            ("date", date(*last).into()),
+                        ],
+                    ),
+                    Some(on) => self.r(
+                        msg!("recruit-paper-received"),
+                        &[("paper", paper.into()), ("date", date(*on).into())],
+                    ),
+                }
+            })
+            .collect();
+        let sep = match self.locale {
+            Locale::ZhCn => "；",
+            Locale::En => "; ",
+        };
+        self.r(msg!("recruit-papers"), &[("items", items.join(sep).into())])
+    }
+
+    /// The 公示's window as the record shows it.
+    pub fn window(&self, w: &rules::Window) -> String {
+        self.r(
+            msg!("recruit-publicity-window"),
+            &[
+                ("start", date(w.start).into()),
+                ("last", date(w.last).into()),
+                ("days", w.working_days.into()),
+                ("from", date(w.vote_from).into()),
+            ],
+        )
+    }
+
+    /// The 公示 text a branch posts: who, what is proposed, the steps so far, the window in
+    /// working days, how to raise an objection and whom to contact. `None` when no 公示 is
+    /// running for the person.
+    pub fn notice(
+        &self,
+        v: &View,
+        org: &str,
+        contact: Option<&Member>,
+        today: NaiveDate,
+    ) -> Option<String> {
+        let w = v.publicity?;
+        let f = &v.facts;
+        let opt = |d: Option<NaiveDate>| d.map(date).unwrap_or_default();
+        let branch = v.recruit.branch.clone().unwrap_or_default();
+        let contact = match contact {
+            Some(Member {
+                name,
+                phone: Some(phone),
+                ..
+            }) => self.r(
+                msg!("recruit-notice-contact"),
+                &[
+                    ("name", name.as_str().into()),
+                    ("phone", phone.as_str().into()),
+                ],
+            ),
+            Some(m) => m.name.clone(),
+            None => self.t(msg!("recruit-notice-contact-committee")),
+        };
+        let mut args: Vec<(&str, Arg)> = vec![
+            ("name", v.recruit.name.as_str().into()),
+            ("branch", branch.into()),
+            ("org", org.into()),
+            ("start", date(w.start).into()),
+            ("last", date(w.last).into()),
+            ("days", w.working_days.into()),
+            ("contact", contact.into()),
+            ("today", date(today).into()),
+        ];
+        let id = if v.stage == Stage::Probationary {
+            args.push(("admitted", opt(f.admitted).into()));
+            args.push((
+                "ends",
+                opt(f.admitted.map(|a| rules::add_months(a, 12))).into(),
+            ));
+            msg!("recruit-notice-confirm")
+        } else {
+            args.push(("applied", opt(f.applied).into()));
+            args.push(("activist", opt(f.activist).into()));
+            args.push(("candidate", opt(f.candidate).into()));
+            msg!("recruit-notice-admission")
+        };
+        Some(self.r(id, &args))
+    }
+
     pub fn clock(&self, clock: Clock) -> String {
         self.t(match clock {
             Clock::Talk => msg!("recruit-clock-talk"),
@@ -72,6 +194,7 @@ impl Words<'_> {
             Clock::CandidateFrom => msg!("recruit-clock-candidate-from"),
             Clock::Approval => msg!("recruit-clock-approval"),
             Clock::ProbationEnds => msg!("recruit-clock-probation-ends"),
+            Clock::PublicityEnds => msg!("recruit-clock-publicity-ends"),
         })
     }
 
@@ -165,6 +288,14 @@ impl Words<'_> {
                 msg!("recruit-refused-training"),
                 &[("hours", (*hours).into()), ("need", (*need).into())],
             ),
+            Refusal::MissingPaper(doc) => self.r(
+                msg!("recruit-refused-paper"),
+                &[("step", step.into()), ("paper", self.paper(*doc).into())],
+            ),
+            Refusal::PaperAlready(doc) => self.r(
+                msg!("recruit-refused-paper-already"),
+                &[("paper", self.paper(*doc).into())],
+            ),
         }
     }
 
@@ -196,6 +327,18 @@ impl Words<'_> {
                 ("stage", self.stage(v.stage).into()),
             ],
         )];
+        if let Some(admitted) = v.facts.admitted {
+            lines.push(self.r(
+                msg!("recruit-admitted-on"),
+                &[
+                    ("date", date(admitted).into()),
+                    ("ends", date(rules::add_months(admitted, 12)).into()),
+                ],
+            ));
+        }
+        if let Some(full) = v.facts.full {
+            lines.push(self.r(msg!("recruit-full-on"), &[("date", date(full).into())]));
+        }
         for s in &v.steps {
             let mut line = format!("{} {}", date(s.step.on), self.step(s.step.kind));
             if let rules::Detail::Vote(t) = &s.step.detail {
@@ -211,6 +354,10 @@ impl Words<'_> {
                 line.push_str(&format!(" · {}", s.note));
             }
             lines.push(line);
+        }
+        lines.push(self.papers(v));
+        if let Some(w) = &v.publicity {
+            lines.push(self.window(w));
         }
         for d in &v.clocks {
             lines.push(self.due(d.what, d.by, today));
@@ -277,6 +424,10 @@ pub async fn mystage(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
                 Stage::Full => msg!("recruit-expect-full"),
             }));
             let today = today(cx);
+            lines.push(w.papers(&v));
+            if let Some(window) = &v.publicity {
+                lines.push(w.window(window));
+            }
             for d in &v.clocks {
                 lines.push(w.due(d.what, d.by, today));
             }
@@ -329,6 +480,60 @@ pub async fn recruit(
             Ok(v) => Ok(Step::text(w.record(&v, today))),
             Err(d) => Ok(Step::text(w.denied(StepKind::Applied, &d))),
         },
+        [key, "ballot" | "无记名投票", rest @ ..] => {
+            super::ballot::command(cx, conn, member, key, rest).await
+        }
+        [key, "notice" | "公示文本" | "公示通知"] => {
+            let v = match service::view(conn, viewer, key, policy).await? {
+                Ok(v) => v,
+                Err(d) => return Ok(Step::text(w.denied(StepKind::Publicity, &d))),
+            };
+            let contact = first_secretary(conn, v.recruit.branch_id).await?;
+            Ok(Step::text(
+                w.notice(&v, &cx.engine.org_name, contact.as_ref(), today)
+                    .unwrap_or_else(|| w.r(msg!("recruit-notice-none"), &[("key", (*key).into())])),
+            ))
+        }
+        [_, "paper" | "doc" | "材料"] => Ok(Step::text(
+            w.r(msg!("recruit-bad-paper"), &[("paper", "".into())]),
+        )),
+        [key, "paper" | "doc" | "材料", name, rest @ ..] => {
+            let Some(doc) = Document::parse(name) else {
+                return Ok(Step::text(
+                    w.r(msg!("recruit-bad-paper"), &[("paper", (*name).into())]),
+                ));
+            };
+            let parsed = match parse_details(StepKind::Opinions, rest, today) {
+                Ok(p) => p,
+                Err(id) => return Ok(Step::text(w.t(id))),
+            };
+            let actor = Actor::member(member, cx.via);
+            let kind = doc.step().unwrap_or(StepKind::Political);
+            match service::receive(
+                conn,
+                viewer,
+                &actor,
+                key,
+                doc,
+                parsed.on,
+                &parsed.note,
+                policy,
+                today,
+                cx.now_ms,
+            )
+            .await?
+            {
+                Ok(_) => Ok(Step::text(w.r(
+                    msg!("recruit-paper-recorded"),
+                    &[
+                        ("key", (*key).into()),
+                        ("paper", w.paper(doc).into()),
+                        ("date", date(parsed.on).into()),
+                    ],
+                ))),
+                Err(d) => Ok(Step::text(w.denied(kind, &d))),
+            }
+        }
         [key, step, rest @ ..] => {
             let Some(kind) = StepKind::parse(step) else {
                 return Ok(Step::text(
@@ -364,12 +569,83 @@ pub async fn recruit(
                         text.push('\n');
                         text.push_str(&w.tally(t));
                     }
+                    if kind == StepKind::Publicity {
+                        text.push_str("\n\n");
+                        text.push_str(&publish(cx, conn, member, key, today).await?);
+                    }
                     Ok(Step::text(text))
                 }
                 Err(d) => Ok(Step::text(w.denied(kind, &d))),
             }
         }
     }
+}
+
+/// The branch's secretary (or another member running it), the 公示's contact.
+async fn first_secretary(
+    conn: &mut Conn,
+    branch_id: Option<i64>,
+) -> Result<Option<Member>, StoreError> {
+    Ok(match branch_id {
+        Some(b) => crate::flows::meetings::secretaries(conn, b)
+            .await?
+            .into_iter()
+            .next(),
+        None => None,
+    })
+}
+
+/// A 公示 was recorded: its text for the secretary, and sent to every active member of the
+/// person's branch in their own language, once (the dedupe key names the 公示's first day).
+async fn publish(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    key: &str,
+    today: NaiveDate,
+) -> Result<String, StoreError> {
+    let w = words(cx);
+    let policy = &cx.engine.recruitment;
+    let Ok(v) = service::view(conn, Viewer::Member(member), key, policy).await? else {
+        return Ok(String::new());
+    };
+    let contact = first_secretary(conn, v.recruit.branch_id).await?;
+    let org = cx.engine.org_name.as_str();
+    let (Some(text), Some(window)) = (w.notice(&v, org, contact.as_ref(), today), v.publicity)
+    else {
+        return Ok(String::new());
+    };
+    let mut sent = 0usize;
+    if let Some(branch) = v.recruit.branch_id {
+        for m in members::list(conn, Some(branch)).await? {
+            if !m.active || m.id == member.id {
+                continue;
+            }
+            let theirs = Words {
+                catalog: cx.catalog,
+                locale: m.locale,
+            };
+            let Some(body) = theirs.notice(&v, org, contact.as_ref(), today) else {
+                continue;
+            };
+            let push = crate::delivery::route::Push {
+                dedupe_key: format!("recruit-notice:{}:{}:{}", v.recruit.id, window.start, m.id),
+                urgent: false,
+                not_before: cx.now_ms,
+                expires_at: None,
+            };
+            let route = cx
+                .push(conn, &m, &crate::flows::Reply::text(body), &push)
+                .await?;
+            if route.channel().is_some() {
+                sent += 1;
+            }
+        }
+    }
+    Ok(format!(
+        "{text}\n\n{}",
+        w.r(msg!("recruit-notice-sent"), &[("count", sent.into())])
+    ))
 }
 
 /// The pipeline: people per stage, then one line each.

@@ -1,5 +1,5 @@
-//! `branchbot recruit import FILE | list | show KEY | record KEY STEP …` and the rows of
-//! `branchbot report recruitment`. The operator at the command line acts for the college
+//! `branchbot recruit import FILE | list | show KEY | record KEY STEP … | record KEY paper NAME
+//! … | notice KEY` and the rows of `branchbot report recruitment`. The operator at the command line acts for the college
 //! committee; every step goes through [`service::record`], so the rules and the audit log
 //! are the same as in chat.
 
@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 
 use super::chat::{self, parse_details, Words};
-use super::rules::{self, Stage, StepKind};
+use super::rules::{self, Document, Stage, StepKind};
 use super::service::{self, Request, View, Viewer};
 use crate::export::{Book, Cell, Table};
 use crate::flows::engine::Engine;
@@ -42,8 +42,12 @@ pub enum RecruitCommand {
     },
     /// One person's record: steps, dates, notes, clocks.
     Show { key: String },
+    /// The text of the 公示 running for a person, to post (the 公示 period in the
+    /// organisation's working days, how to raise objections, the branch's contact).
+    Notice { key: String },
     /// Record a step: `record KEY STEP [YYYY-MM-DD] [CONTACT | HOURS | YES NO ABSTAIN
-    /// ENTITLED] [note…]`.
+    /// ENTITLED] [note…]`; or a paper received: `record KEY paper NAME [YYYY-MM-DD] [note…]`
+    /// (入党申请书, 思想汇报, 政审材料, 培训结业证明, 入党志愿书, 转正申请书).
     Record {
         key: String,
         step: String,
@@ -83,7 +87,7 @@ pub(crate) async fn run(e: &Engine, command: RecruitCommand, ui: &Ui) -> Outcome
                     eprintln!("{}", ui.t(msg!("recruit-pipeline-empty")));
                     return Ok(());
                 }
-                let table = table(&w, &views, today, policy);
+                let table = table(&w, &views, today);
                 print_table(&table.header, &table.text_rows(), csv)
             }
             RecruitCommand::Show { key } => {
@@ -95,6 +99,79 @@ pub(crate) async fn run(e: &Engine, command: RecruitCommand, ui: &Ui) -> Outcome
                     }
                     Err(d) => Err(crate::terminal::Failure::User(
                         w.denied(StepKind::Applied, &d),
+                    )),
+                }
+            }
+            RecruitCommand::Notice { key } => {
+                let mut conn = e.store.pool().acquire().await?;
+                let v = match service::view(&mut conn, Viewer::Operator, &key, policy).await? {
+                    Ok(v) => v,
+                    Err(d) => {
+                        return Err(crate::cli::Failure::User(w.denied(StepKind::Publicity, &d)))
+                    }
+                };
+                let contact = match v.recruit.branch_id {
+                    Some(b) => crate::flows::meetings::secretaries(&mut conn, b)
+                        .await?
+                        .into_iter()
+                        .next(),
+                    None => None,
+                };
+                match w.notice(&v, &e.org_name, contact.as_ref(), today) {
+                    Some(text) => {
+                        println!("{text}");
+                        Ok(())
+                    }
+                    None => Err(ui.mistake(msg!("recruit-notice-none"), &[("key", key.into())])),
+                }
+            }
+            RecruitCommand::Record { key, step, details }
+                if ["paper", "doc", "材料"].contains(&step.as_str()) =>
+            {
+                let Some(name) = details.first() else {
+                    return Err(ui.mistake(msg!("recruit-bad-paper"), &[("paper", "".into())]));
+                };
+                let Some(doc) = Document::parse(name) else {
+                    return Err(ui.mistake(
+                        msg!("recruit-bad-paper"),
+                        &[("paper", name.as_str().into())],
+                    ));
+                };
+                let rest: Vec<&str> = details[1..].iter().map(String::as_str).collect();
+                let d = parse_details(StepKind::Opinions, &rest, today)
+                    .map_err(|id| crate::cli::Failure::User(ui.t(id)))?;
+                let mut tx = e.store.begin().await?;
+                let done = service::receive(
+                    &mut tx,
+                    Viewer::Operator,
+                    &Actor::operator(),
+                    &key,
+                    doc,
+                    d.on,
+                    &d.note,
+                    policy,
+                    today,
+                    now_ms,
+                )
+                .await?;
+                match done {
+                    Ok(_) => {
+                        tx.commit().await?;
+                        println!(
+                            "{}",
+                            ui.r(
+                                msg!("recruit-paper-recorded"),
+                                &[
+                                    ("key", key.as_str().into()),
+                                    ("paper", w.paper(doc).into()),
+                                    ("date", chat::date(d.on).into()),
+                                ],
+                            )
+                        );
+                        Ok(())
+                    }
+                    Err(denied) => Err(crate::cli::Failure::User(
+                        w.denied(doc.step().unwrap_or(StepKind::Political), &denied),
                     )),
                 }
             }
@@ -156,7 +233,7 @@ pub(crate) async fn run(e: &Engine, command: RecruitCommand, ui: &Ui) -> Outcome
 }
 
 /// The pipeline as a table: branch, key, name, stage, next clock, by, overdue.
-pub fn table(w: &Words<'_>, views: &[View], today: NaiveDate, policy: &rules::Policy) -> Table {
+pub fn table(w: &Words<'_>, views: &[View], today: NaiveDate) -> Table {
     let header = [
         msg!("recruit-column-branch"),
         msg!("recruit-column-key"),
@@ -166,6 +243,7 @@ pub fn table(w: &Words<'_>, views: &[View], today: NaiveDate, policy: &rules::Po
         msg!("recruit-column-by"),
         msg!("recruit-column-overdue"),
         msg!("recruit-column-publicity-ends"),
+        msg!("recruit-column-papers-missing"),
     ]
     .map(|id| w.catalog.text(w.locale, id))
     .to_vec();
@@ -173,15 +251,19 @@ pub fn table(w: &Words<'_>, views: &[View], today: NaiveDate, policy: &rules::Po
     for v in views {
         let next = v.clocks.first();
         let overdue = v.overdue(today);
-        let publicity = match (v.stage, v.facts.publicity) {
-            (Stage::Candidate | Stage::Probationary, Some(p)) if v.facts.confirm_vote.is_none() => {
-                Cell::Text(chat::date(rules::working_days_after(
-                    p,
-                    policy.publicity_working_days,
-                )))
-            }
-            _ => Cell::Blank,
+        let publicity = v
+            .publicity
+            .map_or(Cell::Blank, |p| Cell::Text(chat::date(p.last)));
+        let sep = match w.locale {
+            crate::i18n::Locale::ZhCn => "、",
+            crate::i18n::Locale::En => ", ",
         };
+        let missing: Vec<String> = v
+            .facts
+            .papers_missing_next()
+            .into_iter()
+            .map(|d| w.paper(d))
+            .collect();
         t.rows.push(vec![
             Cell::Text(v.recruit.branch.clone().unwrap_or_default()),
             Cell::Text(v.recruit.key.clone()),
@@ -197,6 +279,7 @@ pub fn table(w: &Words<'_>, views: &[View], today: NaiveDate, policy: &rules::Po
                     .join("; "),
             ),
             publicity,
+            Cell::Text(missing.join(sep)),
         ]);
     }
     t
@@ -215,7 +298,7 @@ pub(crate) async fn report(
     let views = service::pipeline(conn, Viewer::Operator, branch, policy)
         .await?
         .unwrap_or_default();
-    let table = table(&w, &views, today, policy);
+    let table = table(&w, &views, today);
     let mut header = vec![ui.t(msg!("recruit-column-branch"))];
     header.extend(Stage::ALL.iter().map(|s| w.stage(*s)));
     header.push(ui.t(msg!("recruit-column-overdue")));
@@ -242,13 +325,7 @@ pub(crate) async fn report(
             mine.iter().map(|v| v.overdue(today).len()).sum::<usize>(),
         ));
         row.push(Cell::from(
-            mine.iter()
-                .filter(|v| {
-                    v.facts.publicity.is_some()
-                        && matches!(v.stage, Stage::Candidate | Stage::Probationary)
-                        && v.facts.confirm_vote.is_none()
-                })
-                .count(),
+            mine.iter().filter(|v| v.publicity.is_some()).count(),
         ));
         summary.rows.push(row);
         let mut sheet = Table::new(table.header.clone());
@@ -293,6 +370,11 @@ const IMPORT_COLUMNS: &[(&str, &[&str])] = &[
     ("committee_review", &["committee_review", "支委会审查"]),
     ("prereview", &["prereview", "预审"]),
     ("form", &["form", "志愿书", "入党志愿书"]),
+    ("political_materials", &["political_materials", "政审材料"]),
+    (
+        "training_certificate",
+        &["training_certificate", "培训结业证明", "结业证明"],
+    ),
     ("publicity", &["publicity", "公示"]),
     ("vote", &["vote", "支部大会", "表决"]),
     ("committee_talk", &["committee_talk", "党委谈话"]),
@@ -312,6 +394,9 @@ fn column_step(name: &str) -> Option<StepKind> {
         "confirm_publicity" => StepKind::Publicity,
         "confirm_vote" => StepKind::Vote,
         "confirm_approval" => StepKind::Approval,
+        // Papers: named after the step they go with in a refusal.
+        "political_materials" => StepKind::Political,
+        "training_certificate" => StepKind::Training,
         other => StepKind::ALL.into_iter().find(|k| k.as_str() == other)?,
     })
 }
@@ -440,17 +525,37 @@ async fn import(
                     tally: d.tally,
                     note: &d.note,
                 };
-                match service::record(
-                    &mut tx,
-                    Viewer::Operator,
-                    &actor,
-                    &req,
-                    policy,
-                    today,
-                    now_ms,
-                )
-                .await?
-                {
+                // The papers received on their own (政审材料, 培训结业证明) are not steps.
+                let done = match Document::parse(name).filter(|doc| doc.step().is_none()) {
+                    Some(doc) => {
+                        service::receive(
+                            &mut tx,
+                            Viewer::Operator,
+                            &actor,
+                            key,
+                            doc,
+                            d.on,
+                            &d.note,
+                            policy,
+                            today,
+                            now_ms,
+                        )
+                        .await?
+                    }
+                    None => {
+                        service::record(
+                            &mut tx,
+                            Viewer::Operator,
+                            &actor,
+                            &req,
+                            policy,
+                            today,
+                            now_ms,
+                        )
+                        .await?
+                    }
+                };
+                match done {
                     Ok(_) => steps += 1,
                     Err(denied) => {
                         problems.push(at(w.denied(kind, &denied)));

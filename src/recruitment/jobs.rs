@@ -1,7 +1,8 @@
 //! `recruitment-clocks`: a built-in daily job at 09:00 that reminds of the pipeline's clocks
 //! on time (see [`rules::reminders_on`]): the branch's secretary of the talk within a month,
 //! the half-yearly 考察, the college's approval within three months and the day a person may
-//! be listed as 发展对象; the person and their contacts of the next 思想汇报; the person and
+//! be listed as 发展对象, and on the last working day of a 公示 (the vote may follow the next
+//! day); the person and their contacts of the next 思想汇报; the person and
 //! the secretary before the probation ends. Each reminder has its own dedupe key, so a run
 //! repeated after a crash never sends one twice.
 
@@ -68,7 +69,11 @@ impl Job for RecruitmentClocks {
                             to.extend(person);
                             to.extend(secretaries);
                         }
-                        Clock::Talk | Clock::Review | Clock::Approval | Clock::CandidateFrom => {
+                        Clock::Talk
+                        | Clock::Review
+                        | Clock::Approval
+                        | Clock::CandidateFrom
+                        | Clock::PublicityEnds => {
                             to.extend(secretaries);
                         }
                     }

@@ -7,7 +7,9 @@
 //! 第N条 where a rule comes from one. What colleges set differently is in [`Policy`]
 //! (`[recruitment]` in `branchbot.toml`).
 
-use chrono::{Datelike, Months, NaiveDate, Weekday};
+use chrono::{Months, NaiveDate};
+
+use crate::domain::calendar::Calendar;
 
 /// The five stages a person passes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -170,6 +172,114 @@ impl StepKind {
 
 pub use crate::config::recruitment::Policy;
 
+/// A paper handed in, kept on the person's checklist with the day it was received. Four of
+/// them are what a step is (the step records the paper too): the 入党申请书 ([`StepKind::Applied`],
+/// 第6条), each 思想汇报 ([`StepKind::Report`], 第10条), the 入党志愿书 ([`StepKind::Form`],
+/// 第20条) and the 转正申请书 ([`StepKind::Application`], 第31条). The 政审材料 (第15–16条) and
+/// the 培训结业证明 (第17条) are received on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Document {
+    ApplicationLetter,
+    Report,
+    PoliticalMaterials,
+    TrainingCertificate,
+    VolunteerForm,
+    ConfirmApplication,
+}
+
+impl Document {
+    pub const ALL: [Document; 6] = [
+        Self::ApplicationLetter,
+        Self::Report,
+        Self::PoliticalMaterials,
+        Self::TrainingCertificate,
+        Self::VolunteerForm,
+        Self::ConfirmApplication,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApplicationLetter => "application_letter",
+            Self::Report => "report",
+            Self::PoliticalMaterials => "political_materials",
+            Self::TrainingCertificate => "training_certificate",
+            Self::VolunteerForm => "volunteer_form",
+            Self::ConfirmApplication => "confirm_application",
+        }
+    }
+
+    /// Accepts the English name or the Chinese word.
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim().to_lowercase().replace(['-', ' '], "_");
+        if let Some(d) = Self::ALL.into_iter().find(|d| d.as_str() == t) {
+            return Some(d);
+        }
+        Some(match t.as_str() {
+            "入党申请书" | "申请书" => Self::ApplicationLetter,
+            "思想汇报" => Self::Report,
+            "政审材料" | "政审" => Self::PoliticalMaterials,
+            "培训结业证明" | "结业证明" | "结业证书" => Self::TrainingCertificate,
+            "入党志愿书" | "志愿书" => Self::VolunteerForm,
+            "转正申请书" | "转正申请" => Self::ConfirmApplication,
+            _ => return None,
+        })
+    }
+
+    /// The step that is the receipt of this paper, if one is.
+    pub fn step(self) -> Option<StepKind> {
+        match self {
+            Self::ApplicationLetter => Some(StepKind::Applied),
+            Self::Report => Some(StepKind::Report),
+            Self::VolunteerForm => Some(StepKind::Form),
+            Self::ConfirmApplication => Some(StepKind::Application),
+            Self::PoliticalMaterials | Self::TrainingCertificate => None,
+        }
+    }
+
+    /// The paper a step records, if it records one.
+    pub fn of_step(kind: StepKind) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.step() == Some(kind))
+    }
+
+    /// Whether one person hands it in more than once (the 思想汇报).
+    pub fn repeats(self) -> bool {
+        self == Self::Report
+    }
+}
+
+/// The checklist of a stage: the papers handed in while in it.
+pub fn checklist(stage: Stage) -> &'static [Document] {
+    match stage {
+        Stage::Applicant => &[Document::ApplicationLetter],
+        Stage::Activist => &[Document::Report],
+        Stage::Candidate => &[
+            Document::PoliticalMaterials,
+            Document::TrainingCertificate,
+            Document::VolunteerForm,
+        ],
+        Stage::Probationary => &[Document::Report, Document::ConfirmApplication],
+        Stage::Full => &[],
+    }
+}
+
+/// The papers a step needs on file first, for a person in `stage`: the 入党申请书 to become an
+/// activist (第6–8条); at least one 思想汇报 to be listed as 发展对象 (第10条, 第12条); the
+/// 政审材料, the 培训结业证明 and the 入党志愿书 before the branch meeting admits them (第15–17条,
+/// 第20–21条); the 转正申请书 before it votes on 转正 (第31条).
+pub fn papers_for(kind: StepKind, stage: Stage) -> &'static [Document] {
+    match (kind, stage) {
+        (StepKind::Activist, _) => &[Document::ApplicationLetter],
+        (StepKind::Candidate, _) => &[Document::Report],
+        (StepKind::Vote, Stage::Candidate) => &[
+            Document::PoliticalMaterials,
+            Document::TrainingCertificate,
+            Document::VolunteerForm,
+        ],
+        (StepKind::Vote, Stage::Probationary) => &[Document::ConfirmApplication],
+        _ => &[],
+    }
+}
+
 /// The counted result of a 支部大会 vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -252,6 +362,9 @@ pub struct Facts {
     pub full: Option<NaiveDate>,
     /// The last vote that failed, with its date.
     pub failed_vote: Option<(NaiveDate, Tally)>,
+    /// The papers on file, each with the day it was received, in that order (not from the
+    /// steps: the caller adds them, see [`Facts::with_papers`]).
+    pub papers: Vec<(Document, NaiveDate)>,
 }
 
 impl Facts {
@@ -262,6 +375,42 @@ impl Facts {
             f.apply(s);
         }
         f
+    }
+
+    /// The same facts with the papers on file.
+    pub fn with_papers(mut self, papers: impl IntoIterator<Item = (Document, NaiveDate)>) -> Self {
+        self.papers = papers.into_iter().collect();
+        self.papers.sort_by_key(|(_, on)| *on);
+        self
+    }
+
+    /// The days a paper was received, earliest first.
+    pub fn received(&self, doc: Document) -> Vec<NaiveDate> {
+        self.papers
+            .iter()
+            .filter(|(d, _)| *d == doc)
+            .map(|(_, on)| *on)
+            .collect()
+    }
+
+    /// The papers `kind` needs that are not on file by `on`.
+    pub fn papers_missing(&self, kind: StepKind, on: NaiveDate) -> Vec<Document> {
+        papers_for(kind, self.stage())
+            .iter()
+            .copied()
+            .filter(|doc| !self.received(*doc).iter().any(|d| *d <= on))
+            .collect()
+    }
+
+    /// The papers the next stage needs that are not on file yet.
+    pub fn papers_missing_next(&self) -> Vec<Document> {
+        let step = match self.stage() {
+            Stage::Applicant => StepKind::Activist,
+            Stage::Activist => StepKind::Candidate,
+            Stage::Candidate | Stage::Probationary => StepKind::Vote,
+            Stage::Full => return Vec::new(),
+        };
+        self.papers_missing(step, NaiveDate::MAX)
     }
 
     /// The stage the person is in.
@@ -361,6 +510,10 @@ pub enum Refusal {
     ImpossibleTally,
     /// 集中培训 shorter than the policy asks.
     TrainingTooShort { hours: u32, need: u32 },
+    /// A paper the step needs is not on file (the first one missing).
+    MissingPaper(Document),
+    /// This paper is on file already (only the 思想汇报 is handed in again).
+    PaperAlready(Document),
 }
 
 /// What a [`Refusal::TooEarly`] waits for.
@@ -382,6 +535,7 @@ pub fn check(
     on: NaiveDate,
     detail: &Detail,
     policy: &Policy,
+    cal: &Calendar,
 ) -> Result<Stage, Refusal> {
     use StepKind as K;
     let stage = facts.stage();
@@ -399,6 +553,11 @@ pub fn check(
         }
         Ok(d)
     };
+    // The papers come after the steps: "the talk first" reads better than "a paper missing".
+    let papers = || match facts.papers_missing(kind, on).first() {
+        Some(doc) => Err(Refusal::MissingPaper(*doc)),
+        None => Ok(()),
+    };
     match kind {
         K::Applied => {
             if facts.applied.is_some() {
@@ -414,6 +573,7 @@ pub fn check(
             need(K::Applied, facts.applied)?;
             // 第7条: the talk comes first.
             need(K::Talk, facts.talk)?;
+            papers()?;
         }
         K::Contact => {
             in_stage(&[Stage::Activist, Stage::Candidate])?;
@@ -450,6 +610,7 @@ pub fn check(
                 });
             }
             need(K::Opinions, facts.opinions)?;
+            papers()?;
         }
         K::Political | K::CommitteeReview | K::PreReview | K::Form => {
             in_stage(&[Stage::Candidate])?;
@@ -509,11 +670,12 @@ pub fn check(
                 }
                 need(K::Application, facts.application)?;
             }
+            papers()?;
             let started = need(K::Publicity, facts.publicity)?;
-            let ends = working_days_after(started, policy.publicity_working_days);
-            if on < ends {
+            let window = Window::new(cal, started, policy.publicity_working_days);
+            if on < window.vote_from {
                 return Err(Refusal::TooEarly {
-                    until: ends,
+                    until: window.vote_from,
                     why: Wait::Publicity,
                 });
             }
@@ -547,6 +709,11 @@ pub fn check(
             need(K::Approval, facts.approved)?;
         }
     }
+    if let Some(doc) = Document::of_step(kind) {
+        if !doc.repeats() && !facts.received(doc).is_empty() {
+            return Err(Refusal::PaperAlready(doc));
+        }
+    }
     Ok(match kind {
         K::Activist => Stage::Activist,
         K::Candidate => Stage::Candidate,
@@ -554,24 +721,40 @@ pub fn check(
     })
 }
 
-/// The day a 公示 started on `start` has lasted `days` working days: the first day it may be
-/// followed by the vote. Working days are Monday to Friday here; this is the one place where
-/// the organisation's calendar (holidays, 调休 working weekends) plugs in when one is loaded.
-pub fn working_days_after(start: NaiveDate, days: u32) -> NaiveDate {
-    let mut d = start;
-    let mut counted = 0;
-    // The day it starts counts when it is a working day.
-    while counted < days {
-        if is_working_day(d) {
-            counted += 1;
-        }
-        d = d.succ_opt().unwrap_or(d);
-    }
-    d
+/// A 公示's window: from the day it starts through its last working day; the branch meeting
+/// may vote from the day after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: NaiveDate,
+    /// The last of its working days.
+    pub last: NaiveDate,
+    /// The first day the vote may be held.
+    pub vote_from: NaiveDate,
+    pub working_days: u32,
 }
 
-fn is_working_day(d: NaiveDate) -> bool {
-    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+impl Window {
+    /// The window of a 公示 starting on `start` that lasts `days` working days of `cal` (an
+    /// empty calendar: Monday to Friday). The day it starts counts when it is a working day.
+    pub fn new(cal: &Calendar, start: NaiveDate, days: u32) -> Self {
+        let first = cal.working_day_on_or_after(start);
+        let last = if days == 0 {
+            start
+        } else {
+            crate::domain::calendar::nth_working_day_after(cal, first, days - 1)
+        };
+        Self {
+            start,
+            last,
+            vote_from: last.succ_opt().unwrap_or(last),
+            working_days: days,
+        }
+    }
+
+    /// Whether `day` is inside the window.
+    pub fn open_on(&self, day: NaiveDate) -> bool {
+        self.start <= day && day <= self.last
+    }
 }
 
 /// `months` calendar months later (the last day of a shorter month when the day is missing).
@@ -601,6 +784,9 @@ pub enum Clock {
     Approval,
     /// The probation ends: the 转正 should be discussed (第31条).
     ProbationEnds,
+    /// The last working day of a running 公示: the branch meeting may vote from the next day.
+    /// Added by the caller, who knows the calendar ([`Window`]).
+    PublicityEnds,
 }
 
 impl Clock {
@@ -612,6 +798,7 @@ impl Clock {
             Self::CandidateFrom => "candidate_from",
             Self::Approval => "approval",
             Self::ProbationEnds => "probation_ends",
+            Self::PublicityEnds => "publicity_ends",
         }
     }
 }
@@ -658,13 +845,13 @@ pub fn clocks(facts: &Facts, policy: &Policy) -> Vec<Due> {
 
 /// Whether a clock is a deadline (overdue once passed) rather than an earliest date.
 pub fn is_deadline(clock: Clock) -> bool {
-    clock != Clock::CandidateFrom
+    !matches!(clock, Clock::CandidateFrom | Clock::PublicityEnds)
 }
 
 /// The clocks to remind of on `today`: a few days ahead of a deadline (a week for the talk and
 /// the 思想汇报, two weeks for the 考察 and the approval, [`Policy::remind_probation_days`]
 /// before the probation ends), on the day it falls due, and on the day a person may be
-/// listed as 发展对象. The flag says whether it is the day itself.
+/// listed as 发展对象 or a 公示 has its last day. The flag says whether it is the day itself.
 pub fn reminders_on(clocks: &[Due], today: NaiveDate, policy: &Policy) -> Vec<(Due, bool)> {
     clocks
         .iter()
@@ -673,7 +860,7 @@ pub fn reminders_on(clocks: &[Due], today: NaiveDate, policy: &Policy) -> Vec<(D
                 Clock::Talk | Clock::Report => 7,
                 Clock::Review | Clock::Approval => 14,
                 Clock::ProbationEnds => i64::from(policy.remind_probation_days),
-                Clock::CandidateFrom => 0,
+                Clock::CandidateFrom | Clock::PublicityEnds => 0,
             };
             if d.by == today {
                 Some((*d, true))
@@ -732,10 +919,83 @@ mod tests {
 
     #[test]
     fn publicity_of_five_working_days_skips_the_weekend() {
+        let none = Calendar::default();
         // Wednesday 2026-12-02: Wed, Thu, Fri, Mon, Tue → the vote may be on Wednesday 9th.
-        assert_eq!(working_days_after(d("2026-12-02"), 5), d("2026-12-09"));
+        let w = Window::new(&none, d("2026-12-02"), 5);
+        assert_eq!((w.last, w.vote_from), (d("2026-12-08"), d("2026-12-09")));
         // Starting on a Saturday: Mon–Fri, then the next Saturday.
-        assert_eq!(working_days_after(d("2026-12-05"), 5), d("2026-12-12"));
+        assert_eq!(
+            Window::new(&none, d("2026-12-05"), 5).vote_from,
+            d("2026-12-12")
+        );
+    }
+
+    #[test]
+    fn publicity_over_national_day_counts_the_calendars_working_days() {
+        let cal =
+            crate::domain::calendar::parse(include_str!("../../examples/calendar.toml")).unwrap();
+        // Tuesday 29 September 2026: 29th, 30th, then 国庆 1–7 October off, Thursday 8th,
+        // Friday 9th and the 调休 Saturday 10th are worked: the 5th working day is the 10th.
+        let w = Window::new(&cal, d("2026-09-29"), 5);
+        assert_eq!(w.last, d("2026-10-10"));
+        assert_eq!(w.vote_from, d("2026-10-11"));
+        assert!(w.open_on(d("2026-10-05")));
+        // Without the calendar the holiday would have counted.
+        assert_eq!(
+            Window::new(&Calendar::default(), d("2026-09-29"), 5).last,
+            d("2026-10-05")
+        );
+    }
+
+    #[test]
+    fn the_branch_meeting_needs_the_papers_on_file_and_the_refusal_names_the_first_missing() {
+        let mut steps = vec![
+            step(StepKind::Applied, "2024-01-01"),
+            step(StepKind::Talk, "2024-01-10"),
+            step(StepKind::Activist, "2024-02-01"),
+            step(StepKind::Candidate, "2025-03-01"),
+            step(StepKind::Political, "2025-04-01"),
+            step(StepKind::Training, "2025-04-02"),
+            step(StepKind::CommitteeReview, "2025-04-03"),
+            step(StepKind::PreReview, "2025-04-04"),
+            step(StepKind::Form, "2025-04-05"),
+            step(StepKind::Publicity, "2025-04-07"),
+        ];
+        let vote = Detail::Vote(Tally {
+            yes: 12,
+            no: 0,
+            abstain: 0,
+            entitled: 20,
+        });
+        let check_on = |f: &Facts| {
+            check(
+                f,
+                StepKind::Vote,
+                d("2025-05-06"),
+                &vote,
+                &Policy::default(),
+                &Calendar::default(),
+            )
+        };
+        let papers = [
+            (Document::VolunteerForm, d("2025-04-05")),
+            (Document::TrainingCertificate, d("2025-04-02")),
+        ];
+        let facts = Facts::from_steps(&steps).with_papers(papers);
+        assert_eq!(
+            check_on(&facts),
+            Err(Refusal::MissingPaper(Document::PoliticalMaterials))
+        );
+        let facts = Facts::from_steps(&steps).with_papers(
+            papers
+                .into_iter()
+                .chain([(Document::PoliticalMaterials, d("2025-04-01"))]),
+        );
+        assert_eq!(check_on(&facts), Ok(Stage::Probationary));
+        assert!(facts.papers_missing_next().is_empty());
+        steps.truncate(3);
+        let facts = Facts::from_steps(&steps);
+        assert_eq!(facts.papers_missing_next(), vec![Document::Report]);
     }
 
     #[test]
@@ -753,7 +1013,8 @@ mod tests {
                 StepKind::Candidate,
                 d("2026-04-09"),
                 &Detail::None,
-                &policy
+                &policy,
+                &Calendar::default()
             ),
             Err(Refusal::TooEarly {
                 until: d("2026-04-10"),
@@ -766,7 +1027,8 @@ mod tests {
                 StepKind::Candidate,
                 d("2026-04-10"),
                 &Detail::None,
-                &policy
+                &policy,
+                &Calendar::default()
             ),
             Err(Refusal::Missing(StepKind::Contact))
         );
@@ -786,7 +1048,8 @@ mod tests {
                 StepKind::Candidate,
                 d("2026-04-10"),
                 &Detail::None,
-                &policy
+                &policy,
+                &Calendar::default()
             ),
             Err(Refusal::NotEnough {
                 step: StepKind::Review,
@@ -805,7 +1068,8 @@ mod tests {
                 StepKind::Activist,
                 d("2025-03-05"),
                 &Detail::None,
-                &Policy::default()
+                &Policy::default(),
+                &Calendar::default()
             ),
             Err(Refusal::Missing(StepKind::Talk))
         );

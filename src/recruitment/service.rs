@@ -1,11 +1,15 @@
 //! What chat, the command line, reminders and reports call: who may see or change whose
-//! record, recording a step (checked against the rules, written with its audit row in the
-//! caller's transaction, the roster role following the stage), and the views.
+//! record, recording a step or a paper received (checked against the rules and the
+//! organisation's calendar, written with its audit row in the caller's transaction, the roster
+//! role following the stage), and the views.
 
 use chrono::NaiveDate;
 
-use super::rules::{self, Clock, Detail, Due, Facts, Policy, Recorded, Refusal, Stage, StepKind};
-use super::store::{self, NewStep, Recruit, StepRow};
+use super::rules::{
+    self, Clock, Detail, Document, Due, Facts, Policy, Recorded, Refusal, Stage, StepKind, Window,
+};
+use super::store::{self, NewStep, PaperRow, Recruit, StepRow};
+use crate::domain::calendar::Calendar;
 use crate::domain::org::{Member, Role};
 use crate::store::audit::{self, Action, Actor};
 use crate::store::{members, Conn, StoreError};
@@ -54,6 +58,11 @@ pub struct View {
     pub clocks: Vec<Due>,
     /// Notes are emptied unless the sight is [`Sight::Full`].
     pub steps: Vec<StepRow>,
+    /// The papers on file (notes emptied unless the sight is [`Sight::Full`]).
+    pub papers: Vec<PaperRow>,
+    /// The 公示 of the current stage, in the organisation's working days, until the branch
+    /// meeting has voted on it.
+    pub publicity: Option<Window>,
     pub sight: Sight,
 }
 
@@ -141,7 +150,12 @@ pub async fn record(
         Some(r) => store::steps(conn, r.id).await?,
         None => Vec::new(),
     };
-    let facts = Facts::from_steps(steps.iter().map(|s| &s.step));
+    let papers = match &existing {
+        Some(r) => store::papers(conn, r.id).await?,
+        None => Vec::new(),
+    };
+    let facts = Facts::from_steps(steps.iter().map(|s| &s.step))
+        .with_papers(papers.iter().map(|p| (p.doc, p.on)));
     let detail = match req.kind {
         StepKind::Contact => {
             let Some(key) = req.contact else {
@@ -163,7 +177,8 @@ pub async fn record(
         _ => Detail::None,
     };
     let before = facts.stage();
-    let after = match rules::check(&facts, req.kind, req.on, &detail, policy) {
+    let cal = crate::store::calendar::load(conn).await?;
+    let after = match rules::check(&facts, req.kind, req.on, &detail, policy, &cal) {
         Ok(s) => s,
         Err(r) => return Ok(Err(Denied::Refused(r))),
     };
@@ -187,6 +202,19 @@ pub async fn record(
         },
     )
     .await?;
+    // The step is the receipt of a paper (the application, a 思想汇报, the forms): on file.
+    if let Some(doc) = Document::of_step(req.kind) {
+        store::add_paper(
+            conn,
+            recruit_id,
+            doc,
+            req.on,
+            "",
+            viewer.member_id(),
+            now_ms,
+        )
+        .await?;
+    }
     // The roster follows the stage: never lowers a role (a secretary applying again stays
     // secretary in the roster).
     let role = match after {
@@ -214,6 +242,73 @@ pub async fn record(
     )
     .await?;
     Ok(Ok(Moved { before, after }))
+}
+
+/// Records a paper received. A paper that is a step's (the application, a 思想汇报, the
+/// 入党志愿书, the 转正申请书) is recorded as that step, with its checks; the others (政审材料,
+/// 培训结业证明) are put on file once each, by the branch committee or the college committee.
+#[allow(clippy::too_many_arguments)]
+pub async fn receive(
+    conn: &mut Conn,
+    viewer: Viewer<'_>,
+    actor: &Actor,
+    key: &str,
+    doc: Document,
+    on: NaiveDate,
+    note: &str,
+    policy: &Policy,
+    today: NaiveDate,
+    now_ms: i64,
+) -> Result<Result<Moved, Denied>, StoreError> {
+    if let Some(kind) = doc.step() {
+        let req = Request {
+            key,
+            kind,
+            on,
+            contact: None,
+            hours: None,
+            tally: None,
+            note,
+        };
+        return record(conn, viewer, actor, &req, policy, today, now_ms).await;
+    }
+    let Some(person) = members::find(conn, key).await? else {
+        return Ok(Err(Denied::UnknownMember(key.to_owned())));
+    };
+    if !viewer.runs(person.branch_id) {
+        return Ok(Err(Denied::NotAllowed));
+    }
+    if on > today {
+        return Ok(Err(Denied::FutureDate(on)));
+    }
+    let Some(recruit) = store::by_member(conn, person.id).await? else {
+        return Ok(Err(Denied::NotInPipeline(person.key)));
+    };
+    let papers = store::papers(conn, recruit.id).await?;
+    if papers.iter().any(|p| p.doc == doc) {
+        return Ok(Err(Denied::Refused(Refusal::PaperAlready(doc))));
+    }
+    let stage = Facts::from_steps(
+        store::steps(conn, recruit.id)
+            .await?
+            .iter()
+            .map(|s| &s.step),
+    )
+    .stage();
+    store::add_paper(conn, recruit.id, doc, on, note, viewer.member_id(), now_ms).await?;
+    audit::record(
+        conn,
+        now_ms,
+        actor,
+        Action::RecruitmentStep,
+        &format!("member:{}", person.key),
+        &format!("paper {} {}", doc.as_str(), on.format("%Y-%m-%d")),
+    )
+    .await?;
+    Ok(Ok(Moved {
+        before: stage,
+        after: stage,
+    }))
 }
 
 async fn is_contact(conn: &mut Conn, contact_id: i64, person_id: i64) -> Result<bool, StoreError> {
@@ -246,7 +341,8 @@ pub async fn view(
     let Some(recruit) = store::by_member(conn, person.id).await? else {
         return Ok(Err(Denied::NotInPipeline(person.key)));
     };
-    Ok(Ok(build(conn, recruit, sight, policy).await?))
+    let cal = crate::store::calendar::load(conn).await?;
+    Ok(Ok(build(conn, recruit, sight, policy, &cal).await?))
 }
 
 async fn build(
@@ -254,20 +350,43 @@ async fn build(
     recruit: Recruit,
     sight: Sight,
     policy: &Policy,
+    cal: &Calendar,
 ) -> Result<View, StoreError> {
     let mut steps = store::steps(conn, recruit.id).await?;
+    let mut papers = store::papers(conn, recruit.id).await?;
     if sight != Sight::Full {
         for s in &mut steps {
             s.note.clear();
         }
+        for p in &mut papers {
+            p.note.clear();
+        }
     }
-    let facts = Facts::from_steps(steps.iter().map(|s| &s.step));
+    let facts = Facts::from_steps(steps.iter().map(|s| &s.step))
+        .with_papers(papers.iter().map(|p| (p.doc, p.on)));
+    let stage = facts.stage();
+    let publicity = match (stage, facts.publicity) {
+        (Stage::Candidate | Stage::Probationary, Some(start)) if facts.confirm_vote.is_none() => {
+            Some(Window::new(cal, start, policy.publicity_working_days))
+        }
+        _ => None,
+    };
+    let mut clocks = rules::clocks(&facts, policy);
+    if let Some(w) = &publicity {
+        clocks.push(Due {
+            what: Clock::PublicityEnds,
+            by: w.last,
+        });
+        clocks.sort_by_key(|d| d.by);
+    }
     Ok(View {
-        stage: facts.stage(),
-        clocks: rules::clocks(&facts, policy),
+        stage,
+        clocks,
         facts,
         recruit,
         steps,
+        papers,
+        publicity,
         sight,
     })
 }
@@ -292,9 +411,10 @@ pub async fn pipeline(
             (sponsored, Sight::Progress)
         }
     };
+    let cal = crate::store::calendar::load(conn).await?;
     let mut views = Vec::with_capacity(recruits.len());
     for r in recruits {
-        views.push(build(conn, r, sight, policy).await?);
+        views.push(build(conn, r, sight, policy, &cal).await?);
     }
     Ok(Ok(views))
 }
@@ -306,7 +426,7 @@ pub fn due_between(views: &[View], from: NaiveDate, until: NaiveDate) -> Vec<(&V
         .iter()
         .flat_map(|v| v.clocks.iter().map(move |d| (v, *d)))
         .filter(|(_, d)| d.by <= until && (d.by >= from || rules::is_deadline(d.what)))
-        .filter(|(_, d)| d.what != Clock::CandidateFrom || d.by >= from)
+        .filter(|(_, d)| rules::is_deadline(d.what) || d.by >= from)
         .collect();
     due.sort_by_key(|(v, d)| (d.by, v.recruit.key.clone()));
     due

@@ -1,11 +1,12 @@
 //! The pipeline's SQL, one text for SQLite and PostgreSQL: the people in it, their steps in
-//! the order they were recorded, and the roster role that follows the stage.
+//! the order they were recorded, the papers they handed in (`recruit_papers`, migration 0019)
+//! and the roster role that follows the stage.
 
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::rules::{Detail, Recorded, StepKind, Tally};
+use super::rules::{Detail, Document, Recorded, StepKind, Tally};
 use crate::domain::org::Role;
 use crate::store::{sql, Conn, Result, StoreError};
 
@@ -193,6 +194,102 @@ pub async fn set_role(conn: &mut Conn, member_id: i64, role: Role, now: i64) -> 
         .bind(member_id)
         .bind(role.as_str())
         .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A paper on file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperRow {
+    pub doc: Document,
+    pub on: NaiveDate,
+    pub note: String,
+}
+
+/// Writes a paper received; a second copy of a paper that is handed in once breaks the
+/// unique index `recruit_papers_once` (callers check first).
+pub async fn add_paper(
+    conn: &mut Conn,
+    recruit_id: i64,
+    doc: Document,
+    on: NaiveDate,
+    note: &str,
+    recorded_by: Option<i64>,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO recruit_papers (recruit_id, kind, received_on, note, recorded_by, \
+         recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(recruit_id)
+    .bind(doc.as_str())
+    .bind(on.format("%Y-%m-%d").to_string())
+    .bind(note)
+    .bind(recorded_by)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A recruit's papers, by the day received.
+pub async fn papers(conn: &mut Conn, recruit_id: i64) -> Result<Vec<PaperRow>> {
+    let rows = sqlx::query(
+        "SELECT kind, received_on, note FROM recruit_papers WHERE recruit_id = $1 \
+         ORDER BY received_on, id",
+    )
+    .bind(recruit_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            let doc = Document::ALL
+                .into_iter()
+                .find(|d| d.as_str() == kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("recruitment paper '{kind}'")))?;
+            let on: String = row.try_get("received_on")?;
+            let on = NaiveDate::parse_from_str(&on, "%Y-%m-%d")
+                .map_err(|_| StoreError::Corrupt(format!("recruitment date '{on}'")))?;
+            Ok(PaperRow {
+                doc,
+                on,
+                note: row.try_get("note")?,
+            })
+        })
+        .collect()
+}
+
+/// Links a secret-ballot round to the person it votes on.
+pub async fn add_ballot(conn: &mut Conn, recruit_id: i64, round_id: i64, at: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO recruit_ballots (recruit_id, round_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(recruit_id)
+    .bind(round_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The round of the person's secret ballot whose result is not recorded yet: `(id, round_id)`.
+pub async fn pending_ballot(conn: &mut Conn, recruit_id: i64) -> Result<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, round_id FROM recruit_ballots WHERE recruit_id = $1 \
+         AND recorded_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(recruit_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Marks a ballot's result recorded as the person's vote step.
+pub async fn ballot_recorded(conn: &mut Conn, id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE recruit_ballots SET recorded_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(at)
         .execute(conn)
         .await?;
     Ok(())

@@ -203,6 +203,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0018_dues.sql"),
     ),
     (
+        19,
+        "recruitment_papers_ballots",
+        include_str!("../../migrations/sqlite/0019_recruitment_papers_ballots.sql"),
+    ),
+    (
         20,
         "calendar",
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
@@ -278,6 +283,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         18,
         "dues",
         include_str!("../../migrations/postgres/0018_dues.sql"),
+    ),
+    (
+        19,
+        "recruitment_papers_ballots",
+        include_str!("../../migrations/postgres/0019_recruitment_papers_ballots.sql"),
     ),
     (
         20,

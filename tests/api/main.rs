@@ -29,6 +29,7 @@ mod plans;
 mod pledges;
 mod pledges_store;
 mod recruitment;
+mod recruitment_path;
 mod reports;
 mod sms;
 mod spotcheck;

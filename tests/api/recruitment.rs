@@ -100,6 +100,12 @@ async fn a_secretary_takes_an_applicant_to_full_membership_and_every_early_step_
     // The year as an activist runs from 2024-04-01.
     let r = s("/recruit S105 candidate 2025-03-30").await;
     assert!(r.contains("须满一年") && r.contains("2025-04-01"), "{r}");
+    // Not without a 思想汇报 on file.
+    let r = s("/recruit S105 candidate 2025-04-02").await;
+    assert!(r.contains("还没有收到“思想汇报”"), "{r}");
+    assert!(s("/recruit S105 report 2024-07-01")
+        .await
+        .contains("已记录"));
     assert!(s("/recruit S105 candidate 2025-04-02")
         .await
         .contains("发展对象"));
@@ -118,6 +124,12 @@ async fn a_secretary_takes_an_applicant_to_full_membership_and_every_early_step_
     assert!(s("/recruit S105 training 2025-05-10 24")
         .await
         .contains("已记录"));
+    let r = s("/recruit S105 材料 政审材料 2025-05-02").await;
+    assert_eq!(r, "已登记：S105 的“政审材料”，收到日期 2025-05-02。");
+    let r = s("/recruit S105 材料 政审材料 2025-05-03").await;
+    assert_eq!(r, "“政审材料”已经登记过。");
+    let r = s("/recruit S105 材料 成绩单 2025-05-03").await;
+    assert!(r.starts_with("不认识的材料“成绩单”"), "{r}");
     let r = s("/recruit S105 prereview 2025-06-10").await;
     assert!(r.contains("还没有记录“支部委员会审查”"), "{r}");
     assert!(s("/recruit S105 committee_review 2025-06-01")
@@ -129,6 +141,12 @@ async fn a_secretary_takes_an_applicant_to_full_membership_and_every_early_step_
     assert!(s("/recruit S105 form 2025-06-15").await.contains("已记录"));
     // Wednesday 18 June: Wed, Thu, Fri, Mon, Tue — the vote may be on Wednesday 25th.
     assert!(s("/recruit S105 公示 2025-06-18").await.contains("已记录"));
+    // The training certificate is not on file yet: the vote is refused and says which paper.
+    let r = s("/recruit S105 vote 2025-06-26 16 2 2 30").await;
+    assert!(r.contains("还没有收到“培训结业证明”"), "{r}");
+    assert!(s("/recruit S105 paper training_certificate 2025-05-12")
+        .await
+        .contains("已登记"));
     let r = s("/recruit S105 vote 2025-06-24 20 1 0 30").await;
     assert!(
         r.contains("公示尚未期满") && r.contains("2025-06-25"),
@@ -189,11 +207,17 @@ async fn a_secretary_takes_an_applicant_to_full_membership_and_every_early_step_
     let r = s("/recruit S105 report 2026-12-08").await;
     assert!(r.contains("2026-12-08 还没到"), "{r}");
 
-    // Every change is in the audit log.
+    // Every change is in the audit log: each step, and each paper received on its own.
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'recruitment_step'")
             .await,
         app.count("SELECT COUNT(*) FROM recruit_steps").await
+            + app
+                .count(
+                    "SELECT COUNT(*) FROM recruit_papers \
+                     WHERE kind IN ('political_materials', 'training_certificate')"
+                )
+                .await
     );
     app.stop().await;
 }

@@ -78,7 +78,7 @@ async fn page(w: &Words<'_>, id: &str, headers: &HeaderMap) -> Result<Response, 
             Some("muted"),
         )
     } else {
-        let data = crate::recruitment::cli::table(&words, &mine, today, &engine.recruitment);
+        let data = crate::recruitment::cli::table(&words, &mine, today);
         let mut t = Table::new(&data.header, &[]);
         for row in &data.rows {
             t.row(None);

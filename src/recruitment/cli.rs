@@ -107,7 +107,9 @@ pub(crate) async fn run(e: &Engine, command: RecruitCommand, ui: &Ui) -> Outcome
                 let v = match service::view(&mut conn, Viewer::Operator, &key, policy).await? {
                     Ok(v) => v,
                     Err(d) => {
-                        return Err(crate::cli::Failure::User(w.denied(StepKind::Publicity, &d)))
+                        return Err(crate::terminal::Failure::User(
+                            w.denied(StepKind::Publicity, &d),
+                        ))
                     }
                 };
                 let contact = match v.recruit.branch_id {
@@ -139,7 +141,7 @@ pub(crate) async fn run(e: &Engine, command: RecruitCommand, ui: &Ui) -> Outcome
                 };
                 let rest: Vec<&str> = details[1..].iter().map(String::as_str).collect();
                 let d = parse_details(StepKind::Opinions, &rest, today)
-                    .map_err(|id| crate::cli::Failure::User(ui.t(id)))?;
+                    .map_err(|id| crate::terminal::Failure::User(ui.t(id)))?;
                 let mut tx = e.store.begin().await?;
                 let done = service::receive(
                     &mut tx,
@@ -170,7 +172,7 @@ pub(crate) async fn run(e: &Engine, command: RecruitCommand, ui: &Ui) -> Outcome
                         );
                         Ok(())
                     }
-                    Err(denied) => Err(crate::cli::Failure::User(
+                    Err(denied) => Err(crate::terminal::Failure::User(
                         w.denied(doc.step().unwrap_or(StepKind::Political), &denied),
                     )),
                 }

@@ -544,7 +544,10 @@ pub(crate) async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         Wake::default(),
         crate::scheduler::SchedulerHandle::detached(Arc::new(
             crate::scheduler::Registry::builtin()
-                .replace(crate::dues::jobs::DuesReminders::new(&config.dues)),
+                .replace(crate::dues::jobs::DuesReminders::new(&config.dues))
+                .replace(crate::scheduler::kinds::push_digest::PushDigest::new(
+                    &settings.pushes,
+                )),
         )),
         &settings,
         &config.dashboard_base(config.http.listen),

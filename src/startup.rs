@@ -95,7 +95,11 @@ impl Application {
             store.clone(),
             clock.clone(),
             Arc::new(
-                Registry::builtin().replace(crate::dues::jobs::DuesReminders::new(&config.dues)),
+                Registry::builtin()
+                    .replace(crate::dues::jobs::DuesReminders::new(&config.dues))
+                    .replace(crate::scheduler::kinds::push_digest::PushDigest::new(
+                        &settings.pushes,
+                    )),
             ),
             wake.clone(),
             SchedulerConfig {
@@ -178,6 +182,7 @@ impl Application {
                     max_attempts: config.delivery.max_attempts,
                     lease: Duration::from_secs(config.delivery.lease_secs),
                     quiet: Some((quiet, tz)),
+                    budget: Some(settings.pushes),
                     ..WorkerConfig::default()
                 });
             let worker = Worker::new(
@@ -356,6 +361,7 @@ fn start_sms(
             lease: Duration::from_secs(config.delivery.lease_secs.max(config.sms.timeout_secs * 2)),
             concurrency: 8,
             quiet: Some((quiet, tz)),
+            budget: Some(engine.pushes),
             ..WorkerConfig::default()
         },
     );

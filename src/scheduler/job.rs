@@ -225,6 +225,8 @@ impl Registry {
             .with(ComplianceWarning)
             .with(crate::recruitment::jobs::RecruitmentClocks)
             .with(crate::dues::jobs::DuesReminders::default())
+            .with(super::kinds::notice_renudge::NoticeRenudge)
+            .with(super::kinds::push_digest::PushDigest::default())
     }
 
     /// The same registry with `job` in place of the kind of the same name (a built-in kind

@@ -21,6 +21,7 @@ pub mod members;
 pub mod notices;
 pub mod outbox;
 pub mod plans;
+pub mod pushes;
 pub mod pledge_checkins;
 pub mod pledges;
 pub mod sms;
@@ -208,6 +209,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar",
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
     ),
+    (
+        23,
+        "pushes",
+        include_str!("../../migrations/sqlite/0023_pushes.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -284,6 +290,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "calendar",
         include_str!("../../migrations/postgres/0020_calendar.sql"),
+    ),
+    (
+        23,
+        "pushes",
+        include_str!("../../migrations/postgres/0023_pushes.sql"),
     ),
 ];
 

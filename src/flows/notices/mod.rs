@@ -5,6 +5,7 @@
 
 pub mod compose;
 pub mod confirm;
+pub mod nudges;
 pub mod status;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,9 @@ pub struct Draft {
     pub text: String,
     pub confirm: bool,
     pub urgent: bool,
+    /// The automatic re-nudges of the unconfirmed the sender picked, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nudges: Option<crate::domain::pushes::NudgePlan>,
 }
 
 /// A tapped or typed `notice:…` choice.

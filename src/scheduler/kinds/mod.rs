@@ -9,4 +9,6 @@ pub mod housekeeping;
 pub mod meetings;
 pub mod message;
 pub mod notice_escalation;
+pub mod notice_renudge;
 pub mod pledges;
+pub mod push_digest;

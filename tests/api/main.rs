@@ -27,6 +27,7 @@ mod notices;
 mod plans;
 mod pledges;
 mod pledges_store;
+mod pushes;
 mod recruitment;
 mod reports;
 mod sms;

@@ -25,6 +25,7 @@ mod feedback;
 mod inbox;
 mod meetings;
 mod notice;
+mod pushes;
 mod report;
 mod spotcheck;
 

@@ -49,5 +49,5 @@ report-pushes-col-branch = Branch
 report-pushes-col-sent = Pushes
 report-pushes-col-digests = of which digests
 report-pushes-col-held = Held into digests
-report-pushes-empty = No pushes in this period.
 dashboard-pushes-line = Pushes this period: { $sent } in all, { $per_week } a member a week on average, at most { $max } a week for one member; { $held } were merged into digests.
+report-kind-pushes = pushes

@@ -48,5 +48,5 @@ report-pushes-col-branch = 支部
 report-pushes-col-sent = 推送条数
 report-pushes-col-digests = 其中汇总消息
 report-pushes-col-held = 并入汇总的条数
-report-pushes-empty = 这段时间没有推送。
 dashboard-pushes-line = 本期推送：共 { $sent } 条，人均每周 { $per_week } 条，最多的一位每周 { $max } 条；{ $held } 条并入了汇总消息。
+report-kind-pushes = 推送情况

@@ -131,7 +131,9 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
         } => {
             let plan = match nudge_every {
                 None => None,
-                Some(_) if !confirm => return Err(Failure::User(ui.t(msg!("notice-plan-no-confirm")))),
+                Some(_) if !confirm => {
+                    return Err(Failure::User(ui.t(msg!("notice-plan-no-confirm"))))
+                }
                 Some(every) => {
                     let floor = nudge_floor(&cx);
                     match NudgePlan::new(every, nudges.unwrap_or(3), sms_from, urgent, floor) {

@@ -37,11 +37,12 @@ impl PushesConfig {
                 Problem::new(msg!("config-pushes-budget-bad")).with("value", self.daily_budget),
             ));
         }
-        let digest_at = NaiveTime::parse_from_str(self.digest_at.trim(), "%H:%M").map_err(|_| {
-            ConfigError::Invalid(
-                Problem::new(msg!("config-pushes-digest-bad")).with("value", &self.digest_at),
-            )
-        })?;
+        let digest_at =
+            NaiveTime::parse_from_str(self.digest_at.trim(), "%H:%M").map_err(|_| {
+                ConfigError::Invalid(
+                    Problem::new(msg!("config-pushes-digest-bad")).with("value", &self.digest_at),
+                )
+            })?;
         Ok(Budget {
             per_day: self.daily_budget,
             digest_at,

@@ -273,7 +273,10 @@ pub const DEFAULT_RULES: &[(&str, KindRule)] = &[
         "notice-renudge",
         KindRule::new(HolidayRule::Keep, false, false),
     ),
-    ("push-digest", KindRule::new(HolidayRule::Keep, false, false)),
+    (
+        "push-digest",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
     (
         "notice_escalation",
         KindRule::new(HolidayRule::NextWorkingDay, true, false),

@@ -134,7 +134,11 @@ impl Budget {
     /// The local day `now` falls in, and its bounds in UTC ms.
     pub fn day(&self, now: DateTime<Utc>) -> (NaiveDate, i64, i64) {
         let day = now.with_timezone(&self.tz).date_naive();
-        (day, self.midnight(day), self.midnight(day + Duration::days(1)))
+        (
+            day,
+            self.midnight(day),
+            self.midnight(day + Duration::days(1)),
+        )
     }
 
     fn midnight(&self, day: NaiveDate) -> i64 {
@@ -170,7 +174,11 @@ impl Budget {
     /// The digest's crontab (the scheduler's `push-digest` job): daily at `digest_at`.
     pub fn crontab(&self) -> String {
         use chrono::Timelike;
-        format!("{} {} * * *", self.digest_at.minute(), self.digest_at.hour())
+        format!(
+            "{} {} * * *",
+            self.digest_at.minute(),
+            self.digest_at.hour()
+        )
     }
 
     /// Whether a non-urgent push may be held for the digest at all. Never held: a push that
@@ -293,7 +301,10 @@ mod tests {
 
     #[test]
     fn held_items_read_as_one_line_and_weeks_as_iso_weeks() {
-        assert_eq!(excerpt("【通知】\n  周五前提交。\n", 40), "【通知】 周五前提交。");
+        assert_eq!(
+            excerpt("【通知】\n  周五前提交。\n", 40),
+            "【通知】 周五前提交。"
+        );
         assert_eq!(excerpt("一二三四五六", 3), "一二三…");
         let monday = TZ.with_ymd_and_hms(2026, 12, 7, 0, 30, 0).unwrap();
         assert_eq!(iso_week(monday.timestamp_millis(), TZ), "2026-W50");

@@ -8,3 +8,4 @@
 pub mod charts;
 pub mod export;
 pub mod figures;
+pub mod pushes;

@@ -174,14 +174,12 @@ pub async fn settle(
             .bind(status)
             .execute(&mut *conn)
             .await?;
-        sqlx::query(
-            "UPDATE push_holds SET digest_key = $2, digested_at = $3 WHERE outbox_id = $1",
-        )
-        .bind(id)
-        .bind(key)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        sqlx::query("UPDATE push_holds SET digest_key = $2, digested_at = $3 WHERE outbox_id = $1")
+            .bind(id)
+            .bind(key)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

@@ -13,11 +13,13 @@ use branchbot::delivery::limits::Limits;
 use branchbot::delivery::route::{self, Push};
 use branchbot::delivery::worker::{Worker, WorkerConfig};
 use branchbot::delivery::{ChannelSender, Outgoing, SendFuture, Wake};
+use branchbot::domain::period::Period;
 use branchbot::domain::pushes::Budget;
 use branchbot::domain::roster;
 use branchbot::flows::engine::{Engine, InboxItem};
 use branchbot::flows::{ChannelKind, Choice, Content, Inbound, Reply};
 use branchbot::i18n::{Catalog, Locale};
+use branchbot::oversight::pushes::weekly;
 use branchbot::scheduler::kinds::push_digest::PushDigest;
 use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig};
 use branchbot::store::{bindings, members, Store};
@@ -343,7 +345,11 @@ async fn an_urgent_notice_is_re_nudged_every_five_minutes_then_by_sms_until_ever
         preview[0].text
     );
     let sent = w.tap("S201", &preview[0], "发送").await;
-    assert!(sent[0].text.starts_with("已发送（通知 #1，"), "{}", sent[0].text);
+    assert!(
+        sent[0].text.starts_with("已发送（通知 #1，"),
+        "{}",
+        sent[0].text
+    );
     let notice = format!("【紧急通知】谢文博（学生第二党支部）\n{TEXT}\n收到请回复。");
     for key in ["S203", "S204", "S207"] {
         let got = w.read(key);
@@ -377,7 +383,8 @@ async fn an_urgent_notice_is_re_nudged_every_five_minutes_then_by_sms_until_ever
     let texts = w.fake_sms.sent_to("+8613900030007");
     let last = texts.last().expect("an SMS to 彭博");
     assert!(
-        last.text.starts_with("【提醒】请确认收到以下通知。\n【紧急通知】谢文博（学生第二党支部）")
+        last.text
+            .starts_with("【提醒】请确认收到以下通知。\n【紧急通知】谢文博（学生第二党支部）")
             && last.text.contains(TEXT),
         "{}",
         last.text
@@ -396,18 +403,21 @@ async fn an_urgent_notice_is_re_nudged_every_five_minutes_then_by_sms_until_ever
     let sms_before = w.fake_sms.sent().len();
     w.advance_to(shanghai(7, 10, 15)).await;
     assert!(w.read("S207").is_empty());
-    assert_eq!(w.fake_sms.sent().len(), sms_before, "the last nudge sends nothing");
+    assert_eq!(
+        w.fake_sms.sent().len(),
+        sms_before,
+        "the last nudge sends nothing"
+    );
     assert_eq!(
         w.count("SELECT done FROM notice_nudge_plans WHERE notice_id = 1")
             .await,
         3
     );
-    let note: String = sqlx::query_scalar(
-        "SELECT last_note FROM jobs WHERE dedupe_key = 'notice:1:renudge:3'",
-    )
-    .fetch_one(w.store.pool())
-    .await
-    .unwrap();
+    let note: String =
+        sqlx::query_scalar("SELECT last_note FROM jobs WHERE dedupe_key = 'notice:1:renudge:3'")
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
     assert_eq!(note, "everyone confirmed: nothing sent");
 }
 
@@ -465,7 +475,11 @@ async fn the_fourth_push_of_a_day_waits_for_one_evening_digest_that_survives_a_r
     w.deliver().await;
     let got = w.read("S203");
     assert_eq!(got.len(), 1);
-    assert!(got[0].text.starts_with("【会议提醒】第6项"), "{}", got[0].text);
+    assert!(
+        got[0].text.starts_with("【会议提醒】第6项"),
+        "{}",
+        got[0].text
+    );
     assert_eq!(
         w.count("SELECT COUNT(*) FROM outbox WHERE status = 'held'")
             .await,
@@ -506,5 +520,15 @@ async fn the_fourth_push_of_a_day_waits_for_one_evening_digest_that_survives_a_r
         w.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'digest:%'")
             .await,
         1
+    );
+    // What the committee reads in `report pushes`: one row for the week.
+    let period: Period = "2026-12".parse().unwrap();
+    let mut conn = w.store.pool().acquire().await.unwrap();
+    let rows = weekly(&mut conn, TZ, &period, None).await.unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.week.as_str(), r.name.as_str(), r.sent, r.digests, r.held))
+            .collect::<Vec<_>>(),
+        [("2026-W50", "唐志强", 6, 1, 2)]
     );
 }

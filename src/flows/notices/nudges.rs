@@ -47,7 +47,10 @@ pub fn refusal(cx: &Ctx<'_>, e: PlanError) -> String {
             msg!("notice-plan-too-close"),
             &[
                 ("floor", duration(cx, floor).into()),
-                ("urgent_floor", duration(cx, NudgePlan::floor(true, floor)).into()),
+                (
+                    "urgent_floor",
+                    duration(cx, NudgePlan::floor(true, floor)).into(),
+                ),
                 ("urgent", i64::from(floor < floor_minutes(cx)).into()),
             ],
         ),

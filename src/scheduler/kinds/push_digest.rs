@@ -114,11 +114,7 @@ impl Job for PushDigest {
 
 /// The digest a member reads: a header with the count, one line per item (its number and
 /// first words), and each item's buttons, labelled with its number.
-pub fn digest(
-    catalog: &Catalog,
-    locale: crate::i18n::Locale,
-    items: &[pushes::Held],
-) -> Reply {
+pub fn digest(catalog: &Catalog, locale: crate::i18n::Locale, items: &[pushes::Held]) -> Reply {
     let mut lines = vec![catalog.render(
         locale,
         msg!("push-digest-head"),

@@ -2587,6 +2587,12 @@ fn notice_send_takes_a_re_nudge_plan_refusing_one_under_the_floor_and_report_pus
         ),
         ["notice:1:renudge:1", "notice:1:renudge:2"]
     );
+    let audited = sql_rows(
+        &bot,
+        "SELECT detail FROM audit_log WHERE action = 'notice_sent'",
+    );
+    assert_eq!(audited.len(), 1);
+    assert!(audited[0].ends_with(" · nudges 5m×2 sms≥2"), "{audited:?}");
 
     // Pushes 唐志强 received in two weeks of December, one of them a digest, and one held.
     sql_rows(

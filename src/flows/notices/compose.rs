@@ -410,12 +410,19 @@ pub async fn broadcast(
         super::nudges::schedule(cx, conn, id, plan, now).await?;
     }
     let queued = outbox::enqueue(conn, &rows, now).await? as usize;
-    let detail = format!(
+    let mut detail = format!(
         "{} · {} → {}",
         draft.scope.to_db(),
         crate::store::audit::excerpt(&draft.text, 40),
         who.len()
     );
+    if let Some(p) = draft.nudges.as_ref().filter(|_| draft.confirm) {
+        // The re-nudge plan: every N minutes, K times, by SMS from the S-th.
+        detail.push_str(&format!(" · nudges {}m×{}", p.interval_minutes, p.nudges));
+        if let Some(s) = p.sms_from {
+            detail.push_str(&format!(" sms≥{s}"));
+        }
+    }
     cx.audit(
         conn,
         crate::store::audit::Action::NoticeSent,

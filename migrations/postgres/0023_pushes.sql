@@ -22,3 +22,6 @@ CREATE TABLE push_holds (
     digested_at      BIGINT
 );
 CREATE INDEX push_holds_member_idx ON push_holds (member_id, digested_at);
+
+-- The budget counts what each member of a claimed batch was sent today.
+CREATE INDEX outbox_member_sent_idx ON outbox (member_id, sent_at);

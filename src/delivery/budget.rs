@@ -39,20 +39,23 @@ pub async fn apply(
         .await?
         .into_iter()
         .collect();
-    let mut counts: HashMap<i64, i64> = HashMap::new();
+    let mut people: Vec<i64> = candidates.iter().filter_map(|c| c.member_id).collect();
+    people.sort_unstable();
+    people.dedup();
+    if store.backend() == Backend::Postgres {
+        pushes::lock_members(&mut tx, &people).await?;
+    }
+    // One claim, one token: rows of this batch are counted as they are let through.
+    let token = &candidates[0].lease_token;
+    let mut counts: HashMap<i64, i64> = pushes::counted_since(&mut tx, &people, from, token)
+        .await?
+        .into_iter()
+        .collect();
     let mut held = HashSet::new();
     for c in candidates {
         let Some(member) = c.member_id else { continue };
         let key = keys.get(&c.id).map(String::as_str).unwrap_or_default();
-        let count = match counts.get(&member) {
-            Some(n) => *n,
-            None => {
-                if store.backend() == Backend::Postgres {
-                    pushes::lock_member(&mut tx, member).await?;
-                }
-                pushes::counted_since(&mut tx, member, from, &c.lease_token).await?
-            }
-        };
+        let count = counts.get(&member).copied().unwrap_or(0);
         if count >= budget.per_day
             && budget.may_hold(now, c.expires_at, key)
             && pushes::hold(&mut tx, c.id, member, &c.lease_token, now_ms).await?

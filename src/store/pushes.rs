@@ -58,38 +58,60 @@ pub async fn dedupe_keys(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, Strin
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     let sql = format!(
         "SELECT id, dedupe_key FROM outbox WHERE id IN ({})",
-        list.join(", ")
+        id_list(ids)
     );
     Ok(sqlx::query_as(super::sql(sql)).fetch_all(conn).await?)
 }
 
-/// Locks a member's row until the transaction ends (PostgreSQL; SQLite's write lock already
-/// serializes), so two channels' workers count one member's budget one after the other.
-pub async fn lock_member(conn: &mut Conn, member: i64) -> Result<()> {
-    sqlx::query("SELECT id FROM members WHERE id = $1 FOR UPDATE")
-        .bind(member)
-        .fetch_optional(conn)
-        .await?;
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Locks members' rows, in id order, until the transaction ends (PostgreSQL; SQLite's write
+/// lock already serializes), so two channels' workers count one member's budget one after
+/// the other.
+pub async fn lock_members(conn: &mut Conn, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT id FROM members WHERE id IN ({}) ORDER BY id FOR UPDATE",
+        id_list(ids)
+    );
+    sqlx::query(super::sql(sql)).fetch_all(conn).await?;
     Ok(())
 }
 
-/// The non-urgent pushes that count against a member's budget since `from` (ms): sent since
-/// then, or being sent now by a claim other than `token`. Digests do not count.
-pub async fn counted_since(conn: &mut Conn, member: i64, from: i64, token: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM outbox WHERE member_id = $1 AND urgent = 0 \
+/// The non-urgent pushes that count against each member's budget since `from` (ms): sent
+/// since then, or being sent now by a claim other than `token`. Digests do not count. Members
+/// with none are left out.
+pub async fn counted_since(
+    conn: &mut Conn,
+    ids: &[i64],
+    from: i64,
+    token: &str,
+) -> Result<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT member_id, COUNT(*) FROM outbox WHERE member_id IN ({}) AND urgent = 0 \
          AND dedupe_key NOT LIKE 'digest:%' \
-         AND ((status = 'sent' AND sent_at >= $2) \
-              OR (status = 'sending' AND lease_token <> $3))",
-    )
-    .bind(member)
-    .bind(from)
-    .bind(token)
-    .fetch_one(conn)
-    .await?)
+         AND ((status = 'sent' AND sent_at >= $1) \
+              OR (status = 'sending' AND lease_token <> $2)) \
+         GROUP BY member_id",
+        id_list(ids)
+    );
+    Ok(sqlx::query_as(super::sql(sql))
+        .bind(from)
+        .bind(token)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Holds a claimed row for the digest (only under the claim's token).

@@ -449,7 +449,15 @@ async fn a_notice_to_all_party_members_leaves_out_activists_and_everyone_is_a_ch
             "每 2 小时提醒一次，共 2 次，第 2 次起改发短信"
         ]
     );
-    let preview = tap(&app, 1, &plans[0], "不自动提醒", 1).await;
+    // An ordinary notice keeps the two-hour floor; the refusal names it and asks again.
+    let refused = app.ask(1, "30 2", 1).await;
+    assert_eq!(
+        refused[0].text,
+        "普通通知的提醒间隔最短为 2 小时（紧急通知最短 5 分钟）。\n\
+         未确认的人要自动再提醒吗？可点选，或输入“间隔分钟 次数 [第几次起改发短信]”，\
+         例如 120 2 2。普通通知最短每 2 小时提醒一次；更密的提醒请发紧急通知。"
+    );
+    let preview = tap(&app, 1, &refused[0], "不自动提醒", 1).await;
     // 28 party members on the roster, without the sender: 23 full, 4 probationary.
     assert_eq!(
         preview[0].text,

@@ -33,7 +33,7 @@ notice-preview-plan = Automatic reminders: { $plan }. Those without a mobile num
 ## The digest (non-urgent messages over the daily budget)
 push-digest-head = [Today's digest] To disturb you less, { $count } more messages today were not pushed one by one:
 push-digest-choice = { $n }·{ $label }
-push-digest-more = …and { $count } more; send /help to find them.
+push-digest-more = …and { $count } more not listed here.
 push-digest-act = Tap a button below to act (the number is the item's).
 
 ## Configuration

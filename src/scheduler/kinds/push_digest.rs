@@ -149,3 +149,36 @@ pub fn digest(catalog: &Catalog, locale: crate::i18n::Locale, items: &[pushes::H
     }
     Reply::with_choices(lines.join("\n"), choices)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    fn held(n: i64, choices: &str) -> pushes::Held {
+        pushes::Held {
+            outbox_id: n,
+            body: format!("【会议提醒】\n第{n}项"),
+            choices_json: choices.into(),
+            expires_at: None,
+        }
+    }
+
+    #[test]
+    fn a_long_digest_lists_twenty_items_and_counts_the_rest() {
+        let mut items: Vec<_> = (1..=22).map(|n| held(n, "[]")).collect();
+        items[0].choices_json = r#"[{"data":"meeting:rsvp:1:yes","label":"参加"}]"#.into();
+        let d = digest(Catalog::shared(), Locale::ZhCn, &items);
+        let lines: Vec<&str> = d.text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "【今日汇总】为减少打扰，今天另有 22 条消息没有单独推送，汇总如下："
+        );
+        assert_eq!(lines[1], "1. 【会议提醒】 第1项");
+        assert_eq!(lines[20], "20. 【会议提醒】 第20项");
+        assert_eq!(lines[21], "……另有 2 条未列出。");
+        assert_eq!(lines[22], "可点按下方按钮办理（按钮前的数字是条目编号）。");
+        assert_eq!(d.choices.len(), 1);
+        assert_eq!(d.choices[0].label, "1·参加");
+    }
+}

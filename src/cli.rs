@@ -25,6 +25,7 @@ mod feedback;
 mod inbox;
 mod meetings;
 mod notice;
+mod pushes;
 mod report;
 
 use crate::channels::console::Session;
@@ -503,7 +504,7 @@ pub(crate) async fn engine(config: &Config, ui: &Ui) -> Outcome<Engine> {
         Clock::System,
         Wake::default(),
         crate::scheduler::SchedulerHandle::detached(Arc::new(crate::app::features::jobs_for(
-            config,
+            config, &settings,
         ))),
         &settings,
         &config.dashboard_base(config.http.listen),

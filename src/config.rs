@@ -18,6 +18,7 @@ use crate::msg;
 
 pub mod dues;
 pub mod feedback;
+pub mod pushes;
 pub mod recruitment;
 pub mod sms;
 pub mod wecom;
@@ -46,6 +47,8 @@ pub struct Settings {
     pub recruitment: recruitment::Policy,
     /// What each kind of job does on a holiday, on 调休 days and in vacations.
     pub calendar: crate::domain::calendar::Rules,
+    /// The daily push budget and the digest's hour (`[pushes]`).
+    pub pushes: crate::domain::pushes::Budget,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -81,6 +84,8 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// 党费: when the monthly reminder goes out (`[dues]`).
     pub dues: dues::Policy,
+    /// The daily push budget and the digest's hour (`[pushes]`).
+    pub pushes: pushes::PushesConfig,
 }
 
 /// `[calendar]`: per job kind, `[calendar.rules.<kind>]` with `on_holiday = "move" | "drop" |
@@ -436,6 +441,7 @@ impl Default for Config {
             recruitment: recruitment::Policy::default(),
             calendar: CalendarConfig::default(),
             dues: dues::Policy::default(),
+            pushes: pushes::PushesConfig::default(),
         }
     }
 }
@@ -751,6 +757,7 @@ impl Config {
             sms_connected: self.sms.enabled(),
             notice_nudge_interval_ms: self.notices.nudge_interval_minutes.max(1) * 60_000,
             dashboard_session_hours: self.dashboard.session_hours,
+            pushes: self.pushes.budget(self.tz()?)?,
             recruitment: self.recruitment.clone(),
             calendar: crate::domain::calendar::Rules::new(&self.calendar.rules).map_err(|e| {
                 ConfigError::Invalid(

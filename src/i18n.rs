@@ -46,6 +46,7 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "recruitment.ftl",
     "calendar.ftl",
     "dues.ftl",
+    "pushes.ftl",
     "config.ftl"
 ];
 

@@ -94,7 +94,7 @@ impl Application {
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),
-            Arc::new(crate::app::features::jobs_for(&config)),
+            Arc::new(crate::app::features::jobs_for(&config, &settings)),
             wake.clone(),
             SchedulerConfig {
                 sms_connected: config.sms.enabled(),
@@ -177,6 +177,7 @@ impl Application {
                     max_attempts: config.delivery.max_attempts,
                     lease: Duration::from_secs(config.delivery.lease_secs),
                     quiet: Some((quiet, tz)),
+                    budget: Some(settings.pushes),
                     ..WorkerConfig::default()
                 });
             let worker = Worker::new(
@@ -355,6 +356,7 @@ fn start_sms(
             lease: Duration::from_secs(config.delivery.lease_secs.max(config.sms.timeout_secs * 2)),
             concurrency: 8,
             quiet: Some((quiet, tz)),
+            budget: Some(engine.pushes),
             ..WorkerConfig::default()
         },
     );

@@ -2591,3 +2591,113 @@ fn dues_import_record_and_the_report_give_each_branch_its_month() {
         ]
     );
 }
+
+#[test]
+fn notice_send_takes_a_re_nudge_plan_refusing_one_under_the_floor_and_report_pushes_counts_each_week(
+) {
+    let bot = Bot::with_college("zh-CN");
+    let base = [
+        "notice",
+        "send",
+        "--scope",
+        "branch:学生第二党支部",
+        "--text",
+        "今晚8点前报送值班表。",
+        "--confirm",
+    ];
+    // Ordinary notices keep the two-hour floor; urgent ones go down to five minutes.
+    let run = bot.run(&[&base[..], &["--nudge-every", "30"]].concat());
+    run.ended_with(2);
+    assert!(
+        run.stderr
+            .contains("普通通知的提醒间隔最短为 2 小时（紧急通知最短 5 分钟）。"),
+        "{run:?}"
+    );
+    let run = bot.run(&[&base[..], &["--urgent", "--nudge-every", "3"]].concat());
+    run.ended_with(2);
+    assert!(
+        run.stderr.contains("紧急通知的提醒间隔最短为 5 分钟。"),
+        "{run:?}"
+    );
+    let no_confirm = [&base[..6], &["--nudge-every", "120"]].concat();
+    let run = bot.run(&no_confirm);
+    run.ended_with(2);
+    assert!(run.stderr.contains("请加上 --confirm"), "{run:?}");
+    assert_eq!(
+        sql_rows(&bot, "SELECT CAST(COUNT(*) AS TEXT) FROM notices"),
+        ["0"]
+    );
+    let run = bot.run(
+        &[
+            &base[..],
+            &[
+                "--urgent",
+                "--nudge-every",
+                "5",
+                "--nudges",
+                "2",
+                "--sms-from",
+                "2",
+                "--yes",
+            ],
+        ]
+        .concat(),
+    );
+    run.succeeded();
+    assert!(
+        run.stdout
+            .contains("自动提醒：每 5 分钟提醒一次，共 2 次，第 2 次起改发短信。"),
+        "{run:?}"
+    );
+    assert_eq!(
+        sql_rows(
+            &bot,
+            "SELECT dedupe_key FROM jobs WHERE kind = 'notice-renudge' ORDER BY dedupe_key"
+        ),
+        ["notice:1:renudge:1", "notice:1:renudge:2"]
+    );
+    let audited = sql_rows(
+        &bot,
+        "SELECT detail FROM audit_log WHERE action = 'notice_sent'",
+    );
+    assert_eq!(audited.len(), 1);
+    assert!(audited[0].ends_with(" · nudges 5m×2 sms≥2"), "{audited:?}");
+
+    // Pushes 唐志强 received in two weeks of December, one of them a digest, and one held.
+    sql_rows(
+        &bot,
+        "INSERT INTO outbox (channel, address, member_id, body, choices, dedupe_key, status, \
+         next_attempt_at, created_at, sent_at) \
+         SELECT 'telegram', 'S203', m.id, '提醒', '[]', k.key, 'sent', 0, 0, k.at \
+         FROM members m, (SELECT 'a' AS key, 1796608800000 AS at \
+           UNION ALL SELECT 'b', 1796695200000 UNION ALL SELECT 'digest:x', 1796695200000 \
+           UNION ALL SELECT 'reply:telegram:1:1:0', 1796695200000 \
+           UNION ALL SELECT 'c', 1797300000000) k \
+         WHERE m.key = 'S203' RETURNING dedupe_key",
+    );
+    sql_rows(
+        &bot,
+        "INSERT INTO push_holds (outbox_id, member_id, held_at) \
+         SELECT id, member_id, 1796695200000 FROM outbox WHERE dedupe_key = 'b' \
+         RETURNING CAST(outbox_id AS TEXT)",
+    );
+    let run = bot.run(&[
+        "report",
+        "pushes",
+        "--period",
+        "2026-12",
+        "--branch",
+        "学生第二党支部",
+        "--csv",
+    ]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout_lines(),
+        [
+            "周次,支部,姓名,编号,推送条数,其中汇总消息,并入汇总的条数",
+            "2026-W50,学生第二党支部,唐志强,S203,3,1,1",
+            "2026-W51,学生第二党支部,唐志强,S203,1,0,0",
+        ]
+    );
+    assert!(bot.dir.path().join("pushes-2026-12.xlsx").exists());
+}

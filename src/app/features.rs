@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::config::{Config, Settings};
 use crate::flows::evaluation::remind::EvaluationRemind;
 use crate::flows::feature::{Feature, Features};
 use crate::flows::feedback::periods::FeedbackPeriods;
@@ -51,11 +51,18 @@ pub fn jobs() -> Registry {
         .with(ComplianceWarning)
         .with(crate::recruitment::jobs::RecruitmentClocks)
         .with(crate::dues::jobs::DuesReminders::default())
+        .with(crate::flows::notices::renudge::NoticeRenudge)
+        .with(crate::scheduler::kinds::push_digest::PushDigest::default())
 }
 
-/// [`jobs`], with the kinds whose schedule the configuration sets (`[dues]`) set from it.
-pub fn jobs_for(config: &Config) -> Registry {
-    jobs().replace(crate::dues::jobs::DuesReminders::new(&config.dues))
+/// [`jobs`], with the kinds whose schedule the configuration sets (`[dues]`, `[pushes]`) set
+/// from it.
+pub fn jobs_for(config: &Config, settings: &Settings) -> Registry {
+    jobs()
+        .replace(crate::dues::jobs::DuesReminders::new(&config.dues))
+        .replace(crate::scheduler::kinds::push_digest::PushDigest::new(
+            &settings.pushes,
+        ))
 }
 
 #[cfg(test)]

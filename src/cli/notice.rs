@@ -1,14 +1,17 @@
-//! `branchbot notice send --scope … --text … [--confirm] [--urgent] [--yes]` and
+//! `branchbot notice send --scope … --text … [--confirm] [--urgent] [--nudge-every MINUTES
+//! [--nudges N] [--sms-from K]] [--yes]` and
 //! `branchbot notice status [ID]`, for the college committee. `send` prints the preview and
 //! sends only with `--yes`; the sender is a college committee member (`--from`, or the first
 //! one on the roster).
 
 use clap::Subcommand;
 
-use super::{engine, find_branch, find_member, Outcome, Ui};
+use super::{engine, find_branch, find_member, Failure, Outcome, Ui};
 use crate::config::Config;
 use crate::domain::notices::Scope;
 use crate::domain::org::Member;
+use crate::domain::pushes::NudgePlan;
+use crate::flows::notices::nudges::{self as nudges_step, floor_minutes as nudge_floor};
 use crate::flows::notices::{compose, status, Draft};
 use crate::flows::Ctx;
 use crate::msg;
@@ -32,6 +35,16 @@ pub enum NoticeCommand {
         /// Send during quiet hours too.
         #[arg(long)]
         urgent: bool,
+        /// Re-nudge the unconfirmed automatically every MINUTES (needs --confirm; at least 5
+        /// for an urgent notice, at least `[notices] nudge_interval_minutes` otherwise).
+        #[arg(long, value_name = "MINUTES")]
+        nudge_every: Option<i64>,
+        /// How many automatic re-nudges (1 to 6; default 3).
+        #[arg(long, value_name = "N", requires = "nudge_every")]
+        nudges: Option<i64>,
+        /// From this re-nudge on (1 = the first), by SMS to those with a mobile number.
+        #[arg(long, value_name = "K", requires = "nudge_every")]
+        sms_from: Option<i64>,
         /// Send it (without this, only the preview is printed).
         #[arg(long)]
         yes: bool,
@@ -111,13 +124,30 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
             confirm,
             urgent,
             yes,
+            nudge_every,
+            nudges,
+            sms_from,
             ..
         } => {
+            let plan = match nudge_every {
+                None => None,
+                Some(_) if !confirm => {
+                    return Err(Failure::User(ui.t(msg!("notice-plan-no-confirm"))))
+                }
+                Some(every) => {
+                    let floor = nudge_floor(&cx);
+                    match NudgePlan::new(every, nudges.unwrap_or(3), sms_from, urgent, floor) {
+                        Ok(p) => Some(p),
+                        Err(e) => return Err(Failure::User(nudges_step::refusal(&cx, e))),
+                    }
+                }
+            };
             let draft = Draft {
                 scope: scope(&mut tx, &s, ui).await?,
                 text: text.trim().to_owned(),
                 confirm,
                 urgent,
+                nudges: plan,
             };
             let who = compose::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
             let label = compose::sender_label(&sender);
@@ -146,6 +176,15 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
                     ui.r(
                         msg!("notice-preview-unreachable"),
                         &[("count", nowhere.into())]
+                    )
+                );
+            }
+            if let Some(plan) = &draft.nudges {
+                println!(
+                    "{}",
+                    ui.r(
+                        msg!("notice-preview-plan"),
+                        &[("plan", nudges_step::label(&cx, plan).into())]
                     )
                 );
             }

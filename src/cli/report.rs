@@ -104,6 +104,12 @@ pub enum ReportCommand {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Pushes per member and ISO week (default: the current month): sent (digests included),
+    /// of which digests, held for a digest by the daily budget; a sheet per branch.
+    Pushes {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Charts as SVG and PNG: attendance per branch and month, meetings against the cadence,
     /// pledge check-ins, feedback per target (default: the current quarter).
     Charts {
@@ -278,6 +284,23 @@ async fn dispatch(e: &Engine, command: ReportCommand, now: DateTime<Utc>, ui: &U
             };
             (report, out, csv, branch)
         }
+        ReportCommand::Pushes { common } => {
+            let period = period_or(&common.period, ui, || Period::month_containing(now, e.tz))?;
+            let branch = scope(&mut conn, common.branch.as_deref(), ui).await?;
+            let (table, book) = super::pushes::report(&mut conn, ui, e.tz, &period, branch).await?;
+            let said = period_text(&ui.catalog, ui.locale, &period);
+            let report = Report {
+                kind: "pushes",
+                label: period.file_label(),
+                shown: period.to_string(),
+                said,
+                head: Vec::new(),
+                empty: table.rows.is_empty(),
+                table,
+                book,
+            };
+            (report, common.out, common.csv, branch)
+        }
         ReportCommand::Charts {
             period,
             branch,
@@ -426,6 +449,7 @@ fn kind_msg(kind: &str) -> Msg {
         "campaign" => msg!("report-kind-campaign"),
         "recruitment" => msg!("report-kind-recruitment"),
         "dues" => msg!("report-kind-dues"),
+        "pushes" => msg!("report-kind-pushes"),
         _ => msg!("report-kind-charts"),
     }
 }

@@ -2,6 +2,7 @@
 //! limits, recording every outcome on the row. See [`worker`] for the loop and [`limits`] for
 //! the rate limiter.
 
+pub mod budget;
 pub mod limits;
 pub mod route;
 pub mod worker;

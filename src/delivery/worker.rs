@@ -47,6 +47,9 @@ pub struct WorkerConfig {
     pub address: Option<String>,
     /// Quiet hours and the zone they are read in.
     pub quiet: Option<(QuietHours, Tz)>,
+    /// The daily push budget: non-urgent pushes beyond it wait for the digest
+    /// ([`super::budget`]).
+    pub budget: Option<crate::domain::pushes::Budget>,
 }
 
 impl Default for WorkerConfig {
@@ -60,6 +63,7 @@ impl Default for WorkerConfig {
             backoff: Duration::from_secs(2),
             address: None,
             quiet: None,
+            budget: None,
         }
     }
 }
@@ -269,6 +273,10 @@ impl Worker {
         )
         .await?;
         let claimed = batch.len();
+        let batch = match &self.config.budget {
+            Some(budget) => super::budget::apply(&self.store, budget, batch, now).await?,
+            None => batch,
+        };
         if let Some(first) = batch.first() {
             let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
             held.push(first.lease_token.clone());

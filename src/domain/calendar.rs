@@ -268,6 +268,15 @@ pub const DEFAULT_RULES: &[(&str, KindRule)] = &[
         "pledge_assessment",
         KindRule::new(HolidayRule::NextWorkingDay, true, true),
     ),
+    // A re-nudge belongs to the notice just sent; the digest carries what was held that day.
+    (
+        "notice-renudge",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
+    (
+        "push-digest",
+        KindRule::new(HolidayRule::Keep, false, false),
+    ),
     (
         "notice_escalation",
         KindRule::new(HolidayRule::NextWorkingDay, true, false),

@@ -11,6 +11,7 @@ pub mod org;
 pub mod period;
 pub mod phone;
 pub mod pledges;
+pub mod pushes;
 pub mod quiet;
 pub mod roster;
 pub mod schedule;

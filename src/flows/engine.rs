@@ -126,6 +126,8 @@ pub struct Engine {
     pub sms_connected: bool,
     /// The least time between two re-nudges of a notice's unconfirmed recipients.
     pub notice_nudge_interval_ms: i64,
+    /// The daily push budget (`[pushes]`): delivery holds what is over it for the digest.
+    pub pushes: crate::domain::pushes::Budget,
     /// 三会一课 timings: reminders, the sign-in window, the default length (`[meetings]`).
     pub meetings: crate::domain::meetings::MeetingRules,
     /// Where `/dashboard` links point and how long a dashboard session lasts.
@@ -167,6 +169,7 @@ impl Engine {
             jobs,
             sms_connected: settings.sms_connected,
             notice_nudge_interval_ms: settings.notice_nudge_interval_ms,
+            pushes: settings.pushes,
             meetings: settings.meetings.clone(),
             dashboard: dashboard::Settings::new(dashboard_base, settings.dashboard_session_hours),
             recruitment: settings.recruitment.clone(),
@@ -765,6 +768,11 @@ impl Engine {
         match &state {
             State::NoticeText { scope } => {
                 return Ok(notices::compose::text(cx, scope.clone(), text))
+            }
+            State::NoticeNudges { draft }
+                if crate::domain::pushes::NudgePlan::read(text).is_some() =>
+            {
+                return notices::nudges::typed(cx, conn, member, draft.clone(), text).await
             }
             State::SummaryText { campaign, phase } => {
                 return campaign::summary_text(cx, conn, member, campaign, *phase, text).await

@@ -94,6 +94,8 @@ pub enum State {
     },
     /// `/notice`: the preview is shown; nothing is sent until [发送].
     NoticePreview { draft: notices::Draft },
+    /// `/notice`: asked whether and how the unconfirmed are re-nudged (a notice asking for 收到).
+    NoticeNudges { draft: notices::Draft },
     /// `/summary`: waiting for the branch's phase summary.
     SummaryText { campaign: String, phase: usize },
     /// Creating a meeting: the kind is chosen, the rest is filled in order (time, place,

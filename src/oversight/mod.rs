@@ -7,3 +7,4 @@
 
 pub mod charts;
 pub mod figures;
+pub mod pushes;

@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod plans;
 pub mod pledge_checkins;
 pub mod pledges;
+pub mod pushes;
 pub mod sms;
 pub mod wecom;
 
@@ -212,6 +213,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar",
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
     ),
+    (
+        23,
+        "pushes",
+        include_str!("../../migrations/sqlite/0023_pushes.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -293,6 +299,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "calendar",
         include_str!("../../migrations/postgres/0020_calendar.sql"),
+    ),
+    (
+        23,
+        "pushes",
+        include_str!("../../migrations/postgres/0023_pushes.sql"),
     ),
 ];
 

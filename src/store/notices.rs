@@ -30,7 +30,7 @@ pub struct Figures {
     pub sent: i64,
     pub failed: i64,
     pub blocked: i64,
-    /// Not sent yet (queued, or held back by quiet hours).
+    /// Not sent yet (queued, or held back by quiet hours or for the day's digest).
     pub queued: i64,
     /// No channel reached them (no Telegram chat, no SMS).
     pub unreachable: i64,
@@ -156,10 +156,10 @@ pub async fn created_between(conn: &mut Conn, from: i64, to: i64) -> Result<Vec<
 pub async fn figures_in_branch(conn: &mut Conn, id: i64, branch: Option<i64>) -> Result<Figures> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS total, \
-         CAST(COALESCE(SUM(CASE WHEN o.status = 'sent' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent, \
+         CAST(COALESCE(SUM(CASE WHEN o.status IN ('sent', 'digested') THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent, \
          CAST(COALESCE(SUM(CASE WHEN o.status IN ('failed', 'expired') THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed, \
          CAST(COALESCE(SUM(CASE WHEN o.status = 'blocked' THEN 1 ELSE 0 END), 0) AS BIGINT) AS blocked, \
-         CAST(COALESCE(SUM(CASE WHEN o.status IN ('pending', 'sending') THEN 1 ELSE 0 END), 0) AS BIGINT) AS queued, \
+         CAST(COALESCE(SUM(CASE WHEN o.status IN ('pending', 'sending', 'held') THEN 1 ELSE 0 END), 0) AS BIGINT) AS queued, \
          CAST(COALESCE(SUM(CASE WHEN r.channel IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS unreachable, \
          CAST(COALESCE(SUM(CASE WHEN r.confirmed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS confirmed \
          FROM notice_recipients r \

@@ -37,7 +37,8 @@ async fn each_administrative_action_in_chat_leaves_exactly_one_audit_row() {
     assert_eq!(ask[0].text, "请输入通知内容。");
     let confirm = app.ask(SECRETARY, "周五前提交学习心得。", 1).await;
     let urgent = tap(&app, SECRETARY, &confirm[0], "需要", 1).await;
-    let preview = tap(&app, SECRETARY, &urgent[0], "不紧急", 1).await;
+    let plans = tap(&app, SECRETARY, &urgent[0], "不紧急", 1).await;
+    let preview = tap(&app, SECRETARY, &plans[0], "不自动提醒", 1).await;
     assert_eq!(rows(&app).await, vec![], "nothing before [发送]");
     let sent = tap(&app, SECRETARY, &preview[0], "发送", 1).await;
     assert!(

@@ -362,6 +362,17 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
         "a suppressed cell shows no figure: {few:?}"
     );
     assert!(b.contains("未提交承诺（"), "{b}");
+    // The push burden in one line.
+    let line = b
+        .lines()
+        .find(|l| l.contains("本期推送："))
+        .unwrap_or_else(|| panic!("no push line in {b}"));
+    // (Its notices are rows no worker sent here: no push was sent in the quarter.)
+    assert_eq!(
+        line.trim(),
+        "<p class=\"muted\">本期推送：共 0 条，人均每周 0 条，最多的一位每周 0 条；\
+         0 条并入了汇总消息。</p>"
+    );
 
     // Unknown branch and bad periods.
     let unknown = get(&app, "/dashboard/branch/99999", Some(session)).await;

@@ -28,6 +28,7 @@ mod notices;
 mod plans;
 mod pledges;
 mod pledges_store;
+mod pushes;
 mod recruitment;
 mod recruitment_path;
 mod reports;

@@ -38,7 +38,17 @@ async fn send_branch_notice(app: &TestApp) {
     assert_eq!(confirm[0].text, "需要大家回复“收到”吗？");
     let urgent = tap(app, SECRETARY, &confirm[0], "需要", 1).await;
     assert_eq!(urgent[0].labels(), vec!["不紧急", "紧急"]);
-    let preview = tap(app, SECRETARY, &urgent[0], "紧急", 1).await;
+    let plans = tap(app, SECRETARY, &urgent[0], "紧急", 1).await;
+    assert_eq!(
+        plans[0].labels(),
+        vec![
+            "不自动提醒",
+            "每 5 分钟提醒一次，共 3 次",
+            "每 5 分钟提醒一次，共 3 次，第 2 次起改发短信",
+            "每 30 分钟提醒一次，共 2 次，第 2 次起改发短信"
+        ]
+    );
+    let preview = tap(app, SECRETARY, &plans[0], "不自动提醒", 1).await;
     assert_eq!(
         preview[0].text,
         format!(
@@ -264,7 +274,8 @@ async fn unconfirmed_telegram_readers_get_the_notice_by_sms_when_it_escalates() 
     app.ask(sec, "1", 1).await;
     app.ask(sec, TEXT, 1).await;
     app.ask(sec, "1", 1).await; // 需要
-    let preview = app.ask(sec, "2", 1).await; // 紧急
+    app.ask(sec, "2", 1).await; // 紧急
+    let preview = app.ask(sec, "1", 1).await; // 不自动提醒
     assert!(
         preview[0].text.contains(
             "预览：8 人将收到（Telegram 2 人，短信 6 人，每人 1 条短信，共 6 条）。\n\
@@ -429,7 +440,24 @@ async fn a_notice_to_all_party_members_leaves_out_activists_and_everyone_is_a_ch
     tap(&app, 1, &scope[0], "全体党员", 1).await;
     let confirm = app.ask(1, dues, 1).await;
     let urgent = tap(&app, 1, &confirm[0], "需要", 1).await;
-    let preview = tap(&app, 1, &urgent[0], "不紧急", 1).await;
+    let plans = tap(&app, 1, &urgent[0], "不紧急", 1).await;
+    assert_eq!(
+        plans[0].labels(),
+        vec![
+            "不自动提醒",
+            "每 2 小时提醒一次，共 1 次",
+            "每 2 小时提醒一次，共 2 次，第 2 次起改发短信"
+        ]
+    );
+    // An ordinary notice keeps the two-hour floor; the refusal names it and asks again.
+    let refused = app.ask(1, "30 2", 1).await;
+    assert_eq!(
+        refused[0].text,
+        "普通通知的提醒间隔最短为 2 小时（紧急通知最短 5 分钟）。\n\
+         未确认的人要自动再提醒吗？可点选，或输入“间隔分钟 次数 [第几次起改发短信]”，\
+         例如 120 2 2。普通通知最短每 2 小时提醒一次；更密的提醒请发紧急通知。"
+    );
+    let preview = tap(&app, 1, &refused[0], "不自动提醒", 1).await;
     // 28 party members on the roster, without the sender: 23 full, 4 probationary.
     assert_eq!(
         preview[0].text,
@@ -617,6 +645,7 @@ async fn send_branch_notice_to_party_members(app: &TestApp) {
     tap(app, SECRETARY, &scope[0], "全支部党员", 1).await;
     let confirm = app.ask(SECRETARY, TEXT, 1).await;
     let urgent = tap(app, SECRETARY, &confirm[0], "需要", 1).await;
-    let preview = tap(app, SECRETARY, &urgent[0], "紧急", 1).await;
+    let plans = tap(app, SECRETARY, &urgent[0], "紧急", 1).await;
+    let preview = tap(app, SECRETARY, &plans[0], "不自动提醒", 1).await;
     tap(app, SECRETARY, &preview[0], "发送", 1).await;
 }

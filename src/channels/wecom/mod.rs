@@ -115,6 +115,7 @@ pub async fn start(
             lease: Duration::from_secs(60.max(config.timeout_secs * 8)),
             concurrency: 16,
             quiet: Some((quiet, tz)),
+            budget: Some(engine.pushes),
             ..WorkerConfig::default()
         },
     );

@@ -96,8 +96,15 @@ pub async fn chosen(
                 text,
                 confirm,
                 urgent: arg == "yes",
+                nudges: None,
             };
+            if draft.confirm {
+                return Ok(super::nudges::ask(cx, draft));
+            }
             preview(cx, conn, member, draft).await
+        }
+        ("plan", State::NoticeNudges { draft }) => {
+            super::nudges::chosen(cx, conn, member, arg, draft).await
         }
         ("send", State::NoticePreview { draft }) => send(cx, conn, member, draft).await,
         ("edit", State::NoticePreview { draft }) => Ok(ask_text(cx, draft.scope)),
@@ -261,7 +268,9 @@ pub fn roles_line(cx: &Ctx<'_>, who: &[(Member, Route)]) -> String {
     )
 }
 
-async fn preview(
+/// The preview: the text, who receives it on which channel, the re-nudge plan; 发送 / 修改 /
+/// 取消.
+pub(super) async fn preview(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
@@ -293,6 +302,13 @@ async fn preview(
         text.push_str(&cx.r(
             msg!("notice-preview-unreachable"),
             &[("count", nowhere.into())],
+        ));
+    }
+    if let Some(plan) = &draft.nudges {
+        text.push('\n');
+        text.push_str(&cx.r(
+            msg!("notice-preview-plan"),
+            &[("plan", super::nudges::label(cx, plan).into())],
         ));
     }
     Ok(Step::new(
@@ -390,13 +406,23 @@ pub async fn broadcast(
         });
     }
     notices::add_recipients(conn, id, &reached).await?;
+    if let Some(plan) = draft.nudges.as_ref().filter(|_| draft.confirm) {
+        super::nudges::schedule(cx, conn, id, plan, now).await?;
+    }
     let queued = outbox::enqueue(conn, &rows, now).await? as usize;
-    let detail = format!(
+    let mut detail = format!(
         "{} · {} → {}",
         draft.scope.to_db(),
         crate::store::audit::excerpt(&draft.text, 40),
         who.len()
     );
+    if let Some(p) = draft.nudges.as_ref().filter(|_| draft.confirm) {
+        // The re-nudge plan: every N minutes, K times, by SMS from the S-th.
+        detail.push_str(&format!(" · nudges {}m×{}", p.interval_minutes, p.nudges));
+        if let Some(s) = p.sms_from {
+            detail.push_str(&format!(" sms≥{s}"));
+        }
+    }
     cx.audit(
         conn,
         crate::store::audit::Action::NoticeSent,

@@ -6,6 +6,8 @@
 pub mod compose;
 pub mod confirm;
 pub mod escalation;
+pub mod nudges;
+pub mod renudge;
 pub mod status;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +26,9 @@ pub struct Draft {
     pub text: String,
     pub confirm: bool,
     pub urgent: bool,
+    /// The automatic re-nudges of the unconfirmed the sender picked, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nudges: Option<crate::domain::pushes::NudgePlan>,
 }
 
 /// A tapped or typed `notice:…` choice.

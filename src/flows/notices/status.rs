@@ -1,6 +1,6 @@
 //! `/notice_status [id]`: what became of a notice — sent, failed, blocked, confirmed, who has
 //! not confirmed — with the sender's recent notices; the re-nudge of the unconfirmed (at most
-//! once per `[notices] nudge_interval_minutes`); and `/notice_escalate HOURS [id]`, which schedules an
+//! once per `[notices] nudge_interval_minutes`, or 5 minutes for an urgent notice); and `/notice_escalate HOURS [id]`, which schedules an
 //! SMS to unconfirmed Telegram readers.
 
 use super::notice_reply;
@@ -153,7 +153,9 @@ pub async fn nudge(
         Ok(n) => n,
         Err(text) => return Ok(Step::text(text)),
     };
-    if let Err(next) = nudge_allowed(n.nudged_at, cx.now_ms, cx.engine.notice_nudge_interval_ms) {
+    // An urgent notice may be re-nudged as often as its automatic plan could be.
+    let floor = crate::domain::pushes::NudgePlan::floor(n.urgent, super::nudges::floor_minutes(cx));
+    if let Err(next) = nudge_allowed(n.nudged_at, cx.now_ms, floor * 60_000) {
         let at = chrono::DateTime::from_timestamp_millis(next)
             .unwrap_or_default()
             .with_timezone(&cx.engine.tz)

@@ -4,3 +4,4 @@
 pub mod campaign;
 pub mod housekeeping;
 pub mod message;
+pub mod push_digest;

@@ -85,6 +85,7 @@ async fn a_notice_after_a_meeting_reminder_does_not_take_the_answer_meant_for_th
     app.ask(WANG, NOTICE, 1).await;
     app.ask(WANG, "需要", 1).await;
     app.ask(WANG, "不紧急", 1).await;
+    app.ask(WANG, "不自动提醒", 1).await;
     let sent = app.ask(WANG, "发送", 1).await;
     assert!(
         sent[0].text.starts_with("已发送（通知 #1，"),

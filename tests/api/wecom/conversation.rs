@@ -123,7 +123,8 @@ async fn a_member_confirms_a_notice_over_wecom_by_typing_and_another_by_button()
     app.ask(WANG, "全支部党员", 1).await;
     app.ask(WANG, "周五前提交学习心得", 1).await;
     app.ask(WANG, "需要", 1).await;
-    let preview = app.ask(WANG, "不紧急", 1).await;
+    app.ask(WANG, "不紧急", 1).await;
+    let preview = app.ask(WANG, "不自动提醒", 1).await;
     assert!(preview[0].contains("企业微信"), "{}", preview[0]);
     let sent = app.ask(WANG, "发送", 1).await;
     assert!(sent[0].starts_with("已发送（通知 #1，"), "{}", sent[0]);

@@ -106,9 +106,13 @@ async fn push_many(app: &super::WecomApp, key: &str, n: usize) {
 #[tokio::test]
 async fn a_member_never_gets_more_than_the_per_minute_limit_and_the_rest_waits() {
     let fake = FakeWecom::with_limits(5, 1000).await;
-    let app = spawn_wecom_with(Db::Sqlite, fake, |c| c.wecom.per_member_per_minute = 5)
-        .await
-        .unwrap();
+    // WeCom's own limit, not the daily push budget (tests/api/pushes.rs), is what is tested.
+    let app = spawn_wecom_with(Db::Sqlite, fake, |c| {
+        c.wecom.per_member_per_minute = 5;
+        c.pushes.daily_budget = 0;
+    })
+    .await
+    .unwrap();
     push_many(&app, LIU, 8).await;
     app.wecom.wait_sent(LIU, 5, WAIT).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;

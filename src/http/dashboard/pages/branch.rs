@@ -60,6 +60,22 @@ async fn branch_page(
     body.push_str(&meetings_section(w, &mut conn, id, &p).await?);
     body.push_str(&pledges_section(w, &mut conn, id, &name).await?);
     body.push_str(&notices_section(w, &mut conn, id, &p).await?);
+    // The push burden in one line (the weekly rows are `branchbot report pushes`).
+    let pushes =
+        crate::oversight::pushes::weekly(&mut conn, w.state.engine.tz, &p, Some(id)).await?;
+    let b = crate::oversight::pushes::burden(&pushes);
+    body.push_str(&html::para(
+        &w.r(
+            msg!("dashboard-pushes-line"),
+            &[
+                ("sent", b.sent.into()),
+                ("per_week", b.per_week.into()),
+                ("max", b.max.into()),
+                ("held", b.held.into()),
+            ],
+        ),
+        Some("muted"),
+    ));
     body.push_str(&feedback_section(w, &mut conn, id, &p).await?);
     body.push_str(&super::super::charts::figures(w, Some(id), &p));
     body.push_str(&html::para(&w.t(msg!("dashboard-recruitment-link")), None));

@@ -46,7 +46,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "recruitment.ftl",
     "calendar.ftl",
     "dues.ftl",
-    "config.ftl"
+    "config.ftl",
+    "meeting_practice.ftl"
 ];
 
 /// A locale the bot speaks.

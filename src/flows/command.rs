@@ -55,6 +55,12 @@ pub enum Command {
     SignIn(Option<String>),
     /// `/proxysignin <id> <member key> <reason>`.
     ProxySignIn(Option<String>),
+    /// `/proxyleave <id> <member key> <reason>`: 代请假.
+    ProxyLeave(Option<String>),
+    /// `/makeup [<id> [<member key>] <note>]`: 补学 recorded as done.
+    Makeup(Option<String>),
+    /// `/signin_screen <id> [only]`: a one-time link to the rotating sign-in code's page.
+    SignInScreen(Option<String>),
     /// `/minutes <id> [text]`.
     Minutes(Option<String>),
     /// `/compliance [quarter]`.
@@ -161,6 +167,9 @@ pub fn parse(text: &str) -> Option<Command> {
         "reschedule" => Command::Reschedule(arg),
         "signin" | "qd" => Command::SignIn(arg),
         "proxysignin" => Command::ProxySignIn(arg),
+        "proxyleave" | "leave_for" | "leavefor" => Command::ProxyLeave(arg),
+        "makeup" | "make_up" | "buxue" => Command::Makeup(arg),
+        "signin_screen" | "signinscreen" | "screen" => Command::SignInScreen(arg),
         "minutes" => Command::Minutes(arg),
         "compliance" => Command::Compliance(arg),
         "spotcheck" | "spot_check" | "choucha" => Command::SpotCheck(arg),

@@ -119,6 +119,10 @@ pub enum State {
     MeetingProxyReason { args: String },
     /// Chose 请假: the reason is typed next.
     MeetingLeaveReason { meeting_id: i64 },
+    /// 代请假: a member was chosen on the attendance view; the reason is typed next.
+    MeetingLeaveForReason { meeting_id: i64, member_id: i64 },
+    /// 补学: a missed meeting was chosen; the note is typed next.
+    MeetingMakeupNote { meeting_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.
     MeetingMinutes { meeting_id: i64 },
     /// `/spotcheck`: a record is shown; offered 记录发现 / 换一个 / 取消. `narrow` is what the

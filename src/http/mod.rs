@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .merge(dashboard::routes())
+        .merge(meeting_screen::routes())
         .merge(feedback::routes())
         .with_state(state)
 }
@@ -90,4 +91,5 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 
 pub mod dashboard;
 pub mod feedback;
+pub mod meeting_screen;
 pub mod metrics;

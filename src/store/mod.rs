@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
+pub mod meeting_screens;
 pub mod meetings;
 pub mod members;
 pub mod notices;
@@ -208,6 +209,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar",
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
     ),
+    (
+        22,
+        "meeting_practice",
+        include_str!("../../migrations/sqlite/0022_meeting_practice.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -284,6 +290,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "calendar",
         include_str!("../../migrations/postgres/0020_calendar.sql"),
+    ),
+    (
+        22,
+        "meeting_practice",
+        include_str!("../../migrations/postgres/0022_meeting_practice.sql"),
     ),
 ];
 

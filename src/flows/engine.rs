@@ -979,6 +979,9 @@ impl Engine {
             State::MeetingMakeupNote { meeting_id } => {
                 meetings::makeup::note(cx, conn, member, *meeting_id, text).await?
             }
+            State::EvaluationCompact { round_id } => {
+                evaluation::compact::typed(cx, conn, member, *round_id, text).await?
+            }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
             }

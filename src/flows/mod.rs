@@ -123,6 +123,8 @@ pub enum State {
     MeetingLeaveForReason { meeting_id: i64, member_id: i64 },
     /// 补学: a missed meeting was chosen; the note is typed next.
     MeetingMakeupNote { meeting_id: i64 },
+    /// The compact ballot was shown: one digit per candidate is typed next.
+    EvaluationCompact { round_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.
     MeetingMinutes { meeting_id: i64 },
     /// `/spotcheck`: a record is shown; offered 记录发现 / 换一个 / 取消. `narrow` is what the

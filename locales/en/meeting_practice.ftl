@@ -67,3 +67,7 @@ screen-error-internal = Something went wrong; please refresh in a moment.
 ## Audit log
 audit-action-leave-recorded = Leave recorded for a member
 audit-action-makeup-recorded = Make-up study recorded
+
+## /help
+meeting-help-makeup = /makeup to record your make-up study for a meeting you missed
+meeting-help-practice = /proxyleave <number> <roster ID> <reason> records leave for a member (secretary, deputy), /makeup <number> <roster ID> <note> records their make-up study, /signin_screen <number> opens the sign-in screen (rotating code)

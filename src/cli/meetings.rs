@@ -365,11 +365,12 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                                 ("name", r.member.name.as_str().into()),
                                 (
                                     "when",
-                                    flows::when_text(
+                                    flows::when_text_from(
                                         &ui.catalog,
                                         ui.locale,
                                         e.tz,
-                                        r.meeting.starts_at
+                                        r.meeting.starts_at,
+                                        now.timestamp_millis()
                                     )
                                     .into(),
                                 ),
@@ -407,8 +408,14 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                                 ("name", who.name.as_str().into()),
                                 (
                                     "when",
-                                    flows::when_text(&ui.catalog, ui.locale, e.tz, m.starts_at)
-                                        .into(),
+                                    flows::when_text_from(
+                                        &ui.catalog,
+                                        ui.locale,
+                                        e.tz,
+                                        m.starts_at,
+                                        now.timestamp_millis()
+                                    )
+                                    .into(),
                                 ),
                                 ("kind", ui.t(m.kind.msg()).into()),
                             ],

@@ -15,6 +15,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
     )];
     if party {
         everyone.push(cx.t(msg!("help-meetings")));
+        everyone.push(cx.t(msg!("meeting-help-makeup")));
         everyone.push(cx.t(msg!("pledge-help-member")));
         everyone.push(cx.t(msg!("dues-help-member")));
     }
@@ -45,6 +46,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         } else {
             cx.t(msg!("help-manager"))
         }];
+        managing.push(cx.t(msg!("meeting-help-practice")));
         managing.push(cx.t(msg!("help-notices")));
         managing.push(cx.t(msg!("pledge-help-manager")));
         managing.push(cx.t(msg!("help-evaluation-manager")));

@@ -202,7 +202,14 @@ fn done(cx: &Ctx<'_>, r: &Recorded, reason: &str) -> Step {
             ("name", r.member.name.as_str().into()),
             (
                 "when",
-                super::when_text(cx.catalog, cx.locale, cx.engine.tz, r.meeting.starts_at).into(),
+                super::when_text_from(
+                    cx.catalog,
+                    cx.locale,
+                    cx.engine.tz,
+                    r.meeting.starts_at,
+                    cx.now_ms,
+                )
+                .into(),
             ),
             (
                 "kind",

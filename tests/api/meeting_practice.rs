@@ -65,6 +65,10 @@ struct World {
 impl World {
     /// None when PostgreSQL is wanted and not reachable (the test is skipped).
     async fn new(db: Db, start: DateTime<Utc>) -> Option<Self> {
+        Self::with_rules(db, start, MeetingRules::default()).await
+    }
+
+    async fn with_rules(db: Db, start: DateTime<Utc>, rules: MeetingRules) -> Option<Self> {
         let frozen = freeze();
         let db = TestDb::new(db).await?;
         let store = Store::open(&db.url).await.unwrap();
@@ -75,7 +79,6 @@ impl World {
         tx.commit().await.unwrap();
         let clock = Clock::starting_at(start);
         let wake = Wake::default();
-        let rules = MeetingRules::default();
         let scheduler = Scheduler::new(
             store.clone(),
             clock.clone(),
@@ -729,4 +732,50 @@ mod the_sign_in_screen_over_http {
     async fn on_postgres() {
         super::the_sign_in_screen_opens_once_and_shows_the_current_code(super::Db::Postgres).await;
     }
+}
+
+/// `[meetings] static_signin_code = false`: a meeting made in chat has no static code, the
+/// secretary is told how to open the rotating one when it is made and an hour before.
+#[tokio::test(start_paused = true)]
+async fn without_static_codes_the_secretary_is_pointed_to_the_sign_in_screen() {
+    let rules = MeetingRules {
+        static_signin_code: false,
+        ..MeetingRules::default()
+    };
+    let mut w = World::with_rules(Db::Sqlite, t("2026-10-01T09:00:00+08:00"), rules)
+        .await
+        .unwrap();
+    w.say("S101", "/meeting").await;
+    w.tap("S101", "meet:kind:general").await;
+    w.say("S101", "10月15日 19:30").await;
+    w.say("S101", "图书馆 305").await;
+    w.say("S101", "学习贯彻全会精神").await;
+    let r = w.one("S101", "确认").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert!(
+        r.ends_with(&format!(
+            "签到码：仅用动态签到码（发送 /signin_screen {id} 打开签到大屏）（会前 30 分钟开放）。"
+        )),
+        "{r}"
+    );
+    let code: Option<String> = sqlx::query_scalar("SELECT signin_code FROM meetings")
+        .fetch_one(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(code, None);
+    w.advance_to("2026-10-15T18:31:00+08:00").await;
+    let told: Vec<String> = w
+        .read("S101")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.contains("动态签到码"))
+        .collect();
+    assert_eq!(
+        told,
+        [format!("【学生第一党支部】党员大会（10月15日（周四）19:30）使用动态签到码，会前 30 分钟开放签到。请发送 /signin_screen {id}，在会场屏幕上打开签到大屏。")]
+    );
 }

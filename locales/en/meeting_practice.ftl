@@ -69,5 +69,5 @@ audit-action-leave-recorded = Leave recorded for a member
 audit-action-makeup-recorded = Make-up study recorded
 
 ## /help
-meeting-help-makeup = /makeup to record your make-up study for a meeting you missed
+meeting-help-makeup = /makeup to record your make-up study for a meeting you missed (by SMS: 补学 meeting-number what you did)
 meeting-help-practice = /proxyleave <number> <roster ID> <reason> records leave for a member (secretary, deputy), /makeup <number> <roster ID> <note> records their make-up study, /signin_screen <number> opens the sign-in screen (rotating code)

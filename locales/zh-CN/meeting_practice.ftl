@@ -68,5 +68,5 @@ audit-action-leave-recorded = 代请假
 audit-action-makeup-recorded = 登记补学
 
 ## /help
-meeting-help-makeup = /makeup 登记补学（缺席或请假后补学完成时）
+meeting-help-makeup = /makeup 登记补学（缺席或请假后补学完成时；短信回复“补学 会议编号 补学情况”）
 meeting-help-practice = /proxyleave 编号 成员编号 原因 代请假（书记、副书记），/makeup 编号 成员编号 情况 代为登记补学，/signin_screen 编号 打开签到大屏（动态签到码）

@@ -126,6 +126,13 @@ pub fn parse(text: &str) -> Option<Command> {
     let text = crate::flows::fold(text);
     let text = text.trim();
     let Some(body) = text.strip_prefix('/') else {
+        // "补学" and "补学 12 自学会议精神": how an SMS reader records make-up study.
+        if let Some(rest) = text.strip_prefix("补学") {
+            if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+                let rest = rest.trim();
+                return Some(Command::Makeup((!rest.is_empty()).then(|| rest.to_owned())));
+            }
+        }
         return match text.to_lowercase().as_str() {
             "help" | "帮助" | "?" | "？" => Some(Command::Help),
             _ => None,
@@ -206,6 +213,12 @@ mod tests {
             Some(Command::Unknown("frobnicate".into()))
         );
         assert_eq!(parse("hello"), None);
+        assert_eq!(parse("补学"), Some(Command::Makeup(None)));
+        assert_eq!(
+            parse("补学 12 自学会议精神"),
+            Some(Command::Makeup(Some("12 自学会议精神".into())))
+        );
+        assert_eq!(parse("补学了会议精神"), None);
         assert_eq!(parse("/dashboard@branch_bot"), Some(Command::Dashboard));
         assert_eq!(
             parse("/pledge_schedule 0 9 1 * *"),

@@ -43,7 +43,7 @@ cli-report-made-up = Made up
 cli-report-absent-open = Open absences
 
 ## Rotating sign-in code and the sign-in screen
-meeting-code-rotating-only = rotating code only (send /signin_screen { $id } to open the sign-in screen)
+meeting-code-rotating-only = the rotating code: send /signin_screen { $id } to open the sign-in screen
 meeting-signin-stale = The code { $code } has expired (the code changes every 30 seconds). Please send the code now on the screen in the room.
 meeting-signin-code-rotating = [{ $branch }] { $kind } ({ $when }) uses the rotating sign-in code; sign-in opens { $opens } minutes before. Send /signin_screen { $id } and open the sign-in screen in the room.
 meeting-screen-button = Sign-in screen

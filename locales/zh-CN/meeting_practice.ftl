@@ -42,7 +42,7 @@ cli-report-made-up = 已补学
 cli-report-absent-open = 未补学缺席
 
 ## 动态签到码与签到大屏
-meeting-code-rotating-only = 仅用动态签到码（发送 /signin_screen { $id } 打开签到大屏）
+meeting-code-rotating-only = 动态签到码，请发送 /signin_screen { $id } 打开签到大屏
 meeting-signin-stale = 签到码 { $code } 已过期（签到码每 30 秒更换一次）。请看会场屏幕上的最新签到码再发送。
 meeting-signin-code-rotating = 【{ $branch }】{ $kind }（{ $when }）使用动态签到码，会前 { $opens } 分钟开放签到。请发送 /signin_screen { $id }，在会场屏幕上打开签到大屏。
 meeting-screen-button = 签到大屏

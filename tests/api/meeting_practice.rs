@@ -582,7 +582,7 @@ async fn the_rotating_code_changes_every_thirty_seconds_and_an_older_one_is_refu
     let r = w.say("S101", &format!("/attendance {id}")).await;
     assert!(
         r[0].0.ends_with(&format!(
-            "签到码：仅用动态签到码（发送 /signin_screen {id} 打开签到大屏）"
+            "签到码：动态签到码，请发送 /signin_screen {id} 打开签到大屏"
         )),
         "{}",
         r[0].0
@@ -757,7 +757,7 @@ async fn without_static_codes_the_secretary_is_pointed_to_the_sign_in_screen() {
         .unwrap();
     assert!(
         r.ends_with(&format!(
-            "签到码：仅用动态签到码（发送 /signin_screen {id} 打开签到大屏）（会前 30 分钟开放）。"
+            "签到码：动态签到码，请发送 /signin_screen {id} 打开签到大屏（会前 30 分钟开放）。"
         )),
         "{r}"
     );

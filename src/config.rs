@@ -259,6 +259,8 @@ pub struct MeetingsConfig {
     pub cadence: BTreeMap<String, String>,
     /// Semesters as `["MM-DD", "MM-DD"]` (first and last day), for `semester:N` cadences.
     pub semesters: Vec<[String; 2]>,
+    /// Whether new meetings get a static sign-in code; `false`: the rotating code only.
+    pub static_signin_code: bool,
 }
 
 /// A duration written as a number of minutes or as text (`"3d"`).
@@ -282,6 +284,7 @@ impl Default for MeetingsConfig {
             length_minutes: rules.length_minutes,
             cadence: BTreeMap::new(),
             semesters: Vec::new(),
+            static_signin_code: rules.static_signin_code,
         }
     }
 }
@@ -352,6 +355,7 @@ impl MeetingsConfig {
             length_minutes: self.length_minutes,
             cadence,
             semesters,
+            static_signin_code: self.static_signin_code,
         })
     }
 }

@@ -47,7 +47,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "calendar.ftl",
     "dues.ftl",
     "pushes.ftl",
-    "config.ftl"
+    "config.ftl",
+    "meeting_practice.ftl"
 ];
 
 /// A locale the bot speaks.

@@ -1102,8 +1102,8 @@ fn meetings_are_created_listed_cancelled_and_reported_from_the_command_line() {
     assert_eq!(
         run.stdout_lines(),
         [
-            "党支部,党员大会,支委会,党小组会,党课,主题党日,组织生活会,其他会议,出席率,请假率,有记录,未达要求",
-            "学生第一党支部,0/1,0/3,0/3,0/1,0/3,0/1,0/0,—,—,0/0,党员大会、支委会、党小组会、党课、主题党日、组织生活会",
+            "党支部,党员大会,支委会,党小组会,党课,主题党日,组织生活会,其他会议,出席率,请假率,有记录,已补学,未补学缺席,未达要求",
+            "学生第一党支部,0/1,0/3,0/3,0/1,0/3,0/1,0/0,—,—,0/0,0/0,0,党员大会、支委会、党小组会、党课、主题党日、组织生活会",
         ]
     );
     let run = bot.run(&["report", "meetings", "--quarter", "2026Q9"]);
@@ -1296,7 +1296,8 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
          round_opened (开启评议)、round_closed (提前结束评议)、comment_hidden (隐藏评论)、feedback_answered (答复意见)、invites_issued (生成邀请码)、data_exported (导出数据)、\
          spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)、\
          recruitment_step (记录发展党员环节)、dues_paid (登记党费)、dues_corrected (更正党费记录)、\
-         dues_imported (导入党费标准)、dues_keeper (指定收缴党费的同志)"
+         dues_imported (导入党费标准)、dues_keeper (指定收缴党费的同志)、\
+         leave_recorded (代请假)、makeup_recorded (登记补学)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);
     run.ended_with(2);
@@ -2700,4 +2701,130 @@ fn notice_send_takes_a_re_nudge_plan_refusing_one_under_the_floor_and_report_pus
         ]
     );
     assert!(bot.dir.path().join("pushes-2026-12.xlsx").exists());
+}
+
+/// Runs one SQL statement against the bot's database (to move a meeting into the past).
+fn sql(bot: &Bot, statement: &'static str) -> Vec<(String, String, String, String)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = Store::open(&bot.database).await.unwrap();
+        let rows = sqlx::query_as(statement)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+        rows
+    })
+}
+
+#[test]
+fn leave_make_up_study_and_the_sign_in_screen_from_the_command_line() {
+    let bot = Bot::with_college("zh-CN");
+    bot.run(&[
+        "meeting",
+        "create",
+        "--branch",
+        "学生第一党支部",
+        "--kind",
+        "general",
+        "--at",
+        "2099-01-10 19:30",
+        "--place",
+        "图书馆 305",
+        "--topic",
+        "党史学习",
+    ])
+    .succeeded();
+    // 代请假: refusals change nothing and exit 2.
+    for (args, said) in [
+        (
+            ["1", "--member", "S105", "--reason", "出差"],
+            "郭子豪同志不在这个会议的参会名单里，无需请假。",
+        ),
+        (
+            ["1", "--member", "S103", "--reason", " "],
+            "请写明请假原因，例如：/proxyleave 12 S103 家中有事。",
+        ),
+        (
+            ["9", "--member", "S103", "--reason", "出差"],
+            "没有编号为 9 的会议。发送 /meetings 查看编号。",
+        ),
+    ] {
+        let mut all = vec!["meeting", "leave"];
+        all.extend(args);
+        let run = bot.run(&all);
+        run.ended_with(2);
+        assert_eq!(run.stderr.trim_end(), said);
+    }
+    let run = bot.run(&[
+        "meeting",
+        "leave",
+        "1",
+        "--member",
+        "S103",
+        "--reason",
+        "家中有事",
+    ]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已为马超同志代请假：2099年1月10日（周六）19:30 党员大会，原因：家中有事。已通知本人。"
+    );
+    // 补学 only once the meeting is over.
+    let run = bot.run(&[
+        "meeting", "makeup", "1", "--member", "S104", "--note", "自学",
+    ]);
+    run.ended_with(2);
+    assert_eq!(run.stderr.trim_end(), "会议结束后才能登记补学。");
+    // The sign-in screen: a one-time link; with --rotating-only the static code is dropped.
+    let run = bot.run(&["meeting", "screen", "1", "--rotating-only"]);
+    run.succeeded();
+    assert!(run.stdout.contains("/meetings/screen/open/"), "{run:?}");
+    let run = bot.run(&["meeting", "list"]);
+    assert!(run.stdout.contains("0/1/8"), "{run:?}");
+    sql(
+        &bot,
+        "UPDATE meetings SET starts_at = 1000, ends_at = 2000 WHERE id = 1 \
+         RETURNING '', '', '', ''",
+    );
+    let run = bot.run(&[
+        "meeting",
+        "makeup",
+        "1",
+        "--member",
+        "S104",
+        "--note",
+        "自学党史",
+    ]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已为胡静怡同志登记补学：1970年1月1日（周四）08:00 党员大会。"
+    );
+    let run = bot.run(&[
+        "meeting", "leave", "1", "--member", "S106", "--reason", "出差",
+    ]);
+    run.ended_with(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "这个会议已经结束，不能再请假。会后请登记补学（/makeup）。"
+    );
+    let audit = sql(
+        &bot,
+        "SELECT actor, via, action, detail FROM audit_log \
+         WHERE action IN ('leave_recorded', 'makeup_recorded') ORDER BY id",
+    );
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(
+        (audit[0].1.as_str(), audit[0].2.as_str()),
+        ("cli", "leave_recorded")
+    );
+    assert!(audit[0].3.ends_with("马超 (S103) · 家中有事"), "{audit:?}");
+    assert!(
+        audit[1].3.ends_with("胡静怡 (S104) · 自学党史"),
+        "{audit:?}"
+    );
 }

@@ -45,3 +45,11 @@ evaluation-results-later = Results are shown once the round closes. So far { $vo
 evaluation-results-title = { $title }: results ({ $voted } of { $eligible } voted):
 evaluation-too-many-excellent = Note: more than a third are “Excellent”.
 evaluation-remind = Reminder: { $title } closes on { $closes } and you have not voted yet. Send /evaluation to start (anonymous).
+
+# The whole ballot in one message (one SMS for the ballot instead of one per candidate).
+evaluation-compact-button = Fill in all at once
+evaluation-compact = { $title }: { $count } candidates. Reply with { $count } digits in list order ({ $legend }): { $list }
+evaluation-compact-not-digits = Please reply with { $count } digits in list order, one per candidate, e.g. 1121.
+evaluation-compact-count = You sent { $got } digits but the list has { $need } candidates; please reply again with one digit per candidate, in order.
+evaluation-compact-option = Digit { $at } is { $digit }; it can only be 1 to { $max }. Please reply again.
+evaluation-compact-review = Please check your ballot: { $digits } ({ $count } candidates: { $counts }). It cannot be changed once submitted.

@@ -148,7 +148,7 @@ meeting-proxy-usage = To sign someone in: /proxysignin <meeting number> <roster 
 meeting-proxy-done = Signed { $name } in on their behalf.
 meeting-signin-code = [{ $branch }] { $kind } ({ $when }) sign-in code: { $code }. Sign-in opens { $opens } minutes before; attendees send the code to sign in.
 
-meeting-absent = [{ $branch }] You missed the { $kind } at { $when } without leave. Please make up the study and tell the secretary why.
+meeting-absent = [{ $branch }] You missed the { $kind } at { $when } without leave. Please make up the study, record it with /makeup { $id }, and tell the secretary why.
 meeting-minutes-due = [{ $branch }] The { $kind } at { $when } (#{ $id }) has no minutes yet. Send /minutes { $id } to submit them.
 meeting-quorum-warning = [{ $branch }] Tomorrow's general meeting ({ $when }) expects { $figures } of the members with a vote: not more than half, so it cannot vote. Rally members or move it.
 meeting-minutes-too-early = Minutes can be submitted once the meeting has started.

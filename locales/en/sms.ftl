@@ -21,3 +21,6 @@ sms-unit-septets = septets
 sms-unit-utf16 = UTF-16 units
 sms-prefer-set = { $name } ({ $key }): pushes now go to { $channel }
 sms-prefer-bad = "{ $channel }" is not a channel. Write one or more of telegram, wecom, sms, console in order (separated by commas), or both.
+
+# "Please confirm receipt." with its one option, as one sentence in an SMS.
+sms-confirm-with = Please reply { $number } to confirm receipt.

@@ -45,3 +45,11 @@ evaluation-results-later = 评议截止后才公布结果。目前已投票 { $v
 evaluation-results-title = { $title } 结果（投票 { $voted } / { $eligible } 人）：
 evaluation-too-many-excellent = 注意：“优秀”超过三分之一。
 evaluation-remind = 提醒：{ $title } 将于 { $closes } 截止，您还没有投票。发送 /evaluation 开始（匿名）。
+
+# 一次填写全部（短信里一条填完整张选票）。
+evaluation-compact-button = 一次填写全部
+evaluation-compact = { $title }共 { $count } 人。请按名单顺序回复 { $count } 位数字（{ $legend }）：{ $list }
+evaluation-compact-not-digits = 请按名单顺序回复 { $count } 位数字，每人一位，例如 1121。
+evaluation-compact-count = 您回复了 { $got } 位数字，名单共 { $need } 人，请按顺序每人一位重新回复。
+evaluation-compact-option = 第 { $at } 位是 { $digit }，只能是 1 到 { $max }。请重新回复。
+evaluation-compact-review = 请核对您的选票：{ $digits }（共 { $count } 人：{ $counts }）。提交后不可更改。

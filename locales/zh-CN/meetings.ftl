@@ -139,7 +139,7 @@ meeting-proxy-usage = 代签格式：/proxysignin 会议编号 成员编号 原�
 meeting-proxy-done = 已为 { $name } 代签。
 meeting-signin-code = 【{ $branch }】{ $kind }（{ $when }）签到码：{ $code }。会前 { $opens } 分钟开放签到，请参会同志发送签到码签到。
 
-meeting-absent = 【{ $branch }】您未请假缺席了{ $when }的{ $kind }。请按要求补学，并向支部书记说明情况。
+meeting-absent = 【{ $branch }】您未请假缺席了{ $when }的{ $kind }。请按要求补学，完成后发送 /makeup { $id } 登记，并向支部书记说明情况。
 meeting-minutes-due = 【{ $branch }】{ $when }的{ $kind }（#{ $id }）还没有会议记录，请发送 /minutes { $id } 提交。
 meeting-quorum-warning = 【{ $branch }】明天的党员大会（{ $when }）预计到会有表决权党员 { $figures }，不超过半数，无法表决。请做好动员或调整时间。
 meeting-minutes-too-early = 会议开始后才能提交会议记录。

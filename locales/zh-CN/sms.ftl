@@ -17,3 +17,6 @@ sms-unit-septets = 7 位字符
 sms-unit-utf16 = UTF-16 单元
 sms-prefer-set = { $name }（{ $key }）的推送渠道已设为：{ $channel }
 sms-prefer-bad = “{ $channel }”不是可选的渠道。请按顺序写 telegram、wecom、sms、console 中的一个或几个（用逗号分隔），或写 both。
+
+# 只有“收到”一个选项的“收到请回复。”在短信里合为一句：“收到请回复1”。
+sms-confirm-with = 收到请回复{ $number }

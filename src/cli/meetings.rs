@@ -1,5 +1,7 @@
-//! `branchbot meeting create|list|cancel|series`: the meetings of
-//! 三会一课 from the command line, through the same store, scheduling and figures as the chat.
+//! `branchbot meeting create|list|cancel|series|leave|makeup|screen`: the meetings of
+//! 三会一课 from the command line, through the same store, scheduling and figures as the chat
+//! (`leave`: 代请假, `makeup`: 补学 recorded as done, `screen`: a one-time link to the rotating
+//! sign-in code's page).
 
 use chrono::{NaiveDateTime, TimeZone};
 use clap::Subcommand;
@@ -43,6 +45,35 @@ pub enum MeetingCommand {
     },
     /// Cancel a meeting by number (the attendees are told).
     Cancel { id: i64 },
+    /// 代请假: record leave, with its reason, for a member who told the branch in person (the
+    /// member is told; the audit log names the operator).
+    Leave {
+        /// The meeting's number.
+        id: String,
+        /// The member's roster key.
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 补学: record a member's make-up study for a meeting they missed as done, with a note.
+    Makeup {
+        /// The meeting's number.
+        id: String,
+        /// The member's roster key.
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// A one-time link (ten minutes) to the page showing the meeting's rotating sign-in code,
+    /// to open on the meeting room's screen.
+    Screen {
+        id: i64,
+        /// Sign-in by the rotating code only: the meeting's static code is dropped.
+        #[arg(long)]
+        rotating_only: bool,
+    },
     /// A recurring series from a crontab read in the organisation's zone, e.g. the themed day
     /// on the 15th of each month at 19:00: `--cron '0 19 15 * *' --count 6`. Prints the first
     /// three dates; with `--yes` creates one meeting per occurrence.
@@ -124,6 +155,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             )
             .await
             .map_err(|err| Failure::Internal(err.into()))?;
+            flows::apply_code_policy(&mut tx, &e.meetings, &[id]).await?;
             let m = meetings::get(&mut tx, id)
                 .await?
                 .unwrap_or_else(|| unreachable!());
@@ -153,7 +185,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                     msg!("cli-meeting-created"),
                     &[
                         ("id", id.into()),
-                        ("code", m.signin_code.unwrap_or_default().into()),
+                        ("code", flows::code_text(&ui.catalog, ui.locale, &m).into()),
                         (
                             "reminders",
                             flows::reminders_promise(
@@ -283,6 +315,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             )
             .await
             .map_err(|err| Failure::Internal(err.into()))?;
+            flows::apply_code_policy(&mut tx, &e.meetings, &ids).await?;
             let first_at = times.first().map(|t| t.timestamp_millis());
             let detail = format!(
                 "{} × {}",
@@ -310,6 +343,104 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                     &[("count", times.len().into())]
                 )
             );
+        }
+        MeetingCommand::Leave { id, member, reason } => {
+            let mut tx = e.store.begin().await?;
+            let told = Told {
+                catalog: &ui.catalog,
+                tz: e.tz,
+                sms_connected: e.sms_connected,
+                now_ms: now.timestamp_millis(),
+            };
+            match flows::leave_for::record(&mut tx, &told, None, "cli", &id, &member, &reason)
+                .await?
+            {
+                Ok(r) => {
+                    tx.commit().await?;
+                    println!(
+                        "{}",
+                        ui.r(
+                            msg!("meeting-leave-for-done"),
+                            &[
+                                ("name", r.member.name.as_str().into()),
+                                (
+                                    "when",
+                                    flows::when_text_from(
+                                        &ui.catalog,
+                                        ui.locale,
+                                        e.tz,
+                                        r.meeting.starts_at,
+                                        now.timestamp_millis()
+                                    )
+                                    .into(),
+                                ),
+                                ("kind", ui.t(r.meeting.kind.msg()).into()),
+                                ("reason", reason.trim().into()),
+                            ],
+                        )
+                    );
+                }
+                Err(why) => return Err(Failure::User(why.text(&ui.catalog, ui.locale))),
+            }
+        }
+        MeetingCommand::Makeup { id, member, note } => {
+            let mut tx = e.store.begin().await?;
+            let Some(who) = crate::store::members::find(&mut tx, member.trim()).await? else {
+                return Err(ui.mistake(
+                    msg!("meeting-no-such-member"),
+                    &[("key", member.trim().into())],
+                ));
+            };
+            let told = Told {
+                catalog: &ui.catalog,
+                tz: e.tz,
+                sms_connected: e.sms_connected,
+                now_ms: now.timestamp_millis(),
+            };
+            match flows::makeup::record(&mut tx, &told, None, "cli", &id, &who, &note).await? {
+                Ok(m) => {
+                    tx.commit().await?;
+                    println!(
+                        "{}",
+                        ui.r(
+                            msg!("meeting-makeup-done-for"),
+                            &[
+                                ("name", who.name.as_str().into()),
+                                (
+                                    "when",
+                                    flows::when_text_from(
+                                        &ui.catalog,
+                                        ui.locale,
+                                        e.tz,
+                                        m.starts_at,
+                                        now.timestamp_millis()
+                                    )
+                                    .into(),
+                                ),
+                                ("kind", ui.t(m.kind.msg()).into()),
+                            ],
+                        )
+                    );
+                }
+                Err(why) => return Err(Failure::User(why.text(&ui.catalog, ui.locale))),
+            }
+        }
+        MeetingCommand::Screen { id, rotating_only } => {
+            let mut tx = e.store.begin().await?;
+            let Some(m) = meetings::get(&mut tx, id).await? else {
+                return Err(ui.mistake(msg!("meeting-not-found"), &[("id", id.into())]));
+            };
+            use flows::screen::{issue, link_url, Refused};
+            match issue(&mut tx, &m, None, rotating_only, now.timestamp_millis()).await? {
+                Ok(token) => {
+                    tx.commit().await?;
+                    println!("{}", link_url(&e.dashboard.base_url, &token));
+                }
+                Err(Refused::Cancelled) => {
+                    return Err(ui.mistake(msg!("meeting-already-cancelled"), &[]))
+                }
+                Err(Refused::Ended) => return Err(ui.mistake(msg!("meeting-screen-ended"), &[])),
+            }
         }
         MeetingCommand::Cancel { id } => {
             let mut tx = e.store.begin().await?;

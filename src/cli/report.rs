@@ -536,6 +536,8 @@ async fn meetings(
             msg!("cli-report-attendance"),
             msg!("cli-report-leave"),
             msg!("cli-report-minutes"),
+            msg!("cli-report-made-up"),
+            msg!("cli-report-absent-open"),
             msg!("cli-report-behind"),
         ],
     ));
@@ -552,6 +554,8 @@ async fn meetings(
             row.push(rate.map_or_else(|| Cell::Text("—".into()), Cell::Percent));
         }
         row.push(format!("{}/{}", f.with_minutes, f.held).into());
+        row.push(format!("{}/{}", f.made_up, f.missed()).into());
+        row.push(f.absent_open.into());
         row.push(ui.list(&behind).into());
         table.rows.push(row);
     }
@@ -581,6 +585,7 @@ async fn meetings(
                 msg!("report-column-on-leave"),
                 msg!("cli-report-attendance"),
                 msg!("report-column-minutes"),
+                msg!("cli-report-made-up"),
             ],
         ));
         for h in held {
@@ -599,6 +604,7 @@ async fn meetings(
                     msg!("report-no")
                 })
                 .into(),
+                h.made_up.into(),
             ]);
         }
         sheets.push((name, t));

@@ -55,6 +55,12 @@ pub enum Command {
     SignIn(Option<String>),
     /// `/proxysignin <id> <member key> <reason>`.
     ProxySignIn(Option<String>),
+    /// `/proxyleave <id> <member key> <reason>`: 代请假.
+    ProxyLeave(Option<String>),
+    /// `/makeup [<id> [<member key>] <note>]`: 补学 recorded as done.
+    Makeup(Option<String>),
+    /// `/signin_screen <id> [only]`: a one-time link to the rotating sign-in code's page.
+    SignInScreen(Option<String>),
     /// `/minutes <id> [text]`.
     Minutes(Option<String>),
     /// `/compliance [quarter]`.
@@ -102,6 +108,13 @@ pub fn parse(text: &str) -> Option<Command> {
     let text = crate::flows::fold(text);
     let text = text.trim();
     let Some(body) = text.strip_prefix('/') else {
+        // "补学" and "补学 12 自学会议精神": how an SMS reader records make-up study.
+        if let Some(rest) = text.strip_prefix("补学") {
+            if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+                let rest = rest.trim();
+                return Some(Command::Makeup((!rest.is_empty()).then(|| rest.to_owned())));
+            }
+        }
         return match text.to_lowercase().as_str() {
             "help" | "帮助" | "?" | "？" => Some(Command::Help),
             _ => None,
@@ -143,6 +156,9 @@ pub fn parse(text: &str) -> Option<Command> {
         "reschedule" => Command::Reschedule(arg),
         "signin" | "qd" => Command::SignIn(arg),
         "proxysignin" => Command::ProxySignIn(arg),
+        "proxyleave" | "leave_for" | "leavefor" => Command::ProxyLeave(arg),
+        "makeup" | "make_up" | "buxue" => Command::Makeup(arg),
+        "signin_screen" | "signinscreen" | "screen" => Command::SignInScreen(arg),
         "minutes" => Command::Minutes(arg),
         "compliance" => Command::Compliance(arg),
         "audit" => Command::Audit,
@@ -172,6 +188,12 @@ mod tests {
             Some(Command::Other("frobnicate".into(), None))
         );
         assert_eq!(parse("hello"), None);
+        assert_eq!(parse("补学"), Some(Command::Makeup(None)));
+        assert_eq!(
+            parse("补学 12 自学会议精神"),
+            Some(Command::Makeup(Some("12 自学会议精神".into())))
+        );
+        assert_eq!(parse("补学了会议精神"), None);
         assert_eq!(parse("/dashboard@branch_bot"), Some(Command::Dashboard));
         assert_eq!(
             parse("/pledge_schedule 0 9 1 * *"),

@@ -899,6 +899,13 @@ impl Engine {
             Command::ProxySignIn(a) => {
                 meetings::signin::proxy(cx, conn, member, a.as_deref()).await
             }
+            Command::ProxyLeave(a) => {
+                meetings::leave_for::command(cx, conn, member, a.as_deref()).await
+            }
+            Command::Makeup(a) => meetings::makeup::command(cx, conn, member, a.as_deref()).await,
+            Command::SignInScreen(a) => {
+                meetings::screen::command(cx, conn, member, a.as_deref()).await
+            }
             Command::Minutes(a) => meetings::minutes::command(cx, conn, member, a.as_deref()).await,
             Command::Compliance(a) => {
                 meetings::compliance::command(cx, conn, member, a.as_deref()).await
@@ -946,6 +953,9 @@ impl Engine {
                 ("series", _) => meetings::series::confirm(cx, conn, member, &state).await,
                 ("discard", _) => Ok(Step::text(cx.t(msg!("meeting-discarded")))),
                 ("nudge", id) => meetings::attendance::nudge(cx, conn, member, id).await,
+                ("leavefor", v) => meetings::leave_for::chosen(cx, conn, member, v).await,
+                ("makeup", id) => meetings::makeup::chosen(cx, conn, member, id).await,
+                ("screen", id) => meetings::screen::command(cx, conn, member, Some(id)).await,
                 _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
             },
             k => match self.features.action(k) {
@@ -985,6 +995,18 @@ impl Engine {
             State::MeetingProxyReason { args } => {
                 let args = format!("{args} {}", text.trim());
                 meetings::signin::proxy(cx, conn, member, Some(&args)).await?
+            }
+            State::MeetingLeaveForReason {
+                meeting_id,
+                member_id,
+            } => {
+                meetings::leave_for::reason(cx, conn, member, *meeting_id, *member_id, text).await?
+            }
+            State::MeetingMakeupNote { meeting_id } => {
+                meetings::makeup::note(cx, conn, member, *meeting_id, text).await?
+            }
+            State::EvaluationCompact { round_id } => {
+                evaluation::compact::typed(cx, conn, member, *round_id, text).await?
             }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?

@@ -15,6 +15,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
     )];
     if party {
         everyone.push(cx.t(msg!("help-meetings")));
+        everyone.push(cx.t(msg!("meeting-help-makeup")));
         everyone.push(cx.t(msg!("pledge-help-member")));
     }
     let features = cx.engine.features.help(cx, member);
@@ -42,6 +43,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         } else {
             cx.t(msg!("help-manager"))
         }];
+        managing.push(cx.t(msg!("meeting-help-practice")));
         managing.push(cx.t(msg!("help-notices")));
         managing.push(cx.t(msg!("pledge-help-manager")));
         managing.push(cx.t(msg!("help-evaluation-manager")));

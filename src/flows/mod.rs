@@ -121,6 +121,12 @@ pub enum State {
     MeetingProxyReason { args: String },
     /// Chose 请假: the reason is typed next.
     MeetingLeaveReason { meeting_id: i64 },
+    /// 代请假: a member was chosen on the attendance view; the reason is typed next.
+    MeetingLeaveForReason { meeting_id: i64, member_id: i64 },
+    /// 补学: a missed meeting was chosen; the note is typed next.
+    MeetingMakeupNote { meeting_id: i64 },
+    /// The compact ballot was shown: one digit per candidate is typed next.
+    EvaluationCompact { round_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.
     MeetingMinutes { meeting_id: i64 },
     /// A feature's own waiting step ([`feature::Feature::on_text`]): which feature, and the

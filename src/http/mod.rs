@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::public))
         .merge(dashboard::routes())
+        .merge(meeting_screen::routes())
         .merge(feedback::routes())
         .with_state(state.clone())
         .merge(crate::channels::telegram::webhook::router(
@@ -87,4 +88,5 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 
 pub mod dashboard;
 pub mod feedback;
+pub mod meeting_screen;
 pub mod metrics;

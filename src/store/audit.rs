@@ -55,10 +55,14 @@ pub enum Action {
     DuesImported,
     /// A branch's dues keeper was named.
     DuesKeeper,
+    /// 代请假: leave recorded for a member by their secretary (or the operator).
+    LeaveRecorded,
+    /// A member's 补学 for a missed meeting recorded as done.
+    MakeupRecorded,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -81,6 +85,8 @@ impl Action {
         Self::DuesCorrected,
         Self::DuesImported,
         Self::DuesKeeper,
+        Self::LeaveRecorded,
+        Self::MakeupRecorded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +113,8 @@ impl Action {
             Self::DuesCorrected => "dues_corrected",
             Self::DuesImported => "dues_imported",
             Self::DuesKeeper => "dues_keeper",
+            Self::LeaveRecorded => "leave_recorded",
+            Self::MakeupRecorded => "makeup_recorded",
         }
     }
 
@@ -135,6 +143,8 @@ impl Action {
             Self::DuesCorrected => msg!("audit-action-dues-corrected"),
             Self::DuesImported => msg!("audit-action-dues-imported"),
             Self::DuesKeeper => msg!("audit-action-dues-keeper"),
+            Self::LeaveRecorded => msg!("audit-action-leave-recorded"),
+            Self::MakeupRecorded => msg!("audit-action-makeup-recorded"),
         }
     }
 }

@@ -77,6 +77,10 @@ pub struct Attendee {
     pub signed_in: bool,
     pub late: bool,
     pub proxy: bool,
+    /// The leave was recorded by a secretary (or the operator) for them: 代请假.
+    pub leave_proxy: bool,
+    /// Their 补学 (make-up study) for this meeting is recorded as done.
+    pub made_up: bool,
 }
 
 const MEETING_SELECT: &str = "SELECT mt.id, mt.branch_id, b.name AS branch_name, mt.kind, \
@@ -190,9 +194,11 @@ pub async fn cancel(conn: &mut Conn, id: i64, now: i64) -> Result<bool> {
 /// The expected attendees with their answers and sign-ins, by name.
 pub async fn attendees(conn: &mut Conn, meeting_id: i64) -> Result<Vec<Attendee>> {
     let rows = sqlx::query(
-        "SELECT a.member_id, m.name, a.rsvp, a.reason, s.signed_at, s.late, s.proxy_by \
+        "SELECT a.member_id, m.name, a.rsvp, a.reason, a.leave_proxy, s.signed_at, s.late, \
+         s.proxy_by, k.done_at AS made_up \
          FROM meeting_attendees a JOIN members m ON m.id = a.member_id \
          LEFT JOIN meeting_signins s ON s.meeting_id = a.meeting_id AND s.member_id = a.member_id \
+         LEFT JOIN meeting_makeups k ON k.meeting_id = a.meeting_id AND k.member_id = a.member_id \
          WHERE a.meeting_id = $1 ORDER BY m.key",
     )
     .bind(meeting_id)
@@ -203,6 +209,7 @@ pub async fn attendees(conn: &mut Conn, meeting_id: i64) -> Result<Vec<Attendee>
             let signed: Option<i64> = r.try_get("signed_at")?;
             let late: Option<i64> = r.try_get("late")?;
             let proxy: Option<i64> = r.try_get("proxy_by")?;
+            let made_up: Option<i64> = r.try_get("made_up")?;
             let member_id: i64 = r.try_get("member_id")?;
             let rsvp: String = r.try_get("rsvp")?;
             // An answer this binary does not know is not "no answer": it would be counted,
@@ -220,6 +227,8 @@ pub async fn attendees(conn: &mut Conn, meeting_id: i64) -> Result<Vec<Attendee>
                 signed_in: signed.is_some(),
                 late: late.unwrap_or(0) != 0,
                 proxy: proxy.is_some(),
+                leave_proxy: r.try_get::<i64, _>("leave_proxy")? != 0,
+                made_up: made_up.is_some(),
             })
         })
         .collect()
@@ -235,8 +244,8 @@ pub async fn set_rsvp(
     now: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE meeting_attendees SET rsvp = $3, reason = $4, answered_at = $5 \
-         WHERE meeting_id = $1 AND member_id = $2",
+        "UPDATE meeting_attendees SET rsvp = $3, reason = $4, answered_at = $5, \
+         leave_proxy = 0, leave_by = NULL WHERE meeting_id = $1 AND member_id = $2",
     )
     .bind(meeting_id)
     .bind(member_id)
@@ -340,6 +349,12 @@ pub struct Held {
     pub expected: u32,
     pub signed_in: u32,
     pub on_leave: u32,
+    /// Expected, not signed in and not on leave: absent without leave.
+    pub absent: u32,
+    /// Not signed in (on leave or absent) with their 补学 recorded as done.
+    pub made_up: u32,
+    /// Absent without leave and without 补学: the open, unexcused absences.
+    pub absent_open: u32,
     pub minutes: bool,
 }
 
@@ -359,9 +374,15 @@ pub async fn held_between(
         let row = sqlx::query(
             "SELECT COUNT(*) AS expected, \
              CAST(COALESCE(SUM(CASE WHEN a.rsvp = 'leave' THEN 1 ELSE 0 END), 0) AS BIGINT) AS on_leave, \
+             CAST(COALESCE(SUM(CASE WHEN s.member_id IS NULL AND a.rsvp <> 'leave' THEN 1 ELSE 0 END), 0) AS BIGINT) AS absent, \
+             CAST(COALESCE(SUM(CASE WHEN s.member_id IS NULL AND k.member_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS made_up, \
+             CAST(COALESCE(SUM(CASE WHEN s.member_id IS NULL AND a.rsvp <> 'leave' AND k.member_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS absent_open, \
              (SELECT COUNT(*) FROM meeting_signins s WHERE s.meeting_id = $1) AS signed_in, \
              (SELECT COUNT(*) FROM meeting_minutes n WHERE n.meeting_id = $1) AS minutes \
-             FROM meeting_attendees a WHERE a.meeting_id = $1",
+             FROM meeting_attendees a \
+             LEFT JOIN meeting_signins s ON s.meeting_id = a.meeting_id AND s.member_id = a.member_id \
+             LEFT JOIN meeting_makeups k ON k.meeting_id = a.meeting_id AND k.member_id = a.member_id \
+             WHERE a.meeting_id = $1",
         )
         .bind(meeting.id)
         .fetch_one(&mut *conn)
@@ -370,6 +391,9 @@ pub async fn held_between(
         out.push(Held {
             expected: n("expected")?,
             on_leave: n("on_leave")?,
+            absent: n("absent")?,
+            made_up: n("made_up")?,
+            absent_open: n("absent_open")?,
             signed_in: n("signed_in")?,
             minutes: n("minutes")? > 0,
             meeting,
@@ -400,7 +424,8 @@ pub async fn reschedule(
 }
 
 /// How many of a member's latest held meetings (started before `now`, not cancelled, where
-/// they were expected) in a row they missed without leave, looking back at most `limit`.
+/// they were expected) in a row they missed without leave, looking back at most `limit`. A
+/// missed meeting whose 补学 is recorded as done is not an open absence: it ends the run.
 pub async fn unexcused_streak(
     conn: &mut Conn,
     member_id: i64,
@@ -409,7 +434,9 @@ pub async fn unexcused_streak(
 ) -> Result<u32> {
     let rows = sqlx::query(
         "SELECT a.rsvp, (SELECT COUNT(*) FROM meeting_signins s \
-           WHERE s.meeting_id = mt.id AND s.member_id = a.member_id) AS signed \
+           WHERE s.meeting_id = mt.id AND s.member_id = a.member_id) \
+         + (SELECT COUNT(*) FROM meeting_makeups k \
+           WHERE k.meeting_id = mt.id AND k.member_id = a.member_id) AS signed \
          FROM meeting_attendees a JOIN meetings mt ON mt.id = a.meeting_id \
          WHERE a.member_id = $1 AND mt.status = 'scheduled' AND mt.ends_at <= $2 \
          ORDER BY mt.starts_at DESC LIMIT $3",
@@ -451,4 +478,104 @@ pub async fn first_expected(conn: &mut Conn, member_id: i64) -> Result<Option<i6
     .fetch_one(conn)
     .await?;
     Ok(at)
+}
+
+/// 代请假: records leave with `reason` for a member who told `by` in person (None: the
+/// operator at the command line). False when the member is not expected at the meeting.
+pub async fn set_leave_for(
+    conn: &mut Conn,
+    meeting_id: i64,
+    member_id: i64,
+    reason: &str,
+    by: Option<i64>,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE meeting_attendees SET rsvp = 'leave', reason = $3, answered_at = $4, \
+         leave_proxy = 1, leave_by = $5 WHERE meeting_id = $1 AND member_id = $2",
+    )
+    .bind(meeting_id)
+    .bind(member_id)
+    .bind(reason)
+    .bind(now)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records a member's 补学 for a meeting as done, with their note. False when it was recorded
+/// already (the first record stands).
+pub async fn record_makeup(
+    conn: &mut Conn,
+    meeting_id: i64,
+    member_id: i64,
+    note: &str,
+    by: Option<i64>,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO meeting_makeups (meeting_id, member_id, note, recorded_by, done_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (meeting_id, member_id) DO NOTHING",
+    )
+    .bind(meeting_id)
+    .bind(member_id)
+    .bind(note)
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A member's 补学 note for a meeting, with when it was recorded.
+pub async fn makeup_note(
+    conn: &mut Conn,
+    meeting_id: i64,
+    member_id: i64,
+) -> Result<Option<(String, i64)>> {
+    let row = sqlx::query(
+        "SELECT note, done_at FROM meeting_makeups WHERE meeting_id = $1 AND member_id = $2",
+    )
+    .bind(meeting_id)
+    .bind(member_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| Ok((r.try_get("note")?, r.try_get("done_at")?)))
+        .transpose()
+}
+
+/// The held meetings (over by `now`, not cancelled) since `since` that a member was expected
+/// at, did not sign in to and has no 补学 recorded for, oldest first.
+pub async fn makeups_owed(
+    conn: &mut Conn,
+    member_id: i64,
+    since: i64,
+    now: i64,
+) -> Result<Vec<Meeting>> {
+    let sql = format!(
+        "{MEETING_SELECT} JOIN meeting_attendees a ON a.meeting_id = mt.id AND a.member_id = $1 \
+         WHERE mt.status = 'scheduled' AND mt.ends_at <= $3 AND mt.starts_at >= $2 \
+         AND NOT EXISTS (SELECT 1 FROM meeting_signins s \
+           WHERE s.meeting_id = mt.id AND s.member_id = $1) \
+         AND NOT EXISTS (SELECT 1 FROM meeting_makeups k \
+           WHERE k.meeting_id = mt.id AND k.member_id = $1) \
+         ORDER BY mt.starts_at, mt.id"
+    );
+    let rows = sqlx::query(super::sql(sql))
+        .bind(member_id)
+        .bind(since)
+        .bind(now)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(meeting_from_row).collect()
+}
+
+/// Removes a meeting's static sign-in code (sign-in is then by the rotating code only).
+pub async fn drop_static_code(conn: &mut Conn, meeting_id: i64) -> Result<()> {
+    sqlx::query("UPDATE meetings SET signin_code = NULL WHERE id = $1")
+        .bind(meeting_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
+pub mod meeting_screens;
 pub mod meetings;
 pub mod members;
 pub mod notices;
@@ -214,6 +215,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
     ),
     (
+        22,
+        "meeting_practice",
+        include_str!("../../migrations/sqlite/0022_meeting_practice.sql"),
+    ),
+    (
         23,
         "pushes",
         include_str!("../../migrations/sqlite/0023_pushes.sql"),
@@ -299,6 +305,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "calendar",
         include_str!("../../migrations/postgres/0020_calendar.sql"),
+    ),
+    (
+        22,
+        "meeting_practice",
+        include_str!("../../migrations/postgres/0022_meeting_practice.sql"),
     ),
     (
         23,

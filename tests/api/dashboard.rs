@@ -351,6 +351,7 @@ async fn the_committee_logs_in_once_through_the_link_and_sees_every_branch(db: D
     assert!(b.contains("&lt;b&gt;请于周五前&lt;/b&gt;提交材料"), "{b}");
     let meeting = cells(row_of(b, "学习&lt;党章&gt;"));
     assert_eq!(&meeting[3..], ["6", "4", "0", "67%", "有"], "{meeting:?}");
+    assert!(b.contains("补学 0/2 人次 · 未补学的无故缺席 2 人次"), "{b}");
     let notice = cells(row_of(b, "&lt;b&gt;请于周五前&lt;/b&gt;提交材料"));
     assert_eq!(&notice[2..], ["4", "3", "75%"], "{notice:?}");
     let rated = cells(row_of(b, "党支部 · 教工第一党支部"));

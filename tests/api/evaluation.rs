@@ -379,3 +379,59 @@ async fn a_vote_takes_names_and_asks_which_one_when_two_share_a_name() {
     assert_eq!(app.count("SELECT COUNT(*) FROM evaluation_rounds").await, 1);
     app.stop().await;
 }
+
+/// On SMS a ballot of many names would be one text per name: the whole ballot is offered in
+/// one message instead, answered with one digit per candidate; wrong answers are explained and
+/// asked again; the picks are shown back in a few words and submitted as usual.
+async fn a_ballot_is_filled_in_one_message(db: crate::helpers::Db) {
+    let Some(app) = crate::helpers::spawn_with(crate::helpers::Spawn {
+        db,
+        ..Default::default()
+    })
+    .await
+    else {
+        return;
+    };
+    for (chat, key) in [(8501, "S201"), (8502, "S202")] {
+        app.bind(chat, key).await;
+    }
+    app.ask(8501, "/evaluation vote S203 S207", 1).await;
+    let pending = app.ask(8502, "/evaluation", 1).await;
+    let title = pending[0].labels()[0].clone();
+    let first = tap(&app, 8502, &pending[0], &title, 1).await;
+    assert_eq!(first[0].labels(), ["赞成", "反对", "弃权", "一次填写全部"]);
+    let compact = tap(&app, 8502, &first[0], "一次填写全部", 1).await;
+    assert_eq!(
+        compact[0].text,
+        "学生第二党支部评优票决（优秀共产党员）共 2 人。请按名单顺序回复 2 位数字（1赞成 2反对 3弃权）：1唐志强2彭博"
+    );
+    assert_eq!(
+        app.ask(8502, "12 3", 1).await[0].text,
+        "您回复了 3 位数字，名单共 2 人，请按顺序每人一位重新回复。"
+    );
+    assert_eq!(
+        app.ask(8502, "14", 1).await[0].text,
+        "第 2 位是 4，只能是 1 到 3。请重新回复。"
+    );
+    let review = app.ask(8502, "２1", 1).await;
+    assert_eq!(
+        review[0].text,
+        "请核对您的选票：21（共 2 人：赞成 1、反对 1、弃权 0）。提交后不可更改。"
+    );
+    assert_eq!(review[0].labels(), ["提交", "重新填写"]);
+    let done = tap(&app, 8502, &review[0], "提交", 1).await;
+    assert!(done[0].text.starts_with("选票已提交"), "{}", done[0].text);
+    app.stop().await;
+}
+
+mod a_ballot_in_one_message {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::a_ballot_is_filled_in_one_message(crate::helpers::Db::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::a_ballot_is_filled_in_one_message(crate::helpers::Db::Postgres).await;
+    }
+}

@@ -20,6 +20,7 @@ mod glossary;
 mod helpers;
 mod invite_guard;
 mod locales;
+mod meeting_practice;
 mod meetings;
 mod meetings_store;
 mod metrics;

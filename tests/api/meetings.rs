@@ -333,7 +333,7 @@ async fn a_quarter_of_meetings(mut w: World) {
              未回复：黄晓明、胡静怡、高婷婷、罗浩然\n已签到：—\n签到码：{code}"
         )
     );
-    assert_eq!(r[0].1, ["提醒未回复者"]);
+    assert_eq!(r[0].1, ["提醒未回复者", "代请假", "签到大屏"]);
     let r = w.tap("S101", &format!("meet:nudge:{id}")).await;
     // 高婷婷 has no mobile number and 罗浩然's cannot be used without an SMS gateway.
     assert_eq!(
@@ -430,7 +430,7 @@ async fn a_quarter_of_meetings(mut w: World) {
     w.advance_to("2026-10-15T21:30:00+08:00").await;
     assert_eq!(
         texts(&w.read("S104").await),
-        ["【学生第一党支部】您未请假缺席了10月15日（周四）19:30的党员大会。请按要求补学，并向支部书记说明情况。"]
+        [format!("【学生第一党支部】您未请假缺席了10月15日（周四）19:30的党员大会。请按要求补学，完成后发送 /makeup {id} 登记，并向支部书记说明情况。").as_str()]
     );
     assert!(w.read("S106").await.is_empty(), "on leave: not absent");
     assert!(w.read("S103").await.is_empty(), "signed in");
@@ -494,15 +494,18 @@ async fn a_quarter_of_meetings(mut w: World) {
           学生第一党支部\n\
           会议：党员大会 1 · 支委会 0 · 党小组会 0 · 党课 0\n\
           出席率 33% · 请假率 44% · 有会议记录 1/1\n\
-          未达要求：支委会、党小组会、党课、主题党日、组织生活会\n\n\
+          未达要求：支委会、党小组会、党课、主题党日、组织生活会\n\
+          补学 0/6 人次 · 未补学的无故缺席 2 人次\n\n\
           学生第二党支部\n\
           会议：党员大会 0 · 支委会 0 · 党小组会 0 · 党课 0\n\
           出席率 — · 请假率 — · 有会议记录 0/0\n\
-          未达要求：党员大会、支委会、党小组会、党课、主题党日、组织生活会\n\n\
+          未达要求：党员大会、支委会、党小组会、党课、主题党日、组织生活会\n\
+          补学 0/0 人次 · 未补学的无故缺席 0 人次\n\n\
           教工第一党支部\n\
           会议：党员大会 0 · 支委会 0 · 党小组会 0 · 党课 0\n\
           出席率 — · 请假率 — · 有会议记录 0/0\n\
-          未达要求：党员大会、支委会、党小组会、党课、主题党日、组织生活会"]
+          未达要求：党员大会、支委会、党小组会、党课、主题党日、组织生活会\n\
+          补学 0/0 人次 · 未补学的无故缺席 0 人次"]
     );
     // Any period `branchbot report` reads: the year holds the same meeting.
     let year = texts(&w.say("T001", "/compliance 2026").await).join("\n");

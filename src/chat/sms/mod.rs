@@ -13,6 +13,13 @@ pub fn render(catalog: &Catalog, locale: Locale, text: &str, choices: &[Choice])
     if choices.is_empty() {
         return text.to_owned();
     }
+    // "收到请回复。" with one option, 收到, would read "收到请回复。\n回复 1 收到": the same
+    // request twice. It becomes one: "收到请回复1" (`sms-confirm-with`).
+    let prompt = catalog.text(locale, msg!("notice-please-confirm"));
+    if let ([_], Some(head)) = (choices, text.strip_suffix(prompt.as_str())) {
+        let merged = catalog.render(locale, msg!("sms-confirm-with"), &[("number", "1".into())]);
+        return format!("{head}{merged}");
+    }
     let separator = catalog.text(locale, msg!("sms-option-separator"));
     let options = choices
         .iter()

@@ -9,9 +9,11 @@
 //! are only added to once the round has closed ([`tally`], run by the `evaluation-tally` job),
 //! in one transaction that deletes the ballots. Ballot replies are anonymous (queued without
 //! the member, sealed, erased once sent); the buttons offered mid-ballot are stored sealed in
-//! the conversation (see `flows::engine`), and the final step offers none.
+//! the conversation (see `flows::engine`), and the final step offers none. A long ballot can
+//! be filled in one message instead ([`compact`]: 一次填写全部, one digit per candidate).
 
 pub mod close;
+pub mod compact;
 pub mod open;
 pub mod remind;
 
@@ -156,6 +158,13 @@ pub async fn chosen(
     if let Some(what) = value.strip_prefix("close:") {
         return close::confirmed(cx, conn, member, what).await;
     }
+    if let Some(round) = value
+        .strip_suffix(compact::ALL)
+        .and_then(|r| r.strip_suffix(':'))
+        .and_then(|r| r.parse().ok())
+    {
+        return compact::start(cx, conn, member, round).await;
+    }
     let mut parts = value.split(':');
     let round_id = parts.next().and_then(|r| r.parse().ok());
     let picks: Option<Vec<u8>> = parts
@@ -187,9 +196,16 @@ pub async fn chosen(
     }
     let sofar: String = picks.iter().map(|p| p.to_string()).collect();
     if let Some((_, name)) = candidates.get(picks.len()) {
-        let choices = (0..options)
+        let mut choices: Vec<_> = (0..options)
             .map(|o| cx.choice(format!("ev:{}:{sofar}{o}", round.id), option_msg(kind, o)))
             .collect();
+        // At the first name of a longer ballot: the whole ballot in one message instead.
+        if picks.is_empty() && candidates.len() > 1 {
+            choices.push(cx.choice(
+                format!("ev:{}:{}", round.id, compact::ALL),
+                msg!("evaluation-compact-button"),
+            ));
+        }
         return Ok(anon(Step::reply(Reply::with_choices(
             cx.r(
                 msg!("evaluation-ballot-step"),

@@ -1,7 +1,8 @@
 //! `/meetings`: meetings in progress and upcoming (a member sees their own with their answer and may
 //! it; a manager sees the branch's with counts). `/attendance <id>`: who attends, who is on
 //! leave (with reasons), who has not answered, who signed in; the manager may nudge only those
-//! who have not answered.
+//! who have not answered, record leave for a member (代请假, [`super::leave_for`]) and open the
+//! rotating sign-in code's screen ([`super::screen`]).
 
 use super::super::engine::Step;
 use super::super::{Choice, Ctx, Reply};
@@ -134,7 +135,7 @@ pub async fn detail(
     let leave: Vec<String> = all
         .iter()
         .filter(|a| a.rsvp == Rsvp::Leave)
-        .map(|a| format!("{}（{}）", a.name, a.reason.as_deref().unwrap_or("")))
+        .map(|a| super::leave_entry(cx.catalog, cx.locale, a))
         .collect();
     let none = all.iter().filter(|a| a.rsvp == Rsvp::None).count();
     let text = cx.r(
@@ -160,14 +161,27 @@ pub async fn detail(
             ),
             ("none", names(&|a| a.rsvp == Rsvp::None).into()),
             ("signed", names(&|a| a.signed_in).into()),
-            ("code", m.signin_code.clone().unwrap_or_default().into()),
+            ("code", super::code_text(cx.catalog, cx.locale, &m).into()),
         ],
     );
-    let choices: Vec<Choice> = if none > 0 && m.starts_at > cx.now_ms {
+    let mut choices: Vec<Choice> = if none > 0 && m.starts_at > cx.now_ms {
         vec![cx.choice(format!("meet:nudge:{}", m.id), msg!("meeting-nudge"))]
     } else {
         Vec::new()
     };
+    // Until the meeting ends: 代请假 (the secretary or deputy) and the sign-in screen.
+    if !m.cancelled && m.ends_at > cx.now_ms {
+        if super::leave_for::may_record_for(member, m.branch_id) {
+            choices.push(cx.choice(
+                format!("meet:leavefor:{}", m.id),
+                msg!("meeting-leave-for-button"),
+            ));
+        }
+        choices.push(cx.choice(
+            format!("meet:screen:{}", m.id),
+            msg!("meeting-screen-button"),
+        ));
+    }
     Ok(Step::reply(Reply::with_choices(text, choices)))
 }
 

@@ -24,6 +24,12 @@ pub struct BranchFigures {
     pub expected: u32,
     pub signed_in: u32,
     pub on_leave: u32,
+    /// Absent without leave (not signed in).
+    pub absent: u32,
+    /// Of those who missed a meeting (on leave or absent), how many have their 补学 done.
+    pub made_up: u32,
+    /// Absent without leave and without 补学: the open, unexcused absences.
+    pub absent_open: u32,
     pub held: u32,
     pub with_minutes: u32,
 }
@@ -38,6 +44,11 @@ impl BranchFigures {
     /// Leave: of the expected attendees, in per cent; None as for attendance.
     pub fn leave_rate(&self) -> Option<u32> {
         (self.expected > 0).then(|| percent(self.on_leave, self.expected))
+    }
+
+    /// Who missed a held meeting (expected, not signed in: on leave or absent), in person-times.
+    pub fn missed(&self) -> u32 {
+        self.expected.saturating_sub(self.signed_in)
     }
 
     /// The kinds held fewer times than required.
@@ -99,6 +110,9 @@ pub async fn figures_in(
             expected: held.iter().map(|h| h.expected).sum(),
             signed_in: held.iter().map(|h| h.signed_in).sum(),
             on_leave: held.iter().map(|h| h.on_leave).sum(),
+            absent: held.iter().map(|h| h.absent).sum(),
+            made_up: held.iter().map(|h| h.made_up).sum(),
+            absent_open: held.iter().map(|h| h.absent_open).sum(),
             held: held.len() as u32,
             with_minutes: held.iter().filter(|h| h.minutes).count() as u32,
         });
@@ -164,6 +178,14 @@ pub async fn command(
             .map(|k| super::kind_text(cx.catalog, cx.locale, *k))
             .collect();
         let count = |k: MeetingKind| f.kinds.iter().find(|x| x.0 == k).map_or(0, |x| x.1);
+        let makeup = cx.r(
+            msg!("compliance-makeup-line"),
+            &[
+                ("made_up", f.made_up.into()),
+                ("missed", f.missed().into()),
+                ("open", f.absent_open.into()),
+            ],
+        );
         lines.push(
             cx.r(
                 msg!("compliance-line"),
@@ -187,7 +209,8 @@ pub async fn command(
                         .into(),
                     ),
                 ],
-            ),
+            ) + "\n"
+                + &makeup,
         );
     }
     Ok(Step::text(lines.join("\n\n")))

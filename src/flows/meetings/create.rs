@@ -465,6 +465,7 @@ pub async fn confirm(
         }
     };
     cx.mark_scheduled();
+    super::apply_code_policy(conn, &cx.engine.meetings, &[id]).await?;
     let m = meetings::get(conn, id)
         .await?
         .ok_or(StoreError::Corrupt("meeting vanished".into()))?;
@@ -481,7 +482,7 @@ pub async fn confirm(
             msg!("meeting-created"),
             &[
                 ("id", id.into()),
-                ("code", m.signin_code.unwrap_or_default().into()),
+                ("code", super::code_text(cx.catalog, cx.locale, &m).into()),
                 (
                     "reminders",
                     super::reminders_promise(

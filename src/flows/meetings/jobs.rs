@@ -305,11 +305,17 @@ impl Run<'_> {
     async fn code(&mut self, m: &meetings::Meeting, tag: &str) -> Result<(), JobError> {
         let code = m.signin_code.clone().unwrap_or_default();
         let opens = self.ctx.meetings.signin_opens_minutes.to_string();
+        // Without a static code, the secretary is told how to open the rotating one.
+        let id = if m.signin_code.is_some() {
+            msg!("meeting-signin-code")
+        } else {
+            msg!("meeting-signin-code-rotating")
+        };
         for s in flows::secretaries(self.conn, m.branch_id).await? {
             let tag = format!("{tag}:code");
             self.tell(
                 s.id,
-                msg!("meeting-signin-code"),
+                id,
                 m,
                 &tag,
                 &[("code", code.clone()), ("opens", opens.clone())],

@@ -68,12 +68,12 @@ pub async fn submit(
     let leave: Vec<String> = all
         .iter()
         .filter(|a| a.rsvp == Rsvp::Leave)
-        .map(|a| format!("{}（{}）", a.name, a.reason.as_deref().unwrap_or("")))
+        .map(|a| super::leave_entry(cx.catalog, cx.locale, a))
         .collect();
     let absent: Vec<String> = all
         .iter()
         .filter(|a| !a.signed_in && a.rsvp != Rsvp::Leave)
-        .map(|a| a.name.clone())
+        .map(|a| super::absent_entry(cx.catalog, cx.locale, a))
         .collect();
     let listed = |v: Vec<String>| {
         if v.is_empty() {

@@ -1,6 +1,7 @@
 //! 三会一课 in chat: creating a meeting (`create`), answering a reminder (`rsvp`), signing in
-//! (`signin`), the secretary's view and nudges (`attendance`), minutes (`minutes`) and the
-//! college's compliance view (`compliance`). Shared here: how a meeting is shown, who attends
+//! (`signin`, with the rotating code of `screen`), the secretary's view and nudges
+//! (`attendance`), 代请假 (`leave_for`), 补学 recorded as done (`makeup`), minutes (`minutes`)
+//! and the college's compliance view (`compliance`). Shared here: how a meeting is shown, who attends
 //! by default, and [`commit`], which creates a meeting and puts its reminders on the schedule
 //! (the CLI uses it too).
 
@@ -8,8 +9,11 @@ pub mod attendance;
 pub mod compliance;
 pub mod create;
 pub mod jobs;
+pub mod leave_for;
+pub mod makeup;
 pub mod minutes;
 pub mod rsvp;
+pub mod screen;
 pub mod series;
 pub mod signin;
 pub mod warning;
@@ -179,6 +183,67 @@ pub fn reminder_sms(catalog: &Catalog, locale: Locale, tz: Tz, m: &Meeting) -> R
         ],
     );
     Reply::with_choices(text, rsvp_choices(catalog, locale, m.id))
+}
+
+/// One person on leave as the attendance view and the minutes list them: "马超（出差）", or
+/// "马超（出差，代请假）" when a secretary recorded it for them, with "，已补学" once their
+/// make-up study is recorded.
+pub fn leave_entry(catalog: &Catalog, locale: Locale, a: &store::Attendee) -> String {
+    let id = if a.leave_proxy {
+        msg!("meeting-leave-entry-proxy")
+    } else {
+        msg!("meeting-leave-entry")
+    };
+    catalog.render(
+        locale,
+        id,
+        &[
+            ("name", a.name.as_str().into()),
+            ("reason", a.reason.as_deref().unwrap_or("").into()),
+            ("made_up", if a.made_up { "yes" } else { "no" }.into()),
+        ],
+    )
+}
+
+/// One absent member as the minutes list them: "马超", or "马超（已补学）".
+pub fn absent_entry(catalog: &Catalog, locale: Locale, a: &store::Attendee) -> String {
+    if a.made_up {
+        catalog.render(
+            locale,
+            msg!("meeting-absent-entry-made-up"),
+            &[("name", a.name.as_str().into())],
+        )
+    } else {
+        a.name.clone()
+    }
+}
+
+/// The sign-in code as a secretary reads it: the static code, or, when the meeting has none,
+/// how to open the rotating one.
+pub fn code_text(catalog: &Catalog, locale: Locale, m: &Meeting) -> String {
+    match &m.signin_code {
+        Some(code) => code.clone(),
+        None => catalog.render(
+            locale,
+            msg!("meeting-code-rotating-only"),
+            &[("id", m.id.into())],
+        ),
+    }
+}
+
+/// Applies `[meetings] static_signin_code = false` to meetings just made: they keep no static
+/// code, and members sign in with the rotating one only.
+pub async fn apply_code_policy(
+    conn: &mut Conn,
+    rules: &crate::domain::meetings::MeetingRules,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    if !rules.static_signin_code {
+        for id in ids {
+            store::drop_static_code(conn, *id).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The members a kind expects by default: the branch's party members, its committee, or the

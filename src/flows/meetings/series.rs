@@ -202,6 +202,7 @@ pub async fn confirm(
         }
     };
     cx.mark_scheduled();
+    super::apply_code_policy(conn, &cx.engine.meetings, &ids).await?;
     let (first, last) = (
         ids.first().copied().unwrap_or_default(),
         ids.last().copied().unwrap_or_default(),

@@ -1,7 +1,9 @@
 //! Signing in (签到): a member sends the meeting's code (or `/signin CODE`, or opens the deep
 //! link `https://t.me/<bot>?start=si_<code>`) from half an hour before the start to the end;
 //! after the start the sign-in is marked late. A manager may sign a member in on their behalf
-//! (代签) with a reason: `/proxysignin <meeting id> <member key> <reason>`.
+//! (代签) with a reason: `/proxysignin <meeting id> <member key> <reason>`. The code may be the
+//! meeting's static one or the rotating one on the meeting room's screen ([`super::screen`]):
+//! the current 30-second window's or the one before; an older one is refused as expired.
 
 use super::super::engine::Step;
 use crate::domain::org::Member;
@@ -42,11 +44,12 @@ pub async fn with_code(
     code: &str,
 ) -> Result<Step, StoreError> {
     let code = code_in(code).unwrap_or_else(|| crate::flows::fold(code).trim().to_owned());
-    let Some(m) = meetings::by_code(conn, &code, cx.now_ms).await? else {
-        return Ok(Step::text(cx.r(
-            msg!("meeting-signin-unknown"),
-            &[("code", code.as_str().into())],
-        )));
+    let m = match meetings::by_code(conn, &code, cx.now_ms).await? {
+        Some(m) => m,
+        None => match rotating(cx, conn, &code).await? {
+            Ok(m) => m,
+            Err(id) => return Ok(Step::text(cx.r(id, &[("code", code.as_str().into())]))),
+        },
     };
     let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
     let opens = cx.engine.meetings.signin_opens_minutes;
@@ -74,6 +77,35 @@ pub async fn with_code(
         msg!("meeting-signed-in")
     };
     Ok(Step::text(cx.r(id, &[("kind", kind.into())])))
+}
+
+/// The meeting whose rotating code (on the meeting room's screen) `code` is now, or why not:
+/// an expired code of a meeting is told so (it was read too long ago, or forwarded), anything
+/// else is an unknown code.
+async fn rotating(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    code: &str,
+) -> Result<Result<meetings::Meeting, crate::i18n::Msg>, StoreError> {
+    use crate::domain::meetings::{match_rotating, RotatingMatch};
+    let opens = cx.engine.meetings.signin_opens_minutes * 60_000;
+    let mut stale = false;
+    for (id, secret) in crate::store::meeting_screens::open_secrets(conn, cx.now_ms, opens).await? {
+        match match_rotating(&secret, code, cx.now_ms) {
+            RotatingMatch::Valid => {
+                if let Some(m) = meetings::get(conn, id).await? {
+                    return Ok(Ok(m));
+                }
+            }
+            RotatingMatch::Stale => stale = true,
+            RotatingMatch::No => {}
+        }
+    }
+    Ok(Err(if stale {
+        msg!("meeting-signin-stale")
+    } else {
+        msg!("meeting-signin-unknown")
+    }))
 }
 
 /// A manager signs a member in on their behalf (代签).

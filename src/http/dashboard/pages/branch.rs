@@ -145,6 +145,18 @@ async fn meetings_section(
             ),
             None,
         ));
+        // 补学 as /compliance counts it.
+        out.push_str(&html::para(
+            &w.r(
+                msg!("compliance-makeup-line"),
+                &[
+                    ("made_up", f.made_up.into()),
+                    ("missed", f.missed().into()),
+                    ("open", f.absent_open.into()),
+                ],
+            ),
+            None,
+        ));
     }
     let (from, to) = p.bounds(engine.tz);
     let (from, to) = (from.timestamp_millis(), to.timestamp_millis());

@@ -207,6 +207,22 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::dues::cli::DuesCommand,
     },
+    /// Service activities: `activity log --branch B --kind K --date D --place P
+    /// --participants KEY,KEY TEXT`, `activity list`, `activity show ID`.
+    Activity {
+        #[command(subcommand)]
+        command: crate::records::cli::ActivityCommand,
+    },
+    /// Branch work plans: `plan publish --branch B FILE`, `plan show B`, `plan missing`.
+    Plan {
+        #[command(subcommand)]
+        command: crate::records::cli::PlanCommand,
+    },
+    /// 领导点评: `comment add --branch B --phase N [--member KEY] TEXT`, `comment list`.
+    Comment {
+        #[command(subcommand)]
+        command: crate::records::cli::CommentCommand,
+    },
     /// Inbound updates that failed: `inbox failed [--csv]` lists them, `inbox failed --retry
     /// NUMBER` puts one back to be processed again.
     Inbox {
@@ -416,6 +432,9 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Inbox { command } => inbox::run(&config, command, ui).await,
         Command::Recruit { command } => crate::recruitment::cli::run(&config, command, ui).await,
         Command::Dues { command } => crate::dues::cli::run(&config, command, ui).await,
+        Command::Activity { command } => crate::records::cli::activity(&config, command, ui).await,
+        Command::Plan { command } => crate::records::cli::plan(&config, command, ui).await,
+        Command::Comment { command } => crate::records::cli::comment(&config, command, ui).await,
     }
 }
 

@@ -42,6 +42,8 @@ pub struct Settings {
     pub dashboard_session_hours: i64,
     /// 发展党员: the intervals and the 公示 length (`[recruitment]`).
     pub recruitment: crate::recruitment::rules::Policy,
+    /// The kinds of service activity (`[records]`).
+    pub records: crate::records::rules::Policy,
     /// What each kind of job does on a holiday, on 调休 days and in vacations.
     pub calendar: crate::domain::calendar::Rules,
 }
@@ -79,6 +81,8 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// 党费: when the monthly reminder goes out (`[dues]`).
     pub dues: crate::dues::rules::Policy,
+    /// Service activities: kinds beyond the four built in (`[records]`).
+    pub records: crate::records::rules::Policy,
 }
 
 /// `[calendar]`: per job kind, `[calendar.rules.<kind>]` with `on_holiday = "move" | "drop" |
@@ -434,6 +438,7 @@ impl Default for Config {
             recruitment: crate::recruitment::rules::Policy::default(),
             calendar: CalendarConfig::default(),
             dues: crate::dues::rules::Policy::default(),
+            records: crate::records::rules::Policy::default(),
         }
     }
 }
@@ -739,6 +744,20 @@ impl Config {
                     .with("known", known.join(", ")),
             ));
         }
+        self.records
+            .check(crate::i18n::Catalog::shared())
+            .map_err(|e| {
+                use crate::records::rules::PolicyError;
+                ConfigError::Invalid(match e {
+                    PolicyError::Empty => Problem::new(msg!("records-config-kind-empty")),
+                    PolicyError::TooLong(k) => Problem::new(msg!("records-config-kind-long"))
+                        .with("kind", k)
+                        .with("max", crate::records::rules::MAX_KIND_CHARS.to_string()),
+                    PolicyError::Twice(k) => {
+                        Problem::new(msg!("records-config-kind-twice")).with("kind", k)
+                    }
+                })
+            })?;
         Ok(Settings {
             tz: self.tz()?,
             quiet: self.delivery.quiet()?,
@@ -750,6 +769,7 @@ impl Config {
             notice_nudge_interval_ms: self.notices.nudge_interval_minutes.max(1) * 60_000,
             dashboard_session_hours: self.dashboard.session_hours,
             recruitment: self.recruitment.clone(),
+            records: self.records.clone(),
             calendar: crate::domain::calendar::Rules::new(&self.calendar.rules).map_err(|e| {
                 ConfigError::Invalid(
                     Problem::new(msg!("config-calendar-kind-bad"))

@@ -46,6 +46,7 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "recruitment.ftl",
     "calendar.ftl",
     "dues.ftl",
+    "records.ftl",
     "config.ftl"
 ];
 

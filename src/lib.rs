@@ -20,6 +20,7 @@
 //! - [`i18n`]: Fluent locales (zh-CN default, en).
 //! - [`recruitment`]: 发展党员, one feature folder: its rules, store, service, chat and CLI.
 //! - [`dues`]: 党费, one feature folder: amounts, payments, reminders and the report.
+//! - [`records`]: service activities, branch work plans and 领导点评, one feature folder.
 //! - [`oversight`]: the committee's figures per branch and period, and their charts.
 //! - [`config`], [`cli`], [`startup`]: configuration (parsed once into `config::Settings`),
 //!   the command line, and wiring;
@@ -45,6 +46,7 @@ pub mod flows;
 pub mod http;
 pub mod i18n;
 pub mod oversight;
+pub mod records;
 pub mod recruitment;
 pub mod scheduler;
 pub mod startup;

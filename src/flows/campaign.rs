@@ -93,6 +93,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
                 };
                 lines.push(cx.r(m, &[("branch", r.branch.as_str().into())]));
             }
+            lines.push(crate::records::chat::phase_activity_line(cx, conn, &c.phases[i]).await?);
         }
     }
     Ok(Step::text(lines.join("\n")))

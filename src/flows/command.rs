@@ -77,6 +77,16 @@ pub enum Command {
     DuesFix(Option<String>),
     /// `/dues_report [MONTH]`: a branch's 党费 for a month.
     DuesReport(Option<String>),
+    /// `/activity`: log a service activity.
+    Activity,
+    /// `/plan [支部名]`: a branch's work plan.
+    Plan(Option<String>),
+    /// `/plan_publish [text]`: publish the branch's work plan.
+    PlanPublish(Option<String>),
+    /// `/comment [支部名 [@学号] 点评]`: the committee's 领导点评.
+    Comment(Option<String>),
+    /// `/comments`: the 领导点评 on one's branch.
+    Comments,
     /// A `/word` the bot does not know.
     Unknown(String),
 }
@@ -113,6 +123,9 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("dues", crate::msg!("menu-dues")),
     ("dues_pay", crate::msg!("menu-dues-pay")),
     ("dues_report", crate::msg!("menu-dues-report")),
+    ("activity", crate::msg!("menu-activity")),
+    ("plan", crate::msg!("menu-plan")),
+    ("comments", crate::msg!("menu-comments")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -172,6 +185,11 @@ pub fn parse(text: &str) -> Option<Command> {
         "dues_pay" | "duespay" => Command::DuesPay(arg),
         "dues_fix" | "duesfix" => Command::DuesFix(arg),
         "dues_report" | "duesreport" => Command::DuesReport(arg),
+        "activity" | "huodong" => Command::Activity,
+        "plan" | "fangan" => Command::Plan(arg),
+        "plan_publish" | "planpublish" => Command::PlanPublish(arg),
+        "comment" | "dianping" => Command::Comment(arg),
+        "comments" => Command::Comments,
         _ => Command::Unknown(name),
     })
 }

@@ -132,6 +132,8 @@ pub struct Engine {
     pub dashboard: dashboard::Settings,
     /// 发展党员: the college's intervals and 公示 length (`[recruitment]`).
     pub recruitment: crate::recruitment::rules::Policy,
+    /// The kinds of service activity (`[records]`).
+    pub records: crate::records::rules::Policy,
 }
 
 impl Engine {
@@ -164,6 +166,7 @@ impl Engine {
             meetings: settings.meetings.clone(),
             dashboard: dashboard::Settings::new(dashboard_base, settings.dashboard_session_hours),
             recruitment: settings.recruitment.clone(),
+            records: settings.records.clone(),
         }
     }
 }
@@ -898,6 +901,17 @@ impl Engine {
             Command::DuesReport(a) => {
                 crate::dues::chat::report(cx, conn, member, a.as_deref()).await
             }
+            Command::Activity => crate::records::chat::activity(cx, member).await,
+            Command::Plan(a) => crate::records::chat::plan(cx, conn, member, a.as_deref()).await,
+            Command::PlanPublish(_) => {
+                let raw = crate::records::chat::raw_arg(inbound);
+                crate::records::chat::plan_publish(cx, conn, member, raw).await
+            }
+            Command::Comment(_) => {
+                let raw = crate::records::chat::raw_arg(inbound);
+                crate::records::chat::comment(cx, conn, member, raw).await
+            }
+            Command::Comments => crate::records::chat::comments(cx, conn, member).await,
             Command::Unknown(name) => Ok(Step::text(cx.r(
                 msg!("error-unknown-command"),
                 &[("command", format!("/{name}").into())],
@@ -925,6 +939,7 @@ impl Engine {
             "ev" => evaluation::chosen(cx, conn, member, value).await,
             "spot" => spotcheck::chosen(cx, conn, member, state, value).await,
             "dues" => crate::dues::chat::chosen(cx, conn, member, value).await,
+            "rec" => crate::records::chat::chosen(cx, conn, member, state, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
@@ -965,6 +980,9 @@ impl Engine {
             }
             State::SpotCheckFinding { .. } => {
                 spotcheck::finding(cx, conn, member, state, text).await?
+            }
+            State::Records(d) if crate::records::chat::takes_text(d) => {
+                crate::records::chat::typed(cx, conn, member, d, text).await?
             }
             State::MeetingDraft {
                 starts_at,

@@ -17,6 +17,9 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         everyone.push(cx.t(msg!("help-meetings")));
         everyone.push(cx.t(msg!("pledge-help-member")));
         everyone.push(cx.t(msg!("dues-help-member")));
+        everyone.push(cx.t(msg!("records-help-member")));
+    } else {
+        everyone.push(cx.t(msg!("records-help-plan")));
     }
     if !member.role.has_vote() {
         // Applicants, activists and probationary members follow their way to membership.
@@ -55,6 +58,11 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         }
         managing.push(cx.t(msg!("recruit-help-recruit")));
         managing.push(cx.t(msg!("dues-help-keeper")));
+        managing.push(cx.t(if member.college {
+            msg!("records-help-college")
+        } else {
+            msg!("records-help-manager")
+        }));
         managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }

@@ -126,6 +126,8 @@ pub enum State {
     SpotCheckShown { check: i64, narrow: String },
     /// `/spotcheck`: the finding is typed next.
     SpotCheckFinding { check: i64, narrow: String },
+    /// Writing a record: an activity step by step, or a branch plan (src/records/).
+    Records(crate::records::chat::Draft),
 }
 
 /// What a flow works with: the catalog, the reader's locale and, when known, the member.

@@ -55,10 +55,18 @@ pub enum Action {
     DuesImported,
     /// A branch's dues keeper was named.
     DuesKeeper,
+    /// A service activity was logged (src/records/).
+    ActivityLogged,
+    /// A participant confirmed or denied taking part in an activity.
+    ActivityAnswered,
+    /// A branch published (or replaced) its work plan.
+    PlanPublished,
+    /// The committee wrote a 领导点评.
+    CommentWritten,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 26] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -81,6 +89,10 @@ impl Action {
         Self::DuesCorrected,
         Self::DuesImported,
         Self::DuesKeeper,
+        Self::ActivityLogged,
+        Self::ActivityAnswered,
+        Self::PlanPublished,
+        Self::CommentWritten,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +119,10 @@ impl Action {
             Self::DuesCorrected => "dues_corrected",
             Self::DuesImported => "dues_imported",
             Self::DuesKeeper => "dues_keeper",
+            Self::ActivityLogged => "activity_logged",
+            Self::ActivityAnswered => "activity_answered",
+            Self::PlanPublished => "plan_published",
+            Self::CommentWritten => "comment_written",
         }
     }
 
@@ -135,6 +151,10 @@ impl Action {
             Self::DuesCorrected => msg!("audit-action-dues-corrected"),
             Self::DuesImported => msg!("audit-action-dues-imported"),
             Self::DuesKeeper => msg!("audit-action-dues-keeper"),
+            Self::ActivityLogged => msg!("audit-action-activity-logged"),
+            Self::ActivityAnswered => msg!("audit-action-activity-answered"),
+            Self::PlanPublished => msg!("audit-action-plan-published"),
+            Self::CommentWritten => msg!("audit-action-comment-written"),
         }
     }
 }

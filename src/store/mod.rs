@@ -208,6 +208,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar",
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
     ),
+    (
+        21,
+        "records",
+        include_str!("../../migrations/sqlite/0021_records.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -284,6 +289,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "calendar",
         include_str!("../../migrations/postgres/0020_calendar.sql"),
+    ),
+    (
+        21,
+        "records",
+        include_str!("../../migrations/postgres/0021_records.sql"),
     ),
 ];
 

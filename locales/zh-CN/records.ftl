@@ -87,7 +87,7 @@ records-plan-not-allowed = 只有支部书记、支委和学院党委委员可�
 records-plan-ask = 请发送本支部的工作方案全文（不超过 { $max } 字）：
 records-plan-published = 已公布{ $branch }的支部工作方案，党员和群众可用 /plan { $branch } 查看。
 records-plan-replaced = 已更新{ $branch }的支部工作方案。
-records-plan-show = { $branch }支部工作方案（{ $by }，{ $day }公布）：
+records-plan-show = { $branch }工作方案（{ $by }，{ $day }公布）：
     { $text }
 records-plan-not-published = { $branch }尚未公布支部工作方案。
 records-plan-list = 已公布工作方案的支部有 { $count } 个：{ $list }。请用 /plan 支部名 查看。
@@ -135,3 +135,4 @@ records-sheet-summary = 汇总
 records-config-kind-empty = records.activity_kinds 中有空的活动类别名称。
 records-config-kind-long = records.activity_kinds 中的“{ $kind }”过长或含有冒号（最多 { $max } 个字）。
 records-config-kind-twice = records.activity_kinds 中的“{ $kind }”重复了（或与内置类别同名）。
+records-by-committee = 学院党委

@@ -285,25 +285,26 @@ pub async fn typed(
             mut who,
         } => {
             let folded = crate::chat::fold(text).trim().to_lowercase();
-            let done = Locale::ALL.iter().any(|l| {
-                cx.catalog
-                    .text(*l, msg!("records-button-done"))
-                    .to_lowercase()
-                    == folded
-            });
+            let candidates = pickable(conn, member).await?;
+            let shown = candidates.len().min(PICK_LIMIT);
+            // 完成 typed, or its number among the buttons (SMS shows them numbered).
+            let done = folded == (shown + 1).to_string()
+                || Locale::ALL.iter().any(|l| {
+                    cx.catalog
+                        .text(*l, msg!("records-button-done"))
+                        .to_lowercase()
+                        == folded
+                });
             if done {
                 return done_picking(cx, member, kind, day, place, who);
             }
-            let candidates = pickable(conn, member).await?;
             for part in text
                 .split([',', '，', '、', ';', '；', ' ', '\n'])
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
             {
                 let found = match part.parse::<usize>() {
-                    Ok(n) if n >= 1 && n <= candidates.len().min(PICK_LIMIT) => {
-                        Some(&candidates[n - 1])
-                    }
+                    Ok(n) if n >= 1 && n <= shown => Some(&candidates[n - 1]),
                     _ => candidates.iter().find(|m| {
                         m.key.eq_ignore_ascii_case(part) || m.name.eq_ignore_ascii_case(part)
                     }),

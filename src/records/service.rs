@@ -77,11 +77,13 @@ pub async fn campaign(conn: &mut Conn, tz: chrono_tz::Tz) -> Result<Option<Campa
         .next())
 }
 
-/// The phase a comment written now is for: the one running, else the last one ended.
+/// The phase a comment written now is for: the last one that ended (comments are written at
+/// a phase's end), else the one running.
 pub fn comment_phase(c: &Campaign, now: DateTime<Utc>) -> Option<usize> {
-    c.current(now)
-        .map(|(i, _)| i)
-        .or_else(|| c.phases.iter().rposition(|p| p.end <= now))
+    c.phases
+        .iter()
+        .rposition(|p| p.end <= now)
+        .or_else(|| c.current(now).map(|(i, _)| i))
 }
 
 /// Whether the viewer may log an activity of `branch_id`.
@@ -158,7 +160,11 @@ pub async fn log_activity(
         if own {
             continue;
         }
-        let reply = ask_reply(&e.catalog, p.locale, id, new, &place, actor);
+        let by = match viewer {
+            Viewer::Member(m) => m.name.clone(),
+            Viewer::Operator => e.catalog.text(p.locale, msg!("records-by-committee")),
+        };
+        let reply = ask_reply(&e.catalog, p.locale, id, new, &place, &by);
         notify(
             conn,
             e,
@@ -190,13 +196,13 @@ fn ask_reply(
     id: i64,
     new: &NewActivity,
     place: &str,
-    actor: &Actor,
+    by: &str,
 ) -> Reply {
     let text = catalog.render(
         locale,
         msg!("records-activity-ask"),
         &[
-            ("who", actor.name.as_str().into()),
+            ("who", by.into()),
             ("kind", rules::kind_name(catalog, locale, &new.kind).into()),
             ("day", new.held_on.format("%Y-%m-%d").to_string().into()),
             ("place", place.into()),

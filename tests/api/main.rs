@@ -27,6 +27,7 @@ mod notices;
 mod plans;
 mod pledges;
 mod pledges_store;
+mod records;
 mod recruitment;
 mod reports;
 mod sms;

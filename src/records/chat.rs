@@ -987,12 +987,12 @@ pub async fn comments(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<
 }
 
 /// The committee's `/campaign` line for a phase: activities and confirmed participations per
-/// branch held in it.
+/// branch held in it; None when no branch logged one.
 pub async fn phase_activity_line(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     phase: &crate::domain::campaign::Phase,
-) -> Result<String, StoreError> {
+) -> Result<Option<String>, StoreError> {
     let w = words(cx);
     let tz = cx.engine.tz;
     let from = phase
@@ -1002,6 +1002,9 @@ pub async fn phase_activity_line(
         .to_string();
     let to = phase.last_day_text(tz);
     let counts = super::store::branch_counts(conn, &from, &to).await?;
+    if counts.is_empty() {
+        return Ok(None);
+    }
     let parts: Vec<String> = members::branches(conn)
         .await?
         .into_iter()
@@ -1020,8 +1023,8 @@ pub async fn phase_activity_line(
             )
         })
         .collect();
-    Ok(w.r(
+    Ok(Some(w.r(
         msg!("records-phase-activities"),
         &[("list", w.list(&parts).into())],
-    ))
+    )))
 }

@@ -136,3 +136,4 @@ records-config-kind-empty = records.activity_kinds has an empty kind.
 records-config-kind-long = "{ $kind }" in records.activity_kinds is too long or has a colon (at most { $max } characters).
 records-config-kind-twice = "{ $kind }" in records.activity_kinds is there twice (or is a built-in kind's name).
 records-by-committee = The college committee
+records-comment-prompt = "{ $title }" has ended. Please write each branch's leaders' comment: /comment BRANCH TEXT (about one member: /comment BRANCH @KEY TEXT). Send /comment to see which branches have one.

@@ -136,3 +136,4 @@ records-config-kind-empty = records.activity_kinds 中有空的活动类别名�
 records-config-kind-long = records.activity_kinds 中的“{ $kind }”过长或含有冒号（最多 { $max } 个字）。
 records-config-kind-twice = records.activity_kinds 中的“{ $kind }”重复了（或与内置类别同名）。
 records-by-committee = 学院党委
+records-comment-prompt = “{ $title }”已结束，请为各支部撰写领导点评：/comment 支部名 点评内容（关于某位党员：/comment 支部名 @学号 点评内容）。发送 /comment 可查看各支部的点评情况。

@@ -902,7 +902,9 @@ impl Engine {
                 crate::dues::chat::report(cx, conn, member, a.as_deref()).await
             }
             Command::Activity => crate::records::chat::activity(cx, member).await,
-            Command::Plan(a) => crate::records::chat::plan(cx, conn, member, a.as_deref()).await,
+            Command::Plan(a) => {
+                crate::records::chat::plan(cx, conn, Some(member), a.as_deref()).await
+            }
             Command::PlanPublish(_) => {
                 let raw = crate::records::chat::raw_arg(inbound);
                 crate::records::chat::plan_publish(cx, conn, member, raw).await

@@ -664,11 +664,11 @@ async fn branch_named(conn: &mut Conn, typed: &str) -> Result<Named, StoreError>
     })
 }
 
-/// `/plan [支部名]`: anyone bound, the masses too.
+/// `/plan [支部名]`: anyone, the masses and senders not yet bound too (`reader` None).
 pub async fn plan(
     cx: &Ctx<'_>,
     conn: &mut Conn,
-    member: &Member,
+    reader: Option<&Member>,
     arg: Option<&str>,
 ) -> Result<Step, StoreError> {
     let w = words(cx);
@@ -691,7 +691,7 @@ pub async fn plan(
                 ],
             )
         }];
-        if member.college {
+        if reader.is_some_and(|m| m.college) {
             let missing: Vec<String> = states
                 .iter()
                 .filter(|(_, _, p)| !*p)

@@ -11,6 +11,8 @@
 //!   answers, confirmed counts, plans published and missing, comments pushed to the branch.
 //! - [`chat`]: `/activity`, `/plan`, `/plan_publish`, `/comment`, `/comments`, the `rec:`
 //!   buttons, and how the feature's texts read (shared with the command line).
+//! - [`jobs`]: at each phase's end, the committee asked for its 领导点评 (run by the
+//!   campaign's phase-end job).
 //! - [`cli`]: `branchbot activity|plan|comment …` and the rows of `branchbot report
 //!   activities` and of the campaign report's activities and 领导点评 columns.
 //!
@@ -22,6 +24,7 @@
 
 pub mod chat;
 pub mod cli;
+pub mod jobs;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -5,8 +5,9 @@
 //! how many activities he confirmed and the committee's `/campaign` counts the branch's; the
 //! secretary publishes the branch's work plan (too short refused, a member refused), a member
 //! of the masses reads it by part of the name, the committee sees which branches have not
-//! published; at the first phase's end the committee writes 领导点评 on the branch and on
-//! 马超, pushed to them, read back with `/comments`.
+//! published, someone never bound reads it too; at the first phase's end the committee is asked
+//! for its 领导点评 and writes it on the branch and on 马超, pushed to them, read back with
+//! `/comments`.
 
 use std::sync::Arc;
 
@@ -456,6 +457,11 @@ async fn records(db: Db) {
         w.said("Q001", "/plan 学生第二党支部").await.text,
         "学生第二党支部尚未公布支部工作方案。"
     );
+    // So does someone who never bound.
+    assert_eq!(
+        w.said("stranger", "/plan 学生第一党支部").await.text,
+        format!("学生第一党支部工作方案（黄晓明，2027-02-25公布）：\n{PLAN}")
+    );
     assert_eq!(
         w.said("Q001", "/plan").await.text,
         "已公布工作方案的支部有 1 个：学生第一党支部。请用 /plan 支部名 查看。"
@@ -492,7 +498,19 @@ async fn records(db: Db) {
         2
     );
 
-    // --- 领导点评 at the first phase's end.
+    // --- 领导点评 at the first phase's end (midnight): the committee is asked for it.
+    w.advance_to(at(2027, 3, 1, 0) + chrono::TimeDelta::minutes(1))
+        .await;
+    let told = w.read("T010").await;
+    let prompt =
+        "“第一阶段：发动部署、党内评优表彰”已结束，请为各支部撰写领导点评：/comment 支部名 \
+                  点评内容（关于某位党员：/comment 支部名 @学号 点评内容）。发送 /comment 可查看\
+                  各支部的点评情况。";
+    assert!(told.iter().any(|s| s.text == prompt), "{told:#?}");
+    // The second phase's announcement and 马超's self-assessment went out at the same time.
+    for key in ["S101", "S103", "S104", "S105", "Q001"] {
+        w.read(key).await;
+    }
     w.advance_to(at(2027, 3, 1, 9)).await;
     let state = w.said("T010", "/comment").await.text;
     assert!(

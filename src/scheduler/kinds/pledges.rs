@@ -279,8 +279,12 @@ impl Job for PledgeAssessment {
                     asked += 1;
                 }
             }
+            // The same phase end asks the college committee for its 领导点评 (src/records/).
+            let prompted =
+                crate::records::jobs::prompt_comments(conn, ctx, &p.campaign, p.phase, &mut wake)
+                    .await?;
             Ok(Ran {
-                note: Some(format!("asked {asked}")),
+                note: Some(format!("asked {asked}, committee prompted {prompted}")),
                 wake,
             })
         })

@@ -2604,7 +2604,8 @@ fn records_at_the_command_line_log_an_activity_publish_a_plan_and_write_a_commen
         bad.stderr.trim_end(),
         "谢文博（S201）不在本支部名册中，不能列为参加人。"
     );
-    let run = log("volunteer", "S101,S103");
+    // A participant named twice is asked once.
+    let run = log("volunteer", "S101,S103,S103");
     run.succeeded();
     assert!(
         run.stdout.starts_with("已登记第 1 号活动：")

@@ -120,18 +120,23 @@ pub async fn log_activity(
     if !may_log(viewer, new.branch_id) {
         return Ok(Err(Denied::NotAllowedToLog));
     }
-    if new.participants.is_empty() {
+    let mut people: Vec<&Member> = Vec::with_capacity(new.participants.len());
+    for m in &new.participants {
+        if !people.iter().any(|p| p.id == m.id) {
+            people.push(m);
+        }
+    }
+    if people.is_empty() {
         return Ok(Err(Denied::NoParticipants));
     }
-    if new.participants.len() > rules::MAX_PARTICIPANTS {
+    if people.len() > rules::MAX_PARTICIPANTS {
         return Ok(Err(Denied::TooManyParticipants));
     }
-    if let Some(m) = new
-        .participants
+    if let Some(m) = people
         .iter()
         .find(|m| !m.active || m.branch_id != Some(new.branch_id))
     {
-        return Ok(Err(Denied::NotInBranch(m.clone())));
+        return Ok(Err(Denied::NotInBranch((*m).clone())));
     }
     let place = match rules::text_within(&new.place, 1, rules::MAX_PLACE_CHARS) {
         Ok(t) => t,
@@ -154,7 +159,7 @@ pub async fn log_activity(
     )
     .await?;
     let mut asked = 0;
-    for p in &new.participants {
+    for p in &people {
         let own = viewer.member_id() == Some(p.id);
         store::add_participant(conn, id, p.id, own.then_some(now_ms)).await?;
         if own {
@@ -176,7 +181,7 @@ pub async fn log_activity(
         .await?;
         asked += 1;
     }
-    let keys: Vec<&str> = new.participants.iter().map(|m| m.key.as_str()).collect();
+    let keys: Vec<&str> = people.iter().map(|m| m.key.as_str()).collect();
     audit::record(
         conn,
         now_ms,

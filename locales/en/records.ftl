@@ -45,7 +45,10 @@ records-unknown-kind = "{ $typed }" is not a kind of activity; choose one of: { 
 records-ask-kind = Which kind of service activity?
 records-ask-day = { $kind }: on which day was it held? (e.g. 2026-12-05, today)
 records-ask-place = Where was it held?
-records-ask-who = { $count } participants so far: { $names }. Tap names to add or remove them, or type names or roster keys separated by commas; tap "Done" when finished.
+records-ask-who = { $count ->
+        [one] 1 participant
+       *[other] { $count } participants
+    } so far: { $names }. Tap names to add or remove them, or type names or roster keys separated by commas; tap "Done" when finished.
 records-ask-description = Please describe the activity briefly (at most { $max } characters):
 records-preview = Please check the activity:
     Kind: { $kind }
@@ -58,8 +61,14 @@ records-button-done = Done
 records-button-save = Save
 records-button-discard = Cancel
 records-discarded = Cancelled; the activity was not logged.
-records-logged = The { $kind } activity of { $day } is logged; { $asked } participants were asked to confirm.
-records-logged-cli = Activity { $id } logged: { $day } { $kind }; { $asked } participants were asked to confirm.
+records-logged = The { $kind } activity of { $day } is logged; { $asked ->
+        [one] 1 participant was
+       *[other] { $asked } participants were
+    } asked to confirm.
+records-logged-cli = Activity { $id } logged: { $day } { $kind }; { $asked ->
+        [one] 1 participant was
+       *[other] { $asked } participants were
+    } asked to confirm.
 
 records-activity-ask = { $who } logged a service activity you took part in:
     { $kind } · { $day } · { $place }
@@ -90,9 +99,15 @@ records-plan-replaced = The work plan of { $branch } is updated.
 records-plan-show = Work plan of { $branch } (published by { $by } on { $day }):
     { $text }
 records-plan-not-published = { $branch } has not published its work plan yet.
-records-plan-list = { $count } branches have published their work plan: { $list }. Read one with /plan BRANCH.
+records-plan-list = { $count ->
+        [one] 1 branch has
+       *[other] { $count } branches have
+    } published their work plan: { $list }. Read one with /plan BRANCH.
 records-plan-none-published = No branch has published its work plan yet.
-records-plan-missing = { $count } branches have not published their work plan: { $list }.
+records-plan-missing = { $count ->
+        [one] 1 branch has
+       *[other] { $count } branches have
+    } not published their work plan: { $list }.
 records-plan-all-published = Every branch has published its work plan.
 records-plan-which = Several branches' names contain "{ $typed }": { $list }. Please write the branch's full name.
 records-no-branch = There is no branch named "{ $typed }". The branches: { $list }.
@@ -106,8 +121,14 @@ records-comment-not-allowed = Only the college committee writes leaders' comment
 records-comment-usage = Leaders' comments on { $title }: write /comment BRANCH TEXT, or /comment BRANCH @KEY TEXT about one member.
 records-comment-state-done = ✓ { $branch } commented
 records-comment-state-missing = · { $branch } not yet
-records-comment-saved = The leaders' comment on { $branch } for { $title } is saved and was sent to { $told } people.
-records-comment-replaced = The leaders' comment on { $branch } for { $title } is updated and was sent to { $told } people.
+records-comment-saved = The leaders' comment on { $branch } for { $title } is saved and was sent to { $told ->
+        [one] 1 person
+       *[other] { $told } people
+    }.
+records-comment-replaced = The leaders' comment on { $branch } for { $title } is updated and was sent to { $told ->
+        [one] 1 person
+       *[other] { $told } people
+    }.
 records-comment-push = The college committee's comment on { $branch } for "{ $title }":
     { $text }
 records-comment-push-member = The college committee's comment on { $who } of { $branch } for "{ $title }":

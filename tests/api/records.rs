@@ -124,7 +124,7 @@ impl World {
             _db: db,
             _frozen: frozen,
         };
-        for key in ["S101", "S103", "S104", "S105", "T010", "Q001"] {
+        for key in ["S101", "S103", "S104", "S105", "T009", "T010", "Q001"] {
             let mut conn = world.store.pool().acquire().await.unwrap();
             let m = members::find(&mut conn, key).await.unwrap().unwrap();
             bindings::bind(&mut conn, "telegram", key, m.id, 0)
@@ -474,6 +474,15 @@ async fn records(db: Db) {
         w.said("Q001", "/comments").await.text,
         "领导点评仅向本支部党员公开；您可以用 /plan 查看支部工作方案。"
     );
+    // Emily Carter reads in English.
+    assert_eq!(
+        w.said("T009", "/plan").await.text,
+        "1 branch has published their work plan: 学生第一党支部. Read one with /plan BRANCH."
+    );
+    assert_eq!(
+        w.said("T009", "/activity").await.labels(),
+        ["Pair help", "Volunteer service", "Visits", "Community work"]
+    );
     // The committee sees which branches have not published.
     let missing = w.said("T010", "/plan").await.text;
     assert!(
@@ -508,7 +517,7 @@ async fn records(db: Db) {
                   各支部的点评情况。";
     assert!(told.iter().any(|s| s.text == prompt), "{told:#?}");
     // The second phase's announcement and 马超's self-assessment went out at the same time.
-    for key in ["S101", "S103", "S104", "S105", "Q001"] {
+    for key in ["S101", "S103", "S104", "S105", "T009", "Q001"] {
         w.read(key).await;
     }
     w.advance_to(at(2027, 3, 1, 9)).await;

@@ -257,4 +257,37 @@ mod tests {
         };
         assert_eq!(empty.check(catalog), Err(PolicyError::Empty));
     }
+
+    #[test]
+    fn records_settings_are_refused_in_the_operators_language() {
+        use crate::config::Config;
+        use crate::i18n::{Catalog, Locale};
+        let c: Config = toml::from_str("[records]\nactivity_kinds = ['理论宣讲']\n").unwrap();
+        assert_eq!(
+            c.settings()
+                .unwrap()
+                .records
+                .kinds()
+                .last()
+                .map(String::as_str),
+            Some("理论宣讲")
+        );
+        let render = |toml_text: &str, locale: Locale| {
+            let c: Config = toml::from_str(toml_text).unwrap();
+            c.settings().unwrap_err().render(Catalog::shared(), locale)
+        };
+        assert_eq!(
+            render("[records]\nactivity_kinds = ['志愿服务']\n", Locale::ZhCn),
+            "records.activity_kinds 中的“志愿服务”重复了（或与内置类别同名）。"
+        );
+        assert_eq!(
+            render(
+                "[records]\nactivity_kinds = ['一二三四五六七八九十一二三']\n",
+                Locale::En
+            ),
+            "\"一二三四五六七八九十一二三\" in records.activity_kinds is too long or has a colon \
+             (at most 12 characters)."
+        );
+        assert!(toml::from_str::<Config>("[records]\nkinds = []\n").is_err());
+    }
 }

@@ -254,6 +254,23 @@ async fn records(db: Db) {
         return;
     };
 
+    // /help offers each what they may use.
+    assert!(w
+        .said("S103", "/help")
+        .await
+        .text
+        .contains("/activity — 登记结对帮扶、志愿服务、走访慰问等服务活动"));
+    let masses = w.said("Q001", "/help").await.text;
+    assert!(
+        masses.contains("/plan [支部名] — 查看支部工作方案") && !masses.contains("/activity"),
+        "{masses}"
+    );
+    assert!(w
+        .said("T010", "/help")
+        .await
+        .text
+        .contains("/comment 支部名 [@学号] 点评内容 — 撰写本阶段的领导点评"));
+
     // --- An activity, step by step.
     let kinds = w.said("S103", "/activity").await;
     assert_eq!(kinds.text, "请选择服务活动的类别：");

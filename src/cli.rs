@@ -210,6 +210,22 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::dues::cli::DuesCommand,
     },
+    /// Service activities: `activity log --branch B --kind K --date D --place P
+    /// --participants KEY,KEY TEXT`, `activity list`, `activity show ID`.
+    Activity {
+        #[command(subcommand)]
+        command: crate::flows::records::cli::ActivityCommand,
+    },
+    /// Branch work plans: `plan publish --branch B FILE`, `plan show B`, `plan missing`.
+    Plan {
+        #[command(subcommand)]
+        command: crate::flows::records::cli::PlanCommand,
+    },
+    /// 领导点评: `comment add --branch B --phase N [--member KEY] TEXT`, `comment list`.
+    Comment {
+        #[command(subcommand)]
+        command: crate::flows::records::cli::CommentCommand,
+    },
     /// Inbound updates that failed: `inbox failed [--csv]` lists them, `inbox failed --retry
     /// NUMBER` puts one back to be processed again.
     Inbox {
@@ -376,6 +392,15 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         }
         Command::Dues { command } => {
             crate::dues::cli::run(&engine(&config, ui).await?, command, ui).await
+        }
+        Command::Activity { command } => {
+            crate::flows::records::cli::activity(&engine(&config, ui).await?, command, ui).await
+        }
+        Command::Plan { command } => {
+            crate::flows::records::cli::plan(&engine(&config, ui).await?, command, ui).await
+        }
+        Command::Comment { command } => {
+            crate::flows::records::cli::comment(&engine(&config, ui).await?, command, ui).await
         }
     }
 }

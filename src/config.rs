@@ -19,6 +19,7 @@ use crate::msg;
 pub mod dues;
 pub mod feedback;
 pub mod pushes;
+pub mod records;
 pub mod recruitment;
 pub mod sms;
 pub mod wecom;
@@ -45,6 +46,8 @@ pub struct Settings {
     pub dashboard_session_hours: i64,
     /// 发展党员: the intervals and the 公示 length (`[recruitment]`).
     pub recruitment: recruitment::Policy,
+    /// The kinds of service activity (`[records]`).
+    pub records: records::Policy,
     /// What each kind of job does on a holiday, on 调休 days and in vacations.
     pub calendar: crate::domain::calendar::Rules,
     /// The daily push budget and the digest's hour (`[pushes]`).
@@ -86,6 +89,8 @@ pub struct Config {
     pub dues: dues::Policy,
     /// The daily push budget and the digest's hour (`[pushes]`).
     pub pushes: pushes::PushesConfig,
+    /// Service activities: kinds beyond the four built in (`[records]`).
+    pub records: records::Policy,
 }
 
 /// `[calendar]`: per job kind, `[calendar.rules.<kind>]` with `on_holiday = "move" | "drop" |
@@ -446,6 +451,7 @@ impl Default for Config {
             calendar: CalendarConfig::default(),
             dues: dues::Policy::default(),
             pushes: pushes::PushesConfig::default(),
+            records: records::Policy::default(),
         }
     }
 }
@@ -751,6 +757,20 @@ impl Config {
                     .with("known", known.join(", ")),
             ));
         }
+        self.records
+            .check(crate::i18n::Catalog::shared())
+            .map_err(|e| {
+                use records::PolicyError;
+                ConfigError::Invalid(match e {
+                    PolicyError::Empty => Problem::new(msg!("records-config-kind-empty")),
+                    PolicyError::TooLong(k) => Problem::new(msg!("records-config-kind-long"))
+                        .with("kind", k)
+                        .with("max", records::MAX_KIND_CHARS.to_string()),
+                    PolicyError::Twice(k) => {
+                        Problem::new(msg!("records-config-kind-twice")).with("kind", k)
+                    }
+                })
+            })?;
         Ok(Settings {
             tz: self.tz()?,
             quiet: self.delivery.quiet()?,
@@ -763,6 +783,7 @@ impl Config {
             dashboard_session_hours: self.dashboard.session_hours,
             pushes: self.pushes.budget(self.tz()?)?,
             recruitment: self.recruitment.clone(),
+            records: self.records.clone(),
             calendar: crate::domain::calendar::Rules::new(&self.calendar.rules).map_err(|e| {
                 ConfigError::Invalid(
                     Problem::new(msg!("config-calendar-kind-bad"))

@@ -47,6 +47,7 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "calendar.ftl",
     "dues.ftl",
     "pushes.ftl",
+    "records.ftl",
     "config.ftl",
     "meeting_practice.ftl"
 ];

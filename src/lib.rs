@@ -12,7 +12,8 @@
 //!   run once across replicas; it runs the registry it is given), [`terminal`] (what every
 //!   subcommand shares), [`export`] (CSV and XLSX tables).
 //! - [`flows`]: the engine (one update, one transaction), `flows::feature` (how a feature
-//!   declares its commands, buttons and help), and the older features' conversations and jobs.
+//!   declares its commands, buttons and help), and the older features' conversations and jobs
+//!   (`flows::records`: service activities, branch work plans and 领导点评).
 //! - Feature folders: [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查);
 //!   [`oversight`]: the
 //!   committee's figures, charts and reports.

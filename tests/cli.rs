@@ -1297,7 +1297,7 @@ fn bad_audit_filters_are_mistakes_that_say_what_is_valid() {
          spot_check (抽查)、dashboard_login (登录看板)、inbox_retried (重新处理失败的消息)、\
          recruitment_step (记录发展党员环节)、dues_paid (登记党费)、dues_corrected (更正党费记录)、\
          dues_imported (导入党费标准)、dues_keeper (指定收缴党费的同志)、\
-         leave_recorded (代请假)、makeup_recorded (登记补学)"
+         leave_recorded (代请假)、makeup_recorded (登记补学)、activity_logged (登记服务活动)、activity_answered (确认服务活动)、plan_published (公布支部工作方案)、comment_written (撰写领导点评)"
     );
     let run = bot.run(&["audit", "--since", "2026-02-30"]);
     run.ended_with(2);
@@ -1730,8 +1730,15 @@ fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summarie
             .starts_with("创先争优\t1\t第一阶段：发动部署、党内评优表彰\t2026-12-01\t2027-02-28\t"),
         "{run:?}"
     );
-    assert!(rows[0].ends_with("\t2027-06-03 已提交"), "{run:?}");
-    assert!(rows[1].ends_with("\t学生第二党支部\t未提交"), "{run:?}");
+    // Then the branch's service activities in the phase and its 领导点评 (none yet).
+    assert!(
+        rows[0].ends_with("\t2027-06-03 已提交\t0 次（确认 0 人次）\t-"),
+        "{run:?}"
+    );
+    assert!(
+        rows[1].ends_with("\t学生第二党支部\t未提交\t0 次（确认 0 人次）\t-"),
+        "{run:?}"
+    );
     assert!(
         run.stderr
             .contains("“第一阶段：发动部署、党内评优表彰”阶段总结：已提交 1/1 个支部"),
@@ -2826,5 +2833,133 @@ fn leave_make_up_study_and_the_sign_in_screen_from_the_command_line() {
     assert!(
         audit[1].3.ends_with("胡静怡 (S104) · 自学党史"),
         "{audit:?}"
+    );
+}
+
+#[test]
+fn records_at_the_command_line_log_an_activity_publish_a_plan_and_write_a_comment() {
+    let bot = Bot::with_college("zh-CN");
+    bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
+    assert_eq!(bot.run(&["campaign", "load", "campaign.toml"]).code, 0);
+
+    // A plan file must be UTF-8 text of a plan's length; nothing is written otherwise.
+    bot.file("gbk.txt", &[0xd6, 0xa7, 0xb2, 0xbf, 0xb7, 0xbd, 0xb0, 0xb8]);
+    let bad = bot.run(&["plan", "publish", "--branch", "学生第一党支部", "gbk.txt"]);
+    bad.ended_with(2);
+    assert_eq!(
+        bad.stderr.trim_end(),
+        "文件 gbk.txt 不是 UTF-8 编码的文本，请另存为 UTF-8 后重试。"
+    );
+    bot.file("short.txt", "方案".as_bytes());
+    let short = bot.run(&["plan", "publish", "--branch", "学生第一党支部", "short.txt"]);
+    short.ended_with(2);
+    assert_eq!(
+        short.stderr.trim_end(),
+        "支部工作方案至少需要 10 个字，请补充后重新输入。"
+    );
+    bot.file(
+        "plan.txt",
+        "\u{feff}一、每月组织一次主题党日；二、每位党员结对帮扶一名同学。\n".as_bytes(),
+    );
+    let run = bot.run(&["plan", "publish", "--branch", "学生第一党支部", "plan.txt"]);
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已公布学生第一党支部的支部工作方案，党员和群众可用 /plan 学生第一党支部 查看。"
+    );
+    let missing = bot.run(&["plan", "missing"]);
+    missing.succeeded();
+    assert_eq!(
+        missing.stdout.trim_end(),
+        "尚未公布工作方案的支部有 2 个：学生第二党支部、教工第一党支部。"
+    );
+    let show = bot.run(&["plan", "show", "学生第一党支部"]);
+    assert!(
+        show.stdout
+            .ends_with("：\n一、每月组织一次主题党日；二、每位党员结对帮扶一名同学。\n"),
+        "{show:?}"
+    );
+
+    // An activity: a kind that is none, a participant of another branch, then logged.
+    let log = |kind: &str, who: &str| {
+        bot.run(&[
+            "activity",
+            "log",
+            "--branch",
+            "学生第一党支部",
+            "--kind",
+            kind,
+            "--date",
+            "今天",
+            "--place",
+            "社区服务中心",
+            "--participants",
+            who,
+            "为社区老人讲解智能手机的使用方法",
+        ])
+    };
+    let bad = log("打球", "S101,S103");
+    bad.ended_with(2);
+    assert_eq!(
+        bad.stderr.trim_end(),
+        "无法识别活动类别“打球”，可选：结对帮扶、志愿服务、走访慰问、进社区。"
+    );
+    let bad = log("志愿服务", "S101,S201");
+    bad.ended_with(2);
+    assert_eq!(
+        bad.stderr.trim_end(),
+        "谢文博（S201）不在本支部名册中，不能列为参加人。"
+    );
+    // A participant named twice is asked once.
+    let run = log("volunteer", "S101,S103,S103");
+    run.succeeded();
+    assert!(
+        run.stdout.starts_with("已登记第 1 号活动：")
+            && run
+                .stdout
+                .trim_end()
+                .ends_with(" 志愿服务，已请 2 位参加人确认。"),
+        "{run:?}"
+    );
+    let report = bot.run(&["report", "activities", "--out", "out"]);
+    report.succeeded();
+    let rows = report.stdout_lines();
+    assert_eq!(rows.len(), 1, "{report:?}");
+    assert!(
+        rows[0].contains("\t学生第一党支部\t志愿服务\t社区服务中心\t"),
+        "{report:?}"
+    );
+
+    // 领导点评: a phase that is none or has not started is refused.
+    let comment = |phase: &str| {
+        bot.run(&[
+            "comment",
+            "add",
+            "--branch",
+            "学生第一党支部",
+            "--phase",
+            phase,
+            "组织生活规范，服务活动有特色。",
+        ])
+    };
+    let bad = comment("9");
+    bad.ended_with(2);
+    assert_eq!(
+        bad.stderr.trim_end(),
+        "没有第 9 阶段，本次创先争优活动共 4 个阶段。"
+    );
+    let bad = comment("3");
+    bad.ended_with(2);
+    assert_eq!(bad.stderr.trim_end(), "第 3 阶段尚未开始，暂不能点评。");
+    let run = comment("1");
+    run.succeeded();
+    assert_eq!(
+        run.stdout.trim_end(),
+        "已保存学生第一党支部第一阶段：发动部署、党内评优表彰的领导点评，已推送给 9 位同志。"
+    );
+    let list = bot.run(&["comment", "list"]);
+    assert_eq!(
+        list.stdout.trim_end(),
+        "【第一阶段：发动部署、党内评优表彰】学生第一党支部：组织生活规范，服务活动有特色。"
     );
 }

@@ -110,6 +110,12 @@ pub enum ReportCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Service activities held in the period (default: this year): a row per activity with
+    /// its participants and who confirmed, a sheet per branch.
+    Activities {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Charts as SVG and PNG: attendance per branch and month, meetings against the cadence,
     /// pledge check-ins, feedback per target (default: the current quarter).
     Charts {
@@ -301,6 +307,26 @@ async fn dispatch(e: &Engine, command: ReportCommand, now: DateTime<Utc>, ui: &U
             };
             (report, common.out, common.csv, branch)
         }
+        ReportCommand::Activities { common } => {
+            let period = period_or(&common.period, ui, || {
+                use chrono::Datelike;
+                Period::Year(now.with_timezone(&e.tz).year())
+            })?;
+            let branch = scope(&mut conn, common.branch.as_deref(), ui).await?;
+            let (table, book) =
+                crate::flows::records::cli::report(&mut conn, ui, branch, &period).await?;
+            let report = Report {
+                kind: "activities",
+                shown: period.to_string(),
+                said: period_text(&ui.catalog, ui.locale, &period),
+                label: period.file_label(),
+                head: Vec::new(),
+                empty: table.rows.is_empty(),
+                table,
+                book,
+            };
+            (report, common.out, common.csv, branch)
+        }
         ReportCommand::Charts {
             period,
             branch,
@@ -450,6 +476,7 @@ fn kind_msg(kind: &str) -> Msg {
         "recruitment" => msg!("report-kind-recruitment"),
         "dues" => msg!("report-kind-dues"),
         "pushes" => msg!("report-kind-pushes"),
+        "activities" => msg!("report-kind-activities"),
         _ => msg!("report-kind-charts"),
     }
 }
@@ -1056,13 +1083,25 @@ async fn campaign(
             msg!("report-column-current"),
             msg!("cli-meeting-column-branch"),
             msg!("report-column-summary"),
+            msg!("records-column-activities"),
+            msg!("records-column-comment"),
         ],
     );
     let mut table = Table::new(head.clone());
     let mut tagged = Vec::new();
     for p in &phases {
         for s in &p.summaries {
-            let row: Vec<Cell> = vec![
+            let records = crate::flows::records::cli::campaign_cells(
+                conn,
+                ui,
+                e.tz,
+                &p.campaign,
+                p.index - 1,
+                &p.phase,
+                s.branch_id,
+            )
+            .await?;
+            let mut row: Vec<Cell> = vec![
                 p.campaign.clone().into(),
                 p.index.into(),
                 p.phase.title.get(ui.locale).into(),
@@ -1084,6 +1123,7 @@ async fn campaign(
                     None => ui.t(msg!("report-summary-missing")).into(),
                 },
             ];
+            row.extend(records);
             tagged.push((s.branch_id, row.clone()));
             table.rows.push(row);
         }

@@ -136,6 +136,8 @@ pub struct Engine {
     pub recruitment: crate::config::recruitment::Policy,
     /// The features' commands, buttons and help lines (`app::features::chat`).
     pub features: super::feature::Features,
+    /// The kinds of service activity (`[records]`).
+    pub records: crate::config::records::Policy,
 }
 
 impl Engine {
@@ -174,6 +176,7 @@ impl Engine {
             dashboard: dashboard::Settings::new(dashboard_base, settings.dashboard_session_hours),
             recruitment: settings.recruitment.clone(),
             features,
+            records: settings.records.clone(),
         }
     }
 }
@@ -912,6 +915,19 @@ impl Engine {
             }
             Command::Audit => audit::command(cx, conn, member).await,
             Command::Dashboard => dashboard::command(cx, conn, member).await,
+            Command::Activity => super::records::chat::activity(cx, member).await,
+            Command::Plan(a) => {
+                super::records::chat::plan(cx, conn, Some(member), a.as_deref()).await
+            }
+            Command::PlanPublish(_) => {
+                let raw = super::records::chat::raw_arg(inbound);
+                super::records::chat::plan_publish(cx, conn, member, raw).await
+            }
+            Command::Comment(_) => {
+                let raw = super::records::chat::raw_arg(inbound);
+                super::records::chat::comment(cx, conn, member, raw).await
+            }
+            Command::Comments => super::records::chat::comments(cx, conn, member).await,
             Command::Other(name, arg) => match self.features.command(&name) {
                 Some((feature, name)) => {
                     feature
@@ -944,6 +960,7 @@ impl Engine {
             }
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
+            "rec" => super::records::chat::chosen(cx, conn, member, state, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
@@ -1010,6 +1027,9 @@ impl Engine {
             }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
+            }
+            State::Records(d) if super::records::chat::takes_text(d) => {
+                super::records::chat::typed(cx, conn, member, d, text).await?
             }
             State::MeetingDraft {
                 starts_at,

@@ -53,6 +53,14 @@ pub async fn unknown_sender(
         Some(command::Command::Pledges(arg)) => Ok(vec![Reply::text(
             super::pledges::publish::text(cx, conn, arg.as_deref()).await?,
         )]),
+        // So are branch work plans (src/records/).
+        Some(command::Command::Plan(arg)) => {
+            Ok(
+                crate::flows::records::chat::plan(cx, conn, None, arg.as_deref())
+                    .await?
+                    .replies,
+            )
+        }
         _ => Ok(vec![Reply::text(cx.t(msg!("unbound-explain")))]),
     }
 }

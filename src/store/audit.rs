@@ -59,10 +59,18 @@ pub enum Action {
     LeaveRecorded,
     /// A member's 补学 for a missed meeting recorded as done.
     MakeupRecorded,
+    /// A service activity was logged (src/records/).
+    ActivityLogged,
+    /// A participant confirmed or denied taking part in an activity.
+    ActivityAnswered,
+    /// A branch published (or replaced) its work plan.
+    PlanPublished,
+    /// The committee wrote a 领导点评.
+    CommentWritten,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 28] = [
         Self::Import,
         Self::TargetsLoaded,
         Self::CampaignLoaded,
@@ -87,6 +95,10 @@ impl Action {
         Self::DuesKeeper,
         Self::LeaveRecorded,
         Self::MakeupRecorded,
+        Self::ActivityLogged,
+        Self::ActivityAnswered,
+        Self::PlanPublished,
+        Self::CommentWritten,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -115,6 +127,10 @@ impl Action {
             Self::DuesKeeper => "dues_keeper",
             Self::LeaveRecorded => "leave_recorded",
             Self::MakeupRecorded => "makeup_recorded",
+            Self::ActivityLogged => "activity_logged",
+            Self::ActivityAnswered => "activity_answered",
+            Self::PlanPublished => "plan_published",
+            Self::CommentWritten => "comment_written",
         }
     }
 
@@ -145,6 +161,10 @@ impl Action {
             Self::DuesKeeper => msg!("audit-action-dues-keeper"),
             Self::LeaveRecorded => msg!("audit-action-leave-recorded"),
             Self::MakeupRecorded => msg!("audit-action-makeup-recorded"),
+            Self::ActivityLogged => msg!("audit-action-activity-logged"),
+            Self::ActivityAnswered => msg!("audit-action-activity-answered"),
+            Self::PlanPublished => msg!("audit-action-plan-published"),
+            Self::CommentWritten => msg!("audit-action-comment-written"),
         }
     }
 }

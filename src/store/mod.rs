@@ -215,6 +215,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0020_calendar.sql"),
     ),
     (
+        21,
+        "records",
+        include_str!("../../migrations/sqlite/0021_records.sql"),
+    ),
+    (
         22,
         "meeting_practice",
         include_str!("../../migrations/sqlite/0022_meeting_practice.sql"),
@@ -305,6 +310,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         20,
         "calendar",
         include_str!("../../migrations/postgres/0020_calendar.sql"),
+    ),
+    (
+        21,
+        "records",
+        include_str!("../../migrations/postgres/0021_records.sql"),
     ),
     (
         22,

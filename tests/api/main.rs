@@ -30,6 +30,7 @@ mod plans;
 mod pledges;
 mod pledges_store;
 mod pushes;
+mod records;
 mod recruitment;
 mod recruitment_path;
 mod reports;

@@ -27,6 +27,23 @@ pub const REMINDER: &str = "pledge_checkin_reminder";
 /// The phase-end self-assessment kind.
 pub const ASSESSMENT: &str = "pledge_assessment";
 
+/// A check-in's opening with the member's confirmed service activities after its header
+/// (src/records/), when they have any.
+async fn with_activities(
+    conn: &mut Conn,
+    catalog: &Catalog,
+    member: &crate::domain::org::Member,
+    mut reply: Reply,
+) -> Result<Reply, JobError> {
+    if let Some(line) = crate::flows::records::service::checkin_line(conn, catalog, member).await? {
+        reply.text = match reply.text.split_once('\n') {
+            Some((head, rest)) => format!("{head}\n{line}\n{rest}"),
+            None => format!("{line}\n{}", reply.text),
+        };
+    }
+    Ok(reply)
+}
+
 /// Jobs have no engine: they read the catalog compiled into the binary.
 fn catalog() -> Result<&'static Catalog, JobError> {
     Ok(Catalog::shared())
@@ -86,6 +103,7 @@ impl Job for PledgeCheckin {
                 let Some(reply) = checkin::opening(catalog, &member, round, &items, false) else {
                     continue;
                 };
+                let reply = with_activities(conn, catalog, &member, reply).await?;
                 let key = format!("pledge:checkin:{round}:{member_id}");
                 if job::push(conn, ctx, &member, &reply, &job::now(ctx, key), &mut wake).await? {
                     reached += 1;
@@ -263,8 +281,17 @@ impl Job for PledgeAssessment {
                     asked += 1;
                 }
             }
+            // The same phase end asks the college committee for its 领导点评 (src/records/).
+            let prompted = crate::flows::records::jobs::prompt_comments(
+                conn,
+                ctx,
+                &p.campaign,
+                p.phase,
+                &mut wake,
+            )
+            .await?;
             Ok(Ran {
-                note: Some(format!("asked {asked}")),
+                note: Some(format!("asked {asked}, committee prompted {prompted}")),
                 wake,
             })
         })

@@ -2,6 +2,10 @@
 
 cli-calendar-unreadable = Cannot read { $file }: { $detail }
 cli-calendar-loaded = Loaded the calendar for { $years }: { $holidays } days off, { $workdays } make-up working days, { $vacations } vacations. What these years had before was replaced.
+cli-calendar-replanned = { $count ->
+    [one] Brought one recurring job forward to a make-up working day of the new calendar.
+   *[other] Brought { $count } recurring jobs forward to make-up working days of the new calendar.
+}
 cli-calendar-problem = { $file }, line { $line }: { $problem }. Nothing was loaded; fix the file and load it again.
 calendar-problem-syntax = not valid ({ $detail })
 calendar-problem-bad-date = in "{ $entry }", "{ $value }" is not a date like 2026-10-01

@@ -2,6 +2,7 @@
 
 cli-calendar-unreadable = 无法读取文件 { $file }：{ $detail }
 cli-calendar-loaded = 已导入节假日安排（{ $years }年）：放假 { $holidays } 天，调休上班 { $workdays } 天，假期 { $vacations } 个。这些年份原有的安排已替换。
+cli-calendar-replanned = 已按新日历把 { $count } 个周期任务的下次运行时间提前到调休上班日。
 cli-calendar-problem = { $file } 第 { $line } 行：{ $problem }。未导入任何内容，请修改后重新导入。
 calendar-problem-syntax = 格式有误（{ $detail }）
 calendar-problem-bad-date = “{ $entry }”中的“{ $value }”不是日期，应写作 2026-10-01

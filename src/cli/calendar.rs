@@ -101,6 +101,16 @@ async fn load(config: &Config, file: &std::path::Path, ui: &Ui) -> Outcome {
     let years = ui.list(&years);
     let mut tx = e.store.begin().await?;
     let (days, vacations) = stored::replace_years(&mut tx, &cal, e.clock.now_ms()).await?;
+    // Recurring jobs computed their next time before this calendar: a 工作日 schedule's next
+    // 调休 working day may come sooner.
+    let rules = config
+        .settings()
+        .map_err(|err| super::config_mistake(&err, ui))?
+        .calendar;
+    let loaded = stored::load(&mut tx).await?;
+    let replanned =
+        crate::scheduler::plan::replan_for_calendar(&mut tx, &loaded, &rules, e.clock.now())
+            .await?;
     audit::record(
         &mut tx,
         e.clock.now_ms(),
@@ -114,6 +124,17 @@ async fn load(config: &Config, file: &std::path::Path, ui: &Ui) -> Outcome {
     )
     .await?;
     tx.commit().await?;
+    if replanned > 0 {
+        // A running `serve` reads the new time when its scheduler next looks (at the latest
+        // within a minute); nothing is lost meanwhile.
+        eprintln!(
+            "{}",
+            ui.r(
+                msg!("cli-calendar-replanned"),
+                &[("count", (replanned as i64).into())]
+            )
+        );
+    }
     println!(
         "{}",
         ui.r(

@@ -96,8 +96,13 @@ pub async fn schedule(
     let (timing, due) = match &spec.when {
         When::At(at) => (Timing::Once, *at),
         When::Cron { crontab, tz } => {
-            let due = crontab
-                .next_after(*tz, now)
+            // The first occurrence already follows the loaded calendar: a 工作日 schedule fires
+            // on a 调休 Saturday that comes before its next weekday, as later occurrences do
+            // (`next_occurrence_in`). The kind's built-in rule decides; a holiday it lands on is
+            // moved or dropped when it runs, under the configured rule.
+            let cal = crate::store::calendar::load(conn).await?;
+            let rule = crate::domain::calendar::Rules::default().get(&spec.kind);
+            let due = next_fire(crontab, *tz, &cal, rule, now)
                 .ok_or_else(|| ScheduleError::NoFutureTime(crontab.to_string()))?;
             (
                 Timing::Cron {
@@ -133,6 +138,35 @@ pub async fn schedule(
         grace_ms: i64::try_from(grace.as_millis()).unwrap_or(i64::MAX),
     };
     Ok(jobs::insert(conn, &row, now.timestamp_millis()).await?)
+}
+
+/// After a calendar load: each waiting recurring job whose next occurrence under `cal` (and
+/// `rules`) comes sooner than the time computed before — a 调休 working weekend day of a 工作日
+/// schedule — is brought forward to it. Later occurrences follow the calendar as they are
+/// computed. Returns how many moved; wake the scheduler once committed.
+pub async fn replan_for_calendar(
+    conn: &mut Conn,
+    cal: &Calendar,
+    rules: &crate::domain::calendar::Rules,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let mut moved = 0;
+    for row in jobs::scheduled_recurring(conn).await? {
+        // A row whose stored schedule does not read is left for the run to set aside.
+        let Some((crontab, tz)) = crontab_of(&row) else {
+            continue;
+        };
+        let Some(next) = next_fire(&crontab, tz, cal, rules.get(&row.kind), now) else {
+            continue;
+        };
+        let next = next.timestamp_millis();
+        if next < row.next_run_at
+            && jobs::bring_forward(conn, row.id, next, now.timestamp_millis()).await?
+        {
+            moved += 1;
+        }
+    }
+    Ok(moved)
 }
 
 /// Moves every job still waiting on an event (`anchor_key`) to the event's new instant,

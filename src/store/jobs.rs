@@ -504,6 +504,30 @@ pub async fn reschedule_cron(
     Ok(done.rows_affected() == 1)
 }
 
+/// The recurring jobs waiting for their next occurrence, for a re-plan after the calendar
+/// changed.
+pub async fn scheduled_recurring(conn: &mut Conn) -> Result<Vec<JobRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE schedule = 'cron' AND status = 'scheduled' ORDER BY id"
+    );
+    let rows = sqlx::query(super::sql(sql)).fetch_all(conn).await?;
+    rows.iter().map(job_from_row).collect()
+}
+
+/// Brings a waiting recurring job forward to `due_at` (only forward, only while it waits).
+pub async fn bring_forward(conn: &mut Conn, id: i64, due_at: i64, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET due_at = $1, next_run_at = $1, updated_at = $2 \
+         WHERE id = $3 AND schedule = 'cron' AND status = 'scheduled' AND next_run_at > $1",
+    )
+    .bind(due_at)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Cancels a job that has not run yet (or is running: its run's result is then refused).
 /// Returns whether there was one.
 pub async fn cancel(conn: &mut Conn, dedupe_key: &str, now: i64) -> Result<bool> {

@@ -165,6 +165,88 @@ async fn a_working_days_schedule_fires_on_the_make_up_saturday_and_not_on_the_su
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_working_days_schedule_set_on_friday_evening_first_fires_on_the_make_up_saturday() {
+    // Set after Friday's 09:00 has passed: its first occurrence is the 调休 Saturday, not
+    // Monday (before, the first occurrence read the crontab alone).
+    let env = Env::new(t("2026-10-09T20:00:00+08:00")).await;
+    let (student, _) = college(&env).await;
+    let running = env.spawn();
+    let key = format!("pledge:checkin:{student}");
+    running
+        .handle
+        .schedule(
+            &env.store,
+            &checkins(student, "0 9 * * 1-5"),
+            env.clock.now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        env.job_by_key(&key).await.next_run_at,
+        t("2026-10-10T09:00:00+08:00").timestamp_millis()
+    );
+    env.advance_to(t("2026-10-10T09:00:00+08:00")).await;
+    eventually("Saturday's round is sent", async || asked(&env).await == 2).await;
+    running.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn loading_the_calendar_brings_a_working_days_schedule_forward_to_the_make_up_saturday() {
+    let env = Env::new(t("2026-10-09T20:00:00+08:00")).await;
+    let (student, _) = college(&env).await;
+    // As if the job had been set before any calendar was loaded: its next time is Monday.
+    sqlx::query("DELETE FROM calendar_days")
+        .execute(env.store.pool())
+        .await
+        .unwrap();
+    let running = env.spawn();
+    let key = format!("pledge:checkin:{student}");
+    running
+        .handle
+        .schedule(
+            &env.store,
+            &checkins(student, "0 9 * * 1-5"),
+            env.clock.now(),
+        )
+        .await
+        .unwrap();
+    let monday = t("2026-10-12T09:00:00+08:00").timestamp_millis();
+    assert_eq!(env.job_by_key(&key).await.next_run_at, monday);
+
+    let mut tx = env.store.begin().await.unwrap();
+    let cal = calendar::parse(EXAMPLE).unwrap();
+    stored::replace_years(&mut tx, &cal, 0).await.unwrap();
+    let loaded = stored::load(&mut tx).await.unwrap();
+    let moved = branchbot::scheduler::plan::replan_for_calendar(
+        &mut tx,
+        &loaded,
+        &calendar::Rules::default(),
+        env.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(moved, 1);
+    assert_eq!(
+        env.job_by_key(&key).await.next_run_at,
+        t("2026-10-10T09:00:00+08:00").timestamp_millis()
+    );
+    // Once more changes nothing: it only ever brings a time forward.
+    let mut tx = env.store.begin().await.unwrap();
+    let again = branchbot::scheduler::plan::replan_for_calendar(
+        &mut tx,
+        &loaded,
+        &calendar::Rules::default(),
+        env.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(again, 0);
+    running.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_student_branch_pauses_in_the_summer_vacation_and_a_teacher_branch_does_not() {
     let env = Env::new(t("2026-07-30T10:00:00+08:00")).await;
     let (student, teacher) = college(&env).await;

@@ -27,6 +27,7 @@ pub fn chat() -> Features {
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
+        Arc::new(crate::flows::records::Records),
     ];
     Features::new(list)
 }
@@ -120,9 +121,14 @@ mod tests {
                 "dues_report",
                 "mystage",
                 "recruit",
-                "spotcheck"
+                "spotcheck",
+                "activity",
+                "plan",
+                "comments"
             ]
         );
+        assert_eq!(features.command("fangan").map(|(_, n)| n), Some("plan"));
+        assert!(features.action("rec").is_some());
         assert_eq!(
             features.command("choucha").map(|(_, n)| n),
             Some("spotcheck")

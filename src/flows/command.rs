@@ -69,16 +69,6 @@ pub enum Command {
     Audit,
     /// `/dashboard`: a one-time login link to the web dashboard.
     Dashboard,
-    /// `/activity`: log a service activity.
-    Activity,
-    /// `/plan [支部名]`: a branch's work plan.
-    Plan(Option<String>),
-    /// `/plan_publish [text]`: publish the branch's work plan.
-    PlanPublish(Option<String>),
-    /// `/comment [支部名 [@学号] 点评]`: the committee's 领导点评.
-    Comment(Option<String>),
-    /// `/comments`: the 领导点评 on one's branch.
-    Comments,
     /// A `/word` the engine itself does not answer: a feature's command
     /// ([`super::feature::Features`]) or one the bot does not know.
     Other(String, Option<String>),
@@ -111,9 +101,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("compliance", crate::msg!("menu-compliance")),
     ("audit", crate::msg!("menu-audit")),
     ("dashboard", crate::msg!("menu-dashboard")),
-    ("activity", crate::msg!("menu-activity")),
-    ("plan", crate::msg!("menu-plan")),
-    ("comments", crate::msg!("menu-comments")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -176,11 +163,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "compliance" => Command::Compliance(arg),
         "audit" => Command::Audit,
         "dashboard" => Command::Dashboard,
-        "activity" | "huodong" => Command::Activity,
-        "plan" | "fangan" => Command::Plan(arg),
-        "plan_publish" | "planpublish" => Command::PlanPublish(arg),
-        "comment" | "dianping" => Command::Comment(arg),
-        "comments" => Command::Comments,
         _ => Command::Other(name, arg),
     })
 }

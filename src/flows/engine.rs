@@ -915,19 +915,6 @@ impl Engine {
             }
             Command::Audit => audit::command(cx, conn, member).await,
             Command::Dashboard => dashboard::command(cx, conn, member).await,
-            Command::Activity => super::records::chat::activity(cx, member).await,
-            Command::Plan(a) => {
-                super::records::chat::plan(cx, conn, Some(member), a.as_deref()).await
-            }
-            Command::PlanPublish(_) => {
-                let raw = super::records::chat::raw_arg(inbound);
-                super::records::chat::plan_publish(cx, conn, member, raw).await
-            }
-            Command::Comment(_) => {
-                let raw = super::records::chat::raw_arg(inbound);
-                super::records::chat::comment(cx, conn, member, raw).await
-            }
-            Command::Comments => super::records::chat::comments(cx, conn, member).await,
             Command::Other(name, arg) => match self.features.command(&name) {
                 Some((feature, name)) => {
                     feature
@@ -960,7 +947,6 @@ impl Engine {
             }
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
-            "rec" => super::records::chat::chosen(cx, conn, member, state, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
@@ -1027,9 +1013,6 @@ impl Engine {
             }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
-            }
-            State::Records(d) if super::records::chat::takes_text(d) => {
-                super::records::chat::typed(cx, conn, member, d, text).await?
             }
             State::MeetingDraft {
                 starts_at,

@@ -101,6 +101,23 @@ pub trait Feature: Send + Sync {
         Box::pin(async { Ok(None) })
     }
 
+    /// Its commands that someone not yet bound may use (reading what is public, such as a
+    /// branch's work plan).
+    fn public_commands(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Answers one of [`Feature::public_commands`] for a sender the bot does not know yet.
+    fn for_stranger<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _name: &'static str,
+        _arg: Option<&'a str>,
+    ) -> Answer<'a> {
+        Box::pin(async move { Ok(Step::text(cx.t(crate::msg!("unbound-explain")))) })
+    }
+
     /// Steps of the engine's older `State` enum that are now this feature's (their stored JSON,
     /// `{"step": …}`, is read as its data), so conversations stored before the feature had its
     /// own folder read on.

@@ -17,9 +17,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         everyone.push(cx.t(msg!("help-meetings")));
         everyone.push(cx.t(msg!("meeting-help-makeup")));
         everyone.push(cx.t(msg!("pledge-help-member")));
-        everyone.push(cx.t(msg!("records-help-member")));
-    } else {
-        everyone.push(cx.t(msg!("records-help-plan")));
     }
     let features = cx.engine.features.help(cx, member);
     everyone.extend(features.everyone);
@@ -55,11 +52,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
             managing.push(cx.t(msg!("help-feedback-hide")));
         }
         managing.extend(features.managing);
-        managing.push(cx.t(if member.college {
-            msg!("records-help-college")
-        } else {
-            msg!("records-help-manager")
-        }));
         managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }

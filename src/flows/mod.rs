@@ -130,8 +130,6 @@ pub enum State {
     EvaluationCompact { round_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.
     MeetingMinutes { meeting_id: i64 },
-    /// Writing a record: an activity step by step, or a branch plan (`flows::records`).
-    Records(records::chat::Draft),
     /// A feature's own waiting step ([`feature::Feature::on_text`]): which feature, and the
     /// data it stored, read by that feature alone ([`State::feature`], [`State::data_of`]).
     Feature {

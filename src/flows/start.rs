@@ -53,14 +53,14 @@ pub async fn unknown_sender(
         Some(command::Command::Pledges(arg)) => Ok(vec![Reply::text(
             super::pledges::publish::text(cx, conn, arg.as_deref()).await?,
         )]),
-        // So are branch work plans (src/records/).
-        Some(command::Command::Plan(arg)) => {
-            Ok(
-                crate::flows::records::chat::plan(cx, conn, None, arg.as_deref())
-                    .await?
-                    .replies,
-            )
-        }
+        // So is what a feature makes public (a branch's work plan).
+        Some(command::Command::Other(name, arg)) => match cx.engine.features.command(&name) {
+            Some((feature, name)) if feature.public_commands().contains(&name) => Ok(feature
+                .for_stranger(cx, conn, name, arg.as_deref())
+                .await?
+                .replies),
+            _ => Ok(vec![Reply::text(cx.t(msg!("unbound-explain")))]),
+        },
         _ => Ok(vec![Reply::text(cx.t(msg!("unbound-explain")))]),
     }
 }

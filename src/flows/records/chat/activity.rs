@@ -285,13 +285,13 @@ pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: State,
+    state: &State,
     value: &str,
 ) -> Result<Step, StoreError> {
     let w = words(cx);
     let stale = || Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     let (what, rest) = value.split_once(':').unwrap_or((value, ""));
-    match (what, state) {
+    match (what, state.data_of::<Draft>(super::super::NAME)) {
         ("yes" | "no", _) => {
             let Ok(id) = rest.parse::<i64>() else {
                 return stale();
@@ -317,7 +317,7 @@ pub async fn chosen(
                 Answered::NotNamed => w.t(msg!("records-not-named")),
             }))
         }
-        ("kind", State::Records(Draft::ActivityKind)) => {
+        ("kind", Some(Draft::ActivityKind)) => {
             if !cx.engine.records.kinds().iter().any(|k| k == rest) {
                 return stale();
             }
@@ -333,7 +333,7 @@ pub async fn chosen(
         }
         (
             "who",
-            State::Records(Draft::ActivityWho {
+            Some(Draft::ActivityWho {
                 kind,
                 day,
                 place,
@@ -362,7 +362,7 @@ pub async fn chosen(
         }
         (
             "done",
-            State::Records(Draft::ActivityWho {
+            Some(Draft::ActivityWho {
                 kind,
                 day,
                 place,
@@ -371,7 +371,7 @@ pub async fn chosen(
         ) => done_picking(cx, member, kind, day, place, who),
         (
             "save",
-            State::Records(Draft::ActivityPreview {
+            Some(Draft::ActivityPreview {
                 kind,
                 day,
                 place,
@@ -415,7 +415,7 @@ pub async fn chosen(
                 Err(d) => Ok(Step::text(w.denied(&d))),
             }
         }
-        ("discard", State::Records(_)) => Ok(Step::text(w.t(msg!("records-discarded")))),
+        ("discard", Some(_)) => Ok(Step::text(w.t(msg!("records-discarded")))),
         _ => stale(),
     }
 }

@@ -31,7 +31,7 @@ pub use plan::{missing_line, plan, plan_publish, plan_text};
 /// The most members the participant picker offers as buttons.
 const PICK_LIMIT: usize = 30;
 
-/// Where a member is in writing a record (kept in [`State::Records`]).
+/// Where a member is in writing a record (kept as the feature's step, `State::Feature`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "draft", rename_all = "snake_case")]
 pub enum Draft {
@@ -200,7 +200,7 @@ fn today(cx: &Ctx<'_>) -> NaiveDate {
 }
 
 fn draft(d: Draft) -> State {
-    State::Records(d)
+    State::feature(super::NAME, &d)
 }
 
 /// The text after the command word as it was typed (the command parser folds full-width

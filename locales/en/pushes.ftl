@@ -32,9 +32,9 @@ notice-preview-plan = Automatic reminders: { $plan }. Those without a mobile num
 
 ## The digest (non-urgent messages over the daily budget)
 push-digest-head = [Today's digest] To disturb you less, { $count } more messages today were not pushed one by one:
-push-digest-choice = { $n }·{ $label }
+push-digest-choice = #{ $n }: { $label }
 push-digest-more = …and { $count } more not listed here.
-push-digest-act = Tap a button below to act (the number is the item's).
+push-digest-act = Act on the options below; each names its item's number.
 
 ## Configuration
 config-pushes-budget-bad = pushes.daily_budget is "{ $value }": write 0 (no limit) or a positive whole number (default 3).

@@ -31,9 +31,9 @@ notice-preview-plan = 自动提醒：{ $plan }。没有手机号的人仍在原�
 
 ## 汇总消息（超过每日推送上限的非紧急消息）
 push-digest-head = 【今日汇总】为减少打扰，今天另有 { $count } 条消息没有单独推送，汇总如下：
-push-digest-choice = { $n }·{ $label }
+push-digest-choice = 第{ $n }条：{ $label }
 push-digest-more = ……另有 { $count } 条未列出。
-push-digest-act = 可点按下方按钮办理（按钮前的数字是条目编号）。
+push-digest-act = 可按下方选项办理，每个选项标有条目编号。
 
 ## 配置
 config-pushes-budget-bad = pushes.daily_budget 的值“{ $value }”无效，请写 0（不限）或正整数，默认 3。

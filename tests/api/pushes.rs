@@ -500,10 +500,10 @@ async fn the_fourth_push_of_a_day_waits_for_one_evening_digest_that_survives_a_r
         "【今日汇总】为减少打扰，今天另有 2 条消息没有单独推送，汇总如下：\n\
          1. 【会议提醒】第4项：周三 19:30 支部党员大会，请答复是否参加。\n\
          2. 【会议提醒】第5项：周三 19:30 支部党员大会，请答复是否参加。\n\
-         可点按下方按钮办理（按钮前的数字是条目编号）。"
+         可按下方选项办理，每个选项标有条目编号。"
     );
     let labels: Vec<&str> = digest[0].choices.iter().map(|c| c.label.as_str()).collect();
-    assert_eq!(labels, ["1·参加", "2·参加"]);
+    assert_eq!(labels, ["第1条：参加", "第2条：参加"]);
     assert_eq!(digest[0].choices[1].data, "meeting:rsvp:5:yes");
     assert_eq!(
         w.count("SELECT COUNT(*) FROM outbox WHERE status = 'digested'")

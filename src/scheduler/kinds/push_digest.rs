@@ -177,8 +177,24 @@ mod tests {
         assert_eq!(lines[1], "1. 【会议提醒】 第1项");
         assert_eq!(lines[20], "20. 【会议提醒】 第20项");
         assert_eq!(lines[21], "……另有 2 条未列出。");
-        assert_eq!(lines[22], "可点按下方按钮办理（按钮前的数字是条目编号）。");
+        assert_eq!(lines[22], "可按下方选项办理，每个选项标有条目编号。");
         assert_eq!(d.choices.len(), 1);
-        assert_eq!(d.choices[0].label, "1·参加");
+        assert_eq!(d.choices[0].label, "第1条：参加");
+    }
+
+    #[test]
+    fn on_sms_each_option_names_its_item_once() {
+        let items = [
+            held(1, r#"[{"data":"meeting:rsvp:1:yes","label":"参加"}]"#),
+            held(2, r#"[{"data":"notice:ack:2","label":"收到"}]"#),
+        ];
+        let d = digest(Catalog::shared(), Locale::ZhCn, &items);
+        let sms = crate::chat::sms::render(Catalog::shared(), Locale::ZhCn, &d.text, &d.choices);
+        let last = sms.lines().last().unwrap_or_default();
+        assert!(
+            last.contains("第1条：参加") && last.contains("第2条：收到"),
+            "{sms}"
+        );
+        assert!(!last.contains("1 1"), "{sms}");
     }
 }

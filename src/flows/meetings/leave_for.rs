@@ -12,7 +12,7 @@ use crate::delivery::route::{self, Push, Route};
 use crate::domain::org::{Member, Role};
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
-use crate::store::audit::{self, Action, Actor};
+use crate::store::audit::Action;
 use crate::store::meetings::{self, Meeting, Rsvp};
 use crate::store::{members, Conn, StoreError};
 
@@ -159,23 +159,15 @@ pub async fn record(
         told.now_ms,
     )
     .await?;
-    let actor = match by {
-        Some(b) => Actor::member(b, via),
-        None => Actor::operator(),
-    };
-    let detail = format!(
-        "{} · {} ({}) · {reason}",
-        super::audit_detail(&m.branch_name, m.kind, m.starts_at, told.tz),
-        member.name,
-        member.key
-    );
-    audit::record(
+    super::audit_for_member(
         conn,
-        told.now_ms,
-        &actor,
+        told,
+        by,
+        via,
         Action::LeaveRecorded,
-        &format!("meeting:{}", m.id),
-        &detail,
+        &m,
+        &member,
+        reason,
     )
     .await?;
     Ok(Ok(Recorded {

@@ -13,7 +13,7 @@ use crate::delivery::route::{self, Push};
 use crate::domain::org::Member;
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
-use crate::store::audit::{self, Action, Actor};
+use crate::store::audit::Action;
 use crate::store::meetings::{self, Meeting};
 use crate::store::{members, Conn, StoreError};
 
@@ -153,23 +153,15 @@ pub async fn record(
         )
         .await?;
     }
-    let actor = match by {
-        Some(b) => Actor::member(b, via),
-        None => Actor::operator(),
-    };
-    let detail = format!(
-        "{} · {} ({}) · {note}",
-        super::audit_detail(&m.branch_name, m.kind, m.starts_at, told.tz),
-        member.name,
-        member.key
-    );
-    audit::record(
+    super::audit_for_member(
         conn,
-        told.now_ms,
-        &actor,
+        told,
+        by,
+        via,
         Action::MakeupRecorded,
-        &format!("meeting:{}", m.id),
-        &detail,
+        &m,
+        member,
+        note,
     )
     .await?;
     Ok(Ok(m))

@@ -71,6 +71,42 @@ pub fn audit_detail(branch: &str, kind: MeetingKind, starts_at: i64, tz: Tz) -> 
     format!("{branch} · {} · {at}", kind.as_str())
 }
 
+/// Writes the audit row of something recorded for one `member` at meeting `m` (代请假, 补学):
+/// by a secretary in chat (`by`, through `via`) or by the operator at the command line (`None`),
+/// the detail naming the meeting, the member and `what` was written.
+#[allow(clippy::too_many_arguments)]
+pub async fn audit_for_member(
+    conn: &mut crate::store::Conn,
+    told: &create::Told<'_>,
+    by: Option<&crate::domain::org::Member>,
+    via: &'static str,
+    action: crate::store::audit::Action,
+    m: &crate::store::meetings::Meeting,
+    member: &crate::domain::org::Member,
+    what: &str,
+) -> Result<(), crate::store::StoreError> {
+    use crate::store::audit::{self, Actor};
+    let actor = match by {
+        Some(b) => Actor::member(b, via),
+        None => Actor::operator(),
+    };
+    let detail = format!(
+        "{} · {} ({}) · {what}",
+        audit_detail(&m.branch_name, m.kind, m.starts_at, told.tz),
+        member.name,
+        member.key
+    );
+    audit::record(
+        conn,
+        told.now_ms,
+        &actor,
+        action,
+        &format!("meeting:{}", m.id),
+        &detail,
+    )
+    .await
+}
+
 /// The anchor of a meeting's jobs: rescheduling moves them all.
 pub fn anchor(meeting_id: i64) -> String {
     format!("meeting:{meeting_id}")

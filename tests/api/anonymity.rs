@@ -309,6 +309,8 @@ struct Script {
     member_ids: Vec<String>,
     /// What the web phones showed the server: addresses, user agent, cookie values.
     web_markers: Vec<String>,
+    /// Whole ballots typed in one message ("1 2 2 2 2 2 2").
+    typed_ballots: Vec<String>,
 }
 
 async fn scripted_run(app: &TestApp) -> Script {
@@ -372,10 +374,18 @@ async fn scripted_run(app: &TestApp) -> Script {
     // Six members vote in random order; a seventh stops after one pick.
     let mut voters: Vec<usize> = (0..6).collect();
     voters.shuffle(&mut rand::rng());
+    let mut typed_ballots = Vec::new();
     for v in voters {
         let mut picks = vec!["合格"; 7];
         picks[0] = FIRST_PICKS[v];
-        let done = vote(app, MEMBERS[v].0, &picks).await;
+        // Two of them fill the whole ballot in one message, as an SMS voter would.
+        let done = if v % 3 == 1 {
+            let (done, typed) = vote_in_one_message(app, MEMBERS[v].0, &picks).await;
+            typed_ballots.push(typed);
+            done
+        } else {
+            vote(app, MEMBERS[v].0, &picks).await
+        };
         assert!(done.starts_with("选票已提交"), "{done}");
         tokio::time::sleep(Duration::from_millis(rand::rng().random_range(0..120))).await;
     }
@@ -404,7 +414,36 @@ async fn scripted_run(app: &TestApp) -> Script {
         reply_codes,
         member_ids,
         web_markers,
+        typed_ballots,
     }
+}
+
+/// Votes with the whole ballot typed in one message (one digit per candidate, spaced);
+/// returns what the bot answered the submission and the message typed.
+async fn vote_in_one_message(app: &TestApp, chat: i64, picks: &[&str]) -> (String, String) {
+    let pending = app.ask(chat, "/evaluation", 1).await;
+    let title = pending[0].labels()[0].clone();
+    let first = tap(app, chat, &pending[0], &title, 1).await;
+    let options = first[0].labels();
+    let compact = tap(app, chat, &first[0], "一次填写全部", 1).await;
+    assert!(
+        compact[0].text.contains("请按名单顺序回复"),
+        "{}",
+        compact[0].text
+    );
+    let typed = picks
+        .iter()
+        .map(|p| (options.iter().position(|o| o == p).expect("an option") + 1).to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let review = app.ask(chat, &typed, 1).await;
+    assert!(
+        review[0].text.starts_with("请核对您的选票："),
+        "{}",
+        review[0].text
+    );
+    let done = tap(app, chat, &review[0], "提交", 1).await;
+    (done[0].text.clone(), typed)
 }
 
 /// Leftover bytes: what was said, voted or handed back never lies in the files in the clear,
@@ -454,6 +493,12 @@ fn attack_bytes(snap: &Snapshot, script: &Script, published: bool, db: Db) {
             assert!(
                 find_all(bytes, needle.as_bytes()).is_empty(),
                 "{needle:?} readable in {owner}"
+            );
+        }
+        for typed in &script.typed_ballots {
+            assert!(
+                find_all(bytes, typed.as_bytes()).is_empty(),
+                "a ballot typed in one message ({typed:?}) readable in {owner}"
             );
         }
         let text = String::from_utf8_lossy(bytes);
@@ -801,6 +846,12 @@ async fn forensic(db: Db) {
         let line = line.as_str();
         for (_, text) in &script.submitted {
             assert!(!line.contains(text), "a log line holds a comment: {line}");
+        }
+        for typed in &script.typed_ballots {
+            assert!(
+                !line.contains(typed.as_str()),
+                "a log line holds a typed ballot: {line}"
+            );
         }
         for marker in &script.web_markers {
             assert!(

@@ -34,6 +34,7 @@ mod records;
 mod recruitment;
 mod recruitment_path;
 mod reports;
+mod schema_parity;
 mod sms;
 mod spotcheck;
 mod spotcheck_store;

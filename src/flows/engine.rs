@@ -686,7 +686,20 @@ impl Engine {
                 serde_json::from_str::<State>(&s)
                     .ok()
                     .or_else(|| self.features.legacy(&s))
-                    .unwrap_or_default(),
+                    .unwrap_or_else(|| {
+                        // Unlike a kind or a status, a waiting step that cannot be read (one a
+                        // newer binary wrote) is let go: failing every message of the member
+                        // would lock them out. Logged with its row, not its content (a draft).
+                        tracing::warn!(
+                            table = "conversations",
+                            member_id = member.id,
+                            channel,
+                            bytes = s.len(),
+                            "a stored conversation state this binary cannot read; \
+                             the member starts from the idle state"
+                        );
+                        State::Idle
+                    }),
                 questions::Open::parse(&c, now),
             ),
             None => (State::Idle, questions::Open::default()),

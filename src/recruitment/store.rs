@@ -148,18 +148,22 @@ pub async fn steps(conn: &mut Conn, recruit_id: i64) -> Result<Vec<StepRow>> {
 }
 
 fn step_from_row(row: &AnyRow) -> Result<StepRow> {
+    let id: i64 = row.try_get("id")?;
     let kind: String = row.try_get("kind")?;
     let kind = StepKind::ALL
         .into_iter()
         .find(|k| k.as_str() == kind)
-        .ok_or_else(|| StoreError::Corrupt(format!("recruitment step '{kind}'")))?;
+        .ok_or_else(|| StoreError::unreadable("recruit_steps", id, "kind", &kind))?;
     let on: String = row.try_get("on_date")?;
     let on = NaiveDate::parse_from_str(&on, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("recruitment date '{on}'")))?;
-    let count = |name: &str| -> Result<Option<u32>> {
-        Ok(row
-            .try_get::<Option<i64>, _>(name)?
-            .map(|v| u32::try_from(v).unwrap_or(0)))
+        .map_err(|_| StoreError::unreadable("recruit_steps", id, "on_date", &on))?;
+    // A negative count (hours, votes) is not zero: the tally would read as a different vote.
+    let count = |name: &'static str| -> Result<Option<u32>> {
+        row.try_get::<Option<i64>, _>(name)?
+            .map(|v| {
+                u32::try_from(v).map_err(|_| StoreError::unreadable("recruit_steps", id, name, v))
+            })
+            .transpose()
     };
     let detail = match kind {
         StepKind::Contact => match row.try_get::<Option<i64>, _>("other_id")? {
@@ -181,7 +185,7 @@ fn step_from_row(row: &AnyRow) -> Result<StepRow> {
     let by_name: Option<String> = row.try_get("by_name")?;
     let by_key: Option<String> = row.try_get("by_key")?;
     Ok(StepRow {
-        id: row.try_get("id")?,
+        id,
         step: Recorded { kind, on, detail },
         note: row.try_get("note")?,
         recorded_by: by_name.zip(by_key).map(|(n, k)| format!("{n} ({k})")),
@@ -236,7 +240,7 @@ pub async fn add_paper(
 /// A recruit's papers, by the day received.
 pub async fn papers(conn: &mut Conn, recruit_id: i64) -> Result<Vec<PaperRow>> {
     let rows = sqlx::query(
-        "SELECT kind, received_on, note FROM recruit_papers WHERE recruit_id = $1 \
+        "SELECT id, kind, received_on, note FROM recruit_papers WHERE recruit_id = $1 \
          ORDER BY received_on, id",
     )
     .bind(recruit_id)
@@ -244,14 +248,15 @@ pub async fn papers(conn: &mut Conn, recruit_id: i64) -> Result<Vec<PaperRow>> {
     .await?;
     rows.iter()
         .map(|row| {
+            let id: i64 = row.try_get("id")?;
             let kind: String = row.try_get("kind")?;
             let doc = Document::ALL
                 .into_iter()
                 .find(|d| d.as_str() == kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("recruitment paper '{kind}'")))?;
+                .ok_or_else(|| StoreError::unreadable("recruit_papers", id, "kind", &kind))?;
             let on: String = row.try_get("received_on")?;
             let on = NaiveDate::parse_from_str(&on, "%Y-%m-%d")
-                .map_err(|_| StoreError::Corrupt(format!("recruitment date '{on}'")))?;
+                .map_err(|_| StoreError::unreadable("recruit_papers", id, "received_on", &on))?;
             Ok(PaperRow {
                 doc,
                 on,

@@ -22,9 +22,12 @@ pub async fn load(conn: &mut Conn) -> Result<Calendar> {
     for row in rows {
         let d = day(&row.try_get::<String, _>("day")?)?;
         let name: String = row.try_get("name")?;
-        match row.try_get::<String, _>("kind")?.as_str() {
+        let kind: String = row.try_get("kind")?;
+        match kind.as_str() {
             "workday" => cal.workdays.insert(d, name),
-            _ => cal.holidays.insert(d, name),
+            "holiday" => cal.holidays.insert(d, name),
+            // Not a day off by default: the calendar moves reminders by it.
+            _ => return Err(StoreError::unreadable("calendar_days", d, "kind", &kind)),
         };
         if row.try_get::<i64, _>("provisional")? != 0 {
             cal.provisional.insert(d);

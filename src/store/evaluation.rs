@@ -24,12 +24,8 @@ impl Round {
     /// The round's kind; a stored kind this binary does not know is an error naming the round,
     /// never read as grades.
     pub fn round_kind(&self) -> Result<crate::domain::evaluation::RoundKind> {
-        crate::domain::evaluation::RoundKind::parse(&self.kind).ok_or_else(|| {
-            StoreError::Corrupt(format!(
-                "evaluation round {}: unknown kind {:?}",
-                self.id, self.kind
-            ))
-        })
+        crate::domain::evaluation::RoundKind::parse(&self.kind)
+            .ok_or_else(|| StoreError::unreadable("evaluation_rounds", self.id, "kind", &self.kind))
     }
 
     /// Whether ballots are accepted at `now`.
@@ -354,7 +350,7 @@ mod tests {
         let err = round("stars").round_kind().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "stored data is corrupt: evaluation round 9: unknown kind \"stars\""
+            "stored data is corrupt: evaluation_rounds row 9: unknown kind 'stars'"
         );
     }
 }

@@ -88,20 +88,28 @@ const MEETING_SELECT: &str = "SELECT mt.id, mt.branch_id, b.name AS branch_name,
      FROM meetings mt JOIN branches b ON b.id = mt.branch_id";
 
 fn meeting_from_row(row: &AnyRow) -> Result<Meeting> {
+    let id: i64 = row.try_get("id")?;
     let kind: String = row.try_get("kind")?;
     let status: String = row.try_get("status")?;
+    // Only a meeting marked cancelled is; a status this binary does not know is not read as
+    // "scheduled" (its reminders would go out).
+    let cancelled = match status.as_str() {
+        "scheduled" => false,
+        "cancelled" => true,
+        _ => return Err(StoreError::unreadable("meetings", id, "status", &status)),
+    };
     Ok(Meeting {
-        id: row.try_get("id")?,
+        id,
         branch_id: row.try_get("branch_id")?,
         branch_name: row.try_get("branch_name")?,
         kind: kind
             .parse()
-            .map_err(|()| StoreError::Corrupt(format!("meeting kind '{kind}'")))?,
+            .map_err(|()| StoreError::unreadable("meetings", id, "kind", &kind))?,
         starts_at: row.try_get("starts_at")?,
         ends_at: row.try_get("ends_at")?,
         place: row.try_get("place")?,
         topic: row.try_get("topic")?,
-        cancelled: status == "cancelled",
+        cancelled,
         signin_code: row.try_get("signin_code")?,
     })
 }
@@ -215,9 +223,12 @@ pub async fn attendees(conn: &mut Conn, meeting_id: i64) -> Result<Vec<Attendee>
             // An answer this binary does not know is not "no answer": it would be counted,
             // reminded and reported as one.
             let rsvp = Rsvp::parse(&rsvp).ok_or_else(|| {
-                StoreError::Corrupt(format!(
-                    "meeting {meeting_id}, attendee {member_id}: unknown rsvp {rsvp:?}"
-                ))
+                StoreError::unreadable(
+                    "meeting_attendees",
+                    format_args!("(meeting {meeting_id}, member {member_id})"),
+                    "rsvp",
+                    &rsvp,
+                )
             })?;
             Ok(Attendee {
                 member_id,

@@ -16,10 +16,11 @@ const MEMBER_SELECT: &str = "SELECT m.id, m.key, m.name, m.branch_id, b.name AS 
      LEFT JOIN party_groups g ON g.id = m.group_id";
 
 fn member_from_row(row: &AnyRow) -> Result<Member> {
+    let id: i64 = row.try_get("id")?;
     let role: String = row.try_get("role")?;
     let locale: String = row.try_get("locale")?;
     Ok(Member {
-        id: row.try_get("id")?,
+        id,
         key: row.try_get("key")?,
         name: row.try_get("name")?,
         branch_id: row.try_get("branch_id")?,
@@ -27,10 +28,14 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
         group_name: row.try_get("group_name")?,
         role: role
             .parse::<Role>()
-            .map_err(|()| StoreError::Corrupt(format!("role '{role}'")))?,
+            .map_err(|()| StoreError::unreadable("members", id, "role", &role))?,
         college: row.try_get::<i64, _>("college")? != 0,
         phone: row.try_get("phone")?,
-        locale: locale.parse::<Locale>().unwrap_or_default(),
+        // A locale this binary has no catalog for is not the organisation's: the member would
+        // be answered in a language they did not choose.
+        locale: locale
+            .parse::<Locale>()
+            .map_err(|_| StoreError::unreadable("members", id, "locale", &locale))?,
         active: row.try_get::<i64, _>("active")? != 0,
     })
 }
@@ -129,12 +134,13 @@ pub async fn branches(conn: &mut Conn) -> Result<Vec<(i64, String, BranchKind)>>
         .await?;
     rows.iter()
         .map(|r| {
+            let id: i64 = r.try_get("id")?;
             let kind: String = r.try_get("kind")?;
             Ok((
-                r.try_get("id")?,
+                id,
                 r.try_get("name")?,
                 kind.parse()
-                    .map_err(|()| StoreError::Corrupt(format!("branch kind '{kind}'")))?,
+                    .map_err(|()| StoreError::unreadable("branches", id, "kind", &kind))?,
             ))
         })
         .collect()

@@ -62,6 +62,17 @@ pub enum StoreError {
     BadUrl(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A stored value this binary cannot read (a kind, a status, a locale, a count): it names
+    /// the table, the row and the value, so the operator can find and fix it, and it fails
+    /// the update or job that read it (see [`Self::is_transient`]) instead of being read as a
+    /// default.
+    #[error("stored data is corrupt: {table} row {row}: unknown {column} '{value}'")]
+    Unreadable {
+        table: &'static str,
+        row: String,
+        column: &'static str,
+        value: String,
+    },
     /// A failure inside an anonymous flow (feedback, ballots): whoever handles it must keep
     /// nothing that ties the sender to it (see `Engine::process`).
     #[error("{0}")]
@@ -81,7 +92,24 @@ impl StoreError {
         match self {
             Self::Db(e) => transient_sqlx(e),
             Self::Anonymous(e) => e.is_transient(),
-            Self::Migrate(_) | Self::BadUrl(_) | Self::Corrupt(_) => false,
+            Self::Migrate(_) | Self::BadUrl(_) | Self::Corrupt(_) | Self::Unreadable { .. } => {
+                false
+            }
+        }
+    }
+
+    /// A stored value of `table`'s `column` in row `row` that this binary cannot read.
+    pub fn unreadable(
+        table: &'static str,
+        row: impl std::fmt::Display,
+        column: &'static str,
+        value: impl std::fmt::Display,
+    ) -> Self {
+        Self::Unreadable {
+            table,
+            row: row.to_string(),
+            column,
+            value: value.to_string(),
         }
     }
 
@@ -651,6 +679,7 @@ mod tests {
         }
         let permanent = [
             StoreError::Corrupt("meeting kind 'bogus'".into()),
+            StoreError::unreadable("meetings", 7, "kind", "bogus"),
             StoreError::Db(sqlx::Error::RowNotFound),
             StoreError::Db(sqlx::Error::ColumnNotFound("kind".into())),
             StoreError::Anonymous(Box::new(StoreError::Corrupt("x".into()))),
@@ -658,5 +687,9 @@ mod tests {
         for e in &permanent {
             assert!(!e.is_transient(), "{e}");
         }
+        assert_eq!(
+            StoreError::unreadable("meetings", 7, "kind", "bogus").to_string(),
+            "stored data is corrupt: meetings row 7: unknown kind 'bogus'"
+        );
     }
 }

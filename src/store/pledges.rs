@@ -40,24 +40,27 @@ pub struct NewItem {
 }
 
 fn pledge_from_row(row: &AnyRow) -> Result<Pledge> {
+    let id: i64 = row.try_get("id")?;
     let status: String = row.try_get("status")?;
     Ok(Pledge {
-        id: row.try_get("id")?,
+        id,
         member_id: row.try_get("member_id")?,
         status: PledgeStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("pledge status '{status}'")))?,
+            .ok_or_else(|| StoreError::unreadable("pledges", id, "status", &status))?,
         current_version: row.try_get("current_version")?,
         approved_version: row.try_get("approved_version")?,
     })
 }
 
 fn item_from_row(row: &AnyRow) -> Result<Item> {
+    let id: i64 = row.try_get("id")?;
     let way: String = row.try_get("way")?;
     Ok(Item {
-        id: row.try_get("id")?,
+        id,
         version_id: row.try_get("version_id")?,
         position: row.try_get("position")?,
-        way: Way::parse(&way).ok_or_else(|| StoreError::Corrupt(format!("way '{way}'")))?,
+        way: Way::parse(&way)
+            .ok_or_else(|| StoreError::unreadable("pledge_items", id, "way", &way))?,
         text: row.try_get("text")?,
         target_date: row.try_get("target_date")?,
     })

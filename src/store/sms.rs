@@ -22,7 +22,11 @@ pub async fn locale_of(conn: &mut Conn, member_id: i64) -> Result<Option<Locale>
         .bind(member_id)
         .fetch_optional(conn)
         .await?;
-    Ok(code.and_then(|c| c.parse().ok()))
+    code.map(|c| {
+        c.parse()
+            .map_err(|_| super::StoreError::unreadable("members", member_id, "locale", &c))
+    })
+    .transpose()
 }
 
 /// A member's channel preference as stored: `telegram`, `sms` or `both`.

@@ -94,9 +94,15 @@ async fn one_bad_row_does_not_silence_the_others(db: Db) {
     let mut conn = app.store.pool().acquire().await.unwrap();
     let failed = inbox::failed(&mut conn, 10).await.unwrap();
     assert_eq!(failed.len(), 1, "{failed:#?}");
+    let bogus: i64 = sqlx::query_scalar("SELECT id FROM meetings WHERE kind = 'bogus'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!(
         failed[0].error.as_deref(),
-        Some("stored data is corrupt: meeting kind 'bogus'")
+        Some(
+            format!("stored data is corrupt: meetings row {bogus}: unknown kind 'bogus'").as_str()
+        )
     );
 
     // The operator sees it in `branchbot status` and in /metrics.
@@ -109,7 +115,7 @@ async fn one_bad_row_does_not_silence_the_others(db: Db) {
     );
     assert!(
         text.contains(&format!("处理失败的消息：1 条；最近一条 #{}", failed[0].id))
-            && text.contains("meeting kind 'bogus'"),
+            && text.contains("unknown kind 'bogus'"),
         "{text}"
     );
     let metrics = app

@@ -40,6 +40,7 @@ mod spotcheck;
 mod spotcheck_store;
 mod store;
 mod telegram;
+mod unreadable;
 mod web_feedback;
 mod webhook;
 mod wecom;

@@ -229,7 +229,7 @@ async fn an_answer_this_binary_never_writes_is_an_error_naming_the_meeting_not_n
     let err = meetings::attendees(&mut conn, m).await.unwrap_err();
     assert!(
         err.to_string().contains(&format!(
-            "meeting {m}, attendee {a}: unknown rsvp \"maybe\""
+            "meeting_attendees row (meeting {m}, member {a}): unknown rsvp 'maybe'"
         )),
         "{err}"
     );

@@ -13,7 +13,7 @@ use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{self, Job, JobContext, JobFuture, Ran};
 use crate::store::jobs::JobRow;
-use crate::store::{members, pushes, Conn};
+use crate::store::{members, pushes, Conn, StoreError};
 
 /// The kind's name.
 pub const KIND: &str = "push-digest";
@@ -83,7 +83,7 @@ impl Job for PushDigest {
                 if live.is_empty() {
                     continue;
                 }
-                let reply = digest(Catalog::shared(), member.locale, &live);
+                let reply = digest(Catalog::shared(), member.locale, &live)?;
                 let key = format!("{DIGEST_PREFIX}{member_id}:{day}");
                 if !job::push(
                     conn,
@@ -113,8 +113,14 @@ impl Job for PushDigest {
 }
 
 /// The digest a member reads: a header with the count, one line per item (its number and
-/// first words), and each item's buttons, labelled with its number.
-pub fn digest(catalog: &Catalog, locale: crate::i18n::Locale, items: &[pushes::Held]) -> Reply {
+/// first words), and each item's buttons, labelled with its number. An item whose stored
+/// buttons cannot be read is an error naming its outbox row (the run fails and is retried),
+/// never a digest that silently drops them.
+pub fn digest(
+    catalog: &Catalog,
+    locale: crate::i18n::Locale,
+    items: &[pushes::Held],
+) -> Result<Reply, StoreError> {
     let mut lines = vec![catalog.render(
         locale,
         msg!("push-digest-head"),
@@ -124,7 +130,9 @@ pub fn digest(catalog: &Catalog, locale: crate::i18n::Locale, items: &[pushes::H
     for (i, item) in items.iter().enumerate().take(LISTED) {
         let n = i + 1;
         lines.push(format!("{n}. {}", excerpt(&item.body, 60)));
-        let own: Vec<Choice> = serde_json::from_str(&item.choices_json).unwrap_or_default();
+        let own: Vec<Choice> = serde_json::from_str(&item.choices_json).map_err(|_| {
+            StoreError::unreadable("outbox", item.outbox_id, "choices", &item.choices_json)
+        })?;
         for c in own {
             choices.push(Choice {
                 data: c.data,
@@ -147,7 +155,7 @@ pub fn digest(catalog: &Catalog, locale: crate::i18n::Locale, items: &[pushes::H
     if !choices.is_empty() {
         lines.push(catalog.text(locale, msg!("push-digest-act")));
     }
-    Reply::with_choices(lines.join("\n"), choices)
+    Ok(Reply::with_choices(lines.join("\n"), choices))
 }
 
 #[cfg(test)]
@@ -168,7 +176,7 @@ mod tests {
     fn a_long_digest_lists_twenty_items_and_counts_the_rest() {
         let mut items: Vec<_> = (1..=22).map(|n| held(n, "[]")).collect();
         items[0].choices_json = r#"[{"data":"meeting:rsvp:1:yes","label":"参加"}]"#.into();
-        let d = digest(Catalog::shared(), Locale::ZhCn, &items);
+        let d = digest(Catalog::shared(), Locale::ZhCn, &items).unwrap();
         let lines: Vec<&str> = d.text.lines().collect();
         assert_eq!(
             lines[0],
@@ -188,7 +196,7 @@ mod tests {
             held(1, r#"[{"data":"meeting:rsvp:1:yes","label":"参加"}]"#),
             held(2, r#"[{"data":"notice:ack:2","label":"收到"}]"#),
         ];
-        let d = digest(Catalog::shared(), Locale::ZhCn, &items);
+        let d = digest(Catalog::shared(), Locale::ZhCn, &items).unwrap();
         let sms = crate::chat::sms::render(Catalog::shared(), Locale::ZhCn, &d.text, &d.choices);
         let last = sms.lines().last().unwrap_or_default();
         assert!(
@@ -196,5 +204,19 @@ mod tests {
             "{sms}"
         );
         assert!(!last.contains("1 1"), "{sms}");
+    }
+
+    #[test]
+    fn an_item_whose_stored_buttons_cannot_be_read_fails_the_digest_naming_its_row() {
+        let items = [
+            held(1, r#"[{"data":"meeting:rsvp:1:yes","label":"参加"}]"#),
+            held(2, r#"{"data":"notice:ack:2"}"#),
+        ];
+        let err = digest(Catalog::shared(), Locale::ZhCn, &items).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"stored data is corrupt: outbox row 2: unknown choices '{"data":"notice:ack:2"}'"#
+        );
+        assert!(!err.is_transient());
     }
 }

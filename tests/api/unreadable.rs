@@ -1,0 +1,179 @@
+//! A stored value this binary cannot read (a locale, a status, a kind) is an error that names
+//! the table, the row and the value, on both backends, never a default: the update that read
+//! it is set aside as failed with an apology, as any other permanent failure is.
+
+use branchbot::store::{calendar, meetings, members, sms, Store, StoreError};
+
+use crate::both;
+use crate::helpers::{spawn_with, Db, Spawn, TestDb, WAIT};
+
+both!(
+    a_member_whose_stored_locale_is_unknown_is_an_error_naming_the_row,
+    a_meeting_whose_stored_status_is_unknown_is_an_error_naming_the_row,
+    a_calendar_day_of_an_unknown_kind_is_an_error_naming_the_day,
+);
+
+/// Runs `sql` with the table's CHECK constraints out of the way, as a row written by another
+/// binary (or by hand) would be: SQLite ignores them on one connection, PostgreSQL drops
+/// those of `table`.
+pub async fn write_unchecked(store: &Store, table: &str, sql: &str) {
+    let mut conn = store.pool().acquire().await.unwrap();
+    match store.backend() {
+        branchbot::store::Backend::Sqlite => {
+            sqlx::query("PRAGMA ignore_check_constraints = ON")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+        branchbot::store::Backend::Postgres => {
+            let drop = format!(
+                "DO $$ DECLARE r record; BEGIN FOR r IN SELECT conname FROM pg_constraint \
+                 WHERE conrelid = '{table}'::regclass AND contype = 'c' LOOP \
+                 EXECUTE 'ALTER TABLE {table} DROP CONSTRAINT ' || quote_ident(r.conname); \
+                 END LOOP; END $$"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+    }
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    if store.backend() == branchbot::store::Backend::Sqlite {
+        sqlx::query("PRAGMA ignore_check_constraints = OFF")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+}
+
+async fn one_member(store: &Store) -> i64 {
+    let roster = branchbot::domain::roster::parse(
+        "key,name,branch,branch_kind,group,role,mobile,locale,college\n\
+         T001,张老师,教工第一党支部,teacher,,secretary,13800000001,zh-CN,0\n"
+            .as_bytes(),
+        branchbot::i18n::Locale::ZhCn,
+    )
+    .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    members::import(&mut tx, &roster, false, 1000)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    sqlx::query_scalar("SELECT id FROM members WHERE key = 'T001'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn a_member_whose_stored_locale_is_unknown_is_an_error_naming_the_row(store: &Store) {
+    let id = one_member(store).await;
+    write_unchecked(
+        store,
+        "members",
+        &format!("UPDATE members SET locale = 'fr' WHERE id = {id}"),
+    )
+    .await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let err = members::by_id(&mut conn, id).await.unwrap_err();
+    let expected = format!("stored data is corrupt: members row {id}: unknown locale 'fr'");
+    assert_eq!(err.to_string(), expected);
+    assert!(!err.is_transient());
+    let err = sms::locale_of(&mut conn, id).await.unwrap_err();
+    assert_eq!(err.to_string(), expected);
+}
+
+async fn a_meeting_whose_stored_status_is_unknown_is_an_error_naming_the_row(store: &Store) {
+    one_member(store).await;
+    write_unchecked(
+        store,
+        "meetings",
+        "INSERT INTO meetings (branch_id, kind, starts_at, ends_at, place, topic, status, \
+         created_at, updated_at) SELECT id, 'general', 10, 20, '会议室', '学习', 'postponed', 1, 1 \
+         FROM branches",
+    )
+    .await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM meetings")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    let err = meetings::get(&mut conn, id).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("stored data is corrupt: meetings row {id}: unknown status 'postponed'")
+    );
+}
+
+async fn a_calendar_day_of_an_unknown_kind_is_an_error_naming_the_day(store: &Store) {
+    write_unchecked(
+        store,
+        "calendar_days",
+        "INSERT INTO calendar_days (day, year, kind, name, provisional, loaded_at) \
+         VALUES ('2026-10-01', 2026, 'vacation', '国庆节', 0, 1)",
+    )
+    .await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let err = calendar::load(&mut conn).await.unwrap_err();
+    assert!(matches!(err, StoreError::Unreadable { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "stored data is corrupt: calendar_days row 2026-10-01: unknown kind 'vacation'"
+    );
+}
+
+async fn a_member_with_an_unknown_locale(db: Db) {
+    let Some(app) = spawn_with(Spawn {
+        db,
+        ..Spawn::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let chat = 7301;
+    let code = app.invite("T004").await;
+    app.ask(chat, &format!("/start {code}"), 2).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM members WHERE key = 'T004'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    write_unchecked(
+        &app.store,
+        "members",
+        &format!("UPDATE members SET locale = 'fr' WHERE id = {id}"),
+    )
+    .await;
+    let before = app.fake.sent_to(chat).len();
+    app.say(chat, "/help").await;
+    let sent = app.fake.wait_sent(chat, before + 1, WAIT).await;
+    // Not a help text in a language the member did not choose: the apology, in the
+    // organisation's.
+    assert_eq!(sent[before].text, "出错了，已记录，请稍后再试或联系书记。");
+    app.eventually("SELECT COUNT(*) FROM inbox WHERE status = 'failed'", 1)
+        .await;
+    let error: String = sqlx::query_scalar("SELECT error FROM inbox WHERE status = 'failed'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        error,
+        format!("stored data is corrupt: members row {id}: unknown locale 'fr'")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_whose_stored_locale_is_unknown_gets_an_apology_and_the_update_is_set_aside_on_sqlite(
+) {
+    a_member_with_an_unknown_locale(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_member_whose_stored_locale_is_unknown_gets_an_apology_and_the_update_is_set_aside_on_postgres(
+) {
+    a_member_with_an_unknown_locale(Db::Postgres).await;
+}

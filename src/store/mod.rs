@@ -55,7 +55,12 @@ pub enum Backend {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+    /// The database refused a value its CHECK constraint does not allow (an enum column
+    /// holding a value this binary never writes): a bug, or a row written by something else.
+    /// Named by the constraint (`jobs_status_check`), the same on both backends.
+    #[error("the database refused a value outside {constraint}")]
+    Check { constraint: String },
     #[error("migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL '{0}': use sqlite://FILE or postgres://USER@HOST/DB")]
@@ -81,6 +86,42 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match check_violation(&e) {
+            Some(constraint) => Self::Check { constraint },
+            None => Self::Db(e),
+        }
+    }
+}
+
+/// The constraint a CHECK violation names: PostgreSQL says it (SQLSTATE 23514); SQLite puts
+/// it in the message (`CHECK constraint failed: jobs_status_check`, extended code 275).
+fn check_violation(e: &sqlx::Error) -> Option<String> {
+    let sqlx::Error::Database(db) = e else {
+        return None;
+    };
+    let code = db.code();
+    let sqlite = code.as_deref() == Some("275");
+    if code.as_deref() != Some("23514")
+        && !sqlite
+        && db.kind() != sqlx::error::ErrorKind::CheckViolation
+    {
+        return None;
+    }
+    if let Some(c) = db.constraint() {
+        return Some(c.to_owned());
+    }
+    let message = db.message();
+    Some(
+        message
+            .split_once("CHECK constraint failed: ")
+            .map_or(message, |(_, c)| c)
+            .trim()
+            .to_owned(),
+    )
+}
+
 impl StoreError {
     /// Whether waiting and trying again may succeed: the database is busy, locked, full,
     /// unreachable or restarting, a connection was lost, or the pool had none to give. Such a
@@ -92,9 +133,11 @@ impl StoreError {
         match self {
             Self::Db(e) => transient_sqlx(e),
             Self::Anonymous(e) => e.is_transient(),
-            Self::Migrate(_) | Self::BadUrl(_) | Self::Corrupt(_) | Self::Unreadable { .. } => {
-                false
-            }
+            Self::Migrate(_)
+            | Self::BadUrl(_)
+            | Self::Corrupt(_)
+            | Self::Unreadable { .. }
+            | Self::Check { .. } => false,
         }
     }
 
@@ -257,6 +300,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "pushes",
         include_str!("../../migrations/sqlite/0023_pushes.sql"),
     ),
+    (
+        27,
+        "enum_checks",
+        include_str!("../../migrations/sqlite/0027_enum_checks.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -353,6 +401,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         23,
         "pushes",
         include_str!("../../migrations/postgres/0023_pushes.sql"),
+    ),
+    (
+        27,
+        "enum_checks",
+        include_str!("../../migrations/postgres/0027_enum_checks.sql"),
     ),
 ];
 
@@ -495,7 +548,10 @@ impl Store {
                         Cow::Borrowed(*name),
                         MigrationType::Simple,
                         sqlx::AssertSqlSafe(*sql).into_sql_str(),
-                        false,
+                        // As sqlx's own migration files say it: a migration that must switch
+                        // something off outside a transaction (SQLite's foreign keys, to
+                        // rebuild a table) opens its own.
+                        sql.starts_with("-- no-transaction"),
                     )
                 })
                 .collect(),
@@ -504,8 +560,23 @@ impl Store {
 
     /// Applies pending migrations.
     pub async fn migrate(&self) -> Result<()> {
-        self.migrator().run(&self.pool).await?;
-        Ok(())
+        self.migrate_to(i64::MAX).await
+    }
+
+    /// Applies pending migrations up to and including `version` (a test writes rows as an
+    /// older binary did, then runs the migration under test over them). A migration that
+    /// fails halfway can leave its connection inside the transaction it opened itself, with
+    /// SQLite's foreign keys off (a table rebuild) or PostgreSQL's migration lock held: that
+    /// connection is closed, never handed back to the pool.
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        match self.migrator().run_to(version, &mut *conn).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = conn.close().await;
+                Err(e.into())
+            }
+        }
     }
 
     /// Whether the database answers and every migration this binary knows is applied.

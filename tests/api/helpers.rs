@@ -381,3 +381,40 @@ pub async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) ->
         .await;
     app.fake.wait_sent(chat, before + n, WAIT).await[before..].to_vec()
 }
+
+/// Runs `sql` with the table's CHECK constraints out of the way, as a row written by another
+/// binary (or by hand) would be: SQLite ignores them on one connection, PostgreSQL drops
+/// those of `table`.
+pub async fn write_unchecked(store: &Store, table: &str, sql: &str) {
+    let mut conn = store.pool().acquire().await.unwrap();
+    match store.backend() {
+        branchbot::store::Backend::Sqlite => {
+            sqlx::query("PRAGMA ignore_check_constraints = ON")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+        branchbot::store::Backend::Postgres => {
+            let drop = format!(
+                "DO $$ DECLARE r record; BEGIN FOR r IN SELECT conname FROM pg_constraint \
+                 WHERE conrelid = '{table}'::regclass AND contype = 'c' LOOP \
+                 EXECUTE 'ALTER TABLE {table} DROP CONSTRAINT ' || quote_ident(r.conname); \
+                 END LOOP; END $$"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+    }
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    if store.backend() == branchbot::store::Backend::Sqlite {
+        sqlx::query("PRAGMA ignore_check_constraints = OFF")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+}

@@ -5,6 +5,7 @@ mod anonymity;
 mod audit;
 mod calendar_store;
 mod campaign;
+mod checks;
 mod claims;
 mod crash;
 mod dashboard;

@@ -5,50 +5,13 @@
 use branchbot::store::{calendar, meetings, members, sms, Store, StoreError};
 
 use crate::both;
-use crate::helpers::{spawn_with, Db, Spawn, TestDb, WAIT};
+use crate::helpers::{spawn_with, write_unchecked, Db, Spawn, TestDb, WAIT};
 
 both!(
     a_member_whose_stored_locale_is_unknown_is_an_error_naming_the_row,
     a_meeting_whose_stored_status_is_unknown_is_an_error_naming_the_row,
     a_calendar_day_of_an_unknown_kind_is_an_error_naming_the_day,
 );
-
-/// Runs `sql` with the table's CHECK constraints out of the way, as a row written by another
-/// binary (or by hand) would be: SQLite ignores them on one connection, PostgreSQL drops
-/// those of `table`.
-pub async fn write_unchecked(store: &Store, table: &str, sql: &str) {
-    let mut conn = store.pool().acquire().await.unwrap();
-    match store.backend() {
-        branchbot::store::Backend::Sqlite => {
-            sqlx::query("PRAGMA ignore_check_constraints = ON")
-                .execute(&mut *conn)
-                .await
-                .unwrap();
-        }
-        branchbot::store::Backend::Postgres => {
-            let drop = format!(
-                "DO $$ DECLARE r record; BEGIN FOR r IN SELECT conname FROM pg_constraint \
-                 WHERE conrelid = '{table}'::regclass AND contype = 'c' LOOP \
-                 EXECUTE 'ALTER TABLE {table} DROP CONSTRAINT ' || quote_ident(r.conname); \
-                 END LOOP; END $$"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(drop))
-                .execute(&mut *conn)
-                .await
-                .unwrap();
-        }
-    }
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-        .execute(&mut *conn)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    if store.backend() == branchbot::store::Backend::Sqlite {
-        sqlx::query("PRAGMA ignore_check_constraints = OFF")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
-    }
-}
 
 async fn one_member(store: &Store) -> i64 {
     let roster = branchbot::domain::roster::parse(

@@ -10,7 +10,7 @@ use rand::RngExt;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{Backend, Conn, Result, Store, StoreError};
+use super::{read_row, Backend, Conn, Result, Store, StoreError, UnknownValue};
 
 /// How a job's time is defined, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,50 +72,101 @@ const COLUMNS: &str = "id, kind, dedupe_key, payload, schedule, cron_expr, cron_
      offset_ms, due_at, next_run_at, grace_ms, status, attempts, lease_token, last_run_at, last_outcome, \
      last_note, last_error, runs, misses";
 
+/// The `schedule` column (CHECK `jobs_schedule_check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Schedule {
+    Once,
+    Cron,
+    Relative,
+}
+
+impl TryFrom<String> for Schedule {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        match s.as_str() {
+            "once" => Ok(Self::Once),
+            "cron" => Ok(Self::Cron),
+            "relative" => Ok(Self::Relative),
+            _ => Err(UnknownValue(s)),
+        }
+    }
+}
+
+/// A `jobs` row as stored, column by column.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: i64,
+    kind: String,
+    dedupe_key: String,
+    payload: String,
+    #[sqlx(try_from = "String")]
+    schedule: Schedule,
+    cron_expr: Option<String>,
+    cron_tz: Option<String>,
+    anchor_key: Option<String>,
+    anchor_at: Option<i64>,
+    offset_ms: Option<i64>,
+    due_at: i64,
+    next_run_at: i64,
+    grace_ms: i64,
+    status: String,
+    attempts: i64,
+    lease_token: Option<String>,
+    last_run_at: Option<i64>,
+    last_outcome: Option<String>,
+    last_note: Option<String>,
+    last_error: Option<String>,
+    runs: i64,
+    misses: i64,
+}
+
+impl TryFrom<Stored> for JobRow {
+    type Error = StoreError;
+
+    /// A timing whose columns are missing (a cron job without its expression, a relative one
+    /// without its anchor) is an error naming the job, not an expression "" or an anchor at 0.
+    fn try_from(s: Stored) -> Result<Self> {
+        fn needed<T>(id: i64, column: &str, value: Option<T>) -> Result<T> {
+            value.ok_or_else(|| StoreError::unreadable("jobs", id, column, "NULL"))
+        }
+        let id = s.id;
+        let timing = match s.schedule {
+            Schedule::Once => Timing::Once,
+            Schedule::Cron => Timing::Cron {
+                expr: needed(id, "cron_expr", s.cron_expr)?,
+                tz: needed(id, "cron_tz", s.cron_tz)?,
+            },
+            Schedule::Relative => Timing::Relative {
+                anchor_key: needed(id, "anchor_key", s.anchor_key)?,
+                anchor_at: needed(id, "anchor_at", s.anchor_at)?,
+                offset_ms: needed(id, "offset_ms", s.offset_ms)?,
+            },
+        };
+        Ok(JobRow {
+            id,
+            kind: s.kind,
+            dedupe_key: s.dedupe_key,
+            payload: s.payload,
+            timing,
+            due_at: s.due_at,
+            next_run_at: s.next_run_at,
+            grace_ms: s.grace_ms,
+            status: s.status,
+            attempts: s.attempts,
+            lease_token: s.lease_token,
+            last_run_at: s.last_run_at,
+            last_outcome: s.last_outcome,
+            last_note: s.last_note,
+            last_error: s.last_error,
+            runs: s.runs,
+            misses: s.misses,
+        })
+    }
+}
+
 fn job_from_row(row: &AnyRow) -> Result<JobRow> {
-    let schedule: String = row.try_get("schedule")?;
-    let timing = match schedule.as_str() {
-        "once" => Timing::Once,
-        "cron" => Timing::Cron {
-            expr: row
-                .try_get::<Option<String>, _>("cron_expr")?
-                .unwrap_or_default(),
-            tz: row
-                .try_get::<Option<String>, _>("cron_tz")?
-                .unwrap_or_default(),
-        },
-        "relative" => Timing::Relative {
-            anchor_key: row
-                .try_get::<Option<String>, _>("anchor_key")?
-                .unwrap_or_default(),
-            anchor_at: row
-                .try_get::<Option<i64>, _>("anchor_at")?
-                .unwrap_or_default(),
-            offset_ms: row
-                .try_get::<Option<i64>, _>("offset_ms")?
-                .unwrap_or_default(),
-        },
-        other => return Err(StoreError::Corrupt(format!("job schedule '{other}'"))),
-    };
-    Ok(JobRow {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        dedupe_key: row.try_get("dedupe_key")?,
-        payload: row.try_get("payload")?,
-        timing,
-        due_at: row.try_get("due_at")?,
-        next_run_at: row.try_get("next_run_at")?,
-        grace_ms: row.try_get("grace_ms")?,
-        status: row.try_get("status")?,
-        attempts: row.try_get("attempts")?,
-        lease_token: row.try_get("lease_token")?,
-        last_run_at: row.try_get("last_run_at")?,
-        last_outcome: row.try_get("last_outcome")?,
-        last_note: row.try_get("last_note")?,
-        last_error: row.try_get("last_error")?,
-        runs: row.try_get("runs")?,
-        misses: row.try_get("misses")?,
-    })
+    read_row::<Stored>("jobs", row)?.try_into()
 }
 
 /// Inserts a job unless one with the same dedupe key exists. Returns the new id, or None.

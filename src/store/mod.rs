@@ -75,7 +75,7 @@ pub enum StoreError {
     Unreadable {
         table: &'static str,
         row: String,
-        column: &'static str,
+        column: String,
         value: String,
     },
     /// A failure inside an anonymous flow (feedback, ballots): whoever handles it must keep
@@ -145,13 +145,13 @@ impl StoreError {
     pub fn unreadable(
         table: &'static str,
         row: impl std::fmt::Display,
-        column: &'static str,
+        column: impl std::fmt::Display,
         value: impl std::fmt::Display,
     ) -> Self {
         Self::Unreadable {
             table,
             row: row.to_string(),
-            column,
+            column: column.to_string(),
             value: value.to_string(),
         }
     }
@@ -724,6 +724,46 @@ pub fn unique_violation(err: &StoreError) -> Option<String> {
         ),
         _ => None,
     }
+}
+
+/// What a `TryFrom<String>` of a stored enum says of a value it does not know: the value. A
+/// derived `FromRow` carries it out as a column decode error, which [`read_row`] turns into
+/// [`StoreError::Unreadable`] naming the row. (sqlx 0.9.0's derive drops the error's text —
+/// its `__spec_error!` picks the "unprintable" arm — so `read_row` reads the value again.)
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownValue(pub String);
+
+/// A row read with its derived `FromRow` (`#[sqlx(try_from = "String")]` on enum columns); a
+/// column that does not read is an error naming `table`, the row's `id` and the value, never a
+/// default.
+pub fn read_row<'r, T>(table: &'static str, row: &'r sqlx::any::AnyRow) -> Result<T>
+where
+    T: sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    use sqlx::Row;
+    T::from_row(row).map_err(|e| {
+        let id = row
+            .try_get::<i64, _>("id")
+            .map_or_else(|_| "?".to_owned(), |id| id.to_string());
+        match e {
+            sqlx::Error::ColumnDecode { index, source } => {
+                let column = index.trim_matches('"').to_owned();
+                match row.try_get::<Option<String>, _>(column.as_str()) {
+                    Ok(value) => StoreError::unreadable(
+                        table,
+                        id,
+                        column,
+                        value.as_deref().unwrap_or("NULL"),
+                    ),
+                    Err(_) => {
+                        StoreError::Corrupt(format!("{table} row {id}: column {column}: {source}"))
+                    }
+                }
+            }
+            other => other.into(),
+        }
+    })
 }
 
 /// Runs a dynamic SQL text that the code assembled from fixed pieces (never from input).

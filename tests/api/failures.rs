@@ -242,7 +242,10 @@ async fn jobs_that_cannot_be_read_fail_alone(db: Db) {
     assert_eq!(rows[0].1, 0, "failed at once, not retried: {rows:?}");
     assert!(rows[0].2.starts_with("bad payload"), "{rows:?}");
     assert_eq!(rows[1].0, "bad-schedule");
-    assert!(rows[1].2.contains("job schedule 'fortnightly'"), "{rows:?}");
+    assert!(
+        rows[1].2.contains("unknown schedule 'fortnightly'"),
+        "{rows:?}"
+    );
     assert_eq!(rows[2].2, "unknown job kind: from_the_future");
 
     let report = status::gather(&app.store, now_ms()).await.unwrap();

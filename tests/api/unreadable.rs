@@ -2,6 +2,7 @@
 //! the table, the row and the value, on both backends, never a default: the update that read
 //! it is set aside as failed with an apology, as any other permanent failure is.
 
+use branchbot::store::jobs::{self, Timing};
 use branchbot::store::{calendar, meetings, members, sms, Store, StoreError};
 
 use crate::both;
@@ -11,6 +12,7 @@ both!(
     a_member_whose_stored_locale_is_unknown_is_an_error_naming_the_row,
     a_meeting_whose_stored_status_is_unknown_is_an_error_naming_the_row,
     a_calendar_day_of_an_unknown_kind_is_an_error_naming_the_day,
+    a_job_row_with_an_unknown_schedule_or_without_its_timing_is_an_error_naming_the_job,
 );
 
 async fn one_member(store: &Store) -> i64 {
@@ -139,4 +141,49 @@ async fn a_member_whose_stored_locale_is_unknown_gets_an_apology_and_the_update_
 async fn a_member_whose_stored_locale_is_unknown_gets_an_apology_and_the_update_is_set_aside_on_postgres(
 ) {
     a_member_with_an_unknown_locale(Db::Postgres).await;
+}
+
+async fn a_job_row_with_an_unknown_schedule_or_without_its_timing_is_an_error_naming_the_job(
+    store: &Store,
+) {
+    let insert = |key: &str, schedule: &str, expr: &str| {
+        format!(
+            "INSERT INTO jobs (kind, dedupe_key, payload, schedule, cron_expr, cron_tz, due_at, \
+             next_run_at, grace_ms, created_at, updated_at) \
+             VALUES ('message', '{key}', '{{}}', '{schedule}', {expr}, 'Asia/Shanghai', \
+             1, 1, 1, 1, 1)"
+        )
+    };
+    write_unchecked(store, "jobs", &insert("good", "cron", "'0 9 * * *'")).await;
+    write_unchecked(store, "jobs", &insert("weekly", "weekly", "NULL")).await;
+    write_unchecked(store, "jobs", &insert("bare", "cron", "NULL")).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let good = jobs::by_dedupe_key(&mut conn, "good")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        good.timing,
+        Timing::Cron {
+            expr: "0 9 * * *".into(),
+            tz: "Asia/Shanghai".into()
+        }
+    );
+    for (key, expected) in [
+        ("weekly", "unknown schedule 'weekly'"),
+        ("bare", "unknown cron_expr 'NULL'"),
+    ] {
+        let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM jobs WHERE dedupe_key = '{key}'"
+        )))
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        let err = jobs::get(&mut conn, id).await.unwrap_err();
+        assert!(matches!(err, StoreError::Unreadable { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!("stored data is corrupt: jobs row {id}: {expected}")
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! it is set aside as failed with an apology, as any other permanent failure is.
 
 use branchbot::store::jobs::{self, Timing};
-use branchbot::store::{calendar, meetings, members, sms, Store, StoreError};
+use branchbot::store::{calendar, meetings, members, pledges, sms, Store, StoreError};
 
 use crate::both;
 use crate::helpers::{spawn_with, write_unchecked, Db, Spawn, TestDb, WAIT};
@@ -13,6 +13,7 @@ both!(
     a_meeting_whose_stored_status_is_unknown_is_an_error_naming_the_row,
     a_calendar_day_of_an_unknown_kind_is_an_error_naming_the_day,
     a_job_row_with_an_unknown_schedule_or_without_its_timing_is_an_error_naming_the_job,
+    a_pledge_or_item_of_an_unknown_status_or_way_is_an_error_naming_the_row,
 );
 
 async fn one_member(store: &Store) -> i64 {
@@ -186,4 +187,66 @@ async fn a_job_row_with_an_unknown_schedule_or_without_its_timing_is_an_error_na
             format!("stored data is corrupt: jobs row {id}: {expected}")
         );
     }
+}
+
+async fn a_pledge_or_item_of_an_unknown_status_or_way_is_an_error_naming_the_row(store: &Store) {
+    let member = one_member(store).await;
+    let run = |sql: String| async move {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    };
+    run(format!(
+        "INSERT INTO pledges (member_id, status, current_version, created_at, updated_at) \
+         VALUES ({member}, 'submitted', 1, 1, 1)"
+    ))
+    .await;
+    run(
+        "INSERT INTO pledge_versions (pledge_id, number, created_at) \
+         SELECT id, 1, 1 FROM pledges"
+            .into(),
+    )
+    .await;
+    run(
+        "INSERT INTO pledge_items (version_id, position, way, text) \
+         SELECT id, 1, 'study', '读原著' FROM pledge_versions"
+            .into(),
+    )
+    .await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let pledge = pledges::of_member(&mut conn, member)
+        .await
+        .unwrap()
+        .unwrap();
+    let version: i64 = sqlx::query_scalar("SELECT id FROM pledge_versions")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let items = pledges::items(&mut conn, version).await.unwrap();
+    assert_eq!(items[0].way, branchbot::domain::pledges::Way::Study);
+
+    write_unchecked(store, "pledges", "UPDATE pledges SET status = 'draft'").await;
+    let err = pledges::of_member(&mut conn, member).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "stored data is corrupt: pledges row {}: unknown status 'draft'",
+            pledge.id
+        )
+    );
+    write_unchecked(
+        store,
+        "pledge_items",
+        "UPDATE pledge_items SET way = 'sing'",
+    )
+    .await;
+    let err = pledges::items(&mut conn, version).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "stored data is corrupt: pledge_items row {}: unknown way 'sing'",
+            items[0].id
+        )
+    );
 }

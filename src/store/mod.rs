@@ -229,6 +229,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "pushes",
         include_str!("../../migrations/sqlite/0023_pushes.sql"),
     ),
+    (
+        24,
+        "attachments",
+        include_str!("../../migrations/sqlite/0024_attachments.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -325,6 +330,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         23,
         "pushes",
         include_str!("../../migrations/postgres/0023_pushes.sql"),
+    ),
+    (
+        24,
+        "attachments",
+        include_str!("../../migrations/postgres/0024_attachments.sql"),
     ),
 ];
 

@@ -2,6 +2,7 @@
 //! 127.0.0.1 and a fresh database per test (SQLite, and PostgreSQL where the test says so).
 
 mod anonymity;
+mod attachments;
 mod audit;
 mod calendar_store;
 mod campaign;

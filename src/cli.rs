@@ -210,7 +210,8 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::dues::cli::DuesCommand,
     },
-    /// Photos and files: `attachments list [--meeting N | --branch NAME] [--csv]`.
+    /// Photos and files: `attachments list [--meeting N | --branch NAME] [--csv]`,
+    /// `attachments sweep [--dry-run]`.
     Attachments {
         #[command(subcommand)]
         command: crate::attachments::cli::AttachmentsCommand,
@@ -400,7 +401,9 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         }
         Command::Attachments { command } => {
             let e = engine(&config, ui).await?;
-            let result = crate::attachments::cli::run(&e.store, e.tz, command, ui).await;
+            let result =
+                crate::attachments::cli::run(&e.store, &e.files, e.tz, e.clock.now(), command, ui)
+                    .await;
             e.store.close().await;
             result
         }

@@ -3139,3 +3139,44 @@ fn report_meetings_with_files_writes_a_folder_per_meeting_and_counts_them() {
         .expect("the column");
     assert_eq!(rows[1][col], "2", "{rows:?}");
 }
+
+#[test]
+fn attachments_sweep_deletes_only_old_objects_no_row_names() {
+    let bot = Bot::with_college("zh-CN");
+    seed_attachments(&bot);
+    let folder = branchbot::config::attachments::default_folder(&bot.database);
+    let stray_key = "ab/0123456789abcdef0123456789abcdef.pdf";
+    let stray = folder.join(stray_key);
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(&stray, b"%PDF-1.4 left behind").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&stray)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+
+    let run = bot.run(&["attachments", "sweep", "--dry-run"]);
+    run.succeeded();
+    assert_eq!(run.stdout_lines(), vec![stray_key]);
+    assert!(
+        run.stderr
+            .contains("将删除 1 个没有记录的存储对象（本次未删除）。"),
+        "{}",
+        run.stderr
+    );
+    assert!(stray.exists());
+
+    let run = bot.run(&["attachments", "sweep"]);
+    run.succeeded();
+    assert!(
+        run.stderr.contains("已删除 1 个没有记录的存储对象。"),
+        "{}",
+        run.stderr
+    );
+    assert!(!stray.exists());
+    let run = bot.run(&["attachments", "list"]);
+    run.succeeded();
+    assert_eq!(run.stdout_lines().len(), 3, "the stored ones stay");
+}

@@ -27,3 +27,5 @@ attachments-col-uploaded = Uploaded
 attachments-col-sha256 = SHA-256
 report-column-attachments = Photos and files
 report-files-written = Photos and files of { $meetings } meetings written to { $dir }
+attachments-sweep-done = { $count } stored objects without a row deleted.
+attachments-sweep-would = { $count } stored objects without a row would be deleted (nothing was deleted).

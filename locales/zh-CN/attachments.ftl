@@ -27,3 +27,5 @@ attachments-col-uploaded = 上传时间
 attachments-col-sha256 = SHA-256
 report-column-attachments = 照片和文件
 report-files-written = { $meetings } 次会议的照片和文件已写入 { $dir }
+attachments-sweep-done = 已删除 { $count } 个没有记录的存储对象。
+attachments-sweep-would = 将删除 { $count } 个没有记录的存储对象（本次未删除）。

@@ -1,13 +1,14 @@
 //! `branchbot attachments list [--meeting N | --branch NAME] [--csv]`: the photos and files
-//! stored, newest first, with what each belongs to.
+//! stored, newest first, with what each belongs to; `branchbot attachments sweep [--dry-run]`:
+//! objects no row names removed.
 
 use chrono::DateTime;
 use clap::Subcommand;
 
-use super::{store, Attachment, Owner};
+use super::{store, Attachment, Files, Owner};
 use crate::msg;
 use crate::store::{meetings, Store};
-use crate::terminal::{find_branch, print_table, Outcome, Ui};
+use crate::terminal::{find_branch, print_table, Failure, Outcome, Ui};
 
 /// `branchbot attachments …`.
 #[derive(Debug, Subcommand)]
@@ -24,6 +25,13 @@ pub enum AttachmentsCommand {
         /// Print CSV with a header row instead of tab-separated rows.
         #[arg(long)]
         csv: bool,
+    },
+    /// Delete stored objects that no row names and that are more than an hour old (left by
+    /// an upload whose transaction failed, or a write cut short by a crash).
+    Sweep {
+        /// Say what would be deleted, deleting nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -61,15 +69,46 @@ fn row(ui: &Ui, tz: chrono_tz::Tz, a: &Attachment) -> Vec<String> {
 /// Runs `attachments …`.
 pub(crate) async fn run(
     store: &Store,
+    files: &Files,
     tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
     command: AttachmentsCommand,
     ui: &Ui,
 ) -> Outcome {
-    let AttachmentsCommand::List {
-        meeting,
-        branch,
-        csv,
-    } = command;
+    match command {
+        AttachmentsCommand::List {
+            meeting,
+            branch,
+            csv,
+        } => list(store, tz, meeting, branch, csv, ui).await,
+        AttachmentsCommand::Sweep { dry_run } => {
+            let mut conn = store.pool().acquire().await?;
+            let strays =
+                super::service::sweep(files, &mut conn, now - chrono::TimeDelta::hours(1), dry_run)
+                    .await
+                    .map_err(Failure::Internal)?;
+            for key in &strays {
+                println!("{key}");
+            }
+            let m = if dry_run {
+                msg!("attachments-sweep-would")
+            } else {
+                msg!("attachments-sweep-done")
+            };
+            eprintln!("{}", ui.r(m, &[("count", (strays.len() as i64).into())]));
+            Ok(())
+        }
+    }
+}
+
+async fn list(
+    store: &Store,
+    tz: chrono_tz::Tz,
+    meeting: Option<i64>,
+    branch: Option<String>,
+    csv: bool,
+    ui: &Ui,
+) -> Outcome {
     let mut conn = store.pool().acquire().await?;
     let branch_id = match &branch {
         Some(name) => Some(find_branch(&mut conn, name, ui).await?),

@@ -102,3 +102,27 @@ pub async fn read(files: &Files, a: &Attachment) -> anyhow::Result<Vec<u8>> {
 pub fn limit_bytes(files: &Files) -> u64 {
     files.limit_bytes()
 }
+
+/// Objects no row names and written before `before`: left by an upload whose transaction
+/// rolled back, or by a write cut short. Deleted unless `dry_run`; their keys, sorted.
+/// (An upload in progress has written its object but not yet committed its row, so only
+/// objects older than a while are strays.)
+pub async fn sweep(
+    files: &Files,
+    conn: &mut Conn,
+    before: DateTime<Utc>,
+    dry_run: bool,
+) -> anyhow::Result<Vec<String>> {
+    let named: std::collections::HashSet<String> =
+        store::all_keys(conn).await?.into_iter().collect();
+    let mut strays = Vec::new();
+    for stored in files.backend().list().await? {
+        if stored.modified < before && !named.contains(&stored.key) {
+            if !dry_run {
+                files.backend().delete_stray(&stored.key).await?;
+            }
+            strays.push(stored.key);
+        }
+    }
+    Ok(strays)
+}

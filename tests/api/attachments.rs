@@ -5,7 +5,7 @@
 
 use branchbot::attachments::service::{self, accept};
 use branchbot::attachments::sniff;
-use branchbot::attachments::storage::{check_key, Backend, Folder, Storage, S3};
+use branchbot::attachments::storage::{check_key, new_key, Backend, Folder, Storage, S3};
 use branchbot::attachments::{Files, Kind, Owner, Refusal, Upload};
 use branchbot::config::attachments::{S3Settings, KINDS};
 use branchbot::config::sms::Secret;
@@ -142,6 +142,7 @@ storage_contract!(
     a_photo_loses_its_gps_position_and_nothing_else,
     uploads_wait_unlinked_until_linked_to_their_owner,
     a_row_that_cannot_be_written_leaves_no_object,
+    a_sweep_removes_old_objects_no_row_names_and_nothing_else,
 );
 
 async fn college(store: &Store) -> (i64, i64) {
@@ -479,4 +480,61 @@ async fn a_row_that_cannot_be_written_leaves_no_object(store: &Store, files: &Fi
     assert!(r.is_err(), "{r:?}");
     drop(tx);
     assert_nothing_kept(store, files).await;
+}
+
+async fn a_sweep_removes_old_objects_no_row_names_and_nothing_else(store: &Store, files: &Files) {
+    college(store).await;
+    let mut tx = store.begin().await.unwrap();
+    let kept = accept(files, &mut tx, upload(PDF, "kept.pdf", None))
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    // An upload whose transaction rolled back: its object stays, its row does not.
+    let mut tx = store.begin().await.unwrap();
+    let lost = accept(files, &mut tx, upload(JPG, "lost.jpg", None))
+        .await
+        .unwrap()
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let stray = new_key("pdf");
+    files.backend().put(&stray, PDF).await.unwrap();
+    let mut expected = vec![lost.object_key.clone(), stray.clone()];
+    if let Backend::Folder(folder) = files.backend() {
+        // A write cut short by a crash.
+        let dir = folder.root().join("ab");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".tmp-0123456789abcdef-x.jpg"), b"half").unwrap();
+        expected.push("ab/.tmp-0123456789abcdef-x.jpg".to_owned());
+    }
+    expected.sort();
+    assert_eq!(
+        files.backend().keys().await.unwrap().len(),
+        expected.len() + 1
+    );
+
+    let mut conn = store.pool().acquire().await.unwrap();
+    // Objects written in the last hour may belong to an upload still under way: kept.
+    let hour_ago = Utc::now() - chrono::TimeDelta::hours(1);
+    let none = service::sweep(files, &mut conn, hour_ago, false)
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    let later = Utc::now() + chrono::TimeDelta::minutes(1);
+    let would = service::sweep(files, &mut conn, later, true).await.unwrap();
+    assert_eq!(would, expected);
+    assert_eq!(
+        files.backend().keys().await.unwrap().len(),
+        expected.len() + 1,
+        "a dry run deletes nothing"
+    );
+    let swept = service::sweep(files, &mut conn, later, false)
+        .await
+        .unwrap();
+    assert_eq!(swept, expected);
+    assert_eq!(
+        files.backend().keys().await.unwrap(),
+        vec![kept.object_key.clone()]
+    );
+    assert_eq!(service::read(files, &kept).await.unwrap(), PDF);
 }

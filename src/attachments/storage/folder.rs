@@ -1,7 +1,7 @@
 //! Objects as files under one folder (one machine). A write goes to a temporary file in the
 //! object's own folder, is synced, then renamed into place and the folder synced: after a
 //! crash the object is either there whole or not at all (a stray `.tmp-` file at most, which
-//! [`Storage::keys`] shows).
+//! [`Storage::list`] shows and `attachments sweep` removes).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rand::RngExt as _;
 
-use super::Storage;
+use super::{Storage, Stored};
 
 /// A folder of objects.
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     result
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+fn walk(root: &Path, dir: &Path, out: &mut Vec<Stored>) -> std::io::Result<()> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -77,7 +77,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
         if entry.file_type()?.is_dir() {
             walk(root, &path, out)?;
         } else if let Ok(rel) = path.strip_prefix(root) {
-            out.push(rel.to_string_lossy().replace('\\', "/"));
+            let modified = entry.metadata()?.modified()?;
+            out.push(Stored {
+                key: rel.to_string_lossy().replace('\\', "/"),
+                modified: modified.into(),
+            });
         }
     }
     Ok(())
@@ -106,14 +110,14 @@ impl Storage for Folder {
         }
     }
 
-    async fn keys(&self) -> anyhow::Result<Vec<String>> {
+    async fn list(&self) -> anyhow::Result<Vec<Stored>> {
         let root = self.root.clone();
-        let mut keys = tokio::task::spawn_blocking(move || {
+        let mut listed = tokio::task::spawn_blocking(move || {
             let mut out = Vec::new();
             walk(&root, &root, &mut out).map(|()| out)
         })
         .await??;
-        keys.sort();
-        Ok(keys)
+        listed.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(listed)
     }
 }

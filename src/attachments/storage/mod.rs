@@ -21,9 +21,16 @@ pub trait Storage: Send + Sync {
     fn get(&self, key: &str) -> impl Future<Output = anyhow::Result<Vec<u8>>> + Send;
     /// Deletes the object; nothing when it is already gone.
     fn delete(&self, key: &str) -> impl Future<Output = anyhow::Result<()>> + Send;
-    /// Every key stored, sorted, leftovers of an interrupted write included (for checks and
-    /// tests).
-    fn keys(&self) -> impl Future<Output = anyhow::Result<Vec<String>>> + Send;
+    /// Every object stored with when it was written, sorted by key, leftovers of an
+    /// interrupted write included.
+    fn list(&self) -> impl Future<Output = anyhow::Result<Vec<Stored>>> + Send;
+}
+
+/// An object as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub key: String,
+    pub modified: chrono::DateTime<chrono::Utc>,
 }
 
 /// The configured backend.
@@ -56,6 +63,36 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// Every key stored, sorted (leftovers of an interrupted write included).
+    pub async fn keys(&self) -> anyhow::Result<Vec<String>> {
+        Ok(self.list().await?.into_iter().map(|s| s.key).collect())
+    }
+
+    /// Deletes an object no row names: a generated key, or the temporary file of a write
+    /// that was interrupted (`3f/.tmp-…`).
+    pub async fn delete_stray(&self, key: &str) -> anyhow::Result<()> {
+        if check_key(key).is_ok() {
+            return self.delete(key).await;
+        }
+        match self {
+            Backend::Folder(f) if is_temporary(key) => f.delete(key).await,
+            _ => anyhow::bail!("not an attachment key: {key:?}"),
+        }
+    }
+}
+
+/// A folder's temporary file: `xx/.tmp-<16 hex>-<key's name>`.
+fn is_temporary(key: &str) -> bool {
+    key.split_once('/').is_some_and(|(dir, name)| {
+        dir.len() == 2
+            && dir.bytes().all(|b| b.is_ascii_hexdigit())
+            && name.starts_with(".tmp-")
+            && !name.contains(['/', '\\'])
+            && !name.contains("..")
+    })
+}
+
 impl Storage for Backend {
     async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()> {
         check_key(key)?;
@@ -84,10 +121,10 @@ impl Storage for Backend {
         }
     }
 
-    async fn keys(&self) -> anyhow::Result<Vec<String>> {
+    async fn list(&self) -> anyhow::Result<Vec<Stored>> {
         match self {
-            Backend::Folder(f) => f.keys().await,
-            Backend::S3(b) => b.keys().await,
+            Backend::Folder(f) => f.list().await,
+            Backend::S3(b) => b.list().await,
             Backend::Unavailable(why) => anyhow::bail!("attachment storage unavailable: {why}"),
         }
     }

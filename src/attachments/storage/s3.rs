@@ -8,7 +8,7 @@ use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path;
 use object_store::{ObjectStore, PutPayload};
 
-use super::Storage;
+use super::{Storage, Stored};
 use crate::config::attachments::S3Settings;
 
 /// A bucket, and a prefix inside it.
@@ -93,7 +93,7 @@ impl Storage for S3 {
         }
     }
 
-    async fn keys(&self) -> anyhow::Result<Vec<String>> {
+    async fn list(&self) -> anyhow::Result<Vec<Stored>> {
         let prefix = (!self.prefix.is_empty()).then(|| Path::from(self.prefix.as_str()));
         let metas: Vec<_> = self.store.list(prefix.as_ref()).try_collect().await?;
         let strip = if self.prefix.is_empty() {
@@ -101,14 +101,17 @@ impl Storage for S3 {
         } else {
             format!("{}/", self.prefix)
         };
-        let mut keys: Vec<String> = metas
+        let mut listed: Vec<Stored> = metas
             .iter()
             .map(|m| {
                 let p = m.location.as_ref();
-                p.strip_prefix(strip.as_str()).unwrap_or(p).to_owned()
+                Stored {
+                    key: p.strip_prefix(strip.as_str()).unwrap_or(p).to_owned(),
+                    modified: m.last_modified,
+                }
             })
             .collect();
-        keys.sort();
-        Ok(keys)
+        listed.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(listed)
     }
 }

@@ -234,6 +234,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "attachments",
         include_str!("../../migrations/sqlite/0024_attachments.sql"),
     ),
+    (
+        25,
+        "notice_files",
+        include_str!("../../migrations/sqlite/0025_notice_files.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -335,6 +340,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         24,
         "attachments",
         include_str!("../../migrations/postgres/0024_attachments.sql"),
+    ),
+    (
+        25,
+        "notice_files",
+        include_str!("../../migrations/postgres/0025_notice_files.sql"),
     ),
 ];
 

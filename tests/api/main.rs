@@ -6,6 +6,7 @@ mod attachments;
 mod audit;
 mod calendar_store;
 mod campaign;
+mod chat_files;
 mod claims;
 mod crash;
 mod dashboard;

@@ -721,6 +721,7 @@ impl Config {
         }
         self.sms.apply_env(&get)?;
         self.wecom.apply_env(&get)?;
+        self.attachments.apply_env(&get)?;
         if let Some(v) = get("BRANCHBOT_TELEGRAM_MODE") {
             self.telegram.mode = match v.to_ascii_lowercase().as_str() {
                 "polling" => TelegramMode::Polling,

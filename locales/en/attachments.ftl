@@ -8,3 +8,5 @@ attachments-kind-photo = photo
 attachments-kind-document = document
 config-attachments-size-bad = attachments.max_size_mb must be between 1 and { $max } (it is { $value }).
 config-attachments-kind-bad = attachments.allowed: there is no kind named "{ $kind }" (known: { $known })
+config-attachments-s3-bad = { $field } is not valid: "{ $value }"
+config-attachments-s3-keys-pair = BRANCHBOT_S3_ACCESS_KEY_ID and BRANCHBOT_S3_SECRET_ACCESS_KEY go together: set both or neither.

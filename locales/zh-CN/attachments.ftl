@@ -8,3 +8,5 @@ attachments-kind-photo = 照片
 attachments-kind-document = 文件
 config-attachments-size-bad = attachments.max_size_mb 须在 1 到 { $max } 之间（现为 { $value }）。
 config-attachments-kind-bad = attachments.allowed 中没有名为“{ $kind }”的类型（可用：{ $known }）。
+config-attachments-s3-bad = { $field } 无效：“{ $value }”
+config-attachments-s3-keys-pair = BRANCHBOT_S3_ACCESS_KEY_ID 和 BRANCHBOT_S3_SECRET_ACCESS_KEY 须同时设置或同时不设。

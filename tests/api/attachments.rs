@@ -5,9 +5,10 @@
 
 use branchbot::attachments::service::{self, accept};
 use branchbot::attachments::sniff;
-use branchbot::attachments::storage::{check_key, Backend, Folder, Storage};
+use branchbot::attachments::storage::{check_key, Backend, Folder, Storage, S3};
 use branchbot::attachments::{Files, Kind, Owner, Refusal, Upload};
-use branchbot::config::attachments::KINDS;
+use branchbot::config::attachments::{S3Settings, KINDS};
+use branchbot::config::sms::Secret;
 use branchbot::domain::meetings::MeetingKind;
 use branchbot::domain::roster;
 use branchbot::i18n::{Catalog, Locale};
@@ -44,6 +45,48 @@ impl TestFiles {
             _dir: Some(dir),
         }
     }
+
+    /// Files in a fresh bucket of the S3-compatible server `BRANCHBOT_TEST_S3` names
+    /// (`.ci/run` starts `moto_server` there); None, with a note, when it is not set outside
+    /// CI. In CI it is required.
+    pub async fn s3() -> Option<Self> {
+        let Some(endpoint) = std::env::var("BRANCHBOT_TEST_S3")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        else {
+            if branchbot::testkit::db::postgres_required() {
+                panic!("an S3-compatible server is required in CI: set BRANCHBOT_TEST_S3");
+            }
+            eprintln!("skipped: no S3-compatible server; set BRANCHBOT_TEST_S3 to run this test");
+            return None;
+        };
+        let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
+        let bucket = format!("branchbot-test-{:016x}", rand::random::<u64>());
+        // The test makes its own bucket (an unsigned PUT, which moto takes).
+        let made = reqwest::Client::new()
+            .put(format!("{endpoint}/{bucket}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("the S3 server at {endpoint} answers: {e}"));
+        assert!(made.status().is_success(), "bucket made: {}", made.status());
+        let s3 = S3::new(&S3Settings {
+            endpoint: Some(endpoint),
+            bucket,
+            region: "us-east-1".into(),
+            path_style: true,
+            prefix: "branchbot".into(),
+            access_key_id: Some(Secret::new("testing")),
+            secret_access_key: Some(Secret::new("testing")),
+            session_token: None,
+        })
+        .unwrap();
+        let files = Files::new(
+            Backend::S3(s3),
+            10 * 1024 * 1024,
+            KINDS.iter().map(|(_, mime)| *mime).collect(),
+        );
+        Some(Self { files, _dir: None })
+    }
 }
 
 /// Runs each named contract test over every storage backend and both databases.
@@ -69,6 +112,24 @@ macro_rules! storage_contract {
                 super::$name(&store, &files.files).await;
                 store.close().await;
             }
+
+            #[tokio::test]
+            async fn s3_on_sqlite() {
+                let Some(files) = TestFiles::s3().await else { return };
+                let db = TestDb::new(Db::Sqlite).await.unwrap();
+                let store = Store::open(&db.url).await.unwrap();
+                super::$name(&store, &files.files).await;
+                store.close().await;
+            }
+
+            #[tokio::test]
+            async fn s3_on_postgres() {
+                let Some(files) = TestFiles::s3().await else { return };
+                let Some(db) = TestDb::new(Db::Postgres).await else { return };
+                let store = Store::open(&db.url).await.unwrap();
+                super::$name(&store, &files.files).await;
+                store.close().await;
+            }
         }
     )*};
 }
@@ -80,6 +141,7 @@ storage_contract!(
     a_path_in_the_file_name_is_only_ever_a_harmless_name,
     a_photo_loses_its_gps_position_and_nothing_else,
     uploads_wait_unlinked_until_linked_to_their_owner,
+    a_row_that_cannot_be_written_leaves_no_object,
 );
 
 async fn college(store: &Store) -> (i64, i64) {
@@ -407,4 +469,14 @@ async fn uploads_wait_unlinked_until_linked_to_their_owner(store: &Store, files:
     assert_eq!(got.uploaded_by, Some(member));
     assert!(service::get(&mut tx, 999_999).await.unwrap().is_none());
     tx.commit().await.unwrap();
+}
+
+async fn a_row_that_cannot_be_written_leaves_no_object(store: &Store, files: &Files) {
+    college(store).await;
+    // No member 424242: the row breaks its foreign key after the object was written.
+    let mut tx = store.begin().await.unwrap();
+    let r = accept(files, &mut tx, upload(PDF, "a.pdf", Some(424_242))).await;
+    assert!(r.is_err(), "{r:?}");
+    drop(tx);
+    assert_nothing_kept(store, files).await;
 }

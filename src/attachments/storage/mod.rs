@@ -3,12 +3,14 @@
 //! either absent or complete.
 
 pub mod folder;
+pub mod s3;
 
 use std::future::Future;
 
 use rand::RngExt as _;
 
 pub use folder::Folder;
+pub use s3::S3;
 
 /// A place objects are written to whole, read back and deleted.
 pub trait Storage: Send + Sync {
@@ -28,6 +30,7 @@ pub trait Storage: Send + Sync {
 #[derive(Debug)]
 pub enum Backend {
     Folder(Folder),
+    S3(S3),
     /// The configured backend could not be built (startup refuses to run with it; an engine
     /// built elsewhere answers every request with this reason).
     Unavailable(String),
@@ -39,6 +42,7 @@ impl Backend {
         use crate::config::attachments::Storage as S;
         Ok(match storage {
             S::Folder(path) => Backend::Folder(Folder::new(path.clone())),
+            S::S3(settings) => Backend::S3(S3::new(settings)?),
         })
     }
 
@@ -46,6 +50,7 @@ impl Backend {
     pub fn describe(&self) -> String {
         match self {
             Backend::Folder(f) => format!("folder {}", f.root().display()),
+            Backend::S3(b) => b.describe(),
             Backend::Unavailable(why) => format!("unavailable ({why})"),
         }
     }
@@ -56,6 +61,7 @@ impl Storage for Backend {
         check_key(key)?;
         match self {
             Backend::Folder(f) => f.put(key, bytes).await,
+            Backend::S3(b) => b.put(key, bytes).await,
             Backend::Unavailable(why) => anyhow::bail!("attachment storage unavailable: {why}"),
         }
     }
@@ -64,6 +70,7 @@ impl Storage for Backend {
         check_key(key)?;
         match self {
             Backend::Folder(f) => f.get(key).await,
+            Backend::S3(b) => b.get(key).await,
             Backend::Unavailable(why) => anyhow::bail!("attachment storage unavailable: {why}"),
         }
     }
@@ -72,6 +79,7 @@ impl Storage for Backend {
         check_key(key)?;
         match self {
             Backend::Folder(f) => f.delete(key).await,
+            Backend::S3(b) => b.delete(key).await,
             Backend::Unavailable(why) => anyhow::bail!("attachment storage unavailable: {why}"),
         }
     }
@@ -79,6 +87,7 @@ impl Storage for Backend {
     async fn keys(&self) -> anyhow::Result<Vec<String>> {
         match self {
             Backend::Folder(f) => f.keys().await,
+            Backend::S3(b) => b.keys().await,
             Backend::Unavailable(why) => anyhow::bail!("attachment storage unavailable: {why}"),
         }
     }

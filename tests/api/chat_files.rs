@@ -766,3 +766,69 @@ async fn say(
     tg.push(update);
     tg.wait_sent(chat, before + 1, WAIT).await[before].clone()
 }
+
+on_both!(a_photo_is_evidence_for_the_member_s_current_pledge_check_in);
+
+/// A member asked in this period's pledge check-in may attach a photo to it as evidence.
+async fn a_photo_is_evidence_for_the_member_s_current_pledge_check_in(db: Db) {
+    let Some((app, _, folder)) = world(db).await else {
+        return;
+    };
+    let pool = app.store.pool();
+    let member: i64 = sqlx::query_scalar("SELECT id FROM members WHERE key = 'S103'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let branch: i64 = sqlx::query_scalar("SELECT branch_id FROM members WHERE key = 'S103'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let started = Utc::now() - TimeDelta::days(1);
+    let pledge: i64 = sqlx::query_scalar(
+        "INSERT INTO pledges (member_id, status, created_at, updated_at) \
+         VALUES ($1, 'approved', 0, 0) RETURNING id",
+    )
+    .bind(member)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let version: i64 = sqlx::query_scalar(
+        "INSERT INTO pledge_versions (pledge_id, number, created_at) VALUES ($1, 1, 0) RETURNING id",
+    )
+    .bind(pledge)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let round = branchbot::store::pledge_checkins::start_round(
+        &mut conn,
+        branch,
+        started.timestamp_millis(),
+    )
+    .await
+    .unwrap();
+    branchbot::store::pledge_checkins::ask(&mut conn, round, member, version)
+        .await
+        .unwrap();
+    drop(conn);
+
+    let asked = photo(&app, MEMBER, &jpeg()).await;
+    let day = started.with_timezone(&chrono_tz::Asia::Shanghai);
+    let label = format!("本期践诺填报（{}月{}日）", day.month(), day.day());
+    assert_eq!(
+        asked[0].labels(),
+        [meeting_label(), label.clone(), "不归档".to_owned()]
+    );
+    let done = tap(&app, MEMBER, &asked[0], &label, 1).await;
+    assert_eq!(done[0].text, format!("已附到 {label} 的记录：照片 1 张"));
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attachments WHERE owner_kind = 'checkin' AND owner_id = $1",
+    )
+    .bind(round)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -12,8 +12,11 @@
 //!   upload (the object is written completely before its row), link it to its owner, list,
 //!   read back.
 //!
+//! - [`cli`]: `branchbot attachments list`.
+//!
 //! Configuration: `[attachments]` (`config::attachments`).
 
+pub mod cli;
 pub mod service;
 pub mod sniff;
 pub mod storage;

@@ -146,3 +146,28 @@ pub async fn counts(conn: &mut Conn, owner_kind: &str) -> Result<Vec<(i64, i64)>
         .map(|r| Ok((r.try_get("owner_id")?, r.try_get("n")?)))
         .collect()
 }
+
+/// Attachments for the command line's list: of one owner, of a branch's meetings and
+/// activities, or all; newest first.
+pub async fn listed(
+    conn: &mut Conn,
+    owner: Option<Owner>,
+    branch_id: Option<i64>,
+) -> Result<Vec<Attachment>> {
+    let (kind, id) = owner.map_or(("", 0), Owner::parts);
+    let rows = sqlx::query(
+        "SELECT a.id, a.object_key, a.kind, a.content_type, a.size, a.display_name, a.sha256, \
+         a.uploaded_by, a.created_at, a.owner_kind, a.owner_id FROM attachments a \
+         LEFT JOIN meetings m ON a.owner_kind = 'meeting' AND m.id = a.owner_id \
+         LEFT JOIN activities v ON a.owner_kind = 'activity' AND v.id = a.owner_id \
+         WHERE ($1 = '' OR (a.owner_kind = $1 AND a.owner_id = $2)) \
+         AND ($3 = 0 OR COALESCE(m.branch_id, v.branch_id) = $3) \
+         ORDER BY a.created_at DESC, a.id DESC",
+    )
+    .bind(kind)
+    .bind(id)
+    .bind(branch_id.unwrap_or(0))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -3,6 +3,7 @@
 
 mod anonymity;
 mod attachments;
+mod attachments_web;
 mod audit;
 mod calendar_store;
 mod campaign;

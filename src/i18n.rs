@@ -50,6 +50,7 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "records.ftl",
     "config.ftl",
     "meeting_practice.ftl",
+    "files.ftl",
     "attachments.ftl"
 ];
 

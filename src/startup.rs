@@ -189,12 +189,20 @@ impl Application {
             let worker = Worker::new(
                 store.clone(),
                 clock.clone(),
-                Arc::new(telegram::TelegramSender::new(b.clone())),
+                Arc::new(telegram::TelegramSender::new(b.clone()).with_files(
+                    store.clone(),
+                    engine.files.clone(),
+                    clock.clone(),
+                )),
                 Arc::clone(wake.get(ChannelKind::Telegram)),
                 worker_config,
             );
             telegram_stats = Some(Arc::clone(&worker.stats));
             tasks.spawn(worker.run(cancel.child_token()));
+            engine.sources.register(
+                ChannelKind::Telegram,
+                Arc::new(telegram::files::TelegramFiles::new(b.clone())),
+            );
             match config.telegram.mode {
                 TelegramMode::Polling => {
                     tasks.spawn(telegram::polling::run(

@@ -90,7 +90,7 @@ unbound-invites-header = Invite codes made for { $count } (earlier unused codes 
 unbound-invite-line = · { $name } ({ $key }): { $code }
 unbound-invites-footer = Give each code to its member privately: they send /start CODE to the bot in Telegram to bind. Each code works once, until { $until }.
 
-error-unsupported = I can only read text messages. Send /help for help.
+error-unsupported = I can read text, photos and files, but not stickers, voice or video. Send /help for help.
 error-empty = That message is empty. Send /help for help.
 error-too-long = That message is too long (at most { $max } characters). Please send it in parts.
 error-no-such-option = There is no option { $number }. Reply with: { $options }.

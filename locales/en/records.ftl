@@ -57,6 +57,9 @@ records-preview = Please check the activity:
     Participants: { $names }
     Description: { $description }
     Tap "Save" if it is right; each participant will then be asked to confirm.
+records-preview-photos-none = You may send the activity's photos now (optional); they are attached when it is saved.
+records-preview-photos = { $counts } added, attached when it is saved; you may send more.
+records-photos-attached = The activity's photos are attached: { $counts }
 records-button-done = Done
 records-button-save = Save
 records-button-discard = Cancel

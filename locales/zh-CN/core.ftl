@@ -90,7 +90,7 @@ unbound-invites-header = 已为 { $count } 人生成邀请码（之前未用的�
 unbound-invite-line = · { $name }（{ $key }）：{ $code }
 unbound-invites-footer = 请把邀请码分别私下发给本人：在 Telegram 中向机器人发送 /start 邀请码 即可绑定。每个邀请码只能用一次，有效期至 { $until }。
 
-error-unsupported = 我只能读文字消息。需要帮助请发 /help。
+error-unsupported = 抱歉，未能识别：我能读文字、照片和文件，读不了贴纸、语音和视频。需要帮助请发 /help。
 error-empty = 消息是空的。需要帮助请发 /help。
 error-too-long = 消息太长了（最多 { $max } 个字）。请分几次发送。
 error-no-such-option = 没有选项 { $number }。请回复：{ $options }。

@@ -54,6 +54,9 @@ records-preview = 请核对服务活动：
     参加人：{ $names }
     内容：{ $description }
     确认无误请点“保存”，保存后将请各位参加人确认。
+records-preview-photos-none = 可以现在发活动照片（可跳过），保存时一起归档。
+records-preview-photos = 已添加 { $counts }，保存时一起归档；还可以继续发。
+records-photos-attached = 活动照片已归档：{ $counts }
 records-button-done = 完成
 records-button-save = 保存
 records-button-discard = 取消

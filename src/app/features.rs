@@ -28,6 +28,7 @@ pub fn chat() -> Features {
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
         Arc::new(crate::flows::records::Records),
+        Arc::new(crate::flows::files::Files),
     ];
     Features::new(list)
 }

@@ -71,8 +71,62 @@ pub enum Content {
     Choice {
         data: String,
     },
-    /// A photo, sticker, voice message or anything else that is not text.
+    /// A photo or a document: what the platform says about it, and what became of it once
+    /// the engine fetched it ([`FileRef::outcome`]).
+    File(FileRef),
+    /// A sticker, voice message or anything else that is neither text nor a file.
     Unsupported,
+}
+
+/// A file someone sent, as the platform announced it. Nothing here is trusted: the name is only
+/// shown (never used as a path), the size only lets an oversized file be refused before it is
+/// fetched, and the type is sniffed from the bytes once they are here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    /// The platform's reference to fetch it by (a Telegram `file_id`, a WeCom `MediaId`).
+    pub id: String,
+    /// Sent as a photo (Telegram's compressed photo, a WeCom image) rather than a document.
+    #[serde(default)]
+    pub photo: bool,
+    /// The name the sender's client declared, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The size the platform declared, in bytes, if it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// What fetching it came to; `None` until the engine has fetched it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Fetched>,
+    /// How many fetches failed for now (the engine tries again later).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attempts: u32,
+    /// After a failed fetch: not tried again before this instant (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<i64>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// What became of a fetched file, written into the stored update so that processing it again
+/// (a retry, a crash) neither fetches nor stores it twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fetched {
+    /// Accepted and stored as this attachment (not yet attached to anything).
+    Stored { attachment: i64 },
+    /// Refused by the limits after it was fetched: the Fluent id of the refusal, its size
+    /// limit and the type found in its bytes where they matter.
+    Refused {
+        message: String,
+        #[serde(default)]
+        limit_bytes: u64,
+        #[serde(default)]
+        detected: String,
+    },
+    /// It could not be fetched: the platform refused for good, or it kept failing.
+    Failed,
 }
 
 /// One option offered with a reply.

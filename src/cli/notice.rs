@@ -148,6 +148,7 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
                 confirm,
                 urgent,
                 nudges: plan,
+                attachment: None,
             };
             let who = compose::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
             let label = compose::sender_label(&sender);

@@ -53,6 +53,8 @@ pub struct Outgoing {
     pub member_id: Option<i64>,
     /// Urgent rows pass the SMS opt-out and daily cap; others wait or are refused.
     pub urgent: bool,
+    /// A file to send with it (Telegram: as a photo or document, `text` its caption).
+    pub attachment: Option<i64>,
 }
 
 /// Why a send failed, as far as retrying is concerned.

@@ -362,6 +362,7 @@ impl Worker {
                     choices,
                     member_id: row.member_id,
                     urgent: row.urgent,
+                    attachment: row.attachment_id,
                 };
                 let result = sender.send(&msg).await;
                 (row, result)

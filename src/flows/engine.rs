@@ -102,6 +102,16 @@ pub struct Drained {
     pub stopped: Option<StoreError>,
 }
 
+/// What one pass over an inbox row came to.
+enum Tried {
+    Done(Processed),
+    /// The update's file is wanted: fetch it and run the update again.
+    Fetch {
+        item: InboxItem,
+        member_id: Option<i64>,
+    },
+}
+
 /// Updates set aside as failed by this process since it started, for `/metrics`.
 pub static FAILED_UPDATES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -138,6 +148,8 @@ pub struct Engine {
     pub features: super::feature::Features,
     /// The kinds of service activity (`[records]`).
     pub records: crate::config::records::Policy,
+    /// Where each channel's files are fetched from (registered by startup).
+    pub sources: super::files::fetch::Sources,
     /// Photos and files: the storage backend and the limits (`[attachments]`).
     pub files: crate::attachments::Files,
 }
@@ -179,6 +191,7 @@ impl Engine {
             recruitment: settings.recruitment.clone(),
             features,
             records: settings.records.clone(),
+            sources: Default::default(),
             files: crate::attachments::Files::from_settings(settings)
                 .unwrap_or_else(|e| crate::attachments::Files::unavailable(e.to_string())),
         }
@@ -195,6 +208,9 @@ pub struct Handled {
     pub scheduled: bool,
     /// Messages were pushed to other members: wake the delivery workers after the commit.
     pub pushed: bool,
+    /// The update carries a file that is wanted: fetch it outside the transaction (rolled
+    /// back) and run the update again (`files::fetch`).
+    pub fetch: bool,
 }
 
 impl Handled {
@@ -452,11 +468,28 @@ impl Engine {
     /// Processes one inbox row in one transaction. A transient failure (see
     /// [`StoreError::is_transient`]) is returned and the row stays pending; any other failure
     /// sets the row aside as `failed` with its error, and the sender gets a short apology.
+    ///
+    /// An update with a wanted file runs twice: the first pass only decides to fetch it, the
+    /// file is fetched with no transaction open, its outcome written into the update, and the
+    /// second pass runs it as usual (`files::fetch`). A fetch to retry later leaves the row
+    /// pending and answers [`Processed::Skipped`].
     pub async fn process(&self, inbox_id: i64) -> Result<Processed, StoreError> {
-        match self.try_process(inbox_id).await {
-            Err(e) if !e.is_transient() => self.set_aside(inbox_id, &e).await,
-            other => other,
+        // A second pass never fetches (the outcome is in the update); the bound is a guard.
+        for _ in 0..3 {
+            let (item, member_id) = match self.try_process(inbox_id).await {
+                Err(e) if !e.is_transient() => return self.set_aside(inbox_id, &e).await,
+                Err(e) => return Err(e),
+                Ok(Tried::Done(processed)) => return Ok(processed),
+                Ok(Tried::Fetch { item, member_id }) => (item, member_id),
+            };
+            match super::files::fetch::run(self, inbox_id, &item, member_id).await {
+                Err(e) if !e.is_transient() => return self.set_aside(inbox_id, &e).await,
+                Err(e) => return Err(e),
+                Ok(true) => continue,
+                Ok(false) => return Ok(Processed::Skipped),
+            }
         }
+        Ok(Processed::Skipped)
     }
 
     /// Finishes a row whose processing failed for good as `failed`, with the error, and queues
@@ -536,11 +569,11 @@ impl Engine {
         })
     }
 
-    async fn try_process(&self, inbox_id: i64) -> Result<Processed, StoreError> {
+    async fn try_process(&self, inbox_id: i64) -> Result<Tried, StoreError> {
         let mut tx = self.store.begin().await?;
         let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id).await? else {
             tx.rollback().await?;
-            return Ok(Processed::Skipped);
+            return Ok(Tried::Done(Processed::Skipped));
         };
         let now = self.clock.now_ms();
         let item: InboxItem = match serde_json::from_str(&row.payload) {
@@ -552,8 +585,22 @@ impl Engine {
                 )))
             }
         };
+        if matches!(&item.inbound.content, Content::File(f) if f.retry_at.is_some_and(|at| at > now))
+        {
+            // A file whose fetch failed a moment ago: not yet.
+            tx.rollback().await?;
+            return Ok(Tried::Done(Processed::Skipped));
+        }
+        let handled = self.handle(&mut tx, &item.inbound).await?;
+        if handled.fetch {
+            // Nothing of this pass is kept: the file is fetched with no transaction open.
+            tx.rollback().await?;
+            return Ok(Tried::Fetch {
+                item,
+                member_id: handled.member_id,
+            });
+        }
         let inbound = item.inbound;
-        let handled = self.handle(&mut tx, &inbound).await?;
         let replies = handled.replies;
         let count = replies.len();
         let member_id = handled.member_id;
@@ -617,11 +664,11 @@ impl Engine {
         if handled.scheduled {
             self.jobs.wake();
         }
-        Ok(Processed::Done {
+        Ok(Tried::Done(Processed::Done {
             channel: inbound.channel,
             replies: count,
             ack: item.ack,
-        })
+        }))
     }
 
     /// Runs the flows for one update inside `conn`'s transaction and returns the replies and
@@ -684,6 +731,34 @@ impl Engine {
             let replies = start::unknown_sender(&cx, conn, inbound, &self.bind_attempts).await?;
             return Ok(Handled::replies(replies));
         };
+        if let Content::File(file) = &inbound.content {
+            if file.outcome.is_none() {
+                // Fetched only for a member, outside any anonymous exchange, within the limits
+                // the platform's declared size already shows.
+                let cx = Ctx {
+                    catalog: &self.catalog,
+                    locale: member.locale,
+                    member: Some(&member),
+                    now_ms: now,
+                    engine: self,
+                    via: channel,
+                    scheduled: Default::default(),
+                    pushed: Default::default(),
+                };
+                return Ok(match super::files::chat::before_fetch(&cx, file) {
+                    Some(refusal) => Handled {
+                        replies: vec![refusal],
+                        member_id: Some(member.id),
+                        ..Handled::default()
+                    },
+                    None => Handled {
+                        member_id: Some(member.id),
+                        fetch: true,
+                        ..Handled::default()
+                    },
+                });
+            }
+        }
         bindings::mark_reachable(conn, channel, &inbound.address).await?;
         let (state, mut open) = match conversations::load(conn, member.id, channel).await? {
             Some((s, c)) => (
@@ -736,6 +811,7 @@ impl Engine {
             member_id: Some(member.id),
             scheduled: cx.scheduled.load(std::sync::atomic::Ordering::Relaxed),
             pushed: cx.pushed.load(std::sync::atomic::Ordering::Relaxed),
+            fetch: false,
         })
     }
 
@@ -750,7 +826,14 @@ impl Engine {
     ) -> Result<Step, StoreError> {
         let offered = &open.latest();
         let text = match &inbound.content {
+            // An MMS or a picture through the SMS gateway: said how files are sent instead.
+            Content::Unsupported if inbound.channel == ChannelKind::Sms => {
+                return Ok(Step::retry(cx.t(msg!("files-sms-how")), state))
+            }
             Content::Unsupported => return Ok(Step::retry(cx.t(msg!("error-unsupported")), state)),
+            Content::File(file) => {
+                return super::files::chat::arrived(cx, conn, member, state, file, open).await
+            }
             Content::Choice { data } => {
                 let rest = open.pick_rest(data).unwrap_or_default();
                 open.answering = Some(data.clone());

@@ -101,6 +101,20 @@ pub trait Feature: Send + Sync {
         Box::pin(async { Ok(None) })
     }
 
+    /// A file sent while one of its waiting steps is current: `attachment` is the accepted
+    /// file (`attachments`, not attached to anything yet), `data` what the step stored. `None`
+    /// (the default) leaves it to be asked about like any file (`flows::files`).
+    fn on_file<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _data: &'a serde_json::Value,
+        _attachment: i64,
+    ) -> TextAnswer<'a> {
+        Box::pin(async { Ok(None) })
+    }
+
     /// Its commands that someone not yet bound may use (reading what is public, such as a
     /// branch's work plan).
     fn public_commands(&self) -> &'static [&'static str] {

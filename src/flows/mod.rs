@@ -19,6 +19,7 @@ pub mod engine;
 pub mod evaluation;
 pub mod feature;
 pub mod feedback;
+pub mod files;
 pub mod help;
 pub mod lang;
 pub mod me;

@@ -138,6 +138,16 @@ pub async fn erase_payload(conn: &mut Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Replaces a pending update's content (sealed as on insert): what fetching its file came to.
+pub async fn replace_payload(conn: &mut Conn, id: i64, payload: &str) -> Result<()> {
+    sqlx::query("UPDATE inbox SET payload = $1 WHERE id = $2 AND status = 'pending'")
+        .bind(crate::anonymity::seal_text(PURPOSE, payload, 1024))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Counts of inbox rows per status.
 pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
     Ok(

@@ -172,6 +172,44 @@ pub async fn between(
     rows.iter().map(meeting_from_row).collect()
 }
 
+/// Meetings of `branch_id` that started from `since` to `now`, not cancelled, where `member_id`
+/// was expected or is the organiser, latest first: what a photo sent now may belong to.
+pub async fn recent_for(
+    conn: &mut Conn,
+    branch_id: i64,
+    member_id: i64,
+    since: i64,
+    now: i64,
+) -> Result<Vec<Meeting>> {
+    let sql = format!(
+        "{MEETING_SELECT} WHERE mt.branch_id = $1 AND mt.starts_at >= $2 AND mt.starts_at <= $3 \
+         AND mt.status = 'scheduled' AND (mt.created_by = $4 OR EXISTS (SELECT 1 FROM \
+         meeting_attendees a WHERE a.meeting_id = mt.id AND a.member_id = $4)) \
+         ORDER BY mt.starts_at DESC, mt.id DESC"
+    );
+    let rows = sqlx::query(super::sql(sql))
+        .bind(branch_id)
+        .bind(since)
+        .bind(now)
+        .bind(member_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(meeting_from_row).collect()
+}
+
+/// Whether `member_id` was expected at a meeting or organises it.
+pub async fn takes_part(conn: &mut Conn, meeting_id: i64, member_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM meetings mt WHERE mt.id = $1 AND (mt.created_by = $2 OR EXISTS \
+         (SELECT 1 FROM meeting_attendees a WHERE a.meeting_id = mt.id AND a.member_id = $2))",
+    )
+    .bind(meeting_id)
+    .bind(member_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
 /// The meeting not yet over whose sign-in code is `code`.
 pub async fn by_code(conn: &mut Conn, code: &str, now: i64) -> Result<Option<Meeting>> {
     let sql = format!(

@@ -306,6 +306,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0024_attachments.sql"),
     ),
     (
+        25,
+        "notice_files",
+        include_str!("../../migrations/sqlite/0025_notice_files.sql"),
+    ),
+    (
         27,
         "enum_checks",
         include_str!("../../migrations/sqlite/0027_enum_checks.sql"),
@@ -411,6 +416,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         24,
         "attachments",
         include_str!("../../migrations/postgres/0024_attachments.sql"),
+    ),
+    (
+        25,
+        "notice_files",
+        include_str!("../../migrations/postgres/0025_notice_files.sql"),
     ),
     (
         27,

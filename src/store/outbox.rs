@@ -112,6 +112,8 @@ pub struct Claimed {
     pub lease_token: String,
     /// The row was found in `sending` with a lapsed lease: a worker died while sending it.
     pub resumed: bool,
+    /// A file sent with the row (a notice's): the body is its caption.
+    pub attachment_id: Option<i64>,
 }
 
 /// Opens what [`seal_body`] sealed, when the row is anonymous.
@@ -140,6 +142,7 @@ fn claimed_from_row(row: &AnyRow, token: &str) -> Result<Claimed> {
         urgent: row.try_get::<i64, _>("urgent")? != 0,
         lease_token: token.to_owned(),
         resumed: row.try_get::<String, _>("status")? == "sending",
+        attachment_id: row.try_get("attachment_id")?,
     })
 }
 
@@ -221,7 +224,7 @@ pub fn claim_sql(store: &Store, status: &str) -> String {
     };
     format!(
         "SELECT id, channel, address, member_id, body, choices, attempts, expires_at, urgent, status, \
-         anonymous FROM outbox WHERE channel = $1 AND {due} \
+         anonymous, attachment_id FROM outbox WHERE channel = $1 AND {due} \
          AND (urgent = 1 OR $4 = 0) AND ($5 IS NULL OR address = $5) \
          ORDER BY next_attempt_at, id LIMIT $3{}",
         store.skip_locked()
@@ -234,6 +237,48 @@ pub const NEXT_DUE_SQL: &str = "SELECT MIN(t) FROM (\
      SELECT MIN(next_attempt_at) AS t FROM outbox WHERE channel = $1 AND status = 'pending' \
      UNION ALL \
      SELECT MIN(lease_until) AS t FROM outbox WHERE channel = $1 AND status = 'sending') due";
+
+/// Makes the rows queued under `keys` carry attachment `attachment_id` (a notice's file, sent
+/// with the row's body as its caption).
+pub async fn set_attachment(conn: &mut Conn, keys: &[String], attachment_id: i64) -> Result<()> {
+    for key in keys {
+        sqlx::query("UPDATE outbox SET attachment_id = $1 WHERE dedupe_key = $2")
+            .bind(attachment_id)
+            .bind(key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The Telegram file_id an attachment was uploaded as, if it was.
+pub async fn telegram_file_id(conn: &mut Conn, attachment_id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT file_id FROM telegram_files WHERE attachment_id = $1")
+            .bind(attachment_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Keeps the file_id Telegram gave an uploaded attachment (the first one stays).
+pub async fn put_telegram_file_id(
+    conn: &mut Conn,
+    attachment_id: i64,
+    file_id: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO telegram_files (attachment_id, file_id, uploaded_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (attachment_id) DO NOTHING",
+    )
+    .bind(attachment_id)
+    .bind(file_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 /// Marks a row that cannot be read or rendered as failed, with the reason.
 pub async fn fail_unreadable(conn: &mut Conn, id: i64, error: &str) -> Result<()> {

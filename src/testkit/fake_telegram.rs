@@ -1,9 +1,12 @@
 //! A fake Telegram Bot API on 127.0.0.1. teloxide is pointed at it with a custom API URL. It
 //! answers getMe, getUpdates (long polling), sendMessage, editMessageText,
-//! editMessageReplyMarkup, answerCallbackQuery, setMyCommands, setWebhook and deleteWebhook
+//! editMessageReplyMarkup, answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook and
+//! getFile, sendDocument and sendPhoto (a multipart upload, or a file_id sent before; each
+//! recorded as an [`Upload`]), and serves the files it holds at `/file/bot<token>/<path>` as
+//! Telegram does
 //! (method names matched case-insensitively, as teloxide sends `SendMessage`), records every
-//! call, and can be told to misbehave: 429 with retry_after, 403 "bot was blocked by the user",
-//! 5xx, garbage, slow answers, and Telegram's own rate limits.
+//! call and download, and can be told to misbehave: 429 with retry_after, 403 "bot was blocked
+//! by the user", 5xx, garbage, slow answers, and Telegram's own rate limits.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -15,7 +18,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
@@ -65,6 +68,19 @@ impl Sent {
             .find(|(l, _)| l == label)
             .map(|(_, d)| d.clone())
     }
+}
+
+/// A file the bot sent with sendDocument or sendPhoto.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub chat_id: i64,
+    /// `senddocument` or `sendphoto`.
+    pub method: String,
+    pub caption: String,
+    /// The uploaded file's name and size; None when the bot sent a file_id instead.
+    pub uploaded: Option<(String, usize)>,
+    /// The file_id it went out as (the one the upload got, or the one the bot sent).
+    pub file_id: String,
 }
 
 /// Telegram's limits, each counted in a strict sliding window: at most 30 messages in any one
@@ -133,6 +149,14 @@ struct Inner {
     next_message: AtomicI64,
     new_update: Notify,
     new_sent: Notify,
+    /// Files the bot may fetch: file_id → (file_path, bytes).
+    files: Mutex<HashMap<String, (String, Vec<u8>)>>,
+    /// Faults for the next getFile calls (front first).
+    file_faults: Mutex<VecDeque<Fault>>,
+    /// Paths downloaded from `/file/…`, in order.
+    downloads: Mutex<Vec<String>>,
+    /// Files the bot sent, in order.
+    uploads: Mutex<Vec<Upload>>,
 }
 
 /// A running fake Bot API server.
@@ -155,6 +179,7 @@ impl FakeTelegram {
         });
         let app = Router::new()
             .route("/{token}/{method}", post(handle))
+            .route("/file/{token}/{*path}", get(download))
             .with_state(Arc::clone(&inner));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -222,6 +247,72 @@ impl FakeTelegram {
                 "sticker": {
                     "file_id": "CAAC", "file_unique_id": "AgAD", "type": "regular",
                     "width": 512, "height": 512, "is_animated": false, "is_video": false
+                }
+            }
+        })
+    }
+
+    /// Holds a file the bot may fetch with getFile; returns its file_id.
+    pub fn add_file(&self, bytes: &[u8]) -> String {
+        let n = self.inner.next_message.fetch_add(1, Ordering::Relaxed);
+        let id = format!("FILE{n}");
+        let path = format!("documents/file_{n}");
+        self.inner
+            .files
+            .lock()
+            .unwrap()
+            .insert(id.clone(), (path, bytes.to_vec()));
+        id
+    }
+
+    /// Queues a fault for the next getFile call.
+    pub fn file_fault(&self, fault: Fault) {
+        self.inner.file_faults.lock().unwrap().push_back(fault);
+    }
+
+    /// The files the bot sent (sendDocument, sendPhoto), in order.
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.inner.uploads.lock().unwrap().clone()
+    }
+
+    /// The file paths the bot downloaded, in order.
+    pub fn downloads(&self) -> Vec<String> {
+        self.inner.downloads.lock().unwrap().clone()
+    }
+
+    /// A private photo message: Telegram's three sizes of it, the largest being `file_id` with
+    /// `size` bytes declared (the smaller ones are other ids the bot should not fetch).
+    pub fn photo_update(&self, chat_id: i64, file_id: &str, size: u64) -> Value {
+        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
+        json!({
+            "update_id": id,
+            "message": {
+                "message_id": id,
+                "date": 1_764_000_000,
+                "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+                "from": {"id": chat_id, "is_bot": false, "first_name": "Test", "language_code": "zh-hans"},
+                "photo": [
+                    {"file_id": format!("{file_id}-s"), "file_unique_id": "s", "file_size": 1200, "width": 90, "height": 67},
+                    {"file_id": format!("{file_id}-m"), "file_unique_id": "m", "file_size": 14000, "width": 320, "height": 240},
+                    {"file_id": file_id, "file_unique_id": "x", "file_size": size, "width": 1280, "height": 960}
+                ]
+            }
+        })
+    }
+
+    /// A private document message with the name and size its client declared.
+    pub fn document_update(&self, chat_id: i64, file_id: &str, name: &str, size: u64) -> Value {
+        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
+        json!({
+            "update_id": id,
+            "message": {
+                "message_id": id,
+                "date": 1_764_000_000,
+                "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+                "from": {"id": chat_id, "is_bot": false, "first_name": "Test", "language_code": "zh-hans"},
+                "document": {
+                    "file_id": file_id, "file_unique_id": "d", "file_name": name,
+                    "mime_type": "application/octet-stream", "file_size": size
                 }
             }
         })
@@ -365,6 +456,10 @@ async fn handle(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    let lower = method.to_ascii_lowercase();
+    if lower == "senddocument" || lower == "sendphoto" {
+        return send_file(&inner, &lower, content_type, &body);
+    }
     let body: Value = if content_type.starts_with("multipart/form-data") {
         multipart_fields(content_type, &body)
     } else {
@@ -382,6 +477,7 @@ async fn handle(
             "has_main_web_app": false
         })),
         "getupdates" => get_updates(&inner, &body).await,
+        "getfile" => get_file(&inner, &body),
         "sendmessage" => send_message(&inner, &body).await,
         "editmessagetext" | "editmessagereplymarkup" => ok(json!({
             "message_id": body["message_id"], "date": 1_764_000_000,
@@ -390,6 +486,198 @@ async fn handle(
         })),
         "answercallbackquery" | "setmycommands" | "setwebhook" | "deletewebhook" => ok(json!(true)),
         _ => err(StatusCode::NOT_FOUND, "Not Found: method not found", None),
+    }
+}
+
+/// The parts of a multipart/form-data body, binary-safe: (name, file name, bytes).
+fn multipart_parts(content_type: &str, body: &[u8]) -> Vec<(String, Option<String>, Vec<u8>)> {
+    let Some(boundary) = content_type.split("boundary=").nth(1) else {
+        return Vec::new();
+    };
+    let marker = format!("--{}", boundary.trim_matches('"'));
+    let marker = marker.as_bytes();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        (from..=hay.len().saturating_sub(needle.len())).find(|&i| hay[i..].starts_with(needle))
+    };
+    let mut parts = Vec::new();
+    let mut at = match find(body, marker, 0) {
+        Some(i) => i + marker.len(),
+        None => return parts,
+    };
+    while let Some(next) = find(body, marker, at) {
+        let part = &body[at..next];
+        at = next + marker.len();
+        let Some(split) = find(part, b"\r\n\r\n", 0) else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..split]).into_owned();
+        let mut value = part[split + 4..].to_vec();
+        if value.ends_with(b"\r\n") {
+            value.truncate(value.len() - 2);
+        }
+        let attr = |key: &str| {
+            head.split(&format!("{key}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_owned)
+        };
+        if let Some(name) = attr(" name").or_else(|| attr(";name")) {
+            parts.push((name, attr("filename"), value));
+        }
+    }
+    parts
+}
+
+/// sendDocument / sendPhoto: an upload (a multipart file part) or a file_id; answers the
+/// message with the file's file_id, as Telegram does.
+fn send_file(inner: &Inner, method: &str, content_type: &str, body: &[u8]) -> Response {
+    let field = if method == "sendphoto" {
+        "photo"
+    } else {
+        "document"
+    };
+    let (chat_id, caption, uploaded, given) = if content_type.starts_with("multipart/form-data") {
+        let parts = multipart_parts(content_type, body);
+        let text = |name: &str| {
+            parts
+                .iter()
+                .find(|(n, f, _)| n == name && f.is_none())
+                .map(|(_, _, v)| String::from_utf8_lossy(v).trim_matches('"').to_owned())
+        };
+        // teloxide names the file part itself and sends `document=attach://<that name>`
+        // (https://core.telegram.org/bots/api#sending-files); a file_id goes as plain text.
+        let given = text(field);
+        let part = given
+            .as_deref()
+            .and_then(|g| g.strip_prefix("attach://"))
+            .unwrap_or(field)
+            .to_owned();
+        let file = parts
+            .iter()
+            .find(|(n, f, _)| *n == part && f.is_some())
+            .map(|(_, f, v)| (f.clone().unwrap_or_default(), v.len()));
+        (
+            text("chat_id").and_then(|c| c.parse().ok()).unwrap_or(0),
+            text("caption").unwrap_or_default(),
+            file,
+            given.filter(|g| !g.starts_with("attach://")),
+        )
+    } else {
+        let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        (
+            v["chat_id"].as_i64().unwrap_or(0),
+            v["caption"].as_str().unwrap_or("").to_owned(),
+            None,
+            v[field].as_str().map(str::to_owned),
+        )
+    };
+    inner.calls.lock().unwrap().push((
+        method.to_owned(),
+        json!({"chat_id": chat_id, "caption": caption, "uploaded": uploaded.is_some()}),
+    ));
+    let message_id = inner.next_message.fetch_add(1, Ordering::Relaxed);
+    let file_id = match (&uploaded, given) {
+        (Some(_), _) => format!("SENT{message_id}"),
+        (None, Some(id)) if !id.is_empty() => id,
+        _ => {
+            return err(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: there is no file in the request",
+                None,
+            )
+        }
+    };
+    inner.uploads.lock().unwrap().push(Upload {
+        chat_id,
+        method: method.to_owned(),
+        caption: caption.clone(),
+        uploaded: uploaded.clone(),
+        file_id: file_id.clone(),
+    });
+    inner.sent.lock().unwrap().push(Sent {
+        chat_id,
+        message_id,
+        text: caption.clone(),
+        buttons: Vec::new(),
+    });
+    inner.new_sent.notify_waiters();
+    let mut message = json!({
+        "message_id": message_id,
+        "date": 1_764_000_000,
+        "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+        "from": {"id": 1, "is_bot": true, "first_name": "Branch Bot", "username": BOT_USERNAME},
+        "caption": caption
+    });
+    let size = uploaded.as_ref().map_or(1000, |(_, n)| *n);
+    if method == "sendphoto" {
+        message["photo"] = json!([{"file_id": file_id, "file_unique_id": format!("u{file_id}"),
+            "file_size": size, "width": 1280, "height": 960}]);
+    } else {
+        message["document"] = json!({"file_id": file_id, "file_unique_id": format!("u{file_id}"),
+            "file_name": uploaded.map(|(n, _)| n).unwrap_or_default(), "file_size": size});
+    }
+    ok(message)
+}
+
+/// getFile: the file's path, or 400 for an id it does not hold (as Telegram answers).
+fn get_file(inner: &Inner, body: &Value) -> Response {
+    if let Some(fault) = inner.file_faults.lock().unwrap().pop_front() {
+        match fault {
+            Fault::ServerError(code) => {
+                let status =
+                    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                return err(status, "Internal Server Error", None);
+            }
+            Fault::RetryAfter(secs) => {
+                return err(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &format!("Too Many Requests: retry after {secs}"),
+                    Some(json!({"retry_after": secs})),
+                )
+            }
+            Fault::Garbage => return (StatusCode::OK, "<html>oops</html>").into_response(),
+            _ => {
+                return err(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request: invalid file_id",
+                    None,
+                )
+            }
+        }
+    }
+    let id = body["file_id"].as_str().unwrap_or("");
+    match inner.files.lock().unwrap().get(id) {
+        Some((path, bytes)) => ok(json!({
+            "file_id": id, "file_unique_id": format!("u{id}"),
+            "file_size": bytes.len(), "file_path": path
+        })),
+        None => err(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: invalid file_id",
+            None,
+        ),
+    }
+}
+
+/// `/file/bot<token>/<path>`: the bytes of a file getFile named.
+async fn download(
+    State(inner): State<Arc<Inner>>,
+    Path((token, path)): Path<(String, String)>,
+) -> Response {
+    if !token.starts_with("bot") {
+        return (StatusCode::NOT_FOUND, "Not Found").into_response();
+    }
+    inner.downloads.lock().unwrap().push(path.clone());
+    let bytes = inner
+        .files
+        .lock()
+        .unwrap()
+        .values()
+        .find(|(p, _)| *p == path)
+        .map(|(_, b)| b.clone());
+    match bytes {
+        Some(b) => (StatusCode::OK, b).into_response(),
+        None => (StatusCode::NOT_FOUND, "Not Found").into_response(),
     }
 }
 

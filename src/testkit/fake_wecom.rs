@@ -81,6 +81,10 @@ struct Inner {
     codes: Mutex<HashMap<String, Visitor>>,
     /// Who opens the authorize page (the person signed in to the WeCom app).
     visitor: Mutex<Option<Visitor>>,
+    /// Media members sent (`media/get`): media_id → bytes.
+    media: Mutex<HashMap<String, Vec<u8>>>,
+    /// `media/get` calls, by media_id.
+    media_calls: Mutex<Vec<String>>,
 }
 
 /// Who a web authorization names, as `getuserinfo` answers.
@@ -124,12 +128,15 @@ impl FakeWecom {
             new_sent: Notify::new(),
             codes: Mutex::default(),
             visitor: Mutex::default(),
+            media: Mutex::default(),
+            media_calls: Mutex::default(),
         });
         let app = Router::new()
             .route("/cgi-bin/gettoken", get(gettoken))
             .route("/cgi-bin/message/send", post(send))
             .route("/cgi-bin/message/update_template_card", post(update_card))
             .route("/cgi-bin/auth/getuserinfo", get(getuserinfo))
+            .route("/cgi-bin/media/get", get(media_get))
             .route("/connect/oauth2/authorize", get(authorize))
             .with_state(Arc::clone(&inner));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -140,6 +147,20 @@ impl FakeWecom {
             let _ = axum::serve(listener, app).await;
         });
         Self { addr, inner }
+    }
+
+    /// Holds a picture or file a member sent; `media/get` serves it under `media_id`.
+    pub fn add_media(&self, media_id: &str, bytes: &[u8]) {
+        self.inner
+            .media
+            .lock()
+            .unwrap()
+            .insert(media_id.to_owned(), bytes.to_vec());
+    }
+
+    /// The media_ids `media/get` was asked for, in order.
+    pub fn media_calls(&self) -> Vec<String> {
+        self.inner.media_calls.lock().unwrap().clone()
     }
 
     /// `http://127.0.0.1:PORT`, for `wecom.api_url`.
@@ -304,6 +325,27 @@ async fn gettoken(
     Json(json!({
         "errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": ttl.as_secs()
     }))
+}
+
+/// `media/get`: the bytes (with their type), or WeCom's JSON error (40007 for an unknown id).
+async fn media_get(
+    State(inner): State<Arc<Inner>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !valid(&inner, q.get("access_token")) {
+        return Json(json!({"errcode": 42001, "errmsg": "access_token expired"})).into_response();
+    }
+    let id = q.get("media_id").cloned().unwrap_or_default();
+    inner.media_calls.lock().unwrap().push(id.clone());
+    match inner.media.lock().unwrap().get(&id) {
+        Some(bytes) => (
+            [("content-type", "application/octet-stream")],
+            bytes.clone(),
+        )
+            .into_response(),
+        None => Json(json!({"errcode": 40007, "errmsg": "invalid media_id"})).into_response(),
+    }
 }
 
 async fn send(
@@ -514,6 +556,19 @@ impl Callbacks {
             "<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>\
              <FromUserName><![CDATA[{from}]]></FromUserName><CreateTime>{}</CreateTime>\
              <MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>\
+             <MsgId>{msg_id}</MsgId><AgentID>{AGENT_ID}</AgentID></xml>",
+            chrono::Utc::now().timestamp()
+        )
+    }
+
+    /// A member's picture (`image`, with its `MediaId`), as WeCom's XML.
+    pub fn image_xml(&self, from: &str, media_id: &str, msg_id: u64) -> String {
+        format!(
+            "<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>\
+             <FromUserName><![CDATA[{from}]]></FromUserName><CreateTime>{}</CreateTime>\
+             <MsgType><![CDATA[image]]></MsgType>\
+             <PicUrl><![CDATA[https://wework.qpic.cn/{media_id}]]></PicUrl>\
+             <MediaId><![CDATA[{media_id}]]></MediaId>\
              <MsgId>{msg_id}</MsgId><AgentID>{AGENT_ID}</AgentID></xml>",
             chrono::Utc::now().timestamp()
         )

@@ -311,6 +311,8 @@ struct Script {
     web_markers: Vec<String>,
     /// Whole ballots typed in one message ("1 2 2 2 2 2 2").
     typed_ballots: Vec<String>,
+    /// The Telegram file ids of photos sent in the middle of a rating (refused, never fetched).
+    photos: Vec<String>,
 }
 
 async fn scripted_run(app: &TestApp) -> Script {
@@ -343,6 +345,7 @@ async fn scripted_run(app: &TestApp) -> Script {
     let mut submitted = Vec::new();
     let mut reply_codes = Vec::new();
     let mut web_markers = vec![WEB_AGENT.to_owned()];
+    let mut photos = Vec::new();
     for i in senders {
         if i >= 10 {
             let (address, code, rating, text) = WEB_SAID[i - 10];
@@ -362,7 +365,28 @@ async fn scripted_run(app: &TestApp) -> Script {
         if i < MEMBERS.len() && rand::rng().random_bool(0.5) {
             app.ask(chat, "/help", 1).await;
         }
-        let thanks = rate(app, chat, code, label, Some(text)).await;
+        let thanks = if i < MEMBERS.len() && i % 2 == 0 {
+            // A photo in the middle of the rating: refused, never fetched nor kept.
+            let intro = app.ask(chat, &format!("/start fb_{code}"), 1).await;
+            tap(app, chat, &intro[0], label, 1).await;
+            let file_id = format!("FBPHOTO{chat}Q7Z");
+            let before = app.fake.sent_to(chat).len();
+            app.deliver(app.fake.photo_update(chat, &file_id, 40_000))
+                .await;
+            let refused = app
+                .fake
+                .wait_sent(chat, before + 1, crate::helpers::WAIT)
+                .await;
+            assert!(
+                refused[before].text.starts_with("匿名反馈只收文字"),
+                "{}",
+                refused[before].text
+            );
+            photos.push(file_id);
+            app.ask(chat, text, 1).await[0].text.clone()
+        } else {
+            rate(app, chat, code, label, Some(text)).await
+        };
         let start = thanks.find("回执码：").expect("a reply code") + "回执码：".len();
         reply_codes.push(thanks[start..].chars().take(7).collect());
         submitted.push((chat, text));
@@ -409,12 +433,17 @@ async fn scripted_run(app: &TestApp) -> Script {
             .unwrap();
         member_ids.push(id.to_string());
     }
+    assert!(
+        app.fake.calls("getFile").is_empty(),
+        "a photo sent in a rating was asked for"
+    );
     Script {
         submitted,
         reply_codes,
         member_ids,
         web_markers,
         typed_ballots,
+        photos,
     }
 }
 
@@ -499,6 +528,12 @@ fn attack_bytes(snap: &Snapshot, script: &Script, published: bool, db: Db) {
             assert!(
                 find_all(bytes, typed.as_bytes()).is_empty(),
                 "a ballot typed in one message ({typed:?}) readable in {owner}"
+            );
+        }
+        for photo in &script.photos {
+            assert!(
+                find_all(bytes, photo.as_bytes()).is_empty(),
+                "a photo sent in a rating ({photo}) is named in {owner}"
             );
         }
         let text = String::from_utf8_lossy(bytes);
@@ -851,6 +886,12 @@ async fn forensic(db: Db) {
             assert!(
                 !line.contains(typed.as_str()),
                 "a log line holds a typed ballot: {line}"
+            );
+        }
+        for photo in &script.photos {
+            assert!(
+                !line.contains(photo.as_str()),
+                "a log line names a photo sent in a rating: {line}"
             );
         }
         for marker in &script.web_markers {

@@ -7,6 +7,7 @@ mod attachments_web;
 mod audit;
 mod calendar_store;
 mod campaign;
+mod chat_files;
 mod checks;
 mod claims;
 mod crash;

@@ -54,7 +54,7 @@ async fn send_branch_notice(app: &TestApp) {
         format!(
             "{TEXT}\n——\n预览：3 人将收到（Telegram 3 人）。\n\
              其中：正式党员 7 人，预备党员 1 人。\n\
-             另有 5 人无法送达（未绑定账号，也无法发短信）。"
+             另有 5 人无法送达（未绑定账号，也无法发短信）。\n需要随通知发送文件，可以现在把文件发给我。"
         )
     );
     assert_eq!(preview[0].labels(), vec!["发送", "修改", "取消"]);
@@ -340,7 +340,7 @@ async fn a_draft_can_be_edited_and_cancelled_and_nothing_is_sent() {
         preview[0].text,
         "周五开会\n——\n预览：1 人将收到（Telegram 1 人）。\n\
          其中：正式党员 3 人，预备党员 1 人。\n\
-         另有 3 人无法送达（未绑定账号，也无法发短信）。"
+         另有 3 人无法送达（未绑定账号，也无法发短信）。\n需要随通知发送文件，可以现在把文件发给我。"
     );
     let edit = tap(&app, SECRETARY, &preview[0], "修改", 1).await;
     assert_eq!(edit[0].text, "请输入通知内容。");
@@ -460,7 +460,7 @@ async fn a_notice_to_all_party_members_leaves_out_activists_and_everyone_is_a_ch
         format!(
             "{dues}\n——\n预览：1 人将收到（Telegram 1 人）。\n\
              其中：正式党员 23 人，预备党员 4 人。\n\
-             另有 26 人无法送达（未绑定账号，也无法发短信）。"
+             另有 26 人无法送达（未绑定账号，也无法发短信）。\n需要随通知发送文件，可以现在把文件发给我。"
         )
     );
     let activist_before = app.fake.sent_to(105).len();

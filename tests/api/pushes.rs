@@ -340,7 +340,7 @@ async fn an_urgent_notice_is_re_nudged_every_five_minutes_then_by_sms_until_ever
     assert!(
         preview[0].text.ends_with(
             "\n自动提醒：每 5 分钟提醒一次，共 3 次，第 2 次起改发短信。\
-             没有手机号的人仍在原渠道收到。"
+             没有手机号的人仍在原渠道收到。\n需要随通知发送文件，可以现在把文件发给我。"
         ),
         "{}",
         preview[0].text

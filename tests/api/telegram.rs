@@ -286,7 +286,10 @@ async fn nonsense_unknown_commands_stickers_and_long_texts_get_clear_answers() {
     let before = app.fake.sent_to(CHAT).len();
     app.deliver(app.fake.sticker_update(CHAT)).await;
     let sent = app.fake.wait_sent(CHAT, before + 1, WAIT).await;
-    assert_eq!(sent[before].text, "我只能读文字消息。需要帮助请发 /help。");
+    assert_eq!(
+        sent[before].text,
+        "抱歉，未能识别：我能读文字、照片和文件，读不了贴纸、语音和视频。需要帮助请发 /help。"
+    );
     // A tap on a button of a flow that no longer exists.
     let before = app.fake.sent_to(CHAT).len();
     app.deliver(app.fake.callback_update(CHAT, 1, "nosuch:thing"))

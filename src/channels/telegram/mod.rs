@@ -2,6 +2,7 @@
 //! webhook handler ([`webhook`]); both only store the update in the inbox. Outbox rows are
 //! sent by [`TelegramSender`], with choices as inline keyboard buttons.
 
+pub mod files;
 pub mod polling;
 pub mod webhook;
 
@@ -13,7 +14,7 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, Bot, RequestError};
 
-use crate::chat::{ChannelKind, Content, Inbound};
+use crate::chat::{ChannelKind, Content, FileRef, Inbound};
 use crate::delivery::{ChannelSender, Outgoing, SendError, SendFuture};
 use crate::flows::command::MENU;
 use crate::flows::engine::InboxItem;
@@ -47,7 +48,7 @@ pub fn decode(update: &Update) -> Option<InboxItem> {
                 Some(text) => Content::Text {
                     text: text.to_owned(),
                 },
-                None => Content::Unsupported,
+                None => file_of(msg).map_or(Content::Unsupported, Content::File),
             };
             Some(InboxItem {
                 inbound: Inbound {
@@ -85,6 +86,37 @@ pub fn decode(update: &Update) -> Option<InboxItem> {
     }
 }
 
+/// A photo (its largest size) or a document of a message, as the platform announced it.
+fn file_of(msg: &teloxide::types::Message) -> Option<FileRef> {
+    // teloxide reads a missing `file_size` as u32::MAX: not a size Telegram said.
+    let size = |s: u32| (s != u32::MAX).then_some(u64::from(s));
+    if let Some(sizes) = msg.photo() {
+        // Telegram lists a photo's sizes smallest first; the largest is the photo itself.
+        let largest = sizes
+            .iter()
+            .max_by_key(|p| (u64::from(p.width) * u64::from(p.height), p.file.size))?;
+        return Some(FileRef {
+            id: largest.file.id.0.clone(),
+            photo: true,
+            name: None,
+            size: size(largest.file.size),
+            outcome: None,
+            attempts: 0,
+            retry_at: None,
+        });
+    }
+    let doc = msg.document()?;
+    Some(FileRef {
+        id: doc.file.id.0.clone(),
+        photo: false,
+        name: doc.file_name.clone(),
+        size: size(doc.file.size),
+        outcome: None,
+        attempts: 0,
+        retry_at: None,
+    })
+}
+
 /// Acknowledges a tapped button, so the client stops its spinner. Best effort.
 pub async fn ack(bot: &Bot, callback_id: &str) {
     if let Err(e) = bot
@@ -117,14 +149,143 @@ pub async fn set_commands(
     Ok(())
 }
 
-/// Sends outbox rows to Telegram chats.
+/// Sends outbox rows to Telegram chats; a row with an attachment (a notice's file) as a photo
+/// or document with the row's text as its caption.
 pub struct TelegramSender {
     bot: Bot,
+    files: Option<Stored>,
 }
+
+/// Where attachments are read from, and the upload guard.
+struct Stored {
+    store: crate::store::Store,
+    files: crate::attachments::Files,
+    clock: crate::clock::Clock,
+    /// One upload at a time: every other recipient then reuses the file_id Telegram returned.
+    upload: tokio::sync::Mutex<()>,
+}
+
+/// Telegram's limit on a caption.
+const MAX_CAPTION_CHARS: usize = 1024;
 
 impl TelegramSender {
     pub fn new(bot: Bot) -> Self {
-        Self { bot }
+        Self { bot, files: None }
+    }
+
+    /// The same sender, able to send the rows that carry a file.
+    pub fn with_files(
+        mut self,
+        store: crate::store::Store,
+        files: crate::attachments::Files,
+        clock: crate::clock::Clock,
+    ) -> Self {
+        self.files = Some(Stored {
+            store,
+            files,
+            clock,
+            upload: tokio::sync::Mutex::new(()),
+        });
+        self
+    }
+
+    /// Sends attachment `id` to `chat` with `caption`: by the file_id of an earlier upload, or
+    /// uploaded now (once: a concurrent send of the same file waits and reuses its file_id).
+    async fn send_file(&self, chat: i64, id: i64, caption: &str) -> Result<String, SendError> {
+        use crate::attachments::service;
+        use crate::store::outbox;
+        let Some(stored) = &self.files else {
+            return Err(SendError::Permanent("no attachment storage".into()));
+        };
+        let db = |e: crate::store::StoreError| SendError::Transient(format!("database: {e}"));
+        let caption: String = caption.chars().take(MAX_CAPTION_CHARS).collect();
+        let known = |id: i64| async move {
+            let mut conn = stored
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(|e| db(e.into()))?;
+            let file = service::get(&mut conn, id).await.map_err(db)?;
+            let uploaded = outbox::telegram_file_id(&mut conn, id).await.map_err(db)?;
+            Ok::<_, SendError>((file, uploaded))
+        };
+        let (file, uploaded) = known(id).await?;
+        let Some(file) = file else {
+            return Err(SendError::Permanent(format!("attachment {id} is gone")));
+        };
+        if let Some(file_id) = uploaded {
+            let input = teloxide::types::InputFile::file_id(teloxide::types::FileId(file_id));
+            return self
+                .send_input(chat, &file, input, caption)
+                .await
+                .map(|(m, _)| m);
+        }
+        let _one = stored.upload.lock().await;
+        if let (_, Some(file_id)) = known(id).await? {
+            let input = teloxide::types::InputFile::file_id(teloxide::types::FileId(file_id));
+            return self
+                .send_input(chat, &file, input, caption)
+                .await
+                .map(|(m, _)| m);
+        }
+        let bytes = service::read(&stored.files, &file)
+            .await
+            .map_err(|e| SendError::Transient(format!("attachment {id}: {e:#}")))?;
+        let input = teloxide::types::InputFile::memory(bytes).file_name(file.display_name.clone());
+        let (message, file_id) = self.send_input(chat, &file, input, caption).await?;
+        if let Some(file_id) = file_id {
+            let mut conn = stored
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(|e| db(e.into()))?;
+            outbox::put_telegram_file_id(&mut conn, id, &file_id, stored.clock.now_ms())
+                .await
+                .map_err(db)?;
+        }
+        Ok(message)
+    }
+
+    /// sendPhoto or sendDocument: the message id and the file_id Telegram keeps it under.
+    async fn send_input(
+        &self,
+        chat: i64,
+        file: &crate::attachments::Attachment,
+        input: teloxide::types::InputFile,
+        caption: String,
+    ) -> Result<(String, Option<String>), SendError> {
+        use teloxide::payloads::{SendDocumentSetters, SendPhotoSetters};
+        match file.kind {
+            crate::attachments::Kind::Photo => {
+                let sent = self
+                    .bot
+                    .send_photo(ChatId(chat), input)
+                    .caption(caption)
+                    .await
+                    .map_err(classify)?;
+                let file_id = sent
+                    .photo()
+                    .and_then(|sizes| {
+                        sizes
+                            .iter()
+                            .max_by_key(|p| u64::from(p.width) * u64::from(p.height))
+                    })
+                    .map(|p| p.file.id.0.clone());
+                Ok((sent.id.0.to_string(), file_id))
+            }
+            crate::attachments::Kind::Document => {
+                let sent = self
+                    .bot
+                    .send_document(ChatId(chat), input)
+                    .caption(caption)
+                    .await
+                    .map_err(classify)?;
+                let file_id = sent.document().map(|d| d.file.id.0.clone());
+                Ok((sent.id.0.to_string(), file_id))
+            }
+        }
     }
 }
 
@@ -170,6 +331,9 @@ impl ChannelSender for TelegramSender {
             let chat: i64 = msg.address.parse().map_err(|_| {
                 SendError::Permanent(format!("'{}' is not a Telegram chat id", msg.address))
             })?;
+            if let Some(id) = msg.attachment {
+                return self.send_file(chat, id, &msg.text).await.map(Some);
+            }
             if msg.text.chars().count() > crate::chat::MAX_TEXT_CHARS {
                 return Err(SendError::Permanent(format!(
                     "text of {} characters is over Telegram's limit of {}",

@@ -1,7 +1,8 @@
 //! WeCom's server API as the app uses it: `gettoken`, `message/send`,
 //! `message/update_template_card` (developer.work.weixin.qq.com, 服务端API → 消息推送) and
 //! `auth/getuserinfo` (身份验证 → 网页授权登录 → 获取访问用户身份), which the feedback page's
-//! `wecom` check uses.
+//! `wecom` check uses, and `media/get` (素材管理 → 获取临时素材) for the pictures and files
+//! members send.
 //!
 //! The `access_token` (valid 7,200 s) is cached in this process and in the `wecom_tokens` row
 //! shared by every replica on the database: a replica that finds no valid token takes a short
@@ -14,6 +15,7 @@
 //! in the app's visible range (`invaliduser`, 60111, 81013) is unreachable on WeCom.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -22,6 +24,7 @@ use crate::channels::sms::{classify_status, classify_transport};
 use crate::clock::Clock;
 use crate::config::sms::Secret;
 use crate::delivery::SendError;
+use crate::flows::files::fetch::{FetchError, FetchFuture, FileSource};
 use crate::store::{wecom as store, Store};
 
 /// A token is refreshed this long before WeCom's own expiry.
@@ -291,6 +294,82 @@ impl Api {
         });
         self.call("message/update_template_card", &body).await?;
         Ok(())
+    }
+}
+
+impl Api {
+    /// `GET /cgi-bin/media/get`: the bytes of a picture or file a member sent (its `MediaId`
+    /// lasts three days), at most `max_bytes`. WeCom answers an error as JSON instead of the
+    /// bytes; a rejected token is refreshed once.
+    pub async fn media(&self, media_id: &str, max_bytes: u64) -> Result<Vec<u8>, FetchError> {
+        let send_error = |e: SendError| match e {
+            SendError::Permanent(why) | SendError::Unreachable(why) => FetchError::Permanent(why),
+            other => FetchError::Transient(format!("{other:?}")),
+        };
+        for attempt in 0..2 {
+            let token = self.token().await.map_err(send_error)?;
+            let mut answer = self
+                .client
+                .get(format!("{}/cgi-bin/media/get", self.base))
+                .query(&[("access_token", token.as_str()), ("media_id", media_id)])
+                .send()
+                .await
+                .map_err(|e| send_error(classify_transport(e)))?;
+            let status = answer.status().as_u16();
+            if !(200..300).contains(&status) {
+                let wait = crate::channels::sms::retry_after(answer.headers());
+                return Err(send_error(classify_status(status, wait, String::new())));
+            }
+            let json = answer
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.contains("json") || t.starts_with("text/plain"));
+            if json {
+                let value: Value = answer
+                    .json()
+                    .await
+                    .map_err(|e| FetchError::Transient(format!("unreadable WeCom answer: {e}")))?;
+                let code = value["errcode"].as_i64().unwrap_or(-1);
+                let msg = value["errmsg"].as_str().unwrap_or("").to_owned();
+                if token_rejected(code) && attempt == 0 {
+                    self.discard(&token).await;
+                    continue;
+                }
+                return Err(match code {
+                    // An unknown or expired media_id.
+                    40007 => FetchError::Permanent(format!("WeCom media/get 40007: {msg}")),
+                    _ => send_error(classify(code, &msg)),
+                });
+            }
+            if answer.content_length().is_some_and(|n| n > max_bytes) {
+                return Err(FetchError::TooLarge);
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = answer
+                .chunk()
+                .await
+                .map_err(|e| FetchError::Transient(format!("WeCom media download: {e}")))?
+            {
+                if (bytes.len() + chunk.len()) as u64 > max_bytes {
+                    return Err(FetchError::TooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            return Ok(bytes);
+        }
+        Err(FetchError::Transient(
+            "WeCom kept rejecting the token".into(),
+        ))
+    }
+}
+
+/// WeCom as a [`FileSource`]: what members send the app.
+pub struct WecomFiles(pub Arc<Api>);
+
+impl FileSource for WecomFiles {
+    fn fetch<'a>(&'a self, file: &'a crate::chat::FileRef, max_bytes: u64) -> FetchFuture<'a> {
+        Box::pin(self.0.media(&file.id, max_bytes))
     }
 }
 

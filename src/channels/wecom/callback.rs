@@ -258,6 +258,21 @@ pub async fn take(
             text: content.clone(),
         },
         Message::CardClick { key, .. } => Content::Choice { data: key.clone() },
+        Message::Media {
+            media_id,
+            photo,
+            name,
+            ..
+        } => Content::File(crate::chat::FileRef {
+            id: media_id.clone(),
+            photo: *photo,
+            name: name.clone(),
+            // The callback does not say; the download stops at the limit.
+            size: None,
+            outcome: None,
+            attempts: 0,
+            retry_at: None,
+        }),
         Message::Unsupported { .. } => Content::Unsupported,
         Message::EnterAgent { .. } | Message::Ignored => Content::Unsupported,
     };

@@ -87,6 +87,10 @@ pub async fn start(
     crate::store::wecom::sync_bindings(&mut conn, config.userid_is_key, engine.clock.now_ms())
         .await
         .map_err(|e| format!("database: {e}"))?;
+    engine.sources.register(
+        ChannelKind::Wecom,
+        Arc::new(api::WecomFiles(Arc::clone(&api))),
+    );
     drop(conn);
     let sender = sender::WecomSender::new(
         Arc::clone(&api),

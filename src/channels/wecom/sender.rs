@@ -325,6 +325,7 @@ mod tests {
             choices,
             member_id: None,
             urgent: false,
+            attachment: None,
         }
     }
 

@@ -146,7 +146,18 @@ pub enum Message {
     },
     /// The member opened the app (`enter_agent`).
     EnterAgent { from: String, create_time: String },
-    /// A picture, a voice message, a location…: not something the bot reads.
+    /// A picture (`image`) or a file (`file`): fetched with `media/get` by its `MediaId`,
+    /// which WeCom keeps for three days.
+    Media {
+        from: String,
+        msg_id: String,
+        create_time: String,
+        media_id: String,
+        photo: bool,
+        /// The file's name, when the callback names it.
+        name: Option<String>,
+    },
+    /// A voice message, a video, a location…: not something the bot reads.
     Unsupported {
         from: String,
         msg_id: String,
@@ -161,9 +172,9 @@ impl Message {
     /// sender, time and what it was, as WeCom's documentation recommends.
     pub fn dedupe_key(&self) -> Option<String> {
         match self {
-            Self::Text { msg_id, .. } | Self::Unsupported { msg_id, .. } => {
-                Some(format!("msg:{msg_id}"))
-            }
+            Self::Text { msg_id, .. }
+            | Self::Media { msg_id, .. }
+            | Self::Unsupported { msg_id, .. } => Some(format!("msg:{msg_id}")),
             Self::CardClick {
                 from,
                 create_time,
@@ -182,6 +193,7 @@ impl Message {
             Self::Text { from, .. }
             | Self::CardClick { from, .. }
             | Self::EnterAgent { from, .. }
+            | Self::Media { from, .. }
             | Self::Unsupported { from, .. } => Some(from),
             Self::Ignored => None,
         }
@@ -225,7 +237,29 @@ pub fn message(xml: &str) -> Result<Message, String> {
             },
             _ => Message::Ignored,
         },
-        "image" | "voice" | "video" | "location" | "link" | "file" => match take("MsgId") {
+        "image" | "file" => {
+            let msg_id = take("MsgId").filter(|s| !s.is_empty());
+            let media_id = take("MediaId").filter(|s| !s.is_empty());
+            match (msg_id, media_id) {
+                (Some(msg_id), Some(media_id)) => Message::Media {
+                    from: need_from(from)?,
+                    msg_id,
+                    create_time,
+                    media_id,
+                    photo: msg_type == "image",
+                    name: take("FileName")
+                        .or_else(|| take("Title"))
+                        .filter(|s| !s.is_empty()),
+                },
+                (Some(msg_id), None) => Message::Unsupported {
+                    from: need_from(from)?,
+                    msg_id,
+                    create_time,
+                },
+                _ => Message::Ignored,
+            }
+        }
+        "voice" | "video" | "location" | "link" => match take("MsgId") {
             Some(msg_id) if !msg_id.is_empty() => Message::Unsupported {
                 from: need_from(from)?,
                 msg_id,
@@ -306,6 +340,27 @@ mod tests {
             <PicUrl>x</PicUrl><MsgId>9</MsgId></xml>";
         assert!(matches!(
             message(image).unwrap(),
+            Message::Unsupported { .. }
+        ));
+        let image = "<xml><FromUserName>T004</FromUserName><MsgType>image</MsgType>\
+            <PicUrl>x</PicUrl><MediaId><![CDATA[m-1]]></MediaId><MsgId>10</MsgId></xml>";
+        let m = message(image).unwrap();
+        assert_eq!(
+            m,
+            Message::Media {
+                from: "T004".into(),
+                msg_id: "10".into(),
+                create_time: String::new(),
+                media_id: "m-1".into(),
+                photo: true,
+                name: None,
+            }
+        );
+        assert_eq!(m.dedupe_key().unwrap(), "msg:10");
+        let voice = "<xml><FromUserName>T004</FromUserName><MsgType>voice</MsgType>\
+            <MediaId>v</MediaId><MsgId>11</MsgId></xml>";
+        assert!(matches!(
+            message(voice).unwrap(),
             Message::Unsupported { .. }
         ));
     }

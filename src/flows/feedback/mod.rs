@@ -298,10 +298,17 @@ async fn rate(
     target_id: i64,
 ) -> Result<Vec<Reply>, StoreError> {
     let choices = rating_choices(cx);
+    if let Content::File(_) = &inbound.content {
+        // Never fetched nor stored: a photo could say who sent it.
+        return Ok(vec![Reply::with_choices(
+            cx.t(msg!("feedback-no-files")),
+            choices,
+        )]);
+    }
     let picked = match &inbound.content {
         Content::Choice { data } => data.strip_prefix("fb:r:").map(str::to_owned),
         Content::Text { text } => match_choice(&choices, text).map(|(c, _)| c.data[5..].to_owned()),
-        Content::Unsupported => None,
+        Content::Unsupported | Content::File(_) => None,
     };
     let Some(rating) = picked
         .and_then(|n| n.parse().ok())
@@ -339,6 +346,13 @@ async fn comment(
         Content::Choice { .. } | Content::Unsupported => {
             return Ok(vec![Reply::with_choices(
                 cx.t(msg!("feedback-ask-comment")),
+                skip.to_vec(),
+            )])
+        }
+        // Never fetched nor stored: a photo could say who sent it.
+        Content::File(_) => {
+            return Ok(vec![Reply::with_choices(
+                cx.t(msg!("feedback-no-files")),
                 skip.to_vec(),
             )])
         }

@@ -164,6 +164,11 @@ pub async fn detail(
             ("code", super::code_text(cx.catalog, cx.locale, &m).into()),
         ],
     );
+    // The photos and files of the meeting's record, when it has any (`flows::files`).
+    let text = match crate::flows::files::chat::record_line(cx, conn, m.id).await? {
+        Some(line) => format!("{text}\n{line}"),
+        None => text,
+    };
     let mut choices: Vec<Choice> = if none > 0 && m.starts_at > cx.now_ms {
         vec![cx.choice(format!("meet:nudge:{}", m.id), msg!("meeting-nudge"))]
     } else {

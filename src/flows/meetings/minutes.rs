@@ -82,7 +82,7 @@ pub async fn submit(
             v.join(&cx.t(msg!("cli-list-separator")))
         }
     };
-    Ok(Step::text(cx.r(
+    let saved = cx.r(
         msg!("meeting-minutes-saved"),
         &[
             (
@@ -101,7 +101,13 @@ pub async fn submit(
             ("leave", listed(leave).into()),
             ("absent", listed(absent).into()),
         ],
-    )))
+    );
+    // The photos and files of the record (the sign-in sheet, the meeting), or how to add them.
+    let files = match crate::flows::files::chat::record_line(cx, conn, m.id).await? {
+        Some(line) => line,
+        None => cx.t(msg!("files-record-none")),
+    };
+    Ok(Step::text(format!("{saved}\n{files}")))
 }
 
 /// The value of a "主持人：黄晓明" line (any of `labels`, full- or half-width colon), if the

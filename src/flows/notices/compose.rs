@@ -97,6 +97,7 @@ pub async fn chosen(
                 confirm,
                 urgent: arg == "yes",
                 nudges: None,
+                attachment: None,
             };
             if draft.confirm {
                 return Ok(super::nudges::ask(cx, draft));
@@ -311,6 +312,14 @@ pub(super) async fn preview(
             &[("plan", super::nudges::label(cx, plan).into())],
         ));
     }
+    text.push('\n');
+    text.push_str(&match attachment_of(conn, member, &draft).await? {
+        Some(file) => cx.r(
+            msg!("notice-preview-file"),
+            &[("name", file.display_name.as_str().into())],
+        ),
+        None => cx.t(msg!("notice-preview-file-none")),
+    });
     Ok(Step::new(
         vec![Reply::with_choices(
             text,
@@ -335,6 +344,34 @@ pub fn sender_label(member: &Member) -> String {
     }
 }
 
+/// The draft's file, if it has one the sender sent and it is still there.
+async fn attachment_of(
+    conn: &mut Conn,
+    member: &Member,
+    draft: &Draft,
+) -> Result<Option<crate::attachments::Attachment>, StoreError> {
+    let Some(id) = draft.attachment else {
+        return Ok(None);
+    };
+    Ok(crate::attachments::service::get(conn, id)
+        .await?
+        .filter(|a| a.uploaded_by == Some(member.id)))
+}
+
+/// A file sent while the preview waits: the notice's file from now on (a second one replaces
+/// it), and the preview again. Only the one writing the notice (its secretary or organiser)
+/// gets here.
+pub async fn file_sent(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    mut draft: Draft,
+    attachment: i64,
+) -> Result<Step, StoreError> {
+    draft.attachment = Some(attachment);
+    preview(cx, conn, member, draft).await
+}
+
 /// Sends a confirmed draft: the notice row, its recipients and their outbox rows, in batches.
 /// Returns the notice id and how many rows were queued.
 pub async fn broadcast(
@@ -356,6 +393,14 @@ pub async fn broadcast(
     )
     .await?;
     let sender = sender_label(member);
+    // The notice's file: Telegram recipients get it after the text (one more row each, the
+    // file uploaded once), the others a line naming it and how to get it.
+    let file = attachment_of(conn, member, draft).await?;
+    if let Some(f) = &file {
+        crate::attachments::service::link(conn, f.id, crate::attachments::Owner::Notice(id))
+            .await?;
+    }
+    let mut file_rows = Vec::new();
     let mut rows = Vec::with_capacity(who.len());
     let mut reached = Vec::with_capacity(who.len());
     for (m, r) in &who {
@@ -370,13 +415,37 @@ pub async fn broadcast(
         };
         let Some(channel) = channel else { continue };
         let mcx = cx.for_member(m);
-        let reply = notice_reply(
+        let mut reply = notice_reply(
             &mcx,
             id,
             &sender,
             &draft.text,
             (draft.confirm, draft.urgent),
         );
+        if let Some(f) = &file {
+            let name = ("name", f.display_name.as_str().into());
+            if channel == crate::flows::ChannelKind::Telegram {
+                file_rows.push(NewMessage {
+                    channel: channel.as_str().to_owned(),
+                    address: address.clone(),
+                    // Part of the notice, not a push of its own: never held by the budget.
+                    member_id: None,
+                    body: mcx.r(msg!("notice-file-caption"), &[name]),
+                    choices_json: "[]".into(),
+                    dedupe_key: format!("notice:{id}:{}:file", m.id),
+                    urgent: draft.urgent,
+                    not_before: now,
+                    expires_at: None,
+                    segments: 1,
+                });
+            } else {
+                reply.text = format!(
+                    "{}\n{}",
+                    reply.text,
+                    mcx.r(msg!("notice-file-elsewhere"), &[name])
+                );
+            }
+        }
         let segments = match channel {
             crate::flows::ChannelKind::Sms => sms::encoding::segments(&sms::render(
                 cx.catalog,
@@ -410,6 +479,11 @@ pub async fn broadcast(
         super::nudges::schedule(cx, conn, id, plan, now).await?;
     }
     let queued = outbox::enqueue(conn, &rows, now).await? as usize;
+    if let Some(f) = &file {
+        outbox::enqueue(conn, &file_rows, now).await?;
+        let keys: Vec<String> = file_rows.into_iter().map(|r| r.dedupe_key).collect();
+        outbox::set_attachment(conn, &keys, f.id).await?;
+    }
     let mut detail = format!(
         "{} · {} → {}",
         draft.scope.to_db(),

@@ -29,6 +29,9 @@ pub struct Draft {
     /// The automatic re-nudges of the unconfirmed the sender picked, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nudges: Option<crate::domain::pushes::NudgePlan>,
+    /// The file sent with it (an `attachments` id the sender sent at the preview), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<i64>,
 }
 
 /// A tapped or typed `notice:…` choice.

@@ -156,6 +156,23 @@ impl Feature for Records {
         })
     }
 
+    fn on_file<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        _member: &'a Member,
+        data: &'a serde_json::Value,
+        attachment: i64,
+    ) -> TextAnswer<'a> {
+        Box::pin(async move {
+            match serde_json::from_value::<chat::Draft>(data.clone()) {
+                // The activity's photos, sent at its preview.
+                Ok(d) => chat::file_sent(cx, conn, &d, attachment).await,
+                Err(_) => Ok(None),
+            }
+        })
+    }
+
     fn for_stranger<'a>(
         &'a self,
         cx: &'a Ctx<'_>,

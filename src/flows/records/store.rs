@@ -155,6 +155,35 @@ pub async fn activities(
     rows.iter().map(activity).collect()
 }
 
+/// Activities held from `from` (a day, included) that `member_id` logged or is named on
+/// (and did not decline), latest first: what a photo sent now may belong to.
+pub async fn recent_of(conn: &mut Conn, member_id: i64, from: &str) -> Result<Vec<Activity>> {
+    let rows = sqlx::query(crate::store::sql(format!(
+        "{ACTIVITY_SELECT} WHERE a.held_on >= $1 AND (a.logged_by = $2 OR EXISTS (SELECT 1 \
+         FROM activity_participants p WHERE p.activity_id = a.id AND p.member_id = $2 \
+         AND p.status <> 'declined')) ORDER BY a.held_on DESC, a.id DESC"
+    )))
+    .bind(from)
+    .bind(member_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(activity).collect()
+}
+
+/// Whether `member_id` logged an activity or is named on it (and did not decline).
+pub async fn takes_part(conn: &mut Conn, activity_id: i64, member_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM activities a WHERE a.id = $1 AND (a.logged_by = $2 OR EXISTS \
+         (SELECT 1 FROM activity_participants p WHERE p.activity_id = a.id \
+         AND p.member_id = $2 AND p.status <> 'declined'))",
+    )
+    .bind(activity_id)
+    .bind(member_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
 /// An activity's participants, by roster key.
 pub async fn participants(conn: &mut Conn, activity_id: i64) -> Result<Vec<Participant>> {
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(

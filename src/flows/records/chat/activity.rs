@@ -130,6 +130,7 @@ pub async fn typed(
                     place,
                     who,
                     text,
+                    photos: Vec::new(),
                 };
                 preview(cx, conn, next).await?
             }
@@ -239,6 +240,39 @@ async fn names_of(conn: &mut Conn, who: &[i64]) -> Result<Vec<Member>, StoreErro
     Ok(out)
 }
 
+/// A photo or file sent while the preview waits: kept with the draft, the preview shown again.
+pub async fn file_sent(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    d: &Draft,
+    attachment: i64,
+) -> Result<Option<Step>, StoreError> {
+    let Draft::ActivityPreview {
+        kind,
+        day,
+        place,
+        who,
+        text,
+        photos,
+    } = d
+    else {
+        return Ok(None);
+    };
+    let mut photos = photos.clone();
+    if !photos.contains(&attachment) {
+        photos.push(attachment);
+    }
+    let next = Draft::ActivityPreview {
+        kind: kind.clone(),
+        day: *day,
+        place: place.clone(),
+        who: who.clone(),
+        text: text.clone(),
+        photos,
+    };
+    preview(cx, conn, next).await.map(Some)
+}
+
 /// What will be saved, with 保存 / 取消.
 async fn preview(cx: &Ctx<'_>, conn: &mut Conn, d: Draft) -> Result<Step, StoreError> {
     let w = words(cx);
@@ -248,6 +282,7 @@ async fn preview(cx: &Ctx<'_>, conn: &mut Conn, d: Draft) -> Result<Step, StoreE
         place,
         who,
         text,
+        photos,
     } = &d
     else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
@@ -267,6 +302,16 @@ async fn preview(cx: &Ctx<'_>, conn: &mut Conn, d: Draft) -> Result<Step, StoreE
             ("description", text.as_str().into()),
         ],
     );
+    let files = crate::flows::files::chat::of_ids(conn, photos).await?;
+    let body = if files.is_empty() {
+        format!("{body}\n{}", w.t(msg!("records-preview-photos-none")))
+    } else {
+        let counts = crate::flows::files::chat::counts_text(cx, &files);
+        format!(
+            "{body}\n{}",
+            w.r(msg!("records-preview-photos"), &[("counts", counts.into())])
+        )
+    };
     Ok(Step::new(
         vec![Reply::with_choices(
             body,
@@ -377,6 +422,7 @@ pub async fn chosen(
                 place,
                 who,
                 text,
+                photos,
             }),
         ) => {
             let Some(branch_id) = member.branch_id else {
@@ -401,16 +447,30 @@ pub async fn chosen(
             )
             .await?
             {
-                Ok((_, asked)) => {
+                Ok((id, asked)) => {
                     cx.mark_pushed();
-                    Ok(Step::text(w.r(
+                    let logged = w.r(
                         msg!("records-logged"),
                         &[
                             ("kind", w.kind(&kind).into()),
                             ("day", day.format("%Y-%m-%d").to_string().into()),
                             ("asked", asked.into()),
                         ],
-                    )))
+                    );
+                    let target = crate::flows::files::targets::Target::Activity(id);
+                    let attached =
+                        crate::flows::files::chat::attach_ids(conn, member, &photos, target)
+                            .await?;
+                    Ok(Step::text(if attached.is_empty() {
+                        logged
+                    } else {
+                        let counts = crate::flows::files::chat::counts_text(cx, &attached);
+                        let line = w.r(
+                            msg!("records-photos-attached"),
+                            &[("counts", counts.into())],
+                        );
+                        format!("{logged}\n{line}")
+                    }))
                 }
                 Err(d) => Ok(Step::text(w.denied(&d))),
             }

@@ -24,7 +24,7 @@ mod activity;
 mod comment;
 mod plan;
 
-pub use activity::{activity, chosen, typed};
+pub use activity::{activity, chosen, file_sent, typed};
 pub use comment::{comment, comments, phase_activity_line};
 pub use plan::{missing_line, plan, plan_publish, plan_text};
 
@@ -55,13 +55,16 @@ pub enum Draft {
         place: String,
         who: Vec<i64>,
     },
-    /// The preview waits for 保存 / 取消. Photos will attach here (issue 22, section 1).
+    /// The preview waits for 保存 / 取消; photos and files sent now are kept here
+    /// (`attachments` ids, not attached yet) and attached to the activity when it is saved.
     ActivityPreview {
         kind: String,
         day: NaiveDate,
         place: String,
         who: Vec<i64>,
         text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        photos: Vec<i64>,
     },
     /// `/plan_publish`: the plan's text is typed next.
     PlanText,

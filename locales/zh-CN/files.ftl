@@ -1,0 +1,25 @@
+# Photos and files sent in chat (flows/files): where they are attached, refusals, SMS.
+files-sms-how = 短信无法接收照片和文件。请在 Telegram 或企业微信里把照片、文件发给本机器人，再选择归到哪次会议、践诺填报或活动。
+files-fetch-failed = 抱歉，这个文件没能取到，未保存。请稍后重新发送一次。
+files-where = 收到（{ $counts }）。归到哪里？
+files-nowhere = 收到（{ $counts }），但您近 14 天没有可以归档的会议、践诺填报或活动，文件暂未归档。会后再发一次即可归档。
+files-keep = 不归档
+files-kept = 好的，不归档：这个文件不会出现在任何记录里。
+files-already-attached = 这些文件已经归档了。
+files-not-allowed = 您不能给这一项添加文件：只有应到会人员和组织者能给会议添加照片和文件。
+files-attached = 已附到 { $what } 的记录：{ $counts }
+files-minutes-go-on = 请继续输入会议记录正文。
+files-count-photos = 照片 { $count } 张
+files-count-documents = 文件 { $count } 个
+files-record-line = 附件：{ $counts }
+files-record-none = 附件：暂无。会议照片、签到表可直接发给我，选择这次会议即可归档。
+files-date = { $month }月{ $day }日
+files-meeting-label = { $date } { $kind }
+files-activity-label = { $date } { $kind }
+files-checkin-label = 本期践诺填报（{ $date }）
+notice-preview-file = 附件：{ $name }（Telegram 收件人随通知收到文件，其他人收到文件名）
+notice-preview-file-none = 需要随通知发送文件，可以现在把文件发给我。
+notice-file-caption = 通知附件：{ $name }
+notice-file-elsewhere = 附件：{ $name }（请在 Telegram 中查看，或向支部书记索取）
+help-files = 发照片或文件给我，可归到近期的会议记录、践诺填报或活动
+feedback-no-files = 匿名反馈只收文字：照片和文件可能透露您的身份，不会被接收或保存。请用文字写下您的意见。

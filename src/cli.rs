@@ -210,6 +210,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::dues::cli::DuesCommand,
     },
+    /// Photos and files: `attachments list [--meeting N | --branch NAME] [--csv]`,
+    /// `attachments sweep [--dry-run]`.
+    Attachments {
+        #[command(subcommand)]
+        command: crate::attachments::cli::AttachmentsCommand,
+    },
     /// Service activities: `activity log --branch B --kind K --date D --place P
     /// --participants KEY,KEY TEXT`, `activity list`, `activity show ID`.
     Activity {
@@ -392,6 +398,14 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         }
         Command::Dues { command } => {
             crate::dues::cli::run(&engine(&config, ui).await?, command, ui).await
+        }
+        Command::Attachments { command } => {
+            let e = engine(&config, ui).await?;
+            let result =
+                crate::attachments::cli::run(&e.store, &e.files, e.tz, e.clock.now(), command, ui)
+                    .await;
+            e.store.close().await;
+            result
         }
         Command::Activity { command } => {
             crate::flows::records::cli::activity(&engine(&config, ui).await?, command, ui).await

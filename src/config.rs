@@ -16,6 +16,7 @@ use crate::domain::quiet::QuietHours;
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
 
+pub mod attachments;
 pub mod dues;
 pub mod feedback;
 pub mod pushes;
@@ -52,6 +53,8 @@ pub struct Settings {
     pub calendar: crate::domain::calendar::Rules,
     /// The daily push budget and the digest's hour (`[pushes]`).
     pub pushes: crate::domain::pushes::Budget,
+    /// Photos and files: where they are kept, the size limit, the kinds taken (`[attachments]`).
+    pub attachments: attachments::Settings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,6 +94,8 @@ pub struct Config {
     pub pushes: pushes::PushesConfig,
     /// Service activities: kinds beyond the four built in (`[records]`).
     pub records: records::Policy,
+    /// Photos and files: where they are kept, how large and which kinds (`[attachments]`).
+    pub attachments: attachments::AttachmentsConfig,
 }
 
 /// `[calendar]`: per job kind, `[calendar.rules.<kind>]` with `on_holiday = "move" | "drop" |
@@ -452,6 +457,7 @@ impl Default for Config {
             dues: dues::Policy::default(),
             pushes: pushes::PushesConfig::default(),
             records: records::Policy::default(),
+            attachments: attachments::AttachmentsConfig::default(),
         }
     }
 }
@@ -715,6 +721,7 @@ impl Config {
         }
         self.sms.apply_env(&get)?;
         self.wecom.apply_env(&get)?;
+        self.attachments.apply_env(&get)?;
         if let Some(v) = get("BRANCHBOT_TELEGRAM_MODE") {
             self.telegram.mode = match v.to_ascii_lowercase().as_str() {
                 "polling" => TelegramMode::Polling,
@@ -784,6 +791,7 @@ impl Config {
             pushes: self.pushes.budget(self.tz()?)?,
             recruitment: self.recruitment.clone(),
             records: self.records.clone(),
+            attachments: self.attachments.settings(&self.database_url)?,
             calendar: crate::domain::calendar::Rules::new(&self.calendar.rules).map_err(|e| {
                 ConfigError::Invalid(
                     Problem::new(msg!("config-calendar-kind-bad"))

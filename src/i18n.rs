@@ -49,7 +49,8 @@ pub const SOURCES: &[(Locale, &str, &str)] = sources![
     "pushes.ftl",
     "records.ftl",
     "config.ftl",
-    "meeting_practice.ftl"
+    "meeting_practice.ftl",
+    "attachments.ftl"
 ];
 
 /// A locale the bot speaks.

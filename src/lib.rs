@@ -14,7 +14,7 @@
 //! - [`flows`]: the engine (one update, one transaction), `flows::feature` (how a feature
 //!   declares its commands, buttons and help), and the older features' conversations and jobs
 //!   (`flows::records`: service activities, branch work plans and 领导点评).
-//! - Feature folders: [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查);
+//! - Feature folders: [`attachments`] (photos and files, two storage backends), [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查);
 //!   [`oversight`]: the
 //!   committee's figures, charts and reports.
 //! - [`channels`]: Telegram, SMS, WeCom and the console; they translate, and each webhook has
@@ -30,6 +30,7 @@
 
 pub mod anonymity;
 pub mod app;
+pub mod attachments;
 pub mod channels;
 pub mod chat;
 pub mod cli;

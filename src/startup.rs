@@ -42,6 +42,8 @@ pub enum StartError {
     Sms(String),
     #[error("wecom: {0}")]
     Wecom(String),
+    #[error("attachments: {0}")]
+    Attachments(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -86,6 +88,10 @@ impl Application {
             .feedback
             .validate(config.sms.enabled(), config.wecom.enabled())?;
         let quiet = settings.quiet;
+        // The engine builds the same again; checked here so a bad backend stops the start.
+        let files = crate::attachments::Files::from_settings(&settings)
+            .map_err(|e| StartError::Attachments(e.to_string()))?;
+        tracing::info!(storage = %files.backend().describe(), "attachments");
         let store = Store::open(&config.database_url).await?;
         let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
         let clock = overrides.clock.unwrap_or(Clock::System);

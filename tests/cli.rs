@@ -2963,3 +2963,220 @@ fn records_at_the_command_line_log_an_activity_publish_a_plan_and_write_a_commen
         "【第一阶段：发动部署、党内评优表彰】学生第一党支部：组织生活规范，服务活动有特色。"
     );
 }
+
+/// A meeting of 学生第一党支部 on 2026-05-04 with a photo (GPS position included) and a PDF
+/// whose name carries a path, an activity-less unlinked photo, all stored where the binary
+/// looks (the folder beside the database). Returns the meeting's id.
+fn seed_attachments(bot: &Bot) -> i64 {
+    use branchbot::attachments::service::{accept, link};
+    use branchbot::attachments::{Files, Owner, Upload};
+    use branchbot::domain::meetings::MeetingKind;
+    use branchbot::store::meetings::{self, NewMeeting};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = branchbot::config::Config {
+            database_url: bot.database.clone(),
+            ..Default::default()
+        };
+        let files = Files::from_settings(&config.settings().unwrap()).unwrap();
+        let store = Store::open(&bot.database).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let branch = members::branch_id(&mut tx, "学生第一党支部")
+            .await
+            .unwrap()
+            .unwrap();
+        // 2026-05-04 10:00 in Shanghai.
+        let start = 1_777_860_000_000;
+        let meeting = meetings::create(
+            &mut tx,
+            &NewMeeting {
+                branch_id: branch,
+                kind: MeetingKind::General,
+                starts_at: start,
+                ends_at: start + 3_600_000,
+                place: "党员活动室".into(),
+                topic: "学习党章".into(),
+                created_by: None,
+                attendees: Vec::new(),
+                signin_code: String::new(),
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let jpg = std::fs::read(Path::new(DATA).join("attachments/photo.jpg")).unwrap();
+        let pdf = std::fs::read(Path::new(DATA).join("attachments/notice.pdf")).unwrap();
+        let at = chrono::DateTime::from_timestamp_millis(start).unwrap();
+        for (bytes, name, owner) in [
+            (&jpg, "合影.jpg", Some(Owner::Meeting(meeting))),
+            (&pdf, "../../etc/passwd.pdf", Some(Owner::Meeting(meeting))),
+            (&jpg, "later.jpg", None),
+        ] {
+            let a = accept(
+                &files,
+                &mut tx,
+                Upload {
+                    bytes,
+                    declared_name: Some(name),
+                    uploaded_by: None,
+                    at,
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            if let Some(owner) = owner {
+                link(&mut tx, a.id, owner).await.unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        store.close().await;
+        meeting
+    })
+}
+
+#[test]
+fn attachments_list_shows_a_meetings_photos_and_files_by_meeting_and_branch() {
+    let bot = Bot::with_college("zh-CN");
+    let meeting = seed_attachments(&bot);
+    let run = bot.run(&["attachments", "list", "--meeting", &meeting.to_string()]);
+    run.succeeded();
+    let lines = run.stdout_lines();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let pdf_row = format!("会议 #{meeting}\t文件\tpasswd.pdf\tapplication/pdf\t218\t");
+    let jpg_row = format!("会议 #{meeting}\t照片\t合影.jpg\timage/jpeg\t543\t");
+    assert!(lines[0].contains(&pdf_row), "newest first");
+    assert!(lines[1].contains(&jpg_row));
+    assert!(lines[1].contains("2026-05-04 10:00"));
+    let run = bot.run(&[
+        "attachments",
+        "list",
+        "--meeting",
+        &meeting.to_string(),
+        "--csv",
+    ]);
+    run.succeeded();
+    assert!(
+        run.stdout
+            .starts_with("编号,所属,类别,名称,类型,字节,上传时间,SHA-256"),
+        "{}",
+        run.stdout
+    );
+
+    let run = bot.run(&["attachments", "list", "--branch", "学生第一党支部"]);
+    run.succeeded();
+    assert_eq!(run.stdout_lines().len(), 2);
+    let run = bot.run(&["attachments", "list", "--branch", "教工第一党支部"]);
+    run.succeeded();
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("没有照片或文件。"));
+    let run = bot.run(&["attachments", "list"]);
+    run.succeeded();
+    let lines = run.stdout_lines();
+    assert_eq!(lines.len(), 3);
+    assert!(lines.iter().any(|l| l.contains("未关联\t照片\tlater.jpg")));
+
+    let run = bot.run(&["attachments", "list", "--meeting", "9999"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("没有编号为 9999 的会议。"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn report_meetings_with_files_writes_a_folder_per_meeting_and_counts_them() {
+    let bot = Bot::with_college("zh-CN");
+    let meeting = seed_attachments(&bot);
+    let run = bot.run(&[
+        "report",
+        "meetings",
+        "--period",
+        "2026Q2",
+        "--branch",
+        "学生第一党支部",
+        "--with-files",
+        "--out",
+        "out",
+    ]);
+    run.succeeded();
+    assert!(
+        run.stderr
+            .contains("1 次会议的照片和文件已写入 out/meetings-2026Q2-files"),
+        "{}",
+        run.stderr
+    );
+    let folder = bot
+        .dir
+        .path()
+        .join("out/meetings-2026Q2-files")
+        .join(format!("2026-05-04 学生第一党支部 党员大会 #{meeting}"));
+    let jpg = std::fs::read(Path::new(DATA).join("attachments/photo.jpg")).unwrap();
+    let pdf = std::fs::read(Path::new(DATA).join("attachments/notice.pdf")).unwrap();
+    assert_eq!(std::fs::read(folder.join("合影.jpg")).unwrap(), jpg);
+    assert_eq!(std::fs::read(folder.join("passwd.pdf")).unwrap(), pdf);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2);
+    assert!(!bot.dir.path().join("etc").exists());
+    assert!(bot.dir.path().join("out/meetings-2026Q2.csv").exists());
+
+    // The branch's sheet counts the meeting's photos and files.
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        calamine::open_workbook(bot.dir.path().join("out/meetings-2026Q2.xlsx")).unwrap();
+    let sheet = book.worksheet_range("学生第一党支部").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let head = &rows[0];
+    let col = head
+        .iter()
+        .position(|h| h == "照片和文件")
+        .expect("the column");
+    assert_eq!(rows[1][col], "2", "{rows:?}");
+}
+
+#[test]
+fn attachments_sweep_deletes_only_old_objects_no_row_names() {
+    let bot = Bot::with_college("zh-CN");
+    seed_attachments(&bot);
+    let folder = branchbot::config::attachments::default_folder(&bot.database);
+    let stray_key = "ab/0123456789abcdef0123456789abcdef.pdf";
+    let stray = folder.join(stray_key);
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(&stray, b"%PDF-1.4 left behind").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&stray)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+
+    let run = bot.run(&["attachments", "sweep", "--dry-run"]);
+    run.succeeded();
+    assert_eq!(run.stdout_lines(), vec![stray_key]);
+    assert!(
+        run.stderr
+            .contains("将删除 1 个没有记录的存储对象（本次未删除）。"),
+        "{}",
+        run.stderr
+    );
+    assert!(stray.exists());
+
+    let run = bot.run(&["attachments", "sweep"]);
+    run.succeeded();
+    assert!(
+        run.stderr.contains("已删除 1 个没有记录的存储对象。"),
+        "{}",
+        run.stderr
+    );
+    assert!(!stray.exists());
+    let run = bot.run(&["attachments", "list"]);
+    run.succeeded();
+    assert_eq!(run.stdout_lines().len(), 3, "the stored ones stay");
+}

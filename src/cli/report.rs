@@ -35,6 +35,10 @@ pub enum ReportCommand {
         /// A quarter, e.g. 2026Q4 (the older form of `--period`).
         #[arg(long, conflicts_with = "period")]
         quarter: Option<String>,
+        /// Also write each meeting's photos and files, a folder per meeting, beside the
+        /// CSV and XLSX (`meetings-<period>-files/`).
+        #[arg(long)]
+        with_files: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -180,12 +184,21 @@ pub async fn run(config: &Config, command: ReportCommand, ui: &Ui) -> Outcome {
 async fn dispatch(e: &Engine, command: ReportCommand, now: DateTime<Utc>, ui: &Ui) -> Outcome {
     let mut conn = e.store.pool().acquire().await?;
     let (report, out, csv, branch) = match command {
-        ReportCommand::Meetings { quarter, common } => {
+        ReportCommand::Meetings {
+            quarter,
+            with_files,
+            common,
+        } => {
             // `--quarter` is the older spelling of `--period` (clap keeps them apart).
             let typed = quarter.or(common.period);
             let period = period_or(&typed, ui, || Period::quarter_containing(now, e.tz))?;
             let branch = scope(&mut conn, common.branch.as_deref(), ui).await?;
-            let report = meetings(&mut conn, e, &period, branch, now, ui).await?;
+            let (report, held) = meetings(&mut conn, e, &period, branch, now, ui).await?;
+            if with_files && !report.empty {
+                let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("."));
+                let folder = dir.join(format!("meetings-{}-files", report.label));
+                meeting_files(&mut conn, e, &held, &folder, ui).await?;
+            }
             (report, common.out, common.csv, branch)
         }
         ReportCommand::Pledges { branch, csv, out } => {
@@ -553,8 +566,14 @@ async fn meetings(
     branch: Option<i64>,
     now: DateTime<Utc>,
     ui: &Ui,
-) -> Outcome<Report> {
+) -> Outcome<(Report, Vec<crate::store::meetings::Meeting>)> {
     let rows = figures::meetings(conn, e.tz, &e.meetings, period, branch, now).await?;
+    let counts: std::collections::HashMap<i64, i64> =
+        crate::attachments::store::counts(conn, "meeting")
+            .await?
+            .into_iter()
+            .collect();
+    let mut all_held = Vec::new();
     let mut head = vec![ui.t(msg!("cli-meeting-column-branch"))];
     head.extend(MeetingKind::ALL.iter().map(|k| ui.t(k.msg())));
     head.extend(header(
@@ -613,9 +632,12 @@ async fn meetings(
                 msg!("cli-report-attendance"),
                 msg!("report-column-minutes"),
                 msg!("cli-report-made-up"),
+                msg!("report-column-attachments"),
             ],
         ));
         for h in held {
+            let files = counts.get(&h.meeting.id).copied().unwrap_or(0);
+            all_held.push(h.meeting.clone());
             t.rows.push(vec![
                 day(h.meeting.starts_at, e.tz, "%Y-%m-%d %H:%M").into(),
                 ui.t(h.meeting.kind.msg()).into(),
@@ -632,6 +654,7 @@ async fn meetings(
                 })
                 .into(),
                 h.made_up.into(),
+                files.into(),
             ]);
         }
         sheets.push((name, t));
@@ -640,7 +663,7 @@ async fn meetings(
     let nothing_due = rows
         .iter()
         .all(|f| f.held == 0 && f.kinds.iter().all(|(_, _, need)| *need == 0));
-    Ok(Report {
+    let report = Report {
         kind: "meetings",
         label: period.file_label(),
         shown: period.to_string(),
@@ -659,7 +682,68 @@ async fn meetings(
         },
         table,
         empty: rows.is_empty() || nothing_due,
-    })
+    };
+    Ok((report, all_held))
+}
+
+/// `report meetings --with-files`: each held meeting's photos and files in a folder of its
+/// own (`2026-05-04 学生第一党支部 支部党员大会 #12/`), under their display names (made
+/// harmless when stored; a name taken twice gets the attachment's number in front).
+async fn meeting_files(
+    conn: &mut Conn,
+    e: &Engine,
+    held: &[crate::store::meetings::Meeting],
+    folder: &Path,
+    ui: &Ui,
+) -> Outcome {
+    use crate::attachments::{service as files, Owner};
+    let mut written: i64 = 0;
+    for m in held {
+        let list = files::list_for(conn, Owner::Meeting(m.id)).await?;
+        if list.is_empty() {
+            continue;
+        }
+        let name: String = format!(
+            "{} {} {} #{}",
+            day(m.starts_at, e.tz, "%Y-%m-%d"),
+            m.branch_name,
+            ui.t(m.kind.msg()),
+            m.id
+        )
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+        let dir = folder.join(name);
+        make_dir(&dir, ui)?;
+        for a in &list {
+            let bytes = files::read(&e.files, a)
+                .await
+                .map_err(|err| unwritable(&dir, &err, ui))?;
+            let mut path = dir.join(&a.display_name);
+            if path.exists() {
+                path = dir.join(format!("{}-{}", a.id, a.display_name));
+            }
+            std::fs::write(&path, bytes).map_err(|err| unwritable(&path, &err, ui))?;
+        }
+        written += 1;
+    }
+    eprintln!(
+        "{}",
+        ui.r(
+            msg!("report-files-written"),
+            &[
+                ("meetings", written.into()),
+                ("dir", folder.display().to_string().into())
+            ]
+        )
+    );
+    Ok(())
 }
 
 /// `report pledges`: the published items; the `/pledge_stats` figures on stderr and in the

@@ -138,6 +138,8 @@ pub struct Engine {
     pub features: super::feature::Features,
     /// The kinds of service activity (`[records]`).
     pub records: crate::config::records::Policy,
+    /// Photos and files: the storage backend and the limits (`[attachments]`).
+    pub files: crate::attachments::Files,
 }
 
 impl Engine {
@@ -177,6 +179,8 @@ impl Engine {
             recruitment: settings.recruitment.clone(),
             features,
             records: settings.records.clone(),
+            files: crate::attachments::Files::from_settings(settings)
+                .unwrap_or_else(|e| crate::attachments::Files::unavailable(e.to_string())),
         }
     }
 }

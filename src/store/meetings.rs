@@ -353,6 +353,16 @@ pub async fn overlapping(
     Ok(found)
 }
 
+/// A meeting's minutes, if recorded.
+pub async fn minutes(conn: &mut Conn, meeting_id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT body FROM meeting_minutes WHERE meeting_id = $1")
+            .bind(meeting_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
 /// One held meeting's figures, for the compliance report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Held {

@@ -301,6 +301,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0023_pushes.sql"),
     ),
     (
+        24,
+        "attachments",
+        include_str!("../../migrations/sqlite/0024_attachments.sql"),
+    ),
+    (
         27,
         "enum_checks",
         include_str!("../../migrations/sqlite/0027_enum_checks.sql"),
@@ -401,6 +406,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         23,
         "pushes",
         include_str!("../../migrations/postgres/0023_pushes.sql"),
+    ),
+    (
+        24,
+        "attachments",
+        include_str!("../../migrations/postgres/0024_attachments.sql"),
     ),
     (
         27,

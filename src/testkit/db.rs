@@ -36,6 +36,13 @@ impl Default for TempSqlite {
 
 impl Drop for TempSqlite {
     fn drop(&mut self) {
+        // The attachments' default folder sits next to the file
+        // (`config::attachments::default_folder`): `x.db` → `x-attachments`.
+        if let Some(stem) = self.path.file_stem() {
+            let mut folder = stem.to_os_string();
+            folder.push("-attachments");
+            let _ = std::fs::remove_dir_all(self.path.with_file_name(folder));
+        }
         for suffix in ["", "-wal", "-shm"] {
             let mut p = self.path.clone().into_os_string();
             p.push(suffix);

@@ -76,8 +76,24 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The folder this database's photos and files go to (removed with it).
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        let name: String = self
+            .url
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        std::env::temp_dir().join(format!("{name}-attachments"))
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.files_dir());
         if self._sqlite.is_none() {
             branchbot::testkit::db::drop_postgres_blocking(&self.url);
         }
@@ -186,6 +202,7 @@ impl TestApp {
         config.telegram.api_url = Some(self.fake.api_url());
         config.telegram.poll_timeout_secs = 1;
         config.telegram.mode = self.mode;
+        config.attachments.folder = self.db.files_dir().display().to_string();
         if self.mode == TelegramMode::Webhook {
             config.http.public_url = Some("https://bot.example.org".into());
             config.telegram.webhook_secret = Some(SECRET.into());

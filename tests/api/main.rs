@@ -2,6 +2,8 @@
 //! 127.0.0.1 and a fresh database per test (SQLite, and PostgreSQL where the test says so).
 
 mod anonymity;
+mod attachments;
+mod attachments_web;
 mod audit;
 mod calendar_store;
 mod campaign;

@@ -56,6 +56,10 @@ tr { break-inside: avoid; }
 .notice-body { max-width: 32rem; white-space: pre-wrap; }
 figure { margin: .6rem 0 1.2rem; }
 figure img { width: 100%; height: auto; border: 1px solid var(--line); }
+.photos { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: .8rem; }
+.photos figure { margin: 0; }
+.photos img { aspect-ratio: 4 / 3; object-fit: cover; }
+.photos figcaption { color: var(--muted); font-size: .85rem; overflow-wrap: anywhere; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.2rem; max-width: 36rem; margin: 3rem auto; }
 footer { max-width: 80rem; margin: 0 auto; padding: 0 1.2rem 2rem; }
 @media print {

@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
             get(pages::recruitment),
         )
         .route("/dashboard/branch/{id}/dues", get(pages::dues))
+        .route("/dashboard/meeting/{id}", get(pages::meeting))
+        .route("/dashboard/file/{id}", get(pages::file))
         .route("/dashboard/campaign", get(pages::campaign))
         .route("/dashboard/charts/{file}", get(charts::chart))
         .route("/dashboard/login/{token}", get(login))

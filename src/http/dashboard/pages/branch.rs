@@ -186,7 +186,10 @@ async fn meetings_section(
         t.row(None)
             .cell(&w.when(m.starts_at, "%Y-%m-%d %H:%M"))
             .cell(&w.t(m.kind.msg()))
-            .cell(&m.topic);
+            .raw(&html::link(
+                &format!("/dashboard/meeting/{}", m.id),
+                &m.topic,
+            ));
         match held.iter().find(|h| h.meeting.id == m.id) {
             Some(h) => {
                 let rate = if h.expected == 0 {

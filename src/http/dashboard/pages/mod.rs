@@ -6,12 +6,14 @@
 mod branch;
 mod campaign;
 mod dues;
+mod meeting;
 mod overview;
 mod recruitment;
 
 pub use branch::branch;
 pub use campaign::campaign;
 pub use dues::dues;
+pub use meeting::{file, meeting};
 pub use overview::overview;
 pub use recruitment::recruitment;
 

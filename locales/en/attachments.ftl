@@ -1,0 +1,31 @@
+## Photos and files (attachments): why one was not kept, the command line and the dashboard.
+
+attachments-refused-empty = The file is empty; nothing was kept.
+attachments-refused-too-large = The file is larger than { $limit_mb } MB; nothing was kept. Please send a smaller one.
+attachments-refused-type = Only photos (JPEG, PNG, WebP, GIF) and documents (PDF, Word, Excel, PowerPoint) are kept; this file is { $detected }. Nothing was kept.
+attachments-refused-damaged = The photo could not be read (the file is damaged); nothing was kept.
+attachments-kind-photo = photo
+attachments-kind-document = document
+config-attachments-size-bad = attachments.max_size_mb must be between 1 and { $max } (it is { $value }).
+config-attachments-kind-bad = attachments.allowed: there is no kind named "{ $kind }" (known: { $known })
+config-attachments-s3-bad = { $field } is not valid: "{ $value }"
+config-attachments-s3-keys-pair = BRANCHBOT_S3_ACCESS_KEY_ID and BRANCHBOT_S3_SECRET_ACCESS_KEY go together: set both or neither.
+attachments-owner-none = not linked
+attachments-owner-meeting = meeting #{ $id }
+attachments-owner-notice = notice #{ $id }
+attachments-owner-checkin = check-in #{ $id }
+attachments-owner-activity = activity #{ $id }
+attachments-no-meeting = There is no meeting #{ $id }.
+attachments-none = No photos or files.
+attachments-col-id = No.
+attachments-col-owner = Belongs to
+attachments-col-kind = Kind
+attachments-col-name = Name
+attachments-col-type = Type
+attachments-col-size = Bytes
+attachments-col-uploaded = Uploaded
+attachments-col-sha256 = SHA-256
+report-column-attachments = Photos and files
+report-files-written = Photos and files of { $meetings } meetings written to { $dir }
+attachments-sweep-done = { $count } stored objects without a row deleted.
+attachments-sweep-would = { $count } stored objects without a row would be deleted (nothing was deleted).

@@ -1,0 +1,31 @@
+## 照片和文件（附件）：未保存的原因、命令行和管理后台。
+
+attachments-refused-empty = 文件为空，未保存。
+attachments-refused-too-large = 文件超过 { $limit_mb } MB，未保存。请发送较小的文件。
+attachments-refused-type = 只保存照片（JPEG、PNG、WebP、GIF）和文档（PDF、Word、Excel、PowerPoint）；此文件为 { $detected }，未保存。
+attachments-refused-damaged = 照片无法读取（文件已损坏），未保存。
+attachments-kind-photo = 照片
+attachments-kind-document = 文件
+config-attachments-size-bad = attachments.max_size_mb 须在 1 到 { $max } 之间（现为 { $value }）。
+config-attachments-kind-bad = attachments.allowed 中没有名为“{ $kind }”的类型（可用：{ $known }）。
+config-attachments-s3-bad = { $field } 无效：“{ $value }”
+config-attachments-s3-keys-pair = BRANCHBOT_S3_ACCESS_KEY_ID 和 BRANCHBOT_S3_SECRET_ACCESS_KEY 须同时设置或同时不设。
+attachments-owner-none = 未关联
+attachments-owner-meeting = 会议 #{ $id }
+attachments-owner-notice = 通知 #{ $id }
+attachments-owner-checkin = 践诺填报 #{ $id }
+attachments-owner-activity = 活动 #{ $id }
+attachments-no-meeting = 没有编号为 { $id } 的会议。
+attachments-none = 没有照片或文件。
+attachments-col-id = 编号
+attachments-col-owner = 所属
+attachments-col-kind = 类别
+attachments-col-name = 名称
+attachments-col-type = 类型
+attachments-col-size = 字节
+attachments-col-uploaded = 上传时间
+attachments-col-sha256 = SHA-256
+report-column-attachments = 照片和文件
+report-files-written = { $meetings } 次会议的照片和文件已写入 { $dir }
+attachments-sweep-done = 已删除 { $count } 个没有记录的存储对象。
+attachments-sweep-would = 将删除 { $count } 个没有记录的存储对象（本次未删除）。

@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{read_row, Conn, Result, StoreError, UnknownValue};
+use super::{read_row, Conn, Result, UnknownValue};
 use crate::domain::pledges::{PledgeStatus, Way};
 
 /// A member's pledge.

@@ -781,15 +781,24 @@ async fn check(app: &Application, fake: &FakeTelegram, args: &Args) -> Result<()
             ));
         }
     }
-    let (inbox, outbox) = counts(app).await?;
-    let done = inbox
-        .iter()
-        .find(|(s, _)| s == "done")
-        .map_or(0, |(_, n)| *n);
-    let delivered = outbox
-        .iter()
-        .find(|(c, s, _)| c == "telegram" && s == "sent")
-        .map_or(0, |(_, _, n)| *n);
+    // The fake records a message before it answers: the worker marks the last rows sent a
+    // moment after the clock stopped.
+    let settle = Instant::now() + Duration::from_secs(10);
+    let (inbox, outbox, done, delivered) = loop {
+        let (inbox, outbox) = counts(app).await?;
+        let done = inbox
+            .iter()
+            .find(|(s, _)| s == "done")
+            .map_or(0, |(_, n)| *n);
+        let delivered = outbox
+            .iter()
+            .find(|(c, s, _)| c == "telegram" && s == "sent")
+            .map_or(0, |(_, _, n)| *n);
+        if delivered == args.updates as i64 || Instant::now() > settle {
+            break (inbox, outbox, done, delivered);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     if done != args.updates as i64 || delivered != args.updates as i64 {
         return Err(format!(
             "inbox {inbox:?}, outbox {outbox:?} after {} updates",

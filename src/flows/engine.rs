@@ -476,13 +476,17 @@ impl Engine {
         let member = match &item {
             Some(item) => {
                 let mut conn = self.store.pool().acquire().await?;
-                sender(&mut conn, &item.inbound).await.ok().flatten()
+                sender(&mut conn, &item.inbound)
+                    .await
+                    .ok()
+                    .and_then(|(m, _)| m)
             }
             None => None,
         };
         let now = self.clock.now_ms();
         let mut tx = self.store.begin().await?;
-        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id).await? else {
+        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id, self.clock.now_ms()).await?
+        else {
             tx.rollback().await?;
             return Ok(Processed::Skipped);
         };
@@ -534,7 +538,8 @@ impl Engine {
 
     async fn try_process(&self, inbox_id: i64) -> Result<Processed, StoreError> {
         let mut tx = self.store.begin().await?;
-        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id).await? else {
+        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id, self.clock.now_ms()).await?
+        else {
             tx.rollback().await?;
             return Ok(Processed::Skipped);
         };
@@ -549,7 +554,7 @@ impl Engine {
             }
         };
         let inbound = item.inbound;
-        let handled = self.handle(&mut tx, &inbound).await?;
+        let handled = self.handle(&mut tx, &inbound, row.rating_live).await?;
         let replies = handled.replies;
         let count = replies.len();
         let member_id = handled.member_id;
@@ -622,10 +627,17 @@ impl Engine {
 
     /// Runs the flows for one update inside `conn`'s transaction and returns the replies and
     /// what else the step did.
-    pub async fn handle(&self, conn: &mut Conn, inbound: &Inbound) -> Result<Handled, StoreError> {
+    ///
+    /// `rating_live`: whether a feedback rating was in progress when the update was claimed.
+    pub async fn handle(
+        &self,
+        conn: &mut Conn,
+        inbound: &Inbound,
+        rating_live: bool,
+    ) -> Result<Handled, StoreError> {
         let channel = inbound.channel.as_str();
         let now = self.clock.now_ms();
-        let member = sender(conn, inbound).await?;
+        let (member, unreachable) = sender(conn, inbound).await?;
         let hint = inbound.language_hint.as_deref().and_then(Locale::from_hint);
         // Anonymous flows (feedback by link or code, `/reply`, a rating in progress) run before
         // the sender's own conversation, for bound and unknown senders alike: they keep no
@@ -645,7 +657,7 @@ impl Engine {
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
-            let intercepted = feedback::intercept(&cx, conn, inbound)
+            let intercepted = feedback::intercept(&cx, conn, inbound, rating_live)
                 .await
                 .map_err(|e| StoreError::Anonymous(Box::new(e)))?;
             if let Some(replies) = intercepted {
@@ -680,14 +692,17 @@ impl Engine {
             let replies = start::unknown_sender(&cx, conn, inbound, &self.bind_attempts).await?;
             return Ok(Handled::replies(replies));
         };
-        bindings::mark_reachable(conn, channel, &inbound.address).await?;
-        let (state, mut open) = match conversations::load(conn, member.id, channel).await? {
+        if unreachable {
+            bindings::mark_reachable(conn, channel, &inbound.address).await?;
+        }
+        let stored = conversations::load(conn, member.id, channel).await?;
+        let (state, mut open) = match &stored {
             Some((s, c)) => (
-                serde_json::from_str::<State>(&s)
+                serde_json::from_str::<State>(s)
                     .ok()
-                    .or_else(|| self.features.legacy(&s))
+                    .or_else(|| self.features.legacy(s))
                     .unwrap_or_default(),
-                questions::Open::parse(&c, now),
+                questions::Open::parse(c, now),
             ),
             None => (State::Idle, questions::Open::default()),
         };
@@ -713,7 +728,16 @@ impl Engine {
         let offered_json = open.to_json();
         let state_json =
             serde_json::to_string(&step.state).unwrap_or_else(|_| "{\"step\":\"idle\"}".into());
-        conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
+        // A turn that leaves the conversation as it found it with nothing offered (a command
+        // answered from idle) writes nothing; with questions open the row's time is kept
+        // fresh as before (abandoned ballots are forgotten by it).
+        let unchanged = offered_json == "[]"
+            && stored
+                .as_ref()
+                .is_some_and(|(s, c)| *s == state_json && *c == offered_json);
+        if !unchanged {
+            conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
+        }
         Ok(Handled {
             replies: step.replies,
             member_id: Some(member.id),
@@ -1033,10 +1057,21 @@ impl Engine {
 /// Who is writing. Telegram chats and console keys are bound to members; an SMS number is
 /// never bound: it is recognised by the roster's mobile number (the one channel-specific
 /// lookup in the engine).
-async fn sender(conn: &mut Conn, inbound: &Inbound) -> Result<Option<Member>, StoreError> {
+///
+/// Also says whether the sender's binding is marked unreachable (to be marked reachable again
+/// now that they wrote), read in the same statement; an SMS number has no binding.
+async fn sender(conn: &mut Conn, inbound: &Inbound) -> Result<(Option<Member>, bool), StoreError> {
     match inbound.channel {
-        ChannelKind::Sms => crate::store::sms::member_by_phone(conn, &inbound.address).await,
-        other => members::by_binding(conn, other.as_str(), &inbound.address).await,
+        ChannelKind::Sms => Ok((
+            crate::store::sms::member_by_phone(conn, &inbound.address).await?,
+            false,
+        )),
+        other => Ok(
+            match members::by_binding_with_reach(conn, other.as_str(), &inbound.address).await? {
+                Some((member, unreachable)) => (Some(member), unreachable),
+                None => (None, false),
+            },
+        ),
     }
 }
 

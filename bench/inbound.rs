@@ -323,7 +323,7 @@ fn statements_since(args: &Args, before: usize) -> Option<u64> {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1));
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
     for (kind, n) in kinds.iter().take(40) {
         eprintln!(
             "{:>8.3} per update  {kind}",

@@ -59,6 +59,10 @@ struct Args {
     /// Give up waiting for the replies after this many seconds.
     #[arg(long, default_value_t = 300)]
     timeout_secs: u64,
+    /// Count the SQL statements the bot runs during the load (sqlx's statement events; slows
+    /// the run down, so the rates of such a run are not figures).
+    #[arg(long)]
+    count_statements: bool,
     /// Run one combination in this process and print its result as JSON (used by the parent).
     #[arg(long, hide = true)]
     child: bool,
@@ -106,6 +110,9 @@ struct Figures {
     cpu_seconds: f64,
     /// Webhook answers other than 200 (retried).
     rejected_posts: usize,
+    /// Statements run during the load, when counted.
+    #[serde(default)]
+    statements: Option<u64>,
 }
 
 impl Figures {
@@ -193,6 +200,7 @@ fn parent(args: &Args) -> ExitCode {
                 ])
                 .args(["--concurrency", &args.concurrency.to_string()])
                 .args(["--timeout-secs", &args.timeout_secs.to_string()])
+                .args(args.count_statements.then_some("--count-statements"))
                 .stderr(Stdio::inherit())
                 .output();
             let outcome = match output {
@@ -234,6 +242,12 @@ fn parent(args: &Args) -> ExitCode {
     }
     for (name, outcome) in &rows {
         if let Outcome::Done(f) = outcome {
+            if let Some(n) = f.statements {
+                println!(
+                    "{name}: {n} SQL statements during the load, {:.2} per update",
+                    n as f64 / f.updates as f64
+                );
+            }
             if f.rejected_posts > 0 {
                 println!(
                     "{name}: {} posts were answered other than 200 and sent again",
@@ -258,13 +272,86 @@ fn label(value: impl ValueEnum) -> String {
         .to_owned()
 }
 
+/// Statements sqlx reported (one `sqlx::query` event each), and per statement kind.
+static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
+static STATEMENT_KINDS: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::new(Vec::new());
+
+/// Counts sqlx's statement events, by the statement's first words.
+struct StatementCounter;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StatementCounter {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct Sql(String);
+        impl tracing::field::Visit for Sql {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                if field.name() == "db.statement"
+                    || (self.0.is_empty() && field.name() == "summary")
+                {
+                    self.0 = value.split_whitespace().collect::<Vec<_>>().join(" ");
+                }
+            }
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "db.statement"
+                    || (self.0.is_empty() && field.name() == "summary")
+                {
+                    self.0 = format!("{value:?}")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                }
+            }
+        }
+        STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        let mut sql = Sql(String::new());
+        event.record(&mut sql);
+        let kind: String = sql.0.chars().take(90).collect();
+        let mut kinds = STATEMENT_KINDS.lock().unwrap_or_else(|p| p.into_inner());
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+}
+
+/// The statements counted since `before` (None when not counting); the kinds, most frequent
+/// first, go to stderr.
+fn statements_since(args: &Args, before: usize) -> Option<u64> {
+    if !args.count_statements {
+        return None;
+    }
+    let mut kinds = STATEMENT_KINDS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
+    for (kind, n) in kinds.iter().take(40) {
+        eprintln!(
+            "{:>8.3} per update  {kind}",
+            *n as f64 / args.updates as f64
+        );
+    }
+    Some((STATEMENTS.load(Ordering::Relaxed) - before) as u64)
+}
+
 /// Runs one combination in this process.
 async fn child(args: &Args) -> Outcome {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let logs = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
+        .with_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        );
+    let counter = args.count_statements.then(|| {
+        StatementCounter.with_filter(
+            tracing_subscriber::filter::Targets::new()
+                .with_target("sqlx::query", tracing::Level::TRACE),
+        )
+    });
+    let _ = tracing_subscriber::registry()
+        .with(logs)
+        .with(counter)
         .try_init();
     let mode = match args.mode {
         Mode::Polling | Mode::Webhook | Mode::Wecom => args.mode,
@@ -349,6 +436,11 @@ async fn run_telegram(args: &Args, url: &str, mode: TelegramMode) -> Result<Outc
     };
     let rss_before_kib = proc_status_kib("VmRSS");
     let cpu_before = cpu_seconds();
+    let statements_before = STATEMENTS.load(Ordering::Relaxed);
+    STATEMENT_KINDS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clear();
 
     let started = Instant::now();
     let mut ingest = match mode {
@@ -370,6 +462,7 @@ async fn run_telegram(args: &Args, url: &str, mode: TelegramMode) -> Result<Outc
     let seconds = started.elapsed().as_secs_f64();
     let peak_rss_kib = proc_status_kib("VmHWM");
     let cpu_seconds = cpu_seconds() - cpu_before;
+    let statements = statements_since(args, statements_before);
     let posted = match (waited, ingest) {
         (Err(e), _) => {
             app.stop().await;
@@ -399,6 +492,7 @@ async fn run_telegram(args: &Args, url: &str, mode: TelegramMode) -> Result<Outc
         peak_rss_kib,
         cpu_seconds,
         rejected_posts,
+        statements,
     }))
 }
 
@@ -485,6 +579,7 @@ async fn run_wecom(args: &Args, url: &str) -> Result<Outcome, String> {
         peak_rss_kib,
         cpu_seconds,
         rejected_posts,
+        statements: None,
     }))
 }
 
@@ -686,15 +781,24 @@ async fn check(app: &Application, fake: &FakeTelegram, args: &Args) -> Result<()
             ));
         }
     }
-    let (inbox, outbox) = counts(app).await?;
-    let done = inbox
-        .iter()
-        .find(|(s, _)| s == "done")
-        .map_or(0, |(_, n)| *n);
-    let delivered = outbox
-        .iter()
-        .find(|(c, s, _)| c == "telegram" && s == "sent")
-        .map_or(0, |(_, _, n)| *n);
+    // The fake records a message before it answers: the worker marks the last rows sent a
+    // moment after the clock stopped.
+    let settle = Instant::now() + Duration::from_secs(10);
+    let (inbox, outbox, done, delivered) = loop {
+        let (inbox, outbox) = counts(app).await?;
+        let done = inbox
+            .iter()
+            .find(|(s, _)| s == "done")
+            .map_or(0, |(_, n)| *n);
+        let delivered = outbox
+            .iter()
+            .find(|(c, s, _)| c == "telegram" && s == "sent")
+            .map_or(0, |(_, _, n)| *n);
+        if delivered == args.updates as i64 || Instant::now() > settle {
+            break (inbox, outbox, done, delivered);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     if done != args.updates as i64 || delivered != args.updates as i64 {
         return Err(format!(
             "inbox {inbox:?}, outbox {outbox:?} after {} updates",

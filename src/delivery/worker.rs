@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::limits::{Limiter, Limits, Wait};
+use super::limits::{Limiter, Limits, Permit, Wait};
 use super::{ChannelSender, Outgoing, SendError};
 use crate::chat::Choice;
 use crate::clock::Clock;
@@ -96,7 +96,8 @@ pub struct Worker {
     pub stats: Arc<Stats>,
 }
 
-type Finished = (Claimed, Result<Option<String>, SendError>);
+/// A finished send: the row, the answer, the limiter's permit and when the answer came.
+type Finished = (Claimed, Result<Option<String>, SendError>, Permit, Instant);
 
 /// What to write for one finished send.
 enum Action {
@@ -324,9 +325,9 @@ impl Worker {
                     continue;
                 }
             };
-            let go = loop {
+            let permit = loop {
                 match self.limiter.try_acquire(&row.address, Instant::now()) {
-                    Ok(()) => break true,
+                    Ok(permit) => break Some(permit),
                     Err(Wait::Overall(at)) => {
                         // Collect finished sends while waiting for the next slot.
                         tokio::select! {
@@ -341,13 +342,13 @@ impl Worker {
                             + at.saturating_duration_since(Instant::now()).as_millis() as i64;
                         let mut conn = self.store.pool().acquire().await?;
                         outbox::defer(&mut conn, row.id, &row.lease_token, at_ms).await?;
-                        break false;
+                        break None;
                     }
                 }
             };
-            if !go {
+            let Some(permit) = permit else {
                 continue;
-            }
+            };
             while inflight.len() >= self.config.concurrency {
                 if let Some(Ok(done)) = inflight.join_next().await {
                     self.record(done).await;
@@ -365,7 +366,9 @@ impl Worker {
                     attachment: row.attachment_id,
                 };
                 let result = sender.send(&msg).await;
-                (row, result)
+                // The limiter counts the send until a window after this instant: the
+                // platform received it at the latest now.
+                (row, result, permit, Instant::now())
             });
             while let Some(done) = inflight.try_join_next() {
                 if let Ok(done) = done {
@@ -377,9 +380,9 @@ impl Worker {
         Ok(claimed)
     }
 
-    /// Turns a send result into an outcome and records it.
     /// Turns a send result into what to write, and writes a batch of them together.
-    async fn record(&mut self, (row, result): Finished) {
+    async fn record(&mut self, (row, result, permit, answered): Finished) {
+        self.limiter.answered(permit, answered);
         let now_ms = self.clock.now_ms();
         let action = match result {
             Ok(provider_id) => {
@@ -388,7 +391,7 @@ impl Worker {
             }
             Err(SendError::RetryAfter(wait)) => {
                 self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
-                self.limiter.hold(&row.address, Instant::now() + wait);
+                self.limiter.hold(&row.address, answered + wait);
                 // A 429 is the platform pacing us, not a failure of this message.
                 Action::RateLimited {
                     at: now_ms + wait.as_millis() as i64,

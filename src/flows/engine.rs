@@ -513,13 +513,17 @@ impl Engine {
         let member = match &item {
             Some(item) => {
                 let mut conn = self.store.pool().acquire().await?;
-                sender(&mut conn, &item.inbound).await.ok().flatten()
+                sender(&mut conn, &item.inbound)
+                    .await
+                    .ok()
+                    .and_then(|(m, _)| m)
             }
             None => None,
         };
         let now = self.clock.now_ms();
         let mut tx = self.store.begin().await?;
-        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id).await? else {
+        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id, self.clock.now_ms()).await?
+        else {
             tx.rollback().await?;
             return Ok(Processed::Skipped);
         };
@@ -571,7 +575,8 @@ impl Engine {
 
     async fn try_process(&self, inbox_id: i64) -> Result<Tried, StoreError> {
         let mut tx = self.store.begin().await?;
-        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id).await? else {
+        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id, self.clock.now_ms()).await?
+        else {
             tx.rollback().await?;
             return Ok(Tried::Done(Processed::Skipped));
         };
@@ -591,7 +596,7 @@ impl Engine {
             tx.rollback().await?;
             return Ok(Tried::Done(Processed::Skipped));
         }
-        let handled = self.handle(&mut tx, &item.inbound).await?;
+        let handled = self.handle(&mut tx, &item.inbound, row.rating_live).await?;
         if handled.fetch {
             // Nothing of this pass is kept: the file is fetched with no transaction open.
             tx.rollback().await?;
@@ -673,10 +678,17 @@ impl Engine {
 
     /// Runs the flows for one update inside `conn`'s transaction and returns the replies and
     /// what else the step did.
-    pub async fn handle(&self, conn: &mut Conn, inbound: &Inbound) -> Result<Handled, StoreError> {
+    ///
+    /// `rating_live`: whether a feedback rating was in progress when the update was claimed.
+    pub async fn handle(
+        &self,
+        conn: &mut Conn,
+        inbound: &Inbound,
+        rating_live: bool,
+    ) -> Result<Handled, StoreError> {
         let channel = inbound.channel.as_str();
         let now = self.clock.now_ms();
-        let member = sender(conn, inbound).await?;
+        let (member, unreachable) = sender(conn, inbound).await?;
         let hint = inbound.language_hint.as_deref().and_then(Locale::from_hint);
         // Anonymous flows (feedback by link or code, `/reply`, a rating in progress) run before
         // the sender's own conversation, for bound and unknown senders alike: they keep no
@@ -696,7 +708,7 @@ impl Engine {
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
-            let intercepted = feedback::intercept(&cx, conn, inbound)
+            let intercepted = feedback::intercept(&cx, conn, inbound, rating_live)
                 .await
                 .map_err(|e| StoreError::Anonymous(Box::new(e)))?;
             if let Some(replies) = intercepted {
@@ -759,12 +771,15 @@ impl Engine {
                 });
             }
         }
-        bindings::mark_reachable(conn, channel, &inbound.address).await?;
-        let (state, mut open) = match conversations::load(conn, member.id, channel).await? {
+        if unreachable {
+            bindings::mark_reachable(conn, channel, &inbound.address).await?;
+        }
+        let stored = conversations::load(conn, member.id, channel).await?;
+        let (state, mut open) = match &stored {
             Some((s, c)) => (
-                serde_json::from_str::<State>(&s)
+                serde_json::from_str::<State>(s)
                     .ok()
-                    .or_else(|| self.features.legacy(&s))
+                    .or_else(|| self.features.legacy(s))
                     .unwrap_or_else(|| {
                         // Unlike a kind or a status, a waiting step that cannot be read (one a
                         // newer binary wrote) is let go: failing every message of the member
@@ -779,7 +794,7 @@ impl Engine {
                         );
                         State::Idle
                     }),
-                questions::Open::parse(&c, now),
+                questions::Open::parse(c, now),
             ),
             None => (State::Idle, questions::Open::default()),
         };
@@ -805,7 +820,16 @@ impl Engine {
         let offered_json = open.to_json();
         let state_json =
             serde_json::to_string(&step.state).unwrap_or_else(|_| "{\"step\":\"idle\"}".into());
-        conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
+        // A turn that leaves the conversation as it found it with nothing offered (a command
+        // answered from idle) writes nothing; with questions open the row's time is kept
+        // fresh as before (abandoned ballots are forgotten by it).
+        let unchanged = offered_json == "[]"
+            && stored
+                .as_ref()
+                .is_some_and(|(s, c)| *s == state_json && *c == offered_json);
+        if !unchanged {
+            conversations::save(conn, member.id, channel, &state_json, &offered_json, now).await?;
+        }
         Ok(Handled {
             replies: step.replies,
             member_id: Some(member.id),
@@ -1133,10 +1157,21 @@ impl Engine {
 /// Who is writing. Telegram chats and console keys are bound to members; an SMS number is
 /// never bound: it is recognised by the roster's mobile number (the one channel-specific
 /// lookup in the engine).
-async fn sender(conn: &mut Conn, inbound: &Inbound) -> Result<Option<Member>, StoreError> {
+///
+/// Also says whether the sender's binding is marked unreachable (to be marked reachable again
+/// now that they wrote), read in the same statement; an SMS number has no binding.
+async fn sender(conn: &mut Conn, inbound: &Inbound) -> Result<(Option<Member>, bool), StoreError> {
     match inbound.channel {
-        ChannelKind::Sms => crate::store::sms::member_by_phone(conn, &inbound.address).await,
-        other => members::by_binding(conn, other.as_str(), &inbound.address).await,
+        ChannelKind::Sms => Ok((
+            crate::store::sms::member_by_phone(conn, &inbound.address).await?,
+            false,
+        )),
+        other => Ok(
+            match members::by_binding_with_reach(conn, other.as_str(), &inbound.address).await? {
+                Some((member, unreachable)) => (Some(member), unreachable),
+                None => (None, false),
+            },
+        ),
     }
 }
 

@@ -238,17 +238,11 @@ pub async fn session(
         .transpose()
 }
 
-/// Whether any rating is in progress at `now` (of anyone: sessions are keyed by hashes), a
-/// cheap check that spares every other update the feedback lookups.
-pub async fn any_session(conn: &mut Conn, now: i64) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM feedback_sessions WHERE expires_at > $1 LIMIT 1) live",
-    )
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
-    Ok(n > 0)
-}
+/// The condition "a rating is in progress at `$2`" (of anyone: sessions are keyed by hashes),
+/// a cheap check that spares every other update the feedback lookups. The inbox claim reads
+/// it in its own statement ([`super::inbox::claim`]), so it costs no statement of its own.
+pub const ANY_SESSION_EXISTS: &str =
+    "EXISTS (SELECT 1 FROM feedback_sessions WHERE expires_at > $2)";
 
 /// Starts or moves a session. The rating picked so far is stored sealed only; the plain
 /// `rating` column stays NULL.

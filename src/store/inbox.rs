@@ -50,6 +50,9 @@ pub struct Pending {
     pub channel: String,
     pub external_id: String,
     pub payload: String,
+    /// Whether anyone was rating anything (a feedback session live) when the update was
+    /// claimed, read in the same statement: when nobody is, the feedback lookups are skipped.
+    pub rating_live: bool,
 }
 
 /// Ids of pending updates, oldest first.
@@ -72,14 +75,20 @@ pub async fn payload(conn: &mut Conn, id: i64) -> Result<Option<String>> {
     Ok(open(stored.flatten()))
 }
 
-/// Locks one pending update for processing (skipped if another replica holds it).
-pub async fn claim(store: &Store, conn: &mut Conn, id: i64) -> Result<Option<Pending>> {
+/// Locks one pending update for processing (skipped if another replica holds it), and reads
+/// in the same statement whether a feedback session is live at `now`
+/// ([`super::feedback::ANY_SESSION_EXISTS`]).
+pub async fn claim(store: &Store, conn: &mut Conn, id: i64, now: i64) -> Result<Option<Pending>> {
     let sql = format!(
-        "SELECT id, channel, external_id, payload FROM inbox WHERE id = $1 AND status = 'pending'{}",
+        "SELECT id, channel, external_id, payload, \
+         CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS rating_live \
+         FROM inbox WHERE id = $1 AND status = 'pending'{}",
+        super::feedback::ANY_SESSION_EXISTS,
         store.skip_locked()
     );
     let row = sqlx::query(super::sql(sql))
         .bind(id)
+        .bind(now)
         .fetch_optional(conn)
         .await?;
     row.map(|r| {
@@ -88,6 +97,7 @@ pub async fn claim(store: &Store, conn: &mut Conn, id: i64) -> Result<Option<Pen
             channel: r.try_get("channel")?,
             external_id: r.try_get("external_id")?,
             payload: open(r.try_get::<Option<String>, _>("payload")?).unwrap_or_default(),
+            rating_live: r.try_get::<i64, _>("rating_live")? != 0,
         })
     })
     .transpose()

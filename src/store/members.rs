@@ -85,6 +85,33 @@ pub async fn by_binding(conn: &mut Conn, channel: &str, address: &str) -> Result
     row.as_ref().map(member_from_row).transpose()
 }
 
+/// The active member bound to a channel address, if any, and whether the binding is marked
+/// unreachable (one read for what an inbound message needs to know of its sender).
+pub async fn by_binding_with_reach(
+    conn: &mut Conn,
+    channel: &str,
+    address: &str,
+) -> Result<Option<(Member, bool)>> {
+    let sql = format!(
+        "{} JOIN bindings bd ON bd.member_id = m.id \
+         WHERE bd.channel = $1 AND bd.address = $2 AND m.active = 1",
+        MEMBER_SELECT.replacen(" FROM ", ", bd.unreachable FROM ", 1)
+    );
+    let row = sqlx::query(super::sql(sql))
+        .bind(channel)
+        .bind(address)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref()
+        .map(|r| {
+            Ok((
+                member_from_row(r)?,
+                r.try_get::<i64, _>("unreachable")? != 0,
+            ))
+        })
+        .transpose()
+}
+
 /// Active members of a branch (or of every branch when `branch_id` is None), by branch then name.
 pub async fn list(conn: &mut Conn, branch_id: Option<i64>) -> Result<Vec<Member>> {
     let sql = format!(

@@ -142,7 +142,7 @@ impl World {
             content: Content::Text { text: text.into() },
             language_hint: None,
         };
-        let handled = self.engine.handle(&mut tx, &inbound).await.unwrap();
+        let handled = self.engine.handle(&mut tx, &inbound, true).await.unwrap();
         tx.commit().await.unwrap();
         let texts: Vec<String> = handled.replies.into_iter().map(|r| r.text).collect();
         texts.join("\n")

@@ -329,13 +329,14 @@ async fn the_inbox_drops_duplicates_and_erases_payloads_once_processed(store: &S
     assert_eq!(inbox::pending_ids(&mut conn, 10).await.unwrap().len(), 2);
     drop(conn);
     let mut tx = store.begin().await.unwrap();
-    let row = inbox::claim(store, &mut tx, id).await.unwrap().unwrap();
+    let row = inbox::claim(store, &mut tx, id, 3).await.unwrap().unwrap();
     assert_eq!(row.payload, "{}");
+    assert!(!row.rating_live, "nobody is rating anything");
     inbox::finish(&mut tx, id, "done", None, 3).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     assert!(
-        inbox::claim(store, &mut tx, id).await.unwrap().is_none(),
+        inbox::claim(store, &mut tx, id, 3).await.unwrap().is_none(),
         "a done row is not claimed again"
     );
     tx.rollback().await.unwrap();

@@ -554,3 +554,30 @@ async fn a_token_telegram_refuses_stops_the_start_and_says_it_is_the_token() {
         Ok(_) => panic!("started with a refused token"),
     }
 }
+
+#[tokio::test]
+async fn a_command_answered_from_idle_leaves_the_conversation_row_untouched() {
+    let app = spawn_app().await;
+    app.bind(CHAT, "T001").await;
+    // The welcome offered buttons; the first command clears them (the row is written).
+    app.ask(CHAT, "/me", 1).await;
+    // Mark the row's time, then ask again: the answer comes, the row is not rewritten (no
+    // statement spent on a conversation that did not change).
+    sqlx::query("UPDATE conversations SET updated_at = 1")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let replies = app.ask(CHAT, "/me", 1).await;
+    assert!(replies[0].text.contains("王建国"), "{}", replies[0].text);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM conversations WHERE updated_at = 1")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM inbox WHERE status <> 'done'")
+            .await,
+        0
+    );
+    app.stop().await;
+}

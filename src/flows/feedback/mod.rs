@@ -145,10 +145,14 @@ pub async fn sms_wants(
 
 /// Runs the feedback flow if this update belongs to it. Returns the (anonymous) replies, or
 /// None to let the engine handle the update as usual.
+///
+/// `rating_live`: whether any feedback session was live when the update was claimed (read with
+/// the claim); when none was, only an update that starts a rating is looked into.
 pub async fn intercept(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     inbound: &Inbound,
+    rating_live: bool,
 ) -> Result<Option<Vec<Reply>>, StoreError> {
     let anon = |replies: Vec<Reply>| Some(replies.into_iter().map(Reply::anonymous).collect());
     let text = match &inbound.content {
@@ -166,7 +170,7 @@ pub async fn intercept(
     };
     let is_ours = started.is_some()
         || matches!(&inbound.content, Content::Choice { data } if data.starts_with("fb:"));
-    if !is_ours && !store::any_session(conn, cx.now_ms).await? {
+    if !is_ours && !rating_live {
         // Nobody is rating anything: this update cannot be an answer to a rating, and the
         // period's key and the sender's session need not be read.
         return Ok(None);

@@ -142,7 +142,7 @@ pub async fn run(
     let now = engine.clock.now_ms();
     let mut tx = engine.store.begin().await?;
     // Still ours and still unfetched: a replica that got here first has recorded its outcome.
-    let Some(row) = inbox::claim(&engine.store, &mut tx, inbox_id).await? else {
+    let Some(row) = inbox::claim(&engine.store, &mut tx, inbox_id, now).await? else {
         tx.rollback().await?;
         return Ok(false);
     };
@@ -177,7 +177,7 @@ pub async fn run(
                     transient(format!("{e:#}"));
                     tx.rollback().await?;
                     tx = engine.store.begin().await?;
-                    if inbox::claim(&engine.store, &mut tx, inbox_id)
+                    if inbox::claim(&engine.store, &mut tx, inbox_id, now)
                         .await?
                         .is_none()
                     {

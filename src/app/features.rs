@@ -58,12 +58,16 @@ pub fn jobs() -> Registry {
 }
 
 /// [`jobs`], with the kinds whose schedule the configuration sets (`[dues]`, `[pushes]`) set
-/// from it.
+/// from it, and the daily tidy-up of the attachment storage it names (`[attachments]`).
 pub fn jobs_for(config: &Config, settings: &Settings) -> Registry {
     jobs()
         .replace(crate::dues::jobs::DuesReminders::new(&config.dues))
         .replace(crate::scheduler::kinds::push_digest::PushDigest::new(
             &settings.pushes,
+        ))
+        .with(crate::attachments::jobs::AttachmentsTidy::new(
+            crate::attachments::Files::from_settings(settings)
+                .unwrap_or_else(|e| crate::attachments::Files::unavailable(e.to_string())),
         ))
 }
 

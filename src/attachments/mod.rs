@@ -17,6 +17,7 @@
 //! Configuration: `[attachments]` (`config::attachments`).
 
 pub mod cli;
+pub mod jobs;
 pub mod service;
 pub mod sniff;
 pub mod storage;

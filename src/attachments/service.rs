@@ -126,3 +126,25 @@ pub async fn sweep(
     }
     Ok(strays)
 }
+
+/// How long an upload may wait unlinked (不归档, a draft never saved) before it is forgotten.
+pub const UNLINKED_DAYS: i64 = 7;
+
+/// The daily tidy-up: first removes stray objects older than an hour (so objects of rows
+/// forgotten by an earlier run, once that run committed), then forgets, in `conn`'s
+/// transaction, uploads left unlinked for [`UNLINKED_DAYS`]. Their objects go on the next run:
+/// deleting them before this transaction commits could leave a row naming a missing object.
+/// Gives (strays removed, uploads forgotten).
+pub async fn tidy(
+    files: &Files,
+    conn: &mut Conn,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(usize, usize)> {
+    let strays = sweep(files, conn, now - chrono::TimeDelta::hours(1), false).await?;
+    let forgotten = store::forget_unlinked(
+        conn,
+        (now - chrono::TimeDelta::days(UNLINKED_DAYS)).timestamp_millis(),
+    )
+    .await?;
+    Ok((strays.len(), forgotten.len()))
+}

@@ -143,6 +143,7 @@ storage_contract!(
     uploads_wait_unlinked_until_linked_to_their_owner,
     a_row_that_cannot_be_written_leaves_no_object,
     a_sweep_removes_old_objects_no_row_names_and_nothing_else,
+    uploads_left_unlinked_for_a_week_are_forgotten_then_their_objects_removed,
 );
 
 async fn college(store: &Store) -> (i64, i64) {
@@ -537,4 +538,76 @@ async fn a_sweep_removes_old_objects_no_row_names_and_nothing_else(store: &Store
         vec![kept.object_key.clone()]
     );
     assert_eq!(service::read(files, &kept).await.unwrap(), PDF);
+}
+
+async fn uploads_left_unlinked_for_a_week_are_forgotten_then_their_objects_removed(
+    store: &Store,
+    files: &Files,
+) {
+    let (member, meeting) = college(store).await;
+    let mut tx = store.begin().await.unwrap();
+    let linked = accept(files, &mut tx, upload(JPG, "meeting.jpg", Some(member)))
+        .await
+        .unwrap()
+        .unwrap();
+    service::link(&mut tx, linked.id, Owner::Meeting(meeting))
+        .await
+        .unwrap();
+    let left = accept(files, &mut tx, upload(PDF, "left.pdf", Some(member)))
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    let uploaded = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap();
+    let keys = || async { files.backend().keys().await.unwrap() };
+    assert_eq!(keys().await.len(), 2);
+
+    // Six days on: an unlinked upload may still be filed (不归档 only leaves it).
+    let mut tx = store.begin().await.unwrap();
+    let tidied = service::tidy(files, &mut tx, uploaded + chrono::TimeDelta::days(6))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(tidied, (0, 0));
+    let mut conn = store.pool().acquire().await.unwrap();
+    assert!(service::get(&mut conn, left.id).await.unwrap().is_some());
+    drop(conn);
+
+    // Eight days on: the row goes; its object stays while that transaction could still
+    // roll back, so a row never names a missing object.
+    let mut tx = store.begin().await.unwrap();
+    let tidied = service::tidy(files, &mut tx, uploaded + chrono::TimeDelta::days(8))
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(tidied, (0, 1));
+    assert_eq!(keys().await.len(), 2, "nothing deleted before a commit");
+    let mut conn = store.pool().acquire().await.unwrap();
+    assert!(service::get(&mut conn, left.id).await.unwrap().is_some());
+    drop(conn);
+
+    let mut tx = store.begin().await.unwrap();
+    service::tidy(files, &mut tx, uploaded + chrono::TimeDelta::days(8))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    assert!(service::get(&mut conn, left.id).await.unwrap().is_none());
+    assert!(service::get(&mut conn, linked.id).await.unwrap().is_some());
+    drop(conn);
+    assert_eq!(keys().await.len(), 2, "the object waits for the next run");
+
+    // The next run, an hour after the object was written (the real clock: objects carry the
+    // time they were written), removes the object; the linked photo stays.
+    let mut tx = store.begin().await.unwrap();
+    let tidied = service::tidy(files, &mut tx, Utc::now() + chrono::TimeDelta::hours(2))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(tidied, (1, 0));
+    assert_eq!(keys().await, vec![linked.object_key.clone()]);
+    assert_eq!(
+        service::read(files, &linked).await.unwrap().len() as i64,
+        linked.size
+    );
 }

@@ -2921,6 +2921,21 @@ fn records_at_the_command_line_log_an_activity_publish_a_plan_and_write_a_commen
                 .ends_with(" 志愿服务，已请 2 位参加人确认。"),
         "{run:?}"
     );
+    // A photo of it (sent in chat, filed to the activity) shows with it.
+    attach_to_activity(&bot, 1, "讲解现场.jpg");
+    let show = bot.run(&["activity", "show", "1"]);
+    show.succeeded();
+    let lines = show.stdout_lines();
+    assert!(
+        lines[0].starts_with("第 1 号活动：") && lines[0].contains(" 志愿服务（学生第一党支部）"),
+        "{show:?}"
+    );
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.starts_with("附件 #") && l.ends_with("：照片 讲解现场.jpg")),
+        "{show:?}"
+    );
     let report = bot.run(&["report", "activities", "--out", "out"]);
     report.succeeded();
     let rows = report.stdout_lines();
@@ -2962,6 +2977,38 @@ fn records_at_the_command_line_log_an_activity_publish_a_plan_and_write_a_commen
         list.stdout.trim_end(),
         "【第一阶段：发动部署、党内评优表彰】学生第一党支部：组织生活规范，服务活动有特色。"
     );
+}
+
+/// Stores a photo where the binary looks and files it to an activity, as chat would.
+fn attach_to_activity(bot: &Bot, activity: i64, name: &str) {
+    use branchbot::attachments::service::{accept, link};
+    use branchbot::attachments::{Files, Owner, Upload};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = branchbot::config::Config {
+            database_url: bot.database.clone(),
+            ..Default::default()
+        };
+        let files = Files::from_settings(&config.settings().unwrap()).unwrap();
+        let store = Store::open(&bot.database).await.unwrap();
+        let jpg = std::fs::read(Path::new(DATA).join("attachments/photo.jpg")).unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let upload = Upload {
+            bytes: &jpg,
+            declared_name: Some(name),
+            uploaded_by: None,
+            at: chrono::Utc::now(),
+        };
+        let a = accept(&files, &mut tx, upload).await.unwrap().unwrap();
+        link(&mut tx, a.id, Owner::Activity(activity))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+    })
 }
 
 /// A meeting of 学生第一党支部 on 2026-05-04 with a photo (GPS position included) and a PDF

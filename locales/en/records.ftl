@@ -91,6 +91,7 @@ records-no-activity = There is no activity { $id }; see branchbot activity list.
 records-show = Activity { $id }: { $day } { $kind } ({ $branch })
     Place: { $place }
     Description: { $description }
+records-show-file = Attachment #{ $id }: { $kind } { $name }
 records-status-asked = not yet confirmed
 records-status-confirmed = confirmed
 records-status-declined = not them

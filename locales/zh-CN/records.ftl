@@ -82,6 +82,7 @@ records-no-activity = 没有第 { $id } 号活动，请用 branchbot activity li
 records-show = 第 { $id } 号活动：{ $day } { $kind }（{ $branch }）
     地点：{ $place }
     内容：{ $description }
+records-show-file = 附件 #{ $id }：{ $kind } { $name }
 records-status-asked = 待确认
 records-status-confirmed = 已确认
 records-status-declined = 不是本人

@@ -216,6 +216,20 @@ pub(crate) async fn activity(e: &Engine, command: ActivityCommand, ui: &Ui) -> O
                 for p in people {
                     println!("{}\t{}", w.who(&p.name, &p.key), status(&w, &p.status));
                 }
+                let owner = crate::attachments::Owner::Activity(id);
+                for f in crate::attachments::service::list_for(&mut conn, owner).await? {
+                    println!(
+                        "{}",
+                        w.r(
+                            msg!("records-show-file"),
+                            &[
+                                ("id", f.id.into()),
+                                ("kind", w.t(f.kind.label()).into()),
+                                ("name", f.display_name.as_str().into()),
+                            ],
+                        )
+                    );
+                }
                 Ok(())
             }
         }

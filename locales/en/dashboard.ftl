@@ -140,3 +140,6 @@ dashboard-col-uploaded = Uploaded
 dashboard-error-no-meeting = There is no such meeting.
 dashboard-error-no-file = There is no such file.
 dashboard-error-file-unreadable = The file cannot be read just now; please try again later.
+dashboard-activities-heading = Service activities
+dashboard-no-activities = No service activity was logged in this period.
+dashboard-col-activity-files = Photos and files

@@ -140,3 +140,6 @@ dashboard-col-uploaded = 上传时间
 dashboard-error-no-meeting = 没有这次会议。
 dashboard-error-no-file = 没有这个文件。
 dashboard-error-file-unreadable = 文件暂时无法读取，请稍后再试。
+dashboard-activities-heading = 服务活动
+dashboard-no-activities = 本期没有登记服务活动。
+dashboard-col-activity-files = 照片和文件

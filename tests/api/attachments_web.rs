@@ -90,6 +90,10 @@ async fn meeting(app: &TestApp, branch: &str, minutes: &str) -> (i64, i64) {
 }
 
 async fn attach(app: &TestApp, bytes: &[u8], name: &str, meeting: i64) -> i64 {
+    attach_to(app, bytes, name, Owner::Meeting(meeting)).await
+}
+
+async fn attach_to(app: &TestApp, bytes: &[u8], name: &str, owner: Owner) -> i64 {
     let files = &app.app().engine.files;
     let mut tx = app.store.begin().await.unwrap();
     let a = accept(
@@ -105,9 +109,40 @@ async fn attach(app: &TestApp, bytes: &[u8], name: &str, meeting: i64) -> i64 {
     .await
     .unwrap()
     .unwrap();
-    link(&mut tx, a.id, Owner::Meeting(meeting)).await.unwrap();
+    link(&mut tx, a.id, owner).await.unwrap();
     tx.commit().await.unwrap();
     a.id
+}
+
+/// A 志愿服务 activity of `branch` held today, two named and one of them confirmed.
+async fn activity(app: &TestApp, branch: i64) -> i64 {
+    use branchbot::flows::records::store as records;
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        .to_string();
+    let mut tx = app.store.begin().await.unwrap();
+    let id = records::add_activity(
+        &mut tx,
+        branch,
+        "volunteer",
+        &today,
+        "社区服务中心",
+        "为社区老人讲解智能手机的使用方法",
+        None,
+        0,
+    )
+    .await
+    .unwrap();
+    let people = members::list(&mut tx, Some(branch)).await.unwrap();
+    records::add_participant(&mut tx, id, people[0].id, Some(0))
+        .await
+        .unwrap();
+    records::add_participant(&mut tx, id, people[1].id, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
 }
 
 async fn a_meetings_record_shows_its_photos_and_files_to_those_who_may_see_it(db: Db) {
@@ -146,6 +181,26 @@ async fn a_meetings_record_shows_its_photos_and_files_to_those_who_may_see_it(db
         )),
         "the branch page links the meeting"
     );
+    assert!(branch.contains("本期没有登记服务活动。"), "no activity yet");
+    // An activity with a photo: listed on the branch page, the photo linked and served.
+    let done = activity(&app, own).await;
+    let snap = attach_to(&app, JPG, "讲解现场.jpg", Owner::Activity(done)).await;
+    let branch = get(&app, &format!("/dashboard/branch/{own}"), Some(&session)).await;
+    let branch = branch.text().await.unwrap();
+    assert!(
+        branch.contains("志愿服务") && branch.contains("社区服务中心"),
+        "{branch}"
+    );
+    assert!(branch.contains(">1/2<"), "one of two confirmed: {branch}");
+    assert!(
+        branch.contains(&format!(
+            "<a href=\"/dashboard/file/{snap}\">讲解现场.jpg</a>"
+        )),
+        "{branch}"
+    );
+    let res = get(&app, &format!("/dashboard/file/{snap}"), Some(&session)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
 
     let page = get(&app, &format!("/dashboard/meeting/{mine}"), Some(&session)).await;
     assert_eq!(page.status(), StatusCode::OK);

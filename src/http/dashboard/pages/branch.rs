@@ -1,5 +1,6 @@
 //! `GET /dashboard/branch/{id}`: one branch's meetings with attendance, pledges, notices with
-//! confirmation rates, and feedback within the anonymity thresholds.
+//! confirmation rates, service activities with their photos and files, and feedback within the
+//! anonymity thresholds.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -60,6 +61,7 @@ async fn branch_page(
     body.push_str(&meetings_section(w, &mut conn, id, &p).await?);
     body.push_str(&pledges_section(w, &mut conn, id, &name).await?);
     body.push_str(&notices_section(w, &mut conn, id, &p).await?);
+    body.push_str(&activities_section(w, &mut conn, id, &p).await?);
     // The push burden in one line (the weekly rows are `branchbot report pushes`).
     let pushes =
         crate::oversight::pushes::weekly(&mut conn, w.state.engine.tz, &p, Some(id)).await?;
@@ -215,6 +217,63 @@ async fn meetings_section(
                 };
                 t.num("").num("").num("").num("").marked(&status, "muted");
             }
+        }
+    }
+    out.push_str(&t.finish());
+    Ok(out)
+}
+
+/// The period's service activities (结对帮扶, 志愿服务…): day, kind, place, who confirmed
+/// taking part, and links to the photos and files filed to each.
+async fn activities_section(
+    w: &Words<'_>,
+    conn: &mut Conn,
+    id: i64,
+    p: &Period,
+) -> Result<String, StoreError> {
+    use crate::attachments::{service as files, Owner};
+    use crate::flows::records::{rules as kinds, store as records};
+    let mut out = html::h2(&w.t(msg!("dashboard-activities-heading")), "activities");
+    let (from, to) = (p.first_day().to_string(), p.last_day().to_string());
+    let all = records::activities(conn, Some(id), &from, &to).await?;
+    if all.is_empty() {
+        out.push_str(&html::para(
+            &w.t(msg!("dashboard-no-activities")),
+            Some("muted"),
+        ));
+        return Ok(out);
+    }
+    let mut t = Table::new(
+        &[
+            w.t(msg!("records-column-day")),
+            w.t(msg!("records-column-kind")),
+            w.t(msg!("records-column-place")),
+            w.t(msg!("records-column-confirmed")),
+            w.t(msg!("dashboard-col-activity-files")),
+        ],
+        &[3],
+    );
+    for a in &all {
+        let people = records::participants(conn, a.id).await?;
+        let confirmed = people.iter().filter(|p| p.status == "confirmed").count();
+        let links: Vec<String> = files::list_for(conn, Owner::Activity(a.id))
+            .await?
+            .iter()
+            .map(|f| html::link(&format!("/dashboard/file/{}", f.id), &f.display_name))
+            .collect();
+        t.row(None)
+            .cell(&a.held_on)
+            .cell(&kinds::kind_name(
+                &w.state.engine.catalog,
+                w.locale,
+                &a.kind,
+            ))
+            .cell(&a.place)
+            .num(&format!("{confirmed}/{}", people.len()));
+        if links.is_empty() {
+            t.marked(&w.t(msg!("dashboard-none")), "muted");
+        } else {
+            t.raw(&links.join("、"));
         }
     }
     out.push_str(&t.finish());

@@ -6,9 +6,8 @@
 use branchbot::domain::meetings::MeetingKind;
 use branchbot::store::meetings::{self, NewMeeting, Rsvp};
 use branchbot::store::members;
-use branchbot::testkit::fake_telegram::Sent;
 
-use crate::helpers::{spawn_app, spawn_with, Db, Spawn, TestApp, WAIT};
+use crate::helpers::{spawn_app, spawn_with, tap, Db, Spawn, TestApp, WAIT};
 
 /// 吴桂兰 (T010) sits on the college committee; 黄晓明 (S101) is the secretary of
 /// 学生第一党支部; 孙丽 (S102) is on that branch's committee but not the college's.
@@ -17,18 +16,6 @@ const SECRETARY: i64 = 9102;
 const BRANCH_MEMBER: i64 = 9103;
 
 const DAY_MS: i64 = 24 * 3_600_000;
-
-/// Taps a button of a message and waits for `n` replies.
-async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
-    let data = msg
-        .data_of(label)
-        .unwrap_or_else(|| panic!("no button {label} in {msg:#?}"));
-    let before = app.fake.sent_to(chat).len();
-    app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
-        .await;
-    let all = app.fake.wait_sent(chat, before + n, WAIT).await;
-    all[before..].to_vec()
-}
 
 /// A general meeting of 学生第一党支部 held ten days ago: 黄晓明 signed in, 孙丽 came late,
 /// 马超 was signed in by 黄晓明 (代签), 胡静怡 was on leave, 林小雨 and 何宇航 were absent;

@@ -13,10 +13,14 @@
 //!   subcommand shares), [`export`] (CSV and XLSX tables).
 //! - [`flows`]: the engine (one update, one transaction), `flows::feature` (how a feature
 //!   declares its commands, buttons and help), and the older features' conversations and jobs
-//!   (`flows::records`: service activities, branch work plans and 领导点评).
-//! - Feature folders: [`attachments`] (photos and files, two storage backends), [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查);
-//!   [`oversight`]: the
-//!   committee's figures, charts and reports.
+//!   (`flows::records`: service activities, branch work plans and 领导点评; `flows::files`:
+//!   photos and files arriving in chat and where they are filed).
+//! - Feature folders: [`attachments`] (stored photos and files: checks, two storage backends,
+//!   the daily tidy-up), [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查);
+//!   [`oversight`]: the committee's figures, charts and reports.
+//! - The SQLite and PostgreSQL schemas are held to one another twice: by text in
+//!   `tests/architecture.rs`, and by applying every migration to both databases and reading
+//!   the schemas back (`tests/api/schema_parity`).
 //! - [`channels`]: Telegram, SMS, WeCom and the console; they translate, and each webhook has
 //!   its own router.
 //! - At the top: [`http`] (health, metrics, dashboard, feedback pages; merges the channels'

@@ -6,26 +6,19 @@
 //! reminds only the unpaid and tells the secretary once of six months unpaid; the branch's
 //! figures. The store is checked on both backends.
 
-use std::sync::Arc;
-
 use branchbot::clock::Clock;
-use branchbot::delivery::Wake;
 use branchbot::domain::roster;
 use branchbot::dues::rules::{Amount, Month};
 use branchbot::dues::service;
 use branchbot::dues::store as dstore;
-use branchbot::flows::engine::{Engine, InboxItem};
-use branchbot::flows::{ChannelKind, Content, Inbound};
-use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::{Scheduler, SchedulerConfig};
+use branchbot::flows::Content;
+use branchbot::i18n::Locale;
 use branchbot::store::audit::Actor;
-use branchbot::store::{bindings, members, Store};
-use branchbot::testkit::db::TempSqlite;
-use branchbot::testkit::{freeze, Frozen};
+use branchbot::store::{members, Store};
 use chrono::{DateTime, TimeZone, Utc};
-use sqlx::Row;
 
 use crate::helpers::{spawn_with, tap, Db, Spawn, TestApp, TestDb};
+use crate::world::ChatWorld;
 
 crate::both!(the_dues_store_keeps_amounts_payments_keepers_and_flags_once);
 
@@ -467,112 +460,40 @@ async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
-/// A world on paused time: the engine and the scheduler over one SQLite file, no delivery
-/// worker; what a member reads is what was queued for their chat.
-struct World {
-    store: Store,
-    clock: Clock,
-    engine: Engine,
-    scheduler: Scheduler,
-    seq: u64,
-    _db: TempSqlite,
-    _frozen: Frozen,
+/// The shared world with the built-in jobs installed; what a member reads is what was queued
+/// for their chat, and a dues reminder is never urgent.
+struct World(ChatWorld);
+
+impl std::ops::Deref for World {
+    type Target = ChatWorld;
+    fn deref(&self) -> &ChatWorld {
+        &self.0
+    }
 }
 
 impl World {
-    async fn new(start: DateTime<Utc>) -> Self {
-        let frozen = freeze();
-        let db = TempSqlite::new();
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
-        let mut tx = store.begin().await.unwrap();
-        members::import(&mut tx, &roster, false, 0).await.unwrap();
-        tx.commit().await.unwrap();
-        let clock = Clock::starting_at(start);
-        let wake = Wake::default();
-        let scheduler = Scheduler::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(branchbot::app::features::jobs()),
-            wake.clone(),
-            SchedulerConfig::new(TZ),
-        );
-        let engine = Engine::new(
-            store.clone(),
-            Arc::new(Catalog::load().unwrap()),
-            clock.clone(),
-            wake,
-            scheduler.handle(),
-            &crate::helpers::settings(TZ, Default::default()),
-            "http://127.0.0.1:8080",
-            branchbot::app::features::chat(),
-        );
-        scheduler.install_builtins().await.unwrap();
-        Self {
-            store,
-            clock,
-            engine,
-            scheduler,
-            seq: 0,
-            _db: db,
-            _frozen: frozen,
-        }
-    }
-
-    async fn bind(&self, key: &str) {
-        let mut conn = self.store.pool().acquire().await.unwrap();
-        let m = members::find(&mut conn, key).await.unwrap().unwrap();
-        bindings::bind(&mut conn, "telegram", key, m.id, 0)
-            .await
-            .unwrap();
+    async fn new(db: Db, start: DateTime<Utc>) -> Option<Self> {
+        let w = ChatWorld::new(db, start, Default::default()).await?;
+        w.scheduler.install_builtins().await.unwrap();
+        Some(Self(w))
     }
 
     async fn say(&mut self, key: &str, text: &str) -> Vec<String> {
-        self.seq += 1;
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: ChannelKind::Telegram,
-                address: key.into(),
-                content: Content::Text { text: text.into() },
-                language_hint: None,
-            },
-            ack: None,
-        };
-        let id = self
-            .engine
-            .receive(&format!("u{}", self.seq), &item)
-            .await
-            .unwrap()
-            .unwrap();
-        self.engine.process(id).await.unwrap();
+        self.0.send(key, Content::Text { text: text.into() }).await;
         self.read(key).await
     }
 
-    /// The 党费 messages queued for a chat since last read (not urgent, all of them).
     async fn read(&self, key: &str) -> Vec<String> {
-        let rows = sqlx::query(
-            "SELECT id, body, urgent FROM outbox WHERE address = $1 \
-             AND status = 'pending' ORDER BY id",
-        )
-        .bind(key)
-        .fetch_all(self.store.pool())
-        .await
-        .unwrap();
-        let mut out = Vec::new();
-        for r in rows {
-            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
-                .bind(r.get::<i64, _>("id"))
-                .execute(self.store.pool())
-                .await
-                .unwrap();
-            let body: String = r.get("body");
-            if body.starts_with("党费提醒") {
-                assert_eq!(r.get::<i64, _>("urgent"), 0, "reminders are not urgent");
-            }
-            out.push(body);
-        }
-        out
+        self.take(key)
+            .await
+            .into_iter()
+            .map(|q| {
+                if q.body.starts_with("党费提醒") {
+                    assert!(!q.urgent, "reminders are not urgent");
+                }
+                q.body
+            })
+            .collect()
     }
 
     async fn dues_read(&self, key: &str) -> Vec<String> {
@@ -596,13 +517,25 @@ impl World {
 }
 
 #[tokio::test(start_paused = true)]
-async fn over_seven_months_the_unpaid_are_reminded_monthly_and_six_months_unpaid_reach_the_secretary_once(
-) {
+async fn over_seven_months_the_unpaid_are_reminded_and_six_months_unpaid_flagged_on_sqlite() {
+    seven_months(Db::Sqlite).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn over_seven_months_the_unpaid_are_reminded_and_six_months_unpaid_flagged_on_postgres() {
+    seven_months(Db::Postgres).await;
+}
+
+/// Over seven months the unpaid are reminded monthly, and six months unpaid reach the
+/// secretary once.
+async fn seven_months(db: Db) {
     let start = TZ
         .with_ymd_and_hms(2026, 6, 1, 9, 0, 0)
         .unwrap()
         .with_timezone(&Utc);
-    let mut w = World::new(start).await;
+    let Some(mut w) = World::new(db, start).await else {
+        return;
+    };
     for key in ["S101", "S103", "S104", "S107"] {
         w.bind(key).await;
     }

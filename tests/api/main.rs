@@ -48,3 +48,4 @@ mod unreadable;
 mod web_feedback;
 mod webhook;
 mod wecom;
+mod world;

@@ -6,25 +6,15 @@
 //! still works, an older one is refused as expired; the link to its screen works once; the
 //! page itself over HTTP). What a person reads is the text queued for their chat.
 
-use std::sync::Arc;
-
-use branchbot::clock::Clock;
-use branchbot::delivery::Wake;
 use branchbot::domain::meetings::{rotating_code, rotating_window, MeetingKind, MeetingRules};
-use branchbot::domain::roster;
-use branchbot::flows::engine::{Engine, InboxItem};
-use branchbot::flows::{ChannelKind, Choice, Content, Inbound};
-use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::{Scheduler, SchedulerConfig};
+use branchbot::flows::Content;
 use branchbot::store::meetings::NewMeeting;
-use branchbot::store::{bindings, meeting_screens, members, Store};
-use branchbot::testkit::{freeze, Frozen};
+use branchbot::store::{meeting_screens, members};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use crate::helpers::{Db, TestDb};
-
-const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+use crate::helpers::Db;
+use crate::world::ChatWorld;
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -52,14 +42,14 @@ both!(
     the_rotating_code_changes_every_thirty_seconds_and_an_older_one_is_refused,
 );
 
-struct World {
-    store: Store,
-    clock: Clock,
-    engine: Engine,
-    scheduler: Scheduler,
-    seq: u64,
-    _db: TestDb,
-    _frozen: Frozen,
+/// The shared world with the members these tests speak as bound.
+struct World(ChatWorld);
+
+impl std::ops::Deref for World {
+    type Target = ChatWorld;
+    fn deref(&self) -> &ChatWorld {
+        &self.0
+    }
 }
 
 impl World {
@@ -69,124 +59,40 @@ impl World {
     }
 
     async fn with_rules(db: Db, start: DateTime<Utc>, rules: MeetingRules) -> Option<Self> {
-        let frozen = freeze();
-        let db = TestDb::new(db).await?;
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
-        let mut tx = store.begin().await.unwrap();
-        members::import(&mut tx, &roster, false, 0).await.unwrap();
-        tx.commit().await.unwrap();
-        let clock = Clock::starting_at(start);
-        let wake = Wake::default();
-        let scheduler = Scheduler::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(branchbot::app::features::jobs()),
-            wake.clone(),
-            SchedulerConfig {
-                meetings: Arc::new(rules.clone()),
-                ..SchedulerConfig::new(TZ)
-            },
-        );
-        let engine = Engine::new(
-            store.clone(),
-            Arc::new(Catalog::load().unwrap()),
-            clock.clone(),
-            wake,
-            scheduler.handle(),
-            &crate::helpers::settings(TZ, rules),
-            "http://127.0.0.1:8080",
-            branchbot::app::features::chat(),
-        );
-        let w = Self {
-            store,
-            clock,
-            engine,
-            scheduler,
-            seq: 0,
-            _db: db,
-            _frozen: frozen,
-        };
+        let w = ChatWorld::new(db, start, rules).await?;
         for key in [
             "S101", "S102", "S103", "S104", "S106", "S107", "S109", "T001",
         ] {
             w.bind(key).await;
         }
-        Some(w)
-    }
-
-    async fn bind(&self, key: &str) {
-        let mut conn = self.store.pool().acquire().await.unwrap();
-        let m = members::find(&mut conn, key).await.unwrap().unwrap();
-        bindings::bind(&mut conn, "telegram", key, m.id, 0)
-            .await
-            .unwrap();
-    }
-
-    async fn member_id(&self, key: &str) -> i64 {
-        let mut conn = self.store.pool().acquire().await.unwrap();
-        members::find(&mut conn, key).await.unwrap().unwrap().id
-    }
-
-    async fn send(&mut self, key: &str, content: Content) {
-        self.seq += 1;
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: ChannelKind::Telegram,
-                address: key.into(),
-                content,
-                language_hint: None,
-            },
-            ack: None,
-        };
-        let id = self
-            .engine
-            .receive(&format!("u{}", self.seq), &item)
-            .await
-            .unwrap()
-            .unwrap();
-        self.engine.process(id).await.unwrap();
+        Some(Self(w))
     }
 
     /// Types a text and returns what came back (what was waiting unread is set aside first).
     async fn say(&mut self, key: &str, text: &str) -> Vec<(String, Vec<String>)> {
         self.read(key).await;
-        self.send(key, Content::Text { text: text.into() }).await;
+        self.0.send(key, Content::Text { text: text.into() }).await;
         self.read(key).await
     }
 
     async fn tap(&mut self, key: &str, data: &str) -> Vec<(String, Vec<String>)> {
         self.read(key).await;
-        self.send(key, Content::Choice { data: data.into() }).await;
+        self.0
+            .send(key, Content::Choice { data: data.into() })
+            .await;
         self.read(key).await
     }
 
     /// What this chat has been sent since last read: text and button labels.
     async fn read(&mut self, key: &str) -> Vec<(String, Vec<String>)> {
-        let rows = sqlx::query(
-            "SELECT id, body, choices FROM outbox WHERE channel = 'telegram' AND address = $1 \
-             AND status = 'pending' ORDER BY id",
-        )
-        .bind(key)
-        .fetch_all(self.store.pool())
-        .await
-        .unwrap();
-        let mut out = Vec::new();
-        for r in rows {
-            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
-                .bind(r.get::<i64, _>("id"))
-                .execute(self.store.pool())
-                .await
-                .unwrap();
-            let choices: Vec<Choice> =
-                serde_json::from_str(&r.get::<String, _>("choices")).unwrap_or_default();
-            out.push((
-                r.get::<String, _>("body"),
-                choices.into_iter().map(|c| c.label).collect(),
-            ));
-        }
-        out
+        let queued = self.take(key).await;
+        queued
+            .into_iter()
+            .map(|q| {
+                let labels = q.labels();
+                (q.body, labels)
+            })
+            .collect()
     }
 
     /// One reply's text, asserting there was exactly one.

@@ -9,21 +9,13 @@
 //! for its 领导点评 and writes it on the branch and on 马超, pushed to them, read back with
 //! `/comments`.
 
-use std::sync::Arc;
-
-use branchbot::clock::Clock;
-use branchbot::delivery::Wake;
-use branchbot::domain::roster;
-use branchbot::flows::engine::{Engine, InboxItem};
-use branchbot::flows::{ChannelKind, Content, Inbound};
-use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::{JobSpec, Scheduler, SchedulerConfig, When};
-use branchbot::store::{bindings, members, pledges, Store};
-use branchbot::testkit::{freeze, Frozen};
+use branchbot::flows::Content;
+use branchbot::scheduler::{JobSpec, When};
+use branchbot::store::{members, pledges};
 use chrono::{DateTime, TimeZone, Utc};
-use sqlx::Row;
 
-use crate::helpers::{Db, TestDb};
+use crate::helpers::Db;
+use crate::world::ChatWorld;
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
@@ -55,57 +47,30 @@ impl Said {
     }
 }
 
-/// The engine and the scheduler over one database on paused time; what a member reads is
-/// what was queued for their chat.
-struct World {
-    store: Store,
-    clock: Clock,
-    engine: Engine,
-    scheduler: Scheduler,
-    seq: u64,
-    _db: TestDb,
-    _frozen: Frozen,
+/// The shared world with 路人甲 (a member of the masses), the example campaign and the members
+/// these tests speak as bound; what a member reads is what was queued for their chat.
+struct World(ChatWorld);
+
+impl std::ops::Deref for World {
+    type Target = ChatWorld;
+    fn deref(&self) -> &ChatWorld {
+        &self.0
+    }
 }
 
 impl World {
     async fn new(db: Db, start: DateTime<Utc>) -> Option<Self> {
-        let frozen = freeze();
-        let db = TestDb::new(db).await?;
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
-        let mut tx = store.begin().await.unwrap();
-        members::import(&mut tx, &roster, false, 0).await.unwrap();
-        tx.commit().await.unwrap();
+        let w = ChatWorld::new(db, start, Default::default()).await?;
         // 路人甲, a member of the masses known to the branch: reads plans, nothing else.
         sqlx::query(
             "INSERT INTO members (key, name, branch_id, role, college, phone, locale, active, \
              created_at, updated_at) SELECT 'Q001', '路人甲', id, 'masses', 0, NULL, 'zh-CN', 1, \
              0, 0 FROM branches WHERE name = '学生第一党支部'",
         )
-        .execute(store.pool())
+        .execute(w.store.pool())
         .await
         .unwrap();
-        let clock = Clock::starting_at(start);
-        let wake = Wake::default();
-        let scheduler = Scheduler::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(branchbot::app::features::jobs()),
-            wake.clone(),
-            SchedulerConfig::new(TZ),
-        );
-        let engine = Engine::new(
-            store.clone(),
-            Arc::new(Catalog::load().unwrap()),
-            clock.clone(),
-            wake,
-            scheduler.handle(),
-            &crate::helpers::settings(TZ, Default::default()),
-            "http://127.0.0.1:8080",
-            branchbot::app::features::chat(),
-        );
-        let mut tx = store.begin().await.unwrap();
+        let mut tx = w.store.begin().await.unwrap();
         branchbot::scheduler::campaigns::load(
             &mut tx,
             &branchbot::app::features::jobs(),
@@ -116,43 +81,14 @@ impl World {
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let world = Self {
-            store,
-            clock,
-            engine,
-            scheduler,
-            seq: 0,
-            _db: db,
-            _frozen: frozen,
-        };
         for key in ["S101", "S103", "S104", "S105", "T009", "T010", "Q001"] {
-            let mut conn = world.store.pool().acquire().await.unwrap();
-            let m = members::find(&mut conn, key).await.unwrap().unwrap();
-            bindings::bind(&mut conn, "telegram", key, m.id, 0)
-                .await
-                .unwrap();
+            w.bind(key).await;
         }
-        Some(world)
+        Some(Self(w))
     }
 
     async fn send(&mut self, key: &str, content: Content) -> Vec<Said> {
-        self.seq += 1;
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: ChannelKind::Telegram,
-                address: key.into(),
-                content,
-                language_hint: None,
-            },
-            ack: None,
-        };
-        let id = self
-            .engine
-            .receive(&format!("u{}", self.seq), &item)
-            .await
-            .unwrap()
-            .unwrap();
-        self.engine.process(id).await.unwrap();
+        self.0.send(key, content).await;
         self.read(key).await
     }
 
@@ -183,42 +119,14 @@ impl World {
 
     /// What was queued for a chat since last read.
     async fn read(&self, key: &str) -> Vec<Said> {
-        let rows = sqlx::query(
-            "SELECT id, body, choices FROM outbox WHERE address = $1 \
-             AND status = 'pending' ORDER BY id",
-        )
-        .bind(key)
-        .fetch_all(self.store.pool())
-        .await
-        .unwrap();
-        let mut out = Vec::new();
-        for r in rows {
-            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
-                .bind(r.get::<i64, _>("id"))
-                .execute(self.store.pool())
-                .await
-                .unwrap();
-            let choices: serde_json::Value =
-                serde_json::from_str(&r.get::<String, _>("choices")).unwrap();
-            let buttons = choices
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|c| {
-                            (
-                                c["label"].as_str().unwrap_or_default().to_owned(),
-                                c["data"].as_str().unwrap_or_default().to_owned(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.push(Said {
-                text: r.get("body"),
-                buttons,
-            });
-        }
-        out
+        self.take(key)
+            .await
+            .into_iter()
+            .map(|q| Said {
+                buttons: q.choices.into_iter().map(|c| (c.label, c.data)).collect(),
+                text: q.body,
+            })
+            .collect()
     }
 
     async fn count(&self, sql: &'static str) -> i64 {

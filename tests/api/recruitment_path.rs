@@ -13,34 +13,16 @@
 //! Then the secret ballot (无记名投票) on the evaluation feature's 票决, failing and passing
 //! under the same rule, on the running application.
 
-use std::sync::Arc;
-
 use branchbot::clock::Clock;
-use branchbot::delivery::Wake;
 use branchbot::domain::org::Role;
-use branchbot::domain::roster;
-use branchbot::flows::engine::{Engine, InboxItem};
-use branchbot::flows::{ChannelKind, Content, Inbound};
-use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::{Scheduler, SchedulerConfig};
-use branchbot::store::{bindings, members, Store};
-use branchbot::testkit::{freeze, Frozen};
+use branchbot::flows::Content;
+use branchbot::store::members;
 use chrono::{DateTime, TimeZone, Utc};
-use sqlx::Row;
 
-use crate::helpers::{spawn_with, tap, Db, Spawn, TestApp, TestDb};
+use crate::helpers::{spawn_with, tap, Db, Spawn, TestApp};
+use crate::world::ChatWorld;
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
-
-struct World {
-    store: Store,
-    clock: Clock,
-    engine: Engine,
-    scheduler: Scheduler,
-    seq: u64,
-    _db: TestDb,
-    _frozen: Frozen,
-}
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     TZ.with_ymd_and_hms(y, m, d, h, 0, 0)
@@ -48,102 +30,40 @@ fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The shared world with the example calendar loaded and the built-in jobs installed.
+struct World(ChatWorld);
+
+impl std::ops::Deref for World {
+    type Target = ChatWorld;
+    fn deref(&self) -> &ChatWorld {
+        &self.0
+    }
+}
+
 impl World {
     async fn new(db: Db, start: DateTime<Utc>) -> Option<Self> {
-        let frozen = freeze();
-        let db = TestDb::new(db).await?;
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
+        let w = ChatWorld::new(db, start, Default::default()).await?;
         let cal = branchbot::domain::calendar::parse(include_str!("../../examples/calendar.toml"))
             .unwrap();
-        let mut tx = store.begin().await.unwrap();
-        members::import(&mut tx, &roster, false, 0).await.unwrap();
+        let mut tx = w.store.begin().await.unwrap();
         branchbot::store::calendar::replace_years(&mut tx, &cal, 0)
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let clock = Clock::starting_at(start);
-        let wake = Wake::default();
-        let scheduler = Scheduler::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(branchbot::app::features::jobs()),
-            wake.clone(),
-            SchedulerConfig::new(TZ),
-        );
-        let engine = Engine::new(
-            store.clone(),
-            Arc::new(Catalog::load().unwrap()),
-            clock.clone(),
-            wake,
-            scheduler.handle(),
-            &crate::helpers::settings(TZ, Default::default()),
-            "http://127.0.0.1:8080",
-            branchbot::app::features::chat(),
-        );
-        scheduler.install_builtins().await.unwrap();
-        Some(Self {
-            store,
-            clock,
-            engine,
-            scheduler,
-            seq: 0,
-            _db: db,
-            _frozen: frozen,
-        })
-    }
-
-    async fn bind(&self, key: &str) {
-        let mut conn = self.store.pool().acquire().await.unwrap();
-        let m = members::find(&mut conn, key).await.unwrap().unwrap();
-        bindings::bind(&mut conn, "telegram", key, m.id, 0)
-            .await
-            .unwrap();
+        w.scheduler.install_builtins().await.unwrap();
+        Some(Self(w))
     }
 
     /// Types a text as `key` and returns the reply (the last message queued back: a notice
     /// pushed earlier waits before it).
     async fn say(&mut self, key: &str, text: &str) -> String {
-        self.seq += 1;
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: ChannelKind::Telegram,
-                address: key.into(),
-                content: Content::Text { text: text.into() },
-                language_hint: None,
-            },
-            ack: None,
-        };
-        let id = self
-            .engine
-            .receive(&format!("u{}", self.seq), &item)
-            .await
-            .unwrap()
-            .unwrap();
-        self.engine.process(id).await.unwrap();
+        self.0.send(key, Content::Text { text: text.into() }).await;
         self.read(key).await.pop().unwrap_or_default()
     }
 
     /// Everything queued for a chat since last read, taken out of the outbox.
     async fn read(&self, key: &str) -> Vec<String> {
-        let rows = sqlx::query(
-            "SELECT id, body FROM outbox WHERE address = $1 AND status = 'pending' ORDER BY id",
-        )
-        .bind(key)
-        .fetch_all(self.store.pool())
-        .await
-        .unwrap();
-        let mut out = Vec::new();
-        for r in rows {
-            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
-                .bind(r.get::<i64, _>("id"))
-                .execute(self.store.pool())
-                .await
-                .unwrap();
-            out.push(r.get::<String, _>("body"));
-        }
-        out
+        self.take(key).await.into_iter().map(|q| q.body).collect()
     }
 
     /// The recruitment reminders queued for a chat since last read.

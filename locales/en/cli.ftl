@@ -148,14 +148,14 @@ cli-serve-listening = branchbot is listening on http://{ $addr } (health: /healt
 cli-serve-metrics-at = http://{ $addr }/metrics
 cli-serve-metrics-token = /metrics, with the BRANCHBOT_METRICS_TOKEN bearer token
 cli-serve-metrics-off = off
-cli-telegram-unreachable = The network could not reach Telegram (api.telegram.org), as is usual on mainland networks; the token is not the problem. The console, SMS and the web dashboard run as usual; Telegram keeps retrying and works once it can be reached (or set api_url under [telegram] in branchbot.toml to a Bot API address that can be reached). WeCom is coming soon.
+cli-telegram-unreachable = The network could not reach Telegram (api.telegram.org), as is usual on mainland networks; the token is not the problem. The console, SMS and the web dashboard run as usual; Telegram keeps retrying and works once it can be reached (or set api_url under [telegram] in branchbot.toml to a Bot API address that can be reached). On the mainland, members can use WeCom instead (see "Connecting WeCom (企业微信)" in the README).
 cli-telegram-token-refused = Telegram refused the token (TELOXIDE_TOKEN): { $detail }. Check it with @BotFather and try again; without a token the console and SMS still run.
 cli-serve-telegram-off =
     Telegram is off. Next steps:
       · talk to the bot here as a member: { $bin } chat --as KEY (e.g. S103)
       · connect Telegram: set TELOXIDE_TOKEN (from @BotFather) and run { $bin } serve again
       · connect SMS: configure [sms] in branchbot.toml (see "Connecting an SMS gateway" in the README)
-      · WeCom (企业微信): coming soon
+      · connect WeCom (企业微信): configure [wecom] in branchbot.toml (see "Connecting WeCom (企业微信)" in the README)
 cli-serve-console = Opening a console chat as { $name } ({ $key }). Ctrl-D leaves the chat and stops the server.
 cli-anonymity-key-required =
     With PostgreSQL the anonymity key must be set, and shared by every replica: set { $variables } (for example from your deployment's secret) and start again.

@@ -109,14 +109,14 @@ cli-serve-listening = branchbot 正在监听 http://{ $addr }（健康检查：/
 cli-serve-metrics-at = http://{ $addr }/metrics
 cli-serve-metrics-token = /metrics，请求须带 BRANCHBOT_METRICS_TOKEN
 cli-serve-metrics-off = 未开启
-cli-telegram-unreachable = 网络连不上 Telegram（api.telegram.org），在中国大陆网络下很常见，与令牌无关。控制台、短信和网页看板照常运行；Telegram 的收发会自动重试，网络可达后即恢复（也可在 branchbot.toml 的 [telegram] 中设置 api_url 走可达的 Bot API 地址）。企业微信即将支持。
+cli-telegram-unreachable = 网络连不上 Telegram（api.telegram.org），在中国大陆网络下很常见，与令牌无关。控制台、短信和网页看板照常运行；Telegram 的收发会自动重试，网络可达后即恢复（也可在 branchbot.toml 的 [telegram] 中设置 api_url 走可达的 Bot API 地址）。在中国大陆，成员可改用企业微信（见 README 的“Connecting WeCom (企业微信)”一节）。
 cli-telegram-token-refused = Telegram 拒绝了这个令牌（TELOXIDE_TOKEN）：{ $detail }。请向 @BotFather 核对令牌后重试；不设令牌也可以只用控制台和短信运行。
 cli-serve-telegram-off =
     Telegram 未开启。下一步：
       · 在本机以某位成员的身份对话：{ $bin } chat --as 成员编号（如 S103）
       · 连接 Telegram：设置 TELOXIDE_TOKEN（向 @BotFather 申请）后重新运行 { $bin } serve
       · 连接短信：在 branchbot.toml 中配置 [sms]（见 README 的“Connecting an SMS gateway”一节）
-      · 企业微信：即将支持
+      · 连接企业微信：在 branchbot.toml 中配置 [wecom]（见 README 的“Connecting WeCom (企业微信)”一节）
 cli-serve-console = 正在以 { $name }（{ $key }）的身份打开控制台对话。按 Ctrl-D 结束对话并停止服务。
 cli-anonymity-key-required =
     使用 PostgreSQL 时必须设置匿名密钥，且所有副本共用同一个：请设置 { $variables }（例如从部署的 Secret 读取），再重新启动。

@@ -120,6 +120,27 @@ pub struct Attachment {
     pub object_key: String,
 }
 
+/// WeCom's limit on a temporary media sent as a picture (`image`: JPG or PNG).
+pub const WECOM_MAX_IMAGE_BYTES: i64 = 10 * 1024 * 1024;
+/// WeCom's limit on a temporary media sent as a file (`file`: any type).
+pub const WECOM_MAX_FILE_BYTES: i64 = 20 * 1024 * 1024;
+
+impl Attachment {
+    /// How WeCom takes this file (`media/upload`'s and `message/send`'s type): `image` for a
+    /// JPEG or PNG photo within 10 MB, `file` for anything else within 20 MB; None when it is
+    /// over WeCom's limit (developer.work.weixin.qq.com 素材管理 → 上传临时素材).
+    pub fn wecom_type(&self) -> Option<&'static str> {
+        let picture = matches!(self.content_type.as_str(), "image/jpeg" | "image/png");
+        if self.kind == Kind::Photo && picture && self.size <= WECOM_MAX_IMAGE_BYTES {
+            Some("image")
+        } else if self.size <= WECOM_MAX_FILE_BYTES {
+            Some("file")
+        } else {
+            None
+        }
+    }
+}
+
 /// Why an upload was not kept. Nothing was stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -255,5 +276,55 @@ impl Files {
     /// Where the bytes live.
     pub fn backend(&self) -> &storage::Backend {
         &self.inner.backend
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(kind: Kind, content_type: &str, size: i64) -> Attachment {
+        Attachment {
+            id: 1,
+            owner: None,
+            kind,
+            content_type: content_type.into(),
+            size,
+            display_name: "x".into(),
+            sha256: String::new(),
+            uploaded_by: None,
+            created_at: Utc::now(),
+            object_key: "k".into(),
+        }
+    }
+
+    #[test]
+    fn wecom_takes_jpeg_and_png_as_pictures_anything_else_as_files_within_its_limits() {
+        let mb = 1024 * 1024;
+        assert_eq!(
+            file(Kind::Photo, "image/jpeg", 10 * mb).wecom_type(),
+            Some("image")
+        );
+        assert_eq!(
+            file(Kind::Photo, "image/png", mb).wecom_type(),
+            Some("image")
+        );
+        // WeCom's pictures are JPG or PNG only, 10 MB at most: the rest goes as a file.
+        assert_eq!(
+            file(Kind::Photo, "image/webp", mb).wecom_type(),
+            Some("file")
+        );
+        assert_eq!(
+            file(Kind::Photo, "image/jpeg", 10 * mb + 1).wecom_type(),
+            Some("file")
+        );
+        assert_eq!(
+            file(Kind::Document, "application/pdf", 20 * mb).wecom_type(),
+            Some("file")
+        );
+        assert_eq!(
+            file(Kind::Document, "application/pdf", 20 * mb + 1).wecom_type(),
+            None
+        );
     }
 }

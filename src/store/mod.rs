@@ -315,6 +315,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "enum_checks",
         include_str!("../../migrations/sqlite/0027_enum_checks.sql"),
     ),
+    (
+        28,
+        "wecom_media",
+        include_str!("../../migrations/sqlite/0028_wecom_media.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -426,6 +431,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         27,
         "enum_checks",
         include_str!("../../migrations/postgres/0027_enum_checks.sql"),
+    ),
+    (
+        28,
+        "wecom_media",
+        include_str!("../../migrations/postgres/0028_wecom_media.sql"),
     ),
 ];
 

@@ -270,3 +270,44 @@ pub async fn discard_token(conn: &mut Conn, app: &str, token: &str) -> Result<()
         .await?;
     Ok(())
 }
+
+/// The media_id attachment `attachment_id` was uploaded to WeCom as, if it was uploaded at or
+/// after `since` (Unix ms): WeCom forgets a media_id after three days.
+pub async fn media_id(conn: &mut Conn, attachment_id: i64, since: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT media_id FROM wecom_media WHERE attachment_id = $1 AND uploaded_at >= $2",
+    )
+    .bind(attachment_id)
+    .bind(since)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Keeps the media_id of an upload (replacing an older one).
+pub async fn put_media_id(
+    conn: &mut Conn,
+    attachment_id: i64,
+    media_id: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO wecom_media (attachment_id, media_id, uploaded_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (attachment_id) DO UPDATE SET media_id = $2, uploaded_at = $3",
+    )
+    .bind(attachment_id)
+    .bind(media_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Forgets a media_id WeCom no longer knows.
+pub async fn forget_media_id(conn: &mut Conn, attachment_id: i64, media_id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM wecom_media WHERE attachment_id = $1 AND media_id = $2")
+        .bind(attachment_id)
+        .bind(media_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

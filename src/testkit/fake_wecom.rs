@@ -5,7 +5,9 @@
 //! issues access_tokens that expire (and can be expired at will: errcode 42001), drops
 //! silently what goes over 30 messages a minute or 1,000 an hour to one member (recording the
 //! drop, so a test can prove none happened), answers `invaliduser` for userids that left the
-//! app, and records what was sent. [`Callbacks`] builds the signed, encrypted callbacks WeCom
+//! app, takes temporary media (`POST /cgi-bin/media/upload`, a multipart form: the bytes,
+//! name and type are recorded) and `image`/`file` messages naming them, and records what was
+//! sent. [`Callbacks`] builds the signed, encrypted callbacks WeCom
 //! would post to the bot.
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -34,14 +36,28 @@ pub const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sent {
     pub to: String,
-    /// `text` or `template_card`.
+    /// `text`, `template_card`, `image` or `file`.
     pub msgtype: String,
     /// The text's content; a card's title.
     pub text: String,
     /// A card's buttons: (label, key).
     pub buttons: Vec<(String, String)>,
     pub task_id: Option<String>,
+    /// An `image` or `file` message's media_id.
+    pub media_id: Option<String>,
     pub msgid: String,
+}
+
+/// One temporary media the app uploaded (`media/upload`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The `type` asked for: `image` or `file`.
+    pub media_type: String,
+    /// The form part's file name and content type.
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    pub media_id: String,
 }
 
 /// One `update_template_card` call.
@@ -85,6 +101,8 @@ struct Inner {
     media: Mutex<HashMap<String, Vec<u8>>>,
     /// `media/get` calls, by media_id.
     media_calls: Mutex<Vec<String>>,
+    /// Temporary media the app uploaded.
+    uploads: Mutex<Vec<Upload>>,
 }
 
 /// Who a web authorization names, as `getuserinfo` answers.
@@ -130,6 +148,7 @@ impl FakeWecom {
             visitor: Mutex::default(),
             media: Mutex::default(),
             media_calls: Mutex::default(),
+            uploads: Mutex::default(),
         });
         let app = Router::new()
             .route("/cgi-bin/gettoken", get(gettoken))
@@ -137,6 +156,7 @@ impl FakeWecom {
             .route("/cgi-bin/message/update_template_card", post(update_card))
             .route("/cgi-bin/auth/getuserinfo", get(getuserinfo))
             .route("/cgi-bin/media/get", get(media_get))
+            .route("/cgi-bin/media/upload", post(media_upload))
             .route("/connect/oauth2/authorize", get(authorize))
             .with_state(Arc::clone(&inner));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -158,9 +178,19 @@ impl FakeWecom {
             .insert(media_id.to_owned(), bytes.to_vec());
     }
 
+    /// WeCom forgets a media (its three days are over): sends naming it answer 40007.
+    pub fn forget_media(&self, media_id: &str) {
+        self.inner.media.lock().unwrap().remove(media_id);
+    }
+
     /// The media_ids `media/get` was asked for, in order.
     pub fn media_calls(&self) -> Vec<String> {
         self.inner.media_calls.lock().unwrap().clone()
+    }
+
+    /// The temporary media the app uploaded, in order.
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.inner.uploads.lock().unwrap().clone()
     }
 
     /// `http://127.0.0.1:PORT`, for `wecom.api_url`.
@@ -348,6 +378,94 @@ async fn media_get(
     }
 }
 
+/// `media/upload`: a multipart form whose part `media` carries a file name and content type,
+/// as WeCom requires (errcode 40004/40005 otherwise); answers a new media_id.
+async fn media_upload(
+    State(inner): State<Arc<Inner>>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Json<Value> {
+    if !valid(&inner, q.get("access_token")) {
+        return Json(json!({"errcode": 42001, "errmsg": "access_token expired"}));
+    }
+    let media_type = q.get("type").cloned().unwrap_or_default();
+    if !matches!(media_type.as_str(), "image" | "file" | "voice" | "video") {
+        return Json(json!({"errcode": 40004, "errmsg": "invalid media type"}));
+    }
+    let boundary = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.split("boundary=").nth(1))
+        .map(|b| b.trim_matches('"').to_owned());
+    let Some((filename, content_type, bytes)) = boundary.and_then(|b| media_part(&body, &b)) else {
+        return Json(json!({"errcode": 40005, "errmsg": "no media part with a filename"}));
+    };
+    if bytes.len() <= 5 {
+        return Json(json!({"errcode": 40006, "errmsg": "invalid file size"}));
+    }
+    let n = inner.next.fetch_add(1, Ordering::Relaxed);
+    let media_id = format!("media-{n}");
+    inner
+        .media
+        .lock()
+        .unwrap()
+        .insert(media_id.clone(), bytes.clone());
+    inner.uploads.lock().unwrap().push(Upload {
+        media_type: media_type.clone(),
+        filename,
+        content_type,
+        bytes,
+        media_id: media_id.clone(),
+    });
+    Json(json!({
+        "errcode": 0, "errmsg": "", "type": media_type, "media_id": media_id,
+        "created_at": chrono::Utc::now().timestamp().to_string()
+    }))
+}
+
+/// The part named `media` of a multipart body: (filename, content type, bytes).
+fn media_part(body: &[u8], boundary: &str) -> Option<(String, String, Vec<u8>)> {
+    let delimiter = format!("--{boundary}");
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut at = find(body, delimiter.as_bytes(), 0)? + delimiter.len();
+    loop {
+        let head_end = find(body, b"\r\n\r\n", at)?;
+        let head = String::from_utf8_lossy(&body[at..head_end]).into_owned();
+        let start = head_end + 4;
+        let next = find(body, format!("\r\n{delimiter}").as_bytes(), start)?;
+        let disposition = head
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
+            .unwrap_or("");
+        let field = |key: &str| {
+            disposition
+                .split(';')
+                .map(str::trim)
+                .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+                .map(|v| v.trim_matches('"').to_owned())
+        };
+        if field("name").as_deref() == Some("media") {
+            let filename = field("filename").filter(|f| !f.is_empty())?;
+            let content_type = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .starts_with("content-type:")
+                        .then(|| l["content-type:".len()..].trim().to_owned())
+                })
+                .unwrap_or_default();
+            return Some((filename, content_type, body[start..next].to_vec()));
+        }
+        at = next + 2 + delimiter.len();
+    }
+}
+
 async fn send(
     State(inner): State<Arc<Inner>>,
     Query(q): Query<HashMap<String, String>>,
@@ -380,6 +498,7 @@ async fn send(
         text: String::new(),
         buttons: Vec::new(),
         task_id: None,
+        media_id: None,
         msgid: format!("msg-{n}"),
     };
     match msgtype.as_str() {
@@ -414,6 +533,13 @@ async fn send(
             if sent.buttons.is_empty() || sent.buttons.len() > 6 || sent.task_id.is_none() {
                 return Json(json!({"errcode": 40003, "errmsg": "buttons or task_id"}));
             }
+        }
+        "image" | "file" => {
+            let id = body[msgtype.as_str()]["media_id"].as_str().unwrap_or("");
+            if !inner.media.lock().unwrap().contains_key(id) {
+                return Json(json!({"errcode": 40007, "errmsg": "invalid media_id"}));
+            }
+            sent.media_id = Some(id.to_owned());
         }
         _ => return Json(json!({"errcode": 40008, "errmsg": "invalid message type"})),
     }
@@ -569,6 +695,18 @@ impl Callbacks {
              <MsgType><![CDATA[image]]></MsgType>\
              <PicUrl><![CDATA[https://wework.qpic.cn/{media_id}]]></PicUrl>\
              <MediaId><![CDATA[{media_id}]]></MediaId>\
+             <MsgId>{msg_id}</MsgId><AgentID>{AGENT_ID}</AgentID></xml>",
+            chrono::Utc::now().timestamp()
+        )
+    }
+
+    /// A member's file (`file`, with its `MediaId` and `FileName`), as WeCom's XML.
+    pub fn file_xml(&self, from: &str, media_id: &str, name: &str, msg_id: u64) -> String {
+        format!(
+            "<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>\
+             <FromUserName><![CDATA[{from}]]></FromUserName><CreateTime>{}</CreateTime>\
+             <MsgType><![CDATA[file]]></MsgType>\
+             <MediaId><![CDATA[{media_id}]]></MediaId><FileName><![CDATA[{name}]]></FileName>\
              <MsgId>{msg_id}</MsgId><AgentID>{AGENT_ID}</AgentID></xml>",
             chrono::Utc::now().timestamp()
         )

@@ -22,7 +22,7 @@ const SECRETARY: i64 = 71_001;
 const MEMBER: i64 = 71_003;
 
 /// A small JPEG whose EXIF block holds a GPS position (stripped before it is stored).
-fn jpeg() -> Vec<u8> {
+pub fn jpeg() -> Vec<u8> {
     let mut b = vec![0xFF, 0xD8];
     b.extend([0xFF, 0xE0, 0x00, 0x10]);
     b.extend(b"JFIF\0");
@@ -45,7 +45,7 @@ fn jpeg() -> Vec<u8> {
     b
 }
 
-fn pdf() -> Vec<u8> {
+pub fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec()
 }
 
@@ -656,9 +656,9 @@ async fn a_notice_comes_with_its_file_uploaded_to_telegram_once(db: Db) {
     );
     let preview = document(&app, SECRETARY, "会议安排.pdf", &pdf()).await;
     assert!(
-        preview[0]
-            .text
-            .ends_with("\n附件：会议安排.pdf（Telegram 收件人随通知收到文件，其他人收到文件名）"),
+        preview[0].text.ends_with(
+            "\n附件：会议安排.pdf（Telegram 和企业微信收件人随通知收到文件，其他人收到文件名）"
+        ),
         "{}",
         preview[0].text
     );
@@ -749,7 +749,7 @@ async fn an_sms_recipient_of_a_notice_with_a_file_gets_a_line_naming_it() {
     assert!(
         got[0]
             .text
-            .contains("附件：材料清单.pdf（请在 Telegram 中查看，或向支部书记索取）"),
+            .contains("附件：材料清单.pdf（请向支部书记索取）"),
         "{}",
         got[0].text
     );

@@ -5,6 +5,7 @@
 mod callback;
 mod conversation;
 mod delivery;
+mod files;
 mod pledges;
 
 use std::sync::atomic::{AtomicU64, Ordering};

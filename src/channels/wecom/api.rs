@@ -1,8 +1,8 @@
 //! WeCom's server API as the app uses it: `gettoken`, `message/send`,
 //! `message/update_template_card` (developer.work.weixin.qq.com, 服务端API → 消息推送) and
 //! `auth/getuserinfo` (身份验证 → 网页授权登录 → 获取访问用户身份), which the feedback page's
-//! `wecom` check uses, and `media/get` (素材管理 → 获取临时素材) for the pictures and files
-//! members send.
+//! `wecom` check uses, `media/get` (素材管理 → 获取临时素材) for the pictures and files
+//! members send, and `media/upload` (素材管理 → 上传临时素材) for a notice's file.
 //!
 //! The `access_token` (valid 7,200 s) is cached in this process and in the `wecom_tokens` row
 //! shared by every replica on the database: a replica that finds no valid token takes a short
@@ -277,6 +277,53 @@ impl Api {
             )));
         }
         Ok(answer["msgid"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// `POST /cgi-bin/media/upload?type=image|file`: uploads a file as a temporary media (a
+    /// multipart form, field `media`, with its name and content type; the name is what the
+    /// recipient sees) and returns its `media_id`, valid three days. WeCom's answers are sorted
+    /// as a send's; a rejected token is refreshed once.
+    pub async fn upload(
+        &self,
+        media_type: &str,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<String, SendError> {
+        for attempt in 0..2 {
+            let token = self.token().await?;
+            let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name(name.to_owned())
+                .mime_str(content_type)
+                .map_err(|e| SendError::Permanent(format!("content type {content_type}: {e}")))?;
+            let form = reqwest::multipart::Form::new().part("media", part);
+            let answer = self
+                .client
+                .post(format!("{}/cgi-bin/media/upload", self.base))
+                .query(&[("access_token", token.as_str()), ("type", media_type)])
+                .multipart(form)
+                .send()
+                .await
+                .map_err(classify_transport)?;
+            let value = Self::read(answer).await?;
+            let code = value["errcode"].as_i64().unwrap_or(0);
+            if code == 0 {
+                return value["media_id"]
+                    .as_str()
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        SendError::Transient("media/upload answered without a media_id".into())
+                    });
+            }
+            let msg = value["errmsg"].as_str().unwrap_or("").to_owned();
+            if token_rejected(code) && attempt == 0 {
+                self.discard(&token).await;
+                continue;
+            }
+            return Err(classify(code, &format!("media/upload: {msg}")));
+        }
+        unreachable!("the loop returns on its second pass")
     }
 
     /// `message/update_template_card`: turns a clicked card's buttons into one grey label.

@@ -10,7 +10,8 @@
 //! Out: [`sender::WecomSender`] sends outbox rows through [`api::Api`] (`message/send`, the
 //! access_token cached and shared across replicas): the text with numbered options, split at
 //! 2,048 bytes, then a button card for the choices; a clicked card is updated to show the
-//! answer. WeCom's per-member limits ([`quota`]) and the app's daily cap are never exceeded.
+//! answer. A notice's file goes as an `image` or `file` message, uploaded once (`media/upload`)
+//! and its media_id reused for the other recipients. WeCom's per-member limits ([`quota`]) and the app's daily cap are never exceeded.
 //!
 //! [`start`] connects it all when WeCom is configured, and keeps the `wecom` bindings in line
 //! with the roster (routing pushes to a userid needs no message from the member first).
@@ -107,7 +108,8 @@ pub async fn start(
             daily_cap: config.daily_cap,
             cards: config.cards,
         },
-    );
+    )
+    .with_files(engine.files.clone());
     let worker = Worker::new(
         engine.store.clone(),
         engine.clock.clone(),

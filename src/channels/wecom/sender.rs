@@ -6,6 +6,11 @@
 //! - then, when the row offers choices (at most six) and cards are on, a `button_interaction`
 //!   card whose buttons carry the choices' data, so a tap is a [`crate::flows::Content::Choice`].
 //!
+//! A row that carries an attachment (a notice's file, queued after the notice's own row)
+//! becomes one `image` or `file` message instead: the file is uploaded once with
+//! `media/upload`, and its media_id kept (`wecom_media`) and reused for every other recipient
+//! while it is younger than two and a half days (WeCom forgets it after three).
+//!
 //! Before anything goes out, the row's messages are counted against WeCom's per-member limits
 //! (30 a minute, 1,000 an hour: [`super::quota`]) and the app's daily cap, from the outbox and
 //! from this process's own recent sends; a row over a limit is held (not failed) until it
@@ -28,6 +33,9 @@ use crate::flows::{ChannelKind, Choice};
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
 use crate::store::{sms, wecom as store, Store, StoreError};
+
+/// How long an uploaded media_id is reused: WeCom keeps it three days.
+pub const MEDIA_REUSE_MS: i64 = 60 * 60 * 60 * 1000;
 
 /// The most buttons a WeCom card holds.
 pub const MAX_BUTTONS: usize = 6;
@@ -59,6 +67,10 @@ pub struct WecomSender {
     locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// One check of the daily cap at a time.
     day: tokio::sync::Mutex<()>,
+    /// Where notices' files are read from; None: rows with a file fail.
+    files: Option<crate::attachments::Files>,
+    /// One upload at a time: every other recipient then reuses the media_id WeCom returned.
+    upload: tokio::sync::Mutex<()>,
 }
 
 impl WecomSender {
@@ -82,6 +94,103 @@ impl WecomSender {
             recent: Default::default(),
             locks: Default::default(),
             day: Default::default(),
+            files: None,
+            upload: Default::default(),
+        }
+    }
+
+    /// The same sender, able to send the rows that carry a file.
+    pub fn with_files(mut self, files: crate::attachments::Files) -> Self {
+        self.files = Some(files);
+        self
+    }
+
+    /// Sends one message; a userid WeCom calls invalid is marked unreachable.
+    async fn deliver(&self, userid: &str, body: serde_json::Value) -> Result<String, SendError> {
+        match self.api.send(userid, body).await {
+            Err(SendError::Unreachable(why)) => {
+                if let Ok(mut conn) = self.store.pool().acquire().await {
+                    if let Err(e) = store::mark_unreachable(&mut conn, userid).await {
+                        tracing::error!(error = %e, "could not mark a WeCom userid unreachable");
+                    }
+                }
+                Err(SendError::Unreachable(why))
+            }
+            other => other,
+        }
+    }
+
+    /// The attachment and the media_id it was uploaded as less than 2.5 days ago, if it was.
+    async fn known(
+        &self,
+        id: i64,
+    ) -> Result<(Option<crate::attachments::Attachment>, Option<String>), StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let file = crate::attachments::service::get(&mut conn, id).await?;
+        let since = self.clock.now_ms() - MEDIA_REUSE_MS;
+        let media = store::media_id(&mut conn, id, since).await?;
+        Ok((file, media))
+    }
+
+    /// Sends attachment `id` to `userid` as an `image` or `file` message: by the media_id of
+    /// a recent upload, or uploaded now (once: a concurrent send of the same file waits and
+    /// reuses its media_id).
+    async fn send_file(&self, userid: &str, id: i64) -> Result<String, SendError> {
+        let db = |e: StoreError| SendError::Transient(format!("database: {e}"));
+        let Some(files) = &self.files else {
+            return Err(SendError::Permanent("no attachment storage".into()));
+        };
+        let (file, mut media) = self.known(id).await.map_err(db)?;
+        let Some(file) = file else {
+            return Err(SendError::Permanent(format!("attachment {id} is gone")));
+        };
+        // The notice's row named the file instead when it was over WeCom's limit.
+        let Some(kind) = file.wecom_type() else {
+            return Err(SendError::Permanent(format!(
+                "attachment {id} ({} bytes) is over WeCom's limit",
+                file.size
+            )));
+        };
+        if media.is_none() {
+            let _one = self.upload.lock().await;
+            media = self.known(id).await.map_err(db)?.1;
+            if media.is_none() {
+                let bytes = crate::attachments::service::read(files, &file)
+                    .await
+                    .map_err(|e| SendError::Transient(format!("attachment {id}: {e:#}")))?;
+                let uploaded = self
+                    .api
+                    .upload(kind, &file.display_name, &file.content_type, &bytes)
+                    .await?;
+                let mut conn = self
+                    .store
+                    .pool()
+                    .acquire()
+                    .await
+                    .map_err(|e| db(e.into()))?;
+                store::put_media_id(&mut conn, id, &uploaded, self.clock.now_ms())
+                    .await
+                    .map_err(db)?;
+                media = Some(uploaded);
+            }
+        }
+        let media = media.unwrap_or_default();
+        let body = json!({"msgtype": kind, kind: {"media_id": media}});
+        match self.deliver(userid, body).await {
+            // WeCom no longer knows the media_id: forget it, and the next attempt uploads again.
+            Err(SendError::Permanent(why)) if why.contains("errcode 40007") => {
+                let mut conn = self
+                    .store
+                    .pool()
+                    .acquire()
+                    .await
+                    .map_err(|e| db(e.into()))?;
+                store::forget_media_id(&mut conn, id, &media)
+                    .await
+                    .map_err(db)?;
+                Err(SendError::Transient(why))
+            }
+            other => other,
         }
     }
 
@@ -275,10 +384,19 @@ impl ChannelSender for WecomSender {
     fn send<'a>(&'a self, msg: &'a Outgoing) -> SendFuture<'a> {
         Box::pin(async move {
             let db = |e: StoreError| SendError::Transient(format!("database: {e}"));
-            let bodies = self.render(msg).await.map_err(db)?;
-            let n = bodies.len() as i64;
+            // Taken first, so a member's rows go out in the order they were claimed (a notice
+            // before its file, which needs no rendering).
             let lock = self.lock_for(&msg.address);
             let _guard = lock.lock().await;
+            let bodies = match msg.attachment {
+                Some(_) => Vec::new(),
+                None => self.render(msg).await.map_err(db)?,
+            };
+            let n = if msg.attachment.is_some() {
+                1
+            } else {
+                bodies.len() as i64
+            };
             let held = {
                 let _day = self.day.lock().await;
                 let held = self.check(msg, n).await.map_err(db)?;
@@ -291,22 +409,14 @@ impl ChannelSender for WecomSender {
             if let Some((wait, reason)) = held {
                 return Err(SendError::Held { wait, reason });
             }
+            if let Some(id) = msg.attachment {
+                let sent = self.send_file(&msg.address, id).await?;
+                return Ok(Some(sent).filter(|id| !id.is_empty()));
+            }
             let mut first_id = None;
             for body in bodies {
-                match self.api.send(&msg.address, body).await {
-                    Ok(id) => {
-                        first_id.get_or_insert(id);
-                    }
-                    Err(SendError::Unreachable(why)) => {
-                        if let Ok(mut conn) = self.store.pool().acquire().await {
-                            if let Err(e) = store::mark_unreachable(&mut conn, &msg.address).await {
-                                tracing::error!(error = %e, "could not mark a WeCom userid unreachable");
-                            }
-                        }
-                        return Err(SendError::Unreachable(why));
-                    }
-                    Err(e) => return Err(e),
-                }
+                let id = self.deliver(&msg.address, body).await?;
+                first_id.get_or_insert(id);
             }
             Ok(first_id.filter(|id| !id.is_empty()))
         })

@@ -393,8 +393,9 @@ pub async fn broadcast(
     )
     .await?;
     let sender = sender_label(member);
-    // The notice's file: Telegram recipients get it after the text (one more row each, the
-    // file uploaded once), the others a line naming it and how to get it.
+    // The notice's file: Telegram and WeCom recipients get it after the text (one more row
+    // each, the file uploaded once per channel), the others (and WeCom's when the file is over
+    // WeCom's limit) a line naming it and how to get it.
     let file = attachment_of(conn, member, draft).await?;
     if let Some(f) = &file {
         crate::attachments::service::link(conn, f.id, crate::attachments::Owner::Notice(id))
@@ -424,7 +425,12 @@ pub async fn broadcast(
         );
         if let Some(f) = &file {
             let name = ("name", f.display_name.as_str().into());
-            if channel == crate::flows::ChannelKind::Telegram {
+            let sends_file = match channel {
+                crate::flows::ChannelKind::Telegram => true,
+                crate::flows::ChannelKind::Wecom => f.wecom_type().is_some(),
+                _ => false,
+            };
+            if sends_file {
                 file_rows.push(NewMessage {
                     channel: channel.as_str().to_owned(),
                     address: address.clone(),

@@ -174,7 +174,8 @@ pub async fn listed(
 
 /// Forgets uploads never linked to anything and written before `before_ms`, unless a pending
 /// outbox row still sends one; their object keys (the objects become strays, which the sweep
-/// removes once this is committed). The cached Telegram file ids of those rows go with them.
+/// removes once this is committed). The cached Telegram file ids and WeCom media ids of those
+/// rows go with them.
 pub async fn forget_unlinked(conn: &mut Conn, before_ms: i64) -> Result<Vec<String>> {
     const WHICH: &str = "owner_kind IS NULL AND created_at < $1 AND id NOT IN \
          (SELECT attachment_id FROM outbox WHERE attachment_id IS NOT NULL)";
@@ -187,12 +188,14 @@ pub async fn forget_unlinked(conn: &mut Conn, before_ms: i64) -> Result<Vec<Stri
     if keys.is_empty() {
         return Ok(keys);
     }
-    sqlx::query(crate::store::sql(format!(
-        "DELETE FROM telegram_files WHERE attachment_id IN (SELECT id FROM attachments WHERE {WHICH})"
-    )))
-    .bind(before_ms)
-    .execute(&mut *conn)
-    .await?;
+    for cache in ["telegram_files", "wecom_media"] {
+        sqlx::query(crate::store::sql(format!(
+            "DELETE FROM {cache} WHERE attachment_id IN (SELECT id FROM attachments WHERE {WHICH})"
+        )))
+        .bind(before_ms)
+        .execute(&mut *conn)
+        .await?;
+    }
     sqlx::query(crate::store::sql(format!(
         "DELETE FROM attachments WHERE {WHICH}"
     )))

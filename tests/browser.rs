@@ -410,6 +410,7 @@ async fn seed_feedback(app: &TestApp) {
 /// Runs the `feedback-publish` job now, as the scheduler would every ten minutes.
 async fn publish(app: &TestApp) -> String {
     use branchbot::scheduler::job::{Job, JobContext};
+    app.scheduled("builtin:feedback-publish").await;
     let mut tx = app.store.begin().await.unwrap();
     let row = branchbot::store::jobs::by_dedupe_key(&mut tx, "builtin:feedback-publish")
         .await

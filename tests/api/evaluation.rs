@@ -41,6 +41,7 @@ async fn told(app: &TestApp, chat: i64) -> String {
 
 /// Runs the reminder job now, as the scheduler would.
 async fn remind(app: &TestApp) {
+    app.scheduled("builtin:evaluation-remind").await;
     let mut tx = app.store.begin().await.unwrap();
     let row = jobs::by_dedupe_key(&mut tx, "builtin:evaluation-remind")
         .await

@@ -338,6 +338,27 @@ impl TestApp {
     }
 
     /// Waits until a condition on the database holds, or panics.
+    /// Waits until the scheduler, which writes its built-in jobs as it starts beside the test,
+    /// has written the job with this dedupe key.
+    pub async fn scheduled(&self, dedupe_key: &str) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE dedupe_key = $1")
+                .bind(dedupe_key)
+                .fetch_one(self.store.pool())
+                .await
+                .unwrap();
+            if n > 0 {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the job {dedupe_key} is not on the schedule"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn eventually(&self, sql: &'static str, expected: i64) {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {

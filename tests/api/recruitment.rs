@@ -383,6 +383,7 @@ async fn run_clocks_on(app: &TestApp, y: i32, m: u32, d: u32) {
         .with_ymd_and_hms(y, m, d, 9, 0, 0)
         .unwrap()
         .with_timezone(&chrono::Utc);
+    app.scheduled("builtin:recruitment-clocks").await;
     let mut tx = app.store.begin().await.unwrap();
     let mut row = branchbot::store::jobs::by_dedupe_key(&mut tx, "builtin:recruitment-clocks")
         .await

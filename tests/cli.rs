@@ -2922,7 +2922,14 @@ fn records_at_the_command_line_log_an_activity_publish_a_plan_and_write_a_commen
         "{run:?}"
     );
     // A photo of it (sent in chat, filed to the activity) shows with it.
-    attach_to_activity(&bot, 1, "讲解现场.jpg");
+    let jpg = std::fs::read(Path::new(DATA).join("attachments/photo.jpg")).unwrap();
+    store_file(
+        &bot,
+        &jpg,
+        "讲解现场.jpg",
+        chrono::Utc::now(),
+        Some(branchbot::attachments::Owner::Activity(1)),
+    );
     let show = bot.run(&["activity", "show", "1"]);
     show.succeeded();
     let lines = show.stdout_lines();
@@ -2979,10 +2986,17 @@ fn records_at_the_command_line_log_an_activity_publish_a_plan_and_write_a_commen
     );
 }
 
-/// Stores a photo where the binary looks and files it to an activity, as chat would.
-fn attach_to_activity(bot: &Bot, activity: i64, name: &str) {
+/// Stores a file where the binary looks (the folder beside the database), uploaded at `at`,
+/// and files it to `owner` when given, as chat would.
+fn store_file(
+    bot: &Bot,
+    bytes: &[u8],
+    name: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    owner: Option<branchbot::attachments::Owner>,
+) {
     use branchbot::attachments::service::{accept, link};
-    use branchbot::attachments::{Files, Owner, Upload};
+    use branchbot::attachments::{Files, Upload};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -2994,18 +3008,17 @@ fn attach_to_activity(bot: &Bot, activity: i64, name: &str) {
         };
         let files = Files::from_settings(&config.settings().unwrap()).unwrap();
         let store = Store::open(&bot.database).await.unwrap();
-        let jpg = std::fs::read(Path::new(DATA).join("attachments/photo.jpg")).unwrap();
         let mut tx = store.begin().await.unwrap();
         let upload = Upload {
-            bytes: &jpg,
+            bytes,
             declared_name: Some(name),
             uploaded_by: None,
-            at: chrono::Utc::now(),
+            at,
         };
         let a = accept(&files, &mut tx, upload).await.unwrap().unwrap();
-        link(&mut tx, a.id, Owner::Activity(activity))
-            .await
-            .unwrap();
+        if let Some(owner) = owner {
+            link(&mut tx, a.id, owner).await.unwrap();
+        }
         tx.commit().await.unwrap();
         store.close().await;
     })
@@ -3015,28 +3028,22 @@ fn attach_to_activity(bot: &Bot, activity: i64, name: &str) {
 /// whose name carries a path, an activity-less unlinked photo, all stored where the binary
 /// looks (the folder beside the database). Returns the meeting's id.
 fn seed_attachments(bot: &Bot) -> i64 {
-    use branchbot::attachments::service::{accept, link};
-    use branchbot::attachments::{Files, Owner, Upload};
+    use branchbot::attachments::Owner;
     use branchbot::domain::meetings::MeetingKind;
     use branchbot::store::meetings::{self, NewMeeting};
+    // 2026-05-04 10:00 in Shanghai.
+    let start = 1_777_860_000_000;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
-        let config = branchbot::config::Config {
-            database_url: bot.database.clone(),
-            ..Default::default()
-        };
-        let files = Files::from_settings(&config.settings().unwrap()).unwrap();
+    let meeting = runtime.block_on(async {
         let store = Store::open(&bot.database).await.unwrap();
         let mut tx = store.begin().await.unwrap();
         let branch = members::branch_id(&mut tx, "学生第一党支部")
             .await
             .unwrap()
             .unwrap();
-        // 2026-05-04 10:00 in Shanghai.
-        let start = 1_777_860_000_000;
         let meeting = meetings::create(
             &mut tx,
             &NewMeeting {
@@ -3054,35 +3061,21 @@ fn seed_attachments(bot: &Bot) -> i64 {
         )
         .await
         .unwrap();
-        let jpg = std::fs::read(Path::new(DATA).join("attachments/photo.jpg")).unwrap();
-        let pdf = std::fs::read(Path::new(DATA).join("attachments/notice.pdf")).unwrap();
-        let at = chrono::DateTime::from_timestamp_millis(start).unwrap();
-        for (bytes, name, owner) in [
-            (&jpg, "合影.jpg", Some(Owner::Meeting(meeting))),
-            (&pdf, "../../etc/passwd.pdf", Some(Owner::Meeting(meeting))),
-            (&jpg, "later.jpg", None),
-        ] {
-            let a = accept(
-                &files,
-                &mut tx,
-                Upload {
-                    bytes,
-                    declared_name: Some(name),
-                    uploaded_by: None,
-                    at,
-                },
-            )
-            .await
-            .unwrap()
-            .unwrap();
-            if let Some(owner) = owner {
-                link(&mut tx, a.id, owner).await.unwrap();
-            }
-        }
         tx.commit().await.unwrap();
         store.close().await;
         meeting
-    })
+    });
+    let jpg = std::fs::read(Path::new(DATA).join("attachments/photo.jpg")).unwrap();
+    let pdf = std::fs::read(Path::new(DATA).join("attachments/notice.pdf")).unwrap();
+    let at = chrono::DateTime::from_timestamp_millis(start).unwrap();
+    for (bytes, name, owner) in [
+        (&jpg, "合影.jpg", Some(Owner::Meeting(meeting))),
+        (&pdf, "../../etc/passwd.pdf", Some(Owner::Meeting(meeting))),
+        (&jpg, "later.jpg", None),
+    ] {
+        store_file(bot, bytes, name, at, owner);
+    }
+    meeting
 }
 
 #[test]

@@ -48,6 +48,7 @@ pub mod flows;
 pub mod http;
 pub mod i18n;
 pub mod oversight;
+pub mod pledges;
 pub mod recruitment;
 pub mod scheduler;
 pub mod spotcheck;

@@ -829,7 +829,7 @@ fn a_value_the_loader_refuses_is_named_with_its_setting_in_the_reader_s_language
 
 /// Writes and approves pledges directly in the store, as the chat flow would.
 fn approve_pledges(bot: &Bot, pledges: &[(&str, &[(&str, &str)])]) {
-    use branchbot::store::pledges::{self, NewItem};
+    use branchbot::pledges::store::{self as pledges, NewItem};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

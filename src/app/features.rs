@@ -13,7 +13,7 @@ use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
 use crate::flows::meetings::jobs::MeetingReminder;
 use crate::flows::meetings::warning::ComplianceWarning;
 use crate::flows::notices::escalation::NoticeEscalation;
-use crate::flows::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
+use crate::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
 use crate::scheduler::kinds::{
     campaign::{PhaseAnnouncement, SummaryReminder},
     housekeeping::Housekeeping,
@@ -24,6 +24,7 @@ use crate::scheduler::Registry;
 /// The features that answer chat commands and buttons the engine does not answer itself.
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
+        Arc::new(crate::pledges::Pledges),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
@@ -121,6 +122,11 @@ mod tests {
         assert_eq!(
             menu,
             [
+                "pledge",
+                "pledges",
+                "pledges_review",
+                "pledge_stats",
+                "pledge_schedule",
                 "dues",
                 "dues_pay",
                 "dues_report",
@@ -139,6 +145,34 @@ mod tests {
             Some("spotcheck")
         );
         assert!(features.action("spot").is_some());
+        assert_eq!(
+            features.command("pledges_review").map(|(_, n)| n),
+            Some("pledges_review")
+        );
+        assert!(features.action("pck").is_some());
+    }
+
+    #[test]
+    fn the_telegram_menu_keeps_the_pledge_lines_where_they_stood_before_the_engine_s_feedback() {
+        let menu: Vec<_> = crate::flows::command::menu(&chat())
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let at = |name: &str| menu.iter().position(|n| *n == name).unwrap();
+        assert_eq!(
+            menu[at("cancel")..=at("feedback")],
+            [
+                "cancel",
+                "pledge",
+                "pledges",
+                "pledges_review",
+                "pledge_stats",
+                "pledge_schedule",
+                "feedback"
+            ]
+        );
+        assert_eq!(menu[at("dashboard") + 1], "dues");
+        assert_eq!(menu.last(), Some(&"comments"));
     }
 
     #[test]

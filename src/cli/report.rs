@@ -18,11 +18,11 @@ use crate::domain::roster::Column;
 use crate::export::{self, Book, Cell, Table};
 use crate::flows::engine::Engine;
 use crate::flows::meetings::period_text;
-use crate::flows::pledges::stats;
 use crate::i18n::Msg;
 use crate::msg;
 use crate::oversight::charts::{self, Chart, ChartContext, PngError};
 use crate::oversight::figures;
+use crate::pledges::service as stats;
 use crate::store::audit::{self, Action, Actor};
 use crate::store::{members, Conn};
 
@@ -760,7 +760,7 @@ async fn pledges(
         .iter()
         .map(|f| format!("{}\n", stats::render(&ui.catalog, ui.locale, e.tz, f)))
         .collect();
-    let published = crate::store::pledges::published(conn, branch).await?;
+    let published = stats::published(conn, branch).await?;
     let item_header = header(
         ui,
         &[
@@ -773,7 +773,7 @@ async fn pledges(
             msg!("cli-pledges-column-target"),
         ],
     );
-    let item_row = |p: &crate::store::pledges::Published| -> Vec<Cell> {
+    let item_row = |p: &stats::Published| -> Vec<Cell> {
         vec![
             p.branch.clone().into(),
             p.member_key.clone().into(),
@@ -811,7 +811,7 @@ async fn pledges(
             started,
             asked.into(),
             answered.into(),
-            Cell::Percent(crate::domain::pledges::rate_percent(answered, asked) as u32),
+            Cell::Percent(stats::rate_percent(answered, asked) as u32),
             f.attention.len().into(),
         ]);
         let mut t = Table::new(item_header.clone());

@@ -10,7 +10,6 @@ pub mod notices;
 pub mod org;
 pub mod period;
 pub mod phone;
-pub mod pledges;
 pub mod pushes;
 pub mod quiet;
 pub mod roster;

@@ -9,16 +9,6 @@ pub enum Command {
     Lang(Option<String>),
     Unbound,
     Cancel,
-    /// `/pledge`: my pledge.
-    Pledge,
-    /// `/pledges <branch>`: a branch's published pledges.
-    Pledges(Option<String>),
-    /// `/pledges_review`.
-    PledgesReview,
-    /// `/pledge_stats`.
-    PledgeStats,
-    /// `/pledge_schedule <crontab>`.
-    PledgeSchedule(Option<String>),
     /// `/notice`: compose a notice.
     Notice,
     /// `/notice_status [id]`.
@@ -75,7 +65,7 @@ pub enum Command {
 }
 
 /// The engine's own commands shown in Telegram's menu, with their description message ids
-/// (the features' follow them: [`super::feature::Features::menu`]).
+/// (the features' join them: [`menu`]).
 pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("help", crate::msg!("menu-help")),
     ("me", crate::msg!("menu-me")),
@@ -86,11 +76,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("campaign", crate::msg!("menu-campaign")),
     ("summary", crate::msg!("menu-summary")),
     ("cancel", crate::msg!("menu-cancel")),
-    ("pledge", crate::msg!("menu-pledge")),
-    ("pledges", crate::msg!("menu-pledges")),
-    ("pledges_review", crate::msg!("menu-pledges-review")),
-    ("pledge_stats", crate::msg!("menu-pledge-stats")),
-    ("pledge_schedule", crate::msg!("menu-pledge-schedule")),
     ("feedback", crate::msg!("menu-feedback")),
     ("evaluation", crate::msg!("menu-evaluation")),
     ("meetings", crate::msg!("menu-meetings")),
@@ -102,6 +87,23 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("audit", crate::msg!("menu-audit")),
     ("dashboard", crate::msg!("menu-dashboard")),
 ];
+
+/// The whole command menu: the engine's own lines, with those of the features
+/// [`placed first`](super::feature::Feature::placed_first) before its `/feedback`, and the
+/// other features' after all of its lines.
+pub fn menu(features: &super::feature::Features) -> Vec<(&'static str, crate::i18n::Msg)> {
+    let at = MENU
+        .iter()
+        .position(|(name, _)| *name == "feedback")
+        .unwrap_or(MENU.len());
+    MENU[..at]
+        .iter()
+        .copied()
+        .chain(features.menu_placed(true))
+        .chain(MENU[at..].iter().copied())
+        .chain(features.menu_placed(false))
+        .collect()
+}
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
 pub fn parse(text: &str) -> Option<Command> {
@@ -133,11 +135,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "lang" | "language" => Command::Lang(arg),
         "unbound" => Command::Unbound,
         "cancel" => Command::Cancel,
-        "pledge" => Command::Pledge,
-        "pledges" => Command::Pledges(arg),
-        "pledges_review" => Command::PledgesReview,
-        "pledge_stats" => Command::PledgeStats,
-        "pledge_schedule" => Command::PledgeSchedule(arg),
         "notice" => Command::Notice,
         "notice_status" | "notices" => Command::NoticeStatus(arg),
         "notice_escalate" => Command::NoticeEscalate(arg),
@@ -197,7 +194,10 @@ mod tests {
         assert_eq!(parse("/dashboard@branch_bot"), Some(Command::Dashboard));
         assert_eq!(
             parse("/pledge_schedule 0 9 1 * *"),
-            Some(Command::PledgeSchedule(Some("0 9 1 * *".into())))
+            Some(Command::Other(
+                "pledge_schedule".into(),
+                Some("0 9 1 * *".into())
+            ))
         );
         assert_eq!(
             parse("/dues_pay 马超 2026-11 12.50"),
@@ -213,7 +213,10 @@ mod tests {
         );
         assert_eq!(
             parse("/pledges 教工第一党支部"),
-            Some(Command::Pledges(Some("教工第一党支部".into())))
+            Some(Command::Other(
+                "pledges".into(),
+                Some("教工第一党支部".into())
+            ))
         );
     }
 }

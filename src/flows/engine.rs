@@ -11,9 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, pledges,
-    questions, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
-    MAX_TEXT_CHARS,
+    audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, questions,
+    start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -918,8 +917,13 @@ impl Engine {
             }
             questions::Resolved::Nothing => {}
         }
-        if let Some(step) = pledges::on_text(cx, conn, member, &state, offered, text).await? {
-            return Ok(step);
+        for feature in self.features.iter() {
+            if let Some(step) = feature
+                .unmatched(cx, conn, member, &state, offered, text)
+                .await?
+            {
+                return Ok(step);
+            }
         }
         if crate::domain::notices::is_confirmation(text) {
             if let Some(step) = notices::confirm::typed(cx, conn, member).await? {
@@ -969,15 +973,6 @@ impl Engine {
             Command::Lang(arg) => lang::command(cx, conn, member, arg.as_deref()).await,
             Command::Unbound => unbound::command(cx, conn, member).await,
             Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
-            Command::Pledge => pledges::write::command(cx, conn, member).await,
-            Command::Pledges(arg) => Ok(Step::text(
-                pledges::publish::text(cx, conn, arg.as_deref()).await?,
-            )),
-            Command::PledgesReview => pledges::review::command(cx, conn, member).await,
-            Command::PledgeStats => pledges::stats::command(cx, conn, member).await,
-            Command::PledgeSchedule(arg) => {
-                pledges::schedule::command(cx, conn, member, arg.as_deref()).await
-            }
             Command::Notice => notices::compose::start(cx, member).await,
             Command::NoticeStatus(arg) => {
                 notices::status::command(cx, conn, member, arg.as_deref()).await
@@ -1066,9 +1061,6 @@ impl Engine {
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
             "unbound" if value == "invite" => unbound::invite(cx, conn, member).await,
-            k if pledges::owns(k) => {
-                pledges::on_choice(cx, conn, member, state, k, value, rest).await
-            }
             "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
@@ -1086,7 +1078,11 @@ impl Engine {
                 _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
             },
             k => match self.features.action(k) {
-                Some(feature) => feature.chosen(cx, conn, member, &state, k, value).await,
+                Some(feature) => {
+                    feature
+                        .chosen_with_rest(cx, conn, member, &state, k, value, rest)
+                        .await
+                }
                 None => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
             },
         }

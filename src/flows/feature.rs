@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::engine::Step;
-use super::{Ctx, Inbound, State};
+use super::{Choice, Ctx, Inbound, State};
 use crate::domain::org::Member;
 use crate::i18n::Msg;
 use crate::store::{Conn, StoreError};
@@ -87,6 +87,22 @@ pub trait Feature: Send + Sync {
         value: &'a str,
     ) -> Answer<'a>;
 
+    /// [`Feature::chosen`], with `rest`: what was typed after a typed option ("2 进度稍慢"),
+    /// empty for a tap. The engine calls this one; the default drops `rest`.
+    #[allow(clippy::too_many_arguments)]
+    fn chosen_with_rest<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        member: &'a Member,
+        state: &'a State,
+        action: &'a str,
+        value: &'a str,
+        _rest: &'a str,
+    ) -> Answer<'a> {
+        self.chosen(cx, conn, member, state, action, value)
+    }
+
     /// Text typed while one of its waiting steps is current (`State::Feature` with its name);
     /// `data` is what it stored. `None` leaves the text to the engine (the default, for a
     /// feature whose steps wait only for buttons).
@@ -96,6 +112,24 @@ pub trait Feature: Send + Sync {
         _conn: &'a mut Conn,
         _member: &'a Member,
         _data: &'a serde_json::Value,
+        _text: &'a str,
+    ) -> TextAnswer<'a> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Text that none of the open questions took, asked of every feature in turn after the
+    /// offered choices were tried (where [`Feature::on_text`] is asked before them): a step
+    /// whose text may also be one of the choices it offered (跳过 for a date), or a hint about
+    /// the feature's own open question. `state` is the member's step, `offered` the latest
+    /// question's choices. `None` (the default) leaves the text to the next feature.
+    #[allow(clippy::too_many_arguments)]
+    fn unmatched<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _state: &'a State,
+        _offered: &'a [Choice],
         _text: &'a str,
     ) -> TextAnswer<'a> {
         Box::pin(async { Ok(None) })
@@ -130,6 +164,12 @@ pub trait Feature: Send + Sync {
         _arg: Option<&'a str>,
     ) -> Answer<'a> {
         Box::pin(async move { Ok(Step::text(cx.t(crate::msg!("unbound-explain")))) })
+    }
+
+    /// Whether its menu and `/help` lines come before the engine's feedback and evaluation
+    /// lines, where they stood before the feature had its own folder (the others' follow them).
+    fn placed_first(&self) -> bool {
+        false
     }
 
     /// Steps of the engine's older `State` enum that are now this feature's (their stored JSON,
@@ -183,22 +223,42 @@ impl Features {
             .map(AsRef::as_ref)
     }
 
+    /// Every feature, in the list's order.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Feature> {
+        self.0.iter().map(AsRef::as_ref)
+    }
+
     /// The features' commands that have a line in Telegram's menu.
     pub fn menu(&self) -> Vec<(&'static str, Msg)> {
+        self.menu_placed(true)
+            .into_iter()
+            .chain(self.menu_placed(false))
+            .collect()
+    }
+
+    /// The menu lines of the features [`Feature::placed_first`] (`first`) or of the others.
+    pub fn menu_placed(&self, first: bool) -> Vec<(&'static str, Msg)> {
         self.0
             .iter()
+            .filter(|f| f.placed_first() == first)
             .flat_map(|f| f.commands())
             .filter_map(|c| c.menu.map(|m| (c.name, m)))
             .collect()
     }
 
-    /// Every feature's lines of `/help` for `member`.
-    pub fn help(&self, cx: &Ctx<'_>, member: &Member) -> HelpLines {
-        let mut lines = HelpLines::default();
+    /// Every feature's lines of `/help` for `member`: those of the features
+    /// [`Feature::placed_first`], then the others'.
+    pub fn help(&self, cx: &Ctx<'_>, member: &Member) -> (HelpLines, HelpLines) {
+        let (mut first, mut rest) = (HelpLines::default(), HelpLines::default());
         for f in self.0.iter() {
-            f.help(cx, member, &mut lines);
+            let lines = if f.placed_first() {
+                &mut first
+            } else {
+                &mut rest
+            };
+            f.help(cx, member, lines);
         }
-        lines
+        (first, rest)
     }
 
     /// Every command name and alias, for the checks that no two features claim one.

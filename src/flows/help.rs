@@ -16,9 +16,10 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
     if party {
         everyone.push(cx.t(msg!("help-meetings")));
         everyone.push(cx.t(msg!("meeting-help-makeup")));
-        everyone.push(cx.t(msg!("pledge-help-member")));
     }
-    let features = cx.engine.features.help(cx, member);
+    // The features placed first (pledges) where their lines stood before they had folders.
+    let (first, features) = cx.engine.features.help(cx, member);
+    everyone.extend(first.everyone);
     everyone.extend(features.everyone);
     let mut parts = vec![everyone.join("\n")];
     let mut campaign = vec![
@@ -45,7 +46,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         }];
         managing.push(cx.t(msg!("meeting-help-practice")));
         managing.push(cx.t(msg!("help-notices")));
-        managing.push(cx.t(msg!("pledge-help-manager")));
+        managing.extend(first.managing);
         managing.push(cx.t(msg!("help-evaluation-manager")));
         managing.push(cx.t(msg!("help-feedback-answer")));
         if member.college {

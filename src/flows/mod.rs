@@ -8,7 +8,7 @@
 //! replies); [`command`] parses what was typed; [`questions`] keeps every message that offered
 //! choices answerable and says which one a typed answer is for; one file per intent
 //! ([`start`], [`help`], [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature
-//! ([`notices`], [`pledges`], [`meetings`]: the 三会一课 flows, one file per intent).
+//! ([`notices`], [`meetings`]: the 三会一课 flows, one file per intent).
 
 pub mod attempts;
 pub mod audit;
@@ -25,7 +25,6 @@ pub mod lang;
 pub mod me;
 pub mod meetings;
 pub mod notices;
-pub mod pledges;
 pub mod questions;
 pub mod records;
 pub mod start;
@@ -47,34 +46,6 @@ pub enum State {
     Idle,
     /// Offered the language choice.
     ChoosingLanguage,
-    /// Writing a pledge: choosing the way of the next item (the items so far are kept here
-    /// until submitted).
-    PledgeWay {
-        items: Vec<crate::store::pledges::NewItem>,
-    },
-    /// Writing a pledge item's text.
-    PledgeText {
-        items: Vec<crate::store::pledges::NewItem>,
-        way: String,
-    },
-    /// Asked for an item's optional target date.
-    PledgeDate {
-        items: Vec<crate::store::pledges::NewItem>,
-        way: String,
-        text: String,
-    },
-    /// Offered to add another item or to submit.
-    PledgeMore {
-        items: Vec<crate::store::pledges::NewItem>,
-    },
-    /// A secretary writes why a version is returned.
-    PledgeReturnComment { version: i64 },
-    /// A member describes the difficulty of a blocked item.
-    PledgeBlocked { round: i64, item: i64 },
-    /// A member writes a phase-end self-assessment.
-    PledgeAssessment { id: i64 },
-    /// A secretary confirms a new check-in schedule.
-    PledgeSchedule { crontab: String },
     /// `/notice`: offered the scopes.
     NoticeScope,
     /// `/notice`: offered the branch's party groups.

@@ -49,11 +49,8 @@ pub async fn unknown_sender(
                 Err(reason) => Ok(vec![Reply::text(reason)]),
             }
         }
-        // Published pledges (公示) are for everyone, the masses included.
-        Some(command::Command::Pledges(arg)) => Ok(vec![Reply::text(
-            super::pledges::publish::text(cx, conn, arg.as_deref()).await?,
-        )]),
-        // So is what a feature makes public (a branch's work plan).
+        // What a feature makes public is for everyone, the masses included: published pledges
+        // (公示), a branch's work plan.
         Some(command::Command::Other(name, arg)) => match cx.engine.features.command(&name) {
             Some((feature, name)) if feature.public_commands().contains(&name) => Ok(feature
                 .for_stranger(cx, conn, name, arg.as_deref())

@@ -10,7 +10,7 @@ use crate::domain::period::Period;
 use crate::flows::evaluation;
 use crate::flows::feedback::results;
 use crate::flows::meetings::compliance;
-use crate::flows::pledges::stats;
+use crate::pledges::service as stats;
 use crate::store::notices as notice_store;
 use crate::store::{campaigns as campaign_store, evaluation as evaluation_store};
 use crate::store::{feedback as feedback_store, meetings as meeting_store, members};

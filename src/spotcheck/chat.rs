@@ -20,7 +20,7 @@ use crate::i18n::{Catalog, Locale};
 use crate::msg;
 use crate::store::audit::{excerpt, Action};
 use crate::store::meetings::{self, Rsvp};
-use crate::store::{members, pledge_checkins, pledges, Conn, StoreError};
+use crate::store::{members, Conn, StoreError};
 
 const DAY_MS: i64 = 24 * 3_600_000;
 
@@ -493,14 +493,7 @@ async fn pledge_record(cx: &Ctx<'_>, conn: &mut Conn, c: &SpotCheck) -> Result<S
     let owner = members::by_id(conn, c.subject_id)
         .await?
         .ok_or_else(|| StoreError::Corrupt("checked member vanished".into()))?;
-    let items = match pledges::of_member(conn, owner.id)
-        .await?
-        .and_then(|p| p.approved_version)
-    {
-        Some(version) => pledges::items(conn, version).await?,
-        None => Vec::new(),
-    };
-    let answers = pledge_checkins::answers_of(conn, owner.id).await?;
+    let (items, answers) = crate::pledges::service::published_of(conn, owner.id).await?;
     let checkin = match answers.iter().map(|a| a.started_at).max() {
         None => cx.t(msg!("spotcheck-checkin-none")),
         Some(latest) => {
@@ -534,7 +527,7 @@ async fn pledge_record(cx: &Ctx<'_>, conn: &mut Conn, c: &SpotCheck) -> Result<S
             ("name", owner.name.as_str().into()),
             (
                 "items",
-                crate::flows::pledges::item_lines(cx.catalog, cx.locale, &items).into(),
+                crate::pledges::service::item_lines(cx.catalog, cx.locale, &items).into(),
             ),
             ("checkin", checkin.into()),
         ],

@@ -800,14 +800,14 @@ async fn a_photo_is_evidence_for_the_member_s_current_pledge_check_in(db: Db) {
     .await
     .unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    let round = branchbot::store::pledge_checkins::start_round(
+    let round = branchbot::pledges::store::checkins::start_round(
         &mut conn,
         branch,
         started.timestamp_millis(),
     )
     .await
     .unwrap();
-    branchbot::store::pledge_checkins::ask(&mut conn, round, member, version)
+    branchbot::pledges::store::checkins::ask(&mut conn, round, member, version)
         .await
         .unwrap();
     drop(conn);

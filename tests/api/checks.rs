@@ -4,7 +4,7 @@
 
 use branchbot::domain::meetings::MeetingKind;
 use branchbot::domain::org::BranchKind;
-use branchbot::domain::pledges::{PledgeStatus, Progress, Way};
+use branchbot::pledges::rules::{PledgeStatus, Progress, Way};
 use branchbot::store::meetings::{self, NewMeeting, Rsvp};
 use branchbot::store::{members, Store, StoreError};
 

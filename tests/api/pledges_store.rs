@@ -1,11 +1,12 @@
 //! The pledge store on SQLite and PostgreSQL alike: versions and reviews, published items,
 //! rounds with answers and the response figures, the one reminder, assessments, schedules.
 
-use branchbot::domain::pledges::{PledgeStatus, Progress, Way};
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
-use branchbot::store::pledges::{self, NewItem};
-use branchbot::store::{members, pledge_checkins, Conn, Store};
+use branchbot::pledges::rules::{PledgeStatus, Progress, Way};
+use branchbot::pledges::store::checkins as pledge_checkins;
+use branchbot::pledges::store::{self as pledges, NewItem};
+use branchbot::store::{members, Conn, Store};
 
 use crate::both;
 use crate::helpers::{Db, TestDb};

@@ -10,8 +10,9 @@
 //! `/comments`.
 
 use branchbot::flows::Content;
+use branchbot::pledges::store as pledges;
 use branchbot::scheduler::{JobSpec, When};
-use branchbot::store::{members, pledges};
+use branchbot::store::members;
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::helpers::Db;

@@ -295,8 +295,8 @@ async fn with_nothing_to_check_the_committee_is_told_so_and_another_one_or_cance
 /// 唐志强 (S203) of 学生第二党支部 has a published pledge of two items, approved by 谢文博
 /// (S201), and answered two check-in rounds; the latest was `latest` (ms).
 async fn seed_pledge(app: &TestApp, earlier: i64, latest: i64) {
-    use branchbot::domain::pledges::Progress;
-    use branchbot::store::{pledge_checkins, pledges};
+    use branchbot::pledges::rules::Progress;
+    use branchbot::pledges::store::{self as pledges, checkins as pledge_checkins};
     let mut tx = app.store.begin().await.unwrap();
     let tang = members::find(&mut tx, "S203").await.unwrap().unwrap();
     let secretary = members::find(&mut tx, "S201").await.unwrap().unwrap();

@@ -2,8 +2,9 @@
 //! the table, the row and the value, on both backends, never a default: the update that read
 //! it is set aside as failed with an apology, as any other permanent failure is.
 
+use branchbot::pledges::store as pledges;
 use branchbot::store::jobs::{self, Timing};
-use branchbot::store::{calendar, meetings, members, pledges, sms, Store, StoreError};
+use branchbot::store::{calendar, meetings, members, sms, Store, StoreError};
 
 use crate::both;
 use crate::helpers::{spawn_with, write_unchecked, Db, Spawn, TestDb, WAIT};
@@ -224,7 +225,7 @@ async fn a_pledge_or_item_of_an_unknown_status_or_way_is_an_error_naming_the_row
         .await
         .unwrap();
     let items = pledges::items(&mut conn, version).await.unwrap();
-    assert_eq!(items[0].way, branchbot::domain::pledges::Way::Study);
+    assert_eq!(items[0].way, branchbot::pledges::rules::Way::Study);
 
     write_unchecked(store, "pledges", "UPDATE pledges SET status = 'draft'").await;
     let err = pledges::of_member(&mut conn, member).await.unwrap_err();

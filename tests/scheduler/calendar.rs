@@ -3,11 +3,11 @@
 //! student branch's check-in pauses in the summer vacation while a teacher branch's runs.
 
 use branchbot::domain::calendar;
-use branchbot::domain::pledges::Way;
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
+use branchbot::pledges::rules::Way;
+use branchbot::pledges::store::{self as pledges, NewItem};
 use branchbot::scheduler::{Crontab, JobSpec, When};
-use branchbot::store::pledges::{self, NewItem};
 use branchbot::store::{calendar as stored, members};
 
 use crate::support::{bind, eventually, t, Env, TZ};

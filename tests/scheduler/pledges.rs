@@ -2,12 +2,13 @@
 //! 09:00 on the 1st each month, the reminder two days later reaches only the member who said
 //! nothing, and only once.
 
-use branchbot::domain::pledges::{Progress, Way};
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
+use branchbot::pledges::rules::{Progress, Way};
+use branchbot::pledges::store::checkins as pledge_checkins;
+use branchbot::pledges::store::{self as pledges, NewItem};
 use branchbot::scheduler::{Crontab, JobSpec, When};
-use branchbot::store::pledges::{self, NewItem};
-use branchbot::store::{members, pledge_checkins};
+use branchbot::store::members;
 
 use crate::support::{bind, eventually, t, Env, TZ};
 

@@ -16,7 +16,6 @@ use teloxide::{ApiError, Bot, RequestError};
 
 use crate::chat::{ChannelKind, Content, FileRef, Inbound};
 use crate::delivery::{ChannelSender, Outgoing, SendError, SendFuture};
-use crate::flows::command::MENU;
 use crate::flows::engine::InboxItem;
 use crate::i18n::{Catalog, Locale};
 
@@ -135,10 +134,8 @@ pub async fn set_commands(
     features: &crate::flows::feature::Features,
 ) -> Result<(), RequestError> {
     for locale in Locale::ALL {
-        let commands: Vec<BotCommand> = MENU
-            .iter()
-            .copied()
-            .chain(features.menu())
+        let commands: Vec<BotCommand> = crate::flows::command::menu(features)
+            .into_iter()
             .map(|(name, msg)| BotCommand::new(name, catalog.text(locale, msg)))
             .collect();
         match locale {

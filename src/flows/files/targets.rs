@@ -10,7 +10,7 @@ use crate::domain::org::Member;
 use crate::flows::records::store as records;
 use crate::flows::{meetings as meeting_flows, Ctx};
 use crate::msg;
-use crate::store::{meetings, pledge_checkins, Conn, StoreError};
+use crate::store::{meetings, pledge_rounds as pledge_checkins, Conn, StoreError};
 
 /// How far back a meeting or an activity is offered (held in the last two weeks).
 pub const RECENT_DAYS: i64 = 14;

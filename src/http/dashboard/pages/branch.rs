@@ -14,9 +14,9 @@ use crate::domain::meetings::percent;
 use crate::domain::period::Period;
 use crate::flows::feedback::results;
 use crate::flows::meetings::compliance;
-use crate::flows::pledges::stats;
 use crate::http::AppState;
 use crate::msg;
+use crate::pledges::service as stats;
 use crate::store::{dashboard, feedback, meetings, members, Conn, StoreError};
 
 /// `GET /dashboard/branch/{id}`.

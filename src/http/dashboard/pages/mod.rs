@@ -1,6 +1,6 @@
 //! The dashboard's pages: the overview of every branch, one branch, and the campaign. The
 //! figures are those the bot gives in chat: `/compliance` (`flows::meetings::compliance`),
-//! `/pledge_stats` (`flows::pledges::stats`), notice confirmations, and feedback reports with
+//! `/pledge_stats` (`pledges::service`), notice confirmations, and feedback reports with
 //! the anonymity thresholds of `domain::feedback` (a suppressed cell is never shown).
 
 mod branch;
@@ -23,10 +23,10 @@ use super::html::{esc, Frame};
 use super::{Refusal, Words};
 use crate::domain::org::Member;
 use crate::domain::period::Period;
-use crate::domain::pledges::rate_percent;
 use crate::flows::meetings::compliance;
 use crate::http::AppState;
 use crate::msg;
+use crate::pledges::service::rate_percent;
 use crate::store::StoreError;
 
 impl Words<'_> {

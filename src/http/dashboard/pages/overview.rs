@@ -9,9 +9,9 @@ use super::super::{period, query_value, signed_in, Refusal, Words};
 use super::{attendance, conn};
 use crate::domain::meetings::MeetingKind;
 use crate::flows::meetings::compliance;
-use crate::flows::pledges::stats;
 use crate::http::AppState;
 use crate::msg;
+use crate::pledges::service as stats;
 use crate::store::{dashboard, members};
 
 /// The kinds shown as columns of the overview (the ones with a cadence by default).

@@ -4,8 +4,10 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{read_row, Conn, Result, UnknownValue};
-use crate::domain::pledges::{PledgeStatus, Way};
+use crate::pledges::rules::{PledgeStatus, Way};
+use crate::store::{read_row, Conn, Result, UnknownValue};
+
+pub mod checkins;
 
 /// A member's pledge.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -203,7 +203,7 @@ pub fn parse_target_date(
     text: &str,
     today: chrono::NaiveDate,
 ) -> Result<chrono::NaiveDate, TargetDateError> {
-    use super::when::{parse_day, WhenError};
+    use crate::domain::when::{parse_day, WhenError};
     match parse_day(text, today) {
         Ok(day) if day.next_year => Err(TargetDateError::WriteYear(day.date)),
         Ok(day) => Ok(day.date),

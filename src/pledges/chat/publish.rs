@@ -1,9 +1,10 @@
 //! `/pledges <branch>`: a branch's published pledges (公示), readable by anyone who writes to
 //! the bot — members, the masses and unbound senders alike.
 
-use super::super::Ctx;
+use crate::flows::Ctx;
 use crate::msg;
-use crate::store::pledges as store;
+use crate::pledges::service::item_lines;
+use crate::pledges::store;
 use crate::store::{members, Conn, StoreError};
 
 /// The published pledges of the named branch, or how to name one.
@@ -53,7 +54,7 @@ pub async fn text(cx: &Ctx<'_>, conn: &mut Conn, arg: Option<&str>) -> Result<St
             .map(|p| p.member_name.as_str())
             .unwrap_or("");
         lines.push(cx.r(msg!("pledges-member"), &[("name", name.into())]));
-        lines.push(super::item_lines(cx.catalog, cx.locale, items));
+        lines.push(item_lines(cx.catalog, cx.locale, items));
     }
     Ok(lines.join("\n"))
 }

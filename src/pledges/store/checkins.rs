@@ -4,8 +4,10 @@
 
 use sqlx::Row;
 
-use super::{Conn, Result, StoreError};
-use crate::domain::pledges::Progress;
+use crate::pledges::rules::Progress;
+use crate::store::{Conn, Result, StoreError};
+
+pub use crate::store::pledge_rounds::{asked_version, latest_round};
 
 /// Starts a branch's round for one fire time, or finds it when a retried run started it.
 pub async fn start_round(conn: &mut Conn, branch_id: i64, started_at: i64) -> Result<i64> {
@@ -26,18 +28,6 @@ pub async fn start_round(conn: &mut Conn, branch_id: i64, started_at: i64) -> Re
     )
 }
 
-/// A branch's latest round: (id, started at).
-pub async fn latest_round(conn: &mut Conn, branch_id: i64) -> Result<Option<(i64, i64)>> {
-    let row = sqlx::query(
-        "SELECT id, started_at FROM pledge_rounds WHERE branch_id = $1 \
-         ORDER BY started_at DESC LIMIT 1",
-    )
-    .bind(branch_id)
-    .fetch_optional(conn)
-    .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
-}
-
 /// Records that a member is asked about a version in a round. False when already asked.
 pub async fn ask(conn: &mut Conn, round_id: i64, member_id: i64, version_id: i64) -> Result<bool> {
     let done = sqlx::query(
@@ -50,17 +40,6 @@ pub async fn ask(conn: &mut Conn, round_id: i64, member_id: i64, version_id: i64
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// The version a member was asked about in a round, if they were.
-pub async fn asked_version(conn: &mut Conn, round_id: i64, member_id: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT version_id FROM pledge_round_members WHERE round_id = $1 AND member_id = $2",
-    )
-    .bind(round_id)
-    .bind(member_id)
-    .fetch_optional(conn)
-    .await?)
 }
 
 /// Records (or corrects) a member's answer for an item in a round.
@@ -182,7 +161,7 @@ fn answers_from(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Answer>> {
 /// A member's answers, oldest round first.
 pub async fn answers_of(conn: &mut Conn, member_id: i64) -> Result<Vec<Answer>> {
     let sql = format!("{ANSWER_SELECT} WHERE a.member_id = $1 ORDER BY r.started_at, i.position");
-    let rows = sqlx::query(super::sql(sql))
+    let rows = sqlx::query(crate::store::sql(sql))
         .bind(member_id)
         .fetch_all(conn)
         .await?;
@@ -195,7 +174,7 @@ pub async fn attention(conn: &mut Conn, round_id: i64) -> Result<Vec<Answer>> {
         "{ANSWER_SELECT} WHERE a.round_id = $1 AND a.progress IN ('behind', 'blocked') \
          ORDER BY m.key, i.position"
     );
-    let rows = sqlx::query(super::sql(sql))
+    let rows = sqlx::query(crate::store::sql(sql))
         .bind(round_id)
         .fetch_all(conn)
         .await?;

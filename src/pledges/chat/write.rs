@@ -2,14 +2,19 @@
 //! writes a new version item by item — the way, the text, an optional target date — and
 //! submits it; the branch's managers are asked to review it.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
+use super::{Action, More, Waiting, Write};
 use crate::delivery::route::Push;
 use crate::domain::org::Member;
-use crate::domain::pledges::{self, PledgeStatus, TargetDateError, Way, MAX_ITEMS, MAX_ITEM_CHARS};
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
 use crate::msg;
-use crate::store::pledges::{self as store, NewItem};
-use crate::store::{pledge_checkins, Conn, StoreError};
+use crate::pledges::rules::{
+    self as pledges, PledgeStatus, TargetDateError, Way, MAX_ITEMS, MAX_ITEM_CHARS,
+};
+use crate::pledges::service::item_lines;
+use crate::pledges::store::checkins as pledge_checkins;
+use crate::pledges::store::{self as store, NewItem};
+use crate::store::{Conn, StoreError};
 
 /// Why a member cannot write a pledge, if they cannot.
 fn refused(cx: &Ctx<'_>, member: &Member) -> Option<Step> {
@@ -30,7 +35,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
     let Some(pledge) = store::of_member(conn, member.id).await? else {
         return Ok(Step::reply(Reply::with_choices(
             cx.r(msg!("pledge-none"), &[("max", MAX_ITEMS.into())]),
-            vec![cx.choice("pe:new", msg!("pledge-write"))],
+            vec![cx.choice(Action::Write(Write::New).encode(), msg!("pledge-write"))],
         )));
     };
     let number = store::version_number(conn, pledge.current_version).await?;
@@ -43,7 +48,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
                 ("status", cx.t(pledge.status.msg()).into()),
             ],
         ),
-        super::item_lines(cx.catalog, cx.locale, &items),
+        item_lines(cx.catalog, cx.locale, &items),
     ];
     if pledge.status == PledgeStatus::Returned {
         if let Some(comment) = store::last_comment(conn, pledge.id).await? {
@@ -93,7 +98,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
     }
     Ok(Step::reply(Reply::with_choices(
         lines.join("\n"),
-        vec![cx.choice("pe:edit", msg!("pledge-edit"))],
+        vec![cx.choice(Action::Write(Write::Edit).encode(), msg!("pledge-edit"))],
     )))
 }
 
@@ -117,7 +122,7 @@ pub fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
 fn ask_way(cx: &Ctx<'_>, items: Vec<NewItem>) -> Step {
     let choices = Way::ALL
         .iter()
-        .map(|w| cx.choice(format!("pw:{}", w.as_str()), w.msg()))
+        .map(|w| cx.choice(Action::Way(*w).encode(), w.msg()))
         .collect();
     Step::new(
         vec![Reply::with_choices(
@@ -127,13 +132,13 @@ fn ask_way(cx: &Ctx<'_>, items: Vec<NewItem>) -> Step {
             ),
             choices,
         )],
-        State::PledgeWay { items },
+        Waiting::PledgeWay { items }.state(),
     )
 }
 
 /// A way was chosen: asks for the item's text.
-pub fn way_chosen(cx: &Ctx<'_>, state: State, value: &str) -> Result<Step, StoreError> {
-    let (State::PledgeWay { items }, Some(way)) = (state, Way::parse(value)) else {
+pub fn way_chosen(cx: &Ctx<'_>, waiting: Option<Waiting>, way: Way) -> Result<Step, StoreError> {
+    let Some(Waiting::PledgeWay { items }) = waiting else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
     Ok(Step::new(
@@ -144,16 +149,17 @@ pub fn way_chosen(cx: &Ctx<'_>, state: State, value: &str) -> Result<Step, Store
                 ("max", MAX_ITEM_CHARS.into()),
             ],
         ))],
-        State::PledgeText {
+        Waiting::PledgeText {
             items,
             way: way.as_str().to_owned(),
-        },
+        }
+        .state(),
     ))
 }
 
 /// The item's text: checked, then the target date is asked for.
-pub fn text_given(cx: &Ctx<'_>, state: State, text: &str) -> Step {
-    let State::PledgeText { items, way } = state else {
+pub fn text_given(cx: &Ctx<'_>, waiting: Waiting, text: &str) -> Step {
+    let Waiting::PledgeText { items, way } = waiting else {
         return Step::text(cx.t(msg!("error-stale-choice")));
     };
     match pledges::parse_item(text, items.len()) {
@@ -164,25 +170,29 @@ pub fn text_given(cx: &Ctx<'_>, state: State, text: &str) -> Step {
                 pledges::ItemError::Empty => (0, 0),
             };
             let text = cx.r(e.msg(), &[("max", max.into()), ("got", got.into())]);
-            Step::retry(text, State::PledgeText { items, way })
+            Step::retry(text, Waiting::PledgeText { items, way }.state())
         }
         Ok(text) => Step::new(
             vec![Reply::with_choices(
                 cx.t(msg!("pledge-ask-date")),
-                vec![cx.choice("pd:skip", msg!("pledge-skip"))],
+                vec![cx.choice(Action::SkipDate.encode(), msg!("pledge-skip"))],
             )],
-            State::PledgeDate { items, way, text },
+            Waiting::PledgeDate { items, way, text }.state(),
         ),
     }
 }
 
 /// The target date, or none (skipped): the item is added, and another offered.
-pub fn date_given(cx: &Ctx<'_>, state: State, typed: Option<&str>) -> Result<Step, StoreError> {
-    let State::PledgeDate {
+pub fn date_given(
+    cx: &Ctx<'_>,
+    waiting: Option<Waiting>,
+    typed: Option<&str>,
+) -> Result<Step, StoreError> {
+    let Some(Waiting::PledgeDate {
         mut items,
         way,
         text,
-    } = state
+    }) = waiting
     else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
@@ -207,7 +217,12 @@ pub fn date_given(cx: &Ctx<'_>, state: State, typed: Option<&str>) -> Result<Ste
             };
             match refusal {
                 Ok(date) => Some(date),
-                Err(why) => return Ok(Step::retry(why, State::PledgeDate { items, way, text })),
+                Err(why) => {
+                    return Ok(Step::retry(
+                        why,
+                        Waiting::PledgeDate { items, way, text }.state(),
+                    ))
+                }
             }
         }
     };
@@ -218,15 +233,15 @@ pub fn date_given(cx: &Ctx<'_>, state: State, typed: Option<&str>) -> Result<Ste
     });
     // "Add another" stays offered at the limit, so that asking for a sixth gets the reason.
     let choices = vec![
-        cx.choice("pm:add", msg!("pledge-add-more")),
-        cx.choice("pm:submit", msg!("pledge-submit")),
+        cx.choice(Action::More(More::Add).encode(), msg!("pledge-add-more")),
+        cx.choice(Action::More(More::Submit).encode(), msg!("pledge-submit")),
     ];
     Ok(Step::new(
         vec![Reply::with_choices(
             cx.r(msg!("pledge-added"), &[("number", items.len().into())]),
             choices,
         )],
-        State::PledgeMore { items },
+        Waiting::PledgeMore { items }.state(),
     ))
 }
 
@@ -235,20 +250,19 @@ pub async fn more(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: State,
-    value: &str,
+    waiting: Option<Waiting>,
+    more: More,
 ) -> Result<Step, StoreError> {
-    let State::PledgeMore { items } = state else {
+    let Some(Waiting::PledgeMore { items }) = waiting else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
-    match value {
-        "add" if items.len() >= MAX_ITEMS => Ok(Step::retry(
+    match more {
+        More::Add if items.len() >= MAX_ITEMS => Ok(Step::retry(
             cx.r(msg!("pledge-error-too-many"), &[("max", MAX_ITEMS.into())]),
-            State::PledgeMore { items },
+            Waiting::PledgeMore { items }.state(),
         )),
-        "add" => Ok(ask_way(cx, items)),
-        "submit" => submit(cx, conn, member, &items).await,
-        _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
+        More::Add => Ok(ask_way(cx, items)),
+        More::Submit => submit(cx, conn, member, &items).await,
     }
 }
 
@@ -278,7 +292,7 @@ async fn submit(
                 ("version", number.into()),
                 (
                     "items",
-                    super::item_lines(cx.catalog, manager.locale, &stored).into(),
+                    item_lines(cx.catalog, manager.locale, &stored).into(),
                 ),
             ],
         );

@@ -3,15 +3,17 @@
 //! the schedule is said back in words with the next three dates and confirmed first. Each branch has one recurring `pledge_checkin` job,
 //! created with the default (monthly) schedule when its first pledge is approved.
 
-use super::super::engine::Step;
-use super::super::{Choice, Ctx, Reply, State};
+use super::{Action, Schedule, Waiting};
 use crate::domain::org::Member;
-use crate::domain::pledges::DEFAULT_SCHEDULE;
 use crate::domain::schedule::{Spoken, PRESETS};
+use crate::flows::engine::Step;
+use crate::flows::{Choice, Ctx, Reply};
 use crate::msg;
+use crate::pledges::rules::DEFAULT_SCHEDULE;
+use crate::pledges::store::checkins as pledge_checkins;
 use crate::scheduler::crontab::Crontab;
 use crate::scheduler::{JobSpec, When};
-use crate::store::{jobs, pledge_checkins, Conn, StoreError};
+use crate::store::{jobs, Conn, StoreError};
 
 /// The dedupe key of a branch's check-in job.
 pub fn job_key(branch_id: i64) -> String {
@@ -51,7 +53,7 @@ pub async fn ensure_checkins(
         return Ok(());
     }
     let spec = JobSpec {
-        kind: crate::flows::pledges::jobs::CHECKIN.to_owned(),
+        kind: crate::pledges::jobs::CHECKIN.to_owned(),
         dedupe_key: key,
         payload: serde_json::json!({ "branch_id": branch_id }).to_string(),
         when: When::Cron { crontab, tz },
@@ -129,7 +131,7 @@ pub async fn command(
             .map(|(i, p)| {
                 let label = words(cx, &p.crontab());
                 Choice {
-                    data: format!("ps:preset:{i}"),
+                    data: Action::Schedule(Schedule::Preset(i)).encode(),
                     aliases: vec![label.clone()],
                     label,
                 }
@@ -186,26 +188,33 @@ fn preview(cx: &Ctx<'_>, member: &Member, crontab: &str) -> Step {
                 ],
             ),
             vec![
-                cx.choice("ps:yes", msg!("pledge-schedule-confirm")),
-                cx.choice("ps:no", msg!("pledge-schedule-cancel")),
+                cx.choice(
+                    Action::Schedule(Schedule::Yes).encode(),
+                    msg!("pledge-schedule-confirm"),
+                ),
+                cx.choice(
+                    Action::Schedule(Schedule::No).encode(),
+                    msg!("pledge-schedule-cancel"),
+                ),
             ],
         )],
-        State::PledgeSchedule {
+        Waiting::PledgeSchedule {
             crontab: crontab.to_owned(),
-        },
+        }
+        .state(),
     )
 }
 
-/// Confirmed (`yes`) or not; or a preset chosen (`preset:<n>`).
+/// Confirmed (`yes`) or not; or a preset chosen.
 pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: State,
-    value: &str,
+    waiting: Option<Waiting>,
+    answer: Schedule,
 ) -> Result<Step, StoreError> {
-    if let Some(n) = value.strip_prefix("preset:") {
-        let preset = n.parse::<usize>().ok().and_then(|i| PRESETS.get(i));
+    if let Schedule::Preset(n) = answer {
+        let preset = PRESETS.get(n);
         return Ok(match preset {
             Some(p) if member.branch_id.is_some_and(|b| member.manages_branch(b)) => {
                 preview(cx, member, &p.crontab())
@@ -214,10 +223,11 @@ pub async fn chosen(
             None => Step::text(cx.t(msg!("error-stale-choice"))),
         });
     }
-    let (State::PledgeSchedule { crontab }, Some(branch_id)) = (state, member.branch_id) else {
+    let (Some(Waiting::PledgeSchedule { crontab }), Some(branch_id)) = (waiting, member.branch_id)
+    else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
-    if value != "yes" {
+    if answer != Schedule::Yes {
         let current = pledge_checkins::schedule_of(conn, branch_id)
             .await?
             .unwrap_or_else(|| DEFAULT_SCHEDULE.to_owned());

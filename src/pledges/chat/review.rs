@@ -2,13 +2,15 @@
 //! (公示), or return it with a comment the member is told. A review applies to one version: a
 //! version the member has replaced since is refused as stale.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
+use super::{Action, Waiting};
 use crate::delivery::route::Push;
 use crate::domain::org::Member;
-use crate::domain::pledges::MAX_ITEM_CHARS;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply, State};
 use crate::msg;
-use crate::store::pledges as store;
+use crate::pledges::rules::{PledgeStatus, MAX_ITEM_CHARS};
+use crate::pledges::service::item_lines;
+use crate::pledges::store;
 use crate::store::{members, Conn, StoreError};
 
 /// A review request with its two buttons.
@@ -16,8 +18,22 @@ pub fn buttons(cx: &Ctx<'_>, text: String, version_id: i64) -> Reply {
     Reply::with_choices(
         text,
         vec![
-            cx.choice(format!("pr:{version_id}:ok"), msg!("pledge-review-approve")),
-            cx.choice(format!("pr:{version_id}:ret"), msg!("pledge-review-return")),
+            cx.choice(
+                Action::Review {
+                    version: version_id,
+                    approve: true,
+                }
+                .encode(),
+                msg!("pledge-review-approve"),
+            ),
+            cx.choice(
+                Action::Review {
+                    version: version_id,
+                    approve: false,
+                }
+                .encode(),
+                msg!("pledge-review-return"),
+            ),
         ],
     )
 }
@@ -48,10 +64,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
             &[
                 ("name", owner.name.as_str().into()),
                 ("version", number.into()),
-                (
-                    "items",
-                    super::item_lines(cx.catalog, cx.locale, &items).into(),
-                ),
+                ("items", item_lines(cx.catalog, cx.locale, &items).into()),
             ],
         );
         replies.push(buttons(cx, text, version_id));
@@ -78,9 +91,7 @@ async fn owner_of(
     if !manages {
         return Ok(Err(Step::text(cx.t(msg!("pledge-review-not-yours")))));
     }
-    if pledge.current_version != version_id
-        || pledge.status != crate::domain::pledges::PledgeStatus::Submitted
-    {
+    if pledge.current_version != version_id || pledge.status != PledgeStatus::Submitted {
         return Ok(Err(Step::text(cx.r(
             msg!("pledge-review-stale"),
             &[("name", owner.name.as_str().into())],
@@ -89,25 +100,20 @@ async fn owner_of(
     Ok(Ok((pledge, owner)))
 }
 
-/// Approve (`<version>:ok`) or return (`<version>:ret`, then the comment is asked for).
+/// Approve (`approve`) or return (then the comment is asked for) `version`.
 pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    value: &str,
+    version: i64,
+    approve: bool,
 ) -> Result<Step, StoreError> {
-    let Some((version, decision)) = value
-        .split_once(':')
-        .and_then(|(v, d)| Some((v.parse::<i64>().ok()?, d)))
-    else {
-        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
-    };
     let owner = match owner_of(cx, conn, member, version).await? {
         Ok((_, owner)) => owner,
         Err(step) => return Ok(step),
     };
-    match decision {
-        "ok" => {
+    match approve {
+        true => {
             if !store::review(conn, version, member.id, true, None, cx.now_ms).await? {
                 // Another manager reviewed it in the meantime.
                 return Ok(Step::text(cx.r(
@@ -135,14 +141,13 @@ pub async fn chosen(
                 &[("name", owner.name.as_str().into())],
             )))
         }
-        "ret" => Ok(Step::new(
+        false => Ok(Step::new(
             vec![Reply::text(cx.r(
                 msg!("pledge-review-ask-comment"),
                 &[("name", owner.name.as_str().into())],
             ))],
-            State::PledgeReturnComment { version },
+            Waiting::PledgeReturnComment { version }.state(),
         )),
-        _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
     }
 }
 
@@ -164,7 +169,7 @@ pub async fn comment_given(
                     ("got", comment.chars().count().into()),
                 ],
             ),
-            State::PledgeReturnComment { version },
+            Waiting::PledgeReturnComment { version }.state(),
         ));
     }
     let owner = match owner_of(cx, conn, member, version).await? {

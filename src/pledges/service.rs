@@ -1,16 +1,18 @@
-//! `/pledge_stats` and `branchbot report pledges`: per branch, who has no pledge, who awaits
-//! review, the response rate of the current check-in round and the items behind or blocked.
-//! The college committee sees every branch.
+//! What the rest of the bot reads of pledges — `/pledge_stats`, `branchbot report pledges`,
+//! the dashboard, the oversight figures, spot checks: per branch, who has no pledge, who awaits
+//! review, the response rate of the current check-in round and the items behind or blocked
+//! (the college committee sees every branch); the published items; a pledge's items as lines.
 
-use super::super::engine::Step;
-use super::super::Ctx;
 use crate::domain::org::Member;
-use crate::domain::pledges::{rate_percent, PledgeStatus};
 use crate::i18n::{Arg, Catalog, Locale};
 use crate::msg;
-use crate::store::pledge_checkins::{self, Answer};
-use crate::store::pledges as store;
+use crate::pledges::rules::PledgeStatus;
+use crate::pledges::store::checkins::{self as pledge_checkins, Answer};
+use crate::pledges::store::{self as store, Item};
 use crate::store::{members, Conn, StoreError};
+
+pub use crate::pledges::rules::rate_percent;
+pub use crate::pledges::store::{published, Published};
 
 /// One branch's figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,16 +159,41 @@ pub fn render(catalog: &Catalog, locale: Locale, tz: chrono_tz::Tz, f: &BranchFi
     lines.join("\n")
 }
 
-/// `/pledge_stats`.
-pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step, StoreError> {
-    if !member.is_manager() {
-        return Ok(Step::text(cx.t(msg!("error-managers-only"))));
-    }
-    let all = visible(conn, member).await?;
-    let text = all
+/// A pledge's items as numbered lines, in `locale`.
+pub fn item_lines(catalog: &Catalog, locale: Locale, items: &[Item]) -> String {
+    items
         .iter()
-        .map(|f| render(cx.catalog, cx.locale, cx.engine.tz, f))
+        .map(|i| {
+            let way = catalog.text(locale, i.way.msg());
+            let mut args: Vec<(&str, Arg)> = vec![
+                ("number", i.position.into()),
+                ("way", way.into()),
+                ("text", i.text.as_str().into()),
+            ];
+            match &i.target_date {
+                Some(d) => {
+                    args.push(("date", d.as_str().into()));
+                    catalog.render(locale, msg!("pledge-view-item-dated"), &args)
+                }
+                None => catalog.render(locale, msg!("pledge-view-item"), &args),
+            }
+        })
         .collect::<Vec<_>>()
-        .join("\n\n");
-    Ok(Step::text(text))
+        .join("\n")
+}
+
+/// A member's published pledge (its approved version's items) and the answers of every
+/// check-in round they were asked in, for a spot check.
+pub async fn published_of(
+    conn: &mut Conn,
+    member_id: i64,
+) -> Result<(Vec<Item>, Vec<Answer>), StoreError> {
+    let items = match store::of_member(conn, member_id)
+        .await?
+        .and_then(|p| p.approved_version)
+    {
+        Some(version) => store::items(conn, version).await?,
+        None => Vec::new(),
+    };
+    Ok((items, pledge_checkins::answers_of(conn, member_id).await?))
 }

@@ -3,15 +3,17 @@
 //! ("2 进度稍慢"). "Blocked" asks for the difficulty and tells the branch's managers at once.
 //! An answer about an item edited since the round was sent is refused and explained.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
+use super::{Action, Waiting};
 use crate::delivery::route::Push;
 use crate::domain::org::Member;
-use crate::domain::pledges::{Progress, MAX_ITEM_CHARS};
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply, State};
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
-use crate::store::pledges::{self as store, Item};
-use crate::store::{pledge_checkins, Conn, StoreError};
+use crate::pledges::rules::{Progress, MAX_ITEM_CHARS};
+use crate::pledges::store::checkins as pledge_checkins;
+use crate::pledges::store::{self as store, Item};
+use crate::store::{Conn, StoreError};
 
 /// The question about one item, with the four answers as choices.
 pub fn question(catalog: &Catalog, locale: Locale, round: i64, item: &Item) -> Reply {
@@ -30,7 +32,12 @@ pub fn question(catalog: &Catalog, locale: Locale, round: i64, item: &Item) -> R
             super::choice(
                 catalog,
                 locale,
-                format!("pck:{round}:{}:{}", item.id, p.as_str()),
+                Action::CheckIn {
+                    round,
+                    item: item.id,
+                    progress: *p,
+                }
+                .encode(),
                 p.msg(),
             )
         })
@@ -86,24 +93,16 @@ async fn next(
     })
 }
 
-/// `<round>:<item>:<progress>` was chosen, with `rest` typed after it as a note.
+/// `progress` was chosen about `item_id` in `round`, with `rest` typed after it as a note.
 pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    value: &str,
+    round: i64,
+    item_id: i64,
+    progress: Progress,
     rest: &str,
 ) -> Result<Step, StoreError> {
-    let mut parts = value.split(':');
-    let parsed = (|| {
-        let round = parts.next()?.parse::<i64>().ok()?;
-        let item = parts.next()?.parse::<i64>().ok()?;
-        let progress = Progress::parse(parts.next()?)?;
-        Some((round, item, progress))
-    })();
-    let Some((round, item_id, progress)) = parsed else {
-        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
-    };
     let asked = pledge_checkins::asked_version(conn, round, member.id).await?;
     let item = store::item(conn, item_id).await?;
     let (Some(asked), Some(item)) = (asked, item) else {
@@ -150,10 +149,11 @@ pub async fn chosen(
         let Some(note) = note else {
             return Ok(Step::new(
                 vec![Reply::text(cx.t(msg!("pledge-checkin-ask-difficulty")))],
-                State::PledgeBlocked {
+                Waiting::PledgeBlocked {
                     round,
                     item: item.id,
-                },
+                }
+                .state(),
             ));
         };
         return blocked(cx, conn, member, round, &item, &note).await;
@@ -181,10 +181,11 @@ pub async fn difficulty_given(
                     ("got", note.chars().count().into()),
                 ],
             ),
-            State::PledgeBlocked {
+            Waiting::PledgeBlocked {
                 round,
                 item: item_id,
-            },
+            }
+            .state(),
         ));
     }
     let Some(item) = store::item(conn, item_id).await? else {
@@ -238,7 +239,7 @@ async fn blocked(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::pledges::Way;
+    use crate::pledges::rules::Way;
 
     #[test]
     fn the_first_check_in_message_fits_in_one_sms_for_an_everyday_item() {

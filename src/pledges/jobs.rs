@@ -8,17 +8,19 @@ use serde::Deserialize;
 
 use crate::chat::Reply;
 use crate::domain::calendar::Subject;
-use crate::domain::pledges::{MAX_ASSESSMENT_CHARS, REMIND_AFTER_DAYS};
-use crate::flows::pledges::{checkin, item_lines};
 use crate::i18n::Catalog;
 use crate::msg;
+use crate::pledges::chat::{checkin, Action};
+use crate::pledges::rules::{MAX_ASSESSMENT_CHARS, REMIND_AFTER_DAYS};
+use crate::pledges::service::item_lines;
+use crate::pledges::store::{self as pledges, checkins as pledge_checkins};
 use crate::scheduler::job::{
     self, check_payload, payload, Job, JobContext, JobError, JobFuture, Ran, Registry,
     SubjectFuture,
 };
 use crate::scheduler::{JobSpec, When};
 use crate::store::jobs::JobRow;
-use crate::store::{members, pledge_checkins, pledges, Conn};
+use crate::store::{members, Conn};
 
 /// The check-in round kind.
 pub const CHECKIN: &str = "pledge_checkin";
@@ -269,10 +271,10 @@ impl Job for PledgeAssessment {
                 );
                 let reply = Reply::with_choices(
                     text,
-                    vec![crate::flows::pledges::choice(
+                    vec![crate::pledges::chat::choice(
                         catalog,
                         locale,
-                        format!("pa:{id}"),
+                        Action::Assess(id).encode(),
                         msg!("pledge-assessment-write"),
                     )],
                 );

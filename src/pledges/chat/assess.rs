@@ -1,29 +1,23 @@
 //! Phase-end self-assessments (践诺自评): the `pledge_assessment` job asks with a button; the
 //! member taps it and writes a short text, kept for the year's evaluation.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
+use super::Waiting;
 use crate::domain::org::Member;
-use crate::domain::pledges::MAX_ASSESSMENT_CHARS;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
 use crate::msg;
-use crate::store::{pledge_checkins, Conn, StoreError};
+use crate::pledges::rules::MAX_ASSESSMENT_CHARS;
+use crate::pledges::store::checkins as pledge_checkins;
+use crate::store::{Conn, StoreError};
 
 /// `pa:<id>`: asks for the text.
-pub async fn chosen(
-    cx: &Ctx<'_>,
-    _conn: &mut Conn,
-    _member: &Member,
-    value: &str,
-) -> Result<Step, StoreError> {
-    let Ok(id) = value.parse::<i64>() else {
-        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
-    };
+pub fn chosen(cx: &Ctx<'_>, id: i64) -> Result<Step, StoreError> {
     Ok(Step::new(
         vec![Reply::text(cx.r(
             msg!("pledge-assessment-prompt"),
             &[("max", MAX_ASSESSMENT_CHARS.into())],
         ))],
-        State::PledgeAssessment { id },
+        Waiting::PledgeAssessment { id }.state(),
     ))
 }
 
@@ -43,7 +37,7 @@ pub async fn text_given(
                 msg!("pledge-assessment-too-long"),
                 &[("max", MAX_ASSESSMENT_CHARS.into()), ("got", got.into())],
             ),
-            State::PledgeAssessment { id },
+            Waiting::PledgeAssessment { id }.state(),
         ));
     }
     if !pledge_checkins::answer_assessment(conn, id, member.id, text, cx.now_ms).await? {

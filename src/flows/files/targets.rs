@@ -10,7 +10,7 @@ use crate::domain::org::Member;
 use crate::flows::records::store as records;
 use crate::flows::{meetings as meeting_flows, Ctx};
 use crate::msg;
-use crate::store::{meetings, pledge_rounds as pledge_checkins, Conn, StoreError};
+use crate::store::{meetings, pledge_rounds, Conn, StoreError};
 
 /// How far back a meeting or an activity is offered (held in the last two weeks).
 pub const RECENT_DAYS: i64 = 14;
@@ -106,13 +106,13 @@ pub async fn current_checkin(
     let Some(branch) = member.branch_id else {
         return Ok(None);
     };
-    let Some((round, started)) = pledge_checkins::latest_round(conn, branch).await? else {
+    let Some((round, started)) = pledge_rounds::latest_round(conn, branch).await? else {
         return Ok(None);
     };
     if started < cx.now_ms - CHECKIN_DAYS * DAY_MS {
         return Ok(None);
     }
-    let asked = pledge_checkins::asked_version(conn, round, member.id).await?;
+    let asked = pledge_rounds::asked_version(conn, round, member.id).await?;
     Ok(asked.map(|_| (round, started)))
 }
 
@@ -136,7 +136,7 @@ pub async fn allowed(
             _ => None,
         },
         Target::CheckIn(round) => {
-            match pledge_checkins::asked_version(conn, round, member.id).await? {
+            match pledge_rounds::asked_version(conn, round, member.id).await? {
                 Some(_) => {
                     let started = match current_checkin(cx, conn, member).await? {
                         Some((r, started)) if r == round => started,

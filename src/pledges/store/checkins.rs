@@ -1,6 +1,8 @@
 //! Pledge check-ins and phase-end assessments: rounds per branch, who was asked about which
 //! version, their answers per item, the one reminder, self-assessments, the branches' check-in
-//! crontabs, and the figures a secretary sees.
+//! crontabs, and the figures a secretary sees. A branch's latest round and whether a member was
+//! asked in one are the platform's own reads (`store::pledge_rounds`, for a file's targets),
+//! re-exported here.
 
 use sqlx::Row;
 

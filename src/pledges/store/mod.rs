@@ -1,13 +1,14 @@
-//! Pledges: versions and items, reviews, check-in rounds and answers, self-assessments and the
+//! Pledges' SQL (migration 0006's tables), both backends: here a member's pledge, its versions
+//! and items, reviews; [`checkins`]: check-in rounds and answers, self-assessments and the
 //! branches' check-in schedules. A version is never changed once written; an edit is a new one.
+
+pub mod checkins;
 
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::pledges::rules::{PledgeStatus, Way};
 use crate::store::{read_row, Conn, Result, UnknownValue};
-
-pub mod checkins;
 
 /// A member's pledge.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

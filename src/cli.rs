@@ -24,7 +24,7 @@ mod evaluation;
 mod feedback;
 mod inbox;
 mod meetings;
-mod notice;
+
 mod pushes;
 mod report;
 
@@ -154,7 +154,7 @@ pub enum Command {
     /// Notices: `notice send --scope … --text …`, `notice status [ID]`.
     Notice {
         #[command(subcommand)]
-        command: notice::NoticeCommand,
+        command: crate::notices::cli::NoticeCommand,
     },
     /// Feedback targets: `targets load FILE` (CSV or TOML, refused whole if any line is wrong).
     Targets {
@@ -373,7 +373,9 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Calendar { command } => calendar::run(&config, command, ui).await,
         Command::Report { command } => report::run(&config, command, ui).await,
         Command::Campaign { command } => campaign::run(&config, command, ui).await,
-        Command::Notice { command } => notice::run(&config, command, ui).await,
+        Command::Notice { command } => {
+            crate::notices::cli::run(engine(&config, ui).await?, command, ui).await
+        }
         Command::Targets {
             command: feedback::TargetsCommand::Load { file },
         } => feedback::load_targets(&config, &file, ui).await,

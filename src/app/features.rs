@@ -12,7 +12,6 @@ use crate::flows::feedback::periods::FeedbackPeriods;
 use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
 use crate::flows::meetings::jobs::MeetingReminder;
 use crate::flows::meetings::warning::ComplianceWarning;
-use crate::flows::notices::escalation::NoticeEscalation;
 use crate::flows::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
 use crate::scheduler::kinds::{
     campaign::{PhaseAnnouncement, SummaryReminder},
@@ -24,6 +23,7 @@ use crate::scheduler::Registry;
 /// The features that answer chat commands and buttons the engine does not answer itself.
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
+        Arc::new(crate::notices::Notices),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
@@ -42,7 +42,7 @@ pub fn jobs() -> Registry {
         .with(PledgeCheckin)
         .with(PledgeReminder)
         .with(PledgeAssessment)
-        .with(NoticeEscalation)
+        .with(crate::notices::jobs::NoticeEscalation)
         .with(PhaseAnnouncement)
         .with(SummaryReminder)
         .with(FeedbackPeriods)
@@ -53,7 +53,7 @@ pub fn jobs() -> Registry {
         .with(ComplianceWarning)
         .with(crate::recruitment::jobs::RecruitmentClocks)
         .with(crate::dues::jobs::DuesReminders::default())
-        .with(crate::flows::notices::renudge::NoticeRenudge)
+        .with(crate::notices::jobs::NoticeRenudge)
         .with(crate::scheduler::kinds::push_digest::PushDigest::default())
 }
 
@@ -121,6 +121,8 @@ mod tests {
         assert_eq!(
             menu,
             [
+                "notice",
+                "notice_status",
                 "dues",
                 "dues_pay",
                 "dues_report",
@@ -135,10 +137,62 @@ mod tests {
         assert_eq!(features.command("fangan").map(|(_, n)| n), Some("plan"));
         assert!(features.action("rec").is_some());
         assert_eq!(
+            features.command("notices").map(|(_, n)| n),
+            Some("notice_status")
+        );
+        assert!(features.action("notice").is_some());
+        assert_eq!(
             features.command("choucha").map(|(_, n)| n),
             Some("spotcheck")
         );
         assert!(features.action("spot").is_some());
+    }
+
+    #[test]
+    fn the_telegram_menu_lists_the_commands_in_the_order_it_always_had() {
+        let menu: Vec<_> = chat()
+            .menu_with(crate::flows::command::MENU)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(
+            menu,
+            [
+                "help",
+                "me",
+                "lang",
+                "unbound",
+                "notice",
+                "notice_status",
+                "campaign",
+                "summary",
+                "cancel",
+                "pledge",
+                "pledges",
+                "pledges_review",
+                "pledge_stats",
+                "pledge_schedule",
+                "feedback",
+                "evaluation",
+                "meetings",
+                "signin",
+                "meeting",
+                "attendance",
+                "minutes",
+                "compliance",
+                "audit",
+                "dashboard",
+                "dues",
+                "dues_pay",
+                "dues_report",
+                "mystage",
+                "recruit",
+                "spotcheck",
+                "activity",
+                "plan",
+                "comments"
+            ]
+        );
     }
 
     #[test]

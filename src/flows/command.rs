@@ -19,12 +19,6 @@ pub enum Command {
     PledgeStats,
     /// `/pledge_schedule <crontab>`.
     PledgeSchedule(Option<String>),
-    /// `/notice`: compose a notice.
-    Notice,
-    /// `/notice_status [id]`.
-    NoticeStatus(Option<String>),
-    /// `/notice_escalate HOURS [id]`.
-    NoticeEscalate(Option<String>),
     /// `/campaign`: the current phase.
     Campaign,
     /// `/summary [text]`: the branch's phase summary.
@@ -81,8 +75,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("me", crate::msg!("menu-me")),
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
-    ("notice", crate::msg!("menu-notice")),
-    ("notice_status", crate::msg!("menu-notice-status")),
     ("campaign", crate::msg!("menu-campaign")),
     ("summary", crate::msg!("menu-summary")),
     ("cancel", crate::msg!("menu-cancel")),
@@ -138,9 +130,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "pledges_review" => Command::PledgesReview,
         "pledge_stats" => Command::PledgeStats,
         "pledge_schedule" => Command::PledgeSchedule(arg),
-        "notice" => Command::Notice,
-        "notice_status" | "notices" => Command::NoticeStatus(arg),
-        "notice_escalate" => Command::NoticeEscalate(arg),
         "campaign" => Command::Campaign,
         "summary" => Command::Summary(arg),
         "reply" => Command::Reply(arg),

@@ -11,9 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, pledges,
-    questions, start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
-    MAX_TEXT_CHARS,
+    audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, pledges, questions,
+    start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -893,14 +892,6 @@ impl Engine {
             return Ok(step);
         }
         match &state {
-            State::NoticeText { scope } => {
-                return Ok(notices::compose::text(cx, scope.clone(), text))
-            }
-            State::NoticeNudges { draft }
-                if crate::domain::pushes::NudgePlan::read(text).is_some() =>
-            {
-                return notices::nudges::typed(cx, conn, member, draft.clone(), text).await
-            }
             State::SummaryText { campaign, phase } => {
                 return campaign::summary_text(cx, conn, member, campaign, *phase, text).await
             }
@@ -921,10 +912,8 @@ impl Engine {
         if let Some(step) = pledges::on_text(cx, conn, member, &state, offered, text).await? {
             return Ok(step);
         }
-        if crate::domain::notices::is_confirmation(text) {
-            if let Some(step) = notices::confirm::typed(cx, conn, member).await? {
-                return Ok(step);
-            }
+        if let Some(step) = self.features.unclaimed_text(cx, conn, member, text).await? {
+            return Ok(step);
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
         if numbered && !offered.is_empty() {
@@ -977,13 +966,6 @@ impl Engine {
             Command::PledgeStats => pledges::stats::command(cx, conn, member).await,
             Command::PledgeSchedule(arg) => {
                 pledges::schedule::command(cx, conn, member, arg.as_deref()).await
-            }
-            Command::Notice => notices::compose::start(cx, member).await,
-            Command::NoticeStatus(arg) => {
-                notices::status::command(cx, conn, member, arg.as_deref()).await
-            }
-            Command::NoticeEscalate(arg) => {
-                notices::status::escalate(cx, conn, member, arg.as_deref()).await
             }
             Command::Campaign => campaign::command(cx, conn, member).await,
             Command::Summary(arg) => campaign::summary(cx, conn, member, arg.as_deref()).await,
@@ -1069,7 +1051,6 @@ impl Engine {
             k if pledges::owns(k) => {
                 pledges::on_choice(cx, conn, member, state, k, value, rest).await
             }
-            "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {

@@ -42,6 +42,10 @@ pub struct HelpLines {
     pub everyone: Vec<String>,
     /// What a branch manager or the college committee can do.
     pub managing: Vec<String>,
+    /// What a branch manager or the college committee can do, listed early: after the role's
+    /// heading and the meeting practice, before the engine's lines about evaluation and
+    /// feedback (where `/notice` always stood).
+    pub managing_early: Vec<String>,
 }
 
 /// A feature's part of the conversation.
@@ -55,6 +59,12 @@ pub trait Feature: Send + Sync {
     /// The first field of the button data it owns (`dues` owns `dues:…`).
     fn actions(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    /// The engine's command (in `command::MENU`) its lines in Telegram's menu follow; `None`
+    /// (the default) puts them after all of the engine's.
+    fn menu_after(&self) -> Option<&'static str> {
+        None
     }
 
     /// Adds its lines to `/help` for `member`.
@@ -111,6 +121,19 @@ pub trait Feature: Send + Sync {
         _member: &'a Member,
         _data: &'a serde_json::Value,
         _attachment: i64,
+    ) -> TextAnswer<'a> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Text that nothing else took — no waiting step, no offered choice, no other reading —
+    /// which the feature may still recognise (a typed 收到 confirming the latest notice).
+    /// `None` (the default) leaves it to the engine's "not understood".
+    fn on_unclaimed_text<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _text: &'a str,
     ) -> TextAnswer<'a> {
         Box::pin(async { Ok(None) })
     }
@@ -190,6 +213,48 @@ impl Features {
             .flat_map(|f| f.commands())
             .filter_map(|c| c.menu.map(|m| (c.name, m)))
             .collect()
+    }
+
+    /// The whole command menu: `own` (the engine's, in order), each feature's lines after the
+    /// command its [`Feature::menu_after`] names, the rest at the end, in the list's order.
+    pub fn menu_with(&self, own: &[(&'static str, Msg)]) -> Vec<(&'static str, Msg)> {
+        let lines_of = |f: &Arc<dyn Feature>| {
+            f.commands()
+                .iter()
+                .filter_map(|c| c.menu.map(|m| (c.name, m)))
+                .collect::<Vec<_>>()
+        };
+        let mut menu = Vec::new();
+        for (name, msg) in own {
+            menu.push((*name, *msg));
+            for f in self.0.iter().filter(|f| f.menu_after() == Some(*name)) {
+                menu.extend(lines_of(f));
+            }
+        }
+        for f in self.0.iter().filter(|f| {
+            f.menu_after()
+                .is_none_or(|after| !own.iter().any(|(n, _)| *n == after))
+        }) {
+            menu.extend(lines_of(f));
+        }
+        menu
+    }
+
+    /// What the first feature that recognises text nothing else took answers
+    /// ([`Feature::on_unclaimed_text`]).
+    pub async fn unclaimed_text(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        member: &Member,
+        text: &str,
+    ) -> Result<Option<Step>, StoreError> {
+        for f in self.0.iter() {
+            if let Some(step) = f.on_unclaimed_text(cx, conn, member, text).await? {
+                return Ok(Some(step));
+            }
+        }
+        Ok(None)
     }
 
     /// Every feature's lines of `/help` for `member`.

@@ -44,7 +44,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
             cx.t(msg!("help-manager"))
         }];
         managing.push(cx.t(msg!("meeting-help-practice")));
-        managing.push(cx.t(msg!("help-notices")));
+        managing.extend(features.managing_early);
         managing.push(cx.t(msg!("pledge-help-manager")));
         managing.push(cx.t(msg!("help-evaluation-manager")));
         managing.push(cx.t(msg!("help-feedback-answer")));

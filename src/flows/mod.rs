@@ -8,7 +8,7 @@
 //! replies); [`command`] parses what was typed; [`questions`] keeps every message that offered
 //! choices answerable and says which one a typed answer is for; one file per intent
 //! ([`start`], [`help`], [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature
-//! ([`notices`], [`pledges`], [`meetings`]: the 三会一课 flows, one file per intent).
+//! ([`pledges`], [`meetings`]: the 三会一课 flows, one file per intent).
 
 pub mod attempts;
 pub mod audit;
@@ -24,7 +24,6 @@ pub mod help;
 pub mod lang;
 pub mod me;
 pub mod meetings;
-pub mod notices;
 pub mod pledges;
 pub mod questions;
 pub mod records;
@@ -75,29 +74,6 @@ pub enum State {
     PledgeAssessment { id: i64 },
     /// A secretary confirms a new check-in schedule.
     PledgeSchedule { crontab: String },
-    /// `/notice`: offered the scopes.
-    NoticeScope,
-    /// `/notice`: offered the branch's party groups.
-    NoticeGroup,
-    /// `/notice`: waiting for the text.
-    NoticeText {
-        scope: crate::domain::notices::Scope,
-    },
-    /// `/notice`: asked whether recipients must confirm (收到请回复).
-    NoticeConfirm {
-        scope: crate::domain::notices::Scope,
-        text: String,
-    },
-    /// `/notice`: asked whether the notice is urgent.
-    NoticeUrgent {
-        scope: crate::domain::notices::Scope,
-        text: String,
-        confirm: bool,
-    },
-    /// `/notice`: the preview is shown; nothing is sent until [发送].
-    NoticePreview { draft: notices::Draft },
-    /// `/notice`: asked whether and how the unconfirmed are re-nudged (a notice asking for 收到).
-    NoticeNudges { draft: notices::Draft },
     /// `/summary`: waiting for the branch's phase summary.
     SummaryText { campaign: String, phase: usize },
     /// Creating a meeting: the kind is chosen, the rest is filled in order (time, place,

@@ -11,7 +11,7 @@ use crate::flows::evaluation;
 use crate::flows::feedback::results;
 use crate::flows::meetings::compliance;
 use crate::flows::pledges::stats;
-use crate::store::notices as notice_store;
+use crate::notices::store as notice_store;
 use crate::store::{campaigns as campaign_store, evaluation as evaluation_store};
 use crate::store::{feedback as feedback_store, meetings as meeting_store, members};
 use crate::store::{Conn, StoreError};

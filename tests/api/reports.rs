@@ -12,13 +12,12 @@ use branchbot::domain::meetings::{MeetingKind, MeetingRules};
 use branchbot::domain::period::Period;
 use branchbot::domain::pledges::Progress;
 use branchbot::i18n::{Catalog, Locale};
+use branchbot::notices::store as notices;
 use branchbot::oversight::charts::{self, Chart, ChartContext, PngError};
 use branchbot::store::feedback::{NewFeedback, NewTarget};
 use branchbot::store::meetings::{NewMeeting, Rsvp};
 use branchbot::store::pledges::NewItem;
-use branchbot::store::{
-    feedback, meetings, members, notices, pledge_checkins, pledges, Conn, Store,
-};
+use branchbot::store::{feedback, meetings, members, pledge_checkins, pledges, Conn, Store};
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::{DateTime, Utc};
 

@@ -135,10 +135,9 @@ pub async fn set_commands(
     features: &crate::flows::feature::Features,
 ) -> Result<(), RequestError> {
     for locale in Locale::ALL {
-        let commands: Vec<BotCommand> = MENU
-            .iter()
-            .copied()
-            .chain(features.menu())
+        let commands: Vec<BotCommand> = features
+            .menu_with(MENU)
+            .into_iter()
             .map(|(name, msg)| BotCommand::new(name, catalog.text(locale, msg)))
             .collect();
         match locale {

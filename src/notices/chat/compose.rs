@@ -3,16 +3,17 @@
 //! number of recipients per channel, and only then sends it. The broadcast is one batch of
 //! outbox rows in the step's transaction, keyed `notice:<id>:<member>`.
 
-use super::{notice_reply, Draft};
+use super::{notice_reply, Action, Draft, ScopePick, Waiting};
 use crate::chat::sms;
 use crate::delivery::route::{self, Route};
 use crate::domain::notices::{recipients, Scope};
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
-use crate::flows::{Choice, Ctx, Reply, State};
+use crate::flows::{Choice, Ctx, Reply};
 use crate::msg;
+use crate::notices::store as notices;
 use crate::store::outbox::{self, NewMessage};
-use crate::store::{members, notices, Conn, StoreError};
+use crate::store::{members, Conn, StoreError};
 
 /// `/notice`: the first question, or a polite refusal.
 pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
@@ -21,43 +22,75 @@ pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
     }
     let mut choices: Vec<Choice> = Vec::new();
     if member.college {
-        choices.push(cx.choice("notice:scope:all", msg!("notice-scope-all")));
-        choices.push(cx.choice("notice:scope:everyone", msg!("notice-scope-everyone")));
-        choices.push(cx.choice("notice:scope:secretaries", msg!("notice-scope-secretaries")));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::All).encode(),
+            msg!("notice-scope-all"),
+        ));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::Everyone).encode(),
+            msg!("notice-scope-everyone"),
+        ));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::Secretaries).encode(),
+            msg!("notice-scope-secretaries"),
+        ));
     }
     if member.branch_id.is_some() {
-        choices.push(cx.choice("notice:scope:branch", msg!("notice-scope-branch")));
-        choices.push(cx.choice("notice:scope:group", msg!("notice-scope-group")));
-        choices.push(cx.choice("notice:scope:committee", msg!("notice-scope-committee")));
-        choices.push(cx.choice("notice:scope:full", msg!("notice-scope-full")));
-        choices.push(cx.choice("notice:scope:activists", msg!("notice-scope-activists")));
-        choices.push(cx.choice("notice:scope:masses", msg!("notice-scope-masses")));
         choices.push(cx.choice(
-            "notice:scope:branch_everyone",
+            Action::Scope(ScopePick::Branch).encode(),
+            msg!("notice-scope-branch"),
+        ));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::Group).encode(),
+            msg!("notice-scope-group"),
+        ));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::Committee).encode(),
+            msg!("notice-scope-committee"),
+        ));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::Full).encode(),
+            msg!("notice-scope-full"),
+        ));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::Activists).encode(),
+            msg!("notice-scope-activists"),
+        ));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::Masses).encode(),
+            msg!("notice-scope-masses"),
+        ));
+        choices.push(cx.choice(
+            Action::Scope(ScopePick::BranchEveryone).encode(),
             msg!("notice-scope-branch-everyone"),
         ));
     }
     Ok(Step::new(
         vec![Reply::with_choices(cx.t(msg!("notice-ask-scope")), choices)],
-        State::NoticeScope,
+        Waiting::NoticeScope.state(),
     ))
 }
 
-/// A `notice:<action>:<arg>` choice of the composing steps.
+/// A button of the composing steps, with the step waiting (`None`: another feature's or none).
 pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    action: &str,
-    arg: &str,
-    state: State,
+    action: Action,
+    waiting: Option<Waiting>,
 ) -> Result<Step, StoreError> {
     let stale = || Ok(Step::text(cx.t(msg!("error-stale-choice"))));
-    match (action, state) {
-        ("scope", State::NoticeScope) => scope_chosen(cx, conn, member, arg).await,
-        ("group", State::NoticeGroup) => {
+    let Some(waiting) = waiting else {
+        return match action {
+            Action::Cancel => Ok(Step::text(cx.t(msg!("notice-cancelled")))),
+            _ => stale(),
+        };
+    };
+    match (action, waiting) {
+        (Action::Scope(pick), Waiting::NoticeScope) => scope_chosen(cx, conn, member, pick).await,
+        (Action::Group(i), Waiting::NoticeGroup) => {
             let groups = groups(conn, member).await?;
-            let Some(group) = arg.parse::<usize>().ok().and_then(|i| groups.get(i)) else {
+            let Some(group) = groups.get(i) else {
                 return stale();
             };
             let scope = Scope::Group {
@@ -66,26 +99,24 @@ pub async fn chosen(
             };
             Ok(ask_text(cx, scope))
         }
-        ("receipt", State::NoticeConfirm { scope, text }) => {
-            let confirm = arg == "yes";
-            Ok(Step::new(
-                vec![Reply::with_choices(
-                    cx.t(msg!("notice-ask-urgent")),
-                    vec![
-                        cx.choice("notice:urgent:no", msg!("notice-urgent-no")),
-                        cx.choice("notice:urgent:yes", msg!("notice-urgent-yes")),
-                    ],
-                )],
-                State::NoticeUrgent {
-                    scope,
-                    text,
-                    confirm,
-                },
-            ))
-        }
+        (Action::Receipt(confirm), Waiting::NoticeConfirm { scope, text }) => Ok(Step::new(
+            vec![Reply::with_choices(
+                cx.t(msg!("notice-ask-urgent")),
+                vec![
+                    cx.choice(Action::Urgent(false).encode(), msg!("notice-urgent-no")),
+                    cx.choice(Action::Urgent(true).encode(), msg!("notice-urgent-yes")),
+                ],
+            )],
+            Waiting::NoticeUrgent {
+                scope,
+                text,
+                confirm,
+            }
+            .state(),
+        )),
         (
-            "urgent",
-            State::NoticeUrgent {
+            Action::Urgent(urgent),
+            Waiting::NoticeUrgent {
                 scope,
                 text,
                 confirm,
@@ -95,7 +126,7 @@ pub async fn chosen(
                 scope,
                 text,
                 confirm,
-                urgent: arg == "yes",
+                urgent,
                 nudges: None,
                 attachment: None,
             };
@@ -104,12 +135,12 @@ pub async fn chosen(
             }
             preview(cx, conn, member, draft).await
         }
-        ("plan", State::NoticeNudges { draft }) => {
-            super::nudges::chosen(cx, conn, member, arg, draft).await
+        (Action::Plan(plan), Waiting::NoticeNudges { draft }) => {
+            super::nudges::chosen(cx, conn, member, plan, draft).await
         }
-        ("send", State::NoticePreview { draft }) => send(cx, conn, member, draft).await,
-        ("edit", State::NoticePreview { draft }) => Ok(ask_text(cx, draft.scope)),
-        ("cancel", _) => Ok(Step::text(cx.t(msg!("notice-cancelled")))),
+        (Action::Send, Waiting::NoticePreview { draft }) => send(cx, conn, member, draft).await,
+        (Action::Edit, Waiting::NoticePreview { draft }) => Ok(ask_text(cx, draft.scope)),
+        (Action::Cancel, _) => Ok(Step::text(cx.t(msg!("notice-cancelled")))),
         _ => stale(),
     }
 }
@@ -120,21 +151,22 @@ pub fn text(cx: &Ctx<'_>, scope: Scope, text: &str) -> Step {
         vec![Reply::with_choices(
             cx.t(msg!("notice-ask-confirm")),
             vec![
-                cx.choice("notice:receipt:yes", msg!("notice-confirm-yes")),
-                cx.choice("notice:receipt:no", msg!("notice-confirm-no")),
+                cx.choice(Action::Receipt(true).encode(), msg!("notice-confirm-yes")),
+                cx.choice(Action::Receipt(false).encode(), msg!("notice-confirm-no")),
             ],
         )],
-        State::NoticeConfirm {
+        Waiting::NoticeConfirm {
             scope,
             text: text.trim().to_owned(),
-        },
+        }
+        .state(),
     )
 }
 
 fn ask_text(cx: &Ctx<'_>, scope: Scope) -> Step {
     Step::new(
         vec![Reply::text(cx.t(msg!("notice-ask-text")))],
-        State::NoticeText { scope },
+        Waiting::NoticeText { scope }.state(),
     )
 }
 
@@ -142,37 +174,37 @@ async fn scope_chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    arg: &str,
+    pick: ScopePick,
 ) -> Result<Step, StoreError> {
     let branch = member.branch_id;
-    let scope = match (arg, branch) {
-        ("all", _) if member.college => Scope::All,
-        ("everyone", _) if member.college => Scope::Everyone { branch: None },
-        ("secretaries", _) if member.college => Scope::Secretaries { branch: None },
-        ("branch", Some(b)) => Scope::Branch { branch: b },
-        ("committee", Some(_)) => Scope::Committee { branch },
-        ("full", Some(_)) => Scope::FullMembers { branch },
-        ("activists", Some(_)) => Scope::Activists { branch },
-        ("masses", Some(_)) => Scope::Masses { branch },
-        ("branch_everyone", Some(_)) => Scope::Everyone { branch },
-        ("group", Some(_)) => {
+    let scope = match (pick, branch) {
+        (ScopePick::All, _) if member.college => Scope::All,
+        (ScopePick::Everyone, _) if member.college => Scope::Everyone { branch: None },
+        (ScopePick::Secretaries, _) if member.college => Scope::Secretaries { branch: None },
+        (ScopePick::Branch, Some(b)) => Scope::Branch { branch: b },
+        (ScopePick::Committee, Some(_)) => Scope::Committee { branch },
+        (ScopePick::Full, Some(_)) => Scope::FullMembers { branch },
+        (ScopePick::Activists, Some(_)) => Scope::Activists { branch },
+        (ScopePick::Masses, Some(_)) => Scope::Masses { branch },
+        (ScopePick::BranchEveryone, Some(_)) => Scope::Everyone { branch },
+        (ScopePick::Group, Some(_)) => {
             let groups = groups(conn, member).await?;
             let choices = groups
                 .iter()
                 .enumerate()
                 .map(|(i, g)| Choice {
-                    data: format!("notice:group:{i}"),
+                    data: Action::Group(i).encode(),
                     label: g.clone(),
                     aliases: Vec::new(),
                 })
                 .collect();
             return Ok(Step::new(
                 vec![Reply::with_choices(cx.t(msg!("notice-ask-group")), choices)],
-                State::NoticeGroup,
+                Waiting::NoticeGroup.state(),
             ));
         }
         // The college-wide scopes, chosen by someone who only runs a branch.
-        ("all" | "everyone" | "secretaries", _) => {
+        (ScopePick::All | ScopePick::Everyone | ScopePick::Secretaries, _) => {
             return Ok(Step::text(cx.t(msg!("notice-other-branch"))))
         }
         _ => return Ok(Step::text(cx.t(msg!("error-stale-choice")))),
@@ -324,12 +356,12 @@ pub(super) async fn preview(
         vec![Reply::with_choices(
             text,
             vec![
-                cx.choice("notice:send", msg!("notice-send")),
-                cx.choice("notice:edit", msg!("notice-edit")),
-                cx.choice("notice:cancel", msg!("notice-cancel")),
+                cx.choice(Action::Send.encode(), msg!("notice-send")),
+                cx.choice(Action::Edit.encode(), msg!("notice-edit")),
+                cx.choice(Action::Cancel.encode(), msg!("notice-cancel")),
             ],
         )],
-        State::NoticePreview { draft },
+        Waiting::NoticePreview { draft }.state(),
     ))
 }
 

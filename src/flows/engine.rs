@@ -891,11 +891,8 @@ impl Engine {
         if let Some(step) = self.on_text(cx, conn, member, &state, text).await? {
             return Ok(step);
         }
-        match &state {
-            State::SummaryText { campaign, phase } => {
-                return campaign::summary_text(cx, conn, member, campaign, *phase, text).await
-            }
-            _ => {}
+        if let State::SummaryText { campaign, phase } = &state {
+            return campaign::summary_text(cx, conn, member, campaign, *phase, text).await;
         }
         match open.resolve(text) {
             questions::Resolved::One { choice, rest } => {

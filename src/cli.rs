@@ -19,7 +19,6 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod calendar;
-mod campaign;
 mod evaluation;
 mod feedback;
 mod inbox;
@@ -149,7 +148,7 @@ pub enum Command {
     /// The campaign: `campaign load FILE`, `campaign show`, `campaign status`.
     Campaign {
         #[command(subcommand)]
-        command: campaign::CampaignCommand,
+        command: crate::campaign::cli::CampaignCommand,
     },
     /// Notices: `notice send --scope … --text …`, `notice status [ID]`.
     Notice {
@@ -372,7 +371,9 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Schedule { command } => schedule(&config, command, ui).await,
         Command::Calendar { command } => calendar::run(&config, command, ui).await,
         Command::Report { command } => report::run(&config, command, ui).await,
-        Command::Campaign { command } => campaign::run(&config, command, ui).await,
+        Command::Campaign { command } => {
+            crate::campaign::cli::run(engine(&config, ui).await?, command, ui).await
+        }
         Command::Notice { command } => {
             crate::notices::cli::run(engine(&config, ui).await?, command, ui).await
         }

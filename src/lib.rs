@@ -35,6 +35,7 @@
 pub mod anonymity;
 pub mod app;
 pub mod attachments;
+pub mod campaign;
 pub mod channels;
 pub mod chat;
 pub mod cli;

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::campaign::jobs::{PhaseAnnouncement, SummaryReminder};
 use crate::config::{Config, Settings};
 use crate::flows::evaluation::remind::EvaluationRemind;
 use crate::flows::feature::{Feature, Features};
@@ -13,17 +14,14 @@ use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
 use crate::flows::meetings::jobs::MeetingReminder;
 use crate::flows::meetings::warning::ComplianceWarning;
 use crate::flows::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
-use crate::scheduler::kinds::{
-    campaign::{PhaseAnnouncement, SummaryReminder},
-    housekeeping::Housekeeping,
-    message::Message,
-};
+use crate::scheduler::kinds::{housekeeping::Housekeeping, message::Message};
 use crate::scheduler::Registry;
 
 /// The features that answer chat commands and buttons the engine does not answer itself.
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
         Arc::new(crate::notices::Notices),
+        Arc::new(crate::campaign::Campaign),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
@@ -123,6 +121,8 @@ mod tests {
             [
                 "notice",
                 "notice_status",
+                "campaign",
+                "summary",
                 "dues",
                 "dues_pay",
                 "dues_report",

@@ -19,10 +19,6 @@ pub enum Command {
     PledgeStats,
     /// `/pledge_schedule <crontab>`.
     PledgeSchedule(Option<String>),
-    /// `/campaign`: the current phase.
-    Campaign,
-    /// `/summary [text]`: the branch's phase summary.
-    Summary(Option<String>),
     /// `/reply <code>`: read the answer to one's anonymous feedback.
     Reply(Option<String>),
     /// `/feedback [period]`: results of the targets one may see.
@@ -75,8 +71,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("me", crate::msg!("menu-me")),
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
-    ("campaign", crate::msg!("menu-campaign")),
-    ("summary", crate::msg!("menu-summary")),
     ("cancel", crate::msg!("menu-cancel")),
     ("pledge", crate::msg!("menu-pledge")),
     ("pledges", crate::msg!("menu-pledges")),
@@ -130,8 +124,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "pledges_review" => Command::PledgesReview,
         "pledge_stats" => Command::PledgeStats,
         "pledge_schedule" => Command::PledgeSchedule(arg),
-        "campaign" => Command::Campaign,
-        "summary" => Command::Summary(arg),
         "reply" => Command::Reply(arg),
         "feedback" => Command::Feedback(arg),
         "answer" => Command::Answer(arg),

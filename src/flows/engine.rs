@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, pledges, questions,
-    start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    audit, dashboard, evaluation, feedback, help, lang, me, meetings, pledges, questions, start,
+    unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -891,9 +891,6 @@ impl Engine {
         if let Some(step) = self.on_text(cx, conn, member, &state, text).await? {
             return Ok(step);
         }
-        if let State::SummaryText { campaign, phase } = &state {
-            return campaign::summary_text(cx, conn, member, campaign, *phase, text).await;
-        }
         match open.resolve(text) {
             questions::Resolved::One { choice, rest } => {
                 open.answering = Some(choice.data.clone());
@@ -964,8 +961,6 @@ impl Engine {
             Command::PledgeSchedule(arg) => {
                 pledges::schedule::command(cx, conn, member, arg.as_deref()).await
             }
-            Command::Campaign => campaign::command(cx, conn, member).await,
-            Command::Summary(arg) => campaign::summary(cx, conn, member, arg.as_deref()).await,
             // `/reply` is answered by feedback::intercept before the member's conversation.
             Command::Reply(_) => Ok(Step::text(cx.t(msg!("feedback-reply-usage")))),
             Command::Feedback(arg) => {

@@ -42,6 +42,11 @@ pub struct HelpLines {
     pub everyone: Vec<String>,
     /// What a branch manager or the college committee can do.
     pub managing: Vec<String>,
+    /// The paragraph about the campaign and its evaluation opens with these (before the
+    /// engine's lines about feedback and evaluation)…
+    pub campaign_head: Vec<String>,
+    /// …and closes with these.
+    pub campaign_tail: Vec<String>,
     /// What a branch manager or the college committee can do, listed early: after the role's
     /// heading and the meeting practice, before the engine's lines about evaluation and
     /// feedback (where `/notice` always stood).

@@ -21,21 +21,19 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
     let features = cx.engine.features.help(cx, member);
     everyone.extend(features.everyone);
     let mut parts = vec![everyone.join("\n")];
-    let mut campaign = vec![
-        cx.t(msg!("help-campaign")),
+    let mut campaign = features.campaign_head;
+    campaign.extend([
         format!(
             "{}\n{}",
             cx.t(msg!("help-feedback")),
             cx.t(msg!("feedback-stored"))
         ),
         cx.t(msg!("help-reply")),
-    ];
+    ]);
     if party {
         campaign.push(cx.t(msg!("help-evaluation")));
     }
-    if member.role.runs_branch() && member.branch_id.is_some() {
-        campaign.push(cx.t(msg!("help-summary")));
-    }
+    campaign.extend(features.campaign_tail);
     parts.push(campaign.join("\n"));
     if member.is_manager() {
         let mut managing = vec![if member.college {

@@ -7,12 +7,11 @@
 //! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
 //! replies); [`command`] parses what was typed; [`questions`] keeps every message that offered
 //! choices answerable and says which one a typed answer is for; one file per intent
-//! ([`start`], [`help`], [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature
+//! ([`start`], [`help`], [`me`], [`lang`], [`unbound`]) or folder per feature
 //! ([`pledges`], [`meetings`]: the 三会一课 flows, one file per intent).
 
 pub mod attempts;
 pub mod audit;
-pub mod campaign;
 pub mod command;
 pub mod dashboard;
 pub mod engine;
@@ -74,8 +73,6 @@ pub enum State {
     PledgeAssessment { id: i64 },
     /// A secretary confirms a new check-in schedule.
     PledgeSchedule { crontab: String },
-    /// `/summary`: waiting for the branch's phase summary.
-    SummaryText { campaign: String, phase: usize },
     /// Creating a meeting: the kind is chosen, the rest is filled in order (time, place,
     /// topic), then the preview waits for 确认 / 取消.
     MeetingDraft {

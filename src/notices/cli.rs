@@ -14,6 +14,7 @@ use crate::flows::Ctx;
 use crate::msg;
 use crate::notices::chat::nudges::{self as nudges_step, floor_minutes as nudge_floor};
 use crate::notices::chat::{compose, status, Draft};
+use crate::notices::service;
 use crate::store::members;
 use crate::terminal::{find_branch, Failure, Outcome, Ui};
 
@@ -154,8 +155,8 @@ pub(crate) async fn run(e: Engine, command: NoticeCommand, ui: &Ui) -> Outcome {
                 nudges: plan,
                 attachment: None,
             };
-            let who = compose::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
-            let label = compose::sender_label(&sender);
+            let who = service::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
+            let label = service::sender_label(&sender);
             let [telegram, sms, console, nowhere, each, segments, wecom] =
                 compose::tally(&cx, &draft, &label, &who);
             println!(
@@ -197,7 +198,7 @@ pub(crate) async fn run(e: Engine, command: NoticeCommand, ui: &Ui) -> Outcome {
                 println!("{}", ui.t(msg!("cli-notice-not-sent")));
                 return Ok(());
             }
-            let (id, queued) = compose::broadcast(&cx, &mut tx, &sender, &draft).await?;
+            let (id, queued) = service::broadcast(&cx, &mut tx, &sender, &draft).await?;
             tx.commit().await?;
             println!(
                 "{}",

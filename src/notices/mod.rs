@@ -3,6 +3,8 @@
 //! - [`chat`]: `/notice` (scope, text, 收到请回复, urgency, re-nudge plan, preview with a file,
 //!   send), a member's 收到 (button or typed), `/notice_status` with 提醒未确认者, and
 //!   `/notice_escalate`; its buttons ([`chat::Action`]) and waiting steps ([`chat::Waiting`]).
+//! - [`service`]: who a notice reaches and how it reads, and sending a confirmed draft — what
+//!   the chat, the command line and the jobs share.
 //! - [`store`]: its SQL (`notices`, `notice_recipients`), both backends.
 //! - [`jobs`]: `notice_escalation` (SMS to the unconfirmed) and `notice-renudge` (the automatic
 //!   re-nudges of the plan picked when sending).
@@ -17,6 +19,7 @@
 pub mod chat;
 pub mod cli;
 pub mod jobs;
+pub mod service;
 pub mod store;
 
 use crate::domain::org::Member;

@@ -1,18 +1,17 @@
 //! `/notice`: a secretary (for the branch) or a college committee member (for anyone) composes
 //! a notice step by step — scope, text, 收到请回复 or not, urgent or not — sees a preview with the
-//! number of recipients per channel, and only then sends it. The broadcast is one batch of
-//! outbox rows in the step's transaction, keyed `notice:<id>:<member>`.
+//! number of recipients per channel, and only then sends it ([`crate::notices::service::broadcast`]:
+//! one batch of outbox rows in the step's transaction, keyed `notice:<id>:<member>`).
 
-use super::{notice_reply, Action, Draft, ScopePick, Waiting};
+use super::{Action, Draft, ScopePick, Waiting};
 use crate::chat::sms;
-use crate::delivery::route::{self, Route};
-use crate::domain::notices::{recipients, Scope};
+use crate::delivery::route::Route;
+use crate::domain::notices::Scope;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Choice, Ctx, Reply};
 use crate::msg;
-use crate::notices::store as notices;
-use crate::store::outbox::{self, NewMessage};
+use crate::notices::service::{attachment_of, audience, broadcast, notice_reply, sender_label};
 use crate::store::{members, Conn, StoreError};
 
 /// `/notice`: the first question, or a polite refusal.
@@ -224,25 +223,6 @@ async fn groups(conn: &mut Conn, member: &Member) -> Result<Vec<String>, StoreEr
     Ok(names)
 }
 
-/// Who would get the notice and where: the recipients with their routes.
-pub async fn audience(
-    conn: &mut Conn,
-    sender: &Member,
-    scope: &Scope,
-    sms_connected: bool,
-) -> Result<Vec<(Member, Route)>, StoreError> {
-    let all = members::list(conn, scope.branch()).await?;
-    let mut out = Vec::new();
-    for m in recipients(scope, &all) {
-        if m.id == sender.id {
-            continue;
-        }
-        let r = route::route(conn, m, sms_connected).await?;
-        out.push((m.clone(), r));
-    }
-    Ok(out)
-}
-
 /// Recipients per channel: `(telegram, sms, console, unreachable, sms segments each, sms
 /// segments in all, wecom)`, as [`route::route`] decides each one.
 pub fn tally(cx: &Ctx<'_>, draft: &Draft, sender: &str, who: &[(Member, Route)]) -> [i64; 7] {
@@ -365,31 +345,6 @@ pub(super) async fn preview(
     ))
 }
 
-/// How the sender is named in the notice's header: "王建国（学生第一党支部）"; empty for a
-/// member of the college committee, whose notices speak for the committee (【学院党委通知】,
-/// see [`super::header_msg`]).
-pub fn sender_label(member: &Member) -> String {
-    match &member.branch_name {
-        _ if member.college => String::new(),
-        Some(b) => format!("{}（{b}）", member.name),
-        None => member.name.clone(),
-    }
-}
-
-/// The draft's file, if it has one the sender sent and it is still there.
-async fn attachment_of(
-    conn: &mut Conn,
-    member: &Member,
-    draft: &Draft,
-) -> Result<Option<crate::attachments::Attachment>, StoreError> {
-    let Some(id) = draft.attachment else {
-        return Ok(None);
-    };
-    Ok(crate::attachments::service::get(conn, id)
-        .await?
-        .filter(|a| a.uploaded_by == Some(member.id)))
-}
-
 /// A file sent while the preview waits: the notice's file from now on (a second one replaces
 /// it), and the preview again. Only the one writing the notice (its secretary or organiser)
 /// gets here.
@@ -402,148 +357,6 @@ pub async fn file_sent(
 ) -> Result<Step, StoreError> {
     draft.attachment = Some(attachment);
     preview(cx, conn, member, draft).await
-}
-
-/// Sends a confirmed draft: the notice row, its recipients and their outbox rows, in batches.
-/// Returns the notice id and how many rows were queued.
-pub async fn broadcast(
-    cx: &Ctx<'_>,
-    conn: &mut Conn,
-    member: &Member,
-    draft: &Draft,
-) -> Result<(i64, usize), StoreError> {
-    let now = cx.now_ms;
-    let who = audience(conn, member, &draft.scope, cx.engine.sms_connected).await?;
-    let id = notices::create(
-        conn,
-        member.id,
-        &draft.scope.to_db(),
-        &draft.text,
-        draft.confirm,
-        draft.urgent,
-        now,
-    )
-    .await?;
-    let sender = sender_label(member);
-    // The notice's file: Telegram and WeCom recipients get it after the text (one more row
-    // each, the file uploaded once per channel), the others (and WeCom's when the file is over
-    // WeCom's limit) a line naming it and how to get it.
-    let file = attachment_of(conn, member, draft).await?;
-    if let Some(f) = &file {
-        crate::attachments::service::link(conn, f.id, crate::attachments::Owner::Notice(id))
-            .await?;
-    }
-    let mut file_rows = Vec::new();
-    let mut rows = Vec::with_capacity(who.len());
-    let mut reached = Vec::with_capacity(who.len());
-    for (m, r) in &who {
-        let channel = r.channel();
-        reached.push((m.id, channel.map(|c| c.as_str())));
-        let (channel, address) = match r {
-            Route::Telegram { chat } => (channel, chat.clone()),
-            Route::Sms { phone } => (channel, phone.clone()),
-            Route::Wecom { userid } => (channel, userid.clone()),
-            Route::Console { key } => (channel, key.clone()),
-            Route::Nowhere(_) => continue,
-        };
-        let Some(channel) = channel else { continue };
-        let mcx = cx.for_member(m);
-        let mut reply = notice_reply(
-            &mcx,
-            id,
-            &sender,
-            &draft.text,
-            (draft.confirm, draft.urgent),
-        );
-        if let Some(f) = &file {
-            let name = ("name", f.display_name.as_str().into());
-            let sends_file = match channel {
-                crate::flows::ChannelKind::Telegram => true,
-                crate::flows::ChannelKind::Wecom => f.wecom_type().is_some(),
-                _ => false,
-            };
-            if sends_file {
-                file_rows.push(NewMessage {
-                    channel: channel.as_str().to_owned(),
-                    address: address.clone(),
-                    // Part of the notice, not a push of its own: never held by the budget.
-                    member_id: None,
-                    body: mcx.r(msg!("notice-file-caption"), &[name]),
-                    choices_json: "[]".into(),
-                    dedupe_key: format!("notice:{id}:{}:file", m.id),
-                    urgent: draft.urgent,
-                    not_before: now,
-                    expires_at: None,
-                    segments: 1,
-                });
-            } else {
-                reply.text = format!(
-                    "{}\n{}",
-                    reply.text,
-                    mcx.r(msg!("notice-file-elsewhere"), &[name])
-                );
-            }
-        }
-        let segments = match channel {
-            crate::flows::ChannelKind::Sms => sms::encoding::segments(&sms::render(
-                cx.catalog,
-                m.locale,
-                &reply.text,
-                &reply.choices,
-            )) as i64,
-            _ => 1,
-        };
-        let choices = serde_json::to_string(&reply.choices).unwrap_or_else(|_| "[]".into());
-        if draft.confirm {
-            // A typed "1" or 收到 on that channel now answers this notice too.
-            crate::flows::questions::offer_push(conn, m.id, channel.as_str(), &reply, now, None)
-                .await?;
-        }
-        rows.push(NewMessage {
-            channel: channel.as_str().to_owned(),
-            address,
-            member_id: Some(m.id),
-            body: reply.text,
-            choices_json: choices,
-            dedupe_key: format!("notice:{id}:{}", m.id),
-            urgent: draft.urgent,
-            not_before: now,
-            expires_at: None,
-            segments,
-        });
-    }
-    notices::add_recipients(conn, id, &reached).await?;
-    if let Some(plan) = draft.nudges.as_ref().filter(|_| draft.confirm) {
-        super::nudges::schedule(cx, conn, id, plan, now).await?;
-    }
-    let queued = outbox::enqueue(conn, &rows, now).await? as usize;
-    if let Some(f) = &file {
-        outbox::enqueue(conn, &file_rows, now).await?;
-        let keys: Vec<String> = file_rows.into_iter().map(|r| r.dedupe_key).collect();
-        outbox::set_attachment(conn, &keys, f.id).await?;
-    }
-    let mut detail = format!(
-        "{} · {} → {}",
-        draft.scope.to_db(),
-        crate::store::audit::excerpt(&draft.text, 40),
-        who.len()
-    );
-    if let Some(p) = draft.nudges.as_ref().filter(|_| draft.confirm) {
-        // The re-nudge plan: every N minutes, K times, by SMS from the S-th.
-        detail.push_str(&format!(" · nudges {}m×{}", p.interval_minutes, p.nudges));
-        if let Some(s) = p.sms_from {
-            detail.push_str(&format!(" sms≥{s}"));
-        }
-    }
-    cx.audit(
-        conn,
-        crate::store::audit::Action::NoticeSent,
-        &format!("notice:{id}"),
-        &detail,
-    )
-    .await?;
-    cx.pushed.store(true, std::sync::atomic::Ordering::Relaxed);
-    Ok((id, queued))
 }
 
 async fn send(

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::notices::Scope;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
-use crate::flows::{Ctx, Reply, State};
+use crate::flows::{Ctx, State};
 use crate::msg;
 use crate::store::{Conn, StoreError};
 
@@ -223,33 +223,6 @@ pub async fn on_choice(
             compose::chosen(cx, conn, member, action, waiting).await
         }
     }
-}
-
-/// The header of a notice: 【通知】 with the sender's label, or 【学院党委通知】 when the label
-/// is empty (the college committee sent it); 紧急 when urgent.
-pub fn header_msg(sender: &str, urgent: bool) -> crate::i18n::Msg {
-    match (sender.is_empty(), urgent) {
-        (true, true) => msg!("notice-header-college-urgent"),
-        (true, false) => msg!("notice-header-college"),
-        (false, true) => msg!("notice-header-urgent"),
-        (false, false) => msg!("notice-header"),
-    }
-}
-
-/// The reply a member reads: `notice-header` with the sender, the text, and for 收到请回复 a
-/// 收到 button (typed "收到", "1" or "ok" confirm too).
-pub fn notice_reply(cx: &Ctx<'_>, id: i64, sender: &str, text: &str, d: (bool, bool)) -> Reply {
-    let (confirm, urgent) = d;
-    let header = header_msg(sender, urgent);
-    let mut body = format!("{}\n{text}", cx.r(header, &[("sender", sender.into())]));
-    if !confirm {
-        return Reply::text(body);
-    }
-    body.push('\n');
-    body.push_str(&cx.t(msg!("notice-please-confirm")));
-    let mut choice = cx.choice(Action::Confirm(id).encode(), msg!("notice-received"));
-    choice.aliases.push("ok".into());
-    Reply::with_choices(body, vec![choice])
 }
 
 #[cfg(test)]

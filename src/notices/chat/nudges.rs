@@ -11,8 +11,7 @@ use crate::domain::pushes::{NudgePlan, PlanError, MAX_NUDGES};
 use crate::flows::engine::Step;
 use crate::flows::{Choice, Ctx, Reply};
 use crate::msg;
-use crate::scheduler::{JobSpec, When};
-use crate::store::{pushes, Conn, StoreError};
+use crate::store::{Conn, StoreError};
 
 /// The ordinary notices' floor, in minutes (`[notices] nudge_interval_minutes`).
 pub fn floor_minutes(cx: &Ctx<'_>) -> i64 {
@@ -151,38 +150,4 @@ async fn decide(
             Ok(step)
         }
     }
-}
-
-/// Stores the plan of a notice just sent and schedules its nudges, in the sending
-/// transaction: nudge `k` at `k` intervals after `sent_at`.
-pub async fn schedule(
-    cx: &Ctx<'_>,
-    conn: &mut Conn,
-    notice: i64,
-    plan: &NudgePlan,
-    sent_at: i64,
-) -> Result<(), StoreError> {
-    pushes::save_plan(conn, notice, plan).await?;
-    for k in 1..=plan.nudges {
-        let at = chrono::DateTime::from_timestamp_millis(plan.due(sent_at, k)).unwrap_or_default();
-        let spec = JobSpec {
-            kind: crate::notices::jobs::renudge::KIND.into(),
-            dedupe_key: format!("notice:{notice}:renudge:{k}"),
-            payload: crate::notices::jobs::renudge::payload_for(notice, k),
-            when: When::At(at),
-            grace: None,
-        };
-        match cx.schedule(conn, &spec).await {
-            Ok(_) => {}
-            Err(crate::scheduler::ScheduleError::Store(e)) => return Err(e),
-            // The kind is built in, the payload ours and the time ahead: a bug.
-            Err(e) => {
-                tracing::error!(error = %e, notice, k, "could not schedule a re-nudge");
-                return Err(StoreError::Corrupt(format!(
-                    "re-nudge {k} of notice {notice}: {e}"
-                )));
-            }
-        }
-    }
-    Ok(())
 }

@@ -3,13 +3,14 @@
 //! once per `[notices] nudge_interval_minutes`, or 5 minutes for an urgent notice); and `/notice_escalate HOURS [id]`, which schedules an
 //! SMS to unconfirmed Telegram readers.
 
-use super::{notice_reply, Action};
+use super::Action;
 use crate::delivery::route::{self, Push, Route};
 use crate::domain::notices::nudge_allowed;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::msg;
+use crate::notices::service::{notice_reply, sender_label};
 use crate::notices::store::{self as notices, Notice};
 use crate::scheduler::{JobSpec, When};
 use crate::store::{members, Conn, StoreError};
@@ -166,7 +167,7 @@ pub async fn nudge(
         ));
     }
     let sender = match members::by_id(conn, n.sender_id).await? {
-        Some(s) => super::compose::sender_label(&s),
+        Some(s) => sender_label(&s),
         None => String::new(),
     };
     let mut count = 0i64;

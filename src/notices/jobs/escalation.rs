@@ -77,7 +77,7 @@ impl Job for NoticeEscalation {
             let catalog = catalog();
             let sender = members::by_id(conn, n.sender_id)
                 .await?
-                .map(|s| crate::notices::chat::compose::sender_label(&s))
+                .map(|s| crate::notices::service::sender_label(&s))
                 .unwrap_or_default();
             let mut rows = Vec::new();
             for (id, phone) in notices::escalation_targets(conn, n.id).await? {
@@ -89,7 +89,7 @@ impl Job for NoticeEscalation {
                 };
                 let header = catalog.render(
                     m.locale,
-                    crate::notices::chat::header_msg(&sender, n.urgent),
+                    crate::notices::service::header_msg(&sender, n.urgent),
                     &[("sender", sender.as_str().into())],
                 );
                 let text = format!("{header}\n{}", n.body);

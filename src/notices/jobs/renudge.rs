@@ -89,7 +89,7 @@ impl Job for NoticeRenudge {
             let catalog = Catalog::shared();
             let sender = members::by_id(conn, n.sender_id)
                 .await?
-                .map(|s| crate::notices::chat::compose::sender_label(&s))
+                .map(|s| crate::notices::service::sender_label(&s))
                 .unwrap_or_default();
             let by_sms = plan.by_sms(p.k);
             let mut wake = Vec::new();
@@ -100,7 +100,7 @@ impl Job for NoticeRenudge {
                 };
                 let header = catalog.render(
                     m.locale,
-                    crate::notices::chat::header_msg(&sender, n.urgent),
+                    crate::notices::service::header_msg(&sender, n.urgent),
                     &[("sender", sender.as_str().into())],
                 );
                 let text = format!(

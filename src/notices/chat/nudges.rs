@@ -3,7 +3,7 @@
 //! every 5 minutes for an urgent notice (DingTalk's DING practice), never closer than
 //! `[notices] nudge_interval_minutes` (2 hours by default) for an ordinary one — and from which
 //! nudge on by SMS (chat → SMS). Buttons offer common plans; "间隔分钟 次数 [第几次起改发短信]"
-//! may be typed. Each nudge is a `notice-renudge` job ([`crate::flows::notices::renudge`]).
+//! may be typed. Each nudge is a `notice-renudge` job ([`crate::notices::jobs::renudge`]).
 
 use super::{Action, Draft, Waiting};
 use crate::domain::org::Member;

@@ -19,12 +19,11 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod calendar;
-mod campaign;
 mod evaluation;
 mod feedback;
 mod inbox;
 mod meetings;
-mod notice;
+
 mod pushes;
 mod report;
 
@@ -149,12 +148,12 @@ pub enum Command {
     /// The campaign: `campaign load FILE`, `campaign show`, `campaign status`.
     Campaign {
         #[command(subcommand)]
-        command: campaign::CampaignCommand,
+        command: crate::campaign::cli::CampaignCommand,
     },
     /// Notices: `notice send --scope … --text …`, `notice status [ID]`.
     Notice {
         #[command(subcommand)]
-        command: notice::NoticeCommand,
+        command: crate::notices::cli::NoticeCommand,
     },
     /// Feedback targets: `targets load FILE` (CSV or TOML, refused whole if any line is wrong).
     Targets {
@@ -372,8 +371,12 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Schedule { command } => schedule(&config, command, ui).await,
         Command::Calendar { command } => calendar::run(&config, command, ui).await,
         Command::Report { command } => report::run(&config, command, ui).await,
-        Command::Campaign { command } => campaign::run(&config, command, ui).await,
-        Command::Notice { command } => notice::run(&config, command, ui).await,
+        Command::Campaign { command } => {
+            crate::campaign::cli::run(engine(&config, ui).await?, command, ui).await
+        }
+        Command::Notice { command } => {
+            crate::notices::cli::run(engine(&config, ui).await?, command, ui).await
+        }
         Command::Targets {
             command: feedback::TargetsCommand::Load { file },
         } => feedback::load_targets(&config, &file, ui).await,

@@ -35,6 +35,7 @@
 pub mod anonymity;
 pub mod app;
 pub mod attachments;
+pub mod campaign;
 pub mod channels;
 pub mod chat;
 pub mod cli;
@@ -47,6 +48,7 @@ pub mod export;
 pub mod flows;
 pub mod http;
 pub mod i18n;
+pub mod notices;
 pub mod oversight;
 pub mod pledges;
 pub mod recruitment;

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::campaign::jobs::{PhaseAnnouncement, SummaryReminder};
 use crate::config::{Config, Settings};
 use crate::flows::evaluation::remind::EvaluationRemind;
 use crate::flows::feature::{Feature, Features};
@@ -12,18 +13,15 @@ use crate::flows::feedback::periods::FeedbackPeriods;
 use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
 use crate::flows::meetings::jobs::MeetingReminder;
 use crate::flows::meetings::warning::ComplianceWarning;
-use crate::flows::notices::escalation::NoticeEscalation;
 use crate::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
-use crate::scheduler::kinds::{
-    campaign::{PhaseAnnouncement, SummaryReminder},
-    housekeeping::Housekeeping,
-    message::Message,
-};
+use crate::scheduler::kinds::{housekeeping::Housekeeping, message::Message};
 use crate::scheduler::Registry;
 
 /// The features that answer chat commands and buttons the engine does not answer itself.
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
+        Arc::new(crate::notices::Notices),
+        Arc::new(crate::campaign::Campaign),
         Arc::new(crate::pledges::Pledges),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
@@ -43,7 +41,7 @@ pub fn jobs() -> Registry {
         .with(PledgeCheckin)
         .with(PledgeReminder)
         .with(PledgeAssessment)
-        .with(NoticeEscalation)
+        .with(crate::notices::jobs::NoticeEscalation)
         .with(PhaseAnnouncement)
         .with(SummaryReminder)
         .with(FeedbackPeriods)
@@ -54,7 +52,7 @@ pub fn jobs() -> Registry {
         .with(ComplianceWarning)
         .with(crate::recruitment::jobs::RecruitmentClocks)
         .with(crate::dues::jobs::DuesReminders::default())
-        .with(crate::flows::notices::renudge::NoticeRenudge)
+        .with(crate::notices::jobs::NoticeRenudge)
         .with(crate::scheduler::kinds::push_digest::PushDigest::default())
 }
 
@@ -118,28 +116,13 @@ mod tests {
         assert!(features.command("frobnicate").is_none());
         assert!(features.action("dues").is_some());
         assert!(features.action("meet").is_none());
-        let menu: Vec<_> = features.menu().into_iter().map(|(n, _)| n).collect();
-        assert_eq!(
-            menu,
-            [
-                "pledge",
-                "pledges",
-                "pledges_review",
-                "pledge_stats",
-                "pledge_schedule",
-                "dues",
-                "dues_pay",
-                "dues_report",
-                "mystage",
-                "recruit",
-                "spotcheck",
-                "activity",
-                "plan",
-                "comments"
-            ]
-        );
         assert_eq!(features.command("fangan").map(|(_, n)| n), Some("plan"));
         assert!(features.action("rec").is_some());
+        assert_eq!(
+            features.command("notices").map(|(_, n)| n),
+            Some("notice_status")
+        );
+        assert!(features.action("notice").is_some());
         assert_eq!(
             features.command("choucha").map(|(_, n)| n),
             Some("spotcheck")
@@ -153,26 +136,50 @@ mod tests {
     }
 
     #[test]
-    fn the_telegram_menu_keeps_the_pledge_lines_where_they_stood_before_the_engine_s_feedback() {
-        let menu: Vec<_> = crate::flows::command::menu(&chat())
+    fn the_telegram_menu_lists_the_commands_in_the_order_it_always_had() {
+        let menu: Vec<_> = chat()
+            .menu_with(crate::flows::command::MENU)
             .into_iter()
             .map(|(n, _)| n)
             .collect();
-        let at = |name: &str| menu.iter().position(|n| *n == name).unwrap();
         assert_eq!(
-            menu[at("cancel")..=at("feedback")],
+            menu,
             [
+                "help",
+                "me",
+                "lang",
+                "unbound",
+                "notice",
+                "notice_status",
+                "campaign",
+                "summary",
                 "cancel",
                 "pledge",
                 "pledges",
                 "pledges_review",
                 "pledge_stats",
                 "pledge_schedule",
-                "feedback"
+                "feedback",
+                "evaluation",
+                "meetings",
+                "signin",
+                "meeting",
+                "attendance",
+                "minutes",
+                "compliance",
+                "audit",
+                "dashboard",
+                "dues",
+                "dues_pay",
+                "dues_report",
+                "mystage",
+                "recruit",
+                "spotcheck",
+                "activity",
+                "plan",
+                "comments"
             ]
         );
-        assert_eq!(menu[at("dashboard") + 1], "dues");
-        assert_eq!(menu.last(), Some(&"comments"));
     }
 
     #[test]

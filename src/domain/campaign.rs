@@ -2,7 +2,7 @@
 //! announcements, and phases with start and end instants, a title, a theme, an announcement and
 //! the tasks expected, each in zh-CN and en. [`parse`] reads and validates a file; every
 //! problem names the field and the line it is on. Pure: loading and scheduling live in
-//! `store::campaigns` and `flows::campaign`.
+//! `store::campaigns`, `scheduler::campaigns` and the `campaign` feature.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;

@@ -9,16 +9,6 @@ pub enum Command {
     Lang(Option<String>),
     Unbound,
     Cancel,
-    /// `/notice`: compose a notice.
-    Notice,
-    /// `/notice_status [id]`.
-    NoticeStatus(Option<String>),
-    /// `/notice_escalate HOURS [id]`.
-    NoticeEscalate(Option<String>),
-    /// `/campaign`: the current phase.
-    Campaign,
-    /// `/summary [text]`: the branch's phase summary.
-    Summary(Option<String>),
     /// `/reply <code>`: read the answer to one's anonymous feedback.
     Reply(Option<String>),
     /// `/feedback [period]`: results of the targets one may see.
@@ -71,10 +61,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("me", crate::msg!("menu-me")),
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
-    ("notice", crate::msg!("menu-notice")),
-    ("notice_status", crate::msg!("menu-notice-status")),
-    ("campaign", crate::msg!("menu-campaign")),
-    ("summary", crate::msg!("menu-summary")),
     ("cancel", crate::msg!("menu-cancel")),
     ("feedback", crate::msg!("menu-feedback")),
     ("evaluation", crate::msg!("menu-evaluation")),
@@ -87,23 +73,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("audit", crate::msg!("menu-audit")),
     ("dashboard", crate::msg!("menu-dashboard")),
 ];
-
-/// The whole command menu: the engine's own lines, with those of the features
-/// [`placed first`](super::feature::Feature::placed_first) before its `/feedback`, and the
-/// other features' after all of its lines.
-pub fn menu(features: &super::feature::Features) -> Vec<(&'static str, crate::i18n::Msg)> {
-    let at = MENU
-        .iter()
-        .position(|(name, _)| *name == "feedback")
-        .unwrap_or(MENU.len());
-    MENU[..at]
-        .iter()
-        .copied()
-        .chain(features.menu_placed(true))
-        .chain(MENU[at..].iter().copied())
-        .chain(features.menu_placed(false))
-        .collect()
-}
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
 pub fn parse(text: &str) -> Option<Command> {
@@ -135,11 +104,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "lang" | "language" => Command::Lang(arg),
         "unbound" => Command::Unbound,
         "cancel" => Command::Cancel,
-        "notice" => Command::Notice,
-        "notice_status" | "notices" => Command::NoticeStatus(arg),
-        "notice_escalate" => Command::NoticeEscalate(arg),
-        "campaign" => Command::Campaign,
-        "summary" => Command::Summary(arg),
         "reply" => Command::Reply(arg),
         "feedback" => Command::Feedback(arg),
         "answer" => Command::Answer(arg),

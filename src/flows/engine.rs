@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    audit, campaign, dashboard, evaluation, feedback, help, lang, me, meetings, notices, questions,
-    start, unbound, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    audit, dashboard, evaluation, feedback, help, lang, me, meetings, questions, start, unbound,
+    ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -891,20 +891,6 @@ impl Engine {
         if let Some(step) = self.on_text(cx, conn, member, &state, text).await? {
             return Ok(step);
         }
-        match &state {
-            State::NoticeText { scope } => {
-                return Ok(notices::compose::text(cx, scope.clone(), text))
-            }
-            State::NoticeNudges { draft }
-                if crate::domain::pushes::NudgePlan::read(text).is_some() =>
-            {
-                return notices::nudges::typed(cx, conn, member, draft.clone(), text).await
-            }
-            State::SummaryText { campaign, phase } => {
-                return campaign::summary_text(cx, conn, member, campaign, *phase, text).await
-            }
-            _ => {}
-        }
         match open.resolve(text) {
             questions::Resolved::One { choice, rest } => {
                 open.answering = Some(choice.data.clone());
@@ -925,10 +911,8 @@ impl Engine {
                 return Ok(step);
             }
         }
-        if crate::domain::notices::is_confirmation(text) {
-            if let Some(step) = notices::confirm::typed(cx, conn, member).await? {
-                return Ok(step);
-            }
+        if let Some(step) = self.features.unclaimed_text(cx, conn, member, text).await? {
+            return Ok(step);
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
         if numbered && !offered.is_empty() {
@@ -973,15 +957,6 @@ impl Engine {
             Command::Lang(arg) => lang::command(cx, conn, member, arg.as_deref()).await,
             Command::Unbound => unbound::command(cx, conn, member).await,
             Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
-            Command::Notice => notices::compose::start(cx, member).await,
-            Command::NoticeStatus(arg) => {
-                notices::status::command(cx, conn, member, arg.as_deref()).await
-            }
-            Command::NoticeEscalate(arg) => {
-                notices::status::escalate(cx, conn, member, arg.as_deref()).await
-            }
-            Command::Campaign => campaign::command(cx, conn, member).await,
-            Command::Summary(arg) => campaign::summary(cx, conn, member, arg.as_deref()).await,
             // `/reply` is answered by feedback::intercept before the member's conversation.
             Command::Reply(_) => Ok(Step::text(cx.t(msg!("feedback-reply-usage")))),
             Command::Feedback(arg) => {
@@ -1061,7 +1036,6 @@ impl Engine {
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
             "unbound" if value == "invite" => unbound::invite(cx, conn, member).await,
-            "notice" => notices::on_choice(cx, conn, member, value, state).await,
             "ev" => evaluation::chosen(cx, conn, member, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {

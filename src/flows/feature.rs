@@ -42,6 +42,15 @@ pub struct HelpLines {
     pub everyone: Vec<String>,
     /// What a branch manager or the college committee can do.
     pub managing: Vec<String>,
+    /// The paragraph about the campaign and its evaluation opens with these (before the
+    /// engine's lines about feedback and evaluation)…
+    pub campaign_head: Vec<String>,
+    /// …and closes with these.
+    pub campaign_tail: Vec<String>,
+    /// What a branch manager or the college committee can do, listed early: after the role's
+    /// heading and the meeting practice, before the engine's lines about evaluation and
+    /// feedback (where `/notice` always stood).
+    pub managing_early: Vec<String>,
 }
 
 /// A feature's part of the conversation.
@@ -55,6 +64,13 @@ pub trait Feature: Send + Sync {
     /// The first field of the button data it owns (`dues` owns `dues:…`).
     fn actions(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    /// The command its lines in Telegram's menu follow: one of the engine's (`command::MENU`)
+    /// or another feature's. `None` (the default), or a command no one has, puts them at the
+    /// end, in the list's order.
+    fn menu_after(&self) -> Option<&'static str> {
+        None
     }
 
     /// Adds its lines to `/help` for `member`.
@@ -149,6 +165,19 @@ pub trait Feature: Send + Sync {
         Box::pin(async { Ok(None) })
     }
 
+    /// Text that nothing else took — no waiting step, no offered choice, no other reading —
+    /// which the feature may still recognise (a typed 收到 confirming the latest notice).
+    /// `None` (the default) leaves it to the engine's "not understood".
+    fn on_unclaimed_text<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _text: &'a str,
+    ) -> TextAnswer<'a> {
+        Box::pin(async { Ok(None) })
+    }
+
     /// Its commands that someone not yet bound may use (reading what is public, such as a
     /// branch's work plan).
     fn public_commands(&self) -> &'static [&'static str] {
@@ -164,12 +193,6 @@ pub trait Feature: Send + Sync {
         _arg: Option<&'a str>,
     ) -> Answer<'a> {
         Box::pin(async move { Ok(Step::text(cx.t(crate::msg!("unbound-explain")))) })
-    }
-
-    /// Whether its menu and `/help` lines come before the engine's feedback and evaluation
-    /// lines, where they stood before the feature had its own folder (the others' follow them).
-    fn placed_first(&self) -> bool {
-        false
     }
 
     /// Steps of the engine's older `State` enum that are now this feature's (their stored JSON,
@@ -228,37 +251,69 @@ impl Features {
         self.0.iter().map(AsRef::as_ref)
     }
 
-    /// The features' commands that have a line in Telegram's menu.
-    pub fn menu(&self) -> Vec<(&'static str, Msg)> {
-        self.menu_placed(true)
-            .into_iter()
-            .chain(self.menu_placed(false))
-            .collect()
-    }
-
-    /// The menu lines of the features [`Feature::placed_first`] (`first`) or of the others.
-    pub fn menu_placed(&self, first: bool) -> Vec<(&'static str, Msg)> {
-        self.0
-            .iter()
-            .filter(|f| f.placed_first() == first)
-            .flat_map(|f| f.commands())
-            .filter_map(|c| c.menu.map(|m| (c.name, m)))
-            .collect()
-    }
-
-    /// Every feature's lines of `/help` for `member`: those of the features
-    /// [`Feature::placed_first`], then the others'.
-    pub fn help(&self, cx: &Ctx<'_>, member: &Member) -> (HelpLines, HelpLines) {
-        let (mut first, mut rest) = (HelpLines::default(), HelpLines::default());
-        for f in self.0.iter() {
-            let lines = if f.placed_first() {
-                &mut first
-            } else {
-                &mut rest
-            };
-            f.help(cx, member, lines);
+    /// The whole command menu: `own` (the engine's, in order), each feature's lines right after
+    /// the command its [`Feature::menu_after`] names (which may be another feature's, placed
+    /// first), the rest at the end, in the list's order.
+    pub fn menu_with(&self, own: &[(&'static str, Msg)]) -> Vec<(&'static str, Msg)> {
+        let lines_of = |f: &Arc<dyn Feature>| {
+            f.commands()
+                .iter()
+                .filter_map(|c| c.menu.map(|m| (c.name, m)))
+                .collect::<Vec<_>>()
+        };
+        let mut menu: Vec<(&'static str, Msg)> = own.to_vec();
+        let mut left: Vec<&Arc<dyn Feature>> = self.0.iter().collect();
+        // Each pass places the features whose anchor is in the menu by now; one placed may be
+        // another's anchor, so go on while a pass places any.
+        loop {
+            let before = left.len();
+            left.retain(|f| {
+                let at = f
+                    .menu_after()
+                    .and_then(|after| menu.iter().position(|(n, _)| *n == after));
+                match at {
+                    Some(at) => {
+                        let lines = lines_of(f);
+                        menu.splice(at + 1..at + 1, lines);
+                        false
+                    }
+                    None => true,
+                }
+            });
+            if left.len() == before {
+                break;
+            }
         }
-        (first, rest)
+        for f in left {
+            menu.extend(lines_of(f));
+        }
+        menu
+    }
+
+    /// What the first feature that recognises text nothing else took answers
+    /// ([`Feature::on_unclaimed_text`]).
+    pub async fn unclaimed_text(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        member: &Member,
+        text: &str,
+    ) -> Result<Option<Step>, StoreError> {
+        for f in self.0.iter() {
+            if let Some(step) = f.on_unclaimed_text(cx, conn, member, text).await? {
+                return Ok(Some(step));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every feature's lines of `/help` for `member`.
+    pub fn help(&self, cx: &Ctx<'_>, member: &Member) -> HelpLines {
+        let mut lines = HelpLines::default();
+        for f in self.0.iter() {
+            f.help(cx, member, &mut lines);
+        }
+        lines
     }
 
     /// Every command name and alias, for the checks that no two features claim one.

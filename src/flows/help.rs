@@ -17,26 +17,22 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         everyone.push(cx.t(msg!("help-meetings")));
         everyone.push(cx.t(msg!("meeting-help-makeup")));
     }
-    // The features placed first (pledges) where their lines stood before they had folders.
-    let (first, features) = cx.engine.features.help(cx, member);
-    everyone.extend(first.everyone);
+    let features = cx.engine.features.help(cx, member);
     everyone.extend(features.everyone);
     let mut parts = vec![everyone.join("\n")];
-    let mut campaign = vec![
-        cx.t(msg!("help-campaign")),
+    let mut campaign = features.campaign_head;
+    campaign.extend([
         format!(
             "{}\n{}",
             cx.t(msg!("help-feedback")),
             cx.t(msg!("feedback-stored"))
         ),
         cx.t(msg!("help-reply")),
-    ];
+    ]);
     if party {
         campaign.push(cx.t(msg!("help-evaluation")));
     }
-    if member.role.runs_branch() && member.branch_id.is_some() {
-        campaign.push(cx.t(msg!("help-summary")));
-    }
+    campaign.extend(features.campaign_tail);
     parts.push(campaign.join("\n"));
     if member.is_manager() {
         let mut managing = vec![if member.college {
@@ -45,8 +41,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
             cx.t(msg!("help-manager"))
         }];
         managing.push(cx.t(msg!("meeting-help-practice")));
-        managing.push(cx.t(msg!("help-notices")));
-        managing.extend(first.managing);
+        managing.extend(features.managing_early);
         managing.push(cx.t(msg!("help-evaluation-manager")));
         managing.push(cx.t(msg!("help-feedback-answer")));
         if member.college {

@@ -7,12 +7,11 @@
 //! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
 //! replies); [`command`] parses what was typed; [`questions`] keeps every message that offered
 //! choices answerable and says which one a typed answer is for; one file per intent
-//! ([`start`], [`help`], [`me`], [`lang`], [`unbound`], [`campaign`]) or folder per feature
-//! ([`notices`], [`meetings`]: the 三会一课 flows, one file per intent).
+//! ([`start`], [`help`], [`me`], [`lang`], [`unbound`]) or folder per feature
+//! ([`meetings`]: the 三会一课 flows, one file per intent).
 
 pub mod attempts;
 pub mod audit;
-pub mod campaign;
 pub mod command;
 pub mod dashboard;
 pub mod engine;
@@ -24,7 +23,6 @@ pub mod help;
 pub mod lang;
 pub mod me;
 pub mod meetings;
-pub mod notices;
 pub mod questions;
 pub mod records;
 pub mod start;
@@ -46,31 +44,6 @@ pub enum State {
     Idle,
     /// Offered the language choice.
     ChoosingLanguage,
-    /// `/notice`: offered the scopes.
-    NoticeScope,
-    /// `/notice`: offered the branch's party groups.
-    NoticeGroup,
-    /// `/notice`: waiting for the text.
-    NoticeText {
-        scope: crate::domain::notices::Scope,
-    },
-    /// `/notice`: asked whether recipients must confirm (收到请回复).
-    NoticeConfirm {
-        scope: crate::domain::notices::Scope,
-        text: String,
-    },
-    /// `/notice`: asked whether the notice is urgent.
-    NoticeUrgent {
-        scope: crate::domain::notices::Scope,
-        text: String,
-        confirm: bool,
-    },
-    /// `/notice`: the preview is shown; nothing is sent until [发送].
-    NoticePreview { draft: notices::Draft },
-    /// `/notice`: asked whether and how the unconfirmed are re-nudged (a notice asking for 收到).
-    NoticeNudges { draft: notices::Draft },
-    /// `/summary`: waiting for the branch's phase summary.
-    SummaryText { campaign: String, phase: usize },
     /// Creating a meeting: the kind is chosen, the rest is filled in order (time, place,
     /// topic), then the preview waits for 确认 / 取消.
     MeetingDraft {

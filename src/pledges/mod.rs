@@ -78,8 +78,8 @@ impl Feature for Pledges {
         chat::Waiting::STEPS
     }
 
-    fn placed_first(&self) -> bool {
-        true
+    fn menu_after(&self) -> Option<&'static str> {
+        Some("cancel")
     }
 
     fn public_commands(&self) -> &'static [&'static str] {
@@ -91,7 +91,7 @@ impl Feature for Pledges {
             lines.everyone.push(cx.t(msg!("pledge-help-member")));
         }
         if member.is_manager() {
-            lines.managing.push(cx.t(msg!("pledge-help-manager")));
+            lines.managing_early.push(cx.t(msg!("pledge-help-manager")));
         }
     }
 
@@ -280,7 +280,7 @@ mod tests {
         }
         assert_eq!(
             features
-                .menu()
+                .menu_with(&[])
                 .into_iter()
                 .map(|(n, _)| n)
                 .collect::<Vec<_>>(),

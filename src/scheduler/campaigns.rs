@@ -9,10 +9,14 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
-use super::kinds::campaign::{ANNOUNCE, REMIND};
 use super::{plan, JobSpec, Registry, ScheduleError, When};
 use crate::domain::campaign::{self, Campaign, Problem};
 use crate::store::{campaigns, jobs, Conn, StoreError};
+
+/// The announcement kind's name (the kind is the campaign feature's, `campaign::jobs`).
+pub const ANNOUNCE: &str = "campaign_announcement";
+/// The summary reminder kind's name (`campaign::jobs`).
+pub const REMIND: &str = "campaign_summary_reminder";
 
 /// The kind another developer provides; scheduled only when registered.
 pub const PLEDGE_ASSESSMENT: &str = "pledge_assessment";

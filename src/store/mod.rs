@@ -19,7 +19,6 @@ pub mod jobs;
 pub mod meeting_screens;
 pub mod meetings;
 pub mod members;
-pub mod notices;
 pub mod outbox;
 pub mod plans;
 pub mod pledge_rounds;

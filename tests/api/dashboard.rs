@@ -6,8 +6,9 @@
 use branchbot::clock::Clock;
 use branchbot::config::TelegramMode;
 use branchbot::domain::meetings::{MeetingKind, Quarter};
+use branchbot::notices::store as notices;
 use branchbot::store::meetings::{self, NewMeeting};
-use branchbot::store::{dashboard, members, notices, Store};
+use branchbot::store::{dashboard, members, Store};
 use chrono::{TimeDelta, Utc};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;

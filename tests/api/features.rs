@@ -313,3 +313,37 @@ async fn a_spot_check_step_stored_before_the_feature_had_its_folder_reads_on() {
     assert_eq!(said.len(), 1, "{said:?}");
     assert!(!said[0].contains("失效"), "{said:?}");
 }
+
+#[tokio::test]
+async fn a_notice_being_written_when_the_feature_had_no_folder_yet_reads_on() {
+    let mut w = World::new(branchbot::app::features::chat()).await;
+    w.say("/help").await;
+    // The JSON `flows::State::NoticeText` wrote, as a database holds it today (T001 is on the
+    // college committee, who may send to everyone).
+    w.store_state(r#"{"step":"notice_text","scope":{"kind":"all"}}"#)
+        .await;
+    let said = w.say("周五下午三点开全体党员大会").await;
+    assert_eq!(said, ["需要大家回复“收到”吗？"], "{said:?}");
+    // A stored urgency question answers its button.
+    w.store_state(
+        r#"{"step":"notice_urgent","scope":{"kind":"all"},"text":"周五开会","confirm":false}"#,
+    )
+    .await;
+    let said = w
+        .send(Content::Choice {
+            data: "notice:urgent:no".into(),
+        })
+        .await;
+    assert!(said[0].contains("周五开会"), "the preview: {said:?}");
+    // And a stored preview still cancels.
+    w.store_state(
+        r#"{"step":"notice_preview","draft":{"scope":{"kind":"all"},"text":"周五开会","confirm":false,"urgent":false}}"#,
+    )
+    .await;
+    let said = w
+        .send(Content::Choice {
+            data: "notice:cancel".into(),
+        })
+        .await;
+    assert_eq!(said, ["已取消，通知没有发出。"]);
+}

@@ -3,7 +3,7 @@
 
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
-use branchbot::store::notices::{self, Confirmed, Figures};
+use branchbot::notices::store::{self as notices, Confirmed, Figures};
 use branchbot::store::outbox::{self, NewMessage};
 use branchbot::store::{campaigns, members, Store};
 

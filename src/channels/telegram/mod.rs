@@ -16,6 +16,7 @@ use teloxide::{ApiError, Bot, RequestError};
 
 use crate::chat::{ChannelKind, Content, FileRef, Inbound};
 use crate::delivery::{ChannelSender, Outgoing, SendError, SendFuture};
+use crate::flows::command::MENU;
 use crate::flows::engine::InboxItem;
 use crate::i18n::{Catalog, Locale};
 
@@ -134,7 +135,8 @@ pub async fn set_commands(
     features: &crate::flows::feature::Features,
 ) -> Result<(), RequestError> {
     for locale in Locale::ALL {
-        let commands: Vec<BotCommand> = crate::flows::command::menu(features)
+        let commands: Vec<BotCommand> = features
+            .menu_with(MENU)
             .into_iter()
             .map(|(name, msg)| BotCommand::new(name, catalog.text(locale, msg)))
             .collect();

@@ -148,7 +148,7 @@ pub async fn arrived(
 }
 
 /// A waiting step that asked for files takes it: the minutes of a meeting (a photo of the
-/// sign-in sheet), or a feature's step (`Feature::on_file`: an activity's preview).
+/// sign-in sheet), or a feature's step (`Feature::on_file`: an activity's or a notice's preview).
 async fn taken_by_step(
     cx: &Ctx<'_>,
     conn: &mut Conn,
@@ -173,12 +173,6 @@ async fn taken_by_step(
                 state: state.clone(),
                 keep_offered: true,
             }))
-        }
-        // The notice being written: its file, sent with it.
-        State::NoticePreview { draft } => {
-            crate::flows::notices::compose::file_sent(cx, conn, member, draft.clone(), file.id)
-                .await
-                .map(Some)
         }
         State::Feature { feature, data } => match cx.engine.features.named(feature) {
             Some(f) => f.on_file(cx, conn, member, data, file.id).await,

@@ -3,16 +3,15 @@
 //! every 5 minutes for an urgent notice (DingTalk's DING practice), never closer than
 //! `[notices] nudge_interval_minutes` (2 hours by default) for an ordinary one — and from which
 //! nudge on by SMS (chat → SMS). Buttons offer common plans; "间隔分钟 次数 [第几次起改发短信]"
-//! may be typed. Each nudge is a `notice-renudge` job ([`crate::flows::notices::renudge`]).
+//! may be typed. Each nudge is a `notice-renudge` job ([`crate::notices::jobs::renudge`]).
 
-use super::Draft;
+use super::{Action, Draft, Waiting};
 use crate::domain::org::Member;
 use crate::domain::pushes::{NudgePlan, PlanError, MAX_NUDGES};
 use crate::flows::engine::Step;
-use crate::flows::{Choice, Ctx, Reply, State};
+use crate::flows::{Choice, Ctx, Reply};
 use crate::msg;
-use crate::scheduler::{JobSpec, When};
-use crate::store::{pushes, Conn, StoreError};
+use crate::store::{Conn, StoreError};
 
 /// The ordinary notices' floor, in minutes (`[notices] nudge_interval_minutes`).
 pub fn floor_minutes(cx: &Ctx<'_>) -> i64 {
@@ -78,11 +77,10 @@ fn offered(urgent: bool, floor: i64) -> Vec<NudgePlan> {
 /// The question, asked once a notice asking for 收到 is marked urgent or not.
 pub fn ask(cx: &Ctx<'_>, draft: Draft) -> Step {
     let floor = floor_minutes(cx);
-    let mut choices = vec![cx.choice("notice:plan:none", msg!("notice-plan-none"))];
+    let mut choices = vec![cx.choice(Action::Plan(None).encode(), msg!("notice-plan-none"))];
     for p in offered(draft.urgent, floor) {
-        let sms = p.sms_from.map(|s| format!("-{s}")).unwrap_or_default();
         choices.push(Choice {
-            data: format!("notice:plan:{}-{}{sms}", p.interval_minutes, p.nudges),
+            data: Action::Plan(Some((p.interval_minutes, p.nudges, p.sms_from))).encode(),
             label: label(cx, &p),
             aliases: Vec::new(),
         });
@@ -99,7 +97,7 @@ pub fn ask(cx: &Ctx<'_>, draft: Draft) -> Step {
     );
     Step::new(
         vec![Reply::with_choices(text, choices)],
-        State::NoticeNudges { draft },
+        Waiting::NoticeNudges { draft }.state(),
     )
 }
 
@@ -108,19 +106,13 @@ pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    arg: &str,
+    plan: Option<(i64, i64, Option<i64>)>,
     draft: Draft,
 ) -> Result<Step, StoreError> {
-    if arg == "none" {
-        return super::compose::preview(cx, conn, member, draft).await;
+    match plan {
+        None => super::compose::preview(cx, conn, member, draft).await,
+        Some(plan) => decide(cx, conn, member, draft, plan).await,
     }
-    let n: Vec<i64> = arg.split('-').filter_map(|w| w.parse().ok()).collect();
-    let plan = match n.as_slice() {
-        [i, c] => (*i, *c, None),
-        [i, c, s] => (*i, *c, Some(*s)),
-        _ => return Ok(Step::text(cx.t(msg!("error-stale-choice")))),
-    };
-    decide(cx, conn, member, draft, plan).await
 }
 
 /// A typed plan: "5 3 2".
@@ -158,38 +150,4 @@ async fn decide(
             Ok(step)
         }
     }
-}
-
-/// Stores the plan of a notice just sent and schedules its nudges, in the sending
-/// transaction: nudge `k` at `k` intervals after `sent_at`.
-pub async fn schedule(
-    cx: &Ctx<'_>,
-    conn: &mut Conn,
-    notice: i64,
-    plan: &NudgePlan,
-    sent_at: i64,
-) -> Result<(), StoreError> {
-    pushes::save_plan(conn, notice, plan).await?;
-    for k in 1..=plan.nudges {
-        let at = chrono::DateTime::from_timestamp_millis(plan.due(sent_at, k)).unwrap_or_default();
-        let spec = JobSpec {
-            kind: crate::flows::notices::renudge::KIND.into(),
-            dedupe_key: format!("notice:{notice}:renudge:{k}"),
-            payload: crate::flows::notices::renudge::payload_for(notice, k),
-            when: When::At(at),
-            grace: None,
-        };
-        match cx.schedule(conn, &spec).await {
-            Ok(_) => {}
-            Err(crate::scheduler::ScheduleError::Store(e)) => return Err(e),
-            // The kind is built in, the payload ours and the time ahead: a bug.
-            Err(e) => {
-                tracing::error!(error = %e, notice, k, "could not schedule a re-nudge");
-                return Err(StoreError::Corrupt(format!(
-                    "re-nudge {k} of notice {notice}: {e}"
-                )));
-            }
-        }
-    }
-    Ok(())
 }

@@ -5,7 +5,7 @@ use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::Ctx;
 use crate::msg;
-use crate::store::notices::{self, Confirmed};
+use crate::notices::store::{self as notices, Confirmed};
 use crate::store::{Conn, StoreError};
 
 /// The 收到 button of notice `id`.
@@ -13,11 +13,8 @@ pub async fn by_id(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    id: &str,
+    id: i64,
 ) -> Result<Step, StoreError> {
-    let Ok(id) = id.parse::<i64>() else {
-        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
-    };
     let done = notices::confirm(conn, id, member.id, cx.now_ms).await?;
     Ok(Step::text(answer(cx, conn, id, done).await?))
 }

@@ -3,15 +3,16 @@
 //! once per `[notices] nudge_interval_minutes`, or 5 minutes for an urgent notice); and `/notice_escalate HOURS [id]`, which schedules an
 //! SMS to unconfirmed Telegram readers.
 
-use super::notice_reply;
+use super::Action;
 use crate::delivery::route::{self, Push, Route};
 use crate::domain::notices::nudge_allowed;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::msg;
+use crate::notices::service::{notice_reply, sender_label};
+use crate::notices::store::{self as notices, Notice};
 use crate::scheduler::{JobSpec, When};
-use crate::store::notices::{self, Notice};
 use crate::store::{members, Conn, StoreError};
 
 /// Names listed before "…".
@@ -104,7 +105,7 @@ pub async fn command(
                     ),
                 ],
             ));
-            choices.push(cx.choice(format!("notice:nudge:{}", n.id), msg!("notice-nudge")));
+            choices.push(cx.choice(Action::Nudge(n.id).encode(), msg!("notice-nudge")));
         }
         if let Some(state) = &n.escalation {
             let at = moment(
@@ -147,9 +148,9 @@ pub async fn nudge(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    arg: &str,
+    id: i64,
 ) -> Result<Step, StoreError> {
-    let n = match pick(cx, conn, member, Some(arg)).await? {
+    let n = match pick(cx, conn, member, Some(&id.to_string())).await? {
         Ok(n) => n,
         Err(text) => return Ok(Step::text(text)),
     };
@@ -166,7 +167,7 @@ pub async fn nudge(
         ));
     }
     let sender = match members::by_id(conn, n.sender_id).await? {
-        Some(s) => super::compose::sender_label(&s),
+        Some(s) => sender_label(&s),
         None => String::new(),
     };
     let mut count = 0i64;
@@ -223,7 +224,7 @@ pub async fn escalate(
     }
     let at = cx.now() + chrono::TimeDelta::hours(i64::from(hours));
     let spec = JobSpec {
-        kind: crate::flows::notices::escalation::KIND.into(),
+        kind: crate::notices::jobs::escalation::KIND.into(),
         dedupe_key: format!("notice:{}:escalate", n.id),
         payload: serde_json::json!({ "notice": n.id }).to_string(),
         when: When::At(at),

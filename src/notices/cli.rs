@@ -6,16 +6,17 @@
 
 use clap::Subcommand;
 
-use super::{engine, find_branch, find_member, Failure, Outcome, Ui};
-use crate::config::Config;
 use crate::domain::notices::Scope;
 use crate::domain::org::Member;
 use crate::domain::pushes::NudgePlan;
-use crate::flows::notices::nudges::{self as nudges_step, floor_minutes as nudge_floor};
-use crate::flows::notices::{compose, status, Draft};
+use crate::flows::engine::Engine;
 use crate::flows::Ctx;
 use crate::msg;
+use crate::notices::chat::nudges::{self as nudges_step, floor_minutes as nudge_floor};
+use crate::notices::chat::{compose, status, Draft};
+use crate::notices::service;
 use crate::store::members;
+use crate::terminal::{find_branch, Failure, Outcome, Ui};
 
 /// The `notice` subcommands.
 #[derive(Debug, Subcommand)]
@@ -86,14 +87,18 @@ async fn scope(conn: &mut crate::store::Conn, text: &str, ui: &Ui) -> Outcome<Sc
 }
 
 /// Runs a `notice` subcommand.
-pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
-    let e = engine(config, ui).await?;
+pub(crate) async fn run(e: Engine, command: NoticeCommand, ui: &Ui) -> Outcome {
     let from = match &command {
         NoticeCommand::Send { from, .. } => from.clone(),
         NoticeCommand::Status { .. } => None,
     };
     let sender: Member = match from {
-        Some(key) => find_member(&e, &key, ui).await?,
+        Some(key) => {
+            let mut conn = e.store.pool().acquire().await?;
+            members::find(&mut conn, &key)
+                .await?
+                .ok_or_else(|| ui.mistake(msg!("cli-no-member"), &[("who", key.as_str().into())]))?
+        }
         None => {
             let mut conn = e.store.pool().acquire().await?;
             members::list(&mut conn, None)
@@ -150,8 +155,8 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
                 nudges: plan,
                 attachment: None,
             };
-            let who = compose::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
-            let label = compose::sender_label(&sender);
+            let who = service::audience(&mut tx, &sender, &draft.scope, e.sms_connected).await?;
+            let label = service::sender_label(&sender);
             let [telegram, sms, console, nowhere, each, segments, wecom] =
                 compose::tally(&cx, &draft, &label, &who);
             println!(
@@ -193,7 +198,7 @@ pub async fn run(config: &Config, command: NoticeCommand, ui: &Ui) -> Outcome {
                 println!("{}", ui.t(msg!("cli-notice-not-sent")));
                 return Ok(());
             }
-            let (id, queued) = compose::broadcast(&cx, &mut tx, &sender, &draft).await?;
+            let (id, queued) = service::broadcast(&cx, &mut tx, &sender, &draft).await?;
             tx.commit().await?;
             println!(
                 "{}",

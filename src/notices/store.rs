@@ -5,7 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{Conn, Result};
+use crate::store::{Conn, Result};
 
 /// A stored notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +105,7 @@ pub async fn add_recipients(
             sql.push_str(&format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3));
         }
         sql.push_str(" ON CONFLICT (notice_id, member_id) DO NOTHING");
-        let mut q = sqlx::query(super::sql(sql)).bind(notice_id);
+        let mut q = sqlx::query(crate::store::sql(sql)).bind(notice_id);
         for (member, channel) in chunk {
             q = q.bind(*member).bind(*channel);
         }
@@ -117,7 +117,7 @@ pub async fn add_recipients(
 /// A notice by id.
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Notice>> {
     let sql = format!("{SELECT} WHERE id = $1");
-    let row = sqlx::query(super::sql(sql))
+    let row = sqlx::query(crate::store::sql(sql))
         .bind(id)
         .fetch_optional(conn)
         .await?;
@@ -127,7 +127,7 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Notice>> {
 /// The latest notices, newest first: by one sender, or by anyone when `sender` is None.
 pub async fn recent(conn: &mut Conn, sender: Option<i64>, limit: i64) -> Result<Vec<Notice>> {
     let sql = format!("{SELECT} WHERE ($1 IS NULL OR sender_id = $1) ORDER BY id DESC LIMIT $2");
-    let rows = sqlx::query(super::sql(sql))
+    let rows = sqlx::query(crate::store::sql(sql))
         .bind(sender)
         .bind(limit)
         .fetch_all(conn)
@@ -144,7 +144,7 @@ pub async fn figures(conn: &mut Conn, id: i64) -> Result<Figures> {
 pub async fn created_between(conn: &mut Conn, from: i64, to: i64) -> Result<Vec<Notice>> {
     let sql =
         format!("{SELECT} WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id");
-    let rows = sqlx::query(super::sql(sql))
+    let rows = sqlx::query(crate::store::sql(sql))
         .bind(from)
         .bind(to)
         .fetch_all(conn)

@@ -17,10 +17,7 @@ use crate::store::jobs::JobRow;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::{campaigns, members, Conn, StoreError};
 
-/// The announcement kind's name.
-pub const ANNOUNCE: &str = "campaign_announcement";
-/// The summary reminder kind's name.
-pub const REMIND: &str = "campaign_summary_reminder";
+pub use crate::scheduler::campaigns::{ANNOUNCE, REMIND};
 
 #[derive(Debug, Deserialize)]
 struct Payload {

@@ -14,12 +14,13 @@ use crate::delivery::route::Push;
 use crate::domain::calendar::Subject;
 use crate::i18n::Catalog;
 use crate::msg;
+use crate::notices::store as notices;
 use crate::scheduler::job::{
     self, check_payload, payload, Job, JobContext, JobFuture, Ran, SubjectFuture,
 };
 use crate::store::jobs::JobRow;
 use crate::store::outbox::{self, NewMessage};
-use crate::store::{members, notices, pushes, Conn};
+use crate::store::{members, pushes, Conn};
 
 /// The kind's name.
 pub const KIND: &str = "notice-renudge";
@@ -88,7 +89,7 @@ impl Job for NoticeRenudge {
             let catalog = Catalog::shared();
             let sender = members::by_id(conn, n.sender_id)
                 .await?
-                .map(|s| crate::flows::notices::compose::sender_label(&s))
+                .map(|s| crate::notices::service::sender_label(&s))
                 .unwrap_or_default();
             let by_sms = plan.by_sms(p.k);
             let mut wake = Vec::new();
@@ -99,7 +100,7 @@ impl Job for NoticeRenudge {
                 };
                 let header = catalog.render(
                     m.locale,
-                    crate::flows::notices::header_msg(&sender, n.urgent),
+                    crate::notices::service::header_msg(&sender, n.urgent),
                     &[("sender", sender.as_str().into())],
                 );
                 let text = format!(
@@ -109,7 +110,7 @@ impl Job for NoticeRenudge {
                     catalog.text(m.locale, msg!("notice-please-confirm")),
                 );
                 let choices = vec![Choice {
-                    data: format!("notice:confirm:{}", n.id),
+                    data: crate::notices::chat::Action::Confirm(n.id).encode(),
                     label: catalog.text(m.locale, msg!("notice-received")),
                     aliases: vec!["ok".into()],
                 }];

@@ -4,14 +4,32 @@
 //! message.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
-use super::engine::Step;
-use super::{Ctx, Reply, State};
 use crate::domain::campaign::{Campaign, Phase};
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply, State};
 use crate::msg;
 use crate::scheduler::campaigns;
 use crate::store::{campaigns as stored, Conn, StoreError};
+
+/// The feature's waiting step, kept in `State::Feature` under [`super::NAME`]. Its JSON is
+/// what `flows::State::SummaryText` wrote before the feature had its own folder
+/// (`{"step":"summary_text","campaign":"创先争优","phase":0}`), so a conversation stored then
+/// reads on ([`super::Campaign`] claims that step name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Waiting {
+    /// `/summary`: waiting for the branch's phase summary.
+    SummaryText { campaign: String, phase: usize },
+}
+
+impl Waiting {
+    fn state(self) -> State {
+        State::feature(super::NAME, &self)
+    }
+}
 
 /// The phase a summary is for: the running one, else the last one that ended.
 fn summary_phase(c: &Campaign, now: DateTime<Utc>) -> Option<usize> {
@@ -128,10 +146,11 @@ pub async fn summary(
             vec![Reply::text(
                 cx.r(msg!("campaign-summary-ask"), &[("title", title.into())]),
             )],
-            State::SummaryText {
+            Waiting::SummaryText {
                 campaign: c.name,
                 phase: i,
-            },
+            }
+            .state(),
         ));
     };
     let first =
@@ -182,4 +201,29 @@ pub async fn summary_text(
         msg!("campaign-summary-replaced")
     };
     Ok(Step::text(cx.r(m, &[("title", title.into())])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON `flows::State::SummaryText` wrote, as conversations in a database hold it today.
+    #[test]
+    fn a_summary_step_stored_before_the_feature_had_its_folder_reads_on() {
+        let old = r#"{"step":"summary_text","campaign":"创先争优","phase":2}"#;
+        let features =
+            crate::flows::feature::Features::new(vec![std::sync::Arc::new(super::super::Campaign)]);
+        assert!(serde_json::from_str::<State>(old).is_err());
+        let waiting = Waiting::SummaryText {
+            campaign: "创先争优".into(),
+            phase: 2,
+        };
+        assert_eq!(
+            features
+                .legacy(old)
+                .and_then(|s| s.data_of::<Waiting>(super::super::NAME)),
+            Some(waiting.clone())
+        );
+        assert_eq!(serde_json::to_string(&waiting).unwrap(), old);
+    }
 }

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::{engine, Failure, Outcome, Ui};
-use crate::config::Config;
 use crate::domain::campaign::{Problem, ProblemKind};
+use crate::flows::engine::Engine;
 use crate::msg;
 use crate::scheduler::campaigns::{self, LoadError};
 use crate::store::campaigns as stored;
+use crate::terminal::{Failure, Outcome, Ui};
 
 /// The `campaign` subcommands.
 #[derive(Debug, Subcommand)]
@@ -32,7 +32,7 @@ pub enum CampaignCommand {
 }
 
 /// Says a problem of a campaign file in the user's language.
-pub fn problem(ui: &Ui, p: &Problem) -> String {
+pub(crate) fn problem(ui: &Ui, p: &Problem) -> String {
     let line = ("line", (p.line as i64).into());
     match &p.kind {
         ProblemKind::Syntax(detail) => ui.r(
@@ -92,8 +92,7 @@ fn shifted(
 }
 
 /// Runs a `campaign` subcommand.
-pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome {
-    let e = engine(config, ui).await?;
+pub(crate) async fn run(e: Engine, command: CampaignCommand, ui: &Ui) -> Outcome {
     let tz = e.tz;
     let result = match command {
         CampaignCommand::Load { file, start } => {
@@ -121,7 +120,7 @@ pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome 
                         .unwrap_or_default();
                     let detail = format!(
                         "{} · +{} ={} -{}",
-                        super::file_name(&file),
+                        file_name(&file),
                         loaded.scheduled,
                         loaded.kept,
                         loaded.cancelled
@@ -222,4 +221,11 @@ pub async fn run(config: &Config, command: CampaignCommand, ui: &Ui) -> Outcome 
     };
     e.store.close().await;
     result
+}
+
+/// The file's name without its folders, as the command line names files it read.
+fn file_name(file: &std::path::Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string())
 }

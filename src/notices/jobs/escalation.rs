@@ -10,12 +10,13 @@ use crate::chat::{ChannelKind, Choice};
 use crate::domain::calendar::Subject;
 use crate::i18n::Catalog;
 use crate::msg;
+use crate::notices::store as notices;
 use crate::scheduler::job::{
     check_payload, payload, Job, JobContext, JobFuture, Ran, SubjectFuture,
 };
 use crate::store::jobs::JobRow;
 use crate::store::outbox::{self, NewMessage};
-use crate::store::{members, notices, Conn};
+use crate::store::{members, Conn};
 
 /// The kind's name.
 pub const KIND: &str = "notice_escalation";
@@ -76,7 +77,7 @@ impl Job for NoticeEscalation {
             let catalog = catalog();
             let sender = members::by_id(conn, n.sender_id)
                 .await?
-                .map(|s| crate::flows::notices::compose::sender_label(&s))
+                .map(|s| crate::notices::service::sender_label(&s))
                 .unwrap_or_default();
             let mut rows = Vec::new();
             for (id, phone) in notices::escalation_targets(conn, n.id).await? {
@@ -88,12 +89,12 @@ impl Job for NoticeEscalation {
                 };
                 let header = catalog.render(
                     m.locale,
-                    crate::flows::notices::header_msg(&sender, n.urgent),
+                    crate::notices::service::header_msg(&sender, n.urgent),
                     &[("sender", sender.as_str().into())],
                 );
                 let text = format!("{header}\n{}", n.body);
                 let choice = Choice {
-                    data: format!("notice:confirm:{}", n.id),
+                    data: crate::notices::chat::Action::Confirm(n.id).encode(),
                     label: catalog.text(m.locale, msg!("notice-received")),
                     aliases: vec!["ok".into()],
                 };

@@ -320,6 +320,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "wecom_media",
         include_str!("../../migrations/sqlite/0028_wecom_media.sql"),
     ),
+    (
+        29,
+        "more_checks",
+        include_str!("../../migrations/sqlite/0029_more_checks.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -436,6 +441,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         28,
         "wecom_media",
         include_str!("../../migrations/postgres/0028_wecom_media.sql"),
+    ),
+    (
+        29,
+        "more_checks",
+        include_str!("../../migrations/postgres/0029_more_checks.sql"),
     ),
 ];
 

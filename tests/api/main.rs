@@ -28,6 +28,7 @@ mod meeting_practice;
 mod meetings;
 mod meetings_store;
 mod metrics;
+mod more_checks;
 mod notice_store;
 mod notices;
 mod plans;

@@ -14,6 +14,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod dues;
+mod embedded_migrations;
 mod evaluation;
 mod failures;
 mod features;

@@ -5,7 +5,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use super::{Conn, Result};
 use crate::domain::org::Member;
@@ -222,7 +221,7 @@ impl Actor {
 }
 
 /// One row of the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Entry {
     pub id: i64,
     pub at: i64,
@@ -306,16 +305,7 @@ pub async fn list(conn: &mut Conn, filter: &Filter) -> Result<Vec<Entry>> {
 }
 
 fn from_row(row: &AnyRow) -> Result<Entry> {
-    Ok(Entry {
-        id: row.try_get("id")?,
-        at: row.try_get("at")?,
-        actor_id: row.try_get("actor_id")?,
-        actor: row.try_get("actor")?,
-        via: row.try_get("via")?,
-        action: row.try_get("action")?,
-        subject: row.try_get("subject")?,
-        detail: row.try_get("detail")?,
-    })
+    super::read_row("audit_log", row)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! `calendar show`.
 
 use chrono::{Datelike, NaiveDate};
-use sqlx::Row;
 
 use super::{Conn, Result, StoreError};
 use crate::domain::calendar::{Calendar, Vacation};
@@ -16,33 +15,32 @@ fn day(text: &str) -> Result<NaiveDate> {
 /// The whole calendar (an empty one when none was loaded).
 pub async fn load(conn: &mut Conn) -> Result<Calendar> {
     let mut cal = Calendar::default();
-    let rows = sqlx::query("SELECT day, kind, name, provisional FROM calendar_days")
-        .fetch_all(&mut *conn)
-        .await?;
-    for row in rows {
-        let d = day(&row.try_get::<String, _>("day")?)?;
-        let name: String = row.try_get("name")?;
-        let kind: String = row.try_get("kind")?;
+    let rows: Vec<(String, String, String, i64)> =
+        sqlx::query_as("SELECT day, kind, name, provisional FROM calendar_days")
+            .fetch_all(&mut *conn)
+            .await?;
+    for (text, kind, name, provisional) in rows {
+        let d = day(&text)?;
         match kind.as_str() {
             "workday" => cal.workdays.insert(d, name),
             "holiday" => cal.holidays.insert(d, name),
             // Not a day off by default: the calendar moves reminders by it.
             _ => return Err(StoreError::unreadable("calendar_days", d, "kind", &kind)),
         };
-        if row.try_get::<i64, _>("provisional")? != 0 {
+        if provisional != 0 {
             cal.provisional.insert(d);
         }
     }
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT name, first_day, last_day FROM calendar_vacations ORDER BY first_day, id",
     )
     .fetch_all(&mut *conn)
     .await?;
-    for row in rows {
+    for (name, first_day, last_day) in rows {
         cal.vacations.push(Vacation {
-            name: row.try_get("name")?,
-            from: day(&row.try_get::<String, _>("first_day")?)?,
-            to: day(&row.try_get::<String, _>("last_day")?)?,
+            name,
+            from: day(&first_day)?,
+            to: day(&last_day)?,
         });
     }
     Ok(cal)

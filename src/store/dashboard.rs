@@ -4,7 +4,6 @@
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use super::{Conn, Result};
 
@@ -136,7 +135,7 @@ pub async fn branch_notices(
     from: i64,
     to: i64,
 ) -> Result<Vec<BranchNotice>> {
-    let rows = sqlx::query(
+    let rows: Vec<BranchNoticeRow> = sqlx::query_as(
         "SELECT n.id, n.body, n.created_at, n.confirm, CAST(COUNT(*) AS BIGINT) AS recipients, \
          CAST(COALESCE(SUM(CASE WHEN r.confirmed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS confirmed \
          FROM notices n JOIN notice_recipients r ON r.notice_id = n.id \
@@ -149,18 +148,28 @@ pub async fn branch_notices(
     .bind(to)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(BranchNotice {
-                id: r.try_get("id")?,
-                body: r.try_get("body")?,
-                created_at: r.try_get("created_at")?,
-                confirm: r.try_get::<i64, _>("confirm")? != 0,
-                recipients: r.try_get("recipients")?,
-                confirmed: r.try_get("confirmed")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| BranchNotice {
+            id: r.id,
+            body: r.body,
+            created_at: r.created_at,
+            confirm: r.confirm != 0,
+            recipients: r.recipients,
+            confirmed: r.confirmed,
         })
-        .collect()
+        .collect())
+}
+
+/// A row of [`branch_notices`] as read.
+#[derive(sqlx::FromRow)]
+struct BranchNoticeRow {
+    id: i64,
+    body: String,
+    created_at: i64,
+    confirm: i64,
+    recipients: i64,
+    confirmed: i64,
 }
 
 #[cfg(test)]

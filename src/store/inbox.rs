@@ -3,8 +3,6 @@
 //! wrote is never in the clear on disk, not even in a dead row version on PostgreSQL or a free
 //! page on SQLite, while it waits to be processed (docs/PRIVACY.md).
 
-use sqlx::Row;
-
 use super::{Conn, Result, Store};
 
 /// The purpose payloads are sealed for.
@@ -75,6 +73,16 @@ pub async fn payload(conn: &mut Conn, id: i64) -> Result<Option<String>> {
     Ok(open(stored.flatten()))
 }
 
+/// A row as [`claim`] reads it.
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    id: i64,
+    channel: String,
+    external_id: String,
+    payload: Option<String>,
+    rating_live: i64,
+}
+
 /// Locks one pending update for processing (skipped if another replica holds it), and reads
 /// in the same statement whether a feedback session is live at `now`
 /// ([`super::feedback::ANY_SESSION_EXISTS`]).
@@ -92,12 +100,13 @@ pub async fn claim(store: &Store, conn: &mut Conn, id: i64, now: i64) -> Result<
         .fetch_optional(conn)
         .await?;
     row.map(|r| {
+        let r = super::read_row::<ClaimRow>("inbox", &r)?;
         Ok(Pending {
-            id: r.try_get("id")?,
-            channel: r.try_get("channel")?,
-            external_id: r.try_get("external_id")?,
-            payload: open(r.try_get::<Option<String>, _>("payload")?).unwrap_or_default(),
-            rating_live: r.try_get::<i64, _>("rating_live")? != 0,
+            id: r.id,
+            channel: r.channel,
+            external_id: r.external_id,
+            payload: open(r.payload).unwrap_or_default(),
+            rating_live: r.rating_live != 0,
         })
     })
     .transpose()

@@ -3,9 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
 
-use super::{Conn, Result, StoreError};
+use super::{read_row, Conn, Result, StoreError, UnknownValue};
 use crate::domain::org::{BranchKind, Member, Role};
 use crate::domain::roster::{Column, ProblemKind, Roster, RosterProblem};
 use crate::i18n::Locale;
@@ -15,29 +14,105 @@ const MEMBER_SELECT: &str = "SELECT m.id, m.key, m.name, m.branch_id, b.name AS 
      FROM members m LEFT JOIN branches b ON b.id = m.branch_id \
      LEFT JOIN party_groups g ON g.id = m.group_id";
 
+/// A member row as [`MEMBER_SELECT`] reads it; a role or locale this binary cannot read is an
+/// error naming the member (a locale with no catalog is not the organisation's: the member
+/// would be answered in a language they did not choose).
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    key: String,
+    name: String,
+    branch_id: Option<i64>,
+    branch_name: Option<String>,
+    group_name: Option<String>,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    college: i64,
+    phone: Option<String>,
+    #[sqlx(try_from = "String")]
+    locale: Locale,
+    active: i64,
+}
+
+impl From<MemberRow> for Member {
+    fn from(r: MemberRow) -> Self {
+        Member {
+            id: r.id,
+            key: r.key,
+            name: r.name,
+            branch_id: r.branch_id,
+            branch_name: r.branch_name,
+            group_name: r.group_name,
+            role: r.role,
+            college: r.college != 0,
+            phone: r.phone,
+            locale: r.locale,
+            active: r.active != 0,
+        }
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        s.parse().map_err(|()| UnknownValue(s))
+    }
+}
+
+impl TryFrom<String> for Locale {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        match s.parse() {
+            Ok(locale) => Ok(locale),
+            Err(_) => Err(UnknownValue(s)),
+        }
+    }
+}
+
+impl TryFrom<String> for BranchKind {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        s.parse().map_err(|()| UnknownValue(s))
+    }
+}
+
 fn member_from_row(row: &AnyRow) -> Result<Member> {
-    let id: i64 = row.try_get("id")?;
-    let role: String = row.try_get("role")?;
-    let locale: String = row.try_get("locale")?;
-    Ok(Member {
-        id,
-        key: row.try_get("key")?,
-        name: row.try_get("name")?,
-        branch_id: row.try_get("branch_id")?,
-        branch_name: row.try_get("branch_name")?,
-        group_name: row.try_get("group_name")?,
-        role: role
-            .parse::<Role>()
-            .map_err(|()| StoreError::unreadable("members", id, "role", &role))?,
-        college: row.try_get::<i64, _>("college")? != 0,
-        phone: row.try_get("phone")?,
-        // A locale this binary has no catalog for is not the organisation's: the member would
-        // be answered in a language they did not choose.
-        locale: locale
-            .parse::<Locale>()
-            .map_err(|_| StoreError::unreadable("members", id, "locale", &locale))?,
-        active: row.try_get::<i64, _>("active")? != 0,
-    })
+    read_row::<MemberRow>("members", row).map(Member::from)
+}
+
+/// A member row with its binding's `unreachable` flag.
+#[derive(sqlx::FromRow)]
+struct ReachRow {
+    #[sqlx(flatten)]
+    member: MemberRow,
+    unreachable: i64,
+}
+
+/// A branch as [`branches`] reads it.
+#[derive(sqlx::FromRow)]
+struct BranchRow {
+    id: i64,
+    name: String,
+    #[sqlx(try_from = "String")]
+    kind: BranchKind,
+}
+
+/// A member row as the roster import compares it with the file: the stored text as is.
+#[derive(sqlx::FromRow)]
+struct Existing {
+    id: i64,
+    key: String,
+    name: String,
+    branch_id: Option<i64>,
+    group_id: Option<i64>,
+    role: String,
+    college: i64,
+    phone: Option<String>,
+    locale: String,
+    active: i64,
 }
 
 /// A member by database id.
@@ -104,10 +179,8 @@ pub async fn by_binding_with_reach(
         .await?;
     row.as_ref()
         .map(|r| {
-            Ok((
-                member_from_row(r)?,
-                r.try_get::<i64, _>("unreachable")? != 0,
-            ))
+            let read = read_row::<ReachRow>("members", r)?;
+            Ok((Member::from(read.member), read.unreachable != 0))
         })
         .transpose()
 }
@@ -161,14 +234,8 @@ pub async fn branches(conn: &mut Conn) -> Result<Vec<(i64, String, BranchKind)>>
         .await?;
     rows.iter()
         .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            let kind: String = r.try_get("kind")?;
-            Ok((
-                id,
-                r.try_get("name")?,
-                kind.parse()
-                    .map_err(|()| StoreError::unreadable("branches", id, "kind", &kind))?,
-            ))
+            let b = read_row::<BranchRow>("branches", r)?;
+            Ok((b.id, b.name, b.kind))
         })
         .collect()
 }
@@ -341,22 +408,20 @@ pub async fn import(
     }
 
     // Free the file members' phones first so that two members may swap numbers.
-    let existing: Vec<AnyRow> = sqlx::query(
+    let existing: Vec<Existing> = sqlx::query_as(
         "SELECT id, key, name, branch_id, group_id, role, college, phone, locale, active FROM members",
     )
     .fetch_all(&mut *conn)
     .await
     .map_err(StoreError::from)?;
-    let mut by_key: HashMap<String, &AnyRow> = HashMap::new();
+    let mut by_key: HashMap<String, &Existing> = HashMap::new();
     for row in &existing {
-        let key: String = row.try_get("key").map_err(StoreError::from)?;
-        by_key.insert(key.to_lowercase(), row);
+        by_key.insert(row.key.to_lowercase(), row);
     }
     for m in &roster.members {
         if let Some(row) = by_key.get(&m.key.to_lowercase()) {
-            let id: i64 = row.try_get("id").map_err(StoreError::from)?;
             sqlx::query("UPDATE members SET phone = NULL WHERE id = $1")
-                .bind(id)
+                .bind(row.id)
                 .execute(&mut *conn)
                 .await
                 .map_err(StoreError::from)?;
@@ -372,16 +437,15 @@ pub async fn import(
         let phone = m.phone.as_ref().map(|p| p.as_str().to_owned());
         match by_key.get(&m.key.to_lowercase()) {
             Some(row) => {
-                let id: i64 = row.try_get("id").map_err(StoreError::from)?;
-                let same = row.try_get::<String, _>("name").ok().as_deref()
-                    == Some(m.name.as_str())
-                    && row.try_get::<Option<i64>, _>("branch_id").ok() == Some(branch_id)
-                    && row.try_get::<Option<i64>, _>("group_id").ok() == Some(group_id)
-                    && row.try_get::<String, _>("role").ok().as_deref() == Some(m.role.as_str())
-                    && row.try_get::<i64, _>("college").ok() == Some(i64::from(m.college))
-                    && row.try_get::<Option<String>, _>("phone").ok() == Some(phone.clone())
-                    && row.try_get::<String, _>("locale").ok().as_deref() == Some(m.locale.code())
-                    && row.try_get::<i64, _>("active").ok() == Some(1);
+                let id = row.id;
+                let same = row.name == m.name
+                    && row.branch_id == branch_id
+                    && row.group_id == group_id
+                    && row.role == m.role.as_str()
+                    && row.college == i64::from(m.college)
+                    && row.phone == phone
+                    && row.locale == m.locale.code()
+                    && row.active == 1;
                 if same {
                     summary.members_unchanged += 1;
                 } else {
@@ -446,10 +510,8 @@ pub async fn import(
     }
 
     for row in &existing {
-        let key: String = row.try_get("key").map_err(StoreError::from)?;
-        let active: i64 = row.try_get("active").map_err(StoreError::from)?;
-        if active == 1 && !file_keys.contains(&key.to_lowercase()) {
-            summary.missing.push(key);
+        if row.active == 1 && !file_keys.contains(&row.key.to_lowercase()) {
+            summary.missing.push(row.key.clone());
         }
     }
     summary.missing.sort();
@@ -468,11 +530,10 @@ pub async fn import(
 
 /// Counts of what the database holds: (branches, groups, active members).
 pub async fn counts(conn: &mut Conn) -> Result<(i64, i64, i64)> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM branches) AS b, (SELECT COUNT(*) FROM party_groups) AS g, \
          (SELECT COUNT(*) FROM members WHERE active = 1) AS m",
     )
     .fetch_one(conn)
-    .await?;
-    Ok((row.try_get("b")?, row.try_get("g")?, row.try_get("m")?))
+    .await?)
 }

@@ -33,8 +33,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{Any, AnyPool, Executor, SqlSafeStr, Transaction};
+use sqlx::migrate::{Migration, Migrator};
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use sqlx::AnyConnection as Conn;
 
@@ -201,241 +201,32 @@ fn transient_sqlx(e: &sqlx::Error) -> bool {
     }
 }
 
-/// The migrations of each backend, compiled in. Never edit one that has landed: add a new one.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "core",
-        include_str!("../../migrations/sqlite/0001_core.sql"),
-    ),
-    (
-        2,
-        "jobs",
-        include_str!("../../migrations/sqlite/0002_jobs.sql"),
-    ),
-    (
-        3,
-        "sms",
-        include_str!("../../migrations/sqlite/0003_sms.sql"),
-    ),
-    (
-        4,
-        "meetings",
-        include_str!("../../migrations/sqlite/0004_meetings.sql"),
-    ),
-    (
-        5,
-        "notices",
-        include_str!("../../migrations/sqlite/0005_notices.sql"),
-    ),
-    (
-        6,
-        "pledges",
-        include_str!("../../migrations/sqlite/0006_pledges.sql"),
-    ),
-    (
-        7,
-        "feedback",
-        include_str!("../../migrations/sqlite/0007_feedback.sql"),
-    ),
-    (
-        8,
-        "oversight",
-        include_str!("../../migrations/sqlite/0008_oversight.sql"),
-    ),
-    (
-        9,
-        "failures",
-        include_str!("../../migrations/sqlite/0009_failures.sql"),
-    ),
-    (
-        10,
-        "invite_guard",
-        include_str!("../../migrations/sqlite/0010_invite_guard.sql"),
-    ),
-    (
-        11,
-        "anonymity",
-        include_str!("../../migrations/sqlite/0011_anonymity.sql"),
-    ),
-    (
-        15,
-        "wecom",
-        include_str!("../../migrations/sqlite/0015_wecom.sql"),
-    ),
-    (
-        17,
-        "recruitment",
-        include_str!("../../migrations/sqlite/0017_recruitment.sql"),
-    ),
-    (
-        18,
-        "dues",
-        include_str!("../../migrations/sqlite/0018_dues.sql"),
-    ),
-    (
-        19,
-        "recruitment_papers_ballots",
-        include_str!("../../migrations/sqlite/0019_recruitment_papers_ballots.sql"),
-    ),
-    (
-        20,
-        "calendar",
-        include_str!("../../migrations/sqlite/0020_calendar.sql"),
-    ),
-    (
-        21,
-        "records",
-        include_str!("../../migrations/sqlite/0021_records.sql"),
-    ),
-    (
-        22,
-        "meeting_practice",
-        include_str!("../../migrations/sqlite/0022_meeting_practice.sql"),
-    ),
-    (
-        23,
-        "pushes",
-        include_str!("../../migrations/sqlite/0023_pushes.sql"),
-    ),
-    (
-        24,
-        "attachments",
-        include_str!("../../migrations/sqlite/0024_attachments.sql"),
-    ),
-    (
-        25,
-        "notice_files",
-        include_str!("../../migrations/sqlite/0025_notice_files.sql"),
-    ),
-    (
-        27,
-        "enum_checks",
-        include_str!("../../migrations/sqlite/0027_enum_checks.sql"),
-    ),
-    (
-        28,
-        "wecom_media",
-        include_str!("../../migrations/sqlite/0028_wecom_media.sql"),
-    ),
-];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "core",
-        include_str!("../../migrations/postgres/0001_core.sql"),
-    ),
-    (
-        2,
-        "jobs",
-        include_str!("../../migrations/postgres/0002_jobs.sql"),
-    ),
-    (
-        3,
-        "sms",
-        include_str!("../../migrations/postgres/0003_sms.sql"),
-    ),
-    (
-        4,
-        "meetings",
-        include_str!("../../migrations/postgres/0004_meetings.sql"),
-    ),
-    (
-        5,
-        "notices",
-        include_str!("../../migrations/postgres/0005_notices.sql"),
-    ),
-    (
-        6,
-        "pledges",
-        include_str!("../../migrations/postgres/0006_pledges.sql"),
-    ),
-    (
-        7,
-        "feedback",
-        include_str!("../../migrations/postgres/0007_feedback.sql"),
-    ),
-    (
-        8,
-        "oversight",
-        include_str!("../../migrations/postgres/0008_oversight.sql"),
-    ),
-    (
-        9,
-        "failures",
-        include_str!("../../migrations/postgres/0009_failures.sql"),
-    ),
-    (
-        10,
-        "invite_guard",
-        include_str!("../../migrations/postgres/0010_invite_guard.sql"),
-    ),
-    (
-        11,
-        "anonymity",
-        include_str!("../../migrations/postgres/0011_anonymity.sql"),
-    ),
-    (
-        15,
-        "wecom",
-        include_str!("../../migrations/postgres/0015_wecom.sql"),
-    ),
-    (
-        17,
-        "recruitment",
-        include_str!("../../migrations/postgres/0017_recruitment.sql"),
-    ),
-    (
-        18,
-        "dues",
-        include_str!("../../migrations/postgres/0018_dues.sql"),
-    ),
-    (
-        19,
-        "recruitment_papers_ballots",
-        include_str!("../../migrations/postgres/0019_recruitment_papers_ballots.sql"),
-    ),
-    (
-        20,
-        "calendar",
-        include_str!("../../migrations/postgres/0020_calendar.sql"),
-    ),
-    (
-        21,
-        "records",
-        include_str!("../../migrations/postgres/0021_records.sql"),
-    ),
-    (
-        22,
-        "meeting_practice",
-        include_str!("../../migrations/postgres/0022_meeting_practice.sql"),
-    ),
-    (
-        23,
-        "pushes",
-        include_str!("../../migrations/postgres/0023_pushes.sql"),
-    ),
-    (
-        24,
-        "attachments",
-        include_str!("../../migrations/postgres/0024_attachments.sql"),
-    ),
-    (
-        25,
-        "notice_files",
-        include_str!("../../migrations/postgres/0025_notice_files.sql"),
-    ),
-    (
-        27,
-        "enum_checks",
-        include_str!("../../migrations/postgres/0027_enum_checks.sql"),
-    ),
-    (
-        28,
-        "wecom_media",
-        include_str!("../../migrations/postgres/0028_wecom_media.sql"),
-    ),
-];
+/// The migrations of each backend, embedded from `migrations/sqlite` and `migrations/postgres`
+/// (build.rs makes a file added there rebuild the binary). Never edit one that has landed: add
+/// a new one. A file starting `-- no-transaction` opens its own transaction (sqlx reads that
+/// line as the hand-written list did).
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The embedded migrations as the runner applies them. Versions and checksums (SHA-384 of the
+/// file) are sqlx's; descriptions keep the file name's underscores (`invite_guard`), as the
+/// hand-written list recorded them in `_sqlx_migrations`, where sqlx would write spaces.
+fn migrations(backend: Backend) -> Migrator {
+    let embedded = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    Migrator::with_migrations(
+        embedded
+            .migrations
+            .iter()
+            .map(|m| Migration {
+                description: Cow::Owned(m.description.replace(' ', "_")),
+                ..m.clone()
+            })
+            .collect(),
+    )
+}
 
 /// How long a readiness check may take before the database counts as unavailable.
 pub const READY_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -564,26 +355,7 @@ impl Store {
     }
 
     fn migrator(&self) -> Migrator {
-        let list = match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS,
-            Backend::Postgres => POSTGRES_MIGRATIONS,
-        };
-        Migrator::with_migrations(
-            list.iter()
-                .map(|(version, name, sql)| {
-                    Migration::new(
-                        *version,
-                        Cow::Borrowed(*name),
-                        MigrationType::Simple,
-                        sqlx::AssertSqlSafe(*sql).into_sql_str(),
-                        // As sqlx's own migration files say it: a migration that must switch
-                        // something off outside a transaction (SQLite's foreign keys, to
-                        // rebuild a table) opens its own.
-                        sql.starts_with("-- no-transaction"),
-                    )
-                })
-                .collect(),
-        )
+        migrations(self.backend)
     }
 
     /// Applies pending migrations.

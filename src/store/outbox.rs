@@ -126,23 +126,39 @@ fn open_if(anonymous: bool, value: String) -> Result<String> {
     })
 }
 
+/// A row as the claim reads it ([`claim_sql`]).
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    id: i64,
+    channel: String,
+    address: Option<String>,
+    member_id: Option<i64>,
+    body: String,
+    choices: String,
+    attempts: i64,
+    expires_at: Option<i64>,
+    urgent: i64,
+    status: String,
+    anonymous: i64,
+    attachment_id: Option<i64>,
+}
+
 fn claimed_from_row(row: &AnyRow, token: &str) -> Result<Claimed> {
-    let anonymous = row.try_get::<i64, _>("anonymous")? != 0;
+    let r = super::read_row::<ClaimRow>("outbox", row)?;
+    let anonymous = r.anonymous != 0;
     Ok(Claimed {
-        id: row.try_get("id")?,
-        channel: row.try_get("channel")?,
-        address: row
-            .try_get::<Option<String>, _>("address")?
-            .unwrap_or_default(),
-        member_id: row.try_get("member_id")?,
-        body: open_if(anonymous, row.try_get("body")?)?,
-        choices_json: open_if(anonymous, row.try_get("choices")?)?,
-        attempts: row.try_get::<i64, _>("attempts")? + 1,
-        expires_at: row.try_get("expires_at")?,
-        urgent: row.try_get::<i64, _>("urgent")? != 0,
+        id: r.id,
+        channel: r.channel,
+        address: r.address.unwrap_or_default(),
+        member_id: r.member_id,
+        body: open_if(anonymous, r.body)?,
+        choices_json: open_if(anonymous, r.choices)?,
+        attempts: r.attempts + 1,
+        expires_at: r.expires_at,
+        urgent: r.urgent != 0,
         lease_token: token.to_owned(),
-        resumed: row.try_get::<String, _>("status")? == "sending",
-        attachment_id: row.try_get("attachment_id")?,
+        resumed: r.status == "sending",
+        attachment_id: r.attachment_id,
     })
 }
 

@@ -3,8 +3,6 @@
 //! carried it), with a `push_holds` row saying when and which digest: nothing is kept in
 //! memory, so a restart loses nothing.
 
-use sqlx::Row;
-
 use super::{Conn, Result};
 use crate::domain::pushes::NudgePlan;
 
@@ -25,22 +23,23 @@ pub async fn save_plan(conn: &mut Conn, notice: i64, plan: &NudgePlan) -> Result
 
 /// A notice's plan and how many of its nudges have run.
 pub async fn plan(conn: &mut Conn, notice: i64) -> Result<Option<(NudgePlan, i64)>> {
-    let row = sqlx::query(
+    let row: Option<(i64, i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT interval_minutes, nudges, sms_from, done FROM notice_nudge_plans \
          WHERE notice_id = $1",
     )
     .bind(notice)
     .fetch_optional(conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some((
-        NudgePlan {
-            interval_minutes: row.try_get("interval_minutes")?,
-            nudges: row.try_get("nudges")?,
-            sms_from: row.try_get("sms_from")?,
-        },
-        row.try_get("done")?,
-    )))
+    Ok(row.map(|(interval_minutes, nudges, sms_from, done)| {
+        (
+            NudgePlan {
+                interval_minutes,
+                nudges,
+                sms_from,
+            },
+            done,
+        )
+    }))
 }
 
 /// Records that nudge `k` ran.
@@ -141,10 +140,12 @@ pub async fn hold(conn: &mut Conn, id: i64, member: i64, token: &str, now: i64) 
 }
 
 /// A held push, as the digest reads it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Held {
+    #[sqlx(rename = "id")]
     pub outbox_id: i64,
     pub body: String,
+    #[sqlx(rename = "choices")]
     pub choices_json: String,
     pub expires_at: Option<i64>,
 }
@@ -161,24 +162,14 @@ pub async fn members_with_held(conn: &mut Conn) -> Result<Vec<i64>> {
 
 /// A member's held pushes, oldest first.
 pub async fn held_for(conn: &mut Conn, member: i64) -> Result<Vec<Held>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT o.id, o.body, o.choices, o.expires_at FROM push_holds h \
          JOIN outbox o ON o.id = h.outbox_id \
          WHERE h.member_id = $1 AND o.status = 'held' ORDER BY o.id",
     )
     .bind(member)
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Held {
-                outbox_id: r.try_get("id")?,
-                body: r.try_get("body")?,
-                choices_json: r.try_get("choices")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Marks held rows as carried by the digest `key` (or, with `status` `expired`, as past

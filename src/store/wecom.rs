@@ -3,8 +3,6 @@
 //! app's shared access_token, and what a userid was sent lately (for WeCom's per-member
 //! limits).
 
-use sqlx::Row;
-
 use super::{members, Conn, Result};
 use crate::domain::org::Member;
 
@@ -124,38 +122,26 @@ pub async fn sent_to_since(
     userid: &str,
     since: i64,
 ) -> Result<Vec<(i64, i64, i64)>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, sent_at, segments FROM outbox WHERE channel = 'wecom' AND address = $1 \
          AND status = 'sent' AND sent_at >= $2 ORDER BY sent_at",
     )
     .bind(userid)
     .bind(since)
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("sent_at")?,
-                r.try_get("segments")?,
-            ))
-        })
-        .collect()
+    .await?)
 }
 
 /// API messages the app sent in `[start, end)`, and the outbox ids they came from.
 pub async fn sent_by_app(conn: &mut Conn, start: i64, end: i64) -> Result<Vec<(i64, i64)>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, segments FROM outbox WHERE channel = 'wecom' AND status = 'sent' \
          AND sent_at >= $1 AND sent_at < $2",
     )
     .bind(start)
     .bind(end)
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("segments")?)))
-        .collect()
+    .await?)
 }
 
 /// Active members, for the default daily cap (200 a day each).
@@ -173,20 +159,18 @@ pub async fn sent_row(
     outbox_id: i64,
     userid: &str,
 ) -> Result<Option<(Option<i64>, String)>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT member_id, choices FROM outbox WHERE id = $1 AND channel = 'wecom' \
          AND LOWER(address) = LOWER($2)",
     )
     .bind(outbox_id)
     .bind(userid)
     .fetch_optional(conn)
-    .await?;
-    row.map(|r| Ok((r.try_get("member_id")?, r.try_get("choices")?)))
-        .transpose()
+    .await?)
 }
 
 /// A cached access_token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Token {
     pub token: String,
     pub expires_at: i64,
@@ -199,15 +183,12 @@ pub async fn token(conn: &mut Conn, app: &str) -> Result<Token> {
         .bind(app)
         .execute(&mut *conn)
         .await?;
-    let row = sqlx::query("SELECT token, expires_at, lease_until FROM wecom_tokens WHERE app = $1")
-        .bind(app)
-        .fetch_one(conn)
-        .await?;
-    Ok(Token {
-        token: row.try_get("token")?,
-        expires_at: row.try_get("expires_at")?,
-        lease_until: row.try_get("lease_until")?,
-    })
+    Ok(
+        sqlx::query_as("SELECT token, expires_at, lease_until FROM wecom_tokens WHERE app = $1")
+            .bind(app)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// Takes the right to fetch a new token until `until`, if nobody holds it and no token valid

@@ -14,7 +14,7 @@ use crate::helpers::{Db, TestDb};
 both!(each_enum_column_takes_what_the_code_writes_and_refuses_anything_else_by_name);
 
 /// Runs one statement and says which constraint refused it, if one did.
-async fn refused_by(store: &Store, sql: &str) -> Option<String> {
+pub(crate) async fn refused_by(store: &Store, sql: &str) -> Option<String> {
     match sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
         .execute(store.pool())
         .await
@@ -27,7 +27,7 @@ async fn refused_by(store: &Store, sql: &str) -> Option<String> {
     }
 }
 
-async fn scalar(store: &Store, sql: &str) -> String {
+pub(crate) async fn scalar(store: &Store, sql: &str) -> String {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(store.pool())
         .await
@@ -36,7 +36,7 @@ async fn scalar(store: &Store, sql: &str) -> String {
 
 /// Each value in `good` is taken by `template` (with `{}` for the value); `bad` is refused by
 /// `constraint`, leaving what `read` reads as the last good value.
-async fn column(
+pub(crate) async fn column(
     store: &Store,
     template: &str,
     read: &str,

@@ -6,10 +6,10 @@
 use std::sync::Arc;
 
 use crate::config::{Config, Settings};
-use crate::flows::evaluation::remind::EvaluationRemind;
+use crate::evaluation::jobs::{EvaluationRemind, EvaluationTally};
 use crate::flows::feature::{Feature, Features};
 use crate::flows::feedback::periods::FeedbackPeriods;
-use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
+use crate::flows::feedback::publish_job::FeedbackPublish;
 use crate::flows::meetings::jobs::MeetingReminder;
 use crate::flows::meetings::warning::ComplianceWarning;
 use crate::flows::notices::escalation::NoticeEscalation;
@@ -25,6 +25,7 @@ use crate::scheduler::Registry;
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
         Arc::new(crate::pledges::Pledges),
+        Arc::new(crate::evaluation::Evaluation),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
@@ -127,6 +128,7 @@ mod tests {
                 "pledges_review",
                 "pledge_stats",
                 "pledge_schedule",
+                "evaluation",
                 "dues",
                 "dues_pay",
                 "dues_report",

@@ -27,8 +27,6 @@ pub enum Command {
     Answer(Option<String>),
     /// `/hide <id>`: the committee hides an abusive comment.
     Hide(Option<String>),
-    /// `/evaluation …`: open, vote in, or see the results of an evaluation round.
-    Evaluation(Option<String>),
     /// `/meeting` or `/newmeeting`: create a meeting.
     NewMeeting,
     /// `/meetings`: upcoming meetings.
@@ -77,7 +75,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("summary", crate::msg!("menu-summary")),
     ("cancel", crate::msg!("menu-cancel")),
     ("feedback", crate::msg!("menu-feedback")),
-    ("evaluation", crate::msg!("menu-evaluation")),
     ("meetings", crate::msg!("menu-meetings")),
     ("signin", crate::msg!("menu-signin")),
     ("meeting", crate::msg!("menu-meeting")),
@@ -89,8 +86,9 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
 ];
 
 /// The whole command menu: the engine's own lines, with those of the features
-/// [`placed first`](super::feature::Feature::placed_first) before its `/feedback`, and the
-/// other features' after all of its lines.
+/// [`placed first`](super::feature::Feature::placed_first) before its `/feedback`, those
+/// [placed after](super::feature::Feature::menu_after) one of its lines after that line, and
+/// the other features' after all of its lines.
 pub fn menu(features: &super::feature::Features) -> Vec<(&'static str, crate::i18n::Msg)> {
     let at = MENU
         .iter()
@@ -100,7 +98,11 @@ pub fn menu(features: &super::feature::Features) -> Vec<(&'static str, crate::i1
         .iter()
         .copied()
         .chain(features.menu_placed(true))
-        .chain(MENU[at..].iter().copied())
+        .chain(
+            MENU[at..]
+                .iter()
+                .flat_map(|&line| std::iter::once(line).chain(features.menu_after(line.0))),
+        )
         .chain(features.menu_placed(false))
         .collect()
 }
@@ -144,7 +146,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "feedback" => Command::Feedback(arg),
         "answer" => Command::Answer(arg),
         "hide" => Command::Hide(arg),
-        "evaluation" | "vote" => Command::Evaluation(arg),
         "meeting" | "newmeeting" => Command::NewMeeting,
         "meetings" => Command::Meetings,
         "attendance" => Command::Attendance(arg),

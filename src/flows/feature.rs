@@ -40,6 +40,9 @@ pub struct CommandSpec {
 pub struct HelpLines {
     /// What anyone of this role can do.
     pub everyone: Vec<String>,
+    /// What this role does in the year's campaign and reviews, in `/help`'s second section
+    /// (after the engine's feedback lines).
+    pub campaign: Vec<String>,
     /// What a branch manager or the college committee can do.
     pub managing: Vec<String>,
 }
@@ -172,6 +175,13 @@ pub trait Feature: Send + Sync {
         false
     }
 
+    /// The engine's own menu line its menu lines follow (`Some("feedback")`), where they stood
+    /// before the feature had its own folder; `None` (the default) places them by
+    /// [`Feature::placed_first`].
+    fn menu_after(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Steps of the engine's older `State` enum that are now this feature's (their stored JSON,
     /// `{"step": …}`, is read as its data), so conversations stored before the feature had its
     /// own folder read on.
@@ -230,17 +240,35 @@ impl Features {
 
     /// The features' commands that have a line in Telegram's menu.
     pub fn menu(&self) -> Vec<(&'static str, Msg)> {
+        let after = self
+            .0
+            .iter()
+            .filter(|f| f.menu_after().is_some())
+            .flat_map(|f| f.commands())
+            .filter_map(|c| c.menu.map(|m| (c.name, m)));
         self.menu_placed(true)
             .into_iter()
+            .chain(after)
             .chain(self.menu_placed(false))
             .collect()
     }
 
-    /// The menu lines of the features [`Feature::placed_first`] (`first`) or of the others.
+    /// The menu lines of the features [`Feature::placed_first`] (`first`) or of the others,
+    /// leaving out those placed after a line of the engine's ([`Features::menu_after`]).
     pub fn menu_placed(&self, first: bool) -> Vec<(&'static str, Msg)> {
         self.0
             .iter()
-            .filter(|f| f.placed_first() == first)
+            .filter(|f| f.placed_first() == first && f.menu_after().is_none())
+            .flat_map(|f| f.commands())
+            .filter_map(|c| c.menu.map(|m| (c.name, m)))
+            .collect()
+    }
+
+    /// The menu lines of the features [`Feature::menu_after`] the engine's line `name`.
+    pub fn menu_after(&self, name: &str) -> Vec<(&'static str, Msg)> {
+        self.0
+            .iter()
+            .filter(|f| f.menu_after() == Some(name))
             .flat_map(|f| f.commands())
             .filter_map(|c| c.menu.map(|m| (c.name, m)))
             .collect()

@@ -17,7 +17,8 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         everyone.push(cx.t(msg!("help-meetings")));
         everyone.push(cx.t(msg!("meeting-help-makeup")));
     }
-    // The features placed first (pledges) where their lines stood before they had folders.
+    // The features placed first (pledges, evaluation) where their lines stood before they had
+    // folders.
     let (first, features) = cx.engine.features.help(cx, member);
     everyone.extend(first.everyone);
     everyone.extend(features.everyone);
@@ -31,9 +32,8 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         ),
         cx.t(msg!("help-reply")),
     ];
-    if party {
-        campaign.push(cx.t(msg!("help-evaluation")));
-    }
+    campaign.extend(first.campaign);
+    campaign.extend(features.campaign);
     if member.role.runs_branch() && member.branch_id.is_some() {
         campaign.push(cx.t(msg!("help-summary")));
     }
@@ -47,7 +47,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         managing.push(cx.t(msg!("meeting-help-practice")));
         managing.push(cx.t(msg!("help-notices")));
         managing.extend(first.managing);
-        managing.push(cx.t(msg!("help-evaluation-manager")));
         managing.push(cx.t(msg!("help-feedback-answer")));
         if member.college {
             managing.push(cx.t(msg!("help-feedback-hide")));

@@ -2,7 +2,7 @@
 //! have not voted, and a 票决.
 
 use branchbot::clock::Clock;
-use branchbot::flows::evaluation::remind::EvaluationRemind;
+use branchbot::evaluation::jobs::EvaluationRemind;
 use branchbot::flows::ChannelKind;
 use branchbot::scheduler::job::{Job, JobContext};
 use branchbot::store::jobs;

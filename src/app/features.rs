@@ -173,6 +173,12 @@ mod tests {
                 "feedback"
             ]
         );
+        // Evaluation's line where the engine's stood: after /feedback, before /meetings.
+        assert_eq!(
+            menu[at("feedback")..=at("meetings")],
+            ["feedback", "evaluation", "meetings"]
+        );
+        assert_eq!(menu.iter().filter(|n| **n == "evaluation").count(), 1);
         assert_eq!(menu[at("dashboard") + 1], "dues");
         assert_eq!(menu.last(), Some(&"comments"));
     }

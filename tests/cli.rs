@@ -1634,7 +1634,8 @@ fn an_export_writes_csv_and_xlsx_into_a_new_directory_and_an_audit_row() {
 
 #[test]
 fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summaries() {
-    use branchbot::store::{campaigns, evaluation};
+    use branchbot::evaluation::store as evaluation;
+    use branchbot::store::campaigns;
     let bot = Bot::with_college("zh-CN");
     bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
     assert_eq!(bot.run(&["campaign", "load", "campaign.toml"]).code, 0);

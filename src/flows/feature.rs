@@ -169,8 +169,9 @@ pub trait Feature: Send + Sync {
         Box::pin(async move { Ok(Step::text(cx.t(crate::msg!("unbound-explain")))) })
     }
 
-    /// Whether its menu and `/help` lines come before the engine's feedback and evaluation
-    /// lines, where they stood before the feature had its own folder (the others' follow them).
+    /// Whether its menu and `/help` lines come before the engine's feedback lines, where they
+    /// stood before the feature had its own folder (the others' follow them; its menu lines
+    /// may be placed elsewhere by [`Feature::menu_after`]).
     fn placed_first(&self) -> bool {
         false
     }

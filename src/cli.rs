@@ -19,11 +19,9 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod calendar;
-mod evaluation;
 mod feedback;
 mod inbox;
 mod meetings;
-
 mod pushes;
 mod report;
 
@@ -185,7 +183,7 @@ pub enum Command {
     /// Evaluation rounds: `evaluation open --branch … --from … --to …`.
     Evaluation {
         #[command(subcommand)]
-        command: evaluation::EvaluationCommand,
+        command: crate::evaluation::cli::EvaluationCommand,
     },
     /// The log of administrative actions (imports, notices, meetings, rounds, hidden comments,
     /// spot checks): `audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--action A]
@@ -383,13 +381,16 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
         Command::Qr { code, out } => feedback::qr(&config, &code, out.as_deref(), ui).await,
         Command::Evaluation {
             command:
-                evaluation::EvaluationCommand::Open {
+                crate::evaluation::cli::EvaluationCommand::Open {
                     branch,
                     from,
                     to,
                     candidates,
                 },
-        } => evaluation::open(&config, &branch, from, to, &candidates, ui).await,
+        } => {
+            let e = engine(&config, ui).await?;
+            crate::evaluation::cli::open(&e, &branch, from, to, &candidates, ui).await
+        }
         Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
         Command::Audit(args) => audit::run(&config, args, ui).await,
         Command::Spotcheck { command } => {

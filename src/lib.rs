@@ -44,6 +44,7 @@ pub mod config;
 pub mod delivery;
 pub mod domain;
 pub mod dues;
+pub mod evaluation;
 pub mod export;
 pub mod flows;
 pub mod http;

@@ -1634,7 +1634,8 @@ fn an_export_writes_csv_and_xlsx_into_a_new_directory_and_an_audit_row() {
 
 #[test]
 fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summaries() {
-    use branchbot::store::{campaigns, evaluation};
+    use branchbot::evaluation::store as evaluation;
+    use branchbot::store::campaigns;
     let bot = Bot::with_college("zh-CN");
     bot.file("campaign.toml", include_bytes!("../examples/campaign.toml"));
     assert_eq!(bot.run(&["campaign", "load", "campaign.toml"]).code, 0);
@@ -1671,14 +1672,14 @@ fn evaluation_and_campaign_reports_show_closed_rounds_tallies_and_phase_summarie
         .await
         .unwrap();
         for (voter, picks) in ids.iter().zip([[0u8, 1], [0, 0], [1, 3]]) {
-            let sealed = branchbot::flows::evaluation::seal_ballot(&picks);
+            let sealed = branchbot::evaluation::service::seal_ballot(&picks);
             assert!(evaluation::submit(&mut tx, round, *voter, &sealed)
                 .await
                 .unwrap());
         }
         // Tallied here, as the evaluation-tally job would after the close: the binary runs
         // in another folder, with another anonymity key.
-        branchbot::flows::evaluation::tally(&mut tx, 1_736_265_600_000)
+        branchbot::evaluation::service::tally(&mut tx, 1_736_265_600_000)
             .await
             .unwrap();
         campaigns::submit_summary(

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use crate::campaign::jobs::{PhaseAnnouncement, SummaryReminder};
 use crate::config::{Config, Settings};
-use crate::flows::evaluation::remind::EvaluationRemind;
+use crate::evaluation::jobs::{EvaluationRemind, EvaluationTally};
 use crate::flows::feature::{Feature, Features};
 use crate::flows::feedback::periods::FeedbackPeriods;
-use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
+use crate::flows::feedback::publish_job::FeedbackPublish;
 use crate::flows::meetings::jobs::MeetingReminder;
 use crate::flows::meetings::warning::ComplianceWarning;
 use crate::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
@@ -20,9 +20,11 @@ use crate::scheduler::Registry;
 /// The features that answer chat commands and buttons the engine does not answer itself.
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
+        // In the order their `/help` lines have always stood within each section.
         Arc::new(crate::notices::Notices),
-        Arc::new(crate::campaign::Campaign),
         Arc::new(crate::pledges::Pledges),
+        Arc::new(crate::evaluation::Evaluation),
+        Arc::new(crate::campaign::Campaign),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),

@@ -1074,8 +1074,7 @@ async fn evaluation(
     now: DateTime<Utc>,
     ui: &Ui,
 ) -> Outcome<Report> {
-    use crate::domain::evaluation::RoundKind;
-    use crate::flows::evaluation::option_msg;
+    use crate::evaluation::service::{option_msg, RoundKind};
     let rounds = figures::evaluation(conn, e.tz, period, branch, now).await?;
     let options: Vec<(RoundKind, usize)> = [RoundKind::Grades, RoundKind::Vote]
         .into_iter()

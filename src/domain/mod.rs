@@ -3,7 +3,6 @@
 
 pub mod calendar;
 pub mod campaign;
-pub mod evaluation;
 pub mod feedback;
 pub mod meetings;
 pub mod notices;

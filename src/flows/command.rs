@@ -17,8 +17,6 @@ pub enum Command {
     Answer(Option<String>),
     /// `/hide <id>`: the committee hides an abusive comment.
     Hide(Option<String>),
-    /// `/evaluation …`: open, vote in, or see the results of an evaluation round.
-    Evaluation(Option<String>),
     /// `/meeting` or `/newmeeting`: create a meeting.
     NewMeeting,
     /// `/meetings`: upcoming meetings.
@@ -63,7 +61,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("unbound", crate::msg!("menu-unbound")),
     ("cancel", crate::msg!("menu-cancel")),
     ("feedback", crate::msg!("menu-feedback")),
-    ("evaluation", crate::msg!("menu-evaluation")),
     ("meetings", crate::msg!("menu-meetings")),
     ("signin", crate::msg!("menu-signin")),
     ("meeting", crate::msg!("menu-meeting")),
@@ -108,7 +105,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "feedback" => Command::Feedback(arg),
         "answer" => Command::Answer(arg),
         "hide" => Command::Hide(arg),
-        "evaluation" | "vote" => Command::Evaluation(arg),
         "meeting" | "newmeeting" => Command::NewMeeting,
         "meetings" => Command::Meetings,
         "attendance" => Command::Attendance(arg),

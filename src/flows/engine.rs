@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    audit, dashboard, evaluation, feedback, help, lang, me, meetings, questions, start, unbound,
-    ChannelKind, Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    audit, dashboard, feedback, help, lang, me, meetings, questions, start, unbound, ChannelKind,
+    Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -974,7 +974,6 @@ impl Engine {
                 feedback::results::answer(cx, conn, member, raw).await
             }
             Command::Hide(arg) => feedback::results::hide(cx, conn, member, arg.as_deref()).await,
-            Command::Evaluation(arg) => evaluation::command(cx, conn, member, arg.as_deref()).await,
             Command::NewMeeting => meetings::create::start(cx, member).await,
             Command::Meetings => meetings::attendance::list(cx, conn, member).await,
             Command::Attendance(a) => {
@@ -1036,7 +1035,6 @@ impl Engine {
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
             "unbound" if value == "invite" => unbound::invite(cx, conn, member).await,
-            "ev" => evaluation::chosen(cx, conn, member, value).await,
             "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
             "meet" => match value.split_once(':').unwrap_or((value, "")) {
                 ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
@@ -1101,9 +1099,6 @@ impl Engine {
             }
             State::MeetingMakeupNote { meeting_id } => {
                 meetings::makeup::note(cx, conn, member, *meeting_id, text).await?
-            }
-            State::EvaluationCompact { round_id } => {
-                evaluation::compact::typed(cx, conn, member, *round_id, text).await?
             }
             State::MeetingMinutes { meeting_id } => {
                 meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?

@@ -29,9 +29,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         ),
         cx.t(msg!("help-reply")),
     ]);
-    if party {
-        campaign.push(cx.t(msg!("help-evaluation")));
-    }
     campaign.extend(features.campaign_tail);
     parts.push(campaign.join("\n"));
     if member.is_manager() {
@@ -42,7 +39,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         }];
         managing.push(cx.t(msg!("meeting-help-practice")));
         managing.extend(features.managing_early);
-        managing.push(cx.t(msg!("help-evaluation-manager")));
         managing.push(cx.t(msg!("help-feedback-answer")));
         if member.college {
             managing.push(cx.t(msg!("help-feedback-hide")));

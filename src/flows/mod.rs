@@ -15,7 +15,6 @@ pub mod audit;
 pub mod command;
 pub mod dashboard;
 pub mod engine;
-pub mod evaluation;
 pub mod feature;
 pub mod feedback;
 pub mod files;
@@ -71,8 +70,6 @@ pub enum State {
     MeetingLeaveForReason { meeting_id: i64, member_id: i64 },
     /// 补学: a missed meeting was chosen; the note is typed next.
     MeetingMakeupNote { meeting_id: i64 },
-    /// The compact ballot was shown: one digit per candidate is typed next.
-    EvaluationCompact { round_id: i64 },
     /// Asked for a meeting's minutes: the text is typed next.
     MeetingMinutes { meeting_id: i64 },
     /// A feature's own waiting step ([`feature::Feature::on_text`]): which feature, and the

@@ -7,12 +7,12 @@ use chrono_tz::Tz;
 use crate::domain::feedback::Shown;
 use crate::domain::meetings::{percent, MeetingRules};
 use crate::domain::period::Period;
-use crate::flows::evaluation;
+use crate::evaluation::service as evaluation;
 use crate::flows::feedback::results;
 use crate::flows::meetings::compliance;
 use crate::notices::store as notice_store;
 use crate::pledges::service as stats;
-use crate::store::{campaigns as campaign_store, evaluation as evaluation_store};
+use crate::store::campaigns as campaign_store;
 use crate::store::{feedback as feedback_store, meetings as meeting_store, members};
 use crate::store::{Conn, StoreError};
 
@@ -196,7 +196,7 @@ pub async fn notices(
 /// One closed evaluation round's tallies, as `/evaluation` shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundFigures {
-    pub round: evaluation_store::Round,
+    pub round: evaluation::Round,
     pub branch: String,
     pub results: evaluation::Results,
 }
@@ -218,7 +218,7 @@ pub async fn evaluation(
     );
     let names = branches(conn, branch).await?;
     let mut out = Vec::new();
-    for round in evaluation_store::list(conn, branch).await? {
+    for round in evaluation::rounds(conn, branch).await? {
         if round.closes_at > now || round.closes_at < from || round.closes_at >= to {
             continue;
         }

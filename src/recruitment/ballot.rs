@@ -1,6 +1,6 @@
 //! The 支部大会 vote by secret ballot (无记名投票), on the evaluation feature's 票决: the round,
 //! its sealed ballots, the voters' `/evaluation` buttons, the early close and the tally are
-//! those of `flows::evaluation` (see docs/PRIVACY.md); this file opens a round on one person
+//! those of the `evaluation` feature (see docs/PRIVACY.md); this file opens a round on one person
 //! with the branch's full members as voters (有表决权的正式党员, 第21条), and once it has
 //! closed records its counts as the person's vote step, where the rule "赞成票超过应到会有表决权
 //! 的正式党员的半数" decides ([`rules::Tally::passes`]).
@@ -15,13 +15,12 @@ use super::rules::{self, Detail, Stage, StepKind, Tally};
 use super::service::{self, Denied, Request, Viewer};
 use super::store;
 use crate::delivery::route::Push;
-use crate::domain::evaluation::RoundKind;
 use crate::domain::org::Member;
+use crate::evaluation::service::{self as rounds, NewRound, RoundKind};
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::msg;
 use crate::store::audit::{Action, Actor};
-use crate::store::evaluation::{self as rounds, NewRound};
 use crate::store::{members, Conn, StoreError};
 
 /// How long a ballot stays open when the secretary does not say.
@@ -94,7 +93,7 @@ pub async fn command(
     );
     let closes_at = cx.now_ms + hours * 3_600_000;
     let ids: Vec<i64> = voters.iter().map(|m| m.id).collect();
-    let round_id = rounds::open(
+    let round_id = rounds::insert_round(
         conn,
         &NewRound {
             kind: RoundKind::Vote.as_str(),
@@ -183,7 +182,7 @@ async fn result(
     round_id: i64,
     today: chrono::NaiveDate,
 ) -> Result<Step, StoreError> {
-    let Some(round) = rounds::get(conn, round_id).await? else {
+    let Some(round) = rounds::round(conn, round_id).await? else {
         return Err(StoreError::Corrupt(format!(
             "recruitment ballot round {round_id}"
         )));
@@ -209,7 +208,7 @@ async fn result(
     }
     // The counts as `/evaluation results` shows them (ballots the tally job has not reached
     // yet are counted without writing); 赞成, 反对, 弃权 in that order.
-    let results = crate::flows::evaluation::tallies(conn, &round).await?;
+    let results = rounds::tallies(conn, &round).await?;
     let counts = results
         .candidates
         .first()

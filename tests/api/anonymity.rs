@@ -818,7 +818,7 @@ async fn forensic(db: Db) {
         .unwrap();
     let mut tx = app.store.begin().await.unwrap();
     assert_eq!(
-        branchbot::flows::evaluation::tally(&mut tx, closes + 60_000)
+        branchbot::evaluation::service::tally(&mut tx, closes + 60_000)
             .await
             .unwrap(),
         1

@@ -2,7 +2,7 @@
 //! have not voted, and a 票决.
 
 use branchbot::clock::Clock;
-use branchbot::flows::evaluation::remind::EvaluationRemind;
+use branchbot::evaluation::jobs::EvaluationRemind;
 use branchbot::flows::ChannelKind;
 use branchbot::scheduler::job::{Job, JobContext};
 use branchbot::store::jobs;
@@ -435,4 +435,111 @@ mod a_ballot_in_one_message {
     async fn on_postgres() {
         super::a_ballot_is_filled_in_one_message(crate::helpers::Db::Postgres).await;
     }
+}
+
+/// A compact ballot shown before evaluation had its own folder waits under the old
+/// `State::EvaluationCompact` JSON, and clients keep today's button data: both read on.
+async fn a_compact_step_and_buttons_stored_before_the_feature_had_its_folder_read_on(
+    db: crate::helpers::Db,
+) {
+    let Some(app) = crate::helpers::spawn_with(crate::helpers::Spawn {
+        db,
+        ..Default::default()
+    })
+    .await
+    else {
+        return;
+    };
+    for (chat, key) in [(8501, "S201"), (8502, "S202")] {
+        app.bind(chat, key).await;
+    }
+    app.ask(8501, "/evaluation vote S203 S207", 1).await;
+    let round: i64 = sqlx::query_scalar("SELECT id FROM evaluation_rounds")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    app.ask(8502, "/evaluation", 1).await;
+    // As the engine's `State::EvaluationCompact` was stored.
+    sqlx::query(
+        "UPDATE conversations SET state = $1 WHERE channel = 'telegram' AND member_id = \
+         (SELECT id FROM members WHERE key = 'S202')",
+    )
+    .bind(format!(
+        r#"{{"step":"evaluation_compact","round_id":{round}}}"#
+    ))
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        app.ask(8502, "14", 1).await[0].text,
+        "第 2 位是 4，只能是 1 到 3。请重新回复。"
+    );
+    let review = app.ask(8502, "21", 1).await;
+    assert_eq!(
+        review[0].text,
+        "请核对您的选票：21（共 2 人：赞成 1、反对 1、弃权 0）。提交后不可更改。"
+    );
+    // Today's button data, sent as a client that kept the old message would.
+    let before = app.fake.sent_to(8502).len();
+    app.deliver(
+        app.fake
+            .callback_update(8502, review[0].message_id, &format!("ev:{round}:10:ok")),
+    )
+    .await;
+    let done = app.fake.wait_sent(8502, before + 1, WAIT).await[before].clone();
+    assert!(done.text.starts_with("选票已提交"), "{}", done.text);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM evaluation_voters WHERE voted = 1")
+            .await,
+        1
+    );
+    app.stop().await;
+}
+
+mod a_compact_step_stored_before {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::a_compact_step_and_buttons_stored_before_the_feature_had_its_folder_read_on(
+            crate::helpers::Db::Sqlite,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::a_compact_step_and_buttons_stored_before_the_feature_had_its_folder_read_on(
+            crate::helpers::Db::Postgres,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn the_evaluation_lines_of_help_stand_where_they_stood_before_the_feature_had_its_folder() {
+    let app = spawn_app().await;
+    for (chat, key) in [(8601, "S201"), (8602, "S202")] {
+        app.bind(chat, key).await;
+    }
+    // In the campaign's section, after /reply.
+    let member = app.ask(8602, "/help", 1).await[0].text.clone();
+    assert!(
+        member.contains("/reply 回执码 查看您的评价有没有收到答复\n/evaluation 参加民主评议或票决"),
+        "{member}"
+    );
+    // A secretary: the same, then /summary; the manager's line after the pledges' lines and
+    // before /answer.
+    let secretary = app.ask(8601, "/help", 1).await[0].text.clone();
+    assert!(
+        secretary.contains(
+            "/reply 回执码 查看您的评价有没有收到答复\n/evaluation 参加民主评议或票决\n/summary"
+        ),
+        "{secretary}"
+    );
+    let lines: Vec<&str> = secretary.lines().collect();
+    let at = |start: &str| lines.iter().position(|l| l.starts_with(start)).unwrap();
+    let manager = at("/evaluation open 开启本支部民主评议");
+    assert_eq!(lines[manager + 1], "/answer 编号 答复内容 答复一条意见");
+    let last_pledge = lines.iter().rposition(|l| l.contains("/pledge")).unwrap();
+    assert_eq!(last_pledge + 1, manager, "{secretary}");
+    app.stop().await;
 }

@@ -1,11 +1,10 @@
 //! `feedback-publish`: a built-in job that publishes the pending pool of anonymous feedback in
 //! a mixed batch once it holds submissions from at least k distinct senders (see
-//! `flows::feedback::publish`), and `evaluation-tally`, which adds the sealed ballots of
-//! closed rounds to their counters. Both run in a transaction of their own, never in a
-//! sender's, and ask for the SQLite WAL to be truncated after their commit.
+//! `flows::feedback::publish`). It runs in a transaction of its own, never in a sender's, and
+//! asks for the SQLite WAL to be truncated after its commit.
 
 use crate::domain::feedback as rules;
-use crate::flows::{evaluation, feedback};
+use crate::flows::feedback;
 use crate::scheduler::job::{Job, JobContext, JobFuture, Ran};
 use crate::store::jobs::JobRow;
 use crate::store::Conn;
@@ -46,37 +45,6 @@ impl Job for FeedbackPublish {
             ));
             ran.wake = wake;
             Ok(ran)
-        })
-    }
-}
-
-/// The `evaluation-tally` kind.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EvaluationTally;
-
-impl Job for EvaluationTally {
-    fn name(&self) -> &'static str {
-        "evaluation-tally"
-    }
-
-    /// Every ten minutes: ballots of a closed round are counted within ten minutes.
-    fn builtin_schedule(&self) -> Option<&'static str> {
-        Some("*/10 * * * *")
-    }
-
-    fn erases(&self) -> bool {
-        true
-    }
-
-    fn run<'a>(
-        &'a self,
-        ctx: &'a JobContext,
-        conn: &'a mut Conn,
-        _job: &'a JobRow,
-    ) -> JobFuture<'a> {
-        Box::pin(async move {
-            let rounds = evaluation::tally(conn, ctx.now).await?;
-            Ok(Ran::note(format!("tallied {rounds} rounds")))
         })
     }
 }

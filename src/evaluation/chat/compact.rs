@@ -5,14 +5,15 @@
 //! allowed); the picks are then shown back in a few words and submitted with the same buttons
 //! (`ev:<round>:<picks>:ok`) as the step-by-step ballot. Replies stay anonymous.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
-use super::{anon, option_msg};
-use crate::domain::evaluation::RoundKind;
+use super::super::rules::RoundKind;
+use super::super::service::option_msg;
+use super::super::store;
+use super::{anon, Action, Waiting};
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
-use crate::store::evaluation as store;
 use crate::store::{Conn, StoreError};
 
 /// The button data's last part that asks for the compact ballot.
@@ -66,7 +67,7 @@ pub enum Unread {
 /// Reads "1121…" (full-width digits, spaces and commas allowed) as one pick per candidate,
 /// 0-based as the ballot keeps them.
 pub fn read(typed: &str, candidates: usize, options: usize) -> Result<Vec<u8>, Unread> {
-    let digits: Vec<char> = super::super::fold(typed)
+    let digits: Vec<char> = crate::flows::fold(typed)
         .chars()
         .filter(|c| !c.is_whitespace() && !",，、.。".contains(*c))
         .collect();
@@ -137,7 +138,7 @@ pub async fn start(
             &round.title,
             &names,
         ))],
-        State::EvaluationCompact { round_id: round.id },
+        Waiting::EvaluationCompact { round_id: round.id }.state(),
     )))
 }
 
@@ -179,11 +180,10 @@ pub async fn typed(
             };
             return Ok(anon(Step::retry(
                 text,
-                State::EvaluationCompact { round_id },
+                Waiting::EvaluationCompact { round_id }.state(),
             )));
         }
     };
-    let sofar: String = picks.iter().map(|p| p.to_string()).collect();
     let shown: String = picks.iter().map(|p| (p + 1).to_string()).collect();
     let counts = (0..options)
         .map(|o| {
@@ -206,10 +206,18 @@ pub async fn typed(
         ),
         vec![
             cx.choice(
-                format!("ev:{}:{sofar}:ok", round.id),
+                Action::Ballot {
+                    round: round.id,
+                    picks,
+                    submit: true,
+                }
+                .encode(),
                 msg!("evaluation-submit"),
             ),
-            cx.choice(format!("ev:{}:{ALL}", round.id), msg!("evaluation-restart")),
+            cx.choice(
+                Action::Compact { round: round.id }.encode(),
+                msg!("evaluation-restart"),
+            ),
         ],
     ))))
 }

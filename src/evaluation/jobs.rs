@@ -1,14 +1,20 @@
-//! `evaluation-remind`: a built-in daily job that reminds the voters of every open evaluation
-//! round who have not voted yet. It reads only the "has voted" flags, never a ballot. It also
-//! forgets the buttons of ballots abandoned halfway (they carry the picks so far).
+//! The feature's job kinds:
+//!
+//! - `evaluation-remind`: a built-in daily job that reminds the voters of every open evaluation
+//!   round who have not voted yet. It reads only the "has voted" flags, never a ballot. It also
+//!   forgets the buttons of ballots abandoned halfway (they carry the picks so far).
+//! - `evaluation-tally`: adds the sealed ballots of closed rounds to their counters. It runs in
+//!   a transaction of its own, never in a voter's, and asks for the SQLite WAL to be truncated
+//!   after its commit.
 
+use super::store as evaluation;
 use crate::chat::Reply;
 use crate::delivery::route::{self, Push};
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
 use crate::store::jobs::JobRow;
-use crate::store::{evaluation, members, Conn};
+use crate::store::{members, Conn};
 
 /// The `evaluation-remind` kind.
 #[derive(Debug, Clone, Copy, Default)]
@@ -97,6 +103,37 @@ impl Job for EvaluationRemind {
                 )),
                 wake,
             })
+        })
+    }
+}
+
+/// The `evaluation-tally` kind.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EvaluationTally;
+
+impl Job for EvaluationTally {
+    fn name(&self) -> &'static str {
+        "evaluation-tally"
+    }
+
+    /// Every ten minutes: ballots of a closed round are counted within ten minutes.
+    fn builtin_schedule(&self) -> Option<&'static str> {
+        Some("*/10 * * * *")
+    }
+
+    fn erases(&self) -> bool {
+        true
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        conn: &'a mut Conn,
+        _job: &'a JobRow,
+    ) -> JobFuture<'a> {
+        Box::pin(async move {
+            let rounds = super::service::tally(conn, ctx.now).await?;
+            Ok(Ran::note(format!("tallied {rounds} rounds")))
         })
     }
 }

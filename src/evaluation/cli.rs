@@ -2,10 +2,13 @@
 
 use clap::Subcommand;
 
-use super::{engine, find_branch, Config, Outcome, Ui};
+use super::rules::RoundKind;
+use super::service::{open_round, Announce, Opened, Opening};
+use crate::flows::engine::Engine;
 use crate::msg;
 use crate::store::audit::{Action, Actor};
 use crate::store::members;
+use crate::terminal::{find_branch, Outcome, Ui};
 
 /// `branchbot evaluation …`.
 #[derive(Debug, Subcommand)]
@@ -27,17 +30,14 @@ pub enum EvaluationCommand {
 }
 
 /// `branchbot evaluation open --branch B --from D --to D [--candidates K,K]`.
-pub(super) async fn open(
-    config: &Config,
+pub(crate) async fn open(
+    e: &Engine,
     branch: &str,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
     candidates: &[String],
     ui: &Ui,
 ) -> Outcome {
-    use crate::domain::evaluation::RoundKind;
-    use crate::flows::evaluation::open::{open_round, Announce, Opened, Opening};
-    let e = engine(config, ui).await?;
     let mut tx = e.store.begin().await?;
     let branch_id = find_branch(&mut tx, branch, ui).await?;
     let at = |d: chrono::NaiveDate| {

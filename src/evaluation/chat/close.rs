@@ -3,12 +3,12 @@
 //! has voted, otherwise only after confirming (those who have not voted then cannot). Either
 //! way the close is audited and the results are shown.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply};
+use super::super::store::{self, Round};
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
 use crate::msg;
 use crate::store::audit::Action;
-use crate::store::evaluation::{self as store, Round};
 use crate::store::{Conn, StoreError};
 
 /// The round `arg` names, if `member` may close it; otherwise what to answer.
@@ -62,25 +62,30 @@ pub async fn command(
         text,
         vec![
             cx.choice(
-                format!("ev:close:{}", round.id),
+                super::Action::Close { round: round.id }.encode(),
                 msg!("evaluation-close-confirm"),
             ),
-            cx.choice("ev:close:keep", msg!("evaluation-close-keep")),
+            cx.choice(
+                super::Action::KeepOpen.encode(),
+                msg!("evaluation-close-keep"),
+            ),
         ],
     )))
 }
 
-/// 提前结束 / 继续投票, tapped after [`command`] asked.
+/// 继续投票, tapped after [`command`] asked.
+pub fn kept(cx: &Ctx<'_>) -> Result<Step, StoreError> {
+    Ok(Step::text(cx.t(msg!("evaluation-close-kept"))))
+}
+
+/// 提前结束, tapped after [`command`] asked.
 pub async fn confirmed(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    value: &str,
+    round_id: i64,
 ) -> Result<Step, StoreError> {
-    if value == "keep" {
-        return Ok(Step::text(cx.t(msg!("evaluation-close-kept"))));
-    }
-    let round = match closable(cx, conn, member, value).await? {
+    let round = match closable(cx, conn, member, &round_id.to_string()).await? {
         Ok(r) => r,
         Err(step) => return Ok(step),
     };

@@ -2,12 +2,12 @@
 //! ballots of open rounds (`evaluation_ballots`: random id, padded ciphertext), and what was
 //! voted as counters only (`evaluation_tallies`). A ballot is sealed into a row in the
 //! transaction that flips its voter's flag; the counters are only added to when the round has
-//! closed, in one transaction that deletes the ballots (see `flows::evaluation::tally`), so no
+//! closed, in one transaction that deletes the ballots (see `evaluation::service::tally`), so no
 //! counter ever shares a transaction with a voter's flag. Counters are made at opening.
 
 use sqlx::Row;
 
-use super::{Conn, Result, StoreError};
+use crate::store::{Conn, Result, StoreError};
 
 /// A round as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +23,8 @@ pub struct Round {
 impl Round {
     /// The round's kind; a stored kind this binary does not know is an error naming the round,
     /// never read as grades.
-    pub fn round_kind(&self) -> Result<crate::domain::evaluation::RoundKind> {
-        crate::domain::evaluation::RoundKind::parse(&self.kind)
+    pub fn round_kind(&self) -> Result<super::rules::RoundKind> {
+        super::rules::RoundKind::parse(&self.kind)
             .ok_or_else(|| StoreError::unreadable("evaluation_rounds", self.id, "kind", &self.kind))
     }
 
@@ -331,7 +331,7 @@ pub async fn close_now(conn: &mut Conn, round_id: i64, now: i64) -> Result<bool>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::evaluation::RoundKind;
+    use crate::evaluation::rules::RoundKind;
 
     fn round(kind: &str) -> Round {
         Round {

@@ -1,144 +1,18 @@
-//! Opening a round, from chat or the command line: eligible voters are the branch's party
-//! members (probationary members included); a 民主评议 grades its full members, a 票决 votes on
-//! the named candidates (roster keys or names). A second round of the same kind for the same
-//! branch and period is refused; the voters are told in the opening transaction.
+//! Opening a round from chat (`/evaluation open`, `/evaluation vote`): the branch, the
+//! candidates as typed, the audit row and the answer. The opening itself, shared with the
+//! command line, is `service::open_round`.
 
-use crate::delivery::route::{self, Push};
-use crate::domain::evaluation::RoundKind;
+use super::super::rules::RoundKind;
+use super::super::service::{open_round, Announce, Opened, Opening};
+use super::super::store::Round;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
-use crate::flows::{Ctx, Reply};
-use crate::i18n::Catalog;
+use crate::flows::Ctx;
 use crate::msg;
-use crate::store::evaluation::{self as store, NewRound, Round};
 use crate::store::{members, Conn, StoreError};
 
 /// How long a round opened from chat stays open.
 pub const DEFAULT_DAYS: i64 = 7;
-
-/// A round to open.
-#[derive(Debug, Clone)]
-pub struct Opening<'a> {
-    pub kind: RoundKind,
-    pub branch_id: i64,
-    pub branch: &'a str,
-    pub title: &'a str,
-    pub opens_at: i64,
-    pub closes_at: i64,
-    pub created_by: Option<i64>,
-    /// None for 民主评议 (every full member is graded).
-    pub candidates: Option<Vec<i64>>,
-}
-
-/// What is needed to tell the voters.
-#[derive(Clone, Copy)]
-pub struct Announce<'a> {
-    pub catalog: &'a Catalog,
-    pub tz: chrono_tz::Tz,
-    pub sms_connected: bool,
-    pub now_ms: i64,
-}
-
-/// What opening did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Opened {
-    /// A new round, with how many may vote and how many of them were told.
-    New { id: i64, voters: usize, told: usize },
-    /// The same kind of round for the same branch and period exists already: nothing was made.
-    Duplicate(Round),
-}
-
-/// Opens a round for a branch and queues a message to each voter, all on `conn`; refuses a
-/// duplicate (same branch and kind, overlapping period; for a 票决, the same candidates).
-pub async fn open_round(
-    conn: &mut Conn,
-    o: &Opening<'_>,
-    tell: Announce<'_>,
-) -> Result<Opened, StoreError> {
-    let branch: Vec<Member> = members::list(conn, Some(o.branch_id))
-        .await?
-        .into_iter()
-        .filter(|m| m.active && m.role.is_party_member())
-        .collect();
-    let voters: Vec<i64> = branch.iter().map(|m| m.id).collect();
-    let candidates = o.candidates.clone().unwrap_or_else(|| {
-        branch
-            .iter()
-            .filter(|m| m.role.has_vote())
-            .map(|m| m.id)
-            .collect()
-    });
-    let mut wanted = candidates.clone();
-    wanted.sort_unstable();
-    for r in store::overlapping(conn, o.branch_id, o.kind.as_str(), o.opens_at, o.closes_at).await?
-    {
-        let mut theirs: Vec<i64> = store::candidates(conn, r.id)
-            .await?
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        theirs.sort_unstable();
-        if o.kind == RoundKind::Grades || theirs == wanted {
-            return Ok(Opened::Duplicate(r));
-        }
-    }
-    let id = store::open(
-        conn,
-        &NewRound {
-            kind: o.kind.as_str(),
-            branch_id: o.branch_id,
-            title: o.title,
-            opens_at: o.opens_at,
-            closes_at: o.closes_at,
-            created_by: o.created_by,
-            candidates: &candidates,
-            voters: &voters,
-            options: o.kind.options().len(),
-        },
-    )
-    .await?;
-    let mut told = 0;
-    for m in branch.iter().filter(|m| Some(m.id) != o.created_by) {
-        let (c, l) = (tell.catalog, m.locale);
-        let text = c.render(
-            l,
-            msg!("evaluation-opened-notice"),
-            &[
-                ("branch", o.branch.into()),
-                ("title", o.title.into()),
-                (
-                    "closes",
-                    crate::flows::meetings::when_text_from(c, l, tell.tz, o.closes_at, tell.now_ms)
-                        .into(),
-                ),
-            ],
-        );
-        let push = Push {
-            dedupe_key: format!("evaluation:{id}:opened:{}", m.id),
-            urgent: false,
-            not_before: o.opens_at.max(tell.now_ms),
-            expires_at: Some(o.closes_at),
-        };
-        let routed = route::push(
-            conn,
-            c,
-            m,
-            &Reply::text(text),
-            &push,
-            tell.sms_connected,
-            tell.now_ms,
-        )
-        .await?;
-        if routed.channel().is_some() {
-            told += 1;
-        }
-    }
-    Ok(Opened::New {
-        id,
-        voters: voters.len(),
-        told,
-    })
-}
 
 /// The branch a member opens a round for: their own, or a named one for the committee.
 async fn branch_for(

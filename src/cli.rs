@@ -23,7 +23,6 @@ mod campaign;
 mod evaluation;
 mod feedback;
 mod inbox;
-mod meetings;
 mod notice;
 mod pushes;
 mod report;
@@ -181,7 +180,7 @@ pub enum Command {
     /// --topic …`, `meeting list`, `meeting cancel ID`, `meeting series`.
     Meeting {
         #[command(subcommand)]
-        command: meetings::MeetingCommand,
+        command: crate::meetings::cli::MeetingCommand,
     },
     /// Evaluation rounds: `evaluation open --branch … --from … --to …`.
     Evaluation {
@@ -387,7 +386,9 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
                     candidates,
                 },
         } => evaluation::open(&config, &branch, from, to, &candidates, ui).await,
-        Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
+        Command::Meeting { command } => {
+            crate::meetings::cli::run(&engine(&config, ui).await?, command, ui).await
+        }
         Command::Audit(args) => audit::run(&config, args, ui).await,
         Command::Spotcheck { command } => {
             crate::spotcheck::cli::run(&engine(&config, ui).await?, command, ui).await

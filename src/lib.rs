@@ -47,6 +47,7 @@ pub mod export;
 pub mod flows;
 pub mod http;
 pub mod i18n;
+pub mod meetings;
 pub mod oversight;
 pub mod recruitment;
 pub mod scheduler;

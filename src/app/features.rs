@@ -10,10 +10,10 @@ use crate::flows::evaluation::remind::EvaluationRemind;
 use crate::flows::feature::{Feature, Features};
 use crate::flows::feedback::periods::FeedbackPeriods;
 use crate::flows::feedback::publish_job::{EvaluationTally, FeedbackPublish};
-use crate::flows::meetings::jobs::MeetingReminder;
-use crate::flows::meetings::warning::ComplianceWarning;
 use crate::flows::notices::escalation::NoticeEscalation;
 use crate::flows::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
+use crate::meetings::jobs::MeetingReminder;
+use crate::meetings::warning::ComplianceWarning;
 use crate::scheduler::kinds::{
     campaign::{PhaseAnnouncement, SummaryReminder},
     housekeeping::Housekeeping,
@@ -24,6 +24,7 @@ use crate::scheduler::Registry;
 /// The features that answer chat commands and buttons the engine does not answer itself.
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
+        Arc::new(crate::meetings::Meetings),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
@@ -116,11 +117,35 @@ mod tests {
         );
         assert!(features.command("frobnicate").is_none());
         assert!(features.action("dues").is_some());
-        assert!(features.action("meet").is_none());
+        assert!(features.action("meet").is_some());
+        assert!(features.action("rsvp").is_some());
+        assert_eq!(features.command("qd").map(|(_, n)| n), Some("signin"));
+        assert_eq!(features.command("buxue").map(|(_, n)| n), Some("makeup"));
+        assert_eq!(
+            features
+                .word("补学 12 自学会议精神")
+                .map(|(_, n, a)| (n, a)),
+            Some(("makeup", Some("12 自学会议精神".to_owned())))
+        );
+        assert_eq!(
+            features.word("补学").map(|(_, n, a)| (n, a)),
+            Some(("makeup", None))
+        );
+        assert!(features.word("补学了会议精神").is_none());
+        assert_eq!(
+            features.start_link("si_123456").map(|(_, n, r)| (n, r)),
+            Some(("signin", "123456"))
+        );
         let menu: Vec<_> = features.menu().into_iter().map(|(n, _)| n).collect();
         assert_eq!(
             menu,
             [
+                "meetings",
+                "signin",
+                "meeting",
+                "attendance",
+                "minutes",
+                "compliance",
                 "dues",
                 "dues_pay",
                 "dues_report",

@@ -1,5 +1,6 @@
 //! `/help`: what this member's role can do — only the commands they may use (a member of the
 //! masses is not offered meetings, sign-in or evaluation; a member is not offered /summary).
+//! The features' lines come from their declarations (`Feature::help`).
 
 use super::Ctx;
 use crate::domain::org::Member;
@@ -13,12 +14,11 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         msg!("help-member"),
         &[("name", member.name.as_str().into())],
     )];
+    let features = cx.engine.features.help(cx, member);
+    everyone.extend(features.everyone_first);
     if party {
-        everyone.push(cx.t(msg!("help-meetings")));
-        everyone.push(cx.t(msg!("meeting-help-makeup")));
         everyone.push(cx.t(msg!("pledge-help-member")));
     }
-    let features = cx.engine.features.help(cx, member);
     everyone.extend(features.everyone);
     let mut parts = vec![everyone.join("\n")];
     let mut campaign = vec![
@@ -43,7 +43,7 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         } else {
             cx.t(msg!("help-manager"))
         }];
-        managing.push(cx.t(msg!("meeting-help-practice")));
+        managing.extend(features.managing_first);
         managing.push(cx.t(msg!("help-notices")));
         managing.push(cx.t(msg!("pledge-help-manager")));
         managing.push(cx.t(msg!("help-evaluation-manager")));

@@ -537,18 +537,17 @@ async fn committee_meeting(w: &World, at: &str) -> i64 {
         .unwrap()
         .unwrap();
     let kind = branchbot::domain::meetings::MeetingKind::Committee;
-    let attendees = branchbot::flows::meetings::default_attendees(&mut tx, branch, kind, None)
-        .await
-        .unwrap()
-        .iter()
-        .map(|m| m.id)
-        .collect();
     let starts = t(at).timestamp_millis();
-    let id = branchbot::flows::meetings::commit(
+    let by = branchbot::meetings::service::Creator {
+        registry: w.engine.jobs.registry(),
+        rules: &w.engine.meetings,
+        tz: chrono_tz::Asia::Shanghai,
+        now: w.clock.now(),
+        actor: branchbot::store::audit::Actor::operator(),
+    };
+    let id = branchbot::meetings::service::create(
         &mut tx,
-        w.engine.jobs.registry(),
-        &w.engine.meetings.remind_before_minutes,
-        w.clock.now(),
+        &by,
         branchbot::store::meetings::NewMeeting {
             branch_id: branch,
             kind,
@@ -557,12 +556,14 @@ async fn committee_meeting(w: &World, at: &str) -> i64 {
             place: "党员活动室".into(),
             topic: "支委会".into(),
             created_by: None,
-            attendees,
+            attendees: Vec::new(),
             signin_code: String::new(),
         },
+        branchbot::meetings::service::Invited::Default(None),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .id;
     tx.commit().await.unwrap();
     id
 }
@@ -679,7 +680,7 @@ async fn a_third_absence_in_a_row_without_leave_is_flagged_to_the_secretary() {
 
 /// Puts the quarterly compliance warning on the schedule, as the built-in schedule has it.
 async fn schedule_warning(w: &World) {
-    let warning = branchbot::flows::meetings::warning::ComplianceWarning;
+    let warning = branchbot::meetings::warning::ComplianceWarning;
     let expr = branchbot::scheduler::Job::builtin_schedule(&warning).unwrap();
     w.engine
         .jobs
@@ -868,7 +869,7 @@ async fn configured_cadences_drive_the_warning_a_party_lesson_twice_a_semester()
         .unwrap()
         .unwrap();
     let starts = t("2026-12-05T19:00:00+08:00").timestamp_millis();
-    branchbot::flows::meetings::commit(
+    branchbot::meetings::service::commit(
         &mut tx,
         w.engine.jobs.registry(),
         &[],

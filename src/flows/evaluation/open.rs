@@ -108,7 +108,7 @@ pub async fn open_round(
                 ("title", o.title.into()),
                 (
                     "closes",
-                    crate::flows::meetings::when_text_from(c, l, tell.tz, o.closes_at, tell.now_ms)
+                    crate::chat::dates::when_text_from(c, l, tell.tz, o.closes_at, tell.now_ms)
                         .into(),
                 ),
             ],
@@ -246,7 +246,7 @@ pub fn duplicate_text(cx: &Ctx<'_>, r: &Round) -> String {
             ("title", r.title.as_str().into()),
             (
                 "closes",
-                crate::flows::meetings::when_text_from(
+                crate::chat::dates::when_text_from(
                     cx.catalog,
                     cx.locale,
                     cx.engine.tz,

@@ -13,9 +13,9 @@ use crate::domain::feedback::{self as rules, Shown};
 use crate::domain::meetings::percent;
 use crate::domain::period::Period;
 use crate::flows::feedback::results;
-use crate::flows::meetings::compliance;
 use crate::flows::pledges::stats;
 use crate::http::AppState;
+use crate::meetings::compliance;
 use crate::msg;
 use crate::store::{dashboard, feedback, meetings, members, Conn, StoreError};
 

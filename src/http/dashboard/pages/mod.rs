@@ -1,5 +1,5 @@
 //! The dashboard's pages: the overview of every branch, one branch, and the campaign. The
-//! figures are those the bot gives in chat: `/compliance` (`flows::meetings::compliance`),
+//! figures are those the bot gives in chat: `/compliance` (`meetings::compliance`),
 //! `/pledge_stats` (`flows::pledges::stats`), notice confirmations, and feedback reports with
 //! the anonymity thresholds of `domain::feedback` (a suppressed cell is never shown).
 
@@ -24,8 +24,8 @@ use super::{Refusal, Words};
 use crate::domain::org::Member;
 use crate::domain::period::Period;
 use crate::domain::pledges::rate_percent;
-use crate::flows::meetings::compliance;
 use crate::http::AppState;
+use crate::meetings::compliance;
 use crate::msg;
 use crate::store::StoreError;
 

@@ -8,9 +8,9 @@ use super::super::html::{self, Table};
 use super::super::{period, query_value, signed_in, Refusal, Words};
 use super::{attendance, conn};
 use crate::domain::meetings::MeetingKind;
-use crate::flows::meetings::compliance;
 use crate::flows::pledges::stats;
 use crate::http::AppState;
+use crate::meetings::compliance;
 use crate::msg;
 use crate::store::{dashboard, members};
 

@@ -237,3 +237,106 @@ pub async fn file_sent(
         keep_offered: true,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::flows::feature::{Feature, Features};
+
+    /// Conversations stored before the feature had its folder: each meeting step as
+    /// `serde_json` wrote `flows::State`'s variants then (tag `step`, snake case).
+    const STORED: &[&str] = &[
+        r#"{"step":"meeting_draft","kind":"general","starts_at":null,"place":null,"topic":null}"#,
+        r#"{"step":"meeting_draft","kind":"group","group":"第一党小组","starts_at":1791630000000,"place":"党员活动室","topic":null}"#,
+        r#"{"step":"meeting_draft","kind":"committee","starts_at":1791630000000,"place":"党员活动室","topic":"支委会"}"#,
+        r#"{"step":"meeting_series","kind":"lesson","cron":"0 19 * * 4","place":"图书馆 305","topic":"党课","count":4}"#,
+        r#"{"step":"meeting_proxy_reason","args":"12 S109"}"#,
+        r#"{"step":"meeting_leave_reason","meeting_id":12}"#,
+        r#"{"step":"meeting_leave_for_reason","meeting_id":12,"member_id":31}"#,
+        r#"{"step":"meeting_makeup_note","meeting_id":12}"#,
+        r#"{"step":"meeting_minutes","meeting_id":12}"#,
+    ];
+
+    /// How the engine reads a stored state: as its own `State`, or as the step a feature claims.
+    fn read(features: &Features, stored: &str) -> Option<State> {
+        serde_json::from_str::<State>(stored)
+            .ok()
+            .or_else(|| features.legacy(stored))
+    }
+
+    #[test]
+    fn every_meeting_step_stored_before_reads_as_the_features_step_with_its_data() {
+        let features = Features::new(vec![Arc::new(super::super::Meetings)]);
+        let expected = [
+            Waiting::MeetingDraft {
+                kind: "general".into(),
+                group: None,
+                starts_at: None,
+                place: None,
+                topic: None,
+            },
+            Waiting::MeetingDraft {
+                kind: "group".into(),
+                group: Some("第一党小组".into()),
+                starts_at: Some(1_791_630_000_000),
+                place: Some("党员活动室".into()),
+                topic: None,
+            },
+            Waiting::MeetingDraft {
+                kind: "committee".into(),
+                group: None,
+                starts_at: Some(1_791_630_000_000),
+                place: Some("党员活动室".into()),
+                topic: Some("支委会".into()),
+            },
+            Waiting::MeetingSeries {
+                kind: "lesson".into(),
+                cron: "0 19 * * 4".into(),
+                place: "图书馆 305".into(),
+                topic: "党课".into(),
+                count: 4,
+            },
+            Waiting::MeetingProxyReason {
+                args: "12 S109".into(),
+            },
+            Waiting::MeetingLeaveReason { meeting_id: 12 },
+            Waiting::MeetingLeaveForReason {
+                meeting_id: 12,
+                member_id: 31,
+            },
+            Waiting::MeetingMakeupNote { meeting_id: 12 },
+            Waiting::MeetingMinutes { meeting_id: 12 },
+        ];
+        assert_eq!(STORED.len(), expected.len());
+        for (stored, want) in STORED.iter().zip(expected) {
+            let state = read(&features, stored).unwrap_or_else(|| panic!("unread: {stored}"));
+            assert!(
+                matches!(&state, State::Feature { feature, .. } if feature == super::super::NAME),
+                "{stored}: {state:?}"
+            );
+            assert_eq!(Waiting::of(&state).as_ref(), Some(&want), "{stored}");
+            // Written back, the step's data is what was stored: the same JSON, field for field.
+            let State::Feature { data, .. } = &want.state() else {
+                unreachable!()
+            };
+            let before: serde_json::Value = serde_json::from_str(stored).unwrap();
+            assert_eq!(data, &before, "{stored}");
+        }
+        // Every step name the feature claims is one of those; none is claimed twice.
+        let claimed = super::super::Meetings.legacy_steps();
+        for stored in STORED {
+            let step = serde_json::from_str::<serde_json::Value>(stored).unwrap()["step"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert!(claimed.contains(&step.as_str()), "{step}");
+        }
+        // A state the engine still has is not taken for a meeting's.
+        assert_eq!(
+            read(&features, r#"{"step":"evaluation_compact","round_id":3}"#),
+            Some(State::EvaluationCompact { round_id: 3 })
+        );
+    }
+}

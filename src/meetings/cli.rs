@@ -274,12 +274,6 @@ pub(crate) async fn run(e: &Engine, command: MeetingCommand, ui: &Ui) -> Outcome
                 );
                 return Ok(());
             }
-            let attendees: Vec<i64> =
-                crate::meetings::service::default_attendees(&mut tx, branch_id, kind, None)
-                    .await?
-                    .iter()
-                    .map(|m| m.id)
-                    .collect();
             let template = NewMeeting {
                 branch_id,
                 kind,
@@ -288,45 +282,27 @@ pub(crate) async fn run(e: &Engine, command: MeetingCommand, ui: &Ui) -> Outcome
                 place: place.trim().into(),
                 topic: topic.trim().into(),
                 created_by: None,
-                attendees,
+                attendees: Vec::new(),
                 signin_code: String::new(),
             };
-            let ids = crate::meetings::service::commit_series(
-                &mut tx,
-                e.jobs.registry(),
-                &e.meetings.remind_before_minutes,
+            let by = service::Creator {
+                registry: e.jobs.registry(),
+                rules: &e.meetings,
+                tz: e.tz,
                 now,
-                &template,
+                actor: Actor::operator(),
+            };
+            service::create_series(
+                &mut tx,
+                &by,
+                &branch,
+                template,
+                service::Invited::Default(None),
                 minutes.unwrap_or(e.meetings.length_minutes).max(1) * 60_000,
                 &times,
             )
             .await
             .map_err(|err| Failure::Internal(err.into()))?;
-            crate::meetings::service::apply_code_policy(&mut tx, &e.meetings, &ids).await?;
-            let first_at = times.first().map(|t| t.timestamp_millis());
-            let detail = format!(
-                "{} × {}",
-                crate::meetings::text::audit_detail(
-                    &branch,
-                    kind,
-                    first_at.unwrap_or_default(),
-                    e.tz
-                ),
-                ids.len()
-            );
-            let (first, last) = (
-                ids.first().copied().unwrap_or_default(),
-                ids.last().copied().unwrap_or_default(),
-            );
-            audit::record(
-                &mut tx,
-                now.timestamp_millis(),
-                &Actor::operator(),
-                Action::MeetingCreated,
-                &format!("meeting:{first}..{last}"),
-                &detail,
-            )
-            .await?;
             tx.commit().await?;
             eprintln!(
                 "{}",

@@ -50,14 +50,7 @@ pub async fn create(
     mut new: NewMeeting,
     invited: Invited<'_>,
 ) -> Result<Meeting, ScheduleError> {
-    new.attendees = match invited {
-        Invited::Default(group_of) => default_attendees(conn, new.branch_id, new.kind, group_of)
-            .await?
-            .iter()
-            .map(|m| m.id)
-            .collect(),
-        Invited::Listed(ids) => ids,
-    };
+    new.attendees = invited.ids(conn, new.branch_id, new.kind).await?;
     let id = commit(
         conn,
         by.registry,
@@ -81,6 +74,78 @@ pub async fn create(
     )
     .await?;
     Ok(m)
+}
+
+impl Invited<'_> {
+    /// The members' ids.
+    async fn ids(
+        self,
+        conn: &mut Conn,
+        branch_id: i64,
+        kind: MeetingKind,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(match self {
+            Invited::Default(group_of) => default_attendees(conn, branch_id, kind, group_of)
+                .await?
+                .iter()
+                .map(|m| m.id)
+                .collect(),
+            Invited::Listed(ids) => ids,
+        })
+    }
+}
+
+/// A recurring series (`/meeting_series`, `meeting series`): one meeting of `template` at each
+/// of `times`, each `length_ms` long, made as [`create`] makes one (attendees, rows and their
+/// jobs, the sign-in code's policy), with one audit row for the whole series
+/// (`meeting:<first>..<last>`, "`branch` · kind · first time × count"). Returns the new ids.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_series(
+    conn: &mut Conn,
+    by: &Creator<'_>,
+    branch_name: &str,
+    mut template: NewMeeting,
+    invited: Invited<'_>,
+    length_ms: i64,
+    times: &[DateTime<Utc>],
+) -> Result<Vec<i64>, ScheduleError> {
+    template.attendees = invited.ids(conn, template.branch_id, template.kind).await?;
+    let ids = commit_series(
+        conn,
+        by.registry,
+        &by.rules.remind_before_minutes,
+        by.now,
+        &template,
+        length_ms,
+        times,
+    )
+    .await?;
+    apply_code_policy(conn, by.rules, &ids).await?;
+    let first_at = times.first().map(|t| t.timestamp_millis());
+    let detail = format!(
+        "{} × {}",
+        audit_detail(
+            branch_name,
+            template.kind,
+            first_at.unwrap_or_default(),
+            by.tz
+        ),
+        ids.len()
+    );
+    let (first, last) = (
+        ids.first().copied().unwrap_or_default(),
+        ids.last().copied().unwrap_or_default(),
+    );
+    audit::record(
+        conn,
+        by.now.timestamp_millis(),
+        &by.actor,
+        Action::MeetingCreated,
+        &format!("meeting:{first}..{last}"),
+        &detail,
+    )
+    .await?;
+    Ok(ids)
 }
 
 // Reminders before the start, the sign-in window and the default length are the

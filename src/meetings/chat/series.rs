@@ -8,6 +8,7 @@ use crate::domain::meetings::MeetingKind;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
+use crate::meetings::service;
 use crate::msg;
 use crate::scheduler::Crontab;
 use crate::store::meetings::NewMeeting;
@@ -178,12 +179,6 @@ pub async fn confirm(
         .upcoming(cx.engine.tz, cx.now())
         .take(s.count as usize)
         .collect();
-    let attendees =
-        crate::meetings::service::default_attendees(conn, branch_id, s.kind, Some(member))
-            .await?
-            .iter()
-            .map(|m| m.id)
-            .collect();
     let template = NewMeeting {
         branch_id,
         kind: s.kind,
@@ -192,15 +187,22 @@ pub async fn confirm(
         place: s.place,
         topic: s.topic,
         created_by: Some(member.id),
-        attendees,
+        attendees: Vec::new(),
         signin_code: String::new(),
     };
-    let ids = match crate::meetings::service::commit_series(
+    let by = service::Creator {
+        registry: cx.engine.jobs.registry(),
+        rules: &cx.engine.meetings,
+        tz: cx.engine.tz,
+        now: cx.now(),
+        actor: crate::store::audit::Actor::member(member, cx.via),
+    };
+    let ids = match service::create_series(
         conn,
-        cx.engine.jobs.registry(),
-        &cx.engine.meetings.remind_before_minutes,
-        cx.now(),
-        &template,
+        &by,
+        member.branch_name.as_deref().unwrap_or_default(),
+        template,
+        service::Invited::Default(Some(member)),
         cx.engine.meetings.length_minutes * 60_000,
         &times,
     )
@@ -214,31 +216,10 @@ pub async fn confirm(
         }
     };
     cx.mark_scheduled();
-    crate::meetings::service::apply_code_policy(conn, &cx.engine.meetings, &ids).await?;
     let (first, last) = (
         ids.first().copied().unwrap_or_default(),
         ids.last().copied().unwrap_or_default(),
     );
-    let detail = format!(
-        "{} × {}",
-        crate::meetings::text::audit_detail(
-            member.branch_name.as_deref().unwrap_or_default(),
-            s.kind,
-            times
-                .first()
-                .map(|t| t.timestamp_millis())
-                .unwrap_or_default(),
-            cx.engine.tz
-        ),
-        ids.len()
-    );
-    cx.audit(
-        conn,
-        crate::store::audit::Action::MeetingCreated,
-        &format!("meeting:{first}..{last}"),
-        &detail,
-    )
-    .await?;
     Ok(Step::text(cx.r(
         msg!("meeting-series-created"),
         &[

@@ -21,7 +21,6 @@ mod audit;
 mod calendar;
 mod feedback;
 mod inbox;
-mod meetings;
 mod pushes;
 mod report;
 
@@ -178,7 +177,7 @@ pub enum Command {
     /// --topic …`, `meeting list`, `meeting cancel ID`, `meeting series`.
     Meeting {
         #[command(subcommand)]
-        command: meetings::MeetingCommand,
+        command: crate::meetings::cli::MeetingCommand,
     },
     /// Evaluation rounds: `evaluation open --branch … --from … --to …`.
     Evaluation {
@@ -391,7 +390,9 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             let e = engine(&config, ui).await?;
             crate::evaluation::cli::open(&e, &branch, from, to, &candidates, ui).await
         }
-        Command::Meeting { command } => meetings::meeting(&config, command, ui).await,
+        Command::Meeting { command } => {
+            crate::meetings::cli::run(&engine(&config, ui).await?, command, ui).await
+        }
         Command::Audit(args) => audit::run(&config, args, ui).await,
         Command::Spotcheck { command } => {
             crate::spotcheck::cli::run(&engine(&config, ui).await?, command, ui).await

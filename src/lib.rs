@@ -49,6 +49,7 @@ pub mod export;
 pub mod flows;
 pub mod http;
 pub mod i18n;
+pub mod meetings;
 pub mod notices;
 pub mod oversight;
 pub mod pledges;

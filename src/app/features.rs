@@ -11,8 +11,8 @@ use crate::evaluation::jobs::{EvaluationRemind, EvaluationTally};
 use crate::flows::feature::{Feature, Features};
 use crate::flows::feedback::periods::FeedbackPeriods;
 use crate::flows::feedback::publish_job::FeedbackPublish;
-use crate::flows::meetings::jobs::MeetingReminder;
-use crate::flows::meetings::warning::ComplianceWarning;
+use crate::meetings::jobs::MeetingReminder;
+use crate::meetings::warning::ComplianceWarning;
 use crate::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
 use crate::scheduler::kinds::{housekeeping::Housekeeping, message::Message};
 use crate::scheduler::Registry;
@@ -21,6 +21,7 @@ use crate::scheduler::Registry;
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
         // In the order their `/help` lines have always stood within each section.
+        Arc::new(crate::meetings::Meetings),
         Arc::new(crate::notices::Notices),
         Arc::new(crate::pledges::Pledges),
         Arc::new(crate::evaluation::Evaluation),
@@ -117,7 +118,6 @@ mod tests {
         );
         assert!(features.command("frobnicate").is_none());
         assert!(features.action("dues").is_some());
-        assert!(features.action("meet").is_none());
         assert_eq!(features.command("fangan").map(|(_, n)| n), Some("plan"));
         assert!(features.action("rec").is_some());
         assert_eq!(
@@ -135,6 +135,25 @@ mod tests {
             Some("pledges_review")
         );
         assert!(features.action("pck").is_some());
+        assert!(features.action("meet").is_some());
+        assert!(features.action("rsvp").is_some());
+        assert_eq!(features.command("qd").map(|(_, n)| n), Some("signin"));
+        assert_eq!(features.command("buxue").map(|(_, n)| n), Some("makeup"));
+        assert_eq!(
+            features
+                .word("补学 12 自学会议精神")
+                .map(|(_, n, a)| (n, a)),
+            Some(("makeup", Some("12 自学会议精神".to_owned())))
+        );
+        assert_eq!(
+            features.word("补学").map(|(_, n, a)| (n, a)),
+            Some(("makeup", None))
+        );
+        assert!(features.word("补学了会议精神").is_none());
+        assert_eq!(
+            features.start_link("si_123456").map(|(_, n, r)| (n, r)),
+            Some(("signin", "123456"))
+        );
     }
 
     #[test]

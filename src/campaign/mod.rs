@@ -113,7 +113,7 @@ impl Feature for Campaign {
     ) -> TextAnswer<'a> {
         Box::pin(async move {
             // A sign-in code is the engine's even while a summary is awaited, as it always was.
-            if crate::flows::meetings::signin::looks_like_code(text) {
+            if crate::chat::matching::looks_like_signin_code(text) {
                 return Ok(None);
             }
             match serde_json::from_value::<chat::Waiting>(data.clone()) {

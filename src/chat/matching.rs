@@ -90,6 +90,30 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// Whether typed text looks like a meeting's sign-in code (read by the meetings feature in any
+/// step; features whose steps read text leave such text to it): six digits, alone or after the word 签到
+/// ("签到 976520", "签到976520", "签到：976520"), as people type it in an SMS.
+pub fn looks_like_signin_code(text: &str) -> bool {
+    signin_code_in(text).is_some()
+}
+
+/// The six-digit code in a typed sign-in, without the word 签到 before it.
+pub fn signin_code_in(text: &str) -> Option<String> {
+    let t = fold(text);
+    let t = t.trim();
+    let rest = ["签到码", "签到", "signin", "sign in", "qd"]
+        .iter()
+        .find_map(|w| {
+            t.get(..w.len())
+                .filter(|head| head.eq_ignore_ascii_case(w))
+                .map(|_| &t[w.len()..])
+        })
+        .map(|r| r.trim_start_matches(|c: char| c.is_whitespace() || ":：,，".contains(c)))
+        .unwrap_or(t)
+        .trim();
+    (rest.len() == 6 && rest.chars().all(|c| c.is_ascii_digit())).then(|| rest.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,10 +3,11 @@
 //! no feature: everything else imports from here, and this imports only [`crate::i18n`] and
 //! [`crate::anonymity`] (to seal a conversation's open questions).
 //!
-//! Layout: [`matching`] turns typed text into a choice ([`fold`], [`match_choice`]);
+//! Layout: [`dates`] names a time as a reader reads it; [`matching`] turns typed text into a choice ([`fold`], [`match_choice`]);
 //! [`questions`] keeps every message that offered choices answerable and says which one a typed
 //! answer is for; [`sms`] renders choices as numbered options and counts segments.
 
+pub mod dates;
 pub mod matching;
 pub mod questions;
 pub mod sms;

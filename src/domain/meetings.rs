@@ -1,5 +1,6 @@
-//! 三会一课: the kinds of branch meeting, their default attendees and statutory cadence, the
-//! quorum rule of a general meeting, quarters and compliance arithmetic. Reading the date and
+//! 三会一课: the kinds of branch meeting, their default attendees and statutory cadence,
+//! `[meetings]`'s timings, quarters and compliance arithmetic (the quorum and the rotating
+//! sign-in code are the feature's: `crate::meetings::rules`). Reading the date and
 //! time a person types lives in [`crate::domain::when`] (re-exported here). Pure: no I/O.
 
 use std::collections::BTreeMap;
@@ -263,11 +264,6 @@ impl FromStr for Cadence {
     }
 }
 
-/// A general meeting can vote only when more than half of the members with a vote attend.
-pub fn has_quorum(voting_attending: u32, voting_total: u32) -> bool {
-    voting_attending * 2 > voting_total
-}
-
 /// A calendar quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quarter {
@@ -333,61 +329,6 @@ pub fn percent(part: u32, whole: u32) -> u32 {
     (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
-/// The rotating sign-in code changes every this many milliseconds.
-pub const ROTATING_WINDOW_MS: i64 = 30_000;
-
-/// The 30-second window an instant falls in.
-pub fn rotating_window(at_ms: i64) -> i64 {
-    at_ms.div_euclid(ROTATING_WINDOW_MS)
-}
-
-/// The rotating sign-in code of a window: HMAC-SHA256 of the window number under the meeting's
-/// secret, truncated to six digits as TOTP (RFC 6238) does, so the code on the screen cannot be
-/// worked out from an earlier one nor forwarded for long.
-pub fn rotating_code(secret: &[u8], window: i64) -> String {
-    use hmac::{Hmac, KeyInit, Mac};
-    let mut mac =
-        Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes a key of any length");
-    mac.update(&window.to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    // Dynamic truncation (RFC 4226 §5.3).
-    let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let n = u32::from_be_bytes([
-        digest[offset] & 0x7f,
-        digest[offset + 1],
-        digest[offset + 2],
-        digest[offset + 3],
-    ]);
-    format!("{:06}", n % 1_000_000)
-}
-
-/// How a typed code compares with a meeting's rotating codes at `now_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RotatingMatch {
-    /// The current window's code or the one before (a member who read it just before it changed).
-    Valid,
-    /// The code of an older window, up to [`STALE_WINDOWS`] back: forwarded or kept, refused.
-    Stale,
-    /// Not one of this meeting's codes.
-    No,
-}
-
-/// How many windows back a code is still recognised as this meeting's (to say it expired).
-pub const STALE_WINDOWS: i64 = 20;
-
-/// Whether `code` is the meeting's rotating code now ([`RotatingMatch::Valid`]: the current or
-/// the previous window), an expired one of its codes, or none of them.
-pub fn match_rotating(secret: &[u8], code: &str, now_ms: i64) -> RotatingMatch {
-    let now = rotating_window(now_ms);
-    if (now - 1..=now).any(|w| rotating_code(secret, w) == code) {
-        return RotatingMatch::Valid;
-    }
-    if (now - STALE_WINDOWS..now - 1).any(|w| rotating_code(secret, w) == code) {
-        return RotatingMatch::Stale;
-    }
-    RotatingMatch::No
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,14 +379,6 @@ mod tests {
     }
 
     #[test]
-    fn a_general_meeting_needs_more_than_half_of_the_voting_members() {
-        assert!(!has_quorum(5, 10));
-        assert!(has_quorum(6, 10));
-        assert!(has_quorum(1, 1));
-        assert!(!has_quorum(0, 0));
-    }
-
-    #[test]
     fn kinds_have_the_statutory_cadence_and_attendees() {
         let q4 = Quarter { year: 2026, q: 4 };
         let q2 = Quarter { year: 2026, q: 2 };
@@ -474,28 +407,5 @@ mod tests {
         assert!("2026Q5".parse::<Quarter>().is_err());
         assert_eq!(percent(2, 3), 67);
         assert_eq!(percent(0, 0), 0);
-    }
-
-    #[test]
-    fn the_rotating_code_changes_every_thirty_seconds_and_only_the_last_two_are_accepted() {
-        let secret = [7u8; 32];
-        let t0 = 1_790_000_000_000_i64 - 1_790_000_000_000_i64 % ROTATING_WINDOW_MS;
-        let a = rotating_code(&secret, rotating_window(t0));
-        assert_eq!(a.len(), 6);
-        assert!(a.chars().all(|c| c.is_ascii_digit()));
-        assert_eq!(a, rotating_code(&secret, rotating_window(t0 + 29_999)));
-        let b = rotating_code(&secret, rotating_window(t0 + 30_000));
-        assert_ne!(a, b);
-        assert_ne!(a, rotating_code(&[8u8; 32], rotating_window(t0)));
-        assert_eq!(match_rotating(&secret, &a, t0 + 1), RotatingMatch::Valid);
-        assert_eq!(
-            match_rotating(&secret, &a, t0 + 59_999),
-            RotatingMatch::Valid
-        );
-        assert_eq!(
-            match_rotating(&secret, &a, t0 + 60_000),
-            RotatingMatch::Stale
-        );
-        assert_eq!(match_rotating(&secret, "000000x", t0), RotatingMatch::No);
     }
 }

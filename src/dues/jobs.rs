@@ -145,7 +145,7 @@ async fn run_month(
         }
         flagged += 1;
         let secretaries = match m.branch_id {
-            Some(b) => crate::flows::meetings::secretaries(conn, b).await?,
+            Some(b) => crate::meetings::service::secretaries(conn, b).await?,
             None => Vec::new(),
         };
         for s in secretaries.iter().filter(|s| s.id != m.id) {

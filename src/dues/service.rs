@@ -53,7 +53,7 @@ pub async fn keeper(conn: &mut Conn, branch_id: i64) -> Result<Option<Member>, S
             }
         }
     }
-    Ok(crate::flows::meetings::secretaries(conn, branch_id)
+    Ok(crate::meetings::service::secretaries(conn, branch_id)
         .await?
         .into_iter()
         .next())

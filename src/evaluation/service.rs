@@ -136,7 +136,7 @@ pub async fn open_round(
                 ("title", o.title.into()),
                 (
                     "closes",
-                    crate::flows::meetings::when_text_from(c, l, tell.tz, o.closes_at, tell.now_ms)
+                    crate::chat::dates::when_text_from(c, l, tell.tz, o.closes_at, tell.now_ms)
                         .into(),
                 ),
             ],

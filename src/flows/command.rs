@@ -17,32 +17,6 @@ pub enum Command {
     Answer(Option<String>),
     /// `/hide <id>`: the committee hides an abusive comment.
     Hide(Option<String>),
-    /// `/meeting` or `/newmeeting`: create a meeting.
-    NewMeeting,
-    /// `/meetings`: upcoming meetings.
-    Meetings,
-    /// `/attendance <id>`.
-    Attendance(Option<String>),
-    /// `/meeting_series <kind>; <crontab>; <place>; <topic>[; <count>]`: a recurring series.
-    MeetingSeries(Option<String>),
-    /// `/cancelmeeting <id>`.
-    CancelMeeting(Option<String>),
-    /// `/reschedule <id> <date time>`.
-    Reschedule(Option<String>),
-    /// `/signin <code>`.
-    SignIn(Option<String>),
-    /// `/proxysignin <id> <member key> <reason>`.
-    ProxySignIn(Option<String>),
-    /// `/proxyleave <id> <member key> <reason>`: 代请假.
-    ProxyLeave(Option<String>),
-    /// `/makeup [<id> [<member key>] <note>]`: 补学 recorded as done.
-    Makeup(Option<String>),
-    /// `/signin_screen <id> [only]`: a one-time link to the rotating sign-in code's page.
-    SignInScreen(Option<String>),
-    /// `/minutes <id> [text]`.
-    Minutes(Option<String>),
-    /// `/compliance [quarter]`.
-    Compliance(Option<String>),
     /// `/audit`: the latest administrative actions.
     Audit,
     /// `/dashboard`: a one-time login link to the web dashboard.
@@ -61,12 +35,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("unbound", crate::msg!("menu-unbound")),
     ("cancel", crate::msg!("menu-cancel")),
     ("feedback", crate::msg!("menu-feedback")),
-    ("meetings", crate::msg!("menu-meetings")),
-    ("signin", crate::msg!("menu-signin")),
-    ("meeting", crate::msg!("menu-meeting")),
-    ("attendance", crate::msg!("menu-attendance")),
-    ("minutes", crate::msg!("menu-minutes")),
-    ("compliance", crate::msg!("menu-compliance")),
     ("audit", crate::msg!("menu-audit")),
     ("dashboard", crate::msg!("menu-dashboard")),
 ];
@@ -76,13 +44,8 @@ pub fn parse(text: &str) -> Option<Command> {
     let text = crate::flows::fold(text);
     let text = text.trim();
     let Some(body) = text.strip_prefix('/') else {
-        // "补学" and "补学 12 自学会议精神": how an SMS reader records make-up study.
-        if let Some(rest) = text.strip_prefix("补学") {
-            if rest.is_empty() || rest.starts_with(char::is_whitespace) {
-                let rest = rest.trim();
-                return Some(Command::Makeup((!rest.is_empty()).then(|| rest.to_owned())));
-            }
-        }
+        // A feature's word without `/` ("补学 12 自学会议精神") is read by the engine after this
+        // (`Features::word`).
         return match text.to_lowercase().as_str() {
             "help" | "帮助" | "?" | "？" => Some(Command::Help),
             _ => None,
@@ -105,19 +68,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "feedback" => Command::Feedback(arg),
         "answer" => Command::Answer(arg),
         "hide" => Command::Hide(arg),
-        "meeting" | "newmeeting" => Command::NewMeeting,
-        "meetings" => Command::Meetings,
-        "attendance" => Command::Attendance(arg),
-        "meeting_series" | "meetingseries" => Command::MeetingSeries(arg),
-        "cancelmeeting" => Command::CancelMeeting(arg),
-        "reschedule" => Command::Reschedule(arg),
-        "signin" | "qd" => Command::SignIn(arg),
-        "proxysignin" => Command::ProxySignIn(arg),
-        "proxyleave" | "leave_for" | "leavefor" => Command::ProxyLeave(arg),
-        "makeup" | "make_up" | "buxue" => Command::Makeup(arg),
-        "signin_screen" | "signinscreen" | "screen" => Command::SignInScreen(arg),
-        "minutes" => Command::Minutes(arg),
-        "compliance" => Command::Compliance(arg),
         "audit" => Command::Audit,
         "dashboard" => Command::Dashboard,
         _ => Command::Other(name, arg),
@@ -145,12 +95,10 @@ mod tests {
             Some(Command::Other("frobnicate".into(), None))
         );
         assert_eq!(parse("hello"), None);
-        assert_eq!(parse("补学"), Some(Command::Makeup(None)));
         assert_eq!(
-            parse("补学 12 自学会议精神"),
-            Some(Command::Makeup(Some("12 自学会议精神".into())))
+            parse("/signin 123456"),
+            Some(Command::Other("signin".into(), Some("123456".into())))
         );
-        assert_eq!(parse("补学了会议精神"), None);
         assert_eq!(parse("/dashboard@branch_bot"), Some(Command::Dashboard));
         assert_eq!(
             parse("/pledge_schedule 0 9 1 * *"),

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::{
-    audit, dashboard, feedback, help, lang, me, meetings, questions, start, unbound, ChannelKind,
-    Choice, Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    audit, dashboard, feedback, help, lang, me, questions, start, unbound, ChannelKind, Choice,
+    Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -876,14 +876,16 @@ impl Engine {
         if let Some(cmd) = command::parse(text) {
             return self.on_command(cx, conn, member, inbound, cmd).await;
         }
+        if let Some((feature, name, arg)) = self.features.word(text) {
+            return feature
+                .command(cx, conn, member, name, arg.as_deref(), inbound)
+                .await;
+        }
         // Steps that wait for free text take it before any offered choice, except the choices a
         // draft offers about itself (which party group; 是指 2027 年 12 月 3 日吗？).
         if let Some((choice, rest)) = super::match_choice(offered, text).filter(|(c, rest)| {
             // "1月5日 9:00" starts with a number but is a new date, not choice 1.
-            let own = meetings::create::DRAFT_CHOICES
-                .iter()
-                .any(|p| c.data.starts_with(p));
-            own && rest.is_empty()
+            self.features.typed_first(&c.data) && rest.is_empty()
         }) {
             let data = choice.data.clone();
             return self.on_choice(cx, conn, member, state, &data, &rest).await;
@@ -938,10 +940,14 @@ impl Engine {
         cmd: Command,
     ) -> Result<Step, StoreError> {
         match cmd {
-            Command::Start(Some(code)) if code.starts_with("si_") => {
-                meetings::signin::with_code(cx, conn, member, &code[3..]).await
-            }
             Command::Start(code) => {
+                // A payload that means a feature's command (`/start si_<code>`: sign in).
+                let link = code.as_deref().and_then(|c| self.features.start_link(c));
+                if let Some((feature, name, rest)) = link {
+                    return feature
+                        .command(cx, conn, member, name, Some(rest), inbound)
+                        .await;
+                }
                 start::bound_start(
                     cx,
                     conn,
@@ -974,38 +980,6 @@ impl Engine {
                 feedback::results::answer(cx, conn, member, raw).await
             }
             Command::Hide(arg) => feedback::results::hide(cx, conn, member, arg.as_deref()).await,
-            Command::NewMeeting => meetings::create::start(cx, member).await,
-            Command::Meetings => meetings::attendance::list(cx, conn, member).await,
-            Command::Attendance(a) => {
-                meetings::attendance::detail(cx, conn, member, a.as_deref()).await
-            }
-            Command::MeetingSeries(a) => {
-                meetings::series::command(cx, conn, member, a.as_deref()).await
-            }
-            Command::CancelMeeting(a) => {
-                meetings::create::cancel(cx, conn, member, a.as_deref()).await
-            }
-            Command::Reschedule(a) => {
-                meetings::create::reschedule(cx, conn, member, a.as_deref()).await
-            }
-            Command::SignIn(Some(code)) => {
-                meetings::signin::with_code(cx, conn, member, &code).await
-            }
-            Command::SignIn(None) => Ok(Step::text(cx.t(msg!("meeting-signin-usage")))),
-            Command::ProxySignIn(a) => {
-                meetings::signin::proxy(cx, conn, member, a.as_deref()).await
-            }
-            Command::ProxyLeave(a) => {
-                meetings::leave_for::command(cx, conn, member, a.as_deref()).await
-            }
-            Command::Makeup(a) => meetings::makeup::command(cx, conn, member, a.as_deref()).await,
-            Command::SignInScreen(a) => {
-                meetings::screen::command(cx, conn, member, a.as_deref()).await
-            }
-            Command::Minutes(a) => meetings::minutes::command(cx, conn, member, a.as_deref()).await,
-            Command::Compliance(a) => {
-                meetings::compliance::command(cx, conn, member, a.as_deref()).await
-            }
             Command::Audit => audit::command(cx, conn, member).await,
             Command::Dashboard => dashboard::command(cx, conn, member).await,
             Command::Other(name, arg) => match self.features.command(&name) {
@@ -1035,20 +1009,6 @@ impl Engine {
         match kind {
             "lang" => lang::chosen(cx, conn, member, value).await,
             "unbound" if value == "invite" => unbound::invite(cx, conn, member).await,
-            "rsvp" => meetings::rsvp::chosen(cx, conn, member, value, rest).await,
-            "meet" => match value.split_once(':').unwrap_or((value, "")) {
-                ("kind", k) => meetings::create::kind_chosen(cx, conn, member, k).await,
-                ("group", g) => meetings::create::group_chosen(cx, conn, member, state, g).await,
-                ("year", at) => Ok(meetings::create::next_year_answered(cx, state, at)),
-                ("confirm", _) => meetings::create::confirm(cx, conn, member, &state).await,
-                ("series", _) => meetings::series::confirm(cx, conn, member, &state).await,
-                ("discard", _) => Ok(Step::text(cx.t(msg!("meeting-discarded")))),
-                ("nudge", id) => meetings::attendance::nudge(cx, conn, member, id).await,
-                ("leavefor", v) => meetings::leave_for::chosen(cx, conn, member, v).await,
-                ("makeup", id) => meetings::makeup::chosen(cx, conn, member, id).await,
-                ("screen", id) => meetings::screen::command(cx, conn, member, Some(id)).await,
-                _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
-            },
             k => match self.features.action(k) {
                 Some(feature) => {
                     feature
@@ -1062,8 +1022,8 @@ impl Engine {
 }
 
 impl Engine {
-    /// Text typed while a step waits for it (a meeting draft, a leave reason, minutes), or a
-    /// sign-in code. None: not for a waiting step.
+    /// Text typed while a step waits for it (a feature's step, the compact ballot), or text a
+    /// feature reads in any step (a sign-in code). None: not for a waiting step.
     async fn on_text(
         &self,
         cx: &Ctx<'_>,
@@ -1083,39 +1043,8 @@ impl Engine {
                 None => return Ok(Some(Step::text(cx.t(msg!("error-stale-choice"))))),
             }
         }
-        Ok(Some(match state {
-            State::MeetingLeaveReason { meeting_id } => {
-                meetings::rsvp::reason(cx, conn, member, *meeting_id, text).await?
-            }
-            State::MeetingProxyReason { args } => {
-                let args = format!("{args} {}", text.trim());
-                meetings::signin::proxy(cx, conn, member, Some(&args)).await?
-            }
-            State::MeetingLeaveForReason {
-                meeting_id,
-                member_id,
-            } => {
-                meetings::leave_for::reason(cx, conn, member, *meeting_id, *member_id, text).await?
-            }
-            State::MeetingMakeupNote { meeting_id } => {
-                meetings::makeup::note(cx, conn, member, *meeting_id, text).await?
-            }
-            State::MeetingMinutes { meeting_id } => {
-                meetings::minutes::submit(cx, conn, member, *meeting_id, text).await?
-            }
-            State::MeetingDraft {
-                starts_at,
-                place,
-                topic,
-                ..
-            } if starts_at.is_none() || place.is_none() || topic.is_none() => {
-                meetings::create::typed(cx, conn, member, state.clone(), text).await?
-            }
-            _ if meetings::signin::looks_like_code(text) => {
-                meetings::signin::with_code(cx, conn, member, text).await?
-            }
-            _ => return Ok(None),
-        }))
+        // Text no waiting step took that a feature reads in any step (a sign-in code).
+        self.features.any_text(cx, conn, member, text).await
     }
 }
 

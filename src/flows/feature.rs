@@ -195,6 +195,37 @@ pub trait Feature: Send + Sync {
         Box::pin(async move { Ok(Step::text(cx.t(crate::msg!("unbound-explain")))) })
     }
 
+    /// Button data (prefixes, `meet:year:`) that a typed answer names before the text is read
+    /// for a waiting step: "1" answers the first of them rather than being read as a date.
+    fn typed_choices_first(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Text no waiting step took, read in any step before the engine reads it as an answer (a
+    /// sign-in code typed as it is). `None` (the default): not the feature's.
+    fn on_any_text<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _text: &'a str,
+    ) -> TextAnswer<'a> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// `/start` payloads that mean one of its commands: (`si_`, `signin`) makes
+    /// `/start si_123456` answer as `/signin 123456`.
+    fn start_links(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
+    /// Words typed without a `/` that mean one of its commands, with what follows as its
+    /// argument: (`补学`, `makeup`) makes `补学 12 自学` answer as `/makeup 12 自学` (an SMS
+    /// reader types no slash). The word must stand alone or be followed by a space.
+    fn words(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
     /// Steps of the engine's older `State` enum that are now this feature's (their stored JSON,
     /// `{"step": …}`, is read as its data), so conversations stored before the feature had its
     /// own folder read on.
@@ -305,6 +336,66 @@ impl Features {
             }
         }
         Ok(None)
+    }
+
+    /// Whether `data`, a button offered now, is one a feature wants taken when typed before
+    /// its waiting step reads the text ([`Feature::typed_choices_first`]).
+    pub fn typed_first(&self, data: &str) -> bool {
+        self.0
+            .iter()
+            .flat_map(|f| f.typed_choices_first())
+            .any(|p| data.starts_with(p))
+    }
+
+    /// The features' [`Feature::on_any_text`], in order: the first that takes `text`.
+    pub async fn any_text(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        member: &Member,
+        text: &str,
+    ) -> Result<Option<Step>, StoreError> {
+        for f in self.0.iter() {
+            if let Some(step) = f.on_any_text(cx, conn, member, text).await? {
+                return Ok(Some(step));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The feature and command a `/start` payload means, with the rest of the payload.
+    pub fn start_link<'p>(
+        &self,
+        payload: &'p str,
+    ) -> Option<(&dyn Feature, &'static str, &'p str)> {
+        self.0.iter().find_map(|f| {
+            f.start_links().iter().find_map(|(prefix, name)| {
+                payload
+                    .strip_prefix(prefix)
+                    .map(|rest| (f.as_ref(), *name, rest))
+            })
+        })
+    }
+
+    /// The feature and command a word typed without `/` means (folded as commands are), with
+    /// its argument.
+    pub fn word(&self, text: &str) -> Option<(&dyn Feature, &'static str, Option<String>)> {
+        let text = super::fold(text);
+        let text = text.trim();
+        self.0.iter().find_map(|f| {
+            f.words().iter().find_map(|(word, name)| {
+                let rest = text.strip_prefix(word)?;
+                if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+                    return None;
+                }
+                let rest = rest.trim();
+                Some((
+                    f.as_ref(),
+                    *name,
+                    (!rest.is_empty()).then(|| rest.to_owned()),
+                ))
+            })
+        })
     }
 
     /// Every feature's lines of `/help` for `member`.

@@ -1,5 +1,6 @@
 //! `/help`: what this member's role can do — only the commands they may use (a member of the
 //! masses is not offered meetings, sign-in or evaluation; a member is not offered /summary).
+//! The features' lines come from their declarations (`Feature::help`).
 
 use super::Ctx;
 use crate::domain::org::Member;
@@ -8,15 +9,10 @@ use crate::msg;
 /// The help text for a member: everyone's commands, then the branch managers', then the
 /// college committee's; each feature adds its lines from its own locale file.
 pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
-    let party = member.role.is_party_member();
     let mut everyone = vec![cx.r(
         msg!("help-member"),
         &[("name", member.name.as_str().into())],
     )];
-    if party {
-        everyone.push(cx.t(msg!("help-meetings")));
-        everyone.push(cx.t(msg!("meeting-help-makeup")));
-    }
     let features = cx.engine.features.help(cx, member);
     everyone.extend(features.everyone);
     let mut parts = vec![everyone.join("\n")];
@@ -37,7 +33,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         } else {
             cx.t(msg!("help-manager"))
         }];
-        managing.push(cx.t(msg!("meeting-help-practice")));
         managing.extend(features.managing_early);
         managing.push(cx.t(msg!("help-feedback-answer")));
         if member.college {

@@ -7,8 +7,8 @@
 //! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
 //! replies); [`command`] parses what was typed; [`questions`] keeps every message that offered
 //! choices answerable and says which one a typed answer is for; one file per intent
-//! ([`start`], [`help`], [`me`], [`lang`], [`unbound`]) or folder per feature
-//! ([`meetings`]: the 三会一课 flows, one file per intent).
+//! ([`start`], [`help`], [`me`], [`lang`], [`unbound`]); the features have folders of their
+//! own (`crate::meetings`, `crate::notices`, `crate::pledges`, …) and plug in through [`feature`].
 
 pub mod attempts;
 pub mod audit;
@@ -21,7 +21,6 @@ pub mod files;
 pub mod help;
 pub mod lang;
 pub mod me;
-pub mod meetings;
 pub mod questions;
 pub mod records;
 pub mod start;
@@ -43,35 +42,6 @@ pub enum State {
     Idle,
     /// Offered the language choice.
     ChoosingLanguage,
-    /// Creating a meeting: the kind is chosen, the rest is filled in order (time, place,
-    /// topic), then the preview waits for 确认 / 取消.
-    MeetingDraft {
-        kind: String,
-        /// A 党小组会's party group, when the secretary chose one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        group: Option<String>,
-        starts_at: Option<i64>,
-        place: Option<String>,
-        topic: Option<String>,
-    },
-    /// `/meeting_series`: the preview waits for 确认 / 取消.
-    MeetingSeries {
-        kind: String,
-        cron: String,
-        place: String,
-        topic: String,
-        count: u32,
-    },
-    /// `/proxysignin <no.> <key>` without a reason: the reason is typed next.
-    MeetingProxyReason { args: String },
-    /// Chose 请假: the reason is typed next.
-    MeetingLeaveReason { meeting_id: i64 },
-    /// 代请假: a member was chosen on the attendance view; the reason is typed next.
-    MeetingLeaveForReason { meeting_id: i64, member_id: i64 },
-    /// 补学: a missed meeting was chosen; the note is typed next.
-    MeetingMakeupNote { meeting_id: i64 },
-    /// Asked for a meeting's minutes: the text is typed next.
-    MeetingMinutes { meeting_id: i64 },
     /// A feature's own waiting step ([`feature::Feature::on_text`]): which feature, and the
     /// data it stored, read by that feature alone ([`State::feature`], [`State::data_of`]).
     Feature {

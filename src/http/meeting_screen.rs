@@ -2,7 +2,7 @@
 //! the meeting's rotating sign-in code in large digits, its name and time. No scripts: the page
 //! reloads itself (`<meta http-equiv="refresh">`) when the 30-second window turns.
 //!
-//! `GET /meetings/screen/open/{token}` uses the one-time link (`flows::meetings::screen`) once,
+//! `GET /meetings/screen/open/{token}` uses the one-time link (`meetings::chat::screen`) once,
 //! opens a screen session until the meeting ends (an HttpOnly cookie scoped to
 //! `/meetings/screen`), and sends the browser to `GET /meetings/screen/{id}`, the page. A used,
 //! expired or unknown link, or a page without its session, is a readable refusal page.
@@ -15,10 +15,11 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 
 use super::AppState;
-use crate::domain::meetings::{rotating_code, rotating_window, ROTATING_WINDOW_MS};
 use crate::i18n::{Arg, Msg};
+use crate::meetings::rules::{rotating_code, rotating_window, ROTATING_WINDOW_MS};
+use crate::meetings::store as meeting_screens;
 use crate::msg;
-use crate::store::{dashboard, meeting_screens, meetings, StoreError};
+use crate::store::{dashboard, meetings, StoreError};
 
 /// The screen session cookie's name.
 pub const COOKIE: &str = "branchbot_screen";
@@ -233,7 +234,7 @@ async fn page(
         Err(e) => return w.internal(e),
     };
     let (c, l, tz) = (&engine.catalog, engine.org_locale, engine.tz);
-    let kind = crate::flows::meetings::kind_text(c, l, m.kind);
+    let kind = crate::meetings::text::kind_text(c, l, m.kind);
     let title = w.r(
         msg!("screen-heading"),
         &[
@@ -241,7 +242,7 @@ async fn page(
             ("kind", kind.as_str().into()),
         ],
     );
-    let when = crate::flows::meetings::when_text(c, l, tz, m.starts_at);
+    let when = crate::chat::dates::when_text(c, l, tz, m.starts_at);
     let mut body = format!(
         "<h1>{}</h1>\n<p class=\"when\">{}</p>\n",
         escape(&title),

@@ -184,7 +184,7 @@ pub async fn data(
     branch: Option<i64>,
     period: &Period,
 ) -> Result<Bars, StoreError> {
-    let label: Arg = crate::flows::meetings::period_text(&ctx.catalog, ctx.locale, period).into();
+    let label: Arg = crate::meetings::text::period_text(&ctx.catalog, ctx.locale, period).into();
     Ok(match chart {
         Chart::Attendance => {
             let rows = figures::attendance_by_month(conn, ctx.tz, period, branch, ctx.now).await?;

@@ -9,7 +9,7 @@ use crate::domain::meetings::{percent, MeetingRules};
 use crate::domain::period::Period;
 use crate::evaluation::service as evaluation;
 use crate::flows::feedback::results;
-use crate::flows::meetings::compliance;
+use crate::meetings::compliance;
 use crate::notices::store as notice_store;
 use crate::pledges::service as stats;
 use crate::store::campaigns as campaign_store;

@@ -111,7 +111,7 @@ pub async fn command(
     store::add_ballot(conn, v.recruit.id, round_id, cx.now_ms).await?;
     let branch = v.recruit.branch.clone().unwrap_or_default();
     for m in voters.iter().filter(|m| m.id != member.id) {
-        let closes = crate::flows::meetings::when_text_from(
+        let closes = crate::chat::dates::when_text_from(
             cx.catalog,
             m.locale,
             cx.engine.tz,
@@ -142,7 +142,7 @@ pub async fn command(
         &format!("ballot round:{round_id} {entitled}"),
     )
     .await?;
-    let closes = crate::flows::meetings::when_text_from(
+    let closes = crate::chat::dates::when_text_from(
         cx.catalog,
         cx.locale,
         cx.engine.tz,
@@ -189,7 +189,7 @@ async fn result(
     };
     if cx.now_ms < round.closes_at {
         let (voted, eligible) = rounds::turnout(conn, round_id).await?;
-        let closes = crate::flows::meetings::when_text_from(
+        let closes = crate::chat::dates::when_text_from(
             cx.catalog,
             cx.locale,
             cx.engine.tz,

@@ -587,7 +587,7 @@ async fn first_secretary(
     branch_id: Option<i64>,
 ) -> Result<Option<Member>, StoreError> {
     Ok(match branch_id {
-        Some(b) => crate::flows::meetings::secretaries(conn, b)
+        Some(b) => crate::meetings::service::secretaries(conn, b)
             .await?
             .into_iter()
             .next(),

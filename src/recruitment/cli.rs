@@ -113,7 +113,7 @@ pub(crate) async fn run(e: &Engine, command: RecruitCommand, ui: &Ui) -> Outcome
                     }
                 };
                 let contact = match v.recruit.branch_id {
-                    Some(b) => crate::flows::meetings::secretaries(&mut conn, b)
+                    Some(b) => crate::meetings::service::secretaries(&mut conn, b)
                         .await?
                         .into_iter()
                         .next(),

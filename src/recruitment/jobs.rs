@@ -55,7 +55,7 @@ impl Job for RecruitmentClocks {
                     let mut to: Vec<Member> = Vec::new();
                     let person = members::by_id(conn, v.recruit.member_id).await?;
                     let secretaries = match v.recruit.branch_id {
-                        Some(b) => crate::flows::meetings::secretaries(conn, b).await?,
+                        Some(b) => crate::meetings::service::secretaries(conn, b).await?,
                         None => Vec::new(),
                     };
                     match due.what {

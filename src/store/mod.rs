@@ -15,7 +15,6 @@ pub mod feedback;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
-pub mod meeting_screens;
 pub mod meetings;
 pub mod members;
 pub mod outbox;

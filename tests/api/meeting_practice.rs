@@ -6,10 +6,12 @@
 //! still works, an older one is refused as expired; the link to its screen works once; the
 //! page itself over HTTP). What a person reads is the text queued for their chat.
 
-use branchbot::domain::meetings::{rotating_code, rotating_window, MeetingKind, MeetingRules};
+use branchbot::domain::meetings::{MeetingKind, MeetingRules};
 use branchbot::flows::Content;
+use branchbot::meetings::rules::{rotating_code, rotating_window};
+use branchbot::meetings::store as meeting_screens;
 use branchbot::store::meetings::NewMeeting;
-use branchbot::store::{meeting_screens, members};
+use branchbot::store::members;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -119,14 +121,15 @@ impl World {
             .await
             .unwrap()
             .unwrap();
-        let attendees = branchbot::flows::meetings::default_attendees(&mut tx, branch, kind, None)
-            .await
-            .unwrap()
-            .iter()
-            .map(|m| m.id)
-            .collect();
+        let attendees =
+            branchbot::meetings::service::default_attendees(&mut tx, branch, kind, None)
+                .await
+                .unwrap()
+                .iter()
+                .map(|m| m.id)
+                .collect();
         let starts = t(at).timestamp_millis();
-        let id = branchbot::flows::meetings::commit(
+        let id = branchbot::meetings::service::commit(
             &mut tx,
             self.engine.jobs.registry(),
             &self.engine.meetings.remind_before_minutes,

@@ -572,18 +572,16 @@ async fn on_telegram_a_typed_1_with_a_reminder_and_a_notice_open_is_asked_about_
         .await
         .unwrap()
         .unwrap();
-    let attendees =
-        branchbot::flows::meetings::default_attendees(&mut tx, branch, MeetingKind::Lesson, None)
-            .await
-            .unwrap()
-            .iter()
-            .map(|m| m.id)
-            .collect();
-    branchbot::flows::meetings::commit(
-        &mut tx,
-        app.app().scheduler.registry(),
-        &MeetingRules::default().remind_before_minutes,
+    let by = branchbot::meetings::service::Creator {
+        registry: app.app().scheduler.registry(),
+        rules: &MeetingRules::default(),
+        tz: chrono_tz::Asia::Shanghai,
         now,
+        actor: branchbot::store::audit::Actor::operator(),
+    };
+    branchbot::meetings::service::create(
+        &mut tx,
+        &by,
         branchbot::store::meetings::NewMeeting {
             branch_id: branch,
             kind: MeetingKind::Lesson,
@@ -592,9 +590,10 @@ async fn on_telegram_a_typed_1_with_a_reminder_and_a_notice_open_is_asked_about_
             place: "党员活动室".into(),
             topic: "党章学习".into(),
             created_by: None,
-            attendees,
+            attendees: Vec::new(),
             signin_code: String::new(),
         },
+        branchbot::meetings::service::Invited::Default(None),
     )
     .await
     .unwrap();

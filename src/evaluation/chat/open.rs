@@ -120,7 +120,7 @@ pub fn duplicate_text(cx: &Ctx<'_>, r: &Round) -> String {
             ("title", r.title.as_str().into()),
             (
                 "closes",
-                crate::flows::meetings::when_text_from(
+                crate::chat::dates::when_text_from(
                     cx.catalog,
                     cx.locale,
                     cx.engine.tz,

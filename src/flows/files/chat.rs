@@ -147,8 +147,8 @@ pub async fn arrived(
     ask_where(cx, conn, member, state, &file, open).await
 }
 
-/// A waiting step that asked for files takes it: the minutes of a meeting (a photo of the
-/// sign-in sheet), or a feature's step (`Feature::on_file`: an activity's or a notice's preview).
+/// A feature's waiting step that asked for files takes it (`Feature::on_file`: a meeting's
+/// minutes, a photo of the sign-in sheet; an activity's or a notice's preview).
 async fn taken_by_step(
     cx: &Ctx<'_>,
     conn: &mut Conn,
@@ -157,29 +157,38 @@ async fn taken_by_step(
     file: &Attachment,
 ) -> Result<Option<Step>, StoreError> {
     match state {
-        State::MeetingMinutes { meeting_id } => {
-            let target = Target::Meeting(*meeting_id);
-            let Some(label) = targets::allowed(cx, conn, member, target).await? else {
-                return Ok(None);
-            };
-            let batch = attach(cx, conn, member, file, target).await?;
-            let text = format!(
-                "{}\n{}",
-                attached_text(cx, &label, &batch),
-                cx.t(msg!("files-minutes-go-on"))
-            );
-            Ok(Some(Step {
-                replies: vec![Reply::text(text)],
-                state: state.clone(),
-                keep_offered: true,
-            }))
-        }
         State::Feature { feature, data } => match cx.engine.features.named(feature) {
             Some(f) => f.on_file(cx, conn, member, data, file.id).await,
             None => Ok(None),
         },
         _ => Ok(None),
     }
+}
+
+/// A file sent while a meeting's minutes are asked for (a photo of the sign-in sheet): it and
+/// the rest of its batch are filed to the meeting's record. The text says so and that the
+/// minutes may follow; None when `member` may not add to that record (the file is then asked
+/// about as any file is).
+pub async fn attach_to_minutes(
+    cx: &Ctx<'_>,
+    conn: &mut Conn,
+    member: &Member,
+    meeting_id: i64,
+    attachment: i64,
+) -> Result<Option<String>, StoreError> {
+    let Some(file) = service::get(conn, attachment).await? else {
+        return Ok(None);
+    };
+    let target = Target::Meeting(meeting_id);
+    let Some(label) = targets::allowed(cx, conn, member, target).await? else {
+        return Ok(None);
+    };
+    let batch = attach(cx, conn, member, &file, target).await?;
+    Ok(Some(format!(
+        "{}\n{}",
+        attached_text(cx, &label, &batch),
+        cx.t(msg!("files-minutes-go-on"))
+    )))
 }
 
 /// "收到照片。归到哪里？" with a button per target and 不归档; the member's step is kept.

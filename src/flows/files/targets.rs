@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::attachments::Owner;
 use crate::domain::org::Member;
 use crate::flows::records::store as records;
-use crate::flows::{meetings as meeting_flows, Ctx};
+use crate::flows::Ctx;
 use crate::msg;
 use crate::store::{meetings, pledge_rounds, Conn, StoreError};
 
@@ -166,10 +166,7 @@ pub fn meeting_label(cx: &Ctx<'_>, m: &meetings::Meeting) -> String {
         msg!("files-meeting-label"),
         &[
             ("date", date(cx, m.starts_at).into()),
-            (
-                "kind",
-                meeting_flows::kind_text(cx.catalog, cx.locale, m.kind).into(),
-            ),
+            ("kind", cx.t(m.kind.msg()).into()),
         ],
     )
 }

@@ -89,7 +89,7 @@ impl Words<'_> {
 
     /// A period as people read it ("2026年第四季度").
     pub fn period_text(&self, p: &crate::domain::period::Period) -> String {
-        crate::flows::meetings::period_text(&self.state.engine.catalog, self.locale, p)
+        crate::meetings::text::period_text(&self.state.engine.catalog, self.locale, p)
     }
 
     pub fn org(&self) -> &str {

@@ -91,7 +91,7 @@ pub fn words(cx: &Ctx<'_>, expr: &str) -> String {
     match spoken {
         Spoken::Daily { .. } => cx.r(msg!("schedule-daily"), &[("time", time.into())]),
         Spoken::Weekly { weekday, .. } => {
-            let day = cx.t(crate::flows::meetings::weekday_msg(weekday));
+            let day = cx.t(crate::chat::dates::weekday_msg(weekday));
             cx.r(
                 msg!("schedule-weekly"),
                 &[("weekday", day.into()), ("time", time.into())],

@@ -1,5 +1,5 @@
 //! The platform's own kinds of job, one file each. A feature's kinds live in its folder
-//! (`flows/meetings/jobs.rs`, `dues/jobs.rs`, …) and `app::features` lists them all.
+//! (`meetings/jobs.rs`, `dues/jobs.rs`, …) and `app::features` lists them all.
 
 pub mod housekeeping;
 pub mod message;

@@ -5,7 +5,6 @@
 
 use branchbot::config::sms::GatewayKind;
 use branchbot::domain::meetings::MeetingKind;
-use branchbot::flows::meetings;
 use branchbot::store::meetings::NewMeeting;
 use branchbot::store::members;
 use chrono::Utc;
@@ -33,17 +32,16 @@ async fn meeting_soon(app: &SmsApp, code: &str) -> i64 {
         .await
         .unwrap()
         .unwrap();
-    let attendees = meetings::default_attendees(&mut tx, branch, MeetingKind::General, None)
-        .await
-        .unwrap()
-        .iter()
-        .map(|m| m.id)
-        .collect();
-    let id = meetings::commit(
-        &mut tx,
-        a.scheduler.registry(),
-        &branchbot::domain::meetings::MeetingRules::default().remind_before_minutes,
+    let by = branchbot::meetings::service::Creator {
+        registry: a.scheduler.registry(),
+        rules: &branchbot::domain::meetings::MeetingRules::default(),
+        tz: chrono_tz::Asia::Shanghai,
         now,
+        actor: branchbot::store::audit::Actor::operator(),
+    };
+    let id = branchbot::meetings::service::create(
+        &mut tx,
+        &by,
         NewMeeting {
             branch_id: branch,
             kind: MeetingKind::General,
@@ -52,12 +50,14 @@ async fn meeting_soon(app: &SmsApp, code: &str) -> i64 {
             place: "图书馆 305".into(),
             topic: "学习贯彻全会精神".into(),
             created_by: None,
-            attendees,
+            attendees: Vec::new(),
             signin_code: code.into(),
         },
+        branchbot::meetings::service::Invited::Default(None),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .id;
     tx.commit().await.unwrap();
     a.scheduler.wake();
     id

@@ -3,7 +3,7 @@
 //! updated, a notice confirmed, and one reminder rendered for Telegram, WeCom and SMS.
 
 use branchbot::domain::meetings::{MeetingKind, MeetingRules};
-use branchbot::flows::{meetings, start};
+use branchbot::flows::start;
 use branchbot::store::meetings::NewMeeting;
 use branchbot::store::{invites, members};
 use chrono::Utc;
@@ -21,17 +21,16 @@ async fn meeting_soon(app: &WecomApp) -> i64 {
         .await
         .unwrap()
         .unwrap();
-    let attendees = meetings::default_attendees(&mut tx, branch, MeetingKind::General, None)
-        .await
-        .unwrap()
-        .iter()
-        .map(|m| m.id)
-        .collect();
-    let id = meetings::commit(
+    let by = branchbot::meetings::service::Creator {
+        registry: a.scheduler.registry(),
+        rules: &MeetingRules::default(),
+        tz: chrono_tz::Asia::Shanghai,
+        now: Utc::now(),
+        actor: branchbot::store::audit::Actor::operator(),
+    };
+    let id = branchbot::meetings::service::create(
         &mut tx,
-        a.scheduler.registry(),
-        &MeetingRules::default().remind_before_minutes,
-        Utc::now(),
+        &by,
         NewMeeting {
             branch_id: branch,
             kind: MeetingKind::General,
@@ -40,12 +39,14 @@ async fn meeting_soon(app: &WecomApp) -> i64 {
             place: "图书馆 305".into(),
             topic: "学习贯彻全会精神".into(),
             created_by: None,
-            attendees,
+            attendees: Vec::new(),
             signin_code: String::new(),
         },
+        branchbot::meetings::service::Invited::Default(None),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .id;
     tx.commit().await.unwrap();
     a.scheduler.wake();
     id

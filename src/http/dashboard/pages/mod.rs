@@ -1,5 +1,5 @@
 //! The dashboard's pages: the overview of every branch, one branch, and the campaign. The
-//! figures are those the bot gives in chat: `/compliance` (`flows::meetings::compliance`),
+//! figures are those the bot gives in chat: `/compliance` (`meetings::compliance`),
 //! `/pledge_stats` (`pledges::service`), notice confirmations, and feedback reports with
 //! the anonymity thresholds of `domain::feedback` (a suppressed cell is never shown).
 
@@ -23,8 +23,8 @@ use super::html::{esc, Frame};
 use super::{Refusal, Words};
 use crate::domain::org::Member;
 use crate::domain::period::Period;
-use crate::flows::meetings::compliance;
 use crate::http::AppState;
+use crate::meetings::compliance;
 use crate::msg;
 use crate::pledges::service::rate_percent;
 use crate::store::StoreError;

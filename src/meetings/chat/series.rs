@@ -1,12 +1,14 @@
 //! `/meeting_series <kind>; <crontab>; <place>; <topic>[; <count>]`: a recurring series. The
 //! preview shows the next three dates (the crontab read in the organisation's zone) and waits
-//! in [`State::MeetingSeries`] for 确认 / 取消; 确认 creates the meetings with their reminders
-//! ([`super::commit_series`], shared with `branchbot meeting series`).
+//! in [`Waiting::MeetingSeries`] for 确认 / 取消; 确认 creates the meetings with their reminders
+//! ([`crate::meetings::service::commit_series`], shared with `branchbot meeting series`).
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
+use super::Waiting;
 use crate::domain::meetings::MeetingKind;
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
+use crate::meetings::service;
 use crate::msg;
 use crate::scheduler::Crontab;
 use crate::store::meetings::NewMeeting;
@@ -104,16 +106,19 @@ pub async fn command(
     }
     let dates: Vec<String> = times
         .iter()
-        .map(|t| super::when_text(cx.catalog, cx.locale, cx.engine.tz, t.timestamp_millis()))
+        .map(|t| {
+            crate::chat::dates::when_text(cx.catalog, cx.locale, cx.engine.tz, t.timestamp_millis())
+        })
         .collect();
-    let attendees = super::default_attendees(conn, branch_id, s.kind, Some(member)).await?;
+    let attendees =
+        crate::meetings::service::default_attendees(conn, branch_id, s.kind, Some(member)).await?;
     let text = cx.r(
         msg!("meeting-series-preview"),
         &[
             ("count", s.count.into()),
             (
                 "kind",
-                super::kind_text(cx.catalog, cx.locale, s.kind).into(),
+                crate::meetings::text::kind_text(cx.catalog, cx.locale, s.kind).into(),
             ),
             ("cron", s.cron.as_str().into()),
             ("dates", dates.join("\n").into()),
@@ -123,18 +128,25 @@ pub async fn command(
         ],
     );
     let choices = vec![
-        cx.choice("meet:series", msg!("meeting-confirm")),
-        cx.choice("meet:discard", msg!("meeting-discard")),
+        cx.choice(
+            crate::meetings::actions::Action::Series.encode(),
+            msg!("meeting-confirm"),
+        ),
+        cx.choice(
+            crate::meetings::actions::Action::Discard.encode(),
+            msg!("meeting-discard"),
+        ),
     ];
     Ok(Step::new(
         vec![Reply::with_choices(text, choices)],
-        State::MeetingSeries {
+        Waiting::MeetingSeries {
             kind: s.kind.as_str().into(),
             cron: s.cron,
             place: s.place,
             topic: s.topic,
             count: s.count,
-        },
+        }
+        .state(),
     ))
 }
 
@@ -143,9 +155,9 @@ pub async fn confirm(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: &State,
+    state: &Waiting,
 ) -> Result<Step, StoreError> {
-    let State::MeetingSeries {
+    let Waiting::MeetingSeries {
         kind,
         cron,
         place,
@@ -167,11 +179,6 @@ pub async fn confirm(
         .upcoming(cx.engine.tz, cx.now())
         .take(s.count as usize)
         .collect();
-    let attendees = super::default_attendees(conn, branch_id, s.kind, Some(member))
-        .await?
-        .iter()
-        .map(|m| m.id)
-        .collect();
     let template = NewMeeting {
         branch_id,
         kind: s.kind,
@@ -180,15 +187,22 @@ pub async fn confirm(
         place: s.place,
         topic: s.topic,
         created_by: Some(member.id),
-        attendees,
+        attendees: Vec::new(),
         signin_code: String::new(),
     };
-    let ids = match super::commit_series(
+    let by = service::Creator {
+        registry: cx.engine.jobs.registry(),
+        rules: &cx.engine.meetings,
+        tz: cx.engine.tz,
+        now: cx.now(),
+        actor: crate::store::audit::Actor::member(member, cx.via),
+    };
+    let ids = match service::create_series(
         conn,
-        cx.engine.jobs.registry(),
-        &cx.engine.meetings.remind_before_minutes,
-        cx.now(),
-        &template,
+        &by,
+        member.branch_name.as_deref().unwrap_or_default(),
+        template,
+        service::Invited::Default(Some(member)),
         cx.engine.meetings.length_minutes * 60_000,
         &times,
     )
@@ -202,38 +216,17 @@ pub async fn confirm(
         }
     };
     cx.mark_scheduled();
-    super::apply_code_policy(conn, &cx.engine.meetings, &ids).await?;
     let (first, last) = (
         ids.first().copied().unwrap_or_default(),
         ids.last().copied().unwrap_or_default(),
     );
-    let detail = format!(
-        "{} × {}",
-        super::audit_detail(
-            member.branch_name.as_deref().unwrap_or_default(),
-            s.kind,
-            times
-                .first()
-                .map(|t| t.timestamp_millis())
-                .unwrap_or_default(),
-            cx.engine.tz
-        ),
-        ids.len()
-    );
-    cx.audit(
-        conn,
-        crate::store::audit::Action::MeetingCreated,
-        &format!("meeting:{first}..{last}"),
-        &detail,
-    )
-    .await?;
     Ok(Step::text(cx.r(
         msg!("meeting-series-created"),
         &[
             ("count", ids.len().into()),
             (
                 "kind",
-                super::kind_text(cx.catalog, cx.locale, s.kind).into(),
+                crate::meetings::text::kind_text(cx.catalog, cx.locale, s.kind).into(),
             ),
             ("first", first.into()),
             ("last", last.into()),

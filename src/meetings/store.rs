@@ -1,14 +1,14 @@
 //! The rotating sign-in code's per-meeting secrets and the sign-in screen's one-time links and
 //! sessions (`meeting_signin_secrets`, `meeting_screens`, migration 0022). Tokens are made and
-//! hashed as the dashboard's are ([`super::dashboard::new_token`]): only the SHA-256 is kept.
+//! hashed as the dashboard's are ([`crate::store::dashboard::new_token`]): only the SHA-256 is kept.
 
 use sqlx::Row;
 
-use super::dashboard::{new_token, token_hash};
-use super::{Conn, Result};
+use crate::store::dashboard::{new_token, token_hash};
+use crate::store::{Conn, Result};
 
 /// A screen link lasts ten minutes, as a dashboard link does.
-pub const LINK_TTL_MS: i64 = super::dashboard::LINK_TTL_MS;
+pub const LINK_TTL_MS: i64 = crate::store::dashboard::LINK_TTL_MS;
 
 /// The meeting's secret, made (32 random bytes) the first time it is asked for.
 pub async fn secret(conn: &mut Conn, meeting_id: i64, now: i64) -> Result<Vec<u8>> {
@@ -28,7 +28,9 @@ pub async fn secret(conn: &mut Conn, meeting_id: i64, now: i64) -> Result<Vec<u8
             .fetch_one(conn)
             .await?;
     hex::decode(&stored).map_err(|_| {
-        super::StoreError::Corrupt(format!("meeting {meeting_id}: sign-in secret is not hex"))
+        crate::store::StoreError::Corrupt(format!(
+            "meeting {meeting_id}: sign-in secret is not hex"
+        ))
     })
 }
 
@@ -50,7 +52,7 @@ pub async fn open_secrets(conn: &mut Conn, now: i64, opens_ms: i64) -> Result<Ve
         let id: i64 = r.try_get("meeting_id")?;
         let secret: String = r.try_get("secret")?;
         let secret = hex::decode(&secret).map_err(|_| {
-            super::StoreError::Corrupt(format!("meeting {id}: sign-in secret is not hex"))
+            crate::store::StoreError::Corrupt(format!("meeting {id}: sign-in secret is not hex"))
         })?;
         out.push((id, secret));
     }

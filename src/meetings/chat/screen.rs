@@ -7,12 +7,13 @@
 //! `[meetings] static_signin_code = false` for every new meeting) leaves the rotating code as
 //! the only one. The page itself is `http::meeting_screen`.
 
-use super::super::engine::Step;
-use super::super::Ctx;
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::Ctx;
+use crate::meetings::store as meeting_screens;
 use crate::msg;
 use crate::store::meetings::{self, Meeting};
-use crate::store::{meeting_screens, Conn, StoreError};
+use crate::store::{Conn, StoreError};
 
 /// The page a link opens, under the bot's public address.
 pub fn link_url(base_url: &str, token: &str) -> String {

@@ -4,10 +4,10 @@
 //! who have not answered, record leave for a member (代请假, [`super::leave_for`]) and open the
 //! rotating sign-in code's screen ([`super::screen`]).
 
-use super::super::engine::Step;
-use super::super::{Choice, Ctx, Reply};
 use crate::delivery::route::{self, Push, Route};
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Choice, Ctx, Reply};
 use crate::msg;
 use crate::store::meetings::{self, Rsvp};
 use crate::store::{members, Conn, StoreError};
@@ -40,9 +40,14 @@ pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step
         if mine.is_none() && !manages {
             continue;
         }
-        let when =
-            super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, m.starts_at, cx.now_ms);
-        let kind = super::kind_text(cx.catalog, cx.locale, m.kind);
+        let when = crate::chat::dates::when_text_from(
+            cx.catalog,
+            cx.locale,
+            cx.engine.tz,
+            m.starts_at,
+            cx.now_ms,
+        );
+        let kind = crate::meetings::text::kind_text(cx.catalog, cx.locale, m.kind);
         let count = |r: Rsvp| all.iter().filter(|a| a.rsvp == r).count();
         if manages {
             // The committee sees every branch's: each line names its branch.
@@ -90,7 +95,7 @@ pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step
                         ("answer", answer.into()),
                     ],
                 ),
-                super::rsvp_choices(cx.catalog, cx.locale, m.id),
+                crate::meetings::text::rsvp_choices(cx.catalog, cx.locale, m.id),
             ));
         }
     }
@@ -106,7 +111,7 @@ pub async fn list(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step
         lines.insert(0, cx.t(header));
         replies.insert(0, Reply::text(lines.join("\n")));
     }
-    Ok(Step::new(replies, super::super::State::Idle))
+    Ok(Step::new(replies, crate::flows::State::Idle))
 }
 
 /// `/attendance <id>`.
@@ -135,7 +140,7 @@ pub async fn detail(
     let leave: Vec<String> = all
         .iter()
         .filter(|a| a.rsvp == Rsvp::Leave)
-        .map(|a| super::leave_entry(cx.catalog, cx.locale, a))
+        .map(|a| crate::meetings::text::leave_entry(cx.catalog, cx.locale, a))
         .collect();
     let none = all.iter().filter(|a| a.rsvp == Rsvp::None).count();
     let text = cx.r(
@@ -143,11 +148,12 @@ pub async fn detail(
         &[
             (
                 "kind",
-                super::kind_text(cx.catalog, cx.locale, m.kind).into(),
+                crate::meetings::text::kind_text(cx.catalog, cx.locale, m.kind).into(),
             ),
             (
                 "when",
-                super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
+                crate::chat::dates::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at)
+                    .into(),
             ),
             ("attend", names(&|a| a.rsvp == Rsvp::Attend).into()),
             (
@@ -161,7 +167,10 @@ pub async fn detail(
             ),
             ("none", names(&|a| a.rsvp == Rsvp::None).into()),
             ("signed", names(&|a| a.signed_in).into()),
-            ("code", super::code_text(cx.catalog, cx.locale, &m).into()),
+            (
+                "code",
+                crate::meetings::text::code_text(cx.catalog, cx.locale, &m).into(),
+            ),
         ],
     );
     // The photos and files of the meeting's record, when it has any (`flows::files`).
@@ -170,20 +179,29 @@ pub async fn detail(
         None => text,
     };
     let mut choices: Vec<Choice> = if none > 0 && m.starts_at > cx.now_ms {
-        vec![cx.choice(format!("meet:nudge:{}", m.id), msg!("meeting-nudge"))]
+        vec![cx.choice(
+            crate::meetings::actions::Action::Nudge(m.id).encode(),
+            msg!("meeting-nudge"),
+        )]
     } else {
         Vec::new()
     };
     // Until the meeting ends: 代请假 (the secretary or deputy) and the sign-in screen.
     if !m.cancelled && m.ends_at > cx.now_ms {
         if super::leave_for::may_record_for(member, m.branch_id) {
-            choices.push(cx.choice(
-                format!("meet:leavefor:{}", m.id),
-                msg!("meeting-leave-for-button"),
-            ));
+            choices.push(
+                cx.choice(
+                    crate::meetings::actions::Action::LeaveFor {
+                        meeting: m.id,
+                        member: None,
+                    }
+                    .encode(),
+                    msg!("meeting-leave-for-button"),
+                ),
+            );
         }
         choices.push(cx.choice(
-            format!("meet:screen:{}", m.id),
+            crate::meetings::actions::Action::Screen(m.id).encode(),
             msg!("meeting-screen-button"),
         ));
     }
@@ -195,8 +213,10 @@ pub async fn nudge(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    id: &str,
+    id: i64,
 ) -> Result<Step, StoreError> {
+    let id = id.to_string();
+    let id = id.as_str();
     let Some(m) = super::create::managed(cx, conn, member, Some(id)).await? else {
         return super::create::refusal(cx, conn, member, Some(id)).await;
     };
@@ -212,7 +232,7 @@ pub async fn nudge(
         let Some(target) = members::by_id(conn, a.member_id).await? else {
             continue;
         };
-        let reply = super::reminder(cx.catalog, target.locale, cx.engine.tz, &m);
+        let reply = crate::meetings::text::reminder(cx.catalog, target.locale, cx.engine.tz, &m);
         let push = Push {
             dedupe_key: format!("meeting:{}:nudge:{}:{}", m.id, cx.now_ms, target.id),
             urgent: false,

@@ -6,13 +6,14 @@
 use chrono::{NaiveDateTime, TimeZone};
 use clap::Subcommand;
 
-use super::{engine, find_branch, print_table, Config, Failure, Outcome, Ui};
 use crate::domain::meetings::MeetingKind;
-use crate::flows::meetings as flows;
-use crate::flows::meetings::create::Told;
+use crate::flows::engine::Engine;
+use crate::meetings::chat as flows;
+use crate::meetings::service::{self, Told};
 use crate::msg;
 use crate::store::audit::{self, Action, Actor};
 use crate::store::meetings::{self, NewMeeting, Rsvp};
+use crate::terminal::{find_branch, print_table, Failure, Outcome, Ui};
 
 /// `branchbot meeting …`.
 #[derive(Debug, Subcommand)]
@@ -101,8 +102,7 @@ pub enum MeetingCommand {
 }
 
 /// Runs `meeting …`.
-pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outcome {
-    let e = engine(config, ui).await?;
+pub(crate) async fn run(e: &Engine, command: MeetingCommand, ui: &Ui) -> Outcome {
     let now = chrono::Utc::now();
     match command {
         MeetingCommand::Create {
@@ -129,11 +129,6 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
             if place.trim().is_empty() || topic.trim().is_empty() {
                 return Err(ui.mistake(msg!("cli-meeting-empty-field"), &[]));
             }
-            let attendees = flows::default_attendees(&mut tx, branch_id, kind, None)
-                .await?
-                .iter()
-                .map(|m| m.id)
-                .collect();
             let new = NewMeeting {
                 branch_id,
                 kind,
@@ -143,39 +138,27 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 place: place.trim().into(),
                 topic: topic.trim().into(),
                 created_by: None,
-                attendees,
+                attendees: Vec::new(),
                 signin_code: String::new(),
             };
-            let id = flows::commit(
-                &mut tx,
-                e.jobs.registry(),
-                &e.meetings.remind_before_minutes,
+            let by = service::Creator {
+                registry: e.jobs.registry(),
+                rules: &e.meetings,
+                tz: e.tz,
                 now,
-                new,
-            )
-            .await
-            .map_err(|err| Failure::Internal(err.into()))?;
-            flows::apply_code_policy(&mut tx, &e.meetings, &[id]).await?;
-            let m = meetings::get(&mut tx, id)
-                .await?
-                .unwrap_or_else(|| unreachable!());
-            let warning = flows::calendar_warning(
+                actor: Actor::operator(),
+            };
+            let m = service::create(&mut tx, &by, new, service::Invited::Default(None))
+                .await
+                .map_err(|err| Failure::Internal(err.into()))?;
+            let id = m.id;
+            let warning = crate::meetings::text::calendar_warning(
                 &mut tx,
                 &ui.catalog,
                 ui.locale,
                 e.tz,
                 m.branch_id,
                 m.starts_at,
-            )
-            .await?;
-            let detail = flows::audit_detail(&m.branch_name, m.kind, m.starts_at, e.tz);
-            audit::record(
-                &mut tx,
-                now.timestamp_millis(),
-                &Actor::operator(),
-                Action::MeetingCreated,
-                &format!("meeting:{id}"),
-                &detail,
             )
             .await?;
             tx.commit().await?;
@@ -185,10 +168,13 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                     msg!("cli-meeting-created"),
                     &[
                         ("id", id.into()),
-                        ("code", flows::code_text(&ui.catalog, ui.locale, &m).into()),
+                        (
+                            "code",
+                            crate::meetings::text::code_text(&ui.catalog, ui.locale, &m).into()
+                        ),
                         (
                             "reminders",
-                            flows::reminders_promise(
+                            crate::meetings::text::reminders_promise(
                                 &ui.catalog,
                                 ui.locale,
                                 &e.meetings.remind_before_minutes,
@@ -288,11 +274,6 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 );
                 return Ok(());
             }
-            let attendees: Vec<i64> = flows::default_attendees(&mut tx, branch_id, kind, None)
-                .await?
-                .iter()
-                .map(|m| m.id)
-                .collect();
             let template = NewMeeting {
                 branch_id,
                 kind,
@@ -301,40 +282,27 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 place: place.trim().into(),
                 topic: topic.trim().into(),
                 created_by: None,
-                attendees,
+                attendees: Vec::new(),
                 signin_code: String::new(),
             };
-            let ids = flows::commit_series(
-                &mut tx,
-                e.jobs.registry(),
-                &e.meetings.remind_before_minutes,
+            let by = service::Creator {
+                registry: e.jobs.registry(),
+                rules: &e.meetings,
+                tz: e.tz,
                 now,
-                &template,
+                actor: Actor::operator(),
+            };
+            service::create_series(
+                &mut tx,
+                &by,
+                &branch,
+                template,
+                service::Invited::Default(None),
                 minutes.unwrap_or(e.meetings.length_minutes).max(1) * 60_000,
                 &times,
             )
             .await
             .map_err(|err| Failure::Internal(err.into()))?;
-            flows::apply_code_policy(&mut tx, &e.meetings, &ids).await?;
-            let first_at = times.first().map(|t| t.timestamp_millis());
-            let detail = format!(
-                "{} × {}",
-                flows::audit_detail(&branch, kind, first_at.unwrap_or_default(), e.tz),
-                ids.len()
-            );
-            let (first, last) = (
-                ids.first().copied().unwrap_or_default(),
-                ids.last().copied().unwrap_or_default(),
-            );
-            audit::record(
-                &mut tx,
-                now.timestamp_millis(),
-                &Actor::operator(),
-                Action::MeetingCreated,
-                &format!("meeting:{first}..{last}"),
-                &detail,
-            )
-            .await?;
             tx.commit().await?;
             eprintln!(
                 "{}",
@@ -365,7 +333,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                                 ("name", r.member.name.as_str().into()),
                                 (
                                     "when",
-                                    flows::when_text_from(
+                                    crate::chat::dates::when_text_from(
                                         &ui.catalog,
                                         ui.locale,
                                         e.tz,
@@ -408,7 +376,7 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                                 ("name", who.name.as_str().into()),
                                 (
                                     "when",
-                                    flows::when_text_from(
+                                    crate::chat::dates::when_text_from(
                                         &ui.catalog,
                                         ui.locale,
                                         e.tz,
@@ -457,7 +425,8 @@ pub async fn meeting(config: &Config, command: MeetingCommand, ui: &Ui) -> Outco
                 now_ms: now.timestamp_millis(),
             };
             let n = told.attendees(&mut tx, &m, "cancelled", None, None).await?;
-            let detail = flows::audit_detail(&m.branch_name, m.kind, m.starts_at, e.tz);
+            let detail =
+                crate::meetings::text::audit_detail(&m.branch_name, m.kind, m.starts_at, e.tz);
             audit::record(
                 &mut tx,
                 now.timestamp_millis(),

@@ -6,11 +6,11 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::super::engine::Step;
-use super::super::Ctx;
 use crate::domain::meetings::{percent, MeetingKind, MeetingRules, Quarter};
 use crate::domain::org::Member;
 use crate::domain::period::Period;
+use crate::flows::engine::Step;
+use crate::flows::Ctx;
 use crate::msg;
 use crate::store::meetings;
 use crate::store::{members, Conn, StoreError};
@@ -168,14 +168,14 @@ pub async fn command(
         msg!("compliance-header"),
         &[(
             "quarter",
-            super::period_text(cx.catalog, cx.locale, &period).into(),
+            crate::meetings::text::period_text(cx.catalog, cx.locale, &period).into(),
         )],
     )];
     for f in &rows {
         let missing: Vec<String> = f
             .missing()
             .iter()
-            .map(|k| super::kind_text(cx.catalog, cx.locale, *k))
+            .map(|k| crate::meetings::text::kind_text(cx.catalog, cx.locale, *k))
             .collect();
         let count = |k: MeetingKind| f.kinds.iter().find(|x| x.0 == k).map_or(0, |x| x.1);
         let makeup = cx.r(

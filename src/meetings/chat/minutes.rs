@@ -4,9 +4,10 @@
 //! nothing is saved). The reply shows what the record holds: the topic, who chaired and who
 //! recorded, and the attendance, leave and absence taken from the records.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
+use super::Waiting;
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
 use crate::msg;
 use crate::store::meetings::{self, Rsvp};
 use crate::store::{Conn, StoreError};
@@ -31,7 +32,7 @@ pub async fn command(
         Some(text) if !text.is_empty() => submit(cx, conn, member, m.id, text).await,
         _ => Ok(Step::new(
             vec![Reply::text(cx.t(msg!("meeting-minutes-ask")))],
-            State::MeetingMinutes { meeting_id: m.id },
+            Waiting::MeetingMinutes { meeting_id: m.id }.state(),
         )),
     }
 }
@@ -60,7 +61,7 @@ pub async fn submit(
                 msg!("meeting-minutes-need-roles"),
                 &[("missing", missing.into())],
             ),
-            State::MeetingMinutes { meeting_id },
+            Waiting::MeetingMinutes { meeting_id }.state(),
         ));
     };
     meetings::save_minutes(conn, m.id, text.trim(), Some(member.id), cx.now_ms).await?;
@@ -68,12 +69,12 @@ pub async fn submit(
     let leave: Vec<String> = all
         .iter()
         .filter(|a| a.rsvp == Rsvp::Leave)
-        .map(|a| super::leave_entry(cx.catalog, cx.locale, a))
+        .map(|a| crate::meetings::text::leave_entry(cx.catalog, cx.locale, a))
         .collect();
     let absent: Vec<String> = all
         .iter()
         .filter(|a| !a.signed_in && a.rsvp != Rsvp::Leave)
-        .map(|a| super::absent_entry(cx.catalog, cx.locale, a))
+        .map(|a| crate::meetings::text::absent_entry(cx.catalog, cx.locale, a))
         .collect();
     let listed = |v: Vec<String>| {
         if v.is_empty() {
@@ -87,11 +88,12 @@ pub async fn submit(
         &[
             (
                 "kind",
-                super::kind_text(cx.catalog, cx.locale, m.kind).into(),
+                crate::meetings::text::kind_text(cx.catalog, cx.locale, m.kind).into(),
             ),
             (
                 "when",
-                super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
+                crate::chat::dates::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at)
+                    .into(),
             ),
             ("topic", m.topic.as_str().into()),
             ("host", host.into()),

@@ -5,12 +5,13 @@
 //! names who recorded it for whom; attendance, minutes and compliance show the leave as
 //! 代请假. [`record`] is the one path the chat and the CLI share.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
-use super::create::Told;
+use super::Waiting;
 use crate::delivery::route::{self, Push, Route};
 use crate::domain::org::{Member, Role};
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
 use crate::i18n::{Arg, Catalog, Locale, Msg};
+use crate::meetings::service::Told;
 use crate::msg;
 use crate::store::audit::Action;
 use crate::store::meetings::{self, Meeting, Rsvp};
@@ -129,10 +130,13 @@ pub async fn record(
     let (c, l) = (told.catalog, member.locale);
     let mut args: Vec<(&str, Arg)> = vec![
         ("branch", m.branch_name.as_str().into()),
-        ("kind", super::kind_text(c, l, m.kind).into()),
+        (
+            "kind",
+            crate::meetings::text::kind_text(c, l, m.kind).into(),
+        ),
         (
             "when",
-            super::when_text_from(c, l, told.tz, m.starts_at, told.now_ms).into(),
+            crate::chat::dates::when_text_from(c, l, told.tz, m.starts_at, told.now_ms).into(),
         ),
         ("reason", reason.into()),
     ];
@@ -159,7 +163,7 @@ pub async fn record(
         told.now_ms,
     )
     .await?;
-    super::audit_for_member(
+    crate::meetings::service::audit_for_member(
         conn,
         told,
         by,
@@ -194,7 +198,7 @@ fn done(cx: &Ctx<'_>, r: &Recorded, reason: &str) -> Step {
             ("name", r.member.name.as_str().into()),
             (
                 "when",
-                super::when_text_from(
+                crate::chat::dates::when_text_from(
                     cx.catalog,
                     cx.locale,
                     cx.engine.tz,
@@ -205,7 +209,7 @@ fn done(cx: &Ctx<'_>, r: &Recorded, reason: &str) -> Step {
             ),
             (
                 "kind",
-                super::kind_text(cx.catalog, cx.locale, r.meeting.kind).into(),
+                crate::meetings::text::kind_text(cx.catalog, cx.locale, r.meeting.kind).into(),
             ),
             ("reason", reason.trim().into()),
         ],
@@ -249,13 +253,10 @@ pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     by: &Member,
-    value: &str,
+    id: i64,
+    who: Option<i64>,
 ) -> Result<Step, StoreError> {
-    let (id, who) = value.split_once(':').unwrap_or((value, ""));
-    let Some(m) = (match id.parse::<i64>() {
-        Ok(id) => meetings::get(conn, id).await?,
-        Err(_) => None,
-    }) else {
+    let Some(m) = meetings::get(conn, id).await? else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
     let refused = if !may_record_for(by, m.branch_id) {
@@ -271,7 +272,7 @@ pub async fn chosen(
         return Ok(Step::text(why.text(cx.catalog, cx.locale)));
     }
     let all = meetings::attendees(conn, m.id).await?;
-    if let Ok(member_id) = who.parse::<i64>() {
+    if let Some(member_id) = who {
         let Some(a) = all.iter().find(|a| a.member_id == member_id) else {
             return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
         };
@@ -280,17 +281,22 @@ pub async fn chosen(
                 msg!("meeting-leave-for-ask-reason"),
                 &[("name", a.name.as_str().into())],
             ))],
-            State::MeetingLeaveForReason {
+            Waiting::MeetingLeaveForReason {
                 meeting_id: m.id,
                 member_id,
-            },
+            }
+            .state(),
         ));
     }
     let choices: Vec<_> = all
         .iter()
         .filter(|a| !a.signed_in && a.rsvp != Rsvp::Leave)
-        .map(|a| super::super::Choice {
-            data: format!("meet:leavefor:{}:{}", m.id, a.member_id),
+        .map(|a| crate::flows::Choice {
+            data: crate::meetings::actions::Action::LeaveFor {
+                meeting: m.id,
+                member: Some(a.member_id),
+            }
+            .encode(),
             label: a.name.clone(),
             aliases: Vec::new(),
         })
@@ -316,10 +322,11 @@ pub async fn reason(
     let Some(member) = members::by_id(conn, member_id).await? else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
-    let state = State::MeetingLeaveForReason {
+    let state = Waiting::MeetingLeaveForReason {
         meeting_id,
         member_id,
-    };
+    }
+    .state();
     match record(
         conn,
         &told(cx),

@@ -8,10 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::rules::has_quorum;
 use crate::chat::Reply;
 use crate::delivery::route::{self, Push, Route};
-use crate::domain::meetings::{has_quorum, MeetingKind};
-use crate::flows::meetings as flows;
+use crate::domain::meetings::MeetingKind;
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{
@@ -150,7 +150,9 @@ impl Job for MeetingReminder {
                     // Three unexcused absences in a row are the secretary's to follow up.
                     if meetings::unexcused_streak(run.conn, a.member_id, ctx.now, 3).await? >= 3 {
                         let tag = format!("{tag}:streak:{}", a.member_id);
-                        for s in flows::secretaries(run.conn, m.branch_id).await? {
+                        for s in
+                            crate::meetings::service::secretaries(run.conn, m.branch_id).await?
+                        {
                             run.tell(
                                 s.id,
                                 msg!("meeting-absent-streak"),
@@ -163,7 +165,7 @@ impl Job for MeetingReminder {
                     }
                 }
             } else if p.step == Step::Minutes && !meetings::has_minutes(run.conn, m.id).await? {
-                for s in flows::secretaries(run.conn, m.branch_id).await? {
+                for s in crate::meetings::service::secretaries(run.conn, m.branch_id).await? {
                     run.tell(s.id, msg!("meeting-minutes-due"), &m, &tag, &[])
                         .await?;
                 }
@@ -221,9 +223,9 @@ impl Run<'_> {
             member_id,
             |member, sms| {
                 if sms {
-                    flows::reminder_sms(catalog(), member.locale, tz, m)
+                    crate::meetings::text::reminder_sms(catalog(), member.locale, tz, m)
                 } else {
-                    flows::reminder(catalog(), member.locale, tz, m)
+                    crate::meetings::text::reminder(catalog(), member.locale, tz, m)
                 }
             },
             format!("{tag}:{member_id}"),
@@ -249,10 +251,13 @@ impl Run<'_> {
                 let c = catalog();
                 let mut args = vec![
                     ("branch", m.branch_name.as_str().into()),
-                    ("kind", flows::kind_text(c, member.locale, m.kind).into()),
+                    (
+                        "kind",
+                        crate::meetings::text::kind_text(c, member.locale, m.kind).into(),
+                    ),
                     (
                         "when",
-                        flows::when_text(c, member.locale, tz, m.starts_at).into(),
+                        crate::chat::dates::when_text(c, member.locale, tz, m.starts_at).into(),
                     ),
                     ("id", m.id.into()),
                 ];
@@ -287,7 +292,7 @@ impl Run<'_> {
             return Ok(());
         }
         let figures = format!("{expected}/{voting}");
-        for s in flows::secretaries(self.conn, m.branch_id).await? {
+        for s in crate::meetings::service::secretaries(self.conn, m.branch_id).await? {
             let tag = format!("{tag}:quorum");
             self.tell(
                 s.id,
@@ -311,7 +316,7 @@ impl Run<'_> {
         } else {
             msg!("meeting-signin-code-rotating")
         };
-        for s in flows::secretaries(self.conn, m.branch_id).await? {
+        for s in crate::meetings::service::secretaries(self.conn, m.branch_id).await? {
             let tag = format!("{tag}:code");
             self.tell(
                 s.id,

@@ -3,10 +3,11 @@
 //! Every answer is said back with the meeting it applied to ("已为您登记请假：12月8日（周二）
 //! 19:30 党员大会，原因：出差"); attending twice says it was confirmed before.
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
+use super::Waiting;
 use crate::delivery::route::Push;
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
 use crate::msg;
 use crate::store::meetings::{self, Meeting, Rsvp};
 use crate::store::{Conn, StoreError};
@@ -14,20 +15,20 @@ use crate::store::{Conn, StoreError};
 /// The longest leave reason kept.
 const MAX_REASON_CHARS: usize = 200;
 
-/// A 参加 / 请假 choice (`attend:<id>`, `leave:<id>`), with what was typed after it.
+/// A 参加 (`attend`) / 请假 choice of meeting `id`, with what was typed after it.
 pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    value: &str,
+    attend: bool,
+    id: i64,
     rest: &str,
 ) -> Result<Step, StoreError> {
-    let (action, id) = value.split_once(':').unwrap_or((value, ""));
-    let Some(m) = open_meeting(cx, conn, member, id).await? else {
+    let Some(m) = open_meeting(cx, conn, member, &id.to_string()).await? else {
         return Ok(Step::text(cx.t(msg!("meeting-rsvp-closed"))));
     };
-    match action {
-        "attend" => {
+    match attend {
+        true => {
             let before = meetings::attendees(conn, m.id)
                 .await?
                 .into_iter()
@@ -42,17 +43,16 @@ pub async fn chosen(
             Ok(Step::reply(Reply::with_choices(
                 cx.r(said, &what(cx, &m)),
                 vec![cx.choice(
-                    format!("rsvp:leave:{}", m.id),
+                    crate::meetings::actions::Action::Leave(m.id).encode(),
                     msg!("meeting-change-to-leave"),
                 )],
             )))
         }
-        "leave" if !rest.trim().is_empty() => leave(cx, conn, member, &m, rest).await,
-        "leave" => Ok(Step::new(
+        false if !rest.trim().is_empty() => leave(cx, conn, member, &m, rest).await,
+        false => Ok(Step::new(
             vec![Reply::text(cx.t(msg!("meeting-leave-ask-reason")))],
-            State::MeetingLeaveReason { meeting_id: m.id },
+            Waiting::MeetingLeaveReason { meeting_id: m.id }.state(),
         )),
-        _ => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
     }
 }
 
@@ -73,7 +73,7 @@ pub async fn reason(
                 msg!("meeting-reason-too-long"),
                 &[("max", MAX_REASON_CHARS.into())],
             ),
-            State::MeetingLeaveReason { meeting_id },
+            Waiting::MeetingLeaveReason { meeting_id }.state(),
         ));
     }
     leave(cx, conn, member, &m, text).await
@@ -84,11 +84,11 @@ fn what(cx: &Ctx<'_>, m: &Meeting) -> Vec<(&'static str, crate::i18n::Arg)> {
     vec![
         (
             "when",
-            super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
+            crate::chat::dates::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at).into(),
         ),
         (
             "kind",
-            super::kind_text(cx.catalog, cx.locale, m.kind).into(),
+            crate::meetings::text::kind_text(cx.catalog, cx.locale, m.kind).into(),
         ),
     ]
 }
@@ -125,7 +125,7 @@ async fn leave(
 ) -> Result<Step, StoreError> {
     let reason = reason.trim();
     meetings::set_rsvp(conn, m.id, member.id, Rsvp::Leave, Some(reason), cx.now_ms).await?;
-    for s in super::secretaries(conn, m.branch_id).await? {
+    for s in crate::meetings::service::secretaries(conn, m.branch_id).await? {
         if s.id == member.id {
             continue;
         }
@@ -136,11 +136,12 @@ async fn leave(
                 ("name", member.name.as_str().into()),
                 (
                     "kind",
-                    super::kind_text(cx.catalog, s.locale, m.kind).into(),
+                    crate::meetings::text::kind_text(cx.catalog, s.locale, m.kind).into(),
                 ),
                 (
                     "when",
-                    super::when_text(cx.catalog, s.locale, cx.engine.tz, m.starts_at).into(),
+                    crate::chat::dates::when_text(cx.catalog, s.locale, cx.engine.tz, m.starts_at)
+                        .into(),
                 ),
                 ("reason", reason.into()),
             ],
@@ -164,7 +165,7 @@ async fn leave(
             args
         }),
         vec![cx.choice(
-            format!("rsvp:attend:{}", m.id),
+            crate::meetings::actions::Action::Attend(m.id).encode(),
             msg!("meeting-change-to-attend"),
         )],
     )))

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 
 use crate::chat::Reply;
 use crate::domain::meetings::{Cadence, MeetingKind, Quarter};
-use crate::flows::meetings as flows;
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{self, Job, JobContext, JobError, JobFuture, Ran};
@@ -114,7 +113,7 @@ impl Job for ComplianceWarning {
                 if missing.is_empty() && semester_short.is_empty() && inactive.is_empty() {
                     continue;
                 }
-                for s in flows::secretaries(conn, branch_id).await? {
+                for s in crate::meetings::service::secretaries(conn, branch_id).await? {
                     let c = catalog();
                     let l = s.locale;
                     let mut lines = Vec::new();
@@ -127,7 +126,7 @@ impl Job for ComplianceWarning {
                             &[
                                 (
                                     "quarter",
-                                    crate::flows::meetings::quarter_text(c, l, quarter).into(),
+                                    crate::meetings::text::quarter_text(c, l, quarter).into(),
                                 ),
                                 (
                                     "kinds",

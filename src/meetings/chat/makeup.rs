@@ -5,13 +5,14 @@
 //! `branchbot meeting makeup`). The audit log keeps who recorded it; compliance, reports and
 //! the absence flag count a made-up absence as no longer open. [`record`] is the one path.
 
-use super::super::engine::Step;
-use super::super::{Choice, Ctx, Reply, State};
-use super::create::Told;
 use super::leave_for::may_record_for;
+use super::Waiting;
 use crate::delivery::route::{self, Push};
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Choice, Ctx, Reply};
 use crate::i18n::{Arg, Catalog, Locale, Msg};
+use crate::meetings::service::Told;
 use crate::msg;
 use crate::store::audit::Action;
 use crate::store::meetings::{self, Meeting};
@@ -128,10 +129,14 @@ pub async fn record(
             msg!("meeting-makeup-told"),
             &[
                 ("branch", m.branch_name.as_str().into()),
-                ("kind", super::kind_text(c, l, m.kind).into()),
+                (
+                    "kind",
+                    crate::meetings::text::kind_text(c, l, m.kind).into(),
+                ),
                 (
                     "when",
-                    super::when_text_from(c, l, told.tz, m.starts_at, told.now_ms).into(),
+                    crate::chat::dates::when_text_from(c, l, told.tz, m.starts_at, told.now_ms)
+                        .into(),
                 ),
                 ("note", note.into()),
             ],
@@ -153,7 +158,7 @@ pub async fn record(
         )
         .await?;
     }
-    super::audit_for_member(
+    crate::meetings::service::audit_for_member(
         conn,
         told,
         by,
@@ -181,12 +186,18 @@ fn done(cx: &Ctx<'_>, m: &Meeting, member: &Member, by_self: bool) -> Step {
         ("name", member.name.as_str().into()),
         (
             "when",
-            super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, m.starts_at, cx.now_ms)
-                .into(),
+            crate::chat::dates::when_text_from(
+                cx.catalog,
+                cx.locale,
+                cx.engine.tz,
+                m.starts_at,
+                cx.now_ms,
+            )
+            .into(),
         ),
         (
             "kind",
-            super::kind_text(cx.catalog, cx.locale, m.kind).into(),
+            crate::meetings::text::kind_text(cx.catalog, cx.locale, m.kind).into(),
         ),
     ];
     let id = if by_self {
@@ -245,11 +256,17 @@ async fn owed(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step, St
     let choices: Vec<Choice> = list
         .iter()
         .map(|m| Choice {
-            data: format!("meet:makeup:{}", m.id),
+            data: crate::meetings::actions::Action::Makeup(m.id).encode(),
             label: format!(
                 "{} {}",
-                super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, m.starts_at, cx.now_ms),
-                super::kind_text(cx.catalog, cx.locale, m.kind)
+                crate::chat::dates::when_text_from(
+                    cx.catalog,
+                    cx.locale,
+                    cx.engine.tz,
+                    m.starts_at,
+                    cx.now_ms
+                ),
+                crate::meetings::text::kind_text(cx.catalog, cx.locale, m.kind)
             ),
             aliases: Vec::new(),
         })
@@ -313,7 +330,7 @@ async fn ask_note(
                 &[
                     (
                         "when",
-                        super::when_text_from(
+                        crate::chat::dates::when_text_from(
                             cx.catalog,
                             cx.locale,
                             cx.engine.tz,
@@ -324,12 +341,12 @@ async fn ask_note(
                     ),
                     (
                         "kind",
-                        super::kind_text(cx.catalog, cx.locale, m.kind).into(),
+                        crate::meetings::text::kind_text(cx.catalog, cx.locale, m.kind).into(),
                     ),
                 ],
             ),
         )],
-        State::MeetingMakeupNote { meeting_id: m.id },
+        Waiting::MeetingMakeupNote { meeting_id: m.id }.state(),
     ))
 }
 
@@ -338,9 +355,9 @@ pub async fn chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    id: &str,
+    id: i64,
 ) -> Result<Step, StoreError> {
-    ask_note(cx, conn, member, id).await
+    ask_note(cx, conn, member, &id.to_string()).await
 }
 
 /// The note typed for one's own 补学.
@@ -356,7 +373,7 @@ pub async fn note(
         Ok(m) => Ok(done(cx, &m, member, true)),
         Err(why @ (Refused::EmptyNote | Refused::NoteTooLong)) => Ok(Step::retry(
             why.text(cx.catalog, cx.locale),
-            State::MeetingMakeupNote { meeting_id },
+            Waiting::MeetingMakeupNote { meeting_id }.state(),
         )),
         Err(why) => Ok(Step::text(why.text(cx.catalog, cx.locale))),
     }

@@ -5,36 +5,18 @@
 //! meeting's static one or the rotating one on the meeting room's screen ([`super::screen`]):
 //! the current 30-second window's or the one before; an older one is refused as expired.
 
-use super::super::engine::Step;
+use super::Waiting;
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
 use crate::msg;
 use crate::store::meetings;
 use crate::store::{members, Conn, StoreError};
 
-use super::super::Ctx;
+use crate::flows::Ctx;
 
-/// Whether typed text looks like a sign-in code: six digits, alone or after the word 签到
-/// ("签到 976520", "签到976520", "签到：976520"), as people type it in an SMS.
-pub fn looks_like_code(text: &str) -> bool {
-    code_in(text).is_some()
-}
-
-/// The six-digit code in a typed sign-in, without the word 签到 before it.
-pub fn code_in(text: &str) -> Option<String> {
-    let t = crate::flows::fold(text);
-    let t = t.trim();
-    let rest = ["签到码", "签到", "signin", "sign in", "qd"]
-        .iter()
-        .find_map(|w| {
-            t.get(..w.len())
-                .filter(|head| head.eq_ignore_ascii_case(w))
-                .map(|_| &t[w.len()..])
-        })
-        .map(|r| r.trim_start_matches(|c: char| c.is_whitespace() || ":：,，".contains(c)))
-        .unwrap_or(t)
-        .trim();
-    (rest.len() == 6 && rest.chars().all(|c| c.is_ascii_digit())).then(|| rest.to_owned())
-}
+pub use crate::chat::matching::{
+    looks_like_signin_code as looks_like_code, signin_code_in as code_in,
+};
 
 /// A member signs in with a code.
 pub async fn with_code(
@@ -51,7 +33,7 @@ pub async fn with_code(
             Err(id) => return Ok(Step::text(cx.r(id, &[("code", code.as_str().into())]))),
         },
     };
-    let when = super::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
+    let when = crate::chat::dates::when_text(cx.catalog, cx.locale, cx.engine.tz, m.starts_at);
     let opens = cx.engine.meetings.signin_opens_minutes;
     if cx.now_ms < m.starts_at - opens * 60_000 {
         return Ok(Step::text(cx.r(
@@ -70,7 +52,7 @@ pub async fn with_code(
     if !meetings::sign_in(conn, m.id, member.id, cx.now_ms, late, None).await? {
         return Ok(Step::text(cx.t(msg!("meeting-signin-already"))));
     }
-    let kind = super::kind_text(cx.catalog, cx.locale, m.kind);
+    let kind = crate::meetings::text::kind_text(cx.catalog, cx.locale, m.kind);
     let id = if late {
         msg!("meeting-signed-in-late")
     } else {
@@ -87,10 +69,10 @@ async fn rotating(
     conn: &mut Conn,
     code: &str,
 ) -> Result<Result<meetings::Meeting, crate::i18n::Msg>, StoreError> {
-    use crate::domain::meetings::{match_rotating, RotatingMatch};
+    use crate::meetings::rules::{match_rotating, RotatingMatch};
     let opens = cx.engine.meetings.signin_opens_minutes * 60_000;
     let mut stale = false;
-    for (id, secret) in crate::store::meeting_screens::open_secrets(conn, cx.now_ms, opens).await? {
+    for (id, secret) in crate::meetings::store::open_secrets(conn, cx.now_ms, opens).await? {
         match match_rotating(&secret, code, cx.now_ms) {
             RotatingMatch::Valid => {
                 if let Some(m) = meetings::get(conn, id).await? {
@@ -129,9 +111,10 @@ pub async fn proxy(
             vec![crate::flows::Reply::text(
                 cx.t(msg!("meeting-proxy-ask-reason")),
             )],
-            crate::flows::State::MeetingProxyReason {
+            Waiting::MeetingProxyReason {
                 args: format!("{id} {key}"),
-            },
+            }
+            .state(),
         ));
     };
     let Some(m) = (match id.parse::<i64>() {
@@ -151,8 +134,13 @@ pub async fn proxy(
     // 代签 records that someone was there: not before anyone could sign in.
     let opens = cx.engine.meetings.signin_opens_minutes;
     if cx.now_ms < m.starts_at - opens * 60_000 {
-        let when =
-            super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, m.starts_at, cx.now_ms);
+        let when = crate::chat::dates::when_text_from(
+            cx.catalog,
+            cx.locale,
+            cx.engine.tz,
+            m.starts_at,
+            cx.now_ms,
+        );
         return Ok(Step::text(cx.r(
             msg!("meeting-proxy-not-open"),
             &[("when", when.into()), ("minutes", opens.into())],

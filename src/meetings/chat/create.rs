@@ -1,27 +1,28 @@
 //! `/meeting` (or `/newmeeting`): kind → date and time → place → topic → preview (attendees
 //! defaulted from the kind, overlaps warned about) → confirm. Each step waits in
-//! [`State::MeetingDraft`]; nothing is stored until the confirmation. Also `/cancelmeeting <id>`
+//! [`Waiting::MeetingDraft`]; nothing is stored until the confirmation. Also `/cancelmeeting <id>`
 //! and `/reschedule <id> <date time>`, which tell the attendees.
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::super::engine::Step;
-use super::super::{Ctx, Reply, State};
-use crate::delivery::route::Push;
+use super::Waiting;
 use crate::domain::meetings::{parse_when, MeetingKind, When, WhenError};
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply};
+use crate::meetings::actions::Action as Button;
+use crate::meetings::service::{self, Told};
 use crate::msg;
 use crate::scheduler::plan;
 use crate::store::audit::Action;
+use crate::store::audit::Actor;
 use crate::store::meetings::{self, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
 
-/// The prefix of the 是 / 不是 choices of "是指明年…吗？".
-pub const NEXT_YEAR_CHOICE: &str = "meet:year:";
-
-/// Choices a draft offers while it also waits for typed text (the party group, the year): a
-/// typed answer that names one of them answers it, before the text is read as a time.
-pub const DRAFT_CHOICES: [&str; 2] = [NEXT_YEAR_CHOICE, "meet:group:"];
+/// Choices a draft offers while it also waits for typed text (the party group, 是 / 不是 to
+/// "是指明年…吗？"): a typed answer that names one of them answers it, before the text is read
+/// as a time.
+pub const DRAFT_CHOICES: [&str; 2] = ["meet:year:", "meet:group:"];
 
 /// The longest place or topic.
 const MAX_FIELD_CHARS: usize = 200;
@@ -33,7 +34,7 @@ pub async fn start(cx: &Ctx<'_>, member: &Member) -> Result<Step, StoreError> {
     }
     let choices = MeetingKind::ALL
         .iter()
-        .map(|k| cx.choice(format!("meet:kind:{}", k.as_str()), k.msg()))
+        .map(|k| cx.choice(Button::Kind(*k).encode(), k.msg()))
         .collect();
     Ok(Step::reply(Reply::with_choices(
         cx.t(msg!("meeting-ask-kind")),
@@ -47,28 +48,26 @@ pub async fn kind_chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    value: &str,
+    kind: MeetingKind,
 ) -> Result<Step, StoreError> {
     if !member.role.runs_branch() || member.branch_id.is_none() {
         return Ok(Step::text(cx.t(msg!("meeting-not-allowed"))));
     }
-    let Ok(kind) = value.parse::<MeetingKind>() else {
-        return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
-    };
-    let draft = State::MeetingDraft {
+    let draft = Waiting::MeetingDraft {
         kind: kind.as_str().into(),
         group: None,
         starts_at: None,
         place: None,
         topic: None,
-    };
+    }
+    .state();
     if kind == MeetingKind::Group {
         let groups = branch_groups(conn, member.branch_id).await?;
         if !groups.is_empty() {
             let choices = groups
                 .iter()
-                .map(|g| super::super::Choice {
-                    data: format!("meet:group:{g}"),
+                .map(|g| crate::flows::Choice {
+                    data: Button::Group(g.clone()).encode(),
                     label: g.clone(),
                     aliases: vec![g.clone()],
                 })
@@ -106,10 +105,10 @@ pub async fn group_chosen(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: State,
+    state: Waiting,
     value: &str,
 ) -> Result<Step, StoreError> {
-    let State::MeetingDraft {
+    let Waiting::MeetingDraft {
         kind,
         group: None,
         starts_at: None,
@@ -127,13 +126,14 @@ pub async fn group_chosen(
     }
     Ok(Step::new(
         vec![Reply::text(cx.t(msg!("meeting-ask-when")))],
-        State::MeetingDraft {
+        Waiting::MeetingDraft {
             kind,
             group: Some(value.to_owned()),
             starts_at: None,
             place: None,
             topic: None,
-        },
+        }
+        .state(),
     ))
 }
 
@@ -142,10 +142,12 @@ async fn draft_attendees(
     conn: &mut Conn,
     member: &Member,
     new: &NewMeeting,
-    state: &State,
+    state: &Waiting,
 ) -> Result<Vec<Member>, StoreError> {
-    let all = super::default_attendees(conn, new.branch_id, new.kind, Some(member)).await?;
-    let State::MeetingDraft {
+    let all =
+        crate::meetings::service::default_attendees(conn, new.branch_id, new.kind, Some(member))
+            .await?;
+    let Waiting::MeetingDraft {
         group: Some(group), ..
     } = state
     else {
@@ -160,10 +162,10 @@ async fn draft_attendees(
 }
 
 /// The kind as the preview names it: "党小组会（本科党小组）" for a chosen group.
-fn draft_kind_text(cx: &Ctx<'_>, kind: MeetingKind, state: &State) -> String {
-    let text = super::kind_text(cx.catalog, cx.locale, kind);
+fn draft_kind_text(cx: &Ctx<'_>, kind: MeetingKind, state: &Waiting) -> String {
+    let text = crate::meetings::text::kind_text(cx.catalog, cx.locale, kind);
     match state {
-        State::MeetingDraft {
+        Waiting::MeetingDraft {
             group: Some(group), ..
         } => cx.r(
             msg!("meeting-kind-with-group"),
@@ -178,10 +180,10 @@ pub async fn typed(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: State,
+    state: Waiting,
     text: &str,
 ) -> Result<Step, StoreError> {
-    let State::MeetingDraft {
+    let Waiting::MeetingDraft {
         kind,
         group,
         starts_at,
@@ -200,15 +202,16 @@ pub async fn typed(
             }) => ask_next_year(cx, text, at, state),
             Ok(When { at, .. }) => Step::new(
                 vec![Reply::text(cx.t(msg!("meeting-ask-place")))],
-                State::MeetingDraft {
+                Waiting::MeetingDraft {
                     kind,
                     group,
                     starts_at: Some(at.timestamp_millis()),
                     place,
                     topic,
-                },
+                }
+                .state(),
             ),
-            Err(e) => Step::retry(when_error(cx, &e, text), state),
+            Err(e) => Step::retry(when_error(cx, &e, text), state.state()),
         });
     };
     if text.chars().count() > MAX_FIELD_CHARS {
@@ -217,25 +220,29 @@ pub async fn typed(
                 msg!("meeting-field-too-long"),
                 &[("max", MAX_FIELD_CHARS.into())],
             ),
-            state,
+            state.state(),
         ));
     }
     let Some(place) = place else {
         return Ok(Step::new(
             vec![Reply::text(cx.t(msg!("meeting-ask-topic")))],
-            State::MeetingDraft {
+            Waiting::MeetingDraft {
                 kind,
                 group,
                 starts_at: Some(starts_at),
                 place: Some(text.into()),
                 topic,
-            },
+            }
+            .state(),
         ));
     };
     if topic.is_some() {
-        return Ok(Step::retry(cx.t(msg!("meeting-confirm-or-discard")), state));
+        return Ok(Step::retry(
+            cx.t(msg!("meeting-confirm-or-discard")),
+            state.state(),
+        ));
     }
-    let state = State::MeetingDraft {
+    let state = Waiting::MeetingDraft {
         kind,
         group,
         starts_at: Some(starts_at),
@@ -247,7 +254,7 @@ pub async fn typed(
 
 /// A date typed without a year has passed this year: "是指 2027 年 12 月 3 日吗？", with 是 / 不是.
 /// The draft still waits for a time, so typing another one works too.
-fn ask_next_year(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>, state: State) -> Step {
+fn ask_next_year(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>, state: Waiting) -> Step {
     let local = at.with_timezone(&cx.engine.tz);
     let text = cx.r(
         msg!("meeting-when-next-year"),
@@ -260,20 +267,20 @@ fn ask_next_year(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>, state: State) -> 
     );
     let choices = vec![
         cx.choice(
-            format!("{NEXT_YEAR_CHOICE}{}", at.timestamp_millis()),
+            Button::Year(Some(at.timestamp_millis())).encode(),
             msg!("meeting-when-next-year-yes"),
         ),
         cx.choice(
-            format!("{NEXT_YEAR_CHOICE}no"),
+            Button::Year(None).encode(),
             msg!("meeting-when-next-year-no"),
         ),
     ];
-    Step::new(vec![Reply::with_choices(text, choices)], state)
+    Step::new(vec![Reply::with_choices(text, choices)], state.state())
 }
 
 /// 是 / 不是 to "是指明年…吗？": the date is taken, or asked for again.
-pub fn next_year_answered(cx: &Ctx<'_>, state: State, value: &str) -> Step {
-    let State::MeetingDraft {
+pub fn next_year_answered(cx: &Ctx<'_>, state: Waiting, at: Option<i64>) -> Step {
+    let Waiting::MeetingDraft {
         kind,
         group,
         starts_at: None,
@@ -283,19 +290,20 @@ pub fn next_year_answered(cx: &Ctx<'_>, state: State, value: &str) -> Step {
     else {
         return Step::text(cx.t(msg!("error-stale-choice")));
     };
-    let (next, ask) = match value.parse::<i64>() {
-        Ok(at) if at > cx.now_ms => (Some(at), msg!("meeting-ask-place")),
+    let (next, ask) = match at {
+        Some(at) if at > cx.now_ms => (Some(at), msg!("meeting-ask-place")),
         _ => (None, msg!("meeting-ask-when")),
     };
     Step::new(
         vec![Reply::text(cx.t(ask))],
-        State::MeetingDraft {
+        Waiting::MeetingDraft {
             kind,
             group,
             starts_at: next,
             place,
             topic,
-        },
+        }
+        .state(),
     )
 }
 
@@ -328,8 +336,8 @@ pub fn next_year_refusal(cx: &Ctx<'_>, typed: &str, at: DateTime<Utc>) -> String
     )
 }
 
-fn draft_meeting(cx: &Ctx<'_>, member: &Member, state: &State) -> Option<NewMeeting> {
-    let State::MeetingDraft {
+fn draft_meeting(cx: &Ctx<'_>, member: &Member, state: &Waiting) -> Option<NewMeeting> {
+    let Waiting::MeetingDraft {
         kind,
         starts_at: Some(starts_at),
         place: Some(place),
@@ -356,7 +364,7 @@ async fn preview(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: State,
+    state: Waiting,
 ) -> Result<Step, StoreError> {
     let Some(new) = draft_meeting(cx, member, &state) else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
@@ -369,7 +377,7 @@ async fn preview(
             ("kind", draft_kind_text(cx, new.kind, &state).into()),
             (
                 "when",
-                super::when_text_from(
+                crate::chat::dates::when_text_from(
                     cx.catalog,
                     cx.locale,
                     cx.engine.tz,
@@ -393,11 +401,11 @@ async fn preview(
                 &[
                     (
                         "kind",
-                        super::kind_text(cx.catalog, cx.locale, other.kind).into(),
+                        crate::meetings::text::kind_text(cx.catalog, cx.locale, other.kind).into(),
                     ),
                     (
                         "when",
-                        super::when_text_from(
+                        crate::chat::dates::when_text_from(
                             cx.catalog,
                             cx.locale,
                             cx.engine.tz,
@@ -410,7 +418,7 @@ async fn preview(
             ),
         );
     }
-    if let Some(warning) = super::calendar_warning(
+    if let Some(warning) = crate::meetings::text::calendar_warning(
         conn,
         cx.catalog,
         cx.locale,
@@ -424,10 +432,13 @@ async fn preview(
         text.push_str(&warning);
     }
     let choices = vec![
-        cx.choice("meet:confirm", msg!("meeting-confirm")),
-        cx.choice("meet:discard", msg!("meeting-discard")),
+        cx.choice(Button::Confirm.encode(), msg!("meeting-confirm")),
+        cx.choice(Button::Discard.encode(), msg!("meeting-discard")),
     ];
-    Ok(Step::new(vec![Reply::with_choices(text, choices)], state))
+    Ok(Step::new(
+        vec![Reply::with_choices(text, choices)],
+        state.state(),
+    ))
 }
 
 /// 确认: the draft becomes a meeting with its reminders.
@@ -435,29 +446,28 @@ pub async fn confirm(
     cx: &Ctx<'_>,
     conn: &mut Conn,
     member: &Member,
-    state: &State,
+    state: &Waiting,
 ) -> Result<Step, StoreError> {
-    let Some(mut new) = draft_meeting(cx, member, state) else {
+    let Some(new) = draft_meeting(cx, member, state) else {
         return Ok(Step::text(cx.t(msg!("error-stale-choice"))));
     };
     if new.starts_at <= cx.now_ms {
         return Ok(Step::text(cx.t(msg!("meeting-when-past-now"))));
     }
-    new.attendees = draft_attendees(conn, member, &new, state)
+    let attendees = draft_attendees(conn, member, &new, state)
         .await?
         .iter()
         .map(|m| m.id)
         .collect();
-    let id = match super::commit(
-        conn,
-        cx.engine.jobs.registry(),
-        &cx.engine.meetings.remind_before_minutes,
-        cx.now(),
-        new,
-    )
-    .await
-    {
-        Ok(id) => id,
+    let by = service::Creator {
+        registry: cx.engine.jobs.registry(),
+        rules: &cx.engine.meetings,
+        tz: cx.engine.tz,
+        now: cx.now(),
+        actor: Actor::member(member, cx.via),
+    };
+    let m = match service::create(conn, &by, new, service::Invited::Listed(attendees)).await {
+        Ok(m) => m,
         Err(crate::scheduler::ScheduleError::Store(e)) => return Err(e),
         Err(e) => {
             tracing::error!(error = %e, "scheduling a meeting's reminders");
@@ -465,27 +475,19 @@ pub async fn confirm(
         }
     };
     cx.mark_scheduled();
-    super::apply_code_policy(conn, &cx.engine.meetings, &[id]).await?;
-    let m = meetings::get(conn, id)
-        .await?
-        .ok_or(StoreError::Corrupt("meeting vanished".into()))?;
-    let detail = super::audit_detail(&m.branch_name, m.kind, m.starts_at, cx.engine.tz);
-    cx.audit(
-        conn,
-        Action::MeetingCreated,
-        &format!("meeting:{id}"),
-        &detail,
-    )
-    .await?;
+    let id = m.id;
     Ok(Step::text(
         cx.r(
             msg!("meeting-created"),
             &[
                 ("id", id.into()),
-                ("code", super::code_text(cx.catalog, cx.locale, &m).into()),
+                (
+                    "code",
+                    crate::meetings::text::code_text(cx.catalog, cx.locale, &m).into(),
+                ),
                 (
                     "reminders",
-                    super::reminders_promise(
+                    crate::meetings::text::reminders_promise(
                         cx.catalog,
                         cx.locale,
                         &cx.engine.meetings.remind_before_minutes,
@@ -548,7 +550,8 @@ pub async fn cancel(
         return Ok(Step::text(cx.t(msg!("meeting-already-cancelled"))));
     }
     tell_attendees(cx, conn, member, &m, "cancelled", None).await?;
-    let detail = super::audit_detail(&m.branch_name, m.kind, m.starts_at, cx.engine.tz);
+    let detail =
+        crate::meetings::text::audit_detail(&m.branch_name, m.kind, m.starts_at, cx.engine.tz);
     cx.audit(
         conn,
         Action::MeetingCancelled,
@@ -595,13 +598,13 @@ pub async fn reschedule(
         cx.now_ms,
     )
     .await?;
-    plan::move_anchor(conn, &super::anchor(m.id), at, cx.now()).await?;
+    plan::move_anchor(conn, &crate::meetings::service::anchor(m.id), at, cx.now()).await?;
     cx.mark_scheduled();
     tell_attendees(cx, conn, member, &m, "moved", Some(starts)).await?;
     let detail = format!(
         "{} → {}",
-        super::audit_detail(&m.branch_name, m.kind, m.starts_at, cx.engine.tz),
-        super::audit_detail(&m.branch_name, m.kind, starts, cx.engine.tz)
+        crate::meetings::text::audit_detail(&m.branch_name, m.kind, m.starts_at, cx.engine.tz),
+        crate::meetings::text::audit_detail(&m.branch_name, m.kind, starts, cx.engine.tz)
             .rsplit(" · ")
             .next()
             .unwrap_or_default()
@@ -613,13 +616,22 @@ pub async fn reschedule(
         &detail,
     )
     .await?;
-    Ok(Step::text(cx.r(
-        msg!("meeting-reschedule-done"),
-        &[(
-            "when",
-            super::when_text_from(cx.catalog, cx.locale, cx.engine.tz, starts, cx.now_ms).into(),
-        )],
-    )))
+    Ok(Step::text(
+        cx.r(
+            msg!("meeting-reschedule-done"),
+            &[(
+                "when",
+                crate::chat::dates::when_text_from(
+                    cx.catalog,
+                    cx.locale,
+                    cx.engine.tz,
+                    starts,
+                    cx.now_ms,
+                )
+                .into(),
+            )],
+        ),
+    ))
 }
 
 async fn tell_attendees(
@@ -640,82 +652,4 @@ async fn tell_attendees(
         .await?;
     cx.mark_pushed();
     Ok(())
-}
-
-/// Tells a meeting's attendees that it was cancelled or moved (the chat and the CLI).
-pub struct Told<'a> {
-    pub catalog: &'a crate::i18n::Catalog,
-    pub tz: chrono_tz::Tz,
-    pub sms_connected: bool,
-    pub now_ms: i64,
-}
-
-impl Told<'_> {
-    /// Pushes the notice to every attendee but `except`; returns how many were reached.
-    pub async fn attendees(
-        &self,
-        conn: &mut Conn,
-        m: &Meeting,
-        what: &str,
-        new_start: Option<i64>,
-        except: Option<i64>,
-    ) -> Result<usize, StoreError> {
-        let mut reached = 0;
-        for a in meetings::attendees(conn, m.id).await? {
-            if Some(a.member_id) == except {
-                continue;
-            }
-            let Some(target) = members::by_id(conn, a.member_id).await? else {
-                continue;
-            };
-            let (c, l) = (self.catalog, target.locale);
-            let kind = super::kind_text(c, l, m.kind);
-            let old = super::when_text_from(c, l, self.tz, m.starts_at, self.now_ms);
-            let text = match new_start {
-                None => c.render(
-                    l,
-                    msg!("meeting-cancelled-notice"),
-                    &[
-                        ("branch", m.branch_name.as_str().into()),
-                        ("kind", kind.into()),
-                        ("when", old.into()),
-                    ],
-                ),
-                Some(at) => c.render(
-                    l,
-                    msg!("meeting-moved-notice"),
-                    &[
-                        ("branch", m.branch_name.as_str().into()),
-                        ("kind", kind.into()),
-                        ("old", old.into()),
-                        (
-                            "when",
-                            super::when_text_from(c, l, self.tz, at, self.now_ms).into(),
-                        ),
-                        ("place", m.place.as_str().into()),
-                    ],
-                ),
-            };
-            let push = Push {
-                dedupe_key: format!("meeting:{}:{what}:{}:{}", m.id, self.now_ms, target.id),
-                urgent: false,
-                not_before: self.now_ms,
-                expires_at: Some(new_start.unwrap_or(m.starts_at)),
-            };
-            let route = crate::delivery::route::push(
-                conn,
-                c,
-                &target,
-                &Reply::text(text),
-                &push,
-                self.sms_connected,
-                self.now_ms,
-            )
-            .await?;
-            if route.channel().is_some() {
-                reached += 1;
-            }
-        }
-        Ok(reached)
-    }
 }

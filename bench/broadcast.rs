@@ -5,7 +5,8 @@
 //!    the fake (it answers 429 when they are crossed): achieved messages/s and the 429 count.
 //! 2. With the limits lifted on both sides: the engine's own ceiling.
 //!
-//! `cargo bench --bench broadcast -- [--messages N] [--backend sqlite|postgres|both] [--run limited|unlimited|both]`
+//! `cargo bench --bench broadcast -- [--messages N] [--backend sqlite|postgres|both] [--run limited|unlimited|both]
+//! [--other-core idle|busy]`
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,8 +21,13 @@ use branchbot::testkit::db::{fresh_postgres, TempSqlite};
 use branchbot::testkit::fake_telegram::FakeTelegram;
 use tokio_util::sync::CancellationToken;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::machine::{Machine, OtherCore};
+
 struct Args {
     messages: usize,
+    other_core: OtherCore,
     backends: Vec<&'static str>,
     runs: Vec<&'static str>,
 }
@@ -29,6 +35,7 @@ struct Args {
 fn args() -> Args {
     let mut a = Args {
         messages: 3000,
+        other_core: OtherCore::Idle,
         backends: vec!["sqlite", "postgres"],
         runs: vec!["limited", "unlimited"],
     };
@@ -54,6 +61,9 @@ fn args() -> Args {
                     "unlimited" => vec!["unlimited"],
                     _ => vec!["limited", "unlimited"],
                 }
+            }
+            "--other-core" => {
+                a.other_core = OtherCore::parse(value).expect("--other-core takes idle or busy")
             }
             other => panic!("unknown argument {other}"),
         }
@@ -127,15 +137,7 @@ async fn main() {
         "broadcast of {} messages to {} chats; delivery worker against the fake Bot API",
         args.messages, args.messages
     );
-    println!(
-        "load average at start: {}",
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let machine = Machine::start(args.other_core);
     println!(
         "{:<9} {:<10} {:>12} {:>8} {:>6} {:>10} {:>14}",
         "backend", "limits", "messages/s", "429s", "lost", "seconds", "peak RSS MiB"
@@ -164,5 +166,10 @@ async fn main() {
             );
             store.close().await;
         }
+    }
+    let verdict = machine.finish();
+    println!("{}", verdict.line());
+    if !verdict.stands() {
+        std::process::exit(1);
     }
 }

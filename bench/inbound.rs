@@ -22,11 +22,8 @@ use branchbot::config::sms::Secret;
 use branchbot::config::{Config, TelegramMode};
 use branchbot::delivery::limits::Limits;
 use branchbot::delivery::worker::WorkerConfig;
-use branchbot::domain::roster;
-use branchbot::flows::ChannelKind;
-use branchbot::i18n::Locale;
 use branchbot::startup::{Application, Overrides};
-use branchbot::store::{bindings, inbox, members, outbox, Store};
+use branchbot::store::{inbox, outbox};
 use branchbot::testkit::db::{self, TempSqlite};
 use branchbot::testkit::fake_telegram::FakeTelegram;
 use branchbot::testkit::fake_wecom::{self, Callbacks, FakeWecom};
@@ -34,8 +31,11 @@ use clap::{Parser, ValueEnum};
 use serde::{Deserialize, Serialize};
 use sqlx::{ConnectOptions, Connection, Executor};
 
-/// Chat ids of the bound members start here: member i writes from chat `FIRST_CHAT + i`.
-const FIRST_CHAT: i64 = 100_000;
+#[path = "common/mod.rs"]
+mod common;
+use common::machine::{Machine, OtherCore};
+use common::seed::{self, FIRST_CHAT};
+
 const WEBHOOK_SECRET: &str = "bench-secret";
 
 #[derive(Debug, Parser)]
@@ -63,6 +63,10 @@ struct Args {
     /// the run down, so the rates of such a run are not figures).
     #[arg(long)]
     count_statements: bool,
+    /// What the machine's other core does meanwhile: `idle`, or `busy` with a CPU hog the
+    /// bench starts; a run that strays from it is reported as not figures.
+    #[arg(long, value_enum, default_value_t = OtherCore::Idle)]
+    other_core: OtherCore,
     /// Run one combination in this process and print its result as JSON (used by the parent).
     #[arg(long, hide = true)]
     child: bool,
@@ -167,15 +171,7 @@ fn parent(args: &Args) -> ExitCode {
     println!(
         "peak RSS is the whole process: bot, fake Bot API or WeCom API (which keeps every call) and client"
     );
-    println!(
-        "load average at start: {}",
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let machine = (!args.count_statements).then(|| Machine::start(args.other_core));
     println!();
     let exe = std::env::current_exe().expect("path of this benchmark");
     let mut rows = Vec::new();
@@ -255,6 +251,11 @@ fn parent(args: &Args) -> ExitCode {
                 );
             }
         }
+    }
+    if let Some(machine) = machine {
+        let verdict = machine.finish();
+        println!("{}", verdict.line());
+        failed |= !verdict.stands();
     }
     if failed {
         ExitCode::FAILURE
@@ -390,7 +391,7 @@ async fn run(args: &Args, url: &str, mode: Mode) -> Result<Outcome, String> {
 /// Seeds the database, starts the bot against a fake Bot API, offers the updates and waits for
 /// every reply.
 async fn run_telegram(args: &Args, url: &str, mode: TelegramMode) -> Result<Outcome, String> {
-    seed(url, args.members, true).await?;
+    seed::members(url, args.members, true).await?;
 
     let fake = FakeTelegram::start().await;
     let mut config = Config {
@@ -500,7 +501,7 @@ async fn run_telegram(args: &Args, url: &str, mode: TelegramMode) -> Result<Outc
 /// WeCom API, posts every member's `/me` as a signed, encrypted callback and waits for every
 /// reply the app sends through the API.
 async fn run_wecom(args: &Args, url: &str) -> Result<Outcome, String> {
-    seed(url, args.members, false).await?;
+    seed::members(url, args.members, false).await?;
 
     let fake = FakeWecom::start().await;
     let mut config = Config {
@@ -534,7 +535,11 @@ async fn run_wecom(args: &Args, url: &str) -> Result<Outcome, String> {
     let now = chrono::Utc::now().timestamp();
     let posts: Vec<Post> = (0..args.updates)
         .map(|k| {
-            let xml = calls.text_xml(&member_key(k % args.members), "/me", 1_000_000 + k as u64);
+            let xml = calls.text_xml(
+                &seed::member_key(k % args.members),
+                "/me",
+                1_000_000 + k as u64,
+            );
             let (query, body) = calls.post(&xml, now);
             (format!("{endpoint}?{query}"), body.into_bytes())
         })
@@ -584,10 +589,6 @@ async fn run_wecom(args: &Args, url: &str) -> Result<Outcome, String> {
 }
 
 /// The roster key (and, with `wecom.userid_is_key`, the WeCom userid) of member `i`.
-fn member_key(i: usize) -> String {
-    format!("B{i:05}")
-}
-
 /// A request to post: the URL (with its query) and the body.
 type Post = (String, Vec<u8>);
 
@@ -664,48 +665,6 @@ async fn counts(
     Ok((inbox, outbox))
 }
 
-/// Imports `count` members from a generated roster and, with `telegram`, binds member i to chat
-/// FIRST_CHAT + i.
-async fn seed(url: &str, count: usize, telegram: bool) -> Result<(), String> {
-    let mut csv = String::from("key,name,branch,branch_kind,group,role,locale\n");
-    for i in 0..count {
-        csv.push_str(&format!(
-            "{},成员{i},第{}学生党支部,student,第一党小组,党员,zh-CN\n",
-            member_key(i),
-            i % 20 + 1
-        ));
-    }
-    let roster = roster::parse(csv.as_bytes(), Locale::ZhCn)
-        .map_err(|p| format!("generated roster: {p:?}"))?;
-    let store = Store::open(url).await.map_err(|e| e.to_string())?;
-    let now = chrono::Utc::now().timestamp_millis();
-    let mut tx = store.begin().await.map_err(|e| e.to_string())?;
-    members::import(&mut tx, &roster, false, now)
-        .await
-        .map_err(|e| e.to_string())?;
-    let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, key FROM members")
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|e| e.to_string())?;
-    for (id, key) in ids.into_iter().filter(|_| telegram) {
-        let i: i64 = key[1..]
-            .parse()
-            .map_err(|_| format!("unexpected key {key}"))?;
-        bindings::bind(
-            &mut tx,
-            ChannelKind::Telegram.as_str(),
-            &(FIRST_CHAT + i).to_string(),
-            id,
-            now,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    }
-    tx.commit().await.map_err(|e| e.to_string())?;
-    store.close().await;
-    Ok(())
-}
-
 /// Posts every request with `concurrency` clients, each with its own connection. Returns when
 /// the last one was answered 200, and how many answers were not 200.
 async fn post_all(
@@ -773,7 +732,7 @@ async fn check(app: &Application, fake: &FakeTelegram, args: &Args) -> Result<()
         ));
     }
     for s in &sent {
-        let key = format!("B{:05}", s.chat_id - FIRST_CHAT);
+        let key = seed::member_key((s.chat_id - FIRST_CHAT) as usize);
         if !s.text.contains(&key) {
             return Err(format!(
                 "the reply to chat {} is not its member's profile: {:?}",

@@ -4,7 +4,8 @@
 //! pending and at the end (jobs are rows, not held in memory, so it must stay flat). Sending is
 //! not part of it (no delivery worker runs).
 //!
-//! `cargo bench --bench reminders -- [--jobs N] [--members M] [--backend sqlite|postgres]`
+//! `cargo bench --bench reminders -- [--jobs N] [--members M] [--backend sqlite|postgres]
+//! [--other-core idle|busy]`
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,6 +19,10 @@ use branchbot::store::jobs::{self, NewJob, Timing};
 use branchbot::store::{bindings, members, Store};
 use branchbot::testkit::db::{fresh_postgres, TempSqlite};
 use tokio_util::sync::CancellationToken;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::machine::{Machine, OtherCore};
 
 fn rss_mib(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -41,6 +46,7 @@ async fn main() {
     let mut n_jobs: i64 = 100_000;
     let mut n_members: i64 = 1_000;
     let mut backend = "sqlite".to_owned();
+    let mut other_core = OtherCore::Idle;
     let argv: Vec<String> = std::env::args()
         .skip(1)
         .filter(|s| s != "--bench")
@@ -52,9 +58,13 @@ async fn main() {
             "--jobs" => n_jobs = value.parse().expect("--jobs takes a number"),
             "--members" => n_members = value.parse().expect("--members takes a number"),
             "--backend" => backend = value,
+            "--other-core" => {
+                other_core = OtherCore::parse(&value).expect("--other-core takes idle or busy")
+            }
             other => panic!("unknown argument {other}"),
         }
     }
+    let machine = Machine::start(other_core);
     let sqlite = TempSqlite::new();
     let url = if backend == "postgres" {
         match fresh_postgres().await {
@@ -187,4 +197,9 @@ async fn main() {
         rss_mib("VmHWM:")
     );
     store.close().await;
+    let verdict = machine.finish();
+    println!("{}", verdict.line());
+    if !verdict.stands() {
+        std::process::exit(1);
+    }
 }

@@ -157,6 +157,8 @@ struct Inner {
     downloads: Mutex<Vec<String>>,
     /// Files the bot sent, in order.
     uploads: Mutex<Vec<Upload>>,
+    /// When the first getUpdates arrived (a benchmark's clock starts there).
+    first_poll: Mutex<Option<Instant>>,
 }
 
 /// A running fake Bot API server.
@@ -222,7 +224,7 @@ impl FakeTelegram {
     /// A private text message update, as Telegram would send it.
     pub fn text_update(&self, chat_id: i64, text: &str, language: &str) -> Value {
         let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
-        json!({
+        let mut update = json!({
             "update_id": id,
             "message": {
                 "message_id": id,
@@ -231,7 +233,15 @@ impl FakeTelegram {
                 "from": {"id": chat_id, "is_bot": false, "first_name": "Test", "language_code": language},
                 "text": text
             }
-        })
+        });
+        // Telegram marks a leading `/command` as an entity (its length in UTF-16 units).
+        if text.starts_with('/') {
+            let command = text.split(char::is_whitespace).next().unwrap_or(text);
+            update["message"]["entities"] = json!([{
+                "type": "bot_command", "offset": 0, "length": command.encode_utf16().count()
+            }]);
+        }
+        update
     }
 
     /// A sticker message update (not text).
@@ -356,6 +366,16 @@ impl FakeTelegram {
         self.inner.sent.lock().unwrap().clone()
     }
 
+    /// How many messages were sent, without copying them (cheap enough to poll).
+    pub fn sent_count(&self) -> usize {
+        self.inner.sent.lock().unwrap().len()
+    }
+
+    /// When the bot first called getUpdates, if it has.
+    pub fn first_poll(&self) -> Option<Instant> {
+        *self.inner.first_poll.lock().unwrap()
+    }
+
     /// Messages sent to one chat.
     pub fn sent_to(&self, chat_id: i64) -> Vec<Sent> {
         self.sent()
@@ -443,6 +463,20 @@ fn multipart_fields(content_type: &str, body: &[u8]) -> Value {
     Value::Object(fields)
 }
 
+/// The fields of an `application/x-www-form-urlencoded` body (how python-telegram-bot and
+/// other clients post parameters), each read as JSON where it is JSON and as text otherwise,
+/// as for multipart bodies.
+fn form_fields(body: &[u8]) -> Value {
+    let fields = form_urlencoded::parse(body)
+        .map(|(name, value)| {
+            let parsed = serde_json::from_str(&value)
+                .unwrap_or_else(|_| Value::String(value.clone().into_owned()));
+            (name.into_owned(), parsed)
+        })
+        .collect();
+    Value::Object(fields)
+}
+
 async fn handle(
     State(inner): State<Arc<Inner>>,
     Path((token, method)): Path<(String, String)>,
@@ -462,6 +496,8 @@ async fn handle(
     }
     let body: Value = if content_type.starts_with("multipart/form-data") {
         multipart_fields(content_type, &body)
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        form_fields(&body)
     } else {
         serde_json::from_slice(&body).unwrap_or(Value::Null)
     };
@@ -476,7 +512,14 @@ async fn handle(
             "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
             "has_main_web_app": false
         })),
-        "getupdates" => get_updates(&inner, &body).await,
+        "getupdates" => {
+            inner
+                .first_poll
+                .lock()
+                .unwrap()
+                .get_or_insert_with(Instant::now);
+            get_updates(&inner, &body).await
+        }
         "getfile" => get_file(&inner, &body),
         "sendmessage" => send_message(&inner, &body).await,
         "editmessagetext" | "editmessagereplymarkup" => ok(json!({
@@ -797,6 +840,27 @@ async fn send_message(inner: &Inner, body: &Value) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_form_encoded_send_is_read_as_a_json_one_is() {
+        let fake = FakeTelegram::start().await;
+        let answer = reqwest::Client::new()
+            .post(format!("{}bot1:x/sendMessage", fake.api_url()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("chat_id=100042&text=%E4%BD%A0%E5%A5%BD+%2Fme")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let sent = fake.sent();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(
+            (sent[0].chat_id, sent[0].text.as_str()),
+            (100042, "你好 /me")
+        );
+        assert_eq!(fake.sent_count(), 1);
+        assert!(fake.first_poll().is_none());
+    }
 
     fn ms(t0: Instant, ms: u64) -> Instant {
         t0 + Duration::from_millis(ms)

@@ -11,13 +11,16 @@
 //!   `config/`), [`delivery`] (outbox workers, limits, retries), [`scheduler`] (jobs as rows,
 //!   run once across replicas; it runs the registry it is given), [`terminal`] (what every
 //!   subcommand shares), [`export`] (CSV and XLSX tables).
-//! - [`flows`]: the engine (one update, one transaction), `flows::feature` (how a feature
-//!   declares its commands, buttons and help), and the older features' conversations and jobs
-//!   (`flows::records`: service activities, branch work plans and 领导点评; `flows::files`:
+//! - [`flows`]: the engine (one update, one transaction, and its own commands),
+//!   `flows::feature` (the `Feature` trait: how a feature declares its commands, buttons, help
+//!   and hooks), and the features not yet moved out (`flows::feedback`: anonymous feedback;
+//!   `flows::records`: service activities, branch work plans and 领导点评; `flows::files`:
 //!   photos and files arriving in chat and where they are filed).
-//! - Feature folders: [`attachments`] (stored photos and files: checks, two storage backends,
-//!   the daily tidy-up), [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查);
-//!   [`oversight`]: the committee's figures, charts and reports.
+//! - Feature folders: [`meetings`] (三会一课), [`notices`] (通知, 收到请回复), [`campaign`]
+//!   (创先争优), [`pledges`] (党员承诺 and check-ins), [`evaluation`] (民主评议 and 票决, sealed
+//!   ballots), [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查),
+//!   [`attachments`] (stored photos and files: checks, two storage backends, the daily
+//!   tidy-up); [`oversight`]: the committee's figures, charts and reports.
 //! - The SQLite and PostgreSQL schemas are held to one another twice: by text in
 //!   `tests/architecture.rs`, and by applying every migration to both databases and reading
 //!   the schemas back (`tests/api/schema_parity`).

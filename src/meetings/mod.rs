@@ -1,7 +1,7 @@
 //! 三会一课 (the branch's meetings and Party lessons), one feature folder:
 //!
 //! - [`store`]: the rotating sign-in code's secrets, links and screen sessions (migration
-//!   0014's tables). The meetings' own rows stay in `crate::store::meetings`, which the files'
+//!   0022's tables). The meetings' own rows stay in `crate::store::meetings`, which the files'
 //!   targets and the attachments' command line read below this folder; their pure rules
 //!   (kinds, cadences, `[meetings]`'s timings) in `crate::domain::meetings`, which the
 //!   configuration and the scheduler read; the rotating code's rules in [`rules`].

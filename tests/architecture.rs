@@ -284,6 +284,237 @@ fn the_edge_reader_sees_plain_grouped_and_nested_paths_but_not_comments() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Layers
+
+/// The layers of `src/`, bottom first (docs/ARCHITECTURE.md draws them). A module imports only
+/// its own layer or those below it; within the feature layer, one feature reaches another only
+/// through its public API ([`FEATURE_API`]). A module missing here fails the test: say where a
+/// new one stands.
+const LAYERS: &[(&str, &[&str])] = &[
+    // No I/O: the conversation's vocabulary, texts, the clock, sealing, domain types.
+    ("kernel", &["anonymity", "chat", "clock", "domain", "i18n"]),
+    // The pool, transactions, dialects, migrations, shared tables.
+    ("store", &["store"]),
+    // Knows no feature: settings, the engine, inbox/outbox, scheduler, audit, exports, files.
+    (
+        "platform",
+        &[
+            "attachments",
+            "config",
+            "delivery",
+            "export",
+            "flows",
+            "scheduler",
+            "status",
+            "terminal",
+        ],
+    ),
+    // One folder each.
+    (
+        "features",
+        &[
+            "campaign",
+            "dues",
+            "evaluation",
+            "feedback",
+            "files",
+            "meetings",
+            "notices",
+            "org",
+            "pledges",
+            "records",
+            "recruitment",
+            "spotcheck",
+        ],
+    ),
+    // Read across features, translate for a channel, serve the web, wire it all.
+    (
+        "top",
+        &[
+            "app",
+            "channels",
+            "cli",
+            "http",
+            "oversight",
+            "startup",
+            "testkit",
+        ],
+    ),
+];
+
+/// What one feature may name of another: its `service` (what chat, CLI, jobs and other
+/// features call) and its `rules` (pure types and parsing).
+const FEATURE_API: &[&str] = &["service", "rules"];
+
+fn layer_of(module: &str) -> Option<(usize, &'static str)> {
+    LAYERS
+        .iter()
+        .enumerate()
+        .find(|(_, (_, members))| members.contains(&module))
+        .map(|(i, (name, _))| (i, *name))
+}
+
+#[test]
+fn every_top_level_module_stands_in_a_layer() {
+    let src = Path::new(ROOT).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let unplaced: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| owner(&src, f))
+        .filter(|m| layer_of(m).is_none())
+        .collect();
+    assert!(
+        unplaced.is_empty(),
+        "top-level modules of src/ that no layer of tests/architecture.rs names (add each to \
+         the layer it belongs to, as docs/ARCHITECTURE.md draws them): {unplaced:?}"
+    );
+}
+
+#[test]
+fn every_import_points_down_or_within_its_layer() {
+    let upward: Vec<String> = module_edges()
+        .into_iter()
+        .filter_map(|(from, to)| {
+            let (a, la) = layer_of(&from)?;
+            let (b, lb) = layer_of(&to)?;
+            (b > a).then(|| format!("{from} ({la}) -> {to} ({lb})"))
+        })
+        .collect();
+    assert!(
+        upward.is_empty(),
+        "imports from a lower layer to a higher one (move the type down, or let the higher \
+         module hand it over):\n{}",
+        upward.join("\n")
+    );
+}
+
+/// Every `crate::` path of a source text, as its segments (a group `crate::a::{b, c::d}` is
+/// `a::b` and `a::c::d`); comments are skipped as in [`named_modules`].
+fn crate_paths(source: &str) -> Vec<Vec<String>> {
+    fn tree(s: &str, at: &mut usize, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        let bytes = s.as_bytes();
+        let skip_ws = |at: &mut usize| {
+            while *at < bytes.len() && (bytes[*at] as char).is_whitespace() {
+                *at += 1;
+            }
+        };
+        skip_ws(at);
+        if *at < bytes.len() && bytes[*at] == b'{' {
+            *at += 1;
+            loop {
+                skip_ws(at);
+                if *at >= bytes.len() {
+                    return;
+                }
+                if bytes[*at] == b'}' {
+                    *at += 1;
+                    return;
+                }
+                if bytes[*at] == b',' {
+                    *at += 1;
+                    continue;
+                }
+                let before = *at;
+                tree(s, at, prefix, out);
+                if *at == before {
+                    *at += 1; // not a path (`*`, `self as x`): step over it
+                }
+            }
+        }
+        let name = ident_at(&s[*at..]);
+        if name.is_empty() {
+            if !prefix.is_empty() {
+                out.push(prefix.to_vec());
+            }
+            return;
+        }
+        *at += name.len();
+        let mut path = prefix.to_vec();
+        path.push(name.to_owned());
+        if s[*at..].starts_with("::") {
+            *at += 2;
+            tree(s, at, &path, out);
+        } else {
+            out.push(path);
+        }
+    }
+    let text = without_comments(source);
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("crate::") {
+        let start = from + found;
+        let before = text[..start].chars().next_back();
+        let mut at = start + "crate::".len();
+        if !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+            tree(&text, &mut at, &[], &mut out);
+        }
+        from = at.max(start + 1);
+    }
+    out
+}
+
+#[test]
+fn a_feature_reaches_another_only_through_its_service_or_rules() {
+    let src = Path::new(ROOT).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let features = LAYERS
+        .iter()
+        .find(|(name, _)| *name == "features")
+        .map(|(_, m)| *m)
+        .expect("a feature layer");
+    let mut wrong = BTreeSet::new();
+    for f in &files {
+        let Some(from) = owner(&src, f) else { continue };
+        if !features.contains(&from.as_str()) {
+            continue;
+        }
+        let text = fs::read_to_string(f).expect("a source file");
+        for path in crate_paths(&text) {
+            let [to, second, ..] = path.as_slice() else {
+                continue;
+            };
+            if *to != from
+                && features.contains(&to.as_str())
+                && !FEATURE_API.contains(&second.as_str())
+            {
+                let rel = f.strip_prefix(ROOT).unwrap_or(f).display().to_string();
+                wrong.insert(format!("{rel}: crate::{}", path.join("::")));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "a feature names another feature's insides (go through its `service` or `rules`):\n{}",
+        wrong.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn the_path_reader_expands_groups_and_skips_comments() {
+    let paths = crate_paths(
+        "use crate::meetings::{service::secretaries, text::{absent_entry, leave_entry}};\n\
+         use crate::{pledges::service, store::Store};\n\
+         let x = crate::dues::rules::Month::parse(s);\n\
+         // crate::notices::chat::x\n\
+         $crate::scheduler::x!();\n",
+    );
+    let shown: Vec<String> = paths.iter().map(|p| p.join("::")).collect();
+    assert_eq!(
+        shown,
+        [
+            "meetings::service::secretaries",
+            "meetings::text::absent_entry",
+            "meetings::text::leave_entry",
+            "pledges::service",
+            "store::Store",
+            "dues::rules::Month::parse",
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Migration parity
 
 /// What the parity test compares of one table.

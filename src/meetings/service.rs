@@ -16,6 +16,9 @@ use crate::store::{members, Conn, StoreError};
 
 use super::text::audit_detail;
 
+/// A meeting's leave and absence lines as its minutes show them; spot checks list them too.
+pub use super::text::{absent_entry, leave_entry};
+
 /// Who creates a meeting, and what the creation needs of the organisation's settings.
 pub struct Creator<'a> {
     /// The job kinds the meeting's reminders are scheduled as.

@@ -436,13 +436,13 @@ async fn meeting_record(
     let leave = list(
         all.iter()
             .filter(|a| !a.signed_in && a.rsvp == Rsvp::Leave)
-            .map(|a| crate::meetings::text::leave_entry(cx.catalog, cx.locale, a))
+            .map(|a| crate::meetings::service::leave_entry(cx.catalog, cx.locale, a))
             .collect(),
     );
     let absent = list(
         all.iter()
             .filter(|a| !a.signed_in && a.rsvp != Rsvp::Leave)
-            .map(|a| crate::meetings::text::absent_entry(cx.catalog, cx.locale, a))
+            .map(|a| crate::meetings::service::absent_entry(cx.catalog, cx.locale, a))
             .collect(),
     );
     let proxies = list(

@@ -429,6 +429,10 @@ fn load_config(cli: &Cli, ui: &Ui) -> Outcome<Config> {
     if let Some(db) = &cli.database {
         config.database_url = db.clone();
     }
+    config
+        .settings()
+        .and_then(|settings| crate::app::features::check_calendar(&settings))
+        .map_err(|e| config_mistake(&e, ui))?;
     Ok(config)
 }
 
@@ -1201,8 +1205,9 @@ async fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome
         println!("{}", lines.join("\n"));
         return Ok(());
     };
-    let kind = preview::kind(&kind).map_err(mistake)?;
     let settings = config.settings().map_err(|e| config_mistake(&e, ui))?;
+    let registry = crate::app::features::jobs_for(config, &settings);
+    let kind = preview::kind(&registry, &kind).map_err(mistake)?;
     let cal = match calendar_file {
         Some(file) => {
             let name = file.display().to_string();
@@ -1245,7 +1250,7 @@ async fn schedule(config: &Config, command: ScheduleCommand, ui: &Ui) -> Outcome
         start,
         count,
         &cal,
-        settings.calendar.get(kind),
+        registry.rule_under(&settings.calendar, kind),
         subject,
         &ui.catalog,
         ui.locale,

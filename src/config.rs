@@ -99,8 +99,9 @@ pub struct Config {
 }
 
 /// `[calendar]`: per job kind, `[calendar.rules.<kind>]` with `on_holiday = "move" | "drop" |
-/// "keep"`, `working_days` and `pause_in_vacation`; what is left out keeps the kind's default
-/// (`domain::calendar::DEFAULT_RULES`). The calendar itself is loaded into the database with
+/// "keep"`, `working_days` and `pause_in_vacation`; what is left out keeps the kind's own rule
+/// (`scheduler::Job::calendar_rule`; `app::features::check_calendar` refuses a kind the binary
+/// does not run). The calendar itself is loaded into the database with
 /// `branchbot calendar load FILE`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -748,22 +749,6 @@ impl Config {
                     .with("value", self.dues.remind_at.clone()),
             )
         })?;
-        if let Some(kind) = self
-            .calendar
-            .rules
-            .keys()
-            .find(|k| crate::domain::calendar::default_rule(k).is_none())
-        {
-            let known: Vec<&str> = crate::domain::calendar::DEFAULT_RULES
-                .iter()
-                .map(|(k, _)| *k)
-                .collect();
-            return Err(ConfigError::Invalid(
-                Problem::new(msg!("config-calendar-kind-bad"))
-                    .with("kind", kind.clone())
-                    .with("known", known.join(", ")),
-            ));
-        }
         self.records
             .check(crate::i18n::Catalog::shared())
             .map_err(|e| {
@@ -792,13 +777,7 @@ impl Config {
             recruitment: self.recruitment.clone(),
             records: self.records.clone(),
             attachments: self.attachments.settings(&self.database_url)?,
-            calendar: crate::domain::calendar::Rules::new(&self.calendar.rules).map_err(|e| {
-                ConfigError::Invalid(
-                    Problem::new(msg!("config-calendar-kind-bad"))
-                        .with("kind", e)
-                        .with("known", ""),
-                )
-            })?,
+            calendar: crate::domain::calendar::Rules::new(&self.calendar.rules),
         })
     }
 
@@ -958,15 +937,6 @@ mod tests {
         assert_eq!(
             zh,
             "dues.remind_at 的值“25:00”不是有效的时间，请写成 10:00 这样的形式。"
-        );
-        let c: Config = toml::from_str("[calendar.rules.fax]\non_holiday = 'drop'\n").unwrap();
-        let zh = c
-            .settings()
-            .unwrap_err()
-            .render(crate::i18n::Catalog::shared(), crate::i18n::Locale::ZhCn);
-        assert!(
-            zh.starts_with("calendar.rules 中没有名为“fax”的任务类型（可用："),
-            "{zh}"
         );
         assert!(toml::from_str::<Config>("[dues]\nday = 3\n").is_err());
     }

@@ -82,6 +82,7 @@ impl Application {
     /// loop and the HTTP server.
     pub async fn build(config: Config, overrides: Overrides) -> Result<Self, StartError> {
         let settings = config.settings()?;
+        crate::app::features::check_calendar(&settings)?;
         let tz = settings.tz;
         config.sms.validate_inbound()?;
         config

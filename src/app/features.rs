@@ -5,22 +5,18 @@
 
 use std::sync::Arc;
 
-use crate::campaign::jobs::{PhaseAnnouncement, SummaryReminder};
-use crate::config::{Config, Settings};
-use crate::evaluation::jobs::{EvaluationRemind, EvaluationTally};
-use crate::flows::feature::{Feature, Features};
+use crate::config::{Config, ConfigError, Problem, Settings};
+use crate::flows::feature::{Configured, Feature, Features};
 use crate::flows::feedback::periods::FeedbackPeriods;
 use crate::flows::feedback::publish_job::FeedbackPublish;
-use crate::meetings::jobs::MeetingReminder;
-use crate::meetings::warning::ComplianceWarning;
-use crate::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
-use crate::scheduler::kinds::{housekeeping::Housekeeping, message::Message};
+use crate::scheduler::kinds::{
+    housekeeping::Housekeeping, message::Message, push_digest::PushDigest,
+};
 use crate::scheduler::Registry;
 
-/// The features that answer chat commands and buttons the engine does not answer itself.
-pub fn chat() -> Features {
-    let list: Vec<Arc<dyn Feature>> = vec![
-        // In the order their `/help` lines have always stood within each section.
+/// The features, in the order their `/help` lines have always stood within each section.
+fn list() -> Vec<Arc<dyn Feature>> {
+    vec![
         Arc::new(crate::meetings::Meetings),
         Arc::new(crate::notices::Notices),
         Arc::new(crate::pledges::Pledges),
@@ -31,46 +27,58 @@ pub fn chat() -> Features {
         Arc::new(crate::spotcheck::Spotcheck),
         Arc::new(crate::flows::records::Records),
         Arc::new(crate::flows::files::Files),
-    ];
-    Features::new(list)
+    ]
 }
 
-/// Every kind of job, with its built-in schedule (the platform's kinds first, then each
-/// feature's).
+/// The features that answer chat commands and buttons the engine does not answer itself.
+pub fn chat() -> Features {
+    Features::new(list())
+}
+
+/// Every kind of job with its built-in schedule: the platform's kinds, then each feature's.
 pub fn jobs() -> Registry {
-    Registry::new()
-        .with(Message)
-        .with(Housekeeping)
-        .with(PledgeCheckin)
-        .with(PledgeReminder)
-        .with(PledgeAssessment)
-        .with(crate::notices::jobs::NoticeEscalation)
-        .with(PhaseAnnouncement)
-        .with(SummaryReminder)
-        .with(FeedbackPeriods)
-        .with(FeedbackPublish)
-        .with(EvaluationTally)
-        .with(EvaluationRemind)
-        .with(MeetingReminder)
-        .with(ComplianceWarning)
-        .with(crate::recruitment::jobs::RecruitmentClocks)
-        .with(crate::dues::jobs::DuesReminders::default())
-        .with(crate::notices::jobs::NoticeRenudge)
-        .with(crate::scheduler::kinds::push_digest::PushDigest::default())
+    registry(None)
 }
 
 /// [`jobs`], with the kinds whose schedule the configuration sets (`[dues]`, `[pushes]`) set
 /// from it, and the daily tidy-up of the attachment storage it names (`[attachments]`).
 pub fn jobs_for(config: &Config, settings: &Settings) -> Registry {
-    jobs()
-        .replace(crate::dues::jobs::DuesReminders::new(&config.dues))
-        .replace(crate::scheduler::kinds::push_digest::PushDigest::new(
-            &settings.pushes,
-        ))
-        .with(crate::attachments::jobs::AttachmentsTidy::new(
+    registry(Some(Configured { config, settings })).with(
+        crate::attachments::jobs::AttachmentsTidy::new(
             crate::attachments::Files::from_settings(settings)
                 .unwrap_or_else(|e| crate::attachments::Files::unavailable(e.to_string())),
-        ))
+        ),
+    )
+}
+
+fn registry(configured: Option<Configured<'_>>) -> Registry {
+    let platform = Registry::new()
+        .with(Message)
+        .with(Housekeeping)
+        .with(match configured {
+            Some(c) => PushDigest::new(&c.settings.pushes),
+            None => PushDigest::default(),
+        })
+        // Feedback's kinds, until feedback declares them in a folder of its own.
+        .with(FeedbackPeriods)
+        .with(FeedbackPublish);
+    list()
+        .iter()
+        .fold(platform, |registry, f| f.jobs(registry, configured))
+}
+
+/// Refuses `[calendar.rules.<kind>]` for a kind this binary does not run, naming the kinds it
+/// does (the configuration itself knows no kinds: each feature declares its own).
+pub fn check_calendar(settings: &Settings) -> Result<(), ConfigError> {
+    let registry = jobs();
+    match registry.unknown_calendar_kind(&settings.calendar) {
+        None => Ok(()),
+        Some(kind) => Err(ConfigError::Invalid(
+            Problem::new(crate::msg!("config-calendar-kind-bad"))
+                .with("kind", kind.to_owned())
+                .with("known", registry.names().join(", ")),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -229,17 +237,64 @@ mod tests {
     }
 
     #[test]
-    fn every_builtin_kind_has_a_calendar_rule_and_every_rule_a_kind() {
-        let names = jobs().names();
-        for name in &names {
-            assert!(
-                crate::domain::calendar::default_rule(name).is_some(),
-                "{name} has no calendar rule in DEFAULT_RULES"
-            );
+    fn each_kind_declares_its_own_calendar_rule_and_the_configuration_may_name_only_those() {
+        use crate::domain::calendar::{HolidayRule, KindRule};
+        let registry = jobs();
+        // A push that can wait moves to the next working day, a daily chore drops a holiday's
+        // run, what belongs to an event or the machinery keeps its time.
+        for (kind, rule) in [
+            (
+                "pledge_checkin",
+                KindRule::new(HolidayRule::NextWorkingDay, true, true),
+            ),
+            (
+                "notice_escalation",
+                KindRule::new(HolidayRule::NextWorkingDay, true, false),
+            ),
+            (
+                "campaign_announcement",
+                KindRule::new(HolidayRule::NextWorkingDay, true, false),
+            ),
+            (
+                "dues-reminders",
+                KindRule::new(HolidayRule::NextWorkingDay, true, false),
+            ),
+            (
+                "meeting-compliance",
+                KindRule::new(HolidayRule::NextWorkingDay, true, false),
+            ),
+            (
+                "evaluation-remind",
+                KindRule::new(HolidayRule::Drop, true, false),
+            ),
+            (
+                "recruitment-clocks",
+                KindRule::new(HolidayRule::Drop, true, false),
+            ),
+            ("meeting", KindRule::KEEP),
+            ("message", KindRule::KEEP),
+            ("feedback-publish", KindRule::KEEP),
+        ] {
+            assert_eq!(registry.calendar_rule(kind), rule, "{kind}");
         }
-        for (kind, _) in crate::domain::calendar::DEFAULT_RULES {
-            assert!(names.contains(kind), "the rule for {kind} names no kind");
-        }
+        let config: Config =
+            toml::from_str("[calendar.rules.pledge_checkin]\non_holiday = 'drop'\n").unwrap();
+        let settings = config.settings().unwrap();
+        check_calendar(&settings).unwrap();
+        assert_eq!(
+            registry.rule_under(&settings.calendar, "pledge_checkin"),
+            KindRule::new(HolidayRule::Drop, true, true)
+        );
+        let config: Config = toml::from_str("[calendar.rules.fax]\non_holiday = 'drop'\n").unwrap();
+        let zh = check_calendar(&config.settings().unwrap())
+            .unwrap_err()
+            .render(crate::i18n::Catalog::shared(), crate::i18n::Locale::ZhCn);
+        assert!(
+            zh.starts_with(
+                "calendar.rules 中没有名为“fax”的任务类型（可用：message, housekeeping,"
+            ),
+            "{zh}"
+        );
     }
 
     #[test]

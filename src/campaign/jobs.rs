@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::chat::ChannelKind;
 use crate::delivery::route::{self, Route};
+use crate::domain::calendar::{HolidayRule, KindRule};
 use crate::domain::campaign::{self, Campaign, Phase};
 use crate::domain::notices::recipients;
 use crate::domain::org::{Member, Role};
@@ -121,6 +122,11 @@ impl Job for PhaseAnnouncement {
         ANNOUNCE
     }
 
+    /// An announcement waits for the next working day.
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::new(HolidayRule::NextWorkingDay, true, false)
+    }
+
     fn check(&self, p: &str) -> Result<(), String> {
         payload(p).map(|_| ())
     }
@@ -161,6 +167,10 @@ pub struct SummaryReminder;
 impl Job for SummaryReminder {
     fn name(&self) -> &'static str {
         REMIND
+    }
+
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::new(HolidayRule::NextWorkingDay, true, false)
     }
 
     fn check(&self, p: &str) -> Result<(), String> {

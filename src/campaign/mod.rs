@@ -20,9 +20,10 @@ pub mod cli;
 pub mod jobs;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer};
 use crate::flows::{Ctx, Inbound, State};
 use crate::msg;
+use crate::scheduler::Registry;
 use crate::store::Conn;
 
 /// The tag of its waiting step.
@@ -125,5 +126,11 @@ impl Feature for Campaign {
                 Err(_) => Ok(None),
             }
         })
+    }
+
+    fn jobs(&self, registry: Registry, _: Option<Configured<'_>>) -> Registry {
+        registry
+            .with(jobs::PhaseAnnouncement)
+            .with(jobs::SummaryReminder)
     }
 }

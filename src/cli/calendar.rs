@@ -108,9 +108,14 @@ async fn load(config: &Config, file: &std::path::Path, ui: &Ui) -> Outcome {
         .map_err(|err| super::config_mistake(&err, ui))?
         .calendar;
     let loaded = stored::load(&mut tx).await?;
-    let replanned =
-        crate::scheduler::plan::replan_for_calendar(&mut tx, &loaded, &rules, e.clock.now())
-            .await?;
+    let replanned = crate::scheduler::plan::replan_for_calendar(
+        &mut tx,
+        e.jobs.registry(),
+        &loaded,
+        &rules,
+        e.clock.now(),
+    )
+    .await?;
     audit::record(
         &mut tx,
         e.clock.now_ms(),

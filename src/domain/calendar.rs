@@ -238,7 +238,11 @@ pub struct KindRule {
 }
 
 impl KindRule {
-    const fn new(on_holiday: HolidayRule, working_days: bool, pause_in_vacation: bool) -> Self {
+    /// Keeps its times whatever the day: what belongs to an event (a meeting's reminders) or
+    /// to the machinery. A kind's rule unless it says otherwise.
+    pub const KEEP: Self = Self::new(HolidayRule::Keep, false, false);
+
+    pub const fn new(on_holiday: HolidayRule, working_days: bool, pause_in_vacation: bool) -> Self {
         Self {
             on_holiday,
             working_days,
@@ -247,88 +251,16 @@ impl KindRule {
     }
 }
 
-/// Every job kind's rule when the configuration says nothing: pushes that can wait move to
-/// the next working day, daily chores drop a holiday's run (the next day's covers it), and
-/// what belongs to an event (a meeting's reminders) or to the machinery keeps its time.
-pub const DEFAULT_RULES: &[(&str, KindRule)] = &[
-    ("message", KindRule::new(HolidayRule::Keep, false, false)),
-    (
-        "housekeeping",
-        KindRule::new(HolidayRule::Keep, false, false),
-    ),
-    (
-        "pledge_checkin",
-        KindRule::new(HolidayRule::NextWorkingDay, true, true),
-    ),
-    (
-        "pledge_checkin_reminder",
-        KindRule::new(HolidayRule::NextWorkingDay, true, true),
-    ),
-    (
-        "pledge_assessment",
-        KindRule::new(HolidayRule::NextWorkingDay, true, true),
-    ),
-    // A re-nudge belongs to the notice just sent; the digest carries what was held that day.
-    (
-        "notice-renudge",
-        KindRule::new(HolidayRule::Keep, false, false),
-    ),
-    (
-        "push-digest",
-        KindRule::new(HolidayRule::Keep, false, false),
-    ),
-    (
-        "notice_escalation",
-        KindRule::new(HolidayRule::NextWorkingDay, true, false),
-    ),
-    (
-        "campaign_announcement",
-        KindRule::new(HolidayRule::NextWorkingDay, true, false),
-    ),
-    (
-        "campaign_summary_reminder",
-        KindRule::new(HolidayRule::NextWorkingDay, true, false),
-    ),
-    (
-        "feedback-periods",
-        KindRule::new(HolidayRule::Keep, false, false),
-    ),
-    (
-        "feedback-publish",
-        KindRule::new(HolidayRule::Keep, false, false),
-    ),
-    (
-        "evaluation-tally",
-        KindRule::new(HolidayRule::Keep, false, false),
-    ),
-    (
-        "evaluation-remind",
-        KindRule::new(HolidayRule::Drop, true, false),
-    ),
-    // 党费: the monthly reminder waits for the next working day.
-    (
-        "dues-reminders",
-        KindRule::new(HolidayRule::NextWorkingDay, true, false),
-    ),
-    ("meeting", KindRule::new(HolidayRule::Keep, false, false)),
-    (
-        "meeting-compliance",
-        KindRule::new(HolidayRule::NextWorkingDay, true, false),
-    ),
-    (
-        "recruitment-clocks",
-        KindRule::new(HolidayRule::Drop, true, false),
-    ),
-];
-
-/// The rule of every kind: the defaults with the configuration's changes.
+/// Each kind's changes from the configuration (`[calendar.rules.<kind>]`); what a change leaves
+/// out, and every kind it does not name, keeps the kind's own rule
+/// ([`crate::scheduler::Job::calendar_rule`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Rules {
-    changed: BTreeMap<String, KindRule>,
+    changed: BTreeMap<String, RuleChange>,
 }
 
 /// A configuration's change to one kind's rule: what it leaves out keeps its default.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleChange {
     pub on_holiday: Option<HolidayRule>,
@@ -337,48 +269,30 @@ pub struct RuleChange {
 }
 
 impl Rules {
-    /// The defaults changed by `changes` (kind → change). An unknown kind is refused, naming
-    /// the known ones.
-    pub fn new<'a>(
-        changes: impl IntoIterator<Item = (&'a String, &'a RuleChange)>,
-    ) -> Result<Self, String> {
-        let mut changed = BTreeMap::new();
-        for (kind, c) in changes {
-            let Some(base) = default_rule(kind) else {
-                let known: Vec<&str> = DEFAULT_RULES.iter().map(|(k, _)| *k).collect();
-                return Err(format!(
-                    "calendar.rules: there is no job kind named '{kind}' (known: {})",
-                    known.join(", ")
-                ));
-            };
-            changed.insert(
-                kind.clone(),
-                KindRule {
-                    on_holiday: c.on_holiday.unwrap_or(base.on_holiday),
-                    working_days: c.working_days.unwrap_or(base.working_days),
-                    pause_in_vacation: c.pause_in_vacation.unwrap_or(base.pause_in_vacation),
-                },
-            );
+    /// The configuration's changes (kind → change). Whether each names a kind the binary runs
+    /// is the registry's to say (`Registry::unknown_calendar_kind`).
+    pub fn new<'a>(changes: impl IntoIterator<Item = (&'a String, &'a RuleChange)>) -> Self {
+        Self {
+            changed: changes.into_iter().map(|(k, c)| (k.clone(), *c)).collect(),
         }
-        Ok(Self { changed })
     }
 
-    /// The rule of `kind` (a kind with no default keeps its times).
-    pub fn get(&self, kind: &str) -> KindRule {
-        self.changed
-            .get(kind)
-            .copied()
-            .or_else(|| default_rule(kind))
-            .unwrap_or(KindRule::new(HolidayRule::Keep, false, false))
+    /// The rule of `kind`: its own rule `base` with the configuration's change.
+    pub fn get(&self, kind: &str, base: KindRule) -> KindRule {
+        match self.changed.get(kind) {
+            Some(c) => KindRule {
+                on_holiday: c.on_holiday.unwrap_or(base.on_holiday),
+                working_days: c.working_days.unwrap_or(base.working_days),
+                pause_in_vacation: c.pause_in_vacation.unwrap_or(base.pause_in_vacation),
+            },
+            None => base,
+        }
     }
-}
 
-/// The default rule of a kind, if it has one.
-pub fn default_rule(kind: &str) -> Option<KindRule> {
-    DEFAULT_RULES
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, r)| *r)
+    /// The kinds the configuration changes, in name order.
+    pub fn kinds(&self) -> impl Iterator<Item = &str> {
+        self.changed.keys().map(String::as_str)
+    }
 }
 
 /// What an occurrence is about, as far as the calendar cares.
@@ -872,13 +786,13 @@ mod tests {
     #[test]
     fn a_decision_moves_drops_keeps_or_pauses_by_kind_and_subject() {
         let cal = example();
-        let rules = Rules::default();
+        // The rules of `pledge_checkin` and `meeting` as those kinds declare them.
+        let checkin = KindRule::new(HolidayRule::NextWorkingDay, true, true);
         let none = Subject::default();
         let student = Subject {
             student: true,
             urgent: false,
         };
-        let checkin = rules.get("pledge_checkin");
         assert_eq!(
             decide(&cal, checkin, none, at("2026-10-01 09:00"), false, true),
             Decision::Move {
@@ -890,7 +804,7 @@ mod tests {
         assert_eq!(
             decide(
                 &cal,
-                rules.get("meeting"),
+                KindRule::KEEP,
                 none,
                 at("2026-10-02 09:00"),
                 false,
@@ -935,25 +849,21 @@ mod tests {
     }
 
     #[test]
-    fn the_configuration_changes_a_kinds_rule_and_refuses_an_unknown_kind() {
+    fn the_configuration_changes_only_what_it_names_of_a_kinds_rule() {
         let change = RuleChange {
             on_holiday: Some(HolidayRule::Drop),
             ..RuleChange::default()
         };
         let changes = [("pledge_checkin".to_owned(), change)];
-        let rules = Rules::new(changes.iter().map(|(k, c)| (k, c))).unwrap();
-        let r = rules.get("pledge_checkin");
+        let rules = Rules::new(changes.iter().map(|(k, c)| (k, c)));
+        let own = KindRule::new(HolidayRule::NextWorkingDay, true, true);
+        let r = rules.get("pledge_checkin", own);
         assert_eq!(r.on_holiday, HolidayRule::Drop);
         assert!(
             r.working_days && r.pause_in_vacation,
             "the rest keeps its default"
         );
-        assert_eq!(rules.get("meeting").on_holiday, HolidayRule::Keep);
-        let bad = [("pledge".to_owned(), change)];
-        let e = Rules::new(bad.iter().map(|(k, c)| (k, c))).unwrap_err();
-        assert!(
-            e.contains("no job kind named 'pledge'") && e.contains("pledge_checkin"),
-            "{e}"
-        );
+        assert_eq!(rules.get("meeting", KindRule::KEEP), KindRule::KEEP);
+        assert_eq!(rules.kinds().collect::<Vec<_>>(), ["pledge_checkin"]);
     }
 }

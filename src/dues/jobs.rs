@@ -11,6 +11,7 @@ use super::chat::Words;
 use super::rules::{self, Month, Policy};
 use super::service::{self, Book};
 use super::store;
+use crate::domain::calendar::{HolidayRule, KindRule};
 use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
@@ -51,6 +52,11 @@ impl DuesReminders {
 impl Job for DuesReminders {
     fn name(&self) -> &'static str {
         KIND
+    }
+
+    /// The monthly reminder waits for the next working day.
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::new(HolidayRule::NextWorkingDay, true, false)
     }
 
     fn builtin_schedule(&self) -> Option<&'static str> {

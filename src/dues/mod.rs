@@ -25,9 +25,10 @@ pub mod service;
 pub mod store;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines};
+use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines};
 use crate::flows::Ctx;
 use crate::msg;
+use crate::scheduler::Registry;
 use crate::store::Conn;
 
 /// The feature's part of the conversation.
@@ -108,5 +109,13 @@ impl Feature for Dues {
         value: &'a str,
     ) -> Answer<'a> {
         Box::pin(chat::chosen(cx, conn, member, value))
+    }
+
+    /// The monthly reminder, on the day and at the time `[dues]` sets.
+    fn jobs(&self, registry: Registry, configured: Option<Configured<'_>>) -> Registry {
+        registry.with(match configured {
+            Some(c) => jobs::DuesReminders::new(&c.config.dues),
+            None => jobs::DuesReminders::default(),
+        })
     }
 }

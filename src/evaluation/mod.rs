@@ -29,9 +29,10 @@ pub mod service;
 pub mod store;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer};
 use crate::flows::{Ctx, Inbound, State};
 use crate::msg;
+use crate::scheduler::Registry;
 use crate::store::Conn;
 
 /// The tag of its waiting steps.
@@ -125,6 +126,12 @@ impl Feature for Evaluation {
                 Err(_) => Ok(None),
             }
         })
+    }
+
+    fn jobs(&self, registry: Registry, _: Option<Configured<'_>>) -> Registry {
+        registry
+            .with(jobs::EvaluationTally)
+            .with(jobs::EvaluationRemind)
     }
 }
 

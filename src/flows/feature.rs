@@ -10,8 +10,10 @@ use std::sync::Arc;
 
 use super::engine::Step;
 use super::{Choice, Ctx, Inbound, State};
+use crate::config::{Config, Settings};
 use crate::domain::org::Member;
 use crate::i18n::Msg;
+use crate::scheduler::Registry;
 use crate::store::{Conn, StoreError};
 
 /// What a handler answers with.
@@ -232,6 +234,19 @@ pub trait Feature: Send + Sync {
     fn legacy_steps(&self) -> &'static [&'static str] {
         &[]
     }
+
+    /// Its kinds of job, added to `registry`. `configured` is the running bot's configuration,
+    /// for a kind whose schedule it sets; `None` asks for the built-in schedules.
+    fn jobs(&self, registry: Registry, _configured: Option<Configured<'_>>) -> Registry {
+        registry
+    }
+}
+
+/// The configuration a feature's job kinds are built from ([`Feature::jobs`]).
+#[derive(Clone, Copy)]
+pub struct Configured<'a> {
+    pub config: &'a Config,
+    pub settings: &'a Settings,
 }
 
 /// The features the engine asks, in the order `app::features::chat` lists them.

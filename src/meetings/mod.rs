@@ -31,9 +31,10 @@ pub mod text;
 pub mod warning;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer};
 use crate::flows::{Ctx, Inbound, State};
 use crate::msg;
+use crate::scheduler::Registry;
 use crate::store::Conn;
 
 /// The tag of its waiting steps.
@@ -236,5 +237,11 @@ impl Feature for Meetings {
                 Err(_) => Ok(None),
             }
         })
+    }
+
+    fn jobs(&self, registry: Registry, _: Option<Configured<'_>>) -> Registry {
+        registry
+            .with(jobs::MeetingReminder)
+            .with(warning::ComplianceWarning)
     }
 }

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::chat::Reply;
+use crate::domain::calendar::{HolidayRule, KindRule};
 use crate::domain::meetings::{Cadence, MeetingKind, Quarter};
 use crate::i18n::Catalog;
 use crate::msg;
@@ -33,6 +34,11 @@ fn catalog() -> &'static Catalog {
 impl Job for ComplianceWarning {
     fn name(&self) -> &'static str {
         KIND
+    }
+
+    /// The warning waits for the next working day.
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::new(HolidayRule::NextWorkingDay, true, false)
     }
 
     fn builtin_schedule(&self) -> Option<&'static str> {

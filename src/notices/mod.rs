@@ -23,9 +23,10 @@ pub mod service;
 pub mod store;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer};
 use crate::flows::{Ctx, Inbound, State};
 use crate::msg;
+use crate::scheduler::Registry;
 use crate::store::Conn;
 
 use chat::Waiting;
@@ -183,5 +184,11 @@ impl Feature for Notices {
             }
             chat::confirm::typed(cx, conn, member).await
         })
+    }
+
+    fn jobs(&self, registry: Registry, _: Option<Configured<'_>>) -> Registry {
+        registry
+            .with(jobs::NoticeEscalation)
+            .with(jobs::NoticeRenudge)
     }
 }

@@ -7,7 +7,7 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 
 use crate::chat::Reply;
-use crate::domain::calendar::Subject;
+use crate::domain::calendar::{HolidayRule, KindRule, Subject};
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::pledges::chat::{checkin, Action};
@@ -63,6 +63,11 @@ pub struct PledgeCheckin;
 impl Job for PledgeCheckin {
     fn name(&self) -> &'static str {
         CHECKIN
+    }
+
+    /// A pledge push that can wait moves to the next working day; a student branch's pauses in vacations.
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::new(HolidayRule::NextWorkingDay, true, true)
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {
@@ -150,6 +155,10 @@ impl Job for PledgeReminder {
         REMINDER
     }
 
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::new(HolidayRule::NextWorkingDay, true, true)
+    }
+
     fn check(&self, payload: &str) -> Result<(), String> {
         check_payload::<ReminderPayload>(payload)
     }
@@ -217,6 +226,10 @@ pub struct PledgeAssessment;
 impl Job for PledgeAssessment {
     fn name(&self) -> &'static str {
         ASSESSMENT
+    }
+
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::new(HolidayRule::NextWorkingDay, true, true)
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {

@@ -21,9 +21,10 @@ pub mod service;
 pub mod store;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer};
 use crate::flows::{Choice, Ctx, Inbound, State};
 use crate::msg;
+use crate::scheduler::Registry;
 use crate::store::Conn;
 
 /// The tag of its waiting steps.
@@ -169,6 +170,13 @@ impl Feature for Pledges {
                 chat::publish::text(cx, conn, arg).await?,
             ))
         })
+    }
+
+    fn jobs(&self, registry: Registry, _: Option<Configured<'_>>) -> Registry {
+        registry
+            .with(jobs::PledgeCheckin)
+            .with(jobs::PledgeReminder)
+            .with(jobs::PledgeAssessment)
     }
 }
 

@@ -24,9 +24,10 @@ pub mod service;
 pub mod store;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines};
+use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines};
 use crate::flows::Ctx;
 use crate::msg;
+use crate::scheduler::Registry;
 use crate::store::Conn;
 
 /// The feature's part of the conversation.
@@ -97,5 +98,9 @@ impl Feature for Recruitment {
                 cx.t(msg!("error-stale-choice")),
             ))
         })
+    }
+
+    fn jobs(&self, registry: Registry, _: Option<Configured<'_>>) -> Registry {
+        registry.with(jobs::RecruitmentClocks)
     }
 }

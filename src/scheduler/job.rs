@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 use crate::chat::{ChannelKind, Reply};
 use crate::delivery::route::{self, Push};
-use crate::domain::calendar::Subject;
+use crate::domain::calendar::{KindRule, Rules, Subject};
 use crate::domain::org::Member;
 use crate::i18n::Catalog;
 use crate::store::jobs::JobRow;
@@ -151,6 +151,14 @@ pub trait Job: Send + Sync + 'static {
         None
     }
 
+    /// How it follows the calendar when the configuration says nothing
+    /// (`[calendar.rules.<kind>]` changes it): pushes that can wait move to the next working
+    /// day, daily chores drop a holiday's run (the next day's covers it), and what belongs to
+    /// an event (a meeting's reminders) or to the machinery keeps its time (the default).
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::KEEP
+    }
+
     /// Whether a run erases what must not stay readable on disk: after its commit the SQLite
     /// WAL is truncated (`wal_checkpoint(TRUNCATE)`), so old page images go with it.
     fn erases(&self) -> bool {
@@ -224,5 +232,21 @@ impl Registry {
     /// Every kind.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Job>> {
         self.jobs.iter()
+    }
+
+    /// The calendar rule of `kind` when the configuration says nothing (a kind this binary does
+    /// not run keeps its times).
+    pub fn calendar_rule(&self, kind: &str) -> KindRule {
+        self.get(kind).map_or(KindRule::KEEP, |j| j.calendar_rule())
+    }
+
+    /// The rule of `kind` under the configuration's `rules`.
+    pub fn rule_under(&self, rules: &Rules, kind: &str) -> KindRule {
+        rules.get(kind, self.calendar_rule(kind))
+    }
+
+    /// The first kind `rules` changes that this binary does not run, if any.
+    pub fn unknown_calendar_kind<'a>(&self, rules: &'a Rules) -> Option<&'a str> {
+        rules.kinds().find(|k| self.get(k).is_none())
     }
 }

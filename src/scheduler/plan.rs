@@ -101,7 +101,7 @@ pub async fn schedule(
             // (`next_occurrence_in`). The kind's built-in rule decides; a holiday it lands on is
             // moved or dropped when it runs, under the configured rule.
             let cal = crate::store::calendar::load(conn).await?;
-            let rule = crate::domain::calendar::Rules::default().get(&spec.kind);
+            let rule = job.calendar_rule();
             let due = next_fire(crontab, *tz, &cal, rule, now)
                 .ok_or_else(|| ScheduleError::NoFutureTime(crontab.to_string()))?;
             (
@@ -146,6 +146,7 @@ pub async fn schedule(
 /// computed. Returns how many moved; wake the scheduler once committed.
 pub async fn replan_for_calendar(
     conn: &mut Conn,
+    registry: &Registry,
     cal: &Calendar,
     rules: &crate::domain::calendar::Rules,
     now: DateTime<Utc>,
@@ -156,7 +157,13 @@ pub async fn replan_for_calendar(
         let Some((crontab, tz)) = crontab_of(&row) else {
             continue;
         };
-        let Some(next) = next_fire(&crontab, tz, cal, rules.get(&row.kind), now) else {
+        let Some(next) = next_fire(
+            &crontab,
+            tz,
+            cal,
+            registry.rule_under(rules, &row.kind),
+            now,
+        ) else {
             continue;
         };
         let next = next.timestamp_millis();

@@ -7,7 +7,8 @@ use chrono_tz::Tz;
 
 use super::crontab::{self, Crontab, CrontabError};
 use super::plan::{self, Fate};
-use crate::domain::calendar::{Calendar, KindRule, Reason, Subject, DEFAULT_RULES};
+use super::Registry;
+use crate::domain::calendar::{Calendar, KindRule, Reason, Subject};
 use crate::i18n::{Arg, Catalog, Locale};
 use crate::msg;
 
@@ -23,8 +24,8 @@ pub enum PreviewError {
     BadFrom { value: String, zone: String },
     #[error("--count must be from 1 to {MAX_COUNT}, not {0}")]
     BadCount(usize),
-    #[error("there is no job kind named '{0}'")]
-    BadKind(String),
+    #[error("there is no job kind named '{value}'")]
+    BadKind { value: String, kinds: String },
     #[error(transparent)]
     Crontab(#[from] CrontabError),
 }
@@ -50,14 +51,11 @@ impl PreviewError {
                     ("max", Arg::Str(MAX_COUNT.to_string())),
                 ],
             ),
-            Self::BadKind(value) => {
-                let kinds: Vec<&str> = DEFAULT_RULES.iter().map(|(k, _)| *k).collect();
-                catalog.render(
-                    locale,
-                    msg!("preview-bad-kind"),
-                    &[("value", s(value)), ("kinds", s(&kinds.join(", ")))],
-                )
-            }
+            Self::BadKind { value, kinds } => catalog.render(
+                locale,
+                msg!("preview-bad-kind"),
+                &[("value", s(value)), ("kinds", s(kinds))],
+            ),
             Self::Crontab(e) => e.render(catalog, locale),
         }
     }
@@ -106,13 +104,15 @@ pub fn lines(
         .collect())
 }
 
-/// Reads a job kind's name for `--kind`: one the calendar has a rule for.
-pub fn kind(name: &str) -> Result<&'static str, PreviewError> {
-    DEFAULT_RULES
-        .iter()
-        .map(|(k, _)| *k)
-        .find(|k| *k == name.trim())
-        .ok_or_else(|| PreviewError::BadKind(name.to_owned()))
+/// Reads a job kind's name for `--kind`: one this binary runs.
+pub fn kind(registry: &Registry, name: &str) -> Result<&'static str, PreviewError> {
+    registry
+        .get(name.trim())
+        .map(|j| j.name())
+        .ok_or_else(|| PreviewError::BadKind {
+            value: name.to_owned(),
+            kinds: registry.names().join(", "),
+        })
 }
 
 /// The preview's lines under the calendar, for a job of a kind with `rule`: each fire time,

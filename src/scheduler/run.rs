@@ -29,7 +29,9 @@ impl Scheduler {
         }
         // The calendar, read in the run's transaction: a load committed before is seen.
         let cal = crate::store::calendar::load(&mut tx).await?;
-        let rule = self.config.calendar.get(&claimed.kind);
+        let rule = self
+            .registry
+            .rule_under(&self.config.calendar, &claimed.kind);
         let plan = plan::catch_up(claimed, now)
             .and_then(|c| Ok((c, plan::next_occurrence_in(claimed, now, &cal, rule)?)));
         let (CatchUp { run, skipped }, next) = match plan {

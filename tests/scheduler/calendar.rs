@@ -219,6 +219,7 @@ async fn loading_the_calendar_brings_a_working_days_schedule_forward_to_the_make
     let loaded = stored::load(&mut tx).await.unwrap();
     let moved = branchbot::scheduler::plan::replan_for_calendar(
         &mut tx,
+        &branchbot::app::features::jobs(),
         &loaded,
         &calendar::Rules::default(),
         env.clock.now(),
@@ -235,6 +236,7 @@ async fn loading_the_calendar_brings_a_working_days_schedule_forward_to_the_make
     let mut tx = env.store.begin().await.unwrap();
     let again = branchbot::scheduler::plan::replan_for_calendar(
         &mut tx,
+        &branchbot::app::features::jobs(),
         &loaded,
         &calendar::Rules::default(),
         env.clock.now(),

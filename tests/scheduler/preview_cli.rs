@@ -212,7 +212,7 @@ fn preview_refuses_an_unknown_kind_and_a_bad_calendar_file_plainly() {
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(
         err.starts_with(
-            "没有名为“pledge”的任务类型。可用的类型：message, housekeeping, pledge_checkin,"
+            "没有名为“pledge”的任务类型。可用的类型：message, housekeeping, push-digest,"
         ),
         "{err}"
     );

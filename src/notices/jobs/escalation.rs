@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::chat::sms;
 use crate::chat::{ChannelKind, Choice};
-use crate::domain::calendar::Subject;
+use crate::domain::calendar::{HolidayRule, KindRule, Subject};
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::notices::store as notices;
@@ -38,6 +38,11 @@ pub struct NoticeEscalation;
 impl Job for NoticeEscalation {
     fn name(&self) -> &'static str {
         KIND
+    }
+
+    /// An escalation waits for the next working day.
+    fn calendar_rule(&self) -> KindRule {
+        KindRule::new(HolidayRule::NextWorkingDay, true, false)
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {

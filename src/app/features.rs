@@ -29,8 +29,8 @@ pub fn chat() -> Features {
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
-        Arc::new(crate::flows::records::Records),
-        Arc::new(crate::flows::files::Files),
+        Arc::new(crate::records::Records),
+        Arc::new(crate::files::Files),
     ];
     Features::new(list)
 }

@@ -112,9 +112,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
                 lines.push(cx.r(m, &[("branch", r.branch.as_str().into())]));
             }
             let phase = &c.phases[i];
-            if let Some(line) =
-                crate::flows::records::chat::phase_activity_line(cx, conn, phase).await?
-            {
+            if let Some(line) = crate::records::chat::phase_activity_line(cx, conn, phase).await? {
                 lines.push(line);
             }
         }

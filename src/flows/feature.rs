@@ -8,8 +8,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::engine::Step;
-use super::{Choice, Ctx, Inbound, State};
+use super::engine::{Engine, InboxItem, Step};
+use super::questions::Open;
+use super::{Choice, Ctx, Inbound, Reply, State};
+use crate::chat::FileRef;
 use crate::domain::org::Member;
 use crate::i18n::Msg;
 use crate::store::{Conn, StoreError};
@@ -153,7 +155,7 @@ pub trait Feature: Send + Sync {
 
     /// A file sent while one of its waiting steps is current: `attachment` is the accepted
     /// file (`attachments`, not attached to anything yet), `data` what the step stored. `None`
-    /// (the default) leaves it to be asked about like any file (`flows::files`).
+    /// (the default) leaves it to be asked about like any file (`files`).
     fn on_file<'a>(
         &'a self,
         _cx: &'a Ctx<'_>,
@@ -232,6 +234,50 @@ pub trait Feature: Send + Sync {
     fn legacy_steps(&self) -> &'static [&'static str] {
         &[]
     }
+
+    /// What takes the photos and files members send, if this feature does (`files`): the
+    /// engine hands every file to the first feature that answers here. `None` (the default):
+    /// not this one.
+    fn file_intake(&self) -> Option<&dyn FileIntake> {
+        None
+    }
+}
+
+/// What the fetch of a file comes to: `Ok(true)` the outcome is recorded in the stored update,
+/// run it again; `Ok(false)` it is to be tried later (or another replica has it).
+pub type Fetching<'a> = Pin<Box<dyn Future<Output = Result<bool, StoreError>> + Send + 'a>>;
+
+/// The taking of files sent in chat, in the engine's two passes over an update that carries
+/// one ([`Engine::process`]): refused or wanted before it is fetched, fetched with no
+/// transaction open, then answered as it arrived in the member's conversation. A feature offers
+/// it through [`Feature::file_intake`]; the engine names no feature for it.
+pub trait FileIntake: Send + Sync {
+    /// A file announced but not yet fetched, from a member outside any anonymous exchange:
+    /// `Some(reply)` refuses it now (a declared size over the limit), `None` fetches it.
+    fn before_fetch(&self, cx: &Ctx<'_>, file: &FileRef) -> Option<Reply>;
+
+    /// Fetches the file of inbox row `inbox_id` (whose stored update is `item`) for
+    /// `member_id` and writes the outcome into the stored update.
+    fn fetch<'a>(
+        &'a self,
+        engine: &'a Engine,
+        inbox_id: i64,
+        item: &'a InboxItem,
+        member_id: Option<i64>,
+    ) -> Fetching<'a>;
+
+    /// A fetched file (its outcome in `file`) in `member`'s conversation, `state` being their
+    /// current step and `open` the questions still open.
+    #[allow(clippy::too_many_arguments)]
+    fn arrived<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        member: &'a Member,
+        state: State,
+        file: &'a FileRef,
+        open: &'a mut Open,
+    ) -> Answer<'a>;
 }
 
 /// The features the engine asks, in the order `app::features::chat` lists them.
@@ -280,6 +326,11 @@ impl Features {
     /// Every feature, in the list's order.
     pub fn iter(&self) -> impl Iterator<Item = &dyn Feature> {
         self.0.iter().map(AsRef::as_ref)
+    }
+
+    /// What takes the files members send: the first feature's [`Feature::file_intake`].
+    pub fn file_intake(&self) -> Option<&dyn FileIntake> {
+        self.0.iter().find_map(|f| f.file_intake())
     }
 
     /// The whole command menu: `own` (the engine's, in order), each feature's lines right after

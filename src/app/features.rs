@@ -157,6 +157,24 @@ mod tests {
     }
 
     #[test]
+    fn sign_in_codes_are_read_before_the_offered_choices_and_a_typed_confirmation_last() {
+        use crate::flows::feature::TextStage;
+        let features = chat();
+        let stages: Vec<_> = features
+            .iter()
+            .filter_map(|f| f.reads_text().map(|s| (f.name(), s)))
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                ("meetings", TextStage::BeforeChoices),
+                ("notices", TextStage::Unclaimed)
+            ]
+        );
+        assert!(features.file_intake().is_some(), "no feature takes files");
+    }
+
+    #[test]
     fn the_telegram_menu_lists_the_commands_in_the_order_it_always_had() {
         let menu: Vec<_> = chat()
             .menu_with(crate::flows::command::MENU)

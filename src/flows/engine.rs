@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
+use super::feature::TextStage;
 use super::{
     audit, dashboard, feedback, help, lang, me, questions, start, unbound, ChannelKind, Choice,
     Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
@@ -925,7 +926,11 @@ impl Engine {
                 return Ok(step);
             }
         }
-        if let Some(step) = self.features.unclaimed_text(cx, conn, member, text).await? {
+        if let Some(step) = self
+            .features
+            .typed_text(TextStage::Unclaimed, cx, conn, member, text)
+            .await?
+        {
             return Ok(step);
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
@@ -1056,7 +1061,9 @@ impl Engine {
             }
         }
         // Text no waiting step took that a feature reads in any step (a sign-in code).
-        self.features.any_text(cx, conn, member, text).await
+        self.features
+            .typed_text(TextStage::BeforeChoices, cx, conn, member, text)
+            .await
     }
 }
 

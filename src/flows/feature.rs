@@ -55,6 +55,18 @@ pub struct HelpLines {
     pub managing_early: Vec<String>,
 }
 
+/// When the engine asks a feature about typed text that is not a command
+/// ([`Feature::reads_text`], [`Feature::on_typed_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextStage {
+    /// Once the member's waiting step, if any, has declined the text ([`Feature::on_text`]),
+    /// before it is read as an answer to the choices offered: in any step (a sign-in code).
+    BeforeChoices,
+    /// Last, when nothing else took it — no waiting step, no offered choice, no feature's
+    /// [`Feature::unmatched`] — before the engine's "not understood" (a typed 收到).
+    Unclaimed,
+}
+
 /// A feature's part of the conversation.
 pub trait Feature: Send + Sync {
     /// Its name: the tag of its waiting steps (`State::Feature`), lower case.
@@ -167,19 +179,6 @@ pub trait Feature: Send + Sync {
         Box::pin(async { Ok(None) })
     }
 
-    /// Text that nothing else took — no waiting step, no offered choice, no other reading —
-    /// which the feature may still recognise (a typed 收到 confirming the latest notice).
-    /// `None` (the default) leaves it to the engine's "not understood".
-    fn on_unclaimed_text<'a>(
-        &'a self,
-        _cx: &'a Ctx<'_>,
-        _conn: &'a mut Conn,
-        _member: &'a Member,
-        _text: &'a str,
-    ) -> TextAnswer<'a> {
-        Box::pin(async { Ok(None) })
-    }
-
     /// Its commands that someone not yet bound may use (reading what is public, such as a
     /// branch's work plan).
     fn public_commands(&self) -> &'static [&'static str] {
@@ -203,9 +202,18 @@ pub trait Feature: Send + Sync {
         &[]
     }
 
-    /// Text no waiting step took, read in any step before the engine reads it as an answer (a
-    /// sign-in code typed as it is). `None` (the default): not the feature's.
-    fn on_any_text<'a>(
+    /// When the engine asks [`Feature::on_typed_text`] about text, in any step; `None` (the
+    /// default): never, the feature reads no text but its waiting steps'.
+    fn reads_text(&self) -> Option<TextStage> {
+        None
+    }
+
+    /// Text that is not a command, asked at the stage [`Feature::reads_text`] declares, of
+    /// every feature declaring that stage in the list's order: a sign-in code typed as it is
+    /// ([`TextStage::BeforeChoices`]), a typed 收到 confirming the latest notice
+    /// ([`TextStage::Unclaimed`]). `None` (the default): not the feature's, the engine reads
+    /// on.
+    fn on_typed_text<'a>(
         &'a self,
         _cx: &'a Ctx<'_>,
         _conn: &'a mut Conn,
@@ -372,17 +380,18 @@ impl Features {
         menu
     }
 
-    /// What the first feature that recognises text nothing else took answers
-    /// ([`Feature::on_unclaimed_text`]).
-    pub async fn unclaimed_text(
+    /// What the first feature reading text at `stage` ([`Feature::reads_text`]) answers to
+    /// `text`, in the list's order ([`Feature::on_typed_text`]); `None`: none took it.
+    pub async fn typed_text(
         &self,
+        stage: TextStage,
         cx: &Ctx<'_>,
         conn: &mut Conn,
         member: &Member,
         text: &str,
     ) -> Result<Option<Step>, StoreError> {
-        for f in self.0.iter() {
-            if let Some(step) = f.on_unclaimed_text(cx, conn, member, text).await? {
+        for f in self.0.iter().filter(|f| f.reads_text() == Some(stage)) {
+            if let Some(step) = f.on_typed_text(cx, conn, member, text).await? {
                 return Ok(Some(step));
             }
         }
@@ -396,22 +405,6 @@ impl Features {
             .iter()
             .flat_map(|f| f.typed_choices_first())
             .any(|p| data.starts_with(p))
-    }
-
-    /// The features' [`Feature::on_any_text`], in order: the first that takes `text`.
-    pub async fn any_text(
-        &self,
-        cx: &Ctx<'_>,
-        conn: &mut Conn,
-        member: &Member,
-        text: &str,
-    ) -> Result<Option<Step>, StoreError> {
-        for f in self.0.iter() {
-            if let Some(step) = f.on_any_text(cx, conn, member, text).await? {
-                return Ok(Some(step));
-            }
-        }
-        Ok(None)
     }
 
     /// The feature and command a `/start` payload means, with the rest of the payload.

@@ -31,7 +31,7 @@ pub mod text;
 pub mod warning;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer, TextStage};
 use crate::flows::{Ctx, Inbound, State};
 use crate::msg;
 use crate::store::Conn;
@@ -212,7 +212,11 @@ impl Feature for Meetings {
         })
     }
 
-    fn on_any_text<'a>(
+    fn reads_text(&self) -> Option<TextStage> {
+        Some(TextStage::BeforeChoices)
+    }
+
+    fn on_typed_text<'a>(
         &'a self,
         cx: &'a Ctx<'_>,
         conn: &'a mut Conn,

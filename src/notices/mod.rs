@@ -23,7 +23,7 @@ pub mod service;
 pub mod store;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{Answer, CommandSpec, Feature, HelpLines, TextAnswer, TextStage};
 use crate::flows::{Ctx, Inbound, State};
 use crate::msg;
 use crate::store::Conn;
@@ -170,7 +170,11 @@ impl Feature for Notices {
         })
     }
 
-    fn on_unclaimed_text<'a>(
+    fn reads_text(&self) -> Option<TextStage> {
+        Some(TextStage::Unclaimed)
+    }
+
+    fn on_typed_text<'a>(
         &'a self,
         cx: &'a Ctx<'_>,
         conn: &'a mut Conn,

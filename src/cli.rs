@@ -216,17 +216,17 @@ pub enum Command {
     /// --participants KEY,KEY TEXT`, `activity list`, `activity show ID`.
     Activity {
         #[command(subcommand)]
-        command: crate::flows::records::cli::ActivityCommand,
+        command: crate::records::cli::ActivityCommand,
     },
     /// Branch work plans: `plan publish --branch B FILE`, `plan show B`, `plan missing`.
     Plan {
         #[command(subcommand)]
-        command: crate::flows::records::cli::PlanCommand,
+        command: crate::records::cli::PlanCommand,
     },
     /// 领导点评: `comment add --branch B --phase N [--member KEY] TEXT`, `comment list`.
     Comment {
         #[command(subcommand)]
-        command: crate::flows::records::cli::CommentCommand,
+        command: crate::records::cli::CommentCommand,
     },
     /// Inbound updates that failed: `inbox failed [--csv]` lists them, `inbox failed --retry
     /// NUMBER` puts one back to be processed again.
@@ -413,13 +413,13 @@ async fn run(cli: Cli, ui: &mut Ui) -> Outcome {
             result
         }
         Command::Activity { command } => {
-            crate::flows::records::cli::activity(&engine(&config, ui).await?, command, ui).await
+            crate::records::cli::activity(&engine(&config, ui).await?, command, ui).await
         }
         Command::Plan { command } => {
-            crate::flows::records::cli::plan(&engine(&config, ui).await?, command, ui).await
+            crate::records::cli::plan(&engine(&config, ui).await?, command, ui).await
         }
         Command::Comment { command } => {
-            crate::flows::records::cli::comment(&engine(&config, ui).await?, command, ui).await
+            crate::records::cli::comment(&engine(&config, ui).await?, command, ui).await
         }
     }
 }

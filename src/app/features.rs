@@ -25,8 +25,8 @@ fn list() -> Vec<Arc<dyn Feature>> {
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
-        Arc::new(crate::flows::records::Records),
-        Arc::new(crate::flows::files::Files),
+        Arc::new(crate::records::Records),
+        Arc::new(crate::files::Files),
     ]
 }
 
@@ -162,6 +162,24 @@ mod tests {
             features.start_link("si_123456").map(|(_, n, r)| (n, r)),
             Some(("signin", "123456"))
         );
+    }
+
+    #[test]
+    fn sign_in_codes_are_read_before_the_offered_choices_and_a_typed_confirmation_last() {
+        use crate::flows::feature::TextStage;
+        let features = chat();
+        let stages: Vec<_> = features
+            .iter()
+            .filter_map(|f| f.reads_text().map(|s| (f.name(), s)))
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                ("meetings", TextStage::BeforeChoices),
+                ("notices", TextStage::Unclaimed)
+            ]
+        );
+        assert!(features.file_intake().is_some(), "no feature takes files");
     }
 
     #[test]

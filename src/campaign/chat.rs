@@ -113,7 +113,7 @@ pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<S
             }
             let phase = &c.phases[i];
             if let Some(line) =
-                crate::flows::records::chat::phase_activity_line(cx, conn, phase).await?
+                crate::records::service::phase_activity_line(cx, conn, phase).await?
             {
                 lines.push(line);
             }

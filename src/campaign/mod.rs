@@ -7,7 +7,7 @@
 //! - [`cli`]: `branchbot campaign load|show|status`.
 //!
 //! The campaign file's rules (`domain::campaign`), its SQL (`store::campaigns`) and turning a
-//! file into jobs (`scheduler::campaigns`) stay below: the activity records (`flows::records`),
+//! file into jobs (`scheduler::campaigns`) stay below: the activity records (`records`),
 //! the oversight figures and the dashboard read them too.
 //!
 //! What the feature declares to the platform ([`Campaign`], listed in `app::features`): its two

@@ -5,12 +5,15 @@
 //!
 //! Layout: [`dates`] names a time as a reader reads it; [`matching`] turns typed text into a choice ([`fold`], [`match_choice`]);
 //! [`questions`] keeps every message that offered choices answerable and says which one a typed
-//! answer is for; [`sms`] renders choices as numbered options and counts segments.
+//! answer is for; [`sms`] renders choices as numbered options and counts segments; [`sources`]
+//! is where a channel's files are fetched from (the shapes only: channels give them, the
+//! engine holds them).
 
 pub mod dates;
 pub mod matching;
 pub mod questions;
 pub mod sms;
+pub mod sources;
 
 use serde::{Deserialize, Serialize};
 

@@ -326,8 +326,7 @@ async fn dispatch(e: &Engine, command: ReportCommand, now: DateTime<Utc>, ui: &U
                 Period::Year(now.with_timezone(&e.tz).year())
             })?;
             let branch = scope(&mut conn, common.branch.as_deref(), ui).await?;
-            let (table, book) =
-                crate::flows::records::cli::report(&mut conn, ui, branch, &period).await?;
+            let (table, book) = crate::records::cli::report(&mut conn, ui, branch, &period).await?;
             let report = Report {
                 kind: "activities",
                 shown: period.to_string(),
@@ -1174,7 +1173,7 @@ async fn campaign(
     let mut tagged = Vec::new();
     for p in &phases {
         for s in &p.summaries {
-            let records = crate::flows::records::cli::campaign_cells(
+            let records = crate::records::cli::campaign_cells(
                 conn,
                 ui,
                 e.tz,

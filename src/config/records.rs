@@ -1,5 +1,5 @@
 //! `[records]`: the kinds of service activity a college adds to the four built in, and their
-//! check. The records themselves are `flows::records`.
+//! check. The records themselves are `records`.
 
 use serde::Deserialize;
 
@@ -16,6 +16,14 @@ pub const BUILT_IN: [(&str, Msg); 4] = [
     ("visit", msg!("records-kind-visit")),
     ("community", msg!("records-kind-community")),
 ];
+
+/// A kind's name in `locale`: the built-in's message, or the configured name as written.
+pub fn kind_name(catalog: &crate::i18n::Catalog, locale: Locale, key: &str) -> String {
+    match BUILT_IN.iter().find(|(k, _)| *k == key) {
+        Some((_, m)) => catalog.text(locale, *m),
+        None => key.to_owned(),
+    }
+}
 
 /// What a college may set (`[records]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::attempts::BindAttempts;
 use super::command::{self, Command};
+use super::feature::TextStage;
 use super::{
     audit, dashboard, feedback, help, lang, me, questions, start, unbound, ChannelKind, Choice,
     Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
@@ -148,7 +149,7 @@ pub struct Engine {
     /// The kinds of service activity (`[records]`).
     pub records: crate::config::records::Policy,
     /// Where each channel's files are fetched from (registered by startup).
-    pub sources: super::files::fetch::Sources,
+    pub sources: crate::chat::sources::Sources,
     /// Photos and files: the storage backend and the limits (`[attachments]`).
     pub files: crate::attachments::Files,
 }
@@ -208,7 +209,7 @@ pub struct Handled {
     /// Messages were pushed to other members: wake the delivery workers after the commit.
     pub pushed: bool,
     /// The update carries a file that is wanted: fetch it outside the transaction (rolled
-    /// back) and run the update again (`files::fetch`).
+    /// back) and run the update again ([`super::feature::FileIntake`]).
     pub fetch: bool,
 }
 
@@ -469,9 +470,10 @@ impl Engine {
     /// sets the row aside as `failed` with its error, and the sender gets a short apology.
     ///
     /// An update with a wanted file runs twice: the first pass only decides to fetch it, the
-    /// file is fetched with no transaction open, its outcome written into the update, and the
-    /// second pass runs it as usual (`files::fetch`). A fetch to retry later leaves the row
-    /// pending and answers [`Processed::Skipped`].
+    /// file is fetched with no transaction open by the feature that takes files
+    /// ([`super::feature::FileIntake`]), its outcome written into the update, and the second
+    /// pass runs it as usual. A fetch to retry later leaves the row pending and answers
+    /// [`Processed::Skipped`].
     pub async fn process(&self, inbox_id: i64) -> Result<Processed, StoreError> {
         // A second pass never fetches (the outcome is in the update); the bound is a guard.
         for _ in 0..3 {
@@ -481,7 +483,11 @@ impl Engine {
                 Ok(Tried::Done(processed)) => return Ok(processed),
                 Ok(Tried::Fetch { item, member_id }) => (item, member_id),
             };
-            match super::files::fetch::run(self, inbox_id, &item, member_id).await {
+            // The first pass asks to fetch only when a feature takes files.
+            let Some(intake) = self.features.file_intake() else {
+                return Ok(Processed::Skipped);
+            };
+            match intake.fetch(self, inbox_id, &item, member_id).await {
                 Err(e) if !e.is_transient() => return self.set_aside(inbox_id, &e).await,
                 Err(e) => return Err(e),
                 Ok(true) => continue,
@@ -756,7 +762,11 @@ impl Engine {
                     scheduled: Default::default(),
                     pushed: Default::default(),
                 };
-                return Ok(match super::files::chat::before_fetch(&cx, file) {
+                let refusal = match self.features.file_intake() {
+                    Some(intake) => intake.before_fetch(&cx, file),
+                    None => Some(Reply::text(cx.t(msg!("error-unsupported")))),
+                };
+                return Ok(match refusal {
                     Some(refusal) => Handled {
                         replies: vec![refusal],
                         member_id: Some(member.id),
@@ -855,7 +865,10 @@ impl Engine {
             }
             Content::Unsupported => return Ok(Step::retry(cx.t(msg!("error-unsupported")), state)),
             Content::File(file) => {
-                return super::files::chat::arrived(cx, conn, member, state, file, open).await
+                return match self.features.file_intake() {
+                    Some(intake) => intake.arrived(cx, conn, member, state, file, open).await,
+                    None => Ok(Step::retry(cx.t(msg!("error-unsupported")), state)),
+                };
             }
             Content::Choice { data } => {
                 let rest = open.pick_rest(data).unwrap_or_default();
@@ -913,7 +926,11 @@ impl Engine {
                 return Ok(step);
             }
         }
-        if let Some(step) = self.features.unclaimed_text(cx, conn, member, text).await? {
+        if let Some(step) = self
+            .features
+            .typed_text(TextStage::Unclaimed, cx, conn, member, text)
+            .await?
+        {
             return Ok(step);
         }
         let numbered = super::fold(text).trim().chars().all(|c| c.is_ascii_digit());
@@ -1044,7 +1061,9 @@ impl Engine {
             }
         }
         // Text no waiting step took that a feature reads in any step (a sign-in code).
-        self.features.any_text(cx, conn, member, text).await
+        self.features
+            .typed_text(TextStage::BeforeChoices, cx, conn, member, text)
+            .await
     }
 }
 

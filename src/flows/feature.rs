@@ -8,8 +8,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::engine::Step;
-use super::{Choice, Ctx, Inbound, State};
+use super::engine::{Engine, InboxItem, Step};
+use super::questions::Open;
+use super::{Choice, Ctx, Inbound, Reply, State};
+use crate::chat::FileRef;
 use crate::config::{Config, Settings};
 use crate::domain::org::Member;
 use crate::i18n::Msg;
@@ -53,6 +55,18 @@ pub struct HelpLines {
     /// heading and the meeting practice, before the engine's lines about evaluation and
     /// feedback (where `/notice` always stood).
     pub managing_early: Vec<String>,
+}
+
+/// When the engine asks a feature about typed text that is not a command
+/// ([`Feature::reads_text`], [`Feature::on_typed_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextStage {
+    /// Once the member's waiting step, if any, has declined the text ([`Feature::on_text`]),
+    /// before it is read as an answer to the choices offered: in any step (a sign-in code).
+    BeforeChoices,
+    /// Last, when nothing else took it — no waiting step, no offered choice, no feature's
+    /// [`Feature::unmatched`] — before the engine's "not understood" (a typed 收到).
+    Unclaimed,
 }
 
 /// A feature's part of the conversation.
@@ -155,7 +169,7 @@ pub trait Feature: Send + Sync {
 
     /// A file sent while one of its waiting steps is current: `attachment` is the accepted
     /// file (`attachments`, not attached to anything yet), `data` what the step stored. `None`
-    /// (the default) leaves it to be asked about like any file (`flows::files`).
+    /// (the default) leaves it to be asked about like any file (`files`).
     fn on_file<'a>(
         &'a self,
         _cx: &'a Ctx<'_>,
@@ -163,19 +177,6 @@ pub trait Feature: Send + Sync {
         _member: &'a Member,
         _data: &'a serde_json::Value,
         _attachment: i64,
-    ) -> TextAnswer<'a> {
-        Box::pin(async { Ok(None) })
-    }
-
-    /// Text that nothing else took — no waiting step, no offered choice, no other reading —
-    /// which the feature may still recognise (a typed 收到 confirming the latest notice).
-    /// `None` (the default) leaves it to the engine's "not understood".
-    fn on_unclaimed_text<'a>(
-        &'a self,
-        _cx: &'a Ctx<'_>,
-        _conn: &'a mut Conn,
-        _member: &'a Member,
-        _text: &'a str,
     ) -> TextAnswer<'a> {
         Box::pin(async { Ok(None) })
     }
@@ -203,9 +204,18 @@ pub trait Feature: Send + Sync {
         &[]
     }
 
-    /// Text no waiting step took, read in any step before the engine reads it as an answer (a
-    /// sign-in code typed as it is). `None` (the default): not the feature's.
-    fn on_any_text<'a>(
+    /// When the engine asks [`Feature::on_typed_text`] about text, in any step; `None` (the
+    /// default): never, the feature reads no text but its waiting steps'.
+    fn reads_text(&self) -> Option<TextStage> {
+        None
+    }
+
+    /// Text that is not a command, asked at the stage [`Feature::reads_text`] declares, of
+    /// every feature declaring that stage in the list's order: a sign-in code typed as it is
+    /// ([`TextStage::BeforeChoices`]), a typed 收到 confirming the latest notice
+    /// ([`TextStage::Unclaimed`]). `None` (the default): not the feature's, the engine reads
+    /// on.
+    fn on_typed_text<'a>(
         &'a self,
         _cx: &'a Ctx<'_>,
         _conn: &'a mut Conn,
@@ -235,6 +245,13 @@ pub trait Feature: Send + Sync {
         &[]
     }
 
+    /// What takes the photos and files members send, if this feature does (`files`): the
+    /// engine hands every file to the first feature that answers here. `None` (the default):
+    /// not this one.
+    fn file_intake(&self) -> Option<&dyn FileIntake> {
+        None
+    }
+
     /// Its kinds of job, added to `registry`. `configured` is the running bot's configuration,
     /// for a kind whose schedule it sets; `None` asks for the built-in schedules.
     fn jobs(&self, registry: Registry, _configured: Option<Configured<'_>>) -> Registry {
@@ -247,6 +264,43 @@ pub trait Feature: Send + Sync {
 pub struct Configured<'a> {
     pub config: &'a Config,
     pub settings: &'a Settings,
+}
+
+/// What the fetch of a file comes to: `Ok(true)` the outcome is recorded in the stored update,
+/// run it again; `Ok(false)` it is to be tried later (or another replica has it).
+pub type Fetching<'a> = Pin<Box<dyn Future<Output = Result<bool, StoreError>> + Send + 'a>>;
+
+/// The taking of files sent in chat, in the engine's two passes over an update that carries
+/// one ([`Engine::process`]): refused or wanted before it is fetched, fetched with no
+/// transaction open, then answered as it arrived in the member's conversation. A feature offers
+/// it through [`Feature::file_intake`]; the engine names no feature for it.
+pub trait FileIntake: Send + Sync {
+    /// A file announced but not yet fetched, from a member outside any anonymous exchange:
+    /// `Some(reply)` refuses it now (a declared size over the limit), `None` fetches it.
+    fn before_fetch(&self, cx: &Ctx<'_>, file: &FileRef) -> Option<Reply>;
+
+    /// Fetches the file of inbox row `inbox_id` (whose stored update is `item`) for
+    /// `member_id` and writes the outcome into the stored update.
+    fn fetch<'a>(
+        &'a self,
+        engine: &'a Engine,
+        inbox_id: i64,
+        item: &'a InboxItem,
+        member_id: Option<i64>,
+    ) -> Fetching<'a>;
+
+    /// A fetched file (its outcome in `file`) in `member`'s conversation, `state` being their
+    /// current step and `open` the questions still open.
+    #[allow(clippy::too_many_arguments)]
+    fn arrived<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        member: &'a Member,
+        state: State,
+        file: &'a FileRef,
+        open: &'a mut Open,
+    ) -> Answer<'a>;
 }
 
 /// The features the engine asks, in the order `app::features::chat` lists them.
@@ -297,6 +351,11 @@ impl Features {
         self.0.iter().map(AsRef::as_ref)
     }
 
+    /// What takes the files members send: the first feature's [`Feature::file_intake`].
+    pub fn file_intake(&self) -> Option<&dyn FileIntake> {
+        self.0.iter().find_map(|f| f.file_intake())
+    }
+
     /// The whole command menu: `own` (the engine's, in order), each feature's lines right after
     /// the command its [`Feature::menu_after`] names (which may be another feature's, placed
     /// first), the rest at the end, in the list's order.
@@ -336,17 +395,18 @@ impl Features {
         menu
     }
 
-    /// What the first feature that recognises text nothing else took answers
-    /// ([`Feature::on_unclaimed_text`]).
-    pub async fn unclaimed_text(
+    /// What the first feature reading text at `stage` ([`Feature::reads_text`]) answers to
+    /// `text`, in the list's order ([`Feature::on_typed_text`]); `None`: none took it.
+    pub async fn typed_text(
         &self,
+        stage: TextStage,
         cx: &Ctx<'_>,
         conn: &mut Conn,
         member: &Member,
         text: &str,
     ) -> Result<Option<Step>, StoreError> {
-        for f in self.0.iter() {
-            if let Some(step) = f.on_unclaimed_text(cx, conn, member, text).await? {
+        for f in self.0.iter().filter(|f| f.reads_text() == Some(stage)) {
+            if let Some(step) = f.on_typed_text(cx, conn, member, text).await? {
                 return Ok(Some(step));
             }
         }
@@ -360,22 +420,6 @@ impl Features {
             .iter()
             .flat_map(|f| f.typed_choices_first())
             .any(|p| data.starts_with(p))
-    }
-
-    /// The features' [`Feature::on_any_text`], in order: the first that takes `text`.
-    pub async fn any_text(
-        &self,
-        cx: &Ctx<'_>,
-        conn: &mut Conn,
-        member: &Member,
-        text: &str,
-    ) -> Result<Option<Step>, StoreError> {
-        for f in self.0.iter() {
-            if let Some(step) = f.on_any_text(cx, conn, member, text).await? {
-                return Ok(Some(step));
-            }
-        }
-        Ok(None)
     }
 
     /// The feature and command a `/start` payload means, with the rest of the payload.

@@ -17,12 +17,10 @@ pub mod dashboard;
 pub mod engine;
 pub mod feature;
 pub mod feedback;
-pub mod files;
 pub mod help;
 pub mod lang;
 pub mod me;
 pub mod questions;
-pub mod records;
 pub mod start;
 pub mod unbound;
 

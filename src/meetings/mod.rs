@@ -31,7 +31,9 @@ pub mod text;
 pub mod warning;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{
+    Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer, TextStage,
+};
 use crate::flows::{Ctx, Inbound, State};
 use crate::msg;
 use crate::scheduler::Registry;
@@ -213,7 +215,11 @@ impl Feature for Meetings {
         })
     }
 
-    fn on_any_text<'a>(
+    fn reads_text(&self) -> Option<TextStage> {
+        Some(TextStage::BeforeChoices)
+    }
+
+    fn on_typed_text<'a>(
         &'a self,
         cx: &'a Ctx<'_>,
         conn: &'a mut Conn,

@@ -23,7 +23,9 @@ pub mod service;
 pub mod store;
 
 use crate::domain::org::Member;
-use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer};
+use crate::flows::feature::{
+    Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer, TextStage,
+};
 use crate::flows::{Ctx, Inbound, State};
 use crate::msg;
 use crate::scheduler::Registry;
@@ -171,7 +173,11 @@ impl Feature for Notices {
         })
     }
 
-    fn on_unclaimed_text<'a>(
+    fn reads_text(&self) -> Option<TextStage> {
+        Some(TextStage::Unclaimed)
+    }
+
+    fn on_typed_text<'a>(
         &'a self,
         cx: &'a Ctx<'_>,
         conn: &'a mut Conn,

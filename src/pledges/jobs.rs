@@ -37,7 +37,7 @@ async fn with_activities(
     member: &crate::domain::org::Member,
     mut reply: Reply,
 ) -> Result<Reply, JobError> {
-    if let Some(line) = crate::flows::records::service::checkin_line(conn, catalog, member).await? {
+    if let Some(line) = crate::records::service::checkin_line(conn, catalog, member).await? {
         reply.text = match reply.text.split_once('\n') {
             Some((head, rest)) => format!("{head}\n{line}\n{rest}"),
             None => format!("{line}\n{}", reply.text),
@@ -297,7 +297,7 @@ impl Job for PledgeAssessment {
                 }
             }
             // The same phase end asks the college committee for its 领导点评 (src/records/).
-            let prompted = crate::flows::records::jobs::prompt_comments(
+            let prompted = crate::records::service::prompt_comments(
                 conn,
                 ctx,
                 &p.campaign,

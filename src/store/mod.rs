@@ -5,6 +5,7 @@
 //! One file per aggregate; every function takes a connection (a pooled one or a transaction),
 //! so a flow's reads and writes and the replies it queues commit together.
 
+pub mod activities;
 pub mod audit;
 pub mod bindings;
 pub mod calendar;

@@ -1,6 +1,6 @@
 //! What the platform reads of pledge check-ins without knowing the feature: a branch's latest
 //! round and whether a member was asked in one (a file sent in chat may be attached to the
-//! member's current check-in, `flows::files`). The feature's own SQL is in `pledges::store`,
+//! member's current check-in, `files`). The feature's own SQL is in `pledges::store`,
 //! which re-exports these two.
 
 use sqlx::Row;

@@ -116,7 +116,7 @@ async fn attach_to(app: &TestApp, bytes: &[u8], name: &str, owner: Owner) -> i64
 
 /// A 志愿服务 activity of `branch` held today, two named and one of them confirmed.
 async fn activity(app: &TestApp, branch: i64) -> i64 {
-    use branchbot::flows::records::store as records;
+    use branchbot::records::store as records;
     let today = Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
         .date_naive()

@@ -33,6 +33,7 @@ mod more_checks;
 mod notice_store;
 mod notices;
 mod plans;
+mod pledge_review_check;
 mod pledges;
 mod pledges_store;
 mod pushes;

@@ -9,8 +9,8 @@ use teloxide::requests::Requester;
 use teloxide::types::FileId;
 use teloxide::{ApiError, Bot, RequestError};
 
+use crate::chat::sources::{FetchError, FetchFuture, FileSource};
 use crate::chat::FileRef;
-use crate::flows::files::fetch::{FetchError, FetchFuture, FileSource};
 
 /// Telegram as a [`FileSource`].
 pub struct TelegramFiles {

@@ -21,10 +21,10 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::channels::sms::{classify_status, classify_transport};
+use crate::chat::sources::{FetchError, FetchFuture, FileSource};
 use crate::clock::Clock;
 use crate::config::sms::Secret;
 use crate::delivery::SendError;
-use crate::flows::files::fetch::{FetchError, FetchFuture, FileSource};
 use crate::store::{wecom as store, Store};
 
 /// A token is refreshed this long before WeCom's own expiry.

@@ -173,8 +173,8 @@ pub async fn detail(
             ),
         ],
     );
-    // The photos and files of the meeting's record, when it has any (`flows::files`).
-    let text = match crate::flows::files::chat::record_line(cx, conn, m.id).await? {
+    // The photos and files of the meeting's record, when it has any (`files`).
+    let text = match crate::files::service::record_line(cx, conn, m.id).await? {
         Some(line) => format!("{text}\n{line}"),
         None => text,
     };

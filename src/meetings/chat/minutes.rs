@@ -105,7 +105,7 @@ pub async fn submit(
         ],
     );
     // The photos and files of the record (the sign-in sheet, the meeting), or how to add them.
-    let files = match crate::flows::files::chat::record_line(cx, conn, m.id).await? {
+    let files = match crate::files::service::record_line(cx, conn, m.id).await? {
         Some(line) => line,
         None => cx.t(msg!("files-record-none")),
     };

@@ -226,8 +226,7 @@ pub async fn file_sent(
         return Ok(None);
     };
     let Some(text) =
-        crate::flows::files::chat::attach_to_minutes(cx, conn, member, *meeting_id, attachment)
-            .await?
+        crate::files::service::attach_to_minutes(cx, conn, member, *meeting_id, attachment).await?
     else {
         return Ok(None);
     };

@@ -216,7 +216,13 @@ pub async fn review(
     comment: Option<&str>,
     now: i64,
 ) -> Result<bool> {
-    let status = if approve { "approved" } else { "returned" };
+    // The pledge's new status, and the review's decision (what 0030's CHECK lists).
+    let status = if approve {
+        PledgeStatus::Approved
+    } else {
+        PledgeStatus::Returned
+    }
+    .as_str();
     let done = sqlx::query(
         "UPDATE pledges SET status = $1, updated_at = $2, \
          approved_version = CASE WHEN $1 = 'approved' THEN current_version ELSE approved_version END \

@@ -232,7 +232,7 @@ async fn activities_section(
     p: &Period,
 ) -> Result<String, StoreError> {
     use crate::attachments::{service as files, Owner};
-    use crate::flows::records::{rules as kinds, store as records};
+    use crate::records::{rules as kinds, store as records};
     let mut out = html::h2(&w.t(msg!("dashboard-activities-heading")), "activities");
     let (from, to) = (p.first_day().to_string(), p.last_day().to_string());
     let all = records::activities(conn, Some(id), &from, &to).await?;

@@ -199,7 +199,7 @@ async fn may_see(conn: &mut Conn, member: &Member, a: &Attachment) -> Result<boo
     }
     let branch = match a.owner {
         Some(Owner::Meeting(id)) => meetings::get(conn, id).await?.map(|m| m.branch_id),
-        Some(Owner::Activity(id)) => crate::flows::records::store::activity_by_id(conn, id)
+        Some(Owner::Activity(id)) => crate::records::store::activity_by_id(conn, id)
             .await?
             .map(|a| a.branch_id),
         _ => None,

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::attachments::Owner;
 use crate::domain::org::Member;
-use crate::flows::records::store as records;
 use crate::flows::Ctx;
 use crate::msg;
+use crate::store::activities as records;
 use crate::store::{meetings, pledge_rounds, Conn, StoreError};
 
 /// How far back a meeting or an activity is offered (held in the last two weeks).
@@ -29,7 +29,7 @@ pub enum Target {
     Meeting(i64),
     /// A pledge check-in round (the member's evidence in it).
     CheckIn(i64),
-    /// A service activity (`flows::records`).
+    /// A service activity (`records`).
     Activity(i64),
 }
 
@@ -190,7 +190,7 @@ fn activity_label(cx: &Ctx<'_>, a: &records::Activity) -> String {
             ("date", date.into()),
             (
                 "kind",
-                crate::flows::records::rules::kind_name(cx.catalog, cx.locale, &a.kind).into(),
+                crate::config::records::kind_name(cx.catalog, cx.locale, &a.kind).into(),
             ),
         ],
     )

@@ -20,15 +20,7 @@ pub const MAX_COMMENT_CHARS: usize = 500;
 pub const MAX_DAYS_BACK: i64 = 366;
 /// The most participants on one activity.
 pub const MAX_PARTICIPANTS: usize = 60;
-pub use crate::config::records::{Policy, PolicyError, BUILT_IN, MAX_KIND_CHARS};
-
-/// A kind's name in `locale`: the built-in's message, or the configured name as written.
-pub fn kind_name(catalog: &crate::i18n::Catalog, locale: Locale, key: &str) -> String {
-    match BUILT_IN.iter().find(|(k, _)| *k == key) {
-        Some((_, m)) => catalog.text(locale, *m),
-        None => key.to_owned(),
-    }
-}
+pub use crate::config::records::{kind_name, Policy, PolicyError, BUILT_IN, MAX_KIND_CHARS};
 
 /// The kind meant by what was typed: a key, a name in any locale (ignoring case), or a
 /// configured kind.

@@ -302,11 +302,11 @@ async fn preview(cx: &Ctx<'_>, conn: &mut Conn, d: Draft) -> Result<Step, StoreE
             ("description", text.as_str().into()),
         ],
     );
-    let files = crate::flows::files::chat::of_ids(conn, photos).await?;
+    let files = crate::files::service::of_ids(conn, photos).await?;
     let body = if files.is_empty() {
         format!("{body}\n{}", w.t(msg!("records-preview-photos-none")))
     } else {
-        let counts = crate::flows::files::chat::counts_text(cx, &files);
+        let counts = crate::files::service::counts_text(cx, &files);
         format!(
             "{body}\n{}",
             w.r(msg!("records-preview-photos"), &[("counts", counts.into())])
@@ -457,14 +457,13 @@ pub async fn chosen(
                             ("asked", asked.into()),
                         ],
                     );
-                    let target = crate::flows::files::targets::Target::Activity(id);
+                    let target = crate::files::service::Target::Activity(id);
                     let attached =
-                        crate::flows::files::chat::attach_ids(conn, member, &photos, target)
-                            .await?;
+                        crate::files::service::attach_ids(conn, member, &photos, target).await?;
                     Ok(Step::text(if attached.is_empty() {
                         logged
                     } else {
-                        let counts = crate::flows::files::chat::counts_text(cx, &attached);
+                        let counts = crate::files::service::counts_text(cx, &attached);
                         let line = w.r(
                             msg!("records-photos-attached"),
                             &[("counts", counts.into())],

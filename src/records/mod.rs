@@ -6,7 +6,8 @@
 //!
 //! - [`rules`]: pure — the kinds and `[records]`, the day as typed, the limits on texts.
 //! - [`store`]: its SQL (`activities`, `activity_participants`, `branch_plans`,
-//!   `leader_comments`; migration 0021), both backends.
+//!   `leader_comments`; migration 0021), both backends; what the files feature reads of an
+//!   activity is `crate::store::activities`, re-exported here.
 //! - [`service`]: who may log, publish and comment; logging with the participants' pushes,
 //!   answers, confirmed counts, plans published and missing, comments pushed to the branch.
 //! - [`chat`]: `/activity`, `/plan`, `/plan_publish`, `/comment`, `/comments`, the `rec:`

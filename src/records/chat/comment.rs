@@ -27,7 +27,7 @@ pub async fn comment(
     };
     let title = c.phases[phase].title.get(cx.locale).to_owned();
     let Some(arg) = arg else {
-        let done = crate::flows::records::store::comments(conn, &c.name, None).await?;
+        let done = crate::records::store::comments(conn, &c.name, None).await?;
         let lines: Vec<String> = members::branches(conn)
             .await?
             .into_iter()
@@ -171,7 +171,7 @@ pub async fn phase_activity_line(
         .format("%Y-%m-%d")
         .to_string();
     let to = phase.last_day_text(tz);
-    let counts = crate::flows::records::store::branch_counts(conn, &from, &to).await?;
+    let counts = crate::records::store::branch_counts(conn, &from, &to).await?;
     if counts.is_empty() {
         return Ok(None);
     }

@@ -12,13 +12,9 @@
 //! unwritable) is tried again later — the update stays pending with a time to retry, while the
 //! other updates go on — and after [`MAX_ATTEMPTS`] the sender is told it could not be fetched.
 
-use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, RwLock};
-
 use crate::attachments::{self, service, Refusal, Upload};
-use crate::chat::{ChannelKind, Content, Fetched, FileRef};
+use crate::chat::sources::FetchError;
+use crate::chat::{Content, Fetched, FileRef};
 use crate::flows::engine::{Engine, InboxItem};
 use crate::store::{inbox, StoreError};
 
@@ -30,47 +26,6 @@ pub const FIRST_BACKOFF_MS: i64 = 2_000;
 
 /// The longest wait between two tries.
 pub const MAX_BACKOFF_MS: i64 = 5 * 60_000;
-
-/// Why a file could not be fetched.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FetchError {
-    /// Larger than the limit (the platform said so, or the bytes kept coming): nothing kept.
-    #[error("the file is over the limit")]
-    TooLarge,
-    /// Trying again later may work (a network failure, a 5xx, a 429).
-    #[error("fetching failed for now: {0}")]
-    Transient(String),
-    /// It will not work (the reference is unknown or expired, the platform refuses).
-    #[error("fetching failed: {0}")]
-    Permanent(String),
-}
-
-/// A file's bytes, or why not.
-pub type FetchFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, FetchError>> + Send + 'a>>;
-
-/// Where a channel's files are fetched from (Telegram's getFile and file URL, WeCom's
-/// media/get). It reads at most `max_bytes` and answers [`FetchError::TooLarge`] past them.
-pub trait FileSource: Send + Sync {
-    fn fetch<'a>(&'a self, file: &'a FileRef, max_bytes: u64) -> FetchFuture<'a>;
-}
-
-/// The channels' file sources, registered at startup once each channel is connected; shared by
-/// every clone of the engine.
-#[derive(Clone, Default)]
-pub struct Sources(Arc<RwLock<HashMap<ChannelKind, Arc<dyn FileSource>>>>);
-
-impl Sources {
-    /// Makes `source` the one files of `channel` are fetched from.
-    pub fn register(&self, channel: ChannelKind, source: Arc<dyn FileSource>) {
-        if let Ok(mut map) = self.0.write() {
-            map.insert(channel, source);
-        }
-    }
-
-    fn get(&self, channel: ChannelKind) -> Option<Arc<dyn FileSource>> {
-        self.0.read().ok()?.get(&channel).cloned()
-    }
-}
 
 /// When the `attempt`-th failed fetch is tried again, `now` being the failure.
 pub fn retry_at(now: i64, attempt: u32) -> i64 {

@@ -6,6 +6,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// A campaign phase's line of service activities (the campaign's summary shows it) and the
+/// push that asks the branch's leaders for their 领导点评 (the pledge assessment sends it).
+pub use super::chat::phase_activity_line;
+pub use super::jobs::prompt_comments;
+
 use super::rules::{self, TextError};
 use super::store::{self, Activity, Comment};
 use crate::chat::{Choice, Reply};

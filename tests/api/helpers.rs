@@ -408,6 +408,42 @@ macro_rules! both {
     )*};
 }
 
+/// Makes each named `async fn(Db)` a test on SQLite and one on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name($crate::helpers::Db::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                super::$name($crate::helpers::Db::Postgres).await;
+            }
+        }
+    )*};
+}
+
+/// [`on_both!`] on paused time.
+#[macro_export]
+macro_rules! paused_on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(start_paused = true)]
+            async fn on_sqlite() {
+                super::$name($crate::helpers::Db::Sqlite).await;
+            }
+
+            #[tokio::test(start_paused = true)]
+            async fn on_postgres() {
+                super::$name($crate::helpers::Db::Postgres).await;
+            }
+        }
+    )*};
+}
+
 /// Taps the button labelled `label` on `msg` in `chat` and returns the `n` messages that
 /// follow.
 pub async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
@@ -418,6 +454,33 @@ pub async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) ->
     app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
         .await;
     app.fake.wait_sent(chat, before + n, WAIT).await[before..].to_vec()
+}
+
+/// The stored step of `key`'s Telegram conversation, as JSON.
+pub async fn stored_step(store: &Store, key: &str) -> serde_json::Value {
+    let json: String = sqlx::query_scalar(
+        "SELECT c.state FROM conversations c JOIN members m ON m.id = c.member_id \
+         WHERE m.key = $1 AND c.channel = 'telegram'",
+    )
+    .bind(key)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+/// Replaces the step of `key`'s Telegram conversation with `json`, as a database written by
+/// an older binary holds it.
+pub async fn replace_step(store: &Store, key: &str, json: &str) {
+    sqlx::query(
+        "UPDATE conversations SET state = $1 WHERE channel = 'telegram' AND member_id = \
+         (SELECT id FROM members WHERE key = $2)",
+    )
+    .bind(json)
+    .bind(key)
+    .execute(store.pool())
+    .await
+    .unwrap();
 }
 
 /// Runs `sql` with the table's CHECK constraints out of the way, as a row written by another

@@ -37,6 +37,62 @@ pub fn settings(tz: chrono_tz::Tz, meetings: MeetingRules) -> Settings {
 }
 pub const SECRET: &str = "test_secret-123";
 
+/// A store on `url` with the example college's roster imported.
+pub async fn open_college(url: &str) -> Store {
+    let store = Store::open(url).await.expect("open store");
+    let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
+        .expect("example roster");
+    let mut tx = store.begin().await.unwrap();
+    members::import(&mut tx, &roster, false, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    store
+}
+
+/// A fresh invite code for a member, valid for an hour, as `branchbot invite` makes it.
+pub async fn invite_code(store: &Store, key: &str) -> String {
+    let mut conn = store.pool().acquire().await.unwrap();
+    let member = members::find(&mut conn, key)
+        .await
+        .unwrap()
+        .expect("member exists");
+    let code = start::new_code();
+    let now = chrono::Utc::now().timestamp_millis();
+    invites::create(
+        &mut conn,
+        member.id,
+        &start::normalize_code(&code),
+        now,
+        now + 3_600_000,
+    )
+    .await
+    .unwrap();
+    code
+}
+
+/// Counts rows (the query's one number).
+pub async fn count(store: &Store, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// Waits until a count on the database is `expected`, or panics.
+pub async fn eventually(store: &Store, sql: &'static str, expected: i64) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let got = count(store, sql).await;
+        if got == expected {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{sql}: expected {expected}, got {got}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
@@ -160,12 +216,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(opts: Spawn) -> Option<TestApp> {
     let db = TestDb::new(opts.db).await?;
     let fake = FakeTelegram::start().await;
-    let store = Store::open(&db.url).await.expect("open store");
-    let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-        .expect("example roster");
-    let mut tx = store.begin().await.unwrap();
-    members::import(&mut tx, &roster, false, 0).await.unwrap();
-    tx.commit().await.unwrap();
+    let store = open_college(&db.url).await;
     let mut app = TestApp {
         app: None,
         fake,
@@ -259,23 +310,7 @@ impl TestApp {
 
     /// A fresh invite code for a member, as `branchbot invite` makes it.
     pub async fn invite(&self, key: &str) -> String {
-        let mut conn = self.store.pool().acquire().await.unwrap();
-        let member = members::find(&mut conn, key)
-            .await
-            .unwrap()
-            .expect("member exists");
-        let code = start::new_code();
-        let now = chrono::Utc::now().timestamp_millis();
-        invites::create(
-            &mut conn,
-            member.id,
-            &start::normalize_code(&code),
-            now,
-            now + 3_600_000,
-        )
-        .await
-        .unwrap();
-        code
+        invite_code(&self.store, key).await
     }
 
     /// Sends a text as a Telegram user, by the app's mode (getUpdates or webhook).
@@ -331,10 +366,7 @@ impl TestApp {
 
     /// Counts rows of a table (test-only convenience).
     pub async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
+        count(&self.store, sql).await
     }
 
     /// Waits until a condition on the database holds, or panics.
@@ -360,17 +392,7 @@ impl TestApp {
     }
 
     pub async fn eventually(&self, sql: &'static str, expected: i64) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let got = self.count(sql).await;
-            if got == expected {
-                return;
-            }
-            if tokio::time::Instant::now() > deadline {
-                panic!("{sql}: expected {expected}, got {got}");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        eventually(&self.store, sql, expected).await;
     }
 
     pub async fn stop(mut self) {

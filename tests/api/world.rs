@@ -19,7 +19,6 @@ use branchbot::delivery::worker::{Worker, WorkerConfig};
 use branchbot::delivery::{ChannelSender, Outgoing, SendFuture, Wake};
 use branchbot::domain::meetings::MeetingRules;
 use branchbot::domain::pushes::Budget;
-use branchbot::domain::roster;
 use branchbot::flows::engine::{Engine, InboxItem};
 use branchbot::flows::feature::Features;
 use branchbot::flows::{ChannelKind, Choice, Content, Inbound};
@@ -32,7 +31,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use tokio_util::sync::CancellationToken;
 
-use crate::helpers::{Db, TestDb};
+use crate::helpers::{open_college, Db, TestDb};
 
 pub const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
@@ -122,12 +121,7 @@ impl ChatWorld {
     pub async fn with(setup: Setup, start: DateTime<Utc>) -> Option<Self> {
         let frozen = freeze();
         let db = TestDb::new(setup.db).await?;
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
-        let mut tx = store.begin().await.unwrap();
-        members::import(&mut tx, &roster, false, 0).await.unwrap();
-        tx.commit().await.unwrap();
+        let store = open_college(&db.url).await;
         let clock = Clock::starting_at(start);
         let (engine, scheduler, wake) = Self::parts(&store, &clock, &setup);
         Some(Self {
@@ -306,10 +300,7 @@ impl ChatWorld {
 
     /// Counts rows (the query's one number).
     pub async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
+        crate::helpers::count(&self.store, sql).await
     }
 
     /// Writes `state` as `key`'s stored conversation on the world's channel, as an older

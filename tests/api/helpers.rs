@@ -10,10 +10,12 @@ use branchbot::domain::meetings::MeetingRules;
 use branchbot::domain::roster;
 use branchbot::flows::start;
 use branchbot::i18n::Locale;
+use branchbot::scheduler::JobContext;
 use branchbot::startup::{Application, Overrides};
-use branchbot::store::{invites, members, Store};
+use branchbot::store::{invites, jobs, members, Store};
 use branchbot::testkit::db::{fresh_postgres, postgres_required, TempSqlite};
 use branchbot::testkit::fake_telegram::{FakeTelegram, Sent};
+use chrono::{DateTime, Utc};
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
@@ -40,12 +42,39 @@ pub const SECRET: &str = "test_secret-123";
 /// A store on `url` with the example college's roster imported.
 pub async fn open_college(url: &str) -> Store {
     let store = Store::open(url).await.expect("open store");
+    import_college(&store).await;
+    store
+}
+
+/// Imports the example college's roster.
+pub async fn import_college(store: &Store) {
     let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
         .expect("example roster");
     let mut tx = store.begin().await.unwrap();
     members::import(&mut tx, &roster, false, 0).await.unwrap();
     tx.commit().await.unwrap();
-    store
+}
+
+/// Runs the job with this dedupe key as its occurrence at `at`, as the scheduler would (the
+/// bot's own kinds, default rules, in Shanghai, no SMS gateway).
+pub async fn run_job_at(store: &Store, key: &str, at: DateTime<Utc>) {
+    let mut tx = store.begin().await.unwrap();
+    let mut row = jobs::by_dedupe_key(&mut tx, key)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no job {key}"));
+    row.due_at = at.timestamp_millis();
+    let ctx = JobContext {
+        now: at.timestamp_millis(),
+        tz: chrono_tz::Asia::Shanghai,
+        sms_connected: false,
+        recruitment: Default::default(),
+        meetings: Default::default(),
+    };
+    let registry = branchbot::app::features::jobs();
+    let kind = registry.get(&row.kind).expect("known kind");
+    kind.run(&ctx, &mut tx, &row).await.expect("job runs");
+    tx.commit().await.unwrap();
 }
 
 /// A fresh invite code for a member, valid for an hour, as `branchbot invite` makes it.

@@ -6,8 +6,7 @@
 //! before the app's clock, so nothing waits for time to pass and the scheduler never races it
 //! (it records such old occurrences as missed).
 
-use branchbot::scheduler::{JobContext, JobSpec, When};
-use branchbot::store::jobs;
+use branchbot::scheduler::{JobSpec, When};
 use branchbot::testkit::fake_telegram::Sent;
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -33,23 +32,7 @@ fn nine(y: i32, m: u32, d: u32) -> DateTime<Utc> {
 
 /// Runs the job with this dedupe key as its occurrence at `at`, as the scheduler would.
 async fn run_job(app: &TestApp, key: &str, at: DateTime<Utc>) {
-    let mut tx = app.store.begin().await.unwrap();
-    let mut row = jobs::by_dedupe_key(&mut tx, key)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no job {key}"));
-    row.due_at = at.timestamp_millis();
-    let ctx = JobContext {
-        now: at.timestamp_millis(),
-        tz: chrono_tz::Asia::Shanghai,
-        sms_connected: false,
-        recruitment: Default::default(),
-        meetings: Default::default(),
-    };
-    let registry = branchbot::app::features::jobs();
-    let kind = registry.get(&row.kind).expect("known kind");
-    kind.run(&ctx, &mut tx, &row).await.expect("job runs");
-    tx.commit().await.unwrap();
+    crate::helpers::run_job_at(&app.store, key, at).await;
     app.app()
         .engine
         .wake

@@ -221,19 +221,33 @@ impl FakeTelegram {
             .push_back(fault);
     }
 
+    /// A private message update from `chat_id` whose content is `field` (`text`, `photo`, …),
+    /// as Telegram would send it; `language` is the client's language, where it tells one.
+    fn message_update(
+        &self,
+        chat_id: i64,
+        language: Option<&str>,
+        field: &str,
+        content: Value,
+    ) -> Value {
+        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
+        let mut from = json!({"id": chat_id, "is_bot": false, "first_name": "Test"});
+        if let Some(language) = language {
+            from["language_code"] = json!(language);
+        }
+        let mut message = json!({
+            "message_id": id,
+            "date": 1_764_000_000,
+            "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+            "from": from,
+        });
+        message[field] = content;
+        json!({"update_id": id, "message": message})
+    }
+
     /// A private text message update, as Telegram would send it.
     pub fn text_update(&self, chat_id: i64, text: &str, language: &str) -> Value {
-        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
-        let mut update = json!({
-            "update_id": id,
-            "message": {
-                "message_id": id,
-                "date": 1_764_000_000,
-                "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
-                "from": {"id": chat_id, "is_bot": false, "first_name": "Test", "language_code": language},
-                "text": text
-            }
-        });
+        let mut update = self.message_update(chat_id, Some(language), "text", json!(text));
         // Telegram marks a leading `/command` as an entity (its length in UTF-16 units).
         if text.starts_with('/') {
             let command = text.split(char::is_whitespace).next().unwrap_or(text);
@@ -246,20 +260,11 @@ impl FakeTelegram {
 
     /// A sticker message update (not text).
     pub fn sticker_update(&self, chat_id: i64) -> Value {
-        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
-        json!({
-            "update_id": id,
-            "message": {
-                "message_id": id,
-                "date": 1_764_000_000,
-                "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
-                "from": {"id": chat_id, "is_bot": false, "first_name": "Test"},
-                "sticker": {
-                    "file_id": "CAAC", "file_unique_id": "AgAD", "type": "regular",
-                    "width": 512, "height": 512, "is_animated": false, "is_video": false
-                }
-            }
-        })
+        let sticker = json!({
+            "file_id": "CAAC", "file_unique_id": "AgAD", "type": "regular",
+            "width": 512, "height": 512, "is_animated": false, "is_video": false
+        });
+        self.message_update(chat_id, None, "sticker", sticker)
     }
 
     /// Holds a file the bot may fetch with getFile; returns its file_id.
@@ -293,39 +298,21 @@ impl FakeTelegram {
     /// A private photo message: Telegram's three sizes of it, the largest being `file_id` with
     /// `size` bytes declared (the smaller ones are other ids the bot should not fetch).
     pub fn photo_update(&self, chat_id: i64, file_id: &str, size: u64) -> Value {
-        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
-        json!({
-            "update_id": id,
-            "message": {
-                "message_id": id,
-                "date": 1_764_000_000,
-                "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
-                "from": {"id": chat_id, "is_bot": false, "first_name": "Test", "language_code": "zh-hans"},
-                "photo": [
-                    {"file_id": format!("{file_id}-s"), "file_unique_id": "s", "file_size": 1200, "width": 90, "height": 67},
-                    {"file_id": format!("{file_id}-m"), "file_unique_id": "m", "file_size": 14000, "width": 320, "height": 240},
-                    {"file_id": file_id, "file_unique_id": "x", "file_size": size, "width": 1280, "height": 960}
-                ]
-            }
-        })
+        let photo = json!([
+            {"file_id": format!("{file_id}-s"), "file_unique_id": "s", "file_size": 1200, "width": 90, "height": 67},
+            {"file_id": format!("{file_id}-m"), "file_unique_id": "m", "file_size": 14000, "width": 320, "height": 240},
+            {"file_id": file_id, "file_unique_id": "x", "file_size": size, "width": 1280, "height": 960}
+        ]);
+        self.message_update(chat_id, Some("zh-hans"), "photo", photo)
     }
 
     /// A private document message with the name and size its client declared.
     pub fn document_update(&self, chat_id: i64, file_id: &str, name: &str, size: u64) -> Value {
-        let id = self.inner.next_update.fetch_add(1, Ordering::Relaxed);
-        json!({
-            "update_id": id,
-            "message": {
-                "message_id": id,
-                "date": 1_764_000_000,
-                "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
-                "from": {"id": chat_id, "is_bot": false, "first_name": "Test", "language_code": "zh-hans"},
-                "document": {
-                    "file_id": file_id, "file_unique_id": "d", "file_name": name,
-                    "mime_type": "application/octet-stream", "file_size": size
-                }
-            }
-        })
+        let document = json!({
+            "file_id": file_id, "file_unique_id": "d", "file_name": name,
+            "mime_type": "application/octet-stream", "file_size": size
+        });
+        self.message_update(chat_id, Some("zh-hans"), "document", document)
     }
 
     /// A button tap (callback query) update.

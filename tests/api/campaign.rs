@@ -4,25 +4,12 @@
 //! schedule without sending anything twice. Also: the command line names a bad file's lines.
 
 use std::process::Command;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use std::time::Duration;
 
-use branchbot::clock::Clock;
-use branchbot::delivery::Wake;
-use branchbot::domain::roster;
-use branchbot::flows::engine::Engine;
-use branchbot::flows::{ChannelKind, Content, Inbound};
-use branchbot::i18n::{Catalog, Locale};
 use branchbot::scheduler::campaigns::{self, Loaded};
-use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig, Stats};
-use branchbot::store::{members, Store};
 use branchbot::testkit::db::TempSqlite;
-use branchbot::testkit::{freeze, Frozen};
 use chrono::{DateTime, Utc};
-use tokio_util::sync::CancellationToken;
 
-const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+use crate::world::{t, ChatWorld, RunningWorld, Setup, TZ};
 
 fn phase(start: &str, end: &str, title: &str, task: &str) -> String {
     format!(
@@ -53,164 +40,32 @@ fn campaign(third_start: &str, third_end: &str) -> String {
     )
 }
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+/// The shared world on SQLite with everyone reading Telegram (the chat id is the roster key)
+/// and the scheduler running by itself.
+async fn world(start: DateTime<Utc>) -> RunningWorld {
+    let w = ChatWorld::with(Setup::default(), start)
+        .await
+        .expect("SQLite always works");
+    w.bind_everyone().await;
+    w.run_scheduler()
 }
 
-/// Paused time with a database: a parked blocking task stops tokio from auto-advancing while
-/// SQLite works, so time moves only when the test says so.
-struct World {
-    store: Store,
-    clock: Clock,
-    engine: Engine,
-    stats: Arc<Stats>,
-    registry: Arc<Registry>,
-    cancel: CancellationToken,
-    _db: TempSqlite,
-    _frozen: Frozen,
-}
-
-impl World {
-    async fn new(start: DateTime<Utc>) -> Self {
-        let frozen = freeze();
-        let db = TempSqlite::new();
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
-        let mut conn = store.begin().await.unwrap();
-        members::import(&mut conn, &roster, false, 0).await.unwrap();
-        conn.commit().await.unwrap();
-        // Everyone reads Telegram; the chat id is the roster key.
-        sqlx::query(
-            "INSERT INTO bindings (channel, address, member_id, bound_at) \
-             SELECT 'telegram', key, id, 0 FROM members",
-        )
-        .execute(store.pool())
+/// Loads a campaign file as `branchbot campaign load` does, and wakes the scheduler.
+async fn load(w: &RunningWorld, source: &str) -> Loaded {
+    let mut tx = w.store.begin().await.unwrap();
+    let loaded = campaigns::load(&mut tx, &w.registry, TZ, source, w.clock.now())
         .await
         .unwrap();
-        let clock = Clock::starting_at(start);
-        let registry = Arc::new(branchbot::app::features::jobs());
-        let scheduler = Scheduler::new(
-            store.clone(),
-            clock.clone(),
-            Arc::clone(&registry),
-            Wake::default(),
-            SchedulerConfig::new(TZ),
-        );
-        let stats = Arc::clone(&scheduler.stats);
-        let handle = scheduler.handle();
-        let cancel = CancellationToken::new();
-        tokio::spawn(scheduler.run(cancel.clone()));
-        let engine = Engine::new(
-            store.clone(),
-            Arc::new(Catalog::load().unwrap()),
-            clock.clone(),
-            Wake::default(),
-            handle,
-            &crate::helpers::settings(TZ, Default::default()),
-            "http://127.0.0.1:8080",
-            branchbot::app::features::chat(),
-        );
-        Self {
-            store,
-            clock,
-            engine,
-            stats,
-            registry,
-            cancel,
-            _db: db,
-            _frozen: frozen,
-        }
-    }
-
-    async fn load(&self, source: &str) -> Loaded {
-        let mut tx = self.store.begin().await.unwrap();
-        let loaded = campaigns::load(&mut tx, &self.registry, TZ, source, self.clock.now())
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        self.engine.jobs.wake();
-        loaded
-    }
-
-    /// What `key` reads back after writing `text`.
-    async fn say(&self, key: &str, text: &str) -> String {
-        let mut tx = self.store.begin().await.unwrap();
-        let inbound = Inbound {
-            channel: ChannelKind::Telegram,
-            address: key.into(),
-            content: Content::Text { text: text.into() },
-            language_hint: None,
-        };
-        let handled = self.engine.handle(&mut tx, &inbound, true).await.unwrap();
-        tx.commit().await.unwrap();
-        let texts: Vec<String> = handled.replies.into_iter().map(|r| r.text).collect();
-        texts.join("\n")
-    }
-
-    async fn wait_asleep(&self) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while !self.stats.sleeping.load(Ordering::SeqCst) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the scheduler never slept"
-            );
-            tokio::task::yield_now().await;
-        }
-    }
-
-    async fn advance_to(&self, at: &str) {
-        self.wait_asleep().await;
-        let by = (t(at) - self.clock.now()).to_std().unwrap();
-        tokio::time::advance(by).await;
-    }
-
-    async fn rows(&self, like: &str) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE $1")
-            .bind(like)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
-    }
-
-    /// Waits until `like` matches `n` outbox rows.
-    async fn expect_rows(&self, like: &str, n: i64) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let got = self.rows(like).await;
-            if got == n {
-                return;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{like}: {got} rows, expected {n}"
-            );
-            tokio::task::yield_now().await;
-        }
-    }
-
-    async fn body(&self, key: &str) -> String {
-        sqlx::query_scalar("SELECT body FROM outbox WHERE dedupe_key = $1")
-            .bind(key)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
-    }
-
-    async fn member_id(&self, key: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM members WHERE key = $1")
-            .bind(key)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
-    }
+    tx.commit().await.unwrap();
+    w.engine.jobs.wake();
+    loaded
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_reminder_and_campaign_name_the_same_last_day_of_a_phase_ending_at_midnight() {
     // The phase ends at midnight of 2026-12-12 in Shanghai: its last day is 12-11, and five
     // days before the end (00:00 on 12-07) five days are left, counting today.
-    let w = World::new(t("2026-12-01T00:00:00Z")).await;
+    let w = world(t("2026-12-01T00:00:00Z")).await;
     let src = format!(
         "name = \"创先争优\"\nsummary_days_before_end = 5\nremind_every_days = 10\n{}",
         phase(
@@ -220,7 +75,7 @@ async fn the_reminder_and_campaign_name_the_same_last_day_of_a_phase_ending_at_m
             "制定支部工作方案"
         )
     );
-    w.load(&src).await;
+    load(&w, &src).await;
     w.advance_to("2026-12-06T16:00:30Z").await;
     w.expect_rows("campaign:创先争优:0:summary:%", 3).await;
     let s101 = w.member_id("S101").await;
@@ -248,13 +103,12 @@ async fn the_reminder_and_campaign_name_the_same_last_day_of_a_phase_ending_at_m
 
 #[tokio::test(start_paused = true)]
 async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summaries() {
-    let w = World::new(t("2027-02-01T00:00:00Z")).await;
-    let loaded = w
-        .load(&campaign(
-            "2027-04-01T09:00:00+08:00",
-            "2027-04-20T09:00:00+08:00",
-        ))
-        .await;
+    let w = world(t("2027-02-01T00:00:00Z")).await;
+    let loaded = load(
+        &w,
+        &campaign("2027-04-01T09:00:00+08:00", "2027-04-20T09:00:00+08:00"),
+    )
+    .await;
     // Per phase: an announcement, two summary reminders and the pledge self-assessment at
     // its end.
     assert_eq!(
@@ -334,27 +188,24 @@ async fn a_campaign_announces_each_phase_reminds_secretaries_and_collects_summar
 
     // The third phase moves by four days: its jobs (announcement, two reminders, the pledge
     // self-assessment at its end) move, nothing already sent is sent again.
-    let moved = w
-        .load(&campaign(
-            "2027-04-05T09:00:00+08:00",
-            "2027-04-25T09:00:00+08:00",
-        ))
-        .await;
+    let moved = load(
+        &w,
+        &campaign("2027-04-05T09:00:00+08:00", "2027-04-25T09:00:00+08:00"),
+    )
+    .await;
     assert_eq!((moved.scheduled, moved.cancelled), (4, 4), "{moved:?}");
     // Moved back and forth again: the cancelled jobs come back, none is doubled.
-    let back = w
-        .load(&campaign(
-            "2027-04-01T09:00:00+08:00",
-            "2027-04-20T09:00:00+08:00",
-        ))
-        .await;
+    let back = load(
+        &w,
+        &campaign("2027-04-01T09:00:00+08:00", "2027-04-20T09:00:00+08:00"),
+    )
+    .await;
     assert_eq!((back.scheduled, back.cancelled), (4, 4), "{back:?}");
-    let again = w
-        .load(&campaign(
-            "2027-04-05T09:00:00+08:00",
-            "2027-04-25T09:00:00+08:00",
-        ))
-        .await;
+    let again = load(
+        &w,
+        &campaign("2027-04-05T09:00:00+08:00", "2027-04-25T09:00:00+08:00"),
+    )
+    .await;
     assert_eq!(
         (again.scheduled, again.cancelled, again.kept),
         (4, 4, 3),

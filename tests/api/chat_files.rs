@@ -162,23 +162,7 @@ async fn document(app: &TestApp, chat: i64, name: &str, bytes: &[u8]) -> Vec<Sen
     send(app, chat, update, 1).await
 }
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn on_sqlite() {
-                super::$name(crate::helpers::Db::Sqlite).await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                super::$name(crate::helpers::Db::Postgres).await;
-            }
-        }
-    )*};
-}
-
-on_both!(
+crate::on_both!(
     a_photo_and_a_document_are_fetched_attached_to_a_meeting_and_counted_in_its_record,
     an_executable_renamed_jpg_is_refused_and_nothing_is_kept,
     a_50_mb_document_is_refused_without_being_fetched,
@@ -545,7 +529,7 @@ async fn an_mms_is_answered_with_how_to_send_photos_and_files_instead() {
     app.stop().await;
 }
 
-on_both!(a_wecom_picture_is_fetched_with_media_get_and_attached_to_a_meeting);
+crate::on_both!(a_wecom_picture_is_fetched_with_media_get_and_attached_to_a_meeting);
 
 /// A picture sent to the WeCom app: fetched with `media/get` by its MediaId, attached by a
 /// typed option number.
@@ -631,7 +615,7 @@ async fn a_wecom_picture_is_fetched_with_media_get_and_attached_to_a_meeting(db:
     let _ = std::fs::remove_dir_all(&folder);
 }
 
-on_both!(a_notice_comes_with_its_file_uploaded_to_telegram_once);
+crate::on_both!(a_notice_comes_with_its_file_uploaded_to_telegram_once);
 
 /// The secretary sends a notice with a PDF: each Telegram recipient gets the notice and then
 /// the file; the file is uploaded once and every other recipient gets it by its file_id.
@@ -767,7 +751,7 @@ async fn say(
     tg.wait_sent(chat, before + 1, WAIT).await[before].clone()
 }
 
-on_both!(a_photo_is_evidence_for_the_member_s_current_pledge_check_in);
+crate::on_both!(a_photo_is_evidence_for_the_member_s_current_pledge_check_in);
 
 /// A member asked in this period's pledge check-in may attach a photo to it as evidence.
 async fn a_photo_is_evidence_for_the_member_s_current_pledge_check_in(db: Db) {

@@ -460,16 +460,12 @@ async fn a_compact_step_and_buttons_stored_before_the_feature_had_its_folder_rea
         .unwrap();
     app.ask(8502, "/evaluation", 1).await;
     // As the engine's `State::EvaluationCompact` was stored.
-    sqlx::query(
-        "UPDATE conversations SET state = $1 WHERE channel = 'telegram' AND member_id = \
-         (SELECT id FROM members WHERE key = 'S202')",
+    crate::helpers::replace_step(
+        &app.store,
+        "S202",
+        &format!(r#"{{"step":"evaluation_compact","round_id":{round}}}"#),
     )
-    .bind(format!(
-        r#"{{"step":"evaluation_compact","round_id":{round}}}"#
-    ))
-    .execute(app.store.pool())
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         app.ask(8502, "14", 1).await[0].text,
         "第 2 位是 4，只能是 1 到 3。请重新回复。"

@@ -6,22 +6,16 @@
 
 use std::sync::Arc;
 
-use branchbot::clock::Clock;
-use branchbot::delivery::Wake;
 use branchbot::domain::org::Member;
-use branchbot::domain::roster;
-use branchbot::flows::engine::{Engine, InboxItem, Step};
+use branchbot::flows::engine::Step;
 use branchbot::flows::feature::{Answer, CommandSpec, Feature, Features, HelpLines, TextAnswer};
-use branchbot::flows::{ChannelKind, Content, Ctx, Inbound, Reply, State};
-use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::SchedulerHandle;
-use branchbot::store::{bindings, members, Conn, Store};
-use branchbot::testkit::db::TempSqlite;
+use branchbot::flows::{Content, Ctx, Reply, State};
+use branchbot::store::{members, Conn};
 use chrono::TimeZone;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
-const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+use crate::helpers::{replace_step, stored_step};
+use crate::world::{ChatWorld, Setup, TZ};
 
 /// What `echo` keeps while it waits.
 #[derive(Debug, Serialize, Deserialize)]
@@ -100,80 +94,35 @@ impl Feature for Echo {
     }
 }
 
-struct World {
-    store: Store,
-    engine: Engine,
-    seq: u64,
-    _db: TempSqlite,
+/// The shared world on SQLite with these features, at 10:00 on 7 December 2026, T001 (on
+/// the college committee) bound on Telegram; what T001 reads is what was queued back.
+struct World(ChatWorld);
+
+impl std::ops::Deref for World {
+    type Target = ChatWorld;
+    fn deref(&self) -> &ChatWorld {
+        &self.0
+    }
 }
 
 impl World {
     async fn new(features: Features) -> Self {
-        let db = TempSqlite::new();
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
-        let mut tx = store.begin().await.unwrap();
-        members::import(&mut tx, &roster, false, 0).await.unwrap();
-        tx.commit().await.unwrap();
-        let engine = Engine::new(
-            store.clone(),
-            Arc::new(Catalog::load().unwrap()),
-            Clock::starting_at(TZ.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap().to_utc()),
-            Wake::default(),
-            SchedulerHandle::detached(Arc::new(branchbot::app::features::jobs())),
-            &crate::helpers::settings(TZ, Default::default()),
-            "http://127.0.0.1:8080",
+        let setup = Setup {
             features,
-        );
-        let mut conn = store.pool().acquire().await.unwrap();
-        let m = members::find(&mut conn, "T001").await.unwrap().unwrap();
-        bindings::bind(&mut conn, "telegram", "T001", m.id, 0)
+            ..Setup::default()
+        };
+        let start = TZ.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap().to_utc();
+        let w = ChatWorld::with(setup, start)
             .await
-            .unwrap();
-        Self {
-            store,
-            engine,
-            seq: 0,
-            _db: db,
-        }
+            .expect("SQLite always works");
+        w.bind("T001").await;
+        Self(w)
     }
 
     async fn send(&mut self, content: Content) -> Vec<String> {
-        self.seq += 1;
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: ChannelKind::Telegram,
-                address: "T001".into(),
-                content,
-                language_hint: None,
-            },
-            ack: None,
-        };
-        let id = self
-            .engine
-            .receive(&format!("u{}", self.seq), &item)
-            .await
-            .unwrap()
-            .unwrap();
-        self.engine.process(id).await.unwrap();
-        let rows = sqlx::query(
-            "SELECT id, body FROM outbox WHERE address = 'T001' AND status = 'pending' \
-             ORDER BY id",
-        )
-        .fetch_all(self.store.pool())
-        .await
-        .unwrap();
-        let mut out = Vec::new();
-        for r in rows {
-            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
-                .bind(r.get::<i64, _>("id"))
-                .execute(self.store.pool())
-                .await
-                .unwrap();
-            out.push(r.get("body"));
-        }
-        out
+        self.0.send("T001", content).await;
+        let queued = self.0.take("T001").await;
+        queued.into_iter().map(|q| q.body).collect()
     }
 
     async fn say(&mut self, text: &str) -> Vec<String> {
@@ -182,25 +131,11 @@ impl World {
 
     /// The stored step of T001's Telegram conversation, as JSON.
     async fn stored_state(&self) -> serde_json::Value {
-        let json: String = sqlx::query_scalar(
-            "SELECT c.state FROM conversations c JOIN members m ON m.id = c.member_id \
-             WHERE m.key = 'T001' AND c.channel = 'telegram'",
-        )
-        .fetch_one(self.store.pool())
-        .await
-        .unwrap();
-        serde_json::from_str(&json).unwrap()
+        stored_step(&self.store, "T001").await
     }
 
     async fn store_state(&self, json: &str) {
-        sqlx::query(
-            "UPDATE conversations SET state = $1 WHERE channel = 'telegram' AND member_id = \
-             (SELECT id FROM members WHERE key = 'T001')",
-        )
-        .bind(json)
-        .execute(self.store.pool())
-        .await
-        .unwrap();
+        replace_step(&self.store, "T001", json).await;
     }
 }
 

@@ -10,10 +10,12 @@ use branchbot::domain::meetings::MeetingRules;
 use branchbot::domain::roster;
 use branchbot::flows::start;
 use branchbot::i18n::Locale;
+use branchbot::scheduler::JobContext;
 use branchbot::startup::{Application, Overrides};
-use branchbot::store::{invites, members, Store};
+use branchbot::store::{invites, jobs, members, Store};
 use branchbot::testkit::db::{fresh_postgres, postgres_required, TempSqlite};
 use branchbot::testkit::fake_telegram::{FakeTelegram, Sent};
+use chrono::{DateTime, Utc};
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
@@ -36,6 +38,89 @@ pub fn settings(tz: chrono_tz::Tz, meetings: MeetingRules) -> Settings {
     settings
 }
 pub const SECRET: &str = "test_secret-123";
+
+/// A store on `url` with the example college's roster imported.
+pub async fn open_college(url: &str) -> Store {
+    let store = Store::open(url).await.expect("open store");
+    import_college(&store).await;
+    store
+}
+
+/// Imports the example college's roster.
+pub async fn import_college(store: &Store) {
+    let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
+        .expect("example roster");
+    let mut tx = store.begin().await.unwrap();
+    members::import(&mut tx, &roster, false, 0).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Runs the job with this dedupe key as its occurrence at `at`, as the scheduler would (the
+/// bot's own kinds, default rules, in Shanghai, no SMS gateway).
+pub async fn run_job_at(store: &Store, key: &str, at: DateTime<Utc>) {
+    let mut tx = store.begin().await.unwrap();
+    let mut row = jobs::by_dedupe_key(&mut tx, key)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no job {key}"));
+    row.due_at = at.timestamp_millis();
+    let ctx = JobContext {
+        now: at.timestamp_millis(),
+        tz: chrono_tz::Asia::Shanghai,
+        sms_connected: false,
+        recruitment: Default::default(),
+        meetings: Default::default(),
+    };
+    let registry = branchbot::app::features::jobs();
+    let kind = registry.get(&row.kind).expect("known kind");
+    kind.run(&ctx, &mut tx, &row).await.expect("job runs");
+    tx.commit().await.unwrap();
+}
+
+/// A fresh invite code for a member, valid for an hour, as `branchbot invite` makes it.
+pub async fn invite_code(store: &Store, key: &str) -> String {
+    let mut conn = store.pool().acquire().await.unwrap();
+    let member = members::find(&mut conn, key)
+        .await
+        .unwrap()
+        .expect("member exists");
+    let code = start::new_code();
+    let now = chrono::Utc::now().timestamp_millis();
+    invites::create(
+        &mut conn,
+        member.id,
+        &start::normalize_code(&code),
+        now,
+        now + 3_600_000,
+    )
+    .await
+    .unwrap();
+    code
+}
+
+/// Counts rows (the query's one number).
+pub async fn count(store: &Store, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// Waits until a count on the database is `expected`, or panics.
+pub async fn eventually(store: &Store, sql: &'static str, expected: i64) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let got = count(store, sql).await;
+        if got == expected {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{sql}: expected {expected}, got {got}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,12 +245,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(opts: Spawn) -> Option<TestApp> {
     let db = TestDb::new(opts.db).await?;
     let fake = FakeTelegram::start().await;
-    let store = Store::open(&db.url).await.expect("open store");
-    let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-        .expect("example roster");
-    let mut tx = store.begin().await.unwrap();
-    members::import(&mut tx, &roster, false, 0).await.unwrap();
-    tx.commit().await.unwrap();
+    let store = open_college(&db.url).await;
     let mut app = TestApp {
         app: None,
         fake,
@@ -259,23 +339,7 @@ impl TestApp {
 
     /// A fresh invite code for a member, as `branchbot invite` makes it.
     pub async fn invite(&self, key: &str) -> String {
-        let mut conn = self.store.pool().acquire().await.unwrap();
-        let member = members::find(&mut conn, key)
-            .await
-            .unwrap()
-            .expect("member exists");
-        let code = start::new_code();
-        let now = chrono::Utc::now().timestamp_millis();
-        invites::create(
-            &mut conn,
-            member.id,
-            &start::normalize_code(&code),
-            now,
-            now + 3_600_000,
-        )
-        .await
-        .unwrap();
-        code
+        invite_code(&self.store, key).await
     }
 
     /// Sends a text as a Telegram user, by the app's mode (getUpdates or webhook).
@@ -331,10 +395,7 @@ impl TestApp {
 
     /// Counts rows of a table (test-only convenience).
     pub async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
+        count(&self.store, sql).await
     }
 
     /// Waits until a condition on the database holds, or panics.
@@ -360,17 +421,7 @@ impl TestApp {
     }
 
     pub async fn eventually(&self, sql: &'static str, expected: i64) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let got = self.count(sql).await;
-            if got == expected {
-                return;
-            }
-            if tokio::time::Instant::now() > deadline {
-                panic!("{sql}: expected {expected}, got {got}");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        eventually(&self.store, sql, expected).await;
     }
 
     pub async fn stop(mut self) {
@@ -408,6 +459,42 @@ macro_rules! both {
     )*};
 }
 
+/// Makes each named `async fn(Db)` a test on SQLite and one on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name($crate::helpers::Db::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                super::$name($crate::helpers::Db::Postgres).await;
+            }
+        }
+    )*};
+}
+
+/// [`on_both!`] on paused time.
+#[macro_export]
+macro_rules! paused_on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(start_paused = true)]
+            async fn on_sqlite() {
+                super::$name($crate::helpers::Db::Sqlite).await;
+            }
+
+            #[tokio::test(start_paused = true)]
+            async fn on_postgres() {
+                super::$name($crate::helpers::Db::Postgres).await;
+            }
+        }
+    )*};
+}
+
 /// Taps the button labelled `label` on `msg` in `chat` and returns the `n` messages that
 /// follow.
 pub async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) -> Vec<Sent> {
@@ -418,6 +505,33 @@ pub async fn tap(app: &TestApp, chat: i64, msg: &Sent, label: &str, n: usize) ->
     app.deliver(app.fake.callback_update(chat, msg.message_id, &data))
         .await;
     app.fake.wait_sent(chat, before + n, WAIT).await[before..].to_vec()
+}
+
+/// The stored step of `key`'s Telegram conversation, as JSON.
+pub async fn stored_step(store: &Store, key: &str) -> serde_json::Value {
+    let json: String = sqlx::query_scalar(
+        "SELECT c.state FROM conversations c JOIN members m ON m.id = c.member_id \
+         WHERE m.key = $1 AND c.channel = 'telegram'",
+    )
+    .bind(key)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+/// Replaces the step of `key`'s Telegram conversation with `json`, as a database written by
+/// an older binary holds it.
+pub async fn replace_step(store: &Store, key: &str, json: &str) {
+    sqlx::query(
+        "UPDATE conversations SET state = $1 WHERE channel = 'telegram' AND member_id = \
+         (SELECT id FROM members WHERE key = $2)",
+    )
+    .bind(json)
+    .bind(key)
+    .execute(store.pool())
+    .await
+    .unwrap();
 }
 
 /// Runs `sql` with the table's CHECK constraints out of the way, as a row written by another

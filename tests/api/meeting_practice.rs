@@ -16,29 +16,9 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use crate::helpers::Db;
-use crate::world::ChatWorld;
+use crate::world::{t, texts, ChatWorld};
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(start_paused = true)]
-            async fn on_sqlite() {
-                super::$name(super::Db::Sqlite).await;
-            }
-
-            #[tokio::test(start_paused = true)]
-            async fn on_postgres() {
-                super::$name(super::Db::Postgres).await;
-            }
-        }
-    )*};
-}
-
-both!(
+crate::paused_on_both!(
     a_secretary_records_leave_for_a_member_who_is_told_and_every_view_shows_it,
     make_up_study_is_recorded_and_counted_by_compliance_and_the_absence_flag,
     the_rotating_code_changes_every_thirty_seconds_and_an_older_one_is_refused,
@@ -85,29 +65,11 @@ impl World {
         self.read(key).await
     }
 
-    /// What this chat has been sent since last read: text and button labels.
-    async fn read(&mut self, key: &str) -> Vec<(String, Vec<String>)> {
-        let queued = self.take(key).await;
-        queued
-            .into_iter()
-            .map(|q| {
-                let labels = q.labels();
-                (q.body, labels)
-            })
-            .collect()
-    }
-
     /// One reply's text, asserting there was exactly one.
     async fn one(&mut self, key: &str, text: &str) -> String {
         let r = self.say(key, text).await;
         assert_eq!(r.len(), 1, "{r:?}");
         r[0].0.clone()
-    }
-
-    async fn advance_to(&self, at: &str) {
-        let at = t(at);
-        tokio::time::advance((at - self.clock.now()).to_std().unwrap()).await;
-        self.scheduler.drain().await.unwrap();
     }
 
     async fn advance_ms(&self, ms: u64) {
@@ -178,10 +140,6 @@ impl World {
                 .unwrap();
         hex::decode(hex).unwrap()
     }
-}
-
-fn texts(replies: &[(String, Vec<String>)]) -> Vec<&str> {
-    replies.iter().map(|(t, _)| t.as_str()).collect()
 }
 
 async fn a_secretary_records_leave_for_a_member_who_is_told_and_every_view_shows_it(db: Db) {

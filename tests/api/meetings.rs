@@ -6,189 +6,54 @@
 //! in its transaction as the channels do; the scheduler is drained as time is advanced by
 //! hand; what a member reads is the text queued for their chat.
 
-use std::sync::Arc;
-
-use branchbot::clock::Clock;
-use branchbot::delivery::Wake;
-use branchbot::domain::roster;
-use branchbot::flows::engine::{Engine, InboxItem};
-use branchbot::flows::{ChannelKind, Choice, Content, Inbound};
-use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::{Scheduler, SchedulerConfig};
-use branchbot::store::{bindings, members, Store};
-use branchbot::testkit::db::TempSqlite;
-use branchbot::testkit::{freeze, Frozen};
+use branchbot::domain::meetings::MeetingRules;
+use branchbot::flows::ChannelKind;
+use branchbot::store::members;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+use crate::world::{t, texts, ChatWorld, Setup, TZ};
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+/// The shared world on SQLite, members on Telegram (or on the console:
+/// [`World::on_console`]).
+struct World(ChatWorld);
+
+impl std::ops::Deref for World {
+    type Target = ChatWorld;
+    fn deref(&self) -> &ChatWorld {
+        &self.0
+    }
 }
 
-struct World {
-    store: Store,
-    clock: Clock,
-    engine: Engine,
-    scheduler: Scheduler,
-    seq: u64,
-    /// The channel members talk on (Telegram unless [`World::on_console`]).
-    channel: ChannelKind,
-    _db: TempSqlite,
-    _frozen: Frozen,
+impl std::ops::DerefMut for World {
+    fn deref_mut(&mut self) -> &mut ChatWorld {
+        &mut self.0
+    }
 }
 
 impl World {
     async fn new(start: DateTime<Utc>) -> Self {
-        Self::with_rules(start, Default::default()).await
+        Self::with_rules(start, MeetingRules::default()).await
     }
 
     /// A world whose `[meetings]` timings are `rules`.
-    async fn with_rules(
-        start: DateTime<Utc>,
-        rules: branchbot::domain::meetings::MeetingRules,
-    ) -> Self {
-        let frozen = freeze();
-        let db = TempSqlite::new();
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
-        let mut tx = store.begin().await.unwrap();
-        members::import(&mut tx, &roster, false, 0).await.unwrap();
-        tx.commit().await.unwrap();
-        let clock = Clock::starting_at(start);
-        let wake = Wake::default();
-        let scheduler = Scheduler::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(branchbot::app::features::jobs()),
-            wake.clone(),
-            SchedulerConfig {
-                meetings: Arc::new(rules.clone()),
-                ..SchedulerConfig::new(TZ)
-            },
-        );
-        let engine = Engine::new(
-            store.clone(),
-            Arc::new(Catalog::load().unwrap()),
-            clock.clone(),
-            wake,
-            scheduler.handle(),
-            &crate::helpers::settings(TZ, rules),
-            "http://127.0.0.1:8080",
-            branchbot::app::features::chat(),
-        );
-        Self {
-            store,
-            clock,
-            engine,
-            scheduler,
-            seq: 0,
-            channel: ChannelKind::Telegram,
-            _db: db,
-            _frozen: frozen,
-        }
+    async fn with_rules(start: DateTime<Utc>, rules: MeetingRules) -> Self {
+        let setup = Setup {
+            rules,
+            ..Setup::default()
+        };
+        Self(
+            ChatWorld::with(setup, start)
+                .await
+                .expect("SQLite always works"),
+        )
     }
 
     /// The same world with members on the console (`branchbot chat --as`) instead.
     fn on_console(mut self) -> Self {
-        self.channel = ChannelKind::Console;
+        self.0.setup.channel = ChannelKind::Console;
         self
     }
-
-    /// Binds a member's chat on the world's channel: the address is the member key.
-    async fn bind(&self, key: &str) {
-        let mut conn = self.store.pool().acquire().await.unwrap();
-        let m = members::find(&mut conn, key).await.unwrap().unwrap();
-        bindings::bind(&mut conn, self.channel.as_str(), key, m.id, 0)
-            .await
-            .unwrap();
-    }
-
-    async fn send(&mut self, key: &str, content: Content) {
-        self.seq += 1;
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: self.channel,
-                address: key.into(),
-                content,
-                language_hint: None,
-            },
-            ack: None,
-        };
-        let id = self
-            .engine
-            .receive(&format!("u{}", self.seq), &item)
-            .await
-            .unwrap()
-            .unwrap();
-        self.engine.process(id).await.unwrap();
-    }
-
-    /// Types a text and returns what came back to that chat.
-    async fn say(&mut self, key: &str, text: &str) -> Vec<(String, Vec<String>)> {
-        self.send(key, Content::Text { text: text.into() }).await;
-        self.read(key).await
-    }
-
-    /// Taps a button.
-    async fn tap(&mut self, key: &str, data: &str) -> Vec<(String, Vec<String>)> {
-        self.send(key, Content::Choice { data: data.into() }).await;
-        self.read(key).await
-    }
-
-    /// What this chat has been sent since last read: text and button labels. Read rows are
-    /// taken out of the outbox (no delivery worker runs here, and the daily housekeeping
-    /// purges old rows, so SQLite may reuse their ids).
-    async fn read(&mut self, key: &str) -> Vec<(String, Vec<String>)> {
-        let rows = sqlx::query(
-            "SELECT id, body, choices FROM outbox WHERE channel = $2 AND address = $1 \
-             AND status = 'pending' ORDER BY id",
-        )
-        .bind(key)
-        .bind(self.channel.as_str())
-        .fetch_all(self.store.pool())
-        .await
-        .unwrap();
-        let mut out = Vec::new();
-        for r in rows {
-            sqlx::query("UPDATE outbox SET status = 'sent' WHERE id = $1")
-                .bind(r.get::<i64, _>("id"))
-                .execute(self.store.pool())
-                .await
-                .unwrap();
-            let choices: Vec<Choice> =
-                serde_json::from_str(&r.get::<String, _>("choices")).unwrap_or_default();
-            out.push((
-                r.get::<String, _>("body"),
-                choices.into_iter().map(|c| c.label).collect(),
-            ));
-        }
-        out
-    }
-
-    /// Moves paused time to `at` and runs what fell due.
-    async fn advance_to(&self, at: &str) {
-        let at = t(at);
-        tokio::time::advance((at - self.clock.now()).to_std().unwrap()).await;
-        self.scheduler.drain().await.unwrap();
-    }
-
-    async fn urgent_of(&self, key: &str, like: &str) -> i64 {
-        sqlx::query_scalar(
-            "SELECT urgent FROM outbox WHERE address = $1 AND body LIKE $2 ORDER BY id DESC",
-        )
-        .bind(key)
-        .bind(like)
-        .fetch_one(self.store.pool())
-        .await
-        .unwrap()
-    }
-}
-
-fn texts(replies: &[(String, Vec<String>)]) -> Vec<&str> {
-    replies.iter().map(|(t, _)| t.as_str()).collect()
 }
 
 const REMINDER: &str = "【学生第一党支部】党员大会提醒\n时间：10月15日（周四）19:30\n\
@@ -859,7 +724,7 @@ async fn configured_cadences_drive_the_warning_a_party_lesson_twice_a_semester()
     )
     .unwrap();
     let rules = config.meetings.rules().unwrap();
-    let mut w = World::with_rules(t("2026-12-01T09:00:00+08:00"), rules).await;
+    let w = World::with_rules(t("2026-12-01T09:00:00+08:00"), rules).await;
     w.bind("S101").await;
     schedule_warning(&w).await;
     // One party lesson in the semester (from 1 September): one short of two.
@@ -1282,10 +1147,9 @@ async fn a_meeting_step_stored_by_the_older_binary_goes_on_where_it_was() {
         w.bind(key).await;
     }
     let id = committee_meeting(&w, "2026-10-20T19:00:00+08:00").await;
-    store_state(
-        &w,
+    w.save_state(
         "S102",
-        format!(r#"{{"step":"meeting_leave_reason","meeting_id":{id}}}"#),
+        &format!(r#"{{"step":"meeting_leave_reason","meeting_id":{id}}}"#),
     )
     .await;
     let ack = w.say("S102", "出差").await;
@@ -1295,11 +1159,9 @@ async fn a_meeting_step_stored_by_the_older_binary_goes_on_where_it_was() {
         ),
         "{ack:?}"
     );
-    store_state(
-        &w,
+    w.save_state(
         "S101",
-        r#"{"step":"meeting_draft","kind":"committee","starts_at":null,"place":null,"topic":null}"#
-            .into(),
+        r#"{"step":"meeting_draft","kind":"committee","starts_at":null,"place":null,"topic":null}"#,
     )
     .await;
     // The secretary was told of the leave; then a draft of theirs goes on.
@@ -1312,10 +1174,9 @@ async fn a_meeting_step_stored_by_the_older_binary_goes_on_where_it_was() {
     let preview = w.say("S101", "支委会").await;
     assert_eq!(preview[0].1, vec!["确认", "取消"], "{preview:?}");
     assert!(preview[0].0.contains("党员活动室"), "{preview:?}");
-    store_state(
-        &w,
+    w.save_state(
         "S101",
-        format!(r#"{{"step":"meeting_minutes","meeting_id":{id}}}"#),
+        &format!(r#"{{"step":"meeting_minutes","meeting_id":{id}}}"#),
     )
     .await;
     w.advance_to("2026-10-20T21:30:00+08:00").await;
@@ -1337,20 +1198,4 @@ async fn a_meeting_step_stored_by_the_older_binary_goes_on_where_it_was() {
         minutes.is_some_and(|m| m.contains("学习了全会精神")),
         "{saved:?}"
     );
-}
-
-/// Writes `state` as `key`'s stored conversation, as an older binary left it.
-async fn store_state(w: &World, key: &str, state: String) {
-    let mut conn = w.store.pool().acquire().await.unwrap();
-    let member = members::find(&mut conn, key).await.unwrap().unwrap().id;
-    branchbot::store::conversations::save(
-        &mut conn,
-        member,
-        w.channel.as_str(),
-        &state,
-        "[]",
-        w.clock.now_ms(),
-    )
-    .await
-    .unwrap();
 }

@@ -10,31 +10,7 @@ use branchbot::store::{members, Store};
 
 use crate::helpers::{Db, TestDb};
 
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn on_sqlite() {
-                let db = TestDb::new(Db::Sqlite).await.unwrap();
-                let store = Store::open(&db.url).await.unwrap();
-                super::$name(&store).await;
-                store.close().await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                let Some(db) = TestDb::new(Db::Postgres).await else { return };
-                let store = Store::open(&db.url).await.unwrap();
-                super::$name(&store).await;
-                store.close().await;
-            }
-        }
-    )*};
-}
-
-both!(
+crate::both!(
     a_meeting_keeps_answers_sign_ins_minutes_and_figures_alike_on_both_backends,
     an_answer_this_binary_never_writes_is_an_error_naming_the_meeting_not_no_answer,
 );

@@ -6,12 +6,13 @@
 //! before the app's clock, so nothing waits for time to pass and the scheduler never races it
 //! (it records such old occurrences as missed).
 
-use branchbot::scheduler::{JobContext, JobSpec, When};
-use branchbot::store::jobs;
+use branchbot::scheduler::{JobSpec, When};
 use branchbot::testkit::fake_telegram::Sent;
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::helpers::{spawn_app, spawn_with, tap, Db, Spawn, TestApp, WAIT};
+use crate::helpers::{
+    replace_step, spawn_app, spawn_with, stored_step, tap, Db, Spawn, TestApp, WAIT,
+};
 
 const SECRETARY: i64 = 201;
 const TANG: i64 = 203;
@@ -31,23 +32,7 @@ fn nine(y: i32, m: u32, d: u32) -> DateTime<Utc> {
 
 /// Runs the job with this dedupe key as its occurrence at `at`, as the scheduler would.
 async fn run_job(app: &TestApp, key: &str, at: DateTime<Utc>) {
-    let mut tx = app.store.begin().await.unwrap();
-    let mut row = jobs::by_dedupe_key(&mut tx, key)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no job {key}"));
-    row.due_at = at.timestamp_millis();
-    let ctx = JobContext {
-        now: at.timestamp_millis(),
-        tz: chrono_tz::Asia::Shanghai,
-        sms_connected: false,
-        recruitment: Default::default(),
-        meetings: Default::default(),
-    };
-    let registry = branchbot::app::features::jobs();
-    let kind = registry.get(&row.kind).expect("known kind");
-    kind.run(&ctx, &mut tx, &row).await.expect("job runs");
-    tx.commit().await.unwrap();
+    crate::helpers::run_job_at(&app.store, key, at).await;
     app.app()
         .engine
         .wake
@@ -615,32 +600,6 @@ async fn a_member_who_reads_english_writes_a_pledge_in_english() {
     app.stop().await;
 }
 
-/// Replaces the member's stored conversation step with `json`, as a database written before
-/// pledges had their own folder holds it.
-async fn store_state(app: &TestApp, key: &str, json: &str) {
-    sqlx::query(
-        "UPDATE conversations SET state = $1 WHERE channel = 'telegram' AND member_id = \
-         (SELECT id FROM members WHERE key = $2)",
-    )
-    .bind(json)
-    .bind(key)
-    .execute(app.store.pool())
-    .await
-    .unwrap();
-}
-
-async fn stored_step(app: &TestApp, key: &str) -> serde_json::Value {
-    let json: String = sqlx::query_scalar(
-        "SELECT c.state FROM conversations c JOIN members m ON m.id = c.member_id \
-         WHERE m.key = $1 AND c.channel = 'telegram'",
-    )
-    .bind(key)
-    .fetch_one(app.store.pool())
-    .await
-    .unwrap();
-    serde_json::from_str(&json).unwrap()
-}
-
 #[tokio::test]
 async fn pledge_steps_and_buttons_stored_before_the_feature_had_its_folder_read_on() {
     stored_steps_read_on(spawn_app().await).await;
@@ -663,8 +622,7 @@ async fn stored_steps_read_on(app: TestApp) {
     app.ask(TANG, "/pledge", 1).await;
 
     // A member was asked for the second item's date, under `State::PledgeDate`.
-    store_state(
-        &app,
+    replace_step(&app.store,
         "S203",
         r#"{"step":"pledge_date","items":[{"way":"study","text":"每月读一本理论书籍","target_date":"2027-12-31"}],"way":"serve","text":"每周答疑两小时"}"#,
     )
@@ -673,7 +631,7 @@ async fn stored_steps_read_on(app: TestApp) {
     assert_eq!(added[0].text, "已记下第 2 条。");
     assert_eq!(added[0].labels(), vec!["再加一条", "提交审核"]);
     assert_eq!(
-        stored_step(&app, "S203").await["data"]["step"],
+        stored_step(&app.store, "S203").await["data"]["step"],
         "pledge_more"
     );
     // Today's button data, sent as a client that kept the old message would.
@@ -708,8 +666,8 @@ async fn stored_steps_read_on(app: TestApp) {
         .unwrap();
     // Told of the submission (binding said two things first).
     app.fake.wait_sent(SECRETARY, 3, WAIT).await;
-    store_state(
-        &app,
+    replace_step(
+        &app.store,
         "S201",
         &format!(r#"{{"step":"pledge_return_comment","version":{version}}}"#),
     )
@@ -720,14 +678,14 @@ async fn stored_steps_read_on(app: TestApp) {
     assert!(told.text.contains("第二条请写具体些"), "{}", told.text);
 
     // A step the old enum wrote for a way: today's `pw:` data still answers it.
-    store_state(&app, "S203", r#"{"step":"pledge_way","items":[]}"#).await;
+    replace_step(&app.store, "S203", r#"{"step":"pledge_way","items":[]}"#).await;
     let before = app.fake.sent_to(TANG).len();
     app.deliver(app.fake.callback_update(TANG, told.message_id, "pw:study"))
         .await;
     let ask = app.fake.wait_sent(TANG, before + 1, WAIT).await[before].clone();
     assert_eq!(ask.text, "请写下这一条（带头学习提高），不超过 200 字。");
     assert_eq!(
-        stored_step(&app, "S203").await,
+        stored_step(&app.store, "S203").await,
         serde_json::json!({"step": "feature", "feature": "pledges",
             "data": {"step": "pledge_text", "items": [], "way": "study"}})
     );

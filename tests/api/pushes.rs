@@ -3,214 +3,74 @@
 //! rung and stop for whoever confirmed; the fourth non-urgent push of a day waits for the
 //! evening digest, which arrives once with every held item and its buttons, across a restart.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use branchbot::channels::sms;
-use branchbot::clock::Clock;
-use branchbot::config::sms::{GatewayKind, Secret};
-use branchbot::config::Config;
-use branchbot::delivery::limits::Limits;
 use branchbot::delivery::route::{self, Push};
-use branchbot::delivery::worker::{Worker, WorkerConfig};
-use branchbot::delivery::{ChannelSender, Outgoing, SendFuture, Wake};
+use branchbot::delivery::Outgoing;
 use branchbot::domain::period::Period;
 use branchbot::domain::pushes::Budget;
-use branchbot::domain::roster;
-use branchbot::flows::engine::{Engine, InboxItem};
-use branchbot::flows::{ChannelKind, Choice, Content, Inbound, Reply};
-use branchbot::i18n::{Catalog, Locale};
+use branchbot::flows::{Choice, Content, Reply};
+use branchbot::i18n::Catalog;
 use branchbot::oversight::pushes::weekly;
 use branchbot::scheduler::kinds::push_digest::PushDigest;
-use branchbot::scheduler::{Scheduler, SchedulerConfig};
-use branchbot::store::{bindings, members, Store};
-use branchbot::testkit::fake_sms::{self, FakeSms};
-use branchbot::testkit::{freeze, Frozen};
+use branchbot::store::members;
+use branchbot::testkit::fake_sms::FakeSms;
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::helpers::{Db, TestDb};
+use crate::helpers::Db;
+use crate::world::{ChatWorld, Delivery, Setup, TZ};
 
-const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 const TEXT: &str = "今晚8点前报送本支部疫情防控值班表。";
-
-/// A Telegram that records what it was asked to send.
-#[derive(Default, Clone)]
-struct Recorder(Arc<Mutex<Vec<Outgoing>>>);
-
-impl ChannelSender for Recorder {
-    fn channel(&self) -> ChannelKind {
-        ChannelKind::Telegram
-    }
-
-    fn send<'a>(&'a self, msg: &'a Outgoing) -> SendFuture<'a> {
-        self.0.lock().unwrap().push(msg.clone());
-        Box::pin(async { Ok(None) })
-    }
-}
-
-/// The bot on one database at a paused clock: the engine, the scheduler and the Telegram and
-/// SMS workers, built again by [`World::restart`].
-struct World {
-    store: Store,
-    clock: Clock,
-    engine: Engine,
-    scheduler: Scheduler,
-    telegram: Worker,
-    sms: Worker,
-    recorder: Recorder,
-    fake_sms: Arc<FakeSms>,
-    url: String,
-    seq: u64,
-    _db: TestDb,
-    _frozen: Frozen,
-}
 
 fn budget() -> Budget {
     Budget::new(TZ)
 }
 
+/// The shared world with an SMS gateway connected, the push digest on this budget and the
+/// built-in jobs installed, and its Telegram and SMS workers; what a member reads is what
+/// Telegram was asked to send them.
+struct World {
+    w: ChatWorld,
+    delivery: Delivery,
+    fake_sms: FakeSms,
+}
+
+impl std::ops::Deref for World {
+    type Target = ChatWorld;
+    fn deref(&self) -> &ChatWorld {
+        &self.w
+    }
+}
+
 impl World {
     async fn new(db: Db, start: DateTime<Utc>) -> Option<Self> {
-        let frozen = freeze();
-        let db = TestDb::new(db).await?;
-        let store = Store::open(&db.url).await.unwrap();
-        let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-            .expect("example roster");
-        let mut tx = store.begin().await.unwrap();
-        members::import(&mut tx, &roster, false, 0).await.unwrap();
-        tx.commit().await.unwrap();
-        let fake_sms = Arc::new(FakeSms::start().await);
-        let url = db.url.clone();
-        let (engine, scheduler, telegram, sms, recorder) =
-            Self::parts(&store, Clock::starting_at(start), &fake_sms).await;
-        Some(Self {
-            clock: engine.clock.clone(),
-            store,
-            engine,
-            scheduler,
-            telegram,
-            sms,
-            recorder,
-            fake_sms,
-            url,
-            seq: 0,
-            _db: db,
-            _frozen: frozen,
-        })
-    }
-
-    async fn parts(
-        store: &Store,
-        clock: Clock,
-        fake_sms: &FakeSms,
-    ) -> (Engine, Scheduler, Worker, Worker, Recorder) {
-        let wake = Wake::default();
-        let scheduler = Scheduler::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(branchbot::app::features::jobs().replace(PushDigest::new(&budget()))),
-            wake.clone(),
-            SchedulerConfig {
-                sms_connected: true,
-                ..SchedulerConfig::new(TZ)
-            },
-        );
-        let mut settings = crate::helpers::settings(TZ, Default::default());
-        settings.sms_connected = true;
-        let catalog = Arc::new(Catalog::load().unwrap());
-        let engine = Engine::new(
-            store.clone(),
-            Arc::clone(&catalog),
-            clock.clone(),
-            wake.clone(),
-            scheduler.handle(),
-            &settings,
-            "http://127.0.0.1:8080",
-            branchbot::app::features::chat(),
-        );
-        scheduler.install_builtins().await.unwrap();
-        let config = WorkerConfig {
-            limits: Limits::unlimited(),
-            budget: Some(budget()),
-            ..WorkerConfig::default()
+        let setup = Setup {
+            db,
+            jobs: Arc::new(branchbot::app::features::jobs().replace(PushDigest::new(&budget()))),
+            sms_connected: true,
+            ..Setup::default()
         };
-        let recorder = Recorder::default();
-        let telegram = Worker::new(
-            store.clone(),
-            clock.clone(),
-            Arc::new(recorder.clone()),
-            Arc::clone(wake.get(ChannelKind::Telegram)),
-            config.clone(),
-        );
-        let mut sms_config = Config::default().sms;
-        sms_config.gateway = GatewayKind::Android;
-        sms_config.android.base_url = Some(fake_sms.base_url());
-        sms_config.android.username = Some(fake_sms::ANDROID_USER.into());
-        sms_config.password = Some(Secret::new(fake_sms::ANDROID_PASSWORD));
-        sms_config.webhook_key = Some(Secret::new("webhook-test-key"));
-        let connected = sms::connect(&sms_config, None).unwrap().unwrap();
-        let sender = sms::sender::SmsSender::new(
-            connected.gateway,
-            store.clone(),
-            catalog,
-            clock.clone(),
-            Locale::ZhCn,
-            TZ,
-            100,
-        );
-        let sms = Worker::new(
-            store.clone(),
-            clock,
-            Arc::new(sender),
-            Arc::clone(wake.get(ChannelKind::Sms)),
-            config,
-        );
-        (engine, scheduler, telegram, sms, recorder)
+        let w = ChatWorld::with(setup, start).await?;
+        w.scheduler.install_builtins().await.unwrap();
+        let fake_sms = FakeSms::start().await;
+        let delivery = Delivery::new(&w, &fake_sms, budget());
+        Some(Self {
+            w,
+            delivery,
+            fake_sms,
+        })
     }
 
     /// Stops everything and starts it again on the same database, at the same time.
     async fn restart(&mut self) {
-        self.store.close().await;
-        self.store = Store::open(&self.url).await.unwrap();
-        let (engine, scheduler, telegram, sms, recorder) =
-            Self::parts(&self.store, self.clock.clone(), &self.fake_sms).await;
-        (
-            self.engine,
-            self.scheduler,
-            self.telegram,
-            self.sms,
-            self.recorder,
-        ) = (engine, scheduler, telegram, sms, recorder);
-    }
-
-    async fn bind(&self, key: &str) {
-        let mut conn = self.store.pool().acquire().await.unwrap();
-        let m = members::find(&mut conn, key).await.unwrap().unwrap();
-        bindings::bind(&mut conn, "telegram", key, m.id, 0)
-            .await
-            .unwrap();
+        self.w.restart().await;
+        self.w.scheduler.install_builtins().await.unwrap();
+        self.delivery = Delivery::new(&self.w, &self.fake_sms, budget());
     }
 
     /// What `key` writes on Telegram; the replies as they read them.
     async fn say(&mut self, key: &str, text: &str) -> Vec<Outgoing> {
-        self.seq += 1;
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: ChannelKind::Telegram,
-                address: key.into(),
-                content: Content::Text { text: text.into() },
-                language_hint: None,
-            },
-            ack: None,
-        };
-        let id = self
-            .engine
-            .receive(&format!("u{}", self.seq), &item)
-            .await
-            .unwrap()
-            .unwrap();
-        self.engine.process(id).await.unwrap();
-        self.deliver().await;
-        self.read(key)
+        self.send(key, Content::Text { text: text.into() }).await
     }
 
     /// Taps the button labelled `label` on `msg`, as `key`.
@@ -220,55 +80,29 @@ impl World {
             .iter()
             .find(|c| c.label == label)
             .unwrap_or_else(|| panic!("no button {label:?} on {:?}", msg.text));
-        self.seq += 1;
-        let item = InboxItem {
-            inbound: Inbound {
-                channel: ChannelKind::Telegram,
-                address: key.into(),
-                content: Content::Choice {
-                    data: choice.data.clone(),
-                },
-                language_hint: None,
-            },
-            ack: None,
-        };
-        let id = self
-            .engine
-            .receive(&format!("u{}", self.seq), &item)
-            .await
-            .unwrap()
-            .unwrap();
-        self.engine.process(id).await.unwrap();
+        let data = choice.data.clone();
+        self.send(key, Content::Choice { data }).await
+    }
+
+    async fn send(&mut self, key: &str, content: Content) -> Vec<Outgoing> {
+        self.w.send(key, content).await;
         self.deliver().await;
         self.read(key)
     }
 
     async fn deliver(&mut self) {
-        self.telegram.drain().await.unwrap();
-        self.sms.drain().await.unwrap();
+        self.delivery.drain().await;
     }
 
     /// What Telegram chat `key` received since the last read.
     fn read(&self, key: &str) -> Vec<Outgoing> {
-        let mut all = self.recorder.0.lock().unwrap();
-        let (mine, rest): (Vec<Outgoing>, Vec<Outgoing>) =
-            all.drain(..).partition(|m| m.address == key);
-        *all = rest;
-        mine
+        self.delivery.read(key)
     }
 
     /// Moves paused time to `at` (Shanghai), runs what fell due and delivers it.
     async fn advance_to(&mut self, at: DateTime<Utc>) {
-        tokio::time::advance((at - self.clock.now()).to_std().unwrap()).await;
-        self.scheduler.drain().await.unwrap();
+        self.w.advance(at).await;
         self.deliver().await;
-    }
-
-    async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
     }
 }
 
@@ -278,23 +112,7 @@ fn shanghai(d: u32, h: u32, m: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-macro_rules! paused_on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(start_paused = true)]
-            async fn on_sqlite() {
-                super::$name(crate::helpers::Db::Sqlite).await;
-            }
-
-            #[tokio::test(start_paused = true)]
-            async fn on_postgres() {
-                super::$name(crate::helpers::Db::Postgres).await;
-            }
-        }
-    )*};
-}
-
-paused_on_both!(
+crate::paused_on_both!(
     an_urgent_notice_is_re_nudged_every_five_minutes_then_by_sms_until_everyone_confirms,
     the_fourth_push_of_a_day_waits_for_one_evening_digest_that_survives_a_restart,
 );

@@ -378,29 +378,12 @@ async fn the_pipeline_store_keeps_steps_contacts_and_votes_in_order(store: &Stor
 /// Runs the daily `recruitment-clocks` job as its occurrence at 09:00 in Shanghai on a day,
 /// as the scheduler would, and wakes the delivery worker.
 async fn run_clocks_on(app: &TestApp, y: i32, m: u32, d: u32) {
-    use branchbot::scheduler::JobContext;
     let at = chrono_tz::Asia::Shanghai
         .with_ymd_and_hms(y, m, d, 9, 0, 0)
         .unwrap()
         .with_timezone(&chrono::Utc);
     app.scheduled("builtin:recruitment-clocks").await;
-    let mut tx = app.store.begin().await.unwrap();
-    let mut row = branchbot::store::jobs::by_dedupe_key(&mut tx, "builtin:recruitment-clocks")
-        .await
-        .unwrap()
-        .expect("the built-in job is on the schedule");
-    row.due_at = at.timestamp_millis();
-    let ctx = JobContext {
-        now: at.timestamp_millis(),
-        tz: chrono_tz::Asia::Shanghai,
-        sms_connected: false,
-        meetings: Default::default(),
-        recruitment: Default::default(),
-    };
-    let registry = branchbot::app::features::jobs();
-    let kind = registry.get(&row.kind).expect("known kind");
-    kind.run(&ctx, &mut tx, &row).await.expect("job runs");
-    tx.commit().await.unwrap();
+    crate::helpers::run_job_at(&app.store, "builtin:recruitment-clocks", at).await;
     app.app()
         .engine
         .wake

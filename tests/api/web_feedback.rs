@@ -20,24 +20,7 @@ use branchbot::testkit::fake_wecom::{self, FakeWecom, Visitor};
 use crate::feedback::{load_targets, publish};
 use crate::helpers::{spawn_with, Db, Spawn, TestApp, TestDb, WAIT};
 
-/// Makes each `async fn(Db)` a test on SQLite and one on PostgreSQL.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn on_sqlite() {
-                super::$name(crate::helpers::Db::Sqlite).await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                super::$name(crate::helpers::Db::Postgres).await;
-            }
-        }
-    )*};
-}
-
-on_both!(
+crate::on_both!(
     a_student_rates_on_the_page_with_and_without_a_comment_and_reads_the_answer_with_the_reply_code,
     a_second_rating_in_the_same_month_is_refused_with_a_clear_page_and_the_next_month_accepts_one,
     a_missing_or_forged_csrf_token_is_refused_and_nothing_is_stored,

@@ -13,10 +13,8 @@ use std::time::Duration;
 
 use branchbot::config::sms::{GatewayKind, Secret};
 use branchbot::config::Config;
-use branchbot::domain::roster;
-use branchbot::i18n::Locale;
 use branchbot::startup::{Application, Overrides};
-use branchbot::store::{members, Store};
+use branchbot::store::Store;
 use branchbot::testkit::fake_sms::{self, FakeSms};
 use branchbot::testkit::fake_telegram::FakeTelegram;
 use branchbot::testkit::fake_wecom::{self, Callbacks, FakeWecom, Sent};
@@ -80,12 +78,7 @@ pub async fn spawn_wecom_with(
     let db = TestDb::new(db).await?;
     let sms = FakeSms::start().await;
     let telegram = FakeTelegram::start().await;
-    let store = Store::open(&db.url).await.expect("open store");
-    let roster = roster::parse(include_bytes!("../../examples/college.csv"), Locale::ZhCn)
-        .expect("example roster");
-    let mut tx = store.begin().await.unwrap();
-    members::import(&mut tx, &roster, false, 0).await.unwrap();
-    tx.commit().await.unwrap();
+    let store = crate::helpers::open_college(&db.url).await;
     let mut config = wecom_config(&db.url, &wecom.base_url());
     config.telegram.token = Some("123456:TEST".into());
     config.telegram.api_url = Some(telegram.api_url());
@@ -226,26 +219,12 @@ impl WecomApp {
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
+        crate::helpers::count(&self.store, sql).await
     }
 
     /// Waits until a count on the database is `expected`, or panics.
     pub async fn eventually(&self, sql: &'static str, expected: i64) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let got = self.count(sql).await;
-            if got == expected {
-                return;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{sql}: expected {expected}, got {got}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        crate::helpers::eventually(&self.store, sql, expected).await;
     }
 
     pub async fn stop(mut self) {

@@ -2,11 +2,9 @@
 
 use branchbot::channels::sms::encoding;
 use branchbot::config::sms::GatewayKind;
-use branchbot::flows::start;
-use branchbot::store::{invites, members};
 
 use super::{spawn_sms, spawn_sms_with, EMILY, LIU, STRANGER};
-use crate::helpers::{Db, WAIT};
+use crate::helpers::{invite_code, Db, WAIT};
 
 #[tokio::test]
 async fn a_member_talks_to_the_bot_over_sms_by_number_and_word() {
@@ -94,21 +92,7 @@ async fn each_row_carries_the_segments_its_sms_text_took() {
 async fn the_same_reply_is_buttons_on_telegram_and_numbered_options_over_sms() {
     let app = spawn_sms(GatewayKind::Twilio).await;
     // Bind a Telegram chat to the same member with an invite code.
-    let code = start::new_code();
-    {
-        let mut conn = app.store.pool().acquire().await.unwrap();
-        let member = members::find(&mut conn, "T004").await.unwrap().unwrap();
-        let now = chrono::Utc::now().timestamp_millis();
-        invites::create(
-            &mut conn,
-            member.id,
-            &start::normalize_code(&code),
-            now,
-            now + 3_600_000,
-        )
-        .await
-        .unwrap();
-    }
+    let code = invite_code(&app.store, "T004").await;
     let chat = 4_004;
     app.telegram.push_text(chat, &format!("/start {code}"));
     app.telegram.wait_sent(chat, 2, WAIT).await;

@@ -10,23 +10,7 @@ use super::{msg_id, spawn_wecom_with, WecomApp, WANG};
 use crate::chat_files::{jpeg, pdf};
 use crate::helpers::{Db, WAIT};
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn on_sqlite() {
-                super::$name(crate::helpers::Db::Sqlite).await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                super::$name(crate::helpers::Db::Postgres).await;
-            }
-        }
-    )*};
-}
-
-on_both!(
+crate::on_both!(
     a_notice_s_pdf_is_uploaded_to_wecom_once_and_sent_to_every_recipient_after_the_notice,
     a_notice_s_photo_goes_to_wecom_recipients_as_an_image,
 );
@@ -199,7 +183,7 @@ async fn a_notice_s_photo_goes_to_wecom_recipients_as_an_image(db: Db) {
     let _ = std::fs::remove_dir_all(&folder);
 }
 
-on_both!(an_uploaded_media_id_is_reused_for_two_and_a_half_days_and_uploaded_again_after);
+crate::on_both!(an_uploaded_media_id_is_reused_for_two_and_a_half_days_and_uploaded_again_after);
 
 /// The sender alone against the fake: the media_id is reused while young, uploaded again once
 /// older than 2.5 days, and forgotten (the row retried, then uploaded again) when WeCom no

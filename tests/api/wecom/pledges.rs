@@ -1,8 +1,6 @@
 //! A pledge over WeCom from start to check-in: written by typed answers and card buttons,
 //! approved by the secretary from the pushed card, then the month's check-in answered.
 
-use branchbot::scheduler::JobContext;
-use branchbot::store::jobs;
 use chrono::{TimeZone, Utc};
 
 use super::{spawn_wecom, WecomApp};
@@ -12,23 +10,7 @@ const PENG: &str = "S207";
 
 /// Runs the job with this dedupe key as its occurrence at `at`, as the scheduler would.
 async fn run_job(app: &WecomApp, key: &str, at: chrono::DateTime<Utc>) {
-    let mut tx = app.store.begin().await.unwrap();
-    let mut row = jobs::by_dedupe_key(&mut tx, key)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no job {key}"));
-    row.due_at = at.timestamp_millis();
-    let ctx = JobContext {
-        now: at.timestamp_millis(),
-        tz: chrono_tz::Asia::Shanghai,
-        sms_connected: false,
-        recruitment: Default::default(),
-        meetings: Default::default(),
-    };
-    let registry = branchbot::app::features::jobs();
-    let kind = registry.get(&row.kind).expect("known kind");
-    kind.run(&ctx, &mut tx, &row).await.expect("job runs");
-    tx.commit().await.unwrap();
+    crate::helpers::run_job_at(&app.store, key, at).await;
     app.app()
         .engine
         .wake

@@ -21,6 +21,7 @@ use crate::scheduler::Registry;
 pub fn chat() -> Features {
     let list: Vec<Arc<dyn Feature>> = vec![
         // In the order their `/help` lines have always stood within each section.
+        Arc::new(crate::org::Org),
         Arc::new(crate::meetings::Meetings),
         Arc::new(crate::notices::Notices),
         Arc::new(crate::pledges::Pledges),
@@ -31,6 +32,8 @@ pub fn chat() -> Features {
         Arc::new(crate::spotcheck::Spotcheck),
         Arc::new(crate::flows::records::Records),
         Arc::new(crate::flows::files::Files),
+        // Last: its `/dashboard` line closes the managers' part of `/help`.
+        Arc::new(crate::org::Committee),
     ];
     Features::new(list)
 }

@@ -17,6 +17,7 @@ use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
 
 pub mod attachments;
+pub mod dashboard;
 pub mod dues;
 pub mod feedback;
 pub mod pushes;

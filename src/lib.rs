@@ -55,6 +55,7 @@ pub mod http;
 pub mod i18n;
 pub mod meetings;
 pub mod notices;
+pub mod org;
 pub mod oversight;
 pub mod pledges;
 pub mod records;

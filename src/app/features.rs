@@ -17,6 +17,7 @@ use crate::scheduler::Registry;
 /// The features, in the order their `/help` lines have always stood within each section.
 fn list() -> Vec<Arc<dyn Feature>> {
     vec![
+        Arc::new(crate::org::Org),
         Arc::new(crate::meetings::Meetings),
         Arc::new(crate::notices::Notices),
         Arc::new(crate::pledges::Pledges),
@@ -27,6 +28,8 @@ fn list() -> Vec<Arc<dyn Feature>> {
         Arc::new(crate::spotcheck::Spotcheck),
         Arc::new(crate::records::Records),
         Arc::new(crate::files::Files),
+        // Last: its `/dashboard` line closes the managers' part of `/help`.
+        Arc::new(crate::org::Committee),
     ]
 }
 

@@ -5,8 +5,8 @@ use chrono::{Days, NaiveDate};
 use clap::Args;
 
 use super::{engine, print_table, Config, Failure, Outcome, Ui};
-use crate::flows::audit::{action_text, time_text, via_text};
 use crate::msg;
+use crate::org::audit::{action_text, time_text, via_text};
 use crate::store::audit::{self, Action, Filter};
 use crate::store::members;
 

@@ -5,9 +5,6 @@
 pub enum Command {
     Start(Option<String>),
     Help,
-    Me,
-    Lang(Option<String>),
-    Unbound,
     Cancel,
     /// `/reply <code>`: read the answer to one's anonymous feedback.
     Reply(Option<String>),
@@ -17,10 +14,6 @@ pub enum Command {
     Answer(Option<String>),
     /// `/hide <id>`: the committee hides an abusive comment.
     Hide(Option<String>),
-    /// `/audit`: the latest administrative actions.
-    Audit,
-    /// `/dashboard`: a one-time login link to the web dashboard.
-    Dashboard,
     /// A `/word` the engine itself does not answer: a feature's command
     /// ([`super::feature::Features`]) or one the bot does not know.
     Other(String, Option<String>),
@@ -30,13 +23,8 @@ pub enum Command {
 /// (the features' join them: [`menu`]).
 pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("help", crate::msg!("menu-help")),
-    ("me", crate::msg!("menu-me")),
-    ("lang", crate::msg!("menu-lang")),
-    ("unbound", crate::msg!("menu-unbound")),
     ("cancel", crate::msg!("menu-cancel")),
     ("feedback", crate::msg!("menu-feedback")),
-    ("audit", crate::msg!("menu-audit")),
-    ("dashboard", crate::msg!("menu-dashboard")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -60,16 +48,11 @@ pub fn parse(text: &str) -> Option<Command> {
     Some(match name.as_str() {
         "start" => Command::Start(arg),
         "help" => Command::Help,
-        "me" => Command::Me,
-        "lang" | "language" => Command::Lang(arg),
-        "unbound" => Command::Unbound,
         "cancel" => Command::Cancel,
         "reply" => Command::Reply(arg),
         "feedback" => Command::Feedback(arg),
         "answer" => Command::Answer(arg),
         "hide" => Command::Hide(arg),
-        "audit" => Command::Audit,
-        "dashboard" => Command::Dashboard,
         _ => Command::Other(name, arg),
     })
 }
@@ -87,7 +70,7 @@ mod tests {
         assert_eq!(parse("/help@branch_bot"), Some(Command::Help));
         assert_eq!(
             parse("／ｌａｎｇ en"),
-            Some(Command::Lang(Some("en".into())))
+            Some(Command::Other("lang".into(), Some("en".into())))
         );
         assert_eq!(parse("帮助"), Some(Command::Help));
         assert_eq!(
@@ -99,7 +82,10 @@ mod tests {
             parse("/signin 123456"),
             Some(Command::Other("signin".into(), Some("123456".into())))
         );
-        assert_eq!(parse("/dashboard@branch_bot"), Some(Command::Dashboard));
+        assert_eq!(
+            parse("/dashboard@branch_bot"),
+            Some(Command::Other("dashboard".into(), None))
+        );
         assert_eq!(
             parse("/pledge_schedule 0 9 1 * *"),
             Some(Command::Other(

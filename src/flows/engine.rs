@@ -12,8 +12,8 @@ use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::feature::TextStage;
 use super::{
-    audit, dashboard, feedback, help, lang, me, questions, start, unbound, ChannelKind, Choice,
-    Content, Ctx, Inbound, Reply, State, MAX_TEXT_CHARS,
+    feedback, help, questions, start, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
+    MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
 use crate::delivery::Wake;
@@ -141,7 +141,7 @@ pub struct Engine {
     /// 三会一课 timings: reminders, the sign-in window, the default length (`[meetings]`).
     pub meetings: crate::domain::meetings::MeetingRules,
     /// Where `/dashboard` links point and how long a dashboard session lasts.
-    pub dashboard: dashboard::Settings,
+    pub dashboard: crate::config::dashboard::Settings,
     /// 发展党员: the college's intervals and 公示 length (`[recruitment]`).
     pub recruitment: crate::config::recruitment::Policy,
     /// The features' commands, buttons and help lines (`app::features::chat`).
@@ -187,7 +187,10 @@ impl Engine {
             notice_nudge_interval_ms: settings.notice_nudge_interval_ms,
             pushes: settings.pushes,
             meetings: settings.meetings.clone(),
-            dashboard: dashboard::Settings::new(dashboard_base, settings.dashboard_session_hours),
+            dashboard: crate::config::dashboard::Settings::new(
+                dashboard_base,
+                settings.dashboard_session_hours,
+            ),
             recruitment: settings.recruitment.clone(),
             features,
             records: settings.records.clone(),
@@ -976,9 +979,6 @@ impl Engine {
                 .await
             }
             Command::Help => Ok(Step::text(help::text(cx, member))),
-            Command::Me => Ok(Step::text(me::text(cx, member))),
-            Command::Lang(arg) => lang::command(cx, conn, member, arg.as_deref()).await,
-            Command::Unbound => unbound::command(cx, conn, member).await,
             Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
             // `/reply` is answered by feedback::intercept before the member's conversation.
             Command::Reply(_) => Ok(Step::text(cx.t(msg!("feedback-reply-usage")))),
@@ -997,8 +997,6 @@ impl Engine {
                 feedback::results::answer(cx, conn, member, raw).await
             }
             Command::Hide(arg) => feedback::results::hide(cx, conn, member, arg.as_deref()).await,
-            Command::Audit => audit::command(cx, conn, member).await,
-            Command::Dashboard => dashboard::command(cx, conn, member).await,
             Command::Other(name, arg) => match self.features.command(&name) {
                 Some((feature, name)) => {
                     feature
@@ -1023,17 +1021,13 @@ impl Engine {
         rest: &str,
     ) -> Result<Step, StoreError> {
         let (kind, value) = data.split_once(':').unwrap_or((data, ""));
-        match kind {
-            "lang" => lang::chosen(cx, conn, member, value).await,
-            "unbound" if value == "invite" => unbound::invite(cx, conn, member).await,
-            k => match self.features.action(k) {
-                Some(feature) => {
-                    feature
-                        .chosen_with_rest(cx, conn, member, &state, k, value, rest)
-                        .await
-                }
-                None => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
-            },
+        match self.features.action(kind) {
+            Some(feature) => {
+                feature
+                    .chosen_with_rest(cx, conn, member, &state, kind, value, rest)
+                    .await
+            }
+            None => Ok(Step::text(cx.t(msg!("error-stale-choice")))),
         }
     }
 }

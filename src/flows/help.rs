@@ -38,8 +38,8 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
         if member.college {
             managing.push(cx.t(msg!("help-feedback-hide")));
         }
+        // The last of these is `/dashboard` (`org::Committee`, listed last).
         managing.extend(features.managing);
-        managing.push(cx.t(msg!("help-dashboard")));
         parts.push(managing.join("\n"));
     }
     parts.join("\n\n")

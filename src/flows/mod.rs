@@ -6,23 +6,19 @@
 //!
 //! Layout: [`engine`] runs one inbound update in one transaction (dedupe, sender, state,
 //! replies); [`command`] parses what was typed; [`questions`] keeps every message that offered
-//! choices answerable and says which one a typed answer is for; one file per intent
-//! ([`start`], [`help`], [`me`], [`lang`], [`unbound`]); the features have folders of their
-//! own (`crate::meetings`, `crate::notices`, `crate::pledges`, …) and plug in through [`feature`].
+//! choices answerable and says which one a typed answer is for; the conversation's own
+//! commands ([`start`]: binding, with [`attempts`], its guard; [`help`]; `/cancel`); the
+//! features have folders of their own (`crate::org`, `crate::meetings`, `crate::notices`, …)
+//! and plug in through [`feature`].
 
 pub mod attempts;
-pub mod audit;
 pub mod command;
-pub mod dashboard;
 pub mod engine;
 pub mod feature;
 pub mod feedback;
 pub mod help;
-pub mod lang;
-pub mod me;
 pub mod questions;
 pub mod start;
-pub mod unbound;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,8 +34,6 @@ use crate::i18n::{Arg, Catalog, Locale, Msg};
 pub enum State {
     #[default]
     Idle,
-    /// Offered the language choice.
-    ChoosingLanguage,
     /// A feature's own waiting step ([`feature::Feature::on_text`]): which feature, and the
     /// data it stored, read by that feature alone ([`State::feature`], [`State::data_of`]).
     Feature {

@@ -366,9 +366,13 @@ async fn branch_leaders(conn: &mut Conn, branch_id: i64) -> Result<Vec<Member>, 
         .collect())
 }
 
-/// `YYYY-MM-DD HH:MM` in the organisation's zone.
-fn date_text(at_ms: i64, tz: chrono_tz::Tz) -> String {
-    crate::flows::audit::time_text(at_ms, tz)
+/// `YYYY-MM-DD HH:MM` in the organisation's zone, as the audit log's entries read.
+pub fn date_text(at_ms: i64, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// What was checked, in one line: "支部党员大会（2026-11-20 19:30）" or "刘洋 的承诺".

@@ -2,9 +2,8 @@
 
 use clap::Subcommand;
 
-use super::chat::subject_text;
+use super::chat::{date_text, subject_text};
 use super::store as spotchecks;
-use crate::flows::audit::time_text;
 use crate::flows::engine::Engine;
 use crate::msg;
 use crate::terminal::{find_branch, print_table, Outcome, Ui};
@@ -52,7 +51,7 @@ pub(crate) async fn run(e: &Engine, command: SpotcheckCommand, ui: &Ui) -> Outco
         let subject = subject_text(&ui.catalog, ui.locale, e.tz, &mut conn, c).await?;
         rows.push(vec![
             c.id.to_string(),
-            time_text(c.started_at, e.tz),
+            date_text(c.started_at, e.tz),
             c.branch.clone(),
             c.checker.clone(),
             subject,

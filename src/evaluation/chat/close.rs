@@ -103,7 +103,7 @@ async fn close(
     if !store::close_now(conn, round.id, cx.now_ms).await? {
         return Ok(Step::text(cx.t(msg!("evaluation-closed"))));
     }
-    // Tokens, read in the audit views' language (see flows::audit).
+    // Tokens, read in the audit views' language (see org::audit).
     let how = if voted >= eligible {
         "all_voted"
     } else {

@@ -2,7 +2,7 @@
 //! every branch, a page per branch and the campaign's timeline, in server-rendered HTML in the
 //! organisation's locale.
 //!
-//! There are no passwords: `/dashboard` in chat gives a one-time link (`flows::dashboard`);
+//! There are no passwords: `/dashboard` in chat gives a one-time link (`org::dashboard`);
 //! opening it starts a session whose token lives in an HttpOnly, SameSite=Lax cookie (Secure
 //! over HTTPS) scoped to `/dashboard`. The college committee sees every branch; a branch's
 //! secretary, deputy or committee member sees only their branch. Every refusal is a readable
@@ -20,9 +20,9 @@ use axum::Router;
 
 use super::AppState;
 use crate::domain::org::Member;
-use crate::flows::dashboard::allowed;
 use crate::i18n::{Arg, Locale, Msg};
 use crate::msg;
+use crate::org::dashboard::allowed;
 use crate::store::audit::{self, Action, Actor};
 use crate::store::{dashboard, members, StoreError};
 

@@ -332,10 +332,8 @@ mod tests {
                 .to_owned();
             assert!(claimed.contains(&step.as_str()), "{step}");
         }
-        // A state the engine still has is not taken for a meeting's.
-        assert_eq!(
-            read(&features, r#"{"step":"choosing_language"}"#),
-            Some(State::ChoosingLanguage)
-        );
+        // A state the engine still has is not taken for a meeting's, nor another feature's.
+        assert_eq!(read(&features, r#"{"step":"idle"}"#), Some(State::Idle));
+        assert_eq!(read(&features, r#"{"step":"choosing_language"}"#), None);
     }
 }

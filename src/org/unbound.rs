@@ -3,10 +3,11 @@
 //! [`route::route`] decides it for every push; a button makes their invite codes right there
 //! (`unbound:invite`), as `branchbot invite --branch` does at the command line.
 
-use super::engine::Step;
-use super::{Choice, Ctx, Reply};
 use crate::delivery::route;
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::start::{new_code, normalize_code};
+use crate::flows::{Choice, Ctx, Reply};
 use crate::msg;
 use crate::store::audit::Action;
 use crate::store::{invites, members, Conn, StoreError};
@@ -91,15 +92,8 @@ pub async fn invite(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<St
         &[("count", unbound.len().into())],
     )];
     for m in &unbound {
-        let code = super::start::new_code();
-        invites::create(
-            conn,
-            m.id,
-            &super::start::normalize_code(&code),
-            cx.now_ms,
-            expires,
-        )
-        .await?;
+        let code = new_code();
+        invites::create(conn, m.id, &normalize_code(&code), cx.now_ms, expires).await?;
         lines.push(cx.r(
             msg!("unbound-invite-line"),
             &[

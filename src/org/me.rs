@@ -1,7 +1,7 @@
 //! `/me`: who the bot thinks you are.
 
-use super::Ctx;
 use crate::domain::org::Member;
+use crate::flows::Ctx;
 use crate::msg;
 
 pub fn text(cx: &Ctx<'_>, member: &Member) -> String {

@@ -1,11 +1,23 @@
 //! `/lang`: switch between Chinese and English.
 
-use super::engine::Step;
-use super::{Ctx, Reply, State};
+use serde::{Deserialize, Serialize};
+
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::{Ctx, Reply, State};
 use crate::i18n::Locale;
 use crate::msg;
 use crate::store::{members, Conn, StoreError};
+
+/// The feature's waiting steps, stored as `State::Feature` data under the tag `step`, which is
+/// how the engine's older `State` stored them (`{"step":"choosing_language"}`), so a
+/// conversation stored before reads on (`Feature::legacy_steps`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Waiting {
+    /// Offered the language choice.
+    ChoosingLanguage,
+}
 
 /// `/lang` alone offers the choice; `/lang en` switches at once.
 pub async fn command(
@@ -23,7 +35,7 @@ pub async fn command(
                     cx.choice("lang:en", msg!("lang-en")),
                 ],
             )],
-            State::ChoosingLanguage,
+            State::feature(super::NAME, &Waiting::ChoosingLanguage),
         )),
         Some(code) => chosen(cx, conn, member, code).await,
     }

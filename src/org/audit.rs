@@ -4,10 +4,10 @@
 
 use chrono_tz::Tz;
 
-use super::engine::Step;
-use super::Ctx;
 use crate::domain::meetings::MeetingKind;
 use crate::domain::org::Member;
+use crate::flows::engine::Step;
+use crate::flows::Ctx;
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
 use crate::store::audit::{self, Action, Entry, Filter};

@@ -49,6 +49,7 @@ pub mod domain;
 pub mod dues;
 pub mod evaluation;
 pub mod export;
+pub mod feedback;
 pub mod flows;
 pub mod http;
 pub mod i18n;

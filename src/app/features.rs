@@ -8,9 +8,9 @@ use std::sync::Arc;
 use crate::campaign::jobs::{PhaseAnnouncement, SummaryReminder};
 use crate::config::{Config, Settings};
 use crate::evaluation::jobs::{EvaluationRemind, EvaluationTally};
+use crate::feedback::periods::FeedbackPeriods;
+use crate::feedback::publish_job::FeedbackPublish;
 use crate::flows::feature::{Feature, Features};
-use crate::flows::feedback::periods::FeedbackPeriods;
-use crate::flows::feedback::publish_job::FeedbackPublish;
 use crate::meetings::jobs::MeetingReminder;
 use crate::meetings::warning::ComplianceWarning;
 use crate::pledges::jobs::{PledgeAssessment, PledgeCheckin, PledgeReminder};
@@ -26,6 +26,7 @@ pub fn chat() -> Features {
         Arc::new(crate::pledges::Pledges),
         Arc::new(crate::evaluation::Evaluation),
         Arc::new(crate::campaign::Campaign),
+        Arc::new(crate::feedback::Feedback),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),

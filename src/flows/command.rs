@@ -9,14 +9,6 @@ pub enum Command {
     Lang(Option<String>),
     Unbound,
     Cancel,
-    /// `/reply <code>`: read the answer to one's anonymous feedback.
-    Reply(Option<String>),
-    /// `/feedback [period]`: results of the targets one may see.
-    Feedback(Option<String>),
-    /// `/answer <id> <text>`: a secretary answers a comment.
-    Answer(Option<String>),
-    /// `/hide <id>`: the committee hides an abusive comment.
-    Hide(Option<String>),
     /// `/audit`: the latest administrative actions.
     Audit,
     /// `/dashboard`: a one-time login link to the web dashboard.
@@ -34,7 +26,6 @@ pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("lang", crate::msg!("menu-lang")),
     ("unbound", crate::msg!("menu-unbound")),
     ("cancel", crate::msg!("menu-cancel")),
-    ("feedback", crate::msg!("menu-feedback")),
     ("audit", crate::msg!("menu-audit")),
     ("dashboard", crate::msg!("menu-dashboard")),
 ];
@@ -64,10 +55,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "lang" | "language" => Command::Lang(arg),
         "unbound" => Command::Unbound,
         "cancel" => Command::Cancel,
-        "reply" => Command::Reply(arg),
-        "feedback" => Command::Feedback(arg),
-        "answer" => Command::Answer(arg),
-        "hide" => Command::Hide(arg),
         "audit" => Command::Audit,
         "dashboard" => Command::Dashboard,
         _ => Command::Other(name, arg),

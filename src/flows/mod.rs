@@ -16,7 +16,6 @@ pub mod command;
 pub mod dashboard;
 pub mod engine;
 pub mod feature;
-pub mod feedback;
 pub mod files;
 pub mod help;
 pub mod lang;

@@ -221,7 +221,8 @@ pub async fn seen(conn: &mut Conn, period: &str, tag: &str) -> Result<bool> {
 }
 
 /// An anonymous session: the target and the rating so far, sealed (see
-/// `feedback`); None for the rating while it is not picked yet.
+/// `feedback`); None for the rating while it is not picked yet. Whether any session is live at
+/// all is read with the inbox claim, in its own statement (`store::inbox::claim`).
 pub async fn session(
     conn: &mut Conn,
     tag: &str,

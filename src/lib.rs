@@ -49,6 +49,7 @@ pub mod domain;
 pub mod dues;
 pub mod evaluation;
 pub mod export;
+pub mod feedback;
 pub mod files;
 pub mod flows;
 pub mod http;

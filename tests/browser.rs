@@ -361,19 +361,19 @@ async fn wait_for_path(
 /// Loads `examples/targets.csv`, and puts four other people's ratings in the pool, so that
 /// the next publication has five senders.
 async fn seed_feedback(app: &TestApp) {
-    use branchbot::domain::feedback::Rating;
-    use branchbot::flows::feedback::web;
+    use branchbot::feedback::rules::Rating;
+    use branchbot::feedback::web;
     let lines = branchbot::domain::targets::parse(include_bytes!("../examples/targets.csv"), false)
         .unwrap();
     let mut tx = app.store.begin().await.unwrap();
-    branchbot::flows::feedback::load::load(&mut tx, &lines)
+    branchbot::feedback::load::load(&mut tx, &lines)
         .await
         .unwrap()
         .unwrap();
     tx.commit().await.unwrap();
     let target = {
         let mut conn = app.store.pool().acquire().await.unwrap();
-        branchbot::store::feedback::target_by_code(&mut conn, "D12-305")
+        branchbot::feedback::store::target_by_code(&mut conn, "D12-305")
             .await
             .unwrap()
             .unwrap()
@@ -423,7 +423,7 @@ async fn publish(app: &TestApp) -> String {
         meetings: Default::default(),
         recruitment: Default::default(),
     };
-    let ran = branchbot::flows::feedback::publish_job::FeedbackPublish
+    let ran = branchbot::feedback::publish_job::FeedbackPublish
         .run(&ctx, &mut tx, &row)
         .await
         .unwrap();

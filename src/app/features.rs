@@ -7,8 +7,6 @@ use std::sync::Arc;
 
 use crate::config::{Config, ConfigError, Problem, Settings};
 use crate::flows::feature::{Configured, Feature, Features};
-use crate::flows::feedback::periods::FeedbackPeriods;
-use crate::flows::feedback::publish_job::FeedbackPublish;
 use crate::scheduler::kinds::{
     housekeeping::Housekeeping, message::Message, push_digest::PushDigest,
 };
@@ -23,6 +21,7 @@ fn list() -> Vec<Arc<dyn Feature>> {
         Arc::new(crate::pledges::Pledges),
         Arc::new(crate::evaluation::Evaluation),
         Arc::new(crate::campaign::Campaign),
+        Arc::new(crate::feedback::Feedback),
         Arc::new(crate::dues::Dues),
         Arc::new(crate::recruitment::Recruitment),
         Arc::new(crate::spotcheck::Spotcheck),
@@ -61,10 +60,7 @@ fn registry(configured: Option<Configured<'_>>) -> Registry {
         .with(match configured {
             Some(c) => PushDigest::new(&c.settings.pushes),
             None => PushDigest::default(),
-        })
-        // Feedback's kinds, until feedback declares them in a folder of its own.
-        .with(FeedbackPeriods)
-        .with(FeedbackPublish);
+        });
     list()
         .iter()
         .fold(platform, |registry, f| f.jobs(registry, configured))

@@ -48,7 +48,7 @@ pub(super) async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outco
     let lines = crate::domain::targets::parse(&bytes, toml).map_err(refused)?;
     let e = engine(config, ui).await?;
     let mut tx = e.store.begin().await?;
-    let count = match crate::flows::feedback::load::load(&mut tx, &lines).await? {
+    let count = match crate::feedback::load::load(&mut tx, &lines).await? {
         Ok(count) => count,
         Err(problems) => {
             tx.rollback().await?;
@@ -80,7 +80,7 @@ pub(super) async fn load_targets(config: &Config, file: &Path, ui: &Ui) -> Outco
 pub(super) async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui) -> Outcome {
     let e = engine(config, ui).await?;
     let mut conn = e.store.pool().acquire().await?;
-    let target = crate::store::feedback::target_by_code(&mut conn, code).await?;
+    let target = crate::feedback::store::target_by_code(&mut conn, code).await?;
     drop(conn);
     e.store.close().await;
     let Some(target) = target else {
@@ -111,8 +111,8 @@ pub(super) async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui)
         ));
     }
     lines.push(ui.r(msg!("qr-sms"), &[("code", target.code.as_str().into())]));
-    let kind = ui.t(crate::flows::feedback::kind_msg(&target.kind));
-    let plaque = crate::flows::feedback::plaque::Plaque {
+    let kind = ui.t(crate::feedback::kind_msg(&target.kind));
+    let plaque = crate::feedback::plaque::Plaque {
         link: crate::http::feedback::Web::target_url(&base, &target.code),
         title: format!("{kind} · {}", target.name),
         invitation: ui.t(msg!("qr-invitation")),
@@ -142,13 +142,11 @@ pub(super) async fn qr(config: &Config, code: &str, out: Option<&Path>, ui: &Ui)
     );
     let png_path = dir.join(format!("{}.png", target.code));
     let png = plaque.png().map_err(|err| match err {
-        crate::flows::feedback::plaque::PngError::NoCjkFont => ui.mistake(
+        crate::feedback::plaque::PngError::NoCjkFont => ui.mistake(
             msg!("qr-no-font"),
             &[(
                 "fonts",
-                crate::flows::feedback::plaque::CJK_FAMILIES
-                    .join(", ")
-                    .into(),
+                crate::feedback::plaque::CJK_FAMILIES.join(", ").into(),
             )],
         ),
         other => Failure::Internal(other.into()),

@@ -11,11 +11,11 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{engine, print_table, Config, Failure, Outcome, Ui};
-use crate::domain::feedback::Shown;
 use crate::domain::meetings::{percent, MeetingKind};
 use crate::domain::period::{Period, PeriodError};
 use crate::domain::roster::Column;
 use crate::export::{self, Book, Cell, Table};
+use crate::feedback::rules::Shown;
 use crate::flows::engine::Engine;
 use crate::i18n::Msg;
 use crate::meetings::text::period_text;
@@ -937,7 +937,7 @@ async fn notices(
 fn legacy_feedback(months: &[figures::FeedbackMonth], csv: bool, ui: &Ui) -> Outcome {
     if !csv {
         for m in months {
-            let text = crate::flows::feedback::results::render(
+            let text = crate::feedback::results::render(
                 &ui.catalog,
                 ui.locale,
                 &m.month,
@@ -1010,7 +1010,7 @@ fn feedback(
     );
     let hidden = ui.r(
         msg!("report-feedback-hidden"),
-        &[("min", crate::domain::feedback::MIN_RATINGS.into())],
+        &[("min", crate::feedback::rules::MIN_RATINGS.into())],
     );
     let row_of = |month: &str, kind: String, name: &str, code: &str, shown: &Shown| {
         let mut row: Vec<Cell> = vec![month.into(), code.into(), kind.into(), name.into()];
@@ -1025,7 +1025,7 @@ fn feedback(
     let mut by_branch: Vec<(Option<i64>, Vec<Cell>)> = Vec::new();
     for m in months {
         for r in &m.rows {
-            let kind = ui.t(crate::flows::feedback::kind_msg(&r.target.kind));
+            let kind = ui.t(crate::feedback::kind_msg(&r.target.kind));
             let row = row_of(&m.month, kind, &r.target.name, &r.target.code, &r.shown);
             by_branch.push((r.target.branch_id, row.clone()));
             table.rows.push(row);

@@ -6,14 +6,6 @@ pub enum Command {
     Start(Option<String>),
     Help,
     Cancel,
-    /// `/reply <code>`: read the answer to one's anonymous feedback.
-    Reply(Option<String>),
-    /// `/feedback [period]`: results of the targets one may see.
-    Feedback(Option<String>),
-    /// `/answer <id> <text>`: a secretary answers a comment.
-    Answer(Option<String>),
-    /// `/hide <id>`: the committee hides an abusive comment.
-    Hide(Option<String>),
     /// A `/word` the engine itself does not answer: a feature's command
     /// ([`super::feature::Features`]) or one the bot does not know.
     Other(String, Option<String>),
@@ -24,7 +16,6 @@ pub enum Command {
 pub const MENU: &[(&str, crate::i18n::Msg)] = &[
     ("help", crate::msg!("menu-help")),
     ("cancel", crate::msg!("menu-cancel")),
-    ("feedback", crate::msg!("menu-feedback")),
 ];
 
 /// Parses `/command@botname args`, or a bare help word. Returns None for plain text.
@@ -49,10 +40,6 @@ pub fn parse(text: &str) -> Option<Command> {
         "start" => Command::Start(arg),
         "help" => Command::Help,
         "cancel" => Command::Cancel,
-        "reply" => Command::Reply(arg),
-        "feedback" => Command::Feedback(arg),
-        "answer" => Command::Answer(arg),
-        "hide" => Command::Hide(arg),
         _ => Command::Other(name, arg),
     })
 }

@@ -12,7 +12,7 @@ use super::attempts::BindAttempts;
 use super::command::{self, Command};
 use super::feature::TextStage;
 use super::{
-    feedback, help, questions, start, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
+    help, questions, start, ChannelKind, Choice, Content, Ctx, Inbound, Reply, State,
     MAX_TEXT_CHARS,
 };
 use crate::clock::Clock;
@@ -687,20 +687,22 @@ impl Engine {
     /// Runs the flows for one update inside `conn`'s transaction and returns the replies and
     /// what else the step did.
     ///
-    /// `rating_live`: whether a feedback rating was in progress when the update was claimed.
+    /// `exchange_live`: whether a feature's anonymous exchange was in progress when the update
+    /// was claimed (`inbox::Pending::rating_live`;
+    /// [`super::feature::Feature::before_conversation`]).
     pub async fn handle(
         &self,
         conn: &mut Conn,
         inbound: &Inbound,
-        rating_live: bool,
+        exchange_live: bool,
     ) -> Result<Handled, StoreError> {
         let channel = inbound.channel.as_str();
         let now = self.clock.now_ms();
         let (member, unreachable) = sender(conn, inbound).await?;
         let hint = inbound.language_hint.as_deref().and_then(Locale::from_hint);
-        // Anonymous flows (feedback by link or code, `/reply`, a rating in progress) run before
-        // the sender's own conversation, for bound and unknown senders alike: they keep no
-        // conversation row and their replies are marked anonymous.
+        // The features' anonymous exchanges run before the sender's own conversation, for bound
+        // and unknown senders alike: they keep no conversation row and their replies are marked
+        // anonymous.
         {
             let cx = Ctx {
                 catalog: &self.catalog,
@@ -716,7 +718,9 @@ impl Engine {
                 scheduled: Default::default(),
                 pushed: Default::default(),
             };
-            let intercepted = feedback::intercept(&cx, conn, inbound, rating_live)
+            let intercepted = self
+                .features
+                .before_conversation(&cx, conn, inbound, exchange_live)
                 .await
                 .map_err(|e| StoreError::Anonymous(Box::new(e)))?;
             if let Some(replies) = intercepted {
@@ -980,23 +984,6 @@ impl Engine {
             }
             Command::Help => Ok(Step::text(help::text(cx, member))),
             Command::Cancel => Ok(Step::text(cx.t(msg!("cancelled")))),
-            // `/reply` is answered by feedback::intercept before the member's conversation.
-            Command::Reply(_) => Ok(Step::text(cx.t(msg!("feedback-reply-usage")))),
-            Command::Feedback(arg) => {
-                feedback::results::command(cx, conn, member, arg.as_deref()).await
-            }
-            // The answer is kept as typed (command::parse folds full-width punctuation).
-            Command::Answer(_) => {
-                let raw = match &inbound.content {
-                    Content::Text { text } => text
-                        .trim()
-                        .split_once(char::is_whitespace)
-                        .map(|(_, rest)| rest.trim()),
-                    _ => None,
-                };
-                feedback::results::answer(cx, conn, member, raw).await
-            }
-            Command::Hide(arg) => feedback::results::hide(cx, conn, member, arg.as_deref()).await,
             Command::Other(name, arg) => match self.features.command(&name) {
                 Some((feature, name)) => {
                     feature

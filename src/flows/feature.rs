@@ -27,6 +27,14 @@ pub type Answer<'a> = Pin<Box<dyn Future<Output = Result<Step, StoreError>> + Se
 pub type TextAnswer<'a> =
     Pin<Box<dyn Future<Output = Result<Option<Step>, StoreError>> + Send + 'a>>;
 
+/// What a feature answers an update with before the sender's own conversation
+/// ([`Feature::before_conversation`]): its replies, or `None` to leave the update to the engine.
+pub type Intercepted<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<Vec<Reply>>, StoreError>> + Send + 'a>>;
+
+/// Whether a feature takes a message ([`Feature::wants_stranger`]).
+pub type Wants<'a> = Pin<Box<dyn Future<Output = Result<bool, StoreError>> + Send + 'a>>;
+
 /// One command of a feature.
 #[derive(Debug, Clone, Copy)]
 pub struct CommandSpec {
@@ -46,14 +54,13 @@ pub struct HelpLines {
     pub everyone: Vec<String>,
     /// What a branch manager or the college committee can do.
     pub managing: Vec<String>,
-    /// The paragraph about the campaign and its evaluation opens with these (before the
-    /// engine's lines about feedback and evaluation)…
+    /// The paragraph about the campaign, feedback and evaluation opens with these…
     pub campaign_head: Vec<String>,
     /// …and closes with these.
     pub campaign_tail: Vec<String>,
     /// What a branch manager or the college committee can do, listed early: after the role's
-    /// heading and the meeting practice, before the engine's lines about evaluation and
-    /// feedback (where `/notice` always stood).
+    /// heading, before [`HelpLines::managing`] (the meeting practice, `/notice`, evaluation and
+    /// feedback).
     pub managing_early: Vec<String>,
 }
 
@@ -245,6 +252,34 @@ pub trait Feature: Send + Sync {
         &[]
     }
 
+    /// An update the feature answers before the sender's own conversation, from a member or a
+    /// stranger alike (anonymous feedback by link or code, `/reply`, a rating in progress). Its
+    /// replies are queued as anonymous and the exchange keeps no conversation row; `None` (the
+    /// default) leaves the update to the conversation. `live`: whether one of its exchanges was
+    /// in progress when the update was claimed (read with the claim, `store::inbox`); when none
+    /// was, only an update that starts one need be looked into.
+    fn before_conversation<'a>(
+        &'a self,
+        _cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _inbound: &'a Inbound,
+        _live: bool,
+    ) -> Intercepted<'a> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Whether a message from a sender the roster does not know (an SMS from an unknown number,
+    /// a WeCom user not bound) is one that [`Feature::before_conversation`] answers, so the
+    /// channel's intake keeps it for the engine instead of answering it itself. `false` (the
+    /// default): not the feature's.
+    fn wants_stranger<'a>(
+        &'a self,
+        _engine: &'a Engine,
+        _conn: &'a mut Conn,
+        _inbound: &'a Inbound,
+    ) -> Wants<'a> {
+        Box::pin(async { Ok(false) })
+    }
     /// What takes the photos and files members send, if this feature does (`files`): the
     /// engine hands every file to the first feature that answers here. `None` (the default):
     /// not this one.
@@ -455,6 +490,39 @@ impl Features {
                 ))
             })
         })
+    }
+
+    /// The replies of the first feature that answers `inbound` before the sender's own
+    /// conversation ([`Feature::before_conversation`]).
+    pub async fn before_conversation(
+        &self,
+        cx: &Ctx<'_>,
+        conn: &mut Conn,
+        inbound: &Inbound,
+        live: bool,
+    ) -> Result<Option<Vec<Reply>>, StoreError> {
+        for f in self.0.iter() {
+            if let Some(replies) = f.before_conversation(cx, conn, inbound, live).await? {
+                return Ok(Some(replies));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether any feature takes a message from a sender the roster does not know
+    /// ([`Feature::wants_stranger`]).
+    pub async fn want_stranger(
+        &self,
+        engine: &Engine,
+        conn: &mut Conn,
+        inbound: &Inbound,
+    ) -> Result<bool, StoreError> {
+        for f in self.0.iter() {
+            if f.wants_stranger(engine, conn, inbound).await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Every feature's lines of `/help` for `member`.

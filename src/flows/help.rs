@@ -17,14 +17,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
     everyone.extend(features.everyone);
     let mut parts = vec![everyone.join("\n")];
     let mut campaign = features.campaign_head;
-    campaign.extend([
-        format!(
-            "{}\n{}",
-            cx.t(msg!("help-feedback")),
-            cx.t(msg!("feedback-stored"))
-        ),
-        cx.t(msg!("help-reply")),
-    ]);
     campaign.extend(features.campaign_tail);
     parts.push(campaign.join("\n"));
     if member.is_manager() {
@@ -34,10 +26,6 @@ pub fn text(cx: &Ctx<'_>, member: &Member) -> String {
             cx.t(msg!("help-manager"))
         }];
         managing.extend(features.managing_early);
-        managing.push(cx.t(msg!("help-feedback-answer")));
-        if member.college {
-            managing.push(cx.t(msg!("help-feedback-hide")));
-        }
         // The last of these is `/dashboard` (`org::Committee`, listed last).
         managing.extend(features.managing);
         parts.push(managing.join("\n"));

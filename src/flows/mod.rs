@@ -15,7 +15,6 @@ pub mod attempts;
 pub mod command;
 pub mod engine;
 pub mod feature;
-pub mod feedback;
 pub mod help;
 pub mod questions;
 pub mod start;

@@ -15,14 +15,14 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::figures;
-use crate::domain::feedback::{Shown, MIN_RATINGS};
 use crate::domain::meetings::{MeetingKind, MeetingRules};
 use crate::domain::period::Period;
+use crate::feedback::rules::{Shown, MIN_RATINGS};
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
 use crate::store::{Conn, StoreError};
 
-pub use crate::flows::feedback::plaque::{PngError, CJK_FAMILIES};
+pub use crate::feedback::plaque::{PngError, CJK_FAMILIES};
 
 /// A chart the committee reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

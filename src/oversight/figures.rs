@@ -4,16 +4,17 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::feedback::Shown;
 use crate::domain::meetings::{percent, MeetingRules};
 use crate::domain::period::Period;
 use crate::evaluation::service as evaluation;
-use crate::flows::feedback::results;
+use crate::feedback::results;
+use crate::feedback::rules::Shown;
+use crate::feedback::store as feedback_store;
 use crate::meetings::compliance;
 use crate::notices::store as notice_store;
 use crate::pledges::service as stats;
 use crate::store::campaigns as campaign_store;
-use crate::store::{feedback as feedback_store, meetings as meeting_store, members};
+use crate::store::{meetings as meeting_store, members};
 use crate::store::{Conn, StoreError};
 
 pub use compliance::BranchFigures as MeetingFigures;

@@ -83,15 +83,22 @@ struct ClaimRow {
     rating_live: i64,
 }
 
+/// The condition "a rating is in progress at `$2`" (of anyone: sessions are keyed by hashes),
+/// a cheap check that spares every other update the feedback lookups. The claim reads it in
+/// its own statement ([`claim`]), so it costs no statement of its own. The sessions themselves
+/// are the feedback feature's (`feedback::store`); this one condition on their table stays
+/// here, with the claim that reads it.
+const ANY_SESSION_EXISTS: &str = "EXISTS (SELECT 1 FROM feedback_sessions WHERE expires_at > $2)";
+
 /// Locks one pending update for processing (skipped if another replica holds it), and reads
 /// in the same statement whether a feedback session is live at `now`
-/// ([`super::feedback::ANY_SESSION_EXISTS`]).
+/// ([`ANY_SESSION_EXISTS`]).
 pub async fn claim(store: &Store, conn: &mut Conn, id: i64, now: i64) -> Result<Option<Pending>> {
     let sql = format!(
         "SELECT id, channel, external_id, payload, \
          CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS rating_live \
          FROM inbox WHERE id = $1 AND status = 'pending'{}",
-        super::feedback::ANY_SESSION_EXISTS,
+        ANY_SESSION_EXISTS,
         store.skip_locked()
     );
     let row = sqlx::query(super::sql(sql))

@@ -12,7 +12,6 @@ pub mod calendar;
 pub mod campaigns;
 pub mod conversations;
 pub mod dashboard;
-pub mod feedback;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;

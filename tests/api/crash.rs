@@ -132,9 +132,9 @@ async fn feedback_accepted_before_a_kill_is_published_exactly_once_after_a_resta
     let db = TempSqlite::new();
     let store = Store::open(&db.url).await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    branchbot::store::feedback::load_targets(
+    branchbot::feedback::store::load_targets(
         &mut tx,
-        &[branchbot::store::feedback::NewTarget {
+        &[branchbot::feedback::store::NewTarget {
             code: "D1-101".into(),
             kind: "dormitory".into(),
             name: "1号楼 101".into(),
@@ -186,7 +186,7 @@ async fn feedback_accepted_before_a_kill_is_published_exactly_once_after_a_resta
         "published 0, waiting 0, unreadable 0",
     ] {
         let mut tx = store.begin().await.unwrap();
-        let done = branchbot::flows::feedback::publish::publish(&mut tx, "2026-12-07", 5)
+        let done = branchbot::feedback::publish::publish(&mut tx, "2026-12-07", 5)
             .await
             .unwrap();
         tx.commit().await.unwrap();

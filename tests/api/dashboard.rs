@@ -163,7 +163,7 @@ async fn seed(app: &TestApp) -> Quarter {
             .unwrap();
     }
     tx.commit().await.unwrap();
-    let period = branchbot::domain::feedback::period(now, chrono_tz::Asia::Shanghai).0;
+    let period = branchbot::feedback::rules::period(now, chrono_tz::Asia::Shanghai).0;
     for (i, (code, rating)) in [
         ("B-T1", 1),
         ("B-T1", 1),

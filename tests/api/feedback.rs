@@ -2,12 +2,12 @@
 //! by reply code, thresholds in reports, and an attacker reading every table and log line.
 
 use branchbot::clock::Clock;
-use branchbot::domain::feedback::Shown;
 use branchbot::domain::targets;
-use branchbot::flows::feedback::{load, results};
-use branchbot::store::feedback as store;
+use branchbot::feedback::rules::Shown;
+use branchbot::feedback::store;
+use branchbot::feedback::{load, results};
 
-use branchbot::flows::feedback::publish_job::FeedbackPublish;
+use branchbot::feedback::publish_job::FeedbackPublish;
 use branchbot::flows::ChannelKind;
 use branchbot::scheduler::job::{Job, JobContext};
 use branchbot::store::jobs;
@@ -517,7 +517,7 @@ async fn two_replicas_publishing_the_same_pool_at_once_publish_it_once() {
     rate(&app, 5401, "D12-305", "满意", Some("窗台上的花养得很好")).await;
     four_others(&app, "D12-305").await;
     let mut first = app.store.begin().await.unwrap();
-    let done = branchbot::flows::feedback::publish::publish(&mut first, "2026-12-07", 5)
+    let done = branchbot::feedback::publish::publish(&mut first, "2026-12-07", 5)
         .await
         .unwrap();
     assert_eq!(done.published, 5);
@@ -525,7 +525,7 @@ async fn two_replicas_publishing_the_same_pool_at_once_publish_it_once() {
     let store = app.store.clone();
     let second = tokio::spawn(async move {
         let mut tx = store.begin().await.unwrap();
-        let result = branchbot::flows::feedback::publish::publish(&mut tx, "2026-12-07", 5).await;
+        let result = branchbot::feedback::publish::publish(&mut tx, "2026-12-07", 5).await;
         match result {
             Ok(done) => {
                 tx.commit().await.unwrap();

@@ -603,7 +603,7 @@ impl SmsApp {
             branchbot::domain::targets::parse(include_bytes!("../../examples/targets.csv"), false)
                 .unwrap();
         let mut tx = store.begin().await.unwrap();
-        branchbot::flows::feedback::load::load(&mut tx, &lines)
+        branchbot::feedback::load::load(&mut tx, &lines)
             .await
             .unwrap()
             .unwrap();
@@ -891,7 +891,7 @@ async fn wecom_app(db: Db) -> Option<crate::wecom::WecomApp> {
         branchbot::domain::targets::parse(include_bytes!("../../examples/targets.csv"), false)
             .unwrap();
     let mut tx = app.store.begin().await.unwrap();
-    branchbot::flows::feedback::load::load(&mut tx, &lines)
+    branchbot::feedback::load::load(&mut tx, &lines)
         .await
         .unwrap()
         .unwrap();

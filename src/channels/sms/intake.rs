@@ -105,10 +105,14 @@ pub async fn take(
     };
     let short = keyword.is_none() && msg.text.chars().count() <= MAX_INBOUND_CHARS;
     // An unknown number may rate anonymously ("评价 305", an answer to a rating in progress,
-    // `/reply`): the engine's feedback flow handles it, and keeps nothing about the number.
+    // `/reply`): the feedback feature answers it before any conversation
+    // (`Feature::wants_stranger`), and keeps nothing about the number.
     let for_engine = short
         && (member.is_some()
-            || crate::flows::feedback::sms_wants(engine, &mut tx, &inbound).await?);
+            || engine
+                .features
+                .want_stranger(engine, &mut tx, &inbound)
+                .await?);
     let payload = if for_engine {
         let item = InboxItem { inbound, ack: None };
         serde_json::to_string(&item).map_err(|e| StoreError::Corrupt(e.to_string()))?

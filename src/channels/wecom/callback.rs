@@ -297,7 +297,10 @@ pub async fn take(
     }
     let for_engine = !entering
         && (member.is_some()
-            || crate::flows::feedback::sms_wants(engine, &mut tx, &inbound).await?);
+            || engine
+                .features
+                .want_stranger(engine, &mut tx, &inbound)
+                .await?);
     let payload = if for_engine {
         serde_json::to_string(&InboxItem { inbound, ack: None })
             .map_err(|e| StoreError::Corrupt(e.to_string()))?

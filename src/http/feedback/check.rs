@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use crate::anonymity;
-use crate::flows::feedback::web::Tags;
+use crate::feedback::web::Tags;
 
 /// The cookie a form's CSRF token is bound to.
 pub const CSRF_COOKIE: &str = "bb_form";

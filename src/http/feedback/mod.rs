@@ -2,7 +2,7 @@
 //! `<public_url>/f/<target code>`, where they rate, may comment, and get a one-time reply code;
 //! `/f/reply` shows the branch's answer to a code; `/f/privacy` says what is kept.
 //!
-//! A submission goes through `flows::feedback::web` into the same sealed pool as the chat's
+//! A submission goes through `feedback::web` into the same sealed pool as the chat's
 //! and is published in the same mixed batches. One rating per person per period is checked by
 //! the configured [`WebCheck`]: a code sent by SMS (the number becomes the chat's keyed tag and
 //! is never stored), WeCom's web authorization (`snsapi_base`: the userid or openid WeCom names
@@ -36,12 +36,12 @@ use self::check::{Challenge, Pass};
 use self::limits::Window;
 use super::AppState;
 use crate::config::feedback::{FeedbackConfig, WebCheck};
-use crate::domain::feedback::{self as rules, Rating};
 use crate::domain::phone::Phone;
-use crate::flows::feedback::web::{self, Outcome, Tags};
+use crate::feedback::rules::{self, Rating};
+use crate::feedback::store::{self, Target};
+use crate::feedback::web::{self, Outcome, Tags};
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::msg;
-use crate::store::feedback::{self as store, Target};
 use crate::store::StoreError;
 
 /// The largest form accepted: a 500-character Chinese comment is about 4.5 KB encoded.
@@ -1063,7 +1063,7 @@ async fn reply_post(
         Ok(None)
     } else {
         match state.engine.store.pool().acquire().await {
-            Ok(mut conn) => crate::flows::feedback::answer_by_code(&mut conn, typed).await,
+            Ok(mut conn) => crate::feedback::answer_by_code(&mut conn, typed).await,
             Err(e) => Err(e.into()),
         }
     };

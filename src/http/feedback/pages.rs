@@ -8,11 +8,11 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::Words;
-use crate::domain::feedback::{Rating, MAX_COMMENT_CHARS};
-use crate::flows::feedback::{kind_msg, rating_msg};
+use crate::feedback::rules::{Rating, MAX_COMMENT_CHARS};
+use crate::feedback::store::Target;
+use crate::feedback::{kind_msg, rating_msg};
 use crate::i18n::Locale;
 use crate::msg;
-use crate::store::feedback::Target;
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(text: &str) -> String {

@@ -195,7 +195,7 @@ async fn a_rating_and_its_comment_in_one_sms_are_taken_together() {
         branchbot::domain::targets::parse(include_bytes!("../../../examples/targets.csv"), false)
             .unwrap();
     let mut tx = app.store.begin().await.unwrap();
-    branchbot::flows::feedback::load::load(&mut tx, &lines)
+    branchbot::feedback::load::load(&mut tx, &lines)
         .await
         .unwrap()
         .unwrap();
@@ -209,7 +209,7 @@ async fn a_rating_and_its_comment_in_one_sms_are_taken_together() {
     );
     // Accepted means sealed in the pool (published later in a mixed batch): open it.
     let mut conn = app.store.begin().await.unwrap();
-    let (pooled, _) = branchbot::flows::feedback::publish::pooled(&mut conn)
+    let (pooled, _) = branchbot::feedback::publish::pooled(&mut conn)
         .await
         .unwrap();
     drop(conn);

@@ -209,7 +209,7 @@ async fn a_stranger_rates_a_model_dormitory_by_sms_with_a_keyword_and_numbers() 
         branchbot::domain::targets::parse(include_bytes!("../../../examples/targets.csv"), false)
             .unwrap();
     let mut tx = app.store.begin().await.unwrap();
-    branchbot::flows::feedback::load::load(&mut tx, &lines)
+    branchbot::feedback::load::load(&mut tx, &lines)
         .await
         .unwrap()
         .unwrap();

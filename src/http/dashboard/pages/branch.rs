@@ -9,15 +9,16 @@ use axum::response::Response;
 use super::super::html::{self, esc, Table};
 use super::super::{period, signed_in, Refusal, Words};
 use super::{attendance, conn};
-use crate::domain::feedback::{self as rules, Shown};
 use crate::domain::meetings::percent;
 use crate::domain::period::Period;
-use crate::flows::feedback::results;
+use crate::feedback::results;
+use crate::feedback::rules::{self, Shown};
+use crate::feedback::store as feedback;
 use crate::http::AppState;
 use crate::meetings::compliance;
 use crate::msg;
 use crate::pledges::service as stats;
-use crate::store::{dashboard, feedback, meetings, members, Conn, StoreError};
+use crate::store::{dashboard, meetings, members, Conn, StoreError};
 
 /// `GET /dashboard/branch/{id}`.
 pub async fn branch(
@@ -474,7 +475,7 @@ async fn feedback_section(
         for row in &rows {
             let label = format!(
                 "{} · {}",
-                w.t(crate::flows::feedback::kind_msg(&row.target.kind)),
+                w.t(crate::feedback::kind_msg(&row.target.kind)),
                 row.target.name
             );
             t.row(None).cell(&label);

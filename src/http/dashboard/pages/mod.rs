@@ -1,7 +1,7 @@
 //! The dashboard's pages: the overview of every branch, one branch, and the campaign. The
 //! figures are those the bot gives in chat: `/compliance` (`meetings::compliance`),
 //! `/pledge_stats` (`pledges::service`), notice confirmations, and feedback reports with
-//! the anonymity thresholds of `domain::feedback` (a suppressed cell is never shown).
+//! the anonymity thresholds of `feedback::rules` (a suppressed cell is never shown).
 
 mod branch;
 mod campaign;

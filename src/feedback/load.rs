@@ -2,9 +2,9 @@
 //! database, every problem reported with its line and column, nothing written unless all
 //! resolve.
 
+use super::store::{self, NewTarget};
 use crate::domain::targets::{problem, TargetLine, TargetProblem};
 use crate::msg;
-use crate::store::feedback::{self as store, NewTarget};
 use crate::store::{members, Conn, StoreError};
 
 /// Resolves and stores `lines` in `conn`'s transaction. Returns how many targets were loaded,

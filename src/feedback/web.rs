@@ -9,9 +9,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{period_key, publish, seen_tag_of, sender_tag_of};
-use crate::domain::feedback::{self as rules, Rating, MAX_COMMENT_CHARS};
-use crate::store::feedback as store;
+use super::rules::{self, Rating, MAX_COMMENT_CHARS};
+use super::{period_key, publish, seen_tag_of, sender_tag_of, store};
 use crate::store::{Conn, StoreError};
 
 /// The channel name a browser cookie's sender is tagged under (device check).

@@ -15,6 +15,13 @@
 //! The engine runs [`intercept`] before the member's own conversation, so nothing is written to
 //! `conversations`, and the replies are marked anonymous: queued without a member under a
 //! keyed dedupe key, sealed, and erased once sent. Nothing here logs the sender.
+//!
+//! What the feature declares to the platform ([`Feedback`], listed in `app::features`): that
+//! exchange ([`Feature::before_conversation`], and for the channels' intake of strangers
+//! [`Feature::wants_stranger`]); the commands `/feedback` (with its menu line), `/reply`,
+//! `/answer` and `/hide`; the `fb:` buttons; its `/help` lines; and its two job kinds
+//! ([`periods`], [`publish_job`]). It has no waiting step of the conversation: a rating in
+//! progress is a keyed, sealed session of its own ([`store::session`]).
 
 pub mod load;
 pub mod periods;
@@ -22,16 +29,174 @@ pub mod plaque;
 pub mod publish;
 pub mod publish_job;
 pub mod results;
+pub mod rules;
+pub mod store;
 pub mod web;
 
 use sha2::{Digest, Sha256};
 
-use super::command::{self, Command};
-use super::{match_choice, Choice, Content, Ctx, Inbound, Reply};
-use crate::domain::feedback::{self as rules, Rating, MAX_COMMENT_CHARS};
+use crate::domain::org::Member;
+use crate::flows::command::{self, Command};
+use crate::flows::engine::{Engine, Step};
+use crate::flows::feature::{
+    Answer, CommandSpec, Configured, Feature, HelpLines, Intercepted, Wants,
+};
+use crate::flows::{match_choice, Choice, Content, Ctx, Inbound, Reply, State};
 use crate::msg;
-use crate::store::feedback as store;
+use crate::scheduler::Registry;
 use crate::store::{Conn, StoreError};
+use rules::{Rating, MAX_COMMENT_CHARS};
+
+/// The feature's name.
+pub const NAME: &str = "feedback";
+
+/// The first field of its button data (`fb:r:1`, `fb:skip`).
+pub const ACTION: &str = "fb";
+
+/// Anonymous feedback's part of the conversation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Feedback;
+
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "feedback",
+        aliases: &[],
+        menu: Some(msg!("menu-feedback")),
+    },
+    CommandSpec {
+        name: "reply",
+        aliases: &[],
+        menu: None,
+    },
+    CommandSpec {
+        name: "answer",
+        aliases: &[],
+        menu: None,
+    },
+    CommandSpec {
+        name: "hide",
+        aliases: &[],
+        menu: None,
+    },
+];
+
+impl Feature for Feedback {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn actions(&self) -> &'static [&'static str] {
+        &[ACTION]
+    }
+
+    /// Its menu line follows the pledges' (where `/feedback` has always stood).
+    fn menu_after(&self) -> Option<&'static str> {
+        Some("pledge_schedule")
+    }
+
+    /// After the campaign's line, for everyone; answering and hiding after the other
+    /// features' early lines of the managing paragraph.
+    fn help(&self, cx: &Ctx<'_>, member: &Member, lines: &mut HelpLines) {
+        lines.campaign_head.extend([
+            format!(
+                "{}\n{}",
+                cx.t(msg!("help-feedback")),
+                cx.t(msg!("feedback-stored"))
+            ),
+            cx.t(msg!("help-reply")),
+        ]);
+        if member.is_manager() {
+            lines
+                .managing_early
+                .push(cx.t(msg!("help-feedback-answer")));
+            if member.college {
+                lines.managing_early.push(cx.t(msg!("help-feedback-hide")));
+            }
+        }
+    }
+
+    fn command<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        member: &'a Member,
+        name: &'static str,
+        arg: Option<&'a str>,
+        inbound: &'a Inbound,
+    ) -> Answer<'a> {
+        Box::pin(async move {
+            match name {
+                "feedback" => results::command(cx, conn, member, arg).await,
+                // The answer is kept as typed (command::parse folds full-width punctuation).
+                "answer" => {
+                    let raw = match &inbound.content {
+                        Content::Text { text } => text
+                            .trim()
+                            .split_once(char::is_whitespace)
+                            .map(|(_, rest)| rest.trim()),
+                        _ => None,
+                    };
+                    results::answer(cx, conn, member, raw).await
+                }
+                "hide" => results::hide(cx, conn, member, arg).await,
+                // `/reply` is answered by [`intercept`] before the member's conversation.
+                _ => Ok(Step::text(cx.t(msg!("feedback-reply-usage")))),
+            }
+        })
+    }
+
+    /// A rating's button reaches here only when [`intercept`] left it, the period's secret
+    /// being gone at the turn of the month: as stale as any other.
+    fn chosen<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        _conn: &'a mut Conn,
+        _member: &'a Member,
+        _state: &'a State,
+        _action: &'a str,
+        _value: &'a str,
+    ) -> Answer<'a> {
+        Box::pin(async move { Ok(Step::text(cx.t(msg!("error-stale-choice")))) })
+    }
+
+    fn before_conversation<'a>(
+        &'a self,
+        cx: &'a Ctx<'_>,
+        conn: &'a mut Conn,
+        inbound: &'a Inbound,
+        live: bool,
+    ) -> Intercepted<'a> {
+        Box::pin(intercept(cx, conn, inbound, live))
+    }
+
+    fn wants_stranger<'a>(
+        &'a self,
+        engine: &'a Engine,
+        conn: &'a mut Conn,
+        inbound: &'a Inbound,
+    ) -> Wants<'a> {
+        Box::pin(sms_wants(engine, conn, inbound))
+    }
+
+    /// Opening and closing the rating periods; publishing the results when a period closes.
+    fn jobs(&self, registry: Registry, _: Option<Configured<'_>>) -> Registry {
+        registry
+            .with(periods::FeedbackPeriods)
+            .with(publish_job::FeedbackPublish)
+    }
+}
+
+/// `/reply`, with what was typed after it.
+fn reply_command(parsed: &Option<Command>) -> Option<Option<&str>> {
+    match parsed {
+        Some(Command::Other(name, code)) if name == "reply" => Some(code.as_deref()),
+        _ => None,
+    }
+}
 
 /// How long a rating in progress waits for the next answer.
 const SESSION_MS: i64 = 30 * 60 * 1000;
@@ -110,7 +275,7 @@ fn sender_tag_of(channel: &str, address: &str) -> String {
 
 /// "评价 305", "PJ D12-305": the SMS way to start, returning the target code.
 pub fn sms_keyword(text: &str) -> Option<String> {
-    let folded = super::fold(text);
+    let folded = crate::flows::fold(text);
     let t = folded.trim();
     let rest = ["评价", "PJ", "pj", "Pj"]
         .iter()
@@ -122,14 +287,14 @@ pub fn sms_keyword(text: &str) -> Option<String> {
 /// Whether an SMS from an unknown number belongs to the feedback flow (a keyword, `/reply`,
 /// or an answer to a rating in progress), so the SMS intake hands it to the engine.
 pub async fn sms_wants(
-    engine: &super::engine::Engine,
+    engine: &Engine,
     conn: &mut Conn,
     inbound: &Inbound,
 ) -> Result<bool, StoreError> {
     let Content::Text { text } = &inbound.content else {
         return Ok(false);
     };
-    if sms_keyword(text).is_some() || matches!(command::parse(text), Some(Command::Reply(_))) {
+    if sms_keyword(text).is_some() || reply_command(&command::parse(text)).is_some() {
         return Ok(true);
     }
     let now = engine.clock.now();
@@ -160,8 +325,8 @@ pub async fn intercept(
         _ => None,
     };
     let parsed = text.and_then(command::parse);
-    if let Some(Command::Reply(code)) = &parsed {
-        return Ok(anon(vec![read_answer(cx, conn, code.as_deref()).await?]));
+    if let Some(code) = reply_command(&parsed) {
+        return Ok(anon(vec![read_answer(cx, conn, code).await?]));
     }
     let started = match &parsed {
         Some(Command::Start(Some(arg))) => arg.strip_prefix("fb_").map(str::to_owned),
@@ -429,4 +594,68 @@ pub async fn answer_by_code(
         found = Some(None);
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::flows::feature::Features;
+
+    #[test]
+    fn its_commands_and_buttons_reach_it_and_the_engine_parses_none_of_them() {
+        let features = Features::new(vec![Arc::new(Feedback)]);
+        for name in ["feedback", "reply", "answer", "hide"] {
+            assert_eq!(features.command(name).map(|(_, n)| n), Some(name));
+            assert_eq!(
+                command::parse(&format!("/{name} K7Q-4MX")),
+                Some(Command::Other(name.to_owned(), Some("K7Q-4MX".to_owned())))
+            );
+        }
+        // The rating buttons already sent (`fb:r:1`…`fb:r:3`, `fb:skip`) are its own.
+        assert!(features.action("fb").is_some());
+        assert_eq!(
+            reply_command(&command::parse("/reply@branch_bot k7q-4mx")),
+            Some(Some("k7q-4mx"))
+        );
+        assert_eq!(reply_command(&command::parse("/reply")), Some(None));
+        assert_eq!(reply_command(&command::parse("/replies")), None);
+        assert_eq!(reply_command(&command::parse("评价 305")), None);
+        assert_eq!(sms_keyword("评价 305").as_deref(), Some("305"));
+        assert_eq!(sms_keyword("PJ D12-305").as_deref(), Some("D12-305"));
+    }
+
+    #[test]
+    fn its_menu_line_stands_after_the_pledges_and_only_feedback_is_in_the_menu() {
+        let features = Features::new(vec![Arc::new(Feedback)]);
+        let menu: Vec<_> = features
+            .menu_with(&[
+                ("cancel", msg!("menu-cancel")),
+                ("pledge_schedule", msg!("menu-pledge-schedule")),
+                ("audit", msg!("menu-audit")),
+            ])
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(menu, ["cancel", "pledge_schedule", "feedback", "audit"]);
+    }
+
+    #[test]
+    fn it_claims_no_stored_conversation_step() {
+        // A rating in progress was never a step of the conversation (it is a keyed, sealed
+        // session of its own), so no stored `conversations` row is the feature's: the steps
+        // databases hold read as they did, and the feature claims none of them.
+        let features = Features::new(vec![Arc::new(Feedback)]);
+        for stored in [
+            r#"{"step":"idle"}"#,
+            r#"{"step":"choosing_language"}"#,
+            r#"{"step":"evaluation_compact","round_id":17}"#,
+            r#"{"step":"feedback"}"#,
+            r#"{"step":"feedback_rating","target_id":3}"#,
+        ] {
+            assert!(features.legacy(stored).is_none(), "{stored}");
+        }
+        assert!(Feedback.legacy_steps().is_empty());
+    }
 }

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{Conn, Result};
+use crate::store::{Conn, Result};
 
 /// A target as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +85,7 @@ pub async fn load_targets(conn: &mut Conn, targets: &[NewTarget]) -> Result<usiz
 /// The target with this code.
 pub async fn target_by_code(conn: &mut Conn, code: &str) -> Result<Option<Target>> {
     let sql = format!("SELECT {TARGET_COLUMNS} FROM feedback_targets WHERE code = $1");
-    sqlx::query(super::sql(sql))
+    sqlx::query(crate::store::sql(sql))
         .bind(code)
         .fetch_optional(conn)
         .await?
@@ -97,7 +97,7 @@ pub async fn target_by_code(conn: &mut Conn, code: &str) -> Result<Option<Target
 /// The target with this id.
 pub async fn target_by_id(conn: &mut Conn, id: i64) -> Result<Option<Target>> {
     let sql = format!("SELECT {TARGET_COLUMNS} FROM feedback_targets WHERE id = $1");
-    sqlx::query(super::sql(sql))
+    sqlx::query(crate::store::sql(sql))
         .bind(id)
         .fetch_optional(conn)
         .await?
@@ -120,7 +120,7 @@ pub async fn visible_targets(
          OR t.member_id = $3 OR EXISTS (SELECT 1 FROM feedback_residents r \
          WHERE r.target_id = t.id AND r.member_id = $3) ORDER BY t.code"
     );
-    let rows = sqlx::query(super::sql(sql))
+    let rows = sqlx::query(crate::store::sql(sql))
         .bind(i64::from(all))
         .bind(branch_managed.unwrap_or(-1))
         .bind(member_id)
@@ -221,7 +221,8 @@ pub async fn seen(conn: &mut Conn, period: &str, tag: &str) -> Result<bool> {
 }
 
 /// An anonymous session: the target and the rating so far, sealed (see
-/// `flows::feedback`); None for the rating while it is not picked yet.
+/// `feedback`); None for the rating while it is not picked yet. Whether any session is live at
+/// all is read with the inbox claim, in its own statement (`store::inbox::claim`).
 pub async fn session(
     conn: &mut Conn,
     tag: &str,
@@ -237,12 +238,6 @@ pub async fn session(
     row.map(|r| Ok((r.try_get("target_id")?, r.try_get("sealed")?)))
         .transpose()
 }
-
-/// The condition "a rating is in progress at `$2`" (of anyone: sessions are keyed by hashes),
-/// a cheap check that spares every other update the feedback lookups. The inbox claim reads
-/// it in its own statement ([`super::inbox::claim`]), so it costs no statement of its own.
-pub const ANY_SESSION_EXISTS: &str =
-    "EXISTS (SELECT 1 FROM feedback_sessions WHERE expires_at > $2)";
 
 /// Starts or moves a session. The rating picked so far is stored sealed only; the plain
 /// `rating` column stays NULL.
@@ -289,7 +284,7 @@ pub struct NewFeedback<'a> {
     pub reply_hash: &'a str,
 }
 
-/// Stores a feedback row (the publication job does, see `flows::feedback::publish`).
+/// Stores a feedback row (the publication job does, see `feedback::publish`).
 pub async fn insert(conn: &mut Conn, f: &NewFeedback<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO feedback (id, target_id, period, day, rating, body, reply_hash) \

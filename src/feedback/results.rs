@@ -1,18 +1,18 @@
 //! Feedback results for members (`/feedback [period]`), answers to comments (`/answer <id>
-//! <text>`) and moderation (`/hide <id>`). Reports follow `domain::feedback`: a distribution
+//! <text>`) and moderation (`/hide <id>`). Reports follow `feedback::rules`: a distribution
 //! needs at least five ratings in the month, and complementary cells are hidden (said so:
 //! "为保护匿名，暂不显示"); a target's comments are shown once it has five, across months up to
 //! the one shown, each dated by its month.
 
 use rand::seq::SliceRandom;
 
-use crate::domain::feedback::{self as rules, Cell, Rating, Shown};
+use super::rules::{self, Cell, Rating, Shown};
+use super::store::{self, Target};
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::Ctx;
 use crate::i18n::{Catalog, Locale};
 use crate::msg;
-use crate::store::feedback::{self as store, Target};
 use crate::store::{Conn, StoreError};
 
 /// One target's lines in a report.

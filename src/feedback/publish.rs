@@ -8,9 +8,8 @@
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
+use super::{rules, store};
 use crate::anonymity;
-use crate::domain::feedback as rules;
-use crate::store::feedback as store;
 use crate::store::{Conn, StoreError};
 
 /// The smallest batch, whatever the configuration says.

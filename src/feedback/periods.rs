@@ -2,8 +2,8 @@
 //! that has ended is erased and its "already rated" tags deleted, so no one can recompute
 //! whether a chat rated a target; lapsed ratings in progress are deleted too.
 
+use super::store;
 use crate::scheduler::job::{Job, JobContext, JobFuture, Ran};
-use crate::store::feedback;
 use crate::store::jobs::JobRow;
 use crate::store::Conn;
 
@@ -28,7 +28,7 @@ impl Job for FeedbackPeriods {
         _job: &'a JobRow,
     ) -> JobFuture<'a> {
         Box::pin(async move {
-            let ended = feedback::end_periods(conn, ctx.now).await?;
+            let ended = store::end_periods(conn, ctx.now).await?;
             Ok(Ran::note(format!("ended {ended} feedback periods")))
         })
     }

@@ -1,10 +1,10 @@
 //! `feedback-publish`: a built-in job that publishes the pending pool of anonymous feedback in
 //! a mixed batch once it holds submissions from at least k distinct senders (see
-//! `flows::feedback::publish`). It runs in a transaction of its own, never in a sender's, and
+//! `feedback::publish`). It runs in a transaction of its own, never in a sender's, and
 //! asks for the SQLite WAL to be truncated after its commit.
 
-use crate::domain::feedback as rules;
-use crate::flows::feedback;
+use super::rules;
+use crate::feedback;
 use crate::scheduler::job::{Job, JobContext, JobFuture, Ran};
 use crate::store::jobs::JobRow;
 use crate::store::Conn;

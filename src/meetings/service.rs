@@ -9,9 +9,9 @@ use chrono_tz::Tz;
 
 use crate::domain::meetings::{Attendees, MeetingKind, MeetingRules};
 use crate::domain::org::{Member, Role};
+use crate::meetings::store::{self as store, Meeting, NewMeeting};
 use crate::scheduler::{plan, JobSpec, Registry, ScheduleError, When};
 use crate::store::audit::{self, Action, Actor};
-use crate::store::meetings::{self as store, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
 
 use super::text::audit_detail;
@@ -190,7 +190,7 @@ pub async fn audit_for_member(
     by: Option<&crate::domain::org::Member>,
     via: &'static str,
     action: Action,
-    m: &crate::store::meetings::Meeting,
+    m: &crate::meetings::store::Meeting,
     member: &crate::domain::org::Member,
     what: &str,
 ) -> Result<(), crate::store::StoreError> {

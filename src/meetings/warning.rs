@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 use crate::chat::Reply;
 use crate::domain::meetings::{Cadence, MeetingKind, Quarter};
 use crate::i18n::Catalog;
+use crate::meetings::store as meetings;
 use crate::msg;
 use crate::scheduler::job::{self, Job, JobContext, JobError, JobFuture, Ran};
 use crate::store::jobs::JobRow;
-use crate::store::meetings;
 use crate::store::members;
 
 /// The kind's name.

@@ -10,10 +10,11 @@ use crate::domain::period::Period;
 use crate::evaluation::service as evaluation;
 use crate::flows::feedback::results;
 use crate::meetings::compliance;
+use crate::meetings::store as meeting_store;
 use crate::notices::store as notice_store;
 use crate::pledges::service as stats;
 use crate::store::campaigns as campaign_store;
-use crate::store::{feedback as feedback_store, meetings as meeting_store, members};
+use crate::store::{feedback as feedback_store, members};
 use crate::store::{Conn, StoreError};
 
 pub use compliance::BranchFigures as MeetingFigures;

@@ -6,8 +6,8 @@
 use branchbot::clock::Clock;
 use branchbot::config::TelegramMode;
 use branchbot::domain::meetings::{MeetingKind, Quarter};
+use branchbot::meetings::store::{self as meetings, NewMeeting};
 use branchbot::notices::store as notices;
-use branchbot::store::meetings::{self, NewMeeting};
 use branchbot::store::{dashboard, members, Store};
 use chrono::{TimeDelta, Utc};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};

@@ -11,13 +11,14 @@ use std::sync::Arc;
 use branchbot::domain::meetings::{MeetingKind, MeetingRules};
 use branchbot::domain::period::Period;
 use branchbot::i18n::{Catalog, Locale};
+use branchbot::meetings::store as meetings;
+use branchbot::meetings::store::{NewMeeting, Rsvp};
 use branchbot::notices::store as notices;
 use branchbot::oversight::charts::{self, Chart, ChartContext, PngError};
 use branchbot::pledges::rules::Progress;
 use branchbot::pledges::store::{self as pledges, checkins as pledge_checkins, NewItem};
 use branchbot::store::feedback::{NewFeedback, NewTarget};
-use branchbot::store::meetings::{NewMeeting, Rsvp};
-use branchbot::store::{feedback, meetings, members, Conn, Store};
+use branchbot::store::{feedback, members, Conn, Store};
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::{DateTime, Utc};
 

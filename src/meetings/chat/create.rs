@@ -12,11 +12,11 @@ use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::meetings::actions::Action as Button;
 use crate::meetings::service::{self, Told};
+use crate::meetings::store::{self as meetings, Meeting, NewMeeting};
 use crate::msg;
 use crate::scheduler::plan;
 use crate::store::audit::Action;
 use crate::store::audit::Actor;
-use crate::store::meetings::{self, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
 
 /// Choices a draft offers while it also waits for typed text (the party group, 是 / 不是 to

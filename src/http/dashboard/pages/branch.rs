@@ -15,9 +15,10 @@ use crate::domain::period::Period;
 use crate::flows::feedback::results;
 use crate::http::AppState;
 use crate::meetings::compliance;
+use crate::meetings::store as meetings;
 use crate::msg;
 use crate::pledges::service as stats;
-use crate::store::{dashboard, feedback, meetings, members, Conn, StoreError};
+use crate::store::{dashboard, feedback, members, Conn, StoreError};
 
 /// `GET /dashboard/branch/{id}`.
 pub async fn branch(

@@ -7,8 +7,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use chrono_tz::Tz;
 
-use crate::domain::meetings::{Attendees, MeetingKind, MeetingRules};
+use crate::domain::meetings::{MeetingKind, MeetingRules};
 use crate::domain::org::{Member, Role};
+use crate::meetings::rules::Attendees;
 use crate::meetings::store::{self as store, Meeting, NewMeeting};
 use crate::scheduler::{plan, JobSpec, Registry, ScheduleError, When};
 use crate::store::audit::{self, Action, Actor};
@@ -249,7 +250,7 @@ pub async fn default_attendees(
     Ok(all
         .into_iter()
         .filter(|m| m.active && m.role.is_party_member())
-        .filter(|m| match kind.default_attendees() {
+        .filter(|m| match crate::meetings::rules::default_attendees(kind) {
             Attendees::Branch => true,
             Attendees::Committee => m.role.runs_branch(),
             Attendees::Group => group.is_none() || m.group_name == group,

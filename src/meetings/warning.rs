@@ -70,9 +70,11 @@ impl Job for ComplianceWarning {
                             missing.push(k);
                         }
                         Cadence::PerSemester(n) => {
-                            let Some((s_from, s_to)) =
-                                ctx.meetings.semester_containing(now, ctx.tz)
-                            else {
+                            let Some((s_from, s_to)) = crate::meetings::rules::semester_containing(
+                                &ctx.meetings,
+                                now,
+                                ctx.tz,
+                            ) else {
                                 continue;
                             };
                             let in_semester = meetings::between(

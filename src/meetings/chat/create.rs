@@ -6,8 +6,9 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use super::Waiting;
-use crate::domain::meetings::{parse_when, MeetingKind, When, WhenError};
+use crate::domain::meetings::MeetingKind;
 use crate::domain::org::Member;
+use crate::domain::when::{parse_when, When, WhenError};
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::meetings::actions::Action as Button;

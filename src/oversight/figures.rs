@@ -259,7 +259,7 @@ pub async fn campaign(
     now: DateTime<Utc>,
 ) -> Result<Vec<PhaseFigures>, StoreError> {
     let mut out = Vec::new();
-    for c in crate::scheduler::campaigns::loaded(conn, tz).await? {
+    for c in campaign_store::loaded(conn, tz).await? {
         for (i, phase) in c.phases.iter().enumerate() {
             if let Some(p) = period {
                 let (from, to) = p.bounds(tz);

@@ -8,13 +8,13 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+use branchbot::campaign::schedule::{self as campaigns, Loaded};
 use branchbot::clock::Clock;
 use branchbot::delivery::Wake;
 use branchbot::domain::roster;
 use branchbot::flows::engine::Engine;
 use branchbot::flows::{ChannelKind, Content, Inbound};
 use branchbot::i18n::{Catalog, Locale};
-use branchbot::scheduler::campaigns::{self, Loaded};
 use branchbot::scheduler::{Registry, Scheduler, SchedulerConfig, Stats};
 use branchbot::store::{members, Store};
 use branchbot::testkit::db::TempSqlite;

@@ -773,7 +773,7 @@ async fn the_campaign_page_marks_the_current_phase_and_who_sent_summaries() {
     let students = branch_id(&app, "学生第一党支部").await;
     let author = member_id(&app.store, "T001").await;
     let mut tx = app.store.begin().await.unwrap();
-    branchbot::scheduler::campaigns::load(
+    branchbot::campaign::schedule::load(
         &mut tx,
         &branchbot::app::features::jobs(),
         chrono_tz::Asia::Shanghai,

@@ -15,7 +15,7 @@ use std::time::Instant;
 use branchbot::domain::meetings::MeetingKind;
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
-use branchbot::store::meetings::{self, NewMeeting, Rsvp};
+use branchbot::meetings::store::{self as meetings, NewMeeting, Rsvp};
 use branchbot::store::{dashboard, members, Store};
 use branchbot::testkit::db::{fresh_postgres, TempSqlite};
 

@@ -389,6 +389,18 @@ fn every_import_points_down_or_within_its_layer() {
     );
 }
 
+/// Steps over ` as name` after a path, if it is there.
+fn skip_rename(s: &str, at: &mut usize) {
+    let rest = &s[*at..];
+    let trimmed = rest.trim_start();
+    if let Some(after) = trimmed.strip_prefix("as") {
+        if after.starts_with(char::is_whitespace) {
+            let after = after.trim_start();
+            *at += rest.len() - after.len() + ident_at(after).len();
+        }
+    }
+}
+
 /// Every `crate::` path of a source text, as its segments (a group `crate::a::{b, c::d}` is
 /// `a::b` and `a::c::d`); comments are skipped as in [`named_modules`].
 fn crate_paths(source: &str) -> Vec<Vec<String>> {
@@ -430,6 +442,12 @@ fn crate_paths(source: &str) -> Vec<Vec<String>> {
             return;
         }
         *at += name.len();
+        if name == "self" {
+            // `a::{self, b}`: `a` itself.
+            out.push(prefix.to_vec());
+            skip_rename(s, at);
+            return;
+        }
         let mut path = prefix.to_vec();
         path.push(name.to_owned());
         if s[*at..].starts_with("::") {
@@ -437,6 +455,7 @@ fn crate_paths(source: &str) -> Vec<Vec<String>> {
             tree(s, at, &path, out);
         } else {
             out.push(path);
+            skip_rename(s, at);
         }
     }
     let text = without_comments(source);
@@ -496,6 +515,7 @@ fn the_path_reader_expands_groups_and_skips_comments() {
     let paths = crate_paths(
         "use crate::meetings::{service::secretaries, text::{absent_entry, leave_entry}};\n\
          use crate::{pledges::service, store::Store};\n\
+         use crate::meetings::store::{self as meetings, Rsvp as R};\n\
          let x = crate::dues::rules::Month::parse(s);\n\
          // crate::notices::chat::x\n\
          $crate::scheduler::x!();\n",
@@ -509,6 +529,8 @@ fn the_path_reader_expands_groups_and_skips_comments() {
             "meetings::text::leave_entry",
             "pledges::service",
             "store::Store",
+            "meetings::store",
+            "meetings::store::Rsvp",
             "dues::rules::Month::parse",
         ]
     );

@@ -18,7 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use branchbot::domain::meetings::MeetingKind;
-use branchbot::store::meetings::{self, NewMeeting};
+use branchbot::meetings::store::{self as meetings, NewMeeting};
 use branchbot::store::members;
 use chrono::{TimeDelta, Utc};
 use fantoccini::{Client, ClientBuilder, Locator};

@@ -1390,8 +1390,8 @@ fn loading_targets_and_a_campaign_opening_a_round_and_sending_a_notice_are_audit
 #[test]
 fn spotcheck_list_shows_each_check_with_its_subject_and_finding() {
     use branchbot::domain::meetings::MeetingKind;
+    use branchbot::meetings::store as meetings;
     use branchbot::spotcheck::store as spotchecks;
-    use branchbot::store::meetings;
     let bot = Bot::with_college("zh-CN");
     // 2025-11-19 19:30 in Asia/Shanghai.
     let starts = 1_763_551_800_000;
@@ -3031,7 +3031,7 @@ fn store_file(
 fn seed_attachments(bot: &Bot) -> i64 {
     use branchbot::attachments::Owner;
     use branchbot::domain::meetings::MeetingKind;
-    use branchbot::store::meetings::{self, NewMeeting};
+    use branchbot::meetings::store::{self as meetings, NewMeeting};
     // 2026-05-04 10:00 in Shanghai.
     let start = 1_777_860_000_000;
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -11,7 +11,6 @@ use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply, State};
 use crate::msg;
-use crate::scheduler::campaigns;
 use crate::store::{campaigns as stored, Conn, StoreError};
 
 /// The feature's waiting step, kept in `State::Feature` under [`super::NAME`]. Its JSON is
@@ -45,11 +44,7 @@ fn last_day(cx: &Ctx<'_>, p: &Phase) -> String {
 /// `/campaign`.
 pub async fn command(cx: &Ctx<'_>, conn: &mut Conn, member: &Member) -> Result<Step, StoreError> {
     let now = cx.now();
-    let Some(c) = campaigns::loaded(conn, cx.engine.tz)
-        .await?
-        .into_iter()
-        .next()
-    else {
+    let Some(c) = stored::loaded(conn, cx.engine.tz).await?.into_iter().next() else {
         return Ok(Step::text(cx.t(msg!("campaign-none"))));
     };
     let l = cx.locale;
@@ -133,7 +128,7 @@ pub async fn summary(
         return Ok(Step::text(cx.t(msg!("campaign-summary-refused"))));
     };
     let now = cx.now();
-    let found = campaigns::loaded(conn, cx.engine.tz)
+    let found = stored::loaded(conn, cx.engine.tz)
         .await?
         .into_iter()
         .find_map(|c| summary_phase(&c, now).map(|i| (c, i)));
@@ -185,7 +180,7 @@ pub async fn summary_text(
         cx.now_ms,
     )
     .await?;
-    let title = campaigns::loaded(conn, cx.engine.tz)
+    let title = stored::loaded(conn, cx.engine.tz)
         .await?
         .into_iter()
         .find(|c| c.name == campaign)

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use crate::campaign::schedule::{self as campaigns, LoadError};
 use crate::domain::campaign::{Problem, ProblemKind};
 use crate::flows::engine::Engine;
 use crate::msg;
-use crate::scheduler::campaigns::{self, LoadError};
 use crate::store::campaigns as stored;
 use crate::terminal::{Failure, Outcome, Ui};
 
@@ -165,7 +165,7 @@ pub(crate) async fn run(e: Engine, command: CampaignCommand, ui: &Ui) -> Outcome
         CampaignCommand::Show | CampaignCommand::Status => {
             let status = matches!(command, CampaignCommand::Status);
             let mut conn = e.store.pool().acquire().await?;
-            let Some(c) = campaigns::loaded(&mut conn, tz).await?.into_iter().next() else {
+            let Some(c) = stored::loaded(&mut conn, tz).await?.into_iter().next() else {
                 return Err(ui.mistake(msg!("cli-campaign-none"), &[]));
             };
             let now = e.clock.now();

@@ -18,7 +18,7 @@ use crate::store::jobs::JobRow;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::{campaigns, members, Conn, StoreError};
 
-pub use crate::scheduler::campaigns::{ANNOUNCE, REMIND};
+pub use super::schedule::{ANNOUNCE, REMIND};
 
 #[derive(Debug, Deserialize)]
 struct Payload {

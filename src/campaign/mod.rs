@@ -4,11 +4,13 @@
 //!   the phase summary) and `/summary [text]` (a branch's phase summary, inline or typed next in
 //!   [`chat::Waiting`]).
 //! - [`jobs`]: `campaign_announcement` and `campaign_summary_reminder`.
+//! - [`schedule`]: turning a campaign file into jobs (announcements, summary reminders, the
+//!   `pledge_assessment` at each phase's end when registered), reloads included.
 //! - [`cli`]: `branchbot campaign load|show|status`.
 //!
-//! The campaign file's rules (`domain::campaign`), its SQL (`store::campaigns`) and turning a
-//! file into jobs (`scheduler::campaigns`) stay below: the activity records (`records`),
-//! the oversight figures and the dashboard read them too.
+//! The campaign file's format (`domain::campaign`: `Campaign`, `Phase`) and its SQL with the
+//! loaded campaigns (`store::campaigns`, `loaded`) stay below: the activity records
+//! (`records`), the oversight figures and the dashboard read them too.
 //!
 //! What the feature declares to the platform ([`Campaign`], listed in `app::features`): its two
 //! commands with their menu lines (after `/unbound` and the notices', where they always
@@ -18,6 +20,7 @@
 pub mod chat;
 pub mod cli;
 pub mod jobs;
+pub mod schedule;
 
 use crate::domain::org::Member;
 use crate::flows::feature::{Answer, CommandSpec, Configured, Feature, HelpLines, TextAnswer};

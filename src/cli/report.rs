@@ -565,7 +565,7 @@ async fn meetings(
     branch: Option<i64>,
     now: DateTime<Utc>,
     ui: &Ui,
-) -> Outcome<(Report, Vec<crate::store::meetings::Meeting>)> {
+) -> Outcome<(Report, Vec<crate::meetings::store::Meeting>)> {
     let rows = figures::meetings(conn, e.tz, &e.meetings, period, branch, now).await?;
     let counts: std::collections::HashMap<i64, i64> =
         crate::attachments::store::counts(conn, "meeting")
@@ -610,7 +610,7 @@ async fn meetings(
     let bar = progress(scoped.len());
     for (id, name) in scoped {
         bar.inc(1);
-        let held = crate::store::meetings::held_between(
+        let held = crate::meetings::store::held_between(
             conn,
             Some(id),
             from.timestamp_millis(),
@@ -691,7 +691,7 @@ async fn meetings(
 async fn meeting_files(
     conn: &mut Conn,
     e: &Engine,
-    held: &[crate::store::meetings::Meeting],
+    held: &[crate::meetings::store::Meeting],
     folder: &Path,
     ui: &Ui,
 ) -> Outcome {

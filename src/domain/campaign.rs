@@ -1,8 +1,9 @@
 //! The campaign (创先争优) as data: a TOML file with its name, the audience of its
 //! announcements, and phases with start and end instants, a title, a theme, an announcement and
 //! the tasks expected, each in zh-CN and en. [`parse`] reads and validates a file; every
-//! problem names the field and the line it is on. Pure: loading and scheduling live in
-//! `store::campaigns`, `scheduler::campaigns` and the `campaign` feature.
+//! problem names the field and the line it is on. Pure: storing and reading back are
+//! `store::campaigns`, scheduling the campaign feature's (`campaign::schedule`). Below the
+//! feature because the activity records and the oversight figures read phases too.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;

@@ -1,19 +1,18 @@
-//! 三会一课: the kinds of branch meeting, their default attendees and statutory cadence,
-//! `[meetings]`'s timings, quarters and compliance arithmetic (the quorum and the rotating
-//! sign-in code are the feature's: `crate::meetings::rules`). Reading the date and
-//! time a person types lives in [`crate::domain::when`] (re-exported here). Pure: no I/O.
+//! 三会一课's shared vocabulary: the kinds of branch meeting (the stored meeting row, the audit
+//! and the oversight reports name them) and their statutory cadence, `[meetings]`'s timings
+//! ([`MeetingRules`], which the configuration reads), quarters and compliance arithmetic.
+//! The feature's own rules — who attends by default, the semester a day falls in, the quorum,
+//! the rotating sign-in code — are `crate::meetings::rules`. Pure: no I/O.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::i18n::Msg;
 use crate::msg;
-
-pub use super::when::{parse_when, When, WhenError};
 
 /// A kind of meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,17 +31,6 @@ pub enum MeetingKind {
     Life,
     /// 其他
     Other,
-}
-
-/// Who is expected at a meeting unless the secretary says otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attendees {
-    /// Every party member of the branch (full and probationary).
-    Branch,
-    /// Secretary, deputy and committee members.
-    Committee,
-    /// The members of one party group.
-    Group,
 }
 
 /// How often a kind must be held, by the regulation (中国共产党支部工作条例（试行）) and common
@@ -86,38 +74,6 @@ impl MeetingRules {
             .get(&kind)
             .copied()
             .unwrap_or_else(|| kind.default_cadence())
-    }
-
-    /// The semester holding `at` in `tz`: its first instant and the first instant after its
-    /// last day. None between semesters.
-    pub fn semester_containing(
-        &self,
-        at: DateTime<Utc>,
-        tz: Tz,
-    ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-        let day = at.with_timezone(&tz).date_naive();
-        for &((fm, fd), (lm, ld)) in &self.semesters {
-            for first_year in [day.year() - 1, day.year()] {
-                let last_year = if (lm, ld) < (fm, fd) {
-                    first_year + 1
-                } else {
-                    first_year
-                };
-                let (Some(first), Some(last)) = (
-                    NaiveDate::from_ymd_opt(first_year, fm, fd),
-                    NaiveDate::from_ymd_opt(last_year, lm, ld),
-                ) else {
-                    continue;
-                };
-                if first <= day && day <= last {
-                    return Some((
-                        local_midnight(first, tz),
-                        local_midnight(last + Duration::days(1), tz),
-                    ));
-                }
-            }
-        }
-        None
     }
 }
 
@@ -186,15 +142,6 @@ impl MeetingKind {
             Self::ThemedDay => msg!("meeting-kind-themed-day"),
             Self::Life => msg!("meeting-kind-life"),
             Self::Other => msg!("meeting-kind-other"),
-        }
-    }
-
-    /// Who attends by default.
-    pub fn default_attendees(self) -> Attendees {
-        match self {
-            Self::Committee => Attendees::Committee,
-            Self::Group => Attendees::Group,
-            _ => Attendees::Branch,
         }
     }
 
@@ -295,7 +242,8 @@ impl Quarter {
     }
 }
 
-fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
+/// The first instant of day `d` in `tz` (the earlier one where the clock turns back).
+pub fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
     tz.from_local_datetime(&d.and_time(NaiveTime::MIN))
         .earliest()
         .map(|t| t.with_timezone(&Utc))
@@ -355,30 +303,6 @@ mod tests {
     }
 
     #[test]
-    fn semesters_may_run_over_the_new_year() {
-        let rules = MeetingRules {
-            semesters: vec![((2, 20), (7, 10)), ((9, 1), (1, 20))],
-            ..MeetingRules::default()
-        };
-        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        let (from, to) = rules
-            .semester_containing(at("2027-01-10T12:00:00+08:00"), TZ)
-            .unwrap();
-        assert_eq!(
-            (local(from), local(to)),
-            ("2026-09-01 00:00".into(), "2027-01-21 00:00".into())
-        );
-        let (from, _) = rules
-            .semester_containing(at("2026-12-10T12:00:00+08:00"), TZ)
-            .unwrap();
-        assert_eq!(local(from), "2026-09-01 00:00");
-        assert!(rules
-            .semester_containing(at("2026-08-10T12:00:00+08:00"), TZ)
-            .is_none());
-        assert_eq!(rules.cadence(MeetingKind::Lesson), Cadence::Quarterly);
-    }
-
-    #[test]
     fn kinds_have_the_statutory_cadence_and_attendees() {
         let q4 = Quarter { year: 2026, q: 4 };
         let q2 = Quarter { year: 2026, q: 2 };
@@ -388,10 +312,6 @@ mod tests {
         assert_eq!(need(MeetingKind::Lesson, q2), 1);
         assert_eq!(need(MeetingKind::Life, q4), 1);
         assert_eq!(need(MeetingKind::Life, q2), 0);
-        assert_eq!(
-            MeetingKind::Committee.default_attendees(),
-            Attendees::Committee
-        );
         assert_eq!("党员大会".parse(), Ok(MeetingKind::General));
         assert_eq!("themed-day".parse(), Ok(MeetingKind::ThemedDay));
         assert_eq!("semester:2".parse(), Ok(Cadence::PerSemester(2)));

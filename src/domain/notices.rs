@@ -1,5 +1,7 @@
-//! Notices (通知): who a notice goes to, who may send it, and which typed words confirm it
-//! (收到请回复). Pure: the store lists members, these rules pick the recipients.
+//! The audience of a notice or a campaign's announcement ([`Scope`]): who it reaches and who
+//! may send to it. Pure: the store lists members, [`recipients`] picks them. Below the notices
+//! feature because the campaign file names its audience as a scope; the notices' own rules
+//! (typed confirmations, re-nudges) are `crate::notices::rules`.
 
 use serde::{Deserialize, Serialize};
 
@@ -94,31 +96,9 @@ impl Scope {
     }
 }
 
-/// Whether a typed text confirms a notice: "收到", "1", "ok" and their common variants.
-pub fn is_confirmation(text: &str) -> bool {
-    let folded: String = crate::chat::fold(text)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"。！，~～".contains(*c))
-        .collect::<String>()
-        .to_lowercase();
-    matches!(
-        folded.as_str(),
-        "收到" | "已收到" | "收到了" | "1" | "ok" | "okay" | "确认" | "好的" | "received"
-    )
-}
-
-/// The recipients of a notice among `members`, in the order given.
+/// The members of `scope` among `members`, in the order given.
 pub fn recipients<'m>(scope: &Scope, members: &'m [Member]) -> Vec<&'m Member> {
     members.iter().filter(|m| scope.includes(m)).collect()
-}
-
-/// Whether a re-nudge is allowed now: never nudged, or the last one is `interval_ms` old.
-/// Returns the instant from which it is allowed when it is not.
-pub fn nudge_allowed(last: Option<i64>, now: i64, interval_ms: i64) -> Result<(), i64> {
-    match last {
-        Some(at) if now < at + interval_ms => Err(at + interval_ms),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]
@@ -229,22 +209,5 @@ mod tests {
             group: "第一党小组".into(),
         };
         assert_eq!(Scope::from_db(&s.to_db()), Some(s));
-    }
-
-    #[test]
-    fn typed_confirmations_are_recognised() {
-        for t in ["收到", "收到！", " OK ", "ok.", "１", "已收到", "Received"] {
-            assert!(is_confirmation(t), "{t:?}");
-        }
-        for t in ["2", "收到了吗？不", "hello"] {
-            assert!(!is_confirmation(t), "{t:?}");
-        }
-    }
-
-    #[test]
-    fn a_second_nudge_waits_for_the_interval() {
-        assert_eq!(nudge_allowed(None, 10, 100), Ok(()));
-        assert_eq!(nudge_allowed(Some(0), 50, 100), Err(100));
-        assert_eq!(nudge_allowed(Some(0), 100, 100), Ok(()));
     }
 }

@@ -17,9 +17,10 @@ use chrono::{DateTime, Utc};
 use super::AppState;
 use crate::i18n::{Arg, Msg};
 use crate::meetings::rules::{rotating_code, rotating_window, ROTATING_WINDOW_MS};
-use crate::meetings::store as meeting_screens;
+use crate::meetings::store as meetings;
+use crate::meetings::store::screen as meeting_screens;
 use crate::msg;
-use crate::store::{dashboard, meetings, StoreError};
+use crate::store::{dashboard, StoreError};
 
 /// The screen session cookie's name.
 pub const COOKIE: &str = "branchbot_screen";

@@ -10,9 +10,9 @@ use crate::domain::meetings::MeetingKind;
 use crate::flows::engine::Engine;
 use crate::meetings::chat as flows;
 use crate::meetings::service::{self, Told};
+use crate::meetings::store::{self as meetings, NewMeeting, Rsvp};
 use crate::msg;
 use crate::store::audit::{self, Action, Actor};
-use crate::store::meetings::{self, NewMeeting, Rsvp};
 use crate::terminal::{find_branch, print_table, Failure, Outcome, Ui};
 
 /// `branchbot meeting …`.

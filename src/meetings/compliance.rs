@@ -11,8 +11,8 @@ use crate::domain::org::Member;
 use crate::domain::period::Period;
 use crate::flows::engine::Step;
 use crate::flows::Ctx;
+use crate::meetings::store as meetings;
 use crate::msg;
-use crate::store::meetings;
 use crate::store::{members, Conn, StoreError};
 
 /// One branch's quarter.

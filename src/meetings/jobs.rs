@@ -13,12 +13,12 @@ use crate::chat::Reply;
 use crate::delivery::route::{self, Push, Route};
 use crate::domain::meetings::MeetingKind;
 use crate::i18n::Catalog;
+use crate::meetings::store::{self as meetings, Rsvp};
 use crate::msg;
 use crate::scheduler::job::{
     self, check_payload, payload, Job, JobContext, JobError, JobFuture, Ran,
 };
 use crate::store::jobs::JobRow;
-use crate::store::meetings::{self, Rsvp};
 use crate::store::{members, Conn};
 
 /// The kind's name.

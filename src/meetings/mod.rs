@@ -1,10 +1,12 @@
 //! 三会一课 (the branch's meetings and Party lessons), one feature folder:
 //!
-//! - [`store`]: the rotating sign-in code's secrets, links and screen sessions (migration
-//!   0022's tables). The meetings' own rows stay in `crate::store::meetings`, which the files'
-//!   targets and the attachments' command line read below this folder; their pure rules
-//!   (kinds, cadences, `[meetings]`'s timings) in `crate::domain::meetings`, which the
-//!   configuration and the scheduler read; the rotating code's rules in [`rules`].
+//! - [`store`]: the meetings' queries — attendees, answers, sign-ins, minutes, 代请假, 补学, the
+//!   figures — and [`store::screen`], the rotating sign-in code's secrets, links and screen
+//!   sessions (migration 0022's tables). The row itself and the reads the files' targets and
+//!   the attachments' command line share stay in `crate::store::meetings` (re-exported by
+//!   [`store`]); the kinds, cadences, quarters and `[meetings]`'s timings in
+//!   `crate::domain::meetings`, which the configuration reads; the feature's own pure rules —
+//!   default attendees, semesters, the quorum, the rotating code — in [`rules`].
 //! - [`service`]: creating meetings ([`service::create`]: attendees, the row, its reminders,
 //!   the sign-in code's policy, the audit row), who attends by default, who is told.
 //! - [`text`]: how a meeting, its reminder, its attendance and a reporting period read.

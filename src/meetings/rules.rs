@@ -1,7 +1,64 @@
-//! The meetings' own rules, pure: the quorum of a general meeting and the rotating sign-in
-//! code (a TOTP-like code per 30-second window under the meeting's secret). The kinds,
-//! cadences and `[meetings]`'s timings stay in `crate::domain::meetings`, which the
-//! configuration and the scheduler read.
+//! The meetings' own rules, pure: who attends a kind by default, the semester a day falls in,
+//! the quorum of a general meeting and the rotating sign-in code (a TOTP-like code per
+//! 30-second window under the meeting's secret). The kinds, cadences, quarters and
+//! `[meetings]`'s timings stay in `crate::domain::meetings`, which the configuration reads.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::meetings::{local_midnight, MeetingKind, MeetingRules};
+
+/// Who is expected at a meeting unless the secretary says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendees {
+    /// Every party member of the branch (full and probationary).
+    Branch,
+    /// Secretary, deputy and committee members.
+    Committee,
+    /// The members of one party group.
+    Group,
+}
+
+/// Who attends a meeting of `kind` by default.
+pub fn default_attendees(kind: MeetingKind) -> Attendees {
+    match kind {
+        MeetingKind::Committee => Attendees::Committee,
+        MeetingKind::Group => Attendees::Group,
+        _ => Attendees::Branch,
+    }
+}
+
+/// The semester of `rules` holding `at` in `tz`: its first instant and the first instant after
+/// its last day. None between semesters.
+pub fn semester_containing(
+    rules: &MeetingRules,
+    at: DateTime<Utc>,
+    tz: Tz,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let day = at.with_timezone(&tz).date_naive();
+    for &((fm, fd), (lm, ld)) in &rules.semesters {
+        for first_year in [day.year() - 1, day.year()] {
+            let last_year = if (lm, ld) < (fm, fd) {
+                first_year + 1
+            } else {
+                first_year
+            };
+            let (Some(first), Some(last)) = (
+                NaiveDate::from_ymd_opt(first_year, fm, fd),
+                NaiveDate::from_ymd_opt(last_year, lm, ld),
+            ) else {
+                continue;
+            };
+            if first <= day && day <= last {
+                return Some((
+                    local_midnight(first, tz),
+                    local_midnight(last + Duration::days(1), tz),
+                ));
+            }
+        }
+    }
+    None
+}
 
 /// A general meeting can vote only when more than half of the members with a vote attend.
 pub fn has_quorum(voting_attending: u32, voting_total: u32) -> bool {
@@ -66,6 +123,41 @@ pub fn match_rotating(secret: &[u8], code: &str, now_ms: i64) -> RotatingMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::meetings::Cadence;
+
+    const TZ: Tz = chrono_tz::Asia::Shanghai;
+
+    fn local(at: DateTime<Utc>) -> String {
+        at.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    #[test]
+    fn semesters_may_run_over_the_new_year() {
+        let rules = MeetingRules {
+            semesters: vec![((2, 20), (7, 10)), ((9, 1), (1, 20))],
+            ..MeetingRules::default()
+        };
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let (from, to) = semester_containing(&rules, at("2027-01-10T12:00:00+08:00"), TZ).unwrap();
+        assert_eq!(
+            (local(from), local(to)),
+            ("2026-09-01 00:00".into(), "2027-01-21 00:00".into())
+        );
+        let (from, _) = semester_containing(&rules, at("2026-12-10T12:00:00+08:00"), TZ).unwrap();
+        assert_eq!(local(from), "2026-09-01 00:00");
+        assert!(semester_containing(&rules, at("2026-08-10T12:00:00+08:00"), TZ).is_none());
+        assert_eq!(rules.cadence(MeetingKind::Lesson), Cadence::Quarterly);
+    }
+
+    #[test]
+    fn a_committee_meeting_expects_the_committee_and_a_group_meeting_the_group() {
+        assert_eq!(
+            default_attendees(MeetingKind::Committee),
+            Attendees::Committee
+        );
+        assert_eq!(default_attendees(MeetingKind::Group), Attendees::Group);
+        assert_eq!(default_attendees(MeetingKind::Lesson), Attendees::Branch);
+    }
 
     #[test]
     fn a_general_meeting_needs_more_than_half_of_the_voting_members() {

@@ -7,17 +7,22 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use chrono_tz::Tz;
 
-use crate::domain::meetings::{Attendees, MeetingKind, MeetingRules};
+use crate::domain::meetings::{MeetingKind, MeetingRules};
 use crate::domain::org::{Member, Role};
+use crate::meetings::rules::Attendees;
+use crate::meetings::store::{self as store, NewMeeting};
 use crate::scheduler::{plan, JobSpec, Registry, ScheduleError, When};
 use crate::store::audit::{self, Action, Actor};
-use crate::store::meetings::{self as store, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
 
 use super::text::audit_detail;
 
 /// A meeting's leave and absence lines as its minutes show them; spot checks list them too.
 pub use super::text::{absent_entry, leave_entry};
+
+/// What other features read of a meeting (a spot check of its attendance): the row, who was
+/// asked and how each answered.
+pub use super::store::{attendees, get, Attendee, Meeting, Rsvp};
 
 /// Who creates a meeting, and what the creation needs of the organisation's settings.
 pub struct Creator<'a> {
@@ -193,7 +198,7 @@ pub async fn audit_for_member(
     by: Option<&crate::domain::org::Member>,
     via: &'static str,
     action: Action,
-    m: &crate::store::meetings::Meeting,
+    m: &crate::meetings::store::Meeting,
     member: &crate::domain::org::Member,
     what: &str,
 ) -> Result<(), crate::store::StoreError> {
@@ -252,7 +257,7 @@ pub async fn default_attendees(
     Ok(all
         .into_iter()
         .filter(|m| m.active && m.role.is_party_member())
-        .filter(|m| match kind.default_attendees() {
+        .filter(|m| match crate::meetings::rules::default_attendees(kind) {
             Attendees::Branch => true,
             Attendees::Committee => m.role.runs_branch(),
             Attendees::Group => group.is_none() || m.group_name == group,

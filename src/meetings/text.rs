@@ -11,8 +11,8 @@ use crate::chat::dates::{weekday_msg, when_text};
 use crate::chat::{Choice, Reply};
 use crate::domain::meetings::MeetingKind;
 use crate::i18n::{Catalog, Locale};
+use crate::meetings::store::{self as store, Meeting};
 use crate::msg;
-use crate::store::meetings::{self as store, Meeting};
 use crate::store::{Conn, StoreError};
 
 /// What the audit log says about a meeting: `branch · kind · YYYY-MM-DD HH:MM` (local).

@@ -11,10 +11,10 @@ use crate::chat::Reply;
 use crate::domain::calendar::{HolidayRule, KindRule};
 use crate::domain::meetings::{Cadence, MeetingKind, Quarter};
 use crate::i18n::Catalog;
+use crate::meetings::store as meetings;
 use crate::msg;
 use crate::scheduler::job::{self, Job, JobContext, JobError, JobFuture, Ran};
 use crate::store::jobs::JobRow;
-use crate::store::meetings;
 use crate::store::members;
 
 /// The kind's name.
@@ -76,9 +76,11 @@ impl Job for ComplianceWarning {
                             missing.push(k);
                         }
                         Cadence::PerSemester(n) => {
-                            let Some((s_from, s_to)) =
-                                ctx.meetings.semester_containing(now, ctx.tz)
-                            else {
+                            let Some((s_from, s_to)) = crate::meetings::rules::semester_containing(
+                                &ctx.meetings,
+                                now,
+                                ctx.tz,
+                            ) else {
                                 continue;
                             };
                             let in_semester = meetings::between(

@@ -5,6 +5,8 @@
 //!   `/notice_escalate`; its buttons ([`chat::Action`]) and waiting steps ([`chat::Waiting`]).
 //! - [`service`]: who a notice reaches and how it reads, and sending a confirmed draft — what
 //!   the chat, the command line and the jobs share.
+//! - [`rules`]: which typed words confirm a notice, when the unconfirmed may be nudged again.
+//!   Who a scope reaches is `domain::notices`, which the campaign's announcements share.
 //! - [`store`]: its SQL (`notices`, `notice_recipients`), both backends.
 //! - [`jobs`]: `notice_escalation` (SMS to the unconfirmed) and `notice-renudge` (the automatic
 //!   re-nudges of the plan picked when sending).
@@ -19,6 +21,7 @@
 pub mod chat;
 pub mod cli;
 pub mod jobs;
+pub mod rules;
 pub mod service;
 pub mod store;
 
@@ -185,7 +188,7 @@ impl Feature for Notices {
         text: &'a str,
     ) -> TextAnswer<'a> {
         Box::pin(async move {
-            if !crate::domain::notices::is_confirmation(text) {
+            if !rules::is_confirmation(text) {
                 return Ok(None);
             }
             chat::confirm::typed(cx, conn, member).await

@@ -11,10 +11,11 @@ use crate::feedback::results;
 use crate::feedback::rules::Shown;
 use crate::feedback::store as feedback_store;
 use crate::meetings::compliance;
+use crate::meetings::store as meeting_store;
 use crate::notices::store as notice_store;
 use crate::pledges::service as stats;
 use crate::store::campaigns as campaign_store;
-use crate::store::{meetings as meeting_store, members};
+use crate::store::members;
 use crate::store::{Conn, StoreError};
 
 pub use compliance::BranchFigures as MeetingFigures;
@@ -259,7 +260,7 @@ pub async fn campaign(
     now: DateTime<Utc>,
 ) -> Result<Vec<PhaseFigures>, StoreError> {
     let mut out = Vec::new();
-    for c in crate::scheduler::campaigns::loaded(conn, tz).await? {
+    for c in campaign_store::loaded(conn, tz).await? {
         for (i, phase) in c.phases.iter().enumerate() {
             if let Some(p) = period {
                 let (from, to) = p.bounds(tz);

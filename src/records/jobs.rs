@@ -20,7 +20,7 @@ pub async fn prompt_comments(
     wake: &mut Vec<ChannelKind>,
 ) -> Result<usize, StoreError> {
     let catalog = Catalog::shared();
-    let Some(c) = crate::scheduler::campaigns::loaded(conn, ctx.tz)
+    let Some(c) = crate::store::campaigns::loaded(conn, ctx.tz)
         .await?
         .into_iter()
         .find(|c| c.name == campaign)

@@ -76,7 +76,7 @@ pub enum Denied {
 
 /// The campaign plans and comments are about: the one loaded last.
 pub async fn campaign(conn: &mut Conn, tz: chrono_tz::Tz) -> Result<Option<Campaign>, StoreError> {
-    Ok(crate::scheduler::campaigns::loaded(conn, tz)
+    Ok(crate::store::campaigns::loaded(conn, tz)
         .await?
         .into_iter()
         .next())

@@ -15,7 +15,6 @@
 //! as missed, and moves on to its next future time. A run that fails is rolled back and retried
 //! a few times, then recorded as failed. See [`run`] for one occurrence start to finish.
 
-pub mod campaigns;
 pub mod crontab;
 pub mod job;
 pub mod kinds;

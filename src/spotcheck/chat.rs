@@ -17,9 +17,9 @@ use crate::domain::org::{Member, Role};
 use crate::flows::engine::Step;
 use crate::flows::{Choice, Ctx, Reply, State};
 use crate::i18n::{Catalog, Locale};
+use crate::meetings::service::{self as meetings, Rsvp};
 use crate::msg;
 use crate::store::audit::{excerpt, Action};
-use crate::store::meetings::{self, Rsvp};
 use crate::store::{members, Conn, StoreError};
 
 const DAY_MS: i64 = 24 * 3_600_000;

@@ -1,6 +1,9 @@
-//! Loaded campaign files and the branches' phase summaries.
+//! Loaded campaign files, the campaigns they read as ([`loaded`]: the activity records, the
+//! oversight figures and the dashboard read them as the campaign feature does), and the
+//! branches' phase summaries.
 
 use super::{Conn, Result};
+use crate::domain::campaign::Campaign;
 
 /// Stores a campaign's file under its name. Returns the source it replaces, if any.
 pub async fn save(conn: &mut Conn, name: &str, source: &str, now: i64) -> Result<Option<String>> {
@@ -104,5 +107,14 @@ pub async fn summaries(conn: &mut Conn, campaign: &str, phase: i64) -> Result<Ve
                 secretaries,
             },
         )
+        .collect())
+}
+
+/// Every loaded campaign that parses, the most recently loaded first.
+pub async fn loaded(conn: &mut Conn, tz: chrono_tz::Tz) -> Result<Vec<Campaign>> {
+    Ok(all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|(_, s)| crate::domain::campaign::parse(&s, tz).ok())
         .collect())
 }

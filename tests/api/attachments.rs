@@ -12,7 +12,7 @@ use branchbot::config::sms::Secret;
 use branchbot::domain::meetings::MeetingKind;
 use branchbot::domain::roster;
 use branchbot::i18n::{Catalog, Locale};
-use branchbot::store::meetings::{self, NewMeeting};
+use branchbot::meetings::store::{self as meetings, NewMeeting};
 use branchbot::store::{members, Store};
 use chrono::{TimeZone, Utc};
 

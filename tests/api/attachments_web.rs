@@ -7,7 +7,7 @@
 use branchbot::attachments::service::{accept, link};
 use branchbot::attachments::{Owner, Upload};
 use branchbot::domain::meetings::MeetingKind;
-use branchbot::store::meetings::{self, NewMeeting};
+use branchbot::meetings::store::{self as meetings, NewMeeting};
 use branchbot::store::members;
 use chrono::{TimeDelta, Utc};
 use reqwest::header::{COOKIE, SET_COOKIE};

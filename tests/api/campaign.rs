@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use branchbot::scheduler::campaigns::{self, Loaded};
+use branchbot::campaign::schedule::{self as campaigns, Loaded};
 use branchbot::testkit::db::TempSqlite;
 use chrono::{DateTime, Utc};
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use branchbot::config::Config;
 use branchbot::domain::meetings::MeetingKind;
-use branchbot::store::meetings::{self, NewMeeting};
+use branchbot::meetings::store::{self as meetings, NewMeeting};
 use branchbot::testkit::fake_telegram::{Fault, Sent};
 use chrono::{Datelike, TimeDelta, Utc};
 

@@ -4,8 +4,8 @@
 
 use branchbot::domain::meetings::MeetingKind;
 use branchbot::domain::org::BranchKind;
+use branchbot::meetings::store::{self as meetings, NewMeeting, Rsvp};
 use branchbot::pledges::rules::{PledgeStatus, Progress, Way};
-use branchbot::store::meetings::{self, NewMeeting, Rsvp};
 use branchbot::store::{members, Store, StoreError};
 
 use crate::both;

@@ -6,8 +6,8 @@
 use branchbot::clock::Clock;
 use branchbot::config::TelegramMode;
 use branchbot::domain::meetings::{MeetingKind, Quarter};
+use branchbot::meetings::store::{self as meetings, NewMeeting};
 use branchbot::notices::store as notices;
-use branchbot::store::meetings::{self, NewMeeting};
 use branchbot::store::{dashboard, members, Store};
 use chrono::{TimeDelta, Utc};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
@@ -773,7 +773,7 @@ async fn the_campaign_page_marks_the_current_phase_and_who_sent_summaries() {
     let students = branch_id(&app, "学生第一党支部").await;
     let author = member_id(&app.store, "T001").await;
     let mut tx = app.store.begin().await.unwrap();
-    branchbot::scheduler::campaigns::load(
+    branchbot::campaign::schedule::load(
         &mut tx,
         &branchbot::app::features::jobs(),
         chrono_tz::Asia::Shanghai,

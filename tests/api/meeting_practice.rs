@@ -9,8 +9,8 @@
 use branchbot::domain::meetings::{MeetingKind, MeetingRules};
 use branchbot::flows::Content;
 use branchbot::meetings::rules::{rotating_code, rotating_window};
-use branchbot::meetings::store as meeting_screens;
-use branchbot::store::meetings::NewMeeting;
+use branchbot::meetings::store::screen as meeting_screens;
+use branchbot::meetings::store::NewMeeting;
 use branchbot::store::members;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -490,7 +490,7 @@ async fn the_sign_in_screen_opens_once_and_shows_the_current_code(db: Db) {
     let start = Utc::now() + chrono::TimeDelta::minutes(10);
     let id = {
         let mut tx = app.store.begin().await.unwrap();
-        let id = branchbot::store::meetings::create(
+        let id = branchbot::meetings::store::create(
             &mut tx,
             &NewMeeting {
                 branch_id: branch,

@@ -413,7 +413,7 @@ async fn committee_meeting(w: &World, at: &str) -> i64 {
     let id = branchbot::meetings::service::create(
         &mut tx,
         &by,
-        branchbot::store::meetings::NewMeeting {
+        branchbot::meetings::store::NewMeeting {
             branch_id: branch,
             kind,
             starts_at: starts,
@@ -739,7 +739,7 @@ async fn configured_cadences_drive_the_warning_a_party_lesson_twice_a_semester()
         w.engine.jobs.registry(),
         &[],
         w.clock.now(),
-        branchbot::store::meetings::NewMeeting {
+        branchbot::meetings::store::NewMeeting {
             branch_id: branch,
             kind: branchbot::domain::meetings::MeetingKind::Lesson,
             starts_at: starts,

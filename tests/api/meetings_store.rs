@@ -5,7 +5,7 @@
 use branchbot::domain::meetings::MeetingKind;
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
-use branchbot::store::meetings::{self, NewMeeting, Rsvp};
+use branchbot::meetings::store::{self as meetings, NewMeeting, Rsvp};
 use branchbot::store::{members, Store};
 
 use crate::helpers::{Db, TestDb};

@@ -582,7 +582,7 @@ async fn on_telegram_a_typed_1_with_a_reminder_and_a_notice_open_is_asked_about_
     branchbot::meetings::service::create(
         &mut tx,
         &by,
-        branchbot::store::meetings::NewMeeting {
+        branchbot::meetings::store::NewMeeting {
             branch_id: branch,
             kind: MeetingKind::Lesson,
             starts_at: starts.timestamp_millis(),

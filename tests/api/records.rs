@@ -72,7 +72,7 @@ impl World {
         .await
         .unwrap();
         let mut tx = w.store.begin().await.unwrap();
-        branchbot::scheduler::campaigns::load(
+        branchbot::campaign::schedule::load(
             &mut tx,
             &branchbot::app::features::jobs(),
             TZ,

@@ -13,12 +13,13 @@ use branchbot::domain::period::Period;
 use branchbot::feedback::store as feedback;
 use branchbot::feedback::store::{NewFeedback, NewTarget};
 use branchbot::i18n::{Catalog, Locale};
+use branchbot::meetings::store as meetings;
+use branchbot::meetings::store::{NewMeeting, Rsvp};
 use branchbot::notices::store as notices;
 use branchbot::oversight::charts::{self, Chart, ChartContext, PngError};
 use branchbot::pledges::rules::Progress;
 use branchbot::pledges::store::{self as pledges, checkins as pledge_checkins, NewItem};
-use branchbot::store::meetings::{NewMeeting, Rsvp};
-use branchbot::store::{meetings, members, Conn, Store};
+use branchbot::store::{members, Conn, Store};
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::{DateTime, Utc};
 

@@ -4,7 +4,7 @@
 //! on the committee is refused and nothing is written.
 
 use branchbot::domain::meetings::MeetingKind;
-use branchbot::store::meetings::{self, NewMeeting, Rsvp};
+use branchbot::meetings::store::{self as meetings, NewMeeting, Rsvp};
 use branchbot::store::members;
 
 use crate::helpers::{spawn_app, spawn_with, tap, Db, Spawn, TestApp, WAIT};

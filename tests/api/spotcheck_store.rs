@@ -5,9 +5,9 @@
 use branchbot::domain::meetings::MeetingKind;
 use branchbot::domain::roster;
 use branchbot::i18n::Locale;
+use branchbot::meetings::store::{self as meetings, NewMeeting};
 use branchbot::spotcheck::store as spotchecks;
 use branchbot::store::audit::{self, Action, Actor, Filter};
-use branchbot::store::meetings::{self, NewMeeting};
 use branchbot::store::{members, Store};
 
 use crate::helpers::{Db, TestDb};

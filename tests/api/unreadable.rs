@@ -2,9 +2,10 @@
 //! the table, the row and the value, on both backends, never a default: the update that read
 //! it is set aside as failed with an apology, as any other permanent failure is.
 
+use branchbot::meetings::store as meetings;
 use branchbot::pledges::store as pledges;
 use branchbot::store::jobs::{self, Timing};
-use branchbot::store::{calendar, meetings, members, sms, Store, StoreError};
+use branchbot::store::{calendar, members, sms, Store, StoreError};
 
 use crate::both;
 use crate::helpers::{spawn_with, write_unchecked, Db, Spawn, TestDb, WAIT};

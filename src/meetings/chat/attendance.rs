@@ -8,8 +8,8 @@ use crate::delivery::route::{self, Push, Route};
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Choice, Ctx, Reply};
+use crate::meetings::store::{self as meetings, Rsvp};
 use crate::msg;
-use crate::store::meetings::{self, Rsvp};
 use crate::store::{members, Conn, StoreError};
 
 /// How far ahead `/meetings` looks.

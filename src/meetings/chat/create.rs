@@ -6,17 +6,18 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use super::Waiting;
-use crate::domain::meetings::{parse_when, MeetingKind, When, WhenError};
+use crate::domain::meetings::MeetingKind;
 use crate::domain::org::Member;
+use crate::domain::when::{parse_when, When, WhenError};
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::meetings::actions::Action as Button;
 use crate::meetings::service::{self, Told};
+use crate::meetings::store::{self as meetings, Meeting, NewMeeting};
 use crate::msg;
 use crate::scheduler::plan;
 use crate::store::audit::Action;
 use crate::store::audit::Actor;
-use crate::store::meetings::{self, Meeting, NewMeeting};
 use crate::store::{members, Conn, StoreError};
 
 /// Choices a draft offers while it also waits for typed text (the party group, 是 / 不是 to

@@ -12,9 +12,9 @@ use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::meetings::service::Told;
+use crate::meetings::store::{self as meetings, Meeting, Rsvp};
 use crate::msg;
 use crate::store::audit::Action;
-use crate::store::meetings::{self, Meeting, Rsvp};
 use crate::store::{members, Conn, StoreError};
 
 /// The longest reason kept (as for a member's own leave).

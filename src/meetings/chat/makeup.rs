@@ -13,9 +13,9 @@ use crate::flows::engine::Step;
 use crate::flows::{Choice, Ctx, Reply};
 use crate::i18n::{Arg, Catalog, Locale, Msg};
 use crate::meetings::service::Told;
+use crate::meetings::store::{self as meetings, Meeting};
 use crate::msg;
 use crate::store::audit::Action;
-use crate::store::meetings::{self, Meeting};
 use crate::store::{members, Conn, StoreError};
 
 /// The longest note kept.

@@ -8,8 +8,8 @@ use super::Waiting;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
+use crate::meetings::store::{self as meetings, Rsvp};
 use crate::msg;
-use crate::store::meetings::{self, Rsvp};
 use crate::store::{Conn, StoreError};
 
 /// `/minutes <id> [text]`.

@@ -8,8 +8,8 @@ use crate::delivery::route::Push;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
+use crate::meetings::store::{self as meetings, Meeting, Rsvp};
 use crate::msg;
-use crate::store::meetings::{self, Meeting, Rsvp};
 use crate::store::{Conn, StoreError};
 
 /// The longest leave reason kept.

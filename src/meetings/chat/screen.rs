@@ -10,9 +10,9 @@
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::Ctx;
-use crate::meetings::store as meeting_screens;
+use crate::meetings::store::screen as meeting_screens;
+use crate::meetings::store::{self as meetings, Meeting};
 use crate::msg;
-use crate::store::meetings::{self, Meeting};
 use crate::store::{Conn, StoreError};
 
 /// The page a link opens, under the bot's public address.

@@ -9,9 +9,9 @@ use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::meetings::service;
+use crate::meetings::store::NewMeeting;
 use crate::msg;
 use crate::scheduler::Crontab;
-use crate::store::meetings::NewMeeting;
 use crate::store::{Conn, StoreError};
 
 /// Meetings in a series unless told otherwise.

@@ -8,8 +8,8 @@
 use super::Waiting;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
+use crate::meetings::store as meetings;
 use crate::msg;
-use crate::store::meetings;
 use crate::store::{members, Conn, StoreError};
 
 use crate::flows::Ctx;
@@ -72,7 +72,8 @@ async fn rotating(
     use crate::meetings::rules::{match_rotating, RotatingMatch};
     let opens = cx.engine.meetings.signin_opens_minutes * 60_000;
     let mut stale = false;
-    for (id, secret) in crate::meetings::store::open_secrets(conn, cx.now_ms, opens).await? {
+    for (id, secret) in crate::meetings::store::screen::open_secrets(conn, cx.now_ms, opens).await?
+    {
         match match_rotating(&secret, code, cx.now_ms) {
             RotatingMatch::Valid => {
                 if let Some(m) = meetings::get(conn, id).await? {

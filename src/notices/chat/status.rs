@@ -5,11 +5,11 @@
 
 use super::Action;
 use crate::delivery::route::{self, Push, Route};
-use crate::domain::notices::nudge_allowed;
 use crate::domain::org::Member;
 use crate::flows::engine::Step;
 use crate::flows::{Ctx, Reply};
 use crate::msg;
+use crate::notices::rules::nudge_allowed;
 use crate::notices::service::{notice_reply, sender_label};
 use crate::notices::store::{self as notices, Notice};
 use crate::scheduler::{JobSpec, When};

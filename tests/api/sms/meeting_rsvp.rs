@@ -3,7 +3,7 @@
 
 use branchbot::config::sms::GatewayKind;
 use branchbot::domain::meetings::MeetingKind;
-use branchbot::store::meetings::NewMeeting;
+use branchbot::meetings::store::NewMeeting;
 use branchbot::store::members;
 use chrono::{Datelike, Utc};
 

@@ -4,7 +4,7 @@
 
 use branchbot::domain::meetings::{MeetingKind, MeetingRules};
 use branchbot::flows::start;
-use branchbot::store::meetings::NewMeeting;
+use branchbot::meetings::store::NewMeeting;
 use branchbot::store::{invites, members};
 use chrono::Utc;
 

@@ -16,9 +16,10 @@ use crate::feedback::rules::{self, Shown};
 use crate::feedback::store as feedback;
 use crate::http::AppState;
 use crate::meetings::compliance;
+use crate::meetings::store as meetings;
 use crate::msg;
 use crate::pledges::service as stats;
-use crate::store::{dashboard, meetings, members, Conn, StoreError};
+use crate::store::{dashboard, members, Conn, StoreError};
 
 /// `GET /dashboard/branch/{id}`.
 pub async fn branch(

@@ -10,7 +10,6 @@ use super::super::{signed_in, Refusal, Words};
 use super::conn;
 use crate::http::AppState;
 use crate::msg;
-use crate::scheduler::campaigns as loaded;
 use crate::store::campaigns;
 
 /// `GET /dashboard/campaign`: the phases, the current one marked, and which branches have
@@ -28,7 +27,7 @@ async fn campaign_page(w: &Words<'_>, headers: &HeaderMap) -> Result<Response, R
     let engine = &w.state.engine;
     let now = engine.clock.now();
     let mut conn = conn(w.state).await?;
-    let Some(c) = loaded::loaded(&mut conn, engine.tz)
+    let Some(c) = campaigns::loaded(&mut conn, engine.tz)
         .await?
         .into_iter()
         .next()

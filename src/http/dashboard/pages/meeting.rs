@@ -14,8 +14,8 @@ use super::conn;
 use crate::attachments::{self, service as files, Attachment, Kind, Owner};
 use crate::domain::org::Member;
 use crate::http::AppState;
+use crate::meetings::store::{self as meetings, Meeting, Rsvp};
 use crate::msg;
-use crate::store::meetings::{self, Meeting, Rsvp};
 use crate::store::Conn;
 
 /// `GET /dashboard/meeting/{id}`.

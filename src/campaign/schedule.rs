@@ -1,4 +1,4 @@
-//! Turns a campaign file into jobs: an announcement at each phase's start, summary reminders to
+//! Turns a campaign file into jobs (the campaign feature's; the scheduler knows no campaign): an announcement at each phase's start, summary reminders to
 //! branch secretaries before each phase's end, and — when another part of the bot registers the
 //! kind — a `pledge_assessment` at each phase's end. Reloading an edited file cancels the jobs
 //! whose instants changed and schedules the new ones; what was already sent is never sent again
@@ -9,11 +9,11 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
-use super::{plan, JobSpec, Registry, ScheduleError, When};
 use crate::domain::campaign::{self, Campaign, Problem};
+use crate::scheduler::{plan, JobSpec, Registry, ScheduleError, When};
 use crate::store::{campaigns, jobs, Conn, StoreError};
 
-/// The announcement kind's name (the kind is the campaign feature's, `campaign::jobs`).
+/// The announcement kind's name (the kind is [`crate::campaign::jobs`]'s).
 pub const ANNOUNCE: &str = "campaign_announcement";
 /// The summary reminder kind's name (`campaign::jobs`).
 pub const REMIND: &str = "campaign_summary_reminder";
@@ -141,13 +141,4 @@ pub async fn load(
     }
     loaded.campaign = Some(c);
     Ok(loaded)
-}
-
-/// Every loaded campaign that parses, the most recently loaded first.
-pub async fn loaded(conn: &mut Conn, tz: Tz) -> Result<Vec<Campaign>, StoreError> {
-    Ok(campaigns::all(conn)
-        .await?
-        .into_iter()
-        .filter_map(|(_, s)| campaign::parse(&s, tz).ok())
-        .collect())
 }

@@ -133,7 +133,7 @@ async fn a_full_disk_loses_no_acknowledged_update_and_the_bot_recovers_without_a
         })
     };
     let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(90);
     while http
         .get(format!("http://127.0.0.1:{port}/healthz"))
         .send()

@@ -1,8 +1,10 @@
-//! Runs inbound updates through the flows. Each update is one transaction: the inbox row is
-//! claimed, the sender looked up, the flow run, its state saved and its replies queued in the
-//! outbox, then everything commits together or not at all. A crash before the commit leaves
-//! the update pending, and it is processed again on restart: at least once in, exactly once
-//! in effect.
+//! Runs inbound updates through the flows. Each update is atomic: the inbox row is claimed, the
+//! sender looked up, the flow run, its state saved and its replies queued in the outbox, then
+//! everything commits together or not at all. On SQLite a pass commits many updates in one
+//! transaction, each in a savepoint of its own (group commit, `Engine::process_batch`); an
+//! update of an anonymous flow, one that fails for good and one whose file is fetched get a
+//! transaction of their own. A crash before a commit leaves its updates pending, and they are
+//! processed again on restart: at least once in, exactly once in effect.
 
 use std::sync::Arc;
 
@@ -111,6 +113,51 @@ enum Tried {
         member_id: Option<i64>,
     },
 }
+
+/// What running an inbox row inside a transaction came to (`Engine::run`).
+enum Ran {
+    /// Done: the caller commits, then [`Engine::committed`] wakes whoever has work.
+    Done(Effects),
+    /// Not claimed (another worker has it, or it was done), or a file not to fetch yet.
+    Skipped,
+    /// The update's file is wanted: roll back, fetch it and run the update again.
+    Fetch {
+        item: InboxItem,
+        member_id: Option<i64>,
+    },
+    /// In a batch, an update of an anonymous flow: roll back and run it in a transaction alone.
+    Alone,
+}
+
+/// What a processed update leaves to do once its transaction committed.
+struct Effects {
+    channel: ChannelKind,
+    replies: usize,
+    ack: Option<String>,
+    pushed: bool,
+    scheduled: bool,
+}
+
+/// On SQLite, at most this many updates commit in one transaction (`Engine::process_batch`).
+pub const BATCH_UPDATES: usize = 128;
+
+/// How many updates a batch takes at most: [`BATCH_UPDATES`], or `BRANCHBOT_INBOX_BATCH` when
+/// set (read once; `1` is one transaction per update, group commit off, as a fallback and to
+/// compare the two on one binary).
+fn batch_updates() -> usize {
+    static MOST: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *MOST.get_or_init(|| {
+        std::env::var("BRANCHBOT_INBOX_BATCH")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(BATCH_UPDATES)
+    })
+}
+
+/// On SQLite, a batch takes no more updates once it has been open this long: the first
+/// update's replies wait at most about this for the commit.
+pub const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Updates set aside as failed by this process since it started, for `/metrics`.
 pub static FAILED_UPDATES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -361,7 +408,8 @@ impl Engine {
         if self.store.backend() == crate::store::Backend::Postgres {
             return self.drain_inbox_in_lanes().await;
         }
-        // SQLite has one writer: one update after the other is as fast as it gets.
+        // SQLite has one writer: updates are processed one after the other, and committed
+        // together in batches (group commit, see `process_batch`).
         let mut drained = Drained::default();
         loop {
             let ids = match self.pending_ids().await {
@@ -374,19 +422,18 @@ impl Engine {
             if ids.is_empty() {
                 return drained;
             }
+            let mut queue: std::collections::VecDeque<i64> = ids.into();
             let mut progressed = false;
-            for id in ids {
-                match self.process(id).await {
-                    Ok(processed) => {
-                        progressed |= processed.progressed();
-                        drained.failed +=
-                            usize::from(matches!(processed, Processed::Failed { .. }));
-                        drained.acks.extend(processed.ack());
-                    }
-                    Err(e) => {
-                        drained.stopped = Some(e);
-                        return drained;
-                    }
+            while !queue.is_empty() {
+                let (done, stopped) = self.process_batch(&mut queue).await;
+                for processed in done {
+                    progressed |= processed.progressed();
+                    drained.failed += usize::from(matches!(processed, Processed::Failed { .. }));
+                    drained.acks.extend(processed.ack());
+                }
+                if let Some(e) = stopped {
+                    drained.stopped = Some(e);
+                    return drained;
                 }
             }
             if !progressed {
@@ -396,9 +443,126 @@ impl Engine {
         }
     }
 
+    /// SQLite's group commit: the updates at the front of `queue` run one after the other in
+    /// ONE transaction, each inside a savepoint of its own, and commit together: up to
+    /// [`BATCH_UPDATES`] of them, or what [`BATCH_TIME`] allowed. Each update's effects stay
+    /// atomic (its savepoint is released whole or rolled back whole) and a crash before the
+    /// commit leaves the whole batch pending, to be processed again.
+    ///
+    /// An update that cannot share a transaction ends the batch: the batch so far commits and
+    /// then that update is handled as [`Engine::process`] handles one, in a transaction of its
+    /// own. That is an update that failed for good (set aside with its apology), one whose file
+    /// must be fetched (the two passes), and one of an anonymous flow (a rating in progress at
+    /// the claim, or a turn with an anonymous reply): nothing may tie it to other updates. A
+    /// transient failure stops the batch: what came before it commits, it and the rest stay
+    /// pending in order, and the error is returned.
+    async fn process_batch(
+        &self,
+        queue: &mut std::collections::VecDeque<i64>,
+    ) -> (Vec<Processed>, Option<StoreError>) {
+        let mut done = Vec::new();
+        let most = batch_updates();
+        if most <= 1 {
+            // Group commit off: one transaction per update.
+            let Some(id) = queue.pop_front() else {
+                return (done, None);
+            };
+            return match self.process(id).await {
+                Ok(processed) => (vec![processed], None),
+                Err(e) => (done, Some(e)),
+            };
+        }
+        let mut tx = match self.store.begin().await {
+            Ok(tx) => tx,
+            Err(e) => return (done, Some(e)),
+        };
+        let started = std::time::Instant::now();
+        let mut effects: Vec<Effects> = Vec::new();
+        // What ends the batch early: an update to handle alone after the commit, or a stop.
+        let mut alone: Option<(i64, Option<StoreError>)> = None;
+        let mut stopped: Option<StoreError> = None;
+        while let Some(&id) = queue.front() {
+            if effects.len() >= most || started.elapsed() >= BATCH_TIME {
+                break;
+            }
+            let mut savepoint = match sqlx::Acquire::begin(&mut tx).await {
+                Ok(sp) => sp,
+                Err(e) => {
+                    stopped = Some(e.into());
+                    break;
+                }
+            };
+            let ran = self.run(&mut savepoint, id, true).await;
+            let kept = matches!(ran, Ok(Ran::Done(_)));
+            let ended = if kept {
+                savepoint.commit().await
+            } else {
+                savepoint.rollback().await
+            };
+            if let Err(end) = ended {
+                // The update's own failure says more than the rollback's that followed it.
+                stopped = Some(match ran {
+                    Err(e) => e,
+                    Ok(_) => end.into(),
+                });
+                break;
+            }
+            match ran {
+                Ok(Ran::Done(e)) => {
+                    queue.pop_front();
+                    effects.push(e);
+                }
+                Ok(Ran::Skipped) => {
+                    queue.pop_front();
+                    done.push(Processed::Skipped);
+                }
+                Ok(Ran::Fetch { .. } | Ran::Alone) => {
+                    queue.pop_front();
+                    alone = Some((id, None));
+                    break;
+                }
+                Err(e) if !e.is_transient() => {
+                    queue.pop_front();
+                    alone = Some((id, Some(e)));
+                    break;
+                }
+                Err(e) => {
+                    stopped = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Err(e) = tx.commit().await {
+            // Nothing of the batch was kept: it is all pending again, in order, from where
+            // this pass started.
+            let e = StoreError::from(e);
+            return (done, Some(stopped.unwrap_or(e)));
+        }
+        for e in effects {
+            done.push(self.committed(e));
+        }
+        if let Some(e) = stopped {
+            return (done, Some(e));
+        }
+        if let Some((id, failure)) = alone {
+            let processed = match failure {
+                Some(e) => self.set_aside(id, &e).await,
+                None => self.process(id).await,
+            };
+            match processed {
+                Ok(processed) => done.push(processed),
+                Err(e) => {
+                    // Pending again: it comes first in the next pass.
+                    return (done, Some(e));
+                }
+            }
+        }
+        (done, None)
+    }
+
     async fn pending_ids(&self) -> Result<Vec<i64>, StoreError> {
         let mut conn = self.store.pool().acquire().await?;
-        inbox::pending_ids(&mut conn, 100).await
+        inbox::pending_ids(&mut conn, 2 * batch_updates().max(50) as i64).await
     }
 
     /// PostgreSQL takes writers in parallel: updates from different chats are processed
@@ -583,11 +747,36 @@ impl Engine {
 
     async fn try_process(&self, inbox_id: i64) -> Result<Tried, StoreError> {
         let mut tx = self.store.begin().await?;
-        let Some(row) = inbox::claim(&self.store, &mut tx, inbox_id, self.clock.now_ms()).await?
+        match self.run(&mut tx, inbox_id, false).await? {
+            Ran::Done(effects) => {
+                tx.commit().await?;
+                Ok(Tried::Done(self.committed(effects)))
+            }
+            Ran::Skipped | Ran::Alone => {
+                tx.rollback().await?;
+                Ok(Tried::Done(Processed::Skipped))
+            }
+            Ran::Fetch { item, member_id } => {
+                // Nothing of this pass is kept: the file is fetched with no transaction open.
+                tx.rollback().await?;
+                Ok(Tried::Fetch { item, member_id })
+            }
+        }
+    }
+
+    /// Runs one inbox row inside `conn`'s open transaction (or savepoint): the claim, the
+    /// flows, the replies queued, the row finished. The caller commits a [`Ran::Done`] and
+    /// rolls back anything else. `batched`: the transaction holds other updates too, so an
+    /// update of an anonymous flow is not run to the end but answered [`Ran::Alone`].
+    async fn run(&self, conn: &mut Conn, inbox_id: i64, batched: bool) -> Result<Ran, StoreError> {
+        let Some(row) = inbox::claim(&self.store, conn, inbox_id, self.clock.now_ms()).await?
         else {
-            tx.rollback().await?;
-            return Ok(Tried::Done(Processed::Skipped));
+            return Ok(Ran::Skipped);
         };
+        if batched && row.rating_live {
+            // Maybe an answer to a rating: never in a transaction with other updates.
+            return Ok(Ran::Alone);
+        }
         let now = self.clock.now_ms();
         let item: InboxItem = match serde_json::from_str(&row.payload) {
             Ok(item) => item,
@@ -601,17 +790,18 @@ impl Engine {
         if matches!(&item.inbound.content, Content::File(f) if f.retry_at.is_some_and(|at| at > now))
         {
             // A file whose fetch failed a moment ago: not yet.
-            tx.rollback().await?;
-            return Ok(Tried::Done(Processed::Skipped));
+            return Ok(Ran::Skipped);
         }
-        let handled = self.handle(&mut tx, &item.inbound, row.rating_live).await?;
+        let handled = self.handle(conn, &item.inbound, row.rating_live).await?;
         if handled.fetch {
-            // Nothing of this pass is kept: the file is fetched with no transaction open.
-            tx.rollback().await?;
-            return Ok(Tried::Fetch {
+            return Ok(Ran::Fetch {
                 item,
                 member_id: handled.member_id,
             });
+        }
+        if batched && handled.replies.iter().any(|r| r.anonymous) {
+            // An anonymous exchange: rolled back here and run again in a transaction alone.
+            return Ok(Ran::Alone);
         }
         let inbound = item.inbound;
         let replies = handled.replies;
@@ -658,30 +848,40 @@ impl Engine {
                 }
             })
             .collect();
-        outbox::enqueue(&mut tx, &messages, now).await?;
-        outbox::mark_anonymous(&mut tx, &anonymous).await?;
-        inbox::finish(&mut tx, inbox_id, "done", None, now).await?;
+        outbox::enqueue(conn, &messages, now).await?;
+        outbox::mark_anonymous(conn, &anonymous).await?;
+        inbox::finish(conn, inbox_id, "done", None, now).await?;
         if !anonymous.is_empty() {
             // An anonymous exchange keeps only its dedupe key: no time finer than the day.
-            inbox::coarsen_times(&mut tx, inbox_id).await?;
+            inbox::coarsen_times(conn, inbox_id).await?;
         }
-        tx.commit().await?;
-        if count > 0 {
-            self.wake.notify(inbound.channel);
+        Ok(Ran::Done(Effects {
+            channel: inbound.channel,
+            replies: count,
+            ack: item.ack,
+            pushed: handled.pushed,
+            scheduled: handled.scheduled,
+        }))
+    }
+
+    /// After an update's transaction committed: wakes whoever has work from it.
+    fn committed(&self, effects: Effects) -> Processed {
+        if effects.replies > 0 {
+            self.wake.notify(effects.channel);
         }
-        if handled.pushed {
+        if effects.pushed {
             self.wake.notify(ChannelKind::Telegram);
             self.wake.notify(ChannelKind::Sms);
             self.wake.notify(ChannelKind::Wecom);
         }
-        if handled.scheduled {
+        if effects.scheduled {
             self.jobs.wake();
         }
-        Ok(Tried::Done(Processed::Done {
-            channel: inbound.channel,
-            replies: count,
-            ack: item.ack,
-        }))
+        Processed::Done {
+            channel: effects.channel,
+            replies: effects.replies,
+            ack: effects.ack,
+        }
     }
 
     /// Runs the flows for one update inside `conn`'s transaction and returns the replies and

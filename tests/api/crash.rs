@@ -1,19 +1,26 @@
 //! Crash safety with a real process and a real kill: `branchbot serve` is killed with SIGKILL
 //! in the middle of a broadcast of 2,000 messages and started again. Every recipient gets the
 //! message; duplicates are at most the rows that were in flight at the kill, and each of those
-//! is logged when it is sent again.
+//! is logged when it is sent again. Killed in the middle of an inbox backlog (its updates
+//! committed in batches), it answers every update exactly once after the restart.
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use branchbot::domain::roster;
+use branchbot::i18n::Locale;
 use branchbot::store::outbox::{self, NewMessage};
-use branchbot::store::Store;
+use branchbot::store::{bindings, members, Store};
 use branchbot::testkit::db::TempSqlite;
 use branchbot::testkit::fake_telegram::FakeTelegram;
 
 const RECIPIENTS: i64 = 2_000;
 
 fn start_bot(db: &TempSqlite, fake: &FakeTelegram) -> Child {
+    start_bot_with(db, fake, &[])
+}
+
+fn start_bot_with(db: &TempSqlite, fake: &FakeTelegram, env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_branchbot"))
         .args(["--database", &db.url, "serve", "--no-console"])
         .env("TELOXIDE_TOKEN", "123456:CRASH")
@@ -24,6 +31,7 @@ fn start_bot(db: &TempSqlite, fake: &FakeTelegram) -> Child {
         .env("BRANCHBOT_DELIVERY_LEASE_SECS", "3")
         .env("BRANCHBOT_QUIET_HOURS", "00:00-00:00")
         .env("BRANCHBOT_LOG", "warn")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -207,5 +215,119 @@ async fn feedback_accepted_before_a_kill_is_published_exactly_once_after_a_resta
     assert_eq!(count("SELECT COUNT(*) FROM feedback_pool").await, 0);
     second.kill().unwrap();
     second.wait().unwrap();
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_inbox_backlog_killed_mid_batch_is_answered_exactly_once_after_a_restart() {
+    const MEMBERS: i64 = 100;
+    const UPDATES: i64 = 2_000;
+    let fake = FakeTelegram::start().await;
+    let db = TempSqlite::new();
+    let store = Store::open(&db.url).await.unwrap();
+    let mut csv = String::from("key,name,branch,branch_kind,role\n");
+    for i in 0..MEMBERS {
+        csv.push_str(&format!("M{i},成员{i}号,第{}党支部,student,党员\n", i % 5));
+    }
+    let roster = roster::parse(csv.as_bytes(), Locale::ZhCn).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    members::import(&mut tx, &roster, false, 0).await.unwrap();
+    for i in 0..MEMBERS {
+        let member = members::find(&mut tx, &format!("M{i}"))
+            .await
+            .unwrap()
+            .unwrap();
+        bindings::bind(
+            &mut tx,
+            "telegram",
+            &(900_000 + i).to_string(),
+            member.id,
+            0,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    for n in 0..UPDATES {
+        fake.push_text(900_000 + n % MEMBERS, "/me");
+    }
+    let count = |sql: &'static str| {
+        let store = store.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+        }
+    };
+    let unlimited = [("BRANCHBOT_TELEGRAM_PER_CHAT_PER_SECOND", "1000")];
+
+    let mut first = start_bot_with(&db, &fake, &unlimited);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    // Killed while updates wait to be processed: most likely inside an open batch.
+    while count("SELECT COUNT(*) FROM inbox WHERE status = 'done'").await < 200
+        || count("SELECT COUNT(*) FROM inbox WHERE status = 'pending'").await == 0
+    {
+        assert!(tokio::time::Instant::now() < deadline, "nothing processed");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    first.kill().expect("SIGKILL");
+    first.wait().unwrap();
+    let done_at_kill = count("SELECT COUNT(*) FROM inbox WHERE status = 'done'").await;
+    let stored_at_kill = count("SELECT COUNT(*) FROM inbox").await;
+    let pending_at_kill = count("SELECT COUNT(*) FROM inbox WHERE status = 'pending'").await;
+    assert!(pending_at_kill > 0, "the kill came mid-backlog");
+    // Each processed update committed with its reply, and nothing else did.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outbox").await,
+        done_at_kill,
+        "one reply per processed update at the kill"
+    );
+
+    let mut second = start_bot_with(&db, &fake, &unlimited);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(240);
+    loop {
+        let sent = count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await;
+        if sent == UPDATES {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {sent} of {UPDATES} replies sent after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+
+    assert_eq!(
+        count("SELECT COUNT(*) FROM inbox WHERE status = 'done'").await,
+        UPDATES
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT dedupe_key) FROM outbox").await,
+        UPDATES,
+        "each update answered exactly once"
+    );
+    // Every chat got its member's profile, never another's.
+    let sent = fake.sent();
+    for i in 0..MEMBERS {
+        let chat = 900_000 + i;
+        let own = format!("成员{i}号");
+        let replies: Vec<_> = sent.iter().filter(|s| s.chat_id == chat).collect();
+        assert!(
+            replies.len() >= (UPDATES / MEMBERS) as usize,
+            "chat {chat}: {} replies",
+            replies.len()
+        );
+        assert!(
+            replies.iter().all(|r| r.text.contains(&own)),
+            "chat {chat} got another member's profile"
+        );
+    }
+    eprintln!(
+        "kill after {done_at_kill} of {stored_at_kill} stored updates were processed, \
+         {pending_at_kill} pending"
+    );
     store.close().await;
 }

@@ -22,6 +22,7 @@ mod feedback;
 #[cfg(target_os = "linux")]
 mod full_disk;
 mod glossary;
+mod group_commit;
 mod helpers;
 mod invite_guard;
 mod locales;

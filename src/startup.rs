@@ -93,7 +93,8 @@ impl Application {
             .map_err(|e| StartError::Attachments(e.to_string()))?;
         tracing::info!(storage = %files.backend().describe(), "attachments");
         let store = Store::open(&config.database_url).await?;
-        let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
+        // The same bundles as the command line's (`cli::main`) and the jobs' (`Catalog::shared`).
+        let catalog = Catalog::loaded().map_err(StartError::Locales)?;
         let clock = overrides.clock.unwrap_or(Clock::System);
         let wake = Wake::default();
         let meeting_rules = settings.meetings.clone();

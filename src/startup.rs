@@ -393,6 +393,8 @@ async fn inbox_loop(
     const FIRST_BACKOFF: Duration = Duration::from_millis(200);
     const MAX_BACKOFF: Duration = Duration::from_secs(5);
     let mut backoff = FIRST_BACKOFF;
+    // Whether updates came in since the heap was last trimmed.
+    let mut worked = false;
     loop {
         let notified = wake.notified();
         tokio::pin!(notified);
@@ -417,8 +419,29 @@ async fn inbox_loop(
         backoff = FIRST_BACKOFF;
         tokio::select! {
             _ = cancel.cancelled() => return,
-            _ = &mut notified => {}
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = &mut notified => worked = true,
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {
+                // Five quiet seconds after updates came in: the burst is over.
+                if std::mem::take(&mut worked) {
+                    release_freed_memory();
+                }
+            }
+        }
+    }
+}
+
+/// Hands the heap's free pages back to the system. glibc's malloc keeps what a burst freed, in
+/// each thread's arena, for the next allocation: without this the resident size stays at the
+/// burst's peak however long the bot then idles. Other C libraries: nothing to do here.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim takes no pointer; it only walks and trims glibc's own arenas.
+        unsafe {
+            malloc_trim(0);
         }
     }
 }

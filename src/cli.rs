@@ -240,8 +240,8 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(!matches!(cli.command, Command::Serve { .. }));
-    let catalog = match Catalog::load() {
-        Ok(catalog) => Arc::new(catalog),
+    let catalog = match Catalog::loaded() {
+        Ok(catalog) => catalog,
         Err(e) => {
             // Nothing to localize with: this is a build defect, not a user's mistake.
             eprintln!("error: the built-in messages do not load: {e}");

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -150,6 +151,9 @@ impl From<u32> for Arg {
     }
 }
 
+/// The process's catalog of the compiled-in sources (see [`Catalog::loaded`]).
+static SHARED: std::sync::OnceLock<Arc<Catalog>> = std::sync::OnceLock::new();
+
 /// All locales' bundles.
 pub struct Catalog {
     bundles: Vec<(Locale, FluentBundle<FluentResource>)>,
@@ -165,8 +169,18 @@ impl Catalog {
     /// The catalog of the compiled-in sources, loaded once per process, for code that runs
     /// outside a conversation (scheduled jobs). The locale tests make sure it loads.
     pub fn shared() -> &'static Catalog {
-        static SHARED: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
-        SHARED.get_or_init(|| Catalog::load().expect("the compiled-in locales load"))
+        SHARED.get_or_init(|| Arc::new(Catalog::load().expect("the compiled-in locales load")))
+    }
+
+    /// The same catalog as [`Catalog::shared`], for holders of an `Arc`: the bundles are
+    /// parsed once per process (each parse holds the whole catalog's messages), whoever asks
+    /// first. Fails, and keeps nothing, on a Fluent syntax error.
+    pub fn loaded() -> Result<Arc<Catalog>, String> {
+        if let Some(catalog) = SHARED.get() {
+            return Ok(Arc::clone(catalog));
+        }
+        let catalog = Arc::new(Catalog::load()?);
+        Ok(Arc::clone(SHARED.get_or_init(|| catalog)))
     }
 
     /// Builds the catalog from the embedded sources. Fails on a Fluent syntax error.

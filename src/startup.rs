@@ -94,7 +94,8 @@ impl Application {
             .map_err(|e| StartError::Attachments(e.to_string()))?;
         tracing::info!(storage = %files.backend().describe(), "attachments");
         let store = Store::open(&config.database_url).await?;
-        let catalog = Arc::new(Catalog::load().map_err(StartError::Locales)?);
+        // The same bundles as the command line's (`cli::main`) and the jobs' (`Catalog::shared`).
+        let catalog = Catalog::loaded().map_err(StartError::Locales)?;
         let clock = overrides.clock.unwrap_or(Clock::System);
         let wake = Wake::default();
         let meeting_rules = settings.meetings.clone();
@@ -393,6 +394,8 @@ async fn inbox_loop(
     const FIRST_BACKOFF: Duration = Duration::from_millis(200);
     const MAX_BACKOFF: Duration = Duration::from_secs(5);
     let mut backoff = FIRST_BACKOFF;
+    // Whether updates came in since the heap was last trimmed.
+    let mut worked = false;
     loop {
         let notified = wake.notified();
         tokio::pin!(notified);
@@ -417,8 +420,29 @@ async fn inbox_loop(
         backoff = FIRST_BACKOFF;
         tokio::select! {
             _ = cancel.cancelled() => return,
-            _ = &mut notified => {}
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = &mut notified => worked = true,
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {
+                // Five quiet seconds after updates came in: the burst is over.
+                if std::mem::take(&mut worked) {
+                    release_freed_memory();
+                }
+            }
+        }
+    }
+}
+
+/// Hands the heap's free pages back to the system. glibc's malloc keeps what a burst freed, in
+/// each thread's arena, for the next allocation: without this the resident size stays at the
+/// burst's peak however long the bot then idles. Other C libraries: nothing to do here.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim takes no pointer; it only walks and trims glibc's own arenas.
+        unsafe {
+            malloc_trim(0);
         }
     }
 }

@@ -11,16 +11,19 @@
 //!   `config/`), [`delivery`] (outbox workers, limits, retries), [`scheduler`] (jobs as rows,
 //!   run once across replicas; it runs the registry it is given), [`terminal`] (what every
 //!   subcommand shares), [`export`] (CSV and XLSX tables).
-//! - [`flows`]: the engine (one update, one transaction, and its own commands),
-//!   `flows::feature` (the `Feature` trait: how a feature declares its commands, buttons, help
-//!   and hooks), and the features not yet moved out (`flows::feedback`: anonymous feedback;
-//!   `flows::records`: service activities, branch work plans and 领导点评; `flows::files`:
-//!   photos and files arriving in chat and where they are filed).
-//! - Feature folders: [`meetings`] (三会一课), [`notices`] (通知, 收到请回复), [`campaign`]
-//!   (创先争优), [`pledges`] (党员承诺 and check-ins), [`evaluation`] (民主评议 and 票决, sealed
-//!   ballots), [`dues`] (党费), [`recruitment`] (发展党员), [`spotcheck`] (随机抽查),
-//!   [`attachments`] (stored photos and files: checks, two storage backends, the daily
-//!   tidy-up); [`oversight`]: the committee's figures, charts and reports.
+//! - [`flows`]: the engine alone — one update, one transaction (on SQLite a batch of updates
+//!   in one commit, each in its own savepoint), its own commands (`/start`, `/help`,
+//!   `/cancel`), and `flows::feature`: the `Feature` trait through which a feature declares its
+//!   commands, buttons, help lines, waiting steps, text and file hooks and job kinds.
+//! - Feature folders, each one `Feature` listed in `app::features`: [`org`] (`/me`, `/lang`,
+//!   `/unbound`, `/audit`, `/dashboard`), [`meetings`] (三会一课), [`notices`] (通知, 收到请回复),
+//!   [`campaign`] (创先争优), [`pledges`] (党员承诺 and check-ins), [`feedback`] (anonymous
+//!   feedback), [`evaluation`] (民主评议 and 票决, sealed ballots), [`dues`] (党费),
+//!   [`recruitment`] (发展党员), [`spotcheck`] (随机抽查), [`records`] (service activities,
+//!   work plans, 领导点评), [`files`] (photos and files arriving in chat); one feature reaches
+//!   another only through its `service` or `rules`. [`attachments`] (stored photos and files:
+//!   checks, two storage backends, the daily tidy-up) is platform; [`oversight`]: the
+//!   committee's figures, charts and reports, read through the features' services.
 //! - The SQLite and PostgreSQL schemas are held to one another twice: by text in
 //!   `tests/architecture.rs`, and by applying every migration to both databases and reading
 //!   the schemas back (`tests/api/schema_parity`).
@@ -31,9 +34,10 @@
 //!   of features: `app::features`).
 //! - [`testkit`]: fakes of Telegram, SMS and WeCom, test databases and `freeze`.
 //!
-//! Imports point down and the top-level modules have no cycle among them;
-//! `tests/architecture.rs` proves it, holds the edges to a list that only shrinks, and the
-//! SQLite and PostgreSQL migrations to one schema (docs/ARCHITECTURE.md).
+//! Five layers — kernel, store, platform, features, top — and imports point down or within a
+//! layer, with no cycle among the top-level modules; `tests/architecture.rs` proves it, holds
+//! the edges to a list that only shrinks, and the SQLite and PostgreSQL migrations to one
+//! schema (docs/ARCHITECTURE.md).
 
 pub mod anonymity;
 pub mod app;

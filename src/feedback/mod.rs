@@ -12,8 +12,8 @@
 //!   ([`publish`]); the `feedback-publish` job later moves it into `feedback` in a mixed batch
 //!   of at least k senders, in a transaction of its own, dated by the day of publication.
 //!
-//! The engine runs [`intercept`] before the member's own conversation, so nothing is written to
-//! `conversations`, and the replies are marked anonymous: queued without a member under a
+//! The engine runs [`intercept`] (this feature's `Feature::before_conversation`) before the
+//! member's own conversation, so nothing is written to `conversations`, and the replies are marked anonymous: queued without a member under a
 //! keyed dedupe key, sealed, and erased once sent. Nothing here logs the sender.
 //!
 //! What the feature declares to the platform ([`Feedback`], listed in `app::features`): that

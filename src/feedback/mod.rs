@@ -13,8 +13,9 @@
 //!   of at least k senders, in a transaction of its own, dated by the day of publication.
 //!
 //! The engine runs [`intercept`] (this feature's `Feature::before_conversation`) before the
-//! member's own conversation, so nothing is written to `conversations`, and the replies are marked anonymous: queued without a member under a
-//! keyed dedupe key, sealed, and erased once sent. Nothing here logs the sender.
+//! member's own conversation, so nothing is written to `conversations`, and the replies are
+//! marked anonymous: queued without a member under a keyed dedupe key, sealed, and erased once
+//! sent. Nothing here logs the sender.
 //!
 //! What the feature declares to the platform ([`Feedback`], listed in `app::features`): that
 //! exchange ([`Feature::before_conversation`], and for the channels' intake of strangers

@@ -2,15 +2,16 @@
 //! life — meetings, notices, pledges and anonymous feedback — from one binary and a database.
 //!
 //! # Layout
-//! - [`chat`], [`i18n`], [`clock`], [`anonymity`]: the kernel, no I/O and no feature —
-//!   `ChannelKind`, `Inbound`, `Choice`, `Reply`, typed-answer matching, open questions, SMS
-//!   text and segments; Fluent locales; "now"; keyed hashes and sealing (`docs/PRIVACY.md`).
-//! - [`domain`]: pure rules and types; [`store`]: sqlx repositories over SQLite or PostgreSQL;
-//!   [`status`]: what `branchbot status` shows.
+//! - The kernel, no I/O and no feature: [`chat`] (`ChannelKind`, `Inbound`, `Choice`, `Reply`,
+//!   typed-answer matching, open questions, SMS text and segments), [`i18n`] (Fluent locales),
+//!   [`clock`] ("now"), [`anonymity`] (keyed hashes and sealing, `docs/PRIVACY.md`), [`domain`]
+//!   (pure rules and types the layers above share).
+//! - [`store`]: sqlx repositories over SQLite or PostgreSQL, migrations, the shared tables.
 //! - The platform: [`config`] (parsed once into `config::Settings`; features' sections in
 //!   `config/`), [`delivery`] (outbox workers, limits, retries), [`scheduler`] (jobs as rows,
 //!   run once across replicas; it runs the registry it is given), [`terminal`] (what every
-//!   subcommand shares), [`export`] (CSV and XLSX tables).
+//!   subcommand shares), [`export`] (CSV and XLSX tables), [`status`] (what `branchbot status`
+//!   shows).
 //! - [`flows`]: the engine alone — one update, one transaction (on SQLite a batch of updates
 //!   in one commit, each in its own savepoint), its own commands (`/start`, `/help`,
 //!   `/cancel`), and `flows::feature`: the `Feature` trait through which a feature declares its

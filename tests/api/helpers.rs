@@ -570,3 +570,20 @@ pub async fn write_unchecked(store: &Store, table: &str, sql: &str) {
             .unwrap();
     }
 }
+
+/// After a SQLite table rebuild: foreign keys are on again and every reference still finds its
+/// row (`pragma_foreign_key_check`), and no `*_new` table of the rebuild is left behind.
+pub async fn assert_rebuild_left_nothing_behind(store: &Store) {
+    let dangling: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert!(dangling.is_empty(), "{dangling:?}");
+    let stray: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%\\_new' ESCAPE '\\'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(stray, 0, "a table of the rebuild was left behind");
+}

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::chat::ChannelKind;
 use crate::delivery::route::{self, Route};
-use crate::domain::calendar::{HolidayRule, KindRule};
+use crate::domain::calendar::KindRule;
 use crate::domain::campaign::{self, Campaign, Phase};
 use crate::domain::notices::recipients;
 use crate::domain::org::{Member, Role};
@@ -124,7 +124,7 @@ impl Job for PhaseAnnouncement {
 
     /// An announcement waits for the next working day.
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::NextWorkingDay, true, false)
+        KindRule::PUSH
     }
 
     fn check(&self, p: &str) -> Result<(), String> {
@@ -170,7 +170,7 @@ impl Job for SummaryReminder {
     }
 
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::NextWorkingDay, true, false)
+        KindRule::PUSH
     }
 
     fn check(&self, p: &str) -> Result<(), String> {

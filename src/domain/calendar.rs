@@ -241,6 +241,13 @@ impl KindRule {
     /// Keeps its times whatever the day: what belongs to an event (a meeting's reminders) or
     /// to the machinery. A kind's rule unless it says otherwise.
     pub const KEEP: Self = Self::new(HolidayRule::Keep, false, false);
+    /// A push that can wait: a holiday's moves to the next working day, a Monday-to-Friday
+    /// schedule means 工作日.
+    pub const PUSH: Self = Self::new(HolidayRule::NextWorkingDay, true, false);
+    /// A [`Self::PUSH`] that also pauses for a student branch in its vacations.
+    pub const PUSH_PAUSED_IN_VACATION: Self = Self::new(HolidayRule::NextWorkingDay, true, true);
+    /// A daily chore: a holiday's run is dropped, the next day's covers it.
+    pub const DAILY_CHORE: Self = Self::new(HolidayRule::Drop, true, false);
 
     pub const fn new(on_holiday: HolidayRule, working_days: bool, pause_in_vacation: bool) -> Self {
         Self {

@@ -11,7 +11,7 @@ use super::chat::Words;
 use super::rules::{self, Month, Policy};
 use super::service::{self, Book};
 use super::store;
-use crate::domain::calendar::{HolidayRule, KindRule};
+use crate::domain::calendar::KindRule;
 use crate::flows::Reply;
 use crate::i18n::Catalog;
 use crate::msg;
@@ -56,7 +56,7 @@ impl Job for DuesReminders {
 
     /// The monthly reminder waits for the next working day.
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::NextWorkingDay, true, false)
+        KindRule::PUSH
     }
 
     fn builtin_schedule(&self) -> Option<&'static str> {

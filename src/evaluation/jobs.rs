@@ -10,7 +10,7 @@
 use super::store as evaluation;
 use crate::chat::Reply;
 use crate::delivery::route::{self, Push};
-use crate::domain::calendar::{HolidayRule, KindRule};
+use crate::domain::calendar::KindRule;
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::scheduler::job::{Job, JobContext, JobError, JobFuture, Ran};
@@ -33,7 +33,7 @@ impl Job for EvaluationRemind {
 
     /// A daily chore: a holiday's run is dropped, the next day's covers it.
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::Drop, true, false)
+        KindRule::DAILY_CHORE
     }
 
     /// Daily at 10:00 in the organisation's zone.

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::chat::Reply;
-use crate::domain::calendar::{HolidayRule, KindRule};
+use crate::domain::calendar::KindRule;
 use crate::domain::meetings::{Cadence, MeetingKind, Quarter};
 use crate::i18n::Catalog;
 use crate::meetings::store as meetings;
@@ -38,7 +38,7 @@ impl Job for ComplianceWarning {
 
     /// The warning waits for the next working day.
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::NextWorkingDay, true, false)
+        KindRule::PUSH
     }
 
     fn builtin_schedule(&self) -> Option<&'static str> {

@@ -7,7 +7,7 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 
 use crate::chat::Reply;
-use crate::domain::calendar::{HolidayRule, KindRule, Subject};
+use crate::domain::calendar::{KindRule, Subject};
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::pledges::chat::{checkin, Action};
@@ -67,7 +67,7 @@ impl Job for PledgeCheckin {
 
     /// A pledge push that can wait moves to the next working day; a student branch's pauses in vacations.
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::NextWorkingDay, true, true)
+        KindRule::PUSH_PAUSED_IN_VACATION
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {
@@ -156,7 +156,7 @@ impl Job for PledgeReminder {
     }
 
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::NextWorkingDay, true, true)
+        KindRule::PUSH_PAUSED_IN_VACATION
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {
@@ -229,7 +229,7 @@ impl Job for PledgeAssessment {
     }
 
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::NextWorkingDay, true, true)
+        KindRule::PUSH_PAUSED_IN_VACATION
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {

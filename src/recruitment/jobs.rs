@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::chat::{date, Words};
 use super::rules::{self, Clock};
 use super::service::{self, Viewer};
-use crate::domain::calendar::{HolidayRule, KindRule};
+use crate::domain::calendar::KindRule;
 use crate::domain::org::Member;
 use crate::flows::Reply;
 use crate::i18n::Catalog;
@@ -34,7 +34,7 @@ impl Job for RecruitmentClocks {
 
     /// A daily chore: a holiday's run is dropped, the next day's covers it.
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::Drop, true, false)
+        KindRule::DAILY_CHORE
     }
 
     fn builtin_schedule(&self) -> Option<&'static str> {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::chat::sms;
 use crate::chat::{ChannelKind, Choice};
-use crate::domain::calendar::{HolidayRule, KindRule, Subject};
+use crate::domain::calendar::{KindRule, Subject};
 use crate::i18n::Catalog;
 use crate::msg;
 use crate::notices::store as notices;
@@ -42,7 +42,7 @@ impl Job for NoticeEscalation {
 
     /// An escalation waits for the next working day.
     fn calendar_rule(&self) -> KindRule {
-        KindRule::new(HolidayRule::NextWorkingDay, true, false)
+        KindRule::PUSH
     }
 
     fn check(&self, payload: &str) -> Result<(), String> {

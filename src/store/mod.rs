@@ -273,6 +273,7 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)?;
         let page_cap = Arc::new(AtomicU64::new(0));
         let cap = Arc::clone(&page_cap);
+        let cap_at_connect = Arc::clone(&page_cap);
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
@@ -290,8 +291,15 @@ impl Store {
                         })
                     })
                     .after_release(discard_if_in_transaction)
-                    .after_connect(|conn, _| {
+                    .after_connect(move |conn, _| {
+                        // A connection opened after the cap was set gets it too: the pool
+                        // calls `before_acquire` only for connections it already held.
+                        let cap = cap_at_connect.load(Ordering::Relaxed);
                         Box::pin(async move {
+                            if cap > 0 {
+                                conn.execute(sql(format!("PRAGMA max_page_count = {cap}")))
+                                    .await?;
+                            }
                             // WAL lets readers go on during a write; the busy timeout makes a
                             // second writer wait instead of failing; NORMAL is durable in WAL
                             // against process crashes.
